@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// app carries what every command shares: the output writers and styles.
+// Commands read their own flags into their own options structs.
+type app struct {
+	in     io.Reader
+	out    io.Writer
+	errOut io.Writer
+}
+
+// usageError marks an error caused by how iq was called (exit code 2).
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func newRootCmd(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "iq",
+		Short:         "Search, deduplicate and facet interview questions",
+		Long:          "iq turns raw text, HTML and Markdown interview material into clean question records,\nindexes them and answers keyword, duplicate and facet queries.",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(a.out)
+	root.SetErr(a.errOut)
+	root.SetIn(a.in)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	for _, c := range []*cobra.Command{
+	} {
+		root.AddCommand(c)
+	}
+	return root
+}
+
+// run executes iq with args and returns the process exit code: 0 on
+// success (no results is not an error), 2 for usage errors, 1 otherwise.
+// It is the only place errors are rendered.
+func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
+	a := &app{in: in, out: out, errOut: errOut}
+	root := newRootCmd(a)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		fmt.Fprintf(errOut, "iq: %v\nRun 'iq --help' for usage.\n", err)
+		return 2
+	}
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(errOut, "iq: interrupted")
+		return 130
+	}
+	fmt.Fprintf(errOut, "iq: %v\n", err)
+	return 1
+}
+
+func isCobraUsage(err error) bool {
+	s := err.Error()
+	return strings.HasPrefix(s, "unknown command") || strings.HasPrefix(s, "unknown flag") ||
+		strings.Contains(s, "accepts ") || strings.HasPrefix(s, "requires at least")
+}

@@ -1,0 +1,53 @@
+package ingest
+
+// Reason says why ingest skipped a file or dropped a block. Drops are data:
+// every removal is recorded with its reason, file and line.
+type Reason string
+
+// Reasons for skipping a whole file.
+const (
+	SkipUnreadable Reason = "unreadable"   // the path could not be opened or read
+	SkipBinary     Reason = "binary"       // NUL bytes or mostly non-text
+	SkipInvalidUTF Reason = "invalid-utf8" // not UTF-8 and not repairable
+	SkipEmpty      Reason = "empty"        // no bytes, or only white space
+	SkipTooLarge   Reason = "too-large"    // over Options.MaxFileSize
+	SkipParse      Reason = "parse-error"  // the parser failed
+	SkipNoQuestion Reason = "no-questions" // read fine, held no question
+)
+
+// Reasons for dropping a block inside a file.
+const (
+	DropAd          Reason = "ad"           // promotion, referral, sponsor, ad container
+	DropNavigation  Reason = "navigation"   // site chrome: menus, prev/next, footer, comments, share, cookie banner
+	DropTOC         Reason = "toc"          // table of contents made of anchor links
+	DropFrontMatter Reason = "front-matter" // YAML/TOML front matter
+	DropComponent   Reason = "component"    // MDX/JSX component or script/style
+	DropPreamble    Reason = "preamble"     // prose outside any question (intros, legends)
+	DropEmpty       Reason = "empty"        // a question with no text
+	DropDuplicate   Reason = "duplicate"    // an exact repeat of a question, merged into its record
+)
+
+// Skip is a file that ingest could not use.
+type Skip struct {
+	File   string `json:"file"`
+	Reason Reason `json:"reason"`
+	Detail string `json:"detail"`
+}
+
+// Drop is a block that ingest removed.
+type Drop struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Reason Reason `json:"reason"`
+	// Text is the start of the removed block, for review.
+	Text string `json:"text"`
+}
+
+// Report says what an ingest run read, skipped, dropped and merged.
+type Report struct {
+	FilesRead int    `json:"files_read"`
+	Records   int    `json:"records"`
+	Merged    int    `json:"merged"`
+	Skipped   []Skip `json:"skipped"`
+	Dropped   []Drop `json:"dropped"`
+}
