@@ -108,6 +108,11 @@ func NormalizeQuestion(q string) string {
 // QuestionID returns the stable record ID for a question: the first 16 hex
 // digits of the SHA-256 of its normalised form.
 func QuestionID(question string) string {
-	sum := sha256.Sum256([]byte(NormalizeQuestion(question)))
+	return normalizedID(NormalizeQuestion(question))
+}
+
+// normalizedID is QuestionID of a question already normalised.
+func normalizedID(norm string) string {
+	sum := sha256.Sum256([]byte(norm))
 	return hex.EncodeToString(sum[:8])
 }

@@ -1,6 +1,3 @@
-// Package parse turns raw Markdown, HTML and plain text into one common
-// stream of blocks, each with its source line. Later ingest stages look only
-// at blocks, never at the original syntax.
 package parse
 
 // Kind is the kind of a Block.
@@ -46,8 +43,12 @@ type Block struct {
 	// Line is the 1-based line in the source file where the block starts.
 	Line int
 	// Depth: heading level for headings, nesting depth for list items.
+	// Other blocks inside a list item (its later paragraphs, code, tables)
+	// carry the item's nesting depth; 0 outside lists.
 	Depth int
-	// Number: the ordinal of a numbered list item, else 0.
+	// Number: the ordinal of a numbered list item, else 0. A heading that
+	// opens a numbered list item ("1.  ### What is React?") carries the
+	// item's number too.
 	Number int
 	// Text is the block's plain text: inline markup removed, inline code
 	// kept with its backticks, white space folded (verbatim for Code).
@@ -65,9 +66,14 @@ type Block struct {
 	// AnchorLinks counts links to "#fragment" targets in the same document.
 	AnchorLinks int
 	// Context holds structural signals from the source that the noise
-	// filter reads: for HTML the tags, ids and classes of the ancestors
-	// ("nav", "footer", "aside", "ins.adsbygoogle", "div#sidebar"), for
-	// Markdown "front-matter", "html" (raw HTML block) or "jsx".
+	// filter reads: for HTML the tags, ids and classes of the ancestors and
+	// the element itself, outermost first, lower-cased ("nav", "footer",
+	// "aside", "ins.adsbygoogle", "div#sidebar"); for Markdown
+	// "front-matter", "html" (a raw HTML block, followed by its own tag
+	// signals), "jsx", or "details" (inside a raw <details>). Markers the
+	// parser adds: "ad" (an ad container, one block each, Text possibly
+	// empty) and "img" (a block made only of images, Text their alt text).
+	// Blocks may share one Context slice: do not modify it in place.
 	Context []string
 	// Role is a question/answer role given by the markup itself ("question",
 	// "answer"), as in <p class="article-question"> or a toggle's <label>;

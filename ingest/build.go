@@ -1,0 +1,448 @@
+package ingest
+
+import (
+	"cmp"
+	"path"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/iq-search/iq/ingest/parse"
+)
+
+// document is one source file on its way to records.
+type document struct {
+	name   string // Source.File: as given, or relative to the FS root
+	rel    string // path below the ingest root, read for topics and levels
+	format Format
+	blocks []parse.Block
+}
+
+// fileResult is what one file contributes to a run.
+type fileResult struct {
+	records []Record
+	drops   []Drop
+	skip    *Skip
+	read    bool
+}
+
+// process runs the per-file stages: noise stripping, segmentation and
+// record building. Merging across files happens later, in order.
+func process(doc document, tax *Taxonomy) fileResult {
+	kept, drops := filterNoise(doc.name, doc.blocks)
+	segs := segmentBlocks(kept)
+	if len(segs.segments) == 0 {
+		if q, ok := slugQuestion(doc.rel, kept); ok && len(kept) > 0 {
+			// under-script's layout: the question is only in the file
+			// name, the body is its answer.
+			segs.segments = []segment{{line: 1, question: q, answer: kept}}
+			segs.unused = nil
+		}
+	}
+	for _, i := range segs.unused {
+		drops = append(drops, Drop{File: doc.name, Line: kept[i].Line, Reason: DropPreamble, Text: excerpt(kept[i].Text)})
+	}
+
+	docLevel, docLabel := documentLevel(doc, kept)
+	title := documentTitle(kept)
+	docTopics := tax.TopicsOf(title + " \n " + pathWords(doc.rel))
+
+	// Report removals in file order, whatever stage removed them.
+	slices.SortStableFunc(drops, func(a, b Drop) int { return cmp.Compare(a.Line, b.Line) })
+	res := fileResult{read: true, drops: drops}
+	for _, s := range segs.segments {
+		q := s.question
+		if len(s.stem) > 0 {
+			q += "\n\n" + stemText(s.stem)
+		}
+		norm := NormalizeQuestion(q)
+		if norm == "" {
+			res.drops = append(res.drops, Drop{File: doc.name, Line: s.line, Reason: DropEmpty, Text: excerpt(s.question)})
+			continue
+		}
+		r := Record{
+			ID:         normalizedID(norm),
+			Question:   q,
+			Answers:    []Answer{},
+			Level:      s.level,
+			LevelLabel: s.levelLabel,
+			Sources:    []Source{{File: doc.name, Line: s.line}},
+		}
+		if r.Level == "" {
+			r.Level, r.LevelLabel = docLevel, docLabel
+		}
+		prose := ""
+		if a, p, ok := buildAnswer(doc.name, s); ok {
+			r.Answers = append(r.Answers, a)
+			prose = p
+		}
+		topics := docTopics
+		if len(s.headings) > 0 {
+			topics = mergeSorted(topics, tax.TopicsOf(strings.Join(s.headings, " \n ")))
+		}
+		r.Topics = topics
+		r.Tags = tax.TagsOf(s.question + " \n " + answerStart(prose))
+		res.records = append(res.records, r)
+	}
+	return res
+}
+
+// answerStart is the part of an answer read for tags: its opening, where
+// an answer says what it is about, not every term it mentions in passing.
+func answerStart(s string) string {
+	const max = 300
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && s[cut]&0xC0 == 0x80 {
+		cut--
+	}
+	return s[:cut]
+}
+
+// documentTitle is the first heading left after noise stripping.
+func documentTitle(blocks []parse.Block) string {
+	for _, b := range blocks {
+		if b.Kind == parse.Heading {
+			return b.Text
+		}
+	}
+	return ""
+}
+
+// pathWords turns "Devinterview-io__python-interview-questions/README.md"
+// into words for topic matching.
+func pathWords(rel string) string {
+	rel = strings.TrimSuffix(rel, path.Ext(rel))
+	return strings.NewReplacer("/", " \n ", "__", " ", "_", " ", "-", " ").Replace(rel)
+}
+
+// documentLevel is the level a whole document declares: in its file or
+// folder name ("golang/junior.md") or in a "Target Level: …" line.
+func documentLevel(doc document, blocks []parse.Block) (string, string) {
+	base := path.Base(doc.rel)
+	if l, label := nameLevel(strings.TrimSuffix(base, path.Ext(base))); l != "" {
+		return l, label
+	}
+	if dir := path.Base(path.Dir(doc.rel)); dir != "." && dir != "/" {
+		if l, label := nameLevel(dir); l != "" {
+			return l, label
+		}
+	}
+	for i, b := range blocks {
+		if i > 40 {
+			break
+		}
+		if l, label := labelLevel(b.Text); l != "" {
+			return l, label
+		}
+	}
+	return "", ""
+}
+
+// slugStarts open a file-name slug that is a question.
+var slugStarts = setOf("what", "how", "why", "when", "where", "which", "who", "can", "could", "does", "do",
+	"is", "are", "should", "would", "will", "have", "has", "explain", "describe")
+
+// slugQuestion turns a file name like "how-would-you-create-a-background-
+// task-in-fastapi.md" into "How would you create a background task in
+// FastAPI?", the casing of each word taken from body when it writes the
+// word with capitals. A slug that opens with a statement and asks later
+// ("fastapi-is-built-on-…-can-you-explain-how-…") gets a full stop before
+// its question.
+func slugQuestion(rel string, body []parse.Block) (string, bool) {
+	base := path.Base(rel)
+	base = strings.TrimSuffix(base, path.Ext(base))
+	words := strings.FieldsFunc(base, func(r rune) bool { return r == '-' || r == '_' || r == ' ' })
+	if len(words) < 3 {
+		return "", false
+	}
+	ask := -1
+	if slugStarts[strings.ToLower(words[0])] {
+		ask = 0
+	} else if len(words) >= 8 {
+		for i := 3; i+1 < len(words); i++ {
+			if w := strings.ToLower(words[i]); (w == "can" || w == "could" || w == "would") && strings.ToLower(words[i+1]) == "you" {
+				ask = i
+				break
+			}
+		}
+	}
+	if ask < 0 {
+		return "", false
+	}
+	casing := casingOf(body)
+	var b strings.Builder
+	for i, w := range words {
+		if c, ok := casing[strings.ToLower(w)]; ok {
+			w = c
+		}
+		switch {
+		case i == 0 || i == ask:
+			if i > 0 {
+				b.WriteString(". ")
+			}
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+			continue
+		case w == "s" || w == "t":
+			b.WriteString("'" + w) // "fastapi-s" → "fastapi's", "don-t" → "don't"
+			continue
+		case isDigits(w) && isDigits(words[i-1]):
+			b.WriteString("." + w) // "python-3-6" → "python 3.6"
+			continue
+		}
+		b.WriteByte(' ')
+		b.WriteString(w)
+	}
+	return b.String() + "?", true
+}
+
+// casingOf maps lower-case words to the way a text most often writes them
+// with capitals ("fastapi" → "FastAPI").
+func casingOf(blocks []parse.Block) map[string]string {
+	counts := map[string]map[string]int{}
+	for _, bl := range blocks {
+		if bl.Kind == parse.Code {
+			continue
+		}
+		start := true // a capital at a sentence start says nothing
+		for _, raw := range strings.Fields(bl.Text) {
+			for _, w := range strings.FieldsFunc(raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+				lw := strings.ToLower(w)
+				if start && w[1:] == strings.ToLower(w[1:]) {
+					w = lw
+				}
+				start = false
+				if counts[lw] == nil {
+					counts[lw] = map[string]int{}
+				}
+				counts[lw][w]++
+			}
+			start = strings.ContainsAny(raw[len(raw)-1:], ".!?:")
+		}
+	}
+	out := make(map[string]string, len(counts))
+	for lw, m := range counts {
+		best, n := "", 0
+		for w, c := range m {
+			if w != lw && (c > n || c == n && w < best) {
+				best, n = w, c
+			}
+		}
+		// A word more often written in lower case ("The" at sentence
+		// starts, "the" elsewhere) stays as the slug has it.
+		if best != "" && n >= m[lw] {
+			out[lw] = best
+		}
+	}
+	return out
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Labelled parts of an answer.
+var (
+	howToLabel   = regexp.MustCompile(`(?i)^\s*how to answer\s*[:\-–]\s*`)
+	exampleLabel = regexp.MustCompile(`(?i)^\s*(example|sample|model) answer\s*[:\-–]\s*`)
+)
+
+type answerPart int
+
+const (
+	partText answerPart = iota
+	partHowTo
+	partExample
+)
+
+// buildAnswer renders a segment's answer blocks as readable text, with code
+// blocks also kept as Code and labelled parts in their own fields. It also
+// returns the answer's prose without code, which tags are read from: a
+// "class Item(BaseModel)" line does not make a question about OOP.
+func buildAnswer(file string, s segment) (Answer, string, bool) {
+	if len(s.answer) == 0 {
+		return Answer{}, "", false
+	}
+	a := Answer{Source: Source{File: file, Line: s.answer[0].Line}}
+	var parts [3][]string
+	part := partText
+	minDepth := 0
+	for _, b := range s.answer {
+		if b.Kind == parse.ListItem && (minDepth == 0 || b.Depth < minDepth) {
+			minDepth = b.Depth
+		}
+	}
+	// One top-level item holding the whole answer ("   - FastAPI is …"
+	// under "1. **Question**") is a layout habit, not a list: its marker
+	// goes and its sub-items move up a level.
+	tops := 0
+	for _, b := range s.answer {
+		if b.Kind == parse.ListItem && b.Depth == minDepth {
+			tops++
+		}
+	}
+	soleItem := tops == 1 && s.answer[0].Kind == parse.ListItem
+	var prose []string
+	prevList := [3]bool{}
+	for _, b := range s.answer {
+		text := b.Text
+		switch b.Kind {
+		case parse.Paragraph, parse.Quote, parse.Heading:
+			if loc := howToLabel.FindStringIndex(text); loc != nil {
+				part, text = partHowTo, text[loc[1]:]
+			} else if loc := exampleLabel.FindStringIndex(text); loc != nil {
+				part, text = partExample, trimQuotes(strings.TrimSpace(text[loc[1]:]))
+			}
+		}
+		var piece string
+		list := false
+		switch b.Kind {
+		case parse.Code:
+			if proseInCode(b) {
+				piece = codeProse(b.Text)
+				break
+			}
+			a.Code = append(a.Code, Code{Lang: codeLang(b.Lang), Text: b.Text})
+			piece = b.Text
+		case parse.ListItem:
+			list = true
+			depth := b.Depth - minDepth
+			if soleItem {
+				if depth == 0 {
+					list = false
+					piece = text
+					break
+				}
+				depth--
+			}
+			mark := "- "
+			if b.Number > 0 {
+				mark = strconv.Itoa(b.Number) + ". "
+			}
+			piece = strings.Repeat("  ", max(0, depth)) + mark + text
+		case parse.Summary:
+			if isAnswerLabel(text) || revealLabel.MatchString(text) {
+				continue
+			}
+			piece = text
+		case parse.Rule:
+			continue
+		default:
+			piece = text
+		}
+		if strings.TrimSpace(piece) == "" {
+			continue
+		}
+		if part == partText && b.Kind != parse.Code {
+			prose = append(prose, text)
+		}
+		if list && prevList[part] && len(parts[part]) > 0 {
+			parts[part][len(parts[part])-1] += "\n" + piece
+		} else {
+			parts[part] = append(parts[part], piece)
+		}
+		prevList[part] = list
+	}
+	a.Text = strings.Join(parts[partText], "\n\n")
+	a.HowToAnswer = strings.Join(parts[partHowTo], "\n\n")
+	a.ExampleAnswer = strings.Join(parts[partExample], "\n\n")
+	if a.Text == "" && a.HowToAnswer == "" && a.ExampleAnswer == "" && len(a.Code) == 0 {
+		return Answer{}, "", false
+	}
+	return a, strings.Join(prose, "\n"), true
+}
+
+// codeLang normalises a fence's info string: its first word, lower case
+// ("jsx harmony" → "jsx").
+func codeLang(info string) string {
+	f := strings.Fields(info)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.ToLower(strings.Trim(f[0], "{}."))
+}
+
+// proseInCode spots answers that became code blocks only because they were
+// indented (kwanpham's general-questions.md indents its bullet answers by
+// eight spaces): no language, and most lines are bullets.
+func proseInCode(b parse.Block) bool {
+	if b.Lang != "" {
+		return false
+	}
+	lines, bullets := 0, 0
+	for _, l := range strings.Split(b.Text, "\n") {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		lines++
+		if strings.HasPrefix(l, "* ") || strings.HasPrefix(l, "- ") {
+			bullets++
+		}
+	}
+	return lines > 0 && bullets*10 >= lines*6
+}
+
+// codeProse renders such a block as list text: bullets as "- ", emphasis
+// markers removed, relative indentation kept.
+func codeProse(s string) string {
+	lines := strings.Split(s, "\n")
+	minIndent := -1
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		ind := len(l) - len(strings.TrimLeft(l, " \t"))
+		if minIndent < 0 || ind < minIndent {
+			minIndent = ind
+		}
+	}
+	out := make([]string, 0, len(lines))
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		ind := len(l) - len(strings.TrimLeft(l, " \t"))
+		t := strings.TrimSpace(l)
+		if strings.HasPrefix(t, "* ") {
+			t = "- " + t[2:]
+		}
+		t = strings.ReplaceAll(t, "**", "")
+		out = append(out, strings.Repeat(" ", max(0, ind-minIndent)/2)+t)
+	}
+	return strings.Join(out, "\n")
+}
+
+// stemText renders the blocks that belong to a question (its code and
+// options) under the question line.
+func stemText(blocks []parse.Block) string {
+	var parts []string
+	for _, b := range blocks {
+		switch b.Kind {
+		case parse.ListItem:
+			if n := len(parts); n > 0 && strings.HasPrefix(parts[n-1], "- ") {
+				parts[n-1] += "\n- " + b.Text
+				continue
+			}
+			parts = append(parts, "- "+b.Text)
+		case parse.Rule:
+		default:
+			if strings.TrimFunc(b.Text, unicode.IsSpace) != "" {
+				parts = append(parts, b.Text)
+			}
+		}
+	}
+	return strings.Join(parts, "\n\n")
+}

@@ -1,0 +1,34 @@
+// Package ingest turns raw interview material — plain text, HTML and
+// Markdown — into clean question records: one Record per question with its
+// answers, level, topics, tags and every place it was found, plus a Report
+// of everything skipped or removed and why (issue 2).
+//
+// A run reads files (Paths, FS, Bytes), parses each by format into the
+// common block stream of package parse, strips noise block by block,
+// segments the blocks into questions and answers, assigns level, topics and
+// tags, and merges exact repeats across all files. The same input always
+// gives byte-identical output: files are read in lexical order, processed
+// in parallel, and merged in order.
+//
+// Files:
+//   - record.go: Record, Answer, Code, Source, the Field* names shared with
+//     the index, Levels, NormalizeQuestion and QuestionID.
+//   - report.go: Reason (skip and drop reasons), Skip, Drop, Report.
+//   - ingest.go: Options, Paths, FS, Bytes; walking, size limits, the
+//     worker pool and the merge of exact repeats.
+//   - read.go: format detection (extension confirmed by sniffing) and the
+//     binary / empty / invalid-UTF-8 checks with U+FFFD repair.
+//   - text.go: the plain-text parser (line rules for text flattened from web
+//     pages: bullets, numbered lines, glued tables, "# ..." code layouts).
+//   - noise.go: noise stripping — ads and promotions, site chrome, tables of
+//     contents, front matter, components — by general signals.
+//   - question.go: what reads as a question; numbering, quotes and level
+//     markers (words, emoji, [E]/[M]/[H] tags, file names).
+//   - segment.go: choosing a document's question forms and splitting its
+//     blocks into questions and answers.
+//   - build.go: records from segments: answer text, code, labelled parts
+//     ("How to answer:", "Example Answer:"), level, topics, tags; questions
+//     taken from file-name slugs.
+//   - taxonomy.go, taxonomy.json: the replaceable topic and tag taxonomy and
+//     its word-boundary matcher.
+package ingest

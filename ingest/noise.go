@@ -1,0 +1,505 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/iq-search/iq/ingest/parse"
+)
+
+// Noise stripping works block by block on general signals — the structure
+// a page gives a block (Context), how much of it is link text, and the
+// vocabulary of promotions and site chrome — never on the names of the
+// brands that happen to appear in the seeds.
+
+// filterNoise returns the blocks worth segmenting and a Drop for each block
+// it removed.
+func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop) {
+	reasons := make([]Reason, len(blocks))
+	cache := map[string]Reason{}
+	for i := range blocks {
+		reasons[i] = noiseReason(&blocks[i], cache)
+	}
+	smoothAds(blocks, reasons)
+	// Kept blocks are compacted in place: the parser's slice is ours, and
+	// a block is read before any later one overwrites it.
+	kept := blocks[:0]
+	var drops []Drop
+	for i, b := range blocks {
+		switch reasons[i] {
+		case "":
+			kept = append(kept, b)
+		case reasonSilent:
+			// Separators and blocks without text remove nothing a reader
+			// would miss.
+		default:
+			drops = append(drops, Drop{File: file, Line: b.Line, Reason: reasons[i], Text: excerpt(blockText(b))})
+		}
+	}
+	return kept, drops
+}
+
+// reasonSilent marks blocks removed without a Drop: rules and blocks with
+// no text at all (an image, an empty anchor).
+const reasonSilent Reason = "-"
+
+func noiseReason(b *parse.Block, cache map[string]Reason) Reason {
+	if r := contextReason(b.Context, cache); r != "" {
+		return r
+	}
+	switch b.Kind {
+	case parse.Rule:
+		return reasonSilent
+	case parse.Code:
+		if strings.TrimSpace(b.Text) == "" {
+			return reasonSilent
+		}
+		return ""
+	case parse.Table:
+		if b.AnchorLinks >= 3 && b.LinkChars*2 >= utf8.RuneCountInString(b.Text) {
+			return DropTOC
+		}
+		if b.Links >= 3 && b.LinkChars*10 >= 8*utf8.RuneCountInString(b.Text) {
+			return DropNavigation
+		}
+		if strings.TrimSpace(b.Text) == "" {
+			return reasonSilent
+		}
+		return textReason(b)
+	}
+	if strings.TrimSpace(b.Text) == "" || !hasLetterOrDigit(b.Text) {
+		return reasonSilent
+	}
+	if b.Role == "question" || b.Role == "answer" {
+		// The markup itself says this is content.
+		return ""
+	}
+	if imageOnly(b) {
+		// The text is an image's alt text: a banner when linked, an
+		// illustration iq cannot show otherwise.
+		if b.Links > 0 {
+			return DropAd
+		}
+		return DropComponent
+	}
+	n := utf8.RuneCountInString(b.Text)
+	if b.AnchorLinks >= 1 && b.LinkChars*10 >= 8*n {
+		return DropTOC
+	}
+	if b.Links >= 2 && b.LinkChars*10 >= 7*n {
+		return DropNavigation
+	}
+	if b.Links >= 1 && b.LinkChars*10 >= 9*n && n <= 100 && !questionLike(b.Text) {
+		return DropNavigation
+	}
+	return textReason(b)
+}
+
+// imageOnly reports a block whose text comes from an image (the parser
+// puts "img" last in its context).
+func imageOnly(b *parse.Block) bool {
+	n := len(b.Context)
+	return n > 0 && b.Context[n-1] == "img"
+}
+
+func hasLetterOrDigit(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// textReason judges a block by its words alone.
+func textReason(b *parse.Block) Reason {
+	t := b.Text
+	// Labels, pagers, banners and copyright lines are short; only short
+	// texts pay for the checks (this runs on every block).
+	short := len(t) <= 80
+	var lower string
+	if short {
+		lower = strings.ToLower(strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+	}
+	if short && (adLabels[lower] || strings.HasPrefix(lower, "ads by ")) {
+		return DropAd
+	}
+	if b.Links >= 1 && len(t) <= 300 && promoLink.MatchString(t) {
+		return DropAd
+	}
+	if adScore(t) >= 2 {
+		return DropAd
+	}
+	if isChrome(t) || short && pagerLink(lower) {
+		return DropNavigation
+	}
+	if len(t) <= 400 && (mentionsAny(t, "ookie", "OOKIE") && cookieBanner.MatchString(t) ||
+		mentionsAny(t, "©", "(c)", "(C)", "opyright", "ights reserved", "IGHTS RESERVED") && copyright.MatchString(t)) {
+		return DropNavigation
+	}
+	if short && placeholders[lower] {
+		return DropEmpty
+	}
+	return ""
+}
+
+// adLabels are the captions of ad slots.
+var adLabels = setOf("advertisement", "advertisements", "sponsored", "sponsored content", "sponsored link",
+	"sponsored links", "ad", "ads")
+
+// placeholders stand where an answer should be ("Answer here").
+var placeholders = setOf("answer here", "tbd", "todo", "coming soon", "to be added")
+
+// pagerLink reports "Next Topic…", "Previous Page", "Prev Chapter" and the
+// like (lower is the text lower-cased without outer punctuation).
+func pagerLink(lower string) bool {
+	for _, p := range []string{"next", "previous", "prev"} {
+		if rest, ok := strings.CutPrefix(lower, p); ok {
+			rest = strings.TrimLeft(rest, " ")
+			for _, w := range []string{"topic", "post", "article", "page", "chapter", "lesson"} {
+				if strings.HasPrefix(rest, w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func mentionsAny(t string, subs ...string) bool {
+	for _, s := range subs {
+		if strings.Contains(t, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// contextReason reads the structural signals the parser recorded. Pages
+// repeat the same ancestors on every block, so each entry's verdict is
+// cached for the run of one file.
+func contextReason(ctx []string, cache map[string]Reason) Reason {
+	var nav bool
+	for _, c := range ctx {
+		r, ok := cache[c]
+		if !ok {
+			r = contextEntryReason(c)
+			cache[c] = r
+		}
+		switch r {
+		case DropNavigation:
+			nav = true
+		case "":
+		default:
+			return r
+		}
+	}
+	if nav {
+		return DropNavigation
+	}
+	return ""
+}
+
+func contextEntryReason(c string) Reason {
+	switch c {
+	case "front-matter":
+		return DropFrontMatter
+	case "jsx", "script", "style", "noscript", "template", "iframe", "form", "button", "select":
+		return DropComponent
+	}
+	nav := false
+	for _, tok := range contextTokens(c) {
+		tok = strings.TrimRight(tok, "0123456789")
+		switch {
+		case adTokens[tok]:
+			return DropAd
+		case navTokens[tok] || navAffix(tok):
+			nav = true
+		}
+	}
+	if nav {
+		return DropNavigation
+	}
+	return ""
+}
+
+// contextTokens splits "div#left-sidebar.menu_box" into its words.
+func contextTokens(c string) []string {
+	return strings.FieldsFunc(strings.ToLower(c), func(r rune) bool {
+		return r == '.' || r == '#' || r == '-' || r == '_' || r == ' ' || r == ':' || r == '[' || r == ']' || r == '='
+	})
+}
+
+var adTokens = setOf("ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adsbygoogle",
+	"adsense", "adslot", "adunit", "adbox", "adsbox", "dfp", "gpt", "sponsor", "sponsored", "sponsors", "promo",
+	"promotion", "promoted", "affiliate", "taboola", "outbrain")
+
+var navTokens = setOf("nav", "navbar", "navigation", "menu", "mainmenu", "submenu", "megamenu", "header", "footer",
+	"aside", "sidebar", "breadcrumb", "breadcrumbs", "cookie", "cookies", "consent", "gdpr", "share", "sharing",
+	"social", "comment", "comments", "disqus", "pagination", "pager", "widget", "toolbar", "topbar", "search",
+	"newsletter", "subscribe", "login", "signup", "prev", "next", "related")
+
+// navAffixes are chrome words long enough to be recognised inside a
+// compound class name ("ddsmoothmenu", "leftmenu", "headermobile").
+var navAffixes = []string{"menu", "navbar", "sidebar", "footer", "header", "breadcrumb", "cookie", "pagination",
+	"social", "share", "widget", "toolbar", "topbar", "comment"}
+
+func navAffix(tok string) bool {
+	if len(tok) <= 4 {
+		return false
+	}
+	for _, a := range navAffixes {
+		if strings.HasPrefix(tok, a) || strings.HasSuffix(tok, a) {
+			return true
+		}
+	}
+	return false
+}
+
+func setOf(words ...string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
+}
+
+// chromeWords are the words site chrome is made of: navigation, comment
+// and contact widgets, share bars, pagination. A short block made only of
+// them is chrome.
+var chromeWords = setOf("prev", "previous", "next", "page", "pages", "comments", "comment", "discussions",
+	"discussion", "archive", "archives", "contact", "form", "us", "send", "submit", "tools", "show", "more",
+	"less", "question", "questions", "and", "answers", "back", "to", "top", "share", "this", "on", "tweet",
+	"home", "menu", "search", "subscribe", "login", "log", "in", "out", "sign", "up", "register", "print", "email",
+	"e-mail", "facebook", "twitter", "linkedin", "whatsapp", "reddit", "pinterest", "telegram", "x", "copy",
+	"link", "related", "posts", "post", "reply", "leave", "a", "read", "continue", "reading", "view", "all",
+	"hide", "toggle", "skip", "content", "main", "loading", "tags", "tag", "categories", "category", "about",
+	"privacy", "policy", "terms", "of", "use", "service", "sitemap", "rss", "feed", "follow", "me", "blog",
+	"newer", "older", "the", "table", "contents", "articles", "article", "recent", "popular", "like", "likes",
+	"your", "name", "message", "cancel", "close", "open", "online", "latest", "tutorials", "tutorial", "go",
+	"see", "list", "jobs", "videos", "library", "faq", "faqs")
+
+// isChrome reports a short block made only of chrome words, like "Prev
+// Next", "Comments & Discussions", "Contact Form", "Show more question and
+// Answers...", "⬆ Back to Top". One-word blocks need a word that is chrome
+// on its own ("Comments", "Send"); "Questions" alone is a heading.
+func isChrome(t string) bool {
+	if utf8.RuneCountInString(t) > 60 || strings.ContainsRune(t, '?') {
+		return false
+	}
+	words := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	})
+	if len(words) == 0 || len(words) > 8 {
+		return false
+	}
+	content := 0
+	for _, w := range words {
+		if !chromeWords[w] {
+			return false
+		}
+		if w != "and" && w != "to" && w != "a" && w != "the" && w != "of" && w != "on" && w != "in" && w != "us" {
+			content++
+		}
+	}
+	if len(words) == 1 {
+		return soloChrome[words[0]]
+	}
+	return content > 0
+}
+
+var soloChrome = setOf("prev", "previous", "next", "comments", "comment", "archive", "archives", "send",
+	"submit", "tools", "share", "tweet", "home", "menu", "search", "subscribe", "login", "print", "reply",
+	"loading", "sitemap", "rss", "cancel", "close", "contact", "tags", "categories", "privacy")
+
+var (
+	cookieBanner = regexp.MustCompile(`(?i)\b(we|this (web)?site|our site) uses? cookies\b|\baccept (all )?cookies\b|\bcookie (policy|settings|preferences)\b`)
+	copyright    = regexp.MustCompile(`(?i)^(copyright\s*)?(©|\(c\))\s*\d{4}|\ball rights reserved\b`)
+	// promoLink is a call to follow a link elsewhere for more: "Explore all
+	// 100 answers here 👉", "Try X →", "Click here to…".
+	promoLink = regexp.MustCompile(`(?i)👉|👇|\b(explore|find|see|get|view|unlock|read) all \d+\b|\bclick here\b|\bcheck out (my|our)\b|\bfollow (me|us)\b|\btry [^.]{1,40}→`)
+)
+
+// Ad vocabulary, scored by word groups: referral and affiliate language is
+// decisive alone (weight 2); money and sign-up words need company (1 per
+// group present). Matching on words rather than regular expressions keeps
+// the noise filter cheap, since it looks at every block.
+const (
+	adNone = iota
+	adStrong
+	adInvest
+	adBonus
+	adSignup
+	adEarn
+	adMarket
+	adDiscount
+	adGroups
+)
+
+var adWords = map[string]int{
+	"referral": adStrong, "referrals": adStrong, "affiliate": adStrong, "affiliates": adStrong,
+	"sponsored": adStrong, "coupon": adStrong, "coupons": adStrong,
+	"invest": adInvest, "invests": adInvest, "investing": adInvest, "investment": adInvest,
+	"investments": adInvest, "investor": adInvest, "investors": adInvest,
+	"bonus": adBonus, "bonuses": adBonus,
+	"signup": adSignup,
+	"earn":   adEarn, "earns": adEarn, "earning": adEarn, "cashback": adEarn, "passively": adEarn,
+	"stock": adMarket, "stocks": adMarket, "crypto": adMarket, "cryptocurrency": adMarket, "etf": adMarket,
+	"etfs": adMarket, "portfolio": adMarket, "portfolios": adMarket,
+	"discount": adDiscount,
+}
+
+// adPairs are two-word phrases: the group they count for, and for
+// strong phrases the decisive weight.
+var adPairs = map[[2]string]int{
+	{"promo", "code"}: adStrong, {"promotion", "code"}: adStrong, {"free", "stock"}: adStrong,
+	{"free", "stocks"}: adStrong, {"equity", "stock"}: adStrong, {"free", "crypto"}: adStrong,
+	{"sign", "up"}: adSignup, {"signing", "up"}: adSignup, {"join", "now"}: adSignup, {"join", "today"}: adSignup,
+	{"join", "us"}: adSignup, {"register", "now"}: adSignup, {"cash", "back"}: adEarn, {"passive", "income"}: adEarn,
+	{"limited", "time"}: adDiscount, {"free", "trial"}: adDiscount, {"buy", "now"}: adDiscount,
+}
+
+// adPairEnds are the second words of adPairs, so that most word pairs
+// need no look-up.
+var adPairEnds = func() map[string]bool {
+	m := map[string]bool{"off": true}
+	for p := range adPairs {
+		m[p[1]] = true
+	}
+	return m
+}()
+
+func adScore(t string) int {
+	if len(t) > 600 {
+		// A long passage is content even if it mentions money; ads are
+		// short.
+		return 0
+	}
+	var (
+		groups    [adGroups]bool
+		cur, prev [16]byte
+		nc, np    int
+		discl     bool
+	)
+	// Words are lower-cased into fixed buffers: the noise filter sees
+	// every block, and allocating each word would cost more than the
+	// look-ups (m[string(b)] does not allocate).
+	word := func() {
+		if nc == 0 {
+			return
+		}
+		if nc < len(cur) {
+			w := cur[:nc]
+			if nc >= 3 {
+				if g := adWords[string(w)]; g != adNone {
+					groups[g] = true
+				}
+			}
+			if np > 0 && np < len(prev) && adPairEnds[string(w)] {
+				if g := adPairs[[2]string{string(prev[:np]), string(w)}]; g != adNone {
+					groups[g] = true
+				}
+				if string(w) == "off" && prev[np-1] == '%' {
+					groups[adDiscount] = true // "50% off"
+				}
+			}
+			if discl {
+				groups[adStrong] = true // "Disclosure: …"
+			}
+			discl = string(w) == "disclosure"
+		}
+		prev, np, nc = cur, nc, 0
+	}
+	money := false
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+			fallthrough
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '%':
+			if nc < len(cur) {
+				cur[nc] = c
+			}
+			nc++
+			continue
+		case c == '$' && i+1 < len(t) && t[i+1] >= '0' && t[i+1] <= '9':
+			money = true
+		}
+		word()
+	}
+	word()
+	if !money {
+		money = (strings.Contains(t, "€") || strings.Contains(t, "£")) && strings.ContainsAny(t, "0123456789")
+	}
+	s := 0
+	if groups[adStrong] {
+		s += 2
+	}
+	for g := adInvest; g < adGroups; g++ {
+		if groups[g] {
+			s++
+		}
+	}
+	if money {
+		s++
+	}
+	if strings.Contains(t, "!!") || strings.HasSuffix(strings.TrimSpace(t), "!") {
+		s++
+	}
+	return s
+}
+
+// smoothAds marks short blocks sitting between two ads as ads: a promotion
+// is a cluster ("Invest now!!!", "Earn passively and while sleeping", "The
+// app makes it easy to trade…"), and its quieter lines carry no money word.
+func smoothAds(blocks []parse.Block, reasons []Reason) {
+	for i := range blocks {
+		// Headings are structure (a page title between two ad slots stays).
+		if reasons[i] != "" || blocks[i].Kind == parse.Code || blocks[i].Kind == parse.Heading {
+			continue
+		}
+		if utf8.RuneCountInString(blocks[i].Text) > 200 {
+			continue
+		}
+		prev, next := neighbourReason(reasons, i, -1), neighbourReason(reasons, i, +1)
+		if prev != DropAd || questionLike(blocks[i].Text) {
+			continue
+		}
+		if next == DropAd || (next == "" && i+1 < len(blocks) && adScore(blocks[i].Text) >= 1) {
+			reasons[i] = DropAd
+		}
+	}
+}
+
+func neighbourReason(reasons []Reason, i, step int) Reason {
+	for j := i + step; j >= 0 && j < len(reasons); j += step {
+		if reasons[j] != reasonSilent {
+			return reasons[j]
+		}
+	}
+	return "none"
+}
+
+// excerpt is the start of a removed block, for review.
+func excerpt(s string) string {
+	s = foldSpace(s)
+	const max = 120
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	n := 0
+	for i := range s {
+		if n == max {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+func blockText(b parse.Block) string {
+	return b.Text
+}

@@ -1,0 +1,164 @@
+package parse
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestHTMLCases(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []Block
+	}{
+		{
+			name: "toggle question and answer",
+			src: "<div id=main>\n<section class=\"toggle\">\n<label> What is X? </label>\n" +
+				"<div class=\"toggle-content\">\n<p>X is <b>Y</b>.</p>\n</div>\n</section>\n</div>",
+			want: []Block{
+				{Kind: Paragraph, Line: 3, Text: "What is X?", Role: "question",
+					Context: []string{"div", "div#main", "section", "section.toggle", "label"}},
+				{Kind: Paragraph, Line: 5, Text: "X is Y.", Role: "answer",
+					Context: []string{"div", "div#main", "section", "section.toggle", "div.toggle-content", "p"}},
+			},
+		},
+		{
+			name: "layout table holds content, data table is a table",
+			src: "<table><tr><td>\n<h3 class=h3>1) What is Java?</h3>\n<table class=alt><tr><th>A</th><th>B</th></tr>" +
+				"<tr><td><strong>x</strong></td><td>see <a href=\"#y\">y</a></td></tr></table>\n</td></tr></table>",
+			want: []Block{
+				{Kind: Heading, Line: 2, Depth: 3, Text: "1) What is Java?",
+					Context: []string{"table", "tbody", "tr", "td", "h3", "h3.h3"}},
+				{Kind: Table, Line: 3, Text: "A | B\nx | see y", Rows: [][]string{{"A", "B"}, {"x", "see y"}},
+					Links: 1, LinkChars: 1, AnchorLinks: 1,
+					Context: []string{"table", "tbody", "tr", "td", "table.alt"}},
+			},
+		},
+		{
+			name: "ads, cookie banner, scripts",
+			src: "<ins class=\"adsbygoogle\" data-ad-slot=\"1\"></ins>\n<div id=\"google-top-ads\"><div>Advertisements</div><script>x()</script></div>\n" +
+				"<div id=\"privacy-banner\"><p>We use cookies. <a id=\"banner-accept\" href=\"#\">Agree</a></p></div>\n" +
+				"<div class=\"banner\"><h1>Real title</h1></div>",
+			want: []Block{
+				{Kind: Paragraph, Line: 1, Context: []string{"ins", "ins.adsbygoogle", "ad"}},
+				{Kind: Paragraph, Line: 2, Text: "Advertisements", Context: []string{"div", "div#google-top-ads", "ad"}},
+				{Kind: Paragraph, Line: 3, Text: "We use cookies. Agree", Links: 1, LinkChars: 5, AnchorLinks: 1,
+					Context: []string{"div", "div#privacy-banner", "p"}},
+				{Kind: Heading, Line: 4, Depth: 1, Text: "Real title", Context: []string{"div", "div.banner", "h1"}},
+			},
+		},
+		{
+			name: "lists, numbers, nesting",
+			src:  "<ol start=\"3\">\n<li>Three\n<ul><li><p>Nested</p><p>More</p></li></ul></li>\n<li value=\"9\">Nine</li>\n<li>Ten</li></ol>",
+			want: []Block{
+				{Kind: ListItem, Line: 2, Depth: 1, Number: 3, Text: "Three", Context: []string{"ol", "li"}},
+				{Kind: ListItem, Line: 3, Depth: 2, Text: "Nested", Context: []string{"ol", "li", "ul", "p"}},
+				{Kind: Paragraph, Line: 3, Depth: 2, Text: "More", Context: []string{"ol", "li", "ul", "p"}},
+				{Kind: ListItem, Line: 4, Depth: 1, Number: 9, Text: "Nine", Context: []string{"ol", "li"}},
+				{Kind: ListItem, Line: 5, Depth: 1, Number: 10, Text: "Ten", Context: []string{"ol", "li"}},
+			},
+		},
+		{
+			name: "code: pre with language, code textarea, form textarea",
+			src: "<pre><code class=\"language-go\">\nfunc f() {\n\treturn\n}\n</code></pre>\n" +
+				"<div class=codeblock><textarea name=\"code\" class=\"java\">\nclass A {}\n</textarea></div>\n" +
+				"<form><textarea name=comment>hi</textarea><input value=x></form>",
+			want: []Block{
+				{Kind: Code, Line: 1, Text: "func f() {\n\treturn\n}", Lang: "go", Context: []string{"pre"}},
+				{Kind: Code, Line: 6, Text: "class A {}", Lang: "java", Context: []string{"div", "div.codeblock", "textarea", "textarea.java"}},
+			},
+		},
+		{
+			name: "details, dl, blockquote, hr, br, entities",
+			src: "<details><summary>Why?</summary><p>Because.</p></details>\n<dl><dt>Term</dt><dd>Def</dd></dl>\n" +
+				"<blockquote><p>One</p><p>Two</p></blockquote><hr>\n<p>a<br>b &amp; c&nbsp;d <code>x</code></p>",
+			want: []Block{
+				{Kind: Summary, Line: 1, Text: "Why?", Role: "question", Context: []string{"details", "summary"}},
+				{Kind: Paragraph, Line: 1, Text: "Because.", Role: "answer", Context: []string{"details", "p"}},
+				{Kind: Paragraph, Line: 2, Text: "Term", Role: "question", Context: []string{"dl", "dt"}},
+				{Kind: Paragraph, Line: 2, Text: "Def", Role: "answer", Context: []string{"dl", "dd"}},
+				{Kind: Quote, Line: 3, Text: "One\nTwo", Context: []string{"blockquote"}},
+				{Kind: Rule, Line: 3, Context: []string{"hr"}},
+				{Kind: Paragraph, Line: 4, Text: "a\nb & c d `x`", Context: []string{"p"}},
+			},
+		},
+		{
+			name: "bare text gets its own line, CRLF counted once",
+			src:  "<div>\r\n<b>Q1?</b>\r\n</div>\r\n<div>\r\n\r\nplain text\r\n</div>",
+			want: []Block{
+				{Kind: Paragraph, Line: 2, Text: "Q1?", Strong: true, Context: []string{"div"}},
+				{Kind: Paragraph, Line: 6, Text: "plain text", Context: []string{"div"}},
+			},
+		},
+		{
+			name: "broken markup",
+			src:  "<p>one<p>two</b><li>three<table><td>x\xff</table><h2>end",
+			want: []Block{
+				{Kind: Paragraph, Line: 1, Text: "one", Context: []string{"p"}},
+				{Kind: Paragraph, Line: 1, Text: "two", Context: []string{"p"}},
+				{Kind: ListItem, Line: 1, Depth: 1, Text: "three", Context: []string{"li"}},
+				{Kind: Table, Line: 1, Text: "x\uFFFD", Rows: [][]string{{"x\uFFFD"}}, Context: []string{"li", "table"}},
+				{Kind: Heading, Line: 1, Depth: 2, Text: "end", Context: []string{"li", "h2"}},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := HTML([]byte(tt.src))
+			if err != nil {
+				t.Fatalf("HTML(%q): %v", tt.src, err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("HTML(%q) =%s\nwant%s", tt.src, blocksString(got), blocksString(tt.want))
+			}
+		})
+	}
+}
+
+// TestAnnotateRoundTrip checks that annotate only adds its line attributes
+// and text marks: taking them out gives the page back byte for byte, so the
+// lines it counts are the page's own.
+func TestAnnotateRoundTrip(t *testing.T) {
+	marks := regexp.MustCompile(` ` + lineAttr + `="[0-9]+"|<!--iq:[0-9]+-->`)
+	pages, _ := filepath.Glob(filepath.Join(corporaDir(t), "html-pages", "*.htm*"))
+	if len(pages) == 0 {
+		t.Skip("no html pages")
+	}
+	for _, p := range pages {
+		src, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := annotate(src, 1)
+		if back := marks.ReplaceAll(out, nil); string(back) != string(src) {
+			t.Errorf("annotate(%s) minus marks differs from the page (%d vs %d bytes)", filepath.Base(p), len(back), len(src))
+		}
+	}
+}
+
+// TestHTMLDeepContext checks that a deeply nested page gives each block a
+// bounded Context that keeps the outermost and innermost signals.
+func TestHTMLDeepContext(t *testing.T) {
+	var sb strings.Builder
+	for i := range 300 {
+		fmt.Fprintf(&sb, "<div class=c%d>", i)
+	}
+	sb.WriteString("<p class=last>deep</p>")
+	got, err := HTML([]byte(sb.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 {
+		t.Fatalf("HTML(300 nested divs) = %d blocks; want 1", len(got))
+	}
+	ctx := got[0].Context
+	if len(ctx) != maxContext || ctx[0] != "div" || ctx[1] != "div.c0" || ctx[len(ctx)-1] != "p.last" {
+		t.Errorf("HTML(300 nested divs) Context = %d entries %q…%q; want %d from \"div\", \"div.c0\" to \"p.last\"",
+			len(ctx), ctx[:2], ctx[len(ctx)-2:], maxContext)
+	}
+}

@@ -1,0 +1,232 @@
+package ingest
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+//go:embed taxonomy.json
+var defaultTaxonomyJSON []byte
+
+// Taxonomy names the technology topics and concept tags ingest assigns, each
+// with the keyword patterns that mark it. It is data, kept in
+// taxonomy.json, so a user can edit or replace it (iq ingest --taxonomy).
+//
+// A pattern is one or more words matched on word boundaries, case
+// insensitively; a trailing '*' on the last word matches any ending
+// ("authenticat*" matches "authentication" and "authenticated").
+type Taxonomy struct {
+	Topics map[string][]string `json:"topics"`
+	Tags   map[string][]string `json:"tags"`
+
+	topics, tags *matcher
+}
+
+var (
+	defaultTaxonomy     *Taxonomy
+	defaultTaxonomyOnce sync.Once
+)
+
+// DefaultTaxonomy returns the taxonomy embedded in iq.
+func DefaultTaxonomy() *Taxonomy {
+	defaultTaxonomyOnce.Do(func() {
+		t, err := ParseTaxonomy(defaultTaxonomyJSON)
+		if err != nil {
+			panic("ingest: embedded taxonomy.json: " + err.Error())
+		}
+		defaultTaxonomy = t
+	})
+	return defaultTaxonomy
+}
+
+// ParseTaxonomy reads a taxonomy in the JSON form of taxonomy.json: an
+// object with "topics" and "tags", each mapping a lower-case slug to its
+// patterns. Keys starting with '_' are comments.
+func ParseTaxonomy(data []byte) (*Taxonomy, error) {
+	var t Taxonomy
+	if err := json.Unmarshal(data, &t); err != nil {
+		return nil, fmt.Errorf("parse taxonomy: %w", err)
+	}
+	if len(t.Topics) == 0 && len(t.Tags) == 0 {
+		return nil, fmt.Errorf("parse taxonomy: no \"topics\" and no \"tags\"")
+	}
+	var err error
+	if t.topics, err = newMatcher(t.Topics); err != nil {
+		return nil, fmt.Errorf("parse taxonomy: topics: %w", err)
+	}
+	if t.tags, err = newMatcher(t.Tags); err != nil {
+		return nil, fmt.Errorf("parse taxonomy: tags: %w", err)
+	}
+	return &t, nil
+}
+
+// TopicsOf returns the sorted topic slugs whose names occur in s.
+func (t *Taxonomy) TopicsOf(s string) []string { return t.topics.match(s, nil) }
+
+// TagsOf returns the sorted tag slugs whose patterns occur in s.
+func (t *Taxonomy) TagsOf(s string) []string { return t.tags.match(s, nil) }
+
+// matcher finds the slugs whose patterns occur in a text. Patterns are
+// indexed by their first word, so a text costs one map look-up per word
+// plus a check of the few patterns with a wildcard first word.
+type matcher struct {
+	slugs  []string
+	exact  map[string][]pattern
+	prefix map[string][]pattern // one-word wildcard patterns by their first 3 bytes
+	short  []pattern            // one-word wildcard patterns shorter than that
+}
+
+const prefixKey = 3
+
+type pattern struct {
+	slug  int
+	words []string
+	wild  bool // the last word is a prefix
+}
+
+func newMatcher(m map[string][]string) (*matcher, error) {
+	mt := &matcher{exact: map[string][]pattern{}, prefix: map[string][]pattern{}}
+	for slug := range m {
+		if !strings.HasPrefix(slug, "_") {
+			mt.slugs = append(mt.slugs, slug)
+		}
+	}
+	sort.Strings(mt.slugs)
+	for i, slug := range mt.slugs {
+		if slug != strings.ToLower(slug) || strings.ContainsAny(slug, " \t") {
+			return nil, fmt.Errorf("slug %q: want lower case without spaces", slug)
+		}
+		for _, p := range m[slug] {
+			words := tokenize(strings.TrimSuffix(p, "*"), nil)
+			if len(words) == 0 {
+				return nil, fmt.Errorf("slug %q: empty pattern %q", slug, p)
+			}
+			pt := pattern{slug: i, words: words, wild: strings.HasSuffix(p, "*")}
+			switch {
+			case pt.wild && len(words) == 1 && len(words[0]) >= prefixKey:
+				k := words[0][:prefixKey]
+				mt.prefix[k] = append(mt.prefix[k], pt)
+			case pt.wild && len(words) == 1:
+				mt.short = append(mt.short, pt)
+			default:
+				mt.exact[words[0]] = append(mt.exact[words[0]], pt)
+			}
+		}
+	}
+	return mt, nil
+}
+
+func (mt *matcher) match(s string, toks []string) []string {
+	if mt == nil {
+		return []string{}
+	}
+	if toks == nil {
+		toks = tokenize(s, make([]string, 0, len(s)/6+1))
+	}
+	hit := make([]bool, len(mt.slugs))
+	for i, tok := range toks {
+		for _, p := range mt.exact[tok] {
+			if !hit[p.slug] && p.matchAt(toks, i) {
+				hit[p.slug] = true
+			}
+		}
+		if len(tok) >= prefixKey {
+			for _, p := range mt.prefix[tok[:prefixKey]] {
+				if !hit[p.slug] && strings.HasPrefix(tok, p.words[0]) {
+					hit[p.slug] = true
+				}
+			}
+		}
+		for _, p := range mt.short {
+			if !hit[p.slug] && strings.HasPrefix(tok, p.words[0]) {
+				hit[p.slug] = true
+			}
+		}
+	}
+	out := []string{}
+	for i, h := range hit {
+		if h {
+			out = append(out, mt.slugs[i])
+		}
+	}
+	return out
+}
+
+func (p pattern) matchAt(toks []string, i int) bool {
+	if i+len(p.words) > len(toks) {
+		return false
+	}
+	last := len(p.words) - 1
+	for k, w := range p.words {
+		t := toks[i+k]
+		if k == last && p.wild {
+			if !strings.HasPrefix(t, w) {
+				return false
+			}
+		} else if t != w {
+			return false
+		}
+	}
+	return true
+}
+
+// tokenize lower-cases s and splits it into words: letters and digits, with
+// '+' and '#' kept ("c++", "c#") and '.' kept between letters ("node.js",
+// ".env"); hyphens, slashes and other punctuation separate words.
+func tokenize(s string, dst []string) []string {
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			dst = append(dst, lowerASCII(s[start:end]))
+			start = -1
+		}
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || r == '+' || r == '#' || r == '_':
+			if start < 0 {
+				start = i
+			}
+		case r == '.' && i+1 < len(s):
+			next, _ := utf8.DecodeRuneInString(s[i+1:])
+			if unicode.IsLetter(next) || unicode.IsDigit(next) {
+				if start < 0 {
+					start = i // ".env"
+				}
+				continue
+			}
+			flush(i)
+		default:
+			flush(i)
+		}
+	}
+	flush(len(s))
+	return dst
+}
+
+// lowerASCII is strings.ToLower without allocating for words already in
+// lower case, the common case.
+func lowerASCII(w string) string {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= 0x80 || c >= 'A' && c <= 'Z' {
+			return strings.ToLower(w)
+		}
+	}
+	return w
+}
+
+// mergeSorted returns the sorted union of a and b without duplicates.
+func mergeSorted(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	out = append(out, a...)
+	out = append(out, b...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
