@@ -1,0 +1,192 @@
+package fts5
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/iq-search/iq/index/synth"
+)
+
+// The same sizes, seed and query mix as index/bench_test.go.
+const seed = 1
+
+func sizes(b *testing.B) []int {
+	s := os.Getenv("IQ_BENCH_SIZES")
+	if s == "" {
+		s = "10000,100000"
+	}
+	var rv []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			b.Fatalf("IQ_BENCH_SIZES=%q: %q is not a record count", s, f)
+		}
+		rv = append(rv, n)
+	}
+	return rv
+}
+
+func TestSearch(t *testing.T) {
+	db, err := Open(filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	recs := synth.Generate(500, seed)
+	if err := Build(context.Background(), db, recs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Search(context.Background(), db, `"closure"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, r := range recs {
+		txt := strings.ToLower(r.Question)
+		for _, a := range r.Answers {
+			txt += " " + strings.ToLower(a.Text+" "+a.HowToAnswer+" "+a.ExampleAnswer)
+		}
+		if strings.Contains(txt, "closure") {
+			want++
+		}
+	}
+	if res.Total != want || len(res.Hits) == 0 {
+		t.Errorf("Search(closure) total = %d, %d hits; want %d", res.Total, len(res.Hits), want)
+	}
+	levels := 0
+	for _, n := range res.Facets["level"] {
+		levels += n
+	}
+	if levels > res.Total || levels == 0 {
+		t.Errorf("level facet sums to %d of %d hits", levels, res.Total)
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range sizes(b) {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			recs := synth.Generate(n, seed)
+			dir := b.TempDir()
+			var size, peak int64
+			cpu0 := cpuTime()
+			for b.Loop() {
+				path := filepath.Join(dir, "fts.db")
+				os.Remove(path)
+				runtime.GC()
+				resetPeakRSS()
+				db, err := Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := Build(context.Background(), db, recs); err != nil {
+					b.Fatal(err)
+				}
+				db.Close()
+				peak = max(peak, peakRSS())
+				st, err := os.Stat(path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				size = st.Size()
+			}
+			// CPU time (user + system) is steadier than wall time on a
+			// machine shared with other work; it includes the untimed
+			// reopen and size check of each round.
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+			b.ReportMetric(float64(size)/(1<<20), "index-MB")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
+		})
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	queries := synth.ParsedQueries(200, seed)
+	for _, n := range sizes(b) {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "fts.db")
+			db, err := Open(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			if err := Build(context.Background(), db, synth.Generate(n, seed)); err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			exprs := make([]string, len(queries))
+			for i, q := range queries {
+				exprs[i] = MatchExpr(q)
+			}
+			var want int
+			for _, e := range exprs { // warm
+				res, err := Search(ctx, db, e)
+				if err != nil {
+					b.Fatal(err)
+				}
+				want += res.Total
+			}
+			if want == 0 {
+				b.Fatal("the query mix matched nothing")
+			}
+			var lat []time.Duration
+			cpu0 := cpuTime()
+			for b.Loop() {
+				hits := 0
+				for _, e := range exprs {
+					t := time.Now()
+					res, err := Search(ctx, db, e)
+					lat = append(lat, time.Since(t))
+					if err != nil {
+						b.Fatal(err)
+					}
+					hits += res.Total
+				}
+				if hits != want {
+					b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
+				}
+			}
+			b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2])/1e6, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100])/1e6, "p99-ms")
+			b.ReportMetric(float64(want)/float64(len(exprs)), "hits/query")
+		})
+	}
+}
+
+func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
+
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			if f := strings.Fields(v); len(f) > 0 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+// cpuTime returns the user and system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

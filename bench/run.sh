@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs iq's index benchmarks (Bleve) and the SQLite FTS5 peer in one run on
+# the same synthetic records and query mix, then prints FTS5/iq ratios.
+#
+#   bench/run.sh                      # 10k and 100k records
+#   IQ_BENCH_SIZES=10000 bench/run.sh # one size
+#
+# Build benchmarks run once per size (-benchtime 1x), search benchmarks
+# run the 200-query mix 3 times after a warm-up pass. Levers for the Bleve
+# build: IQ_BENCH_BATCH, IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, GOGC.
+# The FTS5 peer needs cgo and a C compiler (it builds SQLite with
+# -tags sqlite_fts5; the first build takes a minute or two).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+export IQ_BENCH_SIZES="${IQ_BENCH_SIZES:-10000,100000}"
+
+echo "== iq (Bleve) ==" >&2
+go test ./index -run '^$' -bench 'Build' -benchtime 1x -timeout 60m | tee "$out/iq.txt" >&2
+go test ./index -run '^$' -bench 'Search' -benchtime 3x -timeout 60m | tee -a "$out/iq.txt" >&2
+echo "== SQLite FTS5 ==" >&2
+(cd bench/fts5 && go test -tags sqlite_fts5 -run '^$' -bench 'Build' -benchtime 1x -timeout 60m) | tee "$out/fts5.txt" >&2
+(cd bench/fts5 && go test -tags sqlite_fts5 -run '^$' -bench 'Search' -benchtime 3x -timeout 60m) | tee -a "$out/fts5.txt" >&2
+
+# metrics FILE: "Benchmark/sub metric value" lines from go test output.
+metrics() {
+	awk '/^Benchmark/ { name=$1; sub(/-[0-9]+$/, "", name);
+		printf "%s s/op %.3f\n", name, $3/1e9;
+		for (i = 5; i < NF; i += 2) printf "%s %s %s\n", name, $(i+1), $i }' "$1"
+}
+metrics "$out/iq.txt" | sort >"$out/iq.m"
+metrics "$out/fts5.txt" | sort >"$out/fts5.m"
+echo
+printf '%-36s %-12s %12s %12s %8s\n' benchmark metric iq fts5 'iq/fts5'
+join -j1 <(awk '{print $1"|"$2, $3}' "$out/iq.m" | sort) <(awk '{print $1"|"$2, $3}' "$out/fts5.m" | sort) |
+	awk '{ split($1, k, "|"); r = ($3 > 0) ? $2/$3 : 0;
+		printf "%-36s %-12s %12.2f %12.2f %8.2f\n", k[1], k[2], $2, $3, r }'

@@ -1,0 +1,303 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/iq-search/iq/index/synth"
+	"github.com/iq-search/iq/ingest"
+)
+
+// Benchmarks of building and searching synthetic corpora (index/synth). They
+// run only with -bench; bench/run.sh runs them beside the SQLite FTS5 peer.
+// Levers for experiments, from the environment: IQ_BENCH_BATCH,
+// IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS (BuildOptions), IQ_BENCH_SIZES (comma
+// separated record counts, default "10000,100000").
+
+const benchSeed = 1
+
+func benchSizes(b *testing.B) []int {
+	s := os.Getenv("IQ_BENCH_SIZES")
+	if s == "" {
+		s = "10000,100000"
+	}
+	var rv []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n <= 0 {
+			b.Fatalf("IQ_BENCH_SIZES=%q: %q is not a record count", s, f)
+		}
+		rv = append(rv, n)
+	}
+	return rv
+}
+
+func envInt(name string) int {
+	n, _ := strconv.Atoi(os.Getenv(name))
+	return n
+}
+
+func benchOptions(n int) BuildOptions {
+	return BuildOptions{
+		Fingerprint: fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
+		BatchSize:   envInt("IQ_BENCH_BATCH"),
+		Writers:     envInt("IQ_BENCH_WRITERS"),
+		Shards:      envInt("IQ_BENCH_SHARDS"),
+		Segments:    envInt("IQ_BENCH_SEGMENTS"),
+	}
+}
+
+func BenchmarkBuild(b *testing.B) {
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			recs := synth.Generate(n, benchSeed)
+			opts := benchOptions(n)
+			parent := b.TempDir()
+			var size int64
+			var peak int64
+			cpu0 := cpuTime()
+			for b.Loop() {
+				dir := filepath.Join(parent, "index")
+				os.RemoveAll(dir)
+				runtime.GC()
+				resetPeakRSS()
+				if err := Build(context.Background(), dir, recs, opts); err != nil {
+					b.Fatal(err)
+				}
+				peak = max(peak, peakRSS())
+				b.StopTimer()
+				ix, err := Open(dir)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if c, _ := ix.Count(); c != uint64(n) {
+					b.Fatalf("built %d records; want %d", c, n)
+				}
+				ix.Close()
+				size = dirSize(dir)
+				b.StartTimer()
+			}
+			// CPU time (user + system) is steadier than wall time on a
+			// machine shared with other work; it includes the untimed
+			// reopen and size check of each round.
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+			b.ReportMetric(float64(size)/(1<<20), "index-MB")
+			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
+		})
+	}
+}
+
+// benchIndex returns an index of n synthetic records, built once and kept
+// in the temporary directory between runs (Ensure rebuilds it when the
+// mapping or the generator's fingerprint changes).
+func benchIndex(b *testing.B, n int) *Index {
+	b.Helper()
+	opts := benchOptions(n)
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d", n, max(opts.Shards, 1), opts.Segments))
+	ix, err := Open(dir)
+	if err == nil && ix.Meta().Fingerprint == opts.Fingerprint {
+		return ix
+	}
+	if err == nil {
+		ix.Close()
+	}
+	if err := Build(context.Background(), dir, synth.Generate(n, benchSeed), opts); err != nil {
+		b.Fatal(err)
+	}
+	ix, err = Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ix
+}
+
+// benchFields are the text fields a search box searches, with the weights
+// package query gives them.
+var benchFields = []struct {
+	name  string
+	boost float64
+}{{ingest.FieldQuestion, 3}, {ingest.FieldAnswer, 1}, {ingest.FieldCode, 0.5}}
+
+// benchRequest is the kind of request package query sends for a search
+// box: every content word required in some text field (question boosted),
+// function words optional, a quoted text as a phrase, the misspelt eighth of
+// the mix with fuzziness 1; facets on level, topic and tag; the first ten
+// hits with their display fields and highlighted question and answer.
+func benchRequest(q synth.Query) *bleve.SearchRequest {
+	// Each word is a phrase query: an identifier typed in a query
+	// (strictNullChecks) then matches itself or its parts in sequence, not
+	// any document with one of its parts ("null").
+	anyField := func(words string) query.Query {
+		var qs []query.Query
+		for _, f := range benchFields {
+			if q.Phrase && f.name == ingest.FieldCode {
+				continue
+			}
+			fuzz := 0
+			if q.Fuzzy && len(words) >= 4 {
+				fuzz = 1
+			}
+			if plainWord(words) {
+				// One term: a term query, no positions to check.
+				m := bleve.NewMatchQuery(words)
+				m.SetField(f.name)
+				m.SetBoost(f.boost)
+				m.SetFuzziness(fuzz)
+				qs = append(qs, m)
+				continue
+			}
+			m := bleve.NewMatchPhraseQuery(words)
+			m.SetField(f.name)
+			m.SetBoost(f.boost)
+			m.SetFuzziness(fuzz)
+			qs = append(qs, m)
+		}
+		return bleve.NewDisjunctionQuery(qs...)
+	}
+	var top query.Query
+	if q.Phrase {
+		top = anyField(strings.Join(q.Words, " "))
+	} else {
+		var must, should []query.Query
+		for i, w := range q.Words {
+			if q.Required[i] {
+				must = append(must, anyField(w))
+			} else {
+				should = append(should, anyField(w))
+			}
+		}
+		// Optional words only add to the score of hits of the required.
+		top = query.NewBooleanQuery(must, should, nil)
+	}
+	req := bleve.NewSearchRequestOptions(top, 10, 0, false)
+	req.Fields = []string{ingest.FieldQuestion, ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, FieldSources}
+	req.Highlight = bleve.NewHighlightWithStyle("html")
+	req.Highlight.AddField(ingest.FieldQuestion)
+	req.Highlight.AddField(ingest.FieldAnswer)
+	req.AddFacet(ingest.FieldLevel, bleve.NewFacetRequest(ingest.FieldLevel, 4))
+	req.AddFacet(ingest.FieldTopic, bleve.NewFacetRequest(ingest.FieldTopic, 10))
+	req.AddFacet(ingest.FieldTag, bleve.NewFacetRequest(ingest.FieldTag, 10))
+	req.AddFacet(ingest.FieldSource, bleve.NewFacetRequest(ingest.FieldSource, 10))
+	return req
+}
+
+// plainWord reports whether s is letters only, one term to the analyzer.
+func plainWord(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func BenchmarkSearch(b *testing.B) {
+	queries := synth.ParsedQueries(200, benchSeed)
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			ix := benchIndex(b, n)
+			defer ix.Close()
+			reqs := make([]*bleve.SearchRequest, len(queries))
+			for i, q := range queries {
+				reqs[i] = benchRequest(q)
+			}
+			// Warm up: the first queries load dictionaries and doc values.
+			var want uint64
+			for i, r := range reqs {
+				res, err := ix.Bleve().Search(r)
+				if err != nil {
+					b.Fatalf("Search(%q) error = %v", queries[i].Text, err)
+				}
+				want += res.Total
+			}
+			if want == 0 {
+				b.Fatal("the query mix matched nothing")
+			}
+			var lat []time.Duration
+			cpu0 := cpuTime()
+			for b.Loop() {
+				var hits uint64
+				for i, r := range reqs {
+					t := time.Now()
+					res, err := ix.Bleve().Search(r)
+					lat = append(lat, time.Since(t))
+					if err != nil {
+						b.Fatalf("Search(%q) error = %v", queries[i].Text, err)
+					}
+					hits += res.Total
+				}
+				if hits != want {
+					b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
+				}
+			}
+			b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
+			slices.Sort(lat)
+			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
+			b.ReportMetric(float64(want)/float64(len(reqs)), "hits/query")
+		})
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// resetPeakRSS resets the kernel's high-water mark of this process's
+// resident memory (Linux ≥ 4.0), so peakRSS measures from here.
+func resetPeakRSS() {
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0)
+}
+
+// peakRSS returns VmHWM of /proc/self/status in bytes, or 0 off Linux.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			f := strings.Fields(v)
+			if len(f) > 0 {
+				kb, _ := strconv.ParseInt(f[0], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+// cpuTime returns the user and system CPU time of this process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

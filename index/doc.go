@@ -1,0 +1,29 @@
+// Package index owns iq's Bleve index: the mapping and analysis, turning
+// ingest.Records into documents, and building, opening and rebuilding the
+// index directory. Package query searches what this package builds; nothing
+// here ranks or parses user queries.
+//
+// Files:
+//   - mapping.go: the mapping, in one file (fields, analyzers, synonym
+//     source); MappingVersion.
+//   - analysis.go: the code-aware tokenizer, the identifier-parts filter, the
+//     lower-case and English stemming filters and the synonym phrase filter,
+//     registered in Bleve's registry.
+//   - synonyms.go, synonyms.txt: the shipped, editable synonym list and its
+//     parser.
+//   - document.go: Record → Bleve document.
+//   - index.go: Index (open, read-only), Open, Record, DefaultDir, errors.
+//   - build.go: Build (batches, concurrent writers, temp dir + rename) and
+//     Ensure (rebuild when missing, stale or corrupt).
+//   - synth/: a deterministic synthetic corpus for benchmarks.
+//
+// Index directory layout: iq-index.json (Meta, written last) and shard-N/
+// Bleve indexes. Bleve's synonym definitions are documents too: count and
+// list records with AllRecords, not a match-all query.
+//
+// Tests: analysis_test.go (analysis table, synonyms, mapping golden file:
+// `go test ./index -run TestMappingGolden -update`), index_test.go (build,
+// search, open, ensure over the embedded corpus), fuzz_test.go,
+// bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
+// bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
+package index

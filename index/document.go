@@ -1,0 +1,93 @@
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+// document turns a record into the value Bleve maps with NewMapping. A map
+// keeps the field names the ingest.Field* constants, with no struct tags to
+// drift; Bleve indexes a []string as an array field, one value each.
+func document(r ingest.Record) (map[string]any, error) {
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return nil, fmt.Errorf("encode record %s: %w", r.ID, err)
+	}
+	d := map[string]any{
+		ingest.FieldID:       r.ID,
+		ingest.FieldQuestion: r.Question,
+		FieldRecord:          string(raw),
+		FieldKind:            KindRecord,
+	}
+	if a := AnswerTexts(r); len(a) > 0 {
+		d[ingest.FieldAnswer] = a
+	}
+	var code []string
+	for _, a := range r.Answers {
+		for _, c := range a.Code {
+			if strings.TrimSpace(c.Text) != "" {
+				code = append(code, c.Text)
+			}
+		}
+	}
+	if len(code) > 0 {
+		d[ingest.FieldCode] = code
+	}
+	if r.Level != "" {
+		d[ingest.FieldLevel] = r.Level
+	}
+	if len(r.Topics) > 0 {
+		d[ingest.FieldTopic] = r.Topics
+	}
+	if len(r.Tags) > 0 {
+		d[ingest.FieldTag] = r.Tags
+	}
+	if r.Cluster != "" {
+		d[ingest.FieldCluster] = r.Cluster
+	}
+	if len(r.Sources) > 0 {
+		files := make([]string, 0, len(r.Sources))
+		lines := make([]string, 0, len(r.Sources))
+		for _, s := range r.Sources {
+			lines = append(lines, SourceString(s))
+			if !slices.Contains(files, s.File) {
+				files = append(files, s.File)
+			}
+		}
+		d[ingest.FieldSource] = files
+		d[FieldSources] = lines
+	}
+	return d, nil
+}
+
+// AnswerTexts returns the texts the answer field holds for a record, one per
+// answer: its text, then its "how to answer" and "example answer" parts.
+// Highlight fragments of the answer field come from these strings.
+func AnswerTexts(r ingest.Record) []string {
+	var rv []string
+	for _, a := range r.Answers {
+		parts := make([]string, 0, 3)
+		for _, p := range []string{a.Text, a.HowToAnswer, a.ExampleAnswer} {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		if len(parts) > 0 {
+			rv = append(rv, strings.Join(parts, "\n\n"))
+		}
+	}
+	return rv
+}
+
+// SourceString formats a source as stored in FieldSources: "file:line".
+func SourceString(s ingest.Source) string {
+	if s.Line <= 0 {
+		return s.File
+	}
+	return s.File + ":" + strconv.Itoa(s.Line)
+}

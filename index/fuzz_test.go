@@ -1,0 +1,51 @@
+package index
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/iq-search/iq/corpus"
+)
+
+// FuzzAnalyze checks the analysis chain on any input: no panic, every term
+// valid UTF-8 with offsets inside the text, positions never going back.
+// Seeded with the lines of the embedded corpus.
+func FuzzAnalyze(f *testing.F) {
+	for _, name := range []string{"fastapi-24-questions-blog.txt", "fastapi-questions-by-level.md", "fastapi-best-practices-qa-page.txt"} {
+		b, err := corpus.FS().(interface{ ReadFile(string) ([]byte, error) }).ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.TrimSpace(line) != "" {
+				f.Add(line)
+			}
+		}
+	}
+	for _, s := range []string{"OAuth2PasswordBearer", "@app.get", "std::move", "c++", "x...y", "'s", "’s", "a'", ".", "@", "__init__", "\xff\xfe", "İstanbul ǅ"} {
+		f.Add(s)
+	}
+	im, _, err := NewMapping(DefaultSynonyms())
+	if err != nil {
+		f.Fatal(err)
+	}
+	analyzers := []string{AnalyzerText, AnalyzerCode}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, name := range analyzers {
+			pos := 0
+			for _, tk := range im.AnalyzerNamed(name).Analyze([]byte(text)) {
+				if tk.Start < 0 || tk.End > len(text) || tk.Start >= tk.End {
+					t.Fatalf("Analyze(%s, %q): term %q at %d:%d outside the text", name, text, tk.Term, tk.Start, tk.End)
+				}
+				if len(tk.Term) == 0 || (utf8.ValidString(text) && !utf8.Valid(tk.Term)) {
+					t.Fatalf("Analyze(%s, %q): bad term %q", name, text, tk.Term)
+				}
+				if tk.Position < pos || tk.Position < 1 {
+					t.Fatalf("Analyze(%s, %q): term %q at position %d after %d", name, text, tk.Term, tk.Position, pos)
+				}
+				pos = tk.Position
+			}
+		}
+	})
+}

@@ -1,0 +1,619 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/ingest"
+)
+
+// corpusRecords ingests the embedded corpus once per test binary.
+var corpusRecords = sync.OnceValues(func() ([]ingest.Record, error) {
+	recs, _, err := ingest.FS(context.Background(), corpus.FS(), ingest.Options{})
+	return recs, err
+})
+
+func loadCorpus(t testing.TB) []ingest.Record {
+	t.Helper()
+	recs, err := corpusRecords()
+	if err != nil {
+		t.Fatalf("ingest.FS(corpus) error = %v", err)
+	}
+	if len(recs) < 20 {
+		t.Fatalf("ingest.FS(corpus) = %d records; want the seed questions", len(recs))
+	}
+	return recs
+}
+
+// buildCorpus builds the embedded corpus into a new directory and opens it.
+func buildCorpus(t *testing.T) (*Index, []ingest.Record) {
+	t.Helper()
+	recs := loadCorpus(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, recs, BuildOptions{Fingerprint: corpus.Fingerprint(), BatchSize: 16}); err != nil {
+		t.Fatalf("Build(%s) error = %v", dir, err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open(%s) error = %v", dir, err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix, recs
+}
+
+// textQuery searches question and answer the plain way (a match query per
+// field, OR-ed); package query does the real thing.
+func textQuery(text string) query.Query {
+	var qs []query.Query
+	for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer, ingest.FieldCode} {
+		q := bleve.NewMatchQuery(text)
+		q.SetField(f)
+		qs = append(qs, q)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func search(t *testing.T, ix *Index, q query.Query) []string {
+	t.Helper()
+	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
+	res, err := ix.Bleve().Search(req)
+	if err != nil {
+		t.Fatalf("Search(%v) error = %v", q, err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func byID(recs []ingest.Record) map[string]ingest.Record {
+	m := map[string]ingest.Record{}
+	for _, r := range recs {
+		m[r.ID] = r
+	}
+	return m
+}
+
+// recordText is everything the text fields of a record hold, lower case.
+func recordText(r ingest.Record) string {
+	parts := append([]string{r.Question}, AnswerTexts(r)...)
+	for _, a := range r.Answers {
+		for _, c := range a.Code {
+			parts = append(parts, c.Text)
+		}
+	}
+	return strings.ToLower(strings.Join(parts, "\n"))
+}
+
+func TestSearchCorpus(t *testing.T) {
+	ix, recs := buildCorpus(t)
+	m := byID(recs)
+	tests := []struct {
+		name string
+		text string
+		// every hit among the first want must contain one of these
+		// (lower case) in its text, and at least one hit must exist.
+		mustContain []string
+		// and the hits must include at least one record whose text
+		// contains none of the query's own words (found only through a
+		// synonym).
+		viaSynonym bool
+	}{
+		{"DI finds dependency injection", "DI", []string{"dependency injection"}, true},
+		{"auth finds authentication", "auth", []string{"authenticat"}, true},
+		{"identifier whole", "OAuth2PasswordBearer", []string{"oauth2passwordbearer", "oauth2", "password", "bearer"}, false},
+		{"identifier in words", "oauth2 password bearer", []string{"oauth2", "password", "bearer"}, false},
+		{"decorator", "@app.get", []string{"app", "get"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ids := search(t, ix, textQuery(tt.text))
+			if len(ids) == 0 {
+				t.Fatalf("Search(%q) = no hits; want some", tt.text)
+			}
+			synonymOnly := false
+			for _, id := range ids {
+				txt := recordText(m[id])
+				if !slices.ContainsFunc(tt.mustContain, func(s string) bool { return strings.Contains(txt, s) }) {
+					t.Errorf("Search(%q) hit %s %q contains none of %q", tt.text, id, m[id].Question, tt.mustContain)
+				}
+				if !regexp.MustCompile(`\b` + regexp.QuoteMeta(strings.ToLower(tt.text)) + `\b`).MatchString(txt) {
+					synonymOnly = true
+				}
+			}
+			if tt.viaSynonym && !synonymOnly {
+				t.Errorf("Search(%q) = %d hits, all containing %q; want hits found through the synonym list", tt.text, len(ids), tt.text)
+			}
+		})
+	}
+
+	// The identifier itself is found whole: a term query for the whole
+	// token hits the record whose answer spells it.
+	tq := bleve.NewTermQuery("oauth2passwordbearer")
+	tq.SetField(ingest.FieldAnswer)
+	if ids := search(t, ix, tq); len(ids) == 0 {
+		t.Errorf("term answer:oauth2passwordbearer = no hits; want the answers that use it")
+	}
+}
+
+// TestStopWords checks that function words are indexed: a phrase made only
+// of them finds questions, and "what is pydantic" matches as a phrase.
+func TestStopWords(t *testing.T) {
+	ix, recs := buildCorpus(t)
+	m := byID(recs)
+	for _, phrase := range []string{"what is pydantic", "what is", "how do you"} {
+		q := bleve.NewMatchPhraseQuery(phrase)
+		q.SetField(ingest.FieldQuestion)
+		ids := search(t, ix, q)
+		if len(ids) == 0 {
+			t.Errorf("phrase question:%q = no hits; want questions starting so", phrase)
+		}
+		for _, id := range ids {
+			if !strings.Contains(strings.ToLower(m[id].Question), phrase) {
+				t.Errorf("phrase question:%q hit %q", phrase, m[id].Question)
+			}
+		}
+	}
+	tq := bleve.NewTermQuery("is")
+	tq.SetField(ingest.FieldQuestion)
+	if ids := search(t, ix, tq); len(ids) == 0 {
+		t.Errorf("term question:is = no hits; want the stop word indexed")
+	}
+}
+
+// TestClosure uses a real collection from ../shared: "What is a closure"
+// must find its question by phrase, every word kept.
+func TestClosure(t *testing.T) {
+	file := filepath.Join("..", "..", "shared", "corpora", "h5bp__Front-end-Developer-Interview-Questions", "src", "questions", "javascript-questions.md")
+	if _, err := os.Stat(file); err != nil {
+		t.Skipf("shared corpus not available: %v", err)
+	}
+	// Records made from the file's "* question" lines directly, so this
+	// test checks analysis, not the ingest of this layout.
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []ingest.Record
+	for i, line := range strings.Split(string(b), "\n") {
+		if q, ok := strings.CutPrefix(line, "* "); ok {
+			recs = append(recs, ingest.Record{ID: ingest.QuestionID(q), Question: q,
+				Sources: []ingest.Source{{File: "javascript-questions.md", Line: i + 1}}})
+		}
+	}
+	if len(recs) < 20 {
+		t.Fatalf("%s: %d questions; want the file's list", file, len(recs))
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, recs, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	q := bleve.NewMatchPhraseQuery("what is a closure")
+	q.SetField(ingest.FieldQuestion)
+	ids := search(t, ix, q)
+	if len(ids) != 1 {
+		t.Fatalf("phrase question:\"what is a closure\" = %d hits; want 1", len(ids))
+	}
+	if r, _, _ := ix.Record(ids[0]); !strings.HasPrefix(r.Question, "What is a closure") {
+		t.Errorf("phrase question:\"what is a closure\" = %q", r.Question)
+	}
+}
+
+func TestRecord(t *testing.T) {
+	ix, recs := buildCorpus(t)
+	n, err := ix.Count()
+	if err != nil || n != uint64(len(recs)) {
+		t.Fatalf("Count() = %d, %v; want %d", n, err, len(recs))
+	}
+	if got := ix.Meta().Records; got != len(recs) {
+		t.Errorf("Meta().Records = %d; want %d", got, len(recs))
+	}
+	for _, want := range recs {
+		got, ok, err := ix.Record(want.ID)
+		if err != nil || !ok {
+			t.Fatalf("Record(%s) = _, %v, %v; want the record", want.ID, ok, err)
+		}
+		// Compare through JSON: nil and empty slices are the same record.
+		gj, _ := json.Marshal(got)
+		wj, _ := json.Marshal(want)
+		if string(gj) != string(wj) {
+			t.Errorf("Record(%s) = %s; want %s", want.ID, gj, wj)
+		}
+	}
+	if _, ok, err := ix.Record("0000000000000000"); ok || err != nil {
+		t.Errorf("Record(unknown) = _, %v, %v; want false, nil", ok, err)
+	}
+}
+
+// TestFacets checks the keyword fields against a count over the records.
+func TestFacets(t *testing.T) {
+	ix, recs := buildCorpus(t)
+	want := map[string]map[string]int{}
+	add := func(field, v string) {
+		if want[field] == nil {
+			want[field] = map[string]int{}
+		}
+		want[field][v]++
+	}
+	for _, r := range recs {
+		if r.Level != "" {
+			add(ingest.FieldLevel, r.Level)
+		}
+		for _, v := range r.Topics {
+			add(ingest.FieldTopic, v)
+		}
+		for _, v := range r.Tags {
+			add(ingest.FieldTag, v)
+		}
+		files := map[string]bool{}
+		for _, s := range r.Sources {
+			files[s.File] = true
+		}
+		for f := range files {
+			add(ingest.FieldSource, f)
+		}
+	}
+	req := bleve.NewSearchRequestOptions(AllRecords(), 0, 0, false)
+	for _, f := range []string{ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, ingest.FieldSource} {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 1000))
+	}
+	res, err := ix.Bleve().Search(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != uint64(len(recs)) {
+		t.Errorf("AllRecords() total = %d; want %d", res.Total, len(recs))
+	}
+	for f, counts := range want {
+		got := map[string]int{}
+		if fr := res.Facets[f]; fr != nil && fr.Terms != nil {
+			for _, tf := range fr.Terms.Terms() {
+				got[tf.Term] = tf.Count
+			}
+		}
+		if !reflect.DeepEqual(got, counts) {
+			t.Errorf("facet %s = %v; want %v", f, got, counts)
+		}
+	}
+}
+
+// TestStoredFields checks that a hit can be shown from its stored fields.
+func TestStoredFields(t *testing.T) {
+	ix, recs := buildCorpus(t)
+	var want ingest.Record
+	for _, r := range recs {
+		if len(r.Topics) > 0 && len(r.Sources) > 0 && len(r.Answers) > 0 {
+			want = r
+			break
+		}
+	}
+	if want.ID == "" {
+		t.Fatal("no record with topics, sources and answers in the corpus")
+	}
+	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{want.ID}))
+	req.Fields = []string{ingest.FieldQuestion, ingest.FieldLevel, ingest.FieldTopic, FieldSources, ingest.FieldAnswer}
+	res, err := ix.Bleve().Search(req)
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("Search(id %s) = %v, %v", want.ID, res, err)
+	}
+	f := res.Hits[0].Fields
+	if f[ingest.FieldQuestion] != want.Question {
+		t.Errorf("stored question = %v; want %q", f[ingest.FieldQuestion], want.Question)
+	}
+	if lv, _ := f[ingest.FieldLevel].(string); lv != want.Level {
+		t.Errorf("stored level = %v; want %q", f[ingest.FieldLevel], want.Level)
+	}
+	if got := asStrings(f[FieldSources]); !slices.Equal(got, sourceStrings(want)) {
+		t.Errorf("stored sources = %q; want %q", got, sourceStrings(want))
+	}
+	if got := asStrings(f[ingest.FieldTopic]); !slices.Equal(got, want.Topics) {
+		t.Errorf("stored topics = %q; want %q", got, want.Topics)
+	}
+	if got := asStrings(f[ingest.FieldAnswer]); !slices.Equal(got, AnswerTexts(want)) {
+		t.Errorf("stored answers = %q; want %q", got, AnswerTexts(want))
+	}
+}
+
+func sourceStrings(r ingest.Record) []string {
+	var rv []string
+	for _, s := range r.Sources {
+		rv = append(rv, SourceString(s))
+	}
+	return rv
+}
+
+// asStrings reads a stored field: a string for one value, a slice for more.
+func asStrings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var rv []string
+		for _, x := range v {
+			s, _ := x.(string)
+			rv = append(rv, s)
+		}
+		return rv
+	}
+	return nil
+}
+
+func TestShards(t *testing.T) {
+	recs := loadCorpus(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, recs, BuildOptions{Shards: 3, BatchSize: 10}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, err := ix.Count(); err != nil || n != uint64(len(recs)) {
+		t.Errorf("Count() = %d, %v; want %d", n, err, len(recs))
+	}
+	for _, r := range recs {
+		if _, ok, err := ix.Record(r.ID); !ok || err != nil {
+			t.Errorf("Record(%s) = _, %v, %v; want the record", r.ID, ok, err)
+		}
+	}
+	// Synonyms work through the alias.
+	if ids := search(t, ix, textQuery("DI")); len(ids) == 0 {
+		t.Errorf("Search(DI) over 3 shards = no hits")
+	}
+}
+
+func TestBuildCancel(t *testing.T) {
+	recs := loadCorpus(t)
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "index")
+
+	cancelled := func(t *testing.T) error {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		return Build(ctx, dir, recs, BuildOptions{Fingerprint: "new", BatchSize: 4, Progress: func(done, total int) {
+			if done >= 8 {
+				cancel()
+			}
+		}})
+	}
+	leftovers := func(t *testing.T) {
+		t.Helper()
+		entries, _ := os.ReadDir(parent)
+		for _, e := range entries {
+			if e.Name() != "index" {
+				t.Errorf("after a cancelled Build, %s is left in %s", e.Name(), parent)
+			}
+		}
+	}
+
+	t.Run("no index before", func(t *testing.T) {
+		if err := cancelled(t); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Build(cancelled) error = %v; want context.Canceled", err)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("after a cancelled Build, Stat(%s) = %v; want no directory", dir, err)
+		}
+		leftovers(t)
+	})
+	t.Run("old index stays", func(t *testing.T) {
+		if err := Build(context.Background(), dir, recs[:5], BuildOptions{Fingerprint: "old"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := cancelled(t); !errors.Is(err, context.Canceled) {
+			t.Fatalf("Build(cancelled) error = %v; want context.Canceled", err)
+		}
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatalf("Open(old index) after cancelled Build error = %v", err)
+		}
+		defer ix.Close()
+		if m := ix.Meta(); m.Fingerprint != "old" || m.Records != 5 {
+			t.Errorf("Meta() after cancelled Build = %+v; want the old index (fingerprint old, 5 records)", m)
+		}
+		leftovers(t)
+	})
+}
+
+func TestBuildRefusesForeignDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := Build(context.Background(), dir, loadCorpus(t)[:3], BuildOptions{})
+	if !errors.Is(err, ErrNotIndex) {
+		t.Fatalf("Build(dir with user files) error = %v; want ErrNotIndex", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "thesis.tex")); err != nil || string(b) != "precious" {
+		t.Errorf("user file after Build = %q, %v; want it untouched", b, err)
+	}
+}
+
+func TestOpenErrors(t *testing.T) {
+	recs := loadCorpus(t)[:3]
+	good := func(t *testing.T) string {
+		dir := filepath.Join(t.TempDir(), "index")
+		if err := Build(context.Background(), dir, recs, BuildOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	write := func(t *testing.T, path, content string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setMeta := func(t *testing.T, dir string, edit func(*Meta)) {
+		m, err := readMeta(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edit(&m)
+		if err := writeMeta(dir, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name  string
+		setup func(t *testing.T) string
+		want  error
+	}{
+		{"missing", func(t *testing.T) string { return filepath.Join(t.TempDir(), "nope") }, ErrNotExist},
+		{"a file", func(t *testing.T) string {
+			p := filepath.Join(t.TempDir(), "f")
+			write(t, p, "x")
+			return p
+		}, ErrCorrupt},
+		{"garbage files", func(t *testing.T) string {
+			d := t.TempDir()
+			write(t, filepath.Join(d, "index_meta.json"), "{not json")
+			write(t, filepath.Join(d, "store", "root.bolt"), "garbage")
+			return d
+		}, ErrCorrupt},
+		{"bad meta", func(t *testing.T) string {
+			d := good(t)
+			write(t, filepath.Join(d, metaFile), "{")
+			return d
+		}, ErrCorrupt},
+		{"garbage shard", func(t *testing.T) string {
+			d := good(t)
+			sd := shardDir(d, 0)
+			os.RemoveAll(sd)
+			write(t, filepath.Join(sd, "index_meta.json"), `{"storage":"zap","index_type":"scorch"}`)
+			write(t, filepath.Join(sd, "store", "root.bolt"), strings.Repeat("\x00garbage", 1000))
+			return d
+		}, ErrCorrupt},
+		{"truncated segment", func(t *testing.T) string {
+			d := good(t)
+			segs, _ := filepath.Glob(filepath.Join(shardDir(d, 0), "store", "*.zap"))
+			if len(segs) == 0 {
+				t.Fatal("no segment files")
+			}
+			for _, s := range segs {
+				os.Truncate(s, 10)
+			}
+			return d
+		}, ErrCorrupt},
+		{"missing shard", func(t *testing.T) string {
+			d := good(t)
+			setMeta(t, d, func(m *Meta) { m.Shards = 2 })
+			return d
+		}, ErrCorrupt},
+		{"wrong count", func(t *testing.T) string {
+			d := good(t)
+			setMeta(t, d, func(m *Meta) { m.Records = 99 })
+			return d
+		}, ErrCorrupt},
+		{"old mapping", func(t *testing.T) string {
+			d := good(t)
+			setMeta(t, d, func(m *Meta) { m.MappingVersion = MappingVersion - 1 })
+			return d
+		}, ErrVersionMismatch},
+		{"other mapping", func(t *testing.T) string {
+			d := good(t)
+			setMeta(t, d, func(m *Meta) { m.MappingHash = "0123456789abcdef" })
+			return d
+		}, ErrVersionMismatch},
+		{"other iq", func(t *testing.T) string {
+			d := good(t)
+			setMeta(t, d, func(m *Meta) { m.IQVersion = "v0.0.1" })
+			return d
+		}, ErrVersionMismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tt.setup(t)
+			ix, err := Open(dir)
+			if err == nil {
+				ix.Close()
+			}
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("Open(%s) error = %v; want %v", tt.name, err, tt.want)
+			}
+			if !strings.Contains(err.Error(), dir) {
+				t.Errorf("Open error %q does not name the directory %s", err, dir)
+			}
+		})
+	}
+}
+
+func TestEnsure(t *testing.T) {
+	recs := loadCorpus(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	loads := 0
+	load := func(context.Context) ([]ingest.Record, error) {
+		loads++
+		return recs, nil
+	}
+	ensure := func(t *testing.T, fp string, wantLoads int) {
+		t.Helper()
+		ix, err := Ensure(context.Background(), dir, fp, load, nil)
+		if err != nil {
+			t.Fatalf("Ensure(%s) error = %v", fp, err)
+		}
+		defer ix.Close()
+		if loads != wantLoads {
+			t.Errorf("Ensure(%s): records loaded %d times; want %d", fp, loads, wantLoads)
+		}
+		if m := ix.Meta(); m.Fingerprint != fp || m.Records != len(recs) {
+			t.Errorf("Ensure(%s).Meta() = %+v; want fingerprint %s, %d records", fp, m, fp, len(recs))
+		}
+	}
+	ensure(t, "a", 1) // missing: build
+	ensure(t, "a", 1) // up to date: open
+	ensure(t, "b", 2) // other corpus: rebuild
+
+	m, _ := readMeta(dir)
+	m.MappingVersion = MappingVersion + 1
+	writeMeta(dir, m)
+	ensure(t, "b", 3) // other version: rebuild
+
+	segs, _ := filepath.Glob(filepath.Join(shardDir(dir, 0), "store", "*.zap"))
+	for _, s := range segs {
+		os.WriteFile(s, []byte("garbage"), 0o644)
+	}
+	ensure(t, "b", 4) // corrupt: rebuild
+
+	if _, err := Ensure(context.Background(), dir, "c", func(context.Context) ([]ingest.Record, error) {
+		return nil, errors.New("disk on fire")
+	}, nil); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("Ensure(load fails) error = %v; want the load error", err)
+	}
+}
+
+func TestDefaultDir(t *testing.T) {
+	t.Setenv("IQ_INDEX", "/tmp/elsewhere")
+	if d, err := DefaultDir(); err != nil || d != "/tmp/elsewhere" {
+		t.Errorf("DefaultDir() with IQ_INDEX = %q, %v; want /tmp/elsewhere", d, err)
+	}
+	t.Setenv("IQ_INDEX", "")
+	t.Setenv("XDG_CACHE_HOME", "/tmp/cache")
+	t.Setenv("HOME", "/tmp/home")
+	want := filepath.Join("/tmp/cache", "iq", "index")
+	if d, err := DefaultDir(); err != nil || d != want {
+		t.Errorf("DefaultDir() = %q, %v; want %s", d, err, want)
+	}
+}
