@@ -1,0 +1,122 @@
+package dedup
+
+import (
+	"strings"
+	"unicode"
+)
+
+// aspect is what a question asks about its subject: what it is, how to
+// make it, what it is for... Two questions about the same subject that
+// ask different things ("How to create refs?", "What is the use of
+// refs?") share every heavy word, so only their aspects tell them apart.
+type aspect uint16
+
+const (
+	aspectDefine  aspect = 1 << iota // "What is X?", "Explain X"
+	aspectWork                       // "How does X work?"
+	aspectMake                       // "How do you implement X?", "X's support for Y"
+	aspectUse                        // "What is X used for?", "When should you use X?", "Why X?"
+	aspectCompare                    // "X vs Y"
+	aspectPros                       // advantages, benefits
+	aspectCons                       // disadvantages, drawbacks
+	aspectExample                    // "Give an example of X"
+	aspectKinds                      // "What are the types of X?"
+)
+
+// aspectOf maps canonical tokens to the aspect they ask for.
+var aspectOf = func() map[string]aspect {
+	m := map[string]aspect{}
+	for a, words := range map[aspect]string{
+		aspectDefine:  "explain describe mean meaning concept definition overview",
+		aspectWork:    "work works internals",
+		aspectMake:    "create",
+		aspectUse:     "use purpose role need",
+		aspectCompare: "differ",
+		aspectPros:    "advantage feature capability",
+		aspectCons:    "disadvantage",
+		aspectExample: "example",
+		aspectKinds:   "type kind various",
+	} {
+		for _, w := range strings.Fields(words) {
+			m[canonical(w)] = a
+		}
+	}
+	return m
+}()
+
+// aspects returns the aspects of question q with tokens ts. Besides the
+// aspect words, the question's form counts: "why" and "when" ask what a
+// thing is for, and "What is X" (X not itself an aspect word, as in "What
+// is the use of X") asks for a definition.
+func aspects(q string) aspect {
+	var a aspect
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
+	if len(words) > 0 && (words[0] == "what's" || words[0] == "what’s") {
+		words = append([]string{"what", "is"}, words[1:]...)
+	}
+	for i, w := range words {
+		if !strings.HasSuffix(w, "ing") || w == "meaning" {
+			// "validate X using Y" is no question about use:
+			// a participle is how, not what, the question asks.
+			a |= aspectOf[canonical(w)]
+		}
+		switch w {
+		case "why":
+			a |= aspectUse
+		case "when":
+			if i == 0 {
+				a |= aspectUse
+			}
+		}
+	}
+	if len(words) > 2 && words[0] == "what" && (words[1] == "is" || words[1] == "are") && !aspectInFirstClause(q) {
+		a |= aspectDefine
+	}
+	return a
+}
+
+// aspectInFirstClause reports whether the question's first clause (up to
+// a comma, "and", or a question mark) has an aspect word: "What is the use
+// of X?" asks for a use, "What is X, and how do you use it?" for a
+// definition and a use.
+func aspectInFirstClause(q string) bool {
+	q = strings.ToLower(q)
+	end := len(q)
+	for _, sep := range []string{",", " and ", "?", ";", ":"} {
+		if i := strings.Index(q, sep); i >= 0 && i < end {
+			end = i
+		}
+	}
+	for _, w := range strings.FieldsFunc(q[:end], func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if !strings.HasSuffix(w, "ing") && aspectOf[canonical(w)] != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// aspectsAgree reports whether two aspect sets can be the same question:
+// one of them unknown, a shared aspect, or "what is X" beside "how does X
+// work", which banks use for the same explanation.
+func aspectsAgree(a, b aspect) bool {
+	if a == 0 || b == 0 || a&b != 0 {
+		return true
+	}
+	explain := aspectDefine | aspectWork
+	return a&explain != 0 && b&explain != 0
+}
+
+var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds"}
+
+func (a aspect) String() string {
+	var parts []string
+	for i, n := range aspectNames {
+		if a&(1<<i) != 0 {
+			parts = append(parts, n)
+		}
+	}
+	if len(parts) == 0 {
+		return "-"
+	}
+	return strings.Join(parts, "+")
+}

@@ -1,0 +1,344 @@
+package dedup
+
+import (
+	"cmp"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+// Options tune duplicate detection. The zero value is the default.
+type Options struct {
+	// MinScore is the score from which two questions are duplicates
+	// (DefaultMinScore when 0). A cluster only grows by a question whose
+	// average score with its members reaches it.
+	MinScore float64
+	// Bands and Rows shape the LSH banding (defaults 20 and 2): more bands
+	// find more pairs for more work; more rows find fewer, closer pairs.
+	Bands, Rows int
+	// MaxClusterSize stops a cluster from growing past this many members
+	// (default 200), a bound on the cost of average linkage.
+	MaxClusterSize int
+}
+
+func (o Options) withDefaults() Options {
+	if o.MinScore <= 0 {
+		o.MinScore = DefaultMinScore
+	}
+	if o.Bands <= 0 {
+		o.Bands = defaultBands
+	}
+	if o.Rows <= 0 {
+		o.Rows = defaultRows
+	}
+	if o.MaxClusterSize <= 0 {
+		o.MaxClusterSize = 200
+	}
+	return o
+}
+
+// Cluster is a group of near-duplicate questions.
+type Cluster struct {
+	// ID is the ID of the canonical record, so it is stable while the
+	// canonical question stays, and a search hit whose record ID equals
+	// its cluster ID is the one to show.
+	ID string `json:"id"`
+	// Members lists the canonical record first, then the others by
+	// falling score.
+	Members []Member `json:"members"`
+}
+
+// Member is one record of a cluster.
+type Member struct {
+	// Index is the record's position in the slice given to NewIndex.
+	Index    int             `json:"-"`
+	ID       string          `json:"id"`
+	Question string          `json:"question"`
+	Sources  []ingest.Source `json:"sources"`
+	// Score is the similarity with the canonical question (1 for itself).
+	Score float64 `json:"score"`
+}
+
+// Index holds a collection prepared for duplicate detection: weights,
+// per-record features and, once asked for, a token index for Similar.
+// Safe for concurrent use once built.
+type Index struct {
+	recs  []ingest.Record
+	st    *Stats
+	feats []features
+	opts  Options
+
+	postingsOnce sync.Once
+	postings     map[uint64][]int32
+}
+
+// NewIndex prepares recs. It keeps recs, which must not change while the
+// Index is used.
+func NewIndex(recs []ingest.Record, opts Options) *Index {
+	ps := make([]parsed, len(recs))
+	parallel(len(recs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ps[i] = parse(&recs[i])
+		}
+	})
+	ix := &Index{recs: recs, st: statsOf(ps), opts: opts.withDefaults()}
+	ix.feats = make([]features, len(recs))
+	parallel(len(recs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ix.feats[i] = featuresOf(&recs[i], &ps[i], ix.st)
+		}
+	})
+	return ix
+}
+
+// Stats returns the weights learned from the collection, for Score on
+// records outside it.
+func (ix *Index) Stats() *Stats { return ix.st }
+
+// Find returns the clusters of near-duplicates among recs; see
+// Index.Clusters.
+func Find(recs []ingest.Record, opts Options) []Cluster {
+	return NewIndex(recs, opts).Clusters()
+}
+
+// Clusters groups the collection's near-duplicates and returns the groups
+// of two or more, largest first. Candidate pairs come from MinHash LSH;
+// pairs scoring at least MinScore are merged strongest first, by average
+// linkage: two groups join only if the average score over all their
+// cross pairs reaches MinScore, so a chain A~B~C does not pull in a C that
+// is unlike A.
+func (ix *Index) Clusters() []Cluster {
+	edges := ix.edges()
+	n := len(ix.recs)
+	parent := make([]int32, n)
+	members := make([][]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	failed := map[uint64][2]int{}
+	group := func(r int32) []int32 {
+		if members[r] == nil {
+			return []int32{r}
+		}
+		return members[r]
+	}
+	for _, e := range edges {
+		ra, rb := find(e.a), find(e.b)
+		if ra == rb {
+			continue
+		}
+		ga, gb := group(ra), group(rb)
+		if len(ga)+len(gb) > ix.opts.MaxClusterSize {
+			continue
+		}
+		if len(ga) > 1 || len(gb) > 1 {
+			// Two groups that failed to merge fail again until one of
+			// them grows; many edges can link the same two groups.
+			key, sizes := pairKey(ra, rb), [2]int{len(ga), len(gb)}
+			if ra > rb {
+				sizes = [2]int{len(gb), len(ga)}
+			}
+			if failed[key] == sizes {
+				continue
+			}
+			sum := 0.0
+			for _, x := range ga {
+				for _, y := range gb {
+					sum += score(&ix.feats[x], &ix.feats[y], false).Score
+				}
+			}
+			if sum/float64(len(ga)*len(gb)) < ix.opts.MinScore {
+				failed[key] = sizes
+				continue
+			}
+		}
+		// The bigger group's root stays, so members move as little as
+		// possible.
+		if len(ga) < len(gb) {
+			ra, rb, ga, gb = rb, ra, gb, ga
+		}
+		parent[rb] = ra
+		members[ra] = append(slices.Clip(ga), gb...)
+		members[rb] = nil
+	}
+	var out []Cluster
+	for r := range members {
+		if len(members[r]) > 1 && find(int32(r)) == int32(r) {
+			out = append(out, ix.cluster(members[r]))
+		}
+	}
+	slices.SortFunc(out, func(a, b Cluster) int {
+		if c := cmp.Compare(len(b.Members), len(a.Members)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// edge is a candidate pair that reached MinScore.
+type edge struct {
+	a, b  int32
+	score float64
+}
+
+// edges scores the LSH candidate pairs and returns those reaching
+// MinScore, strongest first; ties go by record ID so that the input order
+// does not change the clusters.
+func (ix *Index) edges() []edge {
+	pairs := ix.candidates()
+	scores := make([]float64, len(pairs))
+	parallel(len(pairs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			a, b := unpair(pairs[i])
+			scores[i] = scoreAbove(&ix.feats[a], &ix.feats[b], false, ix.opts.MinScore).Score
+		}
+	})
+	var es []edge
+	for i, p := range pairs {
+		if scores[i] >= ix.opts.MinScore {
+			a, b := unpair(p)
+			es = append(es, edge{int32(a), int32(b), scores[i]})
+		}
+	}
+	slices.SortFunc(es, func(x, y edge) int {
+		if c := cmp.Compare(y.score, x.score); c != 0 {
+			return c
+		}
+		xa, xb := ix.orderedIDs(x)
+		ya, yb := ix.orderedIDs(y)
+		if c := cmp.Compare(xa, ya); c != 0 {
+			return c
+		}
+		return cmp.Compare(xb, yb)
+	})
+	return es
+}
+
+// candidates returns the LSH candidate pairs.
+func (ix *Index) candidates() []uint64 {
+	n := len(ix.recs)
+	k := ix.opts.Bands * ix.opts.Rows
+	sigs := make([]uint64, n*k)
+	has := make([]bool, n)
+	parallel(n, func(lo, hi int) {
+		var v []entry
+		for i := lo; i < hi; i++ {
+			f := &ix.feats[i]
+			v = f.q.e
+			if f.generic {
+				// A generic title is the same for all: its answer
+				// and code are what can match.
+				v = append(slices.Clip(f.q.e), f.a.e...)
+			}
+			has[i] = signature(v, sigs[i*k:(i+1)*k])
+		}
+	})
+	return lshPairs(sigs, has, ix.opts.Bands, ix.opts.Rows)
+}
+
+func (ix *Index) orderedIDs(e edge) (string, string) {
+	a, b := ix.recs[e.a].ID, ix.recs[e.b].ID
+	if a > b {
+		a, b = b, a
+	}
+	return a, b
+}
+
+// cluster builds a Cluster from member indexes: the canonical is the
+// record found in the most places, then the one with the fullest answer,
+// then the smallest ID.
+func (ix *Index) cluster(idx []int32) Cluster {
+	canon := slices.MinFunc(idx, func(a, b int32) int {
+		ra, rb := &ix.recs[a], &ix.recs[b]
+		if c := cmp.Compare(len(rb.Sources), len(ra.Sources)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(answerLen(rb), answerLen(ra)); c != 0 {
+			return c
+		}
+		return cmp.Compare(ra.ID, rb.ID)
+	})
+	ms := make([]Member, 0, len(idx))
+	for _, i := range idx {
+		s := 1.0
+		if i != canon {
+			s = score(&ix.feats[i], &ix.feats[canon], false).Score
+		}
+		r := &ix.recs[i]
+		ms = append(ms, Member{Index: int(i), ID: r.ID, Question: r.Question, Sources: r.Sources, Score: s})
+	}
+	slices.SortFunc(ms, func(a, b Member) int {
+		if (a.Index == int(canon)) != (b.Index == int(canon)) {
+			if a.Index == int(canon) {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return Cluster{ID: ix.recs[canon].ID, Members: ms}
+}
+
+func answerLen(r *ingest.Record) int {
+	n := 0
+	for _, a := range r.Answers {
+		n += len(a.Text)
+		for _, c := range a.Code {
+			n += len(c.Text)
+		}
+	}
+	return n
+}
+
+// Assign sets Record.Cluster on every record of recs: the cluster's ID for
+// members of clusters, the record's own ID for the rest, so that every
+// record has a cluster and search can collapse on it without a special
+// case. Records are matched by ID.
+func Assign(recs []ingest.Record, clusters []Cluster) {
+	of := map[string]string{}
+	for _, c := range clusters {
+		for _, m := range c.Members {
+			of[m.ID] = c.ID
+		}
+	}
+	for i := range recs {
+		if c, ok := of[recs[i].ID]; ok {
+			recs[i].Cluster = c
+		} else {
+			recs[i].Cluster = recs[i].ID
+		}
+	}
+}
+
+// parallel runs f over [0, n) in contiguous chunks, one goroutine per CPU.
+func parallel(n int, f func(lo, hi int)) {
+	w := min(runtime.GOMAXPROCS(0), max(1, n/256))
+	if w <= 1 {
+		f(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	chunk := (n + w - 1) / w
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(lo, hi)
+		}()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,46 @@
+// Package dedup finds near-duplicate interview questions among
+// ingest.Records: the same question in other words, in other banks.
+//
+// It is pure Go over Records and imports nothing of iq but ingest. Exact
+// repeats are merged by ingest already; this package finds the rest:
+// "What is FastAPI, and how does it differ from other Python web
+// frameworks?" and "…like Flask or Django?".
+//
+// How it works: every question is normalised into tokens (stemmed,
+// British spellings folded, a short synonym table, stop words out),
+// weighted by TF-IDF learned from the collection itself. Weighted MinHash
+// with LSH banding proposes candidate pairs without comparing every pair.
+// Each candidate is scored in [0, 1] by Score: question similarity, pulled
+// up by agreeing answers, multiplied by penalties for the classic false
+// matches — a number, version or operator that differs ("L1" vs "L2",
+// `==` vs `is`), antonyms ("high bias" vs "low bias"), a comparison asked
+// on one side only, different aspects of one subject ("How to create
+// refs?" vs "What is the use of refs?"), different technologies, a
+// one-word question against a narrower one, sibling questions that swap
+// one subject word. Generic titles ("What's the output?") are judged by
+// their code and answers alone. Clusters grow by average linkage, so a
+// chain of pairwise matches does not pull in unrelated questions.
+//
+// Cluster IDs are the ID of the cluster's canonical record (found in the
+// most places, then with the fullest answer); Assign gives every record
+// outside a cluster its own ID as cluster, so search can collapse on the
+// field with no special case.
+//
+// Files:
+//   - doc.go: this overview.
+//   - text.go: tokenizer (words, numbers, versions, operators, code spans,
+//     examples marked weak).
+//   - stem.go: Porter stemmer.
+//   - words.go: stop words, synonym groups, light words, generic words,
+//     antonyms.
+//   - aspect.go: what a question asks about its subject.
+//   - stats.go: Stats, the collection's token weights and repeated titles.
+//   - features.go: per-record features, vectors, cosine, coverage,
+//     shingles.
+//   - score.go: Score, Explain and the penalties.
+//   - minhash.go: weighted MinHash signatures and LSH banding.
+//   - cluster.go: Index, Find, Clusters (average linkage), Assign.
+//   - similar.go: Similar, "questions like this one".
+//   - semeval.go: EvalSemEval, the SemEval-2016 Task 3 subtask B
+//     evaluation.
+package dedup

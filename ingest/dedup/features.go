@@ -1,0 +1,326 @@
+package dedup
+
+import (
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+// How much of the answers is compared: the start says what an answer is
+// about; the rest is detail that differs from bank to bank.
+const (
+	answersCompared  = 3
+	answerTextTokens = 50
+	answerCodeTokens = 50
+	// lightWeight is the weight of light words and examples against a
+	// word the question is about.
+	lightWeight = 0.3
+	// longQuestionWords: beyond this many distinct content words a text
+	// is a post, not one question, and the one-word meaning guards are
+	// off. Interview questions have five to twelve.
+	longQuestionWords = 15
+)
+
+// entry is one token of a weighted vector.
+type entry struct {
+	h uint64
+	w float64
+}
+
+// vector is a sparse weighted bag of tokens, sorted by token hash so that
+// a dot product is a merge.
+type vector struct {
+	e    []entry
+	norm float64
+}
+
+// qtok is one distinct question token with what the meaning guards need.
+type qtok struct {
+	h    uint64
+	fam  uint64 // family for discriminating tokens: numbers, versions by prefix, code
+	text string
+	kind kind
+	// content: a word the question asks about, not a light word or an
+	// example.
+	content bool
+}
+
+// features is what the scorer keeps of a record.
+type features struct {
+	q, a    vector
+	toks    []qtok // distinct question tokens, sorted by h
+	generic bool   // the question alone says nothing ("What's the output?")
+	// substance is what a generic question is about: the shingles of the
+	// rest of the question (its code) and of the answers' start.
+	substance []uint64
+	long      bool // a post rather than a question: one-word rules are off
+	answers   bool
+	differ    bool // asks for a comparison
+	aspects   aspect
+	topics    []string // technologies: the record's topics, else those its question names
+}
+
+// parsed is a record's text as tokens, made once per record and shared by
+// Stats and features.
+type parsed struct {
+	norm    string // ingest.NormalizeQuestion of the question
+	q       []token
+	answers []parsedAnswer
+}
+
+// parsedAnswer holds the start of one answer's text and of its code, each
+// at most statsAnswerTokens long.
+type parsedAnswer struct{ text, code []token }
+
+func parse(r *ingest.Record) parsed {
+	p := parsed{norm: ingest.NormalizeQuestion(r.Question), q: tokenize(r.Question)}
+	for _, a := range r.Answers {
+		var pa parsedAnswer
+		pa.text = appendTokens(nil, a.Text, statsAnswerTokens)
+		for _, c := range a.Code {
+			if len(pa.code) >= statsAnswerTokens {
+				break
+			}
+			pa.code = appendTokens(pa.code, c.Text, statsAnswerTokens-len(pa.code))
+		}
+		p.answers = append(p.answers, pa)
+	}
+	return p
+}
+
+// compared returns the tokens of the start of the answers and their code:
+// the part of the answers the scorer compares.
+func (p *parsed) compared() []token {
+	var ts []token
+	for i, a := range p.answers {
+		if i == answersCompared {
+			break
+		}
+		ts = append(ts, a.text[:min(len(a.text), answerTextTokens)]...)
+		ts = append(ts, a.code[:min(len(a.code), answerCodeTokens)]...)
+	}
+	return ts
+}
+
+func newFeatures(r *ingest.Record, st *Stats) features {
+	p := parse(r)
+	return featuresOf(r, &p, st)
+}
+
+func featuresOf(r *ingest.Record, p *parsed, st *Stats) features {
+	qt := p.q
+	at := p.compared()
+	f := features{
+		q:       weigh(qt, st),
+		a:       weigh(at, st),
+		answers: len(at) > 0,
+	}
+	seen := map[uint64]bool{}
+	for _, t := range qt {
+		h := t.h
+		if seen[h] {
+			if t.weak {
+				continue
+			}
+			// A word both asked about and given as an example counts
+			// as asked about.
+			for i := range f.toks {
+				if f.toks[i].h == h {
+					f.toks[i].content = t.kind != kindWord || !lightWords[t.text]
+				}
+			}
+			continue
+		}
+		seen[h] = true
+		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, kind: t.kind,
+			content: !t.weak && (t.kind != kindWord || !lightWords[t.text])})
+		if t.text == differWord {
+			f.differ = true
+		}
+	}
+	slices.SortFunc(f.toks, func(a, b qtok) int { return cmpU64(a.h, b.h) })
+	f.aspects = aspects(r.Question)
+	f.topics = r.Topics
+	if len(f.topics) == 0 {
+		f.topics = ingest.DefaultTaxonomy().TopicsOf(r.Question)
+	}
+	f.long = len(f.toks) > longQuestionWords
+	// A generic title ("What's the output?") is followed by the code it
+	// asks about, in the question or in the answer; so is a question text
+	// repeated three times in one collection after exact repeats were
+	// merged (lydiahallie has 108 "What's the output?").
+	title, body, _ := strings.Cut(strings.TrimSpace(r.Question), "\n")
+	if isGeneric(tokenize(title)) || st.repeats(p.norm) >= 3 {
+		f.generic = true
+		f.substance = shingles(append(tokenize(body), at...))
+	}
+	return f
+}
+
+// isGeneric reports whether a title's words say nothing by themselves:
+// all generic or light, or a technology's name ("What is the output of
+// the following Java program?").
+func isGeneric(ts []token) bool {
+	for _, t := range ts {
+		if genericWords[t.text] || lightWords[t.text] {
+			continue
+		}
+		if t.kind == kindWord && len(ingest.DefaultTaxonomy().TopicsOf(t.text)) > 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// shingles returns the sorted distinct hashes of consecutive token pairs:
+// code compared as sequences, so two snippets made of the same few
+// keywords ("const", "console", "log") still differ.
+func shingles(ts []token) []uint64 {
+	if len(ts) == 1 {
+		return []uint64{ts[0].h}
+	}
+	var out []uint64
+	for i := 1; i < len(ts); i++ {
+		out = append(out, mix64(ts[i-1].h^mix64(ts[i].h)))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// jaccard is |a ∩ b| / |a ∪ b| of two sorted sets.
+func jaccard(a, b []uint64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	inter := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			inter++
+			i++
+			j++
+		}
+	}
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// hasToken reports whether vector v has token h.
+func (v vector) has(h uint64) bool {
+	_, ok := slices.BinarySearchFunc(v.e, h, func(e entry, h uint64) int { return cmpU64(e.h, h) })
+	return ok
+}
+
+var differWord = canonical("differ")
+
+// family groups discriminating tokens whose mismatch is a conflict rather
+// than an omission: two numbers, two versions of the same name ("l1",
+// "l2"), two operators or code words.
+func family(t token) uint64 {
+	switch t.kind {
+	case kindNumber:
+		return 1
+	case kindOp, kindCode:
+		return 2
+	case kindVersion:
+		i := len(t.text)
+		for i > 0 && t.text[i-1] >= '0' && t.text[i-1] <= '9' {
+			i--
+		}
+		return hashToken(t.text[:i])
+	}
+	return 0
+}
+
+// weigh builds the TF-IDF vector of tokens: (1 + ln tf) · idf, with light
+// words at a third.
+func weigh(ts []token, st *Stats) vector {
+	if len(ts) == 0 {
+		return vector{}
+	}
+	tf := make(map[uint64]float64, len(ts))
+	light := map[uint64]bool{}
+	for _, t := range ts {
+		h := t.h
+		tf[h]++
+		if t.weak || t.kind == kindWord && lightWords[t.text] {
+			light[h] = true
+		}
+	}
+	v := vector{e: make([]entry, 0, len(tf))}
+	for h, n := range tf {
+		w := (1 + math.Log(n)) * st.idf(h)
+		if light[h] {
+			w *= lightWeight
+		}
+		if w <= 0 {
+			continue
+		}
+		v.e = append(v.e, entry{h, w})
+		v.norm += w * w
+	}
+	v.norm = math.Sqrt(v.norm)
+	slices.SortFunc(v.e, func(a, b entry) int { return cmpU64(a.h, b.h) })
+	return v
+}
+
+func cosine(a, b vector) float64 {
+	if a.norm == 0 || b.norm == 0 {
+		return 0
+	}
+	dot := 0.0
+	for i, j := 0, 0; i < len(a.e) && j < len(b.e); {
+		switch {
+		case a.e[i].h < b.e[j].h:
+			i++
+		case a.e[i].h > b.e[j].h:
+			j++
+		default:
+			dot += a.e[i].w * b.e[j].w
+			i++
+			j++
+		}
+	}
+	return min(1, dot/(a.norm*b.norm))
+}
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// coverage returns the share of each vector's squared weight on the
+// tokens the other vector has too. Cosine is their geometric mean when
+// the shared tokens weigh alike; the smaller one says how much of the
+// wider question the narrower one leaves out.
+func coverage(a, b vector) (float64, float64) {
+	if a.norm == 0 || b.norm == 0 {
+		return 0, 0
+	}
+	sa, sb := 0.0, 0.0
+	for i, j := 0, 0; i < len(a.e) && j < len(b.e); {
+		switch {
+		case a.e[i].h < b.e[j].h:
+			i++
+		case a.e[i].h > b.e[j].h:
+			j++
+		default:
+			sa += a.e[i].w * a.e[i].w
+			sb += b.e[j].w * b.e[j].w
+			i++
+			j++
+		}
+	}
+	return sa / (a.norm * a.norm), sb / (b.norm * b.norm)
+}

@@ -1,0 +1,110 @@
+package dedup
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+func q(text string) ingest.Record { return ingest.Record{ID: ingest.QuestionID(text), Question: text} }
+
+func withTopics(r ingest.Record, topics ...string) ingest.Record {
+	r.Topics = topics
+	return r
+}
+
+func withCode(r ingest.Record, code string) ingest.Record {
+	r.Answers = []ingest.Answer{{Code: []ingest.Code{{Lang: "js", Text: code}}}}
+	return r
+}
+
+func TestScore(t *testing.T) {
+	type pair struct {
+		name string
+		a, b ingest.Record
+		dup  bool
+		// reason, when set, must appear in Explain's reason.
+		reason string
+	}
+	cases := []pair{
+		{name: "frameworks like Flask or Django", dup: true,
+			a: q("What is FastAPI, and how does it differ from other Python web frameworks?"),
+			b: q("What is FastAPI, and how does it differ from other Python web frameworks like Flask or Django?")},
+		{name: "API versioning", dup: true,
+			a: q("What is API versioning, and how can you implement it in FastAPI?"),
+			b: q("How would you implement an API with versioning in FastAPI?")},
+		{name: "== vs === in other words", dup: true,
+			a: q("What is the difference between `==` and `===`?"),
+			b: q("Explain the difference between == and === in JavaScript.")},
+		{name: "lifting state up", dup: true,
+			a: q("What is lifting state up in React?"),
+			b: q("Explain lifting state up in React.")},
+		{name: "same code under a generic title", dup: true,
+			a: withCode(q("What's the output?"), "let x = [1, 2, 3];\nconsole.log(x.map(n => n * 2));"),
+			b: withCode(q("What's the output?"), "let x = [1, 2, 3];\nconsole.log(x.map(n => n * 2));")},
+
+		{name: "Pydantic vs Pydantic v1 and v2",
+			a:      q("What is Pydantic, and how is it used in FastAPI?"),
+			b:      q("What are the key differences between Pydantic v1 and v2, and how does FastAPI use Pydantic v2?"),
+			reason: "on one side only"},
+		{name: "L1 vs L2", reason: `"l1" vs "l2"`,
+			a: q("What is L1 regularization?"),
+			b: q("What is L2 regularization?")},
+		{name: "high bias vs low bias", reason: `"high" vs "low"`,
+			a: q("What are the symptoms of high bias in a model?"),
+			b: q("What are the symptoms of low bias in a model?")},
+		{name: "== vs is", reason: "vs",
+			a: q("What is the difference between `==` and `is` in Python?"),
+			b: q("What is the difference between `==` and `===` in JavaScript?")},
+		{name: "Python 2 vs 3", reason: `"2" vs "3"`,
+			a: q("What changed in Python 2 string handling?"),
+			b: q("What changed in Python 3 string handling?")},
+		{name: "use vs create", reason: "asks",
+			a: q("How to create refs?"),
+			b: q("What is the use of refs?")},
+		{name: "different technologies", reason: "topics",
+			a: withTopics(q("How do you add custom middleware?"), "react"),
+			b: withTopics(q("How do you add custom middleware?"), "fastapi")},
+		{name: "one word against a narrower question", reason: "narrower",
+			a: q("What are the exceptions?"),
+			b: q("What are the exceptions on React component naming?")},
+		{name: "different code under a generic title", reason: "generic",
+			a: withCode(q("What's the output?"), "const a = {};\nconsole.log(typeof a);"),
+			b: withCode(q("What's the output?"), "let i = 0;\nfor (;;) { if (i++ > 2) break; }\nconsole.log(i);")},
+		{name: "generic title against a specific question", reason: "generic",
+			a: withCode(q("What's the output?"), "console.log(typeof null);"),
+			b: q("What does typeof null return?")},
+	}
+	recs := seedRecords(t)
+	for _, c := range cases {
+		recs = append(recs, c.a, c.b)
+	}
+	st := NewStats(recs)
+	for _, c := range cases {
+		d := Explain(c.a, c.b, st)
+		if got := d.Score >= DefaultMinScore; got != c.dup {
+			t.Errorf("%s: Score(%q, %q) = %.3f (%+v); duplicate %v, want %v", c.name, c.a.Question, c.b.Question, d.Score, d, got, c.dup)
+		}
+		if c.reason != "" && !strings.Contains(d.Reason, c.reason) {
+			t.Errorf("%s: Explain(%q, %q).Reason = %q; want it to mention %q", c.name, c.a.Question, c.b.Question, d.Reason, c.reason)
+		}
+		if d.Score < 0 || d.Score > 1 {
+			t.Errorf("%s: Score = %v; want it in [0, 1]", c.name, d.Score)
+		}
+		if r := Explain(c.b, c.a, st); math.Abs(r.Score-d.Score) > 1e-9 {
+			t.Errorf("%s: Score(b, a) = %v, Score(a, b) = %v; want it symmetric", c.name, r.Score, d.Score)
+		}
+	}
+}
+
+func TestScoreIdentical(t *testing.T) {
+	recs := seedRecords(t)
+	st := NewStats(recs)
+	for _, r := range recs {
+		if s := Score(r, r, st); s < 0.999 {
+			t.Errorf("Score(%q, itself) = %v; want 1", r.Question, s)
+		}
+	}
+}

@@ -1,0 +1,88 @@
+package dedup
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+// Match is one answer to "questions like this one".
+type Match struct {
+	// Index is the record's position in the slice given to NewIndex.
+	Index    int     `json:"-"`
+	ID       string  `json:"id"`
+	Question string  `json:"question"`
+	Score    float64 `json:"score"`
+	Detail   Detail  `json:"detail"`
+}
+
+// Similar returns up to k records of the collection most likely to be
+// duplicates of target, best first, leaving out target itself (same ID)
+// and records that score 0. target may be outside the collection:
+// ingest.Record{Question: "…"} asks about a text. Every record sharing a
+// question token with target is scored, which is exact and fast enough
+// for a curator's one question; a caller with its own candidates (a
+// search index's top hits) can use Score with Stats instead.
+func (ix *Index) Similar(target ingest.Record, k int) []Match {
+	if k <= 0 {
+		return nil
+	}
+	ix.postingsOnce.Do(ix.buildPostings)
+	ft := newFeatures(&target, ix.st)
+	seen := map[int32]bool{}
+	var ms []Match
+	consider := func(h uint64) {
+		for _, i := range ix.postings[h] {
+			if seen[i] {
+				continue
+			}
+			seen[i] = true
+			r := &ix.recs[i]
+			if target.ID != "" && r.ID == target.ID {
+				continue
+			}
+			d := score(&ft, &ix.feats[i], true)
+			if d.Score > 0 {
+				ms = append(ms, Match{Index: int(i), ID: r.ID, Question: r.Question, Score: d.Score, Detail: d})
+			}
+		}
+	}
+	for _, t := range ft.toks {
+		consider(t.h)
+	}
+	if ft.generic {
+		for _, e := range ft.a.e {
+			consider(e.h)
+		}
+	}
+	slices.SortFunc(ms, func(a, b Match) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return ms[:min(k, len(ms))]
+}
+
+// Similar is Index.Similar over recs with default options.
+func Similar(target ingest.Record, recs []ingest.Record, k int) []Match {
+	return NewIndex(recs, Options{}).Similar(target, k)
+}
+
+// buildPostings indexes records by question token, and generic questions
+// by answer token too.
+func (ix *Index) buildPostings() {
+	ix.postings = map[uint64][]int32{}
+	for i := range ix.feats {
+		f := &ix.feats[i]
+		for _, t := range f.toks {
+			ix.postings[t.h] = append(ix.postings[t.h], int32(i))
+		}
+		if f.generic {
+			for _, e := range f.a.e {
+				ix.postings[e.h] = append(ix.postings[e.h], int32(i))
+			}
+		}
+	}
+}

@@ -1,0 +1,110 @@
+package dedup
+
+import (
+	"math"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+// minIDF is the least weight a token gets. Words common in one bank are
+// what tell banks apart ("fastapi" beside "redux"), so none counts for
+// nothing.
+const minIDF = 1.0
+
+// statsAnswerTokens bounds how much of each answer the weights learn from.
+const statsAnswerTokens = 200
+
+// Stats holds what the scorer learns from a whole collection: how rare
+// each token is (inverse document frequency over question and answer
+// start) and how often each normalised question text repeats. It is
+// read-only once built and safe for concurrent use.
+type Stats struct {
+	n     int
+	df    map[uint64]int32
+	qfreq map[string]int32
+}
+
+// NewStats computes Stats over recs. Build it over the whole collection
+// being compared: weights learned from the records themselves are what
+// lets "fastapi" count for nothing in a FastAPI bank.
+func NewStats(recs []ingest.Record) *Stats {
+	ps := make([]parsed, len(recs))
+	parallel(len(recs), func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			ps[i] = parse(&recs[i])
+		}
+	})
+	return statsOf(ps)
+}
+
+func statsOf(ps []parsed) *Stats {
+	st := &Stats{df: map[uint64]int32{}, qfreq: map[string]int32{}}
+	seen := map[uint64]bool{}
+	for i := range ps {
+		st.add(&ps[i], seen)
+	}
+	return st
+}
+
+// add counts a record's question and each of its answers as separate
+// documents: an answer is a text of its own, and counting it apart gives
+// the weights many more samples of the collection's language than one
+// document per record would.
+func (st *Stats) add(p *parsed, seen map[uint64]bool) {
+	st.qfreq[p.norm]++
+	clear(seen)
+	for _, t := range p.q {
+		seen[t.h] = true
+	}
+	st.count(seen)
+	for _, a := range p.answers {
+		if len(a.text)+len(a.code) == 0 {
+			continue
+		}
+		clear(seen)
+		for _, t := range a.text {
+			seen[t.h] = true
+		}
+		for _, t := range a.code {
+			seen[t.h] = true
+		}
+		st.count(seen)
+	}
+}
+
+func (st *Stats) count(seen map[uint64]bool) {
+	st.n++
+	for h := range seen {
+		st.df[h]++
+	}
+}
+
+// idf is the smoothed inverse document frequency; tokens the collection
+// has never seen get the largest weight it can give.
+func (st *Stats) idf(h uint64) float64 {
+	if st == nil || st.n == 0 {
+		return 1
+	}
+	df := st.df[h]
+	return max(minIDF, math.Log(float64(st.n+1)/(float64(df)+0.5)))
+}
+
+// repeats returns how many records of the collection have the same
+// normalised question as q.
+func (st *Stats) repeats(norm string) int {
+	if st == nil {
+		return 0
+	}
+	return int(st.qfreq[norm])
+}
+
+// hashToken is 64-bit FNV-1a, written out to avoid an allocation per
+// token; collisions at 64 bits are negligible for a vocabulary.
+func hashToken(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}

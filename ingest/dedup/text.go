@@ -1,0 +1,306 @@
+package dedup
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+)
+
+// kind says what a token is; it decides which mismatches flip a meaning.
+type kind uint8
+
+const (
+	kindWord    kind = iota
+	kindNumber       // "3", "2.0"
+	kindVersion      // "v1", "l2", "es6", "python3": letters then a number
+	kindOp           // "==", "===", "=>", "&&"
+	kindCode         // a word inside backticks: `is`, `this`
+)
+
+// token is one normalised unit of text: stemmed and mapped to a synonym
+// class for words, verbatim for numbers, versions and operators.
+type token struct {
+	text string
+	h    uint64 // hashToken(text)
+	kind kind
+	weak bool // an example or an aside: counts like a light word
+}
+
+// discriminating reports whether a mismatch on this token can flip the
+// meaning of an otherwise identical question ("L1" vs "L2", `==` vs `is`).
+func (t token) discriminating() bool {
+	return t.kind == kindNumber || t.kind == kindVersion || t.kind == kindOp || t.kind == kindCode
+}
+
+// tokenize splits text into content tokens: lower-cased, stop words
+// dropped (except inside backticks, where `is` or `in` is an operator),
+// British -ise spellings folded, stemmed, and mapped through the synonym
+// table. Letter-digit words give two tokens, the letters and the whole
+// ("python3" → "python", "python3"), so that "Python 3" and "Python3"
+// share the word while the version still counts.
+func tokenize(s string) []token {
+	return appendTokens(nil, s, 0)
+}
+
+// appendTokens appends at most limit tokens of s to dst (no limit when
+// limit <= 0); answers are long and only their start is compared.
+//
+// Words that elaborate rather than ask — examples after "like", "such
+// as", "e.g.", "for example", "including" — are marked weak: "…Python web frameworks like Flask or Django?" asks
+// what "…Python web frameworks?" asks.
+func appendTokens(dst []token, s string, limit int) []token {
+	inCode := false
+	n := 0
+	elab := false
+	prev := ""
+	full := func() bool { return limit > 0 && n >= limit }
+	for i := 0; i < len(s) && !full(); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '`':
+			inCode = !inCode
+			i += size
+		case isWordRune(r):
+			j := wordEnd(s, i)
+			before := len(dst)
+			// Hyphenated compounds: the parts count as words ("high-
+			// performance" meets "high performance"), and a compound
+			// with a stop word or a letter for a part ("one-to-many",
+			// "k-means") is also kept whole, as code, since its parts
+			// alone say nothing.
+			part, whole := i, false
+			for j+1 < len(s) && s[j] == '-' {
+				if r2, _ := utf8.DecodeRuneInString(s[j+1:]); !isWordRune(r2) {
+					break
+				}
+				dst = appendWord(dst, s[part:j], inCode)
+				whole = whole || partSaysNothing(s[part:j])
+				part, j = j+1, wordEnd(s, j+1)
+			}
+			dst = appendWord(dst, s[part:j], inCode)
+			if part > i && (whole || partSaysNothing(s[part:j])) {
+				dst = append(dst, token{text: strings.ToLower(s[i:j]), kind: kindCode})
+			}
+			for k := before; k < len(dst); k++ {
+				dst[k].h = hashToken(dst[k].text)
+				dst[k].weak = elab
+			}
+			n += len(dst) - before
+			w := strings.ToLower(s[i:j])
+			switch {
+			case w == "like" && startsName(s[j:]),
+				w == "including" || w == "e.g" || w == "eg",
+				w == "as" && prev == "such",
+				(w == "example" || w == "instance") && prev == "for":
+				elab = true
+			}
+			prev = w
+			i = j
+		case strings.ContainsRune(opRunes, r) && !(r == '?' || r == ':') || (r == '?' || r == ':') && inCode:
+			j := i
+			for j < len(s) && strings.IndexByte(opRunes, s[j]) >= 0 {
+				j++
+			}
+			if op := s[i:j]; keepOp(op, inCode) {
+				dst = append(dst, token{text: op, h: hashToken(op), kind: kindOp})
+				n++
+			}
+			i = j
+		default:
+			switch r {
+			case '?', '.', ';', ':', '!', ')', '\n':
+				elab = false
+			case ',':
+				// "like Flask, Django, or Falcon" goes on; "such as
+				// Redis, fit?" has left the list.
+				rest := strings.TrimLeft(s[i+size:], " ")
+				if !startsName(rest) && !strings.HasPrefix(rest, "or ") && !strings.HasPrefix(rest, "and ") {
+					elab = false
+				}
+			}
+			i += size
+		}
+	}
+	return dst
+}
+
+// partSaysNothing reports whether a part of a hyphenated compound is a
+// stop word or a single letter.
+func partSaysNothing(p string) bool {
+	p = strings.ToLower(p)
+	return stopWords[p] || utf8.RuneCountInString(p) == 1
+}
+
+// startsName reports whether s starts, after spaces, with a capital or a
+// backtick: "frameworks like Flask" gives examples, "I would like to"
+// does not.
+func startsName(s string) bool {
+	s = strings.TrimLeft(s, " ")
+	r, _ := utf8.DecodeRuneInString(s)
+	return r == '`' || unicode.IsUpper(r)
+}
+
+const opRunes = "=<>!&|+-*/%^~?:"
+
+// keepOp keeps operators that carry meaning. Outside backticks a lone
+// "-" or "?" is punctuation, and "**" or "--" is Markdown.
+func keepOp(op string, inCode bool) bool {
+	if strings.Trim(op, "*") == "" || strings.Trim(op, "-") == "" || strings.Trim(op, "?") == "" {
+		return false
+	}
+	if inCode {
+		return true
+	}
+	return len(op) >= 2 && strings.ContainsAny(op, "=<>&|!")
+}
+
+func isWordRune(r rune) bool {
+	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// wordEnd returns the end of the word starting at i. A '.' between
+// letters or digits stays inside ("node.js", "2.0"); "c++" and "c#" keep
+// their suffix.
+func wordEnd(s string, i int) int {
+	j := i
+	for j < len(s) {
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if isWordRune(r) {
+			j += size
+			continue
+		}
+		if r == '.' && j+1 < len(s) {
+			if r2, _ := utf8.DecodeRuneInString(s[j+1:]); isWordRune(r2) {
+				j += size
+				continue
+			}
+		}
+		break
+	}
+	if j-i == 1 {
+		if strings.HasPrefix(s[j:], "++") {
+			return j + 2
+		}
+		if strings.HasPrefix(s[j:], "#") {
+			return j + 1
+		}
+	}
+	return j
+}
+
+// appendWord normalises one raw word and appends its tokens.
+func appendWord(dst []token, w string, inCode bool) []token {
+	w = strings.Trim(strings.ToLower(w), "._")
+	if w == "" {
+		return dst
+	}
+	// Possessives and contractions lose their apostrophe at the word
+	// boundary already; what is left ("s", "t") is a stop word. Inside
+	// backticks a stop word is code: `is`, `in`, `this`.
+	if stopWords[w] || utf8.RuneCountInString(w) < 2 && !hasDigit(w) {
+		if inCode {
+			return append(dst, token{text: w, kind: kindCode})
+		}
+		return dst
+	}
+	if c, ok := rawSynonyms[w]; ok {
+		w = c
+	}
+	if strings.IndexByte(w, '.') > 0 && !isNumber(w) {
+		// A dotted name ("node.js", "java.util.SortedSet", "hbm.xml")
+		// is an identifier: a different one is a different question.
+		return append(dst, token{text: w, kind: kindCode})
+	}
+	if !hasDigit(w) {
+		// A backticked identifier is normalised like prose so that
+		// "`useEffect`" in one bank meets "useEffect" in another; its kind
+		// still marks it as code, whose mismatch is meaningful.
+		k := kindWord
+		if inCode {
+			k = kindCode
+		}
+		return append(dst, token{text: normWord(w), kind: k})
+	}
+	if isNumber(w) {
+		return append(dst, token{text: strings.TrimSuffix(w, ".0"), kind: kindNumber})
+	}
+	// letters then digits: "v1", "python3", "es2015"
+	k := len(w)
+	for k > 0 && w[k-1] >= '0' && w[k-1] <= '9' {
+		k--
+	}
+	if w[:k] == "v" {
+		// "v2" is "version 2": it meets "Pydantic 2" and conflicts with "v1".
+		return append(dst, token{text: w[k:], kind: kindNumber})
+	}
+	if k > 0 && k < len(w) && !hasDigit(w[:k]) {
+		if k >= 3 && !stopWords[w[:k]] {
+			dst = append(dst, token{text: normWord(w[:k]), kind: kindWord})
+		}
+		return append(dst, token{text: w, kind: kindVersion})
+	}
+	return append(dst, token{text: w, kind: kindWord})
+}
+
+// normWord folds spelling, stems and maps to the synonym class.
+func normWord(w string) string {
+	if c, ok := normCache.Load(w); ok {
+		return c.(string)
+	}
+	c := normWordUncached(w)
+	if normCacheSize.Add(1) <= maxNormCache {
+		normCache.Store(w, c)
+	}
+	return c
+}
+
+// normCache remembers normWord: stemming is a tenth of the cost of
+// clustering, and a collection uses a few thousand distinct words many
+// times each. Bounded, so a long-running server cannot grow it forever.
+var (
+	normCache     sync.Map
+	normCacheSize atomic.Int64
+)
+
+const maxNormCache = 1 << 18
+
+func normWordUncached(w string) string {
+	w = britishToAmerican(w)
+	st := stem(w)
+	if canon, ok := stemSynonyms[st]; ok {
+		return canon
+	}
+	return st
+}
+
+// britishToAmerican folds -ise spellings ("organise", "customisation")
+// to -ize, because the Porter stemmer keeps them apart. Short stems are
+// left alone: "rise", "wise", "noise" have no -ize twin.
+func britishToAmerican(w string) string {
+	for _, suf := range [...]string{"isations", "isation", "ising", "ised", "ises", "iser", "ise"} {
+		if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 4 {
+			return w[:len(w)-len(suf)] + "iz" + suf[2:]
+		}
+	}
+	return w
+}
+
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+func isNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if (s[i] < '0' || s[i] > '9') && s[i] != '.' {
+			return false
+		}
+	}
+	return true
+}

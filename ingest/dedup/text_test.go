@@ -1,0 +1,108 @@
+package dedup
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestStem(t *testing.T) {
+	// Outputs of Porter's reference implementation.
+	for _, tc := range []struct{ in, want string }{
+		{"caresses", "caress"},
+		{"ponies", "poni"},
+		{"cats", "cat"},
+		{"agreed", "agre"},
+		{"plastered", "plaster"},
+		{"motoring", "motor"},
+		{"hopping", "hop"},
+		{"filing", "file"},
+		{"relational", "relat"},
+		{"conditional", "condit"},
+		{"generalization", "gener"},
+		{"hopeful", "hope"},
+		{"goodness", "good"},
+		{"adjustment", "adjust"},
+		{"dependent", "depend"},
+		{"implementing", "implement"},
+		{"implementation", "implement"},
+		{"websockets", "websocket"},
+		{"controlling", "control"},
+		{"go", "go"},
+		{"node.js", "node.js"},
+	} {
+		if got := stem(tc.in); got != tc.want {
+			t.Errorf("stem(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestTokenize(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     []string
+	}{
+		{"question words and stop words go", "What is the purpose of middleware?", []string{"purpos", "middlewar"}},
+		{"synonyms meet", "How do you implement WebSockets?", []string{"creat", "websocket"}},
+		{"possessive", "What is FastAPI's support for WebSocket communication?", []string{"fastapi", "creat", "websocket", "commun"}},
+		{"British spelling", "How do you customise and organise it?", []string{"custom", "organ"}},
+		{"operators are kept", "What is the difference between `==` and `===`?", []string{"differ", "==", "==="}},
+		{"bare operators too", "Explain == vs ===", []string{"explain", "==", "differ", "==="}},
+		{"stop word in backticks is code", "When is `is` different from `==`?", []string{"is", "variou", "=="}},
+		{"version after letters", "Pydantic v1 and v2", []string{"pydant", "1", "2"}},
+		{"name and version", "What is new in Python3?", []string{"new", "python", "python3"}},
+		{"regularisation norms", "L1 vs L2", []string{"l1", "differ", "l2"}},
+		{"dotted names", "Is Node.js single-threaded?", []string{"node.js", "singl", "thread"}},
+		{"c++ and c#", "C++ or C#?", []string{"c++", "c#"}},
+		{"markdown emphasis is not an operator", "What is **bold** -- really?", []string{"bold"}},
+	} {
+		var got []string
+		for _, tok := range tokenize(tc.in) {
+			got = append(got, tok.text)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: tokenize(%q) = %q; want %q", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestTokenizeMarksExamplesWeak(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		weak []string
+	}{
+		{"How does it differ from frameworks like Flask or Django?", []string{"flask", "django"}},
+		{"Which stores, such as Redis, fit? And why?", []string{"redi"}},
+		{"I would like to open a bank account", nil},
+	} {
+		var got []string
+		for _, tok := range tokenize(tc.in) {
+			if tok.weak {
+				got = append(got, tok.text)
+			}
+		}
+		if !slices.Equal(got, tc.weak) {
+			t.Errorf("weak tokens of %q = %q; want %q", tc.in, got, tc.weak)
+		}
+	}
+}
+
+func TestAspects(t *testing.T) {
+	for _, tc := range []struct {
+		q    string
+		want string
+	}{
+		{"What is React?", "define"},
+		{"What is the use of refs?", "use"},
+		{"How to create refs?", "make"},
+		{"When do you need to use refs?", "use"},
+		{"What is middleware in FastAPI, and how can you use it?", "define+use"},
+		{"What is FastAPI's support for WebSocket communication?", "make"},
+		{"How does FastAPI validate requests using Pydantic?", "-"},
+		{"What are the main features of Redux Form?", "pros"},
+		{"How does the virtual DOM work?", "work"},
+	} {
+		if got := aspects(tc.q).String(); got != tc.want {
+			t.Errorf("aspects(%q) = %s; want %s", tc.q, got, tc.want)
+		}
+	}
+}
