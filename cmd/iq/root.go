@@ -37,6 +37,9 @@ func newRootCmd(a *app) *cobra.Command {
 	root.SetIn(a.in)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	for _, c := range []*cobra.Command{
+		newIngestCmd(a),
+		newSearchCmd(a), newShowCmd(a), newStatsCmd(a), newIndexCmd(a),
+		newServeCmd(a),
 	} {
 		root.AddCommand(c)
 	}

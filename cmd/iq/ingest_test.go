@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+func TestIngestCmd(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.txt")
+	bin := filepath.Join(dir, "bad.bin")
+	tax := filepath.Join(dir, "tax.json")
+	badTax := filepath.Join(dir, "bad-tax.json")
+	for name, data := range map[string]string{
+		good:   "Go Questions\n\n1. What is a goroutine?\n\nA cheap concurrent function.\n",
+		bin:    "\x00\x01\x02binary",
+		tax:    `{"topics": {"golang": ["go"]}, "tags": {"concurrency": ["goroutine*"]}}`,
+		badTax: `{"topics": [}`,
+	} {
+		if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	missing := filepath.Join(dir, "missing.md")
+	out := filepath.Join(dir, "out.jsonl")
+	report := filepath.Join(dir, "report.json")
+
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    int // JSON lines on stdout
+		wantStderr []string
+	}{
+		{"embedded corpus", []string{"ingest"}, 0, 93, []string{"ingest: 3 files read, 0 skipped; 93 records (2 repeats merged)", "removed"}},
+		{"file", []string{"ingest", good}, 0, 1, []string{"1 files read, 0 skipped; 1 records"}},
+		{"skips are not errors", []string{"ingest", good, bin, missing}, 0, 1, []string{
+			"skipped " + bin + ": binary (NUL byte at offset 0)",
+			"skipped " + missing + ": unreadable (no such file or directory)",
+		}},
+		{"strict", []string{"ingest", "--strict", good, bin}, 1, 1, []string{
+			"iq: ingest: 1 file skipped: " + bin + " (binary: NUL byte at offset 0)",
+		}},
+		{"strict clean", []string{"ingest", "--strict", good}, 0, 1, nil},
+		{"taxonomy", []string{"ingest", "--taxonomy", tax, good}, 0, 1, nil},
+		{"bad taxonomy", []string{"ingest", "--taxonomy", badTax, good}, 1, 0, []string{"iq: " + badTax + ": parse taxonomy: "}},
+		{"missing taxonomy", []string{"ingest", "--taxonomy", missing, good}, 1, 0, []string{"iq: read taxonomy: open " + missing + ": no such file or directory"}},
+		{"unknown flag", []string{"ingest", "--bogus"}, 2, 0, []string{"iq: unknown flag: --bogus", "Run 'iq --help' for usage."}},
+		{"same out and report", []string{"ingest", "--out", out, "--report", out, good}, 2, 0, []string{`--out and --report name the same file`}},
+		{"out and report files", []string{"ingest", "--out", out, "--report", report, good, bin}, 0, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
+			if code != tt.wantCode {
+				t.Errorf("iq %v exit code = %d; want %d\nstderr: %s", tt.args, code, tt.wantCode, stderr.String())
+			}
+			lines := 0
+			for _, l := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+				if l == "" {
+					continue
+				}
+				var r ingest.Record
+				if err := json.Unmarshal([]byte(l), &r); err != nil || r.ID == "" || r.Question == "" {
+					t.Errorf("stdout line %q is not a record: %v", l, err)
+				}
+				lines++
+			}
+			if lines != tt.wantOut {
+				t.Errorf("iq %v wrote %d records to stdout; want %d", tt.args, lines, tt.wantOut)
+			}
+			for _, want := range tt.wantStderr {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("iq %v stderr lacks %q:\n%s", tt.args, want, stderr.String())
+				}
+			}
+		})
+	}
+
+	// The last case wrote its files.
+	data, err := os.ReadFile(out)
+	if err != nil || bytes.Count(data, []byte("\n")) != 1 {
+		t.Errorf("--out file: %d lines, %v; want 1 record", bytes.Count(data, []byte("\n")), err)
+	}
+	var rep ingest.Report
+	data, err = os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &rep); err != nil {
+		t.Fatalf("--report file is not a report: %v", err)
+	}
+	if rep.FilesRead != 1 || len(rep.Skipped) != 1 || rep.Skipped[0].Reason != ingest.SkipBinary {
+		t.Errorf("report = %+v; want 1 file read and the binary file skipped", rep)
+	}
+}

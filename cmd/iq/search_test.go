@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/query"
+)
+
+// iq runs the CLI as main does and returns its exit code and output.
+func iq(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+var shared struct {
+	once sync.Once
+	dir  string
+}
+
+// sharedIndex returns an index directory of the embedded corpus, built
+// through `iq index` once for the package's tests that only read it.
+func sharedIndex(t *testing.T) string {
+	t.Helper()
+	shared.once.Do(func() {
+		d, err := os.MkdirTemp("", "iq-cmd-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shared.dir = filepath.Join(d, "index")
+		if code, _, stderr := iq(t, "index", "--index", shared.dir); code != 0 {
+			t.Fatalf("iq index: exit %d: %s", code, stderr)
+		}
+	})
+	return shared.dir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.dir != "" {
+		os.RemoveAll(filepath.Dir(shared.dir))
+	}
+	os.Exit(code)
+}
+
+const twiceAsked = "What is dependency injection in FastAPI, and why is it important?"
+
+// A fresh index directory: search builds the index by itself and lists the
+// dependency-injection questions first, the twice-asked one once.
+func TestSearchFreshIndex(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "fresh")
+	code, stdout, stderr := iq(t, "search", "dependency injection", "--index", dir)
+	if code != 0 {
+		t.Fatalf("iq search: exit %d, stderr %q", code, stderr)
+	}
+	if stderr != "" {
+		t.Errorf("iq search off a terminal wrote to stderr: %q", stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("iq search printed %d lines:\n%s", len(lines), stdout)
+	}
+	n := 0
+	for i, l := range lines {
+		f := strings.Split(l, "\t")
+		if len(f) != 5 {
+			t.Fatalf("line %d %q has %d tab-separated fields; want 5 (id, level, topics, source, question)", i+1, l, len(f))
+		}
+		if f[4] == twiceAsked {
+			n++
+		}
+		if i < 2 && !strings.Contains(strings.ToLower(f[4]), "dependency injection") && !strings.Contains(f[4], "Depends") {
+			t.Errorf("hit %d = %q; want a dependency-injection question first", i+1, f[4])
+		}
+	}
+	if n != 1 {
+		t.Errorf("%q listed %d times; want once:\n%s", twiceAsked, n, stdout)
+	}
+}
+
+func TestSearchBeginnerJSON(t *testing.T) {
+	dir := sharedIndex(t)
+	code, stdout, stderr := iq(t, "search", "dependency injection", "--level", "beginner", "--json", "--limit", "100", "--index", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var res query.Result
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil {
+		t.Fatalf("--json output is not a Result: %v\n%s", err, stdout)
+	}
+	if len(res.Hits) == 0 || int(res.Total) != len(res.Hits) {
+		t.Fatalf("got %d hits of %d; want all hits on one page", len(res.Hits), res.Total)
+	}
+	if !strings.Contains(res.Hits[0].Question, "role of `Depends`") {
+		t.Errorf("first hit = %q; want the question about the role of Depends", res.Hits[0].Question)
+	}
+	// Brute force: count the facet values over the records of the hits.
+	recs, _, err := query.LoadRecords(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]ingest.Record{}
+	for _, r := range recs {
+		byID[r.ID] = r
+	}
+	want := map[string]map[string]int{"level": {}, "topic": {}, "tag": {}, "source": {}}
+	for _, h := range res.Hits {
+		r := byID[h.ID]
+		if r.Level != ingest.LevelBeginner {
+			t.Errorf("hit %q has level %q; want beginner", r.Question, r.Level)
+		}
+		want["level"][r.Level]++
+		for _, v := range r.Topics {
+			want["topic"][v]++
+		}
+		for _, v := range r.Tags {
+			want["tag"][v]++
+		}
+		var files []string
+		for _, s := range r.Sources {
+			if !slices.Contains(files, s.File) {
+				files = append(files, s.File)
+				want["source"][s.File]++
+			}
+		}
+	}
+	for f, counts := range want {
+		got := map[string]int{}
+		for _, c := range res.Facets[f] {
+			got[c.Value] = c.Count
+		}
+		if len(got) != len(counts) {
+			t.Errorf("facet %s = %v; brute force %v", f, got, counts)
+		}
+		for v, n := range counts {
+			if got[v] != n {
+				t.Errorf("facet %s %q = %d; brute force %d", f, v, got[v], n)
+			}
+		}
+	}
+}
+
+func TestSearchTypoAndCode(t *testing.T) {
+	dir := sharedIndex(t)
+	code, stdout, _ := iq(t, "search", "dependncy injecton", "--json", "--index", dir)
+	var res query.Result
+	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil {
+		t.Fatalf("exit %d, output %s", code, stdout)
+	}
+	if !res.Fuzzy || res.UsedSpelling != "dependency injection" || len(res.Hits) == 0 {
+		t.Errorf("iq search %q: fuzzy %v, used_spelling %q, %d hits; want true, %q, some", "dependncy injecton", res.Fuzzy, res.UsedSpelling, len(res.Hits), "dependency injection")
+	}
+	for _, q := range []string{"OAuth2PasswordBearer", "oauth2 password bearer"} {
+		code, stdout, _ := iq(t, "search", q, "--limit", "5", "--index", dir)
+		if code != 0 || !strings.Contains(stdout, "\tExplain how to handle authentication in FastAPI.\n") {
+			t.Errorf("iq search %q: exit %d, top 5:\n%s\nwant the authentication answer that uses it", q, code, stdout)
+		}
+	}
+}
+
+// The CLI's JSON is the query package's JSON for the same request: what
+// GET /api/search will print.
+func TestSearchJSONIsResult(t *testing.T) {
+	dir := sharedIndex(t)
+	_, stdout, _ := iq(t, "search", "pydantic", "--topic", "fastapi", "--limit", "3", "--json", "--index", dir)
+	s, err := query.Open(context.Background(), query.OpenOptions{IndexDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.Search(context.Background(), query.Request{Text: "pydantic", Topics: []string{"fastapi"}, Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cli query.Result
+	if err := json.Unmarshal([]byte(stdout), &cli); err != nil {
+		t.Fatal(err)
+	}
+	res.TookMS, cli.TookMS = 0, 0
+	var a, b bytes.Buffer
+	query.WriteJSON(&a, res)
+	query.WriteJSON(&b, &cli)
+	if a.String() != b.String() {
+		t.Errorf("iq search --json differs from query.Search:\n%s\nvs\n%s", b.String(), a.String())
+	}
+}
+
+// Usage errors: exit 2 and one line naming the allowed values.
+func TestSearchBadInput(t *testing.T) {
+	dir := sharedIndex(t)
+	tests := []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{[]string{"search", "x", "--level", "expert"}, 2, "iq: query: unknown level \"expert\", want one of beginner, intermediate, advanced\nRun 'iq --help' for usage.\n"},
+		{[]string{"search", "x", "--limit", "-1"}, 2, "iq: query: limit -1 is out of range, want 1 to 100\nRun 'iq --help' for usage.\n"},
+		{[]string{"search", "x", "--offset", "-3"}, 2, "iq: query: offset -3 is out of range, want 0 to 10000\nRun 'iq --help' for usage.\n"},
+		{[]string{"search", "level:expert closures"}, 2, "iq: query: unknown level \"expert\", want one of beginner, intermediate, advanced\nRun 'iq --help' for usage.\n"},
+		{[]string{"search", strings.Repeat("x", 10000)}, 2, "iq: query: text is 10000 characters, want at most 1000\nRun 'iq --help' for usage.\n"},
+		{[]string{"search"}, 2, "iq: search: give a QUERY or a filter (--level, --topic, --tag, --source)\nRun 'iq --help' for usage.\n"},
+		{[]string{"search", "?!...;"}, 0, ""},
+		{[]string{"search", "zzzzqqqq"}, 0, ""},
+		{[]string{"show", "nosuchid"}, 1, "iq: query: no question with id \"nosuchid\"\n"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := iq(t, append(tt.args, "--index", dir)...)
+		if code != tt.code || stderr != tt.stderr {
+			t.Errorf("iq %.40q = exit %d, stderr %q; want %d, %q", tt.args, code, stderr, tt.code, tt.stderr)
+		}
+		if tt.code == 0 && stdout != "" {
+			t.Errorf("iq %q printed %q; want nothing (no results is not an error)", tt.args, stdout)
+		}
+	}
+}
+
+func TestSearchDamagedIndexDir(t *testing.T) {
+	corrupt := t.TempDir()
+	if err := os.WriteFile(filepath.Join(corrupt, "iq-index.json"), []byte("{garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := iq(t, "search", "pydantic", "--index", corrupt); code != 0 || stdout == "" {
+		t.Errorf("search over a corrupt index: exit %d, stderr %q; want it rebuilt and searched", code, stderr)
+	}
+	notIndex := t.TempDir()
+	if err := os.WriteFile(filepath.Join(notIndex, "notes.txt"), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := iq(t, "search", "pydantic", "--index", notIndex)
+	if code != 1 || !strings.Contains(stderr, notIndex) || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("search over a user's folder: exit %d, stderr %q; want exit 1 and one line naming %s", code, stderr, notIndex)
+	}
+}
+
+func TestShowStatsIndex(t *testing.T) {
+	dir := sharedIndex(t)
+	_, stdout, _ := iq(t, "search", twiceAsked, "--limit", "1", "--index", dir)
+	id, _, _ := strings.Cut(stdout, "\t")
+	code, stdout, stderr := iq(t, "show", id, "--index", dir)
+	if code != 0 {
+		t.Fatalf("iq show %s: exit %d %s", id, code, stderr)
+	}
+	for _, want := range []string{twiceAsked, "Answer 1 of 2 · fastapi-24-questions-blog.txt:", "Answer 2 of 2 · fastapi-24-questions-blog.txt:", "Dependency injection is a key concept"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("iq show %s lacks %q:\n%s", id, want, stdout)
+		}
+	}
+
+	recs, _, err := query.LoadRecords(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, stdout, _ = iq(t, "stats", "--index", dir)
+	if want := "total\t\t" + itoa(len(recs)) + "\n"; !strings.HasPrefix(stdout, want) {
+		t.Errorf("iq stats starts %q; want %q", stdout[:min(len(stdout), 40)], want)
+	}
+
+	src := filepath.Join(t.TempDir(), "mine.txt")
+	os.WriteFile(src, []byte("My questions\n\n1. What is a monad, in plain words?\n\nA monoid in the category of endofunctors.\n"), 0o644)
+	own := filepath.Join(t.TempDir(), "own")
+	code, stdout, stderr = iq(t, "index", src, "--index", own)
+	if code != 0 || !strings.HasPrefix(stdout, "indexed 1 questions from 1 path(s) into "+own) {
+		t.Fatalf("iq index %s: exit %d, stdout %q, stderr %q", src, code, stdout, stderr)
+	}
+	if _, stdout, _ = iq(t, "search", "monad", "--index", own); !strings.Contains(stdout, "What is a monad, in plain words?") {
+		t.Errorf("search of an index built from a file: %q", stdout)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestCompletion(t *testing.T) {
+	code, stdout, _ := iq(t, "completion", "bash")
+	if code != 0 || !strings.Contains(stdout, "bash completion") {
+		t.Errorf("iq completion bash: exit %d, %d bytes", code, len(stdout))
+	}
+	code, stdout, _ = iq(t, "__complete", "search", "--level", "")
+	if code != 0 || !strings.Contains(stdout, "beginner\nintermediate\nadvanced\n") {
+		t.Errorf("completing --level: exit %d, %q", code, stdout)
+	}
+}

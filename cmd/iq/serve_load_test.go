@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/index/synth"
+	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/query"
+)
+
+// TestLoad is the HTTP load test: many concurrent clients against a real
+// http.Server on 127.0.0.1, mixed queries with facet filters, for a fixed
+// time. It runs only with -load (it takes minutes and both cores):
+//
+//	go test ./cmd/iq -run TestLoad -load -v -timeout 30m
+//
+// and reports throughput and latency percentiles for BENCHMARKS.md. Any
+// answer but 200 is an error and fails the test.
+var (
+	loadRun      = flag.Bool("load", false, "run TestLoad, the HTTP load test")
+	loadClients  = flag.Int("load.clients", 64, "concurrent clients of TestLoad")
+	loadDuration = flag.Duration("load.duration", 20*time.Second, "how long TestLoad sends requests per corpus")
+	loadSynth    = flag.Int("load.synth", 100000, "records of TestLoad's synthetic corpus (0: embedded corpus only)")
+	loadSearches = flag.Int("load.searches", 0, "searches at once in TestLoad's server (0: the server's default)")
+	loadSynthDir = flag.String("load.synthdir", "", "keep TestLoad's synthetic index in `DIR` and reuse it when it matches")
+)
+
+// embeddedQueries are things people type about the embedded corpus: words,
+// phrases, code names, exclusions, a misspelling.
+var embeddedQueries = []string{
+	"dependency injection", "pydantic", "middleware", "websocket", "oauth2 password bearer",
+	"OAuth2PasswordBearer", "dependncy injecton", "async", "background tasks", `"path parameters"`,
+	"testing", "database session", "jwt authentication", "cors", "api versioning", "fastapi -django",
+	"response model", "rate limiting", "deployment docker", "error handling", "what is fastapi",
+	"@app.get", "validation", "performance", "security",
+}
+
+func TestLoad(t *testing.T) {
+	if !*loadRun {
+		t.Skip("the HTTP load test runs with -load")
+	}
+	t.Run("embedded", func(t *testing.T) {
+		s := sharedSearcher(t)
+		runLoad(t, s, embeddedQueries)
+	})
+	if *loadSynth > 0 {
+		t.Run(fmt.Sprintf("synth-%d", *loadSynth), func(t *testing.T) {
+			s := synthSearcher(t, *loadSynth)
+			runLoad(t, s, synth.Queries(256, 1))
+		})
+	}
+}
+
+// synthSearcher opens an index of n synthetic records (index/synth, seed 1,
+// as index's benchmarks use), building it when -load.synthdir holds none.
+func synthSearcher(t *testing.T, n int) *query.Searcher {
+	dir := *loadSynthDir
+	if dir == "" {
+		dir = filepath.Join(t.TempDir(), "synth")
+	}
+	start := time.Now()
+	fp := fmt.Sprintf("synth-%d-seed1", n)
+	ix, err := index.Ensure(context.Background(), dir, fp, func(context.Context) ([]ingest.Record, error) {
+		return synth.Generate(n, 1), nil
+	}, nil)
+	if err != nil {
+		t.Fatalf("synthetic index %s: %v", dir, err)
+	}
+	t.Logf("synthetic index of %d records ready in %s (%s)", n, time.Since(start).Round(time.Millisecond), dir)
+	s, err := query.NewSearcher(ix)
+	if err != nil {
+		ix.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// loadURLs makes a deterministic mix of n search URLs the way people use
+// the page: a query alone, or with facet values ticked from the counts its
+// result offers (a level a third of the time, a topic a quarter, a tag a
+// sixth), a second page an eighth of the time, and one in twenty is
+// browsing by a level with no text.
+func loadURLs(t *testing.T, s *query.Searcher, queries []string, n int) []string {
+	r := rand.New(rand.NewPCG(7, 11))
+	facets := map[string]map[string][]query.FacetCount{}
+	for _, q := range queries {
+		res, err := s.Search(context.Background(), query.Request{Text: q})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", q, err)
+		}
+		facets[q] = res.Facets
+	}
+	levels := s.Values(ingest.FieldLevel)
+	tick := func(v url.Values, q, field, param string, odds int) {
+		fc := facets[q][field]
+		if len(fc) > 0 && r.IntN(odds) == 0 {
+			v.Set(param, fc[r.IntN(min(len(fc), 8))].Value)
+		}
+	}
+	urls := make([]string, 0, n)
+	for i := range n {
+		v := url.Values{}
+		if i%20 == 19 && len(levels) > 0 {
+			v.Set(query.ParamLevel, levels[r.IntN(len(levels))])
+		} else {
+			q := queries[i%len(queries)]
+			v.Set(query.ParamText, q)
+			tick(v, q, ingest.FieldLevel, query.ParamLevel, 3)
+			tick(v, q, ingest.FieldTopic, query.ParamTopic, 4)
+			tick(v, q, ingest.FieldTag, query.ParamTag, 6)
+		}
+		if r.IntN(8) == 0 {
+			v.Set(query.ParamOffset, "10")
+		}
+		urls = append(urls, "/api/search?"+v.Encode())
+	}
+	return urls
+}
+
+func runLoad(t *testing.T, s *query.Searcher, queries []string) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Access logs are formatted as in production, then dropped.
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	so := serverOptions{SearchTimeout: defaultSearchTimeout, Logger: logger, Hosts: loopbackHosts, MaxSearches: *loadSearches}
+	srv := newHTTPServer(newServer(s, so), so)
+	go srv.Serve(ln)
+	defer srv.Close()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{MaxIdleConnsPerHost: *loadClients, MaxConnsPerHost: *loadClients},
+	}
+	urls := loadURLs(t, s, queries, 1024)
+
+	// Warm up: every distinct request once, two at a time, so that
+	// first-use work (the spelling vocabulary, the OS page cache) is not
+	// measured.
+	var warm sync.WaitGroup
+	warmErr := make(chan error, len(urls))
+	for w := range 2 {
+		warm.Go(func() {
+			for i := w; i < len(urls); i += 2 {
+				if _, err := fetch(client, base+urls[i]); err != nil {
+					warmErr <- fmt.Errorf("warm-up %s: %w", urls[i], err)
+				}
+			}
+		})
+	}
+	warm.Wait()
+	close(warmErr)
+	if err := <-warmErr; err != nil {
+		t.Fatal(err)
+	}
+
+	type stats struct {
+		lat    []time.Duration
+		errors map[string]int
+	}
+	per := make([]stats, *loadClients)
+	deadline := time.Now().Add(*loadDuration)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for c := range *loadClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := &per[c]
+			st.errors = map[string]int{}
+			for i := c * 17; time.Now().Before(deadline); i++ {
+				u := base + urls[i%len(urls)]
+				t0 := time.Now()
+				if _, err := fetch(client, u); err != nil {
+					st.errors[err.Error()]++
+					continue
+				}
+				st.lat = append(st.lat, time.Since(t0))
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	var lat []time.Duration
+	errs := map[string]int{}
+	nerr := 0
+	for _, st := range per {
+		lat = append(lat, st.lat...)
+		for e, n := range st.errors {
+			errs[e] += n
+			nerr += n
+		}
+	}
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration {
+		if len(lat) == 0 {
+			return 0
+		}
+		return lat[min(len(lat)-1, int(p*float64(len(lat))))]
+	}
+	records := s.Index().Meta().Records
+	total := len(lat) + nerr
+	t.Logf("| %d records | %d clients | %s | %d requests | %d errors | %.0f req/s | p50 %s | p90 %s | p99 %s | max %s |",
+		records, *loadClients, elapsed.Round(time.Millisecond), total, nerr, float64(len(lat))/elapsed.Seconds(),
+		ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(pct(1)))
+	if nerr > 0 {
+		t.Errorf("%d of %d requests failed: %v", nerr, total, errs)
+	}
+	if len(lat) == 0 {
+		t.Error("no request succeeded")
+	}
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64) + " ms"
+}
+
+// fetch GETs u and reads the whole answer; anything but a complete 200 is
+// an error.
+func fetch(c *http.Client, u string) (int, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			return 0, errors.New("client timeout")
+		}
+		return 0, err
+	}
+	defer resp.Body.Close()
+	n, err := io.Copy(io.Discard, resp.Body)
+	if err != nil {
+		return 0, fmt.Errorf("read body: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return 0, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	if resp.ContentLength >= 0 && n != resp.ContentLength {
+		return 0, fmt.Errorf("body %d bytes of %d", n, resp.ContentLength)
+	}
+	return int(n), nil
+}

@@ -1,0 +1,407 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/iq-search/iq/query"
+)
+
+// The HTTP API is wiring only: every request is parsed by query.ParseRequest,
+// answered by the one query.Searcher, and encoded by query.WriteJSON, the
+// encoder `iq search --json` uses, so CLI and API print the same bytes.
+
+const (
+	// maxURLBytes bounds the request target (path and query). A query
+	// text at query.MaxTextLen characters of 4-byte UTF-8, percent-encoded,
+	// is 12,000 bytes, which leaves room for filters.
+	maxURLBytes = 16 << 10
+	// maxIDLen bounds a question ID in a path; real IDs are 16 hex digits.
+	maxIDLen = 64
+)
+
+// Error codes the server adds to those of package query.
+const (
+	codeNotFound         = "not_found" // unknown path or question ID
+	codeMethodNotAllowed = "method_not_allowed"
+	codeURITooLong       = "uri_too_long"
+	codeBadHost          = "bad_host"
+	codeTimeout          = "timeout"
+	codeCanceled         = "canceled"
+	codeInternal         = "internal"
+)
+
+// serverOptions configure newServer.
+type serverOptions struct {
+	// SearchTimeout is the deadline of each search (default
+	// defaultSearchTimeout).
+	SearchTimeout time.Duration
+	// Logger receives one access log line per request, and panics.
+	// Default: discard.
+	Logger *slog.Logger
+	// Hosts, when not empty, are the only host names (Host header, port
+	// ignored) the server answers; see loopbackHosts.
+	Hosts []string
+	// MaxSearches bounds the searches running at once (default
+	// defaultMaxSearches); more wait for a slot within their deadline.
+	MaxSearches int
+}
+
+// defaultMaxSearches: a search is CPU-bound, so more searches at once than
+// cores only adds memory and GC work. Measured in BENCHMARKS.md (HTTP).
+var defaultMaxSearches = 2 * runtime.GOMAXPROCS(0)
+
+// server holds what the handlers share: the searcher (safe for concurrent
+// use) and the facet counts, which cannot change while the read-only index
+// is open, so they are computed once.
+type server struct {
+	s    *query.Searcher
+	opts serverOptions
+	log  *slog.Logger
+	web  *web
+	// slots holds a token per running search (MaxSearches).
+	slots chan struct{}
+
+	facetsMu sync.Mutex
+	facets   []byte
+}
+
+// newServer returns the handler of `iq serve`: the page, the JSON API and
+// the middleware around them (access log, panic recovery, limits, security
+// headers). It is separate from the http.Server so tests can drive it
+// through httptest.
+func newServer(s *query.Searcher, opts serverOptions) http.Handler {
+	return makeServer(s, opts).handler()
+}
+
+func makeServer(s *query.Searcher, opts serverOptions) *server {
+	if opts.SearchTimeout <= 0 {
+		opts.SearchTimeout = defaultSearchTimeout
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxSearches <= 0 {
+		opts.MaxSearches = defaultMaxSearches
+	}
+	return &server{s: s, opts: opts, log: opts.Logger, web: newWeb(), slots: make(chan struct{}, opts.MaxSearches)}
+}
+
+func (srv *server) handler() http.Handler {
+	mux := http.NewServeMux()
+	route := func(path string, h http.HandlerFunc) {
+		// "GET /x" also matches HEAD. The bare "/x" catches every other
+		// method, because ServeMux's own 405 answer is plain text.
+		mux.HandleFunc("GET "+path, h)
+		mux.HandleFunc(path, srv.methodNotAllowed)
+	}
+	route("/{$}", srv.handlePage)
+	route("/static/{file}", srv.handleStatic)
+	route("/healthz", srv.handleHealth)
+	route("/api/search", srv.handleSearch)
+	route("/api/questions/{id}", srv.handleQuestion)
+	route("/api/facets", srv.handleFacets)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("no such path %q", r.URL.Path))
+	})
+	return srv.logRequests(srv.recoverPanics(srv.guard(mux)))
+}
+
+// handleSearch answers GET /api/search with the query.Result, byte for byte
+// what `iq search --json` prints for the same request.
+func (srv *server) handleSearch(w http.ResponseWriter, r *http.Request) {
+	// r.URL.Query() drops malformed pairs silently; a request must mean
+	// what it says or be refused.
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		srv.writeError(w, r, http.StatusBadRequest, query.CodeBadParam, "query: malformed query string: "+err.Error())
+		return
+	}
+	req, err := query.ParseRequest(v)
+	if err != nil {
+		srv.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), srv.opts.SearchTimeout)
+	defer cancel()
+	release, err := srv.acquire(ctx)
+	if err != nil {
+		srv.fail(w, r, err)
+		return
+	}
+	res, err := srv.s.Search(ctx, req)
+	release()
+	if err != nil {
+		srv.fail(w, r, err)
+		return
+	}
+	srv.writeJSON(w, r, http.StatusOK, res)
+}
+
+// handleQuestion answers GET /api/questions/{id} with the record in full,
+// as `iq show --json` prints it.
+func (srv *server) handleQuestion(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if len(id) > maxIDLen {
+		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("query: no question with an id of %d characters", len(id)))
+		return
+	}
+	rec, err := srv.s.Record(id)
+	if err != nil {
+		srv.fail(w, r, err)
+		return
+	}
+	srv.writeJSON(w, r, http.StatusOK, rec)
+}
+
+// facetsResponse is GET /api/facets: every value of every facet with its
+// count over the whole index. It is query.Stats without the index's
+// location on disk, which is nobody's business over HTTP.
+type facetsResponse struct {
+	Records uint64                        `json:"records"`
+	Facets  map[string][]query.FacetCount `json:"facets"`
+	Missing map[string]int                `json:"missing"`
+}
+
+func (srv *server) handleFacets(w http.ResponseWriter, r *http.Request) {
+	b, err := srv.facetsJSON(r.Context())
+	if err != nil {
+		srv.fail(w, r, err)
+		return
+	}
+	srv.writeBytes(w, r, http.StatusOK, "application/json; charset=utf-8", b)
+}
+
+// facetsJSON computes the facet counts on first use and keeps them: the
+// index is read-only while it is served. A failure is not kept.
+func (srv *server) facetsJSON(ctx context.Context) ([]byte, error) {
+	srv.facetsMu.Lock()
+	defer srv.facetsMu.Unlock()
+	if srv.facets != nil {
+		return srv.facets, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, srv.opts.SearchTimeout)
+	defer cancel()
+	release, err := srv.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := srv.s.Stats(ctx)
+	release()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := query.WriteJSON(&buf, facetsResponse{Records: st.Records, Facets: st.Facets, Missing: st.Missing}); err != nil {
+		return nil, err
+	}
+	srv.facets = buf.Bytes()
+	return srv.facets, nil
+}
+
+// acquire waits for a search slot until ctx ends; the wait counts against
+// the request's deadline, which is the client's, not the search's.
+func (srv *server) acquire(ctx context.Context) (release func(), err error) {
+	select {
+	case srv.slots <- struct{}{}:
+		return func() { <-srv.slots }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (srv *server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	srv.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "records": srv.s.Index().Meta().Records})
+}
+
+func (srv *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "GET, HEAD")
+	srv.writeError(w, r, http.StatusMethodNotAllowed, codeMethodNotAllowed,
+		fmt.Sprintf("method %s not allowed on %s, want GET or HEAD", r.Method, r.URL.Path))
+}
+
+// fail answers with the status an error from package query calls for: its
+// *Error is the caller's fault (400, or 404 for an unknown ID), a deadline
+// is 503, anything else is a bug or a broken index (500, logged).
+func (srv *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var qe *query.Error
+	switch {
+	case errors.As(err, &qe) && qe.Code == query.ErrNotFound.Code:
+		srv.writeError(w, r, http.StatusNotFound, qe.Code, qe.Message)
+	case errors.As(err, &qe):
+		srv.writeError(w, r, http.StatusBadRequest, qe.Code, qe.Message)
+	case errors.Is(err, context.DeadlineExceeded):
+		srv.writeError(w, r, http.StatusServiceUnavailable, codeTimeout,
+			fmt.Sprintf("search took longer than %s", srv.opts.SearchTimeout))
+	case errors.Is(err, context.Canceled):
+		// The client went away; nobody reads this, but the log shows it.
+		srv.writeError(w, r, http.StatusServiceUnavailable, codeCanceled, "request canceled")
+	default:
+		srv.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "query", truncate(r.URL.RawQuery, 200), "err", err)
+		srv.writeError(w, r, http.StatusInternalServerError, codeInternal, "internal error; see the server log")
+	}
+}
+
+// errorBody is the shape of every error answer:
+// {"error": {"code": "...", "message": "..."}}.
+type errorBody struct {
+	Error *query.Error `json:"error"`
+}
+
+func (srv *server) writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+	srv.writeJSON(w, r, status, errorBody{&query.Error{Code: code, Message: msg}})
+}
+
+// writeJSON encodes v with query.WriteJSON into a buffer first, so that an
+// encoding failure is still a clean 500 and not half a body.
+func (srv *server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	var buf bytes.Buffer
+	if err := query.WriteJSON(&buf, v); err != nil {
+		srv.log.Error("encode response", "path", r.URL.Path, "err", err)
+		buf.Reset()
+		status = http.StatusInternalServerError
+		// A constant that cannot fail to encode.
+		buf.WriteString(`{"error": {"code": "internal", "message": "internal error; see the server log"}}` + "\n")
+	}
+	srv.writeBytes(w, r, status, "application/json; charset=utf-8", buf.Bytes())
+}
+
+func (srv *server) writeBytes(w http.ResponseWriter, r *http.Request, status int, contentType string, b []byte) {
+	h := w.Header()
+	h.Set("Content-Type", contentType)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write(b)
+	}
+}
+
+// guard rejects what no handler should see: a URL longer than maxURLBytes,
+// and on loopback a Host header naming another machine. It also sets the
+// security headers of every answer. The Content-Security-Policy allows
+// scripts and styles from this server only and no inline script or event
+// handler at all, so even markup that slipped into a page could not run.
+func (srv *server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		if n := len(r.URL.RawQuery) + len(r.URL.Path); n > maxURLBytes {
+			srv.writeError(w, r, http.StatusRequestURITooLong, codeURITooLong,
+				fmt.Sprintf("URL is %d bytes, want at most %d", n, maxURLBytes))
+			return
+		}
+		if len(srv.opts.Hosts) > 0 {
+			host := r.Host
+			if h, _, err := net.SplitHostPort(host); err == nil {
+				host = h
+			}
+			host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+			if !slices.Contains(srv.opts.Hosts, strings.ToLower(host)) {
+				srv.writeError(w, r, http.StatusForbidden, codeBadHost,
+					fmt.Sprintf("host %q not served, want one of %s", r.Host, strings.Join(srv.opts.Hosts, ", ")))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a panic in a handler into a logged error and a JSON
+// 500. No user input should get here; it is the net under bugs, so that
+// one bad request does not take down the connection silently.
+func (srv *server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			p := recover()
+			if p == nil {
+				return
+			}
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			srv.log.Error("panic", "method", r.Method, "path", r.URL.Path, "query", truncate(r.URL.RawQuery, 200), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if rec, ok := w.(*statusRecorder); ok && rec.status != 0 {
+				return // the answer is on its way; nothing better to send
+			}
+			srv.writeError(w, r, http.StatusInternalServerError, codeInternal, "internal error; see the server log")
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusRecorder remembers the status and size of an answer for the
+// access log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	s.bytes += n
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests writes one structured line per request: method, path, query,
+// status, bytes and duration.
+func (srv *server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		srv.log.LogAttrs(r.Context(), level, "request",
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.String("query", truncate(r.URL.RawQuery, 200)),
+			slog.Int("status", rec.status),
+			slog.Int("bytes", rec.bytes),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("remote", r.RemoteAddr),
+		)
+	})
+}
+
+// truncate cuts s to at most n bytes for a log line.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

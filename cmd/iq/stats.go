@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+type statsOptions struct {
+	indexDir string
+	json     bool
+}
+
+func newStatsCmd(a *app) *cobra.Command {
+	opts := &statsOptions{}
+	cmd := &cobra.Command{
+		Use:   "stats",
+		Short: "Count the questions by level, topic, tag and source",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runStats(cmd.Context(), a, opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.indexDir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	cmd.Flags().BoolVar(&opts.json, "json", false, "print the counts as JSON")
+	return cmd
+}
+
+func runStats(ctx context.Context, a *app, opts *statsOptions) error {
+	out := newOutput(a, opts.json)
+	s, err := openSearcher(ctx, out, opts.indexDir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	st, err := s.Stats(ctx)
+	if err != nil {
+		return err
+	}
+	if out.mode == modeJSON {
+		return out.json(st)
+	}
+	var b strings.Builder
+	if out.mode == modePlain {
+		// facet, value, count: one line each, like `sort | uniq -c`
+		// turned around, ready for awk.
+		fmt.Fprintf(&b, "total\t\t%d\n", st.Records)
+		for _, f := range []string{ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, ingest.FieldSource} {
+			for _, c := range st.Facets[f] {
+				fmt.Fprintf(&b, "%s\t%s\t%d\n", f, c.Value, c.Count)
+			}
+			if n := st.Missing[f]; n > 0 {
+				fmt.Fprintf(&b, "%s\t\t%d\n", f, n)
+			}
+		}
+		_, err := fmt.Fprint(out.w, b.String())
+		return err
+	}
+	sty := out.styles
+	b.WriteString(sty.Title.Render(fmt.Sprintf("%d questions", st.Records)) + "\n")
+	b.WriteString(sty.Muted.Render(fmt.Sprintf("index %s · built %s in %s · iq %s", st.Dir,
+		st.Index.BuiltAt.Local().Format("2006-01-02 15:04"), st.Index.BuildTime.Round(time.Millisecond), st.Index.IQVersion)) + "\n")
+	for _, f := range []string{ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, ingest.FieldSource} {
+		b.WriteString("\n" + sty.Heading.Render(f) + "\n")
+		width := 0
+		for _, c := range st.Facets[f] {
+			width = max(width, len(c.Value))
+		}
+		for _, c := range st.Facets[f] {
+			fmt.Fprintf(&b, "  %-*s %s\n", width, c.Value, sty.Muted.Render(fmt.Sprint(c.Count)))
+		}
+		if n := st.Missing[f]; n > 0 {
+			fmt.Fprintf(&b, "  %-*s %s\n", width, "(none)", sty.Muted.Render(fmt.Sprint(n)))
+		}
+	}
+	_, err = fmt.Fprint(out.w, b.String())
+	return err
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+
+	"github.com/iq-search/iq/query"
+)
+
+// The page at / is one html/template and two static files, embedded: no
+// build step. The script renders results from the JSON API with DOM calls
+// and textContent only (never innerHTML), turning the API's <mark> spans
+// into <mark> elements itself, so corpus text can never become markup.
+
+//go:embed web/index.html web/app.js web/app.css
+var webFS embed.FS
+
+// web holds the parsed page and the static files with their versions.
+type web struct {
+	page *template.Template
+	// static maps a file name under /static/ to its content type.
+	static map[string]string
+	// version of each static file (a content hash), put in the page's
+	// URLs so a browser never runs a stale script against a new API.
+	version map[string]string
+}
+
+func newWeb() *web {
+	w := &web{
+		page:    template.Must(template.ParseFS(webFS, "web/index.html")),
+		static:  map[string]string{"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"},
+		version: map[string]string{},
+	}
+	for name := range w.static {
+		b, err := webFS.ReadFile("web/" + name)
+		if err != nil {
+			panic(fmt.Sprintf("embedded web/%s: %v", name, err)) // the embed directive guarantees it
+		}
+		sum := sha256.Sum256(b)
+		w.version[name] = hex.EncodeToString(sum[:6])
+	}
+	return w
+}
+
+// pageData is what web/index.html shows before the script runs.
+type pageData struct {
+	Query   string
+	Records int
+	Script  string
+	Style   string
+}
+
+func (srv *server) handlePage(w http.ResponseWriter, r *http.Request) {
+	// A malformed query string just leaves the box empty; the page is
+	// still useful.
+	v, _ := url.ParseQuery(r.URL.RawQuery)
+	data := pageData{
+		Query:   v.Get(query.ParamText),
+		Records: srv.s.Index().Meta().Records,
+		Script:  "/static/app.js?v=" + srv.web.version["app.js"],
+		Style:   "/static/app.css?v=" + srv.web.version["app.css"],
+	}
+	var buf bytes.Buffer
+	if err := srv.web.page.Execute(&buf, data); err != nil {
+		srv.fail(w, r, fmt.Errorf("render page: %w", err))
+		return
+	}
+	w.Header().Set("Cache-Control", "no-cache")
+	srv.writeBytes(w, r, http.StatusOK, "text/html; charset=utf-8", buf.Bytes())
+}
+
+// handleStatic serves the embedded script and style sheet, and nothing
+// else: no directory listings, no other files of the binary.
+func (srv *server) handleStatic(w http.ResponseWriter, r *http.Request) {
+	name := r.PathValue("file")
+	ctype, ok := srv.web.static[name]
+	if !ok {
+		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("no such path %q", r.URL.Path))
+		return
+	}
+	b, err := fs.ReadFile(webFS, path.Join("web", name))
+	if err != nil {
+		srv.fail(w, r, fmt.Errorf("read embedded %s: %w", name, err))
+		return
+	}
+	// The URL carries the content hash, so a long cache is safe.
+	w.Header().Set("Cache-Control", "public, max-age=86400")
+	srv.writeBytes(w, r, http.StatusOK, ctype, b)
+}

@@ -1,0 +1,415 @@
+// iq search page. Renders the JSON API with DOM calls: every piece of corpus
+// text goes in through textContent or a text node, never innerHTML. The API's
+// highlighted fields (question_html, fragments) are HTML-escaped text with
+// <mark> spans; marked() turns those spans into <mark> elements and
+// everything else back into plain text, so no other markup can appear.
+'use strict';
+
+(function () {
+  const FACETS = ['level', 'topic', 'tag'];
+  const PAGE = 20;
+  const FACET_SHOWN = 12;
+  const DEBOUNCE_MS = 150;
+
+  const $ = (id) => document.getElementById(id);
+  const input = $('q');
+  const state = { q: '', level: [], topic: [], tag: [], offset: 0, id: '' };
+  let inflight = null;
+  let timer = 0;
+  let seq = 0;
+  const expanded = {};
+  let lastFacets = {};
+
+  // el builds an element with a class and text or children.
+  function el(tag, cls, ...kids) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    for (const k of kids) {
+      if (k !== null && k !== undefined) e.append(k);
+    }
+    return e;
+  }
+
+  const entities = { lt: '<', gt: '>', amp: '&', quot: '"', '#34': '"', '#39': "'" };
+  function unescapeHTML(s) {
+    return s.replace(/&(lt|gt|amp|quot|#34|#39);/g, (_, e) => entities[e]);
+  }
+
+  // marked appends the API's highlighted HTML to parent as text nodes and
+  // <mark> elements.
+  function marked(parent, html) {
+    const re = /<mark>([\s\S]*?)<\/mark>/g;
+    let last = 0;
+    let m;
+    while ((m = re.exec(html)) !== null) {
+      parent.append(unescapeHTML(html.slice(last, m.index)));
+      parent.append(el('mark', '', unescapeHTML(m[1])));
+      last = re.lastIndex;
+    }
+    parent.append(unescapeHTML(html.slice(last)));
+    return parent;
+  }
+
+  function source(s) {
+    return s.line > 0 ? s.file + ':' + s.line : s.file;
+  }
+
+  // URL state: the page's address always describes what it shows, so it
+  // can be shared and the back button works.
+  function readURL() {
+    const p = new URLSearchParams(location.search);
+    state.q = p.get('q') || '';
+    for (const f of FACETS) state[f] = p.getAll(f);
+    state.offset = Math.max(0, parseInt(p.get('offset') || '0', 10) || 0);
+    state.id = p.get('id') || '';
+  }
+
+  function params(withID) {
+    const p = new URLSearchParams();
+    if (state.q.trim()) p.set('q', state.q);
+    for (const f of FACETS) for (const v of state[f]) p.append(f, v);
+    if (state.offset) p.set('offset', String(state.offset));
+    if (withID && state.id) p.set('id', state.id);
+    return p;
+  }
+
+  function writeURL(push) {
+    const qs = params(true).toString();
+    const url = location.pathname + (qs ? '?' + qs : '');
+    if (url === location.pathname + location.search) return;
+    if (push) history.pushState(null, '', url);
+    else history.replaceState(null, '', url);
+  }
+
+  async function getJSON(url, signal) {
+    const r = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+    let body = null;
+    try {
+      body = await r.json();
+    } catch (e) {
+      throw new Error('bad answer from ' + url + ' (HTTP ' + r.status + ')');
+    }
+    if (!r.ok) {
+      const err = new Error(body && body.error ? body.error.message : 'HTTP ' + r.status);
+      err.status = r.status;
+      throw err;
+    }
+    return body;
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(search, DEBOUNCE_MS);
+  }
+
+  async function search() {
+    clearTimeout(timer);
+    if (inflight) inflight.abort();
+    inflight = new AbortController();
+    const mine = ++seq;
+    const p = params(false);
+    p.set('limit', String(PAGE));
+    document.body.classList.add('busy');
+    try {
+      const res = await getJSON('/api/search?' + p.toString(), inflight.signal);
+      if (mine === seq) renderResults(res);
+    } catch (e) {
+      if (e.name !== 'AbortError' && mine === seq) renderError(e);
+    } finally {
+      if (mine === seq) document.body.classList.remove('busy');
+    }
+  }
+
+  function renderError(e) {
+    $('status').textContent = '';
+    const n = $('notice');
+    n.hidden = false;
+    n.className = 'notice error';
+    n.textContent = e.message;
+    $('hits').replaceChildren();
+    $('pager').hidden = true;
+  }
+
+  function renderResults(res) {
+    const n = $('notice');
+    n.hidden = true;
+    n.className = 'notice';
+    if (res.fuzzy) {
+      n.hidden = false;
+      n.textContent = 'No match for “' + res.query + '”; showing results for “' + res.used_spelling + '”.';
+    } else if (res.suggestion) {
+      n.hidden = false;
+      n.textContent = 'Did you mean “' + res.suggestion + '”?';
+    }
+    const browsing = !state.q.trim();
+    let status;
+    if (res.total === 0) {
+      status = 'No questions match.';
+    } else {
+      const from = res.offset + 1;
+      const to = res.offset + res.hits.length;
+      status = (browsing ? 'Browsing ' : '') + from + '–' + to + ' of ' + res.total + ' questions · ' + res.took_ms.toFixed(1) + ' ms';
+      if (res.relaxed) status += ' · matching any word';
+      if (res.collapsed) status += ' · ' + res.collapsed + ' near-duplicates folded';
+    }
+    $('status').textContent = status;
+
+    const list = $('hits');
+    list.replaceChildren();
+    list.start = res.offset + 1;
+    for (const h of res.hits) list.append(renderHit(h));
+    lastFacets = res.facets || {};
+    renderFacets(lastFacets);
+    $('pager').hidden = res.total <= PAGE;
+    $('prev').disabled = res.offset === 0;
+    $('next').disabled = res.offset + res.hits.length >= res.total;
+  }
+
+  function renderHit(h) {
+    const title = marked(el('a', 'hit-title'), h.question_html);
+    title.href = '?id=' + encodeURIComponent(h.id);
+    title.dataset.id = h.id;
+    const meta = el('div', 'meta');
+    meta.append(el('span', 'badge level-' + (h.level || 'none'), h.level || 'any level'));
+    for (const t of h.topics) meta.append(el('span', 'badge topic', t));
+    if (h.sources.length) {
+      let s = source(h.sources[0]);
+      if (h.sources.length > 1) s += ' (+' + (h.sources.length - 1) + ' more)';
+      meta.append(el('span', 'src', s));
+    }
+    let body = null;
+    if (h.fragments.length) body = marked(el('p', 'fragment'), h.fragments[0]);
+    else if (h.snippet) body = el('p', 'fragment', h.snippet);
+    const li = el('li', 'hit', title, meta, body);
+    li.dataset.id = h.id;
+    if (h.id === state.id) li.classList.add('open');
+    return li;
+  }
+
+  function renderFacets(facets) {
+    for (const f of FACETS) {
+      const sec = document.querySelector('.facet[data-facet="' + f + '"]');
+      const ul = sec.querySelector('ul');
+      const counts = (facets[f] || []).slice();
+      // A ticked value stays listed even when nothing matches it now.
+      for (const v of state[f]) {
+        if (!counts.some((c) => c.value.toLowerCase() === v.toLowerCase())) counts.push({ value: v, count: 0 });
+      }
+      ul.replaceChildren();
+      const limit = expanded[f] ? counts.length : FACET_SHOWN;
+      counts.forEach((c, i) => {
+        const checked = state[f].some((v) => v.toLowerCase() === c.value.toLowerCase());
+        if (i >= limit && !checked) return;
+        const box = el('input');
+        box.type = 'checkbox';
+        box.name = f;
+        box.value = c.value;
+        box.checked = checked;
+        const label = el('label', '', box, el('span', 'value', c.value), el('span', 'count', String(c.count)));
+        ul.append(el('li', '', label));
+      });
+      if (counts.length === 0) ul.append(el('li', 'muted', '—'));
+      if (counts.length > FACET_SHOWN) {
+        const more = el('button', 'more', expanded[f] ? 'Show fewer' : 'Show all ' + counts.length);
+        more.type = 'button';
+        more.dataset.facet = f;
+        ul.append(el('li', '', more));
+      }
+    }
+  }
+
+  async function openQuestion(id, push) {
+    state.id = id;
+    writeURL(push);
+    for (const li of document.querySelectorAll('#hits .hit')) li.classList.toggle('open', li.dataset.id === id);
+    const view = $('question');
+    view.hidden = false;
+    $('layout').classList.add('with-question');
+    view.replaceChildren(el('p', 'muted', 'Loading…'));
+    try {
+      const rec = await getJSON('/api/questions/' + encodeURIComponent(id));
+      if (state.id === id) renderQuestion(rec);
+    } catch (e) {
+      if (state.id === id) view.replaceChildren(closeButton(), el('p', 'notice error', e.message));
+    }
+  }
+
+  function closeQuestion(push) {
+    state.id = '';
+    writeURL(push);
+    $('question').hidden = true;
+    $('question').replaceChildren();
+    $('layout').classList.remove('with-question');
+    for (const li of document.querySelectorAll('#hits .hit.open')) li.classList.remove('open');
+  }
+
+  function closeButton() {
+    const b = el('button', 'close', '×');
+    b.type = 'button';
+    b.id = 'close';
+    b.title = 'Close (Esc)';
+    b.setAttribute('aria-label', 'Close question');
+    return b;
+  }
+
+  function renderQuestion(r) {
+    const view = $('question');
+    const meta = el('div', 'meta');
+    meta.append(el('span', 'badge level-' + (r.level || 'none'), r.level || 'any level'));
+    if (r.level_label && r.level_label.toLowerCase() !== (r.level || '').toLowerCase()) {
+      meta.append(el('span', 'muted', '(' + r.level_label + ')'));
+    }
+    for (const t of r.topics || []) meta.append(el('span', 'badge topic', t));
+    for (const t of r.tags || []) meta.append(el('span', 'badge tag', '#' + t));
+
+    const sources = el('ul', 'sources');
+    for (const s of r.sources || []) sources.append(el('li', '', el('code', '', source(s))));
+
+    const answers = el('div', 'answers');
+    const n = (r.answers || []).length;
+    if (n === 0) answers.append(el('p', 'muted', 'No answer in the sources.'));
+    (r.answers || []).forEach((a, i) => {
+      const sec = el('section', 'answer', el('h3', '', 'Answer ' + (i + 1) + ' of ' + n, el('span', 'src', source(a.source))));
+      appendAnswerText(sec, a.text || '', a.code || []);
+      if (a.how_to_answer) sec.append(el('p', 'text', el('strong', '', 'How to answer: '), a.how_to_answer.trim()));
+      if (a.example_answer) sec.append(el('p', 'text', el('strong', '', 'Example answer: '), a.example_answer.trim()));
+      answers.append(sec);
+    });
+
+    const similar = el('section', 'similar', el('h3', '', 'Similar questions'), el('p', 'muted', 'Looking…'));
+    similar.id = 'similar';
+    view.replaceChildren(
+      closeButton(),
+      el('h2', 'q-title', r.question),
+      meta,
+      el('h3', '', 'Asked in'),
+      sources,
+      answers,
+      similar,
+    );
+    view.scrollTop = 0;
+    loadSimilar(r.id, similar);
+  }
+
+  // appendAnswerText shows an answer's text with its code blocks in place:
+  // ingest keeps the code in the text too (it is searched there), so each
+  // block found in the text is cut out of the prose and shown as code.
+  function appendAnswerText(sec, text, codes) {
+    let rest = text;
+    const pre = (c) => {
+      const code = el('code', '', c.text.replace(/\n+$/, ''));
+      if (c.lang) code.dataset.lang = c.lang;
+      return el('pre', '', code);
+    };
+    const prose = (s) => {
+      if (s.trim()) sec.append(el('p', 'text', s.trim()));
+    };
+    const left = [];
+    for (const c of codes) {
+      const body = c.text.replace(/\n+$/, '');
+      const i = body ? rest.indexOf(body) : -1;
+      if (i < 0) {
+        left.push(c);
+        continue;
+      }
+      prose(rest.slice(0, i));
+      sec.append(pre(c));
+      rest = rest.slice(i + body.length);
+    }
+    prose(rest);
+    for (const c of left) sec.append(pre(c));
+  }
+
+  // loadSimilar fills the similar-questions section from /api/similar, and
+  // hides it when the server has no such endpoint.
+  async function loadSimilar(id, sec) {
+    try {
+      const res = await getJSON('/api/similar?id=' + encodeURIComponent(id) + '&limit=5');
+      const matches = res.matches || [];
+      const list = el('ol', 'similar-list');
+      for (const m of matches) {
+        const a = el('a', '', m.question);
+        a.href = '?id=' + encodeURIComponent(m.id);
+        a.dataset.id = m.id;
+        list.append(el('li', '', a, el('span', 'score', ' ' + Number(m.score).toFixed(2))));
+      }
+      sec.replaceChildren(sec.firstChild, matches.length ? list : el('p', 'muted', 'None found.'));
+    } catch (e) {
+      if (e.status === 404) sec.hidden = true;
+      else sec.replaceChildren(sec.firstChild, el('p', 'muted', e.message));
+    }
+  }
+
+  function init() {
+    readURL();
+    input.value = state.q;
+    input.addEventListener('input', () => {
+      state.q = input.value;
+      state.offset = 0;
+      writeURL(false);
+      schedule();
+    });
+    $('search-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      state.q = input.value;
+      state.offset = 0;
+      writeURL(false);
+      search();
+    });
+    $('facets').addEventListener('change', (ev) => {
+      const box = ev.target;
+      if (box.type !== 'checkbox') return;
+      const vs = state[box.name].filter((v) => v.toLowerCase() !== box.value.toLowerCase());
+      if (box.checked) vs.push(box.value);
+      state[box.name] = vs;
+      state.offset = 0;
+      writeURL(false);
+      search();
+    });
+    $('facets').addEventListener('click', (ev) => {
+      const b = ev.target.closest('button.more');
+      if (!b) return;
+      expanded[b.dataset.facet] = !expanded[b.dataset.facet];
+      renderFacets(lastFacets);
+    });
+    $('prev').addEventListener('click', () => {
+      state.offset = Math.max(0, state.offset - PAGE);
+      writeURL(false);
+      search();
+    });
+    $('next').addEventListener('click', () => {
+      state.offset += PAGE;
+      writeURL(false);
+      search();
+    });
+    document.addEventListener('click', (ev) => {
+      if (ev.target.closest('#close')) {
+        closeQuestion(true);
+        return;
+      }
+      const a = ev.target.closest('a[data-id]');
+      if (!a || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button !== 0) return;
+      ev.preventDefault();
+      openQuestion(a.dataset.id, true);
+    });
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key === '/' && document.activeElement !== input) {
+        ev.preventDefault();
+        input.focus();
+      } else if (ev.key === 'Escape' && state.id) {
+        closeQuestion(true);
+      }
+    });
+    window.addEventListener('popstate', () => {
+      readURL();
+      input.value = state.q;
+      search();
+      if (state.id) openQuestion(state.id, false);
+      else closeQuestion(false);
+    });
+    search();
+    if (state.id) openQuestion(state.id, false);
+  }
+
+  init();
+})();

@@ -1,0 +1,441 @@
+package query
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+// Field weights. A word in the question says far more about what a record
+// is about than the same word in a long answer; code is the weakest signal
+// (it repeats identifiers from unrelated answers).
+var textFields = []struct {
+	name  string
+	boost float64
+}{
+	{ingest.FieldQuestion, 3},
+	{ingest.FieldAnswer, 1},
+	{ingest.FieldCode, 0.5},
+}
+
+// analyzeFunc analyses text as the index analysed a field.
+type analyzeFunc func(field, text string) analysis.TokenStream
+
+// unit is one searchable word of the query: a maximal token of the primary
+// (question) analysis, with the terms every text field gives for its span.
+type unit struct {
+	surface    string // the text typed, e.g. "OAuth2PasswordBearer"
+	start, end int    // byte span in the words text
+	stop       bool   // a function word: ranks, never required
+	// whole and parts per field: whole terms cover the whole span (the
+	// identifier, its stem); parts are the pieces of a compound grouped by
+	// position (oauth2|oauth, password, bearer).
+	whole map[string][]string
+	parts map[string][][]string
+}
+
+// concept is a multi-word concept token ("depend inject") that the index
+// analysis adds for a listed phrase; it spans units first..last.
+type concept struct {
+	first, last int
+	terms       map[string][]string // per field
+}
+
+// plan is a parsed text turned into searchable units. Building it once
+// lets the strict, relaxed and corrected searches share the analysis.
+type plan struct {
+	text     string // the plain words joined by spaces
+	units    []unit
+	concepts []concept
+	tq       textQuery
+}
+
+// stopWords are words a question is phrased with rather than about. They
+// still score (a record phrased like the query ranks higher) but a hit need
+// not contain them: "what is a closure" must find "Explain closures".
+var stopWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the is are was were be been being am do does did done
+		what which who whom whose how why when where can could should would will shall may might must
+		i me my we our you your it its they them their he she his her this that these those there here
+		of in on at to for from by with about into over under as and or but if then than so not no
+		explain describe tell give define vs versus`) {
+		stopWords[w] = true
+	}
+}
+
+// newPlan analyses the plain words of tq with the index's analyzers.
+func newPlan(tq textQuery, analyze analyzeFunc) *plan {
+	p := &plan{text: strings.Join(tq.Words, " "), tq: tq}
+	if p.text == "" {
+		return p
+	}
+	primary := analyze(ingest.FieldQuestion, p.text)
+	// Maximal spans of non-concept tokens are the units.
+	var spans [][2]int
+	for _, t := range primary {
+		if t.Type == analysis.Shingle {
+			continue
+		}
+		s := [2]int{t.Start, t.End}
+		covered := false
+		for _, o := range primary {
+			if o.Type != analysis.Shingle && o.Start <= s[0] && o.End >= s[1] && (o.End-o.Start) > (s[1]-s[0]) {
+				covered = true
+				break
+			}
+		}
+		if !covered && !slices.Contains(spans, s) {
+			spans = append(spans, s)
+		}
+	}
+	slices.SortFunc(spans, func(a, b [2]int) int { return a[0] - b[0] })
+	for _, s := range spans {
+		surface := p.text[s[0]:s[1]]
+		p.units = append(p.units, unit{
+			surface: surface,
+			start:   s[0], end: s[1],
+			stop:  stopWords[strings.ToLower(surface)],
+			whole: map[string][]string{},
+			parts: map[string][][]string{},
+		})
+	}
+	for _, f := range textFields {
+		ts := primary
+		if f.name != ingest.FieldQuestion {
+			ts = analyze(f.name, p.text)
+		}
+		p.assign(f.name, ts)
+	}
+	return p
+}
+
+// assign distributes the tokens of one field's analysis over the units.
+func (p *plan) assign(field string, ts analysis.TokenStream) {
+	partPos := map[int]map[int]int{} // unit → token position → group index
+	for _, t := range ts {
+		term := string(t.Term)
+		if t.Type == analysis.Shingle {
+			first, last := p.unitAt(t.Start), p.unitAt(t.End-1)
+			if first < 0 || last <= first {
+				continue
+			}
+			i := slices.IndexFunc(p.concepts, func(c concept) bool { return c.first == first && c.last == last })
+			if i < 0 {
+				p.concepts = append(p.concepts, concept{first: first, last: last, terms: map[string][]string{}})
+				i = len(p.concepts) - 1
+			}
+			p.concepts[i].terms[field] = appendTerm(p.concepts[i].terms[field], term)
+			continue
+		}
+		u := p.unitAt(t.Start)
+		if u < 0 || t.End > p.units[u].end {
+			continue
+		}
+		un := &p.units[u]
+		if t.Start == un.start && t.End == un.end {
+			un.whole[field] = appendTerm(un.whole[field], term)
+			continue
+		}
+		if partPos[u] == nil {
+			partPos[u] = map[int]int{}
+		}
+		g, ok := partPos[u][t.Position]
+		if !ok {
+			g = len(un.parts[field])
+			partPos[u][t.Position] = g
+			un.parts[field] = append(un.parts[field], nil)
+		}
+		un.parts[field][g] = appendTerm(un.parts[field][g], term)
+	}
+}
+
+func (p *plan) unitAt(off int) int {
+	for i, u := range p.units {
+		if off >= u.start && off < u.end {
+			return i
+		}
+	}
+	return -1
+}
+
+func appendTerm(ts []string, t string) []string {
+	if slices.Contains(ts, t) {
+		return ts
+	}
+	return append(ts, t)
+}
+
+// unitQuery matches one unit in any text field: its whole term, or all of
+// its parts (so OAuth2PasswordBearer finds "OAuth2 password bearer" prose and
+// the identifier both).
+func unitQuery(u unit) bq.Query {
+	var fieldQs []bq.Query
+	for _, f := range textFields {
+		var alts []bq.Query
+		for _, t := range u.whole[f.name] {
+			alts = append(alts, termQuery(t, f.name, f.boost))
+		}
+		if groups := u.parts[f.name]; len(groups) > 0 {
+			var conj []bq.Query
+			for _, g := range groups {
+				var ors []bq.Query
+				for _, t := range g {
+					ors = append(ors, termQuery(t, f.name, f.boost))
+				}
+				conj = append(conj, or(ors...))
+			}
+			alts = append(alts, and(conj...))
+		}
+		if len(alts) > 0 {
+			fieldQs = append(fieldQs, or(alts...))
+		}
+	}
+	if len(fieldQs) == 0 {
+		return nil
+	}
+	return or(fieldQs...)
+}
+
+func termQuery(term, field string, boost float64) bq.Query {
+	q := bleve.NewTermQuery(term)
+	q.SetField(field)
+	q.SetBoost(boost)
+	return q
+}
+
+func or(qs ...bq.Query) bq.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+func and(qs ...bq.Query) bq.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bleve.NewConjunctionQuery(qs...)
+}
+
+// required is how many of n content clauses a hit must match in the strict
+// pass: all of one or two words; for longer queries one in four may be
+// missing, because people type more words than the question has and the
+// extra ones are often paraphrase ("handle", "implement").
+func required(n int) int {
+	if n <= 2 {
+		return n
+	}
+	return n - max(1, n/4)
+}
+
+// phraseQuery matches a phrase in any text field.
+func phraseQuery(phrase string, boostScale float64, analyze analyzeFunc) bq.Query {
+	var qs []bq.Query
+	for _, f := range textFields {
+		terms := positions(analyze(f.name, phrase))
+		if len(terms) == 0 {
+			continue
+		}
+		qs = append(qs, &exactPhrase{field: f.name, terms: terms, boost: f.boost * boostScale})
+	}
+	if len(qs) == 0 {
+		return nil
+	}
+	return or(qs...)
+}
+
+// positions groups a token stream by position, as a multi-phrase wants it:
+// the whole identifier and its first part, or a word and the concept token
+// starting there, are alternatives at one position.
+func positions(ts analysis.TokenStream) [][]string {
+	if len(ts) == 0 {
+		return nil
+	}
+	first, last := ts[0].Position, ts[0].Position
+	for _, t := range ts {
+		first, last = min(first, t.Position), max(last, t.Position)
+	}
+	out := make([][]string, last-first+1)
+	for _, t := range ts {
+		out[t.Position-first] = appendTerm(out[t.Position-first], string(t.Term))
+	}
+	return out
+}
+
+// exactPhrase is a phrase query without synonym expansion. Bleve 2.5.7's
+// phrase searcher mishandles synonyms: once any word of the phrase has one,
+// the words without one lose their locations (expandFuzzyMatches copies
+// only the words in its synonym map), so "prevent SQL injections" matches
+// nothing because "sql" has a synonym. Hiding the synonym map from the
+// phrase searcher gives plain, correct phrase matching; synonyms still work
+// for words (unitQuery).
+type exactPhrase struct {
+	field string
+	terms [][]string
+	boost float64
+}
+
+func (q *exactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
+	ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, search.FieldTermSynonymMap{})
+	return searcher.NewMultiPhraseSearcher(ctx, i, q.terms, 0, false, q.field, q.boost, options)
+}
+
+// searchable reports whether the plan has anything to search for: a text of
+// punctuation only has no units and no phrase terms.
+func (p *plan) searchable(analyze analyzeFunc) bool {
+	if len(p.units) > 0 {
+		return true
+	}
+	for _, ph := range p.tq.Phrases {
+		if len(analyze(ingest.FieldQuestion, ph)) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// build returns the Bleve query for the plan. relaxed lowers the required
+// number of words to one (the fallback when the strict pass finds nothing).
+// filter, when not nil, restricts hits without scoring.
+func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Query {
+	bool_ := bleve.NewBooleanQuery()
+	var content, optional []bq.Query
+	inConcept := make([]int, len(p.units)) // unit → concept index + 1
+	for ci, c := range p.concepts {
+		free := true
+		for i := c.first; i <= c.last; i++ {
+			free = free && inConcept[i] == 0
+		}
+		if !free {
+			continue
+		}
+		for i := c.first; i <= c.last; i++ {
+			inConcept[i] = ci + 1
+		}
+	}
+	allStop := true
+	for _, u := range p.units {
+		allStop = allStop && u.stop
+	}
+	for i := 0; i < len(p.units); i++ {
+		if ci := inConcept[i]; ci > 0 {
+			// A listed phrase (dependency injection) matches as its words
+			// or as its concept term, which the synonym list links to
+			// abbreviations (DI).
+			c := p.concepts[ci-1]
+			var words []bq.Query
+			for j := c.first; j <= c.last; j++ {
+				if q := unitQuery(p.units[j]); q != nil {
+					words = append(words, q)
+				}
+			}
+			var alts []bq.Query
+			if len(words) > 0 {
+				alts = append(alts, and(words...))
+			}
+			for _, f := range textFields {
+				for _, t := range c.terms[f.name] {
+					alts = append(alts, termQuery(t, f.name, f.boost))
+				}
+			}
+			if len(alts) > 0 {
+				content = append(content, or(alts...))
+			}
+			i = c.last
+			continue
+		}
+		q := unitQuery(p.units[i])
+		if q == nil {
+			continue
+		}
+		if p.units[i].stop && !allStop {
+			optional = append(optional, q)
+		} else {
+			content = append(content, q)
+		}
+	}
+	var must []bq.Query
+	if len(content) > 0 {
+		k := required(len(content))
+		if relaxed {
+			k = 1
+		}
+		if k == len(content) {
+			must = append(must, and(content...))
+		} else {
+			d := bleve.NewDisjunctionQuery(content...)
+			d.SetMin(float64(k))
+			must = append(must, d)
+		}
+	}
+	for _, ph := range p.tq.Phrases {
+		if q := phraseQuery(ph, 1, analyze); q != nil {
+			must = append(must, q)
+		}
+	}
+	if len(must) == 0 {
+		return nil
+	}
+	bool_.AddMust(must...)
+	if len(p.units) > 1 {
+		// Words typed together that stand together in a question are the
+		// strongest evidence of all.
+		if q := phraseQuery(p.text, 2, analyze); q != nil {
+			optional = append(optional, q)
+		}
+	}
+	if len(optional) > 0 {
+		bool_.AddShould(optional...)
+	}
+	var not []bq.Query
+	for _, w := range append(slices.Clone(p.tq.NotWords), p.tq.NotPhrases...) {
+		if q := phraseQuery(w, 1, analyze); q != nil {
+			not = append(not, q)
+		}
+	}
+	if len(not) > 0 {
+		bool_.AddMustNot(not...)
+	}
+	if filter != nil {
+		bool_.AddFilter(filter)
+	}
+	return bool_
+}
+
+// filterQuery restricts hits to the given facet values: values of one field
+// are alternatives, fields must all match. Values are index terms already
+// (see Searcher.resolve). It returns nil when there is no filter, and a
+// match-none query when a field has no value that exists.
+func filterQuery(fields map[string][]string, asked map[string]bool) bq.Query {
+	var conj []bq.Query
+	for _, f := range facetFields {
+		vs := fields[f]
+		if len(vs) == 0 {
+			if asked[f] {
+				return bleve.NewMatchNoneQuery()
+			}
+			continue
+		}
+		var ors []bq.Query
+		for _, v := range vs {
+			ors = append(ors, termQuery(v, f, 1))
+		}
+		conj = append(conj, or(ors...))
+	}
+	if len(conj) == 0 {
+		return nil
+	}
+	return and(conj...)
+}

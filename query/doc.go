@@ -1,0 +1,34 @@
+// Package query is iq's one search API: the CLI (cmd/iq) and the HTTP
+// endpoint both fill a Request through ParseRequest, call Searcher.Search,
+// and print the Result as WriteJSON encodes it, so they cannot disagree.
+// It imports index and ingest, never cobra or lipgloss.
+//
+// User text is never handed to Bleve's query-string parser. syntax.go
+// parses a small syntax (words, "phrases", -exclusions, level:/topic:/tag:/
+// source: filters) and build.go builds Bleve queries from it: each word must
+// match the question (boosted), an answer or code; one or two words must all
+// match, longer queries may miss one word in four; question words like
+// "what" and "is" only rank. When nothing matches, Search retries with the
+// closest known spelling of unknown words, then with any word.
+//
+// Files:
+//   - request.go: Request, ParseRequest and its limits, the *Error type
+//     with stable codes for HTTP 400s.
+//   - syntax.go: the query syntax and its parser.
+//   - build.go: analysis of the words with the index's analyzers, and the
+//     Bleve query (units, concept phrases, field boosts, must/should/not,
+//     filters); exactPhrase works around a Bleve 2.5.7 phrase/synonym bug.
+//   - search.go: Searcher, Search, Result, Hit, facets, Record, Stats.
+//   - spell.go: spelling correction ("dependncy injecton" → "dependency
+//     injection") from the index's term dictionary.
+//   - highlight.go: <mark> highlighting of questions and answer fragments
+//     from Bleve's term locations, everything else HTML-escaped.
+//   - open.go: Open (find or build the index so a fresh clone just works),
+//     Build (iq index), LoadRecords (the one place records are prepared
+//     for indexing).
+//   - json.go: WriteJSON, the one JSON encoding of results.
+//
+// testdata/ranking.json holds {query, want} pairs written from the seeds
+// and ../shared/corpora; TestRanking writes recall@1, recall@5 and MRR to
+// testdata/ranking.results.json, so a ranking change shows in review.
+package query

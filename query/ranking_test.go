@@ -1,0 +1,143 @@
+package query
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// rankingCollections are the collections of ../shared/corpora indexed with
+// the seeds for the relevance test: every layout the ingest handles, ~1,400
+// records, so a query competes with many near-misses.
+var rankingCollections = []string{
+	"AliRezaei-Code__FastAPI-interview-questions",
+	"Devinterview-io__django-interview-questions",
+	"Devinterview-io__golang-interview-questions",
+	"Devinterview-io__javascript-interview-questions",
+	"Devinterview-io__python-interview-questions",
+	"Devinterview-io__react-interview-questions",
+	"Devinterview-io__sql-interview-questions",
+	"alexeygrigorev__data-science-interviews",
+	"h5bp__Front-end-Developer-Interview-Questions",
+	"kwanpham2195__interview-questions",
+	"muhammadsufiyanbaig__Interview-Questions",
+}
+
+// Floors for the relevance test, set a little under what the ranking
+// reaches (see testdata/ranking.results.json), so that a change that loses
+// relevance fails here and one that gains shows in the results diff.
+const (
+	minRecallAt5 = 0.94
+	minMRR       = 0.90
+)
+
+type rankingCase struct {
+	Query string   `json:"query"`
+	Want  []string `json:"want"` // acceptable question texts, any of them
+}
+
+type rankingOutcome struct {
+	Query string `json:"query"`
+	// Rank is the 1-based rank of the first wanted question in the top
+	// 10, or 0 when it is not there.
+	Rank int    `json:"rank"`
+	Top  string `json:"top"`
+}
+
+type rankingResults struct {
+	Queries   int              `json:"queries"`
+	Records   uint64           `json:"records"`
+	RecallAt1 float64          `json:"recall_at_1"`
+	RecallAt5 float64          `json:"recall_at_5"`
+	MRR       float64          `json:"mrr"`
+	Outcomes  []rankingOutcome `json:"outcomes"`
+}
+
+func TestRanking(t *testing.T) {
+	shared := sharedDir(t)
+	sources := []string{filepath.Join(shared, "seeds")}
+	for _, c := range rankingCollections {
+		sources = append(sources, filepath.Join(shared, "corpora", c))
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "ranking.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []rankingCase
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		t.Fatalf("parse ranking.json: %v", err)
+	}
+	if len(cases) < 30 {
+		t.Fatalf("ranking.json has %d cases; want at least 30", len(cases))
+	}
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: sources}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, OpenOptions{IndexDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, err := s.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	res := rankingResults{Queries: len(cases), Records: st.Records}
+	var at1, at5, rr float64
+	for _, c := range cases {
+		// Every wanted question must exist, or the case tests nothing.
+		for _, w := range c.Want {
+			if r := mustSearch(t, s, Request{Text: `"` + w + `"`, Limit: 1}); len(r.Hits) == 0 {
+				t.Errorf("ranking.json: %q wants %q, which is not in the index", c.Query, w)
+			}
+		}
+		r := mustSearch(t, s, Request{Text: c.Query, Limit: 10})
+		o := rankingOutcome{Query: c.Query}
+		if len(r.Hits) > 0 {
+			o.Top = r.Hits[0].Question
+		}
+		for i, h := range r.Hits {
+			if slices.Contains(c.Want, h.Question) {
+				o.Rank = i + 1
+				break
+			}
+		}
+		switch {
+		case o.Rank == 1:
+			at1++
+			fallthrough
+		case o.Rank >= 1 && o.Rank <= 5:
+			at5++
+		}
+		if o.Rank > 0 {
+			rr += 1 / float64(o.Rank)
+		}
+		if o.Rank != 1 {
+			t.Logf("%-40q rank %d; top %q", c.Query, o.Rank, o.Top)
+		}
+		res.Outcomes = append(res.Outcomes, o)
+	}
+	n := float64(len(cases))
+	round := func(x float64) float64 { return math.Round(x*1000) / 1000 }
+	res.RecallAt1, res.RecallAt5, res.MRR = round(at1/n), round(at5/n), round(rr/n)
+	t.Logf("recall@1 %.3f recall@5 %.3f MRR %.3f over %d queries, %d records", res.RecallAt1, res.RecallAt5, res.MRR, len(cases), st.Records)
+
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "ranking.results.json"), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if res.RecallAt5 < minRecallAt5 || res.MRR < minMRR {
+		t.Errorf("recall@5 %.3f, MRR %.3f; want at least %.2f and %.2f", res.RecallAt5, res.MRR, minRecallAt5, minMRR)
+	}
+}

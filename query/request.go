@@ -1,0 +1,249 @@
+package query
+
+import (
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+// Limits on a Request. They bound the work one request can ask for, so the
+// HTTP endpoint can take user input as it comes.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 100
+	// MaxOffset bounds deep paging: Bleve collects offset+limit hits and
+	// sorts them, so a huge offset is a cheap way to make a search slow.
+	MaxOffset = 10000
+	// MaxTextLen is the longest query text in characters. Nobody types more;
+	// a longer text is a paste accident or an attack, and every word of it
+	// becomes a term search.
+	MaxTextLen = 1000
+	// maxValueLen bounds one filter value (topic, tag, source).
+	maxValueLen = 200
+	// maxValues bounds how many filter values one request may carry.
+	maxValues = 50
+)
+
+// Request is one search, as the CLI flags and the HTTP query string describe
+// it. Both fill it through ParseRequest, so they cannot disagree.
+type Request struct {
+	// Text is what the user typed, in the syntax documented in syntax.go.
+	Text string `json:"q"`
+	// Levels, Topics, Tags and Sources filter the hits. Values of one kind
+	// are alternatives (OR); different kinds must all hold (AND).
+	Levels  []string `json:"level,omitempty"`
+	Topics  []string `json:"topic,omitempty"`
+	Tags    []string `json:"tag,omitempty"`
+	Sources []string `json:"source,omitempty"`
+	Limit   int      `json:"limit"`
+	Offset  int      `json:"offset"`
+	// All keeps every member of a near-duplicate cluster instead of only
+	// the best-scoring one.
+	All bool `json:"all,omitempty"`
+}
+
+// Error is a bad request: the caller's fault, never the index's. Code is a
+// stable identifier for programs (the HTTP API maps every *Error to 400);
+// Message is the one line shown to people.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// Error codes.
+const (
+	CodeBadParam     = "bad_param"
+	CodeBadLevel     = "bad_level"
+	CodeBadLimit     = "bad_limit"
+	CodeBadOffset    = "bad_offset"
+	CodeBadValue     = "bad_value"
+	CodeQueryTooLong = "query_too_long"
+)
+
+func errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: "query: " + fmt.Sprintf(format, args...)}
+}
+
+// Parameter names understood by ParseRequest.
+const (
+	ParamText   = "q"
+	ParamLevel  = "level"
+	ParamTopic  = "topic"
+	ParamTag    = "tag"
+	ParamSource = "source"
+	ParamLimit  = "limit"
+	ParamOffset = "offset"
+	ParamAll    = "all"
+)
+
+var params = []string{ParamText, ParamLevel, ParamTopic, ParamTag, ParamSource, ParamLimit, ParamOffset, ParamAll}
+
+// ParseRequest fills a Request from URL values: q, level, topic, tag and
+// source (repeatable, or comma-separated), limit, offset and all. It is the
+// only parser of requests: the CLI puts its flags into url.Values and comes
+// through here too. The text is parsed as well, so an inline filter such as
+// level:expert is rejected here with the same error as the flag. Every
+// error is an *Error.
+func ParseRequest(v url.Values) (Request, error) {
+	var r Request
+	keys := slices.Sorted(maps.Keys(v))
+	for _, k := range keys {
+		vs := v[k]
+		if !slices.Contains(params, k) {
+			return Request{}, errorf(CodeBadParam, "unknown parameter %q, want one of %s", k, strings.Join(params, ", "))
+		}
+		if len(vs) > 1 && (k == ParamText || k == ParamLimit || k == ParamOffset || k == ParamAll) {
+			return Request{}, errorf(CodeBadParam, "parameter %q given %d times, want it once", k, len(vs))
+		}
+	}
+	r.Text = v.Get(ParamText)
+	r.Levels = splitValues(v[ParamLevel])
+	r.Topics = splitValues(v[ParamTopic])
+	r.Tags = splitValues(v[ParamTag])
+	r.Sources = splitValues(v[ParamSource])
+	r.Limit = DefaultLimit
+	var err error
+	if s := v.Get(ParamLimit); s != "" {
+		if r.Limit, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
+			return Request{}, errorf(CodeBadLimit, "limit %q is not a number, want 1 to %d", s, MaxLimit)
+		}
+		if r.Limit == 0 {
+			// normalize reads 0 as "default"; in a URL it is a mistake.
+			return Request{}, errorf(CodeBadLimit, "limit 0 is out of range, want 1 to %d", MaxLimit)
+		}
+	}
+	if s := v.Get(ParamOffset); s != "" {
+		if r.Offset, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
+			return Request{}, errorf(CodeBadOffset, "offset %q is not a number, want 0 to %d", s, MaxOffset)
+		}
+	}
+	if s := v.Get(ParamAll); s != "" {
+		if r.All, err = strconv.ParseBool(s); err != nil {
+			return Request{}, errorf(CodeBadParam, "all %q is not a boolean, want true or false", s)
+		}
+	}
+	if err := r.normalize(); err != nil {
+		return Request{}, err
+	}
+	return r, nil
+}
+
+// Values is the inverse of ParseRequest: the URL values that describe r.
+// The HTTP page and tests use it to build links.
+func (r Request) Values() url.Values {
+	v := url.Values{}
+	if r.Text != "" {
+		v.Set(ParamText, r.Text)
+	}
+	v[ParamLevel] = r.Levels
+	v[ParamTopic] = r.Topics
+	v[ParamTag] = r.Tags
+	v[ParamSource] = r.Sources
+	for k, vs := range v {
+		if len(vs) == 0 {
+			delete(v, k)
+		}
+	}
+	if r.Limit != 0 && r.Limit != DefaultLimit {
+		v.Set(ParamLimit, strconv.Itoa(r.Limit))
+	}
+	if r.Offset != 0 {
+		v.Set(ParamOffset, strconv.Itoa(r.Offset))
+	}
+	if r.All {
+		v.Set(ParamAll, "true")
+	}
+	return v
+}
+
+// splitValues accepts both level=a&level=b and level=a,b, trims spaces and
+// drops empty values and repeats.
+func splitValues(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for _, s := range strings.Split(v, ",") {
+			s = strings.TrimSpace(s)
+			if s != "" && !slices.Contains(out, s) {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// normalize checks r and puts it in canonical form: levels lower case,
+// limit defaulted, text valid UTF-8. Search calls it too, so a Request built
+// in Go gets the same checks as one parsed from a URL.
+func (r *Request) normalize() error {
+	if !utf8.ValidString(r.Text) {
+		r.Text = strings.ToValidUTF8(r.Text, "\uFFFD")
+	}
+	if n := utf8.RuneCountInString(r.Text); n > MaxTextLen {
+		return errorf(CodeQueryTooLong, "text is %d characters, want at most %d", n, MaxTextLen)
+	}
+	if r.Limit == 0 {
+		r.Limit = DefaultLimit
+	}
+	if r.Limit < 1 || r.Limit > MaxLimit {
+		return errorf(CodeBadLimit, "limit %d is out of range, want 1 to %d", r.Limit, MaxLimit)
+	}
+	if r.Offset < 0 || r.Offset > MaxOffset {
+		return errorf(CodeBadOffset, "offset %d is out of range, want 0 to %d", r.Offset, MaxOffset)
+	}
+	var levels []string
+	for _, l := range r.Levels {
+		lv, err := checkLevel(l)
+		if err != nil {
+			return err
+		}
+		levels = appendNew(levels, lv)
+	}
+	r.Levels = levels
+	for _, f := range []struct {
+		name string
+		vs   []string
+	}{{ParamTopic, r.Topics}, {ParamTag, r.Tags}, {ParamSource, r.Sources}} {
+		if err := checkValues(f.name, f.vs); err != nil {
+			return err
+		}
+	}
+	if len(r.Levels) > maxValues {
+		return errorf(CodeBadValue, "%d levels given, want at most %d", len(r.Levels), maxValues)
+	}
+	// The text's own filters (level:x) must pass the same checks.
+	if _, err := parseText(r.Text); err != nil {
+		return err
+	}
+	return nil
+}
+
+func checkLevel(l string) (string, error) {
+	lv := strings.ToLower(strings.TrimSpace(l))
+	if !slices.Contains(ingest.Levels, lv) {
+		return "", errorf(CodeBadLevel, "unknown level %q, want one of %s", l, strings.Join(ingest.Levels, ", "))
+	}
+	return lv, nil
+}
+
+func checkValues(name string, vs []string) error {
+	if len(vs) > maxValues {
+		return errorf(CodeBadValue, "%d %s values given, want at most %d", len(vs), name, maxValues)
+	}
+	for _, v := range vs {
+		if n := utf8.RuneCountInString(v); n > maxValueLen {
+			return errorf(CodeBadValue, "%s value is %d characters, want at most %d", name, n, maxValueLen)
+		}
+		if !utf8.ValidString(v) {
+			return errorf(CodeBadValue, "%s value %q is not valid UTF-8", name, v)
+		}
+	}
+	return nil
+}

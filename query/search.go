@@ -1,0 +1,528 @@
+package query
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search"
+	bq "github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/ingest"
+)
+
+// facetFields are the fields the results are faceted and filtered on, in
+// display order.
+var facetFields = []string{ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, ingest.FieldSource}
+
+// facetSize is how many values of each facet a search returns. Levels are
+// few; a long tail of topics or files is not worth the bytes on every
+// search (Stats lists them all).
+var facetSize = map[string]int{
+	ingest.FieldLevel:  10,
+	ingest.FieldTopic:  30,
+	ingest.FieldTag:    30,
+	ingest.FieldSource: 30,
+}
+
+// Result is the answer to a Request. `iq search --json` and
+// GET /api/search print it as it is.
+type Result struct {
+	Query  string  `json:"query"`
+	Total  uint64  `json:"total"`
+	TookMS float64 `json:"took_ms"`
+	Limit  int     `json:"limit"`
+	Offset int     `json:"offset"`
+	Hits   []Hit   `json:"hits"`
+	// Facets holds counts of matching records per value of level, topic,
+	// tag and source, most frequent first.
+	Facets map[string][]FacetCount `json:"facets"`
+	// Relaxed is set when no record had (most of) the words, and the hits
+	// have any of them.
+	Relaxed bool `json:"relaxed,omitempty"`
+	// Suggestion is the query with unknown words replaced by the closest
+	// words of the index ("did you mean").
+	Suggestion string `json:"suggestion,omitempty"`
+	// Fuzzy is set when nothing matched the text as typed and the hits
+	// are for UsedSpelling instead.
+	Fuzzy        bool   `json:"fuzzy,omitempty"`
+	UsedSpelling string `json:"used_spelling,omitempty"`
+	// Collapsed counts hits left out of this page because a better hit of
+	// the same near-duplicate cluster is shown (Request.All shows them).
+	Collapsed int `json:"collapsed,omitempty"`
+}
+
+// Hit is one matching record, with what a result list shows of it.
+type Hit struct {
+	ID       string          `json:"id"`
+	Question string          `json:"question"`
+	Level    string          `json:"level,omitempty"`
+	Topics   []string        `json:"topics"`
+	Tags     []string        `json:"tags"`
+	Sources  []ingest.Source `json:"sources"`
+	Cluster  string          `json:"cluster,omitempty"`
+	Score    float64         `json:"score"`
+	// QuestionHTML is the question with matched words in <mark>…</mark>
+	// and everything else HTML-escaped.
+	QuestionHTML string `json:"question_html"`
+	// Fragments are up to maxFragments pieces of the answers around
+	// matched words, HTML like QuestionHTML.
+	Fragments []string `json:"fragments"`
+	// Snippet is the plain start of the first answer.
+	Snippet string `json:"snippet"`
+	// Answers is the number of answers the record has.
+	Answers int `json:"answers"`
+}
+
+// FacetCount is the number of matching records with one facet value.
+type FacetCount struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Searcher answers Requests over one open index. It is safe for concurrent
+// use; the HTTP server shares one.
+type Searcher struct {
+	ix        *index.Index
+	analyzers map[string]analysis.Analyzer
+	// values holds every term of the facet fields, so that filter values
+	// can be matched without regard to case (topic:fastapi → FastAPI).
+	values map[string][]string
+	// vocab, loaded on the first misspelt query, counts the terms of the
+	// question and answer fields.
+	// others are the IDs of documents that are not records (the synonym
+	// definitions Bleve keeps beside them), which a match-all query would
+	// otherwise count.
+	others    []string
+	vocabOnce sync.Once
+	vocab     map[string]uint64
+	vocabErr  error
+}
+
+// NewSearcher returns a Searcher over an open index. The caller keeps
+// ownership of ix (Close the Searcher or the index, not both).
+func NewSearcher(ix *index.Index) (*Searcher, error) {
+	s := &Searcher{ix: ix, analyzers: map[string]analysis.Analyzer{}, values: map[string][]string{}}
+	m := ix.Mapping()
+	for _, f := range textFields {
+		name := m.AnalyzerNameForPath(f.name)
+		a := m.AnalyzerNamed(name)
+		if a == nil {
+			return nil, fmt.Errorf("open searcher on %s: no analyzer %q for field %s", ix.Dir(), name, f.name)
+		}
+		s.analyzers[f.name] = a
+	}
+	for _, f := range append(slices.Clone(facetFields), ingest.FieldCluster) {
+		terms, err := s.dictionary(f)
+		if err != nil {
+			return nil, fmt.Errorf("open searcher on %s: %w", ix.Dir(), err)
+		}
+		s.values[f] = slices.Sorted(func(yield func(string) bool) {
+			for t := range terms {
+				if !yield(t) {
+					return
+				}
+			}
+		})
+	}
+	for _, sh := range ix.Shards() {
+		d, err := sh.FieldDictPrefix("_id", []byte(synonymIDPrefix))
+		if err != nil {
+			return nil, fmt.Errorf("open searcher on %s: list synonym documents: %w", ix.Dir(), err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil || e == nil {
+				break
+			}
+			s.others = append(s.others, e.Term)
+		}
+		d.Close()
+	}
+	return s, nil
+}
+
+// synonymIDPrefix starts the IDs index.Build gives synonym definitions
+// ("synonym-0000"); record IDs are hex digits and never do.
+const synonymIDPrefix = "synonym-"
+
+// allRecords matches every record and nothing else.
+func (s *Searcher) allRecords() bq.Query {
+	if len(s.others) == 0 {
+		return bleve.NewMatchAllQuery()
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(bleve.NewMatchAllQuery())
+	b.AddMustNot(bleve.NewDocIDQuery(s.others))
+	return b
+}
+
+// Index returns the index the Searcher reads.
+func (s *Searcher) Index() *index.Index { return s.ix }
+
+// Close closes the index.
+func (s *Searcher) Close() error { return s.ix.Close() }
+
+// dictionary returns the terms of a field with their document counts,
+// summed over the shards.
+func (s *Searcher) dictionary(field string) (map[string]uint64, error) {
+	terms := map[string]uint64{}
+	for _, sh := range s.ix.Shards() {
+		d, err := sh.FieldDict(field)
+		if err != nil {
+			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			terms[e.Term] += e.Count
+		}
+		if err := d.Close(); err != nil {
+			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+	}
+	return terms, nil
+}
+
+func (s *Searcher) analyze(field, text string) analysis.TokenStream {
+	a := s.analyzers[field]
+	if a == nil {
+		a = s.analyzers[ingest.FieldQuestion]
+	}
+	return a.Analyze([]byte(text))
+}
+
+// Search runs a request. A request that fails validation returns an *Error;
+// a text with nothing searchable in it (only punctuation) returns no hits
+// and no error. When no record has (most of) the words, Search relaxes to
+// any word; when still none match and some words are unknown to the index,
+// it retries with the closest known spelling (Result.Fuzzy).
+func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
+	start := time.Now()
+	if err := req.normalize(); err != nil {
+		return nil, err
+	}
+	tq, err := parseText(req.Text)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Query: req.Text, Limit: req.Limit, Offset: req.Offset, Hits: []Hit{}, Facets: map[string][]FacetCount{}}
+	filter := s.filter(req, tq)
+
+	p := newPlan(tq, s.analyze)
+	var q bq.Query
+	switch {
+	case tq.empty() && strings.TrimSpace(req.Text) != "" && len(tq.NotWords)+len(tq.NotPhrases)+len(tq.Levels)+len(tq.Topics)+len(tq.Tags)+len(tq.Sources) == 0:
+		// Only punctuation: nothing to search for, and listing
+		// everything would be a surprising answer to "???".
+		q = bleve.NewMatchNoneQuery()
+	case tq.empty():
+		q = browseQuery(s.allRecords(), p, s.analyze, filter)
+	case !p.searchable(s.analyze):
+		q = bleve.NewMatchNoneQuery()
+	default:
+		q = p.build(false, s.analyze, filter)
+	}
+	sr, err := s.run(ctx, q, req)
+	if err != nil {
+		return nil, err
+	}
+	searchable := !tq.empty() && p.searchable(s.analyze)
+	// Spelling: suggest for unknown words, and search with the suggestion
+	// when the text as typed finds nothing. The corrected text is tried
+	// strictly before the typed text is relaxed: "dependency injecton"
+	// means dependency injection, not any question with "dependency".
+	var fixes map[int]fix
+	if searchable {
+		if fixes, err = s.corrections(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	var p2 *plan
+	if len(fixes) > 0 {
+		fixes = s.surfaces(ctx, p, fixes)
+		res.Suggestion = p.corrected(req.Text, fixes)
+		tq2, _ := parseText(res.Suggestion)
+		p2 = newPlan(tq2, s.analyze)
+	}
+	type attempt struct {
+		p              *plan
+		relaxed, fuzzy bool
+	}
+	var attempts []attempt
+	if p2 != nil {
+		attempts = append(attempts, attempt{p2, false, true})
+	}
+	if searchable {
+		attempts = append(attempts, attempt{p, true, false})
+	}
+	if p2 != nil {
+		attempts = append(attempts, attempt{p2, true, true})
+	}
+	for _, a := range attempts {
+		if sr.Total > 0 {
+			break
+		}
+		r2, err := s.run(ctx, a.p.build(a.relaxed, s.analyze, filter), req)
+		if err != nil {
+			return nil, err
+		}
+		if r2.Total > 0 {
+			sr, res.Relaxed, res.Fuzzy = r2, a.relaxed, a.fuzzy
+		}
+	}
+	if res.Fuzzy {
+		res.UsedSpelling, res.Suggestion = res.Suggestion, ""
+	}
+	if err := s.fill(res, sr, req); err != nil {
+		return nil, err
+	}
+	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	return res, nil
+}
+
+// browseQuery lists records by filters and exclusions alone (empty text).
+func browseQuery(all bq.Query, p *plan, analyze analyzeFunc, filter bq.Query) bq.Query {
+	b := bleve.NewBooleanQuery()
+	b.AddMust(all)
+	for _, w := range append(slices.Clone(p.tq.NotWords), p.tq.NotPhrases...) {
+		if q := phraseQuery(w, 1, analyze); q != nil {
+			b.AddMustNot(q)
+		}
+	}
+	if filter != nil {
+		b.AddFilter(filter)
+	}
+	return b
+}
+
+// filter builds the filter of a request from its fields and the text's
+// inline filters, with values resolved to index terms.
+func (s *Searcher) filter(req Request, tq textQuery) bq.Query {
+	asked := map[string]bool{}
+	vals := map[string][]string{}
+	for f, vs := range map[string][]string{
+		ingest.FieldLevel:  append(slices.Clone(req.Levels), tq.Levels...),
+		ingest.FieldTopic:  append(slices.Clone(req.Topics), tq.Topics...),
+		ingest.FieldTag:    append(slices.Clone(req.Tags), tq.Tags...),
+		ingest.FieldSource: append(slices.Clone(req.Sources), tq.Sources...),
+	} {
+		if len(vs) == 0 {
+			continue
+		}
+		asked[f] = true
+		for _, v := range vs {
+			for _, t := range s.resolve(f, v) {
+				vals[f] = appendTerm(vals[f], t)
+			}
+		}
+	}
+	return filterQuery(vals, asked)
+}
+
+// resolve maps a filter value to the index terms it names: the same value
+// ignoring case; for sources also every file below a folder of that name
+// or with that base name, so --source Devinterview-io__sql-interview-questions
+// or --source README.md work.
+func (s *Searcher) resolve(field, v string) []string {
+	var out []string
+	for _, t := range s.values[field] {
+		switch {
+		case strings.EqualFold(t, v):
+		case field == ingest.FieldSource && (hasPathPrefix(t, v) || strings.EqualFold(baseName(t), v)):
+		default:
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func hasPathPrefix(p, dir string) bool {
+	dir = strings.TrimSuffix(dir, "/")
+	return len(p) > len(dir) && strings.EqualFold(p[:len(dir)], dir) && p[len(dir)] == '/'
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
+
+// run executes one Bleve search for the request's page, with facets and
+// term locations for highlighting.
+func (s *Searcher) run(ctx context.Context, q bq.Query, req Request) (*bleve.SearchResult, error) {
+	size, from := req.Limit, req.Offset
+	if !req.All && s.hasClusters() {
+		// Collapse needs the hits before the page too, and spares.
+		size, from = req.Offset+req.Limit*3, 0
+	}
+	sr := bleve.NewSearchRequestOptions(q, size, from, false)
+	sr.Fields = []string{index.FieldRecord}
+	sr.IncludeLocations = true
+	// Equal scores (browsing by filter) need a stable order.
+	sr.SortBy([]string{"-_score", "_id"})
+	for _, f := range facetFields {
+		sr.AddFacet(f, bleve.NewFacetRequest(f, facetSize[f]))
+	}
+	res, err := s.ix.Bleve().SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("search index %s: %w", s.ix.Dir(), err)
+	}
+	return res, nil
+}
+
+func (s *Searcher) hasClusters() bool { return len(s.values[ingest.FieldCluster]) > 0 }
+
+// fill turns Bleve's answer into the Result: hits (collapsed by cluster
+// unless req.All), highlighting and facets.
+func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error {
+	res.Total = sr.Total
+	hits := sr.Hits
+	if !req.All && s.hasClusters() {
+		seen := map[string]bool{}
+		var kept search.DocumentMatchCollection
+		for _, h := range hits {
+			rec, err := decodeRecord(h)
+			if err != nil {
+				return err
+			}
+			if rec.Cluster != "" && seen[rec.Cluster] {
+				res.Collapsed++
+				continue
+			}
+			seen[rec.Cluster] = rec.Cluster != ""
+			kept = append(kept, h)
+		}
+		hits = kept[min(req.Offset, len(kept)):min(req.Offset+req.Limit, len(kept))]
+	}
+	for _, h := range hits {
+		rec, err := decodeRecord(h)
+		if err != nil {
+			return err
+		}
+		res.Hits = append(res.Hits, newHit(rec, h))
+	}
+	for _, f := range facetFields {
+		counts := []FacetCount{}
+		if fr := sr.Facets[f]; fr != nil && fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+			}
+		}
+		res.Facets[f] = counts
+	}
+	return nil
+}
+
+func decodeRecord(h *search.DocumentMatch) (ingest.Record, error) {
+	var rec ingest.Record
+	raw, _ := h.Fields[index.FieldRecord].(string)
+	if raw == "" {
+		return rec, fmt.Errorf("read hit %s: %w: no stored record", h.ID, index.ErrCorrupt)
+	}
+	if err := json.Unmarshal([]byte(raw), &rec); err != nil {
+		return rec, fmt.Errorf("decode hit %s: %w: %w", h.ID, index.ErrCorrupt, err)
+	}
+	return rec, nil
+}
+
+func newHit(rec ingest.Record, h *search.DocumentMatch) Hit {
+	hit := Hit{
+		ID:       rec.ID,
+		Question: rec.Question,
+		Level:    rec.Level,
+		Topics:   nonNil(rec.Topics),
+		Tags:     nonNil(rec.Tags),
+		Sources:  rec.Sources,
+		Cluster:  rec.Cluster,
+		Score:    h.Score,
+		Answers:  len(rec.Answers),
+	}
+	if hit.Sources == nil {
+		hit.Sources = []ingest.Source{}
+	}
+	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[ingest.FieldQuestion], 0))
+	answers := index.AnswerTexts(rec)
+	hit.Fragments = fragments(answers, h.Locations[ingest.FieldAnswer])
+	if len(answers) > 0 {
+		hit.Snippet = snippet(answers[0], snippetLen)
+	}
+	return hit
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// ErrNotFound is returned by Searcher.Record for an unknown ID.
+var ErrNotFound = &Error{Code: "not_found", Message: "query: no such question"}
+
+// Record returns the record with the given ID, with every merged answer.
+// An unknown ID gives an *Error with code "not_found".
+func (s *Searcher) Record(id string) (ingest.Record, error) {
+	rec, ok, err := s.ix.Record(id)
+	if err != nil {
+		return rec, err
+	}
+	if !ok {
+		return rec, &Error{Code: ErrNotFound.Code, Message: fmt.Sprintf("query: no question with id %q", id)}
+	}
+	return rec, nil
+}
+
+// Stats describes the whole index: records and counts per facet value.
+type Stats struct {
+	Records uint64                  `json:"records"`
+	Facets  map[string][]FacetCount `json:"facets"`
+	// Missing counts records without a value, per facet (no level, no
+	// topic).
+	Missing map[string]int `json:"missing"`
+	Index   index.Meta     `json:"index"`
+	Dir     string         `json:"dir"`
+}
+
+// Stats counts the records of the index by level, topic, tag and source.
+func (s *Searcher) Stats(ctx context.Context) (*Stats, error) {
+	sr := bleve.NewSearchRequestOptions(s.allRecords(), 0, 0, false)
+	for _, f := range facetFields {
+		sr.AddFacet(f, bleve.NewFacetRequest(f, max(1, len(s.values[f]))))
+	}
+	res, err := s.ix.Bleve().SearchInContext(ctx, sr)
+	if err != nil {
+		return nil, fmt.Errorf("count index %s: %w", s.ix.Dir(), err)
+	}
+	st := &Stats{Records: res.Total, Facets: map[string][]FacetCount{}, Missing: map[string]int{}, Index: s.ix.Meta(), Dir: s.ix.Dir()}
+	for _, f := range facetFields {
+		counts := []FacetCount{}
+		if fr := res.Facets[f]; fr != nil {
+			for _, t := range fr.Terms.Terms() {
+				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+			}
+			st.Missing[f] = fr.Missing
+		}
+		st.Facets[f] = counts
+	}
+	return st, nil
+}
+
+// Values returns every value of a facet field in the index, sorted: for
+// shell completion and the HTTP page's facet lists.
+func (s *Searcher) Values(field string) []string { return slices.Clone(s.values[field]) }

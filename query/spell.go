@@ -1,0 +1,350 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/ingest"
+)
+
+// Spelling correction works on words as typed, not on index terms: the
+// index holds stems ("depend" for dependency), and a typo often lands in
+// the part the stemmer would have cut ("dependncy" stems to "dependnci",
+// three edits from "depend"). So a candidate spelling is an edit of the
+// typed word whose stem is a known term (Norvig's method, one edit), and
+// only when there is none, a known term within two edits of the stem (a
+// Levenshtein automaton over the term dictionary).
+
+// minTypoLen is the shortest word corrected: short words have too many
+// neighbours one edit away (api → app, ape, apt) to guess from.
+const minTypoLen = 4
+
+// maxTypoLen is the longest word corrected: past it, a "word" is a pasted
+// token, and its one-edit neighbours number in the thousands.
+const maxTypoLen = 24
+
+// fix is the correction of one unit.
+type fix struct {
+	word string // a surface spelling, e.g. "dependency"
+	term string // its index term, e.g. "depend"
+}
+
+// corrections returns, for each unit of p that no question or answer
+// contains, the best known spelling. It returns nothing when every word is
+// known.
+func (s *Searcher) corrections(ctx context.Context, p *plan) (map[int]fix, error) {
+	var out map[int]fix
+	for i, u := range p.units {
+		if len(u.parts[ingest.FieldQuestion]) > 0 || !plainWord(u.surface) || len([]rune(u.surface)) < minTypoLen || len([]rune(u.surface)) > maxTypoLen {
+			continue
+		}
+		terms := append(slices.Clone(u.whole[ingest.FieldQuestion]), u.whole[ingest.FieldAnswer]...)
+		known := false
+		for _, t := range terms {
+			n, err := s.docFreq(ctx, t)
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				known = true
+				break
+			}
+		}
+		if known || len(terms) == 0 {
+			continue
+		}
+		f, ok, err := s.correct(u.surface, terms[0])
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if out == nil {
+				out = map[int]fix{}
+			}
+			out[i] = f
+		}
+	}
+	return out, nil
+}
+
+// plainWord reports whether w is letters only: identifiers and numbers are
+// not spelling mistakes.
+func plainWord(w string) bool {
+	for _, r := range w {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return w != ""
+}
+
+// docFreq counts the records whose question or answer has term.
+func (s *Searcher) docFreq(ctx context.Context, term string) (uint64, error) {
+	var n uint64
+	for _, sh := range s.ix.Shards() {
+		adv, err := sh.Advanced()
+		if err != nil {
+			return 0, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return 0, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
+		}
+		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+			tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
+			if err != nil {
+				r.Close()
+				return 0, fmt.Errorf("read term %q of %s: %w", term, f, err)
+			}
+			n += tfr.Count()
+			tfr.Close()
+		}
+		r.Close()
+	}
+	return n, nil
+}
+
+// loadVocab reads the question and answer dictionaries once.
+func (s *Searcher) loadVocab() (map[string]uint64, error) {
+	s.vocabOnce.Do(func() {
+		v := map[string]uint64{}
+		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+			terms, err := s.dictionary(f)
+			if err != nil {
+				s.vocabErr = err
+				return
+			}
+			for t, n := range terms {
+				v[t] += n
+			}
+		}
+		s.vocab = v
+	})
+	return s.vocab, s.vocabErr
+}
+
+// correct finds the best known spelling of word (whose index term is term).
+func (s *Searcher) correct(word, term string) (fix, bool, error) {
+	vocab, err := s.loadVocab()
+	if err != nil {
+		return fix{}, false, err
+	}
+	lower := strings.ToLower(word)
+	best, bestN := fix{}, uint64(0)
+	for _, cand := range edits1(lower) {
+		t := s.wholeTerm(cand)
+		if t == "" || t == term {
+			continue
+		}
+		if n := vocab[t]; n > bestN || (n == bestN && n > 0 && cand < best.word) {
+			best, bestN = fix{word: cand, term: t}, n
+		}
+	}
+	if bestN > 0 {
+		return best, true, nil
+	}
+	// Two edits: search the dictionary with an automaton, on the stem.
+	fuzz := 1
+	if len([]rune(term)) >= 6 {
+		fuzz = 2
+	}
+	bestD := fuzz + 1
+	for _, sh := range s.ix.Shards() {
+		adv, err := sh.Advanced()
+		if err != nil {
+			return fix{}, false, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return fix{}, false, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
+		}
+		fr, ok := r.(bindex.IndexReaderFuzzy)
+		if !ok {
+			r.Close()
+			break
+		}
+		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+			d, err := fr.FieldDictFuzzy(f, term, fuzz, "")
+			if err != nil {
+				r.Close()
+				return fix{}, false, fmt.Errorf("search dictionary of %s: %w", f, err)
+			}
+			for {
+				e, err := d.Next()
+				if err != nil || e == nil {
+					break
+				}
+				if strings.Contains(e.Term, phraseSpace) {
+					continue
+				}
+				dist := levenshtein(term, e.Term)
+				n := vocab[e.Term]
+				if dist < bestD || (dist == bestD && n > bestN) {
+					best, bestN, bestD = fix{word: e.Term, term: e.Term}, n, dist
+				}
+			}
+			d.Close()
+		}
+		r.Close()
+	}
+	return best, bestN > 0, nil
+}
+
+// phraseSpace marks the index's multi-word concept terms, which are not
+// spellings of one word.
+const phraseSpace = " "
+
+// wholeTerm returns the index term of a single word, or "" when the word
+// analyses to anything but one token.
+func (s *Searcher) wholeTerm(w string) string {
+	ts := s.analyze(ingest.FieldQuestion, w)
+	if len(ts) != 1 {
+		return ""
+	}
+	return string(ts[0].Term)
+}
+
+// edits1 returns the words one deletion, transposition, replacement or
+// insertion of a letter a-z away from w.
+func edits1(w string) []string {
+	const letters = "abcdefghijklmnopqrstuvwxyz"
+	rs := []rune(w)
+	seen := map[string]bool{w: true}
+	var out []string
+	add := func(s []rune) {
+		if k := string(s); !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	for i := 0; i <= len(rs); i++ {
+		if i < len(rs) {
+			add(slices.Concat(rs[:i], rs[i+1:]))
+		}
+		if i+1 < len(rs) {
+			t := slices.Clone(rs)
+			t[i], t[i+1] = t[i+1], t[i]
+			add(t)
+		}
+		for _, c := range letters {
+			if i < len(rs) && rs[i] != c {
+				t := slices.Clone(rs)
+				t[i] = c
+				add(t)
+			}
+			add(slices.Concat(rs[:i], []rune{c}, rs[i:]))
+		}
+	}
+	return out
+}
+
+// levenshtein is the edit distance between a and b, in runes.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// corrected returns text with each fixed unit's word replaced by its fix,
+// keeping everything else (phrases, filters, other words) as typed.
+func (p *plan) corrected(text string, fixes map[int]fix) string {
+	out := text
+	for i := len(p.units) - 1; i >= 0; i-- {
+		f, ok := fixes[i]
+		if !ok {
+			continue
+		}
+		out = replaceWord(out, p.units[i].surface, f.word)
+	}
+	return out
+}
+
+// replaceWord replaces the first whole-word occurrence of old in s.
+func replaceWord(s, old, repl string) string {
+	for from := 0; ; {
+		i := strings.Index(s[from:], old)
+		if i < 0 {
+			return s
+		}
+		i += from
+		j := i + len(old)
+		before := i == 0 || !isWordByte(s[i-1])
+		after := j == len(s) || !isWordByte(s[j])
+		if before && after {
+			return s[:i] + repl + s[j:]
+		}
+		from = j
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || c >= 0x80 || unicode.IsLetter(rune(c)) || unicode.IsDigit(rune(c))
+}
+
+// surfaces spells each fix the way the corpus does. A fix from one edit
+// is already a word, but not always the corpus's ("dependancy" and
+// "dependency" both stem to depend); a fix from the dictionary automaton is
+// a bare stem ("inject"). Among the words of a few records holding the
+// term, the one closest to what was typed wins, then the most frequent.
+func (s *Searcher) surfaces(ctx context.Context, p *plan, fixes map[int]fix) map[int]fix {
+	out := map[int]fix{}
+	for i, f := range fixes {
+		out[i] = f
+		typed := strings.ToLower(p.units[i].surface)
+		sr := bleve.NewSearchRequestOptions(or(termQuery(f.term, ingest.FieldQuestion, 1), termQuery(f.term, ingest.FieldAnswer, 1)), 5, 0, false)
+		sr.Fields = []string{index.FieldRecord}
+		res, err := s.ix.Bleve().SearchInContext(ctx, sr)
+		if err != nil {
+			continue
+		}
+		count := map[string]int{}
+		for _, h := range res.Hits {
+			rec, err := decodeRecord(h)
+			if err != nil {
+				continue
+			}
+			for _, text := range append([]string{rec.Question}, index.AnswerTexts(rec)...) {
+				for _, t := range s.analyze(ingest.FieldQuestion, text) {
+					if t.Type != analysis.Shingle && string(t.Term) == f.term {
+						count[strings.ToLower(text[t.Start:t.End])]++
+					}
+				}
+			}
+		}
+		best, bestD, bestN := "", 0, 0
+		for w, n := range count {
+			d := levenshtein(typed, w)
+			if best == "" || d < bestD || d == bestD && (n > bestN || n == bestN && w < best) {
+				best, bestD, bestN = w, d, n
+			}
+		}
+		if best != "" {
+			f.word = best
+			out[i] = f
+		}
+	}
+	return out
+}
