@@ -13,6 +13,7 @@ import (
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/ingest/dedup"
 )
 
 // OpenOptions say which index to search and how to make it when it is
@@ -34,6 +35,14 @@ type OpenOptions struct {
 // corpus that is merely out of date.
 const sourcesPrefix = "sources:"
 
+// prepVersion names how LoadRecords prepares records beyond ingest (today:
+// near-duplicate clusters). It is part of the embedded corpus's
+// fingerprint, so an index built before a change to it is rebuilt.
+const prepVersion = "+clusters1"
+
+// embeddedFingerprint identifies an index of the embedded corpus.
+func embeddedFingerprint() string { return corpus.Fingerprint() + prepVersion }
+
 // Dir returns the index directory Open uses: dir when not empty, else
 // $IQ_INDEX, else the per-user default.
 func Dir(dir string) (string, error) {
@@ -54,7 +63,7 @@ func Open(ctx context.Context, opts OpenOptions) (*Searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	fp := corpus.Fingerprint()
+	fp := embeddedFingerprint()
 	if len(opts.Sources) > 0 {
 		if fp, err = sourcesFingerprint(opts.Sources); err != nil {
 			return nil, err
@@ -101,7 +110,7 @@ func Build(ctx context.Context, opts OpenOptions) (*BuildReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	fp := corpus.Fingerprint()
+	fp := embeddedFingerprint()
 	if len(opts.Sources) > 0 {
 		if fp, err = sourcesFingerprint(opts.Sources); err != nil {
 			return nil, err
@@ -144,9 +153,10 @@ func LoadRecords(ctx context.Context, sources []string) ([]ingest.Record, *inges
 	if err != nil {
 		return nil, rep, fmt.Errorf("ingest: %w", err)
 	}
-	// Near-duplicate clustering (ingest/dedup) goes here: it sets
-	// Record.Cluster on recs before they are indexed, and Search collapses
-	// each cluster to its best hit unless Request.All.
+	// Near-duplicates get one cluster ID, stored in the index, so that
+	// Search shows one hit per cluster (unless Request.All) while facet
+	// counts still count records.
+	dedup.Assign(recs, dedup.Find(recs, dedup.Options{}))
 	return recs, rep, nil
 }
 

@@ -79,6 +79,10 @@ type Hit struct {
 	Snippet string `json:"snippet"`
 	// Answers is the number of answers the record has.
 	Answers int `json:"answers"`
+	// Similar is the number of near-duplicates of this question in the
+	// index that the result does not list separately (Request.All lists
+	// them); `iq similar ID` and GET /api/similar?id= show them.
+	Similar int `json:"similar,omitempty"`
 }
 
 // FacetCount is the number of matching records with one facet value.
@@ -104,6 +108,13 @@ type Searcher struct {
 	vocabOnce sync.Once
 	vocab     map[string]uint64
 	vocabErr  error
+	// clusterSize counts the records of each near-duplicate cluster that
+	// has more than one. Search collapses only when there is something to
+	// collapse.
+	clusterSize map[string]int
+	// dups, built on first use by Similar and Dups (dups.go).
+	dupMu sync.Mutex
+	dups  *dupState
 }
 
 // NewSearcher returns a Searcher over an open index. The caller keeps
@@ -119,10 +130,19 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 		}
 		s.analyzers[f.name] = a
 	}
+	s.clusterSize = map[string]int{}
 	for _, f := range append(slices.Clone(facetFields), ingest.FieldCluster) {
 		terms, err := s.dictionary(f)
 		if err != nil {
 			return nil, fmt.Errorf("open searcher on %s: %w", ix.Dir(), err)
+		}
+		if f == ingest.FieldCluster {
+			for t, n := range terms {
+				if n > 1 {
+					s.clusterSize[t] = int(n)
+				}
+			}
+			continue
 		}
 		s.values[f] = slices.Sorted(func(yield func(string) bool) {
 			for t := range terms {
@@ -372,7 +392,7 @@ func (s *Searcher) run(ctx context.Context, q bq.Query, req Request) (*bleve.Sea
 		size, from = req.Offset+req.Limit*3, 0
 	}
 	sr := bleve.NewSearchRequestOptions(q, size, from, false)
-	sr.Fields = []string{index.FieldRecord}
+	sr.Fields = []string{index.FieldRecord, ingest.FieldCluster}
 	sr.IncludeLocations = true
 	// Equal scores (browsing by filter) need a stable order.
 	sr.SortBy([]string{"-_score", "_id"})
@@ -386,7 +406,7 @@ func (s *Searcher) run(ctx context.Context, q bq.Query, req Request) (*bleve.Sea
 	return res, nil
 }
 
-func (s *Searcher) hasClusters() bool { return len(s.values[ingest.FieldCluster]) > 0 }
+func (s *Searcher) hasClusters() bool { return len(s.clusterSize) > 0 }
 
 // fill turns Bleve's answer into the Result: hits (collapsed by cluster
 // unless req.All), highlighting and facets.
@@ -394,18 +414,19 @@ func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error 
 	res.Total = sr.Total
 	hits := sr.Hits
 	if !req.All && s.hasClusters() {
+		// Only the best hit of a cluster is shown; the cluster field
+		// is read without decoding whole records.
 		seen := map[string]bool{}
 		var kept search.DocumentMatchCollection
 		for _, h := range hits {
-			rec, err := decodeRecord(h)
-			if err != nil {
-				return err
-			}
-			if rec.Cluster != "" && seen[rec.Cluster] {
-				res.Collapsed++
+			c, _ := h.Fields[ingest.FieldCluster].(string)
+			if s.clusterSize[c] > 1 && seen[c] {
+				if len(kept) > req.Offset && len(kept) <= req.Offset+req.Limit {
+					res.Collapsed++
+				}
 				continue
 			}
-			seen[rec.Cluster] = rec.Cluster != ""
+			seen[c] = true
 			kept = append(kept, h)
 		}
 		hits = kept[min(req.Offset, len(kept)):min(req.Offset+req.Limit, len(kept))]
@@ -415,7 +436,11 @@ func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error 
 		if err != nil {
 			return err
 		}
-		res.Hits = append(res.Hits, newHit(rec, h))
+		hit := newHit(rec, h)
+		if !req.All {
+			hit.Similar = max(0, s.clusterSize[rec.Cluster]-1)
+		}
+		res.Hits = append(res.Hits, hit)
 	}
 	for _, f := range facetFields {
 		counts := []FacetCount{}

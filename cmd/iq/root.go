@@ -39,6 +39,7 @@ func newRootCmd(a *app) *cobra.Command {
 	for _, c := range []*cobra.Command{
 		newIngestCmd(a),
 		newSearchCmd(a), newShowCmd(a), newStatsCmd(a), newIndexCmd(a),
+		newDupsCmd(a), newSimilarCmd(a),
 		newServeCmd(a),
 	} {
 		root.AddCommand(c)

@@ -192,6 +192,9 @@ func (o *output) searchResult(res *query.Result) error {
 				meta += fmt.Sprintf("  (+%d more)", n)
 			}
 		}
+		if h.Similar > 0 {
+			meta += fmt.Sprintf("  · +%d similar (iq similar %s)", h.Similar, h.ID)
+		}
 		b.WriteString("    " + st.Muted.Render(meta) + "\n\n")
 	}
 	_, err := fmt.Fprint(o.w, b.String())

@@ -109,8 +109,16 @@ func Find(recs []ingest.Record, opts Options) []Cluster {
 // linkage: two groups join only if the average score over all their
 // cross pairs reaches MinScore, so a chain A~B~C does not pull in a C that
 // is unlike A.
-func (ix *Index) Clusters() []Cluster {
-	edges := ix.edges()
+func (ix *Index) Clusters() []Cluster { return ix.ClustersAt(ix.opts.MinScore) }
+
+// ClustersAt is Clusters with minScore in place of Options.MinScore (a
+// curator's stricter or looser cut), reusing the features already built.
+// minScore <= 0 means DefaultMinScore.
+func (ix *Index) ClustersAt(minScore float64) []Cluster {
+	if minScore <= 0 {
+		minScore = DefaultMinScore
+	}
+	edges := ix.edges(minScore)
 	n := len(ix.recs)
 	parent := make([]int32, n)
 	members := make([][]int32, n)
@@ -156,7 +164,7 @@ func (ix *Index) Clusters() []Cluster {
 					sum += score(&ix.feats[x], &ix.feats[y], false).Score
 				}
 			}
-			if sum/float64(len(ga)*len(gb)) < ix.opts.MinScore {
+			if sum/float64(len(ga)*len(gb)) < minScore {
 				failed[key] = sizes
 				continue
 			}
@@ -194,18 +202,18 @@ type edge struct {
 // edges scores the LSH candidate pairs and returns those reaching
 // MinScore, strongest first; ties go by record ID so that the input order
 // does not change the clusters.
-func (ix *Index) edges() []edge {
+func (ix *Index) edges(minScore float64) []edge {
 	pairs := ix.candidates()
 	scores := make([]float64, len(pairs))
 	parallel(len(pairs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			a, b := unpair(pairs[i])
-			scores[i] = scoreAbove(&ix.feats[a], &ix.feats[b], false, ix.opts.MinScore).Score
+			scores[i] = scoreAbove(&ix.feats[a], &ix.feats[b], false, minScore).Score
 		}
 	})
 	var es []edge
 	for i, p := range pairs {
-		if scores[i] >= ix.opts.MinScore {
+		if scores[i] >= minScore {
 			a, b := unpair(p)
 			es = append(es, edge{int32(a), int32(b), scores[i]})
 		}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/iq-search/iq/query"
+)
+
+// TestDupsCLI: iq dups lists the seeds' cross-source pairs in one cluster,
+// as JSON and as tab-separated lines, and rejects bad flags with the
+// allowed values.
+func TestDupsCLI(t *testing.T) {
+	dir := sharedIndex(t)
+	code, out, stderr := iq(t, "dups", "--index", dir, "--json")
+	if code != 0 {
+		t.Fatalf("iq dups --json: exit %d: %s", code, stderr)
+	}
+	var res query.DupsResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("iq dups --json: %v\n%s", err, out)
+	}
+	const ws1, ws2 = "What is FastAPI's support for WebSocket communication?", "How do you implement WebSocket endpoints in FastAPI?"
+	found := false
+	for _, c := range res.Clusters {
+		var qs []string
+		for _, m := range c.Members {
+			qs = append(qs, m.Question)
+		}
+		j := strings.Join(qs, "\n")
+		if strings.Contains(j, ws1) && strings.Contains(j, ws2) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("iq dups --json: the WebSocket pair is not in one cluster: %s", out)
+	}
+
+	code, out, _ = iq(t, "dups", "--index", dir, "--limit", "1")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != res.Clusters[0].Size {
+		t.Fatalf("iq dups --limit 1: exit %d, %d lines; want %d members of the largest cluster:\n%s", code, len(lines), res.Clusters[0].Size, out)
+	}
+	if f := strings.Split(lines[0], "\t"); len(f) != 5 || f[0] != res.Clusters[0].ID || f[1] != res.Clusters[0].ID || f[2] != "1.000" {
+		t.Errorf("iq dups plain line = %q; want cluster id, canonical id, 1.000, source, question", lines[0])
+	}
+
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--min-score", "2"}, "iq: query: min_score 2 is out of range, want one in (0, 1]"},
+		{[]string{"--level", "expert"}, `iq: query: unknown level "expert", want one of beginner, intermediate, advanced`},
+		{[]string{"--limit", "-3"}, "iq: query: limit -3 is out of range, want 1 to 1000"},
+	} {
+		code, _, stderr := iq(t, append([]string{"dups", "--index", dir}, tc.args...)...)
+		if code != 2 || !strings.HasPrefix(stderr, tc.want+"\n") {
+			t.Errorf("iq dups %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+}
+
+// TestSimilarCLI: iq similar takes an id or a text, and ranks the known
+// duplicate first.
+func TestSimilarCLI(t *testing.T) {
+	dir := sharedIndex(t)
+	code, out, stderr := iq(t, "search", "--index", dir, "--all", "--limit", "1", twiceAsked)
+	if code != 0 {
+		t.Fatalf("iq search: exit %d: %s", code, stderr)
+	}
+	id := strings.Split(out, "\t")[0]
+	code, out, stderr = iq(t, "similar", "--index", dir, id, "--json")
+	if code != 0 {
+		t.Fatalf("iq similar %s: exit %d: %s", id, code, stderr)
+	}
+	var res query.SimilarResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.ID != id || res.Question != twiceAsked || len(res.Matches) == 0 || !strings.Contains(res.Matches[0].Question, "`Depends`") {
+		t.Errorf("iq similar %s --json = %s; want the role-of-Depends question first", id, out)
+	}
+
+	code, out, _ = iq(t, "similar", "--index", dir, "--limit", "2", "How", "can", "I", "implement", "WebSocket", "endpoints", "with", "FastAPI?")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != 0 || len(lines) != 2 || !strings.HasSuffix(lines[0], "\tHow do you implement WebSocket endpoints in FastAPI?") || !strings.Contains(lines[0], "\tdup\t") {
+		t.Errorf("iq similar TEXT = exit %d:\n%s\nwant 2 lines, the WebSocket endpoints question first marked dup", code, out)
+	}
+
+	code, _, stderr = iq(t, "similar", "--index", dir, "0000000000000000")
+	if code != 1 || stderr == "" || !strings.Contains(stderr, `no question with id "0000000000000000"`) {
+		t.Errorf("iq similar unknown-id: exit %d, stderr %q; want exit 1 naming the id", code, stderr)
+	}
+}

@@ -1,0 +1,410 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/ingest/dedup"
+)
+
+// Limits and parameters of SimilarRequest and DupsRequest.
+const (
+	DefaultSimilarLimit = 10
+	MaxSimilarLimit     = 100
+	DefaultDupsLimit    = 50
+	MaxDupsLimit        = 1000
+
+	ParamID       = "id"
+	ParamMinScore = "min_score"
+)
+
+// SimilarRequest asks for the questions most likely to be duplicates of one
+// question: a record of the index (ID) or a text not yet in it (Text), as a
+// curator asks before adding a question.
+type SimilarRequest struct {
+	ID    string `json:"id,omitempty"`
+	Text  string `json:"q,omitempty"`
+	Limit int    `json:"limit"`
+}
+
+// SimilarResult lists likely duplicates, best first.
+type SimilarResult struct {
+	// ID is the record asked about (empty for a text).
+	ID       string        `json:"id,omitempty"`
+	Question string        `json:"question"`
+	TookMS   float64       `json:"took_ms"`
+	Matches  []SimilarHit  `json:"matches"`
+	Detail   *dedup.Detail `json:"-"`
+}
+
+// SimilarHit is one candidate duplicate with its score in [0, 1] and what
+// decided it. Duplicate is set when the score reaches the threshold that
+// clusters use.
+type SimilarHit struct {
+	ID        string          `json:"id"`
+	Question  string          `json:"question"`
+	Level     string          `json:"level,omitempty"`
+	Topics    []string        `json:"topics"`
+	Sources   []ingest.Source `json:"sources"`
+	Cluster   string          `json:"cluster,omitempty"`
+	Score     float64         `json:"score"`
+	Duplicate bool            `json:"duplicate"`
+	Reason    string          `json:"reason,omitempty"`
+}
+
+// DupsRequest asks for the clusters of near-duplicate questions.
+type DupsRequest struct {
+	// MinScore is the similarity from which two questions count as
+	// duplicates; 0 means dedup.DefaultMinScore.
+	MinScore float64 `json:"min_score"`
+	// Levels and Topics keep the clusters with at least one member of one
+	// of the levels and one of the topics.
+	Levels []string `json:"level,omitempty"`
+	Topics []string `json:"topic,omitempty"`
+	Limit  int      `json:"limit"`
+	Offset int      `json:"offset"`
+}
+
+// DupsResult is one page of clusters, largest first.
+type DupsResult struct {
+	MinScore float64 `json:"min_score"`
+	// Total is the number of clusters that pass the filters; Questions
+	// the number of questions in them.
+	Total     int          `json:"total"`
+	Questions int          `json:"questions"`
+	TookMS    float64      `json:"took_ms"`
+	Clusters  []DupCluster `json:"clusters"`
+}
+
+// DupCluster is a group of near-duplicates: the canonical question (found
+// in the most places, then with the fullest answer) first.
+type DupCluster struct {
+	ID       string      `json:"id"`
+	Question string      `json:"question"`
+	Size     int         `json:"size"`
+	Members  []DupMember `json:"members"`
+}
+
+// DupMember is one question of a cluster; Score is its similarity with the
+// canonical question (1 for the canonical itself).
+type DupMember struct {
+	ID       string          `json:"id"`
+	Question string          `json:"question"`
+	Level    string          `json:"level,omitempty"`
+	Topics   []string        `json:"topics"`
+	Sources  []ingest.Source `json:"sources"`
+	Score    float64         `json:"score"`
+}
+
+// ParseSimilarRequest fills a SimilarRequest from URL values: exactly one
+// of id and q, and limit. Every error is an *Error.
+func ParseSimilarRequest(v url.Values) (SimilarRequest, error) {
+	var r SimilarRequest
+	if err := checkParams(v, ParamID, ParamText, ParamLimit); err != nil {
+		return r, err
+	}
+	r.ID = strings.TrimSpace(v.Get(ParamID))
+	r.Text = v.Get(ParamText)
+	var err error
+	if r.Limit, err = parseLimit(v.Get(ParamLimit), MaxSimilarLimit); err != nil {
+		return SimilarRequest{}, err
+	}
+	if err := r.normalize(); err != nil {
+		return SimilarRequest{}, err
+	}
+	return r, nil
+}
+
+func (r *SimilarRequest) normalize() error {
+	if (r.ID == "") == (strings.TrimSpace(r.Text) == "") {
+		return errorf(CodeBadParam, "give either id (a question's id) or q (a question's text), not both or neither")
+	}
+	if !utf8.ValidString(r.Text) {
+		r.Text = strings.ToValidUTF8(r.Text, "\uFFFD")
+	}
+	if n := utf8.RuneCountInString(r.Text); n > MaxTextLen {
+		return errorf(CodeQueryTooLong, "text is %d characters, want at most %d", n, MaxTextLen)
+	}
+	if n := len(r.ID); n > maxValueLen || !utf8.ValidString(r.ID) {
+		return errorf(CodeBadValue, "id is not a question id")
+	}
+	if r.Limit == 0 {
+		r.Limit = DefaultSimilarLimit
+	}
+	if r.Limit < 1 || r.Limit > MaxSimilarLimit {
+		return errorf(CodeBadLimit, "limit %d is out of range, want 1 to %d", r.Limit, MaxSimilarLimit)
+	}
+	return nil
+}
+
+// ParseDupsRequest fills a DupsRequest from URL values: min_score, level
+// and topic (repeatable or comma-separated), limit and offset. Every error
+// is an *Error.
+func ParseDupsRequest(v url.Values) (DupsRequest, error) {
+	var r DupsRequest
+	if err := checkParams(v, ParamMinScore, ParamLevel, ParamTopic, ParamLimit, ParamOffset); err != nil {
+		return r, err
+	}
+	if s := strings.TrimSpace(v.Get(ParamMinScore)); s != "" {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return r, errorf(CodeBadValue, "min_score %q is not a number, want one in (0, 1]", s)
+		}
+		if f <= 0 {
+			// normalize reads 0 as "default"; in a URL it is a mistake.
+			return r, errorf(CodeBadValue, "min_score %v is out of range, want one in (0, 1]", f)
+		}
+		r.MinScore = f
+	}
+	r.Levels = splitValues(v[ParamLevel])
+	r.Topics = splitValues(v[ParamTopic])
+	var err error
+	if r.Limit, err = parseLimit(v.Get(ParamLimit), MaxDupsLimit); err != nil {
+		return DupsRequest{}, err
+	}
+	if s := v.Get(ParamOffset); s != "" {
+		if r.Offset, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
+			return DupsRequest{}, errorf(CodeBadOffset, "offset %q is not a number, want 0 to %d", s, MaxOffset)
+		}
+	}
+	if err := r.normalize(); err != nil {
+		return DupsRequest{}, err
+	}
+	return r, nil
+}
+
+func (r *DupsRequest) normalize() error {
+	if r.MinScore == 0 {
+		r.MinScore = dedup.DefaultMinScore
+	}
+	if !(r.MinScore > 0 && r.MinScore <= 1) {
+		return errorf(CodeBadValue, "min_score %v is out of range, want one in (0, 1]", r.MinScore)
+	}
+	if r.Limit == 0 {
+		r.Limit = DefaultDupsLimit
+	}
+	if r.Limit < 1 || r.Limit > MaxDupsLimit {
+		return errorf(CodeBadLimit, "limit %d is out of range, want 1 to %d", r.Limit, MaxDupsLimit)
+	}
+	if r.Offset < 0 || r.Offset > MaxOffset {
+		return errorf(CodeBadOffset, "offset %d is out of range, want 0 to %d", r.Offset, MaxOffset)
+	}
+	var levels []string
+	for _, l := range r.Levels {
+		lv, err := checkLevel(l)
+		if err != nil {
+			return err
+		}
+		levels = appendNew(levels, lv)
+	}
+	r.Levels = levels
+	if len(r.Levels) > maxValues {
+		return errorf(CodeBadValue, "%d levels given, want at most %d", len(r.Levels), maxValues)
+	}
+	return checkValues(ParamTopic, r.Topics)
+}
+
+// checkParams rejects unknown and repeated parameters.
+func checkParams(v url.Values, allowed ...string) error {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		if !slices.Contains(allowed, k) {
+			return errorf(CodeBadParam, "unknown parameter %q, want one of %s", k, strings.Join(allowed, ", "))
+		}
+		if len(v[k]) > 1 && k != ParamLevel && k != ParamTopic {
+			return errorf(CodeBadParam, "parameter %q given %d times, want it once", k, len(v[k]))
+		}
+	}
+	return nil
+}
+
+func parseLimit(s string, maxLimit int) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, errorf(CodeBadLimit, "limit %q is not a number, want 1 to %d", s, maxLimit)
+	}
+	if n == 0 {
+		return 0, errorf(CodeBadLimit, "limit 0 is out of range, want 1 to %d", maxLimit)
+	}
+	return n, nil
+}
+
+// dupState is the index's records prepared for duplicate detection, built
+// on the first Similar or Dups call (a second or two at 100k records) and
+// kept for the Searcher's life.
+type dupState struct {
+	recs     []ingest.Record
+	byID     map[string]int
+	dd       *dedup.Index
+	clusters []dedup.Cluster // at dedup.DefaultMinScore
+}
+
+func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
+	s.dupMu.Lock()
+	defer s.dupMu.Unlock()
+	if s.dups != nil {
+		return s.dups, nil
+	}
+	recs, err := s.records(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := &dupState{recs: recs, byID: make(map[string]int, len(recs))}
+	for i, r := range recs {
+		st.byID[r.ID] = i
+	}
+	st.dd = dedup.NewIndex(recs, dedup.Options{})
+	st.clusters = st.dd.Clusters()
+	s.dups = st
+	return st, nil
+}
+
+// records reads every record of the index in ID order, a page at a time.
+func (s *Searcher) records(ctx context.Context) ([]ingest.Record, error) {
+	const page = 2000
+	n, err := s.ix.Count()
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]ingest.Record, 0, n)
+	var after []string
+	for {
+		sr := bleve.NewSearchRequestOptions(s.allRecords(), page, 0, false)
+		sr.Fields = []string{index.FieldRecord}
+		sr.SortBy([]string{"_id"})
+		if after != nil {
+			sr.SetSearchAfter(after)
+		}
+		res, err := s.ix.Bleve().SearchInContext(ctx, sr)
+		if err != nil {
+			return nil, fmt.Errorf("read records of %s: %w", s.ix.Dir(), err)
+		}
+		for _, h := range res.Hits {
+			rec, err := decodeRecord(h)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, rec)
+		}
+		if len(res.Hits) < page {
+			return recs, nil
+		}
+		after = []string{res.Hits[len(res.Hits)-1].ID}
+	}
+}
+
+// Similar ranks the records most likely to be duplicates of the one asked
+// about, with scores. An unknown ID gives an *Error with code "not_found".
+func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (*SimilarResult, error) {
+	start := time.Now()
+	if err := req.normalize(); err != nil {
+		return nil, err
+	}
+	st, err := s.dupState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	target := ingest.Record{Question: strings.TrimSpace(req.Text)}
+	if req.ID != "" {
+		i, ok := st.byID[req.ID]
+		if !ok {
+			return nil, &Error{Code: ErrNotFound.Code, Message: fmt.Sprintf("query: no question with id %q", req.ID)}
+		}
+		target = st.recs[i]
+	}
+	res := &SimilarResult{ID: target.ID, Question: target.Question, Matches: []SimilarHit{}}
+	for _, m := range st.dd.Similar(target, req.Limit) {
+		r := &st.recs[m.Index]
+		res.Matches = append(res.Matches, SimilarHit{
+			ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics),
+			Sources: nonNilSources(r.Sources), Cluster: r.Cluster, Score: round3(m.Score),
+			Duplicate: m.Score >= dedup.DefaultMinScore, Reason: m.Detail.Reason,
+		})
+	}
+	res.TookMS = ms(time.Since(start))
+	return res, nil
+}
+
+// Dups lists the clusters of near-duplicates, largest first.
+func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (*DupsResult, error) {
+	start := time.Now()
+	if err := req.normalize(); err != nil {
+		return nil, err
+	}
+	st, err := s.dupState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	clusters := st.clusters
+	if req.MinScore != dedup.DefaultMinScore {
+		clusters = st.dd.ClustersAt(req.MinScore)
+	}
+	res := &DupsResult{MinScore: req.MinScore, Clusters: []DupCluster{}}
+	for _, c := range clusters {
+		if !s.clusterMatches(st, c, req) {
+			continue
+		}
+		res.Total++
+		res.Questions += len(c.Members)
+		if res.Total <= req.Offset || len(res.Clusters) >= req.Limit {
+			continue
+		}
+		dc := DupCluster{ID: c.ID, Question: c.Members[0].Question, Size: len(c.Members)}
+		for _, m := range c.Members {
+			r := &st.recs[m.Index]
+			dc.Members = append(dc.Members, DupMember{
+				ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics),
+				Sources: nonNilSources(r.Sources), Score: round3(m.Score),
+			})
+		}
+		res.Clusters = append(res.Clusters, dc)
+	}
+	res.TookMS = ms(time.Since(start))
+	return res, nil
+}
+
+// clusterMatches says whether a member of c has one of the asked levels and
+// one of the asked topics (topics without regard to case).
+func (s *Searcher) clusterMatches(st *dupState, c dedup.Cluster, req DupsRequest) bool {
+	if len(req.Levels) == 0 && len(req.Topics) == 0 {
+		return true
+	}
+	for _, m := range c.Members {
+		r := &st.recs[m.Index]
+		if len(req.Levels) > 0 && !slices.Contains(req.Levels, r.Level) {
+			continue
+		}
+		if len(req.Topics) > 0 && !slices.ContainsFunc(r.Topics, func(t string) bool {
+			return slices.ContainsFunc(req.Topics, func(w string) bool { return strings.EqualFold(t, w) })
+		}) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+func nonNilSources(s []ingest.Source) []ingest.Source {
+	if s == nil {
+		return []ingest.Source{}
+	}
+	return s
+}
+
+// round3 keeps scores readable and the JSON stable across platforms.
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
