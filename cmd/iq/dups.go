@@ -57,6 +57,7 @@ show as one question with several sources.`,
 	f.BoolVar(&opts.json, "json", false, "print the result as JSON (as GET /api/dups does)")
 	completeLevels(cmd, "level")
 	completeValues(cmd, "topic", ingest.FieldTopic, &opts.indexDir)
+	cmd.AddCommand(newDupsEvalCmd(a))
 	return cmd
 }
 

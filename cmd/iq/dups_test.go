@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -91,5 +93,25 @@ func TestSimilarCLI(t *testing.T) {
 	code, _, stderr = iq(t, "similar", "--index", dir, "0000000000000000")
 	if code != 1 || stderr == "" || !strings.Contains(stderr, `no question with id "0000000000000000"`) {
 		t.Errorf("iq similar unknown-id: exit %d, stderr %q; want exit 1 naming the id", code, stderr)
+	}
+}
+
+// TestDupsEvalCLI runs the SemEval evaluation command on the real
+// labelled file and checks it prints the baseline of the file (MAP 0.855,
+// MRR 0.899, from the official scorer) and iq's own run.
+func TestDupsEvalCLI(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "shared", "dupdata", "semeval2016", "subtaskB_pairs.tsv")
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("no SemEval data: %v", err)
+	}
+	code, out, stderr := iq(t, "dups", "eval", path)
+	if code != 0 {
+		t.Fatalf("iq dups eval: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, "search engine (ir_rank)") || !strings.Contains(out, "MAP 0.855\tMRR 0.899") || !strings.Contains(out, "\nscore ") {
+		t.Errorf("iq dups eval printed:\n%s\nwant the ir_rank baseline MAP 0.855 MRR 0.899 and the score run", out)
+	}
+	if code, _, stderr := iq(t, "dups", "eval", filepath.Join(t.TempDir(), "missing.tsv")); code != 1 || !strings.Contains(stderr, "missing.tsv") {
+		t.Errorf("iq dups eval missing.tsv: exit %d, stderr %q; want exit 1 naming the file", code, stderr)
 	}
 }
