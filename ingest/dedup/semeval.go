@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -60,6 +61,10 @@ type Run struct {
 		Worse  int `json:"worse"`
 		Same   int `json:"same"`
 	} `json:"vs_baseline"`
+	// APDiffStdErr is the standard error of the mean difference in
+	// average precision against the baseline, over the ranked originals:
+	// a MAP gain smaller than about twice this is within chance.
+	APDiffStdErr float64 `json:"ap_diff_stderr"`
 	// PerfectMatch counts a pair as a duplicate when its score reaches
 	// MinScore, against the PerfectMatch label alone.
 	PerfectMatch *PairScores `json:"perfect_match,omitempty"`
@@ -124,7 +129,11 @@ func EvalSemEval(path string) (EvalResult, error) {
 	add := func(r Run, s []float64, pairwise bool) {
 		var ap map[string]float64
 		_, r.Scores, ap = rankScores(pairs, s)
+		var sum, sumSq float64
 		for org, b := range baseAP {
+			d := ap[org] - b
+			sum += d
+			sumSq += d * d
 			switch a := ap[org]; {
 			case a > b+1e-9:
 				r.VsBaseline.Better++
@@ -133,6 +142,10 @@ func EvalSemEval(path string) (EvalResult, error) {
 			default:
 				r.VsBaseline.Same++
 			}
+		}
+		if n := float64(len(baseAP)); n > 1 {
+			mean := sum / n
+			r.APDiffStdErr = math.Sqrt((sumSq/n - mean*mean) * n / (n - 1) / n)
 		}
 		if pairwise {
 			r.PerfectMatch = pairScores(pairs, s, DefaultMinScore)
@@ -153,7 +166,7 @@ func EvalSemEval(path string) (EvalResult, error) {
 	cos := func(fa, fb *features) float64 { return cosine(fa.q, fb.q) }
 
 	mine := scoreWith(recs, full)
-	add(Run{Name: "score", Description: "Score over subject and body; weights from the TSV's questions"}, mine, true)
+	add(Run{Name: "score", Description: "Score over subject and body; weights from the TSV's distinct questions"}, mine, true)
 	add(Run{Name: "cosine", Description: "TF-IDF cosine of subject and body alone: Score without the meaning guards"}, scoreWith(recs, cos), false)
 	if comments != nil {
 		withComments := slices.Clone(recs)
@@ -164,8 +177,71 @@ func EvalSemEval(path string) (EvalResult, error) {
 		}
 		add(Run{Name: "score+comments", Description: "Score with each related thread's comments as its answers, so weights also learn from them (comment labels unused; originals have no answers, so answers are never compared)"}, scoreWith(withComments, full), true)
 	}
+	subjects := make([]ingest.Record, len(recs))
+	for i, r := range recs {
+		subject, _, _ := strings.Cut(r.Question, "\n")
+		subjects[i] = ingest.Record{ID: r.ID, Question: subject}
+	}
+	add(Run{Name: "score-subject", Description: "Score over the subjects alone: short texts like interview questions, to see how the threshold fares on them"}, scoreWith(subjects, full), true)
+	add(Run{Name: "bm25", Description: "BM25 (k1 1.2, b 0.75) of the original's tokens in the related question; IDF over the distinct questions and, when the XML is there, every comment: the classic retrieval score, for reference"}, bm25(pairs, recs, comments), false)
 	add(Run{Name: "fusion-with-ir (not ours)", Description: "reciprocal rank fusion (k=60) of Score's order and the search engine's ir_rank; uses the baseline, reported apart"}, fuse(pairs, mine), false)
 	return res, nil
+}
+
+// BM25 parameters (Robertson and Zaragoza, 2009), the usual defaults.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+// bm25 scores each pair by BM25 of the original's tokens against the
+// related question. Document frequencies come from the distinct questions
+// and from the comments, each comment a document: a larger sample of the
+// forum's language than the questions alone. Asymmetric and unbounded,
+// so it can rank candidates but not decide duplicates.
+func bm25(pairs []semevalPair, recs []ingest.Record, comments map[string][]string) []float64 {
+	df := map[uint64]float64{}
+	n := 0.0
+	count := func(ts []token) {
+		seen := map[uint64]bool{}
+		for _, t := range ts {
+			if !seen[t.h] {
+				seen[t.h] = true
+				df[t.h]++
+			}
+		}
+		n++
+	}
+	toks := make([][]token, len(recs))
+	avgdl := 0.0
+	for i, r := range recs {
+		toks[i] = tokenize(r.Question)
+		count(toks[i])
+		avgdl += float64(len(toks[i]))
+		for _, c := range comments[r.ID] {
+			count(tokenize(c))
+		}
+	}
+	avgdl /= float64(max(1, len(recs)))
+	out := make([]float64, len(pairs))
+	for i, p := range pairs {
+		tf := map[uint64]float64{}
+		for _, t := range toks[p.relRecord] {
+			tf[t.h]++
+		}
+		dl := float64(len(toks[p.relRecord]))
+		seen := map[uint64]bool{}
+		for _, t := range toks[p.orgRecord] {
+			f := tf[t.h]
+			if seen[t.h] || f == 0 {
+				continue
+			}
+			seen[t.h] = true
+			idf := math.Log(1 + (n-df[t.h]+0.5)/(df[t.h]+0.5))
+			out[i] += idf * f * (bm25K1 + 1) / (f + bm25K1*(1-bm25B+bm25B*dl/avgdl))
+		}
+	}
+	return out
 }
 
 // fuse combines this package's order with the search engine's by
@@ -289,7 +365,8 @@ func rankScores(pairs []semevalPair, scores []float64) (int, RankScores, map[str
 }
 
 // readSemEval parses the TSV into pairs and one record per distinct
-// question (originals and related), whose question is subject and body.
+// question text (originals and related), whose question is subject and
+// body.
 func readSemEval(path string) ([]semevalPair, []ingest.Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -314,12 +391,24 @@ func readSemEval(path string) ([]semevalPair, []ingest.Record, error) {
 	var pairs []semevalPair
 	var recs []ingest.Record
 	at := map[string]int{}
+	// One record per distinct text: the search engine returned some
+	// threads for several originals, and the file repeats them under each
+	// original's ID (Q2_R27 and Q3_R62 are one thread). Ingest merges
+	// exact repeats, so the scorer must see them once too; kept apart,
+	// the same text three times looks like a generic title ("What's the
+	// output?") and its IDF counts it thrice.
+	byText := map[string]int{}
 	record := func(id, subject, body string) int {
 		if i, ok := at[id]; ok {
 			return i
 		}
-		at[id] = len(recs)
-		recs = append(recs, ingest.Record{ID: id, Question: strings.TrimSpace(subject + "\n" + body)})
+		q := strings.TrimSpace(subject + "\n" + body)
+		if i, ok := byText[q]; ok {
+			at[id] = i
+			return i
+		}
+		at[id], byText[q] = len(recs), len(recs)
+		recs = append(recs, ingest.Record{ID: id, Question: q})
 		return at[id]
 	}
 	line := 1
