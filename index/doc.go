@@ -13,6 +13,9 @@
 //     parser.
 //   - document.go: Record → Bleve document.
 //   - index.go: Index (open, read-only), Open, Record, DefaultDir, errors.
+//   - search.go: Index.Search, one page of a search as Bleve would answer
+//     it, cheaper: facets counted from per-document values in memory, stored
+//     fields and term locations read for the page's documents only.
 //   - build.go: Build (batches, concurrent writers, temp dir + rename) and
 //     Ensure (rebuild when missing, stale or corrupt).
 //   - synth/: a deterministic synthetic corpus for benchmarks.
@@ -23,7 +26,8 @@
 //
 // Tests: analysis_test.go (analysis table, synonyms, mapping golden file:
 // `go test ./index -run TestMappingGolden -update`), index_test.go (build,
-// search, open, ensure over the embedded corpus), fuzz_test.go,
+// search, open, ensure over the embedded corpus), search_test.go
+// (Index.Search against Bleve's own answer), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
 package index

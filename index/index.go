@@ -68,6 +68,7 @@ type Index struct {
 	meta   Meta
 	shards []bleve.Index
 	search bleve.Index // the single shard, or an alias over all of them
+	facets facetTables // Search's facet values, per snapshot and field
 }
 
 // Version returns the iq version recorded in new indexes: the main module's

@@ -1,0 +1,123 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/iq-search/iq/ingest"
+)
+
+// TestSearchMatchesBleve checks that Index.Search answers exactly as
+// Bleve's own request for the same page: the same hits in the same order
+// (score, then ID) with the same scores, stored fields and term locations,
+// and the same facets, over one shard and over three behind an alias.
+func TestSearchMatchesBleve(t *testing.T) {
+	recs := loadCorpus(t)
+	one, _ := buildCorpus(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, recs, BuildOptions{Shards: 3, BatchSize: 10}); err != nil {
+		t.Fatal(err)
+	}
+	three, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer three.Close()
+
+	phrase := bleve.NewMatchPhraseQuery("dependency injection")
+	phrase.SetField(ingest.FieldAnswer)
+	level := bleve.NewTermQuery("beginner")
+	level.SetField(ingest.FieldLevel)
+	withFilter := bleve.NewBooleanQuery()
+	withFilter.AddMust(textQuery("python"))
+	withFilter.AddShould(phrase)
+	withFilter.AddFilter(level)
+	notClosure := bleve.NewBooleanQuery()
+	notClosure.AddMust(AllRecords())
+	notClosure.AddMustNot(textQuery("closure"))
+	queries := map[string]query.Query{
+		"words":          textQuery("dependency injection"),
+		"synonym":        textQuery("DI"),
+		"phrase":         phrase,
+		"filtered":       withFilter,
+		"browse":         AllRecords(), // every score equal: ties everywhere
+		"browse-not":     notClosure,
+		"nothing":        textQuery("zzzzqqqq"),
+		"single-keyword": level,
+	}
+	facets := map[string]int{ingest.FieldLevel: 10, ingest.FieldTopic: 5, ingest.FieldTag: 30, ingest.FieldSource: 3}
+	fields := []string{FieldRecord, ingest.FieldLevel}
+	pages := [][2]int{{10, 0}, {3, 0}, {7, 5}, {30, 0}, {1, 40}}
+	for name, ix := range map[string]*Index{"1 shard": one, "3 shards": three} {
+		for qname, q := range queries {
+			for _, pg := range pages {
+				t.Run(fmt.Sprintf("%s/%s/size=%d,from=%d", name, qname, pg[0], pg[1]), func(t *testing.T) {
+					req := bleve.NewSearchRequestOptions(q, pg[0], pg[1], false)
+					req.SortBy([]string{"-_score", "_id"})
+					req.Fields = fields
+					req.IncludeLocations = true
+					for f, n := range facets {
+						req.AddFacet(f, bleve.NewFacetRequest(f, n))
+					}
+					want, err := ix.Bleve().Search(req)
+					if err != nil {
+						t.Fatal(err)
+					}
+					got, err := ix.Search(context.Background(), q, SearchOptions{
+						Size: pg[0], From: pg[1], Fields: fields, Locations: true, Facets: facets,
+					})
+					if err != nil {
+						t.Fatalf("Search() error = %v", err)
+					}
+					if got.Total != want.Total {
+						t.Errorf("Total = %d; Bleve %d", got.Total, want.Total)
+					}
+					if len(got.Hits) != len(want.Hits) {
+						t.Fatalf("%d hits; Bleve %d", len(got.Hits), len(want.Hits))
+					}
+					for i, w := range want.Hits {
+						g := got.Hits[i]
+						if g.ID != w.ID || g.Score != w.Score {
+							t.Errorf("hit %d = %s (%g); Bleve %s (%g)", i, g.ID, g.Score, w.ID, w.Score)
+							continue
+						}
+						if !reflect.DeepEqual(g.Fields, w.Fields) {
+							t.Errorf("hit %d %s fields = %v; Bleve %v", i, g.ID, g.Fields, w.Fields)
+						}
+						if !reflect.DeepEqual(g.Locations, w.Locations) {
+							t.Errorf("hit %d %s locations = %v; Bleve %v", i, g.ID, g.Locations, w.Locations)
+						}
+					}
+					for f := range facets {
+						g, w := got.Facets[f], want.Facets[f]
+						if g == nil || w == nil {
+							t.Errorf("facet %s = %v; Bleve %v", f, g, w)
+							continue
+						}
+						if g.Total != w.Total || g.Missing != w.Missing || g.Other != w.Other {
+							t.Errorf("facet %s total/missing/other = %d/%d/%d; Bleve %d/%d/%d", f, g.Total, g.Missing, g.Other, w.Total, w.Missing, w.Other)
+						}
+						if !reflect.DeepEqual(g.Terms.Terms(), w.Terms.Terms()) {
+							t.Errorf("facet %s = %v; Bleve %v", f, termsOf(g.Terms.Terms()), termsOf(w.Terms.Terms()))
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+func termsOf(ts []*bsearch.TermFacet) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, fmt.Sprintf("%s:%d", t.Term, t.Count))
+	}
+	return out
+}
