@@ -29,6 +29,10 @@ const (
 	shutdownTimeout = 10 * time.Second
 	// defaultSearchTimeout is the per-request search deadline.
 	defaultSearchTimeout = 5 * time.Second
+	// defaultQueueTimeout bounds the wait for a search slot when all are
+	// busy, defaultMaxQueue the requests waiting (see server.acquire).
+	defaultQueueTimeout = 30 * time.Second
+	defaultMaxQueue     = 1024
 )
 
 type serveOptions struct {
@@ -100,7 +104,9 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 	} else {
 		logger.Warn("listening on a non-loopback address: anyone who can reach it can read the index", "addr", ln.Addr().String())
 	}
-	srv := newHTTPServer(newServer(s, so), so)
+	hs := makeServer(s, so)
+	hs.warmDups(ctx)
+	srv := newHTTPServer(hs.handler(), so)
 	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", s.Index().Dir(), "records", s.Index().Meta().Records)
 	return serveUntilDone(ctx, srv, ln, logger)
 }
@@ -108,12 +114,14 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 // newHTTPServer wraps the handler in an http.Server with every phase of a
 // connection bounded. The load test serves through it too.
 func newHTTPServer(h http.Handler, so serverOptions) *http.Server {
+	so = so.withDefaults()
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
-		// A search stops at its deadline; the rest is writing the answer.
-		WriteTimeout:   so.SearchTimeout + 10*time.Second,
+		// A request waits for a slot at most QueueTimeout, its search
+		// stops at its deadline; the rest is writing the answer.
+		WriteTimeout:   so.QueueTimeout + so.SearchTimeout + 10*time.Second,
 		IdleTimeout:    idleTimeout,
 		MaxHeaderBytes: maxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(so.Logger.Handler(), slog.LevelWarn),

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
@@ -151,6 +152,23 @@ func TestBrowserSearch(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll('#hits mark').length`); n == 0 {
 		t.Error("no highlighted words in the hits")
 	}
+	// A hit that stands for folded near-duplicates says how many.
+	var folded []string
+	res, err := s.Search(context.Background(), query.Request{Text: text, Limit: pageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if h.Similar > 0 {
+			folded = append(folded, fmt.Sprintf("%s +%d similar", h.Question, h.Similar))
+		}
+	}
+	if len(folded) == 0 {
+		t.Fatalf("bad fixture: no hit of %q stands for near-duplicates", text)
+	}
+	if got := eval[[]string](t, ctx, `[...document.querySelectorAll('#hits .hit')].filter((h) => h.querySelector('.similar-count')).map((h) => h.querySelector('.hit-title').textContent + ' ' + h.querySelector('.similar-count').textContent)`); !slices.Equal(got, folded) {
+		t.Errorf("hits with \"+N similar\" = %q; want %q", got, folded)
+	}
 
 	box := chromedp.CSS(`#facets input[name="level"][value="beginner"]`)
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(box), chromedp.Click(box)); err != nil {
@@ -189,6 +207,29 @@ func TestBrowserSearch(t *testing.T) {
 	}
 	if got, want := eval[string](t, ctx, `document.querySelector('#question .sources').textContent`), rec.Sources[0].File; !strings.Contains(got, want) {
 		t.Errorf("question view sources = %q; want %q in them", got, want)
+	}
+	// Its similar questions are those GET /api/similar ranks, likely
+	// duplicates marked.
+	sim, err := s.Similar(context.Background(), query.SimilarRequest{ID: rec.ID, Limit: 10})
+	if err != nil || len(sim.Matches) == 0 {
+		t.Fatalf("Similar(%s) = %v, %v; want matches", rec.ID, sim, err)
+	}
+	var want []string
+	dups := 0
+	for _, m := range sim.Matches {
+		want = append(want, m.Question)
+		if m.Duplicate {
+			dups++
+		}
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#similar .similar-list li"))); err != nil {
+		t.Fatalf("similar questions not shown: %v", err)
+	}
+	if got := eval[[]string](t, ctx, `[...document.querySelectorAll('#similar .similar-list li a')].map((a) => a.textContent)`); !slices.Equal(got, want) {
+		t.Errorf("similar questions = %q; want %q", got, want)
+	}
+	if got := eval[int](t, ctx, `document.querySelectorAll('#similar .badge.dup').length`); got != dups {
+		t.Errorf("%d similar questions marked duplicate; want %d", got, dups)
 	}
 	if v := eval[[]string](t, ctx, `window.__violations`); len(v) > 0 {
 		t.Errorf("the page broke its own Content-Security-Policy or threw: %q", v)

@@ -25,13 +25,15 @@ import (
 )
 
 // TestLoad is the HTTP load test: many concurrent clients against a real
-// http.Server on 127.0.0.1, mixed queries with facet filters, for a fixed
-// time. It runs only with -load (it takes minutes and both cores):
+// http.Server on 127.0.0.1, for a fixed time, sending what the page sends:
+// searches with facet filters, and for one request in ten a question
+// opened (GET /api/questions/ID, and one time in three its similar
+// questions). It runs only with -load (it takes minutes and both cores):
 //
 //	go test ./cmd/iq -run TestLoad -load -v -timeout 30m
 //
-// and reports throughput and latency percentiles for BENCHMARKS.md. Any
-// answer but 200 is an error and fails the test.
+// and reports throughput, latency percentiles and CPU per request for
+// BENCHMARKS.md. Any answer but 200 is an error and fails the test.
 var (
 	loadRun      = flag.Bool("load", false, "run TestLoad, the HTTP load test")
 	loadClients  = flag.Int("load.clients", 64, "concurrent clients of TestLoad")
@@ -39,6 +41,7 @@ var (
 	loadSynth    = flag.Int("load.synth", 100000, "records of TestLoad's synthetic corpus (0: embedded corpus only)")
 	loadSearches = flag.Int("load.searches", 0, "searches at once in TestLoad's server (0: the server's default)")
 	loadSynthDir = flag.String("load.synthdir", "", "keep TestLoad's synthetic index in `DIR` and reuse it when it matches")
+	loadSimilar  = flag.Bool("load.similar", true, "include GET /api/similar in TestLoad's mix")
 )
 
 // embeddedQueries are things people type about the embedded corpus: words,
@@ -92,20 +95,26 @@ func synthSearcher(t *testing.T, n int) *query.Searcher {
 	return s
 }
 
-// loadURLs makes a deterministic mix of n search URLs the way people use
-// the page: a query alone, or with facet values ticked from the counts its
+// loadURLs makes a deterministic mix of n URLs the way people use the
+// page: a query alone, or with facet values ticked from the counts its
 // result offers (a level a third of the time, a topic a quarter, a tag a
 // sixth), a second page an eighth of the time, and one in twenty is
-// browsing by a level with no text.
+// browsing by a level with no text. One URL in ten opens a hit of one of
+// the queries instead, and every third of those (with -load.similar) asks
+// for its similar questions, as the page's question view does.
 func loadURLs(t *testing.T, s *query.Searcher, queries []string, n int) []string {
 	r := rand.New(rand.NewPCG(7, 11))
 	facets := map[string]map[string][]query.FacetCount{}
+	var ids []string
 	for _, q := range queries {
 		res, err := s.Search(context.Background(), query.Request{Text: q})
 		if err != nil {
 			t.Fatalf("Search(%q): %v", q, err)
 		}
 		facets[q] = res.Facets
+		for _, h := range res.Hits[:min(3, len(res.Hits))] {
+			ids = append(ids, h.ID)
+		}
 	}
 	levels := s.Values(ingest.FieldLevel)
 	tick := func(v url.Values, q, field, param string, odds int) {
@@ -115,7 +124,17 @@ func loadURLs(t *testing.T, s *query.Searcher, queries []string, n int) []string
 		}
 	}
 	urls := make([]string, 0, n)
+	opened := 0
 	for i := range n {
+		if i%10 == 9 && len(ids) > 0 {
+			id := ids[r.IntN(len(ids))]
+			if opened++; opened%3 == 0 && *loadSimilar {
+				urls = append(urls, "/api/similar?id="+id+"&limit=10")
+			} else {
+				urls = append(urls, "/api/questions/"+id)
+			}
+			continue
+		}
 		v := url.Values{}
 		if i%20 == 19 && len(levels) > 0 {
 			v.Set(query.ParamLevel, levels[r.IntN(len(levels))])
@@ -142,19 +161,29 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 	// Access logs are formatted as in production, then dropped.
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	so := serverOptions{SearchTimeout: defaultSearchTimeout, Logger: logger, Hosts: loopbackHosts, MaxSearches: *loadSearches}
-	srv := newHTTPServer(newServer(s, so), so)
+	hs := makeServer(s, so)
+	warmStart := time.Now()
+	if *loadSimilar {
+		// As runServe does, but waiting: the test measures serving.
+		<-hs.warmDups(context.Background())
+		t.Logf("duplicate detector built in %s", time.Since(warmStart).Round(time.Millisecond))
+	}
+	srv := newHTTPServer(hs.handler(), so)
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{
-		Timeout:   30 * time.Second,
+		// Longer than the server's slot wait and search deadline
+		// together: the server, not the client, decides when to give up.
+		Timeout:   defaultQueueTimeout + defaultSearchTimeout + 10*time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *loadClients, MaxConnsPerHost: *loadClients},
 	}
 	urls := loadURLs(t, s, queries, 1024)
 
 	// Warm up: every distinct request once, two at a time, so that
-	// first-use work (the spelling vocabulary, the OS page cache) is not
-	// measured.
+	// first-use work (the spelling vocabulary, the duplicate detector's
+	// state, the OS page cache) is not measured.
+	warmStart = time.Now()
 	var warm sync.WaitGroup
 	warmErr := make(chan error, len(urls))
 	for w := range 2 {
@@ -171,6 +200,7 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 	if err := <-warmErr; err != nil {
 		t.Fatal(err)
 	}
+	t.Logf("warm-up: %d requests in %s", len(urls), time.Since(warmStart).Round(time.Millisecond))
 
 	type stats struct {
 		lat    []time.Duration
@@ -178,7 +208,7 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 	}
 	per := make([]stats, *loadClients)
 	deadline := time.Now().Add(*loadDuration)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	var wg sync.WaitGroup
 	for c := range *loadClients {
 		wg.Add(1)
@@ -198,7 +228,7 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), cpuTime()-cpu0
 
 	var lat []time.Duration
 	errs := map[string]int{}
@@ -219,9 +249,11 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 	}
 	records := s.Index().Meta().Records
 	total := len(lat) + nerr
-	t.Logf("| %d records | %d clients | %s | %d requests | %d errors | %.0f req/s | p50 %s | p90 %s | p99 %s | max %s |",
+	// CPU is the whole test process's, clients included; on a shared
+	// machine it is the steadier figure.
+	t.Logf("| %d records | %d clients | %s | %d requests | %d errors | %.0f req/s | p50 %s | p90 %s | p99 %s | max %s | CPU %.1f s, %.2f ms/request |",
 		records, *loadClients, elapsed.Round(time.Millisecond), total, nerr, float64(len(lat))/elapsed.Seconds(),
-		ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(pct(1)))
+		ms(pct(0.50)), ms(pct(0.90)), ms(pct(0.99)), ms(pct(1)), cpu.Seconds(), float64(cpu.Microseconds())/1000/float64(max(1, total)))
 	if nerr > 0 {
 		t.Errorf("%d of %d requests failed: %v", nerr, total, errs)
 	}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -142,6 +143,34 @@ func TestServeEndpoints(t *testing.T) {
 				t.Errorf("HEAD body = %d bytes; want none", len(b))
 			}
 		}},
+		{name: "search folds near-duplicates", method: "GET", target: "/api/search?q=" + url.QueryEscape(twiceAsked) + "&limit=100", status: 200, check: func(t *testing.T, b []byte) {
+			r := decodeResult(t, b)
+			if len(r.Hits) == 0 || r.Hits[0].Question != twiceAsked || r.Hits[0].Similar < 1 {
+				t.Fatalf("first hit = %+v; want %q with similar ≥ 1", r.Hits[0], twiceAsked)
+			}
+			for _, h := range r.Hits {
+				if h.Cluster != "" && h.Cluster == r.Hits[0].Cluster && h.ID != r.Hits[0].ID {
+					t.Errorf("hit %q of the first hit's cluster is listed; want it folded", h.Question)
+				}
+			}
+		}},
+		{name: "search all lists near-duplicates", method: "GET", target: "/api/search?q=" + url.QueryEscape(twiceAsked) + "&limit=100&all=1", status: 200, check: func(t *testing.T, b []byte) {
+			r := decodeResult(t, b)
+			same := 0
+			for _, h := range r.Hits {
+				if h.Similar != 0 {
+					t.Errorf("hit %q has similar %d with all=1; want 0", h.Question, h.Similar)
+				}
+				if h.Cluster != "" && h.Cluster == r.Hits[0].Cluster {
+					same++
+				}
+			}
+			if same < 2 || r.Collapsed != 0 {
+				t.Errorf("all=1: %d hits of the first hit's cluster, collapsed %d; want 2 or more, 0", same, r.Collapsed)
+			}
+		}},
+		{name: "search all not a boolean", method: "GET", target: "/api/search?q=x&all=maybe", status: 400,
+			code: query.CodeBadParam, message: `query: all "maybe" is not a boolean, want true or false`},
 		{name: "unknown level", method: "GET", target: "/api/search?q=x&level=expert", status: 400,
 			code: query.CodeBadLevel, message: `query: unknown level "expert", want one of beginner, intermediate, advanced`},
 		{name: "inline unknown level", method: "GET", target: "/api/search?q=level:expert+closures", status: 400,
@@ -181,6 +210,116 @@ func TestServeEndpoints(t *testing.T) {
 		{name: "question id with markup", method: "GET", target: "/api/questions/%3Cscript%3E", status: 404,
 			code: "not_found", message: `query: no question with id "<script>"`},
 		{name: "question without id", method: "GET", target: "/api/questions/", status: 404, code: "not_found", message: `no such path "/api/questions/"`},
+		{name: "similar by id", method: "GET", target: "/api/similar?id=" + id, status: 200, check: func(t *testing.T, b []byte) {
+			r := decodeSimilar(t, b)
+			if r.ID != id || r.Question != twiceAsked || len(r.Matches) != query.DefaultSimilarLimit {
+				t.Fatalf("similar %s = id %q, question %q, %d matches; want %q, %q, %d", id, r.ID, r.Question, len(r.Matches), id, twiceAsked, query.DefaultSimilarLimit)
+			}
+			if m := r.Matches[0]; !m.Duplicate || !strings.Contains(m.Question, "`Depends`") {
+				t.Errorf("first match = %+v; want the role-of-Depends question, a duplicate", m)
+			}
+			for _, m := range r.Matches {
+				if m.ID == id {
+					t.Errorf("similar %s lists the question itself", id)
+				}
+			}
+		}},
+		{name: "similar by text", method: "GET", target: "/api/similar?q=How+can+I+implement+WebSocket+endpoints+with+FastAPI%3F&limit=2", status: 200, check: func(t *testing.T, b []byte) {
+			r := decodeSimilar(t, b)
+			if r.ID != "" || len(r.Matches) != 2 || r.Matches[0].Question != "How do you implement WebSocket endpoints in FastAPI?" || !r.Matches[0].Duplicate {
+				t.Errorf("similar by text = %s; want 2 matches, the WebSocket endpoints question first, a duplicate", b)
+			}
+		}},
+		{name: "similar markup text", method: "GET", target: "/api/similar?q=%3Cscript%3Ealert(1)%3C/script%3E", status: 200, check: func(t *testing.T, b []byte) {
+			if bytes.Contains(b, []byte("<script")) {
+				t.Errorf("similar echoes markup unescaped: %s", b)
+			}
+			if r := decodeSimilar(t, b); r.Question != "<script>alert(1)</script>" {
+				t.Errorf("question = %q; want the text asked", r.Question)
+			}
+		}},
+		{name: "similar neither", method: "GET", target: "/api/similar", status: 400,
+			code: query.CodeBadParam, message: "query: give either id (a question's id) or q (a question's text), not both or neither"},
+		{name: "similar blank text", method: "GET", target: "/api/similar?q=+++", status: 400,
+			code: query.CodeBadParam, message: "query: give either id (a question's id) or q (a question's text), not both or neither"},
+		{name: "similar both", method: "GET", target: "/api/similar?id=" + id + "&q=closures", status: 400,
+			code: query.CodeBadParam, message: "query: give either id (a question's id) or q (a question's text), not both or neither"},
+		{name: "similar unknown id", method: "GET", target: "/api/similar?id=0123456789abcdef", status: 404,
+			code: "not_found", message: `query: no question with id "0123456789abcdef"`},
+		{name: "similar limit too big", method: "GET", target: "/api/similar?id=" + id + "&limit=101", status: 400,
+			code: query.CodeBadLimit, message: "query: limit 101 is out of range, want 1 to 100"},
+		{name: "similar limit not a number", method: "GET", target: "/api/similar?id=" + id + "&limit=all", status: 400,
+			code: query.CodeBadLimit, message: `query: limit "all" is not a number, want 1 to 100`},
+		{name: "similar text too long", method: "GET", target: "/api/similar?q=" + strings.Repeat("y", 1001), status: 400,
+			code: query.CodeQueryTooLong, message: "query: text is 1001 characters, want at most 1000"},
+		{name: "similar id too long", method: "GET", target: "/api/similar?id=" + strings.Repeat("a", 201), status: 400,
+			code: query.CodeBadValue, message: "query: id is not a question id"},
+		{name: "similar unknown parameter", method: "GET", target: "/api/similar?id=" + id + "&level=beginner", status: 400,
+			code: query.CodeBadParam, message: `query: unknown parameter "level", want one of id, q, limit`},
+		{name: "similar id twice", method: "GET", target: "/api/similar?id=" + id + "&id=" + id, status: 400,
+			code: query.CodeBadParam, message: `query: parameter "id" given 2 times, want it once`},
+		{name: "similar bad escape", method: "GET", target: "/api/similar?q=%zz", status: 400,
+			code: query.CodeBadParam, message: `query: malformed query string: invalid URL escape "%zz"`},
+		{name: "dups", method: "GET", target: "/api/dups", status: 200, check: func(t *testing.T, b []byte) {
+			r := decodeDups(t, b)
+			if r.Total == 0 || len(r.Clusters) != r.Total || r.MinScore != 0.6 {
+				t.Fatalf("dups = total %d, %d clusters, min_score %v; want every cluster at 0.6", r.Total, len(r.Clusters), r.MinScore)
+			}
+			n := 0
+			for i, c := range r.Clusters {
+				n += c.Size
+				if c.Size < 2 || c.Size != len(c.Members) || c.Members[0].ID != c.ID || c.Members[0].Score != 1 {
+					t.Errorf("cluster %d = %+v; want 2 or more members, the canonical first with score 1", i, c)
+				}
+				if i > 0 && c.Size > r.Clusters[i-1].Size {
+					t.Errorf("cluster %d has %d members, more than the one before; want largest first", i, c.Size)
+				}
+			}
+			if n != r.Questions {
+				t.Errorf("clusters hold %d questions; result says %d", n, r.Questions)
+			}
+		}},
+		{name: "dups filtered and paged", method: "GET", target: "/api/dups?level=beginner&topic=FastAPI&limit=2&offset=1&min_score=0.7", status: 200, check: func(t *testing.T, b []byte) {
+			r := decodeDups(t, b)
+			if r.MinScore != 0.7 || r.Total < 2 || len(r.Clusters) != min(2, r.Total-1) {
+				t.Fatalf("dups = min_score %v, total %d, %d clusters; want 0.7 and the second page of 2", r.MinScore, r.Total, len(r.Clusters))
+			}
+			for _, c := range r.Clusters {
+				ok := false
+				for _, m := range c.Members {
+					if m.Level == ingest.LevelBeginner && slices.Contains(m.Topics, "fastapi") {
+						ok = true
+					}
+				}
+				if !ok {
+					t.Errorf("cluster %q has no beginner fastapi member", c.Question)
+				}
+			}
+		}},
+		{name: "dups min_score out of range", method: "GET", target: "/api/dups?min_score=2", status: 400,
+			code: query.CodeBadValue, message: "query: min_score 2 is out of range, want one in (0, 1]"},
+		{name: "dups min_score zero", method: "GET", target: "/api/dups?min_score=0", status: 400,
+			code: query.CodeBadValue, message: "query: min_score 0 is out of range, want one in (0, 1]"},
+		{name: "dups min_score not a number", method: "GET", target: "/api/dups?min_score=high", status: 400,
+			code: query.CodeBadValue, message: `query: min_score "high" is not a number, want one in (0, 1]`},
+		{name: "dups min_score NaN", method: "GET", target: "/api/dups?min_score=NaN", status: 400, code: query.CodeBadValue},
+		{name: "dups unknown level", method: "GET", target: "/api/dups?level=expert", status: 400,
+			code: query.CodeBadLevel, message: `query: unknown level "expert", want one of beginner, intermediate, advanced`},
+		{name: "dups limit too big", method: "GET", target: "/api/dups?limit=1001", status: 400,
+			code: query.CodeBadLimit, message: "query: limit 1001 is out of range, want 1 to 1000"},
+		{name: "dups offset negative", method: "GET", target: "/api/dups?offset=-1", status: 400,
+			code: query.CodeBadOffset, message: "query: offset -1 is out of range, want 0 to 10000"},
+		{name: "dups unknown parameter", method: "GET", target: "/api/dups?q=closures", status: 400,
+			code: query.CodeBadParam, message: `query: unknown parameter "q", want one of min_score, level, topic, limit, offset`},
+		{name: "post similar", method: "POST", target: "/api/similar?id=" + id, status: 405,
+			code: codeMethodNotAllowed, message: "method POST not allowed on /api/similar, want GET or HEAD"},
+		{name: "put dups", method: "PUT", target: "/api/dups", status: 405,
+			code: codeMethodNotAllowed, message: "method PUT not allowed on /api/dups, want GET or HEAD"},
+		{name: "head dups", method: "HEAD", target: "/api/dups", status: 200, check: func(t *testing.T, b []byte) {
+			if len(b) != 0 {
+				t.Errorf("HEAD body = %d bytes; want none", len(b))
+			}
+		}},
 		{name: "facets", method: "GET", target: "/api/facets", status: 200, check: func(t *testing.T, b []byte) {
 			var f facetsResponse
 			if err := json.Unmarshal(b, &f); err != nil || int(f.Records) != records {
@@ -266,6 +405,24 @@ func TestServeEndpoints(t *testing.T) {
 	}
 }
 
+func decodeSimilar(t *testing.T, b []byte) query.SimilarResult {
+	t.Helper()
+	var r query.SimilarResult
+	if err := json.Unmarshal(b, &r); err != nil || r.Matches == nil {
+		t.Fatalf("body is not a query.SimilarResult (%v):\n%.300s", err, b)
+	}
+	return r
+}
+
+func decodeDups(t *testing.T, b []byte) query.DupsResult {
+	t.Helper()
+	var r query.DupsResult
+	if err := json.Unmarshal(b, &r); err != nil || r.Clusters == nil {
+		t.Fatalf("body is not a query.DupsResult (%v):\n%.300s", err, b)
+	}
+	return r
+}
+
 func decodeResult(t *testing.T, b []byte) query.Result {
 	t.Helper()
 	var r query.Result
@@ -312,6 +469,59 @@ func TestServeSearchSameAsCLI(t *testing.T) {
 	e := apiError(t, get(h, "GET", "/api/search?q=x&level=expert").Body.Bytes())
 	if want := "iq: " + e.Message + "\n"; !strings.HasPrefix(stderr, want) {
 		t.Errorf("iq search --level expert: stderr %q; want it to start %q", stderr, want)
+	}
+}
+
+// GET /api/similar and GET /api/dups print what `iq similar --json` and
+// `iq dups --json` print for the same request, byte for byte except the
+// time taken; their errors carry the CLI's message.
+func TestServeSimilarDupsSameAsCLI(t *testing.T) {
+	dir := sharedIndex(t)
+	s := sharedSearcher(t)
+	h := newServer(s, serverOptions{})
+	id := ingest.QuestionID(twiceAsked)
+	if _, err := s.Record(id); err != nil {
+		t.Fatalf("Record(%s): %v", id, err)
+	}
+	tests := []struct {
+		args []string
+		url  string
+	}{
+		{[]string{"similar", id}, "/api/similar?id=" + id},
+		{[]string{"similar", id, "--limit", "3"}, "/api/similar?id=" + id + "&limit=3"},
+		{[]string{"similar", "How can I implement WebSocket endpoints with FastAPI?"}, "/api/similar?q=" + url.QueryEscape("How can I implement WebSocket endpoints with FastAPI?")},
+		{[]string{"similar", "<img src=x onerror=alert(1)> & pydantic"}, "/api/similar?q=" + url.QueryEscape("<img src=x onerror=alert(1)> & pydantic")},
+		{[]string{"dups"}, "/api/dups"},
+		{[]string{"dups", "--min-score", "0.7", "--limit", "3", "--offset", "1"}, "/api/dups?min_score=0.7&limit=3&offset=1"},
+		{[]string{"dups", "--level", "beginner", "--topic", "fastapi"}, "/api/dups?level=beginner&topic=fastapi"},
+	}
+	for _, tt := range tests {
+		args := append(append([]string{}, tt.args...), "--json", "--index", dir)
+		code, stdout, stderr := iq(t, args...)
+		if code != 0 {
+			t.Fatalf("iq %q: exit %d, %s", args, code, stderr)
+		}
+		w := get(h, "GET", tt.url)
+		if w.Code != 200 {
+			t.Fatalf("GET %s = %d %s", tt.url, w.Code, w.Body)
+		}
+		if cli, api := withoutTook([]byte(stdout)), withoutTook(w.Body.Bytes()); cli != api {
+			t.Errorf("iq %q and GET %s differ:\n--- cli\n%s\n--- api\n%s", tt.args, tt.url, cli, api)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		url  string
+	}{
+		{[]string{"dups", "--min-score", "2"}, "/api/dups?min_score=2"},
+		{[]string{"similar", id, "--limit", "101"}, "/api/similar?id=" + id + "&limit=101"},
+		{[]string{"similar", "0123456789abcdef"}, "/api/similar?id=0123456789abcdef"},
+	} {
+		_, _, stderr := iq(t, append(tt.args, "--index", dir)...)
+		e := apiError(t, get(h, "GET", tt.url).Body.Bytes())
+		if want := "iq: " + e.Message + "\n"; !strings.HasPrefix(stderr, want) {
+			t.Errorf("iq %q: stderr %q; want it to start %q", tt.args, stderr, want)
+		}
 	}
 }
 
@@ -453,16 +663,71 @@ func TestServeSearchDeadline(t *testing.T) {
 		t.Errorf("error = %+v; want timeout, %q", e, "search took longer than 1ns")
 	}
 
-	// Waiting for a search slot counts against the deadline too.
-	srv := makeServer(sharedSearcher(t), serverOptions{SearchTimeout: 500 * time.Millisecond, MaxSearches: 1})
-	h = srv.handler()
+}
+
+// When every search slot is busy a request waits in line, at most
+// QueueTimeout and only behind fewer than MaxQueue others, then gets a 503
+// "busy" with Retry-After; a request that gets a slot in time is served.
+func TestServeQueue(t *testing.T) {
+	srv := makeServer(sharedSearcher(t), serverOptions{QueueTimeout: 50 * time.Millisecond, MaxSearches: 1, MaxQueue: 1})
+	h := srv.handler()
 	srv.slots <- struct{}{} // the one slot is busy
-	if w := get(h, "GET", "/api/search?q=closures"); w.Code != http.StatusServiceUnavailable || apiError(t, w.Body.Bytes()).Code != codeTimeout {
-		t.Errorf("search with no free slot = %d %s; want 503 timeout", w.Code, w.Body)
+	busy := func(what string, w *httptest.ResponseRecorder) {
+		t.Helper()
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "1" {
+			t.Fatalf("%s = %d, Retry-After %q; want 503, 1", what, w.Code, w.Header().Get("Retry-After"))
+		}
+		if e := apiError(t, w.Body.Bytes()); e.Code != codeBusy || e.Message != "server busy: no search slot free within 50ms, retry later" {
+			t.Errorf("%s: error %+v; want busy", what, e)
+		}
+	}
+	busy("search with no free slot", get(h, "GET", "/api/search?q=closures"))
+	srv.queued.Store(1) // the line is full
+	busy("search with the line full", get(h, "GET", "/api/similar?q=closures"))
+	srv.queued.Store(0)
+
+	// A request in line gets the slot when it frees.
+	srv.opts.QueueTimeout = time.Minute
+	done := make(chan *httptest.ResponseRecorder)
+	go func() { done <- get(h, "GET", "/api/dups") }()
+	for srv.queued.Load() == 0 {
+		time.Sleep(time.Millisecond)
 	}
 	<-srv.slots
+	if w := <-done; w.Code != http.StatusOK {
+		t.Errorf("dups after waiting = %d %s; want 200", w.Code, w.Body)
+	}
 	if w := get(h, "GET", "/api/search?q=closures"); w.Code != http.StatusOK {
 		t.Errorf("search with a free slot = %d %s; want 200", w.Code, w.Body)
+	}
+}
+
+// While the duplicate detector is being built, similar and dups answer 503
+// warming_up (bad requests are still 400s); then they answer.
+func TestServeWarmDups(t *testing.T) {
+	srv := makeServer(sharedSearcher(t), serverOptions{})
+	h := srv.handler()
+	srv.dupsWarm, srv.dupsWarmStart = make(chan struct{}), time.Now() // a build in progress
+	for _, target := range []string{"/api/similar?q=closures", "/api/dups"} {
+		w := get(h, "GET", target)
+		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "5" {
+			t.Fatalf("GET %s while warming = %d, Retry-After %q; want 503, 5", target, w.Code, w.Header().Get("Retry-After"))
+		}
+		if e := apiError(t, w.Body.Bytes()); e.Code != codeWarmingUp || !strings.HasPrefix(e.Message, "the duplicate detector is still being built (for ") {
+			t.Errorf("GET %s while warming: error %+v; want warming_up", target, e)
+		}
+	}
+	if w := get(h, "GET", "/api/dups?level=expert"); w.Code != http.StatusBadRequest {
+		t.Errorf("bad dups request while warming = %d; want 400", w.Code)
+	}
+	if w := get(h, "GET", "/api/search?q=closures"); w.Code != http.StatusOK {
+		t.Errorf("search while warming = %d; want 200", w.Code)
+	}
+	<-srv.warmDups(context.Background())
+	for _, target := range []string{"/api/similar?q=closures", "/api/dups"} {
+		if w := get(h, "GET", target); w.Code != http.StatusOK {
+			t.Errorf("GET %s after warming = %d %s; want 200", target, w.Code, w.Body)
+		}
 	}
 }
 
@@ -613,41 +878,90 @@ func FuzzServeSearch(f *testing.F) {
 		"q=" + strings.Repeat("%E4%B8%AD", 300), "q=***&tag=,,,", "level=BEGINNER&level=beginner",
 		"q=a&q=b", "foo=bar", "q=x&all=maybe", "q=<script>alert(1)</script>", "source=../../etc/passwd",
 		"q=%5C%5C%5C%22", "topic=" + strings.Repeat("t,", 60), "q=" + strings.Repeat("a+", 600),
+		"q=fastapi&all=1", "q=fastapi&all=true&offset=10000&limit=100",
 	} {
 		f.Add(seed)
 	}
+	fuzzAPI(f, "/api/search", func(v url.Values) error { _, err := query.ParseRequest(v); return err }, func(t *testing.T, b []byte) {
+		if r := decodeResult(t, b); r.Hits == nil || r.Facets == nil {
+			t.Fatalf("result without hits or facets: %s", b)
+		}
+	})
+}
+
+// FuzzServeSimilar does the same for GET /api/similar and
+// query.ParseSimilarRequest.
+func FuzzServeSimilar(f *testing.F) {
+	id := ingest.QuestionID(twiceAsked)
+	for _, seed := range []string{
+		"", "id=" + id, "id=" + id + "&limit=3", "q=How+do+I+use+websockets+in+FastAPI%3F", "q=%20", "id=%20",
+		"id=" + id + "&q=x", "id=0123456789abcdef", "id=%3Cscript%3E", "id=" + strings.Repeat("f", 201), "q=x&limit=0",
+		"q=x&limit=101", "q=x&limit=1e3", "q=%FF%FE", "q=" + strings.Repeat("%E4%B8%AD", 1001), "q=a;b", "q=%zz",
+		"id=" + id + "&id=" + id, "q=x&level=beginner", "q=***", "q=the+the+the", "q=" + strings.Repeat("word+", 300),
+	} {
+		f.Add(seed)
+	}
+	fuzzAPI(f, "/api/similar", func(v url.Values) error { _, err := query.ParseSimilarRequest(v); return err }, func(t *testing.T, b []byte) {
+		decodeSimilar(t, b)
+	})
+}
+
+// FuzzServeDups does the same for GET /api/dups and query.ParseDupsRequest.
+func FuzzServeDups(f *testing.F) {
+	for _, seed := range []string{
+		"", "min_score=0.7", "min_score=1", "min_score=0.0001", "min_score=0", "min_score=-1", "min_score=NaN",
+		"min_score=Inf", "min_score=1e-320", "min_score=0x1p-2", "level=beginner&topic=fastapi", "level=expert",
+		"topic=" + strings.Repeat("t,", 60), "limit=1000&offset=10000", "limit=1001", "offset=-1", "offset=x",
+		"q=x", "min_score=0.5&min_score=0.6", "level=BEGINNER,advanced", "topic=%FF", "a;b", "%zz",
+	} {
+		f.Add(seed)
+	}
+	fuzzAPI(f, "/api/dups", func(v url.Values) error { _, err := query.ParseDupsRequest(v); return err }, func(t *testing.T, b []byte) {
+		decodeDups(t, b)
+	})
+}
+
+// fuzzAPI runs a fuzz target that sends raw query strings to path: the
+// server never panics or answers 5xx; a bad request is a 4xx with a JSON
+// error, and when the query string parses, its code is what parse says;
+// a good request is whatever ok accepts.
+func fuzzAPI(f *testing.F, path string, parse func(url.Values) error, ok func(t *testing.T, body []byte)) {
 	var (
 		once sync.Once
 		h    http.Handler
 	)
 	f.Fuzz(func(t *testing.T, raw string) {
 		once.Do(func() { h = newServer(sharedSearcher(t), serverOptions{}) })
-		r := httptest.NewRequest("GET", "/api/search", nil)
+		r := httptest.NewRequest("GET", path, nil)
 		r.URL.RawQuery = raw
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		body := w.Body.Bytes()
 		if w.Code >= 500 {
-			t.Fatalf("GET /api/search?%q = %d %s; want no 5xx", raw, w.Code, body)
+			t.Fatalf("GET %s?%q = %d %s; want no 5xx", path, raw, w.Code, body)
 		}
-		if w.Code != 200 {
-			if w.Code < 400 {
-				t.Fatalf("GET /api/search?%q = %d; want 200 or 4xx", raw, w.Code)
-			}
-			e := apiError(t, body)
-			v, perr := url.ParseQuery(raw)
-			if perr == nil && len(raw) <= maxURLBytes {
-				_, err := query.ParseRequest(v)
-				var qe *query.Error
-				if !asQueryError(err, &qe) || qe.Code != e.Code {
-					t.Fatalf("GET /api/search?%q = %d %q; ParseRequest says %v", raw, w.Code, e.Code, err)
-				}
-			}
+		if w.Code == 200 {
+			ok(t, body)
 			return
 		}
-		r2 := decodeResult(t, body)
-		if r2.Hits == nil || r2.Facets == nil {
-			t.Fatalf("GET /api/search?%q: result without hits or facets: %s", raw, body)
+		if w.Code < 400 {
+			t.Fatalf("GET %s?%q = %d; want 200 or 4xx", path, raw, w.Code)
+		}
+		e := apiError(t, body)
+		v, perr := url.ParseQuery(raw)
+		if perr != nil || len(path)+len(raw) > maxURLBytes {
+			return
+		}
+		var qe *query.Error
+		if err := parse(v); err != nil && !asQueryError(err, &qe) {
+			t.Fatalf("GET %s?%q: parser error %v is not a *query.Error", path, raw, err)
+		}
+		switch {
+		case qe != nil && qe.Code != e.Code:
+			t.Fatalf("GET %s?%q = %d %q; the parser says %q", path, raw, w.Code, e.Code, qe.Code)
+		case qe == nil && w.Code != http.StatusNotFound:
+			// A request that parses can only fail on an unknown id.
+			t.Fatalf("GET %s?%q = %d %q; the parser accepts it", path, raw, w.Code, e.Code)
 		}
 	})
 }

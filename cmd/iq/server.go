@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/iq-search/iq/query"
@@ -40,15 +41,23 @@ const (
 	codeURITooLong       = "uri_too_long"
 	codeBadHost          = "bad_host"
 	codeTimeout          = "timeout"
+	codeBusy             = "busy"
+	codeWarmingUp        = "warming_up"
 	codeCanceled         = "canceled"
 	codeInternal         = "internal"
 )
 
 // serverOptions configure newServer.
 type serverOptions struct {
-	// SearchTimeout is the deadline of each search (default
+	// SearchTimeout is the deadline of each search once it runs (default
 	// defaultSearchTimeout).
 	SearchTimeout time.Duration
+	// QueueTimeout bounds the wait for a search slot (default
+	// defaultQueueTimeout); see acquire.
+	QueueTimeout time.Duration
+	// MaxQueue bounds the requests waiting for a slot (default
+	// defaultMaxQueue); more are answered 503 at once.
+	MaxQueue int
 	// Logger receives one access log line per request, and panics.
 	// Default: discard.
 	Logger *slog.Logger
@@ -61,8 +70,29 @@ type serverOptions struct {
 }
 
 // defaultMaxSearches: a search is CPU-bound, so more searches at once than
-// cores only adds memory and GC work. Measured in BENCHMARKS.md (HTTP).
+// cores only adds memory and GC work; 2, 4 and 8 slots on two cores cost
+// the same CPU per request (BENCHMARKS.md, HTTP serve).
 var defaultMaxSearches = 2 * runtime.GOMAXPROCS(0)
+
+// withDefaults fills the zero fields of o.
+func (o serverOptions) withDefaults() serverOptions {
+	if o.SearchTimeout <= 0 {
+		o.SearchTimeout = defaultSearchTimeout
+	}
+	if o.QueueTimeout <= 0 {
+		o.QueueTimeout = defaultQueueTimeout
+	}
+	if o.MaxQueue <= 0 {
+		o.MaxQueue = defaultMaxQueue
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.MaxSearches <= 0 {
+		o.MaxSearches = defaultMaxSearches
+	}
+	return o
+}
 
 // server holds what the handlers share: the searcher (safe for concurrent
 // use) and the facet counts, which cannot change while the read-only index
@@ -72,11 +102,18 @@ type server struct {
 	opts serverOptions
 	log  *slog.Logger
 	web  *web
-	// slots holds a token per running search (MaxSearches).
-	slots chan struct{}
+	// slots holds a token per running search (MaxSearches); queued
+	// counts the requests waiting for one.
+	slots  chan struct{}
+	queued atomic.Int64
 
 	facetsMu sync.Mutex
 	facets   []byte
+
+	// dupsWarm, when not nil, is closed once warmDups has built the
+	// duplicate detector; until then similar and dups answer 503.
+	dupsWarm      chan struct{}
+	dupsWarmStart time.Time
 }
 
 // newServer returns the handler of `iq serve`: the page, the JSON API and
@@ -88,15 +125,7 @@ func newServer(s *query.Searcher, opts serverOptions) http.Handler {
 }
 
 func makeServer(s *query.Searcher, opts serverOptions) *server {
-	if opts.SearchTimeout <= 0 {
-		opts.SearchTimeout = defaultSearchTimeout
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.MaxSearches <= 0 {
-		opts.MaxSearches = defaultMaxSearches
-	}
+	opts = opts.withDefaults()
 	return &server{s: s, opts: opts, log: opts.Logger, web: newWeb(), slots: make(chan struct{}, opts.MaxSearches)}
 }
 
@@ -113,6 +142,8 @@ func (srv *server) handler() http.Handler {
 	route("/healthz", srv.handleHealth)
 	route("/api/search", srv.handleSearch)
 	route("/api/questions/{id}", srv.handleQuestion)
+	route("/api/similar", srv.handleSimilar)
+	route("/api/dups", srv.handleDups)
 	route("/api/facets", srv.handleFacets)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("no such path %q", r.URL.Path))
@@ -123,11 +154,8 @@ func (srv *server) handler() http.Handler {
 // handleSearch answers GET /api/search with the query.Result, byte for byte
 // what `iq search --json` prints for the same request.
 func (srv *server) handleSearch(w http.ResponseWriter, r *http.Request) {
-	// r.URL.Query() drops malformed pairs silently; a request must mean
-	// what it says or be refused.
-	v, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
-		srv.writeError(w, r, http.StatusBadRequest, query.CodeBadParam, "query: malformed query string: "+err.Error())
+	v, ok := srv.values(w, r)
+	if !ok {
 		return
 	}
 	req, err := query.ParseRequest(v)
@@ -135,14 +163,110 @@ func (srv *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		srv.fail(w, r, err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), srv.opts.SearchTimeout)
-	defer cancel()
-	release, err := srv.acquire(ctx)
+	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.s.Search(ctx, req) })
+}
+
+// handleSimilar answers GET /api/similar?id= or ?q= with the
+// query.SimilarResult, what `iq similar --json` prints.
+func (srv *server) handleSimilar(w http.ResponseWriter, r *http.Request) {
+	v, ok := srv.values(w, r)
+	if !ok {
+		return
+	}
+	req, err := query.ParseSimilarRequest(v)
 	if err != nil {
 		srv.fail(w, r, err)
 		return
 	}
-	res, err := srv.s.Search(ctx, req)
+	if srv.dupsWarming(w, r) {
+		return
+	}
+	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.s.Similar(ctx, req) })
+}
+
+// handleDups answers GET /api/dups with the query.DupsResult, what
+// `iq dups --json` prints.
+func (srv *server) handleDups(w http.ResponseWriter, r *http.Request) {
+	v, ok := srv.values(w, r)
+	if !ok {
+		return
+	}
+	req, err := query.ParseDupsRequest(v)
+	if err != nil {
+		srv.fail(w, r, err)
+		return
+	}
+	if srv.dupsWarming(w, r) {
+		return
+	}
+	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.s.Dups(ctx, req) })
+}
+
+// warmDups builds the duplicate detector's state in the background and
+// returns a channel closed when it is done. query.Searcher builds that
+// state on the first Similar or Dups call, reading and comparing every
+// record: instant for the embedded corpus, about a minute of CPU at 100k
+// records (BENCHMARKS.md, HTTP serve). Built under a request's deadline it
+// would be cut off and started over by the next request, each burning its
+// whole deadline; so the server builds it once, from the start, and until
+// then answers /api/similar and /api/dups with 503 warming_up. Call it
+// before serving.
+func (srv *server) warmDups(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	srv.dupsWarm, srv.dupsWarmStart = done, time.Now()
+	go func() {
+		defer close(done)
+		if _, err := srv.s.Dups(ctx, query.DupsRequest{Limit: 1}); err != nil {
+			if ctx.Err() == nil {
+				// Requests will try again themselves, and log
+				// what they get.
+				srv.log.Error("build the duplicate detector", "err", err)
+			}
+			return
+		}
+		srv.log.Info("duplicate detector ready", "duration", time.Since(srv.dupsWarmStart).Round(time.Millisecond).String())
+	}()
+	return done
+}
+
+// dupsWarming answers 503 warming_up while warmDups runs.
+func (srv *server) dupsWarming(w http.ResponseWriter, r *http.Request) bool {
+	if srv.dupsWarm == nil {
+		return false
+	}
+	select {
+	case <-srv.dupsWarm:
+		return false
+	default:
+	}
+	w.Header().Set("Retry-After", "5")
+	srv.writeError(w, r, http.StatusServiceUnavailable, codeWarmingUp,
+		fmt.Sprintf("the duplicate detector is still being built (for %s so far), retry later", time.Since(srv.dupsWarmStart).Round(time.Second)))
+	return true
+}
+
+// values parses the query string strictly: r.URL.Query() drops malformed
+// pairs silently, and a request must mean what it says or be refused.
+func (srv *server) values(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		srv.writeError(w, r, http.StatusBadRequest, query.CodeBadParam, "query: malformed query string: "+err.Error())
+		return nil, false
+	}
+	return v, true
+}
+
+// answer runs one call of the searcher in a search slot, under the
+// search deadline, and writes its result as JSON.
+func (srv *server) answer(w http.ResponseWriter, r *http.Request, call func(context.Context) (any, error)) {
+	release, err := srv.acquire(r.Context())
+	if err != nil {
+		srv.fail(w, r, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), srv.opts.SearchTimeout)
+	res, err := call(ctx)
+	cancel()
 	release()
 	if err != nil {
 		srv.fail(w, r, err)
@@ -193,12 +317,12 @@ func (srv *server) facetsJSON(ctx context.Context) ([]byte, error) {
 	if srv.facets != nil {
 		return srv.facets, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, srv.opts.SearchTimeout)
-	defer cancel()
 	release, err := srv.acquire(ctx)
 	if err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, srv.opts.SearchTimeout)
+	defer cancel()
 	st, err := srv.s.Stats(ctx)
 	release()
 	if err != nil {
@@ -212,12 +336,37 @@ func (srv *server) facetsJSON(ctx context.Context) ([]byte, error) {
 	return srv.facets, nil
 }
 
-// acquire waits for a search slot until ctx ends; the wait counts against
-// the request's deadline, which is the client's, not the search's.
+// errBusy is the answer when no search slot frees up in time.
+var errBusy = errors.New("no search slot free")
+
+// acquire waits for a search slot: at most QueueTimeout, while the client
+// is still there (ctx), and only when fewer than MaxQueue requests wait
+// already. Waiting does not count against the search deadline: that
+// deadline stops a runaway search. Counted against it, a search that had
+// waited most of it would be cut off half done, its work wasted, and once
+// the line is longer than the deadline every request past it fails
+// instead of waiting its turn (18% of requests with 160 clients on one
+// core at 100k records; BENCHMARKS.md, HTTP serve). Slots are handed out
+// in arrival order (a channel's waiting senders are a FIFO queue).
 func (srv *server) acquire(ctx context.Context) (release func(), err error) {
+	release = func() { <-srv.slots }
 	select {
 	case srv.slots <- struct{}{}:
-		return func() { <-srv.slots }, nil
+		return release, nil
+	default:
+	}
+	if srv.queued.Add(1) > int64(srv.opts.MaxQueue) {
+		srv.queued.Add(-1)
+		return nil, errBusy
+	}
+	defer srv.queued.Add(-1)
+	t := time.NewTimer(srv.opts.QueueTimeout)
+	defer t.Stop()
+	select {
+	case srv.slots <- struct{}{}:
+		return release, nil
+	case <-t.C:
+		return nil, errBusy
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
@@ -235,7 +384,8 @@ func (srv *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 
 // fail answers with the status an error from package query calls for: its
 // *Error is the caller's fault (400, or 404 for an unknown ID), a deadline
-// is 503, anything else is a bug or a broken index (500, logged).
+// or a full queue is 503, anything else is a bug or a broken index (500,
+// logged).
 func (srv *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var qe *query.Error
 	switch {
@@ -243,6 +393,10 @@ func (srv *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		srv.writeError(w, r, http.StatusNotFound, qe.Code, qe.Message)
 	case errors.As(err, &qe):
 		srv.writeError(w, r, http.StatusBadRequest, qe.Code, qe.Message)
+	case errors.Is(err, errBusy):
+		w.Header().Set("Retry-After", "1")
+		srv.writeError(w, r, http.StatusServiceUnavailable, codeBusy,
+			fmt.Sprintf("server busy: no search slot free within %s, retry later", srv.opts.QueueTimeout))
 	case errors.Is(err, context.DeadlineExceeded):
 		srv.writeError(w, r, http.StatusServiceUnavailable, codeTimeout,
 			fmt.Sprintf("search took longer than %s", srv.opts.SearchTimeout))

@@ -150,7 +150,7 @@
       const to = res.offset + res.hits.length;
       status = (browsing ? 'Browsing ' : '') + from + '–' + to + ' of ' + res.total + ' questions · ' + res.took_ms.toFixed(1) + ' ms';
       if (res.relaxed) status += ' · matching any word';
-      if (res.collapsed) status += ' · ' + res.collapsed + ' near-duplicates folded';
+      if (res.collapsed) status += ' · ' + res.collapsed + (res.collapsed === 1 ? ' near-duplicate folded' : ' near-duplicates folded');
     }
     $('status').textContent = status;
 
@@ -176,6 +176,15 @@
       let s = source(h.sources[0]);
       if (h.sources.length > 1) s += ' (+' + (h.sources.length - 1) + ' more)';
       meta.append(el('span', 'src', s));
+    }
+    if (h.similar > 0) {
+      // Near-duplicates folded into this hit: the question view lists
+      // them under "Similar questions".
+      const more = el('a', 'similar-count', '+' + h.similar + ' similar');
+      more.href = '?id=' + encodeURIComponent(h.id);
+      more.dataset.id = h.id;
+      more.title = h.similar === 1 ? 'A near-duplicate of this question is folded into it' : h.similar + ' near-duplicates of this question are folded into it';
+      meta.append(more);
     }
     let body = null;
     if (h.fragments.length) body = marked(el('p', 'fragment'), h.fragments[0]);
@@ -320,18 +329,23 @@
     for (const c of left) sec.append(pre(c));
   }
 
-  // loadSimilar fills the similar-questions section from /api/similar, and
-  // hides it when the server has no such endpoint.
+  // loadSimilar fills the similar-questions section from /api/similar:
+  // likely duplicates with their scores, those at the clustering threshold
+  // (the ones a search folds into "+N similar") marked. Ten, so a folded
+  // cluster shows in full in all but rare cases.
   async function loadSimilar(id, sec) {
     try {
-      const res = await getJSON('/api/similar?id=' + encodeURIComponent(id) + '&limit=5');
+      const res = await getJSON('/api/similar?id=' + encodeURIComponent(id) + '&limit=10');
       const matches = res.matches || [];
       const list = el('ol', 'similar-list');
       for (const m of matches) {
         const a = el('a', '', m.question);
         a.href = '?id=' + encodeURIComponent(m.id);
         a.dataset.id = m.id;
-        list.append(el('li', '', a, el('span', 'score', ' ' + Number(m.score).toFixed(2))));
+        const li = el('li', '', a, el('span', 'score', ' ' + Number(m.score).toFixed(2)));
+        if (m.duplicate) li.append(' ', el('span', 'badge dup', 'duplicate'));
+        if (m.sources && m.sources.length) li.append(' ', el('span', 'src', source(m.sources[0])));
+        list.append(li);
       }
       sec.replaceChildren(sec.firstChild, matches.length ? list : el('p', 'muted', 'None found.'));
     } catch (e) {
