@@ -8,12 +8,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
-
-	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/ingest/dedup"
 )
@@ -24,6 +22,10 @@ const (
 	MaxSimilarLimit     = 100
 	DefaultDupsLimit    = 50
 	MaxDupsLimit        = 1000
+
+	// MinSimilarScore is the lowest score Similar lists: below it two
+	// questions share a word or two and nothing a curator would check.
+	MinSimilarScore = 0.1
 
 	ParamID       = "id"
 	ParamMinScore = "min_score"
@@ -243,13 +245,23 @@ func parseLimit(s string, maxLimit int) (int, error) {
 }
 
 // dupState is the index's records prepared for duplicate detection, built
-// on the first Similar or Dups call (a second or two at 100k records) and
-// kept for the Searcher's life.
+// on the first Similar or Dups call and kept for the Searcher's life: a
+// fraction of a second for the embedded corpus, about 25 s at 100k
+// synthetic records with long answers (reading them ~9 s, features ~17 s),
+// plus ~18 s for the first Dups's clusters. iq serve builds it at start.
 type dupState struct {
 	recs     []ingest.Record
 	byID     map[string]int
 	dd       *dedup.Index
-	clusters []dedup.Cluster // at dedup.DefaultMinScore
+	// clusters at dedup.DefaultMinScore, made on the first Dups (Similar
+	// does not need them).
+	clustersOnce sync.Once
+	clusters     []dedup.Cluster
+}
+
+func (st *dupState) defaultClusters() []dedup.Cluster {
+	st.clustersOnce.Do(func() { st.clusters = st.dd.Clusters() })
+	return st.clusters
 }
 
 func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
@@ -267,47 +279,26 @@ func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
 		st.byID[r.ID] = i
 	}
 	st.dd = dedup.NewIndex(recs, dedup.Options{})
-	st.clusters = st.dd.Clusters()
 	s.dups = st
 	return st, nil
 }
 
-// records reads every record of the index in ID order, a page at a time.
+// records reads every record of the index.
 func (s *Searcher) records(ctx context.Context) ([]ingest.Record, error) {
-	const page = 2000
 	n, err := s.ix.Count()
 	if err != nil {
 		return nil, err
 	}
 	recs := make([]ingest.Record, 0, n)
-	var after []string
-	for {
-		sr := bleve.NewSearchRequestOptions(s.allRecords(), page, 0, false)
-		sr.Fields = []string{index.FieldRecord}
-		sr.SortBy([]string{"_id"})
-		if after != nil {
-			sr.SetSearchAfter(after)
-		}
-		res, err := s.ix.Bleve().SearchInContext(ctx, sr)
-		if err != nil {
-			return nil, fmt.Errorf("read records of %s: %w", s.ix.Dir(), err)
-		}
-		for _, h := range res.Hits {
-			rec, err := decodeRecord(h)
-			if err != nil {
-				return nil, err
-			}
-			recs = append(recs, rec)
-		}
-		if len(res.Hits) < page {
-			return recs, nil
-		}
-		after = []string{res.Hits[len(res.Hits)-1].ID}
-	}
+	err = s.ix.Records(ctx, func(r ingest.Record) error {
+		recs = append(recs, r)
+		return nil
+	})
+	return recs, err
 }
 
 // Similar ranks the records most likely to be duplicates of the one asked
-// about, with scores. An unknown ID gives an *Error with code "not_found".
+// about, with scores, down to MinSimilarScore. An unknown ID gives an *Error with code "not_found".
 func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (*SimilarResult, error) {
 	start := time.Now()
 	if err := req.normalize(); err != nil {
@@ -327,6 +318,9 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (*SimilarRes
 	}
 	res := &SimilarResult{ID: target.ID, Question: target.Question, Matches: []SimilarHit{}}
 	for _, m := range st.dd.Similar(target, req.Limit) {
+		if m.Score < MinSimilarScore {
+			break
+		}
 		r := &st.recs[m.Index]
 		res.Matches = append(res.Matches, SimilarHit{
 			ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics),
@@ -348,8 +342,10 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (*DupsResult, erro
 	if err != nil {
 		return nil, err
 	}
-	clusters := st.clusters
-	if req.MinScore != dedup.DefaultMinScore {
+	var clusters []dedup.Cluster
+	if req.MinScore == dedup.DefaultMinScore {
+		clusters = st.defaultClusters()
+	} else {
 		clusters = st.dd.ClustersAt(req.MinScore)
 	}
 	res := &DupsResult{MinScore: req.MinScore, Clusters: []DupCluster{}}

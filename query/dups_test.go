@@ -168,6 +168,9 @@ func TestSimilar(t *testing.T) {
 		if m.ID == di {
 			t.Errorf("Similar lists the question itself")
 		}
+		if m.Score < MinSimilarScore {
+			t.Errorf("Similar lists %q at %.3f, under MinSimilarScore", m.Question, m.Score)
+		}
 		if i > 0 && m.Score > res.Matches[i-1].Score {
 			t.Errorf("Similar: match %d scores %.3f above match %d (%.3f)", i, m.Score, i-1, res.Matches[i-1].Score)
 		}

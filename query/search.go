@@ -153,7 +153,7 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 		})
 	}
 	for _, sh := range ix.Shards() {
-		d, err := sh.FieldDictPrefix("_id", []byte(synonymIDPrefix))
+		d, err := sh.FieldDictPrefix("_id", []byte(index.SynonymIDPrefix))
 		if err != nil {
 			return nil, fmt.Errorf("open searcher on %s: list synonym documents: %w", ix.Dir(), err)
 		}
@@ -169,9 +169,6 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 	return s, nil
 }
 
-// synonymIDPrefix starts the IDs index.Build gives synonym definitions
-// ("synonym-0000"); record IDs are hex digits and never do.
-const synonymIDPrefix = "synonym-"
 
 // allRecords matches every record and nothing else.
 func (s *Searcher) allRecords() bq.Query {

@@ -212,8 +212,8 @@ func TestServeEndpoints(t *testing.T) {
 		{name: "question without id", method: "GET", target: "/api/questions/", status: 404, code: "not_found", message: `no such path "/api/questions/"`},
 		{name: "similar by id", method: "GET", target: "/api/similar?id=" + id, status: 200, check: func(t *testing.T, b []byte) {
 			r := decodeSimilar(t, b)
-			if r.ID != id || r.Question != twiceAsked || len(r.Matches) != query.DefaultSimilarLimit {
-				t.Fatalf("similar %s = id %q, question %q, %d matches; want %q, %q, %d", id, r.ID, r.Question, len(r.Matches), id, twiceAsked, query.DefaultSimilarLimit)
+			if r.ID != id || r.Question != twiceAsked || len(r.Matches) < 2 || len(r.Matches) > query.DefaultSimilarLimit {
+				t.Fatalf("similar %s = id %q, question %q, %d matches; want %q, %q, 2 to %d", id, r.ID, r.Question, len(r.Matches), id, twiceAsked, query.DefaultSimilarLimit)
 			}
 			if m := r.Matches[0]; !m.Duplicate || !strings.Contains(m.Question, "`Depends`") {
 				t.Errorf("first match = %+v; want the role-of-Depends question, a duplicate", m)
