@@ -250,9 +250,9 @@ func parseLimit(s string, maxLimit int) (int, error) {
 // synthetic records with long answers (reading them ~9 s, features ~17 s),
 // plus ~18 s for the first Dups's clusters. iq serve builds it at start.
 type dupState struct {
-	recs     []ingest.Record
-	byID     map[string]int
-	dd       *dedup.Index
+	recs []ingest.Record
+	byID map[string]int
+	dd   *dedup.Index
 	// clusters at dedup.DefaultMinScore, made on the first Dups (Similar
 	// does not need them).
 	clustersOnce sync.Once

@@ -169,7 +169,6 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 	return s, nil
 }
 
-
 // allRecords matches every record and nothing else.
 func (s *Searcher) allRecords() bq.Query {
 	if len(s.others) == 0 {
