@@ -1,0 +1,25 @@
+// Command iq searches interview questions: it ingests raw text, HTML and
+// Markdown into question records, indexes them with Bleve, and answers
+// keyword searches, duplicate lookups and level/topic facets from the
+// command line and from a small HTTP endpoint. With no sources it works on
+// the corpus embedded in the binary, building its index on first use.
+//
+// The commands only bind flags and print: every search, duplicate lookup
+// and parse of user input goes through package query, which the HTTP
+// handlers share, so `iq search --json` and GET /api/search print the same
+// bytes.
+//
+// Files:
+//   - main.go, root.go: entry point, the root command, error rendering and
+//     exit codes (usage 2, other errors 1, interrupted 130).
+//   - ingest.go: iq ingest (records as JSON lines, the removal report).
+//   - index.go: iq index, and the index opening and progress bar shared by
+//     the searching commands.
+//   - search.go, show.go, stats.go: iq search, iq show, iq stats.
+//   - dups.go, dupseval.go, similar.go: iq dups, iq dups eval, iq similar.
+//   - complete.go: shell completion of flag values from the index.
+//   - output.go, styles.go: the one choice of output mode (terminal, pipe,
+//     JSON) and every lipgloss style.
+//   - serve.go, server.go, web.go, web/: iq serve, its handlers, limits and
+//     logs, and the embedded search page.
+package main
