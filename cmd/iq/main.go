@@ -1,4 +1,3 @@
-// Command iq ingests, indexes and searches interview questions.
 package main
 
 import (
