@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"testing"
+
+	"github.com/iq-search/iq/internal/cputime"
 )
 
 // BenchmarkIngest ingests all of ../shared/corpora per iteration and reports
@@ -41,7 +43,7 @@ func BenchmarkIngest(b *testing.B) {
 			defer debug.SetGCPercent(debug.SetGCPercent(gogc))
 			const wantRecords = benchCorporaRecords
 			records := 0
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				recs, _, err := Paths(context.Background(), []string{dir}, Options{})
 				if err != nil {
@@ -52,7 +54,7 @@ func BenchmarkIngest(b *testing.B) {
 			if records != wantRecords {
 				b.Fatalf("ingest %s = %d records; want %d (update benchCorporaRecords after reviewing the change)", dir, records, wantRecords)
 			}
-			cpu := (cpuTime() - cpu0).Seconds() / float64(b.N)
+			cpu := (cputime.Used() - cpu0).Seconds() / float64(b.N)
 			sec := b.Elapsed().Seconds() / float64(b.N)
 			b.ReportMetric(float64(size)/1e6/sec, "MB/s")
 			b.ReportMetric(float64(records)/sec, "records/s")

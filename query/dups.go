@@ -202,17 +202,9 @@ func (r *DupsRequest) normalize() error {
 	if r.Offset < 0 || r.Offset > MaxOffset {
 		return errorf(CodeBadOffset, "offset %d is out of range, want 0 to %d", r.Offset, MaxOffset)
 	}
-	var levels []string
-	for _, l := range r.Levels {
-		lv, err := checkLevel(l)
-		if err != nil {
-			return err
-		}
-		levels = appendNew(levels, lv)
-	}
-	r.Levels = levels
-	if len(r.Levels) > maxValues {
-		return errorf(CodeBadValue, "%d levels given, want at most %d", len(r.Levels), maxValues)
+	var err error
+	if r.Levels, err = checkLevels(r.Levels); err != nil {
+		return err
 	}
 	return checkValues(ParamTopic, r.Topics)
 }

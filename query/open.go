@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/iq-search/iq/corpus"
@@ -40,8 +41,14 @@ const sourcesPrefix = "sources:"
 // fingerprint, so an index built before a change to it is rebuilt.
 const prepVersion = "+clusters1"
 
-// embeddedFingerprint identifies an index of the embedded corpus.
-func embeddedFingerprint() string { return corpus.Fingerprint() + prepVersion }
+// fingerprint identifies what an index is built from: the embedded corpus
+// (with no sources) or the given files and folders.
+func fingerprint(sources []string) (string, error) {
+	if len(sources) > 0 {
+		return sourcesFingerprint(sources)
+	}
+	return corpus.Fingerprint() + prepVersion, nil
+}
 
 // Dir returns the index directory Open uses: dir when not empty, else
 // $IQ_INDEX, else the per-user default.
@@ -63,16 +70,18 @@ func Open(ctx context.Context, opts OpenOptions) (*Searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	fp := embeddedFingerprint()
-	if len(opts.Sources) > 0 {
-		if fp, err = sourcesFingerprint(opts.Sources); err != nil {
-			return nil, err
+	fp, err := fingerprint(opts.Sources)
+	if err != nil {
+		return nil, err
+	}
+	// With sources, Ensure below rebuilds unless built from them.
+	if len(opts.Sources) == 0 {
+		if ix, err := index.Open(dir); err == nil {
+			if m := ix.Meta(); m.Fingerprint == fp || strings.HasPrefix(m.Fingerprint, sourcesPrefix) {
+				return newSearcherOrClose(ix)
+			}
+			ix.Close()
 		}
-	} else if ix, err := index.Open(dir); err == nil {
-		if m := ix.Meta(); m.Fingerprint == fp || len(m.Fingerprint) > len(sourcesPrefix) && m.Fingerprint[:len(sourcesPrefix)] == sourcesPrefix {
-			return newSearcherOrClose(ix)
-		}
-		ix.Close()
 	}
 	ix, err := index.Ensure(ctx, dir, fp, func(ctx context.Context) ([]ingest.Record, error) {
 		recs, _, err := LoadRecords(ctx, opts.Sources)
@@ -110,11 +119,9 @@ func Build(ctx context.Context, opts OpenOptions) (*BuildReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	fp := embeddedFingerprint()
-	if len(opts.Sources) > 0 {
-		if fp, err = sourcesFingerprint(opts.Sources); err != nil {
-			return nil, err
-		}
+	fp, err := fingerprint(opts.Sources)
+	if err != nil {
+		return nil, err
 	}
 	recs, rep, err := LoadRecords(ctx, opts.Sources)
 	if err != nil {

@@ -198,15 +198,10 @@ func (r *Request) normalize() error {
 	if r.Offset < 0 || r.Offset > MaxOffset {
 		return errorf(CodeBadOffset, "offset %d is out of range, want 0 to %d", r.Offset, MaxOffset)
 	}
-	var levels []string
-	for _, l := range r.Levels {
-		lv, err := checkLevel(l)
-		if err != nil {
-			return err
-		}
-		levels = appendNew(levels, lv)
+	var err error
+	if r.Levels, err = checkLevels(r.Levels); err != nil {
+		return err
 	}
-	r.Levels = levels
 	for _, f := range []struct {
 		name string
 		vs   []string
@@ -215,14 +210,28 @@ func (r *Request) normalize() error {
 			return err
 		}
 	}
-	if len(r.Levels) > maxValues {
-		return errorf(CodeBadValue, "%d levels given, want at most %d", len(r.Levels), maxValues)
-	}
 	// The text's own filters (level:x) must pass the same checks.
 	if _, err := parseText(r.Text); err != nil {
 		return err
 	}
 	return nil
+}
+
+// checkLevels checks and normalises level filter values: lower case,
+// repeats dropped, at most maxValues.
+func checkLevels(ls []string) ([]string, error) {
+	if len(ls) > maxValues {
+		return nil, errorf(CodeBadValue, "%d levels given, want at most %d", len(ls), maxValues)
+	}
+	var levels []string
+	for _, l := range ls {
+		lv, err := checkLevel(l)
+		if err != nil {
+			return nil, err
+		}
+		levels = appendNew(levels, lv)
+	}
+	return levels, nil
 }
 
 func checkLevel(l string) (string, error) {

@@ -22,6 +22,8 @@ import (
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+
+	"github.com/iq-search/iq/internal/cputime"
 )
 
 // TestLoad is the HTTP load test: many concurrent clients against a real
@@ -208,7 +210,7 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 	}
 	per := make([]stats, *loadClients)
 	deadline := time.Now().Add(*loadDuration)
-	start, cpu0 := time.Now(), cpuTime()
+	start, cpu0 := time.Now(), cputime.Used()
 	var wg sync.WaitGroup
 	for c := range *loadClients {
 		wg.Add(1)
@@ -228,7 +230,7 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 		}()
 	}
 	wg.Wait()
-	elapsed, cpu := time.Since(start), cpuTime()-cpu0
+	elapsed, cpu := time.Since(start), cputime.Used()-cpu0
 
 	var lat []time.Duration
 	errs := map[string]int{}

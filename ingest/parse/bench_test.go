@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iq-search/iq/internal/cputime"
 )
 
 // BenchmarkParse measures parse throughput over ../shared/corpora: the
@@ -55,7 +57,7 @@ func BenchmarkParse(b *testing.B) {
 				size += len(f.src)
 			}
 			want := -1
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				n := 0
 				for _, f := range bc.files {
@@ -71,7 +73,7 @@ func BenchmarkParse(b *testing.B) {
 					b.Fatalf("blocks = %d; want %d as in the first iteration", n, want)
 				}
 			}
-			cpu := cpuTime() - cpu0
+			cpu := cputime.Used() - cpu0
 			b.ReportMetric(float64(size)*float64(b.N)/b.Elapsed().Seconds()/1e6, "MB/s")
 			if cpu > 0 {
 				b.ReportMetric(float64(size)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")

@@ -1,0 +1,4 @@
+// Package cputime reads the CPU time the process has used, so benchmarks on
+// a machine shared with other work can report cost per CPU second beside
+// wall-clock figures. It is for tests and benchmarks.
+package cputime
