@@ -16,6 +16,8 @@
 //   - search.go: Index.Search, one page of a search as Bleve would answer
 //     it, cheaper: facets counted from per-document values in memory, stored
 //     fields and term locations read for the page's documents only.
+//   - minmatch.go: MinMatchQuery, Bleve's disjunction with a minimum,
+//     found by stepping through the rarest clauses only.
 //   - build.go: Build (batches, concurrent writers, temp dir + rename) and
 //     Ensure (rebuild when missing, stale or corrupt).
 //   - synth/: a deterministic synthetic corpus for benchmarks.
@@ -27,7 +29,8 @@
 // Tests: analysis_test.go (analysis table, synonyms, mapping golden file:
 // `go test ./index -run TestMappingGolden -update`), index_test.go (build,
 // search, open, ensure over the embedded corpus), search_test.go
-// (Index.Search against Bleve's own answer), fuzz_test.go,
+// (Index.Search against Bleve's own answer), minmatch_test.go
+// (MinMatchQuery against Bleve's disjunction), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
 package index

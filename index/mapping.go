@@ -290,3 +290,14 @@ func synonymTerms(syn []Synonym, analyze func([]byte) analysis.TokenStream) ([]*
 	slices.SortFunc(phrases, func(a, b any) int { return strings.Compare(a.(string), b.(string)) })
 	return defs, phrases, nil
 }
+
+// Positions reports whether the index keeps the term positions of field,
+// which phrase queries need: a phrase never matches in a field without
+// them.
+func (ix *Index) Positions(field string) bool {
+	im, ok := ix.Mapping().(*mapping.IndexMappingImpl)
+	if !ok {
+		return true
+	}
+	return im.FieldMappingForPath(field).IncludeTermVectors
+}

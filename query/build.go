@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"math"
 	"slices"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/ingest"
 )
 
@@ -58,6 +60,9 @@ type plan struct {
 	units    []unit
 	concepts []concept
 	tq       textQuery
+	// positional holds the text fields that keep term positions: a
+	// phrase can only match in those (the code field keeps none).
+	positional map[string]bool
 }
 
 // stopWords are words a question is phrased with rather than about. They
@@ -76,8 +81,9 @@ func init() {
 }
 
 // newPlan analyses the plain words of tq with the index's analyzers.
-func newPlan(tq textQuery, analyze analyzeFunc) *plan {
-	p := &plan{text: strings.Join(tq.Words, " "), tq: tq}
+// positional names the fields that keep term positions.
+func newPlan(tq textQuery, analyze analyzeFunc, positional map[string]bool) *plan {
+	p := &plan{text: strings.Join(tq.Words, " "), tq: tq, positional: positional}
 	if p.text == "" {
 		return p
 	}
@@ -177,12 +183,15 @@ func appendTerm(ts []string, t string) []string {
 	return append(ts, t)
 }
 
-// unitQuery matches one unit in any text field: its whole term, or all of
-// its parts (so OAuth2PasswordBearer finds "OAuth2 password bearer" prose and
-// the identifier both).
-func unitQuery(u unit) bq.Query {
+// unitQuery matches one unit in any text field, or in those named in only:
+// its whole term, or all of its parts (so OAuth2PasswordBearer finds
+// "OAuth2 password bearer" prose and the identifier both).
+func unitQuery(u unit, only ...string) bq.Query {
 	var fieldQs []bq.Query
 	for _, f := range textFields {
+		if len(only) > 0 && !slices.Contains(only, f.name) {
+			continue
+		}
 		var alts []bq.Query
 		for _, t := range u.whole[f.name] {
 			alts = append(alts, termQuery(t, f.name, f.boost))
@@ -240,12 +249,14 @@ func required(n int) int {
 	return n - max(1, n/4)
 }
 
-// phraseQuery matches a phrase in any text field, or only in the fields
-// named in only.
-func phraseQuery(phrase string, boostScale float64, analyze analyzeFunc, only ...string) bq.Query {
+// phraseQuery matches a phrase in any text field that keeps positions
+// (positional), or only in those of them named in only. A field without
+// positions is left out: Bleve's phrase searcher would open its terms
+// and walk their postings, and never match.
+func phraseQuery(phrase string, boostScale float64, analyze analyzeFunc, positional map[string]bool, only ...string) bq.Query {
 	var qs []bq.Query
 	for _, f := range textFields {
-		if len(only) > 0 && !slices.Contains(only, f.name) {
+		if len(only) > 0 && !slices.Contains(only, f.name) || !positional[f.name] {
 			continue
 		}
 		terms := positions(analyze(f.name, phrase))
@@ -293,7 +304,182 @@ type exactPhrase struct {
 
 func (q *exactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, search.FieldTermSynonymMap{})
-	return searcher.NewMultiPhraseSearcher(ctx, i, q.terms, 0, false, q.field, q.boost, options)
+	if len(q.terms) == 1 {
+		// A phrase of one position ("unsafe", "MongoDB") is its terms:
+		// the phrase searcher would find the same records with the same
+		// scores and locations, but decode the positions of every one
+		// (30 ms of CPU for the 13k records with "unsafe" at 100k).
+		var ts []search.Searcher
+		for _, t := range q.terms[0] {
+			s, err := searcher.NewTermSearcher(ctx, i, t, q.field, q.boost, options)
+			if err != nil {
+				for _, s := range ts {
+					_ = s.Close()
+				}
+				return nil, err
+			}
+			ts = append(ts, s)
+		}
+		if len(ts) == 1 {
+			return ts[0], nil
+		}
+		return searcher.NewDisjunctionSearcher(ctx, i, ts, 1, options)
+	}
+	if options.IncludeTermVectors {
+		// The page pass (index.Search): Bleve's own searcher, for the
+		// locations of the phrase's words.
+		return searcher.NewMultiPhraseSearcher(ctx, i, q.terms, 0, false, q.field, q.boost, options)
+	}
+	return newRankPhraseSearcher(ctx, i, q.terms, q.field, q.boost, options)
+}
+
+// rankPhraseSearcher finds the records and scores Bleve's phrase searcher
+// (slop 0, no fuzziness) finds, for the ranking pass, which reads no
+// locations: it checks the order of the words on the conjunction's term
+// vectors directly, where Bleve's builds a map of maps of every match's
+// locations first and lists every path through them (two thirds of the
+// cost of a phrase in a profile at 100k records).
+type rankPhraseSearcher struct {
+	must    search.Searcher
+	terms   [][]string
+	curr    *search.DocumentMatch
+	started bool
+}
+
+func newRankPhraseSearcher(ctx context.Context, r bindex.IndexReader, terms [][]string, field string, boost float64, options search.SearcherOptions) (search.Searcher, error) {
+	// Built as searcher.NewMultiPhraseSearcher builds its conjunction,
+	// so that weights and scores are the same.
+	options.IncludeTermVectors = true
+	var ss []search.Searcher
+	closeAll := func() {
+		for _, s := range ss {
+			_ = s.Close()
+		}
+	}
+	for _, pos := range terms {
+		var ts []search.Searcher
+		for _, t := range pos {
+			if t == "" {
+				continue
+			}
+			s, err := searcher.NewTermSearcher(ctx, r, t, field, boost, options)
+			if err != nil {
+				for _, s := range ts {
+					_ = s.Close()
+				}
+				closeAll()
+				return nil, err
+			}
+			ts = append(ts, s)
+		}
+		switch {
+		case len(ts) == 1 && len(pos) == 1:
+			ss = append(ss, ts[0])
+		case len(pos) > 1:
+			d, err := searcher.NewDisjunctionSearcher(ctx, r, ts, 1, options)
+			if err != nil {
+				closeAll()
+				return nil, err
+			}
+			ss = append(ss, d)
+		}
+	}
+	must, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	s := &rankPhraseSearcher{must: must, terms: terms}
+	s.SetQueryNorm(1 / math.Sqrt(must.Weight()))
+	return s, nil
+}
+
+func (s *rankPhraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	if !s.started {
+		s.started = true
+		var err error
+		if s.curr, err = s.must.Next(ctx); err != nil {
+			return nil, err
+		}
+	}
+	for s.curr != nil {
+		var rv *search.DocumentMatch
+		if inOrder(s.curr.FieldTermLocations, s.terms) {
+			rv = s.curr
+			rv.FieldTermLocations = rv.FieldTermLocations[:0]
+		} else {
+			ctx.DocumentMatchPool.Put(s.curr)
+		}
+		var err error
+		if s.curr, err = s.must.Next(ctx); err != nil {
+			return nil, err
+		}
+		if rv != nil {
+			return rv, nil
+		}
+	}
+	return nil, nil
+}
+
+func (s *rankPhraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
+	var err error
+	switch {
+	case !s.started:
+		s.started = true
+		s.curr, err = s.must.Advance(ctx, id)
+	case s.curr != nil && s.curr.IndexInternalID.Compare(id) < 0:
+		ctx.DocumentMatchPool.Put(s.curr)
+		s.curr, err = s.must.Advance(ctx, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Next(ctx)
+}
+
+func (s *rankPhraseSearcher) Weight() float64            { return s.must.Weight() }
+func (s *rankPhraseSearcher) SetQueryNorm(qnorm float64) { s.must.SetQueryNorm(qnorm) }
+func (s *rankPhraseSearcher) Count() uint64              { return s.must.Count() }
+func (s *rankPhraseSearcher) Min() int                   { return 0 }
+func (s *rankPhraseSearcher) Size() int                  { return s.must.Size() }
+func (s *rankPhraseSearcher) DocumentMatchPoolSize() int { return s.must.DocumentMatchPoolSize() + 1 }
+func (s *rankPhraseSearcher) Close() error               { return s.must.Close() }
+
+// inOrder reports whether the words of terms (alternatives per position,
+// none meaning any word) stand at consecutive positions of one value of
+// the field, as Bleve's phrase searcher decides with slop 0. Empty
+// positions at the start are skipped.
+func inOrder(ftls []search.FieldTermLocation, terms [][]string) bool {
+	for len(terms) > 0 && len(terms[0]) == 0 {
+		terms = terms[1:]
+	}
+	if len(terms) == 0 {
+		return false
+	}
+	has := func(i int, l *search.Location, off uint64) bool {
+		for k := range ftls {
+			o := &ftls[k].Location
+			if o.Pos == l.Pos+off && slices.Contains(terms[i], ftls[k].Term) && o.ArrayPositions.Equals(l.ArrayPositions) {
+				return true
+			}
+		}
+		return false
+	}
+	for k := range ftls {
+		if !slices.Contains(terms[0], ftls[k].Term) {
+			continue
+		}
+		ok := true
+		for i := 1; i < len(terms) && ok; i++ {
+			if len(terms[i]) > 0 {
+				ok = has(i, &ftls[k].Location, uint64(i))
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 // searchable reports whether the plan has anything to search for: a text of
@@ -360,13 +546,17 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 			i = c.last
 			continue
 		}
-		q := unitQuery(p.units[i])
-		if q == nil {
+		if p.units[i].stop && !allStop {
+			// A function word ranks by the question alone: nearly every
+			// answer has "the" or "is", so its answer and code clauses
+			// added almost nothing to a score and visited a posting of
+			// almost every record for every candidate.
+			if q := unitQuery(p.units[i], ingest.FieldQuestion); q != nil {
+				optional = append(optional, q)
+			}
 			continue
 		}
-		if p.units[i].stop && !allStop {
-			optional = append(optional, q)
-		} else {
+		if q := unitQuery(p.units[i]); q != nil {
 			content = append(content, q)
 		}
 	}
@@ -379,27 +569,39 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 		if k == len(content) {
 			must = append(must, and(content...))
 		} else {
-			d := bleve.NewDisjunctionQuery(content...)
-			d.SetMin(float64(k))
-			must = append(must, d)
+			// Bleve's disjunction with a minimum, found by stepping
+			// through the rarest words only (index.MinMatchQuery).
+			must = append(must, index.NewMinMatchQuery(k, content...))
 		}
 	}
 	for _, ph := range p.tq.Phrases {
-		if q := phraseQuery(ph, 1, analyze); q != nil {
+		if q := phraseQuery(ph, 1, analyze, p.positional); q != nil {
 			must = append(must, q)
 		}
 	}
 	if len(must) == 0 {
 		return nil
 	}
+	if filter != nil {
+		if _, none := filter.(*bq.MatchNoneQuery); none {
+			return filter
+		}
+		// A must clause that scores nothing (filterQuery), not Bleve's
+		// Filter: that one scores every match of the words and then
+		// checks the filter, where a conjunction skips to the records
+		// with the facet values.
+		must = append(must, filter)
+	}
 	bool_.AddMust(must...)
 	if len(p.units) > 1 {
 		// Words typed together that stand together in a question are the
-		// strongest evidence of all. Only the question and code: checking
-		// the phrase in answers decoded positions of every long answer
-		// holding all the words, half the CPU of a search at 100k records,
-		// for one ranking case in 68 (BENCHMARKS.md, "Index and search").
-		if q := phraseQuery(p.text, 2, analyze, ingest.FieldQuestion, ingest.FieldCode); q != nil {
+		// strongest evidence of all. Only the question: checking the
+		// phrase in answers decoded positions of every long answer holding
+		// all the words, half the CPU of a search at 100k records, for one
+		// ranking case in 68 (BENCHMARKS.md, "Index and search"); code
+		// keeps no positions. Boost 1, not 2: the phrase was a disjunction
+		// of question and code, whose coord halved the question's score.
+		if q := phraseQuery(p.text, 1, analyze, p.positional, ingest.FieldQuestion); q != nil {
 			optional = append(optional, q)
 		}
 	}
@@ -408,15 +610,12 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 	}
 	var not []bq.Query
 	for _, w := range append(slices.Clone(p.tq.NotWords), p.tq.NotPhrases...) {
-		if q := phraseQuery(w, 1, analyze); q != nil {
+		if q := phraseQuery(w, 1, analyze, p.positional); q != nil {
 			not = append(not, q)
 		}
 	}
 	if len(not) > 0 {
 		bool_.AddMustNot(not...)
-	}
-	if filter != nil {
-		bool_.AddFilter(filter)
 	}
 	return bool_
 }
@@ -424,7 +623,9 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 // filterQuery restricts hits to the given facet values: values of one field
 // are alternatives, fields must all match. Values are index terms already
 // (see Searcher.resolve). It returns nil when there is no filter, and a
-// match-none query when a field has no value that exists.
+// match-none query when a field has no value that exists. Its terms have
+// boost 0, so that as a must clause it adds nothing to a score (nor to
+// the query norm).
 func filterQuery(fields map[string][]string, asked map[string]bool) bq.Query {
 	var conj []bq.Query
 	for _, f := range facetFields {
@@ -437,7 +638,7 @@ func filterQuery(fields map[string][]string, asked map[string]bool) bq.Query {
 		}
 		var ors []bq.Query
 		for _, v := range vs {
-			ors = append(ors, termQuery(v, f, 1))
+			ors = append(ors, termQuery(v, f, 0))
 		}
 		conj = append(conj, or(ors...))
 	}

@@ -96,6 +96,9 @@ type FacetCount struct {
 type Searcher struct {
 	ix        *index.Index
 	analyzers map[string]analysis.Analyzer
+	// positional holds the text fields that keep term positions, the
+	// only ones a phrase can match in.
+	positional map[string]bool
 	// values holds every term of the facet fields, so that filter values
 	// can be matched without regard to case (topic:fastapi → FastAPI).
 	values map[string][]string
@@ -120,9 +123,10 @@ type Searcher struct {
 // NewSearcher returns a Searcher over an open index. The caller keeps
 // ownership of ix (Close the Searcher or the index, not both).
 func NewSearcher(ix *index.Index) (*Searcher, error) {
-	s := &Searcher{ix: ix, analyzers: map[string]analysis.Analyzer{}, values: map[string][]string{}}
+	s := &Searcher{ix: ix, analyzers: map[string]analysis.Analyzer{}, values: map[string][]string{}, positional: map[string]bool{}}
 	m := ix.Mapping()
 	for _, f := range textFields {
+		s.positional[f.name] = ix.Positions(f.name)
 		name := m.AnalyzerNameForPath(f.name)
 		a := m.AnalyzerNamed(name)
 		if a == nil {
@@ -238,7 +242,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 	res := &Result{Query: req.Text, Limit: req.Limit, Offset: req.Offset, Hits: []Hit{}, Facets: map[string][]FacetCount{}}
 	filter := s.filter(req, tq)
 
-	p := newPlan(tq, s.analyze)
+	p := newPlan(tq, s.analyze, s.positional)
 	var q bq.Query
 	switch {
 	case tq.empty() && strings.TrimSpace(req.Text) != "" && len(tq.NotWords)+len(tq.NotPhrases)+len(tq.Levels)+len(tq.Topics)+len(tq.Tags)+len(tq.Sources) == 0:
@@ -272,7 +276,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 		fixes = s.surfaces(ctx, p, fixes)
 		res.Suggestion = p.corrected(req.Text, fixes)
 		tq2, _ := parseText(res.Suggestion)
-		p2 = newPlan(tq2, s.analyze)
+		p2 = newPlan(tq2, s.analyze, s.positional)
 	}
 	type attempt struct {
 		p              *plan
@@ -313,14 +317,21 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 // browseQuery lists records by filters and exclusions alone (empty text).
 func browseQuery(all bq.Query, p *plan, analyze analyzeFunc, filter bq.Query) bq.Query {
 	b := bleve.NewBooleanQuery()
-	b.AddMust(all)
+	if filter != nil {
+		if _, none := filter.(*bq.MatchNoneQuery); none {
+			return filter
+		}
+		// As a must clause (see plan.build): the conjunction steps
+		// through the records with the facet values, where Bleve's
+		// Filter walks every record.
+		b.AddMust(all, filter)
+	} else {
+		b.AddMust(all)
+	}
 	for _, w := range append(slices.Clone(p.tq.NotWords), p.tq.NotPhrases...) {
-		if q := phraseQuery(w, 1, analyze); q != nil {
+		if q := phraseQuery(w, 1, analyze, p.positional); q != nil {
 			b.AddMustNot(q)
 		}
-	}
-	if filter != nil {
-		b.AddFilter(filter)
 	}
 	return b
 }
