@@ -10,6 +10,10 @@
 // match, longer queries may miss one word in four; question words like
 // "what" and "is" only rank. When nothing matches, Search retries with the
 // closest known spelling of unknown words, then with any word.
+// Near-duplicates share a cluster id in the index: Search shows the best
+// hit of each cluster and says how many it stands for, unless
+// Request.All; Similar and Dups answer "questions like this one" and list
+// the clusters, over the index's records prepared once by ingest/dedup.
 //
 // Files:
 //   - request.go: Request, ParseRequest and its limits, the *Error type
@@ -17,8 +21,13 @@
 //   - syntax.go: the query syntax and its parser.
 //   - build.go: analysis of the words with the index's analyzers, and the
 //     Bleve query (units, concept phrases, field boosts, must/should/not,
-//     filters); exactPhrase works around a Bleve 2.5.7 phrase/synonym bug.
-//   - search.go: Searcher, Search, Result, Hit, facets, Record, Stats.
+//     filters); exactPhrase works around a Bleve 2.5.7 phrase/synonym bug,
+//     and when ranking checks word order only, without building the
+//     position maps highlighting needs (the page pass uses Bleve's).
+//   - search.go: Searcher, Search, Result, Hit, facets, cluster collapse,
+//     Record, Stats.
+//   - dups.go: Similar and Dups with their requests, URL parsers and
+//     results.
 //   - spell.go: spelling correction ("dependncy injecton" → "dependency
 //     injection") from the index's term dictionary.
 //   - highlight.go: <mark> highlighting of questions and answer fragments
