@@ -6,15 +6,15 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/query"
+
+	"github.com/iq-search/iq/internal/benchenv"
+	"github.com/iq-search/iq/internal/cputime"
 )
 
 // BenchmarkQuerySearch measures the search path as `iq search`, `iq serve`
@@ -54,7 +54,7 @@ func BenchmarkQuerySearch(b *testing.B) {
 				b.Fatal("the query mix matched nothing")
 			}
 			var lat []time.Duration
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				var hits uint64
 				for _, r := range reqs {
@@ -70,7 +70,7 @@ func BenchmarkQuerySearch(b *testing.B) {
 					b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
 				}
 			}
-			b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
+			b.ReportMetric((cputime.Used()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
 			slices.Sort(lat)
 			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
 			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
@@ -81,27 +81,12 @@ func BenchmarkQuerySearch(b *testing.B) {
 
 const benchSeed = 1
 
-// benchSizes reads IQ_BENCH_SIZES (comma-separated record counts, default
-// "10000,100000"), as package index's benchmarks do.
 func benchSizes(b *testing.B) []int {
-	s := os.Getenv("IQ_BENCH_SIZES")
-	if s == "" {
-		s = "10000,100000"
+	sizes, err := benchenv.Sizes()
+	if err != nil {
+		b.Fatal(err)
 	}
-	var rv []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			b.Fatalf("IQ_BENCH_SIZES=%q: %q is not a record count", s, f)
-		}
-		rv = append(rv, n)
-	}
-	return rv
-}
-
-func envInt(name string) int {
-	n, _ := strconv.Atoi(os.Getenv(name))
-	return n
+	return sizes
 }
 
 // benchSearcher opens the benchmark index of n synthetic records, building
@@ -110,10 +95,10 @@ func benchSearcher(b testing.TB, n int) *query.Searcher {
 	b.Helper()
 	opts := index.BuildOptions{
 		Fingerprint: fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
-		BatchSize:   envInt("IQ_BENCH_BATCH"),
-		Writers:     envInt("IQ_BENCH_WRITERS"),
-		Shards:      envInt("IQ_BENCH_SHARDS"),
-		Segments:    envInt("IQ_BENCH_SEGMENTS"),
+		BatchSize:   benchenv.Int("IQ_BENCH_BATCH"),
+		Writers:     benchenv.Int("IQ_BENCH_WRITERS"),
+		Shards:      benchenv.Int("IQ_BENCH_SHARDS"),
+		Segments:    benchenv.Int("IQ_BENCH_SEGMENTS"),
 	}
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d", n, max(opts.Shards, 1), opts.Segments))
 	ix, err := index.Open(dir)
@@ -138,12 +123,3 @@ func benchSearcher(b testing.TB, n int) *query.Searcher {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// cpuTime returns the user and system CPU time of this process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}

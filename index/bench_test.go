@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -20,6 +19,9 @@ import (
 
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/ingest"
+
+	"github.com/iq-search/iq/internal/benchenv"
+	"github.com/iq-search/iq/internal/cputime"
 )
 
 // Benchmarks of building and searching synthetic corpora (index/synth). They
@@ -31,33 +33,20 @@ import (
 const benchSeed = 1
 
 func benchSizes(b *testing.B) []int {
-	s := os.Getenv("IQ_BENCH_SIZES")
-	if s == "" {
-		s = "10000,100000"
+	sizes, err := benchenv.Sizes()
+	if err != nil {
+		b.Fatal(err)
 	}
-	var rv []int
-	for _, f := range strings.Split(s, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || n <= 0 {
-			b.Fatalf("IQ_BENCH_SIZES=%q: %q is not a record count", s, f)
-		}
-		rv = append(rv, n)
-	}
-	return rv
-}
-
-func envInt(name string) int {
-	n, _ := strconv.Atoi(os.Getenv(name))
-	return n
+	return sizes
 }
 
 func benchOptions(n int) BuildOptions {
 	return BuildOptions{
 		Fingerprint: fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
-		BatchSize:   envInt("IQ_BENCH_BATCH"),
-		Writers:     envInt("IQ_BENCH_WRITERS"),
-		Shards:      envInt("IQ_BENCH_SHARDS"),
-		Segments:    envInt("IQ_BENCH_SEGMENTS"),
+		BatchSize:   benchenv.Int("IQ_BENCH_BATCH"),
+		Writers:     benchenv.Int("IQ_BENCH_WRITERS"),
+		Shards:      benchenv.Int("IQ_BENCH_SHARDS"),
+		Segments:    benchenv.Int("IQ_BENCH_SEGMENTS"),
 	}
 }
 
@@ -69,7 +58,7 @@ func BenchmarkBuild(b *testing.B) {
 			parent := b.TempDir()
 			var size int64
 			var peak int64
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				dir := filepath.Join(parent, "index")
 				os.RemoveAll(dir)
@@ -94,7 +83,7 @@ func BenchmarkBuild(b *testing.B) {
 			// CPU time (user + system) is steadier than wall time on a
 			// machine shared with other work; it includes the untimed
 			// reopen and size check of each round.
-			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((cputime.Used()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 			b.ReportMetric(float64(size)/(1<<20), "index-MB")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
@@ -229,7 +218,7 @@ func BenchmarkSearch(b *testing.B) {
 				b.Fatal("the query mix matched nothing")
 			}
 			var lat []time.Duration
-			cpu0 := cpuTime()
+			cpu0 := cputime.Used()
 			for b.Loop() {
 				var hits uint64
 				for i, r := range reqs {
@@ -245,7 +234,7 @@ func BenchmarkSearch(b *testing.B) {
 					b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
 				}
 			}
-			b.ReportMetric((cpuTime()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
+			b.ReportMetric((cputime.Used()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
 			slices.Sort(lat)
 			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
 			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
@@ -291,13 +280,4 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
-}
-
-// cpuTime returns the user and system CPU time of this process so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
