@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"fmt"
-	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -43,26 +42,35 @@ type SimilarRequest struct {
 // SimilarResult lists likely duplicates, best first.
 type SimilarResult struct {
 	// ID is the record asked about (empty for a text).
-	ID       string        `json:"id,omitempty"`
-	Question string        `json:"question"`
-	TookMS   float64       `json:"took_ms"`
-	Matches  []SimilarHit  `json:"matches"`
-	Detail   *dedup.Detail `json:"-"`
+	ID       string       `json:"id,omitempty"`
+	Question string       `json:"question"`
+	TookMS   float64      `json:"took_ms"`
+	Matches  []SimilarHit `json:"matches"`
 }
 
 // SimilarHit is one candidate duplicate with its score in [0, 1] and what
 // decided it. Duplicate is set when the score reaches the threshold that
 // clusters use.
 type SimilarHit struct {
-	ID        string          `json:"id"`
-	Question  string          `json:"question"`
-	Level     string          `json:"level,omitempty"`
-	Topics    []string        `json:"topics"`
-	Sources   []ingest.Source `json:"sources"`
-	Cluster   string          `json:"cluster,omitempty"`
-	Score     float64         `json:"score"`
-	Duplicate bool            `json:"duplicate"`
-	Reason    string          `json:"reason,omitempty"`
+	QuestionRef
+	Cluster   string  `json:"cluster,omitempty"`
+	Score     float64 `json:"score"`
+	Duplicate bool    `json:"duplicate"`
+	Reason    string  `json:"reason,omitempty"`
+}
+
+// QuestionRef is what a list of questions shows of each: the part
+// SimilarHit and DupMember share.
+type QuestionRef struct {
+	ID       string          `json:"id"`
+	Question string          `json:"question"`
+	Level    string          `json:"level,omitempty"`
+	Topics   []string        `json:"topics"`
+	Sources  []ingest.Source `json:"sources"`
+}
+
+func refOf(r *ingest.Record) QuestionRef {
+	return QuestionRef{ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics), Sources: nonNilSources(r.Sources)}
 }
 
 // DupsRequest asks for the clusters of near-duplicate questions.
@@ -101,19 +109,15 @@ type DupCluster struct {
 // DupMember is one question of a cluster; Score is its similarity with the
 // canonical question (1 for the canonical itself).
 type DupMember struct {
-	ID       string          `json:"id"`
-	Question string          `json:"question"`
-	Level    string          `json:"level,omitempty"`
-	Topics   []string        `json:"topics"`
-	Sources  []ingest.Source `json:"sources"`
-	Score    float64         `json:"score"`
+	QuestionRef
+	Score float64 `json:"score"`
 }
 
 // ParseSimilarRequest fills a SimilarRequest from URL values: exactly one
 // of id and q, and limit. Every error is an *Error.
 func ParseSimilarRequest(v url.Values) (SimilarRequest, error) {
 	var r SimilarRequest
-	if err := checkParams(v, ParamID, ParamText, ParamLimit); err != nil {
+	if err := checkParams(v, []string{ParamID, ParamText, ParamLimit}); err != nil {
 		return r, err
 	}
 	r.ID = strings.TrimSpace(v.Get(ParamID))
@@ -132,22 +136,13 @@ func (r *SimilarRequest) normalize() error {
 	if (r.ID == "") == (strings.TrimSpace(r.Text) == "") {
 		return errorf(CodeBadParam, "give either id (a question's id) or q (a question's text), not both or neither")
 	}
-	if !utf8.ValidString(r.Text) {
-		r.Text = strings.ToValidUTF8(r.Text, "\uFFFD")
-	}
-	if n := utf8.RuneCountInString(r.Text); n > MaxTextLen {
-		return errorf(CodeQueryTooLong, "text is %d characters, want at most %d", n, MaxTextLen)
+	if err := checkText(&r.Text); err != nil {
+		return err
 	}
 	if n := len(r.ID); n > maxValueLen || !utf8.ValidString(r.ID) {
 		return errorf(CodeBadValue, "id is not a question id")
 	}
-	if r.Limit == 0 {
-		r.Limit = DefaultSimilarLimit
-	}
-	if r.Limit < 1 || r.Limit > MaxSimilarLimit {
-		return errorf(CodeBadLimit, "limit %d is out of range, want 1 to %d", r.Limit, MaxSimilarLimit)
-	}
-	return nil
+	return checkPage(&r.Limit, 0, DefaultSimilarLimit, MaxSimilarLimit)
 }
 
 // ParseDupsRequest fills a DupsRequest from URL values: min_score, level
@@ -155,7 +150,7 @@ func (r *SimilarRequest) normalize() error {
 // is an *Error.
 func ParseDupsRequest(v url.Values) (DupsRequest, error) {
 	var r DupsRequest
-	if err := checkParams(v, ParamMinScore, ParamLevel, ParamTopic, ParamLimit, ParamOffset); err != nil {
+	if err := checkParams(v, []string{ParamMinScore, ParamLevel, ParamTopic, ParamLimit, ParamOffset}, ParamLevel, ParamTopic); err != nil {
 		return r, err
 	}
 	if s := strings.TrimSpace(v.Get(ParamMinScore)); s != "" {
@@ -175,10 +170,8 @@ func ParseDupsRequest(v url.Values) (DupsRequest, error) {
 	if r.Limit, err = parseLimit(v.Get(ParamLimit), MaxDupsLimit); err != nil {
 		return DupsRequest{}, err
 	}
-	if s := v.Get(ParamOffset); s != "" {
-		if r.Offset, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
-			return DupsRequest{}, errorf(CodeBadOffset, "offset %q is not a number, want 0 to %d", s, MaxOffset)
-		}
+	if r.Offset, err = parseOffset(v.Get(ParamOffset)); err != nil {
+		return DupsRequest{}, err
 	}
 	if err := r.normalize(); err != nil {
 		return DupsRequest{}, err
@@ -193,14 +186,8 @@ func (r *DupsRequest) normalize() error {
 	if !(r.MinScore > 0 && r.MinScore <= 1) {
 		return errorf(CodeBadValue, "min_score %v is out of range, want one in (0, 1]", r.MinScore)
 	}
-	if r.Limit == 0 {
-		r.Limit = DefaultDupsLimit
-	}
-	if r.Limit < 1 || r.Limit > MaxDupsLimit {
-		return errorf(CodeBadLimit, "limit %d is out of range, want 1 to %d", r.Limit, MaxDupsLimit)
-	}
-	if r.Offset < 0 || r.Offset > MaxOffset {
-		return errorf(CodeBadOffset, "offset %d is out of range, want 0 to %d", r.Offset, MaxOffset)
+	if err := checkPage(&r.Limit, r.Offset, DefaultDupsLimit, MaxDupsLimit); err != nil {
+		return err
 	}
 	var err error
 	if r.Levels, err = checkLevels(r.Levels); err != nil {
@@ -209,50 +196,41 @@ func (r *DupsRequest) normalize() error {
 	return checkValues(ParamTopic, r.Topics)
 }
 
-// checkParams rejects unknown and repeated parameters.
-func checkParams(v url.Values, allowed ...string) error {
-	for _, k := range slices.Sorted(maps.Keys(v)) {
-		if !slices.Contains(allowed, k) {
-			return errorf(CodeBadParam, "unknown parameter %q, want one of %s", k, strings.Join(allowed, ", "))
-		}
-		if len(v[k]) > 1 && k != ParamLevel && k != ParamTopic {
-			return errorf(CodeBadParam, "parameter %q given %d times, want it once", k, len(v[k]))
-		}
-	}
-	return nil
-}
-
-func parseLimit(s string, maxLimit int) (int, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil {
-		return 0, errorf(CodeBadLimit, "limit %q is not a number, want 1 to %d", s, maxLimit)
-	}
-	if n == 0 {
-		return 0, errorf(CodeBadLimit, "limit 0 is out of range, want 1 to %d", maxLimit)
-	}
-	return n, nil
-}
-
 // dupState is the index's records prepared for duplicate detection, built
 // on the first Similar or Dups call and kept for the Searcher's life: a
 // fraction of a second for the embedded corpus, about 25 s at 100k
-// synthetic records with long answers (reading them ~9 s, features ~17 s),
-// plus ~18 s for the first Dups's clusters. iq serve builds it at start.
+// synthetic records with long answers (reading them ~9 s, features ~17 s).
+// iq serve builds it at start.
 type dupState struct {
 	recs []ingest.Record
 	byID map[string]int
 	dd   *dedup.Index
 	// clusters at dedup.DefaultMinScore, made on the first Dups (Similar
-	// does not need them).
+	// does not need them) from the stored cluster ids.
 	clustersOnce sync.Once
 	clusters     []dedup.Cluster
 }
 
+// defaultClusters are the clusters stored in the index at build time
+// (Record.Cluster), so Dups lists exactly what Search collapses, without
+// clustering the collection again; only members' scores are computed.
 func (st *dupState) defaultClusters() []dedup.Cluster {
-	st.clustersOnce.Do(func() { st.clusters = st.dd.Clusters() })
+	st.clustersOnce.Do(func() {
+		members := map[string][]int{}
+		for i, r := range st.recs {
+			// An index built without clustering (index.Build called
+			// directly, as the benchmarks do) has no cluster ids.
+			if r.Cluster != "" {
+				members[r.Cluster] = append(members[r.Cluster], i)
+			}
+		}
+		for _, idx := range members {
+			if len(idx) > 1 {
+				st.clusters = append(st.clusters, st.dd.Group(idx))
+			}
+		}
+		dedup.SortClusters(st.clusters)
+	})
 	return st.clusters
 }
 
@@ -315,8 +293,7 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (*SimilarRes
 		}
 		r := &st.recs[m.Index]
 		res.Matches = append(res.Matches, SimilarHit{
-			ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics),
-			Sources: nonNilSources(r.Sources), Cluster: r.Cluster, Score: round3(m.Score),
+			QuestionRef: refOf(r), Cluster: r.Cluster, Score: round3(m.Score),
 			Duplicate: m.Score >= dedup.DefaultMinScore, Reason: m.Detail.Reason,
 		})
 	}
@@ -352,11 +329,7 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (*DupsResult, erro
 		}
 		dc := DupCluster{ID: c.ID, Question: c.Members[0].Question, Size: len(c.Members)}
 		for _, m := range c.Members {
-			r := &st.recs[m.Index]
-			dc.Members = append(dc.Members, DupMember{
-				ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics),
-				Sources: nonNilSources(r.Sources), Score: round3(m.Score),
-			})
+			dc.Members = append(dc.Members, DupMember{QuestionRef: refOf(&st.recs[m.Index]), Score: round3(m.Score)})
 		}
 		res.Clusters = append(res.Clusters, dc)
 	}

@@ -68,13 +68,30 @@ func TestDupsSeeds(t *testing.T) {
 	}
 }
 
-// TestDupsAgreeWithIndex checks that the clusters Dups lists are the ones
-// stored in the index at build time, which Search collapses on.
+// TestDupsAgreeWithIndex checks that the clusters Dups rebuilds from the
+// cluster ids stored in the index (which Search collapses on) are the ones
+// clustering the records afresh gives: same canonical, members and scores.
 func TestDupsAgreeWithIndex(t *testing.T) {
 	s, recs := embeddedSearcher(t)
 	res, err := s.Dups(context.Background(), DupsRequest{Limit: MaxDupsLimit})
 	if err != nil {
 		t.Fatal(err)
+	}
+	fresh := dedup.Find(recs, dedup.Options{})
+	if len(fresh) != len(res.Clusters) {
+		t.Fatalf("Dups lists %d clusters, clustering afresh gives %d", len(res.Clusters), len(fresh))
+	}
+	for i, c := range fresh {
+		got := res.Clusters[i]
+		if got.ID != c.ID || len(got.Members) != len(c.Members) {
+			t.Errorf("cluster %d: Dups %s (%d members), afresh %s (%d)", i, got.ID, len(got.Members), c.ID, len(c.Members))
+			continue
+		}
+		for j, m := range c.Members {
+			if got.Members[j].ID != m.ID || got.Members[j].Score != round3(m.Score) {
+				t.Errorf("cluster %s member %d: Dups %s %.3f, afresh %s %.3f", c.ID, j, got.Members[j].ID, got.Members[j].Score, m.ID, m.Score)
+			}
+		}
 	}
 	stored := map[string]string{}
 	for _, r := range recs {
@@ -276,5 +293,19 @@ func TestParseSimilarAndDupsRequest(t *testing.T) {
 	sr, err := ParseSimilarRequest(url.Values{"id": {" 92fcbbbf622708df "}})
 	if err != nil || sr.ID != "92fcbbbf622708df" || sr.Limit != DefaultSimilarLimit {
 		t.Errorf("ParseSimilarRequest = %+v, %v", sr, err)
+	}
+}
+
+// TestDupsWithoutStoredClusters: records indexed without cluster ids (as
+// index.Build alone stores them) form no clusters, not one of everything.
+func TestDupsWithoutStoredClusters(t *testing.T) {
+	_, recs := embeddedSearcher(t)
+	bare := slices.Clone(recs)
+	for i := range bare {
+		bare[i].Cluster = ""
+	}
+	st := &dupState{recs: bare, dd: dedup.NewIndex(bare, dedup.Options{})}
+	if cs := st.defaultClusters(); len(cs) != 0 {
+		t.Errorf("defaultClusters over records without cluster ids = %d clusters (first of %d members); want none", len(cs), len(cs[0].Members))
 	}
 }

@@ -94,36 +94,20 @@ var params = []string{ParamText, ParamLevel, ParamTopic, ParamTag, ParamSource, 
 // error is an *Error.
 func ParseRequest(v url.Values) (Request, error) {
 	var r Request
-	keys := slices.Sorted(maps.Keys(v))
-	for _, k := range keys {
-		vs := v[k]
-		if !slices.Contains(params, k) {
-			return Request{}, errorf(CodeBadParam, "unknown parameter %q, want one of %s", k, strings.Join(params, ", "))
-		}
-		if len(vs) > 1 && (k == ParamText || k == ParamLimit || k == ParamOffset || k == ParamAll) {
-			return Request{}, errorf(CodeBadParam, "parameter %q given %d times, want it once", k, len(vs))
-		}
+	if err := checkParams(v, params, ParamLevel, ParamTopic, ParamTag, ParamSource); err != nil {
+		return r, err
 	}
 	r.Text = v.Get(ParamText)
 	r.Levels = splitValues(v[ParamLevel])
 	r.Topics = splitValues(v[ParamTopic])
 	r.Tags = splitValues(v[ParamTag])
 	r.Sources = splitValues(v[ParamSource])
-	r.Limit = DefaultLimit
 	var err error
-	if s := v.Get(ParamLimit); s != "" {
-		if r.Limit, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
-			return Request{}, errorf(CodeBadLimit, "limit %q is not a number, want 1 to %d", s, MaxLimit)
-		}
-		if r.Limit == 0 {
-			// normalize reads 0 as "default"; in a URL it is a mistake.
-			return Request{}, errorf(CodeBadLimit, "limit 0 is out of range, want 1 to %d", MaxLimit)
-		}
+	if r.Limit, err = parseLimit(v.Get(ParamLimit), MaxLimit); err != nil {
+		return Request{}, err
 	}
-	if s := v.Get(ParamOffset); s != "" {
-		if r.Offset, err = strconv.Atoi(strings.TrimSpace(s)); err != nil {
-			return Request{}, errorf(CodeBadOffset, "offset %q is not a number, want 0 to %d", s, MaxOffset)
-		}
+	if r.Offset, err = parseOffset(v.Get(ParamOffset)); err != nil {
+		return Request{}, err
 	}
 	if s := v.Get(ParamAll); s != "" {
 		if r.All, err = strconv.ParseBool(s); err != nil {
@@ -183,20 +167,11 @@ func splitValues(vs []string) []string {
 // limit defaulted, text valid UTF-8. Search calls it too, so a Request built
 // in Go gets the same checks as one parsed from a URL.
 func (r *Request) normalize() error {
-	if !utf8.ValidString(r.Text) {
-		r.Text = strings.ToValidUTF8(r.Text, "\uFFFD")
+	if err := checkText(&r.Text); err != nil {
+		return err
 	}
-	if n := utf8.RuneCountInString(r.Text); n > MaxTextLen {
-		return errorf(CodeQueryTooLong, "text is %d characters, want at most %d", n, MaxTextLen)
-	}
-	if r.Limit == 0 {
-		r.Limit = DefaultLimit
-	}
-	if r.Limit < 1 || r.Limit > MaxLimit {
-		return errorf(CodeBadLimit, "limit %d is out of range, want 1 to %d", r.Limit, MaxLimit)
-	}
-	if r.Offset < 0 || r.Offset > MaxOffset {
-		return errorf(CodeBadOffset, "offset %d is out of range, want 0 to %d", r.Offset, MaxOffset)
+	if err := checkPage(&r.Limit, r.Offset, DefaultLimit, MaxLimit); err != nil {
+		return err
 	}
 	var err error
 	if r.Levels, err = checkLevels(r.Levels); err != nil {
@@ -213,6 +188,73 @@ func (r *Request) normalize() error {
 	// The text's own filters (level:x) must pass the same checks.
 	if _, err := parseText(r.Text); err != nil {
 		return err
+	}
+	return nil
+}
+
+// checkParams rejects parameters not in allowed, and repeats of those not
+// in repeatable.
+func checkParams(v url.Values, allowed []string, repeatable ...string) error {
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		if !slices.Contains(allowed, k) {
+			return errorf(CodeBadParam, "unknown parameter %q, want one of %s", k, strings.Join(allowed, ", "))
+		}
+		if len(v[k]) > 1 && !slices.Contains(repeatable, k) {
+			return errorf(CodeBadParam, "parameter %q given %d times, want it once", k, len(v[k]))
+		}
+	}
+	return nil
+}
+
+// parseLimit reads a limit parameter; empty gives 0, the default.
+func parseLimit(s string, maxLimit int) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, errorf(CodeBadLimit, "limit %q is not a number, want 1 to %d", s, maxLimit)
+	}
+	if n == 0 {
+		// normalize reads 0 as "default"; in a URL it is a mistake.
+		return 0, errorf(CodeBadLimit, "limit 0 is out of range, want 1 to %d", maxLimit)
+	}
+	return n, nil
+}
+
+// parseOffset reads an offset parameter; empty gives 0.
+func parseOffset(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return 0, errorf(CodeBadOffset, "offset %q is not a number, want 0 to %d", s, MaxOffset)
+	}
+	return n, nil
+}
+
+// checkPage defaults a zero limit to def and checks limit and offset.
+func checkPage(limit *int, offset, def, maxLimit int) error {
+	if *limit == 0 {
+		*limit = def
+	}
+	if *limit < 1 || *limit > maxLimit {
+		return errorf(CodeBadLimit, "limit %d is out of range, want 1 to %d", *limit, maxLimit)
+	}
+	if offset < 0 || offset > MaxOffset {
+		return errorf(CodeBadOffset, "offset %d is out of range, want 0 to %d", offset, MaxOffset)
+	}
+	return nil
+}
+
+// checkText repairs invalid UTF-8 in a query text and bounds its length.
+func checkText(text *string) error {
+	if !utf8.ValidString(*text) {
+		*text = strings.ToValidUTF8(*text, "\uFFFD")
+	}
+	if n := utf8.RuneCountInString(*text); n > MaxTextLen {
+		return errorf(CodeQueryTooLong, "text is %d characters, want at most %d", n, MaxTextLen)
 	}
 	return nil
 }

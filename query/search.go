@@ -310,7 +310,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 	if err := s.fill(res, sr, req); err != nil {
 		return nil, err
 	}
-	res.TookMS = float64(time.Since(start).Microseconds()) / 1000
+	res.TookMS = ms(time.Since(start))
 	return res, nil
 }
 
@@ -481,13 +481,10 @@ func newHit(rec ingest.Record, h *search.DocumentMatch) Hit {
 		Level:    rec.Level,
 		Topics:   nonNil(rec.Topics),
 		Tags:     nonNil(rec.Tags),
-		Sources:  rec.Sources,
+		Sources:  nonNilSources(rec.Sources),
 		Cluster:  rec.Cluster,
 		Score:    h.Score,
 		Answers:  len(rec.Answers),
-	}
-	if hit.Sources == nil {
-		hit.Sources = []ingest.Source{}
 	}
 	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[ingest.FieldQuestion], 0))
 	answers := index.AnswerTexts(rec)

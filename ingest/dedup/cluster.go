@@ -184,13 +184,31 @@ func (ix *Index) ClustersAt(minScore float64) []Cluster {
 			out = append(out, ix.cluster(members[r]))
 		}
 	}
-	slices.SortFunc(out, func(a, b Cluster) int {
+	SortClusters(out)
+	return out
+}
+
+// SortClusters puts clusters in the order Clusters returns them: largest
+// first, then by ID.
+func SortClusters(cs []Cluster) {
+	slices.SortFunc(cs, func(a, b Cluster) int {
 		if c := cmp.Compare(len(b.Members), len(a.Members)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	return out
+}
+
+// Group makes a Cluster of the records at the given positions, as Clusters
+// would: canonical question, members' scores against it. A caller that
+// kept clusters (as record cluster IDs) rebuilds them with it without
+// clustering again.
+func (ix *Index) Group(idx []int) Cluster {
+	i32 := make([]int32, len(idx))
+	for i, x := range idx {
+		i32[i] = int32(x)
+	}
+	return ix.cluster(i32)
 }
 
 // edge is a candidate pair that reached MinScore.
