@@ -5,16 +5,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
-	"time"
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/query"
 
-	"github.com/iq-search/iq/internal/benchenv"
-	"github.com/iq-search/iq/internal/cputime"
+	"github.com/iq-search/iq/internal/benchkit"
 )
 
 // BenchmarkQuerySearch measures the search path as `iq search`, `iq serve`
@@ -40,41 +37,13 @@ func BenchmarkQuerySearch(b *testing.B) {
 			for i, t := range texts {
 				reqs[i] = query.Request{Text: t}
 			}
-			// Warm up: the first queries load dictionaries, doc values and
-			// the spelling vocabulary.
-			var want uint64
-			for _, r := range reqs {
-				res, err := s.Search(ctx, r)
+			benchkit.Queries(b, len(reqs), func(i int) string { return reqs[i].Text }, func(i int) (uint64, error) {
+				res, err := s.Search(ctx, reqs[i])
 				if err != nil {
-					b.Fatalf("Search(%q) error = %v", r.Text, err)
+					return 0, err
 				}
-				want += res.Total
-			}
-			if want == 0 {
-				b.Fatal("the query mix matched nothing")
-			}
-			var lat []time.Duration
-			cpu0 := cputime.Used()
-			for b.Loop() {
-				var hits uint64
-				for _, r := range reqs {
-					t := time.Now()
-					res, err := s.Search(ctx, r)
-					lat = append(lat, time.Since(t))
-					if err != nil {
-						b.Fatalf("Search(%q) error = %v", r.Text, err)
-					}
-					hits += res.Total
-				}
-				if hits != want {
-					b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
-				}
-			}
-			b.ReportMetric((cputime.Used()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
-			slices.Sort(lat)
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
-			b.ReportMetric(float64(want)/float64(len(reqs)), "hits/query")
+				return res.Total, nil
+			})
 		})
 	}
 }
@@ -82,7 +51,7 @@ func BenchmarkQuerySearch(b *testing.B) {
 const benchSeed = 1
 
 func benchSizes(b *testing.B) []int {
-	sizes, err := benchenv.Sizes()
+	sizes, err := benchkit.Sizes()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -95,10 +64,10 @@ func benchSearcher(b testing.TB, n int) *query.Searcher {
 	b.Helper()
 	opts := index.BuildOptions{
 		Fingerprint: fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
-		BatchSize:   benchenv.Int("IQ_BENCH_BATCH"),
-		Writers:     benchenv.Int("IQ_BENCH_WRITERS"),
-		Shards:      benchenv.Int("IQ_BENCH_SHARDS"),
-		Segments:    benchenv.Int("IQ_BENCH_SEGMENTS"),
+		BatchSize:   benchkit.Int("IQ_BENCH_BATCH"),
+		Writers:     benchkit.Int("IQ_BENCH_WRITERS"),
+		Shards:      benchkit.Int("IQ_BENCH_SHARDS"),
+		Segments:    benchkit.Int("IQ_BENCH_SEGMENTS"),
 	}
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d", n, max(opts.Shards, 1), opts.Segments))
 	ix, err := index.Open(dir)
@@ -121,5 +90,3 @@ func benchSearcher(b testing.TB, n int) *query.Searcher {
 	}
 	return s
 }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -7,11 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
@@ -20,7 +18,7 @@ import (
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/ingest"
 
-	"github.com/iq-search/iq/internal/benchenv"
+	"github.com/iq-search/iq/internal/benchkit"
 	"github.com/iq-search/iq/internal/cputime"
 )
 
@@ -33,7 +31,7 @@ import (
 const benchSeed = 1
 
 func benchSizes(b *testing.B) []int {
-	sizes, err := benchenv.Sizes()
+	sizes, err := benchkit.Sizes()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -43,10 +41,10 @@ func benchSizes(b *testing.B) []int {
 func benchOptions(n int) BuildOptions {
 	return BuildOptions{
 		Fingerprint: fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
-		BatchSize:   benchenv.Int("IQ_BENCH_BATCH"),
-		Writers:     benchenv.Int("IQ_BENCH_WRITERS"),
-		Shards:      benchenv.Int("IQ_BENCH_SHARDS"),
-		Segments:    benchenv.Int("IQ_BENCH_SEGMENTS"),
+		BatchSize:   benchkit.Int("IQ_BENCH_BATCH"),
+		Writers:     benchkit.Int("IQ_BENCH_WRITERS"),
+		Shards:      benchkit.Int("IQ_BENCH_SHARDS"),
+		Segments:    benchkit.Int("IQ_BENCH_SEGMENTS"),
 	}
 }
 
@@ -205,45 +203,16 @@ func BenchmarkSearch(b *testing.B) {
 			for i, q := range queries {
 				reqs[i] = benchRequest(q)
 			}
-			// Warm up: the first queries load dictionaries and doc values.
-			var want uint64
-			for i, r := range reqs {
-				res, err := ix.Bleve().Search(r)
+			benchkit.Queries(b, len(reqs), func(i int) string { return queries[i].Text }, func(i int) (uint64, error) {
+				res, err := ix.Bleve().Search(reqs[i])
 				if err != nil {
-					b.Fatalf("Search(%q) error = %v", queries[i].Text, err)
+					return 0, err
 				}
-				want += res.Total
-			}
-			if want == 0 {
-				b.Fatal("the query mix matched nothing")
-			}
-			var lat []time.Duration
-			cpu0 := cputime.Used()
-			for b.Loop() {
-				var hits uint64
-				for i, r := range reqs {
-					t := time.Now()
-					res, err := ix.Bleve().Search(r)
-					lat = append(lat, time.Since(t))
-					if err != nil {
-						b.Fatalf("Search(%q) error = %v", queries[i].Text, err)
-					}
-					hits += res.Total
-				}
-				if hits != want {
-					b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
-				}
-			}
-			b.ReportMetric((cputime.Used()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
-			slices.Sort(lat)
-			b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-			b.ReportMetric(ms(lat[len(lat)*99/100]), "p99-ms")
-			b.ReportMetric(float64(want)/float64(len(reqs)), "hits/query")
+				return res.Total, nil
+			})
 		})
 	}
 }
-
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func dirSize(dir string) int64 {
 	var n int64

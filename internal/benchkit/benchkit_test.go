@@ -1,4 +1,4 @@
-package benchenv
+package benchkit
 
 import (
 	"slices"
