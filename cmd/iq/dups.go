@@ -88,17 +88,8 @@ func runDups(ctx context.Context, a *app, opts *dupsOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	out := newOutput(a, opts.json)
-	s, err := openSearcher(ctx, out, opts.indexDir)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	res, err := s.Dups(ctx, req)
-	if err != nil {
-		return err
-	}
-	return out.dupsResult(res)
+	return runQuery(ctx, a, opts.indexDir, opts.json,
+		func(s *query.Searcher) (*query.DupsResult, error) { return s.Dups(ctx, req) }, (*output).dupsResult)
 }
 
 // dupsResult prints clusters in the output's mode.

@@ -77,6 +77,23 @@ func openSearcher(ctx context.Context, out *output, dir string) (*query.Searcher
 	return query.Open(ctx, query.OpenOptions{IndexDir: dir, Progress: out.progress("building the index")})
 }
 
+// runQuery opens the index for a command, asks it one thing and prints
+// the answer in the output's mode: the shape of every searching command.
+func runQuery[T any](ctx context.Context, a *app, indexDir string, asJSON bool,
+	ask func(*query.Searcher) (T, error), print func(*output, T) error) error {
+	out := newOutput(a, asJSON)
+	s, err := openSearcher(ctx, out, indexDir)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := ask(s)
+	if err != nil {
+		return err
+	}
+	return print(out, res)
+}
+
 // progress returns a progress callback drawing a bar on stderr, or nil off
 // a terminal. schollz/progressbar is used because it handles what a
 // hand-made bar gets wrong: terminal width, throttled redraws, rate and

@@ -107,17 +107,8 @@ func runSearch(ctx context.Context, a *app, opts *searchOptions) error {
 	if strings.TrimSpace(req.Text) == "" && len(req.Levels)+len(req.Topics)+len(req.Tags)+len(req.Sources) == 0 {
 		return usageError{fmt.Errorf("search: give a QUERY or a filter (--level, --topic, --tag, --source)")}
 	}
-	out := newOutput(a, opts.json)
-	s, err := openSearcher(ctx, out, opts.indexDir)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	res, err := s.Search(ctx, req)
-	if err != nil {
-		return err
-	}
-	return out.searchResult(res)
+	return runQuery(ctx, a, opts.indexDir, opts.json,
+		func(s *query.Searcher) (*query.Result, error) { return s.Search(ctx, req) }, (*output).searchResult)
 }
 
 // searchResult prints a search result in the output's mode.

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/query"
 )
 
 type showOptions struct {
@@ -34,17 +35,7 @@ func newShowCmd(a *app) *cobra.Command {
 }
 
 func runShow(ctx context.Context, a *app, opts *showOptions) error {
-	out := newOutput(a, opts.json)
-	s, err := openSearcher(ctx, out, opts.indexDir)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	rec, err := s.Record(opts.id)
-	if err != nil {
-		return err
-	}
-	return out.record(rec)
+	return runQuery(ctx, a, opts.indexDir, opts.json, func(s *query.Searcher) (ingest.Record, error) { return s.Record(opts.id) }, (*output).record)
 }
 
 // record prints one record in full in the output's mode.

@@ -71,17 +71,8 @@ func runSimilar(ctx context.Context, a *app, opts *similarOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	out := newOutput(a, opts.json)
-	s, err := openSearcher(ctx, out, opts.indexDir)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	res, err := s.Similar(ctx, req)
-	if err != nil {
-		return err
-	}
-	return out.similarResult(res)
+	return runQuery(ctx, a, opts.indexDir, opts.json,
+		func(s *query.Searcher) (*query.SimilarResult, error) { return s.Similar(ctx, req) }, (*output).similarResult)
 }
 
 // similarResult prints likely duplicates in the output's mode.
