@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -69,9 +70,27 @@ type Index struct {
 	dir    string
 	meta   Meta
 	shards []bleve.Index
-	search bleve.Index // the single shard, or an alias over all of them
-	facets facetTables // Search's facet values, per snapshot and field
+	search bleve.Index  // the single shard, or an alias over all of them
+	facets facetTables  // Search's facet values, per snapshot and field
+	posts  postingCache // the fast ranking pass's decoded postings
+	noFast bool         // rank through Bleve's searchers only (SetFastRanking)
+	ranked struct {
+		fast, bleve atomic.Uint64 // ranking passes run each way
+	}
 }
+
+// RankingPasses returns how many ranking passes Search has run over
+// decoded postings (fast) and through Bleve's searchers (bleve: queries or
+// indexes the fast pass does not handle, or fast ranking turned off).
+func (ix *Index) RankingPasses() (fast, bleve uint64) {
+	return ix.ranked.fast.Load(), ix.ranked.bleve.Load()
+}
+
+// SetFastRanking turns Search's fast ranking pass (decoded postings in
+// memory, index/fast.go) on or off; it is on unless turned off. Off, every
+// query ranks through Bleve's searchers: for checking that both agree, and
+// for measuring the difference. Not safe to call during searches.
+func (ix *Index) SetFastRanking(on bool) { ix.noFast = !on }
 
 // Version returns the iq version recorded in new indexes: the main module's
 // version from the build info.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -67,7 +68,16 @@ func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) 
 		}
 		sctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(fc.handler))
 	}
-	res, err := ix.search.SearchInContext(sctx, req)
+	res, err := ix.fastRank(ctx, q, n, fc)
+	if errors.Is(err, errNotFast) {
+		if fc != nil {
+			fc.parts = nil
+		}
+		ix.ranked.bleve.Add(1)
+		res, err = ix.search.SearchInContext(sctx, req)
+	} else if err == nil {
+		ix.ranked.fast.Add(1)
+	}
 	if err != nil {
 		return nil, err
 	}

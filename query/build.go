@@ -302,6 +302,11 @@ type exactPhrase struct {
 	boost float64
 }
 
+// Phrase implements index.PhraseQuery, for the fast ranking pass.
+func (q *exactPhrase) Phrase() (field string, terms [][]string, boost float64) {
+	return q.field, q.terms, q.boost
+}
+
 func (q *exactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
 	ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, search.FieldTermSynonymMap{})
 	if len(q.terms) == 1 {

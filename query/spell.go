@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -314,9 +313,10 @@ func (s *Searcher) surfaces(ctx context.Context, p *plan, fixes map[int]fix) map
 	for i, f := range fixes {
 		out[i] = f
 		typed := strings.ToLower(p.units[i].surface)
-		sr := bleve.NewSearchRequestOptions(or(termQuery(f.term, ingest.FieldQuestion, 1), termQuery(f.term, ingest.FieldAnswer, 1)), 5, 0, false)
-		sr.Fields = []string{index.FieldRecord}
-		res, err := s.ix.Bleve().SearchInContext(ctx, sr)
+		// index.Search ranks from postings in memory; Bleve's own request
+		// scored every record holding the term through its searchers.
+		res, err := s.ix.Search(ctx, or(termQuery(f.term, ingest.FieldQuestion, 1), termQuery(f.term, ingest.FieldAnswer, 1)),
+			index.SearchOptions{Size: 5, Fields: []string{index.FieldRecord}})
 		if err != nil {
 			continue
 		}

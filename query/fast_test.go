@@ -1,0 +1,136 @@
+package query
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/index/synth"
+)
+
+// TestFastRankingMatchesBleve checks the index's fast ranking pass (decoded
+// postings in memory, index/fast.go) against Bleve's searchers on the
+// queries query really builds: for every request, the whole Result — total,
+// hits in order with their scores to the last bit, highlights, facets,
+// corrections — must be the same with fast ranking on and off. Indexes: the
+// embedded corpus, 3,000 synthetic records (index/synth, the benchmark
+// corpus in small), and the seeds with the ranking collections of
+// ../shared/corpora when present. The fast pass must also have answered
+// most of the requests, or the comparison tests nothing.
+func TestFastRankingMatchesBleve(t *testing.T) {
+	texts := []string{
+		"dependency injection", "DI", "dependncy injecton", "OAuth2PasswordBearer",
+		"oauth2 password bearer", "what is a closure", "what is fastapi", "jwt auth",
+		`"dependency injection" -Depends`, `"path parameters"`, `"std::move"`, "@app.get",
+		"async await", "k8s pods", "db index", "secure my fastapi app", "snake_case_names",
+		"virtual dom react", "== vs ===", "the", "zzzzqqqq words", "lifting state up react",
+	}
+	var cases []rankingCase
+	raw, err := os.ReadFile(filepath.Join("testdata", "ranking.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		texts = append(texts, c.Query)
+	}
+	var reqs []Request
+	for _, tx := range texts {
+		reqs = append(reqs,
+			Request{Text: tx, Limit: 10},
+			Request{Text: tx, Limit: 5, Offset: 3, All: true},
+			Request{Text: tx, Limit: 10, Levels: []string{"beginner", "intermediate"}},
+		)
+	}
+
+	s, _ := embeddedSearcher(t)
+	checkFastRanking(t, "embedded", s, reqs)
+
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "synth")
+	if err := index.Build(ctx, dir, synth.Generate(3000, 1), index.BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := NewSearcher(ix)
+	if err != nil {
+		ix.Close()
+		t.Fatal(err)
+	}
+	defer ss.Close()
+	var sreqs []Request
+	for _, tx := range synth.Queries(200, 1) {
+		sreqs = append(sreqs, Request{Text: tx, Limit: 10})
+	}
+	checkFastRanking(t, "synthetic", ss, append(sreqs, reqs...))
+
+	shared := sharedDir(t)
+	sources := []string{filepath.Join(shared, "seeds")}
+	for _, c := range rankingCollections {
+		sources = append(sources, filepath.Join(shared, "corpora", c))
+	}
+	cdir := filepath.Join(t.TempDir(), "corpora")
+	if _, err := Build(ctx, OpenOptions{IndexDir: cdir, Sources: sources}); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := Open(ctx, OpenOptions{IndexDir: cdir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cs.Close()
+	checkFastRanking(t, "corpora", cs, reqs)
+}
+
+func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
+	t.Helper()
+	ix := s.Index()
+	defer ix.SetFastRanking(true)
+	run := func(fast bool, req Request) string {
+		ix.SetFastRanking(fast)
+		res, err := s.Search(context.Background(), req)
+		if err != nil {
+			t.Fatalf("%s: Search(%+v) error: %v", name, req, err)
+		}
+		res.TookMS = 0
+		b, err := json.MarshalIndent(res, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	fast0, bleve0 := ix.RankingPasses()
+	bad := 0
+	for _, req := range reqs {
+		want := run(false, req)
+		if got := run(true, req); got != want && bad < 5 {
+			bad++
+			t.Errorf("%s: %+v: fast ranking gives\n%s\nBleve's searchers give\n%s", name, req, firstDiff(got, want), firstDiff(want, got))
+		}
+	}
+	fast1, bleve1 := ix.RankingPasses()
+	fast, slow := fast1-fast0, bleve1-bleve0
+	// Every request ran once each way: the Bleve runs are half of slow.
+	t.Logf("%s: %d requests, %d ranking passes fast, %d through Bleve", name, len(reqs), fast, slow)
+	if fast < slow*8/10 {
+		t.Errorf("%s: the fast pass ranked %d passes, Bleve %d; want nearly all of the fast runs' passes fast", name, fast, slow)
+	}
+}
+
+// firstDiff returns a from a little before where it first differs from b.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-300)
+	return fmt.Sprintf("…%s…", a[from:min(len(a), i+300)])
+}
