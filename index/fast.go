@@ -3,8 +3,10 @@ package index
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -15,6 +17,8 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/ingest"
 )
 
 // The fast ranking pass. Index.Search ranks a query's matches by running
@@ -53,6 +57,8 @@ const noDoc = math.MaxUint32
 
 // postings is one term's postings in one field, decoded.
 type postings struct {
+	field string
+	term  string
 	docs  []uint32
 	score []float64 // Bleve's BM25 term score before the query weight
 	count uint64    // the term reader's Count, for idf and ordering
@@ -163,7 +169,7 @@ func (e *fastEnv) postings(field, term string, locs bool) (*postings, error) {
 		return nil, err
 	}
 	defer tfr.Close()
-	p = &postings{count: tfr.Count()}
+	p = &postings{field: field, term: term, count: tfr.Count()}
 	p.idf = math.Log(1 + (float64(c.total)-float64(p.count)+0.5)/(float64(p.count)+0.5))
 	if locs {
 		p.off = append(p.off, 0)
@@ -1084,5 +1090,215 @@ func (t *topHits) add(score float64, doc uint32) {
 		}
 		t.h[i], t.h[w] = t.h[w], t.h[i]
 		i = w
+	}
+}
+
+// matchSet is what a document matched with, per field and term: every
+// occurrence (all), or only the locations listed (phrase words).
+type matchSet map[postKey]map[uint64]bool
+
+func (ms matchSet) all(p *postings) {
+	ms[postKey{field: p.field, term: p.term}] = nil
+}
+
+func (ms matchSet) at(p *postings, loc uint64) {
+	k := postKey{field: p.field, term: p.term}
+	if l, ok := ms[k]; ok {
+		if l != nil {
+			l[loc] = true
+		}
+		return
+	}
+	ms[k] = map[uint64]bool{loc: true}
+}
+
+// collect adds to ms the terms through which n matches doc, which n is on:
+// the clauses Bleve's searchers would report term locations for.
+func collect(n node, doc uint32, ms matchSet) {
+	switch n := n.(type) {
+	case *termNode:
+		if n.advance(doc) == doc {
+			ms.all(n.p)
+		}
+	case *phraseNode:
+		n.collect(doc, ms)
+	case *minMatchNode:
+		for _, c := range n.ch {
+			if c.advance(doc) == doc {
+				collect(c, doc, ms)
+			}
+		}
+	case *disjNode:
+		for _, c := range n.ch {
+			if c.advance(doc) == doc {
+				collect(c, doc, ms)
+			}
+		}
+	case *conjNode:
+		for _, c := range n.ch {
+			collect(c, doc, ms)
+		}
+	case *boolNode:
+		collect(n.must, doc, ms)
+		if n.should != nil && n.should.advance(doc) == doc {
+			collect(n.should, doc, ms)
+		}
+	}
+}
+
+// collect adds the words of every occurrence of the phrase in doc.
+func (p *phraseNode) collect(doc uint32, ms matchSet) {
+	pos := p.pos
+	for len(pos) > 0 && len(pos[0]) == 0 {
+		pos = pos[1:]
+	}
+	at := func(i int, want uint64) []*termNode {
+		var rv []*termNode
+		for _, a := range pos[i] {
+			if a.advance(doc) != doc {
+				continue
+			}
+			for _, l := range a.locations() {
+				if l == want {
+					rv = append(rv, a)
+					break
+				}
+			}
+		}
+		return rv
+	}
+	for _, a := range pos[0] {
+		if a.advance(doc) != doc {
+			continue
+		}
+		for _, l := range a.locations() {
+			words := [][]*termNode{{a}}
+			ok := true
+			for i := 1; i < len(pos) && ok; i++ {
+				if len(pos[i]) > 0 {
+					w := at(i, l+uint64(i))
+					ok = len(w) > 0
+					words = append(words, w)
+				} else {
+					words = append(words, nil)
+				}
+			}
+			if !ok {
+				continue
+			}
+			for i, ws := range words {
+				for _, w := range ws {
+					ms.at(w.p, l+uint64(i))
+				}
+			}
+		}
+	}
+}
+
+// fastDetails loads the stored fields and term locations of the page's
+// hits after a fast ranking pass. Locations come from the clauses each
+// hit matched (collect) and from analysing the hit's question and answers
+// again with the field's analyzer, which gives the tokens, positions and
+// byte offsets the index holds, without Bleve's page pass: it re-opens
+// every term reader and steps through chunks of postings, frequencies and
+// locations to reach ten documents.
+func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.DocumentMatchCollection, opts SearchOptions) error {
+	sh := ix.shards[0]
+	adv, err := sh.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	m := sh.Mapping()
+	var root node
+	if opts.Locations {
+		c, err := ix.postingCache(r)
+		if err != nil {
+			return err
+		}
+		e := &fastEnv{ctx: ctx, snap: r, m: m, c: c}
+		fts, err := e.synonymMap(q)
+		if err != nil {
+			return err
+		}
+		if root, err = e.compile(q, fts); err != nil {
+			return err
+		}
+	}
+	byDoc := slices.Clone(hits)
+	slices.SortFunc(byDoc, func(a, b *bsearch.DocumentMatch) int { return a.IndexInternalID.Compare(b.IndexInternalID) })
+	fields := opts.Fields
+	if opts.Locations && !slices.Contains(fields, FieldRecord) {
+		fields = append(slices.Clone(fields), FieldRecord)
+	}
+	req := &bleve.SearchRequest{Fields: fields}
+	for _, h := range byDoc {
+		h.Fields = nil
+		if len(fields) > 0 {
+			if err, _ := bleve.LoadAndHighlightFields(h, req, "", r, nil); err != nil {
+				return err
+			}
+		}
+		if !opts.Locations {
+			continue
+		}
+		doc, ok := docNum(h.IndexInternalID)
+		if !ok || root.advance(doc) != doc {
+			return fmt.Errorf("load hits: %w: hit %s does not match the query again", ErrCorrupt, h.ID)
+		}
+		ms := matchSet{}
+		collect(root, doc, ms)
+		raw, _ := h.Fields[FieldRecord].(string)
+		if !slices.Contains(opts.Fields, FieldRecord) {
+			delete(h.Fields, FieldRecord)
+		}
+		var rec ingest.Record
+		if err := json.Unmarshal([]byte(raw), &rec); err != nil {
+			return fmt.Errorf("load hit %s: %w: stored record: %v", h.ID, ErrCorrupt, err)
+		}
+		h.Locations = bsearch.FieldTermLocationMap{}
+		ix.locate(m, h.Locations, ingest.FieldQuestion, []string{rec.Question}, false, ms)
+		ix.locate(m, h.Locations, ingest.FieldAnswer, AnswerTexts(rec), true, ms)
+	}
+	return nil
+}
+
+// locate analyses the values of a field and adds the locations of the
+// tokens ms holds to locs. array tells whether the field is an array
+// (locations carry the value's index).
+func (ix *Index) locate(m mapping.IndexMapping, locs bsearch.FieldTermLocationMap, field string, values []string, array bool, ms matchSet) {
+	want := false
+	for k := range ms {
+		want = want || k.field == field
+	}
+	if !want || !ix.Positions(field) {
+		return
+	}
+	an := m.AnalyzerNamed(m.AnalyzerNameForPath(field))
+	if an == nil {
+		return
+	}
+	for i, v := range values {
+		var ap uint64
+		var aps []uint64
+		if array {
+			ap, aps = uint64(i)+1, []uint64{uint64(i)}
+		}
+		for _, t := range an.Analyze([]byte(v)) {
+			set, ok := ms[postKey{field: field, term: string(t.Term)}]
+			if !ok || set != nil && !set[ap<<32|uint64(t.Position)] {
+				continue
+			}
+			if locs[field] == nil {
+				locs[field] = bsearch.TermLocationMap{}
+			}
+			locs[field][string(t.Term)] = append(locs[field][string(t.Term)], &bsearch.Location{
+				Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End), ArrayPositions: aps,
+			})
+		}
 	}
 }

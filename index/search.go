@@ -69,6 +69,7 @@ func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) 
 		sctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(fc.handler))
 	}
 	res, err := ix.fastRank(ctx, q, n, fc)
+	fast := err == nil
 	if errors.Is(err, errNotFast) {
 		if fc != nil {
 			fc.parts = nil
@@ -104,7 +105,11 @@ func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) 
 	}
 	hits = hits[min(opts.From, len(hits)):min(n, len(hits))]
 	if len(hits) > 0 && (len(opts.Fields) > 0 || opts.Locations) {
-		if err := ix.details(ctx, q, hits, opts); err != nil {
+		details := ix.details
+		if fast {
+			details = ix.fastDetails
+		}
+		if err := details(ctx, q, hits, opts); err != nil {
 			return nil, err
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/iq-search/iq/index"
@@ -107,6 +109,34 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 		}
 		return string(b)
 	}
+	// The term locations of the strict query's page, compared as sets.
+	locations := func(fast bool, text string) string {
+		ix.SetFastRanking(fast)
+		tq, err := parseText(text)
+		if err != nil || tq.empty() {
+			return ""
+		}
+		p := newPlan(tq, s.analyze, s.positional)
+		if !p.searchable(s.analyze) {
+			return ""
+		}
+		res, err := ix.Search(context.Background(), p.build(false, s.analyze, nil), index.SearchOptions{Size: 10, Locations: true})
+		if err != nil {
+			t.Fatalf("%s: index.Search(%q) error: %v", name, text, err)
+		}
+		var out []string
+		for _, h := range res.Hits {
+			for f, tl := range h.Locations {
+				for term, ls := range tl {
+					for _, l := range ls {
+						out = append(out, fmt.Sprintf("%s %s %s %v %d %d-%d", h.ID, f, term, l.ArrayPositions, l.Pos, l.Start, l.End))
+					}
+				}
+			}
+		}
+		slices.Sort(out)
+		return strings.Join(slices.Compact(out), "\n")
+	}
 	fast0, bleve0 := ix.RankingPasses()
 	bad := 0
 	for _, req := range reqs {
@@ -114,6 +144,14 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 		if got := run(true, req); got != want && bad < 5 {
 			bad++
 			t.Errorf("%s: %+v: fast ranking gives\n%s\nBleve's searchers give\n%s", name, req, firstDiff(got, want), firstDiff(want, got))
+		}
+		if req.Offset > 0 || len(req.Levels) > 0 {
+			continue
+		}
+		want = locations(false, req.Text)
+		if got := locations(true, req.Text); got != want && bad < 5 {
+			bad++
+			t.Errorf("%s: %q: term locations after fast ranking\n%s\nthrough Bleve's searchers\n%s", name, req.Text, firstDiff(got, want), firstDiff(want, got))
 		}
 	}
 	fast1, bleve1 := ix.RankingPasses()
