@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"sync"
@@ -289,6 +290,11 @@ func (n *termNode) advance(t uint32) uint32 {
 	if n.cur >= t {
 		return n.cur
 	}
+	return n.seek(t)
+}
+
+// seek moves to the first posting at or after t, past the current one.
+func (n *termNode) seek(t uint32) uint32 {
 	docs := n.p.docs
 	i := n.i + 1
 	// A few steps, then galloping and a binary search.
@@ -349,13 +355,60 @@ type disjNode struct {
 	cur uint32
 }
 
-func newDisjNode(ch []node, min int) *disjNode {
+func newDisjNode(ch []node, min int) node {
 	sortByCount(ch)
-	d := &disjNode{ch: ch, min: min}
 	if len(ch) > 0 {
 		setNorms(ch, 1.0/math.Sqrt(sumWeights(ch)))
 	}
-	return d
+	if min <= 1 {
+		// Most disjunctions are of terms (a word in three fields, a
+		// term and its synonyms): called directly, not through node.
+		ts := make([]*termNode, 0, len(ch))
+		for _, c := range ch {
+			if t, ok := c.(*termNode); ok {
+				ts = append(ts, t)
+			}
+		}
+		if len(ts) == len(ch) {
+			return &termDisjNode{disjNode: disjNode{ch: ch, min: min}, ts: ts}
+		}
+	}
+	return &disjNode{ch: ch, min: min}
+}
+
+// termDisjNode is a disjNode of term nodes without a minimum.
+type termDisjNode struct {
+	disjNode
+	ts []*termNode
+}
+
+func (d *termDisjNode) advance(t uint32) uint32 {
+	if d.cur >= t && t != 0 {
+		return d.cur
+	}
+	m := uint32(noDoc)
+	for _, c := range d.ts {
+		x := c.cur
+		if x < t {
+			x = c.seek(t)
+		}
+		m = min(m, x)
+	}
+	d.cur = m
+	return m
+}
+
+func (d *termDisjNode) score() float64 {
+	var sum float64
+	k := 0
+	for _, c := range d.ts {
+		if c.cur == d.cur {
+			sum += c.score()
+			k++
+		}
+	}
+	coord := float64(k) / float64(len(d.ts))
+	return sum * coord
 }
 
 func (d *disjNode) advance(t uint32) uint32 {
@@ -994,35 +1047,63 @@ func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCo
 	if err != nil {
 		return nil, err
 	}
-	root, err := e.compile(q, fts)
-	if err != nil {
-		return nil, err
-	}
-	var part *facetPart
+	var t *facetValues
 	if fc != nil {
-		t, err := ix.facetValues(r, fc.fields)
-		if err != nil {
+		if t, err = ix.facetValues(r, fc.fields); err != nil {
 			return nil, err
 		}
-		part = &facetPart{t: t, counts: make([]int32, len(t.values))}
-		fc.parts = append(fc.parts, part)
 	}
-	top := &topHits{n: n + 1}
+	// Large indexes are ranked in slices of document numbers, one
+	// goroutine each, as Lucene's IndexSearcher does with an executor: a
+	// query with 30k hits then takes about half as long on two cores.
+	// Hits, scores, totals and facets do not depend on the slicing.
+	nslices := 1
+	if c.total >= parallelMinDocs {
+		nslices = min(runtime.GOMAXPROCS(0), maxSlices)
+	}
+	if ix.slices > 0 {
+		nslices = ix.slices
+	}
+	parts := make([]rankPart, nslices)
+	var wg sync.WaitGroup
+	for i := range parts {
+		p := &parts[i]
+		p.from = uint32(uint64(c.total) * uint64(i) / uint64(nslices))
+		p.to = uint32(uint64(c.total) * uint64(i+1) / uint64(nslices))
+		if i == nslices-1 {
+			p.to = noDoc
+		}
+		if p.root, p.err = e.compile(q, fts); p.err != nil {
+			return nil, p.err
+		}
+		if t != nil {
+			p.facets = &facetPart{t: t, counts: make([]int32, len(t.values))}
+			fc.parts = append(fc.parts, p.facets)
+		}
+		p.top = &topHits{n: n + 1}
+		if i == nslices-1 {
+			p.rank(ctx)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.rank(ctx)
+		}()
+	}
+	wg.Wait()
 	var total uint64
 	var maxScore float64
-	for d := root.advance(0); d != noDoc; d = root.advance(d + 1) {
-		if total&1023 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
+	top := &topHits{n: n + 1}
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, p.err
 		}
-		total++
-		s := root.score()
-		maxScore = max(maxScore, s)
-		if part != nil {
-			part.add(d)
+		total += p.total
+		maxScore = max(maxScore, p.maxScore)
+		for _, h := range p.top.h {
+			top.add(h.score, h.doc)
 		}
-		top.add(s, d)
 	}
 	res := &bleve.SearchResult{
 		Status:   &bleve.SearchStatus{Total: 1, Successful: 1},
@@ -1040,6 +1121,40 @@ func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCo
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// parallelMinDocs is the index size from which fastRank ranks in slices,
+// maxSlices how many at most.
+const parallelMinDocs = 20000
+
+const maxSlices = 4
+
+// rankPart ranks the documents from..to-1 of one slice of the index.
+type rankPart struct {
+	from, to uint32
+	root     node
+	facets   *facetPart
+	top      *topHits
+	total    uint64
+	maxScore float64
+	err      error
+}
+
+func (p *rankPart) rank(ctx context.Context) {
+	for d := p.root.advance(p.from); d < p.to; d = p.root.advance(d + 1) {
+		if p.total&1023 == 0 {
+			if p.err = ctx.Err(); p.err != nil {
+				return
+			}
+		}
+		p.total++
+		s := p.root.score()
+		p.maxScore = max(p.maxScore, s)
+		if p.facets != nil {
+			p.facets.add(d)
+		}
+		p.top.add(s, d)
+	}
 }
 
 // topHits keeps the n best hits seen: by score, then by lower document
@@ -1123,6 +1238,12 @@ func collect(n node, doc uint32, ms matchSet) {
 	case *phraseNode:
 		n.collect(doc, ms)
 	case *minMatchNode:
+		for _, c := range n.ch {
+			if c.advance(doc) == doc {
+				collect(c, doc, ms)
+			}
+		}
+	case *termDisjNode:
 		for _, c := range n.ch {
 			if c.advance(doc) == doc {
 				collect(c, doc, ms)

@@ -74,6 +74,7 @@ type Index struct {
 	facets facetTables  // Search's facet values, per snapshot and field
 	posts  postingCache // the fast ranking pass's decoded postings
 	noFast bool         // rank through Bleve's searchers only (SetFastRanking)
+	slices int          // fast ranking slices (SetRankSlices); 0: by size
 	ranked struct {
 		fast, bleve atomic.Uint64 // ranking passes run each way
 	}
@@ -91,6 +92,13 @@ func (ix *Index) RankingPasses() (fast, bleve uint64) {
 // query ranks through Bleve's searchers: for checking that both agree, and
 // for measuring the difference. Not safe to call during searches.
 func (ix *Index) SetFastRanking(on bool) { ix.noFast = !on }
+
+// SetRankSlices makes the fast ranking pass rank n slices of the
+// documents, one goroutine each, and merge them; n = 0 (the default)
+// takes one slice below 20,000 documents and one per CPU (at most four)
+// from there. Results do not depend on it. Not safe to call during
+// searches.
+func (ix *Index) SetRankSlices(n int) { ix.slices = max(n, 0) }
 
 // Version returns the iq version recorded in new indexes: the main module's
 // version from the build info.

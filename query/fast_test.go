@@ -7,11 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
+	"github.com/iq-search/iq/ingest"
 )
 
 // TestFastRankingMatchesBleve checks the index's fast ranking pass (decoded
@@ -96,6 +96,18 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 	t.Helper()
 	ix := s.Index()
 	defer ix.SetFastRanking(true)
+	// Bleve's page pass gets some answer locations wrong: a disjunction
+	// merges its clauses' locations, whose array-position slices Bleve
+	// recycles with pooled matches, so the next posting read overwrites
+	// them and a location of answer 0 can claim answer 1, which also
+	// breaks phrase checks across answers (which marks are lost depends on
+	// the page's order, taken from a map: "std::move", "primary key" at
+	// 3,000 synthetic records). The fast pass reads array positions from
+	// the text it analyses. So answer fragments are left out of the
+	// comparison of results, question locations (one value, no array
+	// positions) must be equal, and every answer location Bleve reports
+	// must be among the fast pass's.
+	highlights := false
 	run := func(fast bool, req Request) string {
 		ix.SetFastRanking(fast)
 		res, err := s.Search(context.Background(), req)
@@ -103,39 +115,52 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 			t.Fatalf("%s: Search(%+v) error: %v", name, req, err)
 		}
 		res.TookMS = 0
+		if !highlights {
+			for i := range res.Hits {
+				res.Hits[i].Fragments = nil
+			}
+		}
 		b, err := json.MarshalIndent(res, "", " ")
 		if err != nil {
 			t.Fatal(err)
 		}
 		return string(b)
 	}
-	// The term locations of the strict query's page, compared as sets.
-	locations := func(fast bool, text string) string {
+	// The term locations of the strict query's page, per field, sorted.
+	type locs struct{ question, answer []string }
+	locations := func(fast bool, text string) locs {
 		ix.SetFastRanking(fast)
 		tq, err := parseText(text)
 		if err != nil || tq.empty() {
-			return ""
+			return locs{}
 		}
 		p := newPlan(tq, s.analyze, s.positional)
 		if !p.searchable(s.analyze) {
-			return ""
+			return locs{}
 		}
 		res, err := ix.Search(context.Background(), p.build(false, s.analyze, nil), index.SearchOptions{Size: 10, Locations: true})
 		if err != nil {
 			t.Fatalf("%s: index.Search(%q) error: %v", name, text, err)
 		}
-		var out []string
+		var out locs
 		for _, h := range res.Hits {
 			for f, tl := range h.Locations {
 				for term, ls := range tl {
 					for _, l := range ls {
-						out = append(out, fmt.Sprintf("%s %s %s %v %d %d-%d", h.ID, f, term, l.ArrayPositions, l.Pos, l.Start, l.End))
+						e := fmt.Sprintf("%s %s %d %d-%d", h.ID, term, l.Pos, l.Start, l.End)
+						if f == ingest.FieldQuestion {
+							out.question = append(out.question, e)
+						} else {
+							out.answer = append(out.answer, e)
+						}
 					}
 				}
 			}
 		}
-		slices.Sort(out)
-		return strings.Join(slices.Compact(out), "\n")
+		slices.Sort(out.question)
+		slices.Sort(out.answer)
+		out.question, out.answer = slices.Compact(out.question), slices.Compact(out.answer)
+		return out
 	}
 	fast0, bleve0 := ix.RankingPasses()
 	bad := 0
@@ -145,20 +170,34 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 			bad++
 			t.Errorf("%s: %+v: fast ranking gives\n%s\nBleve's searchers give\n%s", name, req, firstDiff(got, want), firstDiff(want, got))
 		}
+		// Ranked in three slices of the documents, merged.
+		ix.SetRankSlices(3)
+		got := run(true, req)
+		ix.SetRankSlices(0)
+		if got != want && bad < 5 {
+			bad++
+			t.Errorf("%s: %+v: fast ranking in 3 slices gives\n%s\nBleve's searchers give\n%s", name, req, firstDiff(got, want), firstDiff(want, got))
+		}
 		if req.Offset > 0 || len(req.Levels) > 0 {
 			continue
 		}
-		want = locations(false, req.Text)
-		if got := locations(true, req.Text); got != want && bad < 5 {
+		gotLocs, wantLocs := locations(true, req.Text), locations(false, req.Text)
+		if !slices.Equal(gotLocs.question, wantLocs.question) && bad < 5 {
 			bad++
-			t.Errorf("%s: %q: term locations after fast ranking\n%s\nthrough Bleve's searchers\n%s", name, req.Text, firstDiff(got, want), firstDiff(want, got))
+			t.Errorf("%s: %q: question locations after fast ranking\n%v\nthrough Bleve's searchers\n%v", name, req.Text, gotLocs.question, wantLocs.question)
+		}
+		for _, l := range wantLocs.answer {
+			if _, ok := slices.BinarySearch(gotLocs.answer, l); !ok && bad < 5 {
+				bad++
+				t.Errorf("%s: %q: Bleve's answer location %s is missing after fast ranking", name, req.Text, l)
+			}
 		}
 	}
 	fast1, bleve1 := ix.RankingPasses()
 	fast, slow := fast1-fast0, bleve1-bleve0
-	// Every request ran once each way: the Bleve runs are half of slow.
+	// Every request ran at least once through Bleve and twice fast.
 	t.Logf("%s: %d requests, %d ranking passes fast, %d through Bleve", name, len(reqs), fast, slow)
-	if fast < slow*8/10 {
+	if fast < uint64(len(reqs))*2 {
 		t.Errorf("%s: the fast pass ranked %d passes, Bleve %d; want nearly all of the fast runs' passes fast", name, fast, slow)
 	}
 }
