@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"math"
 	"runtime"
@@ -1077,7 +1076,7 @@ func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCo
 			return nil, p.err
 		}
 		if t != nil {
-			p.facets = &facetPart{t: t, counts: make([]int32, len(t.values))}
+			p.facets = &facetPart{t: t, counts: make([]int32, len(t.values)+len(fc.fields))}
 			fc.parts = append(fc.parts, p.facets)
 		}
 		p.top = &topHits{n: n + 1}
@@ -1352,9 +1351,16 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 	}
 	byDoc := slices.Clone(hits)
 	slices.SortFunc(byDoc, func(a, b *bsearch.DocumentMatch) int { return a.IndexInternalID.Compare(b.IndexInternalID) })
+	// The texts to analyse are the question and answer fields as stored
+	// (document), which is what was indexed.
 	fields := opts.Fields
-	if opts.Locations && !slices.Contains(fields, FieldRecord) {
-		fields = append(slices.Clone(fields), FieldRecord)
+	if opts.Locations {
+		fields = slices.Clone(fields)
+		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+			if !slices.Contains(fields, f) {
+				fields = append(fields, f)
+			}
+		}
 	}
 	req := &bleve.SearchRequest{Fields: fields}
 	for _, h := range byDoc {
@@ -1373,17 +1379,31 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 		}
 		ms := matchSet{}
 		collect(root, doc, ms)
-		raw, _ := h.Fields[FieldRecord].(string)
-		if !slices.Contains(opts.Fields, FieldRecord) {
-			delete(h.Fields, FieldRecord)
+		question, _ := h.Fields[ingest.FieldQuestion].(string)
+		var answers []string
+		switch a := h.Fields[ingest.FieldAnswer].(type) {
+		case string: // one value comes back as a string
+			answers = []string{a}
+		case []any:
+			for _, v := range a {
+				s, _ := v.(string)
+				answers = append(answers, s)
+			}
 		}
-		var rec ingest.Record
-		if err := json.Unmarshal([]byte(raw), &rec); err != nil {
-			return fmt.Errorf("load hit %s: %w: stored record: %v", h.ID, ErrCorrupt, err)
+		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+			if !slices.Contains(opts.Fields, f) {
+				delete(h.Fields, f)
+			}
+		}
+		if len(h.Fields) == 0 {
+			h.Fields = nil
 		}
 		h.Locations = bsearch.FieldTermLocationMap{}
-		ix.locate(m, h.Locations, ingest.FieldQuestion, []string{rec.Question}, false, ms)
-		ix.locate(m, h.Locations, ingest.FieldAnswer, AnswerTexts(rec), true, ms)
+		ix.locate(m, h.Locations, ingest.FieldQuestion, []string{question}, false, ms)
+		ix.locate(m, h.Locations, ingest.FieldAnswer, answers, true, ms)
+		if len(h.Locations) == 0 {
+			h.Locations = nil // as Bleve leaves a hit without locations
+		}
 	}
 	return nil
 }

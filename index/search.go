@@ -303,14 +303,14 @@ func (d *pageDocReader) Close() error { return nil }
 // facetValues is what the faceted fields hold for each document of one
 // index snapshot, all fields in one table so that counting a hit reads
 // one short run: doc number d has the values ords[start[d]:start[d+1]]
-// (indexes into values; field[o] is the field of value o), and has a value
-// of field i when bit i of has[d] is set.
+// (indexes into values; field[o] is the field of value o). Past the
+// values, ordinal len(values)+i marks a document with a value of field i,
+// so that counting a hit's values also counts the fields it has.
 type facetValues struct {
 	values []string
 	field  []uint8
 	start  []uint32
 	ords   []uint32
-	has    []uint8
 }
 
 type facetKey struct {
@@ -326,8 +326,7 @@ type facetTables struct {
 	m  map[facetKey]*facetValues
 }
 
-// maxFacetFields is how many fields one search can facet on (a bit each
-// in facetValues.has).
+// maxFacetFields is how many fields one search can facet on.
 const maxFacetFields = 8
 
 // facetValues returns the facet values of fields in the snapshot r,
@@ -407,13 +406,26 @@ func readFacetValues(r bindex.IndexReader, fields []string) (*facetValues, error
 			docs = append(docs, ds)
 		}
 	}
-	fv.start = make([]uint32, maxDoc+2)
-	fv.has = make([]uint8, maxDoc+1)
-	total := 0
+	has := make([]uint8, maxDoc+1) // bit i: the document has field i
 	for o, ds := range docs {
 		for _, d := range ds {
+			has[d] |= 1 << fv.field[o]
+		}
+	}
+	for fi := range fields {
+		var ds []uint32
+		for d, h := range has {
+			if h&(1<<fi) != 0 {
+				ds = append(ds, uint32(d))
+			}
+		}
+		docs = append(docs, ds)
+	}
+	fv.start = make([]uint32, maxDoc+2)
+	total := 0
+	for _, ds := range docs {
+		for _, d := range ds {
 			fv.start[d+1]++
-			fv.has[d] |= 1 << fv.field[o]
 		}
 		total += len(ds)
 	}
@@ -454,8 +466,7 @@ type facetCounter struct {
 // facetPart counts the hits of one shard's snapshot.
 type facetPart struct {
 	t      *facetValues
-	counts []int32             // per value
-	with   [maxFacetFields]int // hits with a value of field i
+	counts []int32 // per value, then per field (facetValues)
 	hits   int
 }
 
@@ -482,7 +493,7 @@ func (fc *facetCounter) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMa
 	if err != nil {
 		return nil, false, err
 	}
-	p := &facetPart{t: t, counts: make([]int32, len(t.values))}
+	p := &facetPart{t: t, counts: make([]int32, len(t.values)+len(fc.fields))}
 	fc.mu.Lock()
 	fc.parts = append(fc.parts, p)
 	fc.mu.Unlock()
@@ -501,13 +512,8 @@ func (fc *facetCounter) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMa
 func (p *facetPart) add(doc uint32) {
 	p.hits++
 	t := p.t
-	if int(doc) >= len(t.has) {
+	if int(doc)+1 >= len(t.start) {
 		return
-	}
-	if h := t.has[doc]; h != 0 {
-		for i := range p.with {
-			p.with[i] += int(h>>i) & 1
-		}
 	}
 	for _, o := range t.ords[t.start[doc]:t.start[doc+1]] {
 		p.counts[o]++
@@ -527,10 +533,11 @@ func (fc *facetCounter) results() bsearch.FacetResults {
 		rv[f] = frs[i]
 	}
 	for _, p := range fc.parts {
+		nv := len(p.t.values)
 		for i := range fc.fields {
-			frs[i].Missing += p.hits - p.with[i]
+			frs[i].Missing += p.hits - int(p.counts[nv+i])
 		}
-		for o, c := range p.counts {
+		for o, c := range p.counts[:nv] {
 			if c > 0 {
 				i := p.t.field[o]
 				merged[i][p.t.values[o]] += int(c)
