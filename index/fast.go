@@ -1363,6 +1363,7 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 		}
 	}
 	req := &bleve.SearchRequest{Fields: fields}
+	var jobs []locateJob
 	for _, h := range byDoc {
 		h.Fields = nil
 		if len(fields) > 0 {
@@ -1398,14 +1399,38 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 		if len(h.Fields) == 0 {
 			h.Fields = nil
 		}
-		h.Locations = bsearch.FieldTermLocationMap{}
-		ix.locate(m, h.Locations, ingest.FieldQuestion, []string{question}, false, ms)
-		ix.locate(m, h.Locations, ingest.FieldAnswer, answers, true, ms)
-		if len(h.Locations) == 0 {
-			h.Locations = nil // as Bleve leaves a hit without locations
-		}
+		jobs = append(jobs, locateJob{h, ms, question, answers})
 	}
+	// Analysing the texts is most of the work: the hits are shared out
+	// over the CPUs.
+	workers := min(len(jobs), runtime.GOMAXPROCS(0), maxSlices)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(jobs); i += workers {
+				j := jobs[i]
+				h := j.h
+				h.Locations = bsearch.FieldTermLocationMap{}
+				ix.locate(m, h.Locations, ingest.FieldQuestion, []string{j.question}, false, j.ms)
+				ix.locate(m, h.Locations, ingest.FieldAnswer, j.answers, true, j.ms)
+				if len(h.Locations) == 0 {
+					h.Locations = nil // as Bleve leaves a hit without locations
+				}
+			}
+		}()
+	}
+	wg.Wait()
 	return nil
+}
+
+// locateJob is a hit whose locations are to be found in its texts.
+type locateJob struct {
+	h        *bsearch.DocumentMatch
+	ms       matchSet
+	question string
+	answers  []string
 }
 
 // locate analyses the values of a field and adds the locations of the
