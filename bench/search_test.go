@@ -32,6 +32,11 @@ func BenchmarkQuerySearch(b *testing.B) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			s := benchSearcher(b, n)
 			defer s.Close()
+			// IQ_BENCH_RANKING=bleve ranks through Bleve's searchers
+			// (index.SetFastRanking(false)), for the difference.
+			if os.Getenv("IQ_BENCH_RANKING") == "bleve" {
+				s.Index().SetFastRanking(false)
+			}
 			ctx := context.Background()
 			reqs := make([]query.Request, len(texts))
 			for i, t := range texts {
