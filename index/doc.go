@@ -16,6 +16,12 @@
 //   - search.go: Index.Search, one page of a search as Bleve would answer
 //     it, cheaper: facets counted from per-document values in memory, stored
 //     fields and term locations read for the page's documents only.
+//   - fast.go: Search's fast ranking pass: the query run over postings
+//     decoded once into memory (a bounded cache) by iterators that mirror
+//     Bleve's searchers score for score, in slices of documents on every
+//     CPU; the page's term locations from the clauses each hit matched and
+//     its stored texts analysed again. Queries it does not handle rank
+//     through Bleve (SetFastRanking turns it off; RankingPasses counts).
 //   - minmatch.go: MinMatchQuery, Bleve's disjunction with a minimum,
 //     found by stepping through the rarest clauses only.
 //   - build.go: Build (batches, concurrent writers, temp dir + rename) and
@@ -29,7 +35,8 @@
 // Tests: analysis_test.go (analysis table, synonyms, mapping golden file:
 // `go test ./index -run TestMappingGolden -update`), index_test.go (build,
 // search, open, ensure over the embedded corpus), search_test.go
-// (Index.Search against Bleve's own answer), minmatch_test.go
+// (Index.Search against Bleve's own answer; the fast pass is checked on the
+// queries package query builds, in query/fast_test.go), minmatch_test.go
 // (MinMatchQuery against Bleve's disjunction), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).

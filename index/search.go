@@ -52,9 +52,16 @@ type SearchOptions struct {
 //     make every term searcher decode positions for every posting it visits.
 //     A tie across the end of the page is settled by running the pass again
 //     sorted by score and ID.
-//   - Stored fields and locations are read in a second pass restricted to
-//     the page's documents (q AND their IDs), which matches them the same
-//     way and so reports the same locations.
+//   - On a single-shard index, for the query types package query builds,
+//     the ranking pass runs over postings decoded into memory (fast.go):
+//     the same hits and scores, bit for bit, at a fraction of the cost; the
+//     page's locations then come from the clauses each hit matched and its
+//     stored question and answers analysed again. Answer locations are
+//     then complete where Bleve's page pass loses some (fast.go; query's
+//     TestFastRankingMatchesBleve).
+//   - Otherwise stored fields and locations are read in a second pass
+//     restricted to the page's documents (q AND their IDs), which matches
+//     them the same way and so reports the same locations.
 func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) (*bleve.SearchResult, error) {
 	n := opts.From + opts.Size
 	req := bleve.NewSearchRequestOptions(q, n+1, 0, false)
