@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -1022,7 +1023,11 @@ func (e *fastEnv) estimate(q query.Query, fts bsearch.FieldTermSynonymMap) int {
 // the n+1 best hits by score (ties by document number) with their IDs and
 // scores, and facet counts through fc. It returns errNotFast when the
 // query or the index is not one it handles.
-func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCounter) (*bleve.SearchResult, error) {
+//
+// With byID, ties are settled by ID as Bleve's "-_score", "_id" sort
+// settles them (through the snapshot's ID order, idOrder), and the n+1
+// hits are exactly that sort's first n+1.
+func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCounter, byID bool) (*bleve.SearchResult, error) {
 	if len(ix.shards) != 1 || ix.noFast {
 		return nil, errNotFast
 	}
@@ -1045,6 +1050,12 @@ func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCo
 	fts, err := e.synonymMap(q)
 	if err != nil {
 		return nil, err
+	}
+	var rank []uint32
+	if byID {
+		if rank, err = ix.idOrder(r); err != nil {
+			return nil, err
+		}
 	}
 	var t *facetValues
 	if fc != nil {
@@ -1079,7 +1090,7 @@ func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCo
 			p.facets = &facetPart{t: t, counts: make([]int32, len(t.values)+len(fc.fields))}
 			fc.parts = append(fc.parts, p.facets)
 		}
-		p.top = &topHits{n: n + 1}
+		p.top = &topHits{n: n + 1, rank: rank}
 		if i == nslices-1 {
 			p.rank(ctx)
 			continue
@@ -1093,7 +1104,7 @@ func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCo
 	wg.Wait()
 	var total uint64
 	var maxScore float64
-	top := &topHits{n: n + 1}
+	top := &topHits{n: n + 1, rank: rank}
 	for _, p := range parts {
 		if p.err != nil {
 			return nil, p.err
@@ -1157,10 +1168,12 @@ func (p *rankPart) rank(ctx context.Context) {
 }
 
 // topHits keeps the n best hits seen: by score, then by lower document
-// number. h is a heap with the worst kept hit first.
+// number, or by ID order when rank is set (rank[doc] is the place of the
+// document's ID among all IDs). h is a heap with the worst kept hit first.
 type topHits struct {
-	n int
-	h []scored
+	n    int
+	h    []scored
+	rank []uint32
 }
 
 type scored struct {
@@ -1169,8 +1182,69 @@ type scored struct {
 }
 
 // worse reports whether a ranks below b.
-func worse(a, b scored) bool {
-	return a.score < b.score || a.score == b.score && a.doc > b.doc
+func (t *topHits) worse(a, b scored) bool {
+	if a.score != b.score {
+		return a.score < b.score
+	}
+	if t.rank != nil && int(a.doc) < len(t.rank) && int(b.doc) < len(t.rank) {
+		return t.rank[a.doc] > t.rank[b.doc]
+	}
+	return a.doc > b.doc
+}
+
+// idOrder returns the place of every document's ID in ID order, by
+// document number, reading the IDs the first time for a snapshot.
+func (ix *Index) idOrder(r bindex.IndexReader) ([]uint32, error) {
+	o := &ix.ids
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.snap == r && o.rank != nil {
+		return o.rank, nil
+	}
+	dr, err := r.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	defer dr.Close()
+	type doc struct {
+		num uint32
+		id  string
+	}
+	var docs []doc
+	var maxDoc uint32
+	for {
+		iid, err := dr.Next()
+		if err != nil {
+			return nil, err
+		}
+		if iid == nil {
+			break
+		}
+		num, ok := docNum(iid)
+		if !ok {
+			return nil, fmt.Errorf("read IDs: internal ID %x is not a document number", iid)
+		}
+		id, err := r.ExternalID(iid)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc{num, id})
+		maxDoc = max(maxDoc, num)
+	}
+	slices.SortFunc(docs, func(a, b doc) int { return strings.Compare(a.id, b.id) })
+	rank := make([]uint32, maxDoc+1)
+	for i, d := range docs {
+		rank[d.num] = uint32(i)
+	}
+	o.snap, o.rank = r, rank
+	return rank, nil
+}
+
+// idRanks caches idOrder for the snapshot of a read-only index.
+type idRanks struct {
+	mu   sync.Mutex
+	snap bindex.IndexReader
+	rank []uint32
 }
 
 func (t *topHits) add(score float64, doc uint32) {
@@ -1179,7 +1253,7 @@ func (t *topHits) add(score float64, doc uint32) {
 		t.h = append(t.h, s)
 		for i := len(t.h) - 1; i > 0; {
 			p := (i - 1) / 2
-			if !worse(t.h[i], t.h[p]) {
+			if !t.worse(t.h[i], t.h[p]) {
 				break
 			}
 			t.h[i], t.h[p] = t.h[p], t.h[i]
@@ -1187,16 +1261,16 @@ func (t *topHits) add(score float64, doc uint32) {
 		}
 		return
 	}
-	if t.n == 0 || !worse(t.h[0], s) {
+	if t.n == 0 || !t.worse(t.h[0], s) {
 		return
 	}
 	t.h[0] = s
 	for i := 0; ; {
 		l, w := 2*i+1, i
-		if l < len(t.h) && worse(t.h[l], t.h[w]) {
+		if l < len(t.h) && t.worse(t.h[l], t.h[w]) {
 			w = l
 		}
-		if l+1 < len(t.h) && worse(t.h[l+1], t.h[w]) {
+		if l+1 < len(t.h) && t.worse(t.h[l+1], t.h[w]) {
 			w = l + 1
 		}
 		if w == i {

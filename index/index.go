@@ -73,6 +73,7 @@ type Index struct {
 	search bleve.Index  // the single shard, or an alias over all of them
 	facets facetTables  // Search's facet values, per snapshot and field
 	posts  postingCache // the fast ranking pass's decoded postings
+	ids    idRanks      // the fast ranking pass's ID order
 	noFast bool         // rank through Bleve's searchers only (SetFastRanking)
 	slices int          // fast ranking slices (SetRankSlices); 0: by size
 	ranked struct {

@@ -75,7 +75,7 @@ func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) 
 		}
 		sctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(fc.handler))
 	}
-	res, err := ix.fastRank(ctx, q, n, fc)
+	res, err := ix.fastRank(ctx, q, n, fc, false)
 	fast := err == nil
 	if errors.Is(err, errNotFast) {
 		if fc != nil {
@@ -102,13 +102,27 @@ func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) 
 	if n > 0 && len(hits) > n && hits[n].Score == hits[n-1].Score {
 		// Which of the tied hits fall on the page depends on IDs the
 		// pass did not read.
-		req := bleve.NewSearchRequestOptions(q, n, 0, false)
-		req.SortBy([]string{"-_score", "_id"})
-		r2, err := ix.search.SearchInContext(ctx, req)
-		if err != nil {
-			return nil, err
+		if fast {
+			r2, err := ix.fastRank(ctx, q, n, nil, true)
+			if err != nil {
+				return nil, err
+			}
+			hits = r2.Hits
+			slices.SortStableFunc(hits, func(a, b *bsearch.DocumentMatch) int {
+				if c := cmp.Compare(b.Score, a.Score); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.ID, b.ID)
+			})
+		} else {
+			req := bleve.NewSearchRequestOptions(q, n, 0, false)
+			req.SortBy([]string{"-_score", "_id"})
+			r2, err := ix.search.SearchInContext(ctx, req)
+			if err != nil {
+				return nil, err
+			}
+			hits = r2.Hits
 		}
-		hits = r2.Hits
 	}
 	hits = hits[min(opts.From, len(hits)):min(n, len(hits))]
 	if len(hits) > 0 && (len(opts.Fields) > 0 || opts.Locations) {

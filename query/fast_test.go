@@ -42,7 +42,13 @@ func TestFastRankingMatchesBleve(t *testing.T) {
 	for _, c := range cases {
 		texts = append(texts, c.Query)
 	}
-	var reqs []Request
+	// Browses: every score ties, so the page is settled by ID.
+	reqs := []Request{
+		{Levels: []string{"beginner"}, Limit: 10},
+		{Text: "-closure", Limit: 10, Offset: 20},
+		{Text: "level:advanced", Limit: 7},
+		{Text: "", Limit: 10, Offset: 5},
+	}
 	for _, tx := range texts {
 		reqs = append(reqs,
 			Request{Text: tx, Limit: 10},

@@ -104,10 +104,6 @@ type Searcher struct {
 	values map[string][]string
 	// vocab, loaded on the first misspelt query, counts the terms of the
 	// question and answer fields.
-	// others are the IDs of documents that are not records (the synonym
-	// definitions Bleve keeps beside them), which a match-all query would
-	// otherwise count.
-	others    []string
 	vocabOnce sync.Once
 	vocab     map[string]uint64
 	vocabErr  error
@@ -156,33 +152,12 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 			}
 		})
 	}
-	for _, sh := range ix.Shards() {
-		d, err := sh.FieldDictPrefix("_id", []byte(index.SynonymIDPrefix))
-		if err != nil {
-			return nil, fmt.Errorf("open searcher on %s: list synonym documents: %w", ix.Dir(), err)
-		}
-		for {
-			e, err := d.Next()
-			if err != nil || e == nil {
-				break
-			}
-			s.others = append(s.others, e.Term)
-		}
-		d.Close()
-	}
 	return s, nil
 }
 
-// allRecords matches every record and nothing else.
-func (s *Searcher) allRecords() bq.Query {
-	if len(s.others) == 0 {
-		return bleve.NewMatchAllQuery()
-	}
-	b := bleve.NewBooleanQuery()
-	b.AddMust(bleve.NewMatchAllQuery())
-	b.AddMustNot(bleve.NewDocIDQuery(s.others))
-	return b
-}
+// allRecords matches every record and nothing else (not the synonym
+// definitions Bleve keeps as documents beside them), with equal scores.
+func (s *Searcher) allRecords() bq.Query { return index.AllRecords() }
 
 // Index returns the index the Searcher reads.
 func (s *Searcher) Index() *index.Index { return s.ix }
