@@ -263,6 +263,16 @@ func sumWeights(ns []node) float64 {
 	return rv
 }
 
+// sumCounts is a composite searcher's Count in Bleve: its children's,
+// summed.
+func sumCounts(ns []node) uint64 {
+	var rv uint64
+	for _, n := range ns {
+		rv += n.count()
+	}
+	return rv
+}
+
 func setNorms(ns []node, qn float64) {
 	for _, n := range ns {
 		n.setNorm(qn)
@@ -455,13 +465,7 @@ func (d *disjNode) score() float64 {
 	return sum * coord
 }
 
-func (d *disjNode) count() uint64 {
-	var sum uint64
-	for _, c := range d.ch {
-		sum += c.count()
-	}
-	return sum
-}
+func (d *disjNode) count() uint64 { return sumCounts(d.ch) }
 
 func (d *disjNode) weight() float64    { return sumWeights(d.ch) }
 func (d *disjNode) setNorm(qn float64) { setNorms(d.ch, qn) }
@@ -613,13 +617,7 @@ func (c *conjNode) score() float64 {
 	return sum
 }
 
-func (c *conjNode) count() uint64 {
-	var sum uint64
-	for _, o := range c.ch {
-		sum += o.count()
-	}
-	return sum
-}
+func (c *conjNode) count() uint64 { return sumCounts(c.ch) }
 
 func (c *conjNode) weight() float64    { return sumWeights(c.ch) }
 func (c *conjNode) setNorm(qn float64) { setNorms(c.ch, qn) }
