@@ -16,12 +16,13 @@
 //   - search.go: Index.Search, one page of a search as Bleve would answer
 //     it, cheaper: facets counted from per-document values in memory, stored
 //     fields and term locations read for the page's documents only.
-//   - fast.go: Search's fast ranking pass: the query run over postings
-//     decoded once into memory (a bounded cache) by iterators that mirror
-//     Bleve's searchers score for score, in slices of documents on every
-//     CPU; the page's term locations from the clauses each hit matched and
-//     its stored texts analysed again. Queries it does not handle rank
-//     through Bleve (SetFastRanking turns it off; RankingPasses counts).
+//   - fast.go, fastnodes.go, fastpage.go: Search's fast ranking pass:
+//     the query run over postings decoded once into memory (a bounded
+//     cache) by iterators that mirror Bleve's searchers score for score, in
+//     slices of documents on every CPU; the page's term locations from the
+//     clauses each hit matched and its stored texts analysed again. Queries
+//     it does not handle rank through Bleve (SetFastRanking turns it off;
+//     RankingPasses counts).
 //   - minmatch.go: MinMatchQuery, Bleve's disjunction with a minimum,
 //     found by stepping through the rarest clauses only.
 //   - build.go: Build (batches, concurrent writers, temp dir + rename) and
