@@ -101,6 +101,14 @@ type fastEnv struct {
 	snap bindex.IndexReader
 	m    mapping.IndexMapping
 	c    *postingCache
+	// minMatch remembers each MinMatchQuery's synonyms and lead costs,
+	// for compiling the same query once per slice.
+	minMatch map[*MinMatchQuery]minMatchPrep
+}
+
+type minMatchPrep struct {
+	fts  bsearch.FieldTermSynonymMap
+	cost []int
 }
 
 func (ix *Index) postingCache(snap bindex.IndexReader) (*postingCache, error) {
@@ -290,12 +298,22 @@ func (e *fastEnv) compile(q query.Query, fts bsearch.FieldTermSynonymMap) (node,
 			return e.compile(d, fts)
 		}
 		// MinMatchQuery collects its clauses' synonyms itself.
-		inner := bsearch.FieldTermSynonymMap{}
-		var err error
-		if inner, err = e.synonymMap(query.NewDisjunctionQuery(q.Disjuncts)); err != nil {
-			return nil, err
+		prep, ok := e.minMatch[q]
+		if !ok {
+			fts, err := e.synonymMap(query.NewDisjunctionQuery(q.Disjuncts))
+			if err != nil {
+				return nil, err
+			}
+			prep.fts = fts
+			for _, d := range q.Disjuncts {
+				prep.cost = append(prep.cost, e.estimate(d, fts))
+			}
+			if e.minMatch == nil {
+				e.minMatch = map[*MinMatchQuery]minMatchPrep{}
+			}
+			e.minMatch[q] = prep
 		}
-		ch, err := e.compileAll(q.Disjuncts, inner)
+		ch, err := e.compileAll(q.Disjuncts, prep.fts)
 		if err != nil {
 			return nil, err
 		}
@@ -305,11 +323,7 @@ func (e *fastEnv) compile(q query.Query, fts bsearch.FieldTermSynonymMap) (node,
 		if len(ch) > 10 {
 			return nil, errNotFast
 		}
-		cost := make([]int, len(ch))
-		for i, d := range q.Disjuncts {
-			cost[i] = e.estimate(d, inner)
-		}
-		return newMinMatchNode(ch, q.Min, cost), nil
+		return newMinMatchNode(ch, q.Min, slices.Clone(prep.cost)), nil
 	case *query.BooleanQuery:
 		return e.compileBool(q, fts)
 	case PhraseQuery:
