@@ -217,3 +217,36 @@ func firstDiff(a, b string) string {
 	from := max(0, i-300)
 	return fmt.Sprintf("…%s…", a[from:min(len(a), i+300)])
 }
+
+// FuzzFastRanking: for any text, the fast ranking pass and Bleve's
+// searchers give the same result (answer fragments aside, see
+// checkFastRanking).
+func FuzzFastRanking(f *testing.F) {
+	for _, s := range []string{"dependency injection", `"a b" -c level:beginner`, "std::move @app.get", "DI jwt", "what is a closure", `"path parameters" -depends`, "dependncy injecton", "OAuth2PasswordBearer each"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		s, _ := embeddedSearcher(t)
+		ix := s.Index()
+		defer ix.SetFastRanking(true)
+		run := func(fast bool) string {
+			ix.SetFastRanking(fast)
+			res, err := s.Search(context.Background(), Request{Text: text, Limit: 10})
+			if err != nil {
+				return "error: " + err.Error()
+			}
+			res.TookMS = 0
+			for i := range res.Hits {
+				res.Hits[i].Fragments = nil
+			}
+			b, err := json.Marshal(res)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return string(b)
+		}
+		if got, want := run(true), run(false); got != want {
+			t.Fatalf("Search(%q) with fast ranking gives\n%s\nBleve's searchers give\n%s", text, firstDiff(got, want), firstDiff(want, got))
+		}
+	})
+}
