@@ -545,6 +545,16 @@ func (p *facetPart) add(doc uint32) {
 // values by count then value, the first size of them, the total of values
 // seen, hits without a value (Missing) and values left out (Other).
 func (fc *facetCounter) results() bsearch.FacetResults {
+	if len(fc.parts) > 0 {
+		t := fc.parts[0].t
+		same := true
+		for _, p := range fc.parts {
+			same = same && p.t == t
+		}
+		if same {
+			return fc.resultsOf(t)
+		}
+	}
 	rv := bsearch.FacetResults{}
 	merged := make([]map[string]int, len(fc.fields))
 	frs := make([]*bsearch.FacetResult, len(fc.fields))
@@ -576,6 +586,54 @@ func (fc *facetCounter) results() bsearch.FacetResults {
 		for _, t := range fr.Terms.Terms() {
 			fr.Other -= t.Count
 		}
+	}
+	return rv
+}
+
+// resultsOf is results for parts that all count over one table t (one
+// shard, in slices or not): counts are summed by ordinal, and only each
+// field's first values become TermFacets (Bleve's builder makes one per
+// value seen and sorts them all: thousands of tags and sources at 100k).
+func (fc *facetCounter) resultsOf(t *facetValues) bsearch.FacetResults {
+	nv := len(t.values)
+	counts := make([]int, nv+len(fc.fields))
+	hits := 0
+	for _, p := range fc.parts {
+		hits += p.hits
+		for o, c := range p.counts {
+			counts[o] += int(c)
+		}
+	}
+	type valueCount struct {
+		term  string
+		count int
+	}
+	seen := make([][]valueCount, len(fc.fields))
+	totals := make([]int, len(fc.fields))
+	for o, c := range counts[:nv] {
+		if c > 0 {
+			i := t.field[o]
+			seen[i] = append(seen[i], valueCount{t.values[o], c})
+			totals[i] += c
+		}
+	}
+	rv := bsearch.FacetResults{}
+	for i, f := range fc.fields {
+		fr := &bsearch.FacetResult{Field: f, Terms: &bsearch.TermFacets{}, Total: totals[i], Missing: hits - counts[nv+i]}
+		vs := seen[i]
+		// Bleve's order: count, then value (TermFacets.Less).
+		slices.SortFunc(vs, func(a, b valueCount) int {
+			if a.count != b.count {
+				return b.count - a.count
+			}
+			return strings.Compare(a.term, b.term)
+		})
+		fr.Other = fr.Total
+		for _, v := range vs[:min(fc.sizes[i], len(vs))] {
+			fr.Terms.Add(&bsearch.TermFacet{Term: v.term, Count: v.count})
+			fr.Other -= v.count
+		}
+		rv[f] = fr
 	}
 	return rv
 }
