@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/iq-search/iq/index/synth"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/mapping.golden.json")
@@ -199,4 +201,34 @@ func TestMappingGolden(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("mapping JSON differs from %s; review and rerun with -update (and bump MappingVersion)\n%s", path, got)
 	}
+}
+
+// BenchmarkAnalyze measures the text analyzer (tokenizer, identifier
+// parts, lower case, stemming, synonym phrases) over the questions and
+// answers of synthetic records: the analysis share of a build, and of a
+// search's page (package index re-analyses the page's texts for
+// highlighting).
+func BenchmarkAnalyze(b *testing.B) {
+	im, _, err := NewMapping(DefaultSynonyms())
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := im.AnalyzerNamed(AnalyzerText)
+	var texts [][]byte
+	size := 0
+	for _, r := range synth.Generate(2000, 1) {
+		for _, t := range append([]string{r.Question}, AnswerTexts(r)...) {
+			texts = append(texts, []byte(t))
+			size += len(t)
+		}
+	}
+	tokens := 0
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		tokens = 0
+		for _, t := range texts {
+			tokens += len(a.Analyze(t))
+		}
+	}
+	b.ReportMetric(float64(tokens)/float64(len(texts)), "tokens/text")
 }
