@@ -310,7 +310,7 @@ func TestStoredFields(t *testing.T) {
 		t.Fatal("no record with topics, sources and answers in the corpus")
 	}
 	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{want.ID}))
-	req.Fields = []string{ingest.FieldQuestion, ingest.FieldLevel, ingest.FieldTopic, FieldSources, ingest.FieldAnswer}
+	req.Fields = []string{ingest.FieldQuestion, FieldRecord, FieldSources, ingest.FieldAnswer}
 	res, err := ix.Bleve().Search(req)
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("Search(id %s) = %v, %v", want.ID, res, err)
@@ -319,14 +319,16 @@ func TestStoredFields(t *testing.T) {
 	if f[ingest.FieldQuestion] != want.Question {
 		t.Errorf("stored question = %v; want %q", f[ingest.FieldQuestion], want.Question)
 	}
-	if lv, _ := f[ingest.FieldLevel].(string); lv != want.Level {
-		t.Errorf("stored level = %v; want %q", f[ingest.FieldLevel], want.Level)
+	// Level and topics are shown from the stored record.
+	var rec ingest.Record
+	if err := json.Unmarshal([]byte(f[FieldRecord].(string)), &rec); err != nil {
+		t.Fatalf("stored record: %v", err)
+	}
+	if rec.Level != want.Level || !slices.Equal(rec.Topics, want.Topics) {
+		t.Errorf("stored record level, topics = %q, %q; want %q, %q", rec.Level, rec.Topics, want.Level, want.Topics)
 	}
 	if got := asStrings(f[FieldSources]); !slices.Equal(got, sourceStrings(want)) {
 		t.Errorf("stored sources = %q; want %q", got, sourceStrings(want))
-	}
-	if got := asStrings(f[ingest.FieldTopic]); !slices.Equal(got, want.Topics) {
-		t.Errorf("stored topics = %q; want %q", got, want.Topics)
 	}
 	if got := asStrings(f[ingest.FieldAnswer]); !slices.Equal(got, AnswerTexts(want)) {
 		t.Errorf("stored answers = %q; want %q", got, AnswerTexts(want))

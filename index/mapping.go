@@ -23,7 +23,7 @@ import (
 // analysis.go. Bump it with any change that alters the terms an index holds
 // (the golden test shows mapping changes; tokenizer changes show only in
 // TestAnalyze): an index of another version is rebuilt by Ensure.
-const MappingVersion = 1
+const MappingVersion = 2
 
 // Analyzer names. AnalyzerText is the analyzer of the question and answer
 // fields; query code that analyses user text itself should use it.
@@ -156,12 +156,21 @@ func NewMapping(syn []Synonym) (*mapping.IndexMappingImpl, []*bleve.SynonymDefin
 	addField(doc, ingest.FieldQuestion, textField(AnalyzerText, true, true))
 	addField(doc, ingest.FieldAnswer, textField(AnalyzerText, true, true))
 	addField(doc, ingest.FieldCode, textField(AnalyzerCode, false, false))
-	addField(doc, ingest.FieldID, keywordField(false))
-	addField(doc, ingest.FieldLevel, keywordField(true))
-	addField(doc, ingest.FieldTopic, keywordField(true))
-	addField(doc, ingest.FieldTag, keywordField(true))
+	// The facet fields: terms and doc values, not stored (the record JSON
+	// holds their values for display). Facets are counted from their
+	// postings (Index.Search); the doc values serve Bleve's own facets.
+	addField(doc, ingest.FieldLevel, keywordField(false))
+	addField(doc, ingest.FieldTopic, keywordField(false))
+	addField(doc, ingest.FieldTag, keywordField(false))
 	addField(doc, ingest.FieldSource, keywordField(false))
-	addField(doc, ingest.FieldCluster, keywordField(true))
+	// ID, cluster and kind are matched or read stored, never faceted: no
+	// doc values (a unique ID per record made them the costliest).
+	id := keywordField(false)
+	id.DocValues = false
+	addField(doc, ingest.FieldID, id)
+	cluster := keywordField(true)
+	cluster.DocValues = false
+	addField(doc, ingest.FieldCluster, cluster)
 	kind := keywordField(false)
 	kind.DocValues = false
 	addField(doc, FieldKind, kind)
@@ -203,7 +212,8 @@ func textField(analyzer string, store, vectors bool) *mapping.FieldMapping {
 	return fm
 }
 
-// keywordField is a facet/filter field: one term per value, doc values on.
+// keywordField is a facet/filter field: one term per value, doc values on
+// (turned off where nothing facets on the field).
 func keywordField(store bool) *mapping.FieldMapping {
 	fm := bleve.NewKeywordFieldMapping()
 	fm.Store = store
