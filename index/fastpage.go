@@ -45,23 +45,11 @@ func collect(n node, doc uint32, ms matchSet) {
 	case *phraseNode:
 		n.collect(doc, ms)
 	case *minMatchNode:
-		for _, c := range n.ch {
-			if c.advance(doc) == doc {
-				collect(c, doc, ms)
-			}
-		}
+		collectMatching(n.ch, doc, ms)
 	case *termDisjNode:
-		for _, c := range n.ch {
-			if c.advance(doc) == doc {
-				collect(c, doc, ms)
-			}
-		}
+		collectMatching(n.ch, doc, ms)
 	case *disjNode:
-		for _, c := range n.ch {
-			if c.advance(doc) == doc {
-				collect(c, doc, ms)
-			}
-		}
+		collectMatching(n.ch, doc, ms)
 	case *conjNode:
 		for _, c := range n.ch {
 			collect(c, doc, ms)
@@ -70,6 +58,15 @@ func collect(n node, doc uint32, ms matchSet) {
 		collect(n.must, doc, ms)
 		if n.should != nil && n.should.advance(doc) == doc {
 			collect(n.should, doc, ms)
+		}
+	}
+}
+
+// collectMatching collects the clauses of a disjunction that match doc.
+func collectMatching(ch []node, doc uint32, ms matchSet) {
+	for _, c := range ch {
+		if c.advance(doc) == doc {
+			collect(c, doc, ms)
 		}
 	}
 }
