@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -51,7 +52,7 @@ type PhraseQuery interface {
 	Phrase() (field string, terms [][]string, boost float64)
 }
 
-var errNotFast = fmt.Errorf("query not supported by the fast pass")
+var errNotFast = errors.New("query not supported by the fast pass")
 
 const noDoc = math.MaxUint32
 
