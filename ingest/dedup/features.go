@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -140,7 +141,7 @@ func featuresOf(r *ingest.Record, p *parsed, st *Stats) features {
 			f.differ = true
 		}
 	}
-	slices.SortFunc(f.toks, func(a, b qtok) int { return cmpU64(a.h, b.h) })
+	slices.SortFunc(f.toks, func(a, b qtok) int { return cmp.Compare(a.h, b.h) })
 	f.aspects = aspects(r.Question)
 	f.topics = r.Topics
 	if len(f.topics) == 0 {
@@ -213,7 +214,7 @@ func jaccard(a, b []uint64) float64 {
 
 // hasToken reports whether vector v has token h.
 func (v vector) has(h uint64) bool {
-	_, ok := slices.BinarySearchFunc(v.e, h, func(e entry, h uint64) int { return cmpU64(e.h, h) })
+	_, ok := slices.BinarySearchFunc(v.e, h, func(e entry, h uint64) int { return cmp.Compare(e.h, h) })
 	return ok
 }
 
@@ -266,15 +267,25 @@ func weigh(ts []token, st *Stats) vector {
 		v.norm += w * w
 	}
 	v.norm = math.Sqrt(v.norm)
-	slices.SortFunc(v.e, func(a, b entry) int { return cmpU64(a.h, b.h) })
+	slices.SortFunc(v.e, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
 	return v
 }
 
 func cosine(a, b vector) float64 {
+	dot, _, _ := shared(a, b)
+	return cosineOf(a, b, dot)
+}
+
+func cosineOf(a, b vector, dot float64) float64 {
 	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
-	dot := 0.0
+	return min(1, dot/(a.norm*b.norm))
+}
+
+// shared walks the tokens two vectors share, once: the dot product, and
+// each vector's squared weight on them (coverageOf).
+func shared(a, b vector) (dot, sa, sb float64) {
 	for i, j := 0, 0; i < len(a.e) && j < len(b.e); {
 		switch {
 		case a.e[i].h < b.e[j].h:
@@ -283,44 +294,22 @@ func cosine(a, b vector) float64 {
 			j++
 		default:
 			dot += a.e[i].w * b.e[j].w
-			i++
-			j++
-		}
-	}
-	return min(1, dot/(a.norm*b.norm))
-}
-
-func cmpU64(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// coverage returns the share of each vector's squared weight on the
-// tokens the other vector has too. Cosine is their geometric mean when
-// the shared tokens weigh alike; the smaller one says how much of the
-// wider question the narrower one leaves out.
-func coverage(a, b vector) (float64, float64) {
-	if a.norm == 0 || b.norm == 0 {
-		return 0, 0
-	}
-	sa, sb := 0.0, 0.0
-	for i, j := 0, 0; i < len(a.e) && j < len(b.e); {
-		switch {
-		case a.e[i].h < b.e[j].h:
-			i++
-		case a.e[i].h > b.e[j].h:
-			j++
-		default:
 			sa += a.e[i].w * a.e[i].w
 			sb += b.e[j].w * b.e[j].w
 			i++
 			j++
 		}
+	}
+	return dot, sa, sb
+}
+
+// coverageOf returns the share of each vector's squared weight on the
+// tokens the other vector has too (sa, sb from shared). Cosine is their
+// geometric mean when the shared tokens weigh alike; the smaller one says
+// how much of the wider question the narrower one leaves out.
+func coverageOf(a, b vector, sa, sb float64) (float64, float64) {
+	if a.norm == 0 || b.norm == 0 {
+		return 0, 0
 	}
 	return sa / (a.norm * a.norm), sb / (b.norm * b.norm)
 }

@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -93,7 +94,7 @@ func lshPairs(sigs []uint64, has []bool, bands, rows int) []uint64 {
 		}
 	}
 	slices.SortFunc(entries, func(a, b bucketEntry) int {
-		if c := cmpU64(a.key, b.key); c != 0 {
+		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c
 		}
 		return int(a.rec - b.rec)

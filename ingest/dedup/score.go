@@ -71,12 +71,13 @@ func score(fa, fb *features, explain bool) Detail {
 // penalties is under floor (penalties only lower it): the Score it then
 // returns is that upper bound, below floor all the same.
 func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
-	d := Detail{Question: cosine(fa.q, fb.q), Answer: -1, Penalty: 1}
+	dot, sa, sb := shared(fa.q, fb.q)
+	d := Detail{Question: cosineOf(fa.q, fb.q, dot), Answer: -1, Penalty: 1}
 	if !fa.long && !fb.long {
 		// Short questions: a question that leaves out part of the other
 		// ("What is React?" beside "What is a React component?") is a
 		// different question, however heavy the shared word.
-		ca, cb := coverage(fa.q, fb.q)
+		ca, cb := coverageOf(fa.q, fb.q, sa, sb)
 		d.Question = math.Sqrt(d.Question * min(ca, cb))
 	}
 	if fa.answers && fb.answers {

@@ -338,7 +338,7 @@ func rankScores(pairs []semevalPair, scores []float64) (int, RankScores, map[str
 				}
 				return 1
 			}
-			return cmpU64(hashToken(pairs[a].rel), hashToken(pairs[b].rel))
+			return cmp.Compare(hashToken(pairs[a].rel), hashToken(pairs[b].rel))
 		})
 		correct, ap, rr := 0, 0.0, 0.0
 		for i, c := range cands[:min(len(cands), semevalCutoff)] {
