@@ -123,21 +123,27 @@ func Paths(ctx context.Context, paths []string, opts Options) ([]Record, *Report
 
 func osSource(name, rel string) source {
 	return source{name: name, rel: rel, open: func() (io.ReadCloser, int64, error) {
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, 0, err
-		}
-		info, err := f.Stat()
-		if err != nil {
-			f.Close()
-			return nil, 0, err
-		}
-		if !info.Mode().IsRegular() {
-			f.Close()
-			return nil, 0, fmt.Errorf("not a regular file (%s)", info.Mode().Type())
-		}
-		return f, info.Size(), nil
+		return openRegular(func() (fs.File, error) { return os.Open(name) })
 	}}
+}
+
+// openRegular opens a file and returns it with its size; anything but a
+// regular file (a device, a pipe) is refused.
+func openRegular(open func() (fs.File, error)) (io.ReadCloser, int64, error) {
+	f, err := open()
+	if err != nil {
+		return nil, 0, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, fmt.Errorf("not a regular file (%s)", info.Mode().Type())
+	}
+	return f, info.Size(), nil
 }
 
 // FS ingests every file of fsys, walked from its root in lexical order
@@ -164,16 +170,7 @@ func FS(ctx context.Context, fsys fs.FS, opts Options) ([]Record, *Report, error
 			size = info.Size()
 		}
 		srcs = append(srcs, source{name: name, rel: name, size: size, open: func() (io.ReadCloser, int64, error) {
-			f, err := fsys.Open(name)
-			if err != nil {
-				return nil, 0, err
-			}
-			info, err := f.Stat()
-			if err != nil {
-				f.Close()
-				return nil, 0, err
-			}
-			return f, info.Size(), nil
+			return openRegular(func() (fs.File, error) { return fsys.Open(name) })
 		}})
 		return nil
 	})
