@@ -109,7 +109,7 @@ type fastEnv struct {
 
 type minMatchPrep struct {
 	fts  bsearch.FieldTermSynonymMap
-	cost []int
+	cost []uint64
 }
 
 func (ix *Index) postingCache(snap bindex.IndexReader) (*postingCache, error) {
@@ -307,7 +307,7 @@ func (e *fastEnv) compile(q query.Query, fts bsearch.FieldTermSynonymMap) (node,
 			}
 			prep.fts = fts
 			for _, d := range q.Disjuncts {
-				prep.cost = append(prep.cost, e.estimate(d, fts))
+				prep.cost = append(prep.cost, estimate(d, fts, e.postingCount))
 			}
 			if e.minMatch == nil {
 				e.minMatch = map[*MinMatchQuery]minMatchPrep{}
@@ -460,42 +460,13 @@ func (e *fastEnv) synonymMap(q query.Query) (bsearch.FieldTermSynonymMap, error)
 	return query.ExtractSynonyms(e.ctx, sm, tr, q, nil)
 }
 
-// estimate is MinMatchQuery's estimate of how many documents q matches,
-// from decoded postings: a term's count (with its synonyms'), the sum
-// over a disjunction, the least over a conjunction.
-func (e *fastEnv) estimate(q query.Query, fts bsearch.FieldTermSynonymMap) int {
-	const unknown = math.MaxInt
-	switch q := q.(type) {
-	case *query.TermQuery:
-		n := 0
-		for _, t := range append([]string{q.Term}, fts[q.FieldVal][q.Term]...) {
-			p, err := e.postings(q.FieldVal, t, false)
-			if err != nil {
-				return unknown
-			}
-			n += len(p.docs)
-		}
-		return n
-	case *query.DisjunctionQuery:
-		n := 0
-		for _, c := range q.Disjuncts {
-			x := e.estimate(c, fts)
-			if x == unknown {
-				return unknown
-			}
-			n += x
-		}
-		return n
-	case *query.ConjunctionQuery:
-		n := unknown
-		for _, c := range q.Conjuncts {
-			n = min(n, e.estimate(c, fts))
-		}
-		return n
-	case *query.MatchNoneQuery:
-		return 0
+// postingCount is estimate's count from decoded postings.
+func (e *fastEnv) postingCount(field, term string) uint64 {
+	p, err := e.postings(field, term, false)
+	if err != nil {
+		return unknownCost
 	}
-	return unknown
+	return uint64(len(p.docs))
 }
 
 // fastRank is the ranking pass of Search over decoded postings: the total,
@@ -632,15 +603,11 @@ type rankPart struct {
 func (p *rankPart) rank(ctx context.Context) {
 	// Counters live in locals while the loop runs: the parts of one search
 	// sit side by side in memory, and a counter written on every hit by
-	// two goroutines on one cache line cost more than the facets.
+	// two goroutines on one cache line cost more than the facets. (The
+	// facet counts are arrays of their own.)
 	var total uint64
 	var maxScore float64
-	var t *facetValues
-	var counts []int32
-	if p.facets != nil {
-		t, counts = p.facets.t, p.facets.counts
-	}
-	root, top, to := p.root, p.top, p.to
+	root, top, to, facets := p.root, p.top, p.to, p.facets
 	for d := root.advance(p.from); d < to; d = root.advance(d + 1) {
 		if total&1023 == 0 {
 			if p.err = ctx.Err(); p.err != nil {
@@ -650,10 +617,8 @@ func (p *rankPart) rank(ctx context.Context) {
 		total++
 		s := root.score()
 		maxScore = max(maxScore, s)
-		if t != nil && int(d)+1 < len(t.start) {
-			for _, o := range t.ords[t.start[d]:t.start[d+1]] {
-				counts[o]++
-			}
+		if facets != nil {
+			facets.count(d)
 		}
 		top.add(s, d)
 	}

@@ -255,7 +255,7 @@ type minMatchNode struct {
 	other []node
 }
 
-func newMinMatchNode(ch []node, min int, cost []int) *minMatchNode {
+func newMinMatchNode(ch []node, min int, cost []uint64) *minMatchNode {
 	// Children and costs sorted together, as minMatchSearcher does.
 	idx := make([]int, len(ch))
 	for i := range idx {

@@ -101,7 +101,7 @@ func (q *MinMatchQuery) Searcher(ctx context.Context, r bindex.IndexReader, m ma
 	if _, page := r.(*pageReader); !page {
 		fts, _ := ctx.Value(bsearch.FieldTermSynonymMapKey).(bsearch.FieldTermSynonymMap)
 		for i, o := range order {
-			cost[i] = estimate(ctx, r, fts, q.Disjuncts[o])
+			cost[i] = estimate(q.Disjuncts[o], fts, termCount(ctx, r))
 		}
 	}
 	byCost := make([]int, len(ss))
@@ -309,29 +309,36 @@ const unknownCost = math.MaxUint64
 
 // estimate returns an upper bound of the number of documents q matches:
 // a term's count (with its synonyms'), the sum over a disjunction, the
-// least over a conjunction.
-func estimate(ctx context.Context, r bindex.IndexReader, fts bsearch.FieldTermSynonymMap, q query.Query) uint64 {
-	switch q := q.(type) {
-	case *query.TermQuery:
-		n := termCount(ctx, r, q.FieldVal, q.Term)
-		for _, syn := range fts[q.FieldVal][q.Term] {
-			n += termCount(ctx, r, q.FieldVal, syn)
-		}
-		return n
-	case *query.DisjunctionQuery:
+// least over a conjunction. count gives a term's count in a field, or
+// unknownCost.
+func estimate(q query.Query, fts bsearch.FieldTermSynonymMap, count func(field, term string) uint64) uint64 {
+	sum := func(ns ...uint64) uint64 {
 		var n uint64
-		for _, c := range q.Disjuncts {
-			e := estimate(ctx, r, fts, c)
-			if e == unknownCost {
+		for _, x := range ns {
+			if x == unknownCost {
 				return unknownCost
 			}
-			n += e
+			n += x
 		}
 		return n
+	}
+	switch q := q.(type) {
+	case *query.TermQuery:
+		ns := []uint64{count(q.FieldVal, q.Term)}
+		for _, syn := range fts[q.FieldVal][q.Term] {
+			ns = append(ns, count(q.FieldVal, syn))
+		}
+		return sum(ns...)
+	case *query.DisjunctionQuery:
+		var ns []uint64
+		for _, c := range q.Disjuncts {
+			ns = append(ns, estimate(c, fts, count))
+		}
+		return sum(ns...)
 	case *query.ConjunctionQuery:
 		n := uint64(unknownCost)
 		for _, c := range q.Conjuncts {
-			n = min(n, estimate(ctx, r, fts, c))
+			n = min(n, estimate(c, fts, count))
 		}
 		return n
 	case *query.MatchNoneQuery:
@@ -340,7 +347,12 @@ func estimate(ctx context.Context, r bindex.IndexReader, fts bsearch.FieldTermSy
 	return unknownCost
 }
 
-func termCount(ctx context.Context, r bindex.IndexReader, field, term string) uint64 {
+// termCount is estimate's count from a term reader.
+func termCount(ctx context.Context, r bindex.IndexReader) func(field, term string) uint64 {
+	return func(field, term string) uint64 { return readerCount(ctx, r, field, term) }
+}
+
+func readerCount(ctx context.Context, r bindex.IndexReader, field, term string) uint64 {
 	tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
 	if err != nil {
 		return unknownCost

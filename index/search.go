@@ -93,12 +93,7 @@ func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) 
 		res.Facets = fc.results()
 	}
 	hits := res.Hits
-	slices.SortStableFunc(hits, func(a, b *bsearch.DocumentMatch) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	sortHits(hits)
 	if n > 0 && len(hits) > n && hits[n].Score == hits[n-1].Score {
 		// Which of the tied hits fall on the page depends on IDs the
 		// pass did not read.
@@ -108,12 +103,7 @@ func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) 
 				return nil, err
 			}
 			hits = r2.Hits
-			slices.SortStableFunc(hits, func(a, b *bsearch.DocumentMatch) int {
-				if c := cmp.Compare(b.Score, a.Score); c != 0 {
-					return c
-				}
-				return cmp.Compare(a.ID, b.ID)
-			})
+			sortHits(hits)
 		} else {
 			req := bleve.NewSearchRequestOptions(q, n, 0, false)
 			req.SortBy([]string{"-_score", "_id"})
@@ -137,6 +127,16 @@ func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) 
 	res.Hits = hits
 	res.Request = nil
 	return res, nil
+}
+
+// sortHits orders hits as Bleve's sort "-_score", "_id" does.
+func sortHits(hits bsearch.DocumentMatchCollection) {
+	slices.SortStableFunc(hits, func(a, b *bsearch.DocumentMatch) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
 }
 
 // details loads stored fields and term locations into hits. It runs q
@@ -524,14 +524,16 @@ func (fc *facetCounter) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMa
 			if !ok {
 				return fmt.Errorf("count facets: internal ID %x is not a document number", d.IndexInternalID)
 			}
-			p.add(num)
+			p.hits++
+			p.count(num)
 		}
 		return next(d)
 	}, loadID, nil
 }
 
-func (p *facetPart) add(doc uint32) {
-	p.hits++
+// count counts the facet values of one hit (the caller counts the hit:
+// the ranking slices keep their hit counts in locals).
+func (p *facetPart) count(doc uint32) {
 	t := p.t
 	if int(doc)+1 >= len(t.start) {
 		return
