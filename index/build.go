@@ -275,7 +275,7 @@ func indexSynonyms(s bleve.Index, defs []*bleve.SynonymDefinition) error {
 	}
 	b := s.NewBatch()
 	for i, d := range defs {
-		if err := b.IndexSynonym(fmt.Sprintf("%s%04d", SynonymIDPrefix, i), SynonymCollection, d); err != nil {
+		if err := b.IndexSynonym(fmt.Sprintf("%s%04d", synonymIDPrefix, i), SynonymCollection, d); err != nil {
 			return fmt.Errorf("index synonym %v: %w", d.Synonyms, err)
 		}
 	}
@@ -415,7 +415,7 @@ func forceMerge(ctx context.Context, s bleve.Index, n int) error {
 	return ctx.Err()
 }
 
-// SynonymIDPrefix starts the IDs of the synonym definitions Build stores
+// synonymIDPrefix starts the IDs of the synonym definitions Build stores
 // beside the records ("synonym-0000"); record IDs are hex digits and never
-// do, so searches that match everything leave these out by ID.
-const SynonymIDPrefix = "synonym-"
+// do, so Records can skip them by ID (searches use AllRecords).
+const synonymIDPrefix = "synonym-"

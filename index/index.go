@@ -320,7 +320,7 @@ func (ix *Index) Records(ctx context.Context, fn func(ingest.Record) error) erro
 				d.Close()
 				return err
 			}
-			if strings.HasPrefix(e.Term, SynonymIDPrefix) {
+			if strings.HasPrefix(e.Term, synonymIDPrefix) {
 				continue
 			}
 			rec, ok, err := ix.Record(e.Term)

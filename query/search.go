@@ -155,10 +155,6 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 	return s, nil
 }
 
-// allRecords matches every record and nothing else (not the synonym
-// definitions Bleve keeps as documents beside them), with equal scores.
-func (s *Searcher) allRecords() bq.Query { return index.AllRecords() }
-
 // Index returns the index the Searcher reads.
 func (s *Searcher) Index() *index.Index { return s.ix }
 
@@ -225,7 +221,7 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 		// everything would be a surprising answer to "???".
 		q = bleve.NewMatchNoneQuery()
 	case tq.empty():
-		q = browseQuery(s.allRecords(), p, s.analyze, filter)
+		q = browseQuery(index.AllRecords(), p, s.analyze, filter)
 	case !p.searchable(s.analyze):
 		q = bleve.NewMatchNoneQuery()
 	default:
@@ -506,7 +502,7 @@ type Stats struct {
 
 // Stats counts the records of the index by level, topic, tag and source.
 func (s *Searcher) Stats(ctx context.Context) (*Stats, error) {
-	sr := bleve.NewSearchRequestOptions(s.allRecords(), 0, 0, false)
+	sr := bleve.NewSearchRequestOptions(index.AllRecords(), 0, 0, false)
 	for _, f := range facetFields {
 		sr.AddFacet(f, bleve.NewFacetRequest(f, max(1, len(s.values[f]))))
 	}
