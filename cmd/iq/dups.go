@@ -48,7 +48,7 @@ show as one question with several sources.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.indexDir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	addIndexFlag(f, &opts.indexDir)
 	f.StringVar(&opts.minScore, "min-score", "", "similarity `X` in (0, 1] from which questions are duplicates (default 0.6)")
 	f.StringArrayVar(&opts.levels, "level", nil, "only clusters with a question of `LEVEL`; repeatable")
 	f.StringArrayVar(&opts.topics, "topic", nil, "only clusters with a question of `TOPIC`; repeatable")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
@@ -35,7 +36,7 @@ when it is missing or out of date; this command is for indexing your own files.`
 			return runIndex(cmd.Context(), a, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.indexDir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	addIndexFlag(cmd.Flags(), &opts.indexDir)
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the build report as JSON")
 	return cmd
 }
@@ -69,6 +70,12 @@ func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 		}
 	}
 	return nil
+}
+
+// addIndexFlag adds --index, the index directory every command that
+// searches or builds takes.
+func addIndexFlag(f *pflag.FlagSet, dir *string) {
+	f.StringVar(dir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
 }
 
 // openSearcher opens the index for a command, building it first when it

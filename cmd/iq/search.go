@@ -55,7 +55,7 @@ When no question matches, iq retries with the closest known spelling and says so
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.indexDir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	addIndexFlag(f, &opts.indexDir)
 	f.StringArrayVar(&opts.levels, "level", nil, "only `LEVEL` (beginner, intermediate, advanced); repeatable")
 	f.StringArrayVar(&opts.topics, "topic", nil, "only `TOPIC`; repeatable")
 	f.StringArrayVar(&opts.tags, "tag", nil, "only `TAG`; repeatable")

@@ -72,7 +72,7 @@ SIGINT or SIGTERM stops it after in-flight requests finish. Access logs go to st
 	}
 	f := cmd.Flags()
 	f.StringVar(&opts.addr, "addr", "127.0.0.1:8080", "listen on `HOST:PORT`; anything but loopback exposes the index to the network")
-	f.StringVar(&opts.indexDir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	addIndexFlag(f, &opts.indexDir)
 	f.DurationVar(&opts.timeout, "timeout", defaultSearchTimeout, "search deadline per request")
 	f.StringVar(&opts.logFormat, "log-format", "text", "access log format on stderr: text or json")
 	return cmd

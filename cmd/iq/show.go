@@ -29,7 +29,7 @@ func newShowCmd(a *app) *cobra.Command {
 			return runShow(cmd.Context(), a, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.indexDir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	addIndexFlag(cmd.Flags(), &opts.indexDir)
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the record as JSON (as GET /api/questions/ID does)")
 	return cmd
 }

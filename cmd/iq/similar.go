@@ -41,7 +41,7 @@ the text of a question you are about to add.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&opts.indexDir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	addIndexFlag(f, &opts.indexDir)
 	f.StringVar(&opts.limit, "limit", strconv.Itoa(query.DefaultSimilarLimit), fmt.Sprintf("show `N` questions (1 to %d)", query.MaxSimilarLimit))
 	f.BoolVar(&opts.json, "json", false, "print the result as JSON (as GET /api/similar does)")
 	return cmd

@@ -26,7 +26,7 @@ func newStatsCmd(a *app) *cobra.Command {
 			return runStats(cmd.Context(), a, opts)
 		},
 	}
-	cmd.Flags().StringVar(&opts.indexDir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	addIndexFlag(cmd.Flags(), &opts.indexDir)
 	cmd.Flags().BoolVar(&opts.json, "json", false, "print the counts as JSON")
 	return cmd
 }
