@@ -343,9 +343,9 @@ func fill(ctx context.Context, shards []bleve.Index, recs []ingest.Record, opts 
 		if batches[i] == nil {
 			batches[i] = shards[i].NewBatch()
 		}
-		d, derr := document(r)
+		d, derr := mapRecord(shards[i].Mapping(), r)
 		if derr == nil {
-			derr = batches[i].Index(r.ID, d)
+			derr = batches[i].IndexAdvanced(d)
 		}
 		if derr != nil {
 			err = fmt.Errorf("index record %s: %w", r.ID, derr)

@@ -7,13 +7,31 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+
 	"github.com/iq-search/iq/ingest"
 )
 
-// document turns a record into the value Bleve maps with NewMapping. A map
+// mapRecord maps a record into the document a batch indexes, with the
+// indexed text fields wrapped as analysedFields.
+func mapRecord(m mapping.IndexMapping, r ingest.Record) (*document.Document, error) {
+	v, err := recordValue(r)
+	if err != nil {
+		return nil, err
+	}
+	d := document.NewDocument(r.ID)
+	if err := m.MapDocument(d, v); err != nil {
+		return nil, fmt.Errorf("map record %s: %w", r.ID, err)
+	}
+	wrapTextFields(d)
+	return d, nil
+}
+
+// recordValue turns a record into the value Bleve maps with NewMapping. A map
 // keeps the field names the ingest.Field* constants, with no struct tags to
 // drift; Bleve indexes a []string as an array field, one value each.
-func document(r ingest.Record) (map[string]any, error) {
+func recordValue(r ingest.Record) (map[string]any, error) {
 	raw, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("encode record %s: %w", r.ID, err)

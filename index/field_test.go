@@ -1,0 +1,104 @@
+package index
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/document"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index/synth"
+)
+
+// TestAnalysedFieldMatchesBleve analyses every field of the corpus records
+// and of synthetic ones both ways, with Bleve's TextField and with
+// analysedField, and requires the same tokens, frequencies and locations.
+func TestAnalysedFieldMatchesBleve(t *testing.T) {
+	im, _, err := NewMapping(DefaultSynonyms())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := append(slices.Clone(loadCorpus(t)), synth.Generate(500, 7)...)
+	wrapped, vectors := 0, 0
+	for _, r := range recs {
+		v, err := recordValue(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := document.NewDocument(r.ID)
+		if err := im.MapDocument(plain, v); err != nil {
+			t.Fatalf("MapDocument(%s) error = %v", r.ID, err)
+		}
+		fast, err := mapRecord(im, r)
+		if err != nil {
+			t.Fatalf("mapRecord(%s) error = %v", r.ID, err)
+		}
+		if len(plain.Fields) != len(fast.Fields) {
+			t.Fatalf("record %s: %d fields; want %d", r.ID, len(fast.Fields), len(plain.Fields))
+		}
+		// The mapping walks the record's map in Go's map order, so match
+		// fields by name and array position.
+		key := func(f document.Field) string { return fmt.Sprint(f.Name(), f.ArrayPositions()) }
+		fastBy := make(map[string]document.Field, len(fast.Fields))
+		for _, f := range fast.Fields {
+			fastBy[key(f)] = f
+		}
+		for _, pf := range plain.Fields {
+			ff := fastBy[key(pf)]
+			if ff == nil {
+				t.Fatalf("record %s: no field %s", r.ID, key(pf))
+			}
+			if !pf.Options().IsIndexed() {
+				continue
+			}
+			pf.Analyze()
+			ff.Analyze()
+			if _, ok := ff.(*analysedField); ok {
+				wrapped++
+				if ff.Options().IncludeTermVectors() {
+					vectors++
+				}
+			}
+			name := r.ID + "/" + pf.Name()
+			if ff.Name() != pf.Name() || !reflect.DeepEqual(ff.ArrayPositions(), pf.ArrayPositions()) ||
+				ff.Options() != pf.Options() || string(ff.Value()) != string(pf.Value()) {
+				t.Fatalf("%s: field %q %v %v differs from Bleve's %q %v %v", name,
+					ff.Name(), ff.ArrayPositions(), ff.Options(), pf.Name(), pf.ArrayPositions(), pf.Options())
+			}
+			if ff.AnalyzedLength() != pf.AnalyzedLength() {
+				t.Fatalf("%s: AnalyzedLength() = %d; want %d", name, ff.AnalyzedLength(), pf.AnalyzedLength())
+			}
+			compareFreqs(t, name, ff.AnalyzedTokenFrequencies(), pf.AnalyzedTokenFrequencies())
+			if ps, fs := pf.Size(), ff.Size(); fs != ps {
+				t.Errorf("%s: Size() = %d; want Bleve's %d", name, fs, ps)
+			}
+		}
+	}
+	if wrapped == 0 || vectors == 0 {
+		t.Fatalf("%d wrapped fields, %d with term vectors; want some of each", wrapped, vectors)
+	}
+}
+
+func compareFreqs(t *testing.T, name string, got, want bleveindex.TokenFrequencies) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d distinct terms; want %d", name, len(got), len(want))
+	}
+	for term, w := range want {
+		g := got[term]
+		if g == nil {
+			t.Fatalf("%s: term %q missing", name, term)
+		}
+		if string(g.Term) != string(w.Term) || g.Frequency() != w.Frequency() || len(g.Locations) != len(w.Locations) {
+			t.Fatalf("%s: term %q: %q freq %d, %d locations; want %q freq %d, %d locations", name, term,
+				g.Term, g.Frequency(), len(g.Locations), w.Term, w.Frequency(), len(w.Locations))
+		}
+		for i := range w.Locations {
+			if !reflect.DeepEqual(*g.Locations[i], *w.Locations[i]) {
+				t.Fatalf("%s: term %q location %d = %+v; want %+v", name, term, i, *g.Locations[i], *w.Locations[i])
+			}
+		}
+	}
+}
