@@ -121,3 +121,41 @@ func termsOf(ts []*bsearch.TermFacet) []string {
 	}
 	return out
 }
+
+// TestStoredReaderMatchesBleve loads every record's stored fields from its
+// segment and document number and through Bleve's lookup by ID, over an
+// index of many small segments, and requires the same values.
+func TestStoredReaderMatchesBleve(t *testing.T) {
+	ix, recs := buildCorpus(t)
+	adv, err := ix.shards[0].Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	fields := []string{FieldRecord, ingest.FieldQuestion, ingest.FieldAnswer, FieldSources, ingest.FieldCluster}
+	sr := newStoredReader(r, fields)
+	if len(sr.segs) < 2 {
+		t.Fatalf("index has %d segments; want several", len(sr.segs))
+	}
+	for _, rec := range recs {
+		iid, err := r.InternalID(rec.ID)
+		if err != nil || iid == nil {
+			t.Fatalf("InternalID(%s) = %v, %v", rec.ID, iid, err)
+		}
+		got := &bsearch.DocumentMatch{ID: rec.ID, IndexInternalID: iid}
+		if err := sr.load(got); err != nil {
+			t.Fatalf("load(%s) error = %v", rec.ID, err)
+		}
+		want := &bsearch.DocumentMatch{ID: rec.ID, IndexInternalID: iid}
+		if err, _ := bleve.LoadAndHighlightFields(want, &bleve.SearchRequest{Fields: fields}, "", r, nil); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Fields, want.Fields) || len(got.Fields) == 0 {
+			t.Fatalf("load(%s) fields = %v; want %v", rec.ID, got.Fields, want.Fields)
+		}
+	}
+}
