@@ -68,13 +68,14 @@ func benchSizes(b *testing.B) []int {
 func benchSearcher(b testing.TB, n int) *query.Searcher {
 	b.Helper()
 	opts := index.BuildOptions{
-		Fingerprint: fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
-		BatchSize:   benchkit.Int("IQ_BENCH_BATCH"),
-		Writers:     benchkit.Int("IQ_BENCH_WRITERS"),
-		Shards:      benchkit.Int("IQ_BENCH_SHARDS"),
-		Segments:    benchkit.Int("IQ_BENCH_SEGMENTS"),
+		Fingerprint:     fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
+		BatchSize:       benchkit.Int("IQ_BENCH_BATCH"),
+		Writers:         benchkit.Int("IQ_BENCH_WRITERS"),
+		Shards:          benchkit.Int("IQ_BENCH_SHARDS"),
+		Segments:        benchkit.Int("IQ_BENCH_SEGMENTS"),
+		SegmentsPerTier: benchkit.Int("IQ_BENCH_TIER"),
 	}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d", n, max(opts.Shards, 1), opts.Segments))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d-tier%d", n, max(opts.Shards, 1), opts.Segments, opts.SegmentsPerTier))
 	ix, err := index.Open(dir)
 	if err == nil && ix.Meta().Fingerprint != opts.Fingerprint {
 		ix.Close()

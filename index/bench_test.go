@@ -25,7 +25,7 @@ import (
 // Benchmarks of building and searching synthetic corpora (index/synth). They
 // run only with -bench; bench/run.sh runs them beside the SQLite FTS5 peer.
 // Levers for experiments, from the environment: IQ_BENCH_BATCH,
-// IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS (BuildOptions), IQ_BENCH_SIZES (comma
+// IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS, IQ_BENCH_TIER (BuildOptions), IQ_BENCH_SIZES (comma
 // separated record counts, default "10000,100000").
 
 const benchSeed = 1
@@ -40,11 +40,12 @@ func benchSizes(b *testing.B) []int {
 
 func benchOptions(n int) BuildOptions {
 	return BuildOptions{
-		Fingerprint: fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
-		BatchSize:   benchkit.Int("IQ_BENCH_BATCH"),
-		Writers:     benchkit.Int("IQ_BENCH_WRITERS"),
-		Shards:      benchkit.Int("IQ_BENCH_SHARDS"),
-		Segments:    benchkit.Int("IQ_BENCH_SEGMENTS"),
+		Fingerprint:     fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
+		BatchSize:       benchkit.Int("IQ_BENCH_BATCH"),
+		Writers:         benchkit.Int("IQ_BENCH_WRITERS"),
+		Shards:          benchkit.Int("IQ_BENCH_SHARDS"),
+		Segments:        benchkit.Int("IQ_BENCH_SEGMENTS"),
+		SegmentsPerTier: benchkit.Int("IQ_BENCH_TIER"),
 	}
 }
 
@@ -95,7 +96,7 @@ func BenchmarkBuild(b *testing.B) {
 func benchIndex(b *testing.B, n int) *Index {
 	b.Helper()
 	opts := benchOptions(n)
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d", n, max(opts.Shards, 1), opts.Segments))
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d-tier%d", n, max(opts.Shards, 1), opts.Segments, opts.SegmentsPerTier))
 	ix, err := Open(dir)
 	if err == nil && ix.Meta().Fingerprint == opts.Fingerprint {
 		return ix

@@ -37,7 +37,6 @@ func recordValue(r ingest.Record) (map[string]any, error) {
 		return nil, fmt.Errorf("encode record %s: %w", r.ID, err)
 	}
 	d := map[string]any{
-		ingest.FieldID:       r.ID,
 		ingest.FieldQuestion: r.Question,
 		FieldRecord:          string(raw),
 		FieldKind:            KindRecord,

@@ -23,7 +23,7 @@ import (
 // analysis.go. Bump it with any change that alters the terms an index holds
 // (the golden test shows mapping changes; tokenizer changes show only in
 // TestAnalyze): an index of another version is rebuilt by Ensure.
-const MappingVersion = 2
+const MappingVersion = 3
 
 // Analyzer names. AnalyzerText is the analyzer of the question and answer
 // fields; query code that analyses user text itself should use it.
@@ -163,11 +163,9 @@ func NewMapping(syn []Synonym) (*mapping.IndexMappingImpl, []*bleve.SynonymDefin
 	addField(doc, ingest.FieldTopic, keywordField(false))
 	addField(doc, ingest.FieldTag, keywordField(false))
 	addField(doc, ingest.FieldSource, keywordField(false))
-	// ID, cluster and kind are matched or read stored, never faceted: no
-	// doc values (a unique ID per record made them the costliest).
-	id := keywordField(false)
-	id.DocValues = false
-	addField(doc, ingest.FieldID, id)
+	// Cluster and kind are matched or read stored, never faceted: no doc
+	// values. A record's ID is Bleve's document ID (_id), which Record and
+	// Records read; no field of our own repeats it.
 	cluster := keywordField(true)
 	cluster.DocValues = false
 	addField(doc, ingest.FieldCluster, cluster)

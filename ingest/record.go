@@ -55,7 +55,6 @@ type Source struct {
 // Field names shared by the index mapping and the query layer's facets, so
 // that index and query cannot drift apart.
 const (
-	FieldID       = "id"
 	FieldQuestion = "question"
 	FieldAnswer   = "answer"
 	FieldCode     = "code"
