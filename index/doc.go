@@ -12,6 +12,9 @@
 //   - synonyms.go, synonyms.txt: the shipped, editable synonym list and its
 //     parser.
 //   - document.go: Record → Bleve document.
+//   - field.go: analysedField, the indexed text fields as batches take
+//     them: Bleve's analysis with fewer allocations, and a Size that does
+//     not walk every token.
 //   - index.go: Index (open, read-only), Open, Record, DefaultDir, errors.
 //   - search.go: Index.Search, one page of a search as Bleve would answer
 //     it, cheaper: facets counted from per-document values in memory, stored
@@ -25,7 +28,8 @@
 //     RankingPasses counts).
 //   - minmatch.go: MinMatchQuery, Bleve's disjunction with a minimum,
 //     found by stepping through the rarest clauses only.
-//   - build.go: Build (batches, concurrent writers, temp dir + rename) and
+//   - build.go: Build (batches, concurrent writers, merge policy, temp dir +
+//     rename) and
 //     Ensure (rebuild when missing, stale or corrupt).
 //   - synth/: a deterministic synthetic corpus for benchmarks.
 //
@@ -37,7 +41,9 @@
 // `go test ./index -run TestMappingGolden -update`), index_test.go (build,
 // search, open, ensure over the embedded corpus), search_test.go
 // (Index.Search against Bleve's own answer; the fast pass is checked on the
-// queries package query builds, in query/fast_test.go), minmatch_test.go
+// queries package query builds, in query/fast_test.go; stored fields by
+// document number against Bleve's lookup by ID), field_test.go
+// (analysedField against Bleve's TextField), minmatch_test.go
 // (MinMatchQuery against Bleve's disjunction), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
