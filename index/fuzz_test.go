@@ -1,15 +1,20 @@
 package index
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iq-search/iq/corpus"
 )
 
 // FuzzAnalyze checks the analysis chain on any input: no panic, every term
-// valid UTF-8 with offsets inside the text, positions never going back.
+// valid UTF-8 with offsets inside the text, positions never going back; and
+// analysedField's token frequencies equal to Bleve's for those tokens.
 // Seeded with the lines of the embedded corpus.
 func FuzzAnalyze(f *testing.F) {
 	for _, name := range []string{"fastapi-24-questions-blog.txt", "fastapi-questions-by-level.md", "fastapi-best-practices-qa-page.txt"} {
@@ -34,7 +39,16 @@ func FuzzAnalyze(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, name := range analyzers {
 			pos := 0
-			for _, tk := range im.AnalyzerNamed(name).Analyze([]byte(text)) {
+			tokens := im.AnalyzerNamed(name).Analyze([]byte(text))
+			for _, o := range []bleveindex.FieldIndexingOptions{
+				bleveindex.IndexField,
+				bleveindex.IndexField | bleveindex.IncludeTermVectors,
+				bleveindex.IndexField | bleveindex.IncludeTermVectors | bleveindex.SkipFreqNorm,
+			} {
+				got, _ := tokenFrequency(tokens, []uint64{2}, o)
+				compareFreqs(t, fmt.Sprintf("%s %q %v", name, text, o), got, analysis.TokenFrequency(tokens, []uint64{2}, o))
+			}
+			for _, tk := range tokens {
 				if tk.Start < 0 || tk.End > len(text) || tk.Start >= tk.End {
 					t.Fatalf("Analyze(%s, %q): term %q at %d:%d outside the text", name, text, tk.Term, tk.Start, tk.End)
 				}
