@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/query"
 
@@ -27,8 +25,8 @@ import (
 // under os.TempDir, same options from IQ_BENCH_* variables), so a run of
 // both builds it once.
 func BenchmarkQuerySearch(b *testing.B) {
-	texts := synth.Queries(200, benchSeed)
-	for _, n := range benchSizes(b) {
+	texts := synth.Queries(200, benchkit.Seed)
+	for _, n := range benchkit.MustSizes(b) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			s := benchSearcher(b, n)
 			defer s.Close()
@@ -53,42 +51,12 @@ func BenchmarkQuerySearch(b *testing.B) {
 	}
 }
 
-const benchSeed = 1
-
-func benchSizes(b *testing.B) []int {
-	sizes, err := benchkit.Sizes()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return sizes
-}
-
 // benchSearcher opens the benchmark index of n synthetic records, building
-// it when missing or stale, exactly as benchIndex in package index does.
+// it when missing or stale (benchkit.SynthIndex, as package index's
+// benchmarks do).
 func benchSearcher(b testing.TB, n int) *query.Searcher {
 	b.Helper()
-	opts := index.BuildOptions{
-		Fingerprint:     fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
-		BatchSize:       benchkit.Int("IQ_BENCH_BATCH"),
-		Writers:         benchkit.Int("IQ_BENCH_WRITERS"),
-		Shards:          benchkit.Int("IQ_BENCH_SHARDS"),
-		Segments:        benchkit.Int("IQ_BENCH_SEGMENTS"),
-		SegmentsPerTier: benchkit.Int("IQ_BENCH_TIER"),
-	}
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d-tier%d", n, max(opts.Shards, 1), opts.Segments, opts.SegmentsPerTier))
-	ix, err := index.Open(dir)
-	if err == nil && ix.Meta().Fingerprint != opts.Fingerprint {
-		ix.Close()
-		err = fmt.Errorf("fingerprint %q", ix.Meta().Fingerprint)
-	}
-	if err != nil {
-		if err := index.Build(context.Background(), dir, synth.Generate(n, benchSeed), opts); err != nil {
-			b.Fatal(err)
-		}
-		if ix, err = index.Open(dir); err != nil {
-			b.Fatal(err)
-		}
-	}
+	ix := benchkit.SynthIndex(b, "", n)
 	s, err := query.NewSearcher(ix)
 	if err != nil {
 		ix.Close()

@@ -1,4 +1,4 @@
-package index
+package index_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/ingest"
 
@@ -25,35 +26,15 @@ import (
 // Benchmarks of building and searching synthetic corpora (index/synth). They
 // run only with -bench; bench/run.sh runs them beside the SQLite FTS5 peer.
 // Levers for experiments, from the environment: IQ_BENCH_BATCH,
-// IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS, IQ_BENCH_TIER (BuildOptions), IQ_BENCH_SIZES (comma
+// IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS, IQ_BENCH_TIER
+// (index.BuildOptions, see benchkit.BuildOptions), IQ_BENCH_SIZES (comma
 // separated record counts, default "10000,100000").
 
-const benchSeed = 1
-
-func benchSizes(b *testing.B) []int {
-	sizes, err := benchkit.Sizes()
-	if err != nil {
-		b.Fatal(err)
-	}
-	return sizes
-}
-
-func benchOptions(n int) BuildOptions {
-	return BuildOptions{
-		Fingerprint:     fmt.Sprintf("synth-%d-seed%d", n, benchSeed),
-		BatchSize:       benchkit.Int("IQ_BENCH_BATCH"),
-		Writers:         benchkit.Int("IQ_BENCH_WRITERS"),
-		Shards:          benchkit.Int("IQ_BENCH_SHARDS"),
-		Segments:        benchkit.Int("IQ_BENCH_SEGMENTS"),
-		SegmentsPerTier: benchkit.Int("IQ_BENCH_TIER"),
-	}
-}
-
 func BenchmarkBuild(b *testing.B) {
-	for _, n := range benchSizes(b) {
+	for _, n := range benchkit.MustSizes(b) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
-			recs := synth.Generate(n, benchSeed)
-			opts := benchOptions(n)
+			recs := synth.Generate(n, benchkit.Seed)
+			opts := benchkit.BuildOptions(n)
 			parent := b.TempDir()
 			var size int64
 			var peak int64
@@ -63,12 +44,12 @@ func BenchmarkBuild(b *testing.B) {
 				os.RemoveAll(dir)
 				runtime.GC()
 				resetPeakRSS()
-				if err := Build(context.Background(), dir, recs, opts); err != nil {
+				if err := index.Build(context.Background(), dir, recs, opts); err != nil {
 					b.Fatal(err)
 				}
 				peak = max(peak, peakRSS())
 				b.StopTimer()
-				ix, err := Open(dir)
+				ix, err := index.Open(dir)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -88,30 +69,6 @@ func BenchmarkBuild(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
 		})
 	}
-}
-
-// benchIndex returns an index of n synthetic records, built once and kept
-// in the temporary directory between runs (Ensure rebuilds it when the
-// mapping or the generator's fingerprint changes).
-func benchIndex(b *testing.B, n int) *Index {
-	b.Helper()
-	opts := benchOptions(n)
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d-tier%d", n, max(opts.Shards, 1), opts.Segments, opts.SegmentsPerTier))
-	ix, err := Open(dir)
-	if err == nil && ix.Meta().Fingerprint == opts.Fingerprint {
-		return ix
-	}
-	if err == nil {
-		ix.Close()
-	}
-	if err := Build(context.Background(), dir, synth.Generate(n, benchSeed), opts); err != nil {
-		b.Fatal(err)
-	}
-	ix, err = Open(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return ix
 }
 
 // benchFields are the text fields a search box searches, with the weights
@@ -173,7 +130,7 @@ func benchRequest(q synth.Query) *bleve.SearchRequest {
 		top = query.NewBooleanQuery(must, should, nil)
 	}
 	req := bleve.NewSearchRequestOptions(top, 10, 0, false)
-	req.Fields = []string{ingest.FieldQuestion, ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, FieldSources}
+	req.Fields = []string{ingest.FieldQuestion, ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, index.FieldSources}
 	req.Highlight = bleve.NewHighlightWithStyle("html")
 	req.Highlight.AddField(ingest.FieldQuestion)
 	req.Highlight.AddField(ingest.FieldAnswer)
@@ -195,10 +152,10 @@ func plainWord(s string) bool {
 }
 
 func BenchmarkSearch(b *testing.B) {
-	queries := synth.ParsedQueries(200, benchSeed)
-	for _, n := range benchSizes(b) {
+	queries := synth.ParsedQueries(200, benchkit.Seed)
+	for _, n := range benchkit.MustSizes(b) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
-			ix := benchIndex(b, n)
+			ix := benchkit.SynthIndex(b, "", n)
 			defer ix.Close()
 			reqs := make([]*bleve.SearchRequest, len(queries))
 			for i, q := range queries {

@@ -384,17 +384,15 @@ func fill(ctx context.Context, shards []bleve.Index, recs []ingest.Record, opts 
 	return context.Cause(ctx)
 }
 
-// Ensure opens the index in dir, first building it from load's records when
-// it is missing, was built by another iq or mapping version or from a corpus
-// with another fingerprint, or is corrupt. progress, when set, reports the
-// build. An index built with a custom synonym list is kept as long as the
+// Ensure opens the index in dir, first building it with opts from load's
+// records when it is missing, was built by another iq or mapping version or
+// from a corpus with a fingerprint other than opts.Fingerprint, or is
+// corrupt. An index built with a custom synonym list is kept as long as the
 // rest matches: choosing synonyms is the user's call, not a version change.
-func Ensure(ctx context.Context, dir, fingerprint string,
-	load func(ctx context.Context) ([]ingest.Record, error),
-	progress func(done, total int)) (*Index, error) {
+func Ensure(ctx context.Context, dir string, load func(ctx context.Context) ([]ingest.Record, error), opts BuildOptions) (*Index, error) {
 	ix, err := Open(dir)
 	switch {
-	case err == nil && ix.meta.Fingerprint == fingerprint:
+	case err == nil && ix.meta.Fingerprint == opts.Fingerprint:
 		return ix, nil
 	case err == nil:
 		ix.Close()
@@ -406,7 +404,7 @@ func Ensure(ctx context.Context, dir, fingerprint string,
 	if err != nil {
 		return nil, fmt.Errorf("load records for index %s: %w", dir, err)
 	}
-	if err := Build(ctx, dir, recs, BuildOptions{Fingerprint: fingerprint, Progress: progress}); err != nil {
+	if err := Build(ctx, dir, recs, opts); err != nil {
 		return nil, err
 	}
 	return Open(dir)

@@ -572,7 +572,7 @@ func TestEnsure(t *testing.T) {
 	}
 	ensure := func(t *testing.T, fp string, wantLoads int) {
 		t.Helper()
-		ix, err := Ensure(context.Background(), dir, fp, load, nil)
+		ix, err := Ensure(context.Background(), dir, load, BuildOptions{Fingerprint: fp})
 		if err != nil {
 			t.Fatalf("Ensure(%s) error = %v", fp, err)
 		}
@@ -599,9 +599,9 @@ func TestEnsure(t *testing.T) {
 	}
 	ensure(t, "b", 4) // corrupt: rebuild
 
-	if _, err := Ensure(context.Background(), dir, "c", func(context.Context) ([]ingest.Record, error) {
+	if _, err := Ensure(context.Background(), dir, func(context.Context) ([]ingest.Record, error) {
 		return nil, errors.New("disk on fire")
-	}, nil); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+	}, BuildOptions{Fingerprint: "c"}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("Ensure(load fails) error = %v; want the load error", err)
 	}
 }

@@ -83,10 +83,10 @@ func Open(ctx context.Context, opts OpenOptions) (*Searcher, error) {
 			ix.Close()
 		}
 	}
-	ix, err := index.Ensure(ctx, dir, fp, func(ctx context.Context) ([]ingest.Record, error) {
+	ix, err := index.Ensure(ctx, dir, func(ctx context.Context) ([]ingest.Record, error) {
 		recs, _, err := LoadRecords(ctx, opts.Sources)
 		return recs, err
-	}, opts.Progress)
+	}, index.BuildOptions{Fingerprint: fp, Progress: opts.Progress})
 	if err != nil {
 		return nil, err
 	}

@@ -18,11 +18,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
 
+	"github.com/iq-search/iq/internal/benchkit"
 	"github.com/iq-search/iq/internal/cputime"
 )
 
@@ -67,26 +67,20 @@ func TestLoad(t *testing.T) {
 	if *loadSynth > 0 {
 		t.Run(fmt.Sprintf("synth-%d", *loadSynth), func(t *testing.T) {
 			s := synthSearcher(t, *loadSynth)
-			runLoad(t, s, synth.Queries(256, 1))
+			runLoad(t, s, synth.Queries(256, benchkit.Seed))
 		})
 	}
 }
 
-// synthSearcher opens an index of n synthetic records (index/synth, seed 1,
-// as index's benchmarks use), building it when -load.synthdir holds none.
+// synthSearcher opens an index of n synthetic records (the benchmarks'
+// benchkit.SynthIndex), building it when -load.synthdir holds none.
 func synthSearcher(t *testing.T, n int) *query.Searcher {
 	dir := *loadSynthDir
 	if dir == "" {
 		dir = filepath.Join(t.TempDir(), "synth")
 	}
 	start := time.Now()
-	fp := fmt.Sprintf("synth-%d-seed1", n)
-	ix, err := index.Ensure(context.Background(), dir, fp, func(context.Context) ([]ingest.Record, error) {
-		return synth.Generate(n, 1), nil
-	}, nil)
-	if err != nil {
-		t.Fatalf("synthetic index %s: %v", dir, err)
-	}
+	ix := benchkit.SynthIndex(t, dir, n)
 	t.Logf("synthetic index of %d records ready in %s (%s)", n, time.Since(start).Round(time.Millisecond), dir)
 	s, err := query.NewSearcher(ix)
 	if err != nil {

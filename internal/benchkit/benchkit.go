@@ -1,6 +1,7 @@
-// Package benchkit holds what the index and bench packages' benchmarks share:
-// the settings they take from the environment (bench/run.sh sets them)
-// and the timed loop over a query mix.
+// Package benchkit holds what the benchmarks of the index and bench
+// packages, and iq serve's load test, share: the settings they take from the
+// environment (bench/run.sh sets them), the synthetic index they search, and
+// the timed loop over a query mix.
 package benchkit
 
 import (

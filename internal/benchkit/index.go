@@ -1,0 +1,61 @@
+package benchkit
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/index/synth"
+	"github.com/iq-search/iq/ingest"
+)
+
+// Seed seeds the synthetic corpus and query mix of every benchmark.
+const Seed = 1
+
+// MustSizes is Sizes, failing tb on a bad IQ_BENCH_SIZES.
+func MustSizes(tb testing.TB) []int {
+	tb.Helper()
+	sizes, err := Sizes()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sizes
+}
+
+// BuildOptions returns the options of a benchmark build of n synthetic
+// records: the corpus's fingerprint, and the build levers IQ_BENCH_BATCH,
+// IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS and IQ_BENCH_TIER
+// (index.BuildOptions' defaults when unset).
+func BuildOptions(n int) index.BuildOptions {
+	return index.BuildOptions{
+		Fingerprint:     fmt.Sprintf("synth-%d-seed%d", n, Seed),
+		BatchSize:       Int("IQ_BENCH_BATCH"),
+		Writers:         Int("IQ_BENCH_WRITERS"),
+		Shards:          Int("IQ_BENCH_SHARDS"),
+		Segments:        Int("IQ_BENCH_SEGMENTS"),
+		SegmentsPerTier: Int("IQ_BENCH_TIER"),
+	}
+}
+
+// SynthIndex opens the index of n synthetic records in dir, building it
+// with BuildOptions(n) when it is missing or stale. With dir "" it is the
+// one directory under os.TempDir named after n and the levers, so the
+// benchmarks of several packages, and several runs, build it once.
+func SynthIndex(tb testing.TB, dir string, n int) *index.Index {
+	tb.Helper()
+	opts := BuildOptions(n)
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d-tier%d",
+			n, max(opts.Shards, 1), opts.Segments, opts.SegmentsPerTier))
+	}
+	ix, err := index.Ensure(context.Background(), dir, func(context.Context) ([]ingest.Record, error) {
+		return synth.Generate(n, Seed), nil
+	}, opts)
+	if err != nil {
+		tb.Fatalf("synthetic index of %d records in %s: %v", n, dir, err)
+	}
+	return ix
+}
