@@ -19,18 +19,6 @@ type node interface {
 	setNorm(n float64)
 }
 
-// sortByCount orders nodes as Bleve's searcher.OrderedSearcherList sort
-// does: sort.Sort by Count, so that equal counts end in the same order.
-func sortByCount(ns []node) {
-	sort.Sort(byNodeCount(ns))
-}
-
-type byNodeCount []node
-
-func (b byNodeCount) Len() int           { return len(b) }
-func (b byNodeCount) Less(i, j int) bool { return b[i].count() < b[j].count() }
-func (b byNodeCount) Swap(i, j int)      { b[i], b[j] = b[j], b[i] }
-
 func sumWeights(ns []node) float64 {
 	var rv float64
 	for _, n := range ns {
@@ -142,7 +130,7 @@ type disjNode struct {
 }
 
 func newDisjNode(ch []node, min int) node {
-	sortByCount(ch)
+	sortByCount(ch, node.count)
 	if len(ch) > 0 {
 		setNorms(ch, 1.0/math.Sqrt(sumWeights(ch)))
 	}
@@ -257,11 +245,7 @@ type minMatchNode struct {
 
 func newMinMatchNode(ch []node, min int, cost []uint64) *minMatchNode {
 	// Children and costs sorted together, as minMatchSearcher does.
-	idx := make([]int, len(ch))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Sort(&nodesByCount{ch, idx})
+	idx := sortByCount(ch, node.count)
 	n := &minMatchNode{disjNode: disjNode{ch: ch, min: min}}
 	byCost := make([]int, len(ch))
 	for i := range byCost {
@@ -281,18 +265,6 @@ func newMinMatchNode(ch []node, min int, cost []uint64) *minMatchNode {
 	}
 	setNorms(ch, 1/math.Sqrt(sumWeights(ch)))
 	return n
-}
-
-type nodesByCount struct {
-	ns  []node
-	idx []int
-}
-
-func (b *nodesByCount) Len() int           { return len(b.ns) }
-func (b *nodesByCount) Less(i, j int) bool { return b.ns[i].count() < b.ns[j].count() }
-func (b *nodesByCount) Swap(i, j int) {
-	b.ns[i], b.ns[j] = b.ns[j], b.ns[i]
-	b.idx[i], b.idx[j] = b.idx[j], b.idx[i]
 }
 
 func (n *minMatchNode) advance(t uint32) uint32 {
@@ -348,7 +320,7 @@ type conjNode struct {
 }
 
 func newConjNode(ch []node) *conjNode {
-	sortByCount(ch)
+	sortByCount(ch, node.count)
 	c := &conjNode{ch: ch}
 	setNorms(ch, 1.0/math.Sqrt(sumWeights(ch)))
 	return c

@@ -284,12 +284,13 @@ func (ix *Index) locate(m mapping.IndexMapping, locs bsearch.FieldTermLocationMa
 type storedReader struct {
 	r       bindex.IndexReader
 	fields  []string
+	all     bool // fields holds "*"
 	segs    []*scorch.SegmentSnapshot
 	offsets []uint64 // each segment's first global document number
 }
 
 func newStoredReader(r bindex.IndexReader, fields []string) *storedReader {
-	sr := &storedReader{r: r, fields: fields}
+	sr := &storedReader{r: r, fields: fields, all: slices.Contains(fields, "*")}
 	if snap, ok := r.(*scorch.IndexSnapshot); ok {
 		sr.segs = snap.Segments()
 		var next uint64
@@ -314,10 +315,9 @@ func (sr *storedReader) load(h *bsearch.DocumentMatch) error {
 	if i < 0 || uint64(n)-sr.offsets[i] >= sr.segs[i].Count() {
 		return fmt.Errorf("load hit %s: %w: document %d is in no segment", h.ID, ErrCorrupt, n)
 	}
-	all := slices.Contains(sr.fields, "*")
 	var other bool
 	err := sr.segs[i].VisitDocument(uint64(n)-sr.offsets[i], func(name string, typ byte, value []byte, _ []uint64) bool {
-		if name == "_id" || !all && !slices.Contains(sr.fields, name) {
+		if name == "_id" || !sr.all && !slices.Contains(sr.fields, name) {
 			return true
 		}
 		if typ != 't' {

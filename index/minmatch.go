@@ -78,11 +78,7 @@ func (q *MinMatchQuery) Searcher(ctx context.Context, r bindex.IndexReader, m ma
 	// The order of Bleve's disjunction: by count, rarest first. Scores
 	// are summed in this order, so they come out bit for bit the same.
 	// Clauses and searchers are sorted together, to know which is which.
-	order := make([]int, len(ss))
-	for i := range order {
-		order[i] = i
-	}
-	sort.Sort(&byCount{ss, order})
+	order := sortByCount(ss, bsearch.Searcher.Count)
 	s := &minMatchSearcher{
 		searchers: ss,
 		min:       q.Min,
@@ -290,18 +286,29 @@ func (s *minMatchSearcher) Close() error {
 	return rv
 }
 
-// byCount sorts searchers as searcher.OrderedSearcherList does, carrying
-// the clause index of each along.
-type byCount struct {
-	ss    []bsearch.Searcher
-	order []int
+// sortByCount sorts xs by count as searcher.OrderedSearcherList does
+// (sort.Sort, so that equal counts end in Bleve's order too) and returns
+// the original index of each.
+func sortByCount[T any](xs []T, count func(T) uint64) []int {
+	b := &byCount[T]{xs, make([]int, len(xs)), count}
+	for i := range b.idx {
+		b.idx[i] = i
+	}
+	sort.Sort(b)
+	return b.idx
 }
 
-func (b *byCount) Len() int           { return len(b.ss) }
-func (b *byCount) Less(i, j int) bool { return b.ss[i].Count() < b.ss[j].Count() }
-func (b *byCount) Swap(i, j int) {
-	b.ss[i], b.ss[j] = b.ss[j], b.ss[i]
-	b.order[i], b.order[j] = b.order[j], b.order[i]
+type byCount[T any] struct {
+	xs    []T
+	idx   []int
+	count func(T) uint64
+}
+
+func (b *byCount[T]) Len() int           { return len(b.xs) }
+func (b *byCount[T]) Less(i, j int) bool { return b.count(b.xs[i]) < b.count(b.xs[j]) }
+func (b *byCount[T]) Swap(i, j int) {
+	b.xs[i], b.xs[j] = b.xs[j], b.xs[i]
+	b.idx[i], b.idx[j] = b.idx[j], b.idx[i]
 }
 
 // unknownCost is the estimate of a query estimate does not know.

@@ -165,22 +165,24 @@ func compareQueries(t *testing.T, ix *Index, got, want query.Query) {
 	compareHits(t, run(got), w)
 }
 
+// compareHits requires got to hold Bleve's hits: the same total, IDs in
+// the same order, scores, stored fields and term locations.
 func compareHits(t *testing.T, got, want *bleve.SearchResult) {
 	t.Helper()
 	if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
-		t.Fatalf("Total = %d, %d hits; Bleve's disjunction %d, %d hits", got.Total, len(got.Hits), want.Total, len(want.Hits))
+		t.Fatalf("Total = %d, %d hits; Bleve's %d, %d hits", got.Total, len(got.Hits), want.Total, len(want.Hits))
 	}
 	for i, w := range want.Hits {
 		g := got.Hits[i]
 		if g.ID != w.ID || g.Score != w.Score {
-			t.Errorf("hit %d = %s (%g); Bleve's disjunction %s (%g)", i, g.ID, g.Score, w.ID, w.Score)
+			t.Errorf("hit %d = %s (%g); Bleve's %s (%g)", i, g.ID, g.Score, w.ID, w.Score)
 			continue
 		}
 		if !reflect.DeepEqual(g.Locations, w.Locations) {
-			t.Errorf("hit %d %s locations = %v; Bleve's disjunction %v", i, g.ID, g.Locations, w.Locations)
+			t.Errorf("hit %d %s locations = %v; Bleve's %v", i, g.ID, g.Locations, w.Locations)
 		}
 		if !reflect.DeepEqual(g.Fields, w.Fields) {
-			t.Errorf("hit %d %s fields differ", i, g.ID)
+			t.Errorf("hit %d %s fields = %v; Bleve's %v", i, g.ID, g.Fields, w.Fields)
 		}
 	}
 }

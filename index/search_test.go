@@ -76,25 +76,7 @@ func TestSearchMatchesBleve(t *testing.T) {
 					if err != nil {
 						t.Fatalf("Search() error = %v", err)
 					}
-					if got.Total != want.Total {
-						t.Errorf("Total = %d; Bleve %d", got.Total, want.Total)
-					}
-					if len(got.Hits) != len(want.Hits) {
-						t.Fatalf("%d hits; Bleve %d", len(got.Hits), len(want.Hits))
-					}
-					for i, w := range want.Hits {
-						g := got.Hits[i]
-						if g.ID != w.ID || g.Score != w.Score {
-							t.Errorf("hit %d = %s (%g); Bleve %s (%g)", i, g.ID, g.Score, w.ID, w.Score)
-							continue
-						}
-						if !reflect.DeepEqual(g.Fields, w.Fields) {
-							t.Errorf("hit %d %s fields = %v; Bleve %v", i, g.ID, g.Fields, w.Fields)
-						}
-						if !reflect.DeepEqual(g.Locations, w.Locations) {
-							t.Errorf("hit %d %s locations = %v; Bleve %v", i, g.ID, g.Locations, w.Locations)
-						}
-					}
+					compareHits(t, got, want)
 					for f := range facets {
 						g, w := got.Facets[f], want.Facets[f]
 						if g == nil || w == nil {
