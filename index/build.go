@@ -44,14 +44,17 @@ type BuildOptions struct {
 	// this many segments at the end of the build. A search visits every
 	// segment (dictionary lookups, fuzzy expansion, doc values for
 	// facets), so fewer segments search faster, for a longer build.
-	// Zero keeps Bleve's own merge policy.
+	// Zero leaves the segments as the merge policy (SegmentsPerTier) left
+	// them.
 	Segments int
 	// SegmentsPerTier is how many segments of one size Bleve's merge
 	// policy lets build up before merging them into one of the next size
 	// (its MaxSegmentsPerTier and SegmentsPerMergeTask). Default 50, where
 	// Bleve's is 10: a 100k build then merges each record about once
-	// instead of twice (-10% CPU) and ends with ~30 segments instead of 13;
-	// warm searches cost the same (BENCHMARKS.md, run 8).
+	// instead of twice (-10% CPU) and ends with ~30 segments instead of 13.
+	// Warm searches cost the same; the first search after opening reads
+	// more dictionaries (p99 ~200 ms instead of ~130 at 100k; BENCHMARKS.md,
+	// run 8).
 	SegmentsPerTier int
 	// Progress, when set, is called after each batch with the number of
 	// records indexed so far and the total. Calls do not overlap.

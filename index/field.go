@@ -5,7 +5,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/document"
-	bleveindex "github.com/blevesearch/bleve_index_api"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // analysedField is a mapped text field that analyses itself with fewer
@@ -21,7 +21,7 @@ import (
 type analysedField struct {
 	*document.TextField
 	length int
-	freqs  bleveindex.TokenFrequencies
+	freqs  bindex.TokenFrequencies
 	size   int // of freqs, counted as Bleve's TokenFrequencies.Size does
 }
 
@@ -29,8 +29,8 @@ type analysedField struct {
 // map entry) and a TokenLocation, before their slices.
 var (
 	textFieldSize     = int(reflect.TypeFor[document.TextField]().Size()) + 8
-	tokenFreqSize     = int(reflect.TypeFor[bleveindex.TokenFreq]().Size()) + 16 + 8
-	tokenLocationSize = int(reflect.TypeFor[bleveindex.TokenLocation]().Size())
+	tokenFreqSize     = int(reflect.TypeFor[bindex.TokenFreq]().Size()) + 16 + 8
+	tokenLocationSize = int(reflect.TypeFor[bindex.TokenLocation]().Size())
 )
 
 // wrapTextFields replaces the indexed text fields of d with analysedFields.
@@ -66,7 +66,7 @@ func (f *analysedField) Analyze() {
 func (f *analysedField) AnalyzedLength() int { return f.length }
 
 // AnalyzedTokenFrequencies returns what Analyze produced.
-func (f *analysedField) AnalyzedTokenFrequencies() bleveindex.TokenFrequencies { return f.freqs }
+func (f *analysedField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
 
 // Size is the field's memory as document.TextField.Size counts it, from
 // totals Analyze kept, where document.TextField walks every location.
@@ -79,19 +79,19 @@ func (f *analysedField) Size() int {
 // for the locations and one for the location pointers, which every term's
 // Locations slices in token order. It also returns the distinct terms'
 // total length.
-func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bleveindex.FieldIndexingOptions) (bleveindex.TokenFrequencies, int) {
-	rv := make(bleveindex.TokenFrequencies, len(tokens))
-	freqs := make([]bleveindex.TokenFreq, 0, len(tokens))
+func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions) (bindex.TokenFrequencies, int) {
+	rv := make(bindex.TokenFrequencies, len(tokens))
+	freqs := make([]bindex.TokenFreq, 0, len(tokens))
 	vectors := options.IncludeTermVectors()
 	termBytes := 0
-	var of []*bleveindex.TokenFreq // each token's term, for the second pass
+	var of []*bindex.TokenFreq // each token's term, for the second pass
 	if vectors {
-		of = make([]*bleveindex.TokenFreq, len(tokens))
+		of = make([]*bindex.TokenFreq, len(tokens))
 	}
 	for i, t := range tokens {
 		cur, ok := rv[string(t.Term)]
 		if !ok {
-			freqs = append(freqs, bleveindex.TokenFreq{Term: t.Term})
+			freqs = append(freqs, bindex.TokenFreq{Term: t.Term})
 			cur = &freqs[len(freqs)-1]
 			rv[string(t.Term)] = cur
 			termBytes += len(t.Term)
@@ -104,16 +104,16 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 		}
 	}
 	if vectors {
-		ptrs := make([]*bleveindex.TokenLocation, len(tokens))
+		ptrs := make([]*bindex.TokenLocation, len(tokens))
 		off := 0
 		for j := range freqs {
 			n := freqs[j].Frequency()
 			freqs[j].Locations = ptrs[off : off : off+n]
 			off += n
 		}
-		locs := make([]bleveindex.TokenLocation, len(tokens))
+		locs := make([]bindex.TokenLocation, len(tokens))
 		for i, t := range tokens {
-			locs[i] = bleveindex.TokenLocation{
+			locs[i] = bindex.TokenLocation{
 				ArrayPositions: arrayPositions,
 				Start:          t.Start,
 				End:            t.End,

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/document"
-	bleveindex "github.com/blevesearch/bleve_index_api"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iq-search/iq/index/synth"
 )
@@ -81,7 +81,7 @@ func TestAnalysedFieldMatchesBleve(t *testing.T) {
 	}
 }
 
-func compareFreqs(t *testing.T, name string, got, want bleveindex.TokenFrequencies) {
+func compareFreqs(t *testing.T, name string, got, want bindex.TokenFrequencies) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d distinct terms; want %d", name, len(got), len(want))

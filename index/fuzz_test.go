@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	bleveindex "github.com/blevesearch/bleve_index_api"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iq-search/iq/corpus"
 )
@@ -40,10 +40,10 @@ func FuzzAnalyze(f *testing.F) {
 		for _, name := range analyzers {
 			pos := 0
 			tokens := im.AnalyzerNamed(name).Analyze([]byte(text))
-			for _, o := range []bleveindex.FieldIndexingOptions{
-				bleveindex.IndexField,
-				bleveindex.IndexField | bleveindex.IncludeTermVectors,
-				bleveindex.IndexField | bleveindex.IncludeTermVectors | bleveindex.SkipFreqNorm,
+			for _, o := range []bindex.FieldIndexingOptions{
+				bindex.IndexField,
+				bindex.IndexField | bindex.IncludeTermVectors,
+				bindex.IndexField | bindex.IncludeTermVectors | bindex.SkipFreqNorm,
 			} {
 				got, _ := tokenFrequency(tokens, []uint64{2}, o)
 				compareFreqs(t, fmt.Sprintf("%s %q %v", name, text, o), got, analysis.TokenFrequency(tokens, []uint64{2}, o))
