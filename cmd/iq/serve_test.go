@@ -99,13 +99,13 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search", method: "GET", target: "/api/search?q=dependency+injection", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeResult(t, b)
+			r := decodeBody[query.Result](t, b)
 			if len(r.Hits) == 0 || !strings.Contains(strings.ToLower(r.Hits[0].Question), "dependency injection") && !strings.Contains(r.Hits[0].Question, "Depends") {
 				t.Errorf("first hit of %q = %+v; want a dependency-injection question", r.Query, r.Hits)
 			}
 		}},
 		{name: "search filtered", method: "GET", target: "/api/search?q=dependency+injection&level=beginner&topic=fastapi&limit=100", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeResult(t, b)
+			r := decodeBody[query.Result](t, b)
 			if len(r.Hits) == 0 {
 				t.Fatal("no hits")
 			}
@@ -119,7 +119,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search repeated filter", method: "GET", target: "/api/search?q=fastapi&level=beginner&level=advanced&limit=100", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeResult(t, b)
+			r := decodeBody[query.Result](t, b)
 			levels := map[string]bool{}
 			for _, h := range r.Hits {
 				levels[h.Level] = true
@@ -129,12 +129,12 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search empty browses all", method: "GET", target: "/api/search", status: 200, check: func(t *testing.T, b []byte) {
-			if r := decodeResult(t, b); int(r.Total) != records || len(r.Hits) != query.DefaultLimit {
+			if r := decodeBody[query.Result](t, b); int(r.Total) != records || len(r.Hits) != query.DefaultLimit {
 				t.Errorf("empty search: total %d, %d hits; want %d, %d", r.Total, len(r.Hits), records, query.DefaultLimit)
 			}
 		}},
 		{name: "search only punctuation", method: "GET", target: "/api/search?q=%3F%21...%3B", status: 200, check: func(t *testing.T, b []byte) {
-			if r := decodeResult(t, b); r.Total != 0 {
+			if r := decodeBody[query.Result](t, b); r.Total != 0 {
 				t.Errorf("search %q: total %d; want 0", r.Query, r.Total)
 			}
 		}},
@@ -144,7 +144,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search folds near-duplicates", method: "GET", target: "/api/search?q=" + url.QueryEscape(twiceAsked) + "&limit=100", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeResult(t, b)
+			r := decodeBody[query.Result](t, b)
 			if len(r.Hits) == 0 || r.Hits[0].Question != twiceAsked || r.Hits[0].Similar < 1 {
 				t.Fatalf("first hit = %+v; want %q with similar ≥ 1", r.Hits[0], twiceAsked)
 			}
@@ -155,7 +155,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search all lists near-duplicates", method: "GET", target: "/api/search?q=" + url.QueryEscape(twiceAsked) + "&limit=100&all=1", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeResult(t, b)
+			r := decodeBody[query.Result](t, b)
 			same := 0
 			for _, h := range r.Hits {
 				if h.Similar != 0 {
@@ -211,7 +211,7 @@ func TestServeEndpoints(t *testing.T) {
 			code: "not_found", message: `query: no question with id "<script>"`},
 		{name: "question without id", method: "GET", target: "/api/questions/", status: 404, code: "not_found", message: `no such path "/api/questions/"`},
 		{name: "similar by id", method: "GET", target: "/api/similar?id=" + id, status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeSimilar(t, b)
+			r := decodeBody[query.SimilarResult](t, b)
 			if r.ID != id || r.Question != twiceAsked || len(r.Matches) < 2 || len(r.Matches) > query.DefaultSimilarLimit {
 				t.Fatalf("similar %s = id %q, question %q, %d matches; want %q, %q, 2 to %d", id, r.ID, r.Question, len(r.Matches), id, twiceAsked, query.DefaultSimilarLimit)
 			}
@@ -225,7 +225,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "similar by text", method: "GET", target: "/api/similar?q=How+can+I+implement+WebSocket+endpoints+with+FastAPI%3F&limit=2", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeSimilar(t, b)
+			r := decodeBody[query.SimilarResult](t, b)
 			if r.ID != "" || len(r.Matches) != 2 || r.Matches[0].Question != "How do you implement WebSocket endpoints in FastAPI?" || !r.Matches[0].Duplicate {
 				t.Errorf("similar by text = %s; want 2 matches, the WebSocket endpoints question first, a duplicate", b)
 			}
@@ -234,7 +234,7 @@ func TestServeEndpoints(t *testing.T) {
 			if bytes.Contains(b, []byte("<script")) {
 				t.Errorf("similar echoes markup unescaped: %s", b)
 			}
-			if r := decodeSimilar(t, b); r.Question != "<script>alert(1)</script>" {
+			if r := decodeBody[query.SimilarResult](t, b); r.Question != "<script>alert(1)</script>" {
 				t.Errorf("question = %q; want the text asked", r.Question)
 			}
 		}},
@@ -261,7 +261,7 @@ func TestServeEndpoints(t *testing.T) {
 		{name: "similar bad escape", method: "GET", target: "/api/similar?q=%zz", status: 400,
 			code: query.CodeBadParam, message: `query: malformed query string: invalid URL escape "%zz"`},
 		{name: "dups", method: "GET", target: "/api/dups", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeDups(t, b)
+			r := decodeBody[query.DupsResult](t, b)
 			if r.Total == 0 || len(r.Clusters) != r.Total || r.MinScore != 0.6 {
 				t.Fatalf("dups = total %d, %d clusters, min_score %v; want every cluster at 0.6", r.Total, len(r.Clusters), r.MinScore)
 			}
@@ -280,7 +280,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "dups filtered and paged", method: "GET", target: "/api/dups?level=beginner&topic=FastAPI&limit=2&offset=1&min_score=0.7", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeDups(t, b)
+			r := decodeBody[query.DupsResult](t, b)
 			if r.MinScore != 0.7 || r.Total < 2 || len(r.Clusters) != min(2, r.Total-1) {
 				t.Fatalf("dups = min_score %v, total %d, %d clusters; want 0.7 and the second page of 2", r.MinScore, r.Total, len(r.Clusters))
 			}
@@ -405,29 +405,15 @@ func TestServeEndpoints(t *testing.T) {
 	}
 }
 
-func decodeSimilar(t *testing.T, b []byte) query.SimilarResult {
+// decodeBody decodes a response body as T. Unknown fields fail the test,
+// so an error body or another result type is not taken for a T.
+func decodeBody[T any](t *testing.T, b []byte) T {
 	t.Helper()
-	var r query.SimilarResult
-	if err := json.Unmarshal(b, &r); err != nil || r.Matches == nil {
-		t.Fatalf("body is not a query.SimilarResult (%v):\n%.300s", err, b)
-	}
-	return r
-}
-
-func decodeDups(t *testing.T, b []byte) query.DupsResult {
-	t.Helper()
-	var r query.DupsResult
-	if err := json.Unmarshal(b, &r); err != nil || r.Clusters == nil {
-		t.Fatalf("body is not a query.DupsResult (%v):\n%.300s", err, b)
-	}
-	return r
-}
-
-func decodeResult(t *testing.T, b []byte) query.Result {
-	t.Helper()
-	var r query.Result
-	if err := json.Unmarshal(b, &r); err != nil {
-		t.Fatalf("body is not a query.Result: %v\n%.300s", err, b)
+	var r T
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&r); err != nil {
+		t.Fatalf("body is not a %T: %v\n%.300s", r, err, b)
 	}
 	return r
 }
@@ -558,7 +544,7 @@ func TestServeEscapesCorpusText(t *testing.T) {
 			t.Errorf("raw JSON contains %q; want every < escaped as \\u003c", bad)
 		}
 	}
-	r := decodeResult(t, w.Body.Bytes())
+	r := decodeBody[query.Result](t, w.Body.Bytes())
 	if len(r.Hits) != 2 {
 		t.Fatalf("got %d hits; want both planted questions", len(r.Hits))
 	}
@@ -883,7 +869,7 @@ func FuzzServeSearch(f *testing.F) {
 		f.Add(seed)
 	}
 	fuzzAPI(f, "/api/search", func(v url.Values) error { _, err := query.ParseRequest(v); return err }, func(t *testing.T, b []byte) {
-		if r := decodeResult(t, b); r.Hits == nil || r.Facets == nil {
+		if r := decodeBody[query.Result](t, b); r.Hits == nil || r.Facets == nil {
 			t.Fatalf("result without hits or facets: %s", b)
 		}
 	})
@@ -902,7 +888,7 @@ func FuzzServeSimilar(f *testing.F) {
 		f.Add(seed)
 	}
 	fuzzAPI(f, "/api/similar", func(v url.Values) error { _, err := query.ParseSimilarRequest(v); return err }, func(t *testing.T, b []byte) {
-		decodeSimilar(t, b)
+		decodeBody[query.SimilarResult](t, b)
 	})
 }
 
@@ -917,7 +903,7 @@ func FuzzServeDups(f *testing.F) {
 		f.Add(seed)
 	}
 	fuzzAPI(f, "/api/dups", func(v url.Values) error { _, err := query.ParseDupsRequest(v); return err }, func(t *testing.T, b []byte) {
-		decodeDups(t, b)
+		decodeBody[query.DupsResult](t, b)
 	})
 }
 
