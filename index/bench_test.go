@@ -17,7 +17,7 @@ import (
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 
 	"github.com/iq-search/iq/internal/benchkit"
 	"github.com/iq-search/iq/internal/cputime"
@@ -76,7 +76,7 @@ func BenchmarkBuild(b *testing.B) {
 var benchFields = []struct {
 	name  string
 	boost float64
-}{{ingest.FieldQuestion, 3}, {ingest.FieldAnswer, 1}, {ingest.FieldCode, 0.5}}
+}{{record.FieldQuestion, 3}, {record.FieldAnswer, 1}, {record.FieldCode, 0.5}}
 
 // benchRequest is the kind of request package query sends for a search
 // box: every content word required in some text field (question boosted),
@@ -90,7 +90,7 @@ func benchRequest(q synth.Query) *bleve.SearchRequest {
 	anyField := func(words string) query.Query {
 		var qs []query.Query
 		for _, f := range benchFields {
-			if q.Phrase && f.name == ingest.FieldCode {
+			if q.Phrase && f.name == record.FieldCode {
 				continue
 			}
 			fuzz := 0
@@ -130,14 +130,14 @@ func benchRequest(q synth.Query) *bleve.SearchRequest {
 		top = query.NewBooleanQuery(must, should, nil)
 	}
 	req := bleve.NewSearchRequestOptions(top, 10, 0, false)
-	req.Fields = []string{ingest.FieldQuestion, ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, index.FieldSources}
+	req.Fields = []string{record.FieldQuestion, record.FieldLevel, record.FieldTopic, record.FieldTag, index.FieldSources}
 	req.Highlight = bleve.NewHighlightWithStyle("html")
-	req.Highlight.AddField(ingest.FieldQuestion)
-	req.Highlight.AddField(ingest.FieldAnswer)
-	req.AddFacet(ingest.FieldLevel, bleve.NewFacetRequest(ingest.FieldLevel, 4))
-	req.AddFacet(ingest.FieldTopic, bleve.NewFacetRequest(ingest.FieldTopic, 10))
-	req.AddFacet(ingest.FieldTag, bleve.NewFacetRequest(ingest.FieldTag, 10))
-	req.AddFacet(ingest.FieldSource, bleve.NewFacetRequest(ingest.FieldSource, 10))
+	req.Highlight.AddField(record.FieldQuestion)
+	req.Highlight.AddField(record.FieldAnswer)
+	req.AddFacet(record.FieldLevel, bleve.NewFacetRequest(record.FieldLevel, 4))
+	req.AddFacet(record.FieldTopic, bleve.NewFacetRequest(record.FieldTopic, 10))
+	req.AddFacet(record.FieldTag, bleve.NewFacetRequest(record.FieldTag, 10))
+	req.AddFacet(record.FieldSource, bleve.NewFacetRequest(record.FieldSource, 10))
 	return req
 }
 

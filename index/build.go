@@ -17,8 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
-
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // BuildOptions tune Build. The zero value builds with the shipped synonyms
@@ -84,7 +83,7 @@ func (o *BuildOptions) defaults() {
 // never leaves a half index at dir; an index already at dir stays until the
 // new one replaces it. Build refuses to replace a directory that is neither
 // empty nor an iq index (ErrNotIndex).
-func Build(ctx context.Context, dir string, recs []ingest.Record, opts BuildOptions) (err error) {
+func Build(ctx context.Context, dir string, recs []record.Record, opts BuildOptions) (err error) {
 	start := time.Now()
 	opts.defaults()
 	// A build allocates tens of times its input in short-lived garbage
@@ -305,7 +304,7 @@ func indexSynonyms(s bleve.Index, defs []*bleve.SynonymDefinition) error {
 
 // fill indexes recs into the shards: this goroutine maps records into
 // batches, opts.Writers goroutines per shard apply them.
-func fill(ctx context.Context, shards []bleve.Index, recs []ingest.Record, opts BuildOptions) error {
+func fill(ctx context.Context, shards []bleve.Index, recs []record.Record, opts BuildOptions) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -392,7 +391,7 @@ func fill(ctx context.Context, shards []bleve.Index, recs []ingest.Record, opts 
 // from a corpus with a fingerprint other than opts.Fingerprint, or is
 // corrupt. An index built with a custom synonym list is kept as long as the
 // rest matches: choosing synonyms is the user's call, not a version change.
-func Ensure(ctx context.Context, dir string, load func(ctx context.Context) ([]ingest.Record, error), opts BuildOptions) (*Index, error) {
+func Ensure(ctx context.Context, dir string, load func(ctx context.Context) ([]record.Record, error), opts BuildOptions) (*Index, error) {
 	ix, err := Open(dir)
 	switch {
 	case err == nil && ix.meta.Fingerprint == opts.Fingerprint:

@@ -1,5 +1,5 @@
 // Package index owns iq's Bleve index: the mapping and analysis, turning
-// ingest.Records into documents, and building, opening and rebuilding the
+// record.Records into documents, and building, opening and rebuilding the
 // index directory. Package query searches what this package builds; nothing
 // here ranks or parses user queries.
 //

@@ -9,13 +9,12 @@ import (
 
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
-
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // mapRecord maps a record into the document a batch indexes, with the
 // indexed text fields wrapped as analysedFields.
-func mapRecord(m mapping.IndexMapping, r ingest.Record) (*document.Document, error) {
+func mapRecord(m mapping.IndexMapping, r record.Record) (*document.Document, error) {
 	v, err := recordValue(r)
 	if err != nil {
 		return nil, err
@@ -29,20 +28,20 @@ func mapRecord(m mapping.IndexMapping, r ingest.Record) (*document.Document, err
 }
 
 // recordValue turns a record into the value Bleve maps with NewMapping. A map
-// keeps the field names the ingest.Field* constants, with no struct tags to
+// keeps the field names the record.Field* constants, with no struct tags to
 // drift; Bleve indexes a []string as an array field, one value each.
-func recordValue(r ingest.Record) (map[string]any, error) {
+func recordValue(r record.Record) (map[string]any, error) {
 	raw, err := json.Marshal(r)
 	if err != nil {
 		return nil, fmt.Errorf("encode record %s: %w", r.ID, err)
 	}
 	d := map[string]any{
-		ingest.FieldQuestion: r.Question,
+		record.FieldQuestion: r.Question,
 		FieldRecord:          string(raw),
 		FieldKind:            KindRecord,
 	}
 	if a := AnswerTexts(r); len(a) > 0 {
-		d[ingest.FieldAnswer] = a
+		d[record.FieldAnswer] = a
 	}
 	var code []string
 	for _, a := range r.Answers {
@@ -53,19 +52,19 @@ func recordValue(r ingest.Record) (map[string]any, error) {
 		}
 	}
 	if len(code) > 0 {
-		d[ingest.FieldCode] = code
+		d[record.FieldCode] = code
 	}
 	if r.Level != "" {
-		d[ingest.FieldLevel] = r.Level
+		d[record.FieldLevel] = r.Level
 	}
 	if len(r.Topics) > 0 {
-		d[ingest.FieldTopic] = r.Topics
+		d[record.FieldTopic] = r.Topics
 	}
 	if len(r.Tags) > 0 {
-		d[ingest.FieldTag] = r.Tags
+		d[record.FieldTag] = r.Tags
 	}
 	if r.Cluster != "" {
-		d[ingest.FieldCluster] = r.Cluster
+		d[record.FieldCluster] = r.Cluster
 	}
 	if len(r.Sources) > 0 {
 		files := make([]string, 0, len(r.Sources))
@@ -76,7 +75,7 @@ func recordValue(r ingest.Record) (map[string]any, error) {
 				files = append(files, s.File)
 			}
 		}
-		d[ingest.FieldSource] = files
+		d[record.FieldSource] = files
 		d[FieldSources] = lines
 	}
 	return d, nil
@@ -85,7 +84,7 @@ func recordValue(r ingest.Record) (map[string]any, error) {
 // AnswerTexts returns the texts the answer field holds for a record, one per
 // answer: its text, then its "how to answer" and "example answer" parts.
 // Highlight fragments of the answer field come from these strings.
-func AnswerTexts(r ingest.Record) []string {
+func AnswerTexts(r record.Record) []string {
 	var rv []string
 	for _, a := range r.Answers {
 		parts := make([]string, 0, 3)
@@ -102,7 +101,7 @@ func AnswerTexts(r ingest.Record) []string {
 }
 
 // SourceString formats a source as stored in FieldSources: "file:line".
-func SourceString(s ingest.Source) string {
+func SourceString(s record.Source) string {
 	if s.Line <= 0 {
 		return s.File
 	}

@@ -9,7 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"github.com/iq-search/iq/index"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 func ExampleBuild() {
@@ -18,12 +18,12 @@ func ExampleBuild() {
 	dir := filepath.Join(tmp, "index")
 
 	q := "What is dependency injection in FastAPI?"
-	recs := []ingest.Record{{
-		ID:       ingest.QuestionID(q),
+	recs := []record.Record{{
+		ID:       record.QuestionID(q),
 		Question: q,
-		Level:    ingest.LevelBeginner,
-		Answers:  []ingest.Answer{{Text: "Depends() declares what a path operation needs."}},
-		Sources:  []ingest.Source{{File: "fastapi.md", Line: 12}},
+		Level:    record.LevelBeginner,
+		Answers:  []record.Answer{{Text: "Depends() declares what a path operation needs."}},
+		Sources:  []record.Source{{File: "fastapi.md", Line: 12}},
 	}}
 	if err := index.Build(context.Background(), dir, recs, index.BuildOptions{Fingerprint: "example"}); err != nil {
 		fmt.Println(err)
@@ -38,7 +38,7 @@ func ExampleBuild() {
 
 	// "DI" is in the shipped synonym list.
 	mq := bleve.NewMatchQuery("DI")
-	mq.SetField(ingest.FieldQuestion)
+	mq.SetField(record.FieldQuestion)
 	res, _ := ix.Bleve().Search(bleve.NewSearchRequest(mq))
 	rec, _, _ := ix.Record(res.Hits[0].ID)
 	fmt.Println(res.Total, rec.Question, index.SourceString(rec.Sources[0]))

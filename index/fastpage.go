@@ -13,8 +13,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bindex "github.com/blevesearch/bleve_index_api"
-
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // matchSet is what a document matched with, per field and term: every
@@ -163,7 +162,7 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 	fields := opts.Fields
 	if opts.Locations {
 		fields = slices.Clone(fields)
-		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
 			if !slices.Contains(fields, f) {
 				fields = append(fields, f)
 			}
@@ -187,9 +186,9 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 		}
 		ms := matchSet{}
 		collect(root, doc, ms)
-		question, _ := h.Fields[ingest.FieldQuestion].(string)
+		question, _ := h.Fields[record.FieldQuestion].(string)
 		var answers []string
-		switch a := h.Fields[ingest.FieldAnswer].(type) {
+		switch a := h.Fields[record.FieldAnswer].(type) {
 		case string: // one value comes back as a string
 			answers = []string{a}
 		case []any:
@@ -198,7 +197,7 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 				answers = append(answers, s)
 			}
 		}
-		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
 			if !slices.Contains(opts.Fields, f) {
 				delete(h.Fields, f)
 			}
@@ -220,8 +219,8 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 				j := jobs[i]
 				h := j.h
 				h.Locations = bsearch.FieldTermLocationMap{}
-				ix.locate(m, h.Locations, ingest.FieldQuestion, []string{j.question}, false, j.ms)
-				ix.locate(m, h.Locations, ingest.FieldAnswer, j.answers, true, j.ms)
+				ix.locate(m, h.Locations, record.FieldQuestion, []string{j.question}, false, j.ms)
+				ix.locate(m, h.Locations, record.FieldAnswer, j.answers, true, j.ms)
 				if len(h.Locations) == 0 {
 					h.Locations = nil // as Bleve leaves a hit without locations
 				}

@@ -17,8 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
-
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // Errors of Open, Ensure and Build. Test for them with errors.Is; the
@@ -155,7 +154,7 @@ func (ix *Index) Close() error {
 
 // Record returns the record with the given ID as it was indexed, with every
 // merged answer and source; ok is false when there is none.
-func (ix *Index) Record(id string) (rec ingest.Record, ok bool, err error) {
+func (ix *Index) Record(id string) (rec record.Record, ok bool, err error) {
 	d, err := ix.shards[shardOf(id, len(ix.shards))].Document(id)
 	if err != nil {
 		return rec, false, fmt.Errorf("read record %s: %w", id, err)
@@ -301,7 +300,7 @@ func DefaultDir() (string, error) {
 // order, reading stored records directly (a search that pages through
 // 100k hits costs minutes; this costs seconds). It stops at the first
 // error, from fn or from ctx.
-func (ix *Index) Records(ctx context.Context, fn func(ingest.Record) error) error {
+func (ix *Index) Records(ctx context.Context, fn func(record.Record) error) error {
 	for _, sh := range ix.shards {
 		d, err := sh.FieldDict("_id")
 		if err != nil {

@@ -18,15 +18,16 @@ import (
 
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // corpusRecords ingests the embedded corpus once per test binary.
-var corpusRecords = sync.OnceValues(func() ([]ingest.Record, error) {
+var corpusRecords = sync.OnceValues(func() ([]record.Record, error) {
 	recs, _, err := ingest.FS(context.Background(), corpus.FS(), ingest.Options{})
 	return recs, err
 })
 
-func loadCorpus(t testing.TB) []ingest.Record {
+func loadCorpus(t testing.TB) []record.Record {
 	t.Helper()
 	recs, err := corpusRecords()
 	if err != nil {
@@ -39,7 +40,7 @@ func loadCorpus(t testing.TB) []ingest.Record {
 }
 
 // buildCorpus builds the embedded corpus into a new directory and opens it.
-func buildCorpus(t *testing.T) (*Index, []ingest.Record) {
+func buildCorpus(t *testing.T) (*Index, []record.Record) {
 	t.Helper()
 	recs := loadCorpus(t)
 	dir := filepath.Join(t.TempDir(), "index")
@@ -58,7 +59,7 @@ func buildCorpus(t *testing.T) (*Index, []ingest.Record) {
 // field, OR-ed); package query does the real thing.
 func textQuery(text string) query.Query {
 	var qs []query.Query
-	for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer, ingest.FieldCode} {
+	for _, f := range []string{record.FieldQuestion, record.FieldAnswer, record.FieldCode} {
 		q := bleve.NewMatchQuery(text)
 		q.SetField(f)
 		qs = append(qs, q)
@@ -80,8 +81,8 @@ func search(t *testing.T, ix *Index, q query.Query) []string {
 	return ids
 }
 
-func byID(recs []ingest.Record) map[string]ingest.Record {
-	m := map[string]ingest.Record{}
+func byID(recs []record.Record) map[string]record.Record {
+	m := map[string]record.Record{}
 	for _, r := range recs {
 		m[r.ID] = r
 	}
@@ -89,7 +90,7 @@ func byID(recs []ingest.Record) map[string]ingest.Record {
 }
 
 // recordText is everything the text fields of a record hold, lower case.
-func recordText(r ingest.Record) string {
+func recordText(r record.Record) string {
 	parts := append([]string{r.Question}, AnswerTexts(r)...)
 	for _, a := range r.Answers {
 		for _, c := range a.Code {
@@ -144,7 +145,7 @@ func TestSearchCorpus(t *testing.T) {
 	// The identifier itself is found whole: a term query for the whole
 	// token hits the record whose answer spells it.
 	tq := bleve.NewTermQuery("oauth2passwordbearer")
-	tq.SetField(ingest.FieldAnswer)
+	tq.SetField(record.FieldAnswer)
 	if ids := search(t, ix, tq); len(ids) == 0 {
 		t.Errorf("term answer:oauth2passwordbearer = no hits; want the answers that use it")
 	}
@@ -157,7 +158,7 @@ func TestStopWords(t *testing.T) {
 	m := byID(recs)
 	for _, phrase := range []string{"what is pydantic", "what is", "how do you"} {
 		q := bleve.NewMatchPhraseQuery(phrase)
-		q.SetField(ingest.FieldQuestion)
+		q.SetField(record.FieldQuestion)
 		ids := search(t, ix, q)
 		if len(ids) == 0 {
 			t.Errorf("phrase question:%q = no hits; want questions starting so", phrase)
@@ -169,7 +170,7 @@ func TestStopWords(t *testing.T) {
 		}
 	}
 	tq := bleve.NewTermQuery("is")
-	tq.SetField(ingest.FieldQuestion)
+	tq.SetField(record.FieldQuestion)
 	if ids := search(t, ix, tq); len(ids) == 0 {
 		t.Errorf("term question:is = no hits; want the stop word indexed")
 	}
@@ -188,11 +189,11 @@ func TestClosure(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recs []ingest.Record
+	var recs []record.Record
 	for i, line := range strings.Split(string(b), "\n") {
 		if q, ok := strings.CutPrefix(line, "* "); ok {
-			recs = append(recs, ingest.Record{ID: ingest.QuestionID(q), Question: q,
-				Sources: []ingest.Source{{File: "javascript-questions.md", Line: i + 1}}})
+			recs = append(recs, record.Record{ID: record.QuestionID(q), Question: q,
+				Sources: []record.Source{{File: "javascript-questions.md", Line: i + 1}}})
 		}
 	}
 	if len(recs) < 20 {
@@ -208,7 +209,7 @@ func TestClosure(t *testing.T) {
 	}
 	defer ix.Close()
 	q := bleve.NewMatchPhraseQuery("what is a closure")
-	q.SetField(ingest.FieldQuestion)
+	q.SetField(record.FieldQuestion)
 	ids := search(t, ix, q)
 	if len(ids) != 1 {
 		t.Fatalf("phrase question:\"what is a closure\" = %d hits; want 1", len(ids))
@@ -256,24 +257,24 @@ func TestFacets(t *testing.T) {
 	}
 	for _, r := range recs {
 		if r.Level != "" {
-			add(ingest.FieldLevel, r.Level)
+			add(record.FieldLevel, r.Level)
 		}
 		for _, v := range r.Topics {
-			add(ingest.FieldTopic, v)
+			add(record.FieldTopic, v)
 		}
 		for _, v := range r.Tags {
-			add(ingest.FieldTag, v)
+			add(record.FieldTag, v)
 		}
 		files := map[string]bool{}
 		for _, s := range r.Sources {
 			files[s.File] = true
 		}
 		for f := range files {
-			add(ingest.FieldSource, f)
+			add(record.FieldSource, f)
 		}
 	}
 	req := bleve.NewSearchRequestOptions(AllRecords(), 0, 0, false)
-	for _, f := range []string{ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, ingest.FieldSource} {
+	for _, f := range []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource} {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 1000))
 	}
 	res, err := ix.Bleve().Search(req)
@@ -299,7 +300,7 @@ func TestFacets(t *testing.T) {
 // TestStoredFields checks that a hit can be shown from its stored fields.
 func TestStoredFields(t *testing.T) {
 	ix, recs := buildCorpus(t)
-	var want ingest.Record
+	var want record.Record
 	for _, r := range recs {
 		if len(r.Topics) > 0 && len(r.Sources) > 0 && len(r.Answers) > 0 {
 			want = r
@@ -310,17 +311,17 @@ func TestStoredFields(t *testing.T) {
 		t.Fatal("no record with topics, sources and answers in the corpus")
 	}
 	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{want.ID}))
-	req.Fields = []string{ingest.FieldQuestion, FieldRecord, FieldSources, ingest.FieldAnswer}
+	req.Fields = []string{record.FieldQuestion, FieldRecord, FieldSources, record.FieldAnswer}
 	res, err := ix.Bleve().Search(req)
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("Search(id %s) = %v, %v", want.ID, res, err)
 	}
 	f := res.Hits[0].Fields
-	if f[ingest.FieldQuestion] != want.Question {
-		t.Errorf("stored question = %v; want %q", f[ingest.FieldQuestion], want.Question)
+	if f[record.FieldQuestion] != want.Question {
+		t.Errorf("stored question = %v; want %q", f[record.FieldQuestion], want.Question)
 	}
 	// Level and topics are shown from the stored record.
-	var rec ingest.Record
+	var rec record.Record
 	if err := json.Unmarshal([]byte(f[FieldRecord].(string)), &rec); err != nil {
 		t.Fatalf("stored record: %v", err)
 	}
@@ -330,12 +331,12 @@ func TestStoredFields(t *testing.T) {
 	if got := asStrings(f[FieldSources]); !slices.Equal(got, sourceStrings(want)) {
 		t.Errorf("stored sources = %q; want %q", got, sourceStrings(want))
 	}
-	if got := asStrings(f[ingest.FieldAnswer]); !slices.Equal(got, AnswerTexts(want)) {
+	if got := asStrings(f[record.FieldAnswer]); !slices.Equal(got, AnswerTexts(want)) {
 		t.Errorf("stored answers = %q; want %q", got, AnswerTexts(want))
 	}
 }
 
-func sourceStrings(r ingest.Record) []string {
+func sourceStrings(r record.Record) []string {
 	var rv []string
 	for _, s := range r.Sources {
 		rv = append(rv, SourceString(s))
@@ -566,7 +567,7 @@ func TestEnsure(t *testing.T) {
 	recs := loadCorpus(t)
 	dir := filepath.Join(t.TempDir(), "index")
 	loads := 0
-	load := func(context.Context) ([]ingest.Record, error) {
+	load := func(context.Context) ([]record.Record, error) {
 		loads++
 		return recs, nil
 	}
@@ -599,7 +600,7 @@ func TestEnsure(t *testing.T) {
 	}
 	ensure(t, "b", 4) // corrupt: rebuild
 
-	if _, err := Ensure(context.Background(), dir, func(context.Context) ([]ingest.Record, error) {
+	if _, err := Ensure(context.Background(), dir, func(context.Context) ([]record.Record, error) {
 		return nil, errors.New("disk on fire")
 	}, BuildOptions{Fingerprint: "c"}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
 		t.Errorf("Ensure(load fails) error = %v; want the load error", err)

@@ -15,8 +15,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
-
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // MappingVersion is the version of the mapping and of the analysis code in
@@ -44,7 +43,7 @@ const (
 	SynonymCollection = "iq"
 )
 
-// Fields that only the index has, beside the ingest.Field* constants. They
+// Fields that only the index has, beside the record.Field* constants. They
 // are stored, not indexed: for display and for Index.Record.
 const (
 	// FieldSources holds a record's sources as "file:line" strings.
@@ -103,7 +102,7 @@ func NewMapping(syn []Synonym) (*mapping.IndexMappingImpl, []*bleve.SynonymDefin
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
 	im.DefaultAnalyzer = AnalyzerText
-	im.DefaultField = ingest.FieldQuestion
+	im.DefaultField = record.FieldQuestion
 
 	// No stop-word filter: "what", "is", "a" stay terms, and BM25's IDF
 	// keeps them from dominating.
@@ -153,22 +152,22 @@ func NewMapping(syn []Synonym) (*mapping.IndexMappingImpl, []*bleve.SynonymDefin
 	doc := bleve.NewDocumentStaticMapping()
 	// Question: stored and with term vectors for highlighting. Its weight
 	// above the answer is a query-time boost (package query).
-	addField(doc, ingest.FieldQuestion, textField(AnalyzerText, true, true))
-	addField(doc, ingest.FieldAnswer, textField(AnalyzerText, true, true))
-	addField(doc, ingest.FieldCode, textField(AnalyzerCode, false, false))
+	addField(doc, record.FieldQuestion, textField(AnalyzerText, true, true))
+	addField(doc, record.FieldAnswer, textField(AnalyzerText, true, true))
+	addField(doc, record.FieldCode, textField(AnalyzerCode, false, false))
 	// The facet fields: terms and doc values, not stored (the record JSON
 	// holds their values for display). Facets are counted from their
 	// postings (Index.Search); the doc values serve Bleve's own facets.
-	addField(doc, ingest.FieldLevel, keywordField(false))
-	addField(doc, ingest.FieldTopic, keywordField(false))
-	addField(doc, ingest.FieldTag, keywordField(false))
-	addField(doc, ingest.FieldSource, keywordField(false))
+	addField(doc, record.FieldLevel, keywordField(false))
+	addField(doc, record.FieldTopic, keywordField(false))
+	addField(doc, record.FieldTag, keywordField(false))
+	addField(doc, record.FieldSource, keywordField(false))
 	// Cluster and kind are matched or read stored, never faceted: no doc
 	// values. A record's ID is Bleve's document ID (_id), which Record and
 	// Records read; no field of our own repeats it.
 	cluster := keywordField(true)
 	cluster.DocValues = false
-	addField(doc, ingest.FieldCluster, cluster)
+	addField(doc, record.FieldCluster, cluster)
 	kind := keywordField(false)
 	kind.DocValues = false
 	addField(doc, FieldKind, kind)

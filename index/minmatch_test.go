@@ -12,7 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/iq-search/iq/index/synth"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // TestMinMatchMatchesDisjunction checks that MinMatchQuery gives what
@@ -76,7 +76,7 @@ func termClauses(words ...string) []query.Query {
 	var clauses []query.Query
 	for _, w := range words {
 		var fieldQs []query.Query
-		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
 			var alts []query.Query
 			for _, alt := range strings.Split(w, "|") {
 				var conj []query.Query

@@ -10,8 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
-
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // TestSearchMatchesBleve checks that Index.Search answers exactly as
@@ -32,9 +31,9 @@ func TestSearchMatchesBleve(t *testing.T) {
 	defer three.Close()
 
 	phrase := bleve.NewMatchPhraseQuery("dependency injection")
-	phrase.SetField(ingest.FieldAnswer)
+	phrase.SetField(record.FieldAnswer)
 	level := bleve.NewTermQuery("beginner")
-	level.SetField(ingest.FieldLevel)
+	level.SetField(record.FieldLevel)
 	withFilter := bleve.NewBooleanQuery()
 	withFilter.AddMust(textQuery("python"))
 	withFilter.AddShould(phrase)
@@ -52,8 +51,8 @@ func TestSearchMatchesBleve(t *testing.T) {
 		"nothing":        textQuery("zzzzqqqq"),
 		"single-keyword": level,
 	}
-	facets := map[string]int{ingest.FieldLevel: 10, ingest.FieldTopic: 5, ingest.FieldTag: 30, ingest.FieldSource: 3}
-	fields := []string{FieldRecord, ingest.FieldLevel}
+	facets := map[string]int{record.FieldLevel: 10, record.FieldTopic: 5, record.FieldTag: 30, record.FieldSource: 3}
+	fields := []string{FieldRecord, record.FieldLevel}
 	pages := [][2]int{{10, 0}, {3, 0}, {7, 5}, {30, 0}, {1, 40}}
 	for name, ix := range map[string]*Index{"1 shard": one, "3 shards": three} {
 		for qname, q := range queries {
@@ -118,7 +117,7 @@ func TestStoredReaderMatchesBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer r.Close()
-	fields := []string{FieldRecord, ingest.FieldQuestion, ingest.FieldAnswer, FieldSources, ingest.FieldCluster}
+	fields := []string{FieldRecord, record.FieldQuestion, record.FieldAnswer, FieldSources, record.FieldCluster}
 	sr := newStoredReader(r, fields)
 	if len(sr.segs) < 2 {
 		t.Fatalf("index has %d segments; want several", len(sr.segs))

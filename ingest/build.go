@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"github.com/iq-search/iq/ingest/parse"
+	"github.com/iq-search/iq/record"
 )
 
 // document is one source file on its way to records.
@@ -22,7 +23,7 @@ type document struct {
 
 // fileResult is what one file contributes to a run.
 type fileResult struct {
-	records []Record
+	records []record.Record
 	drops   []Drop
 	skip    *Skip
 	read    bool
@@ -57,18 +58,18 @@ func process(doc document, tax *Taxonomy) fileResult {
 		if len(s.stem) > 0 {
 			q += "\n\n" + stemText(s.stem)
 		}
-		norm := NormalizeQuestion(q)
+		norm := record.NormalizeQuestion(q)
 		if norm == "" {
 			res.drops = append(res.drops, Drop{File: doc.name, Line: s.line, Reason: DropEmpty, Text: excerpt(s.question)})
 			continue
 		}
-		r := Record{
-			ID:         normalizedID(norm),
+		r := record.Record{
+			ID:         record.NormalizedID(norm),
 			Question:   q,
-			Answers:    []Answer{},
+			Answers:    []record.Answer{},
 			Level:      s.level,
 			LevelLabel: s.levelLabel,
-			Sources:    []Source{{File: doc.name, Line: s.line}},
+			Sources:    []record.Source{{File: doc.name, Line: s.line}},
 		}
 		if r.Level == "" {
 			r.Level, r.LevelLabel = docLevel, docLabel
@@ -271,11 +272,11 @@ const (
 // blocks also kept as Code and labelled parts in their own fields. It also
 // returns the answer's prose without code, which tags are read from: a
 // "class Item(BaseModel)" line does not make a question about OOP.
-func buildAnswer(file string, s segment) (Answer, string, bool) {
+func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 	if len(s.answer) == 0 {
-		return Answer{}, "", false
+		return record.Answer{}, "", false
 	}
-	a := Answer{Source: Source{File: file, Line: s.answer[0].Line}}
+	a := record.Answer{Source: record.Source{File: file, Line: s.answer[0].Line}}
 	var parts [3][]string
 	part := partText
 	minDepth := 0
@@ -314,7 +315,7 @@ func buildAnswer(file string, s segment) (Answer, string, bool) {
 				piece = codeProse(b.Text)
 				break
 			}
-			a.Code = append(a.Code, Code{Lang: codeLang(b.Lang), Text: b.Text})
+			a.Code = append(a.Code, record.Code{Lang: codeLang(b.Lang), Text: b.Text})
 			piece = b.Text
 		case parse.ListItem:
 			list = true
@@ -359,7 +360,7 @@ func buildAnswer(file string, s segment) (Answer, string, bool) {
 	a.HowToAnswer = strings.Join(parts[partHowTo], "\n\n")
 	a.ExampleAnswer = strings.Join(parts[partExample], "\n\n")
 	if a.Text == "" && a.HowToAnswer == "" && a.ExampleAnswer == "" && len(a.Code) == 0 {
-		return Answer{}, "", false
+		return record.Answer{}, "", false
 	}
 	return a, strings.Join(prose, "\n"), true
 }

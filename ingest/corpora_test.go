@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/iq-search/iq/record"
 )
 
 // TestCorporaIngest ingests every file under ../shared/corpora in one run:
@@ -47,7 +49,7 @@ func TestCorporaIngest(t *testing.T) {
 			t.Errorf("ID %s appears twice (%q)", r.ID, r.Question)
 		}
 		seen[r.ID] = true
-		if r.ID != QuestionID(r.Question) || r.Question == "" {
+		if r.ID != record.QuestionID(r.Question) || r.Question == "" {
 			t.Errorf("record %q has ID %s; want QuestionID of its question", r.Question, r.ID)
 		}
 	}
@@ -136,28 +138,28 @@ func TestCorporaFamilies(t *testing.T) {
 		{
 			name: "bold numbered list items under level headings (muhammadsufiyanbaig)",
 			file: "corpora/muhammadsufiyanbaig__Interview-Questions/Docker/Readme.md", wantRecords: 30,
-			levels: map[string]int{LevelBeginner: 10, LevelIntermediate: 10, LevelAdvanced: 10},
+			levels: map[string]int{record.LevelBeginner: 10, record.LevelIntermediate: 10, record.LevelAdvanced: 10},
 			topics: "docker",
 			records: []want{
-				{question: "What is Docker, and how does it differ from a virtual machine?", answerStart: "Docker is a platform for developing, shipping, and running applications in containers.", level: LevelBeginner, levelLabel: "Beginner"},
+				{question: "What is Docker, and how does it differ from a virtual machine?", answerStart: "Docker is a platform for developing, shipping, and running applications in containers.", level: record.LevelBeginner, levelLabel: "Beginner"},
 			},
 		},
 		{
 			name: "bold numbered paragraphs, one with broken bold (muhammadsufiyanbaig Python)",
 			file: "corpora/muhammadsufiyanbaig__Interview-Questions/Python/Readme.md", wantRecords: 30,
-			levels: map[string]int{LevelBeginner: 10, LevelIntermediate: 10, LevelAdvanced: 10},
+			levels: map[string]int{record.LevelBeginner: 10, record.LevelIntermediate: 10, record.LevelAdvanced: 10},
 			records: []want{
-				{question: "What are Python's *args and kwargs used for?", answerStart: "- `*args`: Pass a variable number", level: LevelBeginner, levelLabel: "Beginner"},
-				{question: "What is a Python generator, and how does it work?", answerStart: "A generator is a function that uses `yield`", level: LevelIntermediate, levelLabel: "Mid-Level"},
+				{question: "What are Python's *args and kwargs used for?", answerStart: "- `*args`: Pass a variable number", level: record.LevelBeginner, levelLabel: "Beginner"},
+				{question: "What is a Python generator, and how does it work?", answerStart: "A generator is a function that uses `yield`", level: record.LevelIntermediate, levelLabel: "Mid-Level"},
 			},
 		},
 		{
 			name: "level from the file name (kwanpham golang/junior.md)",
 			file: "corpora/kwanpham2195__interview-questions/golang/junior.md", wantRecords: 11,
-			levels: map[string]int{LevelBeginner: 11},
+			levels: map[string]int{record.LevelBeginner: 11},
 			topics: "go",
 			records: []want{
-				{question: "What is Go and what are its main features?", answerStart: "Go, also known as Golang, is an open-source programming language", level: LevelBeginner, levelLabel: "junior"},
+				{question: "What is Go and what are its main features?", answerStart: "Go, also known as Golang, is an open-source programming language", level: record.LevelBeginner, levelLabel: "junior"},
 			},
 		},
 		{
@@ -170,9 +172,9 @@ func TestCorporaFamilies(t *testing.T) {
 		{
 			name: "heading titles, bold quoted question (kwanpham interviews)",
 			file: "corpora/kwanpham2195__interview-questions/interviews/senior-go-developer.md", minRecords: 13,
-			levels: map[string]int{LevelAdvanced: -1},
+			levels: map[string]int{record.LevelAdvanced: -1},
 			records: []want{
-				{question: "Explain Go's M:N threading model (Goroutines:OS Threads)", answerStart: "Expected Senior-Level Answer Points:\n\n- ", level: LevelAdvanced, levelLabel: "senior"},
+				{question: "Explain Go's M:N threading model (Goroutines:OS Threads)", answerStart: "Expected Senior-Level Answer Points:\n\n- ", level: record.LevelAdvanced, levelLabel: "senior"},
 			},
 		},
 		{
@@ -185,10 +187,10 @@ func TestCorporaFamilies(t *testing.T) {
 		{
 			name: "bold questions with level emoji (alexeygrigorev theory)",
 			file: "corpora/alexeygrigorev__data-science-interviews/theory.md", wantRecords: 166,
-			levels: map[string]int{LevelBeginner: 40, LevelIntermediate: 113, LevelAdvanced: 13},
+			levels: map[string]int{record.LevelBeginner: 40, record.LevelIntermediate: 113, record.LevelAdvanced: 13},
 			records: []want{
-				{question: "What is supervised machine learning?", answerStart: "Supervised learning is a type of machine learning", level: LevelBeginner, levelLabel: "👶"},
-				{question: "Precision-recall trade-off", level: LevelIntermediate, levelLabel: "⭐️"},
+				{question: "What is supervised machine learning?", answerStart: "Supervised learning is a type of machine learning", level: record.LevelBeginner, levelLabel: "👶"},
+				{question: "Precision-recall trade-off", level: record.LevelIntermediate, levelLabel: "⭐️"},
 			},
 		},
 		{

@@ -11,8 +11,6 @@
 // in parallel, and merged in order.
 //
 // Files:
-//   - record.go: Record, Answer, Code, Source, the Field* names shared with
-//     the index, Levels, NormalizeQuestion and QuestionID.
 //   - report.go: Reason (skip and drop reasons), Skip, Drop, Report.
 //   - ingest.go: Options, Paths, FS, Bytes; walking, size limits, the
 //     worker pool and the merge of exact repeats.

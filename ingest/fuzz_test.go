@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/record"
 )
 
 // The fuzz tests run the whole pipeline on one file of each format: no
@@ -90,7 +91,7 @@ func checkIngest(t *testing.T, name string, data []byte) {
 		if r.ID == "" || strings.TrimSpace(r.Question) == "" {
 			t.Fatalf("record without ID or question: %+v", r)
 		}
-		if r.ID != QuestionID(r.Question) {
+		if r.ID != record.QuestionID(r.Question) {
 			t.Fatalf("record ID %s != QuestionID(%q)", r.ID, r.Question)
 		}
 		for _, s := range recordTexts(r) {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/record"
 )
 
 // sharedDir returns ../shared beside the repository, or skips the test when
@@ -23,7 +24,7 @@ func sharedDir(t testing.TB) string {
 }
 
 // ingestSeed ingests one embedded seed file on its own.
-func ingestSeed(t testing.TB, name string) ([]Record, *Report) {
+func ingestSeed(t testing.TB, name string) ([]record.Record, *Report) {
 	t.Helper()
 	data, err := fs.ReadFile(corpus.FS(), name)
 	if err != nil {
@@ -37,7 +38,7 @@ func ingestSeed(t testing.TB, name string) ([]Record, *Report) {
 }
 
 // ingestFile ingests one file below ../shared, named relative to it.
-func ingestFile(t testing.TB, rel string) ([]Record, *Report) {
+func ingestFile(t testing.TB, rel string) ([]record.Record, *Report) {
 	t.Helper()
 	dir := sharedDir(t)
 	data, err := os.ReadFile(filepath.Join(dir, rel))
@@ -52,18 +53,18 @@ func ingestFile(t testing.TB, rel string) ([]Record, *Report) {
 }
 
 // find returns the first record whose question starts with prefix.
-func find(recs []Record, prefix string) (Record, bool) {
+func find(recs []record.Record, prefix string) (record.Record, bool) {
 	for _, r := range recs {
 		if strings.HasPrefix(r.Question, prefix) {
 			return r, true
 		}
 	}
-	return Record{}, false
+	return record.Record{}, false
 }
 
 // recordTexts returns every text field of a record, for "contains no X"
 // checks.
-func recordTexts(r Record) []string {
+func recordTexts(r record.Record) []string {
 	out := []string{r.Question, r.LevelLabel}
 	for _, a := range r.Answers {
 		out = append(out, a.Text, a.HowToAnswer, a.ExampleAnswer)
@@ -74,14 +75,14 @@ func recordTexts(r Record) []string {
 	return out
 }
 
-func firstAnswer(r Record) string {
+func firstAnswer(r record.Record) string {
 	if len(r.Answers) == 0 {
 		return ""
 	}
 	return r.Answers[0].Text
 }
 
-func levelCounts(recs []Record) map[string]int {
+func levelCounts(recs []record.Record) map[string]int {
 	m := map[string]int{}
 	for _, r := range recs {
 		m[r.Level]++

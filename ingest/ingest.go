@@ -17,6 +17,7 @@ import (
 	"sync"
 
 	"github.com/iq-search/iq/ingest/parse"
+	"github.com/iq-search/iq/record"
 )
 
 // Options tune an ingest run. The zero value is ready to use.
@@ -79,7 +80,7 @@ type source struct {
 // files and folders are left out). Source file names are the paths as given,
 // joined with the path below a folder. A path that cannot be read is
 // skipped and reported; the run goes on.
-func Paths(ctx context.Context, paths []string, opts Options) ([]Record, *Report, error) {
+func Paths(ctx context.Context, paths []string, opts Options) ([]record.Record, *Report, error) {
 	var srcs []source
 	for _, p := range paths {
 		info, err := os.Stat(p)
@@ -149,7 +150,7 @@ func openRegular(open func() (fs.File, error)) (io.ReadCloser, int64, error) {
 // FS ingests every file of fsys, walked from its root in lexical order
 // (hidden files and folders left out). Source file names are relative to
 // the root, as in corpus.FS().
-func FS(ctx context.Context, fsys fs.FS, opts Options) ([]Record, *Report, error) {
+func FS(ctx context.Context, fsys fs.FS, opts Options) ([]record.Record, *Report, error) {
 	var srcs []source
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -182,7 +183,7 @@ func FS(ctx context.Context, fsys fs.FS, opts Options) ([]Record, *Report, error
 
 // Bytes ingests one in-memory file as if read from name: the format comes
 // from the name's extension and the content, as for files on disk.
-func Bytes(ctx context.Context, name string, data []byte, opts Options) ([]Record, *Report, error) {
+func Bytes(ctx context.Context, name string, data []byte, opts Options) ([]record.Record, *Report, error) {
 	return run(ctx, []source{{name: name, rel: name, open: func() (io.ReadCloser, int64, error) {
 		return io.NopCloser(bytes.NewReader(data)), int64(len(data)), nil
 	}}}, opts)
@@ -198,7 +199,7 @@ func describeErr(err error) string {
 
 // run reads and processes the sources on all cores, then merges their
 // records in source order so that the output does not depend on timing.
-func run(ctx context.Context, srcs []source, opts Options) ([]Record, *Report, error) {
+func run(ctx context.Context, srcs []source, opts Options) ([]record.Record, *Report, error) {
 	tax := opts.Taxonomy
 	if tax == nil {
 		tax = DefaultTaxonomy()
@@ -237,7 +238,7 @@ func run(ctx context.Context, srcs []source, opts Options) ([]Record, *Report, e
 	}
 
 	rep := &Report{Skipped: []Skip{}, Dropped: []Drop{}}
-	records := []Record{}
+	records := []record.Record{}
 	byKey := map[string]int{}
 	var hardSkips []Skip
 	for _, res := range results {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/iq-search/iq/record"
 )
 
 // This file holds the tests on a piece of text: is it a question, what
@@ -189,13 +191,13 @@ func startsSentence(s string) bool {
 // Level markers. Words mark a level in headings, labels and file names;
 // emoji and bracket tags mark it on a question itself.
 var levelWords = map[string]string{
-	"beginner": LevelBeginner, "beginners": LevelBeginner, "junior": LevelBeginner, "juniors": LevelBeginner,
-	"easy": LevelBeginner, "entry": LevelBeginner, "fresher": LevelBeginner, "freshers": LevelBeginner,
-	"basic":        LevelBeginner,
-	"intermediate": LevelIntermediate, "mid": LevelIntermediate, "middle": LevelIntermediate,
-	"medium": LevelIntermediate, "moderate": LevelIntermediate,
-	"senior": LevelAdvanced, "seniors": LevelAdvanced, "advanced": LevelAdvanced, "hard": LevelAdvanced,
-	"expert": LevelAdvanced, "experts": LevelAdvanced, "difficult": LevelAdvanced,
+	"beginner": record.LevelBeginner, "beginners": record.LevelBeginner, "junior": record.LevelBeginner, "juniors": record.LevelBeginner,
+	"easy": record.LevelBeginner, "entry": record.LevelBeginner, "fresher": record.LevelBeginner, "freshers": record.LevelBeginner,
+	"basic":        record.LevelBeginner,
+	"intermediate": record.LevelIntermediate, "mid": record.LevelIntermediate, "middle": record.LevelIntermediate,
+	"medium": record.LevelIntermediate, "moderate": record.LevelIntermediate,
+	"senior": record.LevelAdvanced, "seniors": record.LevelAdvanced, "advanced": record.LevelAdvanced, "hard": record.LevelAdvanced,
+	"expert": record.LevelAdvanced, "experts": record.LevelAdvanced, "difficult": record.LevelAdvanced,
 }
 
 // levelFiller may stand beside a level word in a level heading
@@ -204,7 +206,7 @@ var levelFiller = setOf("level", "levels", "question", "questions", "interview",
 	"engineer", "engineers", "section", "for", "and", "the", "difficulty", "tier", "q", "a", "qa")
 
 var levelEmoji = []struct{ mark, level string }{
-	{"👶", LevelBeginner}, {"⭐", LevelIntermediate}, {"🌟", LevelIntermediate}, {"🚀", LevelAdvanced},
+	{"👶", record.LevelBeginner}, {"⭐", record.LevelIntermediate}, {"🌟", record.LevelIntermediate}, {"🚀", record.LevelAdvanced},
 }
 
 var levelTag = regexp.MustCompile(`(?i)\s*[\[(](e|m|h|easy|medium|hard|beginner|intermediate|advanced|junior|senior)[\])]\s*`)
@@ -245,11 +247,11 @@ func splitLevelMarker(t string) (rest, level, label string) {
 		label = strings.TrimSpace(t[loc[0]:loc[1]])
 		switch strings.ToLower(t[loc[2]:loc[3]]) {
 		case "e", "easy", "beginner", "junior":
-			level = LevelBeginner
+			level = record.LevelBeginner
 		case "m", "medium", "intermediate":
-			level = LevelIntermediate
+			level = record.LevelIntermediate
 		default:
-			level = LevelAdvanced
+			level = record.LevelAdvanced
 		}
 		return strings.TrimSpace(t[:loc[0]] + " " + t[loc[1]:]), level, label
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/record"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -28,12 +29,12 @@ func TestSeeds(t *testing.T) {
 		file        string
 		wantRecords int
 		wantMerged  int
-		check       func(t *testing.T, recs []Record, rep *Report)
+		check       func(t *testing.T, recs []record.Record, rep *Report)
 	}{
 		{
 			// 24 numbered questions, question 8 repeats question 4.
 			file: seedBlog, wantRecords: 23, wantMerged: 1,
-			check: func(t *testing.T, recs []Record, rep *Report) {
+			check: func(t *testing.T, recs []record.Record, rep *Report) {
 				di, ok := find(recs, "What is dependency injection in FastAPI, and why is it important?")
 				if !ok {
 					t.Fatal("no dependency injection record")
@@ -81,7 +82,7 @@ func TestSeeds(t *testing.T) {
 			// questions of the run-on related list, the last of which is
 			// the main question again.
 			file: seedQAPage, wantRecords: 40, wantMerged: 1,
-			check: func(t *testing.T, recs []Record, rep *Report) {
+			check: func(t *testing.T, recs []record.Record, rep *Report) {
 				main := recs[0]
 				if want := "What are the most important FastAPI best practices for a production-ready API?"; main.Question != want {
 					t.Fatalf("first record = %q; want %q", main.Question, want)
@@ -139,12 +140,12 @@ func TestSeeds(t *testing.T) {
 			// Beginner / Mid-Level / Senior-Level, ten bold numbered
 			// questions each.
 			file: seedByLevel, wantRecords: 30,
-			check: func(t *testing.T, recs []Record, rep *Report) {
+			check: func(t *testing.T, recs []record.Record, rep *Report) {
 				got := levelCounts(recs)
-				if got[LevelBeginner] != 10 || got[LevelIntermediate] != 10 || got[LevelAdvanced] != 10 {
+				if got[record.LevelBeginner] != 10 || got[record.LevelIntermediate] != 10 || got[record.LevelAdvanced] != 10 {
 					t.Errorf("levels = %v; want 10 each of beginner, intermediate, advanced", got)
 				}
-				labels := map[string]string{LevelBeginner: "Beginner", LevelIntermediate: "Mid-Level", LevelAdvanced: "Senior-Level"}
+				labels := map[string]string{record.LevelBeginner: "Beginner", record.LevelIntermediate: "Mid-Level", record.LevelAdvanced: "Senior-Level"}
 				for _, r := range recs {
 					if r.LevelLabel != labels[r.Level] {
 						t.Errorf("%q level_label = %q; want %q", r.Question, r.LevelLabel, labels[r.Level])

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/iq-search/iq/ingest/parse"
+	"github.com/iq-search/iq/record"
 )
 
 // brief renders blocks compactly: "kind@line[depth,number]: text".
@@ -109,11 +110,11 @@ func TestCleanQuestion(t *testing.T) {
 		in, q, level, label string
 	}{
 		{"7. Explain how to handle authentication in FastAPI.", "Explain how to handle authentication in FastAPI.", "", ""},
-		{"What is regression? Which models can you use? 👶", "What is regression? Which models can you use?", LevelBeginner, "👶"},
-		{"What is AUC? \u200d⭐️", "What is AUC?", LevelIntermediate, "⭐️"},
-		{"How do GANs work? 🚀", "How do GANs work?", LevelAdvanced, "🚀"},
-		{"[H] Design a rate limiter.", "Design a rate limiter.", LevelAdvanced, "[H]"},
-		{"Reverse a list (Easy)", "Reverse a list", LevelBeginner, "(Easy)"},
+		{"What is regression? Which models can you use? 👶", "What is regression? Which models can you use?", record.LevelBeginner, "👶"},
+		{"What is AUC? \u200d⭐️", "What is AUC?", record.LevelIntermediate, "⭐️"},
+		{"How do GANs work? 🚀", "How do GANs work?", record.LevelAdvanced, "🚀"},
+		{"[H] Design a rate limiter.", "Design a rate limiter.", record.LevelAdvanced, "[H]"},
+		{"Reverse a list (Easy)", "Reverse a list", record.LevelBeginner, "(Easy)"},
 		{`"What is Go and what are its main features?"`, "What is Go and what are its main features?", "", ""},
 		{"Q3: What is a closure?", "What is a closure?", "", ""},
 		{"1\\. **Challenge: FizzBuzz**", "Challenge: FizzBuzz", "", ""},
@@ -132,20 +133,20 @@ func TestLevelMarkers(t *testing.T) {
 		in         string
 		level, lbl string
 	}{
-		{headingLevel, "Beginner:", LevelBeginner, "Beginner"},
-		{headingLevel, "**Mid-Level:**", LevelIntermediate, "Mid-Level"},
-		{headingLevel, "Senior-Level Questions", LevelAdvanced, "Senior-Level Questions"},
-		{headingLevel, "Beginner-Level:", LevelBeginner, "Beginner-Level"},
-		{headingLevel, "Intermediate", LevelIntermediate, "Intermediate"},
+		{headingLevel, "Beginner:", record.LevelBeginner, "Beginner"},
+		{headingLevel, "**Mid-Level:**", record.LevelIntermediate, "Mid-Level"},
+		{headingLevel, "Senior-Level Questions", record.LevelAdvanced, "Senior-Level Questions"},
+		{headingLevel, "Beginner-Level:", record.LevelBeginner, "Beginner-Level"},
+		{headingLevel, "Intermediate", record.LevelIntermediate, "Intermediate"},
 		{headingLevel, "Basic Concepts", "", ""},
 		{headingLevel, "Junior Go Developer Interview Format", "", ""},
 		{headingLevel, "Core React", "", ""},
-		{nameLevel, "junior", LevelBeginner, "junior"},
-		{nameLevel, "senior-go-developer", LevelAdvanced, "senior"},
-		{nameLevel, "hard", LevelAdvanced, "hard"},
-		{nameLevel, "intermediate", LevelIntermediate, "intermediate"},
+		{nameLevel, "junior", record.LevelBeginner, "junior"},
+		{nameLevel, "senior-go-developer", record.LevelAdvanced, "senior"},
+		{nameLevel, "hard", record.LevelAdvanced, "hard"},
+		{nameLevel, "intermediate", record.LevelIntermediate, "intermediate"},
 		{nameLevel, "README", "", ""},
-		{labelLevel, "Target Level: Junior developers (0-2 years Go experience)", LevelBeginner, "Junior"},
+		{labelLevel, "Target Level: Junior developers (0-2 years Go experience)", record.LevelBeginner, "Junior"},
 		{labelLevel, "Duration: 60-75 minutes", "", ""},
 	}
 	for _, tt := range tests {

@@ -15,7 +15,7 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iq-search/iq/index"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // Field weights. A word in the question says far more about what a record
@@ -25,9 +25,9 @@ var textFields = []struct {
 	name  string
 	boost float64
 }{
-	{ingest.FieldQuestion, 3},
-	{ingest.FieldAnswer, 1},
-	{ingest.FieldCode, 0.5},
+	{record.FieldQuestion, 3},
+	{record.FieldAnswer, 1},
+	{record.FieldCode, 0.5},
 }
 
 // analyzeFunc analyses text as the index analysed a field.
@@ -87,7 +87,7 @@ func newPlan(tq textQuery, analyze analyzeFunc, positional map[string]bool) *pla
 	if p.text == "" {
 		return p
 	}
-	primary := analyze(ingest.FieldQuestion, p.text)
+	primary := analyze(record.FieldQuestion, p.text)
 	// Maximal spans of non-concept tokens are the units.
 	var spans [][2]int
 	for _, t := range primary {
@@ -119,7 +119,7 @@ func newPlan(tq textQuery, analyze analyzeFunc, positional map[string]bool) *pla
 	}
 	for _, f := range textFields {
 		ts := primary
-		if f.name != ingest.FieldQuestion {
+		if f.name != record.FieldQuestion {
 			ts = analyze(f.name, p.text)
 		}
 		p.assign(f.name, ts)
@@ -494,7 +494,7 @@ func (p *plan) searchable(analyze analyzeFunc) bool {
 		return true
 	}
 	for _, ph := range p.tq.Phrases {
-		if len(analyze(ingest.FieldQuestion, ph)) > 0 {
+		if len(analyze(record.FieldQuestion, ph)) > 0 {
 			return true
 		}
 	}
@@ -556,7 +556,7 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 			// answer has "the" or "is", so its answer and code clauses
 			// added almost nothing to a score and visited a posting of
 			// almost every record for every candidate.
-			if q := unitQuery(p.units[i], ingest.FieldQuestion); q != nil {
+			if q := unitQuery(p.units[i], record.FieldQuestion); q != nil {
 				optional = append(optional, q)
 			}
 			continue
@@ -606,7 +606,7 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 		// ranking case in 68 (BENCHMARKS.md, "Index and search"); code
 		// keeps no positions. Boost 1, not 2: the phrase was a disjunction
 		// of question and code, whose coord halved the question's score.
-		if q := phraseQuery(p.text, 1, analyze, p.positional, ingest.FieldQuestion); q != nil {
+		if q := phraseQuery(p.text, 1, analyze, p.positional, record.FieldQuestion); q != nil {
 			optional = append(optional, q)
 		}
 	}

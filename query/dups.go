@@ -11,8 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/iq-search/iq/ingest"
-	"github.com/iq-search/iq/ingest/dedup"
+	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/record"
 )
 
 // Limits and parameters of SimilarRequest and DupsRequest.
@@ -66,10 +66,10 @@ type QuestionRef struct {
 	Question string          `json:"question"`
 	Level    string          `json:"level,omitempty"`
 	Topics   []string        `json:"topics"`
-	Sources  []ingest.Source `json:"sources"`
+	Sources  []record.Source `json:"sources"`
 }
 
-func refOf(r *ingest.Record) QuestionRef {
+func refOf(r *record.Record) QuestionRef {
 	return QuestionRef{ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics), Sources: nonNilSources(r.Sources)}
 }
 
@@ -202,7 +202,7 @@ func (r *DupsRequest) normalize() error {
 // synthetic records with long answers (reading them ~9 s, features ~17 s).
 // iq serve builds it at start.
 type dupState struct {
-	recs []ingest.Record
+	recs []record.Record
 	byID map[string]int
 	dd   *dedup.Index
 	// clusters at dedup.DefaultMinScore, made on the first Dups (Similar
@@ -254,13 +254,13 @@ func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
 }
 
 // records reads every record of the index.
-func (s *Searcher) records(ctx context.Context) ([]ingest.Record, error) {
+func (s *Searcher) records(ctx context.Context) ([]record.Record, error) {
 	n, err := s.ix.Count()
 	if err != nil {
 		return nil, err
 	}
-	recs := make([]ingest.Record, 0, n)
-	err = s.ix.Records(ctx, func(r ingest.Record) error {
+	recs := make([]record.Record, 0, n)
+	err = s.ix.Records(ctx, func(r record.Record) error {
 		recs = append(recs, r)
 		return nil
 	})
@@ -278,7 +278,7 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (*SimilarRes
 	if err != nil {
 		return nil, err
 	}
-	target := ingest.Record{Question: strings.TrimSpace(req.Text)}
+	target := record.Record{Question: strings.TrimSpace(req.Text)}
 	if req.ID != "" {
 		i, ok := st.byID[req.ID]
 		if !ok {
@@ -358,9 +358,9 @@ func (s *Searcher) clusterMatches(st *dupState, c dedup.Cluster, req DupsRequest
 	return false
 }
 
-func nonNilSources(s []ingest.Source) []ingest.Source {
+func nonNilSources(s []record.Source) []record.Source {
 	if s == nil {
-		return []ingest.Source{}
+		return []record.Source{}
 	}
 	return s
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iq-search/iq/ingest/dedup"
+	"github.com/iq-search/iq/dedup"
 )
 
 // clusterOf returns the cluster of the result holding a question that

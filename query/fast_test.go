@@ -11,7 +11,7 @@ import (
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // TestFastRankingMatchesBleve checks the index's fast ranking pass (decoded
@@ -154,7 +154,7 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 				for term, ls := range tl {
 					for _, l := range ls {
 						e := fmt.Sprintf("%s %s %d %d-%d", h.ID, term, l.Pos, l.Start, l.End)
-						if f == ingest.FieldQuestion {
+						if f == record.FieldQuestion {
 							out.question = append(out.question, e)
 						} else {
 							out.answer = append(out.answer, e)

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // repoRoot is the module root, found from this file's location.
@@ -34,13 +34,13 @@ var embedded struct {
 	once sync.Once
 	dir  string
 	s    *Searcher
-	recs []ingest.Record
+	recs []record.Record
 	err  error
 }
 
 // embeddedSearcher opens (building once per test binary) an index of the
 // embedded corpus, and returns the records it was built from.
-func embeddedSearcher(t testing.TB) (*Searcher, []ingest.Record) {
+func embeddedSearcher(t testing.TB) (*Searcher, []record.Record) {
 	t.Helper()
 	embedded.once.Do(func() {
 		dir, err := os.MkdirTemp("", "iq-query-test-")

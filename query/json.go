@@ -6,7 +6,7 @@ import (
 	"io"
 )
 
-// WriteJSON writes v (a *Result, *Stats, ingest.Record, *Error…) the one
+// WriteJSON writes v (a *Result, *Stats, record.Record, *Error…) the one
 // way iq prints JSON: indented two spaces, one trailing newline, and '<',
 // '>' and '&' escaped as \u003c… as encoding/json does by default, so that
 // corpus text holding <script> can never become markup even where a client

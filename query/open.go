@@ -12,9 +12,10 @@ import (
 	"time"
 
 	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/ingest"
-	"github.com/iq-search/iq/ingest/dedup"
+	"github.com/iq-search/iq/record"
 )
 
 // OpenOptions say which index to search and how to make it when it is
@@ -83,7 +84,7 @@ func Open(ctx context.Context, opts OpenOptions) (*Searcher, error) {
 			ix.Close()
 		}
 	}
-	ix, err := index.Ensure(ctx, dir, func(ctx context.Context) ([]ingest.Record, error) {
+	ix, err := index.Ensure(ctx, dir, func(ctx context.Context) ([]record.Record, error) {
 		recs, _, err := LoadRecords(ctx, opts.Sources)
 		return recs, err
 	}, index.BuildOptions{Fingerprint: fp, Progress: opts.Progress})
@@ -146,9 +147,9 @@ func errNoRecords(sources []string, rep *ingest.Report) error {
 // LoadRecords ingests the given files and folders, or the embedded corpus
 // when there are none, into the records an index is built from. It is the
 // one place records are prepared for indexing.
-func LoadRecords(ctx context.Context, sources []string) ([]ingest.Record, *ingest.Report, error) {
+func LoadRecords(ctx context.Context, sources []string) ([]record.Record, *ingest.Report, error) {
 	var (
-		recs []ingest.Record
+		recs []record.Record
 		rep  *ingest.Report
 		err  error
 	)

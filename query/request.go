@@ -9,7 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // Limits on a Request. They bound the work one request can ask for, so the
@@ -278,8 +278,8 @@ func checkLevels(ls []string) ([]string, error) {
 
 func checkLevel(l string) (string, error) {
 	lv := strings.ToLower(strings.TrimSpace(l))
-	if !slices.Contains(ingest.Levels, lv) {
-		return "", errorf(CodeBadLevel, "unknown level %q, want one of %s", l, strings.Join(ingest.Levels, ", "))
+	if !slices.Contains(record.Levels, lv) {
+		return "", errorf(CodeBadLevel, "unknown level %q, want one of %s", l, strings.Join(record.Levels, ", "))
 	}
 	return lv, nil
 }

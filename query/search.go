@@ -15,21 +15,21 @@ import (
 	bq "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/iq-search/iq/index"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // facetFields are the fields the results are faceted and filtered on, in
 // display order.
-var facetFields = []string{ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, ingest.FieldSource}
+var facetFields = []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource}
 
 // facetSize is how many values of each facet a search returns. Levels are
 // few; a long tail of topics or files is not worth the bytes on every
 // search (Stats lists them all).
 var facetSize = map[string]int{
-	ingest.FieldLevel:  10,
-	ingest.FieldTopic:  30,
-	ingest.FieldTag:    30,
-	ingest.FieldSource: 30,
+	record.FieldLevel:  10,
+	record.FieldTopic:  30,
+	record.FieldTag:    30,
+	record.FieldSource: 30,
 }
 
 // Result is the answer to a Request. `iq search --json` and
@@ -66,7 +66,7 @@ type Hit struct {
 	Level    string          `json:"level,omitempty"`
 	Topics   []string        `json:"topics"`
 	Tags     []string        `json:"tags"`
-	Sources  []ingest.Source `json:"sources"`
+	Sources  []record.Source `json:"sources"`
 	Cluster  string          `json:"cluster,omitempty"`
 	Score    float64         `json:"score"`
 	// QuestionHTML is the question with matched words in <mark>…</mark>
@@ -131,12 +131,12 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 		s.analyzers[f.name] = a
 	}
 	s.clusterSize = map[string]int{}
-	for _, f := range append(slices.Clone(facetFields), ingest.FieldCluster) {
+	for _, f := range append(slices.Clone(facetFields), record.FieldCluster) {
 		terms, err := s.dictionary(f)
 		if err != nil {
 			return nil, fmt.Errorf("open searcher on %s: %w", ix.Dir(), err)
 		}
-		if f == ingest.FieldCluster {
+		if f == record.FieldCluster {
 			for t, n := range terms {
 				if n > 1 {
 					s.clusterSize[t] = int(n)
@@ -191,7 +191,7 @@ func (s *Searcher) dictionary(field string) (map[string]uint64, error) {
 func (s *Searcher) analyze(field, text string) analysis.TokenStream {
 	a := s.analyzers[field]
 	if a == nil {
-		a = s.analyzers[ingest.FieldQuestion]
+		a = s.analyzers[record.FieldQuestion]
 	}
 	return a.Analyze([]byte(text))
 }
@@ -313,10 +313,10 @@ func (s *Searcher) filter(req Request, tq textQuery) bq.Query {
 	asked := map[string]bool{}
 	vals := map[string][]string{}
 	for f, vs := range map[string][]string{
-		ingest.FieldLevel:  append(slices.Clone(req.Levels), tq.Levels...),
-		ingest.FieldTopic:  append(slices.Clone(req.Topics), tq.Topics...),
-		ingest.FieldTag:    append(slices.Clone(req.Tags), tq.Tags...),
-		ingest.FieldSource: append(slices.Clone(req.Sources), tq.Sources...),
+		record.FieldLevel:  append(slices.Clone(req.Levels), tq.Levels...),
+		record.FieldTopic:  append(slices.Clone(req.Topics), tq.Topics...),
+		record.FieldTag:    append(slices.Clone(req.Tags), tq.Tags...),
+		record.FieldSource: append(slices.Clone(req.Sources), tq.Sources...),
 	} {
 		if len(vs) == 0 {
 			continue
@@ -340,7 +340,7 @@ func (s *Searcher) resolve(field, v string) []string {
 	for _, t := range s.values[field] {
 		switch {
 		case strings.EqualFold(t, v):
-		case field == ingest.FieldSource && (hasPathPrefix(t, v) || strings.EqualFold(baseName(t), v)):
+		case field == record.FieldSource && (hasPathPrefix(t, v) || strings.EqualFold(baseName(t), v)):
 		default:
 			continue
 		}
@@ -375,7 +375,7 @@ func (s *Searcher) run(ctx context.Context, q bq.Query, req Request) (*bleve.Sea
 	// values in memory, fields and locations only for the page.
 	res, err := s.ix.Search(ctx, q, index.SearchOptions{
 		Size: size, From: from,
-		Fields:    []string{index.FieldRecord, ingest.FieldCluster},
+		Fields:    []string{index.FieldRecord, record.FieldCluster},
 		Locations: true,
 		Facets:    facetSize,
 	})
@@ -398,7 +398,7 @@ func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error 
 		seen := map[string]bool{}
 		var kept search.DocumentMatchCollection
 		for _, h := range hits {
-			c, _ := h.Fields[ingest.FieldCluster].(string)
+			c, _ := h.Fields[record.FieldCluster].(string)
 			if s.clusterSize[c] > 1 && seen[c] {
 				if len(kept) > req.Offset && len(kept) <= req.Offset+req.Limit {
 					res.Collapsed++
@@ -433,8 +433,8 @@ func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error 
 	return nil
 }
 
-func decodeRecord(h *search.DocumentMatch) (ingest.Record, error) {
-	var rec ingest.Record
+func decodeRecord(h *search.DocumentMatch) (record.Record, error) {
+	var rec record.Record
 	raw, _ := h.Fields[index.FieldRecord].(string)
 	if raw == "" {
 		return rec, fmt.Errorf("read hit %s: %w: no stored record", h.ID, index.ErrCorrupt)
@@ -445,7 +445,7 @@ func decodeRecord(h *search.DocumentMatch) (ingest.Record, error) {
 	return rec, nil
 }
 
-func newHit(rec ingest.Record, h *search.DocumentMatch) Hit {
+func newHit(rec record.Record, h *search.DocumentMatch) Hit {
 	hit := Hit{
 		ID:       rec.ID,
 		Question: rec.Question,
@@ -457,9 +457,9 @@ func newHit(rec ingest.Record, h *search.DocumentMatch) Hit {
 		Score:    h.Score,
 		Answers:  len(rec.Answers),
 	}
-	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[ingest.FieldQuestion], 0))
+	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[record.FieldQuestion], 0))
 	answers := index.AnswerTexts(rec)
-	hit.Fragments = fragments(answers, h.Locations[ingest.FieldAnswer])
+	hit.Fragments = fragments(answers, h.Locations[record.FieldAnswer])
 	if len(answers) > 0 {
 		hit.Snippet = snippet(answers[0], snippetLen)
 	}
@@ -478,7 +478,7 @@ var ErrNotFound = &Error{Code: "not_found", Message: "query: no such question"}
 
 // Record returns the record with the given ID, with every merged answer.
 // An unknown ID gives an *Error with code "not_found".
-func (s *Searcher) Record(id string) (ingest.Record, error) {
+func (s *Searcher) Record(id string) (record.Record, error) {
 	rec, ok, err := s.ix.Record(id)
 	if err != nil {
 		return rec, err

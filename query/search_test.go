@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/iq-search/iq/index"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 func mustSearch(t *testing.T, s *Searcher, req Request) *Result {
@@ -81,14 +81,14 @@ func TestSearchBeginnerDepends(t *testing.T) {
 		t.Fatalf("Search(dependency injection, level beginner) found nothing")
 	}
 	for _, h := range res.Hits {
-		if h.Level != ingest.LevelBeginner {
+		if h.Level != record.LevelBeginner {
 			t.Errorf("hit %q has level %q; want beginner only", h.Question, h.Level)
 		}
 	}
 	if first := res.Hits[0].Question; !strings.Contains(first, "role of `Depends`") && !strings.Contains(first, "role of Depends") {
 		t.Errorf("first beginner hit = %q; want the question about the role of Depends (hits %q)", first, questions(res))
 	}
-	if got := res.Facets[ingest.FieldLevel]; len(got) != 1 || got[0].Value != "beginner" || got[0].Count != int(res.Total) {
+	if got := res.Facets[record.FieldLevel]; len(got) != 1 || got[0].Value != "beginner" || got[0].Count != int(res.Total) {
 		t.Errorf("level facet = %v; want only beginner %d", got, res.Total)
 	}
 }
@@ -149,26 +149,26 @@ func TestSearchOAuth2PasswordBearer(t *testing.T) {
 }
 
 // facetCounts counts facet values over records, the brute-force way.
-func facetCounts(recs []ingest.Record) map[string]map[string]int {
+func facetCounts(recs []record.Record) map[string]map[string]int {
 	out := map[string]map[string]int{}
 	for _, f := range facetFields {
 		out[f] = map[string]int{}
 	}
 	for _, r := range recs {
 		if r.Level != "" {
-			out[ingest.FieldLevel][r.Level]++
+			out[record.FieldLevel][r.Level]++
 		}
 		for _, v := range r.Topics {
-			out[ingest.FieldTopic][v]++
+			out[record.FieldTopic][v]++
 		}
 		for _, v := range r.Tags {
-			out[ingest.FieldTag][v]++
+			out[record.FieldTag][v]++
 		}
 		var files []string
 		for _, src := range r.Sources {
 			if !slices.Contains(files, src.File) {
 				files = append(files, src.File)
-				out[ingest.FieldSource][src.File]++
+				out[record.FieldSource][src.File]++
 			}
 		}
 	}
@@ -192,8 +192,8 @@ func checkFacets(t *testing.T, name string, got map[string][]FacetCount, want ma
 func TestFacetsMatchRecords(t *testing.T) {
 	s, recs := embeddedSearcher(t)
 	// A filter alone: the matching records are known without the index.
-	for _, lv := range ingest.Levels {
-		var match []ingest.Record
+	for _, lv := range record.Levels {
+		var match []record.Record
 		for _, r := range recs {
 			if r.Level == lv {
 				match = append(match, r)
@@ -206,14 +206,14 @@ func TestFacetsMatchRecords(t *testing.T) {
 		checkFacets(t, "level "+lv, res.Facets, facetCounts(match))
 	}
 	// A text query: facets count exactly the records of all its hits.
-	byID := map[string]ingest.Record{}
+	byID := map[string]record.Record{}
 	for _, r := range recs {
 		byID[r.ID] = r
 	}
 	for _, q := range []string{"dependency injection", "pydantic validation", "async"} {
 		req := Request{Text: q, Limit: MaxLimit, All: true}
 		first := mustSearch(t, s, req)
-		var hits []ingest.Record
+		var hits []record.Record
 		for off := 0; off < int(first.Total); off += MaxLimit {
 			req.Offset = off
 			for _, h := range mustSearch(t, s, req).Hits {

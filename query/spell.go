@@ -11,7 +11,7 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iq-search/iq/index"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // Spelling correction works on words as typed, not on index terms: the
@@ -42,10 +42,10 @@ type fix struct {
 func (s *Searcher) corrections(ctx context.Context, p *plan) (map[int]fix, error) {
 	var out map[int]fix
 	for i, u := range p.units {
-		if len(u.parts[ingest.FieldQuestion]) > 0 || !plainWord(u.surface) || len([]rune(u.surface)) < minTypoLen || len([]rune(u.surface)) > maxTypoLen {
+		if len(u.parts[record.FieldQuestion]) > 0 || !plainWord(u.surface) || len([]rune(u.surface)) < minTypoLen || len([]rune(u.surface)) > maxTypoLen {
 			continue
 		}
-		terms := append(slices.Clone(u.whole[ingest.FieldQuestion]), u.whole[ingest.FieldAnswer]...)
+		terms := append(slices.Clone(u.whole[record.FieldQuestion]), u.whole[record.FieldAnswer]...)
 		known := false
 		for _, t := range terms {
 			n, err := s.docFreq(ctx, t)
@@ -97,7 +97,7 @@ func (s *Searcher) docFreq(ctx context.Context, term string) (uint64, error) {
 		if err != nil {
 			return 0, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
 		}
-		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
 			tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
 			if err != nil {
 				r.Close()
@@ -115,7 +115,7 @@ func (s *Searcher) docFreq(ctx context.Context, term string) (uint64, error) {
 func (s *Searcher) loadVocab() (map[string]uint64, error) {
 	s.vocabOnce.Do(func() {
 		v := map[string]uint64{}
-		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
 			terms, err := s.dictionary(f)
 			if err != nil {
 				s.vocabErr = err
@@ -170,7 +170,7 @@ func (s *Searcher) correct(word, term string) (fix, bool, error) {
 			r.Close()
 			break
 		}
-		for _, f := range []string{ingest.FieldQuestion, ingest.FieldAnswer} {
+		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
 			d, err := fr.FieldDictFuzzy(f, term, fuzz, "")
 			if err != nil {
 				r.Close()
@@ -204,7 +204,7 @@ const phraseSpace = " "
 // wholeTerm returns the index term of a single word, or "" when the word
 // analyses to anything but one token.
 func (s *Searcher) wholeTerm(w string) string {
-	ts := s.analyze(ingest.FieldQuestion, w)
+	ts := s.analyze(record.FieldQuestion, w)
 	if len(ts) != 1 {
 		return ""
 	}
@@ -315,7 +315,7 @@ func (s *Searcher) surfaces(ctx context.Context, p *plan, fixes map[int]fix) map
 		typed := strings.ToLower(p.units[i].surface)
 		// index.Search ranks from postings in memory; Bleve's own request
 		// scored every record holding the term through its searchers.
-		res, err := s.ix.Search(ctx, or(termQuery(f.term, ingest.FieldQuestion, 1), termQuery(f.term, ingest.FieldAnswer, 1)),
+		res, err := s.ix.Search(ctx, or(termQuery(f.term, record.FieldQuestion, 1), termQuery(f.term, record.FieldAnswer, 1)),
 			index.SearchOptions{Size: 5, Fields: []string{index.FieldRecord}})
 		if err != nil {
 			continue
@@ -327,7 +327,7 @@ func (s *Searcher) surfaces(ctx context.Context, p *plan, fixes map[int]fix) map
 				continue
 			}
 			for _, text := range append([]string{rec.Question}, index.AnswerTexts(rec)...) {
-				for _, t := range s.analyze(ingest.FieldQuestion, text) {
+				for _, t := range s.analyze(record.FieldQuestion, text) {
 					if t.Type != analysis.Shingle && string(t.Term) == f.term {
 						count[strings.ToLower(text[t.Start:t.End])]++
 					}

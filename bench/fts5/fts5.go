@@ -19,7 +19,7 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 
 	"github.com/iq-search/iq/index/synth"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // schema: docs is the full-text table (question, answer, code) with the
@@ -54,7 +54,7 @@ func Open(path string) (*sql.DB, error) {
 }
 
 // Build loads recs into an empty database in one transaction.
-func Build(ctx context.Context, db *sql.DB, recs []ingest.Record) error {
+func Build(ctx context.Context, db *sql.DB, recs []record.Record) error {
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("create schema: %w", err)
 	}

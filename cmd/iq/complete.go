@@ -6,14 +6,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iq-search/iq/index"
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
-// completeLevels completes a level flag from ingest.Levels.
+// completeLevels completes a level flag from record.Levels.
 func completeLevels(cmd *cobra.Command, flag string) {
 	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return ingest.Levels, cobra.ShellCompDirectiveNoFileComp
+		return record.Levels, cobra.ShellCompDirectiveNoFileComp
 	})
 }
 

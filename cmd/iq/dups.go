@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 type dupsOptions struct {
@@ -56,7 +56,7 @@ show as one question with several sources.`,
 	f.StringVar(&opts.offset, "offset", "0", "skip the first `N` clusters")
 	f.BoolVar(&opts.json, "json", false, "print the result as JSON (as GET /api/dups does)")
 	completeLevels(cmd, "level")
-	completeValues(cmd, "topic", ingest.FieldTopic, &opts.indexDir)
+	completeValues(cmd, "topic", record.FieldTopic, &opts.indexDir)
 	cmd.AddCommand(newDupsEvalCmd(a))
 	return cmd
 }
@@ -129,7 +129,7 @@ func (o *output) dupsResult(res *query.DupsResult) error {
 	return err
 }
 
-func firstSource(ss []ingest.Source) string {
+func firstSource(ss []record.Source) string {
 	if len(ss) == 0 {
 		return ""
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/iq-search/iq/ingest/dedup"
+	"github.com/iq-search/iq/dedup"
 )
 
 type dupsEvalOptions struct {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // ingestOptions holds the flags and arguments of iq ingest.
@@ -83,7 +84,7 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 		}
 	}
 	var (
-		recs []ingest.Record
+		recs []record.Record
 		rep  *ingest.Report
 		err  error
 	)
@@ -110,7 +111,7 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 	return err
 }
 
-func writeRecords(opts *ingestOptions, recs []ingest.Record) (err error) {
+func writeRecords(opts *ingestOptions, recs []record.Record) (err error) {
 	w := opts.stdout
 	if opts.out != "" && opts.out != "-" {
 		f, err := os.Create(opts.out)

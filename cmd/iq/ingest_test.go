@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 func TestIngestCmd(t *testing.T) {
@@ -68,7 +69,7 @@ func TestIngestCmd(t *testing.T) {
 				if l == "" {
 					continue
 				}
-				var r ingest.Record
+				var r record.Record
 				if err := json.Unmarshal([]byte(l), &r); err != nil || r.ID == "" || r.Question == "" {
 					t.Errorf("stdout line %q is not a record: %v", l, err)
 				}

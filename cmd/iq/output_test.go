@@ -7,8 +7,8 @@ import (
 
 	"github.com/muesli/termenv"
 
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 var sampleResult = &query.Result{
@@ -16,7 +16,7 @@ var sampleResult = &query.Result{
 	Fuzzy: true, UsedSpelling: "dependency injection",
 	Hits: []query.Hit{{
 		ID: "92fcbbbf622708df", Question: "What is dependency injection & why?", Level: "beginner",
-		Topics: []string{"fastapi"}, Sources: []ingest.Source{{File: "blog.txt", Line: 42}, {File: "blog.txt", Line: 74}},
+		Topics: []string{"fastapi"}, Sources: []record.Source{{File: "blog.txt", Line: 42}, {File: "blog.txt", Line: 74}},
 		QuestionHTML: "What is <mark>dependency injection</mark> &amp; why?",
 		Fragments:    []string{"<mark>Dependency injection</mark> keeps &lt;code&gt; clean. " + strings.Repeat("More words here. ", 40)},
 	}},

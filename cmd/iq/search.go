@@ -10,8 +10,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/spf13/cobra"
 
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 type searchOptions struct {
@@ -65,9 +65,9 @@ When no question matches, iq retries with the closest known spelling and says so
 	f.BoolVar(&opts.all, "all", false, "show every near-duplicate instead of one per cluster")
 	f.BoolVar(&opts.json, "json", false, "print the result as JSON (as GET /api/search does)")
 	completeLevels(cmd, "level")
-	completeValues(cmd, "topic", ingest.FieldTopic, &opts.indexDir)
-	completeValues(cmd, "tag", ingest.FieldTag, &opts.indexDir)
-	completeValues(cmd, "source", ingest.FieldSource, &opts.indexDir)
+	completeValues(cmd, "topic", record.FieldTopic, &opts.indexDir)
+	completeValues(cmd, "tag", record.FieldTag, &opts.indexDir)
+	completeValues(cmd, "source", record.FieldSource, &opts.indexDir)
 	return cmd
 }
 
@@ -154,7 +154,7 @@ func (o *output) searchResult(res *query.Result) error {
 		head += " · matching any word"
 	}
 	b.WriteString(st.Muted.Render(head) + "\n")
-	for _, f := range []string{ingest.FieldLevel, ingest.FieldTopic} {
+	for _, f := range []string{record.FieldLevel, record.FieldTopic} {
 		if line := facetLine(f, res.Facets[f], 6); line != "" {
 			b.WriteString(st.Muted.Render(line) + "\n")
 		}
@@ -215,7 +215,7 @@ func facetLine(name string, counts []query.FacetCount, n int) string {
 	return s
 }
 
-func sourceString(s ingest.Source) string {
+func sourceString(s record.Source) string {
 	if s.Line <= 0 {
 		return s.File
 	}

@@ -12,8 +12,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 // iq runs the CLI as main does and returns its exit code and output.
@@ -110,14 +110,14 @@ func TestSearchBeginnerJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	byID := map[string]ingest.Record{}
+	byID := map[string]record.Record{}
 	for _, r := range recs {
 		byID[r.ID] = r
 	}
 	want := map[string]map[string]int{"level": {}, "topic": {}, "tag": {}, "source": {}}
 	for _, h := range res.Hits {
 		r := byID[h.ID]
-		if r.Level != ingest.LevelBeginner {
+		if r.Level != record.LevelBeginner {
 			t.Errorf("hit %q has level %q; want beginner", r.Question, r.Level)
 		}
 		want["level"][r.Level]++

@@ -16,8 +16,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 // Browser tests drive Debian's chromium over the DevTools protocol
@@ -174,7 +174,7 @@ func TestBrowserSearch(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(box), chromedp.Click(box)); err != nil {
 		t.Fatalf("tick level beginner: %v", err)
 	}
-	beginner := questions(t, s, query.Request{Text: text, Levels: []string{ingest.LevelBeginner}, Limit: pageSize})
+	beginner := questions(t, s, query.Request{Text: text, Levels: []string{record.LevelBeginner}, Limit: pageSize})
 	if len(beginner) == 0 || len(beginner) == len(all) {
 		t.Fatalf("bad fixture: %d beginner hits of %d", len(beginner), len(all))
 	}
@@ -195,7 +195,7 @@ func TestBrowserSearch(t *testing.T) {
 	); err != nil {
 		t.Fatalf("open question: %v", err)
 	}
-	rec, err := s.Record(ingest.QuestionID(beginner[0]))
+	rec, err := s.Record(record.QuestionID(beginner[0]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,7 +268,7 @@ func TestBrowserEscapesCorpusText(t *testing.T) {
 	// The question view shows the planted markup as text, the code block
 	// verbatim.
 	view := eval[string](t, ctx, `document.querySelector('#question').textContent`)
-	rec, err := s.Record(ingest.QuestionID(want[0]))
+	rec, err := s.Record(record.QuestionID(want[0]))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,8 +19,8 @@ import (
 	"time"
 
 	"github.com/iq-search/iq/index/synth"
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 
 	"github.com/iq-search/iq/internal/benchkit"
 	"github.com/iq-search/iq/internal/cputime"
@@ -112,7 +112,7 @@ func loadURLs(t *testing.T, s *query.Searcher, queries []string, n int) []string
 			ids = append(ids, h.ID)
 		}
 	}
-	levels := s.Values(ingest.FieldLevel)
+	levels := s.Values(record.FieldLevel)
 	tick := func(v url.Values, q, field, param string, odds int) {
 		fc := facets[q][field]
 		if len(fc) > 0 && r.IntN(odds) == 0 {
@@ -137,9 +137,9 @@ func loadURLs(t *testing.T, s *query.Searcher, queries []string, n int) []string
 		} else {
 			q := queries[i%len(queries)]
 			v.Set(query.ParamText, q)
-			tick(v, q, ingest.FieldLevel, query.ParamLevel, 3)
-			tick(v, q, ingest.FieldTopic, query.ParamTopic, 4)
-			tick(v, q, ingest.FieldTag, query.ParamTag, 6)
+			tick(v, q, record.FieldLevel, query.ParamLevel, 3)
+			tick(v, q, record.FieldTopic, query.ParamTopic, 4)
+			tick(v, q, record.FieldTag, query.ParamTag, 6)
 		}
 		if r.IntN(8) == 0 {
 			v.Set(query.ParamOffset, "10")

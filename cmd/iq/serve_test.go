@@ -21,8 +21,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 var serveShared struct {
@@ -110,11 +110,11 @@ func TestServeEndpoints(t *testing.T) {
 				t.Fatal("no hits")
 			}
 			for _, h := range r.Hits {
-				if h.Level != ingest.LevelBeginner {
+				if h.Level != record.LevelBeginner {
 					t.Errorf("hit %q has level %q; want beginner", h.Question, h.Level)
 				}
 			}
-			if got := r.Facets[ingest.FieldLevel]; len(got) != 1 || got[0].Value != "beginner" || got[0].Count != int(r.Total) {
+			if got := r.Facets[record.FieldLevel]; len(got) != 1 || got[0].Value != "beginner" || got[0].Count != int(r.Total) {
 				t.Errorf("level facet = %v; want only beginner %d", got, r.Total)
 			}
 		}},
@@ -198,7 +198,7 @@ func TestServeEndpoints(t *testing.T) {
 		{name: "url too long", method: "GET", target: "/api/search?q=" + strings.Repeat("x", maxURLBytes), status: 414,
 			code: codeURITooLong, message: fmt.Sprintf("URL is %d bytes, want at most %d", len("/api/search?q=")-1+maxURLBytes, maxURLBytes)},
 		{name: "question", method: "GET", target: "/api/questions/" + id, status: 200, check: func(t *testing.T, b []byte) {
-			var r ingest.Record
+			var r record.Record
 			if err := json.Unmarshal(b, &r); err != nil || r.ID != id || r.Question != twiceAsked || len(r.Answers) != 2 {
 				t.Errorf("question %s = %.200s (%v); want the twice-asked record with 2 answers", id, b, err)
 			}
@@ -287,7 +287,7 @@ func TestServeEndpoints(t *testing.T) {
 			for _, c := range r.Clusters {
 				ok := false
 				for _, m := range c.Members {
-					if m.Level == ingest.LevelBeginner && slices.Contains(m.Topics, "fastapi") {
+					if m.Level == record.LevelBeginner && slices.Contains(m.Topics, "fastapi") {
 						ok = true
 					}
 				}
@@ -329,7 +329,7 @@ func TestServeEndpoints(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, name := range []string{ingest.FieldLevel, ingest.FieldTopic, ingest.FieldTag, ingest.FieldSource} {
+			for _, name := range []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource} {
 				if len(f.Facets[name]) == 0 || len(f.Facets[name]) != len(st.Facets[name]) {
 					t.Errorf("facet %s has %d values; want all %d", name, len(f.Facets[name]), len(st.Facets[name]))
 				}
@@ -465,7 +465,7 @@ func TestServeSimilarDupsSameAsCLI(t *testing.T) {
 	dir := sharedIndex(t)
 	s := sharedSearcher(t)
 	h := newServer(s, serverOptions{})
-	id := ingest.QuestionID(twiceAsked)
+	id := record.QuestionID(twiceAsked)
 	if _, err := s.Record(id); err != nil {
 		t.Fatalf("Record(%s): %v", id, err)
 	}
@@ -878,7 +878,7 @@ func FuzzServeSearch(f *testing.F) {
 // FuzzServeSimilar does the same for GET /api/similar and
 // query.ParseSimilarRequest.
 func FuzzServeSimilar(f *testing.F) {
-	id := ingest.QuestionID(twiceAsked)
+	id := record.QuestionID(twiceAsked)
 	for _, seed := range []string{
 		"", "id=" + id, "id=" + id + "&limit=3", "q=How+do+I+use+websockets+in+FastAPI%3F", "q=%20", "id=%20",
 		"id=" + id + "&q=x", "id=0123456789abcdef", "id=%3Cscript%3E", "id=" + strings.Repeat("f", 201), "q=x&limit=0",
@@ -989,7 +989,7 @@ func xssIndex(t *testing.T) (*query.Searcher, []string) {
 		t.Fatalf("index of %s has %d records; want %d", src, n, len(xssQuestions))
 	}
 	for _, q := range xssQuestions {
-		if _, err := s.Record(ingest.QuestionID(q)); err != nil {
+		if _, err := s.Record(record.QuestionID(q)); err != nil {
 			t.Fatalf("planted question %q not indexed as such: %v", q, err)
 		}
 	}

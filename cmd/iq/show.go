@@ -7,8 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 type showOptions struct {
@@ -35,11 +35,11 @@ func newShowCmd(a *app) *cobra.Command {
 }
 
 func runShow(ctx context.Context, a *app, opts *showOptions) error {
-	return runQuery(ctx, a, opts.indexDir, opts.json, func(s *query.Searcher) (ingest.Record, error) { return s.Record(opts.id) }, (*output).record)
+	return runQuery(ctx, a, opts.indexDir, opts.json, func(s *query.Searcher) (record.Record, error) { return s.Record(opts.id) }, (*output).record)
 }
 
 // record prints one record in full in the output's mode.
-func (o *output) record(r ingest.Record) error {
+func (o *output) record(r record.Record) error {
 	if o.mode == modeJSON {
 		return o.json(r)
 	}

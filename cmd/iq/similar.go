@@ -47,7 +47,7 @@ the text of a question you are about to add.`,
 	return cmd
 }
 
-// idPattern is what a record ID looks like (ingest.QuestionID); anything
+// idPattern is what a record ID looks like (record.QuestionID); anything
 // else is question text.
 var idPattern = regexp.MustCompile(`^[0-9a-f]{16}$`)
 

@@ -14,7 +14,7 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // topic is a subject with its own concepts and a code language.
@@ -134,13 +134,13 @@ func New(seed int64) *Generator {
 
 // Generate returns n records for seed: Generate(n, seed) is
 // New(seed).Records(n).
-func Generate(n int, seed int64) []ingest.Record {
+func Generate(n int, seed int64) []record.Record {
 	return New(seed).Records(n)
 }
 
 // Records returns the next n records.
-func (g *Generator) Records(n int) []ingest.Record {
-	rv := make([]ingest.Record, 0, n)
+func (g *Generator) Records(n int) []record.Record {
+	rv := make([]record.Record, 0, n)
 	for len(rv) < n {
 		rv = append(rv, g.record())
 	}
@@ -149,7 +149,7 @@ func (g *Generator) Records(n int) []ingest.Record {
 
 func (g *Generator) pick(ss []string) string { return ss[g.r.IntN(len(ss))] }
 
-func (g *Generator) record() ingest.Record {
+func (g *Generator) record() record.Record {
 	t := topics[g.r.IntN(len(topics))]
 	c1 := g.pick(t.concepts)
 	c2 := g.pick(t.concepts)
@@ -169,8 +169,8 @@ func (g *Generator) record() ingest.Record {
 		g.seen[q] = 1
 	}
 
-	rec := ingest.Record{
-		ID:       ingest.QuestionID(q),
+	rec := record.Record{
+		ID:       record.QuestionID(q),
 		Question: q,
 		Level:    g.level(),
 		Topics:   []string{t.name},
@@ -181,23 +181,23 @@ func (g *Generator) record() ingest.Record {
 	}
 	file := fmt.Sprintf("synth/%s-%02d.md", t.name, g.r.IntN(40))
 	line := 1 + g.r.IntN(3000)
-	rec.Sources = []ingest.Source{{File: file, Line: line}}
+	rec.Sources = []record.Source{{File: file, Line: line}}
 	nAns := 1
 	if g.r.IntN(5) == 0 {
 		nAns = 2
 	}
 	budget := 1000 + g.r.IntN(550) // bytes of answer text in total
 	for a := range nAns {
-		src := ingest.Source{File: file, Line: line + 1 + a*10}
+		src := record.Source{File: file, Line: line + 1 + a*10}
 		if a > 0 {
-			src = ingest.Source{File: fmt.Sprintf("synth/%s-%02d.md", t.name, g.r.IntN(40)), Line: 1 + g.r.IntN(3000)}
+			src = record.Source{File: fmt.Sprintf("synth/%s-%02d.md", t.name, g.r.IntN(40)), Line: 1 + g.r.IntN(3000)}
 			rec.Sources = append(rec.Sources, src)
 		}
-		ans := ingest.Answer{Source: src}
+		ans := record.Answer{Source: src}
 		size := budget / nAns
 		if g.r.IntN(4) == 0 && t.lang != "" {
 			code := g.code(t, c1)
-			ans.Code = []ingest.Code{{Lang: t.lang, Text: code}}
+			ans.Code = []record.Code{{Lang: t.lang, Text: code}}
 			size -= len(code)
 		}
 		if g.r.IntN(10) == 0 {
@@ -240,11 +240,11 @@ func (g *Generator) level() string {
 	case x < 5:
 		return ""
 	case x < 45:
-		return ingest.LevelBeginner
+		return record.LevelBeginner
 	case x < 85:
-		return ingest.LevelIntermediate
+		return record.LevelIntermediate
 	default:
-		return ingest.LevelAdvanced
+		return record.LevelAdvanced
 	}
 }
 

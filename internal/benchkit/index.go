@@ -9,7 +9,7 @@ import (
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // Seed seeds the synthetic corpus and query mix of every benchmark.
@@ -51,7 +51,7 @@ func SynthIndex(tb testing.TB, dir string, n int) *index.Index {
 		dir = filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d-tier%d",
 			n, max(opts.Shards, 1), opts.Segments, opts.SegmentsPerTier))
 	}
-	ix, err := index.Ensure(context.Background(), dir, func(context.Context) ([]ingest.Record, error) {
+	ix, err := index.Ensure(context.Background(), dir, func(context.Context) ([]record.Record, error) {
 		return synth.Generate(n, Seed), nil
 	}, opts)
 	if err != nil {

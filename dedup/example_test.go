@@ -3,14 +3,14 @@ package dedup_test
 import (
 	"fmt"
 
-	"github.com/iq-search/iq/ingest"
-	"github.com/iq-search/iq/ingest/dedup"
+	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/record"
 )
 
-func records(questions ...string) []ingest.Record {
-	var recs []ingest.Record
+func records(questions ...string) []record.Record {
+	var recs []record.Record
 	for _, q := range questions {
-		recs = append(recs, ingest.Record{ID: ingest.QuestionID(q), Question: q, Topics: []string{"fastapi"}})
+		recs = append(recs, record.Record{ID: record.QuestionID(q), Question: q, Topics: []string{"fastapi"}})
 	}
 	return recs
 }
@@ -38,7 +38,7 @@ func ExampleFind() {
 
 func ExampleIndex_Similar() {
 	ix := dedup.NewIndex(bank, dedup.Options{})
-	for _, m := range ix.Similar(ingest.Record{Question: "How can I upload files with FastAPI?"}, 2) {
+	for _, m := range ix.Similar(record.Record{Question: "How can I upload files with FastAPI?"}, 2) {
 		fmt.Printf("%.2f %s\n", m.Score, m.Question)
 	}
 	// Output:

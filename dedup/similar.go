@@ -4,7 +4,7 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // Match is one answer to "questions like this one".
@@ -20,11 +20,11 @@ type Match struct {
 // Similar returns up to k records of the collection most likely to be
 // duplicates of target, best first, leaving out target itself (same ID)
 // and records that score 0. target may be outside the collection:
-// ingest.Record{Question: "…"} asks about a text. Every record sharing a
+// record.Record{Question: "…"} asks about a text. Every record sharing a
 // question token with target is scored, which is exact and fast enough
 // for a curator's one question; a caller with its own candidates (a
 // search index's top hits) can use Score with Stats instead.
-func (ix *Index) Similar(target ingest.Record, k int) []Match {
+func (ix *Index) Similar(target record.Record, k int) []Match {
 	if k <= 0 {
 		return nil
 	}
@@ -66,7 +66,7 @@ func (ix *Index) Similar(target ingest.Record, k int) []Match {
 }
 
 // Similar is Index.Similar over recs with default options.
-func Similar(target ingest.Record, recs []ingest.Record, k int) []Match {
+func Similar(target record.Record, recs []record.Record, k int) []Match {
 	return NewIndex(recs, Options{}).Similar(target, k)
 }
 

@@ -11,14 +11,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata files")
 
 // clusterOf assigns clusters to a copy of recs and returns a function from
 // question text to cluster ID ("" for an unknown question).
-func clusterOf(t *testing.T, recs []ingest.Record, cs []Cluster) func(question string) string {
+func clusterOf(t *testing.T, recs []record.Record, cs []Cluster) func(question string) string {
 	t.Helper()
 	recs = slices.Clone(recs)
 	Assign(recs, cs)
@@ -147,7 +147,7 @@ func TestClustersCorpora(t *testing.T) {
 
 // findRecord returns the record whose question contains q (lower case)
 // and one of whose sources contains file.
-func findRecord(recs []ingest.Record, q, file string) *ingest.Record {
+func findRecord(recs []record.Record, q, file string) *record.Record {
 	for i, r := range recs {
 		if !strings.Contains(strings.ToLower(r.Question), q) {
 			continue
@@ -211,7 +211,7 @@ func TestLSHRecall(t *testing.T) {
 }
 
 func TestAssign(t *testing.T) {
-	recs := []ingest.Record{{ID: "a"}, {ID: "b"}, {ID: "c"}}
+	recs := []record.Record{{ID: "a"}, {ID: "b"}, {ID: "c"}}
 	Assign(recs, []Cluster{{ID: "b", Members: []Member{{ID: "b"}, {ID: "a"}}}})
 	var got []string
 	for _, r := range recs {

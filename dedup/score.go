@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // Penalties for the classic false matches. They multiply: a question that
@@ -50,12 +50,12 @@ type Detail struct {
 
 // Score returns the near-duplicate similarity of two records in [0, 1],
 // with token weights from st (nil weighs all tokens alike, which is worse).
-func Score(a, b ingest.Record, st *Stats) float64 {
+func Score(a, b record.Record, st *Stats) float64 {
 	return Explain(a, b, st).Score
 }
 
 // Explain is Score with its parts.
-func Explain(a, b ingest.Record, st *Stats) Detail {
+func Explain(a, b record.Record, st *Stats) Detail {
 	fa, fb := newFeatures(&a, st), newFeatures(&b, st)
 	return score(&fa, &fb, true)
 }

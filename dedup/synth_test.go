@@ -5,12 +5,12 @@ import (
 	"math/rand/v2"
 	"strings"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // synthetic is a generated collection with planted duplicates.
 type synthetic struct {
-	recs []ingest.Record
+	recs []record.Record
 	// planted are the pairs of record indexes that are paraphrases of one
 	// question.
 	planted [][2]int
@@ -92,12 +92,12 @@ func generate(n int, seed uint64) synthetic {
 	var s synthetic
 	seen := map[string]bool{}
 	add := func(q, topic, a string) int {
-		s.recs = append(s.recs, ingest.Record{
-			ID:       ingest.QuestionID(q),
+		s.recs = append(s.recs, record.Record{
+			ID:       record.QuestionID(q),
 			Question: q,
 			Topics:   []string{topic},
-			Answers:  []ingest.Answer{{Text: a}},
-			Sources:  []ingest.Source{{File: fmt.Sprintf("synthetic-%d.md", len(s.recs)%50), Line: len(s.recs) + 1}},
+			Answers:  []record.Answer{{Text: a}},
+			Sources:  []record.Source{{File: fmt.Sprintf("synthetic-%d.md", len(s.recs)%50), Line: len(s.recs) + 1}},
 		})
 		return len(s.recs) - 1
 	}
@@ -109,10 +109,10 @@ func generate(n int, seed uint64) synthetic {
 			continue
 		}
 		base := fill(tmpl.base, e, f, t, v)
-		if seen[ingest.NormalizeQuestion(base)] {
+		if seen[record.NormalizeQuestion(base)] {
 			continue
 		}
-		seen[ingest.NormalizeQuestion(base)] = true
+		seen[record.NormalizeQuestion(base)] = true
 		bi := add(base, t, answer(e, f))
 		if r.IntN(5) != 0 {
 			continue
@@ -122,10 +122,10 @@ func generate(n int, seed uint64) synthetic {
 				break
 			}
 			p := fill(tmpl.paraphrases[pi], e, f, t, v)
-			if seen[ingest.NormalizeQuestion(p)] {
+			if seen[record.NormalizeQuestion(p)] {
 				continue
 			}
-			seen[ingest.NormalizeQuestion(p)] = true
+			seen[record.NormalizeQuestion(p)] = true
 			s.planted = append(s.planted, [2]int{bi, add(p, t, answer(e, f))})
 		}
 	}

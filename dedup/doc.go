@@ -1,7 +1,7 @@
 // Package dedup finds near-duplicate interview questions among
-// ingest.Records: the same question in other words, in other banks.
+// record.Records: the same question in other words, in other banks.
 //
-// It is pure Go over Records and imports nothing of iq but ingest. Exact
+// It is pure Go over Records and imports nothing of iq but record and ingest (for the taxonomy). Exact
 // repeats are merged by ingest already; this package finds the rest:
 // "What is FastAPI, and how does it differ from other Python web
 // frameworks?" and "…like Flask or Django?".

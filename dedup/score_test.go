@@ -5,25 +5,25 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
-func q(text string) ingest.Record { return ingest.Record{ID: ingest.QuestionID(text), Question: text} }
+func q(text string) record.Record { return record.Record{ID: record.QuestionID(text), Question: text} }
 
-func withTopics(r ingest.Record, topics ...string) ingest.Record {
+func withTopics(r record.Record, topics ...string) record.Record {
 	r.Topics = topics
 	return r
 }
 
-func withCode(r ingest.Record, code string) ingest.Record {
-	r.Answers = []ingest.Answer{{Code: []ingest.Code{{Lang: "js", Text: code}}}}
+func withCode(r record.Record, code string) record.Record {
+	r.Answers = []record.Answer{{Code: []record.Code{{Lang: "js", Text: code}}}}
 	return r
 }
 
 func TestScore(t *testing.T) {
 	type pair struct {
 		name string
-		a, b ingest.Record
+		a, b record.Record
 		dup  bool
 		// reason, when set, must appear in Explain's reason.
 		reason string

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // How much of the answers is compared: the start says what an answer is
@@ -66,7 +67,7 @@ type features struct {
 // parsed is a record's text as tokens, made once per record and shared by
 // Stats and features.
 type parsed struct {
-	norm    string // ingest.NormalizeQuestion of the question
+	norm    string // record.NormalizeQuestion of the question
 	q       []token
 	answers []parsedAnswer
 }
@@ -75,8 +76,8 @@ type parsed struct {
 // at most statsAnswerTokens long.
 type parsedAnswer struct{ text, code []token }
 
-func parse(r *ingest.Record) parsed {
-	p := parsed{norm: ingest.NormalizeQuestion(r.Question), q: tokenize(r.Question)}
+func parse(r *record.Record) parsed {
+	p := parsed{norm: record.NormalizeQuestion(r.Question), q: tokenize(r.Question)}
 	for _, a := range r.Answers {
 		var pa parsedAnswer
 		pa.text = appendTokens(nil, a.Text, statsAnswerTokens)
@@ -105,12 +106,12 @@ func (p *parsed) compared() []token {
 	return ts
 }
 
-func newFeatures(r *ingest.Record, st *Stats) features {
+func newFeatures(r *record.Record, st *Stats) features {
 	p := parse(r)
 	return featuresOf(r, &p, st)
 }
 
-func featuresOf(r *ingest.Record, p *parsed, st *Stats) features {
+func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 	qt := p.q
 	at := p.compared()
 	f := features{

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"sync"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // Options tune duplicate detection. The zero value is the default.
@@ -56,7 +56,7 @@ type Member struct {
 	Index    int             `json:"-"`
 	ID       string          `json:"id"`
 	Question string          `json:"question"`
-	Sources  []ingest.Source `json:"sources"`
+	Sources  []record.Source `json:"sources"`
 	// Score is the similarity with the canonical question (1 for itself).
 	Score float64 `json:"score"`
 }
@@ -65,7 +65,7 @@ type Member struct {
 // per-record features and, once asked for, a token index for Similar.
 // Safe for concurrent use once built.
 type Index struct {
-	recs  []ingest.Record
+	recs  []record.Record
 	st    *Stats
 	feats []features
 	opts  Options
@@ -76,7 +76,7 @@ type Index struct {
 
 // NewIndex prepares recs. It keeps recs, which must not change while the
 // Index is used.
-func NewIndex(recs []ingest.Record, opts Options) *Index {
+func NewIndex(recs []record.Record, opts Options) *Index {
 	ps := make([]parsed, len(recs))
 	parallel(len(recs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
@@ -99,7 +99,7 @@ func (ix *Index) Stats() *Stats { return ix.st }
 
 // Find returns the clusters of near-duplicates among recs; see
 // Index.Clusters.
-func Find(recs []ingest.Record, opts Options) []Cluster {
+func Find(recs []record.Record, opts Options) []Cluster {
 	return NewIndex(recs, opts).Clusters()
 }
 
@@ -318,7 +318,7 @@ func (ix *Index) cluster(idx []int32) Cluster {
 	return Cluster{ID: ix.recs[canon].ID, Members: ms}
 }
 
-func answerLen(r *ingest.Record) int {
+func answerLen(r *record.Record) int {
 	n := 0
 	for _, a := range r.Answers {
 		n += len(a.Text)
@@ -333,7 +333,7 @@ func answerLen(r *ingest.Record) int {
 // members of clusters, the record's own ID for the rest, so that every
 // record has a cluster and search can collapse on it without a special
 // case. Records are matched by ID.
-func Assign(recs []ingest.Record, clusters []Cluster) {
+func Assign(recs []record.Record, clusters []Cluster) {
 	of := map[string]string{}
 	for _, c := range clusters {
 		for _, m := range c.Members {

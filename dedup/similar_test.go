@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 func TestSimilar(t *testing.T) {
@@ -19,7 +19,7 @@ func TestSimilar(t *testing.T) {
 		{"What is middleware in FastAPI?", "middleware"},
 		{"Why is dependency injection useful in FastAPI?", "dependency injection"},
 	} {
-		ms := ix.Similar(ingest.Record{Question: tc.target}, 3)
+		ms := ix.Similar(record.Record{Question: tc.target}, 3)
 		if len(ms) == 0 || !strings.Contains(ms[0].Question, tc.want) {
 			t.Errorf("Similar(%q)[0] = %v; want %q", tc.target, ms, tc.want)
 		}

@@ -3,7 +3,7 @@ package dedup
 import (
 	"math"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // minIDF is the least weight a token gets. Words common in one bank are
@@ -27,7 +27,7 @@ type Stats struct {
 // NewStats computes Stats over recs. Build it over the whole collection
 // being compared: weights learned from the records themselves are what
 // lets "fastapi" count for nothing in a FastAPI bank.
-func NewStats(recs []ingest.Record) *Stats {
+func NewStats(recs []record.Record) *Stats {
 	ps := make([]parsed, len(recs))
 	parallel(len(recs), func(lo, hi int) {
 		for i := lo; i < hi; i++ {

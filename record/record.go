@@ -1,4 +1,4 @@
-package ingest
+package record
 
 import (
 	"crypto/sha256"
@@ -107,11 +107,12 @@ func NormalizeQuestion(q string) string {
 // QuestionID returns the stable record ID for a question: the first 16 hex
 // digits of the SHA-256 of its normalised form.
 func QuestionID(question string) string {
-	return normalizedID(NormalizeQuestion(question))
+	return NormalizedID(NormalizeQuestion(question))
 }
 
-// normalizedID is QuestionID of a question already normalised.
-func normalizedID(norm string) string {
+// NormalizedID is QuestionID of a question already normalised by
+// NormalizeQuestion.
+func NormalizedID(norm string) string {
 	sum := sha256.Sum256([]byte(norm))
 	return hex.EncodeToString(sum[:8])
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // repoRoot is the module root, found from this file's location.
@@ -33,7 +34,7 @@ func sharedDir(t testing.TB) string {
 }
 
 // seedRecords ingests the embedded corpus.
-func seedRecords(t testing.TB) []ingest.Record {
+func seedRecords(t testing.TB) []record.Record {
 	t.Helper()
 	recs, _, err := ingest.FS(context.Background(), corpus.FS(), ingest.Options{})
 	if err != nil {
@@ -58,7 +59,7 @@ var corporaFiles = []string{
 
 // corporaRecords ingests corporaFiles, skipping the test when
 // ../shared is absent.
-func corporaRecords(t testing.TB) []ingest.Record {
+func corporaRecords(t testing.TB) []record.Record {
 	t.Helper()
 	dir := filepath.Join(sharedDir(t), "corpora")
 	var paths []string

@@ -15,7 +15,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
 )
 
 // SemEval-2016 Task 3 subtask B ("question–question similarity"): for
@@ -153,7 +153,7 @@ func EvalSemEval(path string) (EvalResult, error) {
 		}
 		res.Runs = append(res.Runs, r)
 	}
-	scoreWith := func(recs []ingest.Record, f func(fa, fb *features) float64) []float64 {
+	scoreWith := func(recs []record.Record, f func(fa, fb *features) float64) []float64 {
 		ix := NewIndex(recs, Options{})
 		feats := ix.feats
 		s := make([]float64, len(pairs))
@@ -172,15 +172,15 @@ func EvalSemEval(path string) (EvalResult, error) {
 		withComments := slices.Clone(recs)
 		for i := range withComments {
 			for _, c := range comments[withComments[i].ID] {
-				withComments[i].Answers = append(withComments[i].Answers, ingest.Answer{Text: c})
+				withComments[i].Answers = append(withComments[i].Answers, record.Answer{Text: c})
 			}
 		}
 		add(Run{Name: "score+comments", Description: "Score with each related thread's comments as its answers, so weights also learn from them (comment labels unused; originals have no answers, so answers are never compared)"}, scoreWith(withComments, full), true)
 	}
-	subjects := make([]ingest.Record, len(recs))
+	subjects := make([]record.Record, len(recs))
 	for i, r := range recs {
 		subject, _, _ := strings.Cut(r.Question, "\n")
-		subjects[i] = ingest.Record{ID: r.ID, Question: subject}
+		subjects[i] = record.Record{ID: r.ID, Question: subject}
 	}
 	add(Run{Name: "score-subject", Description: "Score over the subjects alone: short texts like interview questions, to see how the threshold fares on them"}, scoreWith(subjects, full), true)
 	add(Run{Name: "bm25", Description: "BM25 (k1 1.2, b 0.75) of the original's tokens in the related question; IDF over the distinct questions and, when the XML is there, every comment: the classic retrieval score, for reference"}, bm25(pairs, recs, comments), false)
@@ -199,7 +199,7 @@ const (
 // and from the comments, each comment a document: a larger sample of the
 // forum's language than the questions alone. Asymmetric and unbounded,
 // so it can rank candidates but not decide duplicates.
-func bm25(pairs []semevalPair, recs []ingest.Record, comments map[string][]string) []float64 {
+func bm25(pairs []semevalPair, recs []record.Record, comments map[string][]string) []float64 {
 	df := map[uint64]float64{}
 	n := 0.0
 	count := func(ts []token) {
@@ -367,7 +367,7 @@ func rankScores(pairs []semevalPair, scores []float64) (int, RankScores, map[str
 // readSemEval parses the TSV into pairs and one record per distinct
 // question text (originals and related), whose question is subject and
 // body.
-func readSemEval(path string) ([]semevalPair, []ingest.Record, error) {
+func readSemEval(path string) ([]semevalPair, []record.Record, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open semeval pairs: %w", err)
@@ -389,7 +389,7 @@ func readSemEval(path string) ([]semevalPair, []ingest.Record, error) {
 		}
 	}
 	var pairs []semevalPair
-	var recs []ingest.Record
+	var recs []record.Record
 	at := map[string]int{}
 	// One record per distinct text: the search engine returned some
 	// threads for several originals, and the file repeats them under each
@@ -408,7 +408,7 @@ func readSemEval(path string) ([]semevalPair, []ingest.Record, error) {
 			return i
 		}
 		at[id], byText[q] = len(recs), len(recs)
-		recs = append(recs, ingest.Record{ID: id, Question: q})
+		recs = append(recs, record.Record{ID: id, Question: q})
 		return at[id]
 	}
 	line := 1
