@@ -14,7 +14,7 @@ func TestImports(t *testing.T) {
 		t.Skipf("go list: %v", err)
 	}
 	for _, dep := range strings.Fields(string(out)) {
-		for _, banned := range []string{"github.com/spf13/cobra", "github.com/charmbracelet/", "github.com/iq-search/iq/cmd/"} {
+		for _, banned := range []string{"github.com/spf13/cobra", "github.com/charmbracelet/", "github.com/iq-search/iq/cmd/", "github.com/iq-search/iq/pipeline"} {
 			if strings.HasPrefix(dep, banned) {
 				t.Errorf("package query depends on %s", dep)
 			}

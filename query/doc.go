@@ -1,7 +1,8 @@
 // Package query is iq's one search API: the CLI (cmd/iq) and the HTTP
 // endpoint both fill a Request through ParseRequest, call Searcher.Search,
 // and print the Result as WriteJSON encodes it, so they cannot disagree.
-// It imports index and ingest, never cobra or lipgloss.
+// It imports index and dedup, never cobra or lipgloss, nor package
+// pipeline, which builds the indexes it searches.
 //
 // User text is never handed to Bleve's query-string parser. syntax.go
 // parses a small syntax (words, "phrases", -exclusions, level:/topic:/tag:/
@@ -32,9 +33,6 @@
 //     injection") from the index's term dictionary.
 //   - highlight.go: <mark> highlighting of questions and answer fragments
 //     from Bleve's term locations, everything else HTML-escaped.
-//   - open.go: Open (find or build the index so a fresh clone just works),
-//     Build (iq index), LoadRecords (the one place records are prepared
-//     for indexing).
 //   - json.go: WriteJSON, the one JSON encoding of results.
 //
 // testdata/ranking.json holds {query, want} pairs written from the seeds

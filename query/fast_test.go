@@ -86,15 +86,7 @@ func TestFastRankingMatchesBleve(t *testing.T) {
 	for _, c := range rankingCollections {
 		sources = append(sources, filepath.Join(shared, "corpora", c))
 	}
-	cdir := filepath.Join(t.TempDir(), "corpora")
-	if _, err := Build(ctx, OpenOptions{IndexDir: cdir, Sources: sources}); err != nil {
-		t.Fatal(err)
-	}
-	cs, err := Open(ctx, OpenOptions{IndexDir: cdir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cs.Close()
+	cs := sourcesSearcher(t, sources...)
 	checkFastRanking(t, "corpora", cs, reqs)
 }
 

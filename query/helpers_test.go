@@ -8,6 +8,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/record"
 )
 
@@ -49,16 +53,69 @@ func embeddedSearcher(t testing.TB) (*Searcher, []record.Record) {
 			return
 		}
 		embedded.dir = filepath.Join(dir, "index")
-		embedded.recs, _, embedded.err = LoadRecords(context.Background(), nil)
+		embedded.recs, embedded.err = loadRecords(nil)
 		if embedded.err != nil {
 			return
 		}
-		embedded.s, embedded.err = Open(context.Background(), OpenOptions{IndexDir: embedded.dir})
+		embedded.s, embedded.err = buildSearcher(embedded.dir, embedded.recs)
 	})
 	if embedded.err != nil {
 		t.Fatalf("open embedded index: %v", embedded.err)
 	}
 	return embedded.s, embedded.recs
+}
+
+// loadRecords ingests the given files and folders, or the embedded corpus
+// when there are none, and clusters near-duplicates: what package pipeline
+// does before indexing (query cannot import it).
+func loadRecords(sources []string) ([]record.Record, error) {
+	var (
+		recs []record.Record
+		err  error
+	)
+	if len(sources) == 0 {
+		recs, _, err = ingest.FS(context.Background(), corpus.FS(), ingest.Options{})
+	} else {
+		recs, _, err = ingest.Paths(context.Background(), sources, ingest.Options{})
+	}
+	if err != nil {
+		return nil, err
+	}
+	dedup.Assign(recs, dedup.Find(recs, dedup.Options{}))
+	return recs, nil
+}
+
+// buildSearcher builds an index of recs in dir and opens a Searcher on it.
+func buildSearcher(dir string, recs []record.Record) (*Searcher, error) {
+	if err := index.Build(context.Background(), dir, recs, index.BuildOptions{Fingerprint: "test"}); err != nil {
+		return nil, err
+	}
+	ix, err := index.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := NewSearcher(ix)
+	if err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// sourcesSearcher builds an index of the given files and folders in a
+// temporary directory and opens it, closing it when the test ends.
+func sourcesSearcher(t testing.TB, sources ...string) *Searcher {
+	t.Helper()
+	recs, err := loadRecords(sources)
+	if err != nil {
+		t.Fatalf("ingest %v: %v", sources, err)
+	}
+	s, err := buildSearcher(filepath.Join(t.TempDir(), "index"), recs)
+	if err != nil {
+		t.Fatalf("index %v: %v", sources, err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
 }
 
 func TestMain(m *testing.M) {

@@ -79,15 +79,7 @@ func TestRanking(t *testing.T) {
 		t.Fatalf("ranking.json has %d cases; want at least 30", len(cases))
 	}
 	ctx := context.Background()
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: sources}); err != nil {
-		t.Fatal(err)
-	}
-	s, err := Open(ctx, OpenOptions{IndexDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := sourcesSearcher(t, sources...)
 	st, err := s.Stats(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package query
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -322,18 +321,10 @@ func TestHighlightEscapes(t *testing.T) {
 	if err := os.WriteFile(src, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join(t.TempDir(), "index")
-	if _, err := Build(context.Background(), OpenOptions{IndexDir: dir, Sources: []string{src}}); err != nil {
-		t.Fatalf("Build(%s): %v", src, err)
-	}
-	s, err := Open(context.Background(), OpenOptions{IndexDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := sourcesSearcher(t, src)
 	res := mustSearch(t, s, Request{Text: "closure script"})
 	if len(res.Hits) != 1 {
-		t.Fatalf("Search(closure script) on %s = %d hits; want 1 (Open must keep an index built from sources)", src, len(res.Hits))
+		t.Fatalf("Search(closure script) on %s = %d hits; want 1", src, len(res.Hits))
 	}
 	h := res.Hits[0]
 	for _, frag := range append([]string{h.QuestionHTML}, h.Fragments...) {
@@ -344,71 +335,6 @@ func TestHighlightEscapes(t *testing.T) {
 	}
 	if !strings.Contains(h.QuestionHTML, "<mark>closure</mark>") || !strings.Contains(h.QuestionHTML, "&lt;<mark>script</mark>&gt;") {
 		t.Errorf("QuestionHTML = %q; want closure and script marked, the tag escaped", h.QuestionHTML)
-	}
-}
-
-func TestOpenDamagedIndex(t *testing.T) {
-	ctx := context.Background()
-	tests := []struct {
-		name  string
-		setup func(dir string) error
-		// rebuilt: Open rebuilds from the embedded corpus; otherwise it
-		// must fail with an error naming the directory.
-		rebuilt bool
-	}{
-		{"missing", func(string) error { return nil }, true},
-		{"garbage meta", func(dir string) error {
-			return os.WriteFile(filepath.Join(dir, "iq-index.json"), []byte("{not json"), 0o644)
-		}, true},
-		{"other version", func(dir string) error {
-			return os.WriteFile(filepath.Join(dir, "iq-index.json"), []byte(`{"iq_version":"v0.0.1","mapping_version":-1,"shards":1}`), 0o644)
-		}, true},
-		{"meta but garbage shard", func(dir string) error {
-			if err := os.MkdirAll(filepath.Join(dir, "shard-0"), 0o755); err != nil {
-				return err
-			}
-			if err := os.WriteFile(filepath.Join(dir, "shard-0", "index_meta.json"), []byte("garbage"), 0o644); err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dir, "iq-index.json"), fmt.Appendf(nil, `{"iq_version":%q,"mapping_version":%d,"shards":1,"records":5}`, index.Version(), index.MappingVersion), 0o644)
-		}, true},
-		{"a user's files", func(dir string) error {
-			return os.WriteFile(filepath.Join(dir, "thesis.txt"), []byte("precious"), 0o644)
-		}, false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := filepath.Join(t.TempDir(), "index")
-			if tt.name != "missing" {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := tt.setup(dir); err != nil {
-				t.Fatal(err)
-			}
-			s, err := Open(ctx, OpenOptions{IndexDir: dir})
-			if !tt.rebuilt {
-				if err == nil {
-					s.Close()
-					t.Fatalf("Open(%s) succeeded over a user's files", tt.name)
-				}
-				if !strings.Contains(err.Error(), dir) {
-					t.Errorf("Open(%s) error %q does not name the directory", tt.name, err)
-				}
-				if b, rerr := os.ReadFile(filepath.Join(dir, "thesis.txt")); rerr != nil || string(b) != "precious" {
-					t.Errorf("Open(%s) touched the user's file: %v", tt.name, rerr)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Open(%s) = %v; want a rebuilt index", tt.name, err)
-			}
-			defer s.Close()
-			if res := mustSearch(t, s, Request{Text: "dependency injection"}); res.Total == 0 {
-				t.Errorf("rebuilt index (%s) finds nothing", tt.name)
-			}
-		})
 	}
 }
 

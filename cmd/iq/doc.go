@@ -13,7 +13,7 @@
 //   - main.go, root.go: entry point, the root command, error rendering and
 //     exit codes (usage 2, other errors 1, interrupted 130).
 //   - ingest.go: iq ingest (records as JSON lines, the removal report).
-//   - index.go: iq index, and the index opening and progress bar shared by
+//   - index.go: iq index (through package pipeline), and the index opening and progress bar shared by
 //     the searching commands.
 //   - search.go, show.go, stats.go: iq search, iq show, iq stats.
 //   - dups.go, dupseval.go, similar.go: iq dups, iq dups eval, iq similar.

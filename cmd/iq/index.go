@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 )
 
@@ -43,7 +44,7 @@ when it is missing or out of date; this command is for indexing your own files.`
 
 func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 	out := newOutput(a, opts.json)
-	rep, err := query.Build(ctx, query.OpenOptions{IndexDir: opts.indexDir, Sources: opts.paths, Progress: out.progress("indexing")})
+	rep, err := pipeline.Build(ctx, pipeline.OpenOptions{IndexDir: opts.indexDir, Sources: opts.paths, Progress: out.progress("indexing")})
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func addIndexFlag(f *pflag.FlagSet, dir *string) {
 // openSearcher opens the index for a command, building it first when it
 // is missing or stale, with a progress bar when stderr is a terminal.
 func openSearcher(ctx context.Context, out *output, dir string) (*query.Searcher, error) {
-	return query.Open(ctx, query.OpenOptions{IndexDir: dir, Progress: out.progress("building the index")})
+	return pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Progress: out.progress("building the index")})
 }
 
 // runQuery opens the index for a command, asks it one thing and prints

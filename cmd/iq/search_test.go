@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
@@ -106,7 +107,7 @@ func TestSearchBeginnerJSON(t *testing.T) {
 		t.Errorf("first hit = %q; want the question about the role of Depends", res.Hits[0].Question)
 	}
 	// Brute force: count the facet values over the records of the hits.
-	recs, _, err := query.LoadRecords(context.Background(), nil)
+	recs, _, err := pipeline.LoadRecords(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +175,7 @@ func TestSearchTypoAndCode(t *testing.T) {
 func TestSearchJSONIsResult(t *testing.T) {
 	dir := sharedIndex(t)
 	_, stdout, _ := iq(t, "search", "pydantic", "--topic", "fastapi", "--limit", "3", "--json", "--index", dir)
-	s, err := query.Open(context.Background(), query.OpenOptions{IndexDir: dir})
+	s, err := pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +258,7 @@ func TestShowStatsIndex(t *testing.T) {
 		}
 	}
 
-	recs, _, err := query.LoadRecords(context.Background(), nil)
+	recs, _, err := pipeline.LoadRecords(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
@@ -38,7 +39,7 @@ func sharedSearcher(t *testing.T) *query.Searcher {
 	t.Helper()
 	dir := sharedIndex(t)
 	serveShared.once.Do(func() {
-		serveShared.s, serveShared.err = query.Open(context.Background(), query.OpenOptions{IndexDir: dir})
+		serveShared.s, serveShared.err = pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: dir})
 	})
 	if serveShared.err != nil {
 		t.Fatalf("open shared index: %v", serveShared.err)
@@ -979,8 +980,8 @@ func xssIndex(t *testing.T) (*query.Searcher, []string) {
 	if err := os.WriteFile(src, []byte(xssSource), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opts := query.OpenOptions{IndexDir: filepath.Join(dir, "index"), Sources: []string{src}}
-	s, err := query.Open(context.Background(), opts)
+	opts := pipeline.OpenOptions{IndexDir: filepath.Join(dir, "index"), Sources: []string{src}}
+	s, err := pipeline.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("index %s: %v", src, err)
 	}

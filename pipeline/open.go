@@ -1,4 +1,4 @@
-package query
+package pipeline
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
 
@@ -66,7 +67,7 @@ func Dir(dir string) (string, error) {
 // corpus is (re)built from the embedded corpus; an index the user built from
 // their own files (iq index PATH...) is searched as it is. With Sources, the
 // index is rebuilt when it was built from other sources.
-func Open(ctx context.Context, opts OpenOptions) (*Searcher, error) {
+func Open(ctx context.Context, opts OpenOptions) (*query.Searcher, error) {
 	dir, err := Dir(opts.IndexDir)
 	if err != nil {
 		return nil, err
@@ -94,8 +95,8 @@ func Open(ctx context.Context, opts OpenOptions) (*Searcher, error) {
 	return newSearcherOrClose(ix)
 }
 
-func newSearcherOrClose(ix *index.Index) (*Searcher, error) {
-	s, err := NewSearcher(ix)
+func newSearcherOrClose(ix *index.Index) (*query.Searcher, error) {
+	s, err := query.NewSearcher(ix)
 	if err != nil {
 		ix.Close()
 		return nil, err
