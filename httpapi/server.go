@@ -401,8 +401,10 @@ func (srv *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.DeadlineExceeded):
 		srv.writeError(w, r, http.StatusServiceUnavailable, codeTimeout,
 			fmt.Sprintf("search took longer than %s", srv.opts.SearchTimeout))
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away: nobody would read an answer, so none is
+		// written, and the access log says so (status 499, canceled).
 	case errors.Is(err, context.Canceled):
-		// The client went away; nobody reads this, but the log shows it.
 		srv.writeError(w, r, http.StatusServiceUnavailable, codeCanceled, "request canceled")
 	default:
 		srv.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "query", truncate(r.URL.RawQuery, 200), "err", err)
@@ -500,12 +502,14 @@ func (srv *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// statusRecorder remembers the status and size of an answer for the
-// access log.
+// statusRecorder remembers what the client got of an answer, for the
+// access log: the status, the bytes the connection took, and the first
+// write error (a client that hung up).
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	err    error
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -521,27 +525,46 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	}
 	n, err := s.ResponseWriter.Write(b)
 	s.bytes += n
+	if err != nil && s.err == nil {
+		s.err = err
+	}
 	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the connection.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// statusClientClosed is the access log's status of a request whose client
+// went away before any answer was written (nginx's 499): no status line
+// was sent, so logging the 200 or 503 a handler meant to send would lie.
+const statusClientClosed = 499
+
 // logRequests writes one structured line per request: method, path, query,
-// status, bytes and duration.
+// status, bytes and duration, and what the client really got: the answer
+// is flushed here so that a connection the client closed shows as a write
+// error (err), and canceled is set when the client had gone (its request
+// context cancelled) by the time the handler returned.
 func (srv *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		if rec.status == 0 {
+		canceled := r.Context().Err() != nil
+		switch {
+		case rec.status == 0 && canceled:
+			rec.status = statusClientClosed
+		case rec.status == 0:
 			rec.status = http.StatusOK
+		case rec.err == nil:
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				rec.err = err
+			}
 		}
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		srv.log.LogAttrs(r.Context(), level, "request",
+		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.String("query", truncate(r.URL.RawQuery, 200)),
@@ -549,7 +572,14 @@ func (srv *Server) logRequests(next http.Handler) http.Handler {
 			slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("remote", r.RemoteAddr),
-		)
+		}
+		if canceled {
+			attrs = append(attrs, slog.Bool("canceled", true))
+		}
+		if rec.err != nil {
+			attrs = append(attrs, slog.String("err", rec.err.Error()))
+		}
+		srv.log.LogAttrs(r.Context(), level, "request", attrs...)
 	})
 }
 

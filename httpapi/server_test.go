@@ -25,19 +25,40 @@ import (
 	"github.com/iq-search/iq/record"
 )
 
-var serveShared struct {
+var serveShared shared
+
+// shared holds the package's shared test index and the directory of every
+// index the tests keep open until the end; TestMain removes it.
+type shared struct {
 	once sync.Once
-	dir  string
 	s    *query.Searcher
 	err  error
+
+	dirOnce sync.Once
+	dir     string
+}
+
+// tempDir returns the directory TestMain removes after the tests.
+func (sh *shared) tempDir() string {
+	sh.dirOnce.Do(func() {
+		d, err := os.MkdirTemp("", "iq-httpapi-test-")
+		if err != nil {
+			panic(err)
+		}
+		sh.dir = d
+	})
+	return sh.dir
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if serveShared.s != nil {
+		serveShared.s.Close()
+	}
+	if slowDups.s != nil {
+		slowDups.s.Close()
+	}
 	if serveShared.dir != "" {
-		if serveShared.s != nil {
-			serveShared.s.Close()
-		}
 		os.RemoveAll(serveShared.dir)
 	}
 	os.Exit(code)
@@ -52,11 +73,7 @@ const twiceAsked = "What is dependency injection in FastAPI, and why is it impor
 func sharedSearcher(t *testing.T) *query.Searcher {
 	t.Helper()
 	serveShared.once.Do(func() {
-		serveShared.dir, serveShared.err = os.MkdirTemp("", "iq-httpapi-test-")
-		if serveShared.err != nil {
-			return
-		}
-		serveShared.s, serveShared.err = query.Open(context.Background(), query.OpenOptions{IndexDir: filepath.Join(serveShared.dir, "index")})
+		serveShared.s, serveShared.err = query.Open(context.Background(), query.OpenOptions{IndexDir: filepath.Join(serveShared.tempDir(), "index")})
 	})
 	if serveShared.err != nil {
 		t.Fatalf("open shared index: %v", serveShared.err)
