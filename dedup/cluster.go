@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"cmp"
+	"context"
 	"runtime"
 	"slices"
 	"sync"
@@ -77,20 +78,23 @@ type Index struct {
 // NewIndex prepares recs. It keeps recs, which must not change while the
 // Index is used.
 func NewIndex(recs []record.Record, opts Options) *Index {
+	ix, _ := NewIndexContext(context.Background(), recs, opts)
+	return ix
+}
+
+// NewIndexContext is NewIndex that stops early, with ctx's error, once
+// ctx is done.
+func NewIndexContext(ctx context.Context, recs []record.Record, opts Options) (*Index, error) {
 	ps := make([]parsed, len(recs))
-	parallel(len(recs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			ps[i] = parse(&recs[i])
-		}
-	})
+	if err := parallelCtx(ctx, len(recs), func(i int) { ps[i] = parse(&recs[i]) }); err != nil {
+		return nil, err
+	}
 	ix := &Index{recs: recs, st: statsOf(ps), opts: opts.withDefaults()}
 	ix.feats = make([]features, len(recs))
-	parallel(len(recs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			ix.feats[i] = featuresOf(&recs[i], &ps[i], ix.st)
-		}
-	})
-	return ix
+	if err := parallelCtx(ctx, len(recs), func(i int) { ix.feats[i] = featuresOf(&recs[i], &ps[i], ix.st) }); err != nil {
+		return nil, err
+	}
+	return ix, nil
 }
 
 // Stats returns the weights learned from the collection, for Score on
@@ -115,10 +119,22 @@ func (ix *Index) Clusters() []Cluster { return ix.ClustersAt(ix.opts.MinScore) }
 // curator's stricter or looser cut), reusing the features already built.
 // minScore <= 0 means DefaultMinScore.
 func (ix *Index) ClustersAt(minScore float64) []Cluster {
+	cs, _ := ix.ClustersAtContext(context.Background(), minScore)
+	return cs
+}
+
+// ClustersAtContext is ClustersAt that stops early, with ctx's error, once
+// ctx is done: a low minScore makes most candidate pairs edges and the
+// average linkage quadratic in cluster size, minutes on a large collection
+// (issue 16), so a server must be able to give up on it.
+func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Cluster, error) {
 	if minScore <= 0 {
 		minScore = DefaultMinScore
 	}
-	edges := ix.edges(minScore)
+	edges, err := ix.edges(ctx, minScore)
+	if err != nil {
+		return nil, err
+	}
 	n := len(ix.recs)
 	parent := make([]int32, n)
 	members := make([][]int32, n)
@@ -139,7 +155,10 @@ func (ix *Index) ClustersAt(minScore float64) []Cluster {
 		}
 		return members[r]
 	}
-	for _, e := range edges {
+	for k, e := range edges {
+		if k%ctxEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		ra, rb := find(e.a), find(e.b)
 		if ra == rb {
 			continue
@@ -159,6 +178,9 @@ func (ix *Index) ClustersAt(minScore float64) []Cluster {
 				continue
 			}
 			sum := 0.0
+			if len(ga)*len(gb) > ctxEvery && ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
 			for _, x := range ga {
 				for _, y := range gb {
 					sum += score(&ix.feats[x], &ix.feats[y], false).Score
@@ -185,7 +207,7 @@ func (ix *Index) ClustersAt(minScore float64) []Cluster {
 		}
 	}
 	SortClusters(out)
-	return out
+	return out, nil
 }
 
 // SortClusters puts clusters in the order Clusters returns them: largest
@@ -220,15 +242,19 @@ type edge struct {
 // edges scores the LSH candidate pairs and returns those reaching
 // MinScore, strongest first; ties go by record ID so that the input order
 // does not change the clusters.
-func (ix *Index) edges(minScore float64) []edge {
+func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 	pairs := ix.candidates()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	scores := make([]float64, len(pairs))
-	parallel(len(pairs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			a, b := unpair(pairs[i])
-			scores[i] = scoreAbove(&ix.feats[a], &ix.feats[b], false, minScore).Score
-		}
+	err := parallelCtx(ctx, len(pairs), func(i int) {
+		a, b := unpair(pairs[i])
+		scores[i] = scoreAbove(&ix.feats[a], &ix.feats[b], false, minScore).Score
 	})
+	if err != nil {
+		return nil, err
+	}
 	var es []edge
 	for i, p := range pairs {
 		if scores[i] >= minScore {
@@ -247,7 +273,7 @@ func (ix *Index) edges(minScore float64) []edge {
 		}
 		return cmp.Compare(xb, yb)
 	})
-	return es
+	return es, nil
 }
 
 // candidates returns the LSH candidate pairs.
@@ -347,6 +373,26 @@ func Assign(recs []record.Record, clusters []Cluster) {
 			recs[i].Cluster = recs[i].ID
 		}
 	}
+}
+
+// ctxEvery is how many units of work (pairs scored, records read) pass
+// between two checks of a context: a check costs next to nothing next to
+// that much work, and that much work is well under a millisecond.
+const ctxEvery = 256
+
+// parallelCtx runs f(i) for every i in [0, n) as parallel does, checking
+// ctx every ctxEvery calls in each chunk; once ctx is done it stops and
+// returns ctx's error.
+func parallelCtx(ctx context.Context, n int, f func(i int)) error {
+	parallel(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if (i-lo)%ctxEvery == 0 && ctx.Err() != nil {
+				return
+			}
+			f(i)
+		}
+	})
+	return ctx.Err()
 }
 
 // parallel runs f over [0, n) in contiguous chunks, one goroutine per CPU.

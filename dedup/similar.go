@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"cmp"
+	"context"
 	"slices"
 
 	"github.com/iq-search/iq/record"
@@ -25,19 +26,31 @@ type Match struct {
 // for a curator's one question; a caller with its own candidates (a
 // search index's top hits) can use Score with Stats instead.
 func (ix *Index) Similar(target record.Record, k int) []Match {
+	ms, _ := ix.SimilarContext(context.Background(), target, k)
+	return ms
+}
+
+// SimilarContext is Similar that stops early, with ctx's error, once ctx
+// is done: a target made of the collection's commonest words is scored
+// against nearly every record.
+func (ix *Index) SimilarContext(ctx context.Context, target record.Record, k int) ([]Match, error) {
 	if k <= 0 {
-		return nil
+		return nil, nil
 	}
 	ix.postingsOnce.Do(ix.buildPostings)
 	ft := newFeatures(&target, ix.st)
 	seen := map[int32]bool{}
 	var ms []Match
+	scored := 0
 	consider := func(h uint64) {
 		for _, i := range ix.postings[h] {
 			if seen[i] {
 				continue
 			}
 			seen[i] = true
+			if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
+				return
+			}
 			r := &ix.recs[i]
 			if target.ID != "" && r.ID == target.ID {
 				continue
@@ -56,13 +69,16 @@ func (ix *Index) Similar(target record.Record, k int) []Match {
 			consider(e.h)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	slices.SortFunc(ms, func(a, b Match) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	return ms[:min(k, len(ms))]
+	return ms[:min(k, len(ms))], nil
 }
 
 // Similar is Index.Similar over recs with default options.

@@ -248,7 +248,9 @@ func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
 	for i, r := range recs {
 		st.byID[r.ID] = i
 	}
-	st.dd = dedup.NewIndex(recs, dedup.Options{})
+	if st.dd, err = dedup.NewIndexContext(ctx, recs, dedup.Options{}); err != nil {
+		return nil, err
+	}
 	s.dups = st
 	return st, nil
 }
@@ -286,8 +288,12 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (*SimilarRes
 		}
 		target = st.recs[i]
 	}
+	matches, err := st.dd.SimilarContext(ctx, target, req.Limit)
+	if err != nil {
+		return nil, err
+	}
 	res := &SimilarResult{ID: target.ID, Question: target.Question, Matches: []SimilarHit{}}
-	for _, m := range st.dd.Similar(target, req.Limit) {
+	for _, m := range matches {
 		if m.Score < MinSimilarScore {
 			break
 		}
@@ -314,11 +320,14 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (*DupsResult, erro
 	var clusters []dedup.Cluster
 	if req.MinScore == dedup.DefaultMinScore {
 		clusters = st.defaultClusters()
-	} else {
-		clusters = st.dd.ClustersAt(req.MinScore)
+	} else if clusters, err = st.dd.ClustersAtContext(ctx, req.MinScore); err != nil {
+		return nil, err
 	}
 	res := &DupsResult{MinScore: req.MinScore, Clusters: []DupCluster{}}
-	for _, c := range clusters {
+	for i, c := range clusters {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if !s.clusterMatches(st, c, req) {
 			continue
 		}

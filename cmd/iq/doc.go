@@ -1,7 +1,7 @@
 // Command iq searches interview questions: it ingests raw text, HTML and
 // Markdown into question records, indexes them with Bleve, and answers
 // keyword searches, duplicate lookups and level/topic facets from the
-// command line and from a small HTTP endpoint. With no sources it works on
+// command line and (through package httpapi) over HTTP. With no sources it works on
 // the corpus embedded in the binary, building its index on first use.
 //
 // The commands only bind flags and print: every search, duplicate lookup
@@ -20,6 +20,6 @@
 //   - complete.go: shell completion of flag values from the index.
 //   - output.go, styles.go: the one choice of output mode (terminal, pipe,
 //     JSON) and every lipgloss style.
-//   - serve.go, server.go, web.go, web/: iq serve, its handlers, limits and
-//     logs, and the embedded search page.
+//   - serve.go: iq serve, which opens the index and hands it to package
+//     httpapi (the server, its limits and logs, the embedded page).
 package main

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -58,13 +58,13 @@ type pageData struct {
 	Style   string
 }
 
-func (srv *server) handlePage(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	// A malformed query string just leaves the box empty; the page is
 	// still useful.
 	v, _ := url.ParseQuery(r.URL.RawQuery)
 	data := pageData{
 		Query:   v.Get(query.ParamText),
-		Records: srv.s.Index().Meta().Records,
+		Records: srv.searcher().Index().Meta().Records,
 		Script:  "/static/app.js?v=" + srv.web.version["app.js"],
 		Style:   "/static/app.css?v=" + srv.web.version["app.css"],
 	}
@@ -79,7 +79,7 @@ func (srv *server) handlePage(w http.ResponseWriter, r *http.Request) {
 
 // handleStatic serves the embedded script and style sheet, and nothing
 // else: no directory listings, no other files of the binary.
-func (srv *server) handleStatic(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	ctype, ok := srv.web.static[name]
 	if !ok {

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"context"
@@ -156,22 +156,22 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 	}
 	// Access logs are formatted as in production, then dropped.
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	so := serverOptions{SearchTimeout: defaultSearchTimeout, Logger: logger, Hosts: loopbackHosts, MaxSearches: *loadSearches}
-	hs := makeServer(s, so)
+	so := Options{SearchTimeout: DefaultSearchTimeout, Logger: logger, Hosts: LoopbackHosts, MaxSearches: *loadSearches}
+	hs := New(s, so)
 	warmStart := time.Now()
 	if *loadSimilar {
 		// As runServe does, but waiting: the test measures serving.
-		<-hs.warmDups(context.Background())
+		<-hs.WarmDups(context.Background())
 		t.Logf("duplicate detector built in %s", time.Since(warmStart).Round(time.Millisecond))
 	}
-	srv := newHTTPServer(hs.handler(), so)
+	srv := newHTTPServer(hs.Handler(), so)
 	go srv.Serve(ln)
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{
 		// Longer than the server's slot wait and search deadline
 		// together: the server, not the client, decides when to give up.
-		Timeout:   defaultQueueTimeout + defaultSearchTimeout + 10*time.Second,
+		Timeout:   defaultQueueTimeout + DefaultSearchTimeout + 10*time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: *loadClients, MaxConnsPerHost: *loadClients},
 	}
 	urls := loadURLs(t, s, queries, 1024)

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"context"
@@ -131,7 +131,7 @@ func questions(t *testing.T, s *query.Searcher, req query.Request) []string {
 func TestBrowserSearch(t *testing.T) {
 	s := sharedSearcher(t)
 	ctx := newBrowser(t)
-	ts := httptest.NewServer(newServer(s, serverOptions{Hosts: loopbackHosts}))
+	ts := httptest.NewServer(New(s, Options{Hosts: LoopbackHosts}).Handler())
 	defer ts.Close()
 
 	const text = "dependency injection"
@@ -241,7 +241,7 @@ func TestBrowserSearch(t *testing.T) {
 func TestBrowserEscapesCorpusText(t *testing.T) {
 	s, planted := xssIndex(t)
 	ctx := newBrowser(t)
-	ts := httptest.NewServer(newServer(s, serverOptions{Hosts: loopbackHosts}))
+	ts := httptest.NewServer(New(s, Options{Hosts: LoopbackHosts}).Handler())
 	defer ts.Close()
 
 	// The query itself carries markup too: the page echoes it into the

@@ -1,4 +1,4 @@
-package main
+package httpapi
 
 import (
 	"bytes"
@@ -47,10 +47,10 @@ const (
 	codeInternal         = "internal"
 )
 
-// serverOptions configure newServer.
-type serverOptions struct {
+// Options configure New.
+type Options struct {
 	// SearchTimeout is the deadline of each search once it runs (default
-	// defaultSearchTimeout).
+	// DefaultSearchTimeout).
 	SearchTimeout time.Duration
 	// QueueTimeout bounds the wait for a search slot (default
 	// defaultQueueTimeout); see acquire.
@@ -62,7 +62,7 @@ type serverOptions struct {
 	// Default: discard.
 	Logger *slog.Logger
 	// Hosts, when not empty, are the only host names (Host header, port
-	// ignored) the server answers; see loopbackHosts.
+	// ignored) the server answers; see LoopbackHosts.
 	Hosts []string
 	// MaxSearches bounds the searches running at once (default
 	// defaultMaxSearches); more wait for a slot within their deadline.
@@ -75,9 +75,9 @@ type serverOptions struct {
 var defaultMaxSearches = 2 * runtime.GOMAXPROCS(0)
 
 // withDefaults fills the zero fields of o.
-func (o serverOptions) withDefaults() serverOptions {
+func (o Options) withDefaults() Options {
 	if o.SearchTimeout <= 0 {
-		o.SearchTimeout = defaultSearchTimeout
+		o.SearchTimeout = DefaultSearchTimeout
 	}
 	if o.QueueTimeout <= 0 {
 		o.QueueTimeout = defaultQueueTimeout
@@ -94,12 +94,14 @@ func (o serverOptions) withDefaults() serverOptions {
 	return o
 }
 
-// server holds what the handlers share: the searcher (safe for concurrent
+// Server holds what the handlers share: the searcher (safe for concurrent
 // use) and the facet counts, which cannot change while the read-only index
 // is open, so they are computed once.
-type server struct {
+type Server struct {
+	// s is the searcher; handlers reach it only through searcher(), the
+	// one place that knows where it comes from.
 	s    *query.Searcher
-	opts serverOptions
+	opts Options
 	log  *slog.Logger
 	web  *web
 	// slots holds a token per running search (MaxSearches); queued
@@ -110,26 +112,25 @@ type server struct {
 	facetsMu sync.Mutex
 	facets   []byte
 
-	// dupsWarm, when not nil, is closed once warmDups has built the
+	// dupsWarm, when not nil, is closed once WarmDups has built the
 	// duplicate detector; until then similar and dups answer 503.
 	dupsWarm      chan struct{}
 	dupsWarmStart time.Time
 }
 
-// newServer returns the handler of `iq serve`: the page, the JSON API and
-// the middleware around them (access log, panic recovery, limits, security
-// headers). It is separate from the http.Server so tests can drive it
-// through httptest.
-func newServer(s *query.Searcher, opts serverOptions) http.Handler {
-	return makeServer(s, opts).handler()
-}
-
-func makeServer(s *query.Searcher, opts serverOptions) *server {
+// New returns the server of `iq serve` over s. Its Handler is separate
+// from the http.Server so tests can drive it through httptest.
+func New(s *query.Searcher, opts Options) *Server {
 	opts = opts.withDefaults()
-	return &server{s: s, opts: opts, log: opts.Logger, web: newWeb(), slots: make(chan struct{}, opts.MaxSearches)}
+	return &Server{s: s, opts: opts, log: opts.Logger, web: newWeb(), slots: make(chan struct{}, opts.MaxSearches)}
 }
 
-func (srv *server) handler() http.Handler {
+// searcher is the searcher every handler asks.
+func (srv *Server) searcher() *query.Searcher { return srv.s }
+
+// Handler returns the page, the JSON API and the middleware around them
+// (access log, panic recovery, limits, security headers).
+func (srv *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	route := func(path string, h http.HandlerFunc) {
 		// "GET /x" also matches HEAD. The bare "/x" catches every other
@@ -153,7 +154,7 @@ func (srv *server) handler() http.Handler {
 
 // handleSearch answers GET /api/search with the query.Result, byte for byte
 // what `iq search --json` prints for the same request.
-func (srv *server) handleSearch(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 	v, ok := srv.values(w, r)
 	if !ok {
 		return
@@ -163,12 +164,12 @@ func (srv *server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		srv.fail(w, r, err)
 		return
 	}
-	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.s.Search(ctx, req) })
+	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.searcher().Search(ctx, req) })
 }
 
 // handleSimilar answers GET /api/similar?id= or ?q= with the
 // query.SimilarResult, what `iq similar --json` prints.
-func (srv *server) handleSimilar(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) handleSimilar(w http.ResponseWriter, r *http.Request) {
 	v, ok := srv.values(w, r)
 	if !ok {
 		return
@@ -181,12 +182,12 @@ func (srv *server) handleSimilar(w http.ResponseWriter, r *http.Request) {
 	if srv.dupsWarming(w, r) {
 		return
 	}
-	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.s.Similar(ctx, req) })
+	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.searcher().Similar(ctx, req) })
 }
 
 // handleDups answers GET /api/dups with the query.DupsResult, what
 // `iq dups --json` prints.
-func (srv *server) handleDups(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) handleDups(w http.ResponseWriter, r *http.Request) {
 	v, ok := srv.values(w, r)
 	if !ok {
 		return
@@ -199,10 +200,10 @@ func (srv *server) handleDups(w http.ResponseWriter, r *http.Request) {
 	if srv.dupsWarming(w, r) {
 		return
 	}
-	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.s.Dups(ctx, req) })
+	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.searcher().Dups(ctx, req) })
 }
 
-// warmDups builds the duplicate detector's state in the background and
+// WarmDups builds the duplicate detector's state in the background and
 // returns a channel closed when it is done. query.Searcher builds that
 // state on the first Similar or Dups call, reading and comparing every
 // record: instant for the embedded corpus, about a minute of CPU at 100k
@@ -211,12 +212,12 @@ func (srv *server) handleDups(w http.ResponseWriter, r *http.Request) {
 // whole deadline; so the server builds it once, from the start, and until
 // then answers /api/similar and /api/dups with 503 warming_up. Call it
 // before serving.
-func (srv *server) warmDups(ctx context.Context) <-chan struct{} {
+func (srv *Server) WarmDups(ctx context.Context) <-chan struct{} {
 	done := make(chan struct{})
 	srv.dupsWarm, srv.dupsWarmStart = done, time.Now()
 	go func() {
 		defer close(done)
-		if _, err := srv.s.Dups(ctx, query.DupsRequest{Limit: 1}); err != nil {
+		if _, err := srv.searcher().Dups(ctx, query.DupsRequest{Limit: 1}); err != nil {
 			if ctx.Err() == nil {
 				// Requests will try again themselves, and log
 				// what they get.
@@ -229,8 +230,8 @@ func (srv *server) warmDups(ctx context.Context) <-chan struct{} {
 	return done
 }
 
-// dupsWarming answers 503 warming_up while warmDups runs.
-func (srv *server) dupsWarming(w http.ResponseWriter, r *http.Request) bool {
+// dupsWarming answers 503 warming_up while WarmDups runs.
+func (srv *Server) dupsWarming(w http.ResponseWriter, r *http.Request) bool {
 	if srv.dupsWarm == nil {
 		return false
 	}
@@ -247,7 +248,7 @@ func (srv *server) dupsWarming(w http.ResponseWriter, r *http.Request) bool {
 
 // values parses the query string strictly: r.URL.Query() drops malformed
 // pairs silently, and a request must mean what it says or be refused.
-func (srv *server) values(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
+func (srv *Server) values(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
 	v, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		srv.writeError(w, r, http.StatusBadRequest, query.CodeBadParam, "query: malformed query string: "+err.Error())
@@ -258,7 +259,7 @@ func (srv *server) values(w http.ResponseWriter, r *http.Request) (url.Values, b
 
 // answer runs one call of the searcher in a search slot, under the
 // search deadline, and writes its result as JSON.
-func (srv *server) answer(w http.ResponseWriter, r *http.Request, call func(context.Context) (any, error)) {
+func (srv *Server) answer(w http.ResponseWriter, r *http.Request, call func(context.Context) (any, error)) {
 	release, err := srv.acquire(r.Context())
 	if err != nil {
 		srv.fail(w, r, err)
@@ -277,13 +278,13 @@ func (srv *server) answer(w http.ResponseWriter, r *http.Request, call func(cont
 
 // handleQuestion answers GET /api/questions/{id} with the record in full,
 // as `iq show --json` prints it.
-func (srv *server) handleQuestion(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) handleQuestion(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if len(id) > maxIDLen {
 		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("query: no question with an id of %d characters", len(id)))
 		return
 	}
-	rec, err := srv.s.Record(id)
+	rec, err := srv.searcher().Record(id)
 	if err != nil {
 		srv.fail(w, r, err)
 		return
@@ -300,7 +301,7 @@ type facetsResponse struct {
 	Missing map[string]int                `json:"missing"`
 }
 
-func (srv *server) handleFacets(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) handleFacets(w http.ResponseWriter, r *http.Request) {
 	b, err := srv.facetsJSON(r.Context())
 	if err != nil {
 		srv.fail(w, r, err)
@@ -311,7 +312,7 @@ func (srv *server) handleFacets(w http.ResponseWriter, r *http.Request) {
 
 // facetsJSON computes the facet counts on first use and keeps them: the
 // index is read-only while it is served. A failure is not kept.
-func (srv *server) facetsJSON(ctx context.Context) ([]byte, error) {
+func (srv *Server) facetsJSON(ctx context.Context) ([]byte, error) {
 	srv.facetsMu.Lock()
 	defer srv.facetsMu.Unlock()
 	if srv.facets != nil {
@@ -323,7 +324,7 @@ func (srv *server) facetsJSON(ctx context.Context) ([]byte, error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, srv.opts.SearchTimeout)
 	defer cancel()
-	st, err := srv.s.Stats(ctx)
+	st, err := srv.searcher().Stats(ctx)
 	release()
 	if err != nil {
 		return nil, err
@@ -348,7 +349,7 @@ var errBusy = errors.New("no search slot free")
 // instead of waiting its turn (18% of requests with 160 clients on one
 // core at 100k records; BENCHMARKS.md, HTTP serve). Slots are handed out
 // in arrival order (a channel's waiting senders are a FIFO queue).
-func (srv *server) acquire(ctx context.Context) (release func(), err error) {
+func (srv *Server) acquire(ctx context.Context) (release func(), err error) {
 	release = func() { <-srv.slots }
 	select {
 	case srv.slots <- struct{}{}:
@@ -372,11 +373,11 @@ func (srv *server) acquire(ctx context.Context) (release func(), err error) {
 	}
 }
 
-func (srv *server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	srv.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "records": srv.s.Index().Meta().Records})
+func (srv *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	srv.writeJSON(w, r, http.StatusOK, map[string]any{"status": "ok", "records": srv.searcher().Index().Meta().Records})
 }
 
-func (srv *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+func (srv *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Allow", "GET, HEAD")
 	srv.writeError(w, r, http.StatusMethodNotAllowed, codeMethodNotAllowed,
 		fmt.Sprintf("method %s not allowed on %s, want GET or HEAD", r.Method, r.URL.Path))
@@ -386,7 +387,7 @@ func (srv *server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 // *Error is the caller's fault (400, or 404 for an unknown ID), a deadline
 // or a full queue is 503, anything else is a bug or a broken index (500,
 // logged).
-func (srv *server) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (srv *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var qe *query.Error
 	switch {
 	case errors.As(err, &qe) && qe.Code == query.ErrNotFound.Code:
@@ -400,8 +401,10 @@ func (srv *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.Is(err, context.DeadlineExceeded):
 		srv.writeError(w, r, http.StatusServiceUnavailable, codeTimeout,
 			fmt.Sprintf("search took longer than %s", srv.opts.SearchTimeout))
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		// The client went away: nobody would read an answer, so none is
+		// written, and the access log says so (status 499, canceled).
 	case errors.Is(err, context.Canceled):
-		// The client went away; nobody reads this, but the log shows it.
 		srv.writeError(w, r, http.StatusServiceUnavailable, codeCanceled, "request canceled")
 	default:
 		srv.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "query", truncate(r.URL.RawQuery, 200), "err", err)
@@ -415,13 +418,13 @@ type errorBody struct {
 	Error *query.Error `json:"error"`
 }
 
-func (srv *server) writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
+func (srv *Server) writeError(w http.ResponseWriter, r *http.Request, status int, code, msg string) {
 	srv.writeJSON(w, r, status, errorBody{&query.Error{Code: code, Message: msg}})
 }
 
 // writeJSON encodes v with query.WriteJSON into a buffer first, so that an
 // encoding failure is still a clean 500 and not half a body.
-func (srv *server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+func (srv *Server) writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	var buf bytes.Buffer
 	if err := query.WriteJSON(&buf, v); err != nil {
 		srv.log.Error("encode response", "path", r.URL.Path, "err", err)
@@ -433,7 +436,7 @@ func (srv *server) writeJSON(w http.ResponseWriter, r *http.Request, status int,
 	srv.writeBytes(w, r, status, "application/json; charset=utf-8", buf.Bytes())
 }
 
-func (srv *server) writeBytes(w http.ResponseWriter, r *http.Request, status int, contentType string, b []byte) {
+func (srv *Server) writeBytes(w http.ResponseWriter, r *http.Request, status int, contentType string, b []byte) {
 	h := w.Header()
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
@@ -448,7 +451,7 @@ func (srv *server) writeBytes(w http.ResponseWriter, r *http.Request, status int
 // security headers of every answer. The Content-Security-Policy allows
 // scripts and styles from this server only and no inline script or event
 // handler at all, so even markup that slipped into a page could not run.
-func (srv *server) guard(next http.Handler) http.Handler {
+func (srv *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -479,7 +482,7 @@ func (srv *server) guard(next http.Handler) http.Handler {
 // recoverPanics turns a panic in a handler into a logged error and a JSON
 // 500. No user input should get here; it is the net under bugs, so that
 // one bad request does not take down the connection silently.
-func (srv *server) recoverPanics(next http.Handler) http.Handler {
+func (srv *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
 			p := recover()
@@ -499,12 +502,14 @@ func (srv *server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// statusRecorder remembers the status and size of an answer for the
-// access log.
+// statusRecorder remembers what the client got of an answer, for the
+// access log: the status, the bytes the connection took, and the first
+// write error (a client that hung up).
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+	err    error
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
@@ -520,27 +525,46 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	}
 	n, err := s.ResponseWriter.Write(b)
 	s.bytes += n
+	if err != nil && s.err == nil {
+		s.err = err
+	}
 	return n, err
 }
 
 // Unwrap lets http.ResponseController reach the connection.
 func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
+// statusClientClosed is the access log's status of a request whose client
+// went away before any answer was written (nginx's 499): no status line
+// was sent, so logging the 200 or 503 a handler meant to send would lie.
+const statusClientClosed = 499
+
 // logRequests writes one structured line per request: method, path, query,
-// status, bytes and duration.
-func (srv *server) logRequests(next http.Handler) http.Handler {
+// status, bytes and duration, and what the client really got: the answer
+// is flushed here so that a connection the client closed shows as a write
+// error (err), and canceled is set when the client had gone (its request
+// context cancelled) by the time the handler returned.
+func (srv *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
-		if rec.status == 0 {
+		canceled := r.Context().Err() != nil
+		switch {
+		case rec.status == 0 && canceled:
+			rec.status = statusClientClosed
+		case rec.status == 0:
 			rec.status = http.StatusOK
+		case rec.err == nil:
+			if err := http.NewResponseController(w).Flush(); err != nil {
+				rec.err = err
+			}
 		}
 		level := slog.LevelInfo
 		if rec.status >= 500 {
 			level = slog.LevelError
 		}
-		srv.log.LogAttrs(r.Context(), level, "request",
+		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
 			slog.String("query", truncate(r.URL.RawQuery, 200)),
@@ -548,7 +572,14 @@ func (srv *server) logRequests(next http.Handler) http.Handler {
 			slog.Int("bytes", rec.bytes),
 			slog.Duration("duration", time.Since(start)),
 			slog.String("remote", r.RemoteAddr),
-		)
+		}
+		if canceled {
+			attrs = append(attrs, slog.Bool("canceled", true))
+		}
+		if rec.err != nil {
+			attrs = append(attrs, slog.String("err", rec.err.Error()))
+		}
+		srv.log.LogAttrs(r.Context(), level, "request", attrs...)
 	})
 }
 

@@ -1,0 +1,16 @@
+// Package httpapi is iq's HTTP server: the search page at / and a
+// read-only JSON API under /api/, over one query.Searcher. It is wiring
+// only: every request is parsed by package query's parsers, answered by
+// the searcher and encoded by query.WriteJSON, the encoder `iq search
+// --json` uses, so CLI and API print the same bytes. It imports query and
+// nothing of the CLI (no cobra, no lipgloss); cmd/iq's serve command only
+// turns flags into Options and calls Run.
+//
+// Files:
+//   - serve.go: Run, the http.Server and its connection limits, graceful
+//     shutdown, the loopback host check's names.
+//   - server.go: Server, its routes and handlers, the search slots and
+//     queue, error answers, and the middleware (access log, panic
+//     recovery, URL and Host guard, security headers).
+//   - web.go, web/: the embedded search page, its script and style sheet.
+package httpapi
