@@ -289,7 +289,7 @@ func positions(ts analysis.TokenStream) [][]string {
 	return out
 }
 
-// exactPhrase is a phrase query without synonym expansion. Bleve 2.5.7's
+// exactPhrase is a phrase query without synonym expansion. Bleve's (2.5.7, 2.6.3)
 // phrase searcher mishandles synonyms: once any word of the phrase has one,
 // the words without one lose their locations (expandFuzzyMatches copies
 // only the words in its synonym map), so "prevent SQL injections" matches

@@ -22,7 +22,7 @@
 //   - syntax.go: the query syntax and its parser.
 //   - build.go: analysis of the words with the index's analyzers, and the
 //     Bleve query (units, concept phrases, field boosts, must/should/not,
-//     filters); exactPhrase works around a Bleve 2.5.7 phrase/synonym bug,
+//     filters); exactPhrase works around a Bleve phrase/synonym bug (2.5.7, 2.6.3),
 //     and when ranking checks word order only, without building the
 //     position maps highlighting needs (the page pass uses Bleve's).
 //   - search.go: Searcher, Search, Result, Hit, facets, cluster collapse,
