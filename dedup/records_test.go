@@ -19,7 +19,7 @@ func repoRoot(t testing.TB) string {
 	if !ok {
 		t.Fatal("runtime.Caller failed")
 	}
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	return filepath.Join(filepath.Dir(file), "..")
 }
 
 // sharedDir returns ../shared beside the repository, skipping the test when
