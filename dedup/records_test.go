@@ -15,7 +15,7 @@ import (
 // repoRoot is the module root, found from this file's location.
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
+	_, file, _, ok := runtimeCaller()
 	if !ok {
 		t.Fatal("runtime.Caller failed")
 	}
@@ -72,3 +72,7 @@ func corporaRecords(t testing.TB) []record.Record {
 	}
 	return recs
 }
+
+// runtimeCaller is runtime.Caller(0) of this file: the path of the
+// package's source directory.
+func runtimeCaller() (uintptr, string, int, bool) { return runtime.Caller(0) }
