@@ -15,11 +15,11 @@ import (
 // repoRoot is the module root, found from this file's location.
 func repoRoot(t testing.TB) string {
 	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
+	_, file, _, ok := runtimeCaller()
 	if !ok {
 		t.Fatal("runtime.Caller failed")
 	}
-	return filepath.Join(filepath.Dir(file), "..", "..")
+	return filepath.Join(filepath.Dir(file), "..")
 }
 
 // sharedDir returns ../shared beside the repository, skipping the test when
@@ -72,3 +72,7 @@ func corporaRecords(t testing.TB) []record.Record {
 	}
 	return recs
 }
+
+// runtimeCaller is runtime.Caller(0) of this file: the path of the
+// package's source directory.
+func runtimeCaller() (uintptr, string, int, bool) { return runtime.Caller(0) }
