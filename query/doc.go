@@ -27,6 +27,9 @@
 //     position maps highlighting needs (the page pass uses Bleve's).
 //   - search.go: Searcher, Search, Result, Hit, facets, cluster collapse,
 //     Record, Stats.
+//   - order.go: Stream (every hit, chunk by chunk) and the level and
+//     source orders (Request.Sort): one ranking pass over every match that
+//     reads no records, then records and highlighting a chunk at a time.
 //   - dups.go: Similar and Dups with their requests, URL parsers and
 //     results.
 //   - spell.go: spelling correction ("dependncy injecton" → "dependency

@@ -46,7 +46,26 @@ type Request struct {
 	// All keeps every member of a near-duplicate cluster instead of only
 	// the best-scoring one.
 	All bool `json:"all,omitempty"`
+	// Sort orders the hits: SortRelevance, SortLevel or SortSource. Empty
+	// means relevance when there is text to rank by, else source order
+	// (browsing a filter lists the questions as their files do).
+	Sort string `json:"sort,omitempty"`
 }
+
+// Orders of the hits (Request.Sort).
+const (
+	// SortRelevance: best score first.
+	SortRelevance = "relevance"
+	// SortLevel: beginner, intermediate, advanced, then no level; by
+	// score within a level.
+	SortLevel = "level"
+	// SortSource: by the file and line of a question's first source, as
+	// the files list them.
+	SortSource = "source"
+)
+
+// Sorts lists the orders a Request may ask for.
+var Sorts = []string{SortRelevance, SortLevel, SortSource}
 
 // Error is a bad request: the caller's fault, never the index's. Code is a
 // stable identifier for programs (the HTTP API maps every *Error to 400);
@@ -66,6 +85,7 @@ const (
 	CodeBadOffset    = "bad_offset"
 	CodeBadValue     = "bad_value"
 	CodeQueryTooLong = "query_too_long"
+	CodeBadSort      = "bad_sort"
 )
 
 func errorf(code, format string, args ...any) *Error {
@@ -82,12 +102,13 @@ const (
 	ParamLimit  = "limit"
 	ParamOffset = "offset"
 	ParamAll    = "all"
+	ParamSort   = "sort"
 )
 
-var params = []string{ParamText, ParamLevel, ParamTopic, ParamTag, ParamSource, ParamLimit, ParamOffset, ParamAll}
+var params = []string{ParamText, ParamLevel, ParamTopic, ParamTag, ParamSource, ParamLimit, ParamOffset, ParamAll, ParamSort}
 
 // ParseRequest fills a Request from URL values: q, level, topic, tag and
-// source (repeatable, or comma-separated), limit, offset and all. It is the
+// source (repeatable, or comma-separated), limit, offset, all and sort. It is the
 // only parser of requests: the CLI puts its flags into url.Values and comes
 // through here too. The text is parsed as well, so an inline filter such as
 // level:expert is rejected here with the same error as the flag. Every
@@ -114,6 +135,7 @@ func ParseRequest(v url.Values) (Request, error) {
 			return Request{}, errorf(CodeBadParam, "all %q is not a boolean, want true or false", s)
 		}
 	}
+	r.Sort = v.Get(ParamSort)
 	if err := r.normalize(); err != nil {
 		return Request{}, err
 	}
@@ -144,6 +166,9 @@ func (r Request) Values() url.Values {
 	}
 	if r.All {
 		v.Set(ParamAll, "true")
+	}
+	if r.Sort != "" {
+		v.Set(ParamSort, r.Sort)
 	}
 	return v
 }
@@ -176,6 +201,13 @@ func (r *Request) normalize() error {
 	var err error
 	if r.Levels, err = checkLevels(r.Levels); err != nil {
 		return err
+	}
+	if r.Sort != "" {
+		sort := strings.ToLower(strings.TrimSpace(r.Sort))
+		if !slices.Contains(Sorts, sort) {
+			return errorf(CodeBadSort, "unknown sort %q, want one of %s", r.Sort, strings.Join(Sorts, ", "))
+		}
+		r.Sort = sort
 	}
 	for _, f := range []struct {
 		name string

@@ -56,7 +56,8 @@ func TestParseRequestErrors(t *testing.T) {
 		{"q=x&offset=10001", CodeBadOffset, `query: offset 10001 is out of range, want 0 to 10000`},
 		{"q=x&offset=1e3", CodeBadOffset, `query: offset "1e3" is not a number, want 0 to 10000`},
 		{"q=x&all=maybe", CodeBadParam, `query: all "maybe" is not a boolean, want true or false`},
-		{"q=x&levle=beginner", CodeBadParam, `query: unknown parameter "levle", want one of q, level, topic, tag, source, limit, offset, all`},
+		{"q=x&levle=beginner", CodeBadParam, `query: unknown parameter "levle", want one of q, level, topic, tag, source, limit, offset, all, sort`},
+		{"q=x&sort=date", CodeBadSort, `query: unknown sort "date", want one of relevance, level, source`},
 		{"q=x&q=y", CodeBadParam, `query: parameter "q" given 2 times, want it once`},
 		{"q=" + strings.Repeat("a", 10000), CodeQueryTooLong, `query: text is 10000 characters, want at most 1000`},
 		{"q=x&topic=" + strings.Repeat("t", 201), CodeBadValue, `query: topic value is 201 characters, want at most 200`},
@@ -79,7 +80,7 @@ func TestParseRequestErrors(t *testing.T) {
 }
 
 func TestRequestValuesRoundTrip(t *testing.T) {
-	r := Request{Text: `"a b" -c level:beginner`, Levels: []string{"advanced"}, Topics: []string{"go"}, Limit: 20, Offset: 40, All: true}
+	r := Request{Text: `"a b" -c level:beginner`, Levels: []string{"advanced"}, Topics: []string{"go"}, Limit: 20, Offset: 40, All: true, Sort: SortLevel}
 	got, err := ParseRequest(r.Values())
 	if err != nil {
 		t.Fatal(err)
@@ -138,5 +139,5 @@ func ExampleParseRequest_cli() {
 	r, err := ParseRequest(v)
 	fmt.Printf("%+v %v\n", r, err)
 	// Output:
-	// {Text:"path parameters" -flask tag:routing Levels:[beginner intermediate] Topics:[] Tags:[] Sources:[] Limit:10 Offset:0 All:false} <nil>
+	// {Text:"path parameters" -flask tag:routing Levels:[beginner intermediate] Topics:[] Tags:[] Sources:[] Limit:10 Offset:0 All:false Sort:} <nil>
 }

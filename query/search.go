@@ -57,6 +57,9 @@ type Result struct {
 	// Collapsed counts hits left out of this page because a better hit of
 	// the same near-duplicate cluster is shown (Request.All shows them).
 	Collapsed int `json:"collapsed,omitempty"`
+	// Sort is the order of the hits: Request.Sort, or its default
+	// (relevance for a text, source order for browsing).
+	Sort string `json:"sort"`
 }
 
 // Hit is one matching record, with what a result list shows of it.
@@ -202,6 +205,23 @@ func (s *Searcher) analyze(field, text string) analysis.TokenStream {
 // any word; when still none match and some words are unknown to the index,
 // it retries with the closest known spelling (Result.Fuzzy).
 func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
+	return s.search(ctx, req, nil)
+}
+
+// Stream runs a request as Search does and calls fn with every hit from
+// req.Offset to the last, in order, ignoring req.Limit: what `iq search
+// --limit 0` and a pipe print. The Result it returns describes the search
+// (total, facets, spelling) and has no hits; its Limit is 0. An error from
+// fn stops the stream and is returned.
+func (s *Searcher) Stream(ctx context.Context, req Request, fn func(Hit) error) (*Result, error) {
+	if fn == nil {
+		return nil, fmt.Errorf("query: Stream without a function")
+	}
+	return s.search(ctx, req, fn)
+}
+
+// search is Search, or Stream when each is not nil.
+func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error) (*Result, error) {
 	start := time.Now()
 	if err := req.normalize(); err != nil {
 		return nil, err
@@ -226,6 +246,13 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 		q = bleve.NewMatchNoneQuery()
 	default:
 		q = p.build(false, s.analyze, filter)
+	}
+	res.Sort = req.Sort
+	if res.Sort == "" {
+		res.Sort = SortRelevance
+		if tq.empty() {
+			res.Sort = SortSource
+		}
 	}
 	sr, err := s.run(ctx, q, req)
 	if err != nil {
@@ -267,18 +294,24 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 		if sr.Total > 0 {
 			break
 		}
-		r2, err := s.run(ctx, a.p.build(a.relaxed, s.analyze, filter), req)
+		q2 := a.p.build(a.relaxed, s.analyze, filter)
+		r2, err := s.run(ctx, q2, req)
 		if err != nil {
 			return nil, err
 		}
 		if r2.Total > 0 {
-			sr, res.Relaxed, res.Fuzzy = r2, a.relaxed, a.fuzzy
+			sr, q, res.Relaxed, res.Fuzzy = r2, q2, a.relaxed, a.fuzzy
 		}
 	}
 	if res.Fuzzy {
 		res.UsedSpelling, res.Suggestion = res.Suggestion, ""
 	}
-	if err := s.fill(res, sr, req); err != nil {
+	if each == nil && res.Sort == SortRelevance {
+		err = s.fill(res, sr, req)
+	} else {
+		err = s.ordered(ctx, res, q, sr, req, each)
+	}
+	if err != nil {
 		return nil, err
 	}
 	res.TookMS = ms(time.Since(start))
@@ -421,6 +454,12 @@ func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error 
 		}
 		res.Hits = append(res.Hits, hit)
 	}
+	s.facets(res, sr)
+	return nil
+}
+
+// facets copies Bleve's facet counts into the Result.
+func (s *Searcher) facets(res *Result, sr *bleve.SearchResult) {
 	for _, f := range facetFields {
 		counts := []FacetCount{}
 		if fr := sr.Facets[f]; fr != nil && fr.Terms != nil {
@@ -430,7 +469,6 @@ func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error 
 		}
 		res.Facets[f] = counts
 	}
-	return nil
 }
 
 func decodeRecord(h *search.DocumentMatch) (record.Record, error) {
