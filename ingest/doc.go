@@ -29,9 +29,4 @@
 //     taken from file-name slugs.
 //   - taxonomy.go, taxonomy.json: the replaceable topic and tag taxonomy and
 //     its word-boundary matcher.
-//
-// labelled_test.go measures ingest on the gold questions of
-// ../shared/labelled (recall, precision, exact text, levels, answer starts
-// per source) and writes testdata/labelled.results.json: a change to
-// segmentation shows its effect there, in review.
 package ingest

@@ -11,7 +11,7 @@
 //
 // Files:
 //   - main.go, root.go: entry point, the root command, error rendering and
-//     exit codes (usage 2, other errors 1, interrupted 130).
+//     exit codes (usage 2, no match and other errors 1, interrupted 130).
 //   - ingest.go: iq ingest (records as JSON lines, the removal report).
 //   - index.go: iq index (through package pipeline), and the index opening and progress bar shared by
 //     the searching commands.

@@ -50,11 +50,11 @@ show as one question with several sources.`,
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.indexDir)
 	f.StringVar(&opts.minScore, "min-score", "", "similarity `X` in (0, 1] from which questions are duplicates (default 0.6)")
-	f.StringArrayVar(&opts.levels, "level", nil, "only clusters with a question of `LEVEL`; repeatable")
-	f.StringArrayVar(&opts.topics, "topic", nil, "only clusters with a question of `TOPIC`; repeatable")
-	f.StringVar(&opts.limit, "limit", strconv.Itoa(query.DefaultDupsLimit), fmt.Sprintf("show `N` clusters (1 to %d)", query.MaxDupsLimit))
+	f.StringArrayVarP(&opts.levels, "level", "l", nil, "only clusters with a question of `LEVEL`; repeatable")
+	f.StringArrayVarP(&opts.topics, "topic", "t", nil, "only clusters with a question of `TOPIC`; repeatable")
+	f.StringVarP(&opts.limit, "limit", "n", strconv.Itoa(query.DefaultDupsLimit), fmt.Sprintf("show `N` clusters (1 to %d)", query.MaxDupsLimit))
 	f.StringVar(&opts.offset, "offset", "0", "skip the first `N` clusters")
-	f.BoolVar(&opts.json, "json", false, "print the result as JSON (as GET /api/dups does)")
+	f.BoolVarP(&opts.json, "json", "j", false, "print the result as JSON (as GET /api/dups does)")
 	completeLevels(cmd, "level")
 	completeValues(cmd, "topic", record.FieldTopic, &opts.indexDir)
 	cmd.AddCommand(newDupsEvalCmd(a))
@@ -110,23 +110,30 @@ func (o *output) dupsResult(res *query.DupsResult) error {
 	st := o.styles
 	var b strings.Builder
 	if res.Total == 0 {
-		b.WriteString(st.Muted.Render(fmt.Sprintf("No near-duplicates at min-score %.2f.", res.MinScore)) + "\n")
-		_, err := fmt.Fprint(o.w, b.String())
-		return err
+		b.WriteString(st.Block(st.Muted.Render(fmt.Sprintf("No near-duplicates at min-score %.2f.", res.MinScore)), 0) + "\n")
+		return o.print(b.String())
 	}
-	b.WriteString(st.Muted.Render(fmt.Sprintf("%d clusters · %d questions · min-score %.2f · %.1f ms",
-		res.Total, res.Questions, res.MinScore, res.TookMS)) + "\n\n")
+	b.WriteString(st.Block(st.Muted.Render(fmt.Sprintf("%d clusters · %d questions · min-score %.2f · %.1f ms",
+		res.Total, res.Questions, res.MinScore, res.TookMS)), 0) + "\n\n")
 	for _, c := range res.Clusters {
-		b.WriteString(st.Title.Render(fmt.Sprintf("%s (%d)", c.Question, c.Size)) + "\n")
+		b.WriteString(st.Block(st.Title.Render(c.Question)+st.Muted.Render(fmt.Sprintf(" (%d)", c.Size)), 0) + "\n")
 		for _, m := range c.Members {
-			score := st.Number.Render(fmt.Sprintf("%.2f", m.Score))
-			b.WriteString(score + st.Plain.Render(m.Question) + "\n")
-			b.WriteString("     " + st.Muted.Render(firstSource(m.Sources)+"  "+m.ID) + "\n")
+			b.WriteString(o.scored(m.Score, st.Plain.Render(m.Question), firstSource(m.Sources)+"  "+m.ID))
 		}
 		b.WriteString("\n")
 	}
-	_, err := fmt.Fprint(o.w, b.String())
-	return err
+	return o.print(b.String())
+}
+
+// scoreWidth is the score column of dups and similar: "0.79" and a space.
+const scoreWidth = 5
+
+// scored renders a question beside its score, the meta line under it,
+// both wrapped to the width with the question's indentation.
+func (o *output) scored(score float64, question, meta string) string {
+	st := o.styles
+	return st.Hang(st.Number.Render(fmt.Sprintf("%.2f", score)), scoreWidth, question) + "\n" +
+		st.Block(st.Muted.Render(meta), scoreWidth) + "\n"
 }
 
 func firstSource(ss []record.Source) string {

@@ -53,7 +53,7 @@ func TestIngestCmd(t *testing.T) {
 		{"taxonomy", []string{"ingest", "--taxonomy", tax, good}, 0, 1, nil},
 		{"bad taxonomy", []string{"ingest", "--taxonomy", badTax, good}, 1, 0, []string{"iq: " + badTax + ": parse taxonomy: "}},
 		{"missing taxonomy", []string{"ingest", "--taxonomy", missing, good}, 1, 0, []string{"iq: read taxonomy: open " + missing + ": no such file or directory"}},
-		{"unknown flag", []string{"ingest", "--bogus"}, 2, 0, []string{"iq: unknown flag: --bogus", "Run 'iq --help' for usage."}},
+		{"unknown flag", []string{"ingest", "--bogus"}, 2, 0, []string{"iq: unknown flag: --bogus", "Run 'iq ingest --help' for usage."}},
 		{"same out and report", []string{"ingest", "--out", out, "--report", out, good}, 2, 0, []string{`--out and --report name the same file`}},
 		{"out and report files", []string{"ingest", "--out", out, "--report", report, good, bin}, 0, 0, nil},
 	}

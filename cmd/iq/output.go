@@ -5,6 +5,7 @@ import (
 	"html"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -35,8 +36,8 @@ type output struct {
 	mode   mode
 	width  int
 	styles Styles
-	// errTTY: progress and warnings go to stderr only when it is a
-	// terminal, so a script's stderr stays for errors.
+	// errTTY: a progress bar is drawn on stderr only when it is a
+	// terminal. Warnings go to stderr always.
 	errTTY bool
 }
 
@@ -80,12 +81,10 @@ func (o *output) json(v any) error {
 	return query.WriteJSON(o.w, v)
 }
 
-// warn prints a note for a person at a terminal; off a terminal it is
-// dropped (the JSON carries the same facts).
+// warn prints a warning on stderr, terminal or not: a script that sees
+// "1 skipped" must be able to read which and why.
 func (o *output) warn(format string, args ...any) {
-	if o.errTTY {
-		fmt.Fprintf(o.errOut, format+"\n", args...)
-	}
+	fmt.Fprintf(o.errOut, format+"\n", args...)
 }
 
 // marked renders query HTML (text escaped, matches in <mark>): matches in
@@ -110,6 +109,31 @@ func (o *output) marked(h string, base lipgloss.Style) string {
 	}
 }
 
+// print writes styled text with the spaces lipgloss pads lines with
+// removed from the ends of lines, escape codes kept.
+func (o *output) print(s string) error {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = trimTrailing(l)
+	}
+	_, err := io.WriteString(o.w, strings.Join(lines, "\n"))
+	return err
+}
+
+// trailing matches the end of a line made of spaces and SGR escape codes.
+var trailing = regexp.MustCompile(`(?:[ \t]|\x1b\[[0-9;]*m)+$`)
+
+// trimTrailing removes the spaces at the end of a line, keeping the escape
+// codes among them (a reset must still reset).
+func trimTrailing(l string) string {
+	loc := trailing.FindStringIndex(l)
+	if loc == nil {
+		return l
+	}
+	tail := strings.NewReplacer(" ", "", "\t", "").Replace(l[loc[0]:])
+	return l[:loc[0]] + tail
+}
+
 // plainField makes s safe for one field of a tab-separated line.
 func plainField(s string) string {
 	return strings.Join(strings.Fields(s), " ")
@@ -121,5 +145,6 @@ func firstLines(s string, n int) string {
 	if len(lines) <= n {
 		return strings.Join(lines, "\n")
 	}
+	lines[n-1] = trimTrailing(lines[n-1])
 	return strings.Join(lines[:n], "\n") + "…"
 }

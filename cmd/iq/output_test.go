@@ -87,14 +87,18 @@ func TestNoColor(t *testing.T) {
 }
 
 func TestPlainSearchResult(t *testing.T) {
-	var b bytes.Buffer
-	o := &output{w: &b, errOut: &b, mode: modePlain}
+	var b, e bytes.Buffer
+	o := &output{w: &b, errOut: &e, mode: modePlain}
 	if err := o.searchResult(sampleResult); err != nil {
 		t.Fatal(err)
 	}
 	want := "92fcbbbf622708df\tbeginner\tfastapi\tblog.txt:42\tWhat is dependency injection & why?\n"
 	if b.String() != want {
-		t.Errorf("plain output = %q; want %q (no header, no notes off a terminal)", b.String(), want)
+		t.Errorf("plain output = %q; want %q (no header, no notes)", b.String(), want)
+	}
+	// The spelling note goes to stderr, terminal or not.
+	if want := "iq: no match for \"dependncy injecton\"; showing results for \"dependency injection\"\n"; e.String() != want {
+		t.Errorf("plain stderr = %q; want %q", e.String(), want)
 	}
 }
 

@@ -24,6 +24,11 @@ type usageError struct{ err error }
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
 
+// errNoMatch ends a search that matched nothing: exit status 1 and no
+// message, as grep and ripgrep do, so `iq search x && …` can test it. The
+// command has printed what it prints for no results already.
+var errNoMatch = errors.New("no match")
+
 func newRootCmd(a *app) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "iq",
@@ -48,19 +53,27 @@ func newRootCmd(a *app) *cobra.Command {
 }
 
 // run executes iq with args and returns the process exit code: 0 on
-// success (no results is not an error), 2 for usage errors, 1 otherwise.
+// success, 1 when a search matches nothing (no message) and for other
+// errors, 2 for usage errors (with a pointer to the command's own help).
 // It is the only place errors are rendered.
 func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer) int {
 	a := &app{in: in, out: out, errOut: errOut}
 	root := newRootCmd(a)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return 0
 	}
+	if errors.Is(err, errNoMatch) {
+		return 1
+	}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
-		fmt.Fprintf(errOut, "iq: %v\nRun 'iq --help' for usage.\n", err)
+		path := root.CommandPath()
+		if cmd != nil {
+			path = cmd.CommandPath()
+		}
+		fmt.Fprintf(errOut, "iq: %v\nRun '%s --help' for usage.\n", err, path)
 		return 2
 	}
 	if errors.Is(err, context.Canceled) {

@@ -205,14 +205,16 @@ func TestSearchBadInput(t *testing.T) {
 		code   int
 		stderr string
 	}{
-		{[]string{"search", "x", "--level", "expert"}, 2, "iq: query: unknown level \"expert\", want one of beginner, intermediate, advanced\nRun 'iq --help' for usage.\n"},
-		{[]string{"search", "x", "--limit", "-1"}, 2, "iq: query: limit -1 is out of range, want 1 to 100\nRun 'iq --help' for usage.\n"},
-		{[]string{"search", "x", "--offset", "-3"}, 2, "iq: query: offset -3 is out of range, want 0 to 10000\nRun 'iq --help' for usage.\n"},
-		{[]string{"search", "level:expert closures"}, 2, "iq: query: unknown level \"expert\", want one of beginner, intermediate, advanced\nRun 'iq --help' for usage.\n"},
-		{[]string{"search", strings.Repeat("x", 10000)}, 2, "iq: query: text is 10000 characters, want at most 1000\nRun 'iq --help' for usage.\n"},
-		{[]string{"search"}, 2, "iq: search: give a QUERY or a filter (--level, --topic, --tag, --source)\nRun 'iq --help' for usage.\n"},
-		{[]string{"search", "?!...;"}, 0, ""},
-		{[]string{"search", "zzzzqqqq"}, 0, ""},
+		{[]string{"search", "x", "--level", "expert"}, 2, "iq: query: unknown level \"expert\", want one of beginner, intermediate, advanced\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search", "x", "--limit", "-1"}, 2, "iq: search: limit -1 is out of range, want 0 (all) or more\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search", "x", "--offset", "-3"}, 2, "iq: query: offset -3 is out of range, want 0 to 10000\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search", "level:expert closures"}, 2, "iq: query: unknown level \"expert\", want one of beginner, intermediate, advanced\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search", strings.Repeat("x", 10000)}, 2, "iq: query: text is 10000 characters, want at most 1000\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search"}, 2, "iq: search: give a QUERY or a filter (--level, --topic, --tag, --source)\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search", "x", "--sort", "date"}, 2, "iq: query: unknown sort \"date\", want one of relevance, level, source\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search", "x", "-n", "ten"}, 2, "iq: invalid argument \"ten\" for \"-n, --limit\" flag: strconv.ParseInt: parsing \"ten\": invalid syntax\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search", "?!...;"}, 1, ""},
+		{[]string{"search", "zzzzqqqq"}, 1, ""},
 		{[]string{"show", "nosuchid"}, 1, "iq: query: no question with id \"nosuchid\"\n"},
 	}
 	for _, tt := range tests {
@@ -220,8 +222,8 @@ func TestSearchBadInput(t *testing.T) {
 		if code != tt.code || stderr != tt.stderr {
 			t.Errorf("iq %.40q = exit %d, stderr %q; want %d, %q", tt.args, code, stderr, tt.code, tt.stderr)
 		}
-		if tt.code == 0 && stdout != "" {
-			t.Errorf("iq %q printed %q; want nothing (no results is not an error)", tt.args, stdout)
+		if tt.code == 1 && stdout != "" {
+			t.Errorf("iq %q printed %q; want nothing (no match: exit 1, as grep)", tt.args, stdout)
 		}
 	}
 }

@@ -239,10 +239,10 @@ func TestServeUsage(t *testing.T) {
 		args   []string
 		stderr string
 	}{
-		{[]string{"serve", "--addr", "8080"}, "iq: serve: --addr \"8080\": address 8080: missing port in address, want HOST:PORT such as 127.0.0.1:8080\nRun 'iq --help' for usage.\n"},
-		{[]string{"serve", "--log-format", "xml"}, "iq: serve: unknown --log-format \"xml\", want text or json\nRun 'iq --help' for usage.\n"},
-		{[]string{"serve", "--timeout", "0s"}, "iq: serve: --timeout 0s must be positive\nRun 'iq --help' for usage.\n"},
-		{[]string{"serve", "extra"}, "iq: unknown command \"extra\" for \"iq serve\"\nRun 'iq --help' for usage.\n"},
+		{[]string{"serve", "--addr", "8080"}, "iq: serve: --addr \"8080\": address 8080: missing port in address, want HOST:PORT such as 127.0.0.1:8080\nRun 'iq serve --help' for usage.\n"},
+		{[]string{"serve", "--log-format", "xml"}, "iq: serve: unknown --log-format \"xml\", want text or json\nRun 'iq serve --help' for usage.\n"},
+		{[]string{"serve", "--timeout", "0s"}, "iq: serve: --timeout 0s must be positive\nRun 'iq serve --help' for usage.\n"},
+		{[]string{"serve", "extra"}, "iq: unknown command \"extra\" for \"iq serve\"\nRun 'iq serve --help' for usage.\n"},
 	} {
 		if code, _, stderr := iq(t, tt.args...); code != 2 || stderr != tt.stderr {
 			t.Errorf("iq %q = exit %d, %q; want 2, %q", tt.args, code, stderr, tt.stderr)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -13,29 +14,85 @@ import (
 
 type showOptions struct {
 	indexDir string
-	id       string
+	ids      []string
 	json     bool
 }
 
 func newShowCmd(a *app) *cobra.Command {
 	opts := &showOptions{}
 	cmd := &cobra.Command{
-		Use:     "show ID",
-		Short:   "Print one question in full, with every answer and its source",
-		Example: "  iq show 92fcbbbf622708df\n  iq search closures | head -1 | cut -f1 | xargs iq show",
-		Args:    cobra.ExactArgs(1),
+		Use:   "show ID...",
+		Short: "Print questions in full, with every answer and its source",
+		Long: `Print questions in full, with every answer and its source. An ID of - reads ids
+from standard input: the first field of each line, so the lines iq search prints
+when piped can be passed on as they are.`,
+		Example: "  iq show 92fcbbbf622708df\n  iq search closures -n 3 | iq show -",
+		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.id = strings.TrimSpace(args[0])
+			ids, err := argIDs(a, args)
+			if err != nil {
+				return err
+			}
+			opts.ids = ids
 			return runShow(cmd.Context(), a, opts)
 		},
 	}
 	addIndexFlag(cmd.Flags(), &opts.indexDir)
-	cmd.Flags().BoolVar(&opts.json, "json", false, "print the record as JSON (as GET /api/questions/ID does)")
+	cmd.Flags().BoolVarP(&opts.json, "json", "j", false, "print each record as JSON (as GET /api/questions/ID does)")
 	return cmd
 }
 
 func runShow(ctx context.Context, a *app, opts *showOptions) error {
-	return runQuery(ctx, a, opts.indexDir, opts.json, func(s *query.Searcher) (record.Record, error) { return s.Record(opts.id) }, (*output).record)
+	return runQuery(ctx, a, opts.indexDir, opts.json, func(s *query.Searcher) ([]record.Record, error) {
+		recs := make([]record.Record, 0, len(opts.ids))
+		for _, id := range opts.ids {
+			r, err := s.Record(id)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, r)
+		}
+		return recs, nil
+	}, (*output).records)
+}
+
+// argIDs returns the ids of the arguments, with "-" replaced by the first
+// field of each line of standard input.
+func argIDs(a *app, args []string) ([]string, error) {
+	var ids []string
+	for _, arg := range args {
+		if arg != "-" {
+			ids = append(ids, strings.TrimSpace(arg))
+			continue
+		}
+		sc := bufio.NewScanner(a.in)
+		for sc.Scan() {
+			if f := strings.Fields(sc.Text()); len(f) > 0 {
+				ids = append(ids, f[0])
+			}
+		}
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("read standard input: %w", err)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, usageError{fmt.Errorf("show: no id on standard input")}
+	}
+	return ids, nil
+}
+
+// records prints records one after the other: JSON values in sequence, or
+// text separated by a blank line.
+func (o *output) records(recs []record.Record) error {
+	for i, r := range recs {
+		if i > 0 && o.mode != modeJSON {
+			fmt.Fprintln(o.w)
+		}
+		if err := o.record(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // record prints one record in full in the output's mode.
@@ -46,9 +103,11 @@ func (o *output) record(r record.Record) error {
 	st := o.styles
 	styled := o.mode == modeStyled
 	var b strings.Builder
+	// Styled, every line is wrapped to the terminal; plain, text stays
+	// as it is for the next program.
 	line := func(style func(...string) string, s string) {
 		if styled {
-			s = style(s)
+			s = st.Block(style(s), 0)
 		}
 		b.WriteString(s + "\n")
 	}
@@ -87,7 +146,7 @@ func (o *output) record(r record.Record) error {
 			if strings.TrimSpace(part.text) == "" {
 				continue
 			}
-			line(st.Wrap.Render, part.label+strings.TrimSpace(part.text))
+			line(st.Plain.Render, part.label+strings.TrimSpace(part.text))
 		}
 		for _, c := range a.Code {
 			if strings.Contains(strings.Join(strings.Fields(a.Text), " "), strings.Join(strings.Fields(c.Text), " ")) {
@@ -100,11 +159,14 @@ func (o *output) record(r record.Record) error {
 			}
 			code := strings.TrimRight(c.Text, "\n")
 			if styled {
-				b.WriteString(st.Code.Render(code) + "\n")
+				b.WriteString(st.CodeBlock(code, 4) + "\n")
 			} else {
 				b.WriteString(indent(code, "    ") + "\n")
 			}
 		}
+	}
+	if styled {
+		return o.print(b.String())
 	}
 	_, err := fmt.Fprint(o.w, b.String())
 	return err

@@ -29,21 +29,25 @@ func newSimilarCmd(a *app) *cobra.Command {
 		Long: `Rank the questions of the index most likely to be duplicates of a question,
 with a similarity from 0 to 1; "dup" marks those at or above the threshold that
 clusters use. Give the id of a question in the index (as iq search prints it) or
-the text of a question you are about to add.`,
+the text of a question you are about to add; - reads that text from standard input.`,
 		Example: `  iq similar 92fcbbbf622708df
   iq similar "How do I secure a FastAPI endpoint with OAuth2?" --limit 5`,
 		Args:              cobra.MinimumNArgs(1),
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.arg = strings.Join(args, " ")
+			arg, err := argText(a, args)
+			if err != nil {
+				return err
+			}
+			opts.arg = arg
 			opts.set = map[string]bool{"limit": cmd.Flags().Changed("limit")}
 			return runSimilar(cmd.Context(), a, opts)
 		},
 	}
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.indexDir)
-	f.StringVar(&opts.limit, "limit", strconv.Itoa(query.DefaultSimilarLimit), fmt.Sprintf("show `N` questions (1 to %d)", query.MaxSimilarLimit))
-	f.BoolVar(&opts.json, "json", false, "print the result as JSON (as GET /api/similar does)")
+	f.StringVarP(&opts.limit, "limit", "n", strconv.Itoa(query.DefaultSimilarLimit), fmt.Sprintf("show `N` questions (1 to %d)", query.MaxSimilarLimit))
+	f.BoolVarP(&opts.json, "json", "j", false, "print the result as JSON (as GET /api/similar does)")
 	return cmd
 }
 
@@ -93,24 +97,21 @@ func (o *output) similarResult(res *query.SimilarResult) error {
 	}
 	st := o.styles
 	var b strings.Builder
-	b.WriteString(st.Muted.Render("Questions like") + "\n" + st.Title.Render(res.Question) + "\n")
-	b.WriteString(st.Muted.Render(fmt.Sprintf("%d candidates · %.1f ms", len(res.Matches), res.TookMS)) + "\n\n")
+	b.WriteString(st.Muted.Render("Questions like") + "\n" + st.Block(st.Title.Render(res.Question), 0) + "\n")
+	b.WriteString(st.Block(st.Muted.Render(fmt.Sprintf("%d candidates · %.1f ms", len(res.Matches), res.TookMS)), 0) + "\n\n")
 	if len(res.Matches) == 0 {
 		b.WriteString(st.Muted.Render("No similar questions.") + "\n")
 	}
 	for _, m := range res.Matches {
-		score := st.Number.Render(fmt.Sprintf("%.2f", m.Score))
 		q := st.Plain.Render(m.Question)
 		if m.Duplicate {
-			q = st.Title.Render(m.Question) + " " + st.Topic.Render("dup")
+			q = st.Title.Render(m.Question) + st.Topic.Render("dup")
 		}
-		b.WriteString(score + q + "\n")
 		meta := firstSource(m.Sources) + "  " + m.ID
 		if m.Reason != "" {
 			meta += "  · " + m.Reason
 		}
-		b.WriteString("     " + st.Muted.Render(meta) + "\n")
+		b.WriteString(o.scored(m.Score, q, meta))
 	}
-	_, err := fmt.Fprint(o.w, b.String())
-	return err
+	return o.print(b.String())
 }

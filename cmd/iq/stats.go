@@ -26,7 +26,7 @@ func newStatsCmd(a *app) *cobra.Command {
 		},
 	}
 	addIndexFlag(cmd.Flags(), &opts.indexDir)
-	cmd.Flags().BoolVar(&opts.json, "json", false, "print the counts as JSON")
+	cmd.Flags().BoolVarP(&opts.json, "json", "j", false, "print the counts as JSON")
 	return cmd
 }
 
