@@ -281,9 +281,15 @@ func TestPairSet(t *testing.T) {
 	t.Logf("pairs %d located %d: pair P %.3f R %.3f; cluster P %.3f R %.3f",
 		res.Pairs, res.Located, res.Pair.Precision, res.Pair.Recall, res.Cluster.Precision, res.Cluster.Recall)
 
-	if len(res.Missing) > len(ps)/20 {
+	// Ingest improves (issue 11): records that were TOC lines or cut
+	// wrongly when a pair was labelled go away, and their pairs with them.
+	// The missing sides are logged for relabelling; only a loss that
+	// makes the figures meaningless (a fifth of the pairs) fails.
+	if len(res.Missing) > len(ps)/5 {
 		t.Errorf("%d pair sides not found in ../shared (ingest changed?); want at most %d:\n%s",
-			len(res.Missing), len(ps)/20, strings.Join(res.Missing, "\n"))
+			len(res.Missing), len(ps)/5, strings.Join(res.Missing, "\n"))
+	} else if len(res.Missing) > 0 {
+		t.Logf("%d pair sides not found in ../shared (relabel them):\n%s", len(res.Missing), strings.Join(res.Missing, "\n"))
 	}
 	// Floors a little under today's figures, so that a regression fails;
 	// the targets of issue 12 are cluster precision 0.90, pair recall 0.80.
