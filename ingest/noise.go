@@ -46,6 +46,14 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop) {
 const reasonSilent Reason = "-"
 
 func noiseReason(b *parse.Block, cache map[string]Reason) Reason {
+	if b.Outside {
+		// Outside the page's main content region: menus, sidebars,
+		// header and footer, whatever their markup.
+		if b.Kind == parse.Rule || strings.TrimSpace(b.Text) == "" || !hasLetterOrDigit(b.Text) {
+			return reasonSilent
+		}
+		return DropNavigation
+	}
 	if r := contextReason(b.Context, cache); r != "" {
 		return r
 	}

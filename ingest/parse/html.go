@@ -40,6 +40,11 @@ func HTML(src []byte) (blocks []Block, err error) {
 	w := newHTMLWalker(false, nil, 1)
 	for _, n := range doc.Nodes {
 		w.prepare(n)
+	}
+	if len(doc.Nodes) == 1 {
+		w.region = w.contentRegion(doc.Nodes[0])
+	}
+	for _, n := range doc.Nodes {
 		w.container(n, "")
 	}
 	return w.out, nil
@@ -166,6 +171,13 @@ type htmlWalker struct {
 
 	ctxGen, cacheGen int      // ctxGen changes with every push and pop
 	cache            []string // the Context built at cacheGen
+
+	// region is the page's main content element (nil: none found);
+	// inRegion is set while the walk is inside it, whose Context then
+	// starts at regionK, the region's own signals.
+	region   *html.Node
+	inRegion bool
+	regionK  int
 }
 
 func newHTMLWalker(md bool, prefix []string, firstLine int) *htmlWalker {
@@ -327,7 +339,11 @@ func (w *htmlWalker) buildContext(extra []string) []string {
 	for _, s := range w.prefix {
 		add(s)
 	}
-	for _, s := range w.ctx {
+	ctx := w.ctx
+	if w.inRegion {
+		ctx = ctx[w.regionK:]
+	}
+	for _, s := range ctx {
 		add(s)
 	}
 	for _, s := range extra {
@@ -438,6 +454,13 @@ func (w *htmlWalker) emitText(kind Kind, depth, line int, role string, self *htm
 		b.Depth = w.listDepth()
 	}
 	b.Context = w.context(extra...)
+	w.emit(b)
+}
+
+// emit adds a block, marking it when it lies outside the page's main
+// content region.
+func (w *htmlWalker) emit(b Block) {
+	b.Outside = w.region != nil && !w.inRegion
 	w.out = append(w.out, b)
 }
 
@@ -448,6 +471,9 @@ func (w *htmlWalker) push(n *html.Node) int {
 	if n.DataAtom == atom.Html || n.DataAtom == atom.Body {
 		return k
 	}
+	if n == w.region {
+		w.inRegion, w.regionK = true, k
+	}
 	w.ctx = signals(n, w.ctx)
 	w.ctxGen++
 	return k
@@ -455,6 +481,9 @@ func (w *htmlWalker) push(n *html.Node) int {
 
 // pop closes the elements pushed since push returned k.
 func (w *htmlWalker) pop(k int) {
+	if w.inRegion && k <= w.regionK {
+		w.inRegion = false
+	}
 	if len(w.ctx) != k {
 		w.ctx = w.ctx[:k]
 		w.ctxGen++
@@ -537,7 +566,7 @@ func (w *htmlWalker) element(n *html.Node, role string) {
 		w.emitText(Quote, w.listDepth(), line, role, nil)
 	case atom.Hr:
 		w.item = nil
-		w.out = append(w.out, Block{Kind: Rule, Line: line, Context: w.context()})
+		w.emit(Block{Kind: Rule, Line: line, Context: w.context()})
 	case atom.Summary:
 		w.tb.reset()
 		w.inlineChildren(n, false)
@@ -652,7 +681,7 @@ func (w *htmlWalker) emitAd(n *html.Node, line int) {
 	k := w.push(n)
 	w.tb.reset()
 	w.inlineChildren(n, false)
-	w.out = append(w.out, Block{Kind: Paragraph, Line: line, Depth: w.listDepth(),
+	w.emit(Block{Kind: Paragraph, Line: line, Depth: w.listDepth(),
 		Text: strings.TrimSpace(w.tb.text()), Links: w.tb.links, LinkChars: w.tb.linkChars,
 		AnchorLinks: w.tb.anchors, Context: w.context("ad")})
 	w.pop(k)
@@ -695,7 +724,7 @@ func (w *htmlWalker) code(n *html.Node, line int, role string) {
 		}
 	}
 	w.item = nil
-	w.out = append(w.out, Block{Kind: Code, Line: line, Depth: w.listDepth(), Text: validUTF8(text),
+	w.emit(Block{Kind: Code, Line: line, Depth: w.listDepth(), Text: validUTF8(text),
 		Lang: validUTF8(lang), Role: role, Context: w.context()})
 }
 
@@ -825,7 +854,7 @@ func (w *htmlWalker) table(n *html.Node, line int, role string) {
 		return
 	}
 	w.item = nil
-	w.out = append(w.out, Block{Kind: Table, Line: line, Depth: w.listDepth(), Rows: rows,
+	w.emit(Block{Kind: Table, Line: line, Depth: w.listDepth(), Rows: rows,
 		Text: tableText(rows), Links: links, LinkChars: linkChars, AnchorLinks: anchors,
 		Role: role, Context: w.context()})
 }
