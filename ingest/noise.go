@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -14,15 +15,17 @@ import (
 // vocabulary of promotions and site chrome — never on the names of the
 // brands that happen to appear in the seeds.
 
-// filterNoise returns the blocks worth segmenting and a Drop for each block
-// it removed.
-func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop) {
+// filterNoise returns the blocks worth segmenting, a Drop for each block
+// it removed, and a Warning when it removed the page's whole content as
+// navigation.
+func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Warning) {
 	reasons := make([]Reason, len(blocks))
 	cache := map[string]Reason{}
 	for i := range blocks {
 		reasons[i] = noiseReason(&blocks[i], cache)
 	}
 	smoothAds(blocks, reasons)
+	warns := bodyDropped(file, blocks, reasons)
 	// Kept blocks are compacted in place: the parser's slice is ours, and
 	// a block is read before any later one overwrites it.
 	kept := blocks[:0]
@@ -38,7 +41,40 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop) {
 			drops = append(drops, Drop{File: file, Line: b.Line, Reason: reasons[i], Text: excerpt(blockText(b))})
 		}
 	}
-	return kept, drops
+	return kept, drops, warns
+}
+
+// bodyDropped warns when the page's content — its prose outside the
+// chrome the parser found — went almost all as navigation or table of
+// contents: no question can come from it, and the rules that removed it are
+// wrong for this page (issue 11: "a page whose whole body is dropped as
+// navigation is a bug").
+func bodyDropped(file string, blocks []parse.Block, reasons []Reason) []Warning {
+	const minProse = 400 // runes of prose: a page with less says too little to judge
+	total, nav, first := 0, 0, 0
+	for i := range blocks {
+		b := &blocks[i]
+		if b.Outside || b.Kind == parse.Rule || reasons[i] == reasonSilent {
+			continue
+		}
+		n := utf8.RuneCountInString(b.Text) - b.LinkChars
+		if n < 20 && b.Kind != parse.Heading {
+			continue // captions and menu entries
+		}
+		total += n
+		if r := reasons[i]; r == DropNavigation || r == DropTOC {
+			nav += n
+			if first == 0 {
+				first = b.Line
+			}
+		}
+	}
+	if total < minProse || nav*10 < total*9 {
+		return nil
+	}
+	return []Warning{{File: file, Line: first, Message: fmt.Sprintf(
+		"%d%% of the page's prose was removed as navigation: the page's content is probably lost (please report it)",
+		nav*100/total)}}
 }
 
 // reasonSilent marks blocks removed without a Drop: rules and blocks with
