@@ -19,10 +19,16 @@ import (
 // it removed, and a Warning when it removed the page's whole content as
 // navigation.
 func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Warning) {
+	blocks, markers := expandAdmonitions(blocks)
 	reasons := make([]Reason, len(blocks))
 	cache := map[string]Reason{}
 	for i := range blocks {
 		reasons[i] = noiseReason(&blocks[i], cache)
+	}
+	for _, i := range markers {
+		if reasons[i] == "" {
+			reasons[i] = DropComponent // an admonition marker: markup, not text
+		}
 	}
 	smoothAds(blocks, reasons)
 	warns := bodyDropped(file, blocks, reasons)
