@@ -31,6 +31,7 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Wa
 		}
 	}
 	smoothAds(blocks, reasons)
+	dropMirrors(blocks, reasons)
 	warns := bodyDropped(file, blocks, reasons)
 	// Kept blocks are compacted in place: the parser's slice is ours, and
 	// a block is read before any later one overwrites it.
@@ -48,6 +49,79 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Wa
 		}
 	}
 	return kept, drops, warns
+}
+
+// dropMirrors marks table-of-contents entries that the general rules kept:
+// list items and paragraphs that repeat the text of a heading (or summary)
+// of the same document, with nothing after it but a few words (the
+// difficulty or page number a TOC appends: "[How do you squash commits?]
+// (#q2) Intermediate"). A TOC entry is never a question, nor a second
+// source of the question it points at. An entry must carry a link, or
+// stand in a run of two or more such entries: one sentence that happens
+// to repeat a heading is not a table of contents.
+func dropMirrors(blocks []parse.Block, reasons []Reason) {
+	heads := map[string]bool{}
+	for i := range blocks {
+		b := &blocks[i]
+		if reasons[i] == "" && (b.Kind == parse.Heading || b.Kind == parse.Summary) {
+			if k := mirrorKey(b.Text); k != "" {
+				heads[k] = true
+			}
+		}
+	}
+	if len(heads) == 0 {
+		return
+	}
+	mirror := make([]bool, len(blocks))
+	for i := range blocks {
+		b := &blocks[i]
+		if reasons[i] != "" || b.Kind != parse.ListItem && b.Kind != parse.Paragraph || b.Role != "" {
+			continue
+		}
+		words := strings.Fields(b.Text)
+		if len(words) == 0 || len(words) > 80 {
+			continue
+		}
+		for k := 0; k <= 3 && k < len(words); k++ {
+			if heads[mirrorKey(strings.Join(words[:len(words)-k], " "))] {
+				mirror[i] = true
+				break
+			}
+		}
+	}
+	prev := -1 // the last block that was not dropped
+	for i := range blocks {
+		if reasons[i] != "" {
+			continue
+		}
+		if mirror[i] {
+			next := i + 1
+			for next < len(blocks) && reasons[next] != "" {
+				next++
+			}
+			run := prev >= 0 && mirror[prev] || next < len(blocks) && mirror[next]
+			if blocks[i].Links > 0 || run {
+				reasons[i] = DropTOC
+			}
+		}
+		prev = i
+	}
+}
+
+// mirrorKey is a heading's text as a TOC repeats it: numbering, markup
+// and punctuation removed, lower case.
+func mirrorKey(t string) string {
+	t, _ = stripNumber(strings.TrimSpace(t))
+	var sb strings.Builder
+	for _, r := range t {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			sb.WriteRune(unicode.ToLower(r))
+		}
+	}
+	if utf8.RuneCountInString(sb.String()) < 4 {
+		return "" // "Q1", "Go": too short to tell a mirror from a mention
+	}
+	return sb.String()
 }
 
 // bodyDropped warns when the page's content — its prose outside the
