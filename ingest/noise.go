@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,7 +22,7 @@ import (
 func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Warning) {
 	blocks, markers := expandAdmonitions(blocks)
 	reasons := make([]Reason, len(blocks))
-	cache := map[string]Reason{}
+	cache := layoutEntries(blocks)
 	for i := range blocks {
 		reasons[i] = noiseReason(&blocks[i], cache)
 	}
@@ -122,6 +123,53 @@ func mirrorKey(t string) string {
 		return "" // "Q1", "Go": too short to tell a mirror from a mention
 	}
 	return sb.String()
+}
+
+// layoutEntries returns the context entries that wrap nearly all of the
+// page's prose, each with no reason, as the seed of contextReason's cache:
+// an element around the whole content is page layout whatever its name
+// ("div.content-with-sidebar", "body.has-sidebar", a GitBook's
+// "#book-search-results"), and it must not drop the page as navigation.
+// Entries inside the content stay signals (an aside, a comment thread).
+func layoutEntries(blocks []parse.Block) map[string]Reason {
+	cache := map[string]Reason{}
+	prose := func(b *parse.Block) int {
+		if b.Outside || b.Kind == parse.Rule || b.Kind == parse.Code {
+			return 0
+		}
+		n := utf8.RuneCountInString(b.Text) - b.LinkChars
+		if n < 40 {
+			return 0
+		}
+		return n
+	}
+	total := 0
+	for i := range blocks {
+		total += prose(&blocks[i])
+	}
+	if total < 400 {
+		return cache
+	}
+	cover := map[string]int{}
+	for i := range blocks {
+		n := prose(&blocks[i])
+		if n == 0 {
+			continue
+		}
+		for j, c := range blocks[i].Context {
+			// Entries repeat within one context ("div" for each div): count
+			// each once.
+			if !slices.Contains(blocks[i].Context[:j], c) {
+				cover[c] += n
+			}
+		}
+	}
+	for c, n := range cover {
+		if n*10 >= total*8 && contextEntryReason(c) == DropNavigation {
+			cache[c] = ""
+		}
+	}
+	return cache
 }
 
 // bodyDropped warns when the page's content — its prose outside the

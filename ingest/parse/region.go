@@ -13,10 +13,10 @@ import (
 // length when little of it is link text, a heading scores as a short
 // paragraph, and a run made of links or of a few words (menu entries,
 // sidebar captions) scores nothing. An element scores what its runs and
-// children score, damped when its own markup says it is chrome (nav,
-// aside, footer, comments, sidebar…). The region is the deepest element
-// holding nearly all of the page's score, found by walking down from the
-// root into the heaviest child while that child keeps it.
+// children score. The region is the deepest element holding nearly all of
+// the page's score, found by walking down from the root into the heaviest
+// child while that child keeps it; a child whose own markup names it as
+// chrome (nav, aside, footer, comments, sidebar…) weighs less there.
 //
 // Readability itself (go-shiori/go-readability, readeck's fork) was
 // measured on the saved pages of ../shared: it finds the same content, but
@@ -42,6 +42,12 @@ type regionScorer struct {
 
 // contentRegion returns the element that holds the page's main content, or
 // nil when no element below the body holds nearly all of it.
+//
+// The walk goes down into the heaviest child while it holds regionShare of
+// what its siblings hold together, a child named as chrome counting a
+// fifth of its score, and while it keeps half of the page's whole score:
+// the layout around the content may carry chrome names ("has-sidebar",
+// "content-with-sidebar") without losing it.
 func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
 	rs := regionScorer{w: w, score: map[*html.Node]float64{}}
 	total := rs.visit(root)
@@ -51,13 +57,18 @@ func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
 	n := root
 	for {
 		var best *html.Node
-		bestScore := 0.0
+		bestEff, sum := 0.0, 0.0
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			if s := rs.score[c]; s > bestScore {
-				best, bestScore = c, s
+			eff := rs.score[c]
+			if c.Type == html.ElementNode && chromeHint(c) {
+				eff *= 0.2
+			}
+			sum += eff
+			if eff > bestEff {
+				best, bestEff = c, eff
 			}
 		}
-		if best == nil || bestScore < regionShare*total || leafBlock(best) {
+		if best == nil || bestEff < regionShare*sum || rs.score[best] < total/2 || leafBlock(best) {
 			break
 		}
 		n = best
@@ -82,8 +93,8 @@ func leafBlock(n *html.Node) bool {
 // visit scores n and its children, gathering inline runs as the walker
 // does (container), and returns n's score.
 func (rs *regionScorer) visit(n *html.Node) float64 {
-	if n.Type == html.ElementNode && skipTags[n.DataAtom] {
-		return 0
+	if n.Type == html.ElementNode && (skipTags[n.DataAtom] || rs.w.isAd(n)) {
+		return 0 // ads are blocks of their own, never the content
 	}
 	total := 0.0
 	var run runCount
@@ -124,9 +135,6 @@ func (rs *regionScorer) visit(n *html.Node) float64 {
 		}
 	}
 	flush()
-	if n.Type == html.ElementNode && chromeHint(n) {
-		total *= 0.2
-	}
 	rs.score[n] = total
 	return total
 }
@@ -198,8 +206,7 @@ func (rc runCount) score() float64 {
 
 // chromeHint reports an element whose own tag, class or id names page
 // chrome: navigation, header, footer, aside, sidebar, comments, widgets.
-// Its score is damped, not removed: the hint only weighs against it when
-// choosing the region.
+// The hint only weighs against it when choosing among siblings.
 func chromeHint(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Nav, atom.Aside, atom.Footer, atom.Header, atom.Menu:
@@ -215,7 +222,7 @@ func chromeHint(n *html.Node) bool {
 			switch tok {
 			case "nav", "navbar", "navigation", "menu", "sidebar", "footer", "header", "comment", "comments",
 				"widget", "widgets", "related", "share", "social", "breadcrumb", "breadcrumbs", "pagination",
-				"toc", "summary", "banner", "contentinfo", "complementary":
+				"toc", "summary", "banner", "contentinfo", "complementary", "cookie", "cookies", "consent", "gdpr":
 				return true
 			}
 		}
