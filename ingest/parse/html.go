@@ -443,6 +443,12 @@ func (w *htmlWalker) emitText(kind Kind, depth, line int, role string, self *htm
 		b.Strong = false
 	}
 	b.Text = text
+	if kind == Paragraph && len(extra) == 0 {
+		if groups := w.leadGroups(); len(groups) > 1 {
+			w.emitGroups(groups, line, role)
+			return
+		}
+	}
 	switch {
 	case w.item != nil && kind == Paragraph:
 		b.Kind, b.Depth, b.Number, b.Line = ListItem, w.item.depth, w.item.number, w.item.line
@@ -455,6 +461,64 @@ func (w *htmlWalker) emitText(kind Kind, depth, line int, role string, self *htm
 	}
 	b.Context = w.context(extra...)
 	w.emit(b)
+}
+
+// leadGroups cuts a paragraph whose opening bold run is a line or a
+// question of its own from the text after it, as the Markdown parser cuts
+// bold lines: "<p><strong>Q3. What is X?</strong><br>X is…</p>" and
+// "<p><strong>What is X?</strong> X is…</p>" (blog articles) give a Strong
+// block and a plain one. A bold run that is a label ("<b>Note:</b> …") or
+// a phrase inside a sentence stays in its paragraph.
+func (w *htmlWalker) leadGroups() []lineGroup {
+	if groups := splitStrongLines(&w.tb); len(groups) > 1 {
+		return groups
+	}
+	if !w.tb.hasLead {
+		return nil
+	}
+	l := w.tb.lead
+	lead := strings.TrimSpace(string(w.tb.b[:l.pos]))
+	rest := w.tb.b[l.pos:]
+	if !hasAlnum(string(rest)) || w.tb.strongOut == l.strongOut {
+		return nil
+	}
+	if !strings.HasSuffix(lead, "?") && !strings.HasSuffix(lead, "？") && !numberedLead(lead) {
+		return nil
+	}
+	return []lineGroup{
+		{start: 0, end: l.pos, src: -1, strong: true, links: l.links, linkChars: l.linkChars, anchors: l.anchors},
+		{start: l.pos, end: len(w.tb.b), src: -1, links: w.tb.links - l.links,
+			linkChars: w.tb.linkChars - l.linkChars, anchors: w.tb.anchors - l.anchors},
+	}
+}
+
+// numberedLead reports a lead that numbers an item: "Q3.", "12)", "Q.5 ".
+func numberedLead(t string) bool {
+	t = strings.TrimLeft(t, "Qq. ")
+	return t != "" && t[0] >= '0' && t[0] <= '9' && len(strings.Fields(t)) >= 3
+}
+
+// emitGroups emits the parts of a cut paragraph; the first takes a pending
+// list item's place.
+func (w *htmlWalker) emitGroups(groups []lineGroup, line int, role string) {
+	ctx := w.context()
+	for _, g := range groups {
+		t := strings.TrimSpace(string(w.tb.b[g.start:g.end]))
+		if t == "" {
+			continue
+		}
+		l := line
+		if g.src > 0 {
+			l = g.src
+		}
+		b := Block{Kind: Paragraph, Line: l, Depth: w.listDepth(), Text: t, Strong: g.strong, Role: role,
+			Links: g.links, LinkChars: g.linkChars, AnchorLinks: g.anchors, Context: ctx}
+		if w.item != nil {
+			b.Kind, b.Depth, b.Number, b.Line = ListItem, w.item.depth, w.item.number, w.item.line
+			w.item = nil
+		}
+		w.emit(b)
+	}
 }
 
 // emit adds a block, marking it when it lies outside the page's main
@@ -622,6 +686,8 @@ func (w *htmlWalker) inline(n *html.Node, pre bool) {
 	switch n.DataAtom {
 	case atom.Br:
 		w.tb.newline()
+		// The line rides in src: HTML blocks split at a <br> take it.
+		w.tb.markLine(w.lineOf(n))
 		return
 	case atom.Img:
 		w.tb.imgs++
@@ -630,9 +696,15 @@ func (w *htmlWalker) inline(n *html.Node, pre bool) {
 		}
 		return
 	case atom.B, atom.Strong:
+		opens := w.tb.strong == 0 && w.tb.strongOut == 0 && !w.tb.seenStrong
 		w.tb.strong++
 		w.inlineChildren(n, pre)
 		w.tb.strong--
+		if opens && w.tb.strongIn > 0 {
+			w.tb.hasLead = true
+			w.tb.lead = lineStat{pos: len(w.tb.b), src: -1, strongIn: w.tb.strongIn, strongOut: w.tb.strongOut,
+				links: w.tb.links, linkChars: w.tb.linkChars, anchors: w.tb.anchors}
+		}
 		return
 	case atom.A:
 		href, ok := attr(n, "href")

@@ -96,6 +96,19 @@ func TestHTMLCases(t *testing.T) {
 			},
 		},
 		{
+			name: "bold leads: a question or a line of its own is cut from its answer, a label is not",
+			src: "<p><strong>What is X?</strong> X is a letter.</p>\n<p><b>Q2. Explain Y</b><br>\nY follows X.</p>\n" +
+				"<p><b>Note:</b> Z ends it.</p>\n<p>The <b>bold</b> word?</p>",
+			want: []Block{
+				{Kind: Paragraph, Line: 1, Text: "What is X?", Strong: true, Context: []string{"p"}},
+				{Kind: Paragraph, Line: 1, Text: "X is a letter.", Context: []string{"p"}},
+				{Kind: Paragraph, Line: 2, Text: "Q2. Explain Y", Strong: true, Context: []string{"p"}},
+				{Kind: Paragraph, Line: 2, Text: "Y follows X.", Context: []string{"p"}},
+				{Kind: Paragraph, Line: 4, Text: "Note: Z ends it.", Context: []string{"p"}},
+				{Kind: Paragraph, Line: 5, Text: "The bold word?", Context: []string{"p"}},
+			},
+		},
+		{
 			name: "broken markup",
 			src:  "<p>one<p>two</b><li>three<table><td>x\xff</table><h2>end",
 			want: []Block{
