@@ -25,6 +25,7 @@ type document struct {
 type fileResult struct {
 	records []record.Record
 	drops   []Drop
+	warns   []Warning
 	skip    *Skip
 	read    bool
 }
@@ -32,7 +33,7 @@ type fileResult struct {
 // process runs the per-file stages: noise stripping, segmentation and
 // record building. Merging across files happens later, in order.
 func process(doc document, tax *Taxonomy) fileResult {
-	kept, drops := filterNoise(doc.name, doc.blocks)
+	kept, drops, warns := filterNoise(doc.name, doc.blocks)
 	segs := segmentBlocks(kept)
 	if len(segs.segments) == 0 {
 		if q, ok := slugQuestion(doc.rel, kept); ok && len(kept) > 0 {
@@ -52,7 +53,7 @@ func process(doc document, tax *Taxonomy) fileResult {
 
 	// Report removals in file order, whatever stage removed them.
 	slices.SortStableFunc(drops, func(a, b Drop) int { return cmp.Compare(a.Line, b.Line) })
-	res := fileResult{read: true, drops: drops}
+	res := fileResult{read: true, drops: drops, warns: warns}
 	for _, s := range segs.segments {
 		q := s.question
 		if len(s.stem) > 0 {

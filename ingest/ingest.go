@@ -237,7 +237,7 @@ func run(ctx context.Context, srcs []source, opts Options) ([]record.Record, *Re
 		return nil, nil, fmt.Errorf("ingest: %w", ctxErr)
 	}
 
-	rep := &Report{Skipped: []Skip{}, Dropped: []Drop{}}
+	rep := &Report{Skipped: []Skip{}, Dropped: []Drop{}, Warnings: []Warning{}}
 	records := []record.Record{}
 	byKey := map[string]int{}
 	var hardSkips []Skip
@@ -252,6 +252,7 @@ func run(ctx context.Context, srcs []source, opts Options) ([]record.Record, *Re
 			}
 		}
 		rep.Dropped = append(rep.Dropped, res.drops...)
+		rep.Warnings = append(rep.Warnings, res.warns...)
 		for _, r := range res.records {
 			// Same normalised question, same ID: the ID is the merge key.
 			key := r.ID

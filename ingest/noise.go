@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -14,15 +16,24 @@ import (
 // vocabulary of promotions and site chrome — never on the names of the
 // brands that happen to appear in the seeds.
 
-// filterNoise returns the blocks worth segmenting and a Drop for each block
-// it removed.
-func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop) {
+// filterNoise returns the blocks worth segmenting, a Drop for each block
+// it removed, and a Warning when it removed the page's whole content as
+// navigation.
+func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Warning) {
+	blocks, markers := expandAdmonitions(blocks)
 	reasons := make([]Reason, len(blocks))
-	cache := map[string]Reason{}
+	cache := layoutEntries(blocks)
 	for i := range blocks {
 		reasons[i] = noiseReason(&blocks[i], cache)
 	}
+	for _, i := range markers {
+		if reasons[i] == "" {
+			reasons[i] = DropComponent // an admonition marker: markup, not text
+		}
+	}
 	smoothAds(blocks, reasons)
+	dropMirrors(blocks, reasons)
+	warns := bodyDropped(file, blocks, reasons)
 	// Kept blocks are compacted in place: the parser's slice is ours, and
 	// a block is read before any later one overwrites it.
 	kept := blocks[:0]
@@ -38,7 +49,160 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop) {
 			drops = append(drops, Drop{File: file, Line: b.Line, Reason: reasons[i], Text: excerpt(blockText(b))})
 		}
 	}
-	return kept, drops
+	return kept, drops, warns
+}
+
+// dropMirrors marks table-of-contents entries that the general rules kept:
+// list items and paragraphs that repeat the text of a heading (or summary)
+// of the same document, with nothing after it but a few words (the
+// difficulty or page number a TOC appends: "[How do you squash commits?]
+// (#q2) Intermediate"). A TOC entry is never a question, nor a second
+// source of the question it points at. An entry must carry a link, or
+// stand in a run of two or more such entries: one sentence that happens
+// to repeat a heading is not a table of contents.
+func dropMirrors(blocks []parse.Block, reasons []Reason) {
+	heads := map[string]bool{}
+	for i := range blocks {
+		b := &blocks[i]
+		if reasons[i] == "" && (b.Kind == parse.Heading || b.Kind == parse.Summary) {
+			if k := mirrorKey(b.Text); k != "" {
+				heads[k] = true
+			}
+		}
+	}
+	if len(heads) == 0 {
+		return
+	}
+	mirror := make([]bool, len(blocks))
+	for i := range blocks {
+		b := &blocks[i]
+		if reasons[i] != "" || b.Kind != parse.ListItem && b.Kind != parse.Paragraph || b.Role != "" {
+			continue
+		}
+		words := strings.Fields(b.Text)
+		if len(words) == 0 || len(words) > 80 {
+			continue
+		}
+		for k := 0; k <= 3 && k < len(words); k++ {
+			if heads[mirrorKey(strings.Join(words[:len(words)-k], " "))] {
+				mirror[i] = true
+				break
+			}
+		}
+	}
+	prev := -1 // the last block that was not dropped
+	for i := range blocks {
+		if reasons[i] != "" {
+			continue
+		}
+		if mirror[i] {
+			next := i + 1
+			for next < len(blocks) && reasons[next] != "" {
+				next++
+			}
+			run := prev >= 0 && mirror[prev] || next < len(blocks) && mirror[next]
+			if blocks[i].Links > 0 || run {
+				reasons[i] = DropTOC
+			}
+		}
+		prev = i
+	}
+}
+
+// mirrorKey is a heading's text as a TOC repeats it: numbering, markup
+// and punctuation removed, lower case.
+func mirrorKey(t string) string {
+	t, _ = stripNumber(strings.TrimSpace(t))
+	var sb strings.Builder
+	for _, r := range t {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			sb.WriteRune(unicode.ToLower(r))
+		}
+	}
+	if utf8.RuneCountInString(sb.String()) < 4 {
+		return "" // "Q1", "Go": too short to tell a mirror from a mention
+	}
+	return sb.String()
+}
+
+// layoutEntries returns the context entries that wrap nearly all of the
+// page's prose, each with no reason, as the seed of contextReason's cache:
+// an element around the whole content is page layout whatever its name
+// ("div.content-with-sidebar", "body.has-sidebar", a GitBook's
+// "#book-search-results"), and it must not drop the page as navigation.
+// Entries inside the content stay signals (an aside, a comment thread).
+func layoutEntries(blocks []parse.Block) map[string]Reason {
+	cache := map[string]Reason{}
+	prose := func(b *parse.Block) int {
+		if b.Outside || b.Kind == parse.Rule || b.Kind == parse.Code {
+			return 0
+		}
+		n := utf8.RuneCountInString(b.Text) - b.LinkChars
+		if n < 40 {
+			return 0
+		}
+		return n
+	}
+	total := 0
+	for i := range blocks {
+		total += prose(&blocks[i])
+	}
+	if total < 400 {
+		return cache
+	}
+	cover := map[string]int{}
+	for i := range blocks {
+		n := prose(&blocks[i])
+		if n == 0 {
+			continue
+		}
+		for j, c := range blocks[i].Context {
+			// Entries repeat within one context ("div" for each div): count
+			// each once.
+			if !slices.Contains(blocks[i].Context[:j], c) {
+				cover[c] += n
+			}
+		}
+	}
+	for c, n := range cover {
+		if n*10 >= total*8 && contextEntryReason(c) == DropNavigation {
+			cache[c] = ""
+		}
+	}
+	return cache
+}
+
+// bodyDropped warns when the page's content — its prose outside the
+// chrome the parser found — went almost all as navigation or table of
+// contents: no question can come from it, and the rules that removed it are
+// wrong for this page (issue 11: "a page whose whole body is dropped as
+// navigation is a bug").
+func bodyDropped(file string, blocks []parse.Block, reasons []Reason) []Warning {
+	const minProse = 400 // runes of prose: a page with less says too little to judge
+	total, nav, first := 0, 0, 0
+	for i := range blocks {
+		b := &blocks[i]
+		if b.Outside || b.Kind == parse.Rule || reasons[i] == reasonSilent {
+			continue
+		}
+		n := utf8.RuneCountInString(b.Text) - b.LinkChars
+		if n < 20 && b.Kind != parse.Heading {
+			continue // captions and menu entries
+		}
+		total += n
+		if r := reasons[i]; r == DropNavigation || r == DropTOC {
+			nav += n
+			if first == 0 {
+				first = b.Line
+			}
+		}
+	}
+	if total < minProse || nav*10 < total*9 {
+		return nil
+	}
+	return []Warning{{File: file, Line: first, Message: fmt.Sprintf(
+		"%d%% of the page's prose was removed as navigation: the page's content is probably lost (please report it)",
+		nav*100/total)}}
 }
 
 // reasonSilent marks blocks removed without a Drop: rules and blocks with
@@ -46,6 +210,14 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop) {
 const reasonSilent Reason = "-"
 
 func noiseReason(b *parse.Block, cache map[string]Reason) Reason {
+	if b.Outside {
+		// Outside the page's main content region: menus, sidebars,
+		// header and footer, whatever their markup.
+		if b.Kind == parse.Rule || strings.TrimSpace(b.Text) == "" || !hasLetterOrDigit(b.Text) {
+			return reasonSilent
+		}
+		return DropNavigation
+	}
 	if r := contextReason(b.Context, cache); r != "" {
 		return r
 	}

@@ -43,11 +43,21 @@ type Drop struct {
 	Text string `json:"text"`
 }
 
+// Warning is something ingest did that is probably its own mistake, such
+// as removing a page's whole content as navigation: the page is worth a
+// bug report, and the summary says so.
+type Warning struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Message string `json:"message"`
+}
+
 // Report says what an ingest run read, skipped, dropped and merged.
 type Report struct {
-	FilesRead int    `json:"files_read"`
-	Records   int    `json:"records"`
-	Merged    int    `json:"merged"`
-	Skipped   []Skip `json:"skipped"`
-	Dropped   []Drop `json:"dropped"`
+	FilesRead int       `json:"files_read"`
+	Records   int       `json:"records"`
+	Merged    int       `json:"merged"`
+	Skipped   []Skip    `json:"skipped"`
+	Dropped   []Drop    `json:"dropped"`
+	Warnings  []Warning `json:"warnings"`
 }

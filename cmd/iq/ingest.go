@@ -166,6 +166,9 @@ func printSummary(w io.Writer, rep *ingest.Report) {
 		}
 		fmt.Fprintf(w, "  skipped %s: %s (%s)\n", s.File, s.Reason, s.Detail)
 	}
+	for _, wn := range rep.Warnings {
+		fmt.Fprintf(w, "  warning %s:%d: %s\n", wn.File, wn.Line, wn.Message)
+	}
 	if len(rep.Dropped) == 0 {
 		return
 	}

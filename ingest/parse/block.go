@@ -74,7 +74,17 @@ type Block struct {
 	// parser adds: "ad" (an ad container, one block each, Text possibly
 	// empty) and "img" (a block made only of images, Text their alt text).
 	// Blocks may share one Context slice: do not modify it in place.
+	//
+	// Inside the page's main content region (see Outside), Context starts
+	// at the region's element: the layout around the content ("div.page-
+	// with-sidebar", "div#book-search-results") says nothing about it.
 	Context []string
+	// Outside is set on an HTML block that lies outside the page's main
+	// content region, which the parser finds by text and link density
+	// (the readability approach): sidebars, menus, headers and footers of
+	// a page that has one clear content element. It is never set when no
+	// element holds nearly all of the page's prose.
+	Outside bool
 	// Role is a question/answer role given by the markup itself ("question",
 	// "answer"), as in <p class="article-question"> or a toggle's <label>;
 	// empty when the markup says nothing.

@@ -40,6 +40,11 @@ func HTML(src []byte) (blocks []Block, err error) {
 	w := newHTMLWalker(false, nil, 1)
 	for _, n := range doc.Nodes {
 		w.prepare(n)
+	}
+	if len(doc.Nodes) == 1 {
+		w.region = w.contentRegion(doc.Nodes[0])
+	}
+	for _, n := range doc.Nodes {
 		w.container(n, "")
 	}
 	return w.out, nil
@@ -166,6 +171,13 @@ type htmlWalker struct {
 
 	ctxGen, cacheGen int      // ctxGen changes with every push and pop
 	cache            []string // the Context built at cacheGen
+
+	// region is the page's main content element (nil: none found);
+	// inRegion is set while the walk is inside it, whose Context then
+	// starts at regionK, the region's own signals.
+	region   *html.Node
+	inRegion bool
+	regionK  int
 }
 
 func newHTMLWalker(md bool, prefix []string, firstLine int) *htmlWalker {
@@ -327,7 +339,11 @@ func (w *htmlWalker) buildContext(extra []string) []string {
 	for _, s := range w.prefix {
 		add(s)
 	}
-	for _, s := range w.ctx {
+	ctx := w.ctx
+	if w.inRegion {
+		ctx = ctx[w.regionK:]
+	}
+	for _, s := range ctx {
 		add(s)
 	}
 	for _, s := range extra {
@@ -427,6 +443,12 @@ func (w *htmlWalker) emitText(kind Kind, depth, line int, role string, self *htm
 		b.Strong = false
 	}
 	b.Text = text
+	if kind == Paragraph && len(extra) == 0 {
+		if groups := w.leadGroups(); len(groups) > 1 {
+			w.emitGroups(groups, line, role)
+			return
+		}
+	}
 	switch {
 	case w.item != nil && kind == Paragraph:
 		b.Kind, b.Depth, b.Number, b.Line = ListItem, w.item.depth, w.item.number, w.item.line
@@ -438,6 +460,71 @@ func (w *htmlWalker) emitText(kind Kind, depth, line int, role string, self *htm
 		b.Depth = w.listDepth()
 	}
 	b.Context = w.context(extra...)
+	w.emit(b)
+}
+
+// leadGroups cuts a paragraph whose opening bold run is a line or a
+// question of its own from the text after it, as the Markdown parser cuts
+// bold lines: "<p><strong>Q3. What is X?</strong><br>X is…</p>" and
+// "<p><strong>What is X?</strong> X is…</p>" (blog articles) give a Strong
+// block and a plain one. A bold run that is a label ("<b>Note:</b> …") or
+// a phrase inside a sentence stays in its paragraph.
+func (w *htmlWalker) leadGroups() []lineGroup {
+	if groups := splitStrongLines(&w.tb); len(groups) > 1 {
+		return groups
+	}
+	if !w.tb.hasLead {
+		return nil
+	}
+	l := w.tb.lead
+	lead := strings.TrimSpace(string(w.tb.b[:l.pos]))
+	rest := w.tb.b[l.pos:]
+	if !hasAlnum(string(rest)) || w.tb.strongOut == l.strongOut {
+		return nil
+	}
+	if !strings.HasSuffix(lead, "?") && !strings.HasSuffix(lead, "？") && !numberedLead(lead) {
+		return nil
+	}
+	return []lineGroup{
+		{start: 0, end: l.pos, src: -1, strong: true, links: l.links, linkChars: l.linkChars, anchors: l.anchors},
+		{start: l.pos, end: len(w.tb.b), src: -1, links: w.tb.links - l.links,
+			linkChars: w.tb.linkChars - l.linkChars, anchors: w.tb.anchors - l.anchors},
+	}
+}
+
+// numberedLead reports a lead that numbers an item: "Q3.", "12)", "Q.5 ".
+func numberedLead(t string) bool {
+	t = strings.TrimLeft(t, "Qq. ")
+	return t != "" && t[0] >= '0' && t[0] <= '9' && len(strings.Fields(t)) >= 3
+}
+
+// emitGroups emits the parts of a cut paragraph; the first takes a pending
+// list item's place.
+func (w *htmlWalker) emitGroups(groups []lineGroup, line int, role string) {
+	ctx := w.context()
+	for _, g := range groups {
+		t := strings.TrimSpace(string(w.tb.b[g.start:g.end]))
+		if t == "" {
+			continue
+		}
+		l := line
+		if g.src > 0 {
+			l = g.src
+		}
+		b := Block{Kind: Paragraph, Line: l, Depth: w.listDepth(), Text: t, Strong: g.strong, Role: role,
+			Links: g.links, LinkChars: g.linkChars, AnchorLinks: g.anchors, Context: ctx}
+		if w.item != nil {
+			b.Kind, b.Depth, b.Number, b.Line = ListItem, w.item.depth, w.item.number, w.item.line
+			w.item = nil
+		}
+		w.emit(b)
+	}
+}
+
+// emit adds a block, marking it when it lies outside the page's main
+// content region.
+func (w *htmlWalker) emit(b Block) {
+	b.Outside = w.region != nil && !w.inRegion
 	w.out = append(w.out, b)
 }
 
@@ -448,6 +535,9 @@ func (w *htmlWalker) push(n *html.Node) int {
 	if n.DataAtom == atom.Html || n.DataAtom == atom.Body {
 		return k
 	}
+	if n == w.region {
+		w.inRegion, w.regionK = true, k
+	}
 	w.ctx = signals(n, w.ctx)
 	w.ctxGen++
 	return k
@@ -455,6 +545,9 @@ func (w *htmlWalker) push(n *html.Node) int {
 
 // pop closes the elements pushed since push returned k.
 func (w *htmlWalker) pop(k int) {
+	if w.inRegion && k <= w.regionK {
+		w.inRegion = false
+	}
 	if len(w.ctx) != k {
 		w.ctx = w.ctx[:k]
 		w.ctxGen++
@@ -537,7 +630,7 @@ func (w *htmlWalker) element(n *html.Node, role string) {
 		w.emitText(Quote, w.listDepth(), line, role, nil)
 	case atom.Hr:
 		w.item = nil
-		w.out = append(w.out, Block{Kind: Rule, Line: line, Context: w.context()})
+		w.emit(Block{Kind: Rule, Line: line, Context: w.context()})
 	case atom.Summary:
 		w.tb.reset()
 		w.inlineChildren(n, false)
@@ -593,6 +686,8 @@ func (w *htmlWalker) inline(n *html.Node, pre bool) {
 	switch n.DataAtom {
 	case atom.Br:
 		w.tb.newline()
+		// The line rides in src: HTML blocks split at a <br> take it.
+		w.tb.markLine(w.lineOf(n))
 		return
 	case atom.Img:
 		w.tb.imgs++
@@ -601,9 +696,15 @@ func (w *htmlWalker) inline(n *html.Node, pre bool) {
 		}
 		return
 	case atom.B, atom.Strong:
+		opens := w.tb.strong == 0 && w.tb.strongOut == 0 && !w.tb.seenStrong
 		w.tb.strong++
 		w.inlineChildren(n, pre)
 		w.tb.strong--
+		if opens && w.tb.strongIn > 0 {
+			w.tb.hasLead = true
+			w.tb.lead = lineStat{pos: len(w.tb.b), src: -1, strongIn: w.tb.strongIn, strongOut: w.tb.strongOut,
+				links: w.tb.links, linkChars: w.tb.linkChars, anchors: w.tb.anchors}
+		}
 		return
 	case atom.A:
 		href, ok := attr(n, "href")
@@ -652,7 +753,7 @@ func (w *htmlWalker) emitAd(n *html.Node, line int) {
 	k := w.push(n)
 	w.tb.reset()
 	w.inlineChildren(n, false)
-	w.out = append(w.out, Block{Kind: Paragraph, Line: line, Depth: w.listDepth(),
+	w.emit(Block{Kind: Paragraph, Line: line, Depth: w.listDepth(),
 		Text: strings.TrimSpace(w.tb.text()), Links: w.tb.links, LinkChars: w.tb.linkChars,
 		AnchorLinks: w.tb.anchors, Context: w.context("ad")})
 	w.pop(k)
@@ -695,7 +796,7 @@ func (w *htmlWalker) code(n *html.Node, line int, role string) {
 		}
 	}
 	w.item = nil
-	w.out = append(w.out, Block{Kind: Code, Line: line, Depth: w.listDepth(), Text: validUTF8(text),
+	w.emit(Block{Kind: Code, Line: line, Depth: w.listDepth(), Text: validUTF8(text),
 		Lang: validUTF8(lang), Role: role, Context: w.context()})
 }
 
@@ -825,7 +926,7 @@ func (w *htmlWalker) table(n *html.Node, line int, role string) {
 		return
 	}
 	w.item = nil
-	w.out = append(w.out, Block{Kind: Table, Line: line, Depth: w.listDepth(), Rows: rows,
+	w.emit(Block{Kind: Table, Line: line, Depth: w.listDepth(), Rows: rows,
 		Text: tableText(rows), Links: links, LinkChars: linkChars, AnchorLinks: anchors,
 		Role: role, Context: w.context()})
 }

@@ -96,6 +96,19 @@ func TestHTMLCases(t *testing.T) {
 			},
 		},
 		{
+			name: "bold leads: a question or a line of its own is cut from its answer, a label is not",
+			src: "<p><strong>What is X?</strong> X is a letter.</p>\n<p><b>Q2. Explain Y</b><br>\nY follows X.</p>\n" +
+				"<p><b>Note:</b> Z ends it.</p>\n<p>The <b>bold</b> word?</p>",
+			want: []Block{
+				{Kind: Paragraph, Line: 1, Text: "What is X?", Strong: true, Context: []string{"p"}},
+				{Kind: Paragraph, Line: 1, Text: "X is a letter.", Context: []string{"p"}},
+				{Kind: Paragraph, Line: 2, Text: "Q2. Explain Y", Strong: true, Context: []string{"p"}},
+				{Kind: Paragraph, Line: 2, Text: "Y follows X.", Context: []string{"p"}},
+				{Kind: Paragraph, Line: 4, Text: "Note: Z ends it.", Context: []string{"p"}},
+				{Kind: Paragraph, Line: 5, Text: "The bold word?", Context: []string{"p"}},
+			},
+		},
+		{
 			name: "broken markup",
 			src:  "<p>one<p>two</b><li>three<table><td>x\xff</table><h2>end",
 			want: []Block{
@@ -160,5 +173,71 @@ func TestHTMLDeepContext(t *testing.T) {
 	if len(ctx) != maxContext || ctx[0] != "div" || ctx[1] != "div.c0" || ctx[len(ctx)-1] != "p.last" {
 		t.Errorf("HTML(300 nested divs) Context = %d entries %q…%q; want %d from \"div\", \"div.c0\" to \"p.last\"",
 			len(ctx), ctx[:2], ctx[len(ctx)-2:], maxContext)
+	}
+}
+
+// TestHTMLRegion checks the main content region: blocks outside it are
+// marked Outside, blocks inside get a Context that starts at the region,
+// and a page whose prose is spread out has no region.
+func TestHTMLRegion(t *testing.T) {
+	para := func(s string) string {
+		return "<p>" + s + " is explained here at some length, with enough words to read as prose.</p>\n"
+	}
+	var nav strings.Builder
+	nav.WriteString("<nav><ul class=\"summary\">")
+	for i := range 40 {
+		fmt.Fprintf(&nav, "<li><a href=\"/p%d.html\">Chapter %d</a></li>", i, i)
+	}
+	nav.WriteString("<li>Section title</li></ul></nav>\n")
+	tests := []struct {
+		name    string
+		src     string
+		outside []string // texts of the blocks marked Outside
+		ctx0    string   // first Context entry of the block "Q1"
+	}{
+		{
+			name: "book: sidebar, search wrapper around the content",
+			src: "<div class=book>" + nav.String() + "<div class=\"book-header\"><h1>Book</h1></div>\n" +
+				"<div id=\"book-search-results\"><div class=\"search-noresults\"><section class=\"markdown-section\">\n" +
+				"<h1>Q1</h1>\n" + para("One") + para("Uno") + "<h1>Q2</h1>\n" + para("Two") + para("Dos") +
+				"<h1>Q3</h1>\n" + para("Three") + para("Tres") + "</section></div><div class=\"search-results\"><h1>results matching</h1></div></div></div>",
+			outside: []string{"Chapter 0", "Section title", "Book", "results matching"},
+			ctx0:    "section",
+		},
+		{
+			name: "spread out: two columns of prose",
+			src: "<div class=a><h2>Q1</h2>" + para("One") + para("Uno") + "</div>" +
+				"<div class=b><h2>Q2</h2>" + para("Two") + para("Dos") + "</div>",
+			ctx0: "div",
+		},
+		{
+			name: "one long answer does not become the region",
+			src: "<main><h2>Q1</h2><div class=answer><pre>" + strings.Repeat("x := 1\n", 500) + "</pre></div>\n" +
+				"<h2>Q2</h2>" + para("Two") + "<h2>Q3</h2>" + para("Three") + "</main><footer>" + para("Footer") + "</footer>",
+			outside: []string{"Footer is explained here at some length, with enough words to read as prose."},
+			ctx0:    "main",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			blocks, err := HTML([]byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var outside []string
+			for _, b := range blocks {
+				if b.Outside {
+					if len(outside) == 0 || !strings.HasPrefix(b.Text, "Chapter") {
+						outside = append(outside, b.Text)
+					}
+				}
+				if b.Text == "Q1" && (len(b.Context) == 0 || b.Context[0] != tt.ctx0) {
+					t.Errorf("Q1 Context = %q; want it to start with %q", b.Context, tt.ctx0)
+				}
+			}
+			if !reflect.DeepEqual(outside, tt.outside) {
+				t.Errorf("Outside blocks = %q; want %q", outside, tt.outside)
+			}
+		})
 	}
 }

@@ -70,7 +70,12 @@ type textBuf struct {
 	alts []string // alt text of images, for image-only blocks
 	imgs int
 
-	lines []lineStat // line starts after breaks (markdown paragraphs only)
+	lines []lineStat // line starts after breaks (markdown paragraphs, HTML <br>)
+
+	// lead is the end of a bold run that opens the text, when nothing
+	// came before it (HTML "<p><strong>What is X?</strong> X is…").
+	lead    lineStat
+	hasLead bool
 }
 
 func (t *textBuf) reset() {
