@@ -132,7 +132,7 @@ func TestClustersCorpora(t *testing.T) {
 		fa, fb string // substrings of the source file
 	}{
 		{"lifting state up", "lifting state up", "lifting state up", "Devinterview-io__react", "sudheerj__reactjs"},
-		{"== vs ===", "`==` and `===`", "`==` and `===`", "h5bp__", "Devinterview-io__javascript"},
+		{"== vs ===", "== and ===", "== and ===", "h5bp__", "Devinterview-io__javascript"},
 	} {
 		ra, rb := findRecord(recs, tc.a, tc.fa), findRecord(recs, tc.b, tc.fb)
 		if ra == nil || rb == nil {

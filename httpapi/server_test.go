@@ -251,7 +251,7 @@ func TestServeEndpoints(t *testing.T) {
 			if r.ID != id || r.Question != twiceAsked || len(r.Matches) < 2 || len(r.Matches) > query.DefaultSimilarLimit {
 				t.Fatalf("similar %s = id %q, question %q, %d matches; want %q, %q, 2 to %d", id, r.ID, r.Question, len(r.Matches), id, twiceAsked, query.DefaultSimilarLimit)
 			}
-			if m := r.Matches[0]; !m.Duplicate || !strings.Contains(m.Question, "`Depends`") {
+			if m := r.Matches[0]; !m.Duplicate || !strings.Contains(m.Question, "role of Depends") {
 				t.Errorf("first match = %+v; want the role-of-Depends question, a duplicate", m)
 			}
 			for _, m := range r.Matches {

@@ -64,9 +64,15 @@ func process(doc document, tax *Taxonomy) fileResult {
 			res.drops = append(res.drops, Drop{File: doc.name, Line: s.line, Reason: DropEmpty, Text: excerpt(s.question)})
 			continue
 		}
+		if len(s.choices) > 0 {
+			// The same words asked over other options are another
+			// question: the options are part of its identity.
+			norm += "\n" + record.NormalizeQuestion(strings.Join(s.choices, "\n"))
+		}
 		r := record.Record{
 			ID:         record.NormalizedID(norm),
 			Question:   q,
+			Context:    s.context,
 			Answers:    []record.Answer{},
 			Level:      s.level,
 			LevelLabel: s.levelLabel,

@@ -124,7 +124,7 @@ func TestCorporaFamilies(t *testing.T) {
 			topics: "javascript",
 			records: []want{
 				{question: "Explain event delegation."},
-				{question: "Can you give an example of one of the ways that working with `this` has changed in ES6?"},
+				{question: "Can you give an example of one of the ways that working with this has changed in ES6?"},
 			},
 		},
 		{

@@ -25,7 +25,7 @@ var interrogatives = setOf("what", "what's", "whats", "how", "why", "when", "whe
 
 // numberPrefix matches question numbering: "7. ", "7) ", "Q7. ", "Q7: ",
 // "#7 ", "7 - ".
-var numberPrefix = regexp.MustCompile(`^(?:[Qq]\.?\s*)?#?\d{1,4}\s*(?:[.):]|\s-|\\\.)\s*`)
+var numberPrefix = regexp.MustCompile(`^(?:(?:[Qq](?:ues(?:tion)?|n)?)\.?\s*)?#?\d{1,4}\s*(?:[.):]|\s-|\\\.)\s*`)
 
 // stripNumber removes leading numbering and says whether there was any.
 func stripNumber(t string) (string, bool) {
@@ -41,48 +41,12 @@ func stripNumber(t string) (string, bool) {
 	return t[loc[1]:], true
 }
 
-// questionLike reports whether t reads as a question: it ends with a
-// question mark, or opens with an interrogative ("Explain …", "How …") and
-// has a few words.
-func questionLike(t string) bool {
-	if len(t) > 4*maxQuestionRunes+32 {
-		return false
-	}
-	q, _, _ := splitLevelMarker(t)
-	q, _ = stripNumber(strings.TrimSpace(q))
-	q = trimQuotes(q)
-	n := utf8.RuneCountInString(q)
-	if n < 3 || n > maxQuestionRunes {
-		return false
-	}
-	if strings.HasSuffix(q, "?") {
-		return true
-	}
-	if strings.HasSuffix(q, ":") || strings.Contains(q, "\n") {
-		return false
-	}
-	first, second, nwords := firstWords(q)
-	if nwords < 3 {
-		return false
-	}
-	w := lowerASCII(strings.Trim(first, "*_`\"'“”"))
-	if !interrogatives[w] {
-		return false
-	}
-	switch w {
-	case "what", "what's", "whats", "how", "why", "when", "where", "which", "who", "whom", "whose":
-		// Without a question mark a wh-word opens many titles ("How to
-		// Contribute", "What is Next"); a longer clause still asks.
-		return nwords >= 4 && !(w == "how" && strings.EqualFold(second, "to"))
-	case "list":
-		return !strings.EqualFold(second, "of")
-	case "is", "are", "does", "do", "should", "would", "will", "can", "could":
-		// "Is it good …" without a question mark is usually a heading
-		// copied from a sentence; only a question mark settles it.
-		return false
-	}
-	return true
-}
+// questionLike reports whether t reads as a question or a prompt: it
+// ends with a question mark, opens with an interrogative or a prompt verb
+// ("Explain …", "How …", "Объясните …"), holds a Chinese question word, or
+// is a short text one of whose sentences asks ("True or False? …"). See
+// asks.go.
+func questionLike(t string) bool { return asks(t) }
 
 // firstWords returns the first two space-separated words of s and how many
 // words it has, counting at most four, without allocating.
@@ -123,19 +87,28 @@ func trimQuotes(s string) string {
 }
 
 // cleanQuestion turns a question block's text into the record's question:
-// numbering, quotes, emphasis left-overs and level markers removed. It
+// numbering in its styles ("Q1:", "12)", "Ques 3:"), labels ("Question:",
+// "Scenario:"), decorations (stars, "{#id}", "[↑]", " ***", emoji), quotes,
+// emphasis left-overs, inline-code backticks and level markers removed. It
 // returns the level marker found, if any.
 func cleanQuestion(t string) (q, level, label string) {
 	t = strings.TrimSpace(t)
 	t, level, label = splitLevelMarker(t)
+	if level == "" {
+		// A level marker may stand before decorations ("… 🚀 ***").
+		t, level, label = splitLevelMarker(stripDecorations(t))
+	}
+	t = stripDecorations(t)
 	t, _ = stripNumber(t)
 	t = strings.TrimSpace(t)
-	t = strings.TrimPrefix(t, "Question:")
-	t = strings.TrimPrefix(t, "Q:")
+	t = stripLabel(t)
 	t = strings.Trim(t, " *_")
 	t = trimQuotes(t)
-	t = strings.TrimRight(t, " :")
+	t = strings.TrimRight(t, " ")
 	t = foldSpace(t)
+	if n := strings.Count(t, "`"); n >= 2 && n%2 == 0 {
+		t = strings.ReplaceAll(t, "`", "")
+	}
 	if strings.HasSuffix(t, " ?") {
 		t = strings.TrimRight(t[:len(t)-1], " ") + "?" // "What is HTML ?"
 	}

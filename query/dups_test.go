@@ -178,7 +178,7 @@ func TestSimilar(t *testing.T) {
 		t.Fatalf("Similar(%s) = %+v; want matches", di, res)
 	}
 	top := res.Matches[0]
-	if !strings.Contains(top.Question, "`Depends`") || !top.Duplicate || top.Score < dedup.DefaultMinScore {
+	if !strings.Contains(top.Question, "role of Depends") || !top.Duplicate || top.Score < dedup.DefaultMinScore {
 		t.Errorf("Similar(DI question) top = %q (%.3f, duplicate %v); want the role of Depends, a duplicate", top.Question, top.Score, top.Duplicate)
 	}
 	for i, m := range res.Matches {

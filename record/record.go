@@ -12,9 +12,13 @@ import (
 type Record struct {
 	// ID is derived from the normalised question (see QuestionID), so the
 	// same input always gives the same IDs.
-	ID       string   `json:"id"`
-	Question string   `json:"question"`
-	Answers  []Answer `json:"answers"`
+	ID       string `json:"id"`
+	Question string `json:"question"`
+	// Context is the text a question depends on to read on its own: the
+	// list item or title it stands under ("The following is a list of 10
+	// students ages:"), empty for most questions.
+	Context string   `json:"context,omitempty"`
+	Answers []Answer `json:"answers"`
 	// Level is one of Levels, or empty when the source marks none.
 	Level string `json:"level"`
 	// LevelLabel is the marker as the source wrote it ("Mid-Level", "⭐️").

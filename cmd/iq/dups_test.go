@@ -80,7 +80,7 @@ func TestSimilarCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
-	if res.ID != id || res.Question != twiceAsked || len(res.Matches) == 0 || !strings.Contains(res.Matches[0].Question, "`Depends`") {
+	if res.ID != id || res.Question != twiceAsked || len(res.Matches) == 0 || !strings.Contains(res.Matches[0].Question, "role of Depends") {
 		t.Errorf("iq similar %s --json = %s; want the role-of-Depends question first", id, out)
 	}
 

@@ -103,7 +103,7 @@ func TestSearchBeginnerJSON(t *testing.T) {
 	if len(res.Hits) == 0 || int(res.Total) != len(res.Hits) {
 		t.Fatalf("got %d hits of %d; want all hits on one page", len(res.Hits), res.Total)
 	}
-	if !strings.Contains(res.Hits[0].Question, "role of `Depends`") {
+	if !strings.Contains(res.Hits[0].Question, "role of Depends") {
 		t.Errorf("first hit = %q; want the question about the role of Depends", res.Hits[0].Question)
 	}
 	// Brute force: count the facet values over the records of the hits.

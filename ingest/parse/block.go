@@ -85,8 +85,21 @@ type Block struct {
 	// a page that has one clear content element. It is never set when no
 	// element holds nearly all of the page's prose.
 	Outside bool
+	// Task is the check box of a task-list item ("- [ ] option", "- [x]
+	// option"): the ticked option of a multiple-choice question.
+	Task TaskState
 	// Role is a question/answer role given by the markup itself ("question",
 	// "answer"), as in <p class="article-question"> or a toggle's <label>;
 	// empty when the markup says nothing.
 	Role string
 }
+
+// TaskState is the check box of a task-list item.
+type TaskState uint8
+
+// Task-list check boxes.
+const (
+	TaskNone TaskState = iota // not a task-list item
+	TaskOpen                  // "- [ ] …"
+	TaskDone                  // "- [x] …"
+)

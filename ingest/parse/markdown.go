@@ -129,7 +129,8 @@ type mdWalker struct {
 	items     int   // list items open
 	nest      int   // re-parse depth (indented answers)
 	lastOff   int
-	jsx       bool // the paragraph being read opens with a JSX tag
+	jsx       bool      // the paragraph being read opens with a JSX tag
+	task      TaskState // its task-list check box
 	tb        textBuf
 }
 
@@ -277,6 +278,7 @@ func (w *mdWalker) heading(n *ast.Heading, num int) {
 func (w *mdWalker) paragraph(n ast.Node, item *pendingItem) {
 	w.tb.reset()
 	w.jsx = false
+	w.task = TaskNone
 	w.inline(n)
 	line := w.line(n)
 	tb := &w.tb
@@ -290,6 +292,7 @@ func (w *mdWalker) paragraph(n ast.Node, item *pendingItem) {
 			Links: links, LinkChars: linkChars, AnchorLinks: anchors, Context: w.context(extra...)}
 		if item != nil {
 			b.Kind, b.Depth, b.Number, b.Line = ListItem, item.depth, item.number, item.line
+			b.Task = w.task
 			item = nil
 		}
 		w.out = append(w.out, b)
@@ -471,6 +474,10 @@ func (w *mdWalker) inline(n ast.Node) {
 		case *ast.RawHTML:
 			w.inlineHTML(c, c == n.FirstChild())
 		case *east.TaskCheckBox:
+			w.task = TaskOpen
+			if c.IsChecked {
+				w.task = TaskDone
+			}
 		default:
 			w.inline(c)
 		}

@@ -1,0 +1,345 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// This file holds how a piece of text reads as an interview item, in the
+// languages the banks are written in (English, Russian, Ukrainian,
+// Chinese), and the decorations a question carries that are not part of
+// it. Wording only confirms: segmentation decides by structure (a unit
+// whose siblings are questions is a question even when it reads as a bare
+// term; a "?" inside an answer is not a question).
+
+// reading is how a text reads as an interview item.
+type reading int
+
+const (
+	readsNot  reading = iota
+	readsTerm         // a bare term or title ("闭包", "TCP vs UDP", "Basic intuition")
+	readsTask         // an imperative task ("Find the length of your list")
+	readsAsk          // a question or a prompt ("Explain …", "What is …?", "True or False? …")
+)
+
+// promptVerbs open a prompt that asks for an answer, as a question does.
+var promptVerbs = setOf("explain", "describe", "define", "compare", "differentiate", "distinguish", "contrast",
+	"discuss", "outline", "elaborate", "illustrate", "demonstrate", "implement", "write", "give", "tell",
+	"list", "identify", "mention", "name", "design", "create", "justify", "summarize", "summarise", "state",
+	"walk", "talk", "share", "suggest", "propose", "present", "prepare", "draw", "estimate", "evaluate",
+	"analyze", "analyse", "assess", "interpret", "prove", "derive", "solve", "recommend", "clarify", "enumerate",
+	"code", "build", "develop", "imagine", "pretend", "suppose", "consider")
+
+// taskVerbs open an exercise ("Declare a list…", "Sort the list…"). Alone
+// they do not make a question, many answers advise in the imperative; in a
+// list whose siblings are tasks or questions they do.
+var taskVerbs = setOf("find", "print", "declare", "use", "make", "calculate", "compute", "convert", "check",
+	"sort", "reverse", "count", "generate", "merge", "remove", "delete", "insert", "add", "get", "change",
+	"join", "slice", "destroy", "unpack", "divide", "iterate", "modify", "extract", "filter", "map", "reduce",
+	"chain", "call", "read", "open", "parse", "return", "show", "configure", "set", "install", "deploy",
+	"execute", "run", "debug", "troubleshoot", "optimize", "optimise", "refactor", "fix", "rewrite", "translate",
+	"transform", "encode", "decode", "store", "load", "access", "fetch", "query", "select", "update", "search",
+	"split", "concatenate", "capitalize", "flatten", "group", "rename", "replace", "detect", "determine",
+	"decide", "choose", "pick", "predict", "plan", "provide", "construct", "initialize", "initialise", "assign",
+	"format", "display", "visualize", "plot", "classify", "categorize", "rank", "schedule", "scale", "secure",
+	"monitor", "measure", "handle", "manage", "compose", "combine", "append", "swap", "multiply", "sum",
+	"subtract", "round", "compress", "explore", "investigate", "review", "document", "test", "verify",
+	"validate", "mock", "simulate", "setup", "export", "import", "define", "instantiate", "inherit", "override",
+	"overload", "raise", "catch", "throw", "log", "clean", "copy", "move", "create", "try", "go", "ask",
+	"shuffle", "rotate", "transpose", "traverse", "serialize", "deserialize", "cache", "paginate", "tag")
+
+// wordsRU are Russian and Ukrainian words that open a question or a prompt.
+var wordsRU = setOf("что", "чем", "как", "какой", "какая", "какое", "какие", "каким", "каких", "какую", "каков",
+	"какова", "каковы", "зачем", "почему", "когда", "где", "куда", "откуда", "кто", "сколько", "чей", "чья",
+	"объясните", "опишите", "расскажите", "назовите", "напишите", "сравните", "приведите", "перечислите",
+	"дайте", "реализуйте", "можно", "нужно", "есть", "является", "для",
+	"що", "як", "який", "яка", "яке", "які", "навіщо", "чому", "коли", "хто", "скільки", "чим",
+	"поясніть", "опишіть", "розкажіть", "назвіть", "напишіть", "порівняйте", "наведіть", "перелічіть")
+
+// markersZH are Chinese words that make a question wherever they stand.
+var markersZH = []string{"什么", "哪些", "哪个", "哪种", "哪里", "如何", "怎么", "怎样", "为什么", "为何", "是否",
+	"多少", "几种", "区别", "异同", "谈谈", "说说", "简述", "简要", "介绍一下", "解释", "描述", "列举", "比较",
+	"理解", "有何", "何时", "吗", "呢"}
+
+// readText says how t reads. It is the one place that reads wording; the
+// text may still carry numbering and decorations.
+func readText(t string) reading {
+	if len(t) > 4*maxQuestionRunes+32 {
+		return readsNot
+	}
+	q, _, _ := splitLevelMarker(t)
+	q = stripDecorations(q)
+	q, _ = stripNumber(strings.TrimSpace(q))
+	q = stripLabel(q)
+	q = trimQuotes(strings.TrimSpace(q))
+	n := utf8.RuneCountInString(q)
+	if n < 2 {
+		return readsNot
+	}
+	if n > maxQuestionRunes || strings.Contains(q, "\n") {
+		// Only the first line of a long text can ask ("True or False? …"
+		// with code under it in one <summary>).
+		if i := strings.IndexByte(q, '\n'); i > 0 && i < 4*maxQuestionRunes {
+			return readText(q[:i])
+		}
+		return readsNot
+	}
+	if endsAsking(q) {
+		return readsAsk
+	}
+	if strings.HasSuffix(q, ":") {
+		// A lead-in ("Join the following lists:") asks only with a verb
+		// that asks.
+		if r := readOpening(strings.TrimSuffix(q, ":")); r >= readsTask {
+			return r
+		}
+		return readsNot
+	}
+	if r := readOpening(q); r != readsNot {
+		return r
+	}
+	// A short text of a few sentences asks when one of them does: "True or
+	// False? <statement>.", "What is X? It is …", "SIGHUP, SIGINT … Explain."
+	if first, rest, ok := firstSentence(q); ok && rest != "" {
+		if endsAsking(first) {
+			return readsAsk
+		}
+		last := lastSentence(q)
+		if last != q && readOpening(strings.TrimRight(last, ".!")) == readsAsk {
+			return readsAsk
+		}
+	}
+	if isVersus(q) {
+		return readsTerm
+	}
+	if hasZH(q) {
+		if n <= 40 {
+			return readsTerm
+		}
+		return readsNot
+	}
+	words := len(strings.Fields(q))
+	last, _ := utf8.DecodeLastRuneInString(q)
+	if words <= 8 && last != '.' && last != '!' && last != ';' && last != ',' {
+		return readsTerm
+	}
+	return readsNot
+}
+
+// asks is readText at its strongest: a question or a prompt.
+func asks(t string) bool { return readText(t) == readsAsk }
+
+func endsAsking(q string) bool {
+	q = strings.TrimRight(q, " )]\"'”»")
+	return strings.HasSuffix(q, "?") || strings.HasSuffix(q, "？") || strings.HasSuffix(q, "?.")
+}
+
+// readOpening reads the first words of q: an interrogative, a prompt verb,
+// a task verb, in English or Russian/Ukrainian; a Chinese question word
+// anywhere.
+func readOpening(q string) reading {
+	first, second, nwords := firstWords(q)
+	w := strings.ToLower(strings.Trim(first, "*_`\"'“”«»(["))
+	w = strings.TrimRight(w, ",:;")
+	if hasZH(q) {
+		for _, m := range markersZH {
+			if strings.Contains(q, m) {
+				return readsAsk
+			}
+		}
+		return readsNot
+	}
+	if wordsRU[w] {
+		if nwords >= 2 {
+			return readsAsk
+		}
+		return readsNot
+	}
+	if (w == "в" || w == "у") && (strings.EqualFold(second, "чем") || strings.EqualFold(second, "чём") || strings.EqualFold(second, "чому")) {
+		return readsAsk
+	}
+	if w == "true" && strings.EqualFold(second, "or") {
+		return readsAsk // "True or false: …"
+	}
+	switch {
+	case interrogatives[w] && !promptVerbs[w]:
+		switch w {
+		case "what", "what's", "whats", "how", "why", "when", "where", "which", "who", "whom", "whose":
+			// Without a question mark a wh-word opens many titles ("How to
+			// Contribute", "What is Next"); a longer clause still asks.
+			if nwords >= 4 && !(w == "how" && strings.EqualFold(second, "to")) {
+				return readsAsk
+			}
+			if nwords >= 2 {
+				return readsTerm
+			}
+			return readsNot
+		}
+		// "Is it good …" without a question mark is usually a heading
+		// copied from a sentence; only a question mark settles it.
+		return readsNot
+	case promptVerbs[w]:
+		if w == "list" && strings.EqualFold(second, "of") {
+			return readsNot
+		}
+		if nwords >= 2 && !titleWords(q) {
+			return readsAsk
+		}
+		if nwords >= 2 {
+			// "Write Amplification", "Name Resolution": a title.
+			return readsTerm
+		}
+	case taskVerbs[w]:
+		if nwords >= 3 && !strings.HasSuffix(w, "ing") {
+			return readsTask
+		}
+	}
+	return readsNot
+}
+
+// titleWords reports a short text whose every word is capitalised ("State
+// Management"): a title, not a prompt ("Explain MLE", "Explain bagging").
+func titleWords(q string) bool {
+	f := strings.Fields(q)
+	if len(f) > 5 {
+		return false
+	}
+	for _, w := range f {
+		if connectives[strings.ToLower(w)] || !strings.ContainsFunc(w, unicode.IsLetter) {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(w)
+		if !unicode.IsUpper(r) {
+			return false
+		}
+		if rest := w[utf8.RuneLen(r):]; rest != "" && strings.ToUpper(rest) == rest {
+			return false // an acronym ("MLE", "SVM") is a subject, not a title word
+		}
+	}
+	return true
+}
+
+var connectives = setOf("and", "or", "of", "the", "for", "in", "on", "to", "with", "a", "an", "vs", "vs.", "&")
+
+// questionSection reports a heading that names its section a list of
+// questions or exercises ("Exercises: Level 1", "Basic stats questions",
+// "Задачи", "练习题"): there imperative tasks are questions.
+func questionSection(t string) bool {
+	return questionSectionRe.MatchString(t)
+}
+
+var questionSectionRe = regexp.MustCompile(`(?i)\b(questions?|exercises?|tasks?|quiz(zes)?|problems?|challenges?|practice|assignments?|homework|drills?|katas?)\b|вопрос|задани|задач|упражнен|питання|завдання|вправ|题|練習|练习|問題`)
+
+// firstSentence splits q after its first sentence end (". ", "? ", "! ").
+func firstSentence(q string) (first, rest string, ok bool) {
+	for i := 0; i+1 < len(q); i++ {
+		switch q[i] {
+		case '.', '?', '!':
+			if q[i+1] == ' ' && (q[i] != '.' || !abbrevBefore(q[:i])) {
+				return q[:i+1], strings.TrimSpace(q[i+1:]), true
+			}
+		}
+	}
+	return q, "", false
+}
+
+// lastSentence is the last sentence of q.
+func lastSentence(q string) string {
+	t := strings.TrimRight(q, ".!? ")
+	for i := len(t) - 1; i > 0; i-- {
+		switch t[i] {
+		case '.', '?', '!':
+			if i+1 < len(t) && t[i+1] == ' ' && (t[i] != '.' || !abbrevBefore(t[:i])) {
+				return strings.TrimSpace(q[i+1:])
+			}
+		}
+	}
+	return q
+}
+
+// abbrevBefore reports a full stop that ends an abbreviation ("e.g.", "vs.",
+// "i.e.") rather than a sentence.
+func abbrevBefore(s string) bool {
+	i := strings.LastIndexAny(s, " (")
+	w := strings.ToLower(s[i+1:])
+	switch w {
+	case "e.g", "i.e", "vs", "etc", "eg", "ie", "mr", "dr", "approx", "incl", "a.k.a", "no", "v":
+		return true
+	}
+	// A lower-case letter item ("a."); "Server B." ends a sentence.
+	return len(w) == 1 && w[0] >= 'a' && w[0] <= 'z' && s[len(s)-1] == w[0]
+}
+
+var versus = regexp.MustCompile(`(?i)\S\s+(vs\.?|versus)\s+\S|^difference between\s`)
+
+// isVersus reports "X vs Y", "X versus Y", "Difference between X and Y".
+func isVersus(q string) bool {
+	return versus.MatchString(q)
+}
+
+func hasZH(s string) bool {
+	for _, r := range s {
+		if r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF {
+			return true
+		}
+	}
+	return false
+}
+
+// labelPrefix matches a label that introduces a question ("Question:",
+// "Q:", "Scenario:", "Ques 3:", "Problem 2 -") rather than being part of it.
+var labelPrefix = regexp.MustCompile(`(?i)^\s*(?:question|ques|qn|q|scenario|problem|task|exercise|case)\s*\d*\s*[:.)\-–]\s+`)
+
+// stripLabel removes such a label.
+func stripLabel(t string) string {
+	if len(t) < 3 {
+		return t
+	}
+	switch t[0] | 0x20 {
+	case 'q', 's', 'p', 't', 'e', 'c':
+	default:
+		return t
+	}
+	if loc := labelPrefix.FindStringIndex(t); loc != nil && loc[1] < len(t) {
+		return t[loc[1]:]
+	}
+	return t
+}
+
+// answerPrefix is a label that opens an answer ("A:", "Ans:", "Answer:").
+var answerPrefix = regexp.MustCompile(`(?i)^\s*(?:a|ans|answer)\s*[:.)\-–]\s+`)
+
+// trailingDecor matches what a question heading carries after its text:
+// rating stars, a custom id ("{#proudest-project}"), a "back to top" arrow,
+// the "[src]" of a source link, an "incomplete" marker (" ***"), emoji and
+// emoji short codes.
+var trailingDecor = regexp.MustCompile(`(?:\s*(?:[★☆✩✪✭⭐]+\x{FE0F}?|\{#[^}]*\}|\[\s*(?:↑|⬆|top|src|source|link)\s*\]|\(\s*(?:↑|⬆)\s*\)|\*{2,}|:[a-z0-9_+-]+:|[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}]\x{FE0F}?))+\s*$`)
+
+// leadingDecor matches the same at the start ("[↑] Questions about …",
+// ":star: Simple Questions").
+var leadingDecor = regexp.MustCompile(`^\s*(?:(?:\[\s*(?:↑|⬆|top)\s*\]|:[a-z0-9_+-]+:|[★☆⭐]+|[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}]\x{FE0F}?)\s*)+`)
+
+// stripDecorations removes decorations from both ends of a question.
+func stripDecorations(t string) string {
+	if t == "" {
+		return t
+	}
+	// Fast pre-checks: every decoration ends (starts) with one of these
+	// bytes or with a multi-byte symbol.
+	if c := t[len(t)-1]; c >= 0x80 || strings.IndexByte("}])*:", c) >= 0 {
+		if loc := trailingDecor.FindStringIndex(t); loc != nil && loc[0] > 0 {
+			t = strings.TrimRight(t[:loc[0]], " ")
+		}
+	}
+	if c := t[0]; c >= 0x80 || c == '[' || c == ':' {
+		if loc := leadingDecor.FindStringIndex(t); loc != nil && loc[1] < len(t) {
+			t = t[loc[1]:]
+		}
+	}
+	return t
+}
+
+// isLetterRune reports a letter or digit.
+func isLetterRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
