@@ -74,7 +74,6 @@ type blockInfo struct {
 	formed bool // the block has a form and counts in its statistics
 	cand   bool // it may be a question
 	def    bool // it reads as a question or a prompt
-	toc    bool // a table-of-contents line mirroring a question below
 	titled bool // a title whose question is the paragraph under it
 	// follow: a list item under a lead-in that names its list questions
 	// ("Follow-up Questions:"), questions even inside an answer.
@@ -133,7 +132,6 @@ func analyse(blocks []parse.Block) []blockInfo {
 	for i := range blocks {
 		infos[i] = analyseBlock(&blocks[i])
 	}
-	markTOC(blocks, infos)
 	return infos
 }
 
@@ -236,71 +234,6 @@ func numberedText(t string) bool {
 // clickLabel is a toggle that reveals an answer ("Click to find out the
 // answer!").
 var clickLabel = regexp.MustCompile(`(?i)^\s*(click|tap|press)\b.*\b(answer|solution)s?\b`)
-
-// markTOC marks list items and paragraphs made of in-page links whose text
-// repeats a heading or summary further down: a table of contents is never a
-// question, nor a second source of the question it links to.
-func markTOC(blocks []parse.Block, infos []blockInfo) {
-	var targets map[string]bool
-	for i := range blocks {
-		b := &blocks[i]
-		if b.AnchorLinks == 0 || (b.Kind != parse.ListItem && b.Kind != parse.Paragraph) {
-			continue
-		}
-		if targets == nil {
-			targets = map[string]bool{}
-			for j := range blocks {
-				if k := blocks[j].Kind; k == parse.Heading || k == parse.Summary {
-					if key := tocKey(blocks[j].Text); key != "" {
-						targets[key] = true
-					}
-				}
-			}
-		}
-		key := tocKey(b.Text)
-		if key == "" {
-			continue
-		}
-		// The entry may carry more than the heading: a difficulty word, a
-		// count ("What is Git? Intermediate").
-		for k := len(key); k > 0; k-- {
-			if (k == len(key) || key[k] == ' ') && targets[key[:k]] {
-				infos[i].toc, infos[i].cand, infos[i].formed = true, false, false
-				break
-			}
-			if len(key)-k > 40 {
-				break
-			}
-		}
-	}
-}
-
-func tocKey(t string) string {
-	q, _, _ := cleanQuestion(t)
-	if len(q) < 3 {
-		return ""
-	}
-	return goldKey(q)
-}
-
-// goldKey folds a text for comparison: lower case, letters and digits,
-// single spaces.
-func goldKey(s string) string {
-	var b strings.Builder
-	space := false
-	for _, r := range strings.ToLower(s) {
-		if isLetterRune(r) {
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
-			}
-			space = false
-			b.WriteRune(r)
-		} else {
-			space = true
-		}
-	}
-	return b.String()
-}
 
 // takesAll says whether every instance of an accepted form is a question,
 // or only those that read as one. Numbered headings, numbered bold items
@@ -518,9 +451,11 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		}
 	}
 	// Forms that read as questions go before forms chosen for their
-	// numbering alone, then the most structural first.
+	// numbering alone, then the most structural first. A long run of
+	// headings numbered in sequence ("## 1 …", "## 2 …") is as sure as
+	// reading.
 	byReading := func(s sig) int {
-		if askShare(s) >= 0.5 {
+		if askShare(s) >= 0.5 || s.kind == parse.Heading && s.numbered && sequential(blocks, infos, s) {
 			return 0
 		}
 		return 1
@@ -787,7 +722,7 @@ func continueNumbering(blocks []parse.Block, infos []blockInfo, d decisions) {
 			if ok {
 				last = n
 			}
-		case (infos[i].cand && infos[i].def || sameForm && infos[i].excluded == "" && !infos[i].toc) && ok && last >= 0 && n == last+1 && strings.TrimSpace(b.Text) != "":
+		case (infos[i].cand && infos[i].def || sameForm && infos[i].excluded == "") && ok && last >= 0 && n == last+1 && strings.TrimSpace(b.Text) != "":
 			accepted[i] = true
 			d.why[i] = fmt.Sprintf("number %d continues the questions' numbering", n)
 			last = n
@@ -833,6 +768,31 @@ func dropRestarts(blocks []parse.Block, infos []blockInfo, s sig) {
 		}
 		last = n
 	}
+}
+
+// sequential reports a numbered heading form of five or more instances
+// whose numbers mostly go up by one, restarting under a new section.
+func sequential(blocks []parse.Block, infos []blockInfo, s sig) bool {
+	n, next, last := 0, 0, 0
+	for i := range blocks {
+		b := &blocks[i]
+		if b.Kind == parse.Heading && b.Depth < s.depth {
+			last = 0
+		}
+		if infos[i].sig != s {
+			continue
+		}
+		k, ok := leadingNum(b.Text)
+		if !ok {
+			continue
+		}
+		n++
+		if k == last+1 || k == 1 {
+			next++
+		}
+		last = k
+	}
+	return n >= 5 && next*10 >= n*8
 }
 
 // leadingNum returns the number that starts t ("12. ", "Q3:", "Ques 3:").
@@ -881,7 +841,10 @@ func insideAnswers(blocks []parse.Block, accepted []bool, infos []blockInfo, min
 		// not inside its answer: it is the next question ("What is …?"
 		// paragraphs after an answered one, "## 2 元类" after "## 1 …").
 		sameForm := infos[i].sig == openSig && (infos[i].def || openSig.numbered)
-		if k := want[i]; k > 0 && w.open && (w.content || !infos[i].def) && !(b.Kind == parse.Heading && !w.inAnswer(b)) && !sameForm {
+		// A heading under a question heading is its answer's even before
+		// any content ("### Redis是什么？" right under "## 3 Redis原理").
+		deeper := b.Kind == parse.Heading && w.open && b.Depth > w.container
+		if k := want[i]; k > 0 && w.open && (w.content || !infos[i].def || deeper) && !(b.Kind == parse.Heading && !w.inAnswer(b)) && !sameForm {
 			inside[k-1] = true
 		}
 		switch {
@@ -1126,7 +1089,13 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 				w.open = false
 				continue
 			}
-			s := newSegment(b.Line, b.Text, level, label, w.headings())
+			text := b.Text
+			if b.Kind == parse.Heading && d.info[i].sig.numbered {
+				if loc := bareNumber.FindStringIndex(text); loc != nil {
+					text = strings.TrimLeft(text[:loc[1]-1], "0123456789 \t") + text[loc[1]-1:] // "## 18 GIL线程全局锁"
+				}
+			}
+			s := newSegment(b.Line, text, level, label, w.headings())
 			s.block, s.rule = i, d.why[i]
 			if c := d.context[i]; c >= 0 {
 				s.context, _, _ = cleanQuestion(blocks[c].Text)
@@ -1144,8 +1113,6 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			case d.why[i] != "" && strings.HasPrefix(d.why[i], "the title"):
 				out.unused = append(out.unused, i)
 				out.fates[i] = fate{role: "context", seg: -1, rule: d.why[i]}
-			case d.info[i].toc:
-				unused(i, "a table-of-contents line mirroring a question below")
 			case d.why[i] != "":
 				unused(i, d.why[i])
 			case d.info[i].excluded != "":
