@@ -78,6 +78,8 @@ type blockInfo struct {
 	// follow: a list item under a lead-in that names its list questions
 	// ("Follow-up Questions:"), questions even inside an answer.
 	follow bool
+	// siblings: taken as a question only because its siblings ask.
+	siblings bool
 	// excluded says why a block of a form can never be a question
 	// ("level heading", "answer label"); empty otherwise.
 	excluded string
@@ -562,6 +564,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 					d.why[i] = fmt.Sprintf("%s: a numbered unit of the document", s)
 				case p.all && infos[i].read < readsAsk:
 					d.why[i] = rule + " (its siblings ask)"
+					infos[i].siblings = true
 				default:
 					d.why[i] = rule
 				}
@@ -1062,7 +1065,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			closeCur(i)
 			w.open = false
 		}
-		if isQ[i] && cur != nil && b.Kind == parse.Heading && d.info[i].read < readsAsk && !d.info[i].sig.numbered && w.open && w.inAnswer(b) && !curRole {
+		if isQ[i] && cur != nil && b.Kind == parse.Heading && d.info[i].siblings && !d.info[i].sig.numbered && w.open && w.inAnswer(b) && !curRole {
 			// A heading taken for its siblings that reads as a part of
 			// the open answer ("### State" right under "### What is the
 			// difference between state and props?") stays in it.
