@@ -20,13 +20,27 @@
 //     pages: bullets, numbered lines, glued tables, "# ..." code layouts).
 //   - noise.go: noise stripping — ads and promotions, site chrome, tables of
 //     contents, front matter, components — by general signals.
-//   - question.go: what reads as a question; numbering, quotes and level
+//   - question.go: numbering, quotes, the clean question text and level
 //     markers (words, emoji, [E]/[M]/[H] tags, file names).
-//   - segment.go: choosing a document's question forms and splitting its
-//     blocks into questions and answers.
+//   - asks.go: how a text reads (a question, a prompt, a task, a bare term)
+//     in English, Russian, Ukrainian and Chinese; decorations and labels
+//     that are not part of a question.
+//   - forms.go: a document's question units: blocks grouped by form and
+//     section, accepted by how their instances read and where they stand;
+//     titles, lead-ins and numbering; the rule behind each decision.
+//   - segment.go: splitting the blocks into questions and answers with the
+//     section walker; what became of every block (fates, for --explain).
+//   - finish.go: per-question rules that need the answer: titles whose
+//     question is the paragraph below, context items over listed questions,
+//     <summary> code, multiple-choice options.
 //   - build.go: records from segments: answer text, code, labelled parts
 //     ("How to answer:", "Example Answer:"), level, topics, tags; questions
 //     taken from file-name slugs.
 //   - taxonomy.go, taxonomy.json: the replaceable topic and tag taxonomy and
 //     its word-boundary matcher.
+//
+// labelled_test.go measures ingest on the gold questions of
+// ../shared/labelled (recall, precision, exact text, levels, answer starts
+// per source) and writes testdata/labelled.results.json: a change to
+// segmentation shows its effect there, in review.
 package ingest
