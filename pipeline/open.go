@@ -85,11 +85,24 @@ func Open(ctx context.Context, opts OpenOptions) (*query.Searcher, error) {
 			ix.Close()
 		}
 	}
-	ix, err := index.Ensure(ctx, dir, func(ctx context.Context) ([]record.Record, error) {
-		recs, _, err := LoadRecords(ctx, opts.Sources)
-		return recs, err
-	}, index.BuildOptions{Fingerprint: fp, Progress: opts.Progress})
+	ix, err := index.Open(dir)
+	switch {
+	case err == nil && ix.Meta().Fingerprint == fp:
+		return newSearcherOrClose(ix)
+	case err == nil:
+		ix.Close()
+	case errors.Is(err, index.ErrNotExist), errors.Is(err, index.ErrVersionMismatch), errors.Is(err, index.ErrCorrupt):
+	default:
+		return nil, err
+	}
+	recs, _, err := LoadRecords(ctx, opts.Sources)
 	if err != nil {
+		return nil, fmt.Errorf("load records for index %s: %w", dir, err)
+	}
+	if err := index.Build(ctx, dir, recs, index.BuildOptions{Fingerprint: fp, Progress: opts.Progress}); err != nil {
+		return nil, err
+	}
+	if ix, err = index.Open(dir); err != nil {
 		return nil, err
 	}
 	return newSearcherOrClose(ix)
