@@ -607,3 +607,53 @@ func readLegacyMeta(dir string) (Meta, error) {
 func sortSums(s []fileSum) {
 	slices.SortFunc(s, func(a, b fileSum) int { return strings.Compare(a.Path, b.Path) })
 }
+
+// RestorePrevious makes the newest intact generation other than the
+// current one current again, after reading every file of it: what `iq index
+// --repair` does for a damaged index whose sources are gone. It returns the
+// restored generation's metadata.
+func (w *Writer) RestorePrevious() (Meta, error) {
+	cur := ""
+	if p, err := readPointer(w.dir); err == nil {
+		cur = p.Generation
+	}
+	entries, err := os.ReadDir(w.dir)
+	if err != nil {
+		return Meta{}, fmt.Errorf("restore index %s: %w", w.dir, err)
+	}
+	var gens []string
+	for _, e := range entries {
+		if genPattern.MatchString(e.Name()) && e.Name() != cur {
+			gens = append(gens, e.Name())
+		}
+	}
+	slices.Reverse(gens)
+	var errs []error
+	for _, g := range gens {
+		gdir := filepath.Join(w.dir, g)
+		if _, err := os.Lstat(filepath.Join(gdir, genMarker)); err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(gdir, metaFile))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		p := pointer{Generation: g, MetaCRC: crcHex(crc32.Checksum(b, castagnoli))}
+		ix, err := openGeneration(w.dir, p, VerifyFull)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", g, err))
+			continue
+		}
+		meta := ix.Meta()
+		ix.Close()
+		if err := w.publish(g, p.MetaCRC); err != nil {
+			return Meta{}, fmt.Errorf("restore index %s: %w", w.dir, err)
+		}
+		return meta, nil
+	}
+	if len(errs) == 0 {
+		errs = append(errs, errors.New("no other generation"))
+	}
+	return Meta{}, fmt.Errorf("restore index %s: no intact earlier generation: %w", w.dir, errors.Join(errs...))
+}

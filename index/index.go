@@ -119,7 +119,14 @@ func (ix *Index) SetRankSlices(n int) { ix.slices = max(n, 0) }
 
 // Version returns the iq version recorded in new indexes: the main module's
 // version from the build info.
+//
+// IQ_TEST_VERSION, when set, replaces it: the tests of a version change
+// (an index built by another iq must be rebuilt from its own sources, never
+// from the embedded corpus) set it rather than build iq twice.
 func Version() string {
+	if v := os.Getenv("IQ_TEST_VERSION"); v != "" {
+		return v
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		return bi.Main.Version
 	}
@@ -482,14 +489,20 @@ func openShard(path string) (idx bleve.Index, err error) {
 }
 
 // DefaultDir returns the directory of the default index: $IQ_INDEX when set,
-// else iq/index under the user's cache directory (os.UserCacheDir:
-// $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS,
-// %LocalAppData% on Windows). The index is derived data that iq rebuilds at
-// will, which is what a cache directory is for.
+// else CacheDir.
 func DefaultDir() (string, error) {
 	if d := os.Getenv("IQ_INDEX"); d != "" {
 		return d, nil
 	}
+	return CacheDir()
+}
+
+// CacheDir returns iq/index under the user's cache directory
+// (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches
+// on macOS, %LocalAppData% on Windows): where the index of the embedded
+// corpus lives, derived data that iq rebuilds at will, which is what a
+// cache directory is for.
+func CacheDir() (string, error) {
 	c, err := os.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("find index directory: %w (set IQ_INDEX)", err)
