@@ -95,6 +95,7 @@ type Index struct {
 	ranked struct {
 		fast, bleve atomic.Uint64 // ranking passes run each way
 	}
+	panicked atomic.Bool // a panic was recovered: see Explain
 }
 
 // RankingPasses returns how many ranking passes Search has run over
@@ -167,6 +168,9 @@ func (ix *Index) Count() (n uint64, err error) {
 
 // Close closes the index.
 func (ix *Index) Close() error {
+	if ix.panicked.Load() {
+		return fmt.Errorf("close index %s: left open after a panic reading it", ix.dir)
+	}
 	var errs []error
 	for _, s := range ix.shards {
 		errs = append(errs, s.Close())
@@ -216,8 +220,41 @@ func (ix *Index) Record(id string) (rec record.Record, ok bool, err error) {
 func (ix *Index) guard(err *error, panicOnFault bool) {
 	debug.SetPanicOnFault(panicOnFault)
 	if r := recover(); r != nil {
-		*err = fmt.Errorf("read index %s: %w: panic: %v", ix.dir, ErrCorrupt, r)
+		*err = ix.Explain(r)
+		return
 	}
+	*err = ix.ExplainError(*err)
+}
+
+// ExplainError returns err, or when a full check of the index's files finds
+// damage, the damage (wrapping ErrCorrupt, naming the file) with err: an
+// error out of Bleve (EOF, a bad varint) is how damage shows when it does not
+// panic. Cancellations, and errors that name a file of the index already,
+// pass as they are.
+func (ix *Index) ExplainError(err error) error {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), ix.gdir) {
+		return err
+	}
+	if verr := verifyFiles(ix.gdir, ix.sums, VerifyFull); verr != nil {
+		return fmt.Errorf("read index %s: %w (%v)", ix.dir, verr, err)
+	}
+	return err
+}
+
+// Explain returns the error for a panic r raised while reading the index:
+// the damage, wrapping ErrCorrupt and naming the file, when a full check of
+// the index's files finds one; otherwise a bug in iq, said as one.
+//
+// It marks the index as not to be closed: Bleve takes its index lock
+// without a deferred unlock in places, and a panic there leaves it held, so
+// Close would wait forever (and make every later search wait behind it).
+// The process keeps the files open instead; the OS closes them at exit.
+func (ix *Index) Explain(r any) error {
+	ix.panicked.Store(true)
+	if err := verifyFiles(ix.gdir, ix.sums, VerifyFull); err != nil {
+		return fmt.Errorf("read index %s: %w (panic: %v)", ix.dir, err, r)
+	}
+	return fmt.Errorf("read index %s: internal error: panic: %v", ix.dir, r)
 }
 
 // shardOf returns the shard a record ID lives in: a hash, so Record finds
@@ -517,41 +554,48 @@ func CacheDir() (string, error) {
 func (ix *Index) Records(ctx context.Context, fn func(record.Record) error) (err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	for _, sh := range ix.shards {
-		d, err := sh.FieldDict("_id")
-		if err != nil {
-			return fmt.Errorf("list records of %s: %w", ix.dir, err)
-		}
-		for {
-			e, err := d.Next()
-			if err != nil {
-				d.Close()
-				return fmt.Errorf("list records of %s: %w", ix.dir, err)
-			}
-			if e == nil {
-				break
-			}
-			if err := ctx.Err(); err != nil {
-				d.Close()
-				return err
-			}
-			if strings.HasPrefix(e.Term, synonymIDPrefix) {
-				continue
-			}
-			rec, ok, err := ix.Record(e.Term)
-			if err == nil && !ok {
-				err = fmt.Errorf("read record %s: %w: listed but missing", e.Term, ErrCorrupt)
-			}
-			if err == nil {
-				err = fn(rec)
-			}
-			if err != nil {
-				d.Close()
-				return err
-			}
-		}
-		if err := d.Close(); err != nil {
-			return fmt.Errorf("list records of %s: %w", ix.dir, err)
+		if err := ix.shardRecords(ctx, sh, fn); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+func (ix *Index) shardRecords(ctx context.Context, sh bleve.Index, fn func(record.Record) error) (err error) {
+	d, err := sh.FieldDict("_id")
+	if err != nil {
+		return fmt.Errorf("list records of %s: %w", ix.dir, err)
+	}
+	// Deferred: the dictionary holds the shard's lock until closed, and a
+	// panic on a damaged file must not leave it held (Close would hang).
+	defer func() {
+		if cerr := d.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("list records of %s: %w", ix.dir, cerr)
+		}
+	}()
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return fmt.Errorf("list records of %s: %w", ix.dir, err)
+		}
+		if e == nil {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if strings.HasPrefix(e.Term, synonymIDPrefix) {
+			continue
+		}
+		rec, ok, err := ix.Record(e.Term)
+		if err == nil && !ok {
+			err = fmt.Errorf("read record %s: %w: listed but missing", e.Term, ErrCorrupt)
+		}
+		if err == nil {
+			err = fn(rec)
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
