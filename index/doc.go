@@ -28,18 +28,25 @@
 //     RankingPasses counts).
 //   - minmatch.go: MinMatchQuery, Bleve's disjunction with a minimum,
 //     found by stepping through the rarest clauses only.
-//   - build.go: Build (batches, concurrent writers, merge policy, temp dir +
-//     rename) and
-//     Ensure (rebuild when missing, stale or corrupt).
+//   - build.go: Build and Writer.Build (batches, concurrent writers, merge
+//     policy) into a new generation, checksummed and published.
+//   - dir.go: the index directory (issue 16): generations behind an
+//     atomically replaced pointer file, the writers' lock, checksums
+//     (CRC-32C) verified on open, removal of only what iq marked, the
+//     crash points of the crash-injection test.
 //   - synth/: a deterministic synthetic corpus for benchmarks.
 //
-// Index directory layout: iq-index.json (Meta, written last) and shard-N/
-// Bleve indexes. Bleve's synonym definitions are documents too: count and
+// Index directory layout (dir.go): iq-current (the pointer), iq-index.lock,
+// gen-NNNNNN/ generations holding iq-generation (the marker), shard-N/
+// Bleve indexes, attachments and iq-index.json (Meta and checksums,
+// written last). Bleve's synonym definitions are documents too: count and
 // list records with AllRecords, not a match-all query.
 //
 // Tests: analysis_test.go (analysis table, synonyms, mapping golden file:
 // `go test ./index -run TestMappingGolden -update`), index_test.go (build,
-// search, open, ensure over the embedded corpus), search_test.go
+// search over the embedded corpus), dir_test.go (generations, crash
+// injection in a child process, damage over many seeds, opens during
+// builds, the layout before generations), search_test.go
 // (Index.Search against Bleve's own answer; the fast pass is checked on the
 // queries package query builds, in query/fast_test.go; stored fields by
 // document number against Bleve's lookup by ID), field_test.go

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -548,6 +549,14 @@ func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A panic here would end the process: a damaged posting
+			// list becomes this slice's error (issue 16).
+			debug.SetPanicOnFault(true)
+			defer func() {
+				if r := recover(); r != nil {
+					p.err = fmt.Errorf("%w: panic: %v", ErrCorrupt, r)
+				}
+			}()
 			p.rank(ctx)
 		}()
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -271,7 +272,8 @@ func (s *Searcher) records(ctx context.Context) ([]record.Record, error) {
 
 // Similar ranks the records most likely to be duplicates of the one asked
 // about, with scores, down to MinSimilarScore. An unknown ID gives an *Error with code "not_found".
-func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (*SimilarResult, error) {
+func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (_ *SimilarResult, err error) {
+	defer guard(s.ix, &err, debug.SetPanicOnFault(true))
 	start := time.Now()
 	if err := req.normalize(); err != nil {
 		return nil, err
@@ -308,7 +310,8 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (*SimilarRes
 }
 
 // Dups lists the clusters of near-duplicates, largest first.
-func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (*DupsResult, error) {
+func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, err error) {
+	defer guard(s.ix, &err, debug.SetPanicOnFault(true))
 	start := time.Now()
 	if err := req.normalize(); err != nil {
 		return nil, err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -121,7 +122,8 @@ type Searcher struct {
 
 // NewSearcher returns a Searcher over an open index. The caller keeps
 // ownership of ix (Close the Searcher or the index, not both).
-func NewSearcher(ix *index.Index) (*Searcher, error) {
+func NewSearcher(ix *index.Index) (_ *Searcher, err error) {
+	defer guard(ix, &err, debug.SetPanicOnFault(true))
 	s := &Searcher{ix: ix, analyzers: map[string]analysis.Analyzer{}, values: map[string][]string{}, positional: map[string]bool{}}
 	m := ix.Mapping()
 	for _, f := range textFields {
@@ -169,26 +171,35 @@ func (s *Searcher) Close() error { return s.ix.Close() }
 func (s *Searcher) dictionary(field string) (map[string]uint64, error) {
 	terms := map[string]uint64{}
 	for _, sh := range s.ix.Shards() {
-		d, err := sh.FieldDict(field)
-		if err != nil {
-			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
-		}
-		for {
-			e, err := d.Next()
-			if err != nil {
-				d.Close()
-				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			terms[e.Term] += e.Count
-		}
-		if err := d.Close(); err != nil {
+		if err := shardDictionary(sh, field, terms); err != nil {
 			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
 		}
 	}
 	return terms, nil
+}
+
+func shardDictionary(sh bleve.Index, field string, terms map[string]uint64) (err error) {
+	d, err := sh.FieldDict(field)
+	if err != nil {
+		return err
+	}
+	// Deferred: the dictionary holds the shard's lock until closed, and a
+	// panic on a damaged file must not leave it held (Close would hang).
+	defer func() {
+		if cerr := d.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return err
+		}
+		if e == nil {
+			return nil
+		}
+		terms[e.Term] += e.Count
+	}
 }
 
 func (s *Searcher) analyze(field, text string) analysis.TokenStream {
@@ -204,7 +215,8 @@ func (s *Searcher) analyze(field, text string) analysis.TokenStream {
 // and no error. When no record has (most of) the words, Search relaxes to
 // any word; when still none match and some words are unknown to the index,
 // it retries with the closest known spelling (Result.Fuzzy).
-func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
+func (s *Searcher) Search(ctx context.Context, req Request) (_ *Result, err error) {
+	defer guard(s.ix, &err, debug.SetPanicOnFault(true))
 	return s.search(ctx, req, nil)
 }
 
@@ -213,7 +225,8 @@ func (s *Searcher) Search(ctx context.Context, req Request) (*Result, error) {
 // --limit 0` and a pipe print. The Result it returns describes the search
 // (total, facets, spelling) and has no hits; its Limit is 0. An error from
 // fn stops the stream and is returned.
-func (s *Searcher) Stream(ctx context.Context, req Request, fn func(Hit) error) (*Result, error) {
+func (s *Searcher) Stream(ctx context.Context, req Request, fn func(Hit) error) (_ *Result, err error) {
+	defer guard(s.ix, &err, debug.SetPanicOnFault(true))
 	if fn == nil {
 		return nil, fmt.Errorf("query: Stream without a function")
 	}
@@ -516,7 +529,8 @@ var ErrNotFound = &Error{Code: "not_found", Message: "query: no such question"}
 
 // Record returns the record with the given ID, with every merged answer.
 // An unknown ID gives an *Error with code "not_found".
-func (s *Searcher) Record(id string) (record.Record, error) {
+func (s *Searcher) Record(id string) (_ record.Record, err error) {
+	defer guard(s.ix, &err, debug.SetPanicOnFault(true))
 	rec, ok, err := s.ix.Record(id)
 	if err != nil {
 		return rec, err
@@ -539,7 +553,8 @@ type Stats struct {
 }
 
 // Stats counts the records of the index by level, topic, tag and source.
-func (s *Searcher) Stats(ctx context.Context) (*Stats, error) {
+func (s *Searcher) Stats(ctx context.Context) (_ *Stats, err error) {
+	defer guard(s.ix, &err, debug.SetPanicOnFault(true))
 	sr := bleve.NewSearchRequestOptions(index.AllRecords(), 0, 0, false)
 	for _, f := range facetFields {
 		sr.AddFacet(f, bleve.NewFacetRequest(f, max(1, len(s.values[f]))))

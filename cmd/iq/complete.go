@@ -22,7 +22,7 @@ func completeLevels(cmd *cobra.Command, flag string) {
 // opens an existing index only: a shell completion must not start a build.
 func completeValues(cmd *cobra.Command, flag, field string, indexDir *string) {
 	_ = cmd.RegisterFlagCompletionFunc(flag, func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		dir, err := pipeline.Dir(*indexDir)
+		dir, _, err := pipeline.Dir(*indexDir)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

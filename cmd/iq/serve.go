@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/iq-search/iq/httpapi"
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/pipeline"
 )
 
 type serveOptions struct {
@@ -57,7 +59,11 @@ SIGINT or SIGTERM stops it after in-flight requests finish. Access logs go to st
 // runServe opens the index and hands it to httpapi.Run with the flags'
 // options; the server itself lives in package httpapi.
 func runServe(ctx context.Context, a *app, opts *serveOptions) error {
-	s, err := openSearcher(ctx, newOutput(a, false), opts.indexDir)
+	// A server runs for days: it reads every file against its checksum
+	// once, at start (index.VerifyFull), where a one-shot search checks
+	// only sizes and ends above index.FullVerifyLimit.
+	out := newOutput(a, false)
+	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: opts.indexDir, Verify: index.VerifyFull, Progress: out.progress("building the index"), Notify: out.notify})
 	if err != nil {
 		return err
 	}
