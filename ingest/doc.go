@@ -20,8 +20,10 @@
 //     pages: bullets, numbered lines, glued tables, "# ..." code layouts).
 //   - noise.go: noise stripping — ads and promotions, site chrome, tables of
 //     contents, front matter, components — by general signals.
-//   - question.go: what reads as a question; numbering, quotes and level
-//     markers (words, emoji, [E]/[M]/[H] tags, file names).
+//   - question.go: what reads as a question; numbering, quotes, the clean
+//     question text.
+//   - level.go: level markers (words, emoji, [E]/[M]/[H] tags, labels,
+//     file names) and the document's level.
 //   - segment.go: choosing a document's question forms and splitting its
 //     blocks into questions and answers.
 //   - build.go: records from segments: answer text, code, labelled parts
