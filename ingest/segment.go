@@ -40,6 +40,7 @@ type candidate struct {
 // segment is one question found in a document with its answer blocks.
 type segment struct {
 	line       int
+	block      int // index of the question's block in the document's blocks
 	question   string
 	level      string
 	levelLabel string
@@ -555,12 +556,15 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 				// A run-on list of questions: each is a record without
 				// an answer, and what follows belongs to none of them.
 				for _, q := range qs {
-					out.segments = append(out.segments, newSegment(b.Line, q, level, label, w.headings()))
+					s := newSegment(b.Line, q, level, label, w.headings())
+					s.block = i
+					out.segments = append(out.segments, s)
 				}
 				w.open = false
 				continue
 			}
 			s := newSegment(b.Line, b.Text, level, label, w.headings())
+			s.block = i
 			cur = &s
 			ansStart = i + 1
 		case b.Kind == parse.Heading && !(w.open && w.inAnswer(b)):
