@@ -47,7 +47,7 @@ func process(doc document, tax *Taxonomy) fileResult {
 		drops = append(drops, Drop{File: doc.name, Line: kept[i].Line, Reason: DropPreamble, Text: excerpt(kept[i].Text)})
 	}
 
-	docLevel, docLabel := documentLevel(doc, kept)
+	levels := documentLevels(doc, kept, segs.segments)
 	title := documentTitle(kept)
 	docTopics := tax.TopicsOf(title + " \n " + pathWords(doc.rel))
 
@@ -64,16 +64,15 @@ func process(doc document, tax *Taxonomy) fileResult {
 			res.drops = append(res.drops, Drop{File: doc.name, Line: s.line, Reason: DropEmpty, Text: excerpt(s.question)})
 			continue
 		}
+		level, answer := levels.of(kept, s)
+		s.answer = answer
 		r := record.Record{
 			ID:         record.NormalizedID(norm),
 			Question:   q,
 			Answers:    []record.Answer{},
-			Level:      s.level,
-			LevelLabel: s.levelLabel,
+			Level:      level.level,
+			LevelLabel: level.label,
 			Sources:    []record.Source{{File: doc.name, Line: s.line}},
-		}
-		if r.Level == "" {
-			r.Level, r.LevelLabel = docLevel, docLabel
 		}
 		prose := ""
 		if a, p, ok := buildAnswer(doc.name, s); ok {

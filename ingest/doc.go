@@ -22,8 +22,11 @@
 //     contents, front matter, components — by general signals.
 //   - question.go: what reads as a question; numbering, quotes, the clean
 //     question text.
-//   - level.go: level markers (words, emoji, [E]/[M]/[H] tags, labels,
-//     file names) and the document's level.
+//   - level.go: levels from every explicit marking — level headings and
+//     series of them ("Junior Sysadmin", "Exercises: Level 2"), tags and
+//     badges on a question, a table's level column, a difficulty line in
+//     the item, a page's label or front matter, a file or folder name that
+//     is a level — and which questions each applies to.
 //   - segment.go: choosing a document's question forms and splitting its
 //     blocks into questions and answers.
 //   - build.go: records from segments: answer text, code, labelled parts
