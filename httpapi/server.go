@@ -311,15 +311,17 @@ func (srv *Server) answer(w http.ResponseWriter, r *http.Request, call func(cont
 	srv.writeJSON(w, r, http.StatusOK, res)
 }
 
-// handleQuestion answers GET /api/questions/{id} with the record in full,
-// as `iq show --json` prints it.
+// handleQuestion answers GET /api/questions/{id} with the record as
+// query.Question bounds it: what `iq show --json` prints, except that a
+// record merged so often that its answers or sources pass query's bounds
+// is cut to them, with the number left out (more_answers, more_sources).
 func (srv *Server) handleQuestion(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if len(id) > maxIDLen {
 		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("query: no question with an id of %d characters", len(id)))
 		return
 	}
-	rec, err := srv.searcher().Record(id)
+	rec, err := srv.searcher().Question(id)
 	if err != nil {
 		srv.fail(w, r, err)
 		return
