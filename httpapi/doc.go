@@ -7,10 +7,13 @@
 // turns flags into Options and calls Run.
 //
 // Files:
-//   - serve.go: Run, the http.Server and its connection limits, graceful
+//   - serve.go: Run, the http.Server and its timeouts, graceful
 //     shutdown, the loopback host check's names.
-//   - server.go: Server, its routes and handlers, the search slots and
-//     queue, error answers, and the middleware (access log, panic
-//     recovery, URL and Host guard, security headers).
+//   - conns.go, fdlimit_*.go: the cap on open connections, in total and
+//     per client address, that closes idle ones first.
+//   - server.go: Server, its routes and handlers, the search slots, the
+//     queue and each client's share of it, error answers, and the
+//     middleware (access log, panic recovery, URL and Host guard,
+//     security headers).
 //   - web.go, web/: the embedded search page, its script and style sheet.
 package httpapi

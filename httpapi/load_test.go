@@ -156,7 +156,10 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 	}
 	// Access logs are formatted as in production, then dropped.
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	so := Options{SearchTimeout: DefaultSearchTimeout, Logger: logger, Hosts: LoopbackHosts, MaxSearches: *loadSearches}
+	// Every client is on 127.0.0.1: the per-client limits are raised to
+	// let them all in, as many machines would be let in.
+	so := Options{SearchTimeout: DefaultSearchTimeout, Logger: logger, Hosts: LoopbackHosts, MaxSearches: *loadSearches,
+		MaxPerClient: max(defaultMaxPerClient, *loadClients), MaxConnsPerClient: 2 * *loadClients}
 	hs := New(s, so)
 	warmStart := time.Now()
 	if *loadSimilar {
@@ -164,8 +167,8 @@ func runLoad(t *testing.T, s *query.Searcher, queries []string) {
 		<-hs.WarmDups(context.Background())
 		t.Logf("duplicate detector built in %s", time.Since(warmStart).Round(time.Millisecond))
 	}
-	srv := newHTTPServer(hs.Handler(), so)
-	go srv.Serve(ln)
+	srv, conns := newHTTPServer(hs.Handler(), so)
+	go srv.Serve(conns.listener(ln))
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{

@@ -19,7 +19,9 @@ import (
 const (
 	readHeaderTimeout = 5 * time.Second
 	readTimeout       = 10 * time.Second
-	idleTimeout       = 60 * time.Second
+	// idleTimeout closes a keep-alive connection left without a request;
+	// under pressure connLimiter closes idle ones sooner.
+	idleTimeout = 30 * time.Second
 	// maxHeaderBytes bounds the request line and headers together; the
 	// server answers 431 beyond it. maxURLBytes, checked in the handler,
 	// is the tighter bound on the URL alone.
@@ -58,15 +60,17 @@ func Run(ctx context.Context, s *query.Searcher, ln net.Listener, opts Options) 
 	}
 	hs := New(s, opts)
 	hs.WarmDups(ctx)
-	srv := newHTTPServer(hs.Handler(), opts)
+	srv, conns := newHTTPServer(hs.Handler(), opts)
 	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", s.Index().Dir(), "records", s.Index().Meta().Records)
-	return serveUntilDone(ctx, srv, ln, logger)
+	return serveUntilDone(ctx, srv, conns.listener(ln), logger)
 }
 
 // newHTTPServer wraps the handler in an http.Server with every phase of a
-// connection bounded. The load test serves through it too.
-func newHTTPServer(h http.Handler, so Options) *http.Server {
+// connection bounded, and returns the limiter of its connections, whose
+// listener it must serve on. The load test serves through it too.
+func newHTTPServer(h http.Handler, so Options) (*http.Server, *connLimiter) {
 	so = so.withDefaults()
+	conns := newConnLimiter(so.MaxConns, so.MaxConnsPerClient, so.Logger)
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -77,7 +81,8 @@ func newHTTPServer(h http.Handler, so Options) *http.Server {
 		IdleTimeout:    idleTimeout,
 		MaxHeaderBytes: maxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(so.Logger.Handler(), slog.LevelWarn),
-	}
+		ConnState:      conns.connState,
+	}, conns
 }
 
 // serveUntilDone serves on ln until ctx is done (SIGINT or SIGTERM through

@@ -42,6 +42,7 @@ const (
 	codeBadHost          = "bad_host"
 	codeTimeout          = "timeout"
 	codeBusy             = "busy"
+	codeTooMany          = "too_many_requests"
 	codeWarmingUp        = "warming_up"
 	codeCanceled         = "canceled"
 	codeInternal         = "internal"
@@ -67,7 +68,20 @@ type Options struct {
 	// MaxSearches bounds the searches running at once (default
 	// defaultMaxSearches); more wait for a slot within their deadline.
 	MaxSearches int
+	// MaxPerClient bounds the searches one client address has running or
+	// waiting at once (default defaultMaxPerClient); more are answered
+	// 429, so one client cannot fill the queue and starve the others.
+	MaxPerClient int
+	// MaxConns and MaxConnsPerClient bound the open connections, in total
+	// and per client address (defaults defaultMaxConns() and a quarter of
+	// it); see connLimiter.
+	MaxConns, MaxConnsPerClient int
 }
+
+// defaultMaxPerClient: an eighth of the queue. A page sends one search at
+// a time; 64 concurrent clients on one machine, as the load test runs,
+// stay under it.
+const defaultMaxPerClient = defaultMaxQueue / 8
 
 // defaultMaxSearches: a search is CPU-bound, so more searches at once than
 // cores only adds memory and GC work; 2, 4 and 8 slots on two cores cost
@@ -91,6 +105,15 @@ func (o Options) withDefaults() Options {
 	if o.MaxSearches <= 0 {
 		o.MaxSearches = defaultMaxSearches
 	}
+	if o.MaxPerClient <= 0 {
+		o.MaxPerClient = defaultMaxPerClient
+	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = defaultMaxConns()
+	}
+	if o.MaxConnsPerClient <= 0 {
+		o.MaxConnsPerClient = defaultMaxConnsPerIP(o.MaxConns)
+	}
 	return o
 }
 
@@ -108,6 +131,10 @@ type Server struct {
 	// counts the requests waiting for one.
 	slots  chan struct{}
 	queued atomic.Int64
+	// clients counts the searches of each client address running or
+	// waiting (MaxPerClient).
+	clientsMu sync.Mutex
+	clients   map[string]int
 
 	facetsMu sync.Mutex
 	facets   []byte
@@ -122,7 +149,7 @@ type Server struct {
 // from the http.Server so tests can drive it through httptest.
 func New(s *query.Searcher, opts Options) *Server {
 	opts = opts.withDefaults()
-	return &Server{s: s, opts: opts, log: opts.Logger, web: newWeb(), slots: make(chan struct{}, opts.MaxSearches)}
+	return &Server{s: s, opts: opts, log: opts.Logger, web: newWeb(), slots: make(chan struct{}, opts.MaxSearches), clients: map[string]int{}}
 }
 
 // searcher is the searcher every handler asks.
@@ -260,6 +287,14 @@ func (srv *Server) values(w http.ResponseWriter, r *http.Request) (url.Values, b
 // answer runs one call of the searcher in a search slot, under the
 // search deadline, and writes its result as JSON.
 func (srv *Server) answer(w http.ResponseWriter, r *http.Request, call func(context.Context) (any, error)) {
+	leave, ok := srv.enter(r)
+	if !ok {
+		w.Header().Set("Retry-After", "1")
+		srv.writeError(w, r, http.StatusTooManyRequests, codeTooMany,
+			fmt.Sprintf("too many requests at once from %s: at most %d searches per client run or wait at a time", clientIP(r), srv.opts.MaxPerClient))
+		return
+	}
+	defer leave()
 	release, err := srv.acquire(r.Context())
 	if err != nil {
 		srv.fail(w, r, err)
@@ -276,15 +311,17 @@ func (srv *Server) answer(w http.ResponseWriter, r *http.Request, call func(cont
 	srv.writeJSON(w, r, http.StatusOK, res)
 }
 
-// handleQuestion answers GET /api/questions/{id} with the record in full,
-// as `iq show --json` prints it.
+// handleQuestion answers GET /api/questions/{id} with the record as
+// query.Question bounds it: what `iq show --json` prints, except that a
+// record merged so often that its answers or sources pass query's bounds
+// is cut to them, with the number left out (more_answers, more_sources).
 func (srv *Server) handleQuestion(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if len(id) > maxIDLen {
 		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("query: no question with an id of %d characters", len(id)))
 		return
 	}
-	rec, err := srv.searcher().Record(id)
+	rec, err := srv.searcher().Question(id)
 	if err != nil {
 		srv.fail(w, r, err)
 		return
@@ -335,6 +372,34 @@ func (srv *Server) facetsJSON(ctx context.Context) ([]byte, error) {
 	}
 	srv.facets = buf.Bytes()
 	return srv.facets, nil
+}
+
+// clientIP is the address a request came from, without its port.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// enter counts a search of r's client, unless it has MaxPerClient already;
+// leave uncounts it.
+func (srv *Server) enter(r *http.Request) (leave func(), ok bool) {
+	ip := clientIP(r)
+	srv.clientsMu.Lock()
+	defer srv.clientsMu.Unlock()
+	if srv.clients[ip] >= srv.opts.MaxPerClient {
+		return nil, false
+	}
+	srv.clients[ip]++
+	return func() {
+		srv.clientsMu.Lock()
+		defer srv.clientsMu.Unlock()
+		if srv.clients[ip]--; srv.clients[ip] <= 0 {
+			delete(srv.clients, ip)
+		}
+	}, true
 }
 
 // errBusy is the answer when no search slot frees up in time.

@@ -657,10 +657,10 @@ func TestServeGracefulShutdown(t *testing.T) {
 		io.WriteString(w, "finished")
 	})
 	logger := slog.New(slog.DiscardHandler)
-	srv := newHTTPServer(h, Options{SearchTimeout: time.Second, Logger: logger})
+	srv, conns := newHTTPServer(h, Options{SearchTimeout: time.Second, Logger: logger})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serveUntilDone(ctx, srv, ln, logger) }()
+	go func() { done <- serveUntilDone(ctx, srv, conns.listener(ln), logger) }()
 
 	type answer struct {
 		body string

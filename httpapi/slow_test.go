@@ -134,8 +134,8 @@ func TestServeDupsClientGone(t *testing.T) {
 		t.Fatal(err)
 	}
 	so := Options{SearchTimeout: time.Minute, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
-	srv := newHTTPServer(New(s, so).Handler(), so)
-	go srv.Serve(ln)
+	srv, conns := newHTTPServer(New(s, so).Handler(), so)
+	go srv.Serve(conns.listener(ln))
 	defer srv.Close()
 
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)

@@ -47,9 +47,9 @@ func process(doc document, tax *Taxonomy) fileResult {
 		drops = append(drops, Drop{File: doc.name, Line: kept[i].Line, Reason: DropPreamble, Text: excerpt(kept[i].Text)})
 	}
 
-	docLevel, docLabel := documentLevel(doc, kept)
+	levels := documentLevels(doc, kept, segs.segments)
 	title := documentTitle(kept)
-	docTopics := tax.TopicsOf(title + " \n " + pathWords(doc.rel))
+	docTopics := mergeSorted(tax.TopicsOf(title), tax.TopicsOfPath(doc.rel))
 
 	// Report removals in file order, whatever stage removed them.
 	slices.SortStableFunc(drops, func(a, b Drop) int { return cmp.Compare(a.Line, b.Line) })
@@ -69,26 +69,30 @@ func process(doc document, tax *Taxonomy) fileResult {
 			// question: the options are part of its identity.
 			norm += "\n" + record.NormalizeQuestion(strings.Join(s.choices, "\n"))
 		}
+		level, answer := levels.of(kept, s)
+		s.answer = answer
 		r := record.Record{
 			ID:         record.NormalizedID(norm),
 			Question:   q,
 			Context:    s.context,
 			Answers:    []record.Answer{},
-			Level:      s.level,
-			LevelLabel: s.levelLabel,
+			Level:      level.level,
+			LevelLabel: level.label,
 			Sources:    []record.Source{{File: doc.name, Line: s.line}},
-		}
-		if r.Level == "" {
-			r.Level, r.LevelLabel = docLevel, docLabel
 		}
 		prose := ""
 		if a, p, ok := buildAnswer(doc.name, s); ok {
 			r.Answers = append(r.Answers, a)
 			prose = p
 		}
+		// Topics: the document's, its sections', and those the question
+		// names itself (a question about Kubernetes in a Python bank).
 		topics := docTopics
 		if len(s.headings) > 0 {
 			topics = mergeSorted(topics, tax.TopicsOf(strings.Join(s.headings, " \n ")))
+		}
+		if qt := tax.TopicsOf(s.question); len(qt) > 0 {
+			topics = mergeSorted(topics, qt)
 		}
 		r.Topics = topics
 		r.Tags = tax.TagsOf(s.question + " \n " + answerStart(prose))
@@ -119,36 +123,6 @@ func documentTitle(blocks []parse.Block) string {
 		}
 	}
 	return ""
-}
-
-// pathWords turns "Devinterview-io__python-interview-questions/README.md"
-// into words for topic matching.
-func pathWords(rel string) string {
-	rel = strings.TrimSuffix(rel, path.Ext(rel))
-	return strings.NewReplacer("/", " \n ", "__", " ", "_", " ", "-", " ").Replace(rel)
-}
-
-// documentLevel is the level a whole document declares: in its file or
-// folder name ("golang/junior.md") or in a "Target Level: …" line.
-func documentLevel(doc document, blocks []parse.Block) (string, string) {
-	base := path.Base(doc.rel)
-	if l, label := nameLevel(strings.TrimSuffix(base, path.Ext(base))); l != "" {
-		return l, label
-	}
-	if dir := path.Base(path.Dir(doc.rel)); dir != "." && dir != "/" {
-		if l, label := nameLevel(dir); l != "" {
-			return l, label
-		}
-	}
-	for i, b := range blocks {
-		if i > 40 {
-			break
-		}
-		if l, label := labelLevel(b.Text); l != "" {
-			return l, label
-		}
-	}
-	return "", ""
 }
 
 // slugStarts open a file-name slug that is a question.

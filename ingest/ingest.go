@@ -139,6 +139,10 @@ func WalkRoots(ctx context.Context, roots []Root) ([]File, error) {
 			continue
 		}
 		if !info.IsDir() {
+			if skip := irregular(p, info.Mode()); skip != nil {
+				files = append(files, File{Name: p, Path: r.Path, Skip: skip})
+				continue
+			}
 			files = append(files, File{Name: p, Path: r.Path, Rel: filepath.Base(p), Size: info.Size(), ModTime: info.ModTime()})
 			continue
 		}
@@ -158,6 +162,10 @@ func WalkRoots(ctx context.Context, roots []Root) ([]File, error) {
 			}
 			if d.IsDir() {
 				return ctx.Err()
+			}
+			if skip := irregular(name, d.Type()); skip != nil {
+				files = append(files, File{Name: name, Path: at, Skip: skip})
+				return nil
 			}
 			f := File{Name: name, Path: at, Rel: path.Join(filepath.Base(filepath.Clean(p)), filepath.ToSlash(rel))}
 			if info, err := d.Info(); err == nil {
@@ -221,9 +229,43 @@ func Merge(results []FileResult, opts Options) ([]record.Record, *Report, error)
 
 func osSource(name, rel string) source {
 	return source{name: name, rel: rel, open: func() (io.ReadCloser, int64, error) {
-		return openRegular(func() (fs.File, error) { return os.Open(name) })
+		return openRegular(func() (fs.File, error) { return openNonBlocking(name) })
 	}}
 }
+
+// irregular returns the skip of a path whose type (from a directory entry
+// or a stat, before any open) is not a regular file, or nil. A symbolic
+// link passes: what it points to is checked after openNonBlocking.
+// Opening a named pipe for reading blocks until a writer comes, forever
+// in an input folder (issue 16), and a device or socket is no document.
+func irregular(name string, mode fs.FileMode) *Skip {
+	t := mode.Type()
+	if t == 0 || t&fs.ModeSymlink != 0 || t&fs.ModeDir != 0 {
+		return nil
+	}
+	return &Skip{File: name, Reason: SkipUnreadable, Detail: notRegular(t)}
+}
+
+// notRegular describes a file type that ingest does not read.
+func notRegular(t fs.FileMode) string {
+	kind := "not a regular file"
+	switch {
+	case t&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case t&fs.ModeSocket != 0:
+		kind = "a socket"
+	case t&fs.ModeCharDevice != 0:
+		kind = "a character device"
+	case t&fs.ModeDevice != 0:
+		kind = "a device"
+	}
+	return kind + ", not a regular file: not read, as reading it could block or never end"
+}
+
+// OpenFile opens a file for reading without blocking on a named pipe (see
+// openNonBlocking): callers that read a walked file themselves, as
+// pipeline's fingerprints do, then check that it is regular.
+func OpenFile(name string) (*os.File, error) { return openNonBlocking(name) }
 
 // openRegular opens a file and returns it with its size; anything but a
 // regular file (a device, a pipe) is refused.
@@ -239,7 +281,7 @@ func openRegular(open func() (fs.File, error)) (io.ReadCloser, int64, error) {
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
-		return nil, 0, fmt.Errorf("not a regular file (%s)", info.Mode().Type())
+		return nil, 0, errors.New(notRegular(info.Mode().Type()))
 	}
 	return f, info.Size(), nil
 }
@@ -262,6 +304,10 @@ func FS(ctx context.Context, fsys fs.FS, opts Options) ([]record.Record, *Report
 		}
 		if d.IsDir() {
 			return ctx.Err()
+		}
+		if skip := irregular(name, d.Type()); skip != nil {
+			srcs = append(srcs, source{name: name, skip: skip})
+			return nil
 		}
 		var size int64
 		if info, err := d.Info(); err == nil {

@@ -28,6 +28,7 @@ import (
 // segment is one question found in a document with its answer blocks.
 type segment struct {
 	line       int
+	block      int // index of the question's block in the document's blocks
 	question   string
 	level      string
 	levelLabel string
@@ -36,7 +37,6 @@ type segment struct {
 	answer     []parse.Block
 	choices    []string // multiple-choice options, part of the question's identity
 	headings   []string // section headings above the question
-	block      int      // index of the question's block
 	rule       string   // why it is a question
 }
 

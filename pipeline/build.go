@@ -372,7 +372,7 @@ func load(ctx context.Context, o Origin) ([]record.Record, *ingest.Report, *Stam
 
 // stamp fingerprints a file.
 func stamp(path string) (Stamp, error) {
-	f, err := os.Open(path)
+	f, err := ingest.OpenFile(path) // a named pipe behind a link must not block
 	if err != nil {
 		return Stamp{}, err
 	}

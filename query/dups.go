@@ -68,10 +68,14 @@ type QuestionRef struct {
 	Level    string          `json:"level,omitempty"`
 	Topics   []string        `json:"topics"`
 	Sources  []record.Source `json:"sources"`
+	// MoreSources is the number of sources past the MaxHitSources listed.
+	MoreSources int `json:"more_sources,omitempty"`
 }
 
 func refOf(r *record.Record) QuestionRef {
-	return QuestionRef{ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics), Sources: nonNilSources(r.Sources)}
+	q := QuestionRef{ID: r.ID, Question: r.Question, Level: r.Level, Topics: nonNil(r.Topics)}
+	q.Sources, q.MoreSources = capSources(r.Sources, MaxHitSources)
+	return q
 }
 
 // DupsRequest asks for the clusters of near-duplicate questions.

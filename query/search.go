@@ -71,8 +71,10 @@ type Hit struct {
 	Topics   []string        `json:"topics"`
 	Tags     []string        `json:"tags"`
 	Sources  []record.Source `json:"sources"`
-	Cluster  string          `json:"cluster,omitempty"`
-	Score    float64         `json:"score"`
+	// MoreSources is the number of sources past the MaxHitSources listed.
+	MoreSources int     `json:"more_sources,omitempty"`
+	Cluster     string  `json:"cluster,omitempty"`
+	Score       float64 `json:"score"`
 	// QuestionHTML is the question with matched words in <mark>…</mark>
 	// and everything else HTML-escaped.
 	QuestionHTML string `json:"question_html"`
@@ -503,11 +505,11 @@ func newHit(rec record.Record, h *search.DocumentMatch) Hit {
 		Level:    rec.Level,
 		Topics:   nonNil(rec.Topics),
 		Tags:     nonNil(rec.Tags),
-		Sources:  nonNilSources(rec.Sources),
 		Cluster:  rec.Cluster,
 		Score:    h.Score,
 		Answers:  len(rec.Answers),
 	}
+	hit.Sources, hit.MoreSources = capSources(rec.Sources, MaxHitSources)
 	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[record.FieldQuestion], 0))
 	answers := index.AnswerTexts(rec)
 	hit.Fragments = fragments(answers, h.Locations[record.FieldAnswer])

@@ -20,6 +20,8 @@
 //   - complete.go: shell completion of flag values from the index.
 //   - output.go, styles.go: the one choice of output mode (terminal, pipe,
 //     JSON) and every lipgloss style.
+//   - visible.go: control characters and escape sequences of the data
+//     shown as text (^[) in every output but JSON.
 //   - serve.go: iq serve, which opens the index and hands it to package
 //     httpapi (the server, its limits and logs, the embedded page).
 package main

@@ -153,7 +153,7 @@ func runQuery[T any](ctx context.Context, a *app, indexDir string, asJSON bool,
 	if err != nil {
 		return err
 	}
-	return print(out, res)
+	return printResult(out, res, print)
 }
 
 // progress returns a progress callback drawing a bar on stderr, or nil off
@@ -168,7 +168,7 @@ func (o *output) progress(what string) func(done, total int) {
 	return func(done, total int) {
 		if bar == nil {
 			bar = progressbar.NewOptions(total,
-				progressbar.OptionSetWriter(o.errOut),
+				progressbar.OptionSetWriter(o.errRaw),
 				progressbar.OptionSetDescription(what),
 				progressbar.OptionShowCount(),
 				progressbar.OptionSetItsString("questions"),

@@ -46,7 +46,7 @@ or removed, with the reason.`,
   iq ingest --strict --taxonomy my-taxonomy.json questions.md`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
-			opts.stdout, opts.stderr = a.out, a.errOut
+			opts.stdout, opts.stderr = a.out, visibleWriter{w: a.errOut}
 			if opts.out != "" && opts.out == opts.report {
 				return usageError{fmt.Errorf("--out and --report name the same file %q", opts.out)}
 			}

@@ -33,6 +33,9 @@ const maxWidth = 100
 type output struct {
 	w      io.Writer
 	errOut io.Writer
+	// errRaw is stderr itself, for the progress bar's own escape codes;
+	// errOut shows control characters as text (visible.go).
+	errRaw io.Writer
 	mode   mode
 	width  int
 	styles Styles
@@ -54,6 +57,10 @@ func newOutput(a *app, asJSON bool) *output {
 		}
 	}
 	o.errTTY, _ = terminal(a.errOut)
+	o.errRaw, o.errOut = a.errOut, visibleWriter{w: a.errOut}
+	if o.mode != modeJSON {
+		o.w = visibleWriter{w: a.out, sgr: o.mode == modeStyled}
+	}
 	profile := termenv.Ascii
 	if o.mode == modeStyled {
 		profile = colorProfile(true, os.Getenv, detectProfile(a.out))

@@ -68,6 +68,8 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 	if errors.Is(err, errNoMatch) {
 		return 1
 	}
+	// An error can quote a file name or a value from the data.
+	errOut = visibleWriter{w: errOut}
 	var ue usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		path := root.CommandPath()

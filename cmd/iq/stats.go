@@ -44,6 +44,7 @@ func runStats(ctx context.Context, a *app, opts *statsOptions) error {
 	if out.mode == modeJSON {
 		return out.json(st)
 	}
+	st = visibleValue(st)
 	var b strings.Builder
 	if out.mode == modePlain {
 		// facet, value, count: one line each, like `sort | uniq -c`

@@ -19,11 +19,16 @@
 //     order: block elements, data vs layout tables, code in <pre> and code
 //     <textarea>, question/answer roles from markup, ad containers, and
 //     annotate, which carries each tag's source line through the parser.
+//   - depth.go: nesting bounds applied before the libraries parse:
+//     container markers past 32 on one Markdown line are removed (goldmark
+//     costs the square of the nesting), and a page nested past the 512
+//     elements x/net/html accepts is parsed again with elements past 256
+//     flattened; text and line numbers are kept.
 //   - text.go: the text buffer shared by both (white space folding, valid
 //     UTF-8, strong and link counting) and the byte offset to line index.
 //
 // Tests: parse_test.go (real files from ../shared/corpora and the embedded
 // seed), markdown_test.go and html_test.go (small cases), fuzz_test.go
-// (FuzzMarkdown, FuzzHTML), bench_test.go (BenchmarkParse, MB/s, with
+// (FuzzMarkdown, FuzzHTML), depth_test.go (100k nested markers), bench_test.go (BenchmarkParse, MB/s, with
 // cputime_*_test.go for CPU-time throughput), example_test.go.
 package parse

@@ -23,9 +23,10 @@ import (
 // ancestors and itself, outermost first. Text runs that sit directly in a
 // container get the line of the nearest element before them.
 //
-// HTML does not fail on malformed markup. It fails on a page nested more
-// than 512 elements deep, which x/net/html refuses, and on an internal
-// failure.
+// HTML does not fail on malformed markup. A page nested more than 512
+// elements deep, which x/net/html refuses, is parsed again with the
+// elements past maxHTMLDepth flattened (flattenHTML). It fails only on an
+// internal failure.
 func HTML(src []byte) (blocks []Block, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -34,6 +35,10 @@ func HTML(src []byte) (blocks []Block, err error) {
 	}()
 	annotated, _ := annotate(src, 1)
 	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(annotated))
+	if tooDeep(err) {
+		annotated, _ = annotate(flattenHTML(src), 1)
+		doc, err = goquery.NewDocumentFromReader(bytes.NewReader(annotated))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("parse html: %w", err)
 	}

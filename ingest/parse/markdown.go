@@ -135,6 +135,13 @@ type mdWalker struct {
 }
 
 func (w *mdWalker) run() {
+	if flat, cuts := flattenNesting(w.src); cuts != nil {
+		// Offsets into the flattened text map back to the source for
+		// line numbers; the text itself is read from the flattened copy.
+		lineOf := w.lineOf
+		w.src = flat
+		w.lineOf = func(off int) int { return lineOf(cuts.sourceOffset(off)) }
+	}
 	doc := mdParser.Parse(text.NewReader(w.src))
 	w.block(doc)
 }
@@ -844,7 +851,12 @@ func (w *mdWalker) rawHTML(n *ast.HTMLBlock) {
 	if len(w.details) > 0 {
 		prefix = append(prefix, "details")
 	}
-	nodes, err := html.ParseFragment(bytes.NewReader(annotated), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(bytes.NewReader(annotated), body)
+	if tooDeep(err) {
+		annotated, st = annotate(flattenHTML(raw), line)
+		nodes, err = html.ParseFragment(bytes.NewReader(annotated), body)
+	}
 	if err == nil {
 		root := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
 		for _, c := range nodes {
