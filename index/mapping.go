@@ -155,13 +155,13 @@ func NewMapping(syn []Synonym) (*mapping.IndexMappingImpl, []*bleve.SynonymDefin
 	addField(doc, record.FieldQuestion, textField(AnalyzerText, true, true))
 	addField(doc, record.FieldAnswer, textField(AnalyzerText, true, true))
 	addField(doc, record.FieldCode, textField(AnalyzerCode, false, false))
-	// The facet fields: terms and doc values, not stored (the record JSON
-	// holds their values for display). Facets are counted from their
-	// postings (Index.Search); the doc values serve Bleve's own facets.
-	addField(doc, record.FieldLevel, keywordField(false))
-	addField(doc, record.FieldTopic, keywordField(false))
-	addField(doc, record.FieldTag, keywordField(false))
-	addField(doc, record.FieldSource, keywordField(false))
+	// The facet fields (record.Facets): terms and doc values, not stored
+	// (the record JSON holds their values for display). Facets are counted
+	// from their postings (Index.Search); the doc values serve Bleve's own
+	// facets.
+	for _, f := range record.Facets {
+		addField(doc, f.Name, keywordField(false))
+	}
 	// Cluster and kind are matched or read stored, never faceted: no doc
 	// values. A record's ID is Bleve's document ID (_id), which Record and
 	// Records read; no field of our own repeats it.

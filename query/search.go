@@ -19,18 +19,19 @@ import (
 )
 
 // facetFields are the fields the results are faceted and filtered on, in
-// display order.
-var facetFields = []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource}
+// display order (record.Facets).
+var facetFields = record.FacetNames()
 
-// facetSize is how many values of each facet a search returns. Levels are
-// few; a long tail of topics or files is not worth the bytes on every
-// search (Stats lists them all).
-var facetSize = map[string]int{
-	record.FieldLevel:  10,
-	record.FieldTopic:  30,
-	record.FieldTag:    30,
-	record.FieldSource: 30,
-}
+// facetSize is how many values of each facet a search returns
+// (record.Facet.Size): a long tail of topics or files is not worth the
+// bytes on every search (Stats lists them all).
+var facetSize = func() map[string]int {
+	m := map[string]int{}
+	for _, f := range record.Facets {
+		m[f.Name] = f.Size
+	}
+	return m
+}()
 
 // Result is the answer to a Request. `iq search --json` and
 // GET /api/search print it as it is.
@@ -236,7 +237,7 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 	p := newPlan(tq, s.analyze, s.positional)
 	var q bq.Query
 	switch {
-	case tq.empty() && strings.TrimSpace(req.Text) != "" && len(tq.NotWords)+len(tq.NotPhrases)+len(tq.Levels)+len(tq.Topics)+len(tq.Tags)+len(tq.Sources) == 0:
+	case tq.empty() && strings.TrimSpace(req.Text) != "" && len(tq.NotWords)+len(tq.NotPhrases) == 0 && tq.Filters.empty():
 		// Only punctuation: nothing to search for, and listing
 		// everything would be a surprising answer to "???".
 		q = bleve.NewMatchNoneQuery()
@@ -345,19 +346,15 @@ func browseQuery(all bq.Query, p *plan, analyze analyzeFunc, filter bq.Query) bq
 func (s *Searcher) filter(req Request, tq textQuery) bq.Query {
 	asked := map[string]bool{}
 	vals := map[string][]string{}
-	for f, vs := range map[string][]string{
-		record.FieldLevel:  append(slices.Clone(req.Levels), tq.Levels...),
-		record.FieldTopic:  append(slices.Clone(req.Topics), tq.Topics...),
-		record.FieldTag:    append(slices.Clone(req.Tags), tq.Tags...),
-		record.FieldSource: append(slices.Clone(req.Sources), tq.Sources...),
-	} {
+	for _, f := range record.Facets {
+		vs := append(slices.Clone(req.Filters[f.Name]), tq.Filters[f.Name]...)
 		if len(vs) == 0 {
 			continue
 		}
-		asked[f] = true
+		asked[f.Name] = true
 		for _, v := range vs {
 			for _, t := range s.resolve(f, v) {
-				vals[f] = appendTerm(vals[f], t)
+				vals[f.Name] = appendTerm(vals[f.Name], t)
 			}
 		}
 	}
@@ -365,15 +362,15 @@ func (s *Searcher) filter(req Request, tq textQuery) bq.Query {
 }
 
 // resolve maps a filter value to the index terms it names: the same value
-// ignoring case; for sources also every file below a folder of that name
-// or with that base name, so --source Devinterview-io__sql-interview-questions
-// or --source README.md work.
-func (s *Searcher) resolve(field, v string) []string {
+// ignoring case; for paths (sources) also every file below a folder of
+// that name or with that base name, so --source
+// Devinterview-io__sql-interview-questions or --source README.md work.
+func (s *Searcher) resolve(f record.Facet, v string) []string {
 	var out []string
-	for _, t := range s.values[field] {
+	for _, t := range s.values[f.Name] {
 		switch {
 		case strings.EqualFold(t, v):
-		case field == record.FieldSource && (hasPathPrefix(t, v) || strings.EqualFold(baseName(t), v)):
+		case f.Paths && (hasPathPrefix(t, v) || strings.EqualFold(baseName(t), v)):
 		default:
 			continue
 		}
