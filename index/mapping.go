@@ -51,7 +51,7 @@ const (
 	// FieldRecord holds the record as JSON, so `iq show` can print every
 	// merged answer without another store.
 	FieldRecord = "record"
-	// FieldKind is KindRecord on every record, so AllRecords can tell
+	// FieldKind is KindRecord on every record, so allRecords can tell
 	// records from the synonym definitions Bleve keeps as documents too.
 	FieldKind  = "kind"
 	KindRecord = "record"
@@ -77,10 +77,10 @@ var MappingHash = sync.OnceValue(func() string {
 	return hex.EncodeToString(sum[:8])
 })
 
-// AllRecords returns a query matching every record and nothing else. Use it
+// allRecords returns a query matching every record and nothing else. Use it
 // instead of bleve.NewMatchAllQuery, which also matches the synonym
 // definitions stored in the index (they are documents to Bleve).
-func AllRecords() query.Query {
+func allRecords() query.Query {
 	q := bleve.NewTermQuery(KindRecord)
 	q.SetField(FieldKind)
 	return q
@@ -302,7 +302,7 @@ func synonymTerms(syn []Synonym, analyze func([]byte) analysis.TokenStream) ([]*
 // which phrase queries need: a phrase never matches in a field without
 // them.
 func (ix *Index) Positions(field string) bool {
-	im, ok := ix.Mapping().(*mapping.IndexMappingImpl)
+	im, ok := ix.shards[0].Mapping().(*mapping.IndexMappingImpl)
 	if !ok {
 		return true
 	}
