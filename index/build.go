@@ -173,7 +173,7 @@ func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOpti
 	}
 	var count uint64
 	for i, s := range shards {
-		res, err := s.Search(bleve.NewSearchRequestOptions(AllRecords(), 0, 0, false))
+		res, err := s.Search(bleve.NewSearchRequestOptions(allRecords(), 0, 0, false))
 		if err != nil {
 			return fmt.Errorf("build index %s: count shard %d: %w", dir, i, err)
 		}
@@ -371,5 +371,5 @@ func forceMerge(ctx context.Context, s bleve.Index, n int) error {
 
 // synonymIDPrefix starts the IDs of the synonym definitions Build stores
 // beside the records ("synonym-0000"); record IDs are hex digits and never
-// do, so Records can skip them by ID (searches use AllRecords).
+// do, so Records can skip them by ID (searches use allRecords).
 const synonymIDPrefix = "synonym-"

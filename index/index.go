@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/iq-search/iq/record"
 )
@@ -134,20 +133,6 @@ func Version() string {
 	return "(devel)"
 }
 
-// Bleve returns the index to search. With several shards it is an index
-// alias: Search works (facets, highlighting, synonyms included), but
-// per-index calls such as Document, FieldDict or DocCount do not; use
-// Shards, Record or Count for those.
-func (ix *Index) Bleve() bleve.Index { return ix.search }
-
-// Shards returns the Bleve indexes the index is made of (one, unless it was
-// built with BuildOptions.Shards > 1), e.g. to walk a field's dictionary.
-func (ix *Index) Shards() []bleve.Index { return ix.shards }
-
-// Mapping returns the index mapping, for analysing text the way the index
-// did (m.AnalyzerNamed(AnalyzerText)).
-func (ix *Index) Mapping() mapping.IndexMapping { return ix.shards[0].Mapping() }
-
 // Meta returns how the index was built.
 func (ix *Index) Meta() Meta { return ix.meta }
 
@@ -158,7 +143,7 @@ func (ix *Index) Dir() string { return ix.dir }
 // counts synonym definitions).
 func (ix *Index) Count() (n uint64, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
-	req := bleve.NewSearchRequestOptions(AllRecords(), 0, 0, false)
+	req := bleve.NewSearchRequestOptions(allRecords(), 0, 0, false)
 	res, err := ix.search.Search(req)
 	if err != nil {
 		return 0, fmt.Errorf("count index %s: %w", ix.dir, err)

@@ -69,7 +69,7 @@ func textQuery(text string) query.Query {
 func search(t *testing.T, ix *Index, q query.Query) []string {
 	t.Helper()
 	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
-	res, err := ix.Bleve().Search(req)
+	res, err := ix.search.Search(req)
 	if err != nil {
 		t.Fatalf("Search(%v) error = %v", q, err)
 	}
@@ -272,16 +272,16 @@ func TestFacets(t *testing.T) {
 			add(record.FieldSource, f)
 		}
 	}
-	req := bleve.NewSearchRequestOptions(AllRecords(), 0, 0, false)
+	req := bleve.NewSearchRequestOptions(allRecords(), 0, 0, false)
 	for _, f := range []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource} {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 1000))
 	}
-	res, err := ix.Bleve().Search(req)
+	res, err := ix.search.Search(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Total != uint64(len(recs)) {
-		t.Errorf("AllRecords() total = %d; want %d", res.Total, len(recs))
+		t.Errorf("allRecords() total = %d; want %d", res.Total, len(recs))
 	}
 	for f, counts := range want {
 		got := map[string]int{}
@@ -311,7 +311,7 @@ func TestStoredFields(t *testing.T) {
 	}
 	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{want.ID}))
 	req.Fields = []string{record.FieldQuestion, FieldRecord, FieldSources, record.FieldAnswer}
-	res, err := ix.Bleve().Search(req)
+	res, err := ix.search.Search(req)
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("Search(id %s) = %v, %v", want.ID, res, err)
 	}

@@ -190,7 +190,7 @@ func TestSearchJSONIsResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	res, err := s.Search(context.Background(), query.Request{Text: "pydantic", Topics: []string{"fastapi"}, Limit: 3})
+	res, err := s.Search(context.Background(), query.Request{Text: "pydantic", Filters: query.Filters{record.FieldTopic: {"fastapi"}}, Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
