@@ -174,7 +174,7 @@ func TestBrowserSearch(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(box), chromedp.Click(box)); err != nil {
 		t.Fatalf("tick level beginner: %v", err)
 	}
-	beginner := questions(t, s, query.Request{Text: text, Levels: []string{record.LevelBeginner}, Limit: pageSize})
+	beginner := questions(t, s, query.Request{Text: text, Filters: query.Filters{record.FieldLevel: {record.LevelBeginner}}, Limit: pageSize})
 	if len(beginner) == 0 || len(beginner) == len(all) {
 		t.Fatalf("bad fixture: %d beginner hits of %d", len(beginner), len(all))
 	}

@@ -139,7 +139,7 @@ func loadURLs(t *testing.T, s *query.Searcher, queries []string, n int) []string
 			v.Set(query.ParamText, q)
 			tick(v, q, record.FieldLevel, query.ParamLevel, 3)
 			tick(v, q, record.FieldTopic, query.ParamTopic, 4)
-			tick(v, q, record.FieldTag, query.ParamTag, 6)
+			tick(v, q, record.FieldTag, record.FieldTag, 6)
 		}
 		if r.IntN(8) == 0 {
 			v.Set(query.ParamOffset, "10")

@@ -74,7 +74,7 @@ const twiceAsked = "What is dependency injection in FastAPI, and why is it impor
 func sharedSearcher(t *testing.T) *query.Searcher {
 	t.Helper()
 	serveShared.once.Do(func() {
-		serveShared.s, serveShared.err = pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: filepath.Join(serveShared.tempDir(), "index")})
+		serveShared.s, serveShared.err = pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: filepath.Join(serveShared.tempDir(), "index"), Embedded: true})
 	})
 	if serveShared.err != nil {
 		t.Fatalf("open shared index: %v", serveShared.err)

@@ -162,7 +162,7 @@ func BenchmarkSearch(b *testing.B) {
 				reqs[i] = benchRequest(q)
 			}
 			benchkit.Queries(b, len(reqs), func(i int) string { return queries[i].Text }, func(i int) (uint64, error) {
-				res, err := ix.Bleve().Search(reqs[i])
+				res, err := index.BleveIndex(ix).Search(reqs[i])
 				if err != nil {
 					return 0, err
 				}

@@ -3,11 +3,8 @@ package index
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"math/rand/v2"
-	"os"
+	"hash/crc32"
 	"path/filepath"
 	"runtime/debug"
 	"strings"
@@ -55,6 +52,13 @@ type BuildOptions struct {
 	// more dictionaries (p99 ~200 ms instead of ~130 at 100k; BENCHMARKS.md,
 	// run 8).
 	SegmentsPerTier int
+	// Origin is recorded in the metadata as given (Meta.Origin): what the
+	// caller needs to rebuild the index from its sources.
+	Origin json.RawMessage
+	// Attach are files stored in the index (name → content), read back
+	// with Index.Attachment and checked like the index's own files. Names
+	// are plain file names.
+	Attach map[string][]byte
 	// Progress, when set, is called after each batch with the number of
 	// records indexed so far and the total. Calls do not overlap.
 	Progress func(done, total int)
@@ -78,13 +82,24 @@ func (o *BuildOptions) defaults() {
 	}
 }
 
-// Build indexes recs into dir. It builds in a temporary sibling directory and
-// renames it into place only when complete, so a crash or a cancelled ctx
-// never leaves a half index at dir; an index already at dir stays until the
-// new one replaces it. Build refuses to replace a directory that is neither
-// empty nor an iq index (ErrNotIndex).
-func Build(ctx context.Context, dir string, recs []record.Record, opts BuildOptions) (err error) {
+// Build indexes recs into a new generation of the index directory dir and
+// makes it current once complete (see Writer), so a crash or a cancelled ctx
+// never leaves a half index: the index that was there stays until the new
+// one replaces it. It takes dir's lock for the time of the build, and
+// refuses a directory that holds files and no iq index (ErrNotIndex).
+func Build(ctx context.Context, dir string, recs []record.Record, opts BuildOptions) error {
+	w, err := Lock(ctx, dir, nil)
+	if err != nil {
+		return fmt.Errorf("build index %s: %w", dir, err)
+	}
+	defer w.Close()
+	return w.Build(ctx, recs, opts)
+}
+
+// Build indexes recs into a new generation and publishes it.
+func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOptions) (err error) {
 	start := time.Now()
+	dir := w.dir
 	opts.defaults()
 	// A build allocates tens of times its input in short-lived garbage
 	// (analysis, segments, merges); a laxer collector takes ~10% less CPU
@@ -106,24 +121,20 @@ func Build(ctx context.Context, dir string, recs []record.Record, opts BuildOpti
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", dir, err)
 	}
-	if err := checkReplaceable(dir); err != nil {
-		return fmt.Errorf("build index %s: %w", dir, err)
+	for name := range opts.Attach {
+		if err := checkAttachName(name); err != nil {
+			return fmt.Errorf("build index %s: %w", dir, err)
+		}
 	}
-	parent, base := filepath.Split(filepath.Clean(dir))
-	if parent == "" {
-		parent = "."
-	}
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return fmt.Errorf("build index %s: %w", dir, err)
-	}
-	removeStale(parent, base)
-	tmp, err := os.MkdirTemp(parent, base+tmpInfix)
+	w.collect() // what crashed builds left
+	gen, err := w.newGeneration()
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", dir, err)
 	}
+	gdir := filepath.Join(dir, gen)
 	defer func() {
 		if err != nil {
-			os.RemoveAll(tmp)
+			removeGeneration(gdir)
 		}
 	}()
 
@@ -141,7 +152,7 @@ func Build(ctx context.Context, dir string, recs []record.Record, opts BuildOpti
 		"SegmentsPerMergeTask": opts.SegmentsPerTier,
 	}}
 	for i := range shards {
-		s, err := bleve.NewUsing(shardDir(tmp, i), im, scorch.Name, scorch.Name, config)
+		s, err := bleve.NewUsing(shardDir(gdir, i), im, scorch.Name, scorch.Name, config)
 		if err != nil {
 			return fmt.Errorf("build index %s: create shard %d: %w", dir, i, err)
 		}
@@ -162,128 +173,82 @@ func Build(ctx context.Context, dir string, recs []record.Record, opts BuildOpti
 	}
 	var count uint64
 	for i, s := range shards {
-		res, err := s.Search(bleve.NewSearchRequestOptions(AllRecords(), 0, 0, false))
+		res, err := s.Search(bleve.NewSearchRequestOptions(allRecords(), 0, 0, false))
 		if err != nil {
 			return fmt.Errorf("build index %s: count shard %d: %w", dir, i, err)
 		}
 		count += res.Total
-		// Close now so the files are complete before the rename.
+		// Close now so the files are complete before they are summed.
 		if err := s.Close(); err != nil {
 			return fmt.Errorf("build index %s: close shard %d: %w", dir, i, err)
 		}
 		shards[i] = nil
 	}
+	crashPoint("shards-built")
+	for name, data := range opts.Attach {
+		if err := writeFileSync(filepath.Join(gdir, name), data); err != nil {
+			return fmt.Errorf("build index %s: %w", dir, err)
+		}
+	}
+	crashPoint("attachments-written")
 	meta := Meta{
+		Format:         Format,
+		Generation:     gen,
 		IQVersion:      Version(),
 		MappingVersion: MappingVersion,
 		MappingHash:    MappingHash(),
 		Fingerprint:    opts.Fingerprint,
+		Origin:         opts.Origin,
 		Synonyms:       synName,
 		Records:        int(count),
 		Shards:         opts.Shards,
 		BuiltAt:        time.Now().UTC().Truncate(time.Second),
-		BuildTime:      time.Since(start),
-	}
-	if err := writeMeta(tmp, meta); err != nil {
-		return fmt.Errorf("build index %s: %w", dir, err)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("build index %s: %w", dir, err)
 	}
-	if err := swap(tmp, dir); err != nil {
-		return fmt.Errorf("build index %s: %w", dir, err)
+	return w.finish(gdir, meta, start)
+}
+
+// finish checksums a complete generation, writes its metadata and makes it
+// current.
+func (w *Writer) finish(gdir string, meta Meta, start time.Time) error {
+	sums, err := sumFiles(gdir)
+	if err != nil {
+		return fmt.Errorf("build index %s: %w", w.dir, err)
 	}
+	sortSums(sums)
+	crashPoint("checksummed")
+	meta.BuildTime = time.Since(start)
+	return w.finishMeta(gdir, diskMeta{Meta: meta, Files: sums})
+}
+
+// finishMeta writes a generation's metadata and makes it current.
+func (w *Writer) finishMeta(gdir string, dm diskMeta) error {
+	b, err := json.MarshalIndent(dm, "", "  ")
+	if err != nil {
+		return fmt.Errorf("build index %s: %w", w.dir, err)
+	}
+	b = append(b, '\n')
+	if err := writeFileSync(filepath.Join(gdir, metaFile), b); err != nil {
+		return fmt.Errorf("build index %s: write %s: %w", w.dir, metaFile, err)
+	}
+	crashPoint("meta-written")
+	if err := w.publish(filepath.Base(gdir), crcHex(crc32.Checksum(b, castagnoli))); err != nil {
+		return fmt.Errorf("build index %s: %w", w.dir, err)
+	}
+	w.collect()
 	return nil
 }
 
-// tmpInfix and oldInfix name Build's sibling directories: dir.tmp-XXXX
-// while building, dir.old-XXXX for the replaced index during the swap.
-const (
-	tmpInfix = ".tmp-"
-	oldInfix = ".old-"
-)
-
-// staleAfter is how old a sibling temporary directory must be before Build
-// removes it as the leftover of a crashed build rather than another process's
-// build in progress.
-const staleAfter = time.Hour
-
-func removeStale(parent, base string) {
-	entries, err := os.ReadDir(parent)
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.IsDir() || !(strings.HasPrefix(name, base+tmpInfix) || strings.HasPrefix(name, base+oldInfix)) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleAfter {
-			os.RemoveAll(filepath.Join(parent, name))
-		}
-	}
-}
-
-// checkReplaceable returns nil when dir is missing, empty, or holds an iq
-// index (complete or not: anything with our metadata file).
-func checkReplaceable(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) || (err == nil && len(entries) == 0) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := os.Stat(filepath.Join(dir, metaFile)); err == nil {
-		return nil
-	}
-	return fmt.Errorf("%w: it holds files but no %s; remove it or choose another directory", ErrNotIndex, metaFile)
-}
-
-// swap moves the complete index at tmp to dir, replacing what was there.
-// Between the two renames dir is briefly missing, never half written.
-func swap(tmp, dir string) error {
-	old := ""
-	if _, err := os.Stat(dir); err == nil {
-		// A fresh name, not a directory: rename(2) will not move a
-		// directory onto an existing one everywhere.
-		old = fmt.Sprintf("%s%s%d-%d", filepath.Clean(dir), oldInfix, os.Getpid(), rand.Int64())
-		if err := os.Rename(dir, old); err != nil {
-			return fmt.Errorf("move old index aside: %w", err)
-		}
-	}
-	if err := os.Rename(tmp, dir); err != nil {
-		if old != "" {
-			os.Rename(old, dir)
-		}
-		return fmt.Errorf("move new index into place: %w", err)
-	}
-	if old != "" {
-		os.RemoveAll(old)
+// checkAttachName accepts a plain file name that is none of the index's
+// own.
+func checkAttachName(name string) error {
+	if name == "" || name != filepath.Base(name) || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") ||
+		name == metaFile || name == genMarker || legacyShard.MatchString(name) {
+		return fmt.Errorf("attachment name %q is not a plain file name of its own", name)
 	}
 	return nil
-}
-
-func writeMeta(dir string, m Meta) error {
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	f, err := os.Create(filepath.Join(dir, metaFile))
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", metaFile, err)
-	}
-	// The meta file marks the index complete: make it durable before the
-	// rename publishes it.
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", metaFile, err)
-	}
-	return f.Close()
 }
 
 func indexSynonyms(s bleve.Index, defs []*bleve.SynonymDefinition) error {
@@ -386,32 +351,6 @@ func fill(ctx context.Context, shards []bleve.Index, recs []record.Record, opts 
 	return context.Cause(ctx)
 }
 
-// Ensure opens the index in dir, first building it with opts from load's
-// records when it is missing, was built by another iq or mapping version or
-// from a corpus with a fingerprint other than opts.Fingerprint, or is
-// corrupt. An index built with a custom synonym list is kept as long as the
-// rest matches: choosing synonyms is the user's call, not a version change.
-func Ensure(ctx context.Context, dir string, load func(ctx context.Context) ([]record.Record, error), opts BuildOptions) (*Index, error) {
-	ix, err := Open(dir)
-	switch {
-	case err == nil && ix.meta.Fingerprint == opts.Fingerprint:
-		return ix, nil
-	case err == nil:
-		ix.Close()
-	case errors.Is(err, ErrNotExist), errors.Is(err, ErrVersionMismatch), errors.Is(err, ErrCorrupt):
-	default:
-		return nil, err
-	}
-	recs, err := load(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("load records for index %s: %w", dir, err)
-	}
-	if err := Build(ctx, dir, recs, opts); err != nil {
-		return nil, err
-	}
-	return Open(dir)
-}
-
 // forceMerge merges a shard's segments down to at most n.
 func forceMerge(ctx context.Context, s bleve.Index, n int) error {
 	adv, err := s.Advanced()
@@ -432,5 +371,5 @@ func forceMerge(ctx context.Context, s bleve.Index, n int) error {
 
 // synonymIDPrefix starts the IDs of the synonym definitions Build stores
 // beside the records ("synonym-0000"); record IDs are hex digits and never
-// do, so Records can skip them by ID (searches use AllRecords).
+// do, so Records can skip them by ID (searches use allRecords).
 const synonymIDPrefix = "synonym-"

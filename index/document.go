@@ -3,7 +3,6 @@ package index
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -54,28 +53,23 @@ func recordValue(r record.Record) (map[string]any, error) {
 	if len(code) > 0 {
 		d[record.FieldCode] = code
 	}
-	if r.Level != "" {
-		d[record.FieldLevel] = r.Level
-	}
-	if len(r.Topics) > 0 {
-		d[record.FieldTopic] = r.Topics
-	}
-	if len(r.Tags) > 0 {
-		d[record.FieldTag] = r.Tags
+	for _, f := range record.Facets {
+		switch vs := f.Of(r); {
+		case len(vs) == 0:
+		case f.Single:
+			d[f.Name] = vs[0]
+		default:
+			d[f.Name] = vs
+		}
 	}
 	if r.Cluster != "" {
 		d[record.FieldCluster] = r.Cluster
 	}
 	if len(r.Sources) > 0 {
-		files := make([]string, 0, len(r.Sources))
 		lines := make([]string, 0, len(r.Sources))
 		for _, s := range r.Sources {
 			lines = append(lines, SourceString(s))
-			if !slices.Contains(files, s.File) {
-				files = append(files, s.File)
-			}
 		}
-		d[record.FieldSource] = files
 		d[FieldSources] = lines
 	}
 	return d, nil

@@ -6,9 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/blevesearch/bleve/v2"
-
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/record"
 )
 
@@ -36,11 +35,16 @@ func ExampleBuild() {
 	}
 	defer ix.Close()
 
-	// "DI" is in the shipped synonym list.
-	mq := bleve.NewMatchQuery("DI")
-	mq.SetField(record.FieldQuestion)
-	res, _ := ix.Bleve().Search(bleve.NewSearchRequest(mq))
-	rec, _, _ := ix.Record(res.Hits[0].ID)
-	fmt.Println(res.Total, rec.Question, index.SourceString(rec.Sources[0]))
+	// "DI" is in the shipped synonym list: its term finds "dependency
+	// injection".
+	a, _ := ix.Analyzer(record.FieldQuestion)
+	di := a.Analyze("DI")[0].Term
+	page, err := ix.Search(context.Background(), expr.Term{Field: record.FieldQuestion, Term: di, Boost: 1}, index.SearchOptions{Size: 10})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	rec, _, _ := ix.Record(page.Hits[0].ID)
+	fmt.Println(page.Total, rec.Question, index.SourceString(rec.Sources[0]))
 	// Output: 1 What is dependency injection in FastAPI? fastapi.md:12
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -34,20 +35,20 @@ import (
 // searchers over the corpus, the shared collections and synthetic records.
 //
 // It covers the query types iq builds (boolean, conjunction, disjunction,
-// term with synonyms, MinMatchQuery, exact phrases, match-none) on a
+// term with synonyms, minMatchQuery, exact phrases, match-none) on a
 // single-shard BM25 index; anything else returns errNotFast and runs
 // through Bleve. This file holds the decoded postings, compiling a query
 // into iterators and the ranking pass; fastnodes.go the iterators;
 // fastpage.go the page's term locations.
 
-// PhraseQuery is implemented by a query that matches an exact phrase of
+// phraseQuery is implemented by a query that matches an exact phrase of
 // one field with slop 0 and no synonym expansion, as Bleve's multi-phrase
 // searcher does with terms (alternatives per position, empty positions
 // skipped), scored as the conjunction of its terms with boost. For one
 // position it is scored as its terms (a disjunction when there are
 // several). The fast ranking pass matches such queries from positions
 // held in memory.
-type PhraseQuery interface {
+type phraseQuery interface {
 	query.Query
 	Phrase() (field string, terms [][]string, boost float64)
 }
@@ -102,9 +103,9 @@ type fastEnv struct {
 	snap bindex.IndexReader
 	m    mapping.IndexMapping
 	c    *postingCache
-	// minMatch remembers each MinMatchQuery's synonyms and lead costs,
+	// minMatch remembers each minMatchQuery's synonyms and lead costs,
 	// for compiling the same query once per slice.
-	minMatch map[*MinMatchQuery]minMatchPrep
+	minMatch map[*minMatchQuery]minMatchPrep
 }
 
 type minMatchPrep struct {
@@ -292,13 +293,13 @@ func (e *fastEnv) compile(q query.Query, fts bsearch.FieldTermSynonymMap) (node,
 		return newDisjNode(ch, int(q.Min)), nil
 	case *query.MatchNoneQuery:
 		return noneNode{}, nil
-	case *MinMatchQuery:
+	case *minMatchQuery:
 		if q.Min <= 1 {
 			d := query.NewDisjunctionQuery(q.Disjuncts)
 			d.SetMin(float64(q.Min))
 			return e.compile(d, fts)
 		}
-		// MinMatchQuery collects its clauses' synonyms itself.
+		// minMatchQuery collects its clauses' synonyms itself.
 		prep, ok := e.minMatch[q]
 		if !ok {
 			fts, err := e.synonymMap(query.NewDisjunctionQuery(q.Disjuncts))
@@ -310,7 +311,7 @@ func (e *fastEnv) compile(q query.Query, fts bsearch.FieldTermSynonymMap) (node,
 				prep.cost = append(prep.cost, estimate(d, fts, e.postingCount))
 			}
 			if e.minMatch == nil {
-				e.minMatch = map[*MinMatchQuery]minMatchPrep{}
+				e.minMatch = map[*minMatchQuery]minMatchPrep{}
 			}
 			e.minMatch[q] = prep
 		}
@@ -327,7 +328,7 @@ func (e *fastEnv) compile(q query.Query, fts bsearch.FieldTermSynonymMap) (node,
 		return newMinMatchNode(ch, q.Min, slices.Clone(prep.cost)), nil
 	case *query.BooleanQuery:
 		return e.compileBool(q, fts)
-	case PhraseQuery:
+	case phraseQuery:
 		return e.compilePhrase(q)
 	}
 	return nil, errNotFast
@@ -389,7 +390,7 @@ func (e *fastEnv) compileBool(q *query.BooleanQuery, fts bsearch.FieldTermSynony
 	return b, nil
 }
 
-func (e *fastEnv) compilePhrase(q PhraseQuery) (node, error) {
+func (e *fastEnv) compilePhrase(q phraseQuery) (node, error) {
 	field, terms, boost := q.Phrase()
 	for _, pos := range terms {
 		for _, t := range pos {
@@ -548,6 +549,14 @@ func (ix *Index) fastRank(ctx context.Context, q query.Query, n int, fc *facetCo
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A panic here would end the process: a damaged posting
+			// list becomes this slice's error (issue 16).
+			debug.SetPanicOnFault(true)
+			defer func() {
+				if r := recover(); r != nil {
+					p.err = fmt.Errorf("%w: panic: %v", ErrCorrupt, r)
+				}
+			}()
 			p.rank(ctx)
 		}()
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"hash/fnv"
 	"io/fs"
 	"os"
@@ -15,7 +16,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/mapping"
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/iq-search/iq/record"
 )
@@ -37,12 +37,16 @@ var (
 	ErrNotIndex = errors.New("directory is not an iq index")
 )
 
-// metaFile is the name of the metadata file in an index directory. Build
-// writes it last, so its presence marks a complete index.
+// metaFile is the name of a generation's metadata file, written last.
 const metaFile = "iq-index.json"
 
 // Meta describes how an index was built.
 type Meta struct {
+	// Format is the directory layout (Format when current, 0 for the
+	// layout before generations).
+	Format int `json:"format"`
+	// Generation is the generation directory the index was read from.
+	Generation string `json:"generation,omitempty"`
 	// IQVersion is the version of the iq module that built the index, from
 	// its build info ("(devel)" for a local build).
 	IQVersion      string `json:"iq_version"`
@@ -52,8 +56,11 @@ type Meta struct {
 	// MappingVersion bump.
 	MappingHash string `json:"mapping_hash"`
 	// Fingerprint identifies the corpus the records came from
-	// (corpus.Fingerprint() for the embedded corpus).
+	// (BuildOptions.Fingerprint).
 	Fingerprint string `json:"fingerprint"`
+	// Origin is what the caller recorded about the records' sources
+	// (BuildOptions.Origin), opaque to this package.
+	Origin json.RawMessage `json:"origin,omitempty"`
 	// Synonyms is "default" or the path of the synonym list used.
 	Synonyms string    `json:"synonyms"`
 	Records  int       `json:"records"`
@@ -63,11 +70,20 @@ type Meta struct {
 	BuildTime time.Duration `json:"build_time_ns"`
 }
 
+// diskMeta is the metadata file: Meta and the checksum of every other file
+// of the generation.
+type diskMeta struct {
+	Meta
+	Files []fileSum `json:"files"`
+}
+
 // Index is an open, read-only iq index: one or more Bleve shards searched
 // as one.
 type Index struct {
 	dir    string
+	gdir   string // the generation directory
 	meta   Meta
+	sums   []fileSum
 	shards []bleve.Index
 	search bleve.Index  // the single shard, or an alias over all of them
 	facets facetTables  // Search's facet values, per snapshot and field
@@ -102,26 +118,19 @@ func (ix *Index) SetRankSlices(n int) { ix.slices = max(n, 0) }
 
 // Version returns the iq version recorded in new indexes: the main module's
 // version from the build info.
+//
+// IQ_TEST_VERSION, when set, replaces it: the tests of a version change
+// (an index built by another iq must be rebuilt from its own sources, never
+// from the embedded corpus) set it rather than build iq twice.
 func Version() string {
+	if v := os.Getenv("IQ_TEST_VERSION"); v != "" {
+		return v
+	}
 	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
 		return bi.Main.Version
 	}
 	return "(devel)"
 }
-
-// Bleve returns the index to search. With several shards it is an index
-// alias: Search works (facets, highlighting, synonyms included), but
-// per-index calls such as Document, FieldDict or DocCount do not; use
-// Shards, Record or Count for those.
-func (ix *Index) Bleve() bleve.Index { return ix.search }
-
-// Shards returns the Bleve indexes the index is made of (one, unless it was
-// built with BuildOptions.Shards > 1), e.g. to walk a field's dictionary.
-func (ix *Index) Shards() []bleve.Index { return ix.shards }
-
-// Mapping returns the index mapping, for analysing text the way the index
-// did (m.AnalyzerNamed(AnalyzerText)).
-func (ix *Index) Mapping() mapping.IndexMapping { return ix.shards[0].Mapping() }
 
 // Meta returns how the index was built.
 func (ix *Index) Meta() Meta { return ix.meta }
@@ -131,8 +140,9 @@ func (ix *Index) Dir() string { return ix.dir }
 
 // Count returns the number of records in the index (Bleve's DocCount also
 // counts synonym definitions).
-func (ix *Index) Count() (uint64, error) {
-	req := bleve.NewSearchRequestOptions(AllRecords(), 0, 0, false)
+func (ix *Index) Count() (n uint64, err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
+	req := bleve.NewSearchRequestOptions(allRecords(), 0, 0, false)
 	res, err := ix.search.Search(req)
 	if err != nil {
 		return 0, fmt.Errorf("count index %s: %w", ix.dir, err)
@@ -155,6 +165,7 @@ func (ix *Index) Close() error {
 // Record returns the record with the given ID as it was indexed, with every
 // merged answer and source; ok is false when there is none.
 func (ix *Index) Record(id string) (rec record.Record, ok bool, err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	d, err := ix.shards[shardOf(id, len(ix.shards))].Document(id)
 	if err != nil {
 		return rec, false, fmt.Errorf("read record %s: %w", id, err)
@@ -177,6 +188,23 @@ func (ix *Index) Record(id string) (rec record.Record, ok bool, err error) {
 	return rec, true, nil
 }
 
+// guard turns a panic inside Bleve, which trusts the offsets and lengths
+// in its files, into an error wrapping ErrCorrupt: a damaged index must
+// never crash a command or the server (issue 16). Every method that reads
+// the index defers it as
+//
+//	defer ix.guard(&err, debug.SetPanicOnFault(true))
+//
+// so that a fault reading a memory-mapped file (a file cut short under
+// bbolt's or zap's mmap: SIGBUS) panics instead of killing the process;
+// guard restores the goroutine's previous setting.
+func (ix *Index) guard(err *error, panicOnFault bool) {
+	debug.SetPanicOnFault(panicOnFault)
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("read index %s: %w: panic: %v", ix.dir, ErrCorrupt, r)
+	}
+}
+
 // shardOf returns the shard a record ID lives in: a hash, so Record finds
 // it without asking every shard.
 func shardOf(id string, n int) int {
@@ -192,37 +220,92 @@ func shardDir(dir string, i int) string {
 	return filepath.Join(dir, fmt.Sprintf("shard-%d", i))
 }
 
-// Open opens the index in dir read-only. It returns an error wrapping
-// ErrNotExist, ErrVersionMismatch or ErrCorrupt (with the cause) when the
-// index is missing, from another version, or unreadable; it does not panic on
-// a damaged directory.
-func Open(dir string) (*Index, error) {
+// Open opens the current index in dir read-only, checking its files
+// against the checksums recorded when it was built (VerifyAuto). It returns
+// an error wrapping ErrNotExist, ErrNotIndex, ErrVersionMismatch or
+// ErrCorrupt, naming the directory and the damaged file; it does not panic
+// on a damaged directory.
+func Open(dir string) (*Index, error) { return OpenVerify(dir, VerifyAuto) }
+
+// OpenVerify is Open with the given depth of checking.
+func OpenVerify(dir string, v Verification) (*Index, error) {
+	for attempt := 0; ; attempt++ {
+		p, err := current(dir)
+		if err != nil {
+			return nil, fmt.Errorf("open index %s: %w", dir, err)
+		}
+		ix, err := openGeneration(dir, p, v)
+		if err == nil {
+			return ix, nil
+		}
+		// A writer may have replaced and removed the generation between
+		// reading the pointer and opening it: follow the new pointer.
+		if q, perr := readPointer(dir); attempt < 5 && perr == nil && q.Generation != p.Generation {
+			continue
+		}
+		return nil, fmt.Errorf("open index %s: %w", dir, err)
+	}
+}
+
+// current reads the pointer of the index directory dir, telling a missing
+// index (ErrNotExist), a directory of other files (ErrNotIndex) and the
+// layout before generations (ErrVersionMismatch) apart.
+func current(dir string) (pointer, error) {
 	st, err := os.Stat(dir)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, fmt.Errorf("open index %s: %w", dir, ErrNotExist)
+		return pointer{}, ErrNotExist
 	case err != nil:
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+		return pointer{}, err
 	case !st.IsDir():
-		return nil, fmt.Errorf("open index %s: %w: not a directory", dir, ErrCorrupt)
+		return pointer{}, fmt.Errorf("%w: not a directory", ErrNotIndex)
 	}
-	meta, err := readMeta(dir)
+	p, err := readPointer(dir)
+	if !errors.Is(err, errNoPointer) {
+		return p, err
+	}
+	switch m, lerr := readLegacyMeta(dir); {
+	case lerr == nil:
+		return p, fmt.Errorf("%w: built by iq %s in the layout before generations (format 0), this iq reads format %d", ErrVersionMismatch, m.IQVersion, Format)
+	case errors.Is(lerr, ErrCorrupt):
+		return p, lerr
+	}
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", dir, err)
+		return p, err
 	}
-	if meta.MappingVersion != MappingVersion || meta.IQVersion != Version() || meta.MappingHash != MappingHash() {
-		return nil, fmt.Errorf("open index %s: %w: built by iq %s (mapping %d, %s), this is iq %s (mapping %d, %s)",
-			dir, ErrVersionMismatch, meta.IQVersion, meta.MappingVersion, meta.MappingHash, Version(), MappingVersion, MappingHash())
+	for _, e := range entries {
+		// What a first build cut short leaves: nothing published.
+		if n := e.Name(); n != lockFile && !strings.HasPrefix(n, tmpPointerPrefix) && !genPattern.MatchString(n) {
+			return p, fmt.Errorf("%w: it holds files but no %s", ErrNotIndex, pointerFile)
+		}
+	}
+	return p, ErrNotExist
+}
+
+// openGeneration opens the generation p names.
+func openGeneration(dir string, p pointer, v Verification) (*Index, error) {
+	gdir := filepath.Join(dir, p.Generation)
+	dm, err := readGenMeta(gdir, p.MetaCRC)
+	if err != nil {
+		return nil, err
+	}
+	meta := dm.Meta
+	if err := checkVersion(meta); err != nil {
+		return nil, err
 	}
 	if meta.Shards < 1 {
-		return nil, fmt.Errorf("open index %s: %w: %s says %d shards", dir, ErrCorrupt, metaFile, meta.Shards)
+		return nil, fmt.Errorf("%w: %s says %d shards", ErrCorrupt, filepath.Join(gdir, metaFile), meta.Shards)
 	}
-	ix := &Index{dir: dir, meta: meta}
+	if err := verifyFiles(gdir, dm.Files, v); err != nil {
+		return nil, err
+	}
+	ix := &Index{dir: dir, gdir: gdir, meta: meta, sums: dm.Files}
 	for i := range meta.Shards {
-		s, err := openShard(shardDir(dir, i))
+		s, err := openShard(shardDir(gdir, i))
 		if err != nil {
 			ix.Close()
-			return nil, fmt.Errorf("open index %s: %w: %w", dir, ErrCorrupt, err)
+			return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 		}
 		ix.shards = append(ix.shards, s)
 	}
@@ -231,25 +314,150 @@ func Open(dir string) (*Index, error) {
 		alias := bleve.NewIndexAlias(ix.shards...)
 		if err := alias.SetIndexMapping(ix.shards[0].Mapping()); err != nil {
 			ix.Close()
-			return nil, fmt.Errorf("open index %s: %w", dir, err)
+			return nil, err
 		}
 		ix.search = alias
 	}
 	n, err := ix.Count()
 	if err == nil && n != uint64(meta.Records) {
-		err = fmt.Errorf("%d records, %s says %d", n, metaFile, meta.Records)
+		err = fmt.Errorf("%d records, %s says %d", n, filepath.Join(gdir, metaFile), meta.Records)
 	}
 	if err != nil {
 		ix.Close()
-		return nil, fmt.Errorf("open index %s: %w: %w", dir, ErrCorrupt, err)
+		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return ix, nil
+}
+
+func checkVersion(m Meta) error {
+	if m.Format != Format || m.MappingVersion != MappingVersion || m.IQVersion != Version() || m.MappingHash != MappingHash() {
+		return fmt.Errorf("%w: built by iq %s (format %d, mapping %d, %s), this is iq %s (format %d, mapping %d, %s)",
+			ErrVersionMismatch, m.IQVersion, m.Format, m.MappingVersion, m.MappingHash, Version(), Format, MappingVersion, MappingHash())
+	}
+	return nil
+}
+
+// readGenMeta reads a generation's metadata file and checks it against the
+// checksum the pointer recorded.
+func readGenMeta(gdir, crc string) (diskMeta, error) {
+	var dm diskMeta
+	path := filepath.Join(gdir, metaFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return dm, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	if got := crcHex(crc32.Checksum(b, castagnoli)); got != crc {
+		return dm, fmt.Errorf("%w: %s: checksum mismatch (crc32c %s, %s says %s)", ErrCorrupt, path, got, pointerFile, crc)
+	}
+	if err := json.Unmarshal(b, &dm); err != nil {
+		return dm, fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
+	}
+	dm.Generation = filepath.Base(gdir)
+	return dm, nil
+}
+
+// ReadMeta reads how the current index in dir was built without opening
+// it or checking its version, so a caller can rebuild an index this iq
+// cannot open from what it was built from. The metadata of the layout
+// before generations comes back with Format 0.
+func ReadMeta(dir string) (Meta, error) {
+	p, err := current(dir)
+	if errors.Is(err, ErrVersionMismatch) {
+		if m, lerr := readLegacyMeta(dir); lerr == nil {
+			return m, nil
+		}
+	}
+	if err != nil {
+		return Meta{}, fmt.Errorf("read index %s: %w", dir, err)
+	}
+	dm, err := readGenMeta(filepath.Join(dir, p.Generation), p.MetaCRC)
+	if err != nil {
+		return Meta{}, fmt.Errorf("read index %s: %w", dir, err)
+	}
+	return dm.Meta, nil
+}
+
+// PreviousMeta reads the metadata of the generation the current one
+// replaced, when it is still there and intact: what to rebuild from when
+// the current generation's own metadata is damaged.
+func PreviousMeta(dir string) (Meta, error) {
+	p, err := readPointer(dir)
+	if err != nil {
+		return Meta{}, fmt.Errorf("read index %s: %w", dir, err)
+	}
+	if p.Previous == "" {
+		return Meta{}, fmt.Errorf("read index %s: no previous generation", dir)
+	}
+	dm, err := readGenMetaUnchecked(filepath.Join(dir, p.Previous))
+	if err != nil {
+		return Meta{}, fmt.Errorf("read index %s: %w", dir, err)
+	}
+	return dm.Meta, nil
+}
+
+// readGenMetaUnchecked reads a generation's metadata without a checksum
+// from a pointer (the previous generation's was in the pointer it
+// replaced); the metadata must still parse.
+func readGenMetaUnchecked(gdir string) (diskMeta, error) {
+	var dm diskMeta
+	path := filepath.Join(gdir, metaFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return dm, err
+	}
+	if err := json.Unmarshal(b, &dm); err != nil {
+		return dm, fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
+	}
+	dm.Generation = filepath.Base(gdir)
+	return dm, nil
+}
+
+// Check reads every file of the current index in dir against its
+// checksums, opens it and decodes every stored record: the full check of
+// `iq index --check`, which Open (VerifyAuto) shortens for large indexes.
+func Check(ctx context.Context, dir string) (err error) {
+	ix, err := OpenVerify(dir, VerifyFull)
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	n := 0
+	err = ix.Records(ctx, func(record.Record) error { n++; return nil })
+	if err == nil && n != ix.meta.Records {
+		err = fmt.Errorf("%w: %d stored records, %s says %d", ErrCorrupt, n, metaFile, ix.meta.Records)
+	}
+	if err != nil {
+		return fmt.Errorf("check index %s: %w", dir, err)
+	}
+	return nil
+}
+
+// Attachment returns the content of a file stored with the index
+// (BuildOptions.Attach), checked against its checksum.
+func (ix *Index) Attachment(name string) ([]byte, error) {
+	for _, s := range ix.sums {
+		if s.Path != name {
+			continue
+		}
+		path := filepath.Join(ix.gdir, name)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", path, err)
+		}
+		if got := crcHex(crc32.Checksum(b, castagnoli)); got != s.CRC || int64(len(b)) != s.Size {
+			return nil, fmt.Errorf("read %s: %w: checksum mismatch", path, ErrCorrupt)
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("read %s of index %s: %w", name, ix.dir, fs.ErrNotExist)
 }
 
 // openShard opens one Bleve index read-only. Bleve and its storage can panic
 // on some damaged files; a panic becomes an error here.
 func openShard(path string) (idx bleve.Index, err error) {
+	old := debug.SetPanicOnFault(true)
 	defer func() {
+		debug.SetPanicOnFault(old)
 		if r := recover(); r != nil {
 			idx, err = nil, fmt.Errorf("open %s: panic: %v", path, r)
 		}
@@ -265,30 +473,21 @@ func openShard(path string) (idx bleve.Index, err error) {
 	return idx, nil
 }
 
-func readMeta(dir string) (Meta, error) {
-	var m Meta
-	b, err := os.ReadFile(filepath.Join(dir, metaFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return m, fmt.Errorf("%w: no %s", ErrCorrupt, metaFile)
-	}
-	if err != nil {
-		return m, fmt.Errorf("read %s: %w", metaFile, err)
-	}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("%w: %s: %w", ErrCorrupt, metaFile, err)
-	}
-	return m, nil
-}
-
 // DefaultDir returns the directory of the default index: $IQ_INDEX when set,
-// else iq/index under the user's cache directory (os.UserCacheDir:
-// $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS,
-// %LocalAppData% on Windows). The index is derived data that iq rebuilds at
-// will, which is what a cache directory is for.
+// else CacheDir.
 func DefaultDir() (string, error) {
 	if d := os.Getenv("IQ_INDEX"); d != "" {
 		return d, nil
 	}
+	return CacheDir()
+}
+
+// CacheDir returns iq/index under the user's cache directory
+// (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches
+// on macOS, %LocalAppData% on Windows): where the index of the embedded
+// corpus lives, derived data that iq rebuilds at will, which is what a
+// cache directory is for.
+func CacheDir() (string, error) {
 	c, err := os.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("find index directory: %w (set IQ_INDEX)", err)
@@ -300,7 +499,8 @@ func DefaultDir() (string, error) {
 // order, reading stored records directly (a search that pages through
 // 100k hits costs minutes; this costs seconds). It stops at the first
 // error, from fn or from ctx.
-func (ix *Index) Records(ctx context.Context, fn func(record.Record) error) error {
+func (ix *Index) Records(ctx context.Context, fn func(record.Record) error) (err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	for _, sh := range ix.shards {
 		d, err := sh.FieldDict("_id")
 		if err != nil {

@@ -3,7 +3,6 @@ package index
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -70,7 +69,7 @@ func textQuery(text string) query.Query {
 func search(t *testing.T, ix *Index, q query.Query) []string {
 	t.Helper()
 	req := bleve.NewSearchRequestOptions(q, 100, 0, false)
-	res, err := ix.Bleve().Search(req)
+	res, err := ix.search.Search(req)
 	if err != nil {
 		t.Fatalf("Search(%v) error = %v", q, err)
 	}
@@ -273,16 +272,16 @@ func TestFacets(t *testing.T) {
 			add(record.FieldSource, f)
 		}
 	}
-	req := bleve.NewSearchRequestOptions(AllRecords(), 0, 0, false)
+	req := bleve.NewSearchRequestOptions(allRecords(), 0, 0, false)
 	for _, f := range []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource} {
 		req.AddFacet(f, bleve.NewFacetRequest(f, 1000))
 	}
-	res, err := ix.Bleve().Search(req)
+	res, err := ix.search.Search(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Total != uint64(len(recs)) {
-		t.Errorf("AllRecords() total = %d; want %d", res.Total, len(recs))
+		t.Errorf("allRecords() total = %d; want %d", res.Total, len(recs))
 	}
 	for f, counts := range want {
 		got := map[string]int{}
@@ -312,7 +311,7 @@ func TestStoredFields(t *testing.T) {
 	}
 	req := bleve.NewSearchRequest(bleve.NewDocIDQuery([]string{want.ID}))
 	req.Fields = []string{record.FieldQuestion, FieldRecord, FieldSources, record.FieldAnswer}
-	res, err := ix.Bleve().Search(req)
+	res, err := ix.search.Search(req)
 	if err != nil || len(res.Hits) != 1 {
 		t.Fatalf("Search(id %s) = %v, %v", want.ID, res, err)
 	}
@@ -382,228 +381,6 @@ func TestShards(t *testing.T) {
 	// Synonyms work through the alias.
 	if ids := search(t, ix, textQuery("DI")); len(ids) == 0 {
 		t.Errorf("Search(DI) over 3 shards = no hits")
-	}
-}
-
-func TestBuildCancel(t *testing.T) {
-	recs := loadCorpus(t)
-	parent := t.TempDir()
-	dir := filepath.Join(parent, "index")
-
-	cancelled := func(t *testing.T) error {
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		return Build(ctx, dir, recs, BuildOptions{Fingerprint: "new", BatchSize: 4, Progress: func(done, total int) {
-			if done >= 8 {
-				cancel()
-			}
-		}})
-	}
-	leftovers := func(t *testing.T) {
-		t.Helper()
-		entries, _ := os.ReadDir(parent)
-		for _, e := range entries {
-			if e.Name() != "index" {
-				t.Errorf("after a cancelled Build, %s is left in %s", e.Name(), parent)
-			}
-		}
-	}
-
-	t.Run("no index before", func(t *testing.T) {
-		if err := cancelled(t); !errors.Is(err, context.Canceled) {
-			t.Fatalf("Build(cancelled) error = %v; want context.Canceled", err)
-		}
-		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("after a cancelled Build, Stat(%s) = %v; want no directory", dir, err)
-		}
-		leftovers(t)
-	})
-	t.Run("old index stays", func(t *testing.T) {
-		if err := Build(context.Background(), dir, recs[:5], BuildOptions{Fingerprint: "old"}); err != nil {
-			t.Fatal(err)
-		}
-		if err := cancelled(t); !errors.Is(err, context.Canceled) {
-			t.Fatalf("Build(cancelled) error = %v; want context.Canceled", err)
-		}
-		ix, err := Open(dir)
-		if err != nil {
-			t.Fatalf("Open(old index) after cancelled Build error = %v", err)
-		}
-		defer ix.Close()
-		if m := ix.Meta(); m.Fingerprint != "old" || m.Records != 5 {
-			t.Errorf("Meta() after cancelled Build = %+v; want the old index (fingerprint old, 5 records)", m)
-		}
-		leftovers(t)
-	})
-}
-
-func TestBuildRefusesForeignDir(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "thesis.tex"), []byte("precious"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	err := Build(context.Background(), dir, loadCorpus(t)[:3], BuildOptions{})
-	if !errors.Is(err, ErrNotIndex) {
-		t.Fatalf("Build(dir with user files) error = %v; want ErrNotIndex", err)
-	}
-	if b, err := os.ReadFile(filepath.Join(dir, "thesis.tex")); err != nil || string(b) != "precious" {
-		t.Errorf("user file after Build = %q, %v; want it untouched", b, err)
-	}
-}
-
-func TestOpenErrors(t *testing.T) {
-	recs := loadCorpus(t)[:3]
-	good := func(t *testing.T) string {
-		dir := filepath.Join(t.TempDir(), "index")
-		if err := Build(context.Background(), dir, recs, BuildOptions{}); err != nil {
-			t.Fatal(err)
-		}
-		return dir
-	}
-	write := func(t *testing.T, path, content string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	setMeta := func(t *testing.T, dir string, edit func(*Meta)) {
-		m, err := readMeta(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		edit(&m)
-		if err := writeMeta(dir, m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	tests := []struct {
-		name  string
-		setup func(t *testing.T) string
-		want  error
-	}{
-		{"missing", func(t *testing.T) string { return filepath.Join(t.TempDir(), "nope") }, ErrNotExist},
-		{"a file", func(t *testing.T) string {
-			p := filepath.Join(t.TempDir(), "f")
-			write(t, p, "x")
-			return p
-		}, ErrCorrupt},
-		{"garbage files", func(t *testing.T) string {
-			d := t.TempDir()
-			write(t, filepath.Join(d, "index_meta.json"), "{not json")
-			write(t, filepath.Join(d, "store", "root.bolt"), "garbage")
-			return d
-		}, ErrCorrupt},
-		{"bad meta", func(t *testing.T) string {
-			d := good(t)
-			write(t, filepath.Join(d, metaFile), "{")
-			return d
-		}, ErrCorrupt},
-		{"garbage shard", func(t *testing.T) string {
-			d := good(t)
-			sd := shardDir(d, 0)
-			os.RemoveAll(sd)
-			write(t, filepath.Join(sd, "index_meta.json"), `{"storage":"zap","index_type":"scorch"}`)
-			write(t, filepath.Join(sd, "store", "root.bolt"), strings.Repeat("\x00garbage", 1000))
-			return d
-		}, ErrCorrupt},
-		{"truncated segment", func(t *testing.T) string {
-			d := good(t)
-			segs, _ := filepath.Glob(filepath.Join(shardDir(d, 0), "store", "*.zap"))
-			if len(segs) == 0 {
-				t.Fatal("no segment files")
-			}
-			for _, s := range segs {
-				os.Truncate(s, 10)
-			}
-			return d
-		}, ErrCorrupt},
-		{"missing shard", func(t *testing.T) string {
-			d := good(t)
-			setMeta(t, d, func(m *Meta) { m.Shards = 2 })
-			return d
-		}, ErrCorrupt},
-		{"wrong count", func(t *testing.T) string {
-			d := good(t)
-			setMeta(t, d, func(m *Meta) { m.Records = 99 })
-			return d
-		}, ErrCorrupt},
-		{"old mapping", func(t *testing.T) string {
-			d := good(t)
-			setMeta(t, d, func(m *Meta) { m.MappingVersion = MappingVersion - 1 })
-			return d
-		}, ErrVersionMismatch},
-		{"other mapping", func(t *testing.T) string {
-			d := good(t)
-			setMeta(t, d, func(m *Meta) { m.MappingHash = "0123456789abcdef" })
-			return d
-		}, ErrVersionMismatch},
-		{"other iq", func(t *testing.T) string {
-			d := good(t)
-			setMeta(t, d, func(m *Meta) { m.IQVersion = "v0.0.1" })
-			return d
-		}, ErrVersionMismatch},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			dir := tt.setup(t)
-			ix, err := Open(dir)
-			if err == nil {
-				ix.Close()
-			}
-			if !errors.Is(err, tt.want) {
-				t.Fatalf("Open(%s) error = %v; want %v", tt.name, err, tt.want)
-			}
-			if !strings.Contains(err.Error(), dir) {
-				t.Errorf("Open error %q does not name the directory %s", err, dir)
-			}
-		})
-	}
-}
-
-func TestEnsure(t *testing.T) {
-	recs := loadCorpus(t)
-	dir := filepath.Join(t.TempDir(), "index")
-	loads := 0
-	load := func(context.Context) ([]record.Record, error) {
-		loads++
-		return recs, nil
-	}
-	ensure := func(t *testing.T, fp string, wantLoads int) {
-		t.Helper()
-		ix, err := Ensure(context.Background(), dir, load, BuildOptions{Fingerprint: fp})
-		if err != nil {
-			t.Fatalf("Ensure(%s) error = %v", fp, err)
-		}
-		defer ix.Close()
-		if loads != wantLoads {
-			t.Errorf("Ensure(%s): records loaded %d times; want %d", fp, loads, wantLoads)
-		}
-		if m := ix.Meta(); m.Fingerprint != fp || m.Records != len(recs) {
-			t.Errorf("Ensure(%s).Meta() = %+v; want fingerprint %s, %d records", fp, m, fp, len(recs))
-		}
-	}
-	ensure(t, "a", 1) // missing: build
-	ensure(t, "a", 1) // up to date: open
-	ensure(t, "b", 2) // other corpus: rebuild
-
-	m, _ := readMeta(dir)
-	m.MappingVersion = MappingVersion + 1
-	writeMeta(dir, m)
-	ensure(t, "b", 3) // other version: rebuild
-
-	segs, _ := filepath.Glob(filepath.Join(shardDir(dir, 0), "store", "*.zap"))
-	for _, s := range segs {
-		os.WriteFile(s, []byte("garbage"), 0o644)
-	}
-	ensure(t, "b", 4) // corrupt: rebuild
-
-	if _, err := Ensure(context.Background(), dir, func(context.Context) ([]record.Record, error) {
-		return nil, errors.New("disk on fire")
-	}, BuildOptions{Fingerprint: "c"}); err == nil || !strings.Contains(err.Error(), "disk on fire") {
-		t.Errorf("Ensure(load fails) error = %v; want the load error", err)
 	}
 }
 

@@ -51,7 +51,7 @@ const (
 	// FieldRecord holds the record as JSON, so `iq show` can print every
 	// merged answer without another store.
 	FieldRecord = "record"
-	// FieldKind is KindRecord on every record, so AllRecords can tell
+	// FieldKind is KindRecord on every record, so allRecords can tell
 	// records from the synonym definitions Bleve keeps as documents too.
 	FieldKind  = "kind"
 	KindRecord = "record"
@@ -77,10 +77,10 @@ var MappingHash = sync.OnceValue(func() string {
 	return hex.EncodeToString(sum[:8])
 })
 
-// AllRecords returns a query matching every record and nothing else. Use it
+// allRecords returns a query matching every record and nothing else. Use it
 // instead of bleve.NewMatchAllQuery, which also matches the synonym
 // definitions stored in the index (they are documents to Bleve).
-func AllRecords() query.Query {
+func allRecords() query.Query {
 	q := bleve.NewTermQuery(KindRecord)
 	q.SetField(FieldKind)
 	return q
@@ -155,13 +155,13 @@ func NewMapping(syn []Synonym) (*mapping.IndexMappingImpl, []*bleve.SynonymDefin
 	addField(doc, record.FieldQuestion, textField(AnalyzerText, true, true))
 	addField(doc, record.FieldAnswer, textField(AnalyzerText, true, true))
 	addField(doc, record.FieldCode, textField(AnalyzerCode, false, false))
-	// The facet fields: terms and doc values, not stored (the record JSON
-	// holds their values for display). Facets are counted from their
-	// postings (Index.Search); the doc values serve Bleve's own facets.
-	addField(doc, record.FieldLevel, keywordField(false))
-	addField(doc, record.FieldTopic, keywordField(false))
-	addField(doc, record.FieldTag, keywordField(false))
-	addField(doc, record.FieldSource, keywordField(false))
+	// The facet fields (record.Facets): terms and doc values, not stored
+	// (the record JSON holds their values for display). Facets are counted
+	// from their postings (Index.Search); the doc values serve Bleve's own
+	// facets.
+	for _, f := range record.Facets {
+		addField(doc, f.Name, keywordField(false))
+	}
 	// Cluster and kind are matched or read stored, never faceted: no doc
 	// values. A record's ID is Bleve's document ID (_id), which Record and
 	// Records read; no field of our own repeats it.
@@ -302,7 +302,7 @@ func synonymTerms(syn []Synonym, analyze func([]byte) analysis.TokenStream) ([]*
 // which phrase queries need: a phrase never matches in a field without
 // them.
 func (ix *Index) Positions(field string) bool {
-	im, ok := ix.Mapping().(*mapping.IndexMappingImpl)
+	im, ok := ix.shards[0].Mapping().(*mapping.IndexMappingImpl)
 	if !ok {
 		return true
 	}

@@ -14,28 +14,28 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
-// MinMatchQuery matches the documents that match at least Min of
+// minMatchQuery matches the documents that match at least Min of
 // Disjuncts, with the hits, scores and term locations of Bleve's
 // DisjunctionQuery with the same Min. It finds them with less work when one
 // clause is common: Bleve's disjunction steps through every posting of
 // every clause ("error wrapping used" with min 2 walks the 87k records
 // holding "use"), while a document with Min matches must match one of the
-// len(Disjuncts)-Min+1 rarest clauses, so MinMatchQuery steps through
+// len(Disjuncts)-Min+1 rarest clauses, so minMatchQuery steps through
 // those and only skips the others forward to each candidate (Lucene's
 // minimum-should-match scorer does the same).
-type MinMatchQuery struct {
+type minMatchQuery struct {
 	Disjuncts []query.Query
 	Min       int
 }
 
-// NewMinMatchQuery returns a query for documents matching at least min of
+// newMinMatchQuery returns a query for documents matching at least min of
 // qs.
-func NewMinMatchQuery(min int, qs ...query.Query) *MinMatchQuery {
-	return &MinMatchQuery{Disjuncts: qs, Min: min}
+func newMinMatchQuery(min int, qs ...query.Query) *minMatchQuery {
+	return &minMatchQuery{Disjuncts: qs, Min: min}
 }
 
 // Searcher implements query.Query.
-func (q *MinMatchQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+func (q *minMatchQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	if q.Min <= 1 {
 		d := bleve.NewDisjunctionQuery(q.Disjuncts...)
 		d.SetMin(float64(q.Min))

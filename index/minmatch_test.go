@@ -15,7 +15,7 @@ import (
 	"github.com/iq-search/iq/record"
 )
 
-// TestMinMatchMatchesDisjunction checks that MinMatchQuery gives what
+// TestMinMatchMatchesDisjunction checks that minMatchQuery gives what
 // Bleve's DisjunctionQuery with the same Min gives: the same hits, scores
 // and term locations, alone, inside a boolean query, and through
 // Index.Search (whose page pass runs the query again).
@@ -51,7 +51,7 @@ func TestMinMatchSynthetic(t *testing.T) {
 		"context API and on",
 		"OAuth2PasswordBearer each thread",
 	})
-	// Clauses of terms, whose costs MinMatchQuery estimates: the
+	// Clauses of terms, whose costs minMatchQuery estimates: the
 	// rarest clauses by estimate are not the first in Bleve's order.
 	words := [][]string{
 		{"union", "type", "typescript|type+script"},
@@ -117,7 +117,7 @@ func testMinMatchClauses(t *testing.T, ix *Index, texts []string, sets [][]query
 			t.Run(fmt.Sprintf("%s/min=%d", text, k), func(t *testing.T) {
 				want := bleve.NewDisjunctionQuery(clauses...)
 				want.SetMin(float64(k))
-				got := NewMinMatchQuery(k, clauses...)
+				got := newMinMatchQuery(k, clauses...)
 				compareQueries(t, ix, got, want)
 
 				phrase := bleve.NewMatchPhraseQuery(text)
@@ -128,7 +128,7 @@ func testMinMatchClauses(t *testing.T, ix *Index, texts []string, sets [][]query
 				bg.AddShould(phrase)
 				compareQueries(t, ix, bg, bw)
 
-				gr, err := ix.Search(context.Background(), bg, SearchOptions{Size: 10, Fields: []string{FieldRecord}, Locations: true})
+				gr, err := ix.searchBleve(context.Background(), bg, SearchOptions{Size: 10, Fields: []string{FieldRecord}, Locations: true})
 				if err != nil {
 					t.Fatalf("Search() error = %v", err)
 				}
@@ -136,7 +136,7 @@ func testMinMatchClauses(t *testing.T, ix *Index, texts []string, sets [][]query
 				req.SortBy([]string{"-_score", "_id"})
 				req.Fields = []string{FieldRecord}
 				req.IncludeLocations = true
-				wr, err := ix.Bleve().Search(req)
+				wr, err := ix.search.Search(req)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -152,7 +152,7 @@ func compareQueries(t *testing.T, ix *Index, got, want query.Query) {
 		req := bleve.NewSearchRequestOptions(q, 10000, 0, false)
 		req.SortBy([]string{"-_score", "_id"})
 		req.IncludeLocations = true
-		res, err := ix.Bleve().Search(req)
+		res, err := ix.search.Search(req)
 		if err != nil {
 			t.Fatalf("Search() error = %v", err)
 		}

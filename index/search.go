@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -62,7 +63,8 @@ type SearchOptions struct {
 //   - Otherwise stored fields and locations are read in a second pass
 //     restricted to the page's documents (q AND their IDs), which matches
 //     them the same way and so reports the same locations.
-func (ix *Index) Search(ctx context.Context, q query.Query, opts SearchOptions) (*bleve.SearchResult, error) {
+func (ix *Index) searchBleve(ctx context.Context, q query.Query, opts SearchOptions) (_ *bleve.SearchResult, err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	n := opts.From + opts.Size
 	req := bleve.NewSearchRequestOptions(q, n+1, 0, false)
 	req.SortBy([]string{"-_score"})

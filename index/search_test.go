@@ -39,14 +39,14 @@ func TestSearchMatchesBleve(t *testing.T) {
 	withFilter.AddShould(phrase)
 	withFilter.AddFilter(level)
 	notClosure := bleve.NewBooleanQuery()
-	notClosure.AddMust(AllRecords())
+	notClosure.AddMust(allRecords())
 	notClosure.AddMustNot(textQuery("closure"))
 	queries := map[string]query.Query{
 		"words":          textQuery("dependency injection"),
 		"synonym":        textQuery("DI"),
 		"phrase":         phrase,
 		"filtered":       withFilter,
-		"browse":         AllRecords(), // every score equal: ties everywhere
+		"browse":         allRecords(), // every score equal: ties everywhere
 		"browse-not":     notClosure,
 		"nothing":        textQuery("zzzzqqqq"),
 		"single-keyword": level,
@@ -65,11 +65,11 @@ func TestSearchMatchesBleve(t *testing.T) {
 					for f, n := range facets {
 						req.AddFacet(f, bleve.NewFacetRequest(f, n))
 					}
-					want, err := ix.Bleve().Search(req)
+					want, err := ix.search.Search(req)
 					if err != nil {
 						t.Fatal(err)
 					}
-					got, err := ix.Search(context.Background(), q, SearchOptions{
+					got, err := ix.searchBleve(context.Background(), q, SearchOptions{
 						Size: pg[0], From: pg[1], Fields: fields, Locations: true, Facets: facets,
 					})
 					if err != nil {

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/iq-search/iq/ingest/parse"
 	"github.com/iq-search/iq/record"
@@ -79,26 +80,77 @@ type source struct {
 // Paths ingests files and folders (recursively, in lexical order; hidden
 // files and folders are left out). Source file names are the paths as given,
 // joined with the path below a folder. A path that cannot be read is
-// skipped and reported; the run goes on.
+// skipped and reported; the run goes on. It is Walk, ReadFiles and Merge.
 func Paths(ctx context.Context, paths []string, opts Options) ([]record.Record, *Report, error) {
-	var srcs []source
-	for _, p := range paths {
-		info, err := os.Stat(p)
+	files, err := Walk(ctx, paths)
+	if err != nil {
+		return nil, nil, err
+	}
+	results, err := ReadFiles(ctx, files, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Merge(results, opts)
+}
+
+// File is one file of a run, as Walk finds it.
+type File struct {
+	// Name is the Source.File of its records: the path as given, joined
+	// with the path below a folder.
+	Name string `json:"name"`
+	// Path is where the file is read from, when not Name (WalkRoots).
+	Path string `json:"path,omitempty"`
+	// Rel is the path below the folder's parent (or the file's base
+	// name), read for topics and levels.
+	Rel     string    `json:"rel"`
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mod_time"`
+	// Skip is set when the path could not be walked.
+	Skip *Skip `json:"skip,omitempty"`
+}
+
+// Walk lists the files Paths reads, in its order: each path that is a file,
+// and the files below each folder (lexical order; hidden files and folders
+// left out). A path that cannot be read is listed with its Skip.
+func Walk(ctx context.Context, paths []string) ([]File, error) {
+	roots := make([]Root, len(paths))
+	for i, p := range paths {
+		roots[i] = Root{Path: p, Name: p}
+	}
+	return WalkRoots(ctx, roots)
+}
+
+// Root is a file or folder to walk, read at Path and named Name in
+// records: what was given on a command line, read again later from
+// another working directory.
+type Root struct {
+	Path string `json:"path"`
+	Name string `json:"name"`
+}
+
+// WalkRoots is Walk over roots read at one path and named by another.
+func WalkRoots(ctx context.Context, roots []Root) ([]File, error) {
+	var files []File
+	for _, r := range roots {
+		p := r.Name
+		info, err := os.Stat(r.Path)
 		if err != nil {
-			srcs = append(srcs, source{name: p, skip: &Skip{File: p, Reason: SkipUnreadable, Detail: describeErr(err)}})
+			files = append(files, File{Name: p, Path: r.Path, Skip: &Skip{File: p, Reason: SkipUnreadable, Detail: describeErr(err)}})
 			continue
 		}
 		if !info.IsDir() {
-			srcs = append(srcs, osSource(p, filepath.Base(p)))
+			files = append(files, File{Name: p, Path: r.Path, Rel: filepath.Base(p), Size: info.Size(), ModTime: info.ModTime()})
 			continue
 		}
-		root := p
-		err = filepath.WalkDir(root, func(name string, d fs.DirEntry, err error) error {
+		root := r.Path
+		err = filepath.WalkDir(root, func(at string, d fs.DirEntry, err error) error {
+			rel, _ := filepath.Rel(root, at)
+			name := filepath.Join(p, rel)
 			if err != nil {
-				srcs = append(srcs, source{name: name, skip: &Skip{File: name, Reason: SkipUnreadable, Detail: describeErr(err)}})
+				files = append(files, File{Name: name, Path: at, Skip: &Skip{File: name, Reason: SkipUnreadable, Detail: describeErr(err)}})
 				return nil
 			}
-			if name != root && strings.HasPrefix(d.Name(), ".") {
+			if at != root && strings.HasPrefix(d.Name(), ".") {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
@@ -107,19 +159,64 @@ func Paths(ctx context.Context, paths []string, opts Options) ([]record.Record, 
 			if d.IsDir() {
 				return ctx.Err()
 			}
-			rel, _ := filepath.Rel(root, name)
-			src := osSource(name, path.Join(filepath.Base(filepath.Clean(root)), filepath.ToSlash(rel)))
+			f := File{Name: name, Path: at, Rel: path.Join(filepath.Base(filepath.Clean(p)), filepath.ToSlash(rel))}
 			if info, err := d.Info(); err == nil {
-				src.size = info.Size()
+				f.Size, f.ModTime = info.Size(), info.ModTime()
 			}
-			srcs = append(srcs, src)
+			files = append(files, f)
 			return nil
 		})
 		if err != nil {
-			return nil, nil, fmt.Errorf("walk %s: %w", root, err)
+			return nil, fmt.Errorf("walk %s: %w", root, err)
 		}
 	}
-	return run(ctx, srcs, opts)
+	return files, nil
+}
+
+// FileResult is what one file contributes to a run before exact repeats
+// across files are merged: kept by callers that re-ingest only the files
+// that changed (package pipeline) and merged again with Merge.
+type FileResult struct {
+	Records  []record.Record `json:"records"`
+	Drops    []Drop          `json:"drops"`
+	Warnings []Warning       `json:"warnings"`
+	Skip     *Skip           `json:"skip,omitempty"`
+	Read     bool            `json:"read"`
+}
+
+// ReadFiles reads and processes files (from Walk) on all cores, one result
+// per file, in order.
+func ReadFiles(ctx context.Context, files []File, opts Options) ([]FileResult, error) {
+	srcs := make([]source, len(files))
+	for i, f := range files {
+		at := f.Path
+		if at == "" {
+			at = f.Name
+		}
+		srcs[i] = osSource(f.Name, f.Rel)
+		srcs[i].open = osSource(at, f.Rel).open
+		srcs[i].size, srcs[i].skip = f.Size, f.Skip
+	}
+	results, err := readAll(ctx, srcs, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]FileResult, len(results))
+	for i, r := range results {
+		out[i] = FileResult{Records: r.records, Drops: r.drops, Warnings: r.warns, Skip: r.skip, Read: r.read}
+	}
+	return out, nil
+}
+
+// Merge merges the results of a run's files in order: exact repeats become
+// one record with every answer and source, and the report counts it all. It
+// does not modify the results, so they can be merged again.
+func Merge(results []FileResult, opts Options) ([]record.Record, *Report, error) {
+	in := make([]fileResult, len(results))
+	for i, r := range results {
+		in[i] = fileResult{records: r.Records, drops: r.Drops, warns: r.Warnings, skip: r.Skip, read: r.Read}
+	}
+	return merge(in, opts)
 }
 
 func osSource(name, rel string) source {
@@ -200,6 +297,16 @@ func describeErr(err error) string {
 // run reads and processes the sources on all cores, then merges their
 // records in source order so that the output does not depend on timing.
 func run(ctx context.Context, srcs []source, opts Options) ([]record.Record, *Report, error) {
+	results, err := readAll(ctx, srcs, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return merge(results, opts)
+}
+
+// readAll reads and processes the sources on all cores; the results keep
+// source order.
+func readAll(ctx context.Context, srcs []source, opts Options) ([]fileResult, error) {
 	tax := opts.Taxonomy
 	if tax == nil {
 		tax = DefaultTaxonomy()
@@ -234,9 +341,13 @@ func run(ctx context.Context, srcs []source, opts Options) ([]record.Record, *Re
 	close(next)
 	wg.Wait()
 	if ctxErr != nil {
-		return nil, nil, fmt.Errorf("ingest: %w", ctxErr)
+		return nil, fmt.Errorf("ingest: %w", ctxErr)
 	}
+	return results, nil
+}
 
+// merge merges file results in order (see Merge).
+func merge(results []fileResult, opts Options) ([]record.Record, *Report, error) {
 	rep := &Report{Skipped: []Skip{}, Dropped: []Drop{}, Warnings: []Warning{}}
 	records := []record.Record{}
 	byKey := map[string]int{}
@@ -259,6 +370,10 @@ func run(ctx context.Context, srcs []source, opts Options) ([]record.Record, *Re
 			i, seen := byKey[key]
 			if !seen {
 				byKey[key] = len(records)
+				// Clipped, so that appending a repeat's answers copies
+				// them rather than writing into the file result's arrays.
+				r.Answers, r.Sources = slices.Clip(r.Answers), slices.Clip(r.Sources)
+				r.Topics, r.Tags = slices.Clip(r.Topics), slices.Clip(r.Tags)
 				records = append(records, r)
 				continue
 			}

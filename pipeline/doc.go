@@ -4,7 +4,18 @@
 // place records are prepared for indexing; package query searches what it
 // builds and never imports it.
 //
+// The index lifecycle's policy lives here (issues 13.1, 16.1); package
+// index keeps the directory crash-safe. An index records its Origin (the
+// embedded corpus, or absolute paths with the names given, the taxonomy and
+// synonym files) and a SHA-256 stamp of every source file. Only the
+// default index directory is ever built unasked, from the embedded corpus;
+// a user's index is refreshed (iq index with no path) and rebuilt for a new
+// iq version from its own sources, never from others; what cannot be done
+// is an *Error with the command that fixes it.
+//
 // Files:
-//   - open.go: Open (find or build the index so a fresh clone just works),
-//     Build (iq index), LoadRecords (ingest and cluster), Dir.
+//   - open.go: Open (open, or build the default index; rebuild for a new
+//     version or a damaged embedded build), Dir, Check, Error.
+//   - build.go: Build (iq index: paths, --embedded, or a refresh; --repair),
+//     Origin, load (ingest, stamps, clusters), LoadRecords.
 package pipeline

@@ -2,97 +2,244 @@ package pipeline
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
-	"slices"
 	"strings"
-	"time"
 
-	"github.com/iq-search/iq/corpus"
-	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/index"
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/query"
-	"github.com/iq-search/iq/record"
 )
 
-// OpenOptions say which index to search and how to make it when it is
-// missing.
+// OpenOptions say which index to open or build, and from what.
 type OpenOptions struct {
 	// IndexDir is the index directory; empty means $IQ_INDEX, else the
-	// per-user default (index.DefaultDir).
+	// default index directory (index.CacheDir).
 	IndexDir string
-	// Sources are files or folders to index instead of the embedded
-	// corpus (used by Build; Open builds from them when the index is
-	// missing).
+	// Sources are files or folders for Build to index. With none, Build
+	// refreshes the index from the sources it remembers (Origin).
 	Sources []string
+	// Embedded makes Build index the corpus embedded in iq.
+	Embedded bool
+	// Taxonomy and Synonyms name a topic and tag taxonomy (JSON, like
+	// ingest/taxonomy.json) and a synonym list (like index/synonyms.txt)
+	// for Build. The index remembers them; a refresh reuses them unless
+	// others are given.
+	Taxonomy, Synonyms string
+	// Repair lets Build restore the previous generation of a damaged
+	// index whose sources are gone.
+	Repair bool
+	// Verify is how much Open checks the index's files (index.VerifyAuto
+	// unless set).
+	Verify index.Verification
 	// Progress, when set, reports an index build: records done of total.
 	Progress func(done, total int)
+	// Notify, when set, is told what Open and Build do that the user did
+	// not ask for in so many words: rebuilding an index for this iq from
+	// its sources, rebuilding a damaged index of the embedded corpus,
+	// waiting for another process's build.
+	Notify func(msg string)
 }
 
-// sourcesPrefix marks the fingerprint of an index built from files given on
-// the command line, so Open can tell it from an index of the embedded
-// corpus that is merely out of date.
-const sourcesPrefix = "sources:"
-
-// prepVersion names how LoadRecords prepares records beyond ingest (today:
-// near-duplicate clusters). It is part of the embedded corpus's
-// fingerprint, so an index built before a change to it is rebuilt.
-const prepVersion = "+clusters1"
-
-// fingerprint identifies what an index is built from: the embedded corpus
-// (with no sources) or the given files and folders.
-func fingerprint(sources []string) (string, error) {
-	if len(sources) > 0 {
-		return sourcesFingerprint(sources)
+func (o OpenOptions) notify(format string, args ...any) {
+	if o.Notify != nil {
+		o.Notify(fmt.Sprintf(format, args...))
 	}
-	return corpus.Fingerprint() + prepVersion, nil
 }
 
-// Dir returns the index directory Open uses: dir when not empty, else
-// $IQ_INDEX, else the per-user default.
-func Dir(dir string) (string, error) {
+// Error is an index that cannot be used as it is: the directory, what is
+// wrong (wrapping index.ErrNotExist, ErrCorrupt, ErrVersionMismatch or
+// another cause), and the command that fixes it.
+type Error struct {
+	Dir string
+	Err error
+	// Fix is the command line to run, or empty.
+	Fix string
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Dir returns the index directory for a --index value: dir when not
+// empty, else $IQ_INDEX, else the default index directory. named is false
+// only for the default, the one directory iq fills with the embedded
+// corpus by itself.
+func Dir(dir string) (path string, named bool, err error) {
 	if dir != "" {
-		return dir, nil
+		return dir, true, nil
 	}
-	return index.DefaultDir()
+	if d := os.Getenv("IQ_INDEX"); d != "" {
+		return d, true, nil
+	}
+	d, err := index.CacheDir()
+	return d, false, err
 }
 
-// Open opens the index for searching, building it first when needed so that
-// a fresh clone just works: with no Sources, an index that is missing,
-// corrupt, from another iq version, or from another version of the embedded
-// corpus is (re)built from the embedded corpus; an index the user built from
-// their own files (iq index PATH...) is searched as it is. With Sources, the
-// index is rebuilt when it was built from other sources.
+// indexFlag is the --index part of a command line for dir.
+func indexFlag(dir string, named bool) string {
+	if !named {
+		return ""
+	}
+	if strings.ContainsAny(dir, " \t'\"$\\") {
+		return fmt.Sprintf(" --index '%s'", strings.ReplaceAll(dir, "'", `'\''`))
+	}
+	return " --index " + dir
+}
+
+// Open opens the index for searching. Only the default index directory is
+// built by itself, from the embedded corpus, when it is missing or holds an
+// older build of that corpus. An index built from the user's files is
+// never replaced by anything else: built by another iq version, it is
+// rebuilt from the sources it remembers (saying so through Notify); damaged,
+// it is an *Error saying how to repair it. A named directory (--index,
+// $IQ_INDEX) with no index in it is an *Error saying how to build one.
+//
+// With opts.Sources or opts.Embedded, Open opens the index of those and
+// builds it first when the directory holds anything else (as Build would).
 func Open(ctx context.Context, opts OpenOptions) (*query.Searcher, error) {
-	dir, err := Dir(opts.IndexDir)
+	dir, named, err := Dir(opts.IndexDir)
 	if err != nil {
 		return nil, err
 	}
-	fp, err := fingerprint(opts.Sources)
+	if len(opts.Sources) > 0 || opts.Embedded {
+		return openOf(ctx, dir, named, opts)
+	}
+	ix, err := openCurrent(dir, opts.Verify)
+	if err == nil {
+		return newSearcherOrClose(ix)
+	}
+	origin, notice, err := rebuildPlan(dir, named, err)
 	if err != nil {
 		return nil, err
 	}
-	// With sources, Ensure below rebuilds unless built from them.
-	if len(opts.Sources) == 0 {
-		if ix, err := index.Open(dir); err == nil {
-			if m := ix.Meta(); m.Fingerprint == fp || strings.HasPrefix(m.Fingerprint, sourcesPrefix) {
-				return newSearcherOrClose(ix)
-			}
-			ix.Close()
-		}
+	w, err := lock(ctx, dir, opts)
+	if err != nil {
+		return nil, err
 	}
-	ix, err := index.Ensure(ctx, dir, func(ctx context.Context) ([]record.Record, error) {
-		recs, _, err := LoadRecords(ctx, opts.Sources)
-		return recs, err
-	}, index.BuildOptions{Fingerprint: fp, Progress: opts.Progress})
+	defer w.Close()
+	// Another process may have built it while this one waited.
+	if ix, err := openCurrent(dir, opts.Verify); err == nil {
+		return newSearcherOrClose(ix)
+	}
+	if notice != "" {
+		opts.notify("%s", notice)
+	}
+	if _, err := build(ctx, w, origin, opts); err != nil {
+		return nil, err
+	}
+	ix, err = index.OpenVerify(dir, opts.Verify)
 	if err != nil {
 		return nil, err
 	}
 	return newSearcherOrClose(ix)
+}
+
+// openOf opens the index of opts.Sources or the embedded corpus in dir,
+// building it when dir holds another.
+func openOf(ctx context.Context, dir string, named bool, opts OpenOptions) (*query.Searcher, error) {
+	origin, err := buildOrigin(dir, named, opts)
+	if err != nil {
+		return nil, err
+	}
+	fp := origin.fingerprint()
+	of := func() (*index.Index, error) {
+		ix, err := openCurrent(dir, opts.Verify)
+		if err == nil && ix.Meta().Fingerprint != fp {
+			ix.Close()
+			return nil, errors.New("another index")
+		}
+		return ix, err
+	}
+	if ix, err := of(); err == nil {
+		return newSearcherOrClose(ix)
+	}
+	w, err := lock(ctx, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	if ix, err := of(); err == nil {
+		return newSearcherOrClose(ix)
+	}
+	if _, err := build(ctx, w, origin, opts); err != nil {
+		return nil, err
+	}
+	ix, err := index.OpenVerify(dir, opts.Verify)
+	if err != nil {
+		return nil, err
+	}
+	return newSearcherOrClose(ix)
+}
+
+// errStaleEmbedded: the index holds a build of another version of the
+// embedded corpus.
+var errStaleEmbedded = errors.New("an older build of the embedded corpus")
+
+// openCurrent opens the index in dir, failing with errStaleEmbedded when it
+// holds another version of the embedded corpus.
+func openCurrent(dir string, v index.Verification) (*index.Index, error) {
+	ix, err := index.OpenVerify(dir, v)
+	if err != nil {
+		return nil, err
+	}
+	if o, _ := originOf(ix.Meta()); o.Embedded && ix.Meta().Fingerprint != embeddedFingerprint() {
+		ix.Close()
+		return nil, errStaleEmbedded
+	}
+	return ix, nil
+}
+
+// rebuildPlan decides what Open rebuilds an index that did not open from,
+// and what to tell the user; or returns the error to report.
+func rebuildPlan(dir string, named bool, openErr error) (Origin, string, error) {
+	switch {
+	case errors.Is(openErr, errStaleEmbedded):
+		return Origin{Embedded: true}, "", nil
+	case errors.Is(openErr, index.ErrNotExist) && !named:
+		return Origin{Embedded: true}, "", nil
+	case errors.Is(openErr, index.ErrNotExist):
+		return Origin{}, "", &Error{Dir: dir, Err: fmt.Errorf("%w at %s", index.ErrNotExist, dir),
+			Fix: "iq index PATH..." + indexFlag(dir, named) + "   (your files and folders of questions)"}
+	case errors.Is(openErr, index.ErrVersionMismatch):
+		m, err := index.ReadMeta(dir)
+		if err != nil {
+			return Origin{}, "", &Error{Dir: dir, Err: openErr, Fix: "iq index PATH..." + indexFlag(dir, named)}
+		}
+		o, known := originOf(m)
+		switch {
+		case o.Embedded:
+			return o, "", nil
+		case !known:
+			return Origin{}, "", &Error{Dir: dir,
+				Err: fmt.Errorf("index %s was built by iq %s, which did not record its sources, and this iq cannot read it", dir, m.IQVersion),
+				Fix: "iq index PATH..." + indexFlag(dir, named) + "   (the files and folders it was built from)"}
+		}
+		if err := o.checkSources(); err != nil {
+			return Origin{}, "", &Error{Dir: dir,
+				Err: fmt.Errorf("index %s was built by iq %s and cannot be rebuilt for this iq: %w", dir, m.IQVersion, err),
+				Fix: "iq index PATH..." + indexFlag(dir, named)}
+		}
+		return o, fmt.Sprintf("index %s was built by iq %s; rebuilding it from its sources (%s)", dir, m.IQVersion, o.describe()), nil
+	case errors.Is(openErr, index.ErrCorrupt):
+		if o, known := lastOrigin(dir); known && o.Embedded {
+			return o, fmt.Sprintf("index %s is damaged (%v); rebuilding it from the embedded corpus", dir, openErr), nil
+		}
+		return Origin{}, "", &Error{Dir: dir, Err: openErr, Fix: "iq index --repair" + indexFlag(dir, named)}
+	}
+	return Origin{}, "", openErr
+}
+
+// lastOrigin reads what the index in dir was built from: from its current
+// metadata, or from the previous generation's when that is damaged.
+func lastOrigin(dir string) (Origin, bool) {
+	m, err := index.ReadMeta(dir)
+	if err != nil {
+		if m, err = index.PreviousMeta(dir); err != nil {
+			return Origin{}, false
+		}
+	}
+	return originOf(m)
 }
 
 func newSearcherOrClose(ix *index.Index) (*query.Searcher, error) {
@@ -104,86 +251,47 @@ func newSearcherOrClose(ix *index.Index) (*query.Searcher, error) {
 	return s, nil
 }
 
-// BuildReport says what Build indexed.
-type BuildReport struct {
-	Dir     string         `json:"dir"`
-	Records int            `json:"records"`
-	Ingest  *ingest.Report `json:"ingest"`
-	Took    time.Duration  `json:"took_ns"`
-}
-
-// Build (re)builds the index from opts.Sources, or from the embedded corpus
-// when there are none, whatever is there now. The new index replaces the old
-// one only when complete.
-func Build(ctx context.Context, opts OpenOptions) (*BuildReport, error) {
-	start := time.Now()
-	dir, err := Dir(opts.IndexDir)
+// lock takes the index directory's writers' lock, saying so when another
+// process holds it.
+func lock(ctx context.Context, dir string, opts OpenOptions) (*index.Writer, error) {
+	w, err := index.Lock(ctx, dir, func() {
+		opts.notify("waiting for another iq to finish building %s", dir)
+	})
 	if err != nil {
 		return nil, err
 	}
-	fp, err := fingerprint(opts.Sources)
+	return w, nil
+}
+
+// Check reads every file of the index against its checksums and decodes
+// every record (iq index --check).
+func Check(ctx context.Context, opts OpenOptions) (*index.Meta, error) {
+	dir, named, err := Dir(opts.IndexDir)
 	if err != nil {
 		return nil, err
 	}
-	recs, rep, err := LoadRecords(ctx, opts.Sources)
-	if err != nil {
-		return nil, err
-	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("build index %s: %w", dir, errNoRecords(opts.Sources, rep))
-	}
-	if err := index.Build(ctx, dir, recs, index.BuildOptions{Fingerprint: fp, Progress: opts.Progress}); err != nil {
-		return nil, err
-	}
-	return &BuildReport{Dir: dir, Records: len(recs), Ingest: rep, Took: time.Since(start)}, nil
-}
-
-func errNoRecords(sources []string, rep *ingest.Report) error {
-	if rep != nil && len(rep.Skipped) > 0 {
-		return fmt.Errorf("no questions found in %v (%d files skipped, first: %s: %s)", sources, len(rep.Skipped), rep.Skipped[0].File, rep.Skipped[0].Reason)
-	}
-	return errors.New("no questions found in " + fmt.Sprint(sources))
-}
-
-// LoadRecords ingests the given files and folders, or the embedded corpus
-// when there are none, into the records an index is built from. It is the
-// one place records are prepared for indexing.
-func LoadRecords(ctx context.Context, sources []string) ([]record.Record, *ingest.Report, error) {
-	var (
-		recs []record.Record
-		rep  *ingest.Report
-		err  error
-	)
-	if len(sources) == 0 {
-		recs, rep, err = ingest.FS(ctx, corpus.FS(), ingest.Options{})
-	} else {
-		recs, rep, err = ingest.Paths(ctx, sources, ingest.Options{})
-	}
-	if err != nil {
-		return nil, rep, fmt.Errorf("ingest: %w", err)
-	}
-	// Near-duplicates get one cluster ID, stored in the index, so that
-	// Search shows one hit per cluster (unless Request.All) while facet
-	// counts still count records.
-	dedup.Assign(recs, dedup.Find(recs, dedup.Options{}))
-	return recs, rep, nil
-}
-
-// sourcesFingerprint identifies a set of sources by their absolute paths.
-func sourcesFingerprint(sources []string) (string, error) {
-	abs := make([]string, 0, len(sources))
-	for _, s := range sources {
-		a, err := filepath.Abs(s)
-		if err != nil {
-			return "", fmt.Errorf("resolve source %s: %w", s, err)
+	if err := index.Check(ctx, dir); err != nil {
+		fix := "iq index --repair" + indexFlag(dir, named)
+		if errors.Is(err, index.ErrNotExist) || errors.Is(err, index.ErrNotIndex) {
+			fix = ""
 		}
-		abs = append(abs, a)
+		return nil, &Error{Dir: dir, Err: err, Fix: fix}
 	}
-	slices.Sort(abs)
-	h := sha256.New()
-	for _, a := range abs {
-		h.Write([]byte(a))
-		h.Write([]byte{0})
+	m, err := index.ReadMeta(dir)
+	if err != nil {
+		return nil, err
 	}
-	return sourcesPrefix + hex.EncodeToString(h.Sum(nil)), nil
+	return &m, nil
+}
+
+// absPath resolves a file name given on the command line.
+func absPath(p string) (string, error) {
+	if p == "" {
+		return "", nil
+	}
+	a, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("resolve %s: %w", p, err)
+	}
+	return a, nil
 }

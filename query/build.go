@@ -1,20 +1,11 @@
 package query
 
 import (
-	"context"
-	"math"
 	"slices"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search"
-	bq "github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
-	bindex "github.com/blevesearch/bleve_index_api"
-
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/record"
 )
 
@@ -31,7 +22,7 @@ var textFields = []struct {
 }
 
 // analyzeFunc analyses text as the index analysed a field.
-type analyzeFunc func(field, text string) analysis.TokenStream
+type analyzeFunc func(field, text string) []index.Token
 
 // unit is one searchable word of the query: a maximal token of the primary
 // (question) analysis, with the terms every text field gives for its span.
@@ -91,13 +82,13 @@ func newPlan(tq textQuery, analyze analyzeFunc, positional map[string]bool) *pla
 	// Maximal spans of non-concept tokens are the units.
 	var spans [][2]int
 	for _, t := range primary {
-		if t.Type == analysis.Shingle {
+		if t.Concept {
 			continue
 		}
 		s := [2]int{t.Start, t.End}
 		covered := false
 		for _, o := range primary {
-			if o.Type != analysis.Shingle && o.Start <= s[0] && o.End >= s[1] && (o.End-o.Start) > (s[1]-s[0]) {
+			if !o.Concept && o.Start <= s[0] && o.End >= s[1] && (o.End-o.Start) > (s[1]-s[0]) {
 				covered = true
 				break
 			}
@@ -128,11 +119,11 @@ func newPlan(tq textQuery, analyze analyzeFunc, positional map[string]bool) *pla
 }
 
 // assign distributes the tokens of one field's analysis over the units.
-func (p *plan) assign(field string, ts analysis.TokenStream) {
+func (p *plan) assign(field string, ts []index.Token) {
 	partPos := map[int]map[int]int{} // unit → token position → group index
 	for _, t := range ts {
-		term := string(t.Term)
-		if t.Type == analysis.Shingle {
+		term := t.Term
+		if t.Concept {
 			first, last := p.unitAt(t.Start), p.unitAt(t.End-1)
 			if first < 0 || last <= first {
 				continue
@@ -186,20 +177,20 @@ func appendTerm(ts []string, t string) []string {
 // unitQuery matches one unit in any text field, or in those named in only:
 // its whole term, or all of its parts (so OAuth2PasswordBearer finds
 // "OAuth2 password bearer" prose and the identifier both).
-func unitQuery(u unit, only ...string) bq.Query {
-	var fieldQs []bq.Query
+func unitQuery(u unit, only ...string) expr.Node {
+	var fieldQs []expr.Node
 	for _, f := range textFields {
 		if len(only) > 0 && !slices.Contains(only, f.name) {
 			continue
 		}
-		var alts []bq.Query
+		var alts []expr.Node
 		for _, t := range u.whole[f.name] {
 			alts = append(alts, termQuery(t, f.name, f.boost))
 		}
 		if groups := u.parts[f.name]; len(groups) > 0 {
-			var conj []bq.Query
+			var conj []expr.Node
 			for _, g := range groups {
-				var ors []bq.Query
+				var ors []expr.Node
 				for _, t := range g {
 					ors = append(ors, termQuery(t, f.name, f.boost))
 				}
@@ -217,25 +208,22 @@ func unitQuery(u unit, only ...string) bq.Query {
 	return or(fieldQs...)
 }
 
-func termQuery(term, field string, boost float64) bq.Query {
-	q := bleve.NewTermQuery(term)
-	q.SetField(field)
-	q.SetBoost(boost)
-	return q
+func termQuery(term, field string, boost float64) expr.Node {
+	return expr.Term{Field: field, Term: term, Boost: boost}
 }
 
-func or(qs ...bq.Query) bq.Query {
+func or(qs ...expr.Node) expr.Node {
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	return bleve.NewDisjunctionQuery(qs...)
+	return expr.Or{Clauses: qs}
 }
 
-func and(qs ...bq.Query) bq.Query {
+func and(qs ...expr.Node) expr.Node {
 	if len(qs) == 1 {
 		return qs[0]
 	}
-	return bleve.NewConjunctionQuery(qs...)
+	return expr.And{Clauses: qs}
 }
 
 // required is how many of n content clauses a hit must match in the strict
@@ -251,10 +239,10 @@ func required(n int) int {
 
 // phraseQuery matches a phrase in any text field that keeps positions
 // (positional), or only in those of them named in only. A field without
-// positions is left out: Bleve's phrase searcher would open its terms
-// and walk their postings, and never match.
-func phraseQuery(phrase string, boostScale float64, analyze analyzeFunc, positional map[string]bool, only ...string) bq.Query {
-	var qs []bq.Query
+// positions is left out: a phrase searcher would open its terms and walk
+// their postings, and never match.
+func phraseQuery(phrase string, boostScale float64, analyze analyzeFunc, positional map[string]bool, only ...string) expr.Node {
+	var qs []expr.Node
 	for _, f := range textFields {
 		if len(only) > 0 && !slices.Contains(only, f.name) || !positional[f.name] {
 			continue
@@ -263,7 +251,7 @@ func phraseQuery(phrase string, boostScale float64, analyze analyzeFunc, positio
 		if len(terms) == 0 {
 			continue
 		}
-		qs = append(qs, &exactPhrase{field: f.name, terms: terms, boost: f.boost * boostScale})
+		qs = append(qs, expr.Phrase{Field: f.name, Terms: terms, Boost: f.boost * boostScale})
 	}
 	if len(qs) == 0 {
 		return nil
@@ -274,7 +262,7 @@ func phraseQuery(phrase string, boostScale float64, analyze analyzeFunc, positio
 // positions groups a token stream by position, as a multi-phrase wants it:
 // the whole identifier and its first part, or a word and the concept token
 // starting there, are alternatives at one position.
-func positions(ts analysis.TokenStream) [][]string {
+func positions(ts []index.Token) [][]string {
 	if len(ts) == 0 {
 		return nil
 	}
@@ -284,207 +272,9 @@ func positions(ts analysis.TokenStream) [][]string {
 	}
 	out := make([][]string, last-first+1)
 	for _, t := range ts {
-		out[t.Position-first] = appendTerm(out[t.Position-first], string(t.Term))
+		out[t.Position-first] = appendTerm(out[t.Position-first], t.Term)
 	}
 	return out
-}
-
-// exactPhrase is a phrase query without synonym expansion. Bleve's (2.5.7, 2.6.3)
-// phrase searcher mishandles synonyms: once any word of the phrase has one,
-// the words without one lose their locations (expandFuzzyMatches copies
-// only the words in its synonym map), so "prevent SQL injections" matches
-// nothing because "sql" has a synonym. Hiding the synonym map from the
-// phrase searcher gives plain, correct phrase matching; synonyms still work
-// for words (unitQuery).
-type exactPhrase struct {
-	field string
-	terms [][]string
-	boost float64
-}
-
-// Phrase implements index.PhraseQuery, for the fast ranking pass.
-func (q *exactPhrase) Phrase() (field string, terms [][]string, boost float64) {
-	return q.field, q.terms, q.boost
-}
-
-func (q *exactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapping.IndexMapping, options search.SearcherOptions) (search.Searcher, error) {
-	ctx = context.WithValue(ctx, search.FieldTermSynonymMapKey, search.FieldTermSynonymMap{})
-	if len(q.terms) == 1 {
-		// A phrase of one position ("unsafe", "MongoDB") is its terms:
-		// the phrase searcher would find the same records with the same
-		// scores and locations, but decode the positions of every one
-		// (30 ms of CPU for the 13k records with "unsafe" at 100k).
-		var ts []search.Searcher
-		for _, t := range q.terms[0] {
-			s, err := searcher.NewTermSearcher(ctx, i, t, q.field, q.boost, options)
-			if err != nil {
-				for _, s := range ts {
-					_ = s.Close()
-				}
-				return nil, err
-			}
-			ts = append(ts, s)
-		}
-		if len(ts) == 1 {
-			return ts[0], nil
-		}
-		return searcher.NewDisjunctionSearcher(ctx, i, ts, 1, options)
-	}
-	if options.IncludeTermVectors {
-		// The page pass (index.Search): Bleve's own searcher, for the
-		// locations of the phrase's words.
-		return searcher.NewMultiPhraseSearcher(ctx, i, q.terms, 0, false, q.field, q.boost, options)
-	}
-	return newRankPhraseSearcher(ctx, i, q.terms, q.field, q.boost, options)
-}
-
-// rankPhraseSearcher finds the records and scores Bleve's phrase searcher
-// (slop 0, no fuzziness) finds, for the ranking pass, which reads no
-// locations: it checks the order of the words on the conjunction's term
-// vectors directly, where Bleve's builds a map of maps of every match's
-// locations first and lists every path through them (two thirds of the
-// cost of a phrase in a profile at 100k records).
-type rankPhraseSearcher struct {
-	must    search.Searcher
-	terms   [][]string
-	curr    *search.DocumentMatch
-	started bool
-}
-
-func newRankPhraseSearcher(ctx context.Context, r bindex.IndexReader, terms [][]string, field string, boost float64, options search.SearcherOptions) (search.Searcher, error) {
-	// Built as searcher.NewMultiPhraseSearcher builds its conjunction,
-	// so that weights and scores are the same.
-	options.IncludeTermVectors = true
-	var ss []search.Searcher
-	closeAll := func() {
-		for _, s := range ss {
-			_ = s.Close()
-		}
-	}
-	for _, pos := range terms {
-		var ts []search.Searcher
-		for _, t := range pos {
-			if t == "" {
-				continue
-			}
-			s, err := searcher.NewTermSearcher(ctx, r, t, field, boost, options)
-			if err != nil {
-				for _, s := range ts {
-					_ = s.Close()
-				}
-				closeAll()
-				return nil, err
-			}
-			ts = append(ts, s)
-		}
-		switch {
-		case len(ts) == 1 && len(pos) == 1:
-			ss = append(ss, ts[0])
-		case len(pos) > 1:
-			d, err := searcher.NewDisjunctionSearcher(ctx, r, ts, 1, options)
-			if err != nil {
-				closeAll()
-				return nil, err
-			}
-			ss = append(ss, d)
-		}
-	}
-	must, err := searcher.NewConjunctionSearcher(ctx, r, ss, options)
-	if err != nil {
-		closeAll()
-		return nil, err
-	}
-	s := &rankPhraseSearcher{must: must, terms: terms}
-	s.SetQueryNorm(1 / math.Sqrt(must.Weight()))
-	return s, nil
-}
-
-func (s *rankPhraseSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	if !s.started {
-		s.started = true
-		var err error
-		if s.curr, err = s.must.Next(ctx); err != nil {
-			return nil, err
-		}
-	}
-	for s.curr != nil {
-		var rv *search.DocumentMatch
-		if inOrder(s.curr.FieldTermLocations, s.terms) {
-			rv = s.curr
-			rv.FieldTermLocations = rv.FieldTermLocations[:0]
-		} else {
-			ctx.DocumentMatchPool.Put(s.curr)
-		}
-		var err error
-		if s.curr, err = s.must.Next(ctx); err != nil {
-			return nil, err
-		}
-		if rv != nil {
-			return rv, nil
-		}
-	}
-	return nil, nil
-}
-
-func (s *rankPhraseSearcher) Advance(ctx *search.SearchContext, id bindex.IndexInternalID) (*search.DocumentMatch, error) {
-	var err error
-	switch {
-	case !s.started:
-		s.started = true
-		s.curr, err = s.must.Advance(ctx, id)
-	case s.curr != nil && s.curr.IndexInternalID.Compare(id) < 0:
-		ctx.DocumentMatchPool.Put(s.curr)
-		s.curr, err = s.must.Advance(ctx, id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return s.Next(ctx)
-}
-
-func (s *rankPhraseSearcher) Weight() float64            { return s.must.Weight() }
-func (s *rankPhraseSearcher) SetQueryNorm(qnorm float64) { s.must.SetQueryNorm(qnorm) }
-func (s *rankPhraseSearcher) Count() uint64              { return s.must.Count() }
-func (s *rankPhraseSearcher) Min() int                   { return 0 }
-func (s *rankPhraseSearcher) Size() int                  { return s.must.Size() }
-func (s *rankPhraseSearcher) DocumentMatchPoolSize() int { return s.must.DocumentMatchPoolSize() + 1 }
-func (s *rankPhraseSearcher) Close() error               { return s.must.Close() }
-
-// inOrder reports whether the words of terms (alternatives per position,
-// none meaning any word) stand at consecutive positions of one value of
-// the field, as Bleve's phrase searcher decides with slop 0. Empty
-// positions at the start are skipped.
-func inOrder(ftls []search.FieldTermLocation, terms [][]string) bool {
-	for len(terms) > 0 && len(terms[0]) == 0 {
-		terms = terms[1:]
-	}
-	if len(terms) == 0 {
-		return false
-	}
-	has := func(i int, l *search.Location, off uint64) bool {
-		for k := range ftls {
-			o := &ftls[k].Location
-			if o.Pos == l.Pos+off && slices.Contains(terms[i], ftls[k].Term) && o.ArrayPositions.Equals(l.ArrayPositions) {
-				return true
-			}
-		}
-		return false
-	}
-	for k := range ftls {
-		if !slices.Contains(terms[0], ftls[k].Term) {
-			continue
-		}
-		ok := true
-		for i := 1; i < len(terms) && ok; i++ {
-			if len(terms[i]) > 0 {
-				ok = has(i, &ftls[k].Location, uint64(i))
-			}
-		}
-		if ok {
-			return true
-		}
-	}
-	return false
 }
 
 // searchable reports whether the plan has anything to search for: a text of
@@ -501,12 +291,12 @@ func (p *plan) searchable(analyze analyzeFunc) bool {
 	return false
 }
 
-// build returns the Bleve query for the plan. relaxed lowers the required
+// build returns the query tree for the plan. relaxed lowers the required
 // number of words to one (the fallback when the strict pass finds nothing).
 // filter, when not nil, restricts hits without scoring.
-func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Query {
-	bool_ := bleve.NewBooleanQuery()
-	var content, optional []bq.Query
+func (p *plan) build(relaxed bool, analyze analyzeFunc, filter expr.Node) expr.Node {
+	var bool_ expr.Bool
+	var content, optional []expr.Node
 	inConcept := make([]int, len(p.units)) // unit → concept index + 1
 	for ci, c := range p.concepts {
 		free := true
@@ -530,13 +320,13 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 			// or as its concept term, which the synonym list links to
 			// abbreviations (DI).
 			c := p.concepts[ci-1]
-			var words []bq.Query
+			var words []expr.Node
 			for j := c.first; j <= c.last; j++ {
 				if q := unitQuery(p.units[j]); q != nil {
 					words = append(words, q)
 				}
 			}
-			var alts []bq.Query
+			var alts []expr.Node
 			if len(words) > 0 {
 				alts = append(alts, and(words...))
 			}
@@ -565,7 +355,7 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 			content = append(content, q)
 		}
 	}
-	var must []bq.Query
+	var must []expr.Node
 	if len(content) > 0 {
 		k := required(len(content))
 		if relaxed {
@@ -574,9 +364,9 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 		if k == len(content) {
 			must = append(must, and(content...))
 		} else {
-			// Bleve's disjunction with a minimum, found by stepping
-			// through the rarest words only (index.MinMatchQuery).
-			must = append(must, index.NewMinMatchQuery(k, content...))
+			// A disjunction with a minimum (the index finds it by
+			// stepping through the rarest words only).
+			must = append(must, expr.Or{Clauses: content, Min: k})
 		}
 	}
 	for _, ph := range p.tq.Phrases {
@@ -588,16 +378,16 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 		return nil
 	}
 	if filter != nil {
-		if _, none := filter.(*bq.MatchNoneQuery); none {
+		if _, none := filter.(expr.None); none {
 			return filter
 		}
-		// A must clause that scores nothing (filterQuery), not Bleve's
-		// Filter: that one scores every match of the words and then
-		// checks the filter, where a conjunction skips to the records
-		// with the facet values.
+		// A must clause that scores nothing (filterQuery), not a filter
+		// applied after scoring: that one scores every match of the
+		// words and then checks the filter, where a conjunction skips to
+		// the records with the facet values.
 		must = append(must, filter)
 	}
-	bool_.AddMust(must...)
+	bool_.Must = must
 	if len(p.units) > 1 {
 		// Words typed together that stand together in a question are the
 		// strongest evidence of all. Only the question: checking the
@@ -610,18 +400,14 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 			optional = append(optional, q)
 		}
 	}
-	if len(optional) > 0 {
-		bool_.AddShould(optional...)
-	}
-	var not []bq.Query
+	bool_.Should = optional
+	var not []expr.Node
 	for _, w := range append(slices.Clone(p.tq.NotWords), p.tq.NotPhrases...) {
 		if q := phraseQuery(w, 1, analyze, p.positional); q != nil {
 			not = append(not, q)
 		}
 	}
-	if len(not) > 0 {
-		bool_.AddMustNot(not...)
-	}
+	bool_.Not = not
 	return bool_
 }
 
@@ -631,17 +417,17 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter bq.Query) bq.Quer
 // match-none query when a field has no value that exists. Its terms have
 // boost 0, so that as a must clause it adds nothing to a score (nor to
 // the query norm).
-func filterQuery(fields map[string][]string, asked map[string]bool) bq.Query {
-	var conj []bq.Query
+func filterQuery(fields map[string][]string, asked map[string]bool) expr.Node {
+	var conj []expr.Node
 	for _, f := range facetFields {
 		vs := fields[f]
 		if len(vs) == 0 {
 			if asked[f] {
-				return bleve.NewMatchNoneQuery()
+				return expr.None{}
 			}
 			continue
 		}
-		var ors []bq.Query
+		var ors []expr.Node
 		for _, v := range vs {
 			ors = append(ors, termQuery(v, f, 0))
 		}

@@ -1,12 +1,13 @@
 // Package query is iq's one search API: the CLI (cmd/iq) and the HTTP
 // endpoint both fill a Request through ParseRequest, call Searcher.Search,
 // and print the Result as WriteJSON encodes it, so they cannot disagree.
-// It imports index and dedup, never cobra or lipgloss, nor package
+// It imports index and dedup, never Bleve, cobra or lipgloss, nor package
 // pipeline, which builds the indexes it searches.
 //
-// User text is never handed to Bleve's query-string parser. syntax.go
-// parses a small syntax (words, "phrases", -exclusions, level:/topic:/tag:/
-// source: filters) and build.go builds Bleve queries from it: each word must
+// User text is never handed to an engine's query-string parser. syntax.go
+// parses a small syntax (words, "phrases", -exclusions, a name:value
+// filter per facet of record.Facets) and build.go builds a query tree
+// (package index/expr) from it, which index.Search runs: each word must
 // match the question (boosted), an answer or code; one or two words must all
 // match, longer queries may miss one word in four; question words like
 // "what" and "is" only rank. When nothing matches, Search retries with the
@@ -21,10 +22,8 @@
 //     with stable codes for HTTP 400s.
 //   - syntax.go: the query syntax and its parser.
 //   - build.go: analysis of the words with the index's analyzers, and the
-//     Bleve query (units, concept phrases, field boosts, must/should/not,
-//     filters); exactPhrase works around a Bleve phrase/synonym bug (2.5.7, 2.6.3),
-//     and when ranking checks word order only, without building the
-//     position maps highlighting needs (the page pass uses Bleve's).
+//     query tree (units, concept phrases, field boosts, must/should/not,
+//     filters).
 //   - search.go: Searcher, Search, Result, Hit, facets, cluster collapse,
 //     Record, Stats.
 //   - order.go: Stream (every hit, chunk by chunk) and the level and
@@ -35,7 +34,7 @@
 //   - spell.go: spelling correction ("dependncy injecton" → "dependency
 //     injection") from the index's term dictionary.
 //   - highlight.go: <mark> highlighting of questions and answer fragments
-//     from Bleve's term locations, everything else HTML-escaped.
+//     from the page's term locations, everything else HTML-escaped.
 //   - json.go: WriteJSON, the one JSON encoding of results.
 //
 // testdata/ranking.json holds {query, want} pairs written from the seeds

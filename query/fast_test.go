@@ -44,7 +44,7 @@ func TestFastRankingMatchesBleve(t *testing.T) {
 	}
 	// Browses: every score ties, so the page is settled by ID.
 	reqs := []Request{
-		{Levels: []string{"beginner"}, Limit: 10},
+		{Filters: Filters{"level": {"beginner"}}, Limit: 10},
 		{Text: "-closure", Limit: 10, Offset: 20},
 		{Text: "level:advanced", Limit: 7},
 		{Text: "", Limit: 10, Offset: 5},
@@ -53,7 +53,7 @@ func TestFastRankingMatchesBleve(t *testing.T) {
 		reqs = append(reqs,
 			Request{Text: tx, Limit: 10},
 			Request{Text: tx, Limit: 5, Offset: 3, All: true},
-			Request{Text: tx, Limit: 10, Levels: []string{"beginner", "intermediate"}},
+			Request{Text: tx, Limit: 10, Filters: Filters{"level": {"beginner", "intermediate"}}},
 		)
 	}
 
@@ -176,7 +176,7 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 			bad++
 			t.Errorf("%s: %+v: fast ranking in 3 slices gives\n%s\nBleve's searchers give\n%s", name, req, firstDiff(got, want), firstDiff(want, got))
 		}
-		if req.Offset > 0 || len(req.Levels) > 0 {
+		if req.Offset > 0 || len(req.Filters) > 0 {
 			continue
 		}
 		gotLocs, wantLocs := locations(true, req.Text), locations(false, req.Text)

@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2/search"
+	"github.com/iq-search/iq/index"
 )
 
 // Highlighting is done here from the term locations Bleve returns, not by
@@ -33,16 +33,12 @@ type byteSpan struct{ start, end int }
 
 // spans collects the locations of one array element (arrayPos) of a field,
 // sorted and merged.
-func spans(terms search.TermLocationMap, arrayPos uint64) []byteSpan {
+func spans(terms map[string][]index.Location, value int) []byteSpan {
 	var out []byteSpan
 	for _, locs := range terms {
 		for _, l := range locs {
-			pos := uint64(0)
-			if len(l.ArrayPositions) > 0 {
-				pos = l.ArrayPositions[0]
-			}
-			if pos == arrayPos && l.End > l.Start {
-				out = append(out, byteSpan{int(l.Start), int(l.End)})
+			if l.Value == value && l.End > l.Start {
+				out = append(out, byteSpan{l.Start, l.End})
 			}
 		}
 	}
@@ -92,13 +88,13 @@ func markRange(text string, from, to int, ss []byteSpan) string {
 
 // fragments picks up to maxFragments windows of the answers around the
 // matched terms, richest first, as HTML.
-func fragments(answers []string, locs search.TermLocationMap) []string {
+func fragments(answers []string, locs map[string][]index.Location) []string {
 	type frag struct {
 		answer, start, end, marks int
 	}
 	var cands []frag
 	for i, text := range answers {
-		ss := spans(locs, uint64(i))
+		ss := spans(locs, i)
 		for k := 0; k < len(ss); {
 			// A window starting a little before the k-th mark.
 			start := wordStart(text, max(0, ss[k].start-fragmentLen/4))
@@ -121,7 +117,7 @@ func fragments(answers []string, locs search.TermLocationMap) []string {
 	out := []string{}
 	for _, c := range cands[:min(len(cands), maxFragments)] {
 		text := answers[c.answer]
-		s := markRange(text, c.start, c.end, spans(locs, uint64(c.answer)))
+		s := markRange(text, c.start, c.end, spans(locs, c.answer))
 		s = collapseSpace(s)
 		if c.start > 0 {
 			s = "…" + s

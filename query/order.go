@@ -8,10 +8,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/blevesearch/bleve/v2"
-	bq "github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/record"
 )
 
@@ -36,7 +34,7 @@ type entry struct {
 // stored fields beyond the cluster (and the sources for source order), then
 // reads records and term locations for a chunk of hits at a time, so a
 // stream of 100k hits holds 100k small entries, not 100k records.
-func (s *Searcher) ordered(ctx context.Context, res *Result, q bq.Query, first *bleve.SearchResult, req Request, each func(Hit) error) error {
+func (s *Searcher) ordered(ctx context.Context, res *Result, q expr.Node, first *index.Page, req Request, each func(Hit) error) error {
 	res.Total = first.Total
 	s.facets(res, first)
 	if each != nil {
@@ -92,7 +90,7 @@ func (s *Searcher) ordered(ctx context.Context, res *Result, q bq.Query, first *
 
 // entries ranks every match of q (n of them) and returns them in score
 // order, with the cluster and, for source order, the first source of each.
-func (s *Searcher) entries(ctx context.Context, q bq.Query, n int, order string) ([]entry, error) {
+func (s *Searcher) entries(ctx context.Context, q expr.Node, n int, order string) ([]entry, error) {
 	fields := []string{record.FieldCluster}
 	if order == SortSource {
 		fields = append(fields, index.FieldSources)
@@ -104,17 +102,8 @@ func (s *Searcher) entries(ctx context.Context, q bq.Query, n int, order string)
 	out := make([]entry, 0, len(sr.Hits))
 	for _, h := range sr.Hits {
 		e := entry{id: h.ID, score: h.Score, level: len(record.Levels)}
-		e.cluster, _ = h.Fields[record.FieldCluster].(string)
-		var src string
-		switch v := h.Fields[index.FieldSources].(type) {
-		case string:
-			src = v
-		case []any:
-			if len(v) > 0 {
-				src, _ = v[0].(string)
-			}
-		}
-		e.file, e.line = splitSource(src)
+		e.cluster = first(h.Fields[record.FieldCluster])
+		e.file, e.line = splitSource(first(h.Fields[index.FieldSources]))
 		out = append(out, e)
 	}
 	return out, nil
@@ -133,7 +122,7 @@ func splitSource(s string) (string, int) {
 // levels sets the level of each entry from one ranking pass per level
 // present among the matches (counts), which reads no stored fields: the
 // level is indexed, not stored.
-func (s *Searcher) levels(ctx context.Context, q bq.Query, entries []entry, counts []FacetCount) error {
+func (s *Searcher) levels(ctx context.Context, q expr.Node, entries []entry, counts []FacetCount) error {
 	at := make(map[string]int, len(entries))
 	for i, e := range entries {
 		at[e.id] = i
@@ -177,12 +166,12 @@ func sortEntries(es []entry, order string) {
 
 // details reads the records and term locations of a chunk of entries and
 // returns their hits in the chunk's order, with the ordering pass's scores.
-func (s *Searcher) details(ctx context.Context, q bq.Query, chunk []entry, all bool) ([]Hit, error) {
+func (s *Searcher) details(ctx context.Context, q expr.Node, chunk []entry, all bool) ([]Hit, error) {
 	ids := make([]string, len(chunk))
 	for i, e := range chunk {
 		ids[i] = e.id
 	}
-	sr, err := s.ix.Search(ctx, and(q, bleve.NewDocIDQuery(ids)), index.SearchOptions{
+	sr, err := s.ix.Search(ctx, and(q, expr.IDs{IDs: ids}), index.SearchOptions{
 		Size:      len(ids),
 		Fields:    []string{index.FieldRecord, record.FieldCluster},
 		Locations: true,

@@ -54,8 +54,8 @@ func TestStreamMatchesPages(t *testing.T) {
 		{Text: "async", Sort: SortLevel},
 		{Text: "fastapi", Sort: SortSource},
 		{Text: "dependncy injecton"}, // fuzzy: the stream follows the used spelling
-		{Levels: []string{"beginner"}},
-		{Topics: []string{"fastapi"}, All: true},
+		{Filters: Filters{"level": {"beginner"}}},
+		{Filters: Filters{"topic": {"fastapi"}}, All: true},
 		{Text: "zzzzqqqq"},
 	} {
 		want := pages(t, s, req)
@@ -96,12 +96,12 @@ func TestSortOrders(t *testing.T) {
 			return cmp.Or(cmp.Compare(sa.File, sb.File), cmp.Compare(sa.Line, sb.Line))
 		})
 	}
-	browse := mustSearch(t, s, Request{Topics: []string{"fastapi"}, Limit: MaxLimit, All: true})
+	browse := mustSearch(t, s, Request{Filters: Filters{"topic": {"fastapi"}}, Limit: MaxLimit, All: true})
 	if browse.Sort != SortSource || len(browse.Hits) < 20 || !inSourceOrder(browse.Hits) {
 		t.Errorf("browsing topic fastapi: sort %q, %d hits, in source order %v; want source order", browse.Sort, len(browse.Hits), inSourceOrder(browse.Hits))
 	}
 	// Paging through a sorted list gives the same list.
-	page2 := mustSearch(t, s, Request{Topics: []string{"fastapi"}, Limit: 10, Offset: 10, All: true})
+	page2 := mustSearch(t, s, Request{Filters: Filters{"topic": {"fastapi"}}, Limit: 10, Offset: 10, All: true})
 	if !slices.Equal(ids(page2.Hits), ids(browse.Hits[10:20])) {
 		t.Errorf("second page of the source-ordered browse = %v; want %v", ids(page2.Hits), ids(browse.Hits[10:20]))
 	}

@@ -35,14 +35,10 @@ const (
 type Request struct {
 	// Text is what the user typed, in the syntax documented in syntax.go.
 	Text string `json:"q"`
-	// Levels, Topics, Tags and Sources filter the hits. Values of one kind
-	// are alternatives (OR); different kinds must all hold (AND).
-	Levels  []string `json:"level,omitempty"`
-	Topics  []string `json:"topic,omitempty"`
-	Tags    []string `json:"tag,omitempty"`
-	Sources []string `json:"source,omitempty"`
-	Limit   int      `json:"limit"`
-	Offset  int      `json:"offset"`
+	// Filters restrict the hits by facet values.
+	Filters Filters `json:"filters,omitempty"`
+	Limit   int     `json:"limit"`
+	Offset  int     `json:"offset"`
 	// All keeps every member of a near-duplicate cluster instead of only
 	// the best-scoring one.
 	All bool `json:"all,omitempty"`
@@ -67,6 +63,31 @@ const (
 // Sorts lists the orders a Request may ask for.
 var Sorts = []string{SortRelevance, SortLevel, SortSource}
 
+// Filters holds filter values by facet name (record.Facets): the values
+// of one facet are alternatives (OR), different facets must all hold
+// (AND).
+type Filters map[string][]string
+
+// empty reports whether f filters nothing.
+func (f Filters) empty() bool {
+	for _, vs := range f {
+		if len(vs) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// add appends values of a facet, without repeats (ignoring case).
+func (f *Filters) add(name string, vs ...string) {
+	for _, v := range vs {
+		if *f == nil {
+			*f = Filters{}
+		}
+		(*f)[name] = appendNew((*f)[name], v)
+	}
+}
+
 // Error is a bad request: the caller's fault, never the index's. Code is a
 // stable identifier for programs (the HTTP API maps every *Error to 400);
 // Message is the one line shown to people.
@@ -79,8 +100,11 @@ func (e *Error) Error() string { return e.Message }
 
 // Error codes.
 const (
-	CodeBadParam     = "bad_param"
-	CodeBadLevel     = "bad_level"
+	CodeBadParam = "bad_param"
+	// CodeBadLevel is the code of an unknown level; a value outside
+	// another closed facet (record.Facet.Closed) has "bad_" and the
+	// facet's name.
+	CodeBadLevel     = "bad_" + record.FieldLevel
 	CodeBadLimit     = "bad_limit"
 	CodeBadOffset    = "bad_offset"
 	CodeBadValue     = "bad_value"
@@ -92,37 +116,37 @@ func errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: "query: " + fmt.Sprintf(format, args...)}
 }
 
-// Parameter names understood by ParseRequest.
+// Parameter names understood by ParseRequest. Each facet's parameter is
+// its name (record.Facets); ParamLevel and ParamTopic name the two that
+// DupsRequest reads.
 const (
 	ParamText   = "q"
-	ParamLevel  = "level"
-	ParamTopic  = "topic"
-	ParamTag    = "tag"
-	ParamSource = "source"
+	ParamLevel  = record.FieldLevel
+	ParamTopic  = record.FieldTopic
 	ParamLimit  = "limit"
 	ParamOffset = "offset"
 	ParamAll    = "all"
 	ParamSort   = "sort"
 )
 
-var params = []string{ParamText, ParamLevel, ParamTopic, ParamTag, ParamSource, ParamLimit, ParamOffset, ParamAll, ParamSort}
+var params = slices.Concat([]string{ParamText}, record.FacetNames(), []string{ParamLimit, ParamOffset, ParamAll, ParamSort})
 
-// ParseRequest fills a Request from URL values: q, level, topic, tag and
-// source (repeatable, or comma-separated), limit, offset, all and sort. It is the
+// ParseRequest fills a Request from URL values: q, a parameter per facet
+// (level, topic, tag, source: repeatable, or comma-separated), limit,
+// offset, all and sort. It is the
 // only parser of requests: the CLI puts its flags into url.Values and comes
 // through here too. The text is parsed as well, so an inline filter such as
 // level:expert is rejected here with the same error as the flag. Every
 // error is an *Error.
 func ParseRequest(v url.Values) (Request, error) {
 	var r Request
-	if err := checkParams(v, params, ParamLevel, ParamTopic, ParamTag, ParamSource); err != nil {
+	if err := checkParams(v, params, record.FacetNames()...); err != nil {
 		return r, err
 	}
 	r.Text = v.Get(ParamText)
-	r.Levels = splitValues(v[ParamLevel])
-	r.Topics = splitValues(v[ParamTopic])
-	r.Tags = splitValues(v[ParamTag])
-	r.Sources = splitValues(v[ParamSource])
+	for _, f := range record.Facets {
+		r.Filters.add(f.Name, splitValues(v[f.Name])...)
+	}
 	var err error
 	if r.Limit, err = parseLimit(v.Get(ParamLimit), MaxLimit); err != nil {
 		return Request{}, err
@@ -149,10 +173,9 @@ func (r Request) Values() url.Values {
 	if r.Text != "" {
 		v.Set(ParamText, r.Text)
 	}
-	v[ParamLevel] = r.Levels
-	v[ParamTopic] = r.Topics
-	v[ParamTag] = r.Tags
-	v[ParamSource] = r.Sources
+	for _, f := range record.Facets {
+		v[f.Name] = r.Filters[f.Name]
+	}
 	for k, vs := range v {
 		if len(vs) == 0 {
 			delete(v, k)
@@ -188,9 +211,10 @@ func splitValues(vs []string) []string {
 	return out
 }
 
-// normalize checks r and puts it in canonical form: levels lower case,
-// limit defaulted, text valid UTF-8. Search calls it too, so a Request built
-// in Go gets the same checks as one parsed from a URL.
+// normalize checks r and puts it in canonical form: values of closed
+// facets (levels) lower case, limit defaulted, text valid UTF-8. Search
+// calls it too, so a Request built in Go gets the same checks as one
+// parsed from a URL.
 func (r *Request) normalize() error {
 	if err := checkText(&r.Text); err != nil {
 		return err
@@ -198,9 +222,10 @@ func (r *Request) normalize() error {
 	if err := checkPage(&r.Limit, r.Offset, DefaultLimit, MaxLimit); err != nil {
 		return err
 	}
-	var err error
-	if r.Levels, err = checkLevels(r.Levels); err != nil {
-		return err
+	for _, name := range slices.Sorted(maps.Keys(r.Filters)) {
+		if _, ok := record.FacetNamed(name); !ok {
+			return errorf(CodeBadParam, "unknown filter %q, want one of %s", name, strings.Join(record.FacetNames(), ", "))
+		}
 	}
 	if r.Sort != "" {
 		sort := strings.ToLower(strings.TrimSpace(r.Sort))
@@ -209,11 +234,19 @@ func (r *Request) normalize() error {
 		}
 		r.Sort = sort
 	}
-	for _, f := range []struct {
-		name string
-		vs   []string
-	}{{ParamTopic, r.Topics}, {ParamTag, r.Tags}, {ParamSource, r.Sources}} {
-		if err := checkValues(f.name, f.vs); err != nil {
+	for _, f := range record.Facets {
+		vs, ok := r.Filters[f.Name]
+		if !ok {
+			continue
+		}
+		if f.Closed != nil {
+			var err error
+			if vs, err = checkClosed(f, vs); err != nil {
+				return err
+			}
+			r.Filters[f.Name] = vs
+		}
+		if err := checkValues(f.Name, vs); err != nil {
 			return err
 		}
 	}
@@ -291,29 +324,36 @@ func checkText(text *string) error {
 	return nil
 }
 
-// checkLevels checks and normalises level filter values: lower case,
-// repeats dropped, at most maxValues.
+// checkLevels checks and normalises level filter values (DupsRequest).
 func checkLevels(ls []string) ([]string, error) {
-	if len(ls) > maxValues {
-		return nil, errorf(CodeBadValue, "%d levels given, want at most %d", len(ls), maxValues)
+	f, _ := record.FacetNamed(record.FieldLevel)
+	return checkClosed(f, ls)
+}
+
+// checkClosed checks and normalises the filter values of a facet with a
+// closed set of values: lower case, repeats dropped, at most maxValues.
+func checkClosed(f record.Facet, vs []string) ([]string, error) {
+	if len(vs) > maxValues {
+		return nil, errorf(CodeBadValue, "%d %s values given, want at most %d", len(vs), f.Name, maxValues)
 	}
-	var levels []string
-	for _, l := range ls {
-		lv, err := checkLevel(l)
+	var out []string
+	for _, v := range vs {
+		cv, err := checkClosedValue(f, v)
 		if err != nil {
 			return nil, err
 		}
-		levels = appendNew(levels, lv)
+		out = appendNew(out, cv)
 	}
-	return levels, nil
+	return out, nil
 }
 
-func checkLevel(l string) (string, error) {
-	lv := strings.ToLower(strings.TrimSpace(l))
-	if !slices.Contains(record.Levels, lv) {
-		return "", errorf(CodeBadLevel, "unknown level %q, want one of %s", l, strings.Join(record.Levels, ", "))
+// checkClosedValue returns the value of a closed facet that v names.
+func checkClosedValue(f record.Facet, v string) (string, error) {
+	cv := strings.ToLower(strings.TrimSpace(v))
+	if !slices.Contains(f.Closed, cv) {
+		return "", errorf("bad_"+f.Name, "unknown %s %q, want one of %s", f.Name, v, strings.Join(f.Closed, ", "))
 	}
-	return lv, nil
+	return cv, nil
 }
 
 func checkValues(name string, vs []string) error {

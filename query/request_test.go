@@ -17,10 +17,10 @@ func TestParseRequest(t *testing.T) {
 	}{
 		{"defaults", "q=closures", Request{Text: "closures", Limit: 10}},
 		{"repeated and comma filters", "q=di&level=Beginner&level=advanced,beginner&topic=fastapi&tag=a&tag=b&source=x.md",
-			Request{Text: "di", Levels: []string{"beginner", "advanced"}, Topics: []string{"fastapi"}, Tags: []string{"a", "b"}, Sources: []string{"x.md"}, Limit: 10}},
+			Request{Text: "di", Filters: Filters{"level": {"beginner", "advanced"}, "topic": {"fastapi"}, "tag": {"a", "b"}, "source": {"x.md"}}, Limit: 10}},
 		{"paging", "q=x&limit=100&offset=20&all=true", Request{Text: "x", Limit: 100, Offset: 20, All: true}},
 		{"empty", "", Request{Limit: 10}},
-		{"filters only", "level=intermediate", Request{Levels: []string{"intermediate"}, Limit: 10}},
+		{"filters only", "level=intermediate", Request{Filters: Filters{"level": {"intermediate"}}, Limit: 10}},
 		{"inline filter checked, text kept", "q=level:advanced+closures", Request{Text: "level:advanced closures", Limit: 10}},
 		{"invalid utf-8 repaired", "q=%ff", Request{Text: "\uFFFD", Limit: 10}},
 	}
@@ -80,7 +80,7 @@ func TestParseRequestErrors(t *testing.T) {
 }
 
 func TestRequestValuesRoundTrip(t *testing.T) {
-	r := Request{Text: `"a b" -c level:beginner`, Levels: []string{"advanced"}, Topics: []string{"go"}, Limit: 20, Offset: 40, All: true, Sort: SortLevel}
+	r := Request{Text: `"a b" -c level:beginner`, Filters: Filters{"level": {"advanced"}, "topic": {"go"}}, Limit: 20, Offset: 40, All: true, Sort: SortLevel}
 	got, err := ParseRequest(r.Values())
 	if err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func FuzzParseRequest(f *testing.F) {
 func ExampleParseRequest() {
 	v, _ := url.ParseQuery("q=dependency+injection&level=beginner&topic=fastapi&limit=5")
 	r, err := ParseRequest(v)
-	fmt.Printf("%q %v %v %d %v\n", r.Text, r.Levels, r.Topics, r.Limit, err)
+	fmt.Printf("%q %v %v %d %v\n", r.Text, r.Filters["level"], r.Filters["topic"], r.Limit, err)
 
 	_, err = ParseRequest(url.Values{"q": {"closures"}, "level": {"expert"}})
 	fmt.Println(err)
@@ -139,5 +139,5 @@ func ExampleParseRequest_cli() {
 	r, err := ParseRequest(v)
 	fmt.Printf("%+v %v\n", r, err)
 	// Output:
-	// {Text:"path parameters" -flask tag:routing Levels:[beginner intermediate] Topics:[] Tags:[] Sources:[] Limit:10 Offset:0 All:false Sort:} <nil>
+	// {Text:"path parameters" -flask tag:routing Filters:map[level:[beginner intermediate]] Limit:10 Offset:0 All:false Sort:} <nil>
 }

@@ -9,28 +9,25 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/search"
-	bq "github.com/blevesearch/bleve/v2/search/query"
-
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/record"
 )
 
 // facetFields are the fields the results are faceted and filtered on, in
-// display order.
-var facetFields = []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource}
+// display order (record.Facets).
+var facetFields = record.FacetNames()
 
-// facetSize is how many values of each facet a search returns. Levels are
-// few; a long tail of topics or files is not worth the bytes on every
-// search (Stats lists them all).
-var facetSize = map[string]int{
-	record.FieldLevel:  10,
-	record.FieldTopic:  30,
-	record.FieldTag:    30,
-	record.FieldSource: 30,
-}
+// facetSize is how many values of each facet a search returns
+// (record.Facet.Size): a long tail of topics or files is not worth the
+// bytes on every search (Stats lists them all).
+var facetSize = func() map[string]int {
+	m := map[string]int{}
+	for _, f := range record.Facets {
+		m[f.Name] = f.Size
+	}
+	return m
+}()
 
 // Result is the answer to a Request. `iq search --json` and
 // GET /api/search print it as it is.
@@ -98,7 +95,7 @@ type FacetCount struct {
 // use; the HTTP server shares one.
 type Searcher struct {
 	ix        *index.Index
-	analyzers map[string]analysis.Analyzer
+	analyzers map[string]index.Analyzer
 	// positional holds the text fields that keep term positions, the
 	// only ones a phrase can match in.
 	positional map[string]bool
@@ -122,20 +119,18 @@ type Searcher struct {
 // NewSearcher returns a Searcher over an open index. The caller keeps
 // ownership of ix (Close the Searcher or the index, not both).
 func NewSearcher(ix *index.Index) (*Searcher, error) {
-	s := &Searcher{ix: ix, analyzers: map[string]analysis.Analyzer{}, values: map[string][]string{}, positional: map[string]bool{}}
-	m := ix.Mapping()
+	s := &Searcher{ix: ix, analyzers: map[string]index.Analyzer{}, values: map[string][]string{}, positional: map[string]bool{}}
 	for _, f := range textFields {
 		s.positional[f.name] = ix.Positions(f.name)
-		name := m.AnalyzerNameForPath(f.name)
-		a := m.AnalyzerNamed(name)
-		if a == nil {
-			return nil, fmt.Errorf("open searcher on %s: no analyzer %q for field %s", ix.Dir(), name, f.name)
+		a, err := ix.Analyzer(f.name)
+		if err != nil {
+			return nil, fmt.Errorf("open searcher: %w", err)
 		}
 		s.analyzers[f.name] = a
 	}
 	s.clusterSize = map[string]int{}
 	for _, f := range append(slices.Clone(facetFields), record.FieldCluster) {
-		terms, err := s.dictionary(f)
+		terms, err := ix.Terms(f)
 		if err != nil {
 			return nil, fmt.Errorf("open searcher on %s: %w", ix.Dir(), err)
 		}
@@ -164,39 +159,12 @@ func (s *Searcher) Index() *index.Index { return s.ix }
 // Close closes the index.
 func (s *Searcher) Close() error { return s.ix.Close() }
 
-// dictionary returns the terms of a field with their document counts,
-// summed over the shards.
-func (s *Searcher) dictionary(field string) (map[string]uint64, error) {
-	terms := map[string]uint64{}
-	for _, sh := range s.ix.Shards() {
-		d, err := sh.FieldDict(field)
-		if err != nil {
-			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
-		}
-		for {
-			e, err := d.Next()
-			if err != nil {
-				d.Close()
-				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			terms[e.Term] += e.Count
-		}
-		if err := d.Close(); err != nil {
-			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
-		}
-	}
-	return terms, nil
-}
-
-func (s *Searcher) analyze(field, text string) analysis.TokenStream {
-	a := s.analyzers[field]
-	if a == nil {
+func (s *Searcher) analyze(field, text string) []index.Token {
+	a, ok := s.analyzers[field]
+	if !ok {
 		a = s.analyzers[record.FieldQuestion]
 	}
-	return a.Analyze([]byte(text))
+	return a.Analyze(text)
 }
 
 // Search runs a request. A request that fails validation returns an *Error;
@@ -234,16 +202,16 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 	filter := s.filter(req, tq)
 
 	p := newPlan(tq, s.analyze, s.positional)
-	var q bq.Query
+	var q expr.Node
 	switch {
-	case tq.empty() && strings.TrimSpace(req.Text) != "" && len(tq.NotWords)+len(tq.NotPhrases)+len(tq.Levels)+len(tq.Topics)+len(tq.Tags)+len(tq.Sources) == 0:
+	case tq.empty() && strings.TrimSpace(req.Text) != "" && len(tq.NotWords)+len(tq.NotPhrases) == 0 && tq.Filters.empty():
 		// Only punctuation: nothing to search for, and listing
 		// everything would be a surprising answer to "???".
-		q = bleve.NewMatchNoneQuery()
+		q = expr.None{}
 	case tq.empty():
-		q = browseQuery(index.AllRecords(), p, s.analyze, filter)
+		q = browseQuery(p, s.analyze, filter)
 	case !p.searchable(s.analyze):
-		q = bleve.NewMatchNoneQuery()
+		q = expr.None{}
 	default:
 		q = p.build(false, s.analyze, filter)
 	}
@@ -319,22 +287,20 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 }
 
 // browseQuery lists records by filters and exclusions alone (empty text).
-func browseQuery(all bq.Query, p *plan, analyze analyzeFunc, filter bq.Query) bq.Query {
-	b := bleve.NewBooleanQuery()
+func browseQuery(p *plan, analyze analyzeFunc, filter expr.Node) expr.Node {
+	b := expr.Bool{Must: []expr.Node{expr.All{}}}
 	if filter != nil {
-		if _, none := filter.(*bq.MatchNoneQuery); none {
+		if _, none := filter.(expr.None); none {
 			return filter
 		}
 		// As a must clause (see plan.build): the conjunction steps
-		// through the records with the facet values, where Bleve's
-		// Filter walks every record.
-		b.AddMust(all, filter)
-	} else {
-		b.AddMust(all)
+		// through the records with the facet values, where a filter
+		// applied after matching walks every record.
+		b.Must = append(b.Must, filter)
 	}
 	for _, w := range append(slices.Clone(p.tq.NotWords), p.tq.NotPhrases...) {
 		if q := phraseQuery(w, 1, analyze, p.positional); q != nil {
-			b.AddMustNot(q)
+			b.Not = append(b.Not, q)
 		}
 	}
 	return b
@@ -342,22 +308,18 @@ func browseQuery(all bq.Query, p *plan, analyze analyzeFunc, filter bq.Query) bq
 
 // filter builds the filter of a request from its fields and the text's
 // inline filters, with values resolved to index terms.
-func (s *Searcher) filter(req Request, tq textQuery) bq.Query {
+func (s *Searcher) filter(req Request, tq textQuery) expr.Node {
 	asked := map[string]bool{}
 	vals := map[string][]string{}
-	for f, vs := range map[string][]string{
-		record.FieldLevel:  append(slices.Clone(req.Levels), tq.Levels...),
-		record.FieldTopic:  append(slices.Clone(req.Topics), tq.Topics...),
-		record.FieldTag:    append(slices.Clone(req.Tags), tq.Tags...),
-		record.FieldSource: append(slices.Clone(req.Sources), tq.Sources...),
-	} {
+	for _, f := range record.Facets {
+		vs := append(slices.Clone(req.Filters[f.Name]), tq.Filters[f.Name]...)
 		if len(vs) == 0 {
 			continue
 		}
-		asked[f] = true
+		asked[f.Name] = true
 		for _, v := range vs {
 			for _, t := range s.resolve(f, v) {
-				vals[f] = appendTerm(vals[f], t)
+				vals[f.Name] = appendTerm(vals[f.Name], t)
 			}
 		}
 	}
@@ -365,15 +327,15 @@ func (s *Searcher) filter(req Request, tq textQuery) bq.Query {
 }
 
 // resolve maps a filter value to the index terms it names: the same value
-// ignoring case; for sources also every file below a folder of that name
-// or with that base name, so --source Devinterview-io__sql-interview-questions
-// or --source README.md work.
-func (s *Searcher) resolve(field, v string) []string {
+// ignoring case; for paths (sources) also every file below a folder of
+// that name or with that base name, so --source
+// Devinterview-io__sql-interview-questions or --source README.md work.
+func (s *Searcher) resolve(f record.Facet, v string) []string {
 	var out []string
-	for _, t := range s.values[field] {
+	for _, t := range s.values[f.Name] {
 		switch {
 		case strings.EqualFold(t, v):
-		case field == record.FieldSource && (hasPathPrefix(t, v) || strings.EqualFold(baseName(t), v)):
+		case f.Paths && (hasPathPrefix(t, v) || strings.EqualFold(baseName(t), v)):
 		default:
 			continue
 		}
@@ -394,18 +356,20 @@ func baseName(p string) string {
 	return p
 }
 
-// run executes one Bleve search for the request's page, with facets and
-// term locations for highlighting.
-func (s *Searcher) run(ctx context.Context, q bq.Query, req Request) (*bleve.SearchResult, error) {
+// run executes one search for the request's page, with facets and term
+// locations for highlighting.
+func (s *Searcher) run(ctx context.Context, q expr.Node, req Request) (*index.Page, error) {
+	if q == nil {
+		q = expr.None{}
+	}
 	size, from := req.Limit, req.Offset
 	if !req.All && s.hasClusters() {
 		// Collapse needs the hits before the page too, and spares.
 		size, from = req.Offset+req.Limit*3, 0
 	}
-	// index.Search gives what Bleve's request would (order by score, then
-	// ID, so equal scores keep a stable order; stored fields and locations
-	// of the page; term facets) at a fraction of the cost: facets from
-	// values in memory, fields and locations only for the page.
+	// index.Search orders by score, then ID, so equal scores keep a
+	// stable order, and loads stored fields and locations for the page
+	// only.
 	res, err := s.ix.Search(ctx, q, index.SearchOptions{
 		Size: size, From: from,
 		Fields:    []string{index.FieldRecord, record.FieldCluster},
@@ -420,18 +384,18 @@ func (s *Searcher) run(ctx context.Context, q bq.Query, req Request) (*bleve.Sea
 
 func (s *Searcher) hasClusters() bool { return len(s.clusterSize) > 0 }
 
-// fill turns Bleve's answer into the Result: hits (collapsed by cluster
+// fill turns the index's page into the Result: hits (collapsed by cluster
 // unless req.All), highlighting and facets.
-func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error {
+func (s *Searcher) fill(res *Result, sr *index.Page, req Request) error {
 	res.Total = sr.Total
 	hits := sr.Hits
 	if !req.All && s.hasClusters() {
 		// Only the best hit of a cluster is shown; the cluster field
 		// is read without decoding whole records.
 		seen := map[string]bool{}
-		var kept search.DocumentMatchCollection
+		var kept []index.Hit
 		for _, h := range hits {
-			c, _ := h.Fields[record.FieldCluster].(string)
+			c := first(h.Fields[record.FieldCluster])
 			if s.clusterSize[c] > 1 && seen[c] {
 				if len(kept) > req.Offset && len(kept) <= req.Offset+req.Limit {
 					res.Collapsed++
@@ -458,22 +422,28 @@ func (s *Searcher) fill(res *Result, sr *bleve.SearchResult, req Request) error 
 	return nil
 }
 
-// facets copies Bleve's facet counts into the Result.
-func (s *Searcher) facets(res *Result, sr *bleve.SearchResult) {
+// facets copies the page's facet counts into the Result.
+func (s *Searcher) facets(res *Result, sr *index.Page) {
 	for _, f := range facetFields {
 		counts := []FacetCount{}
-		if fr := sr.Facets[f]; fr != nil && fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
-			}
+		for _, v := range sr.Facets[f].Values {
+			counts = append(counts, FacetCount{Value: v.Value, Count: v.Count})
 		}
 		res.Facets[f] = counts
 	}
 }
 
-func decodeRecord(h *search.DocumentMatch) (record.Record, error) {
+// first returns the first of a stored field's values, or "".
+func first(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
+}
+
+func decodeRecord(h index.Hit) (record.Record, error) {
 	var rec record.Record
-	raw, _ := h.Fields[index.FieldRecord].(string)
+	raw := first(h.Fields[index.FieldRecord])
 	if raw == "" {
 		return rec, fmt.Errorf("read hit %s: %w: no stored record", h.ID, index.ErrCorrupt)
 	}
@@ -483,7 +453,7 @@ func decodeRecord(h *search.DocumentMatch) (record.Record, error) {
 	return rec, nil
 }
 
-func newHit(rec record.Record, h *search.DocumentMatch) Hit {
+func newHit(rec record.Record, h index.Hit) Hit {
 	hit := Hit{
 		ID:       rec.ID,
 		Question: rec.Question,
@@ -540,20 +510,20 @@ type Stats struct {
 
 // Stats counts the records of the index by level, topic, tag and source.
 func (s *Searcher) Stats(ctx context.Context) (*Stats, error) {
-	sr := bleve.NewSearchRequestOptions(index.AllRecords(), 0, 0, false)
+	sizes := map[string]int{}
 	for _, f := range facetFields {
-		sr.AddFacet(f, bleve.NewFacetRequest(f, max(1, len(s.values[f]))))
+		sizes[f] = max(1, len(s.values[f]))
 	}
-	res, err := s.ix.Bleve().SearchInContext(ctx, sr)
+	res, err := s.ix.Search(ctx, expr.All{}, index.SearchOptions{Facets: sizes})
 	if err != nil {
 		return nil, fmt.Errorf("count index %s: %w", s.ix.Dir(), err)
 	}
 	st := &Stats{Records: res.Total, Facets: map[string][]FacetCount{}, Missing: map[string]int{}, Index: s.ix.Meta(), Dir: s.ix.Dir()}
 	for _, f := range facetFields {
 		counts := []FacetCount{}
-		if fr := res.Facets[f]; fr != nil {
-			for _, t := range fr.Terms.Terms() {
-				counts = append(counts, FacetCount{Value: t.Term, Count: t.Count})
+		if fr, ok := res.Facets[f]; ok {
+			for _, v := range fr.Values {
+				counts = append(counts, FacetCount{Value: v.Value, Count: v.Count})
 			}
 			st.Missing[f] = fr.Missing
 		}

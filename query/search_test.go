@@ -75,7 +75,7 @@ func TestSearchDependencyInjection(t *testing.T) {
 
 func TestSearchBeginnerDepends(t *testing.T) {
 	s, _ := embeddedSearcher(t)
-	res := mustSearch(t, s, Request{Text: "dependency injection", Levels: []string{"beginner"}})
+	res := mustSearch(t, s, Request{Text: "dependency injection", Filters: Filters{"level": {"beginner"}}})
 	if len(res.Hits) == 0 {
 		t.Fatalf("Search(dependency injection, level beginner) found nothing")
 	}
@@ -198,7 +198,7 @@ func TestFacetsMatchRecords(t *testing.T) {
 				match = append(match, r)
 			}
 		}
-		res := mustSearch(t, s, Request{Levels: []string{lv}, Limit: 1})
+		res := mustSearch(t, s, Request{Filters: Filters{"level": {lv}}, Limit: 1})
 		if res.Total != uint64(len(match)) {
 			t.Errorf("Search(level %s).Total = %d; %d records have it", lv, res.Total, len(match))
 		}

@@ -2,13 +2,9 @@ package query
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
-
-	"github.com/blevesearch/bleve/v2/analysis"
-	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/record"
@@ -87,28 +83,7 @@ func plainWord(w string) bool {
 
 // docFreq counts the records whose question or answer has term.
 func (s *Searcher) docFreq(ctx context.Context, term string) (uint64, error) {
-	var n uint64
-	for _, sh := range s.ix.Shards() {
-		adv, err := sh.Advanced()
-		if err != nil {
-			return 0, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return 0, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
-		}
-		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
-			tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
-			if err != nil {
-				r.Close()
-				return 0, fmt.Errorf("read term %q of %s: %w", term, f, err)
-			}
-			n += tfr.Count()
-			tfr.Close()
-		}
-		r.Close()
-	}
-	return n, nil
+	return s.ix.DocFreq(ctx, term, record.FieldQuestion, record.FieldAnswer)
 }
 
 // loadVocab reads the question and answer dictionaries once.
@@ -116,7 +91,7 @@ func (s *Searcher) loadVocab() (map[string]uint64, error) {
 	s.vocabOnce.Do(func() {
 		v := map[string]uint64{}
 		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
-			terms, err := s.dictionary(f)
+			terms, err := s.ix.Terms(f)
 			if err != nil {
 				s.vocabErr = err
 				return
@@ -156,43 +131,18 @@ func (s *Searcher) correct(word, term string) (fix, bool, error) {
 		fuzz = 2
 	}
 	bestD := fuzz + 1
-	for _, sh := range s.ix.Shards() {
-		adv, err := sh.Advanced()
-		if err != nil {
-			return fix{}, false, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
+	err = s.ix.FuzzyTerms(term, fuzz, []string{record.FieldQuestion, record.FieldAnswer}, func(t string) {
+		if strings.Contains(t, phraseSpace) {
+			return
 		}
-		r, err := adv.Reader()
-		if err != nil {
-			return fix{}, false, fmt.Errorf("read index %s: %w", s.ix.Dir(), err)
+		dist := levenshtein(term, t)
+		n := vocab[t]
+		if dist < bestD || (dist == bestD && n > bestN) {
+			best, bestN, bestD = fix{word: t, term: t}, n, dist
 		}
-		fr, ok := r.(bindex.IndexReaderFuzzy)
-		if !ok {
-			r.Close()
-			break
-		}
-		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
-			d, err := fr.FieldDictFuzzy(f, term, fuzz, "")
-			if err != nil {
-				r.Close()
-				return fix{}, false, fmt.Errorf("search dictionary of %s: %w", f, err)
-			}
-			for {
-				e, err := d.Next()
-				if err != nil || e == nil {
-					break
-				}
-				if strings.Contains(e.Term, phraseSpace) {
-					continue
-				}
-				dist := levenshtein(term, e.Term)
-				n := vocab[e.Term]
-				if dist < bestD || (dist == bestD && n > bestN) {
-					best, bestN, bestD = fix{word: e.Term, term: e.Term}, n, dist
-				}
-			}
-			d.Close()
-		}
-		r.Close()
+	})
+	if err != nil {
+		return fix{}, false, err
 	}
 	return best, bestN > 0, nil
 }
@@ -208,7 +158,7 @@ func (s *Searcher) wholeTerm(w string) string {
 	if len(ts) != 1 {
 		return ""
 	}
-	return string(ts[0].Term)
+	return ts[0].Term
 }
 
 // edits1 returns the words one deletion, transposition, replacement or
@@ -328,7 +278,7 @@ func (s *Searcher) surfaces(ctx context.Context, p *plan, fixes map[int]fix) map
 			}
 			for _, text := range append([]string{rec.Question}, index.AnswerTexts(rec)...) {
 				for _, t := range s.analyze(record.FieldQuestion, text) {
-					if t.Type != analysis.Shingle && string(t.Term) == f.term {
+					if !t.Concept && t.Term == f.term {
 						count[strings.ToLower(text[t.Start:t.End])]++
 					}
 				}

@@ -3,6 +3,8 @@ package query
 import (
 	"strings"
 	"unicode"
+
+	"github.com/iq-search/iq/record"
 )
 
 // The query syntax, parsed here and never by Bleve's query-string parser
@@ -12,8 +14,9 @@ import (
 //	dependency injection   plain words; the hits contain most of them
 //	"path parameters"      a phrase: the words next to each other, in order
 //	-flask  -"django rest" exclude hits containing the word or phrase
-//	level:beginner         filter, like --level (also topic:, tag:, source:;
-//	topic:"react native"   a quoted value may contain spaces)
+//	level:beginner         filter, like --level (any facet of record.Facets:
+//	topic:"react native"   topic:, tag:, source:; a quoted value may
+//	                       contain spaces)
 //
 // Everything else is a plain word, taken literally: std::move, @app.get,
 // c++, a/b, ~/.bashrc, key:value with an unknown key. A lone "-" or a word
@@ -29,10 +32,7 @@ type textQuery struct {
 	Phrases    []string
 	NotWords   []string
 	NotPhrases []string
-	Levels     []string
-	Topics     []string
-	Tags       []string
-	Sources    []string
+	Filters    Filters // inline filters (topic:x), by facet name
 }
 
 // empty reports whether the text asks for no words or phrases (it may
@@ -85,20 +85,14 @@ func parseText(s string) (textQuery, error) {
 				t.Words = appendNew(t.Words, tok)
 				continue
 			}
-			switch strings.ToLower(key) {
-			case ParamLevel:
-				lv, err := checkLevel(val)
-				if err != nil {
+			f, _ := record.FacetNamed(strings.ToLower(key))
+			if f.Closed != nil {
+				var err error
+				if val, err = checkClosedValue(f, val); err != nil {
 					return textQuery{}, err
 				}
-				t.Levels = appendNew(t.Levels, lv)
-			case ParamTopic:
-				t.Topics = appendNew(t.Topics, val)
-			case ParamTag:
-				t.Tags = appendNew(t.Tags, val)
-			case ParamSource:
-				t.Sources = appendNew(t.Sources, val)
 			}
+			t.Filters.add(f.Name, val)
 			continue
 		}
 		if len(tok) > 1 && tok[0] == '-' && tok[1] != '-' {
@@ -112,15 +106,14 @@ func parseText(s string) (textQuery, error) {
 	return t, nil
 }
 
-// filterKey reports whether tok starts with one of the inline filter keys
-// and a colon, and returns the key as typed.
+// filterKey reports whether tok starts with a facet's name (record.Facets)
+// and a colon, and returns the name as typed.
 func filterKey(tok string) (string, bool) {
 	k, _, ok := strings.Cut(tok, ":")
 	if !ok {
 		return "", false
 	}
-	switch strings.ToLower(k) {
-	case ParamLevel, ParamTopic, ParamTag, ParamSource:
+	if _, ok := record.FacetNamed(strings.ToLower(k)); ok {
 		return k, true
 	}
 	return "", false

@@ -14,9 +14,9 @@ func TestParseText(t *testing.T) {
 		{"dependency injection", textQuery{Words: []string{"dependency", "injection"}}},
 		{`"path parameters" query`, textQuery{Words: []string{"query"}, Phrases: []string{"path parameters"}}},
 		{`flask -django -"rest framework"`, textQuery{Words: []string{"flask"}, NotWords: []string{"django"}, NotPhrases: []string{"rest framework"}}},
-		{"level:Beginner topic:fastapi tag:di source:a.md x", textQuery{Words: []string{"x"}, Levels: []string{"beginner"}, Topics: []string{"fastapi"}, Tags: []string{"di"}, Sources: []string{"a.md"}}},
-		{`topic:"react native" hooks`, textQuery{Words: []string{"hooks"}, Topics: []string{"react native"}}},
-		{`topic:"react native"`, textQuery{Topics: []string{"react native"}}},
+		{"level:Beginner topic:fastapi tag:di source:a.md x", textQuery{Words: []string{"x"}, Filters: Filters{"level": {"beginner"}, "topic": {"fastapi"}, "tag": {"di"}, "source": {"a.md"}}}},
+		{`topic:"react native" hooks`, textQuery{Words: []string{"hooks"}, Filters: Filters{"topic": {"react native"}}}},
+		{`topic:"react native"`, textQuery{Filters: Filters{"topic": {"react native"}}}},
 		// Code is plain words, whatever its punctuation.
 		{"std::move @app.get c++ a/b ~/.bashrc key:value", textQuery{Words: []string{"std::move", "@app.get", "c++", "a/b", "~/.bashrc", "key:value"}}},
 		{"- --verbose x-y", textQuery{Words: []string{"-", "--verbose", "x-y"}}},

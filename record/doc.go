@@ -1,10 +1,13 @@
 // Package record holds the nouns every stage of iq shares: Record (one clean
 // interview question with every answer and source), Answer, Code, Source,
 // the normalised Levels, the Field* names the index and the query layer
-// agree on, and the stable IDs (NormalizeQuestion, QuestionID). It imports
+// agree on, the facet registry (Facets: one entry per facet, which the
+// mapping, filters, query syntax, flags, completion and stats all read),
+// and the stable IDs (NormalizeQuestion, QuestionID). It imports
 // nothing of iq, so ingest, dedup, index and query can all depend on it
 // (STYLE.md 1, DESIGN.md).
 //
 // Files:
 //   - record.go: the types, field names, levels and IDs.
+//   - facet.go: Facet and Facets, the facet registry.
 package record

@@ -18,11 +18,23 @@ func completeLevels(cmd *cobra.Command, flag string) {
 	})
 }
 
+// completeFacet completes a facet's flag: from its closed set of values
+// (levels), or from the values in the index.
+func completeFacet(cmd *cobra.Command, f record.Facet, indexDir *string) {
+	if f.Closed != nil {
+		_ = cmd.RegisterFlagCompletionFunc(f.Name, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return f.Closed, cobra.ShellCompDirectiveNoFileComp
+		})
+		return
+	}
+	completeValues(cmd, f.Name, f.Name, indexDir)
+}
+
 // completeValues completes a facet flag from the values in the index. It
 // opens an existing index only: a shell completion must not start a build.
 func completeValues(cmd *cobra.Command, flag, field string, indexDir *string) {
 	_ = cmd.RegisterFlagCompletionFunc(flag, func(_ *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		dir, err := pipeline.Dir(*indexDir)
+		dir, _, err := pipeline.Dir(*indexDir)
 		if err != nil {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}

@@ -17,6 +17,11 @@ import (
 type indexOptions struct {
 	indexDir string
 	paths    []string
+	embedded bool
+	taxonomy string
+	synonyms string
+	repair   bool
+	check    bool
 	json     bool
 }
 
@@ -24,27 +29,63 @@ func newIndexCmd(a *app) *cobra.Command {
 	opts := &indexOptions{}
 	cmd := &cobra.Command{
 		Use:   "index [PATH...]",
-		Short: "Build the search index",
+		Short: "Build or refresh the search index",
 		Long: `Build the search index from files and folders of interview material (text, Markdown,
-HTML), or from the corpus embedded in iq when no PATH is given. The new index replaces
-the old one only when it is complete. Searching builds the default index by itself
-when it is missing or out of date; this command is for indexing your own files.`,
-		Example: `  iq index
-  iq index ~/notes/interviews --index /tmp/my-index
-  IQ_INDEX=/tmp/my-index iq search closures`,
+HTML). With no PATH, refresh the index from the files and folders it was built from
+(the default index with none: the corpus embedded in iq). The index remembers its
+sources, taxonomy and synonyms; a new iq version rebuilds it from them. The new index
+replaces the old one only when it is complete, and nothing is written outside the
+index directory. Searching builds the default index from the embedded corpus by
+itself; an index named with --index or $IQ_INDEX is only ever built by this command.`,
+		Example: `  iq index ~/notes/interviews --index ~/my-index
+  iq index --index ~/my-index                  # refresh from ~/notes/interviews
+  iq index notes/ --taxonomy topics.json --synonyms synonyms.txt
+  iq index --check --index ~/my-index          # read every file against its checksum
+  iq index --repair --index ~/my-index         # rebuild a damaged index from its sources
+  IQ_INDEX=~/my-index iq search closures`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
+			switch {
+			case opts.embedded && len(args) > 0:
+				return usageError{fmt.Errorf("give PATHs or --embedded, not both")}
+			case (opts.repair || opts.check) && (len(args) > 0 || opts.embedded):
+				return usageError{fmt.Errorf("--repair and --check work on the index as it is: give no PATH")}
+			case opts.repair && opts.check:
+				return usageError{fmt.Errorf("give --repair or --check, not both")}
+			}
 			return runIndex(cmd.Context(), a, opts)
 		},
 	}
-	addIndexFlag(cmd.Flags(), &opts.indexDir)
-	cmd.Flags().BoolVar(&opts.json, "json", false, "print the build report as JSON")
+	f := cmd.Flags()
+	addIndexFlag(f, &opts.indexDir)
+	f.BoolVar(&opts.embedded, "embedded", false, "index the corpus embedded in iq")
+	f.StringVar(&opts.taxonomy, "taxonomy", "", "read topics and tags from `FILE` (JSON, like ingest/taxonomy.json); remembered")
+	f.StringVar(&opts.synonyms, "synonyms", "", "use the synonym list in `FILE` (like index/synonyms.txt); remembered")
+	f.BoolVar(&opts.repair, "repair", false, "rebuild a damaged index from its sources, or restore its previous version when they are gone")
+	f.BoolVar(&opts.check, "check", false, "read every file of the index against its checksum and every record; change nothing")
+	f.BoolVar(&opts.json, "json", false, "print the build report as JSON")
 	return cmd
 }
 
 func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 	out := newOutput(a, opts.json)
-	rep, err := pipeline.Build(ctx, pipeline.OpenOptions{IndexDir: opts.indexDir, Sources: opts.paths, Progress: out.progress("indexing")})
+	po := pipeline.OpenOptions{
+		IndexDir: opts.indexDir, Sources: opts.paths, Embedded: opts.embedded,
+		Taxonomy: opts.taxonomy, Synonyms: opts.synonyms, Repair: opts.repair,
+		Progress: out.progress("indexing"), Notify: out.notify,
+	}
+	if opts.check {
+		m, err := pipeline.Check(ctx, po)
+		if err != nil {
+			return err
+		}
+		if out.mode == modeJSON {
+			return out.json(m)
+		}
+		fmt.Fprintf(out.w, "index %s (%s) is intact: %d questions, every file matches its checksum\n", m.Generation, describeDir(po), m.Records)
+		return nil
+	}
+	rep, err := pipeline.Build(ctx, po)
 	if err != nil {
 		return err
 	}
@@ -52,10 +93,13 @@ func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 		return out.json(rep)
 	}
 	what := "the embedded corpus"
-	if len(opts.paths) > 0 {
-		what = fmt.Sprintf("%d path(s)", len(opts.paths))
+	if n := len(rep.Origin.Sources); n > 0 {
+		what = fmt.Sprintf("%d path(s)", n)
 	}
 	line := fmt.Sprintf("indexed %d questions from %s into %s in %s", rep.Records, what, rep.Dir, rep.Took.Round(time.Millisecond))
+	if rep.Restored != "" {
+		line = fmt.Sprintf("restored %s of %s (%d questions): its sources are gone, so it holds them as they were", rep.Restored, rep.Dir, rep.Records)
+	}
 	if r := rep.Ingest; r != nil {
 		line += fmt.Sprintf(" (%d files read, %d skipped, %d blocks dropped, %d repeats merged)", r.FilesRead, len(r.Skipped), len(r.Dropped), r.Merged)
 	}
@@ -73,16 +117,26 @@ func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 	return nil
 }
 
+// describeDir names the index directory the options resolve to.
+func describeDir(po pipeline.OpenOptions) string {
+	dir, _, err := pipeline.Dir(po.IndexDir)
+	if err != nil {
+		return "?"
+	}
+	return dir
+}
+
 // addIndexFlag adds --index, the index directory every command that
 // searches or builds takes.
 func addIndexFlag(f *pflag.FlagSet, dir *string) {
 	f.StringVar(dir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
 }
 
-// openSearcher opens the index for a command, building it first when it
-// is missing or stale, with a progress bar when stderr is a terminal.
+// openSearcher opens the index for a command, building the default index
+// first when it is missing or stale, with a progress bar when stderr is a
+// terminal; what it rebuilds unasked is said on stderr.
 func openSearcher(ctx context.Context, out *output, dir string) (*query.Searcher, error) {
-	return pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Progress: out.progress("building the index")})
+	return pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Progress: out.progress("building the index"), Notify: out.notify})
 }
 
 // runQuery opens the index for a command, asks it one thing and prints

@@ -87,6 +87,10 @@ func (o *output) warn(format string, args ...any) {
 	fmt.Fprintf(o.errOut, format+"\n", args...)
 }
 
+// notify prints what the index lifecycle did unasked (pipeline's Notify):
+// rebuilding an index from its sources, waiting for another build.
+func (o *output) notify(msg string) { o.warn("iq: %s", msg) }
+
 // marked renders query HTML (text escaped, matches in <mark>): matches in
 // the Mark style, the rest in base. The HTML comes from package query,
 // which escapes everything but its own marks, so unescaping is exact.

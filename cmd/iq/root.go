@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/iq-search/iq/pipeline"
 	"github.com/spf13/cobra"
 )
 
@@ -81,6 +82,10 @@ func run(ctx context.Context, args []string, in io.Reader, out, errOut io.Writer
 		return 130
 	}
 	fmt.Fprintf(errOut, "iq: %v\n", err)
+	var pe *pipeline.Error
+	if errors.As(err, &pe) && pe.Fix != "" {
+		fmt.Fprintf(errOut, "iq: to fix it, run: %s\n", pe.Fix)
+	}
 	return 1
 }
 

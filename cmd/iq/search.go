@@ -17,23 +17,21 @@ import (
 
 type searchOptions struct {
 	indexDir string
-	levels   []string
-	topics   []string
-	tags     []string
-	sources  []string
-	limit    int
-	offset   string
-	all      bool
-	sort     string
-	json     bool
-	args     []string
+	// filters holds the values of each facet's flag (record.Facets).
+	filters map[string]*[]string
+	limit   int
+	offset  string
+	all     bool
+	sort    string
+	json    bool
+	args    []string
 	// set records which of limit, offset, all and sort were given, so
 	// that query.ParseRequest applies the same defaults as for a URL.
 	set map[string]bool
 }
 
 func newSearchCmd(a *app) *cobra.Command {
-	opts := &searchOptions{}
+	opts := &searchOptions{filters: map[string]*[]string{}}
 	cmd := &cobra.Command{
 		Use:   "search QUERY",
 		Short: "Search the questions",
@@ -65,19 +63,18 @@ On a terminal iq shows 10 hits; piped, every hit, one tab-separated line each
 	}
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.indexDir)
-	f.StringArrayVarP(&opts.levels, "level", "l", nil, "only `LEVEL` (beginner, intermediate, advanced); repeatable")
-	f.StringArrayVarP(&opts.topics, "topic", "t", nil, "only `TOPIC`; repeatable")
-	f.StringArrayVar(&opts.tags, "tag", nil, "only `TAG`; repeatable")
-	f.StringArrayVar(&opts.sources, "source", nil, "only questions from `FILE` or folder; repeatable")
+	for _, fc := range record.Facets {
+		opts.filters[fc.Name] = new([]string)
+		f.StringArrayVarP(opts.filters[fc.Name], fc.Name, fc.Short, nil, fc.Flag)
+	}
 	f.IntVarP(&opts.limit, "limit", "n", query.DefaultLimit, "show `N` hits; 0 for all (the default when piped)")
 	f.StringVar(&opts.offset, "offset", "0", "skip the first `N` hits")
 	f.BoolVar(&opts.all, "all", false, "show every near-duplicate instead of one per cluster")
 	f.StringVar(&opts.sort, "sort", "", "order hits by `ORDER`: relevance, level or source (file and line); default relevance, or source without a QUERY")
 	f.BoolVarP(&opts.json, "json", "j", false, "print the result as JSON (as GET /api/search does)")
-	completeLevels(cmd, "level")
-	completeValues(cmd, "topic", record.FieldTopic, &opts.indexDir)
-	completeValues(cmd, "tag", record.FieldTag, &opts.indexDir)
-	completeValues(cmd, "source", record.FieldSource, &opts.indexDir)
+	for _, fc := range record.Facets {
+		completeFacet(cmd, fc, &opts.indexDir)
+	}
 	_ = cmd.RegisterFlagCompletionFunc("sort", cobra.FixedCompletions(query.Sorts, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -91,10 +88,9 @@ func (o *searchOptions) values(text string) url.Values {
 	if text != "" {
 		v.Set(query.ParamText, text)
 	}
-	v[query.ParamLevel] = o.levels
-	v[query.ParamTopic] = o.topics
-	v[query.ParamTag] = o.tags
-	v[query.ParamSource] = o.sources
+	for name, vs := range o.filters {
+		v[name] = *vs
+	}
 	for k, vs := range v {
 		if len(vs) == 0 {
 			delete(v, k)
@@ -127,8 +123,12 @@ func runSearch(ctx context.Context, a *app, opts *searchOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if strings.TrimSpace(req.Text) == "" && len(req.Levels)+len(req.Topics)+len(req.Tags)+len(req.Sources) == 0 {
-		return usageError{fmt.Errorf("search: give a QUERY or a filter (--level, --topic, --tag, --source)")}
+	if strings.TrimSpace(req.Text) == "" && len(req.Filters) == 0 {
+		flags := make([]string, len(record.Facets))
+		for i, f := range record.Facets {
+			flags[i] = "--" + f.Name
+		}
+		return usageError{fmt.Errorf("search: give a QUERY or a filter (%s)", strings.Join(flags, ", "))}
 	}
 	out := newOutput(a, opts.json)
 	// How many hits: one page of the API (the same JSON as GET

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
@@ -40,7 +41,7 @@ func sharedIndex(t *testing.T) string {
 			t.Fatal(err)
 		}
 		shared.dir = filepath.Join(d, "index")
-		if code, _, stderr := iq(t, "index", "--index", shared.dir); code != 0 {
+		if code, _, stderr := iq(t, "index", "--embedded", "--index", shared.dir); code != 0 {
 			t.Fatalf("iq index: exit %d: %s", code, stderr)
 		}
 	})
@@ -57,11 +58,20 @@ func TestMain(m *testing.M) {
 
 const twiceAsked = "What is dependency injection in FastAPI, and why is it important?"
 
-// A fresh index directory: search builds the index by itself and lists the
-// dependency-injection questions first, the twice-asked one once.
+// A fresh user cache: search builds the default index by itself and lists
+// the dependency-injection questions first, the twice-asked one once.
 func TestSearchFreshIndex(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "fresh")
-	code, stdout, stderr := iq(t, "search", "dependency injection", "--index", dir)
+	cache := t.TempDir()
+	t.Setenv("IQ_INDEX", "")
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	t.Setenv("LocalAppData", cache)
+	code, stdout, stderr := iq(t, "search", "dependency injection")
+	if dir, err := index.CacheDir(); err != nil || !strings.HasPrefix(dir, cache) {
+		t.Fatalf("index.CacheDir() = %s, %v; want it under %s", dir, err, cache)
+	} else if _, err := os.Stat(filepath.Join(dir, "iq-current")); err != nil {
+		t.Errorf("no index built in the default directory %s: %v", dir, err)
+	}
 	if code != 0 {
 		t.Fatalf("iq search: exit %d, stderr %q", code, stderr)
 	}
@@ -180,7 +190,7 @@ func TestSearchJSONIsResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	res, err := s.Search(context.Background(), query.Request{Text: "pydantic", Topics: []string{"fastapi"}, Limit: 3})
+	res, err := s.Search(context.Background(), query.Request{Text: "pydantic", Filters: query.Filters{record.FieldTopic: {"fastapi"}}, Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,21 +238,31 @@ func TestSearchBadInput(t *testing.T) {
 	}
 }
 
+// A named directory is never filled or replaced by a search: damaged, it
+// is reported with the command that repairs it; a user's folder is
+// refused; nothing in either is touched.
 func TestSearchDamagedIndexDir(t *testing.T) {
 	corrupt := t.TempDir()
 	if err := os.WriteFile(filepath.Join(corrupt, "iq-index.json"), []byte("{garbage"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if code, stdout, stderr := iq(t, "search", "pydantic", "--index", corrupt); code != 0 || stdout == "" {
-		t.Errorf("search over a corrupt index: exit %d, stderr %q; want it rebuilt and searched", code, stderr)
+	code, stdout, stderr := iq(t, "search", "pydantic", "--index", corrupt)
+	if code != 1 || stdout != "" || !strings.Contains(stderr, corrupt) || !strings.Contains(stderr, "iq index --repair --index "+corrupt) {
+		t.Errorf("search over a damaged index: exit %d, stdout %q, stderr %q; want exit 1 naming %s and iq index --repair", code, stdout, stderr, corrupt)
+	}
+	if b, err := os.ReadFile(filepath.Join(corrupt, "iq-index.json")); err != nil || string(b) != "{garbage" {
+		t.Errorf("search changed the damaged index: %q, %v", b, err)
 	}
 	notIndex := t.TempDir()
 	if err := os.WriteFile(filepath.Join(notIndex, "notes.txt"), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, stderr := iq(t, "search", "pydantic", "--index", notIndex)
+	code, _, stderr = iq(t, "search", "pydantic", "--index", notIndex)
 	if code != 1 || !strings.Contains(stderr, notIndex) || strings.Count(stderr, "\n") != 1 {
 		t.Errorf("search over a user's folder: exit %d, stderr %q; want exit 1 and one line naming %s", code, stderr, notIndex)
+	}
+	if entries, _ := os.ReadDir(notIndex); len(entries) != 1 {
+		t.Errorf("search wrote into a user's folder: %d entries", len(entries))
 	}
 }
 

@@ -49,7 +49,7 @@ func runStats(ctx context.Context, a *app, opts *statsOptions) error {
 		// facet, value, count: one line each, like `sort | uniq -c`
 		// turned around, ready for awk.
 		fmt.Fprintf(&b, "total\t\t%d\n", st.Records)
-		for _, f := range []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource} {
+		for _, f := range record.FacetNames() {
 			for _, c := range st.Facets[f] {
 				fmt.Fprintf(&b, "%s\t%s\t%d\n", f, c.Value, c.Count)
 			}
@@ -64,7 +64,7 @@ func runStats(ctx context.Context, a *app, opts *statsOptions) error {
 	b.WriteString(sty.Title.Render(fmt.Sprintf("%d questions", st.Records)) + "\n")
 	b.WriteString(sty.Muted.Render(fmt.Sprintf("index %s · built %s in %s · iq %s", st.Dir,
 		st.Index.BuiltAt.Local().Format("2006-01-02 15:04"), st.Index.BuildTime.Round(time.Millisecond), st.Index.IQVersion)) + "\n")
-	for _, f := range []string{record.FieldLevel, record.FieldTopic, record.FieldTag, record.FieldSource} {
+	for _, f := range record.FacetNames() {
 		b.WriteString("\n" + sty.Heading.Render(f) + "\n")
 		width := 0
 		for _, c := range st.Facets[f] {

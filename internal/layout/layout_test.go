@@ -43,11 +43,7 @@ var knownExceptions = map[[2]string]string{
 
 // bleveExceptions are the stages outside index/ that still import Bleve,
 // with the reason; the test fails when one no longer does.
-var bleveExceptions = map[string]string{
-	// query builds Bleve queries and holds two Bleve searchers; they move
-	// behind index.Search and iq's own query tree (issue 15, 15.1).
-	"query": "builds Bleve queries",
-}
+var bleveExceptions = map[string]string{}
 
 // blevePrefixes are the modules of Bleve's engine. The stemmer module
 // github.com/blevesearch/snowballstem is a plain library and not among

@@ -1,0 +1,145 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Token is one token of an analysed text.
+type Token struct {
+	Term string
+	// Start and End are the token's byte offsets in the text.
+	Start, End int
+	Position   int
+	// Concept marks a multi-word concept token ("depend inject") that the
+	// analysis adds for a phrase of the synonym list, spanning its words.
+	Concept bool
+}
+
+// Analyzer analyses text as the index analysed one field.
+type Analyzer struct {
+	a analysis.Analyzer
+}
+
+// Analyze returns the tokens of text.
+func (a Analyzer) Analyze(text string) []Token {
+	ts := a.a.Analyze([]byte(text))
+	out := make([]Token, len(ts))
+	for i, t := range ts {
+		out[i] = Token{Term: string(t.Term), Start: t.Start, End: t.End, Position: t.Position, Concept: t.Type == analysis.Shingle}
+	}
+	return out
+}
+
+// Analyzer returns the analyzer of a field of the mapping.
+func (ix *Index) Analyzer(field string) (Analyzer, error) {
+	m := ix.shards[0].Mapping()
+	name := m.AnalyzerNameForPath(field)
+	a := m.AnalyzerNamed(name)
+	if a == nil {
+		return Analyzer{}, fmt.Errorf("index %s: no analyzer %q for field %s", ix.dir, name, field)
+	}
+	return Analyzer{a}, nil
+}
+
+// Terms returns the terms of a field with the number of documents holding
+// each, summed over the shards.
+func (ix *Index) Terms(field string) (_ map[string]uint64, err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
+	terms := map[string]uint64{}
+	for _, sh := range ix.shards {
+		d, err := sh.FieldDict(field)
+		if err != nil {
+			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			terms[e.Term] += e.Count
+		}
+		if err := d.Close(); err != nil {
+			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+	}
+	return terms, nil
+}
+
+// readers calls fn with a reader of each shard in turn, until fn returns
+// false or an error.
+func (ix *Index) readers(fn func(bindex.IndexReader) (bool, error)) error {
+	for _, sh := range ix.shards {
+		adv, err := sh.Advanced()
+		if err != nil {
+			return fmt.Errorf("read index %s: %w", ix.dir, err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return fmt.Errorf("read index %s: %w", ix.dir, err)
+		}
+		more, err := fn(r)
+		if cerr := r.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("read index %s: %w", ix.dir, cerr)
+		}
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// DocFreq returns how many documents hold term, in each of fields, summed.
+func (ix *Index) DocFreq(ctx context.Context, term string, fields ...string) (_ uint64, err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
+	var n uint64
+	err = ix.readers(func(r bindex.IndexReader) (bool, error) {
+		for _, f := range fields {
+			tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
+			if err != nil {
+				return false, fmt.Errorf("read term %q of %s: %w", term, f, err)
+			}
+			n += tfr.Count()
+			tfr.Close()
+		}
+		return true, nil
+	})
+	return n, err
+}
+
+// FuzzyTerms calls fn with every term within fuzziness edits of term in
+// each of fields (Bleve's Levenshtein automaton over the dictionary), shard
+// by shard and field by field, in dictionary order. A term in several
+// shards or fields comes once for each.
+func (ix *Index) FuzzyTerms(term string, fuzziness int, fields []string, fn func(string)) (err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
+	return ix.readers(func(r bindex.IndexReader) (bool, error) {
+		fr, ok := r.(bindex.IndexReaderFuzzy)
+		if !ok {
+			return false, nil
+		}
+		for _, f := range fields {
+			d, err := fr.FieldDictFuzzy(f, term, fuzziness, "")
+			if err != nil {
+				return false, fmt.Errorf("search dictionary of %s: %w", f, err)
+			}
+			for {
+				e, err := d.Next()
+				if err != nil || e == nil {
+					break
+				}
+				fn(e.Term)
+			}
+			d.Close()
+		}
+		return true, nil
+	})
+}

@@ -1,0 +1,406 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/record"
+)
+
+// Origin is what an index was built from, recorded in its metadata
+// (index.Meta.Origin) so that `iq index` can refresh it and a new iq
+// version can rebuild it, from the same sources and never from others.
+type Origin struct {
+	// Embedded: the corpus embedded in iq.
+	Embedded bool `json:"embedded,omitempty"`
+	// Sources are the files and folders given, each with its absolute
+	// path and its name as given (the records' file names start with it).
+	Sources []ingest.Root `json:"sources,omitempty"`
+	// Taxonomy and Synonyms are the absolute paths of the taxonomy and
+	// synonym files used, when not iq's own.
+	Taxonomy string `json:"taxonomy,omitempty"`
+	Synonyms string `json:"synonyms,omitempty"`
+}
+
+// describe names the origin for messages.
+func (o Origin) describe() string {
+	if o.Embedded {
+		return "the embedded corpus"
+	}
+	names := make([]string, len(o.Sources))
+	for i, s := range o.Sources {
+		names[i] = s.Path
+	}
+	if len(names) > 3 {
+		names = append(names[:3], fmt.Sprintf("and %d more", len(names)-3))
+	}
+	return strings.Join(names, ", ")
+}
+
+// checkSources returns an error naming the first source, taxonomy or
+// synonym file that is gone.
+func (o Origin) checkSources() error {
+	paths := []string{o.Taxonomy, o.Synonyms}
+	for _, s := range o.Sources {
+		paths = append(paths, s.Path)
+	}
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if _, err := os.Stat(p); err != nil {
+			return fmt.Errorf("source %s is gone (%w)", p, errors.Unwrap(err))
+		}
+	}
+	return nil
+}
+
+// legacyEmbedded matches the fingerprint an index of the embedded corpus
+// had before indexes recorded their origin: the corpus's SHA-256.
+var legacyEmbedded = regexp.MustCompile(`^[0-9a-f]{64}(\+|$)`)
+
+// originOf reads an index's origin from its metadata; known is false for
+// an index built before origins were recorded from the user's files.
+func originOf(m index.Meta) (o Origin, known bool) {
+	if len(m.Origin) > 0 {
+		if err := json.Unmarshal(m.Origin, &o); err == nil && (o.Embedded || len(o.Sources) > 0) {
+			return o, true
+		}
+		return Origin{}, false
+	}
+	if legacyEmbedded.MatchString(m.Fingerprint) {
+		return Origin{Embedded: true}, true
+	}
+	return Origin{}, false
+}
+
+// prepVersion names how records are prepared beyond ingest (today:
+// near-duplicate clusters). It is part of the embedded corpus's
+// fingerprint, so an index built before a change to it is rebuilt.
+const prepVersion = "+clusters1"
+
+func embeddedFingerprint() string { return corpus.Fingerprint() + prepVersion }
+
+// sourcesPrefix starts the fingerprint of an index of the user's files.
+const sourcesPrefix = "sources:"
+
+// fingerprint identifies what an index is built from.
+func (o Origin) fingerprint() string {
+	if o.Embedded {
+		return embeddedFingerprint()
+	}
+	h := sha256.New()
+	for _, s := range o.Sources {
+		h.Write([]byte(s.Path))
+		h.Write([]byte{0})
+	}
+	return sourcesPrefix + hex.EncodeToString(h.Sum(nil))
+}
+
+// BuildReport says what Build indexed.
+type BuildReport struct {
+	Dir     string         `json:"dir"`
+	Origin  Origin         `json:"origin"`
+	Records int            `json:"records"`
+	Ingest  *ingest.Report `json:"ingest"`
+	Took    time.Duration  `json:"took_ns"`
+	// Restored is the earlier generation Build made current again
+	// (OpenOptions.Repair) when the index was damaged and its sources
+	// gone.
+	Restored string `json:"restored,omitempty"`
+}
+
+// Build builds the index: from opts.Sources, or the embedded corpus with
+// opts.Embedded, or else again from the sources the index remembers (the
+// default index directory with none: the embedded corpus). The new index
+// replaces the old one only when complete; nothing is written outside the
+// index directory.
+func Build(ctx context.Context, opts OpenOptions) (*BuildReport, error) {
+	dir, named, err := Dir(opts.IndexDir)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	refresh := len(opts.Sources) == 0 && !opts.Embedded
+	origin, err := buildOrigin(dir, named, opts)
+	if err != nil && !(opts.Repair && refresh) {
+		return nil, err
+	}
+	w, err := lock(ctx, dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	if refresh {
+		// Read again under the lock: another build may have changed it.
+		origin, err = buildOrigin(dir, named, opts)
+		if err != nil && opts.Repair {
+			return restore(ctx, w, err, start)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return build(ctx, w, origin, opts)
+}
+
+// restore makes an earlier generation current when the index is damaged
+// and cannot be rebuilt (why: the reason).
+func restore(ctx context.Context, w *index.Writer, why error, start time.Time) (*BuildReport, error) {
+	if err := index.Check(ctx, w.Dir()); err == nil {
+		return nil, why // nothing to repair
+	}
+	m, err := w.RestorePrevious()
+	if err != nil {
+		return nil, fmt.Errorf("%w; %w", why, err)
+	}
+	o, _ := originOf(m)
+	return &BuildReport{Dir: w.Dir(), Origin: o, Records: m.Records, Took: time.Since(start), Restored: m.Generation}, nil
+}
+
+// buildOrigin decides what Build indexes.
+func buildOrigin(dir string, named bool, opts OpenOptions) (Origin, error) {
+	tax, err := absPath(opts.Taxonomy)
+	if err != nil {
+		return Origin{}, err
+	}
+	syn, err := absPath(opts.Synonyms)
+	if err != nil {
+		return Origin{}, err
+	}
+	override := func(o Origin) Origin {
+		if tax != "" {
+			o.Taxonomy = tax
+		}
+		if syn != "" {
+			o.Synonyms = syn
+		}
+		return o
+	}
+	switch {
+	case len(opts.Sources) > 0:
+		o := Origin{Taxonomy: tax, Synonyms: syn}
+		adir, err := filepath.Abs(dir)
+		if err != nil {
+			return o, err
+		}
+		for _, s := range opts.Sources {
+			a, err := absPath(s)
+			if err != nil {
+				return o, err
+			}
+			if a == adir || strings.HasPrefix(adir, a+string(filepath.Separator)) {
+				return o, fmt.Errorf("index %s would be inside the source folder %s: choose an index directory outside it", dir, s)
+			}
+			o.Sources = append(o.Sources, ingest.Root{Path: a, Name: s})
+		}
+		return o, nil
+	case opts.Embedded:
+		return override(Origin{Embedded: true}), nil
+	}
+	m, err := index.ReadMeta(dir)
+	if errors.Is(err, index.ErrNotExist) {
+		if named {
+			return Origin{}, &Error{Dir: dir, Err: fmt.Errorf("%w at %s to refresh", index.ErrNotExist, dir),
+				Fix: "iq index PATH..." + indexFlag(dir, named) + "   (or --embedded for the corpus built into iq)"}
+		}
+		return override(Origin{Embedded: true}), nil
+	}
+	if err != nil {
+		if m, err = index.PreviousMeta(dir); err != nil {
+			return Origin{}, &Error{Dir: dir, Err: fmt.Errorf("index %s is damaged and does not say what it was built from", dir),
+				Fix: "iq index PATH..." + indexFlag(dir, named)}
+		}
+	}
+	o, known := originOf(m)
+	if !known {
+		return Origin{}, &Error{Dir: dir, Err: fmt.Errorf("index %s does not say what it was built from (built by iq %s)", dir, m.IQVersion),
+			Fix: "iq index PATH..." + indexFlag(dir, named)}
+	}
+	o = override(o)
+	if err := o.checkSources(); err != nil {
+		return Origin{}, &Error{Dir: dir, Err: fmt.Errorf("cannot refresh index %s: %w", dir, err),
+			Fix: "iq index PATH..." + indexFlag(dir, named) + "   (the files and folders to index now)"}
+	}
+	return o, nil
+}
+
+// sourcesAttachment is the file stored with an index of the user's files:
+// a fingerprint of every file it read.
+const sourcesAttachment = "sources.json"
+
+// Stamp is the fingerprint of one source file when it was indexed.
+type Stamp struct {
+	Path    string    `json:"path"`
+	Size    int64     `json:"size"`
+	ModTime time.Time `json:"mod_time"`
+	SHA256  string    `json:"sha256"`
+}
+
+// Stamps fingerprint an index's source files.
+type Stamps struct {
+	Files    []Stamp `json:"files"`
+	Taxonomy *Stamp  `json:"taxonomy,omitempty"`
+	Synonyms *Stamp  `json:"synonyms,omitempty"`
+}
+
+// build loads the origin's records and builds them into a new generation.
+func build(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptions) (*BuildReport, error) {
+	start := time.Now()
+	recs, rep, stamps, err := load(ctx, origin)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, fmt.Errorf("build index %s: %w", w.Dir(), errNoRecords(origin, rep))
+	}
+	ob, err := json.Marshal(origin)
+	if err != nil {
+		return nil, err
+	}
+	bo := index.BuildOptions{Fingerprint: origin.fingerprint(), Origin: ob, SynonymsFile: origin.Synonyms, Progress: opts.Progress}
+	if stamps != nil {
+		sb, err := json.MarshalIndent(stamps, "", " ")
+		if err != nil {
+			return nil, err
+		}
+		bo.Attach = map[string][]byte{sourcesAttachment: sb}
+	}
+	if err := w.Build(ctx, recs, bo); err != nil {
+		return nil, err
+	}
+	return &BuildReport{Dir: w.Dir(), Origin: origin, Records: len(recs), Ingest: rep, Took: time.Since(start)}, nil
+}
+
+func errNoRecords(o Origin, rep *ingest.Report) error {
+	if rep != nil && len(rep.Skipped) > 0 {
+		return fmt.Errorf("no questions found in %s (%d files skipped, first: %s: %s)", o.describe(), len(rep.Skipped), rep.Skipped[0].File, rep.Skipped[0].Reason)
+	}
+	return errors.New("no questions found in " + o.describe())
+}
+
+// LoadRecords ingests the given files and folders, or the embedded corpus
+// when there are none, into the records an index is built from.
+func LoadRecords(ctx context.Context, sources []string) ([]record.Record, *ingest.Report, error) {
+	o := Origin{Embedded: len(sources) == 0}
+	for _, s := range sources {
+		o.Sources = append(o.Sources, ingest.Root{Path: s, Name: s})
+	}
+	recs, rep, _, err := load(ctx, o)
+	return recs, rep, err
+}
+
+// load ingests an origin's files into the records an index is built from,
+// with near-duplicate clusters, and fingerprints its files. It is the one
+// place records are prepared for indexing.
+func load(ctx context.Context, o Origin) ([]record.Record, *ingest.Report, *Stamps, error) {
+	iopts := ingest.Options{}
+	var stamps *Stamps
+	if !o.Embedded {
+		stamps = &Stamps{}
+	}
+	if o.Taxonomy != "" {
+		data, st, err := readStamped(o.Taxonomy)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("read taxonomy: %w", err)
+		}
+		if iopts.Taxonomy, err = ingest.ParseTaxonomy(data); err != nil {
+			return nil, nil, nil, fmt.Errorf("%s: %w", o.Taxonomy, err)
+		}
+		if stamps != nil {
+			stamps.Taxonomy = &st
+		}
+	}
+	if o.Synonyms != "" && stamps != nil {
+		_, st, err := readStamped(o.Synonyms)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("read synonyms: %w", err)
+		}
+		stamps.Synonyms = &st
+	}
+	var (
+		recs []record.Record
+		rep  *ingest.Report
+		err  error
+	)
+	if o.Embedded {
+		recs, rep, err = ingest.FS(ctx, corpus.FS(), iopts)
+	} else {
+		var files []ingest.File
+		if files, err = ingest.WalkRoots(ctx, o.Sources); err != nil {
+			return nil, nil, nil, fmt.Errorf("ingest: %w", err)
+		}
+		// Fingerprints first: a file that changes while it is read then
+		// differs from its stamp, and the next refresh reads it again.
+		for _, f := range files {
+			if f.Skip != nil {
+				continue
+			}
+			if st, err := stamp(f.Path); err == nil {
+				stamps.Files = append(stamps.Files, st)
+			}
+		}
+		var results []ingest.FileResult
+		if results, err = ingest.ReadFiles(ctx, files, iopts); err == nil {
+			recs, rep, err = ingest.Merge(results, iopts)
+		}
+	}
+	if err != nil {
+		return nil, rep, nil, fmt.Errorf("ingest: %w", err)
+	}
+	// Near-duplicates get one cluster ID, stored in the index, so that
+	// Search shows one hit per cluster (unless Request.All) while facet
+	// counts still count records.
+	dedup.Assign(recs, dedup.Find(recs, dedup.Options{}))
+	return recs, rep, stamps, nil
+}
+
+// stamp fingerprints a file.
+func stamp(path string) (Stamp, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Stamp{}, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return Stamp{}, err
+	}
+	if !st.Mode().IsRegular() {
+		return Stamp{}, fmt.Errorf("%s: %w", path, fs.ErrInvalid)
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return Stamp{}, err
+	}
+	return Stamp{Path: path, Size: st.Size(), ModTime: st.ModTime().UTC(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// readStamped reads a small file (taxonomy, synonyms) with its stamp.
+func readStamped(path string) ([]byte, Stamp, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Stamp{}, err
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, Stamp{}, err
+	}
+	sum := sha256.Sum256(data)
+	return data, Stamp{Path: path, Size: int64(len(data)), ModTime: st.ModTime().UTC(), SHA256: hex.EncodeToString(sum[:])}, nil
+}
