@@ -128,29 +128,6 @@ func pathWords(rel string) string {
 	return strings.NewReplacer("/", " \n ", "__", " ", "_", " ", "-", " ").Replace(rel)
 }
 
-// documentLevel is the level a whole document declares: in its file or
-// folder name ("golang/junior.md") or in a "Target Level: …" line.
-func documentLevel(doc document, blocks []parse.Block) (string, string) {
-	base := path.Base(doc.rel)
-	if l, label := nameLevel(strings.TrimSuffix(base, path.Ext(base))); l != "" {
-		return l, label
-	}
-	if dir := path.Base(path.Dir(doc.rel)); dir != "." && dir != "/" {
-		if l, label := nameLevel(dir); l != "" {
-			return l, label
-		}
-	}
-	for i, b := range blocks {
-		if i > 40 {
-			break
-		}
-		if l, label := labelLevel(b.Text); l != "" {
-			return l, label
-		}
-	}
-	return "", ""
-}
-
 // slugStarts open a file-name slug that is a question.
 var slugStarts = setOf("what", "how", "why", "when", "where", "which", "who", "can", "could", "does", "do",
 	"is", "are", "should", "would", "will", "have", "has", "explain", "describe")

@@ -20,8 +20,9 @@
 //     pages: bullets, numbered lines, glued tables, "# ..." code layouts).
 //   - noise.go: noise stripping — ads and promotions, site chrome, tables of
 //     contents, front matter, components — by general signals.
-//   - question.go: numbering, quotes, the clean question text and level
-//     markers (words, emoji, [E]/[M]/[H] tags, file names).
+//   - question.go: numbering, quotes, the clean question text.
+//   - level.go: level markers (words, emoji, [E]/[M]/[H] tags, labels,
+//     file names) and the document's level.
 //   - asks.go: how a text reads (a question, a prompt, a task, a bare term)
 //     in English, Russian, Ukrainian and Chinese; decorations and labels
 //     that are not part of a question.
