@@ -47,7 +47,7 @@ func process(doc document, tax *Taxonomy) fileResult {
 		drops = append(drops, Drop{File: doc.name, Line: kept[i].Line, Reason: DropPreamble, Text: excerpt(kept[i].Text)})
 	}
 
-	docLevel, docLabel := documentLevel(doc, kept)
+	levels := documentLevels(doc, kept, segs.segments)
 	title := documentTitle(kept)
 	docTopics := tax.TopicsOf(title + " \n " + pathWords(doc.rel))
 
@@ -69,17 +69,16 @@ func process(doc document, tax *Taxonomy) fileResult {
 			// question: the options are part of its identity.
 			norm += "\n" + record.NormalizeQuestion(strings.Join(s.choices, "\n"))
 		}
+		level, answer := levels.of(kept, s)
+		s.answer = answer
 		r := record.Record{
 			ID:         record.NormalizedID(norm),
 			Question:   q,
 			Context:    s.context,
 			Answers:    []record.Answer{},
-			Level:      s.level,
-			LevelLabel: s.levelLabel,
+			Level:      level.level,
+			LevelLabel: level.label,
 			Sources:    []record.Source{{File: doc.name, Line: s.line}},
-		}
-		if r.Level == "" {
-			r.Level, r.LevelLabel = docLevel, docLabel
 		}
 		prose := ""
 		if a, p, ok := buildAnswer(doc.name, s); ok {

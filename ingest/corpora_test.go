@@ -170,11 +170,11 @@ func TestCorporaFamilies(t *testing.T) {
 			},
 		},
 		{
-			name: "heading titles, bold quoted question (kwanpham interviews)",
+			name: "heading titles, bold quoted question, level from the header's Target Level line (kwanpham interviews)",
 			file: "corpora/kwanpham2195__interview-questions/interviews/senior-go-developer.md", minRecords: 13,
 			levels: map[string]int{record.LevelAdvanced: -1},
 			records: []want{
-				{question: "Explain Go's M:N threading model (Goroutines:OS Threads)", answerStart: "Expected Senior-Level Answer Points:\n\n- ", level: record.LevelAdvanced, levelLabel: "senior"},
+				{question: "Explain Go's M:N threading model (Goroutines:OS Threads)", answerStart: "Expected Senior-Level Answer Points:\n\n- ", level: record.LevelAdvanced, levelLabel: "Senior"},
 			},
 		},
 		{

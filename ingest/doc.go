@@ -21,8 +21,11 @@
 //   - noise.go: noise stripping — ads and promotions, site chrome, tables of
 //     contents, front matter, components — by general signals.
 //   - question.go: numbering, quotes, the clean question text.
-//   - level.go: level markers (words, emoji, [E]/[M]/[H] tags, labels,
-//     file names) and the document's level.
+//   - level.go: levels from every explicit marking — level headings and
+//     series of them ("Junior Sysadmin", "Exercises: Level 2"), tags and
+//     badges on a question, a table's level column, a difficulty line in
+//     the item, a page's label or front matter, a file or folder name that
+//     is a level — and which questions each applies to.
 //   - asks.go: how a text reads (a question, a prompt, a task, a bare term)
 //     in English, Russian, Ukrainian and Chinese; decorations and labels
 //     that are not part of a question.
