@@ -82,7 +82,7 @@ func TestSearchMatchesBleve(t *testing.T) {
 							t.Errorf("facet %s = %v; Bleve %v", f, g, w)
 							continue
 						}
-						if g.Total != w.Total || g.Missing != w.Missing || g.Other != w.Other {
+						if g.Total != w.Total || g.Missing != w.Missing || g.Other != w.Other && !bleveLostOther(ix, g, w) {
 							t.Errorf("facet %s total/missing/other = %d/%d/%d; Bleve %d/%d/%d", f, g.Total, g.Missing, g.Other, w.Total, w.Missing, w.Other)
 						}
 						if !reflect.DeepEqual(g.Terms.Terms(), w.Terms.Terms()) {
@@ -93,6 +93,24 @@ func TestSearchMatchesBleve(t *testing.T) {
 			}
 		}
 	}
+}
+
+// bleveLostOther says whether Bleve's Other for a facet merged over shards
+// falls short of ours only by the counts Bleve loses: a shard's
+// TrimToTopN keeps the values it trimmed in TermFacets.termLookup, so the
+// merge adds the next shard's counts of those values to facets that are
+// no longer listed, and they are counted neither as terms nor as Other
+// (bleve v2.5.7 and v2.6.3, search/facets_builder.go). Ours must still be
+// Total less the listed counts.
+func bleveLostOther(ix *Index, g, w *bsearch.FacetResult) bool {
+	if len(ix.shards) < 2 || g.Other < w.Other {
+		return false
+	}
+	other := g.Total
+	for _, t := range g.Terms.Terms() {
+		other -= t.Count
+	}
+	return g.Other == other
 }
 
 func termsOf(ts []*bsearch.TermFacet) []string {
