@@ -49,7 +49,7 @@ func process(doc document, tax *Taxonomy) fileResult {
 
 	levels := documentLevels(doc, kept, segs.segments)
 	title := documentTitle(kept)
-	docTopics := tax.TopicsOf(title + " \n " + pathWords(doc.rel))
+	docTopics := mergeSorted(tax.TopicsOf(title), tax.TopicsOfPath(doc.rel))
 
 	// Report removals in file order, whatever stage removed them.
 	slices.SortStableFunc(drops, func(a, b Drop) int { return cmp.Compare(a.Line, b.Line) })
@@ -85,9 +85,14 @@ func process(doc document, tax *Taxonomy) fileResult {
 			r.Answers = append(r.Answers, a)
 			prose = p
 		}
+		// Topics: the document's, its sections', and those the question
+		// names itself (a question about Kubernetes in a Python bank).
 		topics := docTopics
 		if len(s.headings) > 0 {
 			topics = mergeSorted(topics, tax.TopicsOf(strings.Join(s.headings, " \n ")))
+		}
+		if qt := tax.TopicsOf(s.question); len(qt) > 0 {
+			topics = mergeSorted(topics, qt)
 		}
 		r.Topics = topics
 		r.Tags = tax.TagsOf(s.question + " \n " + answerStart(prose))
@@ -118,13 +123,6 @@ func documentTitle(blocks []parse.Block) string {
 		}
 	}
 	return ""
-}
-
-// pathWords turns "Devinterview-io__python-interview-questions/README.md"
-// into words for topic matching.
-func pathWords(rel string) string {
-	rel = strings.TrimSuffix(rel, path.Ext(rel))
-	return strings.NewReplacer("/", " \n ", "__", " ", "_", " ", "-", " ").Replace(rel)
 }
 
 // slugStarts open a file-name slug that is a question.

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -21,7 +22,12 @@ var defaultTaxonomyJSON []byte
 //
 // A pattern is one or more words matched on word boundaries, case
 // insensitively; a trailing '*' on the last word matches any ending
-// ("authenticat*" matches "authentication" and "authenticated").
+// ("authenticat*" matches "authentication" and "authenticated"). A pattern
+// written with a capital letter matches in text only as written: "Go",
+// "REST" and "React" name technologies, "go", "rest" and "react" are
+// English words. In a file or folder name, which is often lower case, every
+// pattern matches case-insensitively, but only a name that is a topic as a
+// whole counts (see TopicsOfPath).
 type Taxonomy struct {
 	Topics map[string][]string `json:"topics"`
 	Tags   map[string][]string `json:"tags"`
@@ -70,6 +76,37 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 // TopicsOf returns the sorted topic slugs whose names occur in s.
 func (t *Taxonomy) TopicsOf(s string) []string { return t.topics.match(s, nil) }
 
+// pathFiller are words a file or folder name may hold beside a topic's
+// name and still be about that topic as a whole
+// ("python-interview-questions", "Angular-interview-questions-RU").
+var pathFiller = setOf("interview", "interviews", "question", "questions", "answer", "answers", "qa", "q", "a",
+	"faq", "faqs", "guide", "notes", "readme", "index", "cheatsheet", "cheat", "sheet", "quiz", "quizzes",
+	"skill", "skills", "assessment", "assessments", "and", "top", "most", "asked", "common", "basic", "basics",
+	"advanced", "junior", "senior", "middle", "beginner", "intermediate", "easy", "medium", "hard", "expert",
+	"level", "core", "concepts", "fundamentals", "topics", "tutorial", "ru", "en", "zh", "cn", "md", "html", "htm")
+
+// TopicsOfPath returns the sorted topic slugs named by the file and folder
+// names of a path ("Devinterview-io__python-interview-questions/README.md",
+// "git/git-questions.md"). A name counts only when it names topics as a
+// whole, beside filler words and numbers: "html-pages/" and
+// "30-Days-Of-Python/" say nothing, "golang/" says go.
+func (t *Taxonomy) TopicsOfPath(rel string) []string {
+	out := []string{}
+	rel = strings.TrimSuffix(rel, path.Ext(rel))
+	for _, seg := range strings.Split(rel, "/") {
+		for _, name := range strings.Split(seg, "__") {
+			toks := tokenize(strings.NewReplacer("_", " ", ".", " ").Replace(name), nil)
+			if len(toks) == 0 {
+				continue
+			}
+			if hits := t.topics.matchWhole(toks, pathFiller); len(hits) > 0 {
+				out = mergeSorted(out, hits)
+			}
+		}
+	}
+	return out
+}
+
 // TagsOf returns the sorted tag slugs whose patterns occur in s.
 func (t *Taxonomy) TagsOf(s string) []string { return t.tags.match(s, nil) }
 
@@ -81,6 +118,7 @@ type matcher struct {
 	exact  map[string][]pattern
 	prefix map[string][]pattern // one-word wildcard patterns by their first 3 bytes
 	short  []pattern            // one-word wildcard patterns shorter than that
+	cased  bool                 // some patterns must match as written
 }
 
 const prefixKey = 3
@@ -88,7 +126,8 @@ const prefixKey = 3
 type pattern struct {
 	slug  int
 	words []string
-	wild  bool // the last word is a prefix
+	wild  bool     // the last word is a prefix
+	cased []string // the words as written, when they must match as written
 }
 
 func newMatcher(m map[string][]string) (*matcher, error) {
@@ -109,6 +148,13 @@ func newMatcher(m map[string][]string) (*matcher, error) {
 				return nil, fmt.Errorf("slug %q: empty pattern %q", slug, p)
 			}
 			pt := pattern{slug: i, words: words, wild: strings.HasSuffix(p, "*")}
+			if p != strings.ToLower(p) {
+				pt.cased = splitWords(strings.TrimSuffix(p, "*"), nil)
+				if len(pt.cased) != len(words) {
+					return nil, fmt.Errorf("slug %q: pattern %q: capitals need plain words", slug, p)
+				}
+				mt.cased = true
+			}
 			switch {
 			case pt.wild && len(words) == 1 && len(words[0]) >= prefixKey:
 				k := words[0][:prefixKey]
@@ -127,29 +173,20 @@ func (mt *matcher) match(s string, toks []string) []string {
 	if mt == nil {
 		return []string{}
 	}
+	var orig []string
 	if toks == nil {
-		toks = tokenize(s, make([]string, 0, len(s)/6+1))
+		if mt.cased {
+			orig = splitWords(s, make([]string, 0, len(s)/6+1))
+			toks = make([]string, len(orig))
+			for i, w := range orig {
+				toks[i] = lowerASCII(w)
+			}
+		} else {
+			toks = tokenize(s, make([]string, 0, len(s)/6+1))
+		}
 	}
 	hit := make([]bool, len(mt.slugs))
-	for i, tok := range toks {
-		for _, p := range mt.exact[tok] {
-			if !hit[p.slug] && p.matchAt(toks, i) {
-				hit[p.slug] = true
-			}
-		}
-		if len(tok) >= prefixKey {
-			for _, p := range mt.prefix[tok[:prefixKey]] {
-				if !hit[p.slug] && strings.HasPrefix(tok, p.words[0]) {
-					hit[p.slug] = true
-				}
-			}
-		}
-		for _, p := range mt.short {
-			if !hit[p.slug] && strings.HasPrefix(tok, p.words[0]) {
-				hit[p.slug] = true
-			}
-		}
-	}
+	mt.each(toks, orig, func(p pattern, _, _ int) { hit[p.slug] = true })
 	out := []string{}
 	for i, h := range hit {
 		if h {
@@ -159,13 +196,90 @@ func (mt *matcher) match(s string, toks []string) []string {
 	return out
 }
 
-func (p pattern) matchAt(toks []string, i int) bool {
+// matchWhole returns the slugs matched in toks when the matches and the
+// filler words and numbers cover every token, else nil. Cased patterns
+// match case-insensitively here (names are often lower case).
+func (mt *matcher) matchWhole(toks []string, filler map[string]bool) []string {
+	if mt == nil {
+		return nil
+	}
+	covered := make([]bool, len(toks))
+	hit := make([]bool, len(mt.slugs))
+	found := false
+	mt.each(toks, nil, func(p pattern, i, n int) {
+		hit[p.slug], found = true, true
+		for k := i; k < i+n; k++ {
+			covered[k] = true
+		}
+	})
+	if !found {
+		return nil
+	}
+	for i, tok := range toks {
+		if !covered[i] && !filler[tok] && !isDigits(tok) {
+			return nil
+		}
+	}
+	var out []string
+	for i, h := range hit {
+		if h {
+			out = append(out, mt.slugs[i])
+		}
+	}
+	return out
+}
+
+// each calls f for every pattern that matches at a token, with the token's
+// index and the number of tokens matched. With orig (the tokens as
+// written) nil, cased patterns match case-insensitively.
+func (mt *matcher) each(toks, orig []string, f func(p pattern, i, n int)) {
+	for i, tok := range toks {
+		for _, p := range mt.exact[tok] {
+			if p.matchAt(toks, orig, i) {
+				f(p, i, len(p.words))
+			}
+		}
+		if len(tok) >= prefixKey {
+			for _, p := range mt.prefix[tok[:prefixKey]] {
+				if strings.HasPrefix(tok, p.words[0]) && p.casedAt(orig, i) {
+					f(p, i, 1)
+				}
+			}
+		}
+		for _, p := range mt.short {
+			if strings.HasPrefix(tok, p.words[0]) && p.casedAt(orig, i) {
+				f(p, i, 1)
+			}
+		}
+	}
+}
+
+func (p pattern) matchAt(toks, orig []string, i int) bool {
 	if i+len(p.words) > len(toks) {
 		return false
 	}
 	last := len(p.words) - 1
 	for k, w := range p.words {
 		t := toks[i+k]
+		if k == last && p.wild {
+			if !strings.HasPrefix(t, w) {
+				return false
+			}
+		} else if t != w {
+			return false
+		}
+	}
+	return p.casedAt(orig, i)
+}
+
+// casedAt checks a cased pattern's spelling against the tokens as written.
+func (p pattern) casedAt(orig []string, i int) bool {
+	if p.cased == nil || orig == nil {
+		return true
+	}
+	last := len(p.cased) - 1
+	for k, w := range p.cased {
+		t := orig[i+k]
 		if k == last && p.wild {
 			if !strings.HasPrefix(t, w) {
 				return false
@@ -181,10 +295,20 @@ func (p pattern) matchAt(toks []string, i int) bool {
 // '+' and '#' kept ("c++", "c#") and '.' kept between letters ("node.js",
 // ".env"); hyphens, slashes and other punctuation separate words.
 func tokenize(s string, dst []string) []string {
+	n := len(dst)
+	dst = splitWords(s, dst)
+	for i := n; i < len(dst); i++ {
+		dst[i] = lowerASCII(dst[i])
+	}
+	return dst
+}
+
+// splitWords splits s into the words tokenize finds, as written.
+func splitWords(s string, dst []string) []string {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
-			dst = append(dst, lowerASCII(s[start:end]))
+			dst = append(dst, s[start:end])
 			start = -1
 		}
 	}
