@@ -22,6 +22,8 @@ type levelGold struct {
 	Question   string `json:"question"`
 	Level      string `json:"level"`
 	LevelLabel string `json:"level_label"`
+	// AnswerStart is the first ~60 characters of the answer.
+	AnswerStart string `json:"answer_start"`
 }
 
 func readLevelGold(t *testing.T, path string) []levelGold {
