@@ -54,6 +54,7 @@ func process(doc document, tax *Taxonomy) fileResult {
 	// Report removals in file order, whatever stage removed them.
 	slices.SortStableFunc(drops, func(a, b Drop) int { return cmp.Compare(a.Line, b.Line) })
 	res := fileResult{read: true, drops: drops, warns: warns}
+	var langTexts []langText // what each record's language is read from
 	for _, s := range segs.segments {
 		q := s.question
 		if len(s.stem) > 0 {
@@ -97,7 +98,9 @@ func process(doc document, tax *Taxonomy) fileResult {
 		r.Topics = topics
 		r.Tags = tax.TagsOf(s.question + " \n " + answerStart(prose))
 		res.records = append(res.records, r)
+		langTexts = append(langTexts, langText{s.question, answerStart(prose)})
 	}
+	setLangs(res.records, langTexts)
 	return res
 }
 

@@ -40,6 +40,8 @@
 //   - build.go: records from segments: answer text, code, labelled parts
 //     ("How to answer:", "Example Answer:"), level, topics, tags; questions
 //     taken from file-name slugs.
+//   - lang.go: each record's language, from the script of its words and,
+//     within a shared script, whatlanggo's detector once per document.
 //   - taxonomy.go, taxonomy.json: the replaceable topic and tag taxonomy and
 //     its word-boundary matcher.
 //

@@ -1,10 +1,9 @@
 package ingest
 
 import (
-	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
-	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,43 +14,36 @@ import (
 	"github.com/iq-search/iq/record"
 )
 
-// goldItem is one line of ../shared/labelled/gold/*.jsonl.
-type goldItem struct {
+// levelGold is the part of a gold question of ../shared/labelled (format
+// in its README) that levels are checked against.
+type levelGold struct {
 	File       string `json:"file"`
 	Line       int    `json:"line"`
 	Question   string `json:"question"`
 	Level      string `json:"level"`
 	LevelLabel string `json:"level_label"`
+	// AnswerStart is the first ~60 characters of the answer.
+	AnswerStart string `json:"answer_start"`
 }
 
-// readLevelGold reads the gold questions of every labelled source, by source
-// directory name.
-func readLevelGold(t *testing.T) (dir string, gold map[string][]goldItem) {
+func readLevelGold(t *testing.T, path string) []levelGold {
 	t.Helper()
-	dir = filepath.Join(sharedDir(t), "labelled")
-	files, err := filepath.Glob(filepath.Join(dir, "gold", "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		t.Skipf("no labelled gold under %s", dir)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	gold = map[string][]goldItem{}
-	for _, f := range files {
-		fh, err := os.Open(f)
-		if err != nil {
-			t.Fatal(err)
+	var out []levelGold
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
 		}
-		sc := bufio.NewScanner(fh)
-		sc.Buffer(nil, 1<<20)
-		for sc.Scan() {
-			var g goldItem
-			if err := json.Unmarshal(sc.Bytes(), &g); err != nil {
-				t.Fatalf("%s: %v", f, err)
-			}
-			src := strings.TrimSuffix(filepath.Base(f), ".jsonl")
-			gold[src] = append(gold[src], g)
+		var g levelGold
+		if err := json.Unmarshal(line, &g); err != nil {
+			t.Fatalf("read %s: %v", path, err)
 		}
-		fh.Close()
+		out = append(out, g)
 	}
-	return dir, gold
+	return out
 }
 
 // TestLabelledLevels gives the level rules the questions of the labelled
@@ -62,11 +54,16 @@ func readLevelGold(t *testing.T) (dir string, gold map[string][]goldItem) {
 // item (sgdevmane), page labels (devopspilot's "Level: Basics") and a
 // table's level column (khangich).
 func TestLabelledLevels(t *testing.T) {
-	dir, gold := readLevelGold(t)
-	for _, src := range slices.Sorted(maps.Keys(gold)) {
-		items := gold[src]
+	dir := filepath.Join(sharedDir(t), "labelled")
+	files, err := filepath.Glob(filepath.Join(dir, "gold", "*.jsonl"))
+	if err != nil || len(files) == 0 {
+		t.Skipf("no labelled gold under %s", dir)
+	}
+	for _, f := range files {
+		src := strings.TrimSuffix(filepath.Base(f), ".jsonl")
+		items := readLevelGold(t, f)
 		t.Run(src, func(t *testing.T) {
-			byFile := map[string][]goldItem{}
+			byFile := map[string][]levelGold{}
 			for _, g := range items {
 				byFile[g.File] = append(byFile[g.File], g)
 			}
@@ -125,10 +122,10 @@ func TestLabelledLevels(t *testing.T) {
 // goldSegments turns the gold questions of one file into segments over its
 // kept blocks: the block at each gold line is the question, the blocks up
 // to the next question its answer.
-func goldSegments(kept []parse.Block, gs []goldItem) ([]segment, []goldItem) {
+func goldSegments(kept []parse.Block, gs []levelGold) ([]segment, []levelGold) {
 	type at struct {
 		idx int
-		g   goldItem
+		g   levelGold
 	}
 	var qs []at
 	for _, g := range gs {
@@ -143,7 +140,7 @@ func goldSegments(kept []parse.Block, gs []goldItem) ([]segment, []goldItem) {
 	}
 	slices.SortStableFunc(qs, func(a, b at) int { return a.idx - b.idx })
 	segs := make([]segment, len(qs))
-	golds := make([]goldItem, len(qs))
+	golds := make([]levelGold, len(qs))
 	for k, q := range qs {
 		end := len(kept)
 		if k+1 < len(qs) {

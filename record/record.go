@@ -22,10 +22,13 @@ type Record struct {
 	// Level is one of Levels, or empty when the source marks none.
 	Level string `json:"level"`
 	// LevelLabel is the marker as the source wrote it ("Mid-Level", "⭐️").
-	LevelLabel string   `json:"level_label,omitempty"`
-	Topics     []string `json:"topics"`
-	Tags       []string `json:"tags"`
-	Sources    []Source `json:"sources"`
+	LevelLabel string `json:"level_label,omitempty"`
+	// Lang is the ISO 639-1 code of the language the question is written
+	// in ("en", "ru", "zh"), empty when it has no letters to tell by.
+	Lang    string   `json:"lang"`
+	Topics  []string `json:"topics"`
+	Tags    []string `json:"tags"`
+	Sources []Source `json:"sources"`
 	// Cluster is the id of the near-duplicate cluster the record belongs to,
 	// set after ingest by duplicate detection; empty until then.
 	Cluster string `json:"cluster,omitempty"`
