@@ -109,6 +109,16 @@ func TestHTMLCases(t *testing.T) {
 			},
 		},
 		{
+			name: "permalinks and back-to-top arrows are decorations",
+			src: "<h2 id=\"x\">What is X?<a class=\"headerlink\" href=\"#x\">&para;</a></h2>\n" +
+				"<p>See <a href=\"#x\">X</a> <a href=\"#top\">[↑]</a></p>\n<p><a href=\"#top\"><img alt=\"Top\"></a></p>",
+			want: []Block{
+				{Kind: Heading, Line: 1, Depth: 2, Text: "What is X?", Context: []string{"h2", "h2#x"}},
+				{Kind: Paragraph, Line: 2, Text: "See X", Links: 1, LinkChars: 1, AnchorLinks: 1, Context: []string{"p"}},
+				{Kind: Paragraph, Line: 3, Text: "Top", Links: 1, AnchorLinks: 1, Context: []string{"p", "img"}},
+			},
+		},
+		{
 			name: "broken markup",
 			src:  "<p>one<p>two</b><li>three<table><td>x\xff</table><h2>end",
 			want: []Block{
@@ -214,6 +224,15 @@ func TestHTMLRegion(t *testing.T) {
 			name: "one long answer does not become the region",
 			src: "<main><h2>Q1</h2><div class=answer><pre>" + strings.Repeat("x := 1\n", 500) + "</pre></div>\n" +
 				"<h2>Q2</h2>" + para("Two") + "<h2>Q3</h2>" + para("Three") + "</main><footer>" + para("Footer") + "</footer>",
+			outside: []string{"Footer is explained here at some length, with enough words to read as prose."},
+			ctx0:    "main",
+		},
+		{
+			name: "an essay-long answer keeps the other questions beside it",
+			src: "<main><div class=qa><h2>Q1</h2>" + strings.Repeat(para("Essay"), 40) + "</div>\n" +
+				"<div class=qa><h2>Question two</h2>" + para("Two") + "</div><div class=qa><h2>Question three</h2>" + para("Three") +
+				"</div></main>" +
+				"<footer>" + para("Footer") + "</footer>",
 			outside: []string{"Footer is explained here at some length, with enough words to read as prose."},
 			ctx0:    "main",
 		},

@@ -38,6 +38,9 @@ const regionMinScore = 6
 type regionScorer struct {
 	w     *htmlWalker
 	score map[*html.Node]float64
+	// headed marks elements holding a heading beside prose: a question
+	// with its answer, or a section of them.
+	headed map[*html.Node]bool
 }
 
 // contentRegion returns the element that holds the page's main content, or
@@ -49,7 +52,7 @@ type regionScorer struct {
 // the layout around the content may carry chrome names ("has-sidebar",
 // "content-with-sidebar") without losing it.
 func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
-	rs := regionScorer{w: w, score: map[*html.Node]float64{}}
+	rs := regionScorer{w: w, score: map[*html.Node]float64{}, headed: map[*html.Node]bool{}}
 	total := rs.visit(root)
 	if total < regionMinScore {
 		return nil
@@ -68,7 +71,20 @@ func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
 				best, bestEff = c, eff
 			}
 		}
-		if best == nil || bestEff < regionShare*sum || rs.score[best] < total/2 || leafBlock(best) {
+		if best == nil || bestEff < regionShare*sum || rs.score[best] < total/2 || leafBlock(best) ||
+			best.DataAtom == atom.Table && w.isDataTable(best) {
+			break
+		}
+		// A sibling with headings and prose of its own, not named as
+		// chrome, is more content (the other questions beside one long
+		// answer): the region keeps it.
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c != best && rs.headed[c] && !chromeHint(c) {
+				best = nil
+				break
+			}
+		}
+		if best == nil {
 			break
 		}
 		n = best
@@ -79,12 +95,21 @@ func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
 	return n
 }
 
+func headingTag(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
 // leafBlock is an element whose content is one unit of text: the region
-// never narrows to a single paragraph, list item or code block.
+// never narrows to a single paragraph, list item or code block (nor to a
+// data table; a layout table is a container like a div).
 func leafBlock(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.P, atom.Pre, atom.Li, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
-		atom.Blockquote, atom.Table, atom.Dd, atom.Dt, atom.Summary, atom.Textarea:
+		atom.Blockquote, atom.Dd, atom.Dt, atom.Summary, atom.Textarea:
 		return true
 	}
 	return false
@@ -123,6 +148,9 @@ func (rs *regionScorer) visit(n *html.Node) float64 {
 		rs.score[n] = total
 		return total
 	}
+	// Headings count only beside prose: the "results matching" titles of
+	// an empty search box are not content.
+	heads := 0.0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if rs.w.isInline(c) {
 			run.text(c, false)
@@ -130,11 +158,21 @@ func (rs *regionScorer) visit(n *html.Node) float64 {
 			continue
 		}
 		flush()
-		if c.Type == html.ElementNode || c.Type == html.DocumentNode {
+		switch {
+		case c.Type == html.ElementNode && headingTag(c):
+			heads += rs.visit(c)
+		case c.Type == html.ElementNode || c.Type == html.DocumentNode:
 			total += rs.visit(c)
 		}
 	}
 	flush()
+	if total > 0 && heads > 0 {
+		total += heads
+		rs.headed[n] = true
+	}
+	for c := n.FirstChild; c != nil && !rs.headed[n]; c = c.NextSibling {
+		rs.headed[n] = rs.headed[c]
+	}
 	rs.score[n] = total
 	return total
 }
