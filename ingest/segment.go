@@ -292,6 +292,24 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			}
 			cur = &s
 			ansStart = i + 1
+		case b.Kind == parse.Table && tableQuestions(b) != nil:
+			// A table with a question column is a list of questions, each
+			// row one: it ends the answer above.
+			closeCur(i)
+			w.open = false
+			level, label := w.level()
+			out.fates[i] = fate{role: "question", seg: len(out.segments), rule: "a row of a table with a question column"}
+			for _, r := range tableQuestions(b) {
+				s := newSegment(r.line, r.question, level, label, w.headings())
+				if r.level != "" {
+					s.level, s.levelLabel = r.level, r.label
+				}
+				if r.answer != "" {
+					s.answer = []parse.Block{{Kind: parse.Paragraph, Line: r.line, Text: r.answer}}
+				}
+				s.block, s.rule = i, "a row of a table with a question column"
+				out.segments = append(out.segments, s)
+			}
 		case b.Kind == parse.Heading && !(w.open && w.inAnswer(b)):
 			closeCur(i)
 			w.section(b)
