@@ -65,6 +65,9 @@ type blockInfo struct {
 	follow bool
 	// siblings: taken as a question only because its siblings ask.
 	siblings bool
+	// catalogue: a list item naming a catalogued problem by its number
+	// ("75 Sort Colors").
+	catalogue bool
 	// excluded says why a block of a form can never be a question
 	// ("level heading", "answer label"); empty otherwise.
 	excluded string
@@ -81,6 +84,10 @@ var sectionWords = setOf("introduction", "intro", "conclusion", "conclusions", "
 	"follow us", "share", "comments", "disclaimer", "authors", "author", "footnotes", "feedback",
 	"additional resources", "other resources", "more questions", "bonus", "table of content", "contact",
 	"exercises", "examples", "example", "answers", "solutions", "quiz", "practice")
+
+// catalogueItem is a problem named by its number in a catalogue ("75 Sort
+// Colors", "1160 Find words that can be formed by characters").
+var catalogueItem = regexp.MustCompile(`^\d{1,4}\s+\p{Lu}`)
 
 // bareNumber matches a heading numbered without punctuation ("## 18
 // GIL线程全局锁").
@@ -124,6 +131,7 @@ func analyseBlock(b *parse.Block) blockInfo {
 		}
 	case parse.ListItem:
 		s.numbered = b.Number > 0 || numbered
+		in.catalogue = b.Number == 0 && in.read == readsTerm && catalogueItem.MatchString(t)
 	case parse.Paragraph:
 		s.depth = 0
 		if strings.Count(t, "?") >= 2 {
@@ -228,6 +236,7 @@ func (s sig) rank() int {
 // formStats counts a form's instances and how they read.
 type formStats struct {
 	n, ask, task int
+	catalogue    int
 	groups       []*formGroup
 	byKey        map[int]*formGroup
 }
@@ -240,6 +249,8 @@ type formGroup struct {
 	n       int // members that count (formed)
 	ask     int
 	task    int
+	// catalogue counts the members naming catalogued problems.
+	catalogue int
 	// qsec: the section's heading names it a list of questions or
 	// exercises, where tasks ask too.
 	qsec bool
@@ -332,6 +343,9 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		} else if in.read == readsTask {
 			st.task++
 		}
+		if in.catalogue {
+			st.catalogue++
+		}
 		key := -1
 		switch {
 		case lead >= 0 && b.Kind == parse.ListItem:
@@ -368,6 +382,9 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		}
 		g.members = append(g.members, i)
 		g.n++
+		if in.catalogue {
+			g.catalogue++
+		}
 		if in.def {
 			g.ask++
 		} else if in.read == readsTask {
@@ -388,6 +405,11 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		if g.qsec && s.kind == parse.ListItem && g.n >= 2 && g.asking() >= 2 && g.asking()*2 >= g.n {
 			// The items of a list under "Exercises" are exercises, also
 			// one that only leads into its code.
+			return true
+		}
+		if stats[s].catalogue >= 10 && g.catalogue >= 2 && g.catalogue*10 >= g.n*6 {
+			// A list of problems named by their catalogue numbers, section
+			// after section: a problem list.
 			return true
 		}
 		a := g.asking()

@@ -280,10 +280,9 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 				continue
 			}
 			text := b.Text
-			if b.Kind == parse.Heading && d.info[i].sig.numbered {
-				if loc := bareNumber.FindStringIndex(text); loc != nil {
-					text = strings.TrimLeft(text[:loc[1]-1], "0123456789 \t") + text[loc[1]-1:] // "## 18 GIL线程全局锁"
-				}
+			if b.Kind == parse.Heading && d.info[i].sig.numbered && bareNumber.MatchString(text) || d.info[i].catalogue {
+				// "## 18 GIL线程全局锁", "1160 Find words that …"
+				text = strings.TrimLeft(text, "0123456789 \t")
 			}
 			s := newSegment(b.Line, text, level, label, w.headings())
 			s.block, s.rule = i, d.why[i]
