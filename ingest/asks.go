@@ -59,9 +59,12 @@ var wordsRU = setOf("что", "чем", "как", "какой", "какая", "�
 	"поясніть", "опишіть", "розкажіть", "назвіть", "напишіть", "порівняйте", "наведіть", "перелічіть")
 
 // markersZH are Chinese words that make a question wherever they stand.
+// In a short heading or item they ask even as a noun phrase: "Vue 的优点"
+// (Vue's advantages), "HTTP状态码及其含义" (status codes and their meaning).
 var markersZH = []string{"什么", "哪些", "哪个", "哪种", "哪里", "如何", "怎么", "怎样", "为什么", "为何", "是否",
 	"多少", "几种", "区别", "异同", "谈谈", "说说", "简述", "简要", "介绍一下", "解释", "描述", "列举", "比较",
-	"理解", "有何", "何时", "吗", "呢"}
+	"理解", "有何", "何时", "吗", "呢", "含义", "意义", "步骤", "过程", "流程", "原理", "作用", "用途", "优点",
+	"缺点", "优缺点", "优势", "特点", "特性", "不同点", "共同点", "对比"}
 
 // readText says how t reads. It is the one place that reads wording; the
 // text may still carry numbering and decorations.
@@ -144,6 +147,9 @@ func readOpening(q string) reading {
 	w := strings.ToLower(strings.Trim(first, "*_`\"'“”«»(["))
 	w = strings.TrimRight(w, ",:;")
 	if hasZH(q) {
+		if utf8.RuneCountInString(q) > 60 && !endsAsking(q) {
+			return readsNot // prose, whatever words it uses
+		}
 		for _, m := range markersZH {
 			if strings.Contains(q, m) {
 				return readsAsk

@@ -83,7 +83,9 @@ var sectionWords = setOf("introduction", "intro", "conclusion", "conclusions", "
 	"prerequisites", "getting started", "installation", "usage", "index", "glossary", "bibliography",
 	"follow us", "share", "comments", "disclaimer", "authors", "author", "footnotes", "feedback",
 	"additional resources", "other resources", "more questions", "bonus", "table of content", "contact",
-	"exercises", "examples", "example", "answers", "solutions", "quiz", "practice")
+	"exercises", "examples", "example", "answers", "solutions", "quiz", "practice", "other", "others", "misc",
+	"miscellaneous", "其他", "其它", "总结", "参考", "参考资料", "目录", "简介", "前言", "附录", "введение",
+	"заключение", "содержание", "ссылки", "литература", "вступ", "висновки", "зміст", "посилання")
 
 // catalogueItem is a problem named by its number in a catalogue ("75 Sort
 // Colors", "1160 Find words that can be formed by characters").
@@ -138,6 +140,10 @@ func analyseBlock(b *parse.Block) blockInfo {
 			if qs := questionMarks(t); len(qs) >= 3 {
 				s = sig{kind: parse.Paragraph, qlist: true}
 				in.sig, in.formed, in.cand, in.def = s, true, true, true
+				// "Inquire about their process: Why MongoDB? Why a random
+				// forest? …" lists follow-up questions, even inside an
+				// answer.
+				in.follow = qlistLead(t) != ""
 				return in
 			}
 		}
@@ -185,6 +191,17 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 		}
 	}
 	return ""
+}
+
+// qlistLead returns the lead-in clause of a paragraph of questions, up to
+// its colon ("Inquire about their data and decision-making process:"), or
+// "" when the paragraph opens with a question.
+func qlistLead(t string) string {
+	i := strings.Index(t, ": ")
+	if i < 0 || strings.ContainsAny(t[:i], "?.!") || len(strings.Fields(t[:i])) > 12 {
+		return ""
+	}
+	return t[:i+1]
 }
 
 // sectionTitle is a short title that names its section or list a list of
@@ -817,6 +834,7 @@ func insideAnswers(blocks []parse.Block, accepted []bool, infos []blockInfo, min
 	}
 	var w walker
 	var openSig sig
+	openKind := parse.Kind(0)
 	for i := range blocks {
 		b := &blocks[i]
 		// The next instance of the very form that opened the question is
@@ -826,13 +844,16 @@ func insideAnswers(blocks []parse.Block, accepted []bool, infos []blockInfo, min
 		// A heading under a question heading is its answer's even before
 		// any content ("### Redis是什么？" right under "## 3 Redis原理").
 		deeper := b.Kind == parse.Heading && w.open && b.Depth > w.container
-		if k := want[i]; k > 0 && w.open && (w.content || !infos[i].def || deeper) && !(b.Kind == parse.Heading && !w.inAnswer(b)) && !sameForm {
+		// Only a list item's follow-up stands right under it as a question
+		// of its own (h5bp); the first block under a heading is its answer.
+		first := openKind == parse.Heading
+		if k := want[i]; k > 0 && w.open && (w.content || !infos[i].def || deeper || first) && !(b.Kind == parse.Heading && !w.inAnswer(b)) && !sameForm {
 			inside[k-1] = true
 		}
 		switch {
 		case accepted[i]:
 			w.startQuestion(b)
-			openSig = infos[i].sig
+			openSig, openKind = infos[i].sig, b.Kind
 		case b.Kind == parse.Heading && !(w.open && w.inAnswer(b)):
 			w.section(b)
 		case want[i] > 0:

@@ -271,9 +271,11 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			if qs := questionMarks(b.Text); len(qs) >= 3 && b.Kind == parse.Paragraph && b.Role == "" && d.info[i].sig.qlist {
 				// A run-on list of questions: each is a record without
 				// an answer, and what follows belongs to none of them.
+				lead := qlistLead(b.Text)
 				for _, q := range qs {
-					s := newSegment(b.Line, q, level, label, w.headings())
+					s := newSegment(b.Line, strings.TrimPrefix(q, lead), level, label, w.headings())
 					s.block, s.rule = i, d.why[i]
+					s.context = strings.TrimSuffix(lead, ":")
 					out.segments = append(out.segments, s)
 				}
 				w.open = false
