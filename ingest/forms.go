@@ -136,6 +136,12 @@ func analyseBlock(b *parse.Block) blockInfo {
 		in.catalogue = b.Number == 0 && in.read == readsTerm && catalogueItem.MatchString(t)
 	case parse.Paragraph:
 		s.depth = 0
+		if !numbered && stripLabel(t) != t && labelPrefix.MatchString(t) && in.read >= readsTask {
+			// "Question: …", "Q: …", "Scenario: …" label their unit as a
+			// number does.
+			numbered = true
+			s.numbered = true
+		}
 		if strings.Count(t, "?") >= 2 {
 			if qs := questionMarks(t); len(qs) >= 3 {
 				s = sig{kind: parse.Paragraph, qlist: true}
@@ -515,6 +521,23 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		// structure: where most of its instances stand there, and most of
 		// a section's.
 		inside := insideAnswers(blocks, d.isQ, infos, formMine)
+		if s.kind == parse.Paragraph && !s.qlist {
+			// Three or more asking paragraphs in a row are not an answer
+			// but the questions the answer above missed a boundary
+			// before ("Scenario: …?" lines after a list of questions).
+			for k := 0; k < len(formMine); {
+				e := k + 1
+				for e < len(formMine) && formMine[e] == formMine[e-1]+1 && infos[formMine[e]].def {
+					e++
+				}
+				if e-k >= 3 && infos[formMine[k]].def {
+					for j := k; j < e; j++ {
+						inside[j] = false
+					}
+				}
+				k = e
+			}
+		}
 		insideOf := make(map[int]bool, len(formMine))
 		formIn := 0
 		for k, i := range formMine {
