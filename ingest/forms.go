@@ -199,6 +199,29 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 	return ""
 }
 
+// otherSection is a heading whose list is said in prompts but asks nothing:
+// what a reader will learn or needs, steps to follow.
+var otherSection = regexp.MustCompile(`(?i)^\s*(learning (goals?|objectives?|outcomes?)|objectives?|goals?|outcomes?|what you('ll| will) learn|prerequisites?|requirements?|(key )?takeaways?|how to (use|contribute)|instructions?|installation|setup|getting started|usage)\s*:?\s*$`)
+
+// leadsIntoList reports a list item or paragraph ending with a colon
+// whose next block, past any code, is a list item deeper or of another
+// list: it leads into that list.
+func leadsIntoList(blocks []parse.Block, i int) bool {
+	b := &blocks[i]
+	if !strings.HasSuffix(strings.TrimSpace(b.Text), ":") {
+		return false
+	}
+	j := i + 1
+	for j < len(blocks) && blocks[j].Kind == parse.Code {
+		j++
+	}
+	if j >= len(blocks) || blocks[j].Kind != parse.ListItem {
+		return false
+	}
+	n := &blocks[j]
+	return b.Kind != parse.ListItem || n.Depth > b.Depth || (n.Number > 0) != (b.Number > 0)
+}
+
 // qlistLead returns the lead-in clause of a paragraph of questions, up to
 // its colon ("Inquire about their data and decision-making process:"), or
 // "" when the paragraph opens with a question.
@@ -277,6 +300,9 @@ type formGroup struct {
 	// qsec: the section's heading names it a list of questions or
 	// exercises, where tasks ask too.
 	qsec bool
+	// nonq: the section's heading names it something else that is said
+	// in prompts ("Learning goals", "Prerequisites").
+	nonq bool
 }
 
 // asking counts the members that read as questions: tasks only in a
@@ -400,6 +426,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		g := st.byKey[key]
 		if g == nil {
 			g = &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && sectionTitle(blocks[key].Text) || key < -1 && key >= -1-len(blocks)}
+			g.nonq = key >= 0 && blocks[key].Kind == parse.Heading && otherSection.MatchString(stripDecorations(blocks[key].Text))
 			st.byKey[key] = g
 			st.groups = append(st.groups, g)
 		}
@@ -487,6 +514,9 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		var picks []pick
 		var formMine []int
 		for _, g := range st.groups {
+			if g.nonq {
+				continue // "Learning goals": what a reader learns, not questions
+			}
 			all := groupTakesAll(s, g)
 			// Bare questions in prose count only where the document has no
 			// other way of marking questions (flattened pages, seed 001) or
@@ -503,6 +533,12 @@ func chooseQuestions(blocks []parse.Block) decisions {
 			for _, i := range g.members {
 				in := &infos[i]
 				if !in.cand || in.sig != s {
+					continue
+				}
+				if in.read < readsTask && leadsIntoList(blocks, i) {
+					// "The following is a list of 10 students ages:", its
+					// code, then the tasks: the context of the tasks.
+					d.why[i] = "a lead-in to the list under it"
 					continue
 				}
 				if all && (!s.weak || in.read >= readsTask) || in.def {
@@ -603,6 +639,19 @@ func chooseQuestions(blocks []parse.Block) decisions {
 // list of 10 students ages:", its code, then "Sort the list …").
 func markContext(blocks []parse.Block, infos []blockInfo, d *decisions) {
 	for i := range blocks {
+		if d.why[i] == "a lead-in to the list under it" {
+			// The list's items read with their lead-in.
+			for k := i + 1; k < len(blocks); k++ {
+				if blocks[k].Kind == parse.Code || blocks[k].Kind == parse.ListItem && !d.isQ[k] && blocks[k].Depth > blocks[i].Depth {
+					continue
+				}
+				if !d.isQ[k] || blocks[k].Kind != parse.ListItem || infos[k].sig == infos[i].sig {
+					break
+				}
+				d.context[k] = i
+			}
+			continue
+		}
 		if !d.isQ[i] || infos[i].read == readsAsk || infos[i].titled || d.context[i] >= 0 {
 			continue
 		}
