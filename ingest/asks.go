@@ -94,9 +94,15 @@ func readText(t string) reading {
 	}
 	if strings.HasSuffix(q, ":") {
 		// A lead-in ("Join the following lists:") asks only with a verb
-		// that asks.
+		// that asks, also after a title ("Fibonacci. Return the n-th
+		// number, computed with this formula:").
 		if r := readOpening(strings.TrimSuffix(q, ":")); r >= readsTask {
 			return r
+		}
+		if first, rest, ok := firstSentence(q); ok && rest != "" && len(strings.Fields(first)) <= 4 {
+			if r := readOpening(strings.TrimSuffix(rest, ":")); r >= readsTask {
+				return r
+			}
 		}
 		return readsNot
 	}
@@ -112,6 +118,13 @@ func readText(t string) reading {
 		last := lastSentence(q)
 		if last != q && readOpening(strings.TrimRight(last, ".!")) == readsAsk {
 			return readsAsk
+		}
+		// A title, then the task: "Fibonacci. Return the n-th Fibonacci
+		// number …", "Addition. Implement the addition algorithm …".
+		if len(strings.Fields(first)) <= 4 {
+			if second, _, _ := firstSentence(rest); readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!")) >= readsTask {
+				return readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!"))
+			}
 		}
 	}
 	if isVersus(q) {
