@@ -59,9 +59,12 @@ var wordsRU = setOf("что", "чем", "как", "какой", "какая", "�
 	"поясніть", "опишіть", "розкажіть", "назвіть", "напишіть", "порівняйте", "наведіть", "перелічіть")
 
 // markersZH are Chinese words that make a question wherever they stand.
+// In a short heading or item they ask even as a noun phrase: "Vue 的优点"
+// (Vue's advantages), "HTTP状态码及其含义" (status codes and their meaning).
 var markersZH = []string{"什么", "哪些", "哪个", "哪种", "哪里", "如何", "怎么", "怎样", "为什么", "为何", "是否",
 	"多少", "几种", "区别", "异同", "谈谈", "说说", "简述", "简要", "介绍一下", "解释", "描述", "列举", "比较",
-	"理解", "有何", "何时", "吗", "呢"}
+	"理解", "有何", "何时", "吗", "呢", "含义", "意义", "步骤", "过程", "流程", "原理", "作用", "用途", "优点",
+	"缺点", "优缺点", "优势", "特点", "特性", "不同点", "共同点", "对比"}
 
 // readText says how t reads. It is the one place that reads wording; the
 // text may still carry numbering and decorations.
@@ -91,9 +94,15 @@ func readText(t string) reading {
 	}
 	if strings.HasSuffix(q, ":") {
 		// A lead-in ("Join the following lists:") asks only with a verb
-		// that asks.
+		// that asks, also after a title ("Fibonacci. Return the n-th
+		// number, computed with this formula:").
 		if r := readOpening(strings.TrimSuffix(q, ":")); r >= readsTask {
 			return r
+		}
+		if first, rest, ok := firstSentence(q); ok && rest != "" && len(strings.Fields(first)) <= 4 {
+			if r := readOpening(strings.TrimSuffix(rest, ":")); r >= readsTask {
+				return r
+			}
 		}
 		return readsNot
 	}
@@ -109,6 +118,13 @@ func readText(t string) reading {
 		last := lastSentence(q)
 		if last != q && readOpening(strings.TrimRight(last, ".!")) == readsAsk {
 			return readsAsk
+		}
+		// A title, then the task: "Fibonacci. Return the n-th Fibonacci
+		// number …", "Addition. Implement the addition algorithm …".
+		if len(strings.Fields(first)) <= 4 {
+			if second, _, _ := firstSentence(rest); readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!")) >= readsTask {
+				return readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!"))
+			}
 		}
 	}
 	if isVersus(q) {
@@ -144,6 +160,9 @@ func readOpening(q string) reading {
 	w := strings.ToLower(strings.Trim(first, "*_`\"'“”«»(["))
 	w = strings.TrimRight(w, ",:;")
 	if hasZH(q) {
+		if utf8.RuneCountInString(q) > 60 && !endsAsking(q) {
+			return readsNot // prose, whatever words it uses
+		}
 		for _, m := range markersZH {
 			if strings.Contains(q, m) {
 				return readsAsk

@@ -3,6 +3,8 @@ package ingest
 import (
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/iq-search/iq/ingest/parse"
 )
@@ -17,21 +19,190 @@ import (
 func finishSegments(blocks []parse.Block, d decisions, out docSegments) []segment {
 	segs := make([]segment, 0, len(out.segments))
 	for _, s := range out.segments {
-		idx := len(segs)
+		b := &blocks[s.block]
 		if d.info[s.block].titled {
 			s = titledSegment(s)
 		}
-		s = splitQuestionCode(s, &blocks[s.block])
+		s = splitQuestionCode(s, b)
 		if kids, ok := contextChildren(s, d, blocks); ok {
-			for _, k := range kids {
-				segs = append(segs, k)
-			}
-			_ = idx
+			segs = append(segs, kids...)
 			continue
+		}
+		if (b.Kind == parse.ListItem || b.Kind == parse.Paragraph) && !d.info[s.block].titled && b.Kind != parse.Table {
+			if parent, kids, ok := followUps(s, b); ok {
+				segs = append(segs, finishSegment(parent))
+				segs = append(segs, kids...)
+				continue
+			}
+		}
+		if len(s.answer) == 0 && (b.Kind == parse.ListItem || b.Kind == parse.Paragraph) && !d.info[s.block].titled {
+			s = inlineAnswer(s)
 		}
 		segs = append(segs, finishSegment(s))
 	}
 	return segs
+}
+
+var speakerVoice = setOf("i", "we", "our", "my", "you", "your", "let's", "lets", "i'm", "we're", "you're", "i've", "we've")
+
+// inlineAnswer cuts an answer written on the question's own line in a list
+// of questions (personal notes: "What is selection bias? It is the bias
+// …", "- **What is the GIL?** The global …", "Explain MLP: kind of fully
+// connected …") into the question and the start of its answer. The part
+// after the last question mark (or after a short question's colon) is an
+// answer when it neither asks nor sets a task and is not a parenthesis.
+func inlineAnswer(s segment) segment {
+	q := s.question
+	cut := -1
+	if i := strings.LastIndex(q, "?"); i > 0 && i < len(q)-1 {
+		cut = i + 1
+	} else if !strings.Contains(q, "?") {
+		if i := strings.Index(q, ": "); i > 0 && len(strings.Fields(q[:i])) <= 5 {
+			cut = i
+		}
+	}
+	if cut < 0 {
+		return s
+	}
+	head := strings.TrimSpace(q[:cut])
+	rest := strings.TrimSpace(strings.TrimPrefix(q[cut:], ":"))
+	if len(strings.Fields(head)) < 2 || len(strings.Fields(rest)) < 3 || strings.Contains(rest, "?") {
+		return s
+	}
+	if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+		return s // "(sysadmin, security-related or other)"
+	}
+	if readText(rest) >= readsTask || strings.EqualFold(strings.TrimRight(head, "?"), "true or false") {
+		return s
+	}
+	// Two questions, or a remainder in the speaker's voice ("We love the
+	// flexibility but …"), make a question with its context, not one
+	// with its answer.
+	if strings.Count(head, "?") > 1 || speakerVoice[strings.ToLower(strings.Trim(strings.SplitN(rest, " ", 2)[0], ",.'’"))] {
+		return s
+	}
+	if strings.HasSuffix(head, ":") || !strings.HasSuffix(head, "?") && readText(head) < readsTerm {
+		return s
+	}
+	s.question = strings.TrimSpace(strings.TrimSuffix(head, ":"))
+	s.answer = []parse.Block{{Kind: parse.Paragraph, Line: s.line, Text: rest}}
+	return s
+}
+
+// subMarker finds the letters of sub-items flattened into one item's text
+// ("Explain SVM a. What is the decision boundary? b. What is a kernel
+// trick?", the lines of a list the Markdown did not nest).
+var subMarker = regexp.MustCompile(`(?:^|\s)([a-z]|i{1,3}|iv|vi{0,3}|ix|x)[.)]\s`)
+
+// subItem is one flattened sub-item: its marker, its text and its own
+// sub-items (roman numerals under letters).
+type subItem struct {
+	mark, text string
+	kids       []subItem
+}
+
+// splitSubItems cuts flattened sub-items out of t: letters in sequence from
+// "a.", with roman numerals from "i." under a letter. It returns the text
+// before them and the items, or ok false when t holds no such sequence.
+func splitSubItems(t string) (head string, items []subItem, ok bool) {
+	locs := subMarker.FindAllStringSubmatchIndex(t, -1)
+	if len(locs) < 2 {
+		return t, nil, false
+	}
+	type mark struct {
+		start, end int // the marker's span (text starts at end)
+		roman      bool
+		name       string
+	}
+	var marks []mark
+	nextAlpha := byte('a')
+	nextRoman := 0
+	romans := []string{"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"}
+	for _, l := range locs {
+		name := t[l[2]:l[3]]
+		switch {
+		case len(name) == 1 && name[0] == nextAlpha && !(name == "i" && nextRoman == 0 && len(marks) > 0 && nextAlpha != 'i'):
+			marks = append(marks, mark{l[2], l[1], false, name})
+			nextAlpha++
+			nextRoman = 0
+		case len(marks) > 0 && nextRoman < len(romans) && name == romans[nextRoman]:
+			marks = append(marks, mark{l[2], l[1], true, name})
+			nextRoman++
+		case len(marks) == 0 && name != "a":
+			// Not a sequence from "a.".
+		}
+	}
+	alpha := 0
+	for _, m := range marks {
+		if !m.roman {
+			alpha++
+		}
+	}
+	// One lone "a." counts after a question ("… cost function? a.
+	// Gradient descent, BFGS"); otherwise a sequence needs "a." and "b.".
+	if len(marks) == 0 || marks[0].name != "a" || alpha < 2 && !strings.HasSuffix(strings.TrimSpace(t[:marks[0].start]), "?") {
+		return t, nil, false
+	}
+	head = strings.TrimSpace(t[:marks[0].start])
+	for k, m := range marks {
+		end := len(t)
+		if k+1 < len(marks) {
+			end = marks[k+1].start
+		}
+		it := subItem{mark: m.name, text: strings.TrimSpace(t[m.end:end])}
+		if m.roman {
+			last := &items[len(items)-1]
+			last.kids = append(last.kids, it)
+			continue
+		}
+		items = append(items, it)
+	}
+	return head, items, head != ""
+}
+
+// followUps splits a question item whose text holds flattened sub-items
+// ("40. Explain logistic regression? a. Why is the name logistic function?
+// b. Interpretation of logistic function …") into the parent question and
+// its follow-ups, each with the parent as context. A group of sub-items
+// none of which asks, under a parent that asks, is the parent's answer
+// hints ("How does the optimization algorithm work? a. Gradient descent,
+// Conjugate gradient, BFGS"), kept in its answer.
+func followUps(s segment, b *parse.Block) (segment, []segment, bool) {
+	head, items, ok := splitSubItems(b.Text)
+	if !ok {
+		return s, nil, false
+	}
+	q, _, _ := cleanQuestion(head)
+	parent := s
+	parent.question = q
+	var kids []segment
+	var hints []string
+	n := 0
+	var walk func(ctx string, ctxAsks bool, group []subItem, prefix string)
+	walk = func(ctx string, ctxAsks bool, group []subItem, prefix string) {
+		asking := false
+		for _, it := range group {
+			asking = asking || readText(it.text) == readsAsk
+		}
+		for _, it := range group {
+			n++
+			if !asking && ctxAsks {
+				hints = append(hints, prefix+it.mark+". "+it.text)
+				continue
+			}
+			k := newSegment(b.Line+n, it.text, s.level, s.levelLabel, s.headings)
+			k.context, k.block, k.rule = ctx, s.block, "a follow-up flattened into its parent item"
+			kids = append(kids, k)
+			if len(it.kids) > 0 {
+				walk(k.question, readText(it.text) == readsAsk, it.kids, "  ")
+			}
+		}
+	}
+	walk(q, readText(head) == readsAsk, items, "")
+	if len(hints) > 0 {
+		parent.answer = append([]parse.Block{{Kind: parse.Paragraph, Line: b.Line + 1, Text: strings.Join(hints, "\n")}}, parent.answer...)
+	}
+	return parent, kids, true
 }
 
 // titledSegment makes the paragraphs under a title the question: the title
@@ -189,3 +360,72 @@ func choiceList(ans []parse.Block) (code, opts int) {
 var taskHeading = regexp.MustCompile(`(?i)^(challenge|exercise|problem|task|kata)\s+\d+\s*[:.]\s*\S`)
 
 var pointsAtCode = regexp.MustCompile(`(?i)\b(following|below|above|given|these|those)\b|\bthis\b( code| program| snippet| function| work| print| output| return| statement| expression)?[^a-z]*$|\boutputs?\b|\bprint(s|ed)?\b|\blogged\b|\bvalue of\b|\boutcome\b|\breturns?\b`)
+
+// tableRow is a question read from a row of a table.
+type tableRow struct {
+	line             int
+	question, answer string
+	level, label     string
+}
+
+// questionColumn, answerColumn and levelColumn name a table's columns.
+var (
+	questionColumn = regexp.MustCompile(`(?i)^\s*(questions?|q|вопрос|вопросы|питання|问题|題目|题目|problems?|tasks?)\s*$`)
+	answerColumn   = regexp.MustCompile(`(?i)^\s*(answers?|a|ответ|відповідь|答案|solutions?)\s*$`)
+	levelColumn    = regexp.MustCompile(`(?i)^\s*(level|difficulty|уровень|сложность|рівень|难度|難度)\s*$`)
+)
+
+// tableQuestions reads the rows of a table whose header names a question
+// column ("| Question | Level |"): each row is a question, with its answer
+// and level from the columns that name them. It returns nil for any other
+// table.
+func tableQuestions(b *parse.Block) []tableRow {
+	if len(b.Rows) < 2 {
+		return nil
+	}
+	qc, ac, lc := -1, -1, -1
+	for k, h := range b.Rows[0] {
+		switch {
+		case qc < 0 && questionColumn.MatchString(h):
+			qc = k
+		case ac < 0 && answerColumn.MatchString(h):
+			ac = k
+		case lc < 0 && levelColumn.MatchString(h):
+			lc = k
+		}
+	}
+	if qc < 0 {
+		return nil
+	}
+	var out []tableRow
+	for k, row := range b.Rows[1:] {
+		if qc >= len(row) || strings.TrimSpace(row[qc]) == "" {
+			continue
+		}
+		// A Markdown table's rows start two lines below its header (the
+		// delimiter row between).
+		r := tableRow{line: b.Line + 2 + k, question: row[qc]}
+		if ac >= 0 && ac < len(row) {
+			r.answer = strings.TrimSpace(row[ac])
+		}
+		if lc >= 0 && lc < len(row) {
+			cell := strings.TrimSpace(row[lc])
+			if l, _ := headingLevel(cell); l != "" {
+				r.level, r.label = l, cell
+			}
+		}
+		out = append(out, r)
+	}
+	// The column must hold questions, not their count ("| Questions |"
+	// of a manifest).
+	asking := 0
+	for _, r := range out {
+		if readText(r.question) >= readsTask {
+			asking++
+		}
+	}
+	if asking*2 < len(out) {
+		return nil
+	}
+	return out
+}

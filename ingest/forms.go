@@ -65,6 +65,9 @@ type blockInfo struct {
 	follow bool
 	// siblings: taken as a question only because its siblings ask.
 	siblings bool
+	// catalogue: a list item naming a catalogued problem by its number
+	// ("75 Sort Colors").
+	catalogue bool
 	// excluded says why a block of a form can never be a question
 	// ("level heading", "answer label"); empty otherwise.
 	excluded string
@@ -80,7 +83,13 @@ var sectionWords = setOf("introduction", "intro", "conclusion", "conclusions", "
 	"prerequisites", "getting started", "installation", "usage", "index", "glossary", "bibliography",
 	"follow us", "share", "comments", "disclaimer", "authors", "author", "footnotes", "feedback",
 	"additional resources", "other resources", "more questions", "bonus", "table of content", "contact",
-	"exercises", "examples", "example", "answers", "solutions", "quiz", "practice")
+	"exercises", "examples", "example", "answers", "solutions", "quiz", "practice", "other", "others", "misc",
+	"miscellaneous", "其他", "其它", "总结", "参考", "参考资料", "目录", "简介", "前言", "附录", "введение",
+	"заключение", "содержание", "ссылки", "литература", "вступ", "висновки", "зміст", "посилання")
+
+// catalogueItem is a problem named by its number in a catalogue ("75 Sort
+// Colors", "1160 Find words that can be formed by characters").
+var catalogueItem = regexp.MustCompile(`^\d{1,4}\s+\p{Lu}`)
 
 // bareNumber matches a heading numbered without punctuation ("## 18
 // GIL线程全局锁").
@@ -124,12 +133,23 @@ func analyseBlock(b *parse.Block) blockInfo {
 		}
 	case parse.ListItem:
 		s.numbered = b.Number > 0 || numbered
+		in.catalogue = b.Number == 0 && in.read == readsTerm && catalogueItem.MatchString(t)
 	case parse.Paragraph:
 		s.depth = 0
+		if !numbered && stripLabel(t) != t && labelPrefix.MatchString(t) && in.read >= readsTask {
+			// "Question: …", "Q: …", "Scenario: …" label their unit as a
+			// number does.
+			numbered = true
+			s.numbered = true
+		}
 		if strings.Count(t, "?") >= 2 {
 			if qs := questionMarks(t); len(qs) >= 3 {
 				s = sig{kind: parse.Paragraph, qlist: true}
 				in.sig, in.formed, in.cand, in.def = s, true, true, true
+				// "Inquire about their process: Why MongoDB? Why a random
+				// forest? …" lists follow-up questions, even inside an
+				// answer.
+				in.follow = qlistLead(t) != ""
 				return in
 			}
 		}
@@ -177,6 +197,40 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 		}
 	}
 	return ""
+}
+
+// otherSection is a heading whose list is said in prompts but asks nothing:
+// what a reader will learn or needs, steps to follow.
+var otherSection = regexp.MustCompile(`(?i)^\s*(learning (goals?|objectives?|outcomes?)|objectives?|goals?|outcomes?|what you('ll| will) learn|prerequisites?|requirements?|(key )?takeaways?|how to (use|contribute)|instructions?|installation|setup|getting started|usage)\s*:?\s*$`)
+
+// leadsIntoList reports a list item or paragraph ending with a colon
+// whose next block, past any code, is a list item deeper or of another
+// list: it leads into that list.
+func leadsIntoList(blocks []parse.Block, i int) bool {
+	b := &blocks[i]
+	if !strings.HasSuffix(strings.TrimSpace(b.Text), ":") {
+		return false
+	}
+	j := i + 1
+	for j < len(blocks) && blocks[j].Kind == parse.Code {
+		j++
+	}
+	if j >= len(blocks) || blocks[j].Kind != parse.ListItem {
+		return false
+	}
+	n := &blocks[j]
+	return b.Kind != parse.ListItem || n.Depth > b.Depth || (n.Number > 0) != (b.Number > 0)
+}
+
+// qlistLead returns the lead-in clause of a paragraph of questions, up to
+// its colon ("Inquire about their data and decision-making process:"), or
+// "" when the paragraph opens with a question.
+func qlistLead(t string) string {
+	i := strings.Index(t, ": ")
+	if i < 0 || strings.ContainsAny(t[:i], "?.!") || len(strings.Fields(t[:i])) > 12 {
+		return ""
+	}
+	return t[:i+1]
 }
 
 // sectionTitle is a short title that names its section or list a list of
@@ -228,6 +282,7 @@ func (s sig) rank() int {
 // formStats counts a form's instances and how they read.
 type formStats struct {
 	n, ask, task int
+	catalogue    int
 	groups       []*formGroup
 	byKey        map[int]*formGroup
 }
@@ -240,9 +295,14 @@ type formGroup struct {
 	n       int // members that count (formed)
 	ask     int
 	task    int
+	// catalogue counts the members naming catalogued problems.
+	catalogue int
 	// qsec: the section's heading names it a list of questions or
 	// exercises, where tasks ask too.
 	qsec bool
+	// nonq: the section's heading names it something else that is said
+	// in prompts ("Learning goals", "Prerequisites").
+	nonq bool
 }
 
 // asking counts the members that read as questions: tasks only in a
@@ -332,6 +392,9 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		} else if in.read == readsTask {
 			st.task++
 		}
+		if in.catalogue {
+			st.catalogue++
+		}
 		key := -1
 		switch {
 		case lead >= 0 && b.Kind == parse.ListItem:
@@ -363,11 +426,15 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		g := st.byKey[key]
 		if g == nil {
 			g = &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && sectionTitle(blocks[key].Text) || key < -1 && key >= -1-len(blocks)}
+			g.nonq = key >= 0 && blocks[key].Kind == parse.Heading && otherSection.MatchString(stripDecorations(blocks[key].Text))
 			st.byKey[key] = g
 			st.groups = append(st.groups, g)
 		}
 		g.members = append(g.members, i)
 		g.n++
+		if in.catalogue {
+			g.catalogue++
+		}
 		if in.def {
 			g.ask++
 		} else if in.read == readsTask {
@@ -388,6 +455,11 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		if g.qsec && s.kind == parse.ListItem && g.n >= 2 && g.asking() >= 2 && g.asking()*2 >= g.n {
 			// The items of a list under "Exercises" are exercises, also
 			// one that only leads into its code.
+			return true
+		}
+		if stats[s].catalogue >= 10 && g.catalogue >= 2 && g.catalogue*10 >= g.n*6 {
+			// A list of problems named by their catalogue numbers, section
+			// after section: a problem list.
 			return true
 		}
 		a := g.asking()
@@ -442,6 +514,9 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		var picks []pick
 		var formMine []int
 		for _, g := range st.groups {
+			if g.nonq {
+				continue // "Learning goals": what a reader learns, not questions
+			}
 			all := groupTakesAll(s, g)
 			// Bare questions in prose count only where the document has no
 			// other way of marking questions (flattened pages, seed 001) or
@@ -460,6 +535,12 @@ func chooseQuestions(blocks []parse.Block) decisions {
 				if !in.cand || in.sig != s {
 					continue
 				}
+				if in.read < readsTask && leadsIntoList(blocks, i) {
+					// "The following is a list of 10 students ages:", its
+					// code, then the tasks: the context of the tasks.
+					d.why[i] = "a lead-in to the list under it"
+					continue
+				}
 				if all && (!s.weak || in.read >= readsTask) || in.def {
 					mine = append(mine, i)
 				}
@@ -476,6 +557,23 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		// structure: where most of its instances stand there, and most of
 		// a section's.
 		inside := insideAnswers(blocks, d.isQ, infos, formMine)
+		if s.kind == parse.Paragraph && !s.qlist {
+			// Three or more asking paragraphs in a row are not an answer
+			// but the questions the answer above missed a boundary
+			// before ("Scenario: …?" lines after a list of questions).
+			for k := 0; k < len(formMine); {
+				e := k + 1
+				for e < len(formMine) && formMine[e] == formMine[e-1]+1 && infos[formMine[e]].def {
+					e++
+				}
+				if e-k >= 3 && infos[formMine[k]].def {
+					for j := k; j < e; j++ {
+						inside[j] = false
+					}
+				}
+				k = e
+			}
+		}
 		insideOf := make(map[int]bool, len(formMine))
 		formIn := 0
 		for k, i := range formMine {
@@ -541,6 +639,19 @@ func chooseQuestions(blocks []parse.Block) decisions {
 // list of 10 students ages:", its code, then "Sort the list …").
 func markContext(blocks []parse.Block, infos []blockInfo, d *decisions) {
 	for i := range blocks {
+		if d.why[i] == "a lead-in to the list under it" {
+			// The list's items read with their lead-in.
+			for k := i + 1; k < len(blocks); k++ {
+				if blocks[k].Kind == parse.Code || blocks[k].Kind == parse.ListItem && !d.isQ[k] && blocks[k].Depth > blocks[i].Depth {
+					continue
+				}
+				if !d.isQ[k] || blocks[k].Kind != parse.ListItem || infos[k].sig == infos[i].sig {
+					break
+				}
+				d.context[k] = i
+			}
+			continue
+		}
 		if !d.isQ[i] || infos[i].read == readsAsk || infos[i].titled || d.context[i] >= 0 {
 			continue
 		}
@@ -795,6 +906,7 @@ func insideAnswers(blocks []parse.Block, accepted []bool, infos []blockInfo, min
 	}
 	var w walker
 	var openSig sig
+	openKind := parse.Kind(0)
 	for i := range blocks {
 		b := &blocks[i]
 		// The next instance of the very form that opened the question is
@@ -804,13 +916,16 @@ func insideAnswers(blocks []parse.Block, accepted []bool, infos []blockInfo, min
 		// A heading under a question heading is its answer's even before
 		// any content ("### Redis是什么？" right under "## 3 Redis原理").
 		deeper := b.Kind == parse.Heading && w.open && b.Depth > w.container
-		if k := want[i]; k > 0 && w.open && (w.content || !infos[i].def || deeper) && !(b.Kind == parse.Heading && !w.inAnswer(b)) && !sameForm {
+		// Only a list item's follow-up stands right under it as a question
+		// of its own (h5bp); the first block under a heading is its answer.
+		first := openKind == parse.Heading
+		if k := want[i]; k > 0 && w.open && (w.content || !infos[i].def || deeper || first) && !(b.Kind == parse.Heading && !w.inAnswer(b)) && !sameForm {
 			inside[k-1] = true
 		}
 		switch {
 		case accepted[i]:
 			w.startQuestion(b)
-			openSig = infos[i].sig
+			openSig, openKind = infos[i].sig, b.Kind
 		case b.Kind == parse.Heading && !(w.open && w.inAnswer(b)):
 			w.section(b)
 		case want[i] > 0:

@@ -32,6 +32,7 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Wa
 		}
 	}
 	smoothAds(blocks, reasons)
+	keepListLinks(blocks, reasons)
 	dropMirrors(blocks, reasons)
 	warns := bodyDropped(file, blocks, reasons)
 	// Kept blocks are compacted in place: the parser's slice is ours, and
@@ -50,6 +51,37 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Wa
 		}
 	}
 	return kept, drops, warns
+}
+
+// keepListLinks keeps the items of a Markdown list that are one link each
+// ("* [Divide two integers](https://…/problems/…)") where the same list
+// holds plain items ("* 33 Search in rotated sorted array"): there a link
+// names an item like its siblings, it is not a menu. Whether the list is
+// questions is for segmentation to decide (issue 11).
+func keepListLinks(blocks []parse.Block, reasons []Reason) {
+	for start := 0; start < len(blocks); {
+		b := &blocks[start]
+		end := start + 1
+		if b.Kind == parse.ListItem && len(b.Context) == 0 {
+			for end < len(blocks) && blocks[end].Kind == parse.ListItem && blocks[end].Depth == b.Depth && len(blocks[end].Context) == 0 {
+				end++
+			}
+		}
+		plain := 0
+		for i := start; i < end; i++ {
+			if reasons[i] == "" && blocks[i].Kind == parse.ListItem && blocks[i].Links == 0 {
+				plain++
+			}
+		}
+		if plain >= 2 {
+			for i := start; i < end; i++ {
+				if reasons[i] == DropNavigation && blocks[i].Links == 1 && blocks[i].AnchorLinks == 0 && blocks[i].Kind == parse.ListItem {
+					reasons[i] = ""
+				}
+			}
+		}
+		start = end
+	}
 }
 
 // dropMirrors marks table-of-contents entries that the general rules kept:

@@ -271,19 +271,20 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			if qs := questionMarks(b.Text); len(qs) >= 3 && b.Kind == parse.Paragraph && b.Role == "" && d.info[i].sig.qlist {
 				// A run-on list of questions: each is a record without
 				// an answer, and what follows belongs to none of them.
+				lead := qlistLead(b.Text)
 				for _, q := range qs {
-					s := newSegment(b.Line, q, level, label, w.headings())
+					s := newSegment(b.Line, strings.TrimPrefix(q, lead), level, label, w.headings())
 					s.block, s.rule = i, d.why[i]
+					s.context = strings.TrimSuffix(lead, ":")
 					out.segments = append(out.segments, s)
 				}
 				w.open = false
 				continue
 			}
 			text := b.Text
-			if b.Kind == parse.Heading && d.info[i].sig.numbered {
-				if loc := bareNumber.FindStringIndex(text); loc != nil {
-					text = strings.TrimLeft(text[:loc[1]-1], "0123456789 \t") + text[loc[1]-1:] // "## 18 GIL线程全局锁"
-				}
+			if b.Kind == parse.Heading && d.info[i].sig.numbered && bareNumber.MatchString(text) || d.info[i].catalogue {
+				// "## 18 GIL线程全局锁", "1160 Find words that …"
+				text = strings.TrimLeft(text, "0123456789 \t")
 			}
 			s := newSegment(b.Line, text, level, label, w.headings())
 			s.block, s.rule = i, d.why[i]
@@ -292,6 +293,24 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			}
 			cur = &s
 			ansStart = i + 1
+		case b.Kind == parse.Table && tableQuestions(b) != nil:
+			// A table with a question column is a list of questions, each
+			// row one: it ends the answer above.
+			closeCur(i)
+			w.open = false
+			level, label := w.level()
+			out.fates[i] = fate{role: "question", seg: len(out.segments), rule: "a row of a table with a question column"}
+			for _, r := range tableQuestions(b) {
+				s := newSegment(r.line, r.question, level, label, w.headings())
+				if r.level != "" {
+					s.level, s.levelLabel = r.level, r.label
+				}
+				if r.answer != "" {
+					s.answer = []parse.Block{{Kind: parse.Paragraph, Line: r.line, Text: r.answer}}
+				}
+				s.block, s.rule = i, "a row of a table with a question column"
+				out.segments = append(out.segments, s)
+			}
 		case b.Kind == parse.Heading && !(w.open && w.inAnswer(b)):
 			closeCur(i)
 			w.section(b)
