@@ -22,6 +22,11 @@ type Options struct {
 	// MaxClusterSize stops a cluster from growing past this many members
 	// (default 200), a bound on the cost of average linkage.
 	MaxClusterSize int
+	// Synonyms are groups of terms of one meaning, each term one or more
+	// words: {"GIL", "global interpreter lock"}, {"db", "database"}. iq
+	// passes the list its search uses (index/synonyms.txt); acronyms the
+	// collection spells out are added to it (MineAcronyms).
+	Synonyms [][]string
 }
 
 func (o Options) withDefaults() Options {
@@ -85,11 +90,11 @@ func NewIndex(recs []record.Record, opts Options) *Index {
 // NewIndexContext is NewIndex that stops early, with ctx's error, once
 // ctx is done.
 func NewIndexContext(ctx context.Context, recs []record.Record, opts Options) (*Index, error) {
-	ps := make([]parsed, len(recs))
-	if err := parallelCtx(ctx, len(recs), func(i int) { ps[i] = parse(&recs[i]) }); err != nil {
+	ps, st, err := parseAll(ctx, recs, opts.Synonyms)
+	if err != nil {
 		return nil, err
 	}
-	ix := &Index{recs: recs, st: statsOf(ps), opts: opts.withDefaults()}
+	ix := &Index{recs: recs, st: st, opts: opts.withDefaults()}
 	ix.feats = make([]features, len(recs))
 	if err := parallelCtx(ctx, len(recs), func(i int) { ix.feats[i] = featuresOf(&recs[i], &ps[i], ix.st) }); err != nil {
 		return nil, err

@@ -50,6 +50,8 @@ func TestClustersSeeds(t *testing.T) {
 			"What is middleware in FastAPI and how do you add custom middleware?", true},
 		{"API versioning", "What is API versioning, and how can you implement it in FastAPI?",
 			"How would you implement an API with versioning in FastAPI?", true},
+		{"advantages and benefits (issue 12)", "What are the key advantages of using FastAPI?",
+			"What are the benefits of using FastAPI for building web APIs?", true},
 		{"Pydantic vs Pydantic v1/v2", "What is Pydantic, and how is it used in FastAPI?",
 			"What are the key differences between Pydantic v1 and v2, and how does FastAPI use Pydantic v2?", false},
 		{"dependency injection vs middleware", "What is dependency injection in FastAPI, and why is it important?",
@@ -92,10 +94,10 @@ func checkGolden(t *testing.T, name string, cs []Cluster) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read golden (run go test ./ingest/dedup -update): %v", err)
+		t.Fatalf("read golden (run go test ./dedup -update): %v", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("clusters differ from %s; run go test ./ingest/dedup -update and review the diff", path)
+		t.Errorf("clusters differ from %s; run go test ./dedup -update and review the diff", path)
 	}
 }
 

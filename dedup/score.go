@@ -14,15 +14,17 @@ import (
 // differs by a version number and asks for a comparison the other does not
 // is far from a duplicate however many words it shares.
 const (
-	conflictPenalty   = 0.25 // "L1" vs "L2", `==` vs `is`, "3" vs "2"
-	omissionPenalty   = 0.6  // "Pydantic v1 and v2" vs "Pydantic"
-	antonymPenalty    = 0.3  // "high bias" vs "low bias"
-	comparisonPenalty = 0.7  // "difference between X and Y" vs "What is X"
-	aspectPenalty     = 0.6  // "How to create refs?" vs "What is the use of refs?"
-	topicPenalty      = 0.3  // middleware in Redux vs middleware in FastAPI
-	narrowPenalty     = 0.6  // "What are the exceptions?" vs "… exceptions on React component naming?"
-	siblingPenalty    = 0.5  // "update objects inside state" vs "update arrays inside state"
-	siblingAnswers    = 0.5  // answer similarity that forgives siblings
+	conflictPenalty     = 0.25 // "L1" vs "L2", `==` vs `is`, "3" vs "2"
+	omissionPenalty     = 0.6  // "Pydantic v1 and v2" vs "Pydantic"
+	antonymPenalty      = 0.3  // "high bias" vs "low bias"
+	comparisonPenalty   = 0.7  // "difference between X and Y" vs "What is X"
+	aspectPenalty       = 0.55 // "How to create refs?" vs "What is the use of refs?"
+	negationPenalty     = 0.5  // "which query returns…" vs "which query will not return…"
+	topicPenalty        = 0.3  // middleware in Redux vs middleware in FastAPI
+	narrowPenalty       = 0.55 // "What are Constraints?" vs "What is a UNIQUE constraint?"
+	narrowPenaltyCommon = 0.7  // the same for a word common in the collection
+	siblingPenalty      = 0.5  // "update objects inside state" vs "update arrays inside state"
+	siblingAnswers      = 0.75 // answer similarity that forgives siblings
 	// answerBoost is how far agreeing answers pull a borderline question
 	// score towards their own similarity. Answers only raise a score:
 	// two banks rarely word the answer to one question alike.
@@ -73,12 +75,21 @@ func score(fa, fb *features, explain bool) Detail {
 func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 	dot, sa, sb := shared(fa.q, fb.q)
 	d := Detail{Question: cosineOf(fa.q, fb.q, dot), Answer: -1, Penalty: 1}
-	if !fa.long && !fb.long {
+	var bufA, bufB [16]qtok
+	var onlyA, onlyB []qtok
+	short := !fa.long && !fb.long
+	if short {
 		// Short questions: a question that leaves out part of the other
 		// ("What is React?" beside "What is a React component?") is a
 		// different question, however heavy the shared word.
 		ca, cb := coverageOf(fa.q, fb.q, sa, sb)
 		d.Question = math.Sqrt(d.Question * min(ca, cb))
+		onlyA, onlyB = unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
+		if sameSubject(fa, fb, onlyA, onlyB) {
+			// Every word either asks about is in the other: what is
+			// left is how they ask, which the aspect guard judges.
+			d.Question = max(d.Question, sameSubjectFloor+(1-sameSubjectFloor)*d.Question)
+		}
 	}
 	if fa.answers && fb.answers {
 		d.Answer = cosine(fa.a, fb.a)
@@ -103,18 +114,83 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		d.Score = s
 		return d
 	}
-	d.Penalty, d.Reason = penalty(fa, fb, explain)
+	if short {
+		d.Penalty, d.Reason = penalty(fa, fb, onlyA, onlyB, explain)
+	}
 	d.Score = s * d.Penalty
 	return d
 }
 
-// penalty applies the meaning guards to two short questions. Long texts
-// (forum posts) are left alone: one extra number in a paragraph does not
-// change what it asks.
-func penalty(fa, fb *features, explain bool) (float64, string) {
-	if fa.long || fb.long {
-		return 1, ""
+// sameSubjectFloor is the least question similarity of two short questions
+// whose words of substance are the same.
+const sameSubjectFloor = 0.75
+
+// sameSubject reports whether two short questions ask about the same
+// things: each has a word of substance, neither has one the other lacks,
+// and the technologies they name do not differ.
+func sameSubject(fa, fb *features, onlyA, onlyB []qtok) bool {
+	if heavyCount(onlyA) > 0 || heavyCount(onlyB) > 0 || heavyCount(fa.toks) == 0 || heavyCount(fb.toks) == 0 {
+		return false
 	}
+	if _, _, ok := conflict(onlyA, onlyB); ok {
+		return false
+	}
+	return techsAgree(fa.techs, fb.techs)
+}
+
+// otherTechs finds a technology each question names and the other does
+// not, when the two cannot be one: "mount a GraphQL app in FastAPI" and
+// "mount a Flask app in FastAPI".
+func otherTechs(onlyA, onlyB []qtok) (string, string, bool) {
+	for _, x := range onlyA {
+		tx := techOf[x.text]
+		if tx == "" || !x.content {
+			continue
+		}
+		for _, y := range onlyB {
+			if ty := techOf[y.text]; ty != "" && y.content && !techsAgree([]string{tx}, []string{ty}) {
+				return tx, ty, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// narrowFactor is the narrower penalty for an extra word of substance with
+// inverse document frequency idf: a rare word ("UNIQUE constraint",
+// "nested Pydantic models") makes another question, a word common in the
+// collection ("… of a React component", "immutable object") less surely.
+func narrowFactor(idf float64) float64 {
+	const lo, hi = 2.8, 3.5
+	f := min(1, max(0, (idf-lo)/(hi-lo)))
+	return narrowPenaltyCommon + f*(narrowPenalty-narrowPenaltyCommon)
+}
+
+// heavyIDF is the largest weight of the words of substance of ts.
+func heavyIDF(ts []qtok) float64 {
+	w := 0.0
+	for _, t := range ts {
+		if t.heavy() {
+			w = max(w, float64(t.idf))
+		}
+	}
+	return w
+}
+
+func heavyCount(ts []qtok) int {
+	n := 0
+	for _, t := range ts {
+		if t.heavy() {
+			n++
+		}
+	}
+	return n
+}
+
+// penalty applies the meaning guards to two short questions, given the
+// tokens each has that the other lacks. Long texts (forum posts) are left
+// alone: one extra number in a paragraph does not change what it asks.
+func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, string) {
 	p := 1.0
 	var why []string
 	// note takes the reason as a function so that scoring without
@@ -125,8 +201,6 @@ func penalty(fa, fb *features, explain bool) (float64, string) {
 			why = append(why, reason())
 		}
 	}
-	var bufA, bufB [16]qtok
-	onlyA, onlyB := unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
 	if x, y, ok := conflict(onlyA, onlyB); ok {
 		note(conflictPenalty, func() string { return fmt.Sprintf("%q vs %q", x, y) })
 	} else if x, ok := firstDiscriminating(onlyA, onlyB); ok {
@@ -140,18 +214,33 @@ func penalty(fa, fb *features, explain bool) (float64, string) {
 	}
 	switch shape(fa, fb, onlyA, onlyB) {
 	case narrower:
-		note(narrowPenalty, func() string {
-			return fmt.Sprintf("narrower: one word against %d more", max(contentCount(onlyA), contentCount(onlyB)))
+		note(narrowFactor(max(heavyIDF(onlyA), heavyIDF(onlyB))), func() string {
+			return fmt.Sprintf("narrower: %s on one side only", firstHeavy(onlyA, onlyB))
 		})
 	case siblings:
-		note(siblingPenalty, func() string { return fmt.Sprintf("siblings: %s vs %s", firstContent(onlyA), firstContent(onlyB)) })
+		note(siblingPenalty, func() string {
+			return fmt.Sprintf("siblings: %s vs %s", firstHeavy(onlyA, nil), firstHeavy(onlyB, nil))
+		})
 	}
+	aa, ab := fa.aspects, fb.aspects
 	if fa.differ != fb.differ {
 		note(comparisonPenalty, func() string { return "comparison on one side only" })
-	} else if !aspectsAgree(fa.aspects, fb.aspects) {
-		note(aspectPenalty, func() string { return fmt.Sprintf("asks %s vs %s", fa.aspects, fb.aspects) })
+		// The comparison is judged: the other aspects still count.
+		aa, ab = aa&^aspectCompare, ab&^aspectCompare
 	}
-	if len(fa.topics) > 0 && len(fb.topics) > 0 && !overlap(fa.topics, fb.topics) {
+	if !aspectsAgree(aa, ab) {
+		note(aspectPenalty, func() string { return fmt.Sprintf("asks %s vs %s", aa, ab) })
+	}
+	if fa.negated != fb.negated {
+		note(negationPenalty, func() string { return "negation on one side only" })
+	}
+	if x, y, ok := otherTechs(onlyA, onlyB); ok {
+		note(topicPenalty, func() string { return fmt.Sprintf("%q vs %q", x, y) })
+	}
+	switch {
+	case !techsAgree(fa.techs, fb.techs):
+		note(topicPenalty, func() string { return fmt.Sprintf("technologies %v vs %v", fa.techs, fb.techs) })
+	case !techsAgree(fa.topics, fb.topics):
 		note(topicPenalty, func() string { return fmt.Sprintf("topics %v vs %v", fa.topics, fb.topics) })
 	}
 	return p, strings.Join(why, "; ")
@@ -227,21 +316,22 @@ const (
 	siblings
 )
 
-// shape tells two short questions that share their heavy words but are
-// still different questions: one a single word the other puts in a context
-// of two or more words (narrower), or each with a word of its own
-// (siblings: objects vs arrays). Siblings are forgiven as the same subject
-// seen from two sides when their answers agree, or, when only one has an
-// answer, when that answer uses the other question's own words: the
-// WebSocket question whose answer speaks of endpoints.
+// shape tells two short questions that share their words of substance
+// apart from the same question: one with a word of substance the other
+// lacks (narrower: "What is a path parameter?" / "Can a route have multiple
+// path parameters?", "What are Constraints?" / "What is a UNIQUE
+// constraint?"), or each with one of its own (siblings: objects vs arrays).
+// Siblings are forgiven as the same subject seen from two sides when their
+// answers agree closely, or, when only one has an answer, when that answer
+// uses the other question's own words: the WebSocket question whose answer
+// speaks of endpoints.
 func shape(fa, fb *features, onlyA, onlyB []qtok) questionShape {
-	ca, cb := contentCount(fa.toks), contentCount(fb.toks)
-	ua, ub := contentCount(onlyA), contentCount(onlyB)
+	ua, ub := heavyCount(onlyA), heavyCount(onlyB)
 	switch {
-	case ua == 0 && ca == 1 && ub >= 2, ub == 0 && cb == 1 && ua >= 2:
-		return narrower
-	case ua == 0 || ub == 0:
+	case ua == 0 && ub == 0:
 		return plain
+	case ua == 0 || ub == 0:
+		return narrower
 	}
 	switch {
 	case fa.answers && fb.answers:
@@ -280,10 +370,13 @@ func contentCount(ts []qtok) int {
 	return n
 }
 
-func firstContent(ts []qtok) string {
-	for _, t := range ts {
-		if t.content {
-			return strconv.Quote(t.text)
+// firstHeavy names the first word of substance of a, else of b.
+func firstHeavy(a, b []qtok) string {
+	for _, ts := range [][]qtok{a, b} {
+		for _, t := range ts {
+			if t.heavy() {
+				return strconv.Quote(t.text)
+			}
 		}
 	}
 	return ""
