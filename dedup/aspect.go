@@ -66,6 +66,11 @@ func aspects(q string) aspect {
 			a |= v
 			continue
 		}
+		if w == "feature" {
+			// "features of X" asks what X offers; "feature selection"
+			// names a subject.
+			continue
+		}
 		if !strings.HasSuffix(w, "ing") || w == "meaning" {
 			// "validate X using Y" is no question about use:
 			// a participle is how, not what, the question asks.

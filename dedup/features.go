@@ -199,7 +199,9 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 	if len(f.topics) == 0 {
 		f.topics = named
 	}
-	f.long = len(f.toks) > longQuestionWords
+	// A post, not a question: many words in its title. The code or
+	// options below a title do not make it one.
+	f.long = postWords(r.Question) > longQuestionWords
 	f.negated = negated(strings.SplitN(r.Question, "\n", 2)[0])
 	// A generic title ("What's the output?") is followed by the code it
 	// asks about, in the question or in the answer; so is a question text
@@ -236,6 +238,37 @@ func isGeneric(ts []token) bool {
 	// "What is Java?" asks about Java; "What is the output of this Java
 	// program?" about its code.
 	return generic || !tech
+}
+
+// postWords counts the distinct tokens of a question's title and of the
+// prose below it; code below a title ("What's the output?", an MCQ's
+// table) is left out.
+func postWords(q string) int {
+	title, body, _ := strings.Cut(q, "\n")
+	if looksLikeCode(body) {
+		body = ""
+	}
+	seen := map[string]bool{}
+	for _, t := range tokenize(title + "\n" + body) {
+		seen[t.text] = true
+	}
+	return len(seen)
+}
+
+// looksLikeCode reports whether text has the punctuation of code: one
+// character in twenty or more of ( ) { } [ ] ; = < > $ | &.
+func looksLikeCode(text string) bool {
+	n, sym := 0, 0
+	for _, r := range text {
+		if r == ' ' || r == '\n' || r == '\t' {
+			continue
+		}
+		n++
+		if strings.ContainsRune("(){}[];=<>$|&", r) {
+			sym++
+		}
+	}
+	return n > 0 && sym*20 >= n
 }
 
 // negations flip what a question asks; they are stop words to the scorer's
