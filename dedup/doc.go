@@ -42,6 +42,8 @@
 //   - features.go: per-record features, vectors, cosine, coverage,
 //     shingles.
 //   - score.go: Score, Explain and the penalties.
+//   - explain.go: a match said in the questions' own words (Detail's
+//     Shared, Synonyms, Guards, Reason), never in stems.
 //   - minhash.go: weighted MinHash signatures and LSH banding.
 //   - cluster.go: Index, Find, Clusters (average linkage), Assign.
 //   - similar.go: Similar, "questions like this one".

@@ -43,6 +43,8 @@ type qtok struct {
 	h    uint64
 	fam  uint64 // family for discriminating tokens: numbers, versions by prefix, code
 	text string
+	raw  string // the word as the question writes it first
+	pos  int    // its position in the question
 	kind kind
 	// content: a word the question asks about, not a light word or an
 	// example.
@@ -149,7 +151,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 		answers: len(at) > 0,
 	}
 	seen := map[uint64]bool{}
-	for _, t := range qt {
+	for pos, t := range qt {
 		h := t.h
 		if seen[h] {
 			if t.weak {
@@ -165,7 +167,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 			continue
 		}
 		seen[h] = true
-		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, kind: t.kind, idf: float32(st.idf(h)),
+		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, raw: t.raw, pos: pos, kind: t.kind, idf: float32(st.idf(h)),
 			content: !t.weak && (t.kind != kindWord || !lightWords[t.text])})
 		if t.text == differWord {
 			f.differ = true

@@ -34,7 +34,7 @@ type phrase struct {
 
 // newLexicon builds a lexicon from synonym groups, each a list of terms of
 // one or more words. A group's form is its first term of several words,
-// else its first term.
+// else its longest ("python" for "py, python").
 func newLexicon(groups [][]string) *lexicon {
 	lx := &lexicon{single: map[string][]string{}, phrases: map[string][]phrase{}}
 	for _, g := range groups {
@@ -56,6 +56,9 @@ func newLexicon(groups [][]string) *lexicon {
 			if len(ts) > 1 {
 				to = ts
 				break
+			}
+			if len(ts[0]) > len(to[0]) {
+				to = ts
 			}
 		}
 		for _, ts := range terms {
@@ -86,7 +89,7 @@ func (lx *lexicon) apply(ts []token) []token {
 	var out []token
 	emit := func(form []string, like token) {
 		for _, w := range form {
-			out = append(out, token{text: w, h: hashToken(w), kind: kindWord, weak: like.weak})
+			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak})
 		}
 	}
 	for i := 0; i < len(ts); i++ {
@@ -95,6 +98,7 @@ func (lx *lexicon) apply(ts []token) []token {
 			if p, n := matchPhrase(ps, ts[i+1:]); n > 0 {
 				for _, u := range ts[i+1 : i+1+n] {
 					t.weak = t.weak && u.weak
+					t.raw += " " + u.raw
 				}
 				emit(p.to, t)
 				i += n

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/iq-search/iq/record"
@@ -45,8 +44,16 @@ type Detail struct {
 	Answer float64 `json:"answer"`
 	// Penalty is the product of the penalties applied (1 for none).
 	Penalty float64 `json:"penalty"`
-	// Reason names what decided the score when it was not the plain
-	// similarity: a penalty, or a generic question judged by its answers.
+	// Shared names the words of substance the two questions share, as the
+	// first writes them: what makes them look alike.
+	Shared []string `json:"shared,omitempty"`
+	// Synonyms lists the words that matched in other forms ("benefits =
+	// advantages", "CORS = Cross-Origin Resource Sharing").
+	Synonyms []string `json:"synonyms,omitempty"`
+	// Guards lists, in words, what lowered the score: a word of substance
+	// on one side only, another technology, another aspect…
+	Guards []string `json:"guards,omitempty"`
+	// Reason says the above in one line for people.
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -99,11 +106,12 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		// code and answers make two of them the same question, and a
 		// generic question is never the same as a specific one.
 		if !fa.generic || !fb.generic || len(fa.substance) == 0 || len(fb.substance) == 0 {
-			d.Reason = "generic question, nothing to compare it by"
+			d.Guards = []string{"a generic question (\"What's the output?\") against one that is not, or with nothing to compare it by"}
+			d.Reason = d.Guards[0]
 			return d
 		}
 		d.Score = min(d.Question, jaccard(fa.substance, fb.substance))
-		d.Reason = "generic question, judged by its code and answers"
+		d.Reason = "generic questions, compared by their code and answers"
 		return d
 	}
 	s := d.Question
@@ -115,9 +123,12 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		return d
 	}
 	if short {
-		d.Penalty, d.Reason = penalty(fa, fb, onlyA, onlyB, explain)
+		d.Penalty, d.Guards = penalty(fa, fb, onlyA, onlyB, explain)
 	}
 	d.Score = s * d.Penalty
+	if explain {
+		explainMatch(&d, fa, fb)
+	}
 	return d
 }
 
@@ -190,7 +201,7 @@ func heavyCount(ts []qtok) int {
 // penalty applies the meaning guards to two short questions, given the
 // tokens each has that the other lacks. Long texts (forum posts) are left
 // alone: one extra number in a paragraph does not change what it asks.
-func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, string) {
+func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []string) {
 	p := 1.0
 	var why []string
 	// note takes the reason as a function so that scoring without
@@ -202,48 +213,58 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, stri
 		}
 	}
 	if x, y, ok := conflict(onlyA, onlyB); ok {
-		note(conflictPenalty, func() string { return fmt.Sprintf("%q vs %q", x, y) })
+		note(conflictPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(x.raw), quote(y.raw)) })
 	} else if x, ok := firstDiscriminating(onlyA, onlyB); ok {
-		note(omissionPenalty, func() string { return fmt.Sprintf("%q on one side only", x) })
+		note(omissionPenalty, func() string { return fmt.Sprintf("only one says %s", quote(x.raw)) })
 	}
-	for _, x := range onlyA {
-		if ant, ok := antonyms[x.text]; ok && hasText(onlyB, ant) {
-			note(antonymPenalty, func() string { return fmt.Sprintf("%q vs %q", x.text, ant) })
-			break
+	for i, x := range onlyA {
+		if ant, ok := antonyms[x.text]; ok {
+			if j, ok := findText(onlyB, ant); ok {
+				y := onlyB[j]
+				note(antonymPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(x.raw), quote(y.raw)) })
+				// The antonyms are judged: they are no siblings.
+				onlyA = slices.Delete(slices.Clone(onlyA), i, i+1)
+				onlyB = slices.Delete(slices.Clone(onlyB), j, j+1)
+				break
+			}
 		}
 	}
 	switch shape(fa, fb, onlyA, onlyB) {
 	case narrower:
 		note(narrowFactor(max(heavyIDF(onlyA), heavyIDF(onlyB))), func() string {
-			return fmt.Sprintf("narrower: %s on one side only", firstHeavy(onlyA, onlyB))
+			return fmt.Sprintf("only one asks about %s", heavyWords(onlyA, onlyB))
 		})
 	case siblings:
 		note(siblingPenalty, func() string {
-			return fmt.Sprintf("siblings: %s vs %s", firstHeavy(onlyA, nil), firstHeavy(onlyB, nil))
+			return fmt.Sprintf("other subjects: %s vs %s", heavyWords(onlyA, nil), heavyWords(onlyB, nil))
 		})
 	}
 	aa, ab := fa.aspects, fb.aspects
 	if fa.differ != fb.differ {
-		note(comparisonPenalty, func() string { return "comparison on one side only" })
+		note(comparisonPenalty, func() string { return "only one asks for a comparison" })
 		// The comparison is judged: the other aspects still count.
 		aa, ab = aa&^aspectCompare, ab&^aspectCompare
 	}
 	if !aspectsAgree(aa, ab) {
-		note(aspectPenalty, func() string { return fmt.Sprintf("asks %s vs %s", aa, ab) })
+		note(aspectPenalty, func() string { return fmt.Sprintf("one asks %s, the other %s", aa.words(), ab.words()) })
 	}
 	if fa.negated != fb.negated {
-		note(negationPenalty, func() string { return "negation on one side only" })
+		note(negationPenalty, func() string { return "only one is negated (not, never…)" })
 	}
 	if x, y, ok := otherTechs(onlyA, onlyB); ok {
-		note(topicPenalty, func() string { return fmt.Sprintf("%q vs %q", x, y) })
+		note(topicPenalty, func() string { return fmt.Sprintf("%s vs %s", x, y) })
 	}
 	switch {
 	case !techsAgree(fa.techs, fb.techs):
-		note(topicPenalty, func() string { return fmt.Sprintf("technologies %v vs %v", fa.techs, fb.techs) })
+		note(topicPenalty, func() string {
+			return fmt.Sprintf("about %s vs %s", strings.Join(fa.techs, ", "), strings.Join(fb.techs, ", "))
+		})
 	case !techsAgree(fa.topics, fb.topics):
-		note(topicPenalty, func() string { return fmt.Sprintf("topics %v vs %v", fa.topics, fb.topics) })
+		note(topicPenalty, func() string {
+			return fmt.Sprintf("from %s vs %s material", strings.Join(fa.topics, ", "), strings.Join(fb.topics, ", "))
+		})
 	}
-	return p, strings.Join(why, "; ")
+	return p, why
 }
 
 // unmatched returns the tokens of a that b lacks; both are sorted by hash.
@@ -261,38 +282,38 @@ func unmatched(out, a, b []qtok) []qtok {
 	return out
 }
 
-func conflict(a, b []qtok) (string, string, bool) {
+func conflict(a, b []qtok) (qtok, qtok, bool) {
 	for _, x := range a {
 		if x.fam == 0 {
 			continue
 		}
 		for _, y := range b {
 			if y.fam == x.fam {
-				return x.text, y.text, true
+				return x, y, true
 			}
 		}
 	}
-	return "", "", false
+	return qtok{}, qtok{}, false
 }
 
-func firstDiscriminating(a, b []qtok) (string, bool) {
+func firstDiscriminating(a, b []qtok) (qtok, bool) {
 	for _, ts := range [][]qtok{a, b} {
 		for _, t := range ts {
 			if t.fam != 0 {
-				return t.text, true
+				return t, true
 			}
 		}
 	}
-	return "", false
+	return qtok{}, false
 }
 
-func hasText(ts []qtok, s string) bool {
-	for _, t := range ts {
+func findText(ts []qtok, s string) (int, bool) {
+	for i, t := range ts {
 		if t.text == s {
-			return true
+			return i, true
 		}
 	}
-	return false
+	return -1, false
 }
 
 // DefaultMinScore is the score from which two questions count as
@@ -370,13 +391,17 @@ func contentCount(ts []qtok) int {
 	return n
 }
 
-// firstHeavy names the first word of substance of a, else of b.
-func firstHeavy(a, b []qtok) string {
+// heavyWords names the words of substance of a, else of b, as written.
+func heavyWords(a, b []qtok) string {
 	for _, ts := range [][]qtok{a, b} {
-		for _, t := range ts {
-			if t.heavy() {
-				return strconv.Quote(t.text)
+		var ws []string
+		for _, t := range byPosition(ts) {
+			if t.heavy() && !slices.Contains(ws, quote(t.raw)) {
+				ws = append(ws, quote(t.raw))
 			}
+		}
+		if len(ws) > 0 {
+			return strings.Join(ws, ", ")
 		}
 	}
 	return ""

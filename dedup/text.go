@@ -23,6 +23,9 @@ const (
 // class for words, verbatim for numbers, versions and operators.
 type token struct {
 	text string
+	// raw is the word as the text wrote it ("Benefits", "UNIQUE"), to
+	// explain a match in words a person reads.
+	raw  string
 	h    uint64 // hashToken(text)
 	kind kind
 	weak bool // an example or an aside: counts like a light word
@@ -93,7 +96,7 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			}
 			dst = appendWord(dst, s[part:j], inCode)
 			if part > i && (whole || partSaysNothing(s[part:j])) {
-				dst = append(dst, token{text: strings.ToLower(s[i:j]), kind: kindCode})
+				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
 			}
 			for k := before; k < len(dst); k++ {
 				dst[k].h = hashToken(dst[k].text)
@@ -131,7 +134,7 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				j++
 			}
 			if op := s[i:j]; keepOp(op, inCode) {
-				dst = append(dst, token{text: op, h: hashToken(op), kind: kindOp})
+				dst = append(dst, token{text: op, raw: op, h: hashToken(op), kind: kindOp})
 				n++
 			}
 			i = j
@@ -232,6 +235,16 @@ func wordEnd(s string, i int) int {
 
 // appendWord normalises one raw word and appends its tokens.
 func appendWord(dst []token, w string, inCode bool) []token {
+	n := len(dst)
+	dst = normalizeWord(dst, w, inCode)
+	raw := strings.Trim(w, "._")
+	for k := n; k < len(dst); k++ {
+		dst[k].raw = raw
+	}
+	return dst
+}
+
+func normalizeWord(dst []token, w string, inCode bool) []token {
 	w = strings.Trim(strings.ToLower(w), "._")
 	if w == "" {
 		return dst
