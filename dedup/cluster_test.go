@@ -223,3 +223,49 @@ func TestAssign(t *testing.T) {
 		t.Errorf("Assign: clusters %q; want %q", got, want)
 	}
 }
+
+// TestCanonical: a cluster stands for its most general, complete question,
+// not a narrower one, whatever the order of the records or their sources
+// (issue 12, item 3).
+func TestCanonical(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		questions []string
+		want      string
+	}{
+		{"what it is over what it is for", []string{
+			"What are the uses of closures in JavaScript?",
+			"What is the use of a closure in JavaScript?",
+			"What is a closure in JavaScript?",
+		}, "What is a closure in JavaScript?"},
+		{"the complete form", []string{
+			"What is event delegation?",
+			"What is event delegation, and why is it useful?",
+		}, "What is event delegation, and why is it useful?"},
+	} {
+		recs := records(tc.questions...)
+		// The narrower questions are found in more places: generality
+		// comes first.
+		for i := range recs {
+			for range len(recs) - i {
+				recs[i].Sources = append(recs[i].Sources, record.Source{File: "x.md", Line: len(recs[i].Sources) + 1})
+			}
+		}
+		cs := Find(recs, Options{})
+		if len(cs) != 1 || len(cs[0].Members) != len(recs) {
+			t.Errorf("%s: Find = %d clusters; want the %d questions in one", tc.name, len(cs), len(recs))
+			continue
+		}
+		if got := cs[0].Members[0].Question; got != tc.want {
+			t.Errorf("%s: canonical = %q; want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func records(questions ...string) []record.Record {
+	var recs []record.Record
+	for _, q := range questions {
+		recs = append(recs, record.Record{ID: record.QuestionID(q), Question: q})
+	}
+	return recs
+}
