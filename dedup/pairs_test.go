@@ -114,8 +114,9 @@ func relSource(file string) string {
 	return file
 }
 
-// locator finds the record a pair side names: by file and line, else (ingest
-// moved the line) by file and normalised question.
+// locator finds the record a pair side names: by file and line when the
+// question there is still the same (ingest may have trimmed decorations
+// such as "[src]" since), else by file and normalised question.
 type locator struct {
 	byLine map[string]int
 	byText map[string]int
@@ -136,15 +137,27 @@ func newLocator(recs []record.Record) *locator {
 
 func (l *locator) find(s pairSide, recs []record.Record) (int, bool) {
 	norm := record.NormalizeQuestion(s.Question)
-	if i, ok := l.byLine[fmt.Sprintf("%s:%d", s.File, s.Line)]; ok {
-		// Same place: the same question unless ingest now reads the
-		// place differently.
-		if record.NormalizeQuestion(recs[i].Question) == norm || strings.HasPrefix(record.NormalizeQuestion(recs[i].Question), norm) {
-			return i, true
-		}
+	if i, ok := l.byLine[fmt.Sprintf("%s:%d", s.File, s.Line)]; ok && sameText(record.NormalizeQuestion(recs[i].Question), norm) {
+		return i, true
 	}
 	i, ok := l.byText[s.File+"\x00"+norm]
 	return i, ok
+}
+
+// sameText reports whether two normalised questions are one question read
+// twice: one starts the other, or they share most of their words.
+func sameText(a, b string) bool {
+	if strings.HasPrefix(a, b) || strings.HasPrefix(b, a) {
+		return true
+	}
+	wa, wb := strings.Fields(a), strings.Fields(b)
+	common := 0
+	for _, w := range wa {
+		if slices.Contains(wb, w) {
+			common++
+		}
+	}
+	return common*5 >= 4*max(len(wa), len(wb))
 }
 
 // pairMeasure is precision and recall of "same" over labelled pairs.
