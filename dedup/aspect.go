@@ -20,7 +20,12 @@ const (
 	aspectPros                       // advantages, benefits
 	aspectCons                       // disadvantages, drawbacks
 	aspectExample                    // "Give an example of X"
-	aspectKinds                      // "What are the types of X?"
+	aspectKinds                      // "What are the types of X?", "Which X do you know?"
+	aspectWhy                        // "Why X?", "Why is X used?"
+	aspectChoose                     // "How do you choose K?"
+	aspectFix                        // "How to avoid overfitting?"
+	aspectTest                       // "How do you test custom hooks?"
+	aspectYesNo                      // "Can constructors be inherited?"
 )
 
 // aspectOf maps canonical tokens to the aspect they ask for.
@@ -33,9 +38,9 @@ var aspectOf = func() map[string]aspect {
 		aspectUse:     "use purpose role need",
 		aspectCompare: "differ",
 		aspectPros:    "advantage feature capability",
-		aspectCons:    "disadvantage",
+		aspectCons:    "disadvantage limitation",
 		aspectExample: "example",
-		aspectKinds:   "type kind various",
+		aspectKinds:   "type kind various know technique",
 	} {
 		for _, w := range strings.Fields(words) {
 			m[canonical(w)] = a
@@ -55,6 +60,17 @@ func aspects(q string) aspect {
 		words = append([]string{"what", "is"}, words[1:]...)
 	}
 	for i, w := range words {
+		// Verbs that ask how to act on a subject count as written:
+		// "selection" or "test cases" name a subject, not an aspect.
+		if v, ok := verbAspects[w]; ok {
+			a |= v
+			continue
+		}
+		if w == "feature" {
+			// "features of X" asks what X offers; "feature selection"
+			// names a subject.
+			continue
+		}
 		if !strings.HasSuffix(w, "ing") || w == "meaning" {
 			// "validate X using Y" is no question about use:
 			// a participle is how, not what, the question asks.
@@ -62,10 +78,27 @@ func aspects(q string) aspect {
 		}
 		switch w {
 		case "why":
-			a |= aspectUse
+			a |= aspectWhy
 		case "when":
 			if i == 0 {
 				a |= aspectUse
+			}
+		}
+	}
+	if a&aspectWhy != 0 {
+		// "Why is X used?", "Why do we need X?" ask why.
+		a &^= aspectUse
+	}
+	if len(words) > 0 {
+		switch words[0] {
+		case "define":
+			// "Define X" asks what X is, not how to make one.
+			a = a&^aspectMake | aspectDefine
+		case "can", "could", "is", "are", "does", "do", "will", "should", "must":
+			// A yes-or-no question, unless it is a polite "Can you
+			// explain…".
+			if len(words) < 3 || !politeVerbs[words[2]] {
+				a |= aspectYesNo
 			}
 		}
 	}
@@ -95,18 +128,44 @@ func aspectInFirstClause(q string) bool {
 	return false
 }
 
+// verbAspects are the verbs that ask how to act on a subject.
+var verbAspects = func() map[string]aspect {
+	m := map[string]aspect{}
+	for a, words := range map[aspect]string{
+		aspectChoose: "choose select pick decide",
+		aspectFix:    "avoid prevent reduce combat fix mitigate overcome",
+		aspectTest:   "test",
+	} {
+		for _, w := range strings.Fields(words) {
+			m[w] = a
+		}
+	}
+	return m
+}()
+
+// politeVerbs follow "Can you" in a question that is no yes-or-no
+// question: "Can you explain…".
+var politeVerbs = setOf(`explain describe give provide tell walk list name define share discuss elaborate compare show demonstrate outline summarize summarise clarify know`)
+
 // aspectsAgree reports whether two aspect sets can be the same question:
-// one of them unknown, a shared aspect, or "what is X" beside "how does X
-// work", which banks use for the same explanation.
+// one of them unknown, a shared aspect, or two aspects that banks use for
+// the same explanation: "what is X" beside "how does X work" or "what is X
+// used for", "why is X used" beside "what are the benefits of X".
 func aspectsAgree(a, b aspect) bool {
 	if a == 0 || b == 0 || a&b != 0 {
 		return true
 	}
-	explain := aspectDefine | aspectWork
-	return a&explain != 0 && b&explain != 0
+	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectDefine | aspectUse, aspectUse | aspectWhy | aspectPros,
+		aspectYesNo | aspectMake | aspectWork} {
+		if a&g != 0 && b&g != 0 {
+			return true
+		}
+	}
+	return false
 }
 
-var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds"}
+var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds",
+	"why", "choose", "fix", "test", "yes-or-no"}
 
 func (a aspect) String() string {
 	var parts []string

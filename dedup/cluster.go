@@ -3,6 +3,8 @@ package dedup
 import (
 	"cmp"
 	"context"
+	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"sync"
@@ -22,6 +24,11 @@ type Options struct {
 	// MaxClusterSize stops a cluster from growing past this many members
 	// (default 200), a bound on the cost of average linkage.
 	MaxClusterSize int
+	// Synonyms are groups of terms of one meaning, each term one or more
+	// words: {"GIL", "global interpreter lock"}, {"db", "database"}. iq
+	// passes the list its search uses (index/synonyms.txt); acronyms the
+	// collection spells out are added to it (MineAcronyms).
+	Synonyms [][]string
 }
 
 func (o Options) withDefaults() Options {
@@ -85,11 +92,11 @@ func NewIndex(recs []record.Record, opts Options) *Index {
 // NewIndexContext is NewIndex that stops early, with ctx's error, once
 // ctx is done.
 func NewIndexContext(ctx context.Context, recs []record.Record, opts Options) (*Index, error) {
-	ps := make([]parsed, len(recs))
-	if err := parallelCtx(ctx, len(recs), func(i int) { ps[i] = parse(&recs[i]) }); err != nil {
+	ps, st, err := parseAll(ctx, recs, opts.Synonyms)
+	if err != nil {
 		return nil, err
 	}
-	ix := &Index{recs: recs, st: statsOf(ps), opts: opts.withDefaults()}
+	ix := &Index{recs: recs, st: st, opts: opts.withDefaults()}
 	ix.feats = make([]features, len(recs))
 	if err := parallelCtx(ctx, len(recs), func(i int) { ix.feats[i] = featuresOf(&recs[i], &ps[i], ix.st) }); err != nil {
 		return nil, err
@@ -306,20 +313,10 @@ func (ix *Index) orderedIDs(e edge) (string, string) {
 	return a, b
 }
 
-// cluster builds a Cluster from member indexes: the canonical is the
-// record found in the most places, then the one with the fullest answer,
-// then the smallest ID.
+// cluster builds a Cluster from member indexes, the canonical question
+// first (canonical).
 func (ix *Index) cluster(idx []int32) Cluster {
-	canon := slices.MinFunc(idx, func(a, b int32) int {
-		ra, rb := &ix.recs[a], &ix.recs[b]
-		if c := cmp.Compare(len(rb.Sources), len(ra.Sources)); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(answerLen(rb), answerLen(ra)); c != 0 {
-			return c
-		}
-		return cmp.Compare(ra.ID, rb.ID)
-	})
+	canon := ix.canonical(idx)
 	ms := make([]Member, 0, len(idx))
 	for _, i := range idx {
 		s := 1.0
@@ -342,6 +339,65 @@ func (ix *Index) cluster(idx []int32) Cluster {
 		return cmp.Compare(a.ID, b.ID)
 	})
 	return Cluster{ID: ix.recs[canon].ID, Members: ms}
+}
+
+// canonical picks the question that stands for a cluster: its most
+// general, complete form (issue 12, item 3). In order: one that asks what
+// the subject is or how it works, not only what it is for ("What is X?"
+// stands for "What are the uses of X?"); then the fewest words of
+// substance (the others' subject without their specifics); then the most
+// aspects asked ("What is X and how does it work?" over "What is X?");
+// then the one the others match best; then the one found in the most
+// places, with the fullest answer, and the smallest ID.
+func (ix *Index) canonical(idx []int32) int32 {
+	type rank struct {
+		general    bool
+		specifics  int
+		aspects    int
+		centrality float64
+	}
+	ranks := make(map[int32]rank, len(idx))
+	for _, i := range idx {
+		f := &ix.feats[i]
+		r := rank{general: f.aspects&(aspectDefine|aspectWork) != 0, specifics: heavyCount(f.toks), aspects: bits.OnesCount16(uint16(f.aspects))}
+		if len(idx) > 2 {
+			sum := 0.0
+			for _, j := range idx {
+				if j != i {
+					sum += score(f, &ix.feats[j], false).Score
+				}
+			}
+			// Rounded, so that near-ties go to the next rule.
+			r.centrality = math.Round(sum/float64(len(idx)-1)*20) / 20
+		}
+		ranks[i] = r
+	}
+	return slices.MinFunc(idx, func(a, b int32) int {
+		x, y := ranks[a], ranks[b]
+		if x.general != y.general {
+			if x.general {
+				return -1
+			}
+			return 1
+		}
+		if c := cmp.Compare(x.specifics, y.specifics); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.aspects, x.aspects); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(y.centrality, x.centrality); c != 0 {
+			return c
+		}
+		ra, rb := &ix.recs[a], &ix.recs[b]
+		if c := cmp.Compare(len(rb.Sources), len(ra.Sources)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(answerLen(rb), answerLen(ra)); c != 0 {
+			return c
+		}
+		return cmp.Compare(ra.ID, rb.ID)
+	})
 }
 
 func answerLen(r *record.Record) int {

@@ -50,6 +50,8 @@ func TestClustersSeeds(t *testing.T) {
 			"What is middleware in FastAPI and how do you add custom middleware?", true},
 		{"API versioning", "What is API versioning, and how can you implement it in FastAPI?",
 			"How would you implement an API with versioning in FastAPI?", true},
+		{"advantages and benefits (issue 12)", "What are the key advantages of using FastAPI?",
+			"What are the benefits of using FastAPI for building web APIs?", true},
 		{"Pydantic vs Pydantic v1/v2", "What is Pydantic, and how is it used in FastAPI?",
 			"What are the key differences between Pydantic v1 and v2, and how does FastAPI use Pydantic v2?", false},
 		{"dependency injection vs middleware", "What is dependency injection in FastAPI, and why is it important?",
@@ -92,10 +94,10 @@ func checkGolden(t *testing.T, name string, cs []Cluster) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read golden (run go test ./ingest/dedup -update): %v", err)
+		t.Fatalf("read golden (run go test ./dedup -update): %v", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("clusters differ from %s; run go test ./ingest/dedup -update and review the diff", path)
+		t.Errorf("clusters differ from %s; run go test ./dedup -update and review the diff", path)
 	}
 }
 
@@ -220,4 +222,50 @@ func TestAssign(t *testing.T) {
 	if want := []string{"b", "b", "c"}; !slices.Equal(got, want) {
 		t.Errorf("Assign: clusters %q; want %q", got, want)
 	}
+}
+
+// TestCanonical: a cluster stands for its most general, complete question,
+// not a narrower one, whatever the order of the records or their sources
+// (issue 12, item 3).
+func TestCanonical(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		questions []string
+		want      string
+	}{
+		{"what it is over what it is for", []string{
+			"What are the uses of closures in JavaScript?",
+			"What is the use of a closure in JavaScript?",
+			"What is a closure in JavaScript?",
+		}, "What is a closure in JavaScript?"},
+		{"the complete form", []string{
+			"What is event delegation?",
+			"What is event delegation, and why is it useful?",
+		}, "What is event delegation, and why is it useful?"},
+	} {
+		recs := records(tc.questions...)
+		// The narrower questions are found in more places: generality
+		// comes first.
+		for i := range recs {
+			for range len(recs) - i {
+				recs[i].Sources = append(recs[i].Sources, record.Source{File: "x.md", Line: len(recs[i].Sources) + 1})
+			}
+		}
+		cs := Find(recs, Options{})
+		if len(cs) != 1 || len(cs[0].Members) != len(recs) {
+			t.Errorf("%s: Find = %d clusters; want the %d questions in one", tc.name, len(cs), len(recs))
+			continue
+		}
+		if got := cs[0].Members[0].Question; got != tc.want {
+			t.Errorf("%s: canonical = %q; want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func records(questions ...string) []record.Record {
+	var recs []record.Record
+	for _, q := range questions {
+		recs = append(recs, record.Record{ID: record.QuestionID(q), Question: q})
+	}
+	return recs
 }

@@ -1,7 +1,7 @@
 // Package dedup finds near-duplicate interview questions among
 // record.Records: the same question in other words, in other banks.
 //
-// It is pure Go over Records and imports nothing of iq but record and ingest (for the taxonomy). Exact
+// It is pure Go over Records and imports nothing of iq but record. Exact
 // repeats are merged by ingest already; this package finds the rest:
 // "What is FastAPI, and how does it differ from other Python web
 // frameworks?" and "…like Flask or Django?".
@@ -29,15 +29,21 @@
 // Files:
 //   - doc.go: this overview.
 //   - text.go: tokenizer (words, numbers, versions, operators, code spans,
-//     examples marked weak).
+//     examples and asides marked weak).
+//   - clause.go: a question's head clause and its tails; tails that only
+//     look back at the head ("…, and how does it work?") count as light.
+//   - lexicon.go: synonym groups and acronyms (given, and mined from the
+//     collection by MineAcronyms) mapped to one form.
 //   - stem.go: Porter stemmer.
 //   - words.go: stop words, synonym groups, light words, generic words,
-//     antonyms.
+//     antonyms, technology names.
 //   - aspect.go: what a question asks about its subject.
 //   - stats.go: Stats, the collection's token weights and repeated titles.
 //   - features.go: per-record features, vectors, cosine, coverage,
 //     shingles.
 //   - score.go: Score, Explain and the penalties.
+//   - explain.go: a match said in the questions' own words (Detail's
+//     Shared, Synonyms, Guards, Reason), never in stems.
 //   - minhash.go: weighted MinHash signatures and LSH banding.
 //   - cluster.go: Index, Find, Clusters (average linkage), Assign.
 //   - similar.go: Similar, "questions like this one".

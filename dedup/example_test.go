@@ -33,7 +33,7 @@ func ExampleFind() {
 	}
 	// Output:
 	// 1.00 What is FastAPI, and how does it differ from other Python web frameworks like Flask or Django?
-	// 0.94 What is FastAPI, and how does it differ from other Python web frameworks?
+	// 0.95 What is FastAPI, and how does it differ from other Python web frameworks?
 }
 
 func ExampleIndex_Similar() {
@@ -42,6 +42,6 @@ func ExampleIndex_Similar() {
 		fmt.Printf("%.2f %s\n", m.Score, m.Question)
 	}
 	// Output:
-	// 0.97 How do you handle file uploads in FastAPI?
-	// 0.10 What is Pydantic, and how is it used in FastAPI?
+	// 0.99 How do you handle file uploads in FastAPI?
+	// 0.11 What is FastAPI, and how does it differ from other Python web frameworks?
 }

@@ -3,10 +3,10 @@ package dedup
 import (
 	"cmp"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 
-	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/record"
 )
 
@@ -43,10 +43,23 @@ type qtok struct {
 	h    uint64
 	fam  uint64 // family for discriminating tokens: numbers, versions by prefix, code
 	text string
+	raw  string // the word as the question writes it first
+	pos  int    // its position in the question
 	kind kind
 	// content: a word the question asks about, not a light word or an
 	// example.
 	content bool
+	idf     float32 // the token's weight in the collection
+	// context: a technology the question asks in ("middleware in
+	// FastAPI"), not what it asks about.
+	context bool
+}
+
+// heavy reports whether t names what the question asks about: a content
+// word that is neither context nor a number, version or code (which have
+// guards of their own).
+func (t qtok) heavy() bool {
+	return t.content && !t.context && t.fam == 0 && !(t.kind == kindWord && genericWords[t.text])
 }
 
 // features is what the scorer keeps of a record.
@@ -58,10 +71,12 @@ type features struct {
 	// rest of the question (its code) and of the answers' start.
 	substance []uint64
 	long      bool // a post rather than a question: one-word rules are off
+	negated   bool // its title says "not", "never", "without"…
 	answers   bool
 	differ    bool // asks for a comparison
 	aspects   aspect
 	topics    []string // technologies: the record's topics, else those its question names
+	techs     []string // the technologies its question names
 }
 
 // parsed is a record's text as tokens, made once per record and shared by
@@ -73,14 +88,23 @@ type parsed struct {
 }
 
 // parsedAnswer holds the start of one answer's text and of its code, each
-// at most statsAnswerTokens long.
-type parsedAnswer struct{ text, code []token }
+// at most statsAnswerTokens long, and the normalised start of its text
+// (to find placeholders repeated across a collection: "To be completed.").
+type parsedAnswer struct {
+	text, code []token
+	norm       string
+}
 
-func parse(r *record.Record) parsed {
-	p := parsed{norm: record.NormalizeQuestion(r.Question), q: tokenize(r.Question)}
+// answerNormLen is how much of an answer's text tells a placeholder.
+const answerNormLen = 120
+
+func parse(r *record.Record, lx *lexicon) parsed {
+	p := parsed{norm: record.NormalizeQuestion(r.Question), q: lx.apply(questionTokens(r.Question))}
 	for _, a := range r.Answers {
 		var pa parsedAnswer
-		pa.text = appendTokens(nil, a.Text, statsAnswerTokens)
+		text := withoutOptions(a.Text)
+		pa.norm = record.NormalizeQuestion(text[:min(len(text), answerNormLen)])
+		pa.text = lx.apply(appendTokens(nil, text, statsAnswerTokens))
 		for _, c := range a.Code {
 			if len(pa.code) >= statsAnswerTokens {
 				break
@@ -93,13 +117,20 @@ func parse(r *record.Record) parsed {
 }
 
 // compared returns the tokens of the start of the answers and their code:
-// the part of the answers the scorer compares.
-func (p *parsed) compared() []token {
+// the part of the answers the scorer compares. An answer whose text starts
+// as placeholderRepeats or more records' answers do, with no code, is a
+// placeholder ("To be completed."), not an answer.
+func (p *parsed) compared(st *Stats) []token {
 	var ts []token
-	for i, a := range p.answers {
-		if i == answersCompared {
+	n := 0
+	for _, a := range p.answers {
+		if n == answersCompared {
 			break
 		}
+		if len(a.code) == 0 && (len(a.text) == 0 || st.answerRepeats(a.norm) >= placeholderRepeats) {
+			continue
+		}
+		n++
 		ts = append(ts, a.text[:min(len(a.text), answerTextTokens)]...)
 		ts = append(ts, a.code[:min(len(a.code), answerCodeTokens)]...)
 	}
@@ -107,20 +138,20 @@ func (p *parsed) compared() []token {
 }
 
 func newFeatures(r *record.Record, st *Stats) features {
-	p := parse(r)
+	p := parse(r, st.lexicon())
 	return featuresOf(r, &p, st)
 }
 
 func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 	qt := p.q
-	at := p.compared()
+	at := p.compared(st)
 	f := features{
 		q:       weigh(qt, st),
 		a:       weigh(at, st),
 		answers: len(at) > 0,
 	}
 	seen := map[uint64]bool{}
-	for _, t := range qt {
+	for pos, t := range qt {
 		h := t.h
 		if seen[h] {
 			if t.weak {
@@ -136,45 +167,158 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 			continue
 		}
 		seen[h] = true
-		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, kind: t.kind,
+		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, raw: t.raw, pos: pos, kind: t.kind, idf: float32(st.idf(h)),
 			content: !t.weak && (t.kind != kindWord || !lightWords[t.text])})
 		if t.text == differWord {
 			f.differ = true
 		}
 	}
 	slices.SortFunc(f.toks, func(a, b qtok) int { return cmp.Compare(a.h, b.h) })
+	// A technology named beside other content words is the question's
+	// context; named alone, it is the subject.
+	subjects := 0
+	for _, t := range f.toks {
+		if t.content && techOf[t.text] == "" {
+			subjects++
+		}
+	}
+	var named []string
+	for i := range f.toks {
+		if tech := techOf[f.toks[i].text]; tech != "" && f.toks[i].content {
+			f.toks[i].context = subjects > 0
+			// "ES6" or "Python3" names a technology, not a version
+			// whose mismatch flips the question.
+			f.toks[i].fam = 0
+			if !slices.Contains(named, tech) {
+				named = append(named, tech)
+			}
+		}
+	}
+	slices.Sort(named)
+	f.techs = named
 	f.aspects = aspects(r.Question)
 	f.topics = r.Topics
 	if len(f.topics) == 0 {
-		f.topics = ingest.DefaultTaxonomy().TopicsOf(r.Question)
+		f.topics = named
 	}
-	f.long = len(f.toks) > longQuestionWords
+	// A post, not a question: many words in its title. The code or
+	// options below a title do not make it one.
+	f.long = postWords(r.Question) > longQuestionWords
+	f.negated = negated(strings.SplitN(r.Question, "\n", 2)[0])
 	// A generic title ("What's the output?") is followed by the code it
 	// asks about, in the question or in the answer; so is a question text
 	// repeated three times in one collection after exact repeats were
 	// merged (lydiahallie has 108 "What's the output?").
 	title, body, _ := strings.Cut(strings.TrimSpace(r.Question), "\n")
-	if isGeneric(tokenize(title)) || st.repeats(p.norm) >= 3 {
+	if isGeneric(tokenize(deictic.ReplaceAllString(title, " "))) || st.repeats(p.norm) >= 3 {
 		f.generic = true
 		f.substance = shingles(append(tokenize(body), at...))
 	}
 	return f
 }
 
+// deictic finds what a title points at rather than names: "this
+// command", "this bash statement", "the following code".
+var deictic = regexp.MustCompile(`(?i)\b(?:this|these|the following|following|below|above)(?:\s+[\w-]+){1,2}`)
+
 // isGeneric reports whether a title's words say nothing by themselves:
 // all generic or light, or a technology's name ("What is the output of
 // the following Java program?").
 func isGeneric(ts []token) bool {
+	generic, tech := false, false
 	for _, t := range ts {
-		if genericWords[t.text] || lightWords[t.text] {
-			continue
+		switch {
+		case genericWords[t.text]:
+			generic = true
+		case lightWords[t.text]:
+		case techOf[t.text] != "":
+			tech = true
+		default:
+			return false
 		}
-		if t.kind == kindWord && len(ingest.DefaultTaxonomy().TopicsOf(t.text)) > 0 {
-			continue
-		}
-		return false
 	}
-	return true
+	// "What is Java?" asks about Java; "What is the output of this Java
+	// program?" about its code.
+	return generic || !tech
+}
+
+// postWords counts the distinct tokens of a question's title and of the
+// prose below it; code below a title ("What's the output?", an MCQ's
+// table) is left out.
+func postWords(q string) int {
+	title, body, _ := strings.Cut(q, "\n")
+	if looksLikeCode(body) {
+		body = ""
+	}
+	seen := map[string]bool{}
+	for _, t := range tokenize(title + "\n" + body) {
+		seen[t.text] = true
+	}
+	return len(seen)
+}
+
+// looksLikeCode reports whether text has the punctuation of code: one
+// character in twenty or more of ( ) { } [ ] ; = < > $ | &.
+func looksLikeCode(text string) bool {
+	n, sym := 0, 0
+	for _, r := range text {
+		if r == ' ' || r == '\n' || r == '\t' {
+			continue
+		}
+		n++
+		if strings.ContainsRune("(){}[];=<>$|&", r) {
+			sym++
+		}
+	}
+	return n > 0 && sym*20 >= n
+}
+
+// negations flip what a question asks; they are stop words to the scorer's
+// vectors, so they are looked for in the title as written.
+var negations = setOf(`not never without cannot can't don't doesn't isn't aren't won't shouldn't wouldn't didn't couldn't`)
+
+func negated(title string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(title), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
+	}) {
+		if negations[strings.ReplaceAll(w, "’", "'")] {
+			return true
+		}
+	}
+	return false
+}
+
+// placeholderRepeats is how many records must share an answer's start for
+// it to be a placeholder rather than an answer.
+const placeholderRepeats = 3
+
+// withoutOptions drops the options of a multiple-choice question from an
+// answer's text ("- `Stateless`\n- `Cacheable`…"): every quiz of a bank
+// offers the same few options, so they say nothing about the question.
+// Three or more short list items make a list of options.
+func withoutOptions(text string) string {
+	lines := strings.Split(text, "\n")
+	n := 0
+	for _, l := range lines {
+		if isOption(l) {
+			n++
+		}
+	}
+	if n < 3 {
+		return text
+	}
+	kept := lines[:0]
+	for _, l := range lines {
+		if !isOption(l) {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
+
+func isOption(line string) bool {
+	l := strings.TrimSpace(line)
+	return (strings.HasPrefix(l, "- ") || strings.HasPrefix(l, "* ")) && len(strings.Fields(l)) <= 12
 }
 
 // shingles returns the sorted distinct hashes of consecutive token pairs:

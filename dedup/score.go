@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/iq-search/iq/record"
@@ -14,15 +13,17 @@ import (
 // differs by a version number and asks for a comparison the other does not
 // is far from a duplicate however many words it shares.
 const (
-	conflictPenalty   = 0.25 // "L1" vs "L2", `==` vs `is`, "3" vs "2"
-	omissionPenalty   = 0.6  // "Pydantic v1 and v2" vs "Pydantic"
-	antonymPenalty    = 0.3  // "high bias" vs "low bias"
-	comparisonPenalty = 0.7  // "difference between X and Y" vs "What is X"
-	aspectPenalty     = 0.6  // "How to create refs?" vs "What is the use of refs?"
-	topicPenalty      = 0.3  // middleware in Redux vs middleware in FastAPI
-	narrowPenalty     = 0.6  // "What are the exceptions?" vs "… exceptions on React component naming?"
-	siblingPenalty    = 0.5  // "update objects inside state" vs "update arrays inside state"
-	siblingAnswers    = 0.5  // answer similarity that forgives siblings
+	conflictPenalty     = 0.25 // "L1" vs "L2", `==` vs `is`, "3" vs "2"
+	omissionPenalty     = 0.6  // "Pydantic v1 and v2" vs "Pydantic"
+	antonymPenalty      = 0.3  // "high bias" vs "low bias"
+	comparisonPenalty   = 0.7  // "difference between X and Y" vs "What is X"
+	aspectPenalty       = 0.55 // "How to create refs?" vs "What is the use of refs?"
+	negationPenalty     = 0.5  // "which query returns…" vs "which query will not return…"
+	topicPenalty        = 0.3  // middleware in Redux vs middleware in FastAPI
+	narrowPenalty       = 0.55 // "What are Constraints?" vs "What is a UNIQUE constraint?"
+	narrowPenaltyCommon = 0.7  // the same for a word common in the collection
+	siblingPenalty      = 0.5  // "update objects inside state" vs "update arrays inside state"
+	siblingAnswers      = 0.75 // answer similarity that forgives siblings
 	// answerBoost is how far agreeing answers pull a borderline question
 	// score towards their own similarity. Answers only raise a score:
 	// two banks rarely word the answer to one question alike.
@@ -43,8 +44,16 @@ type Detail struct {
 	Answer float64 `json:"answer"`
 	// Penalty is the product of the penalties applied (1 for none).
 	Penalty float64 `json:"penalty"`
-	// Reason names what decided the score when it was not the plain
-	// similarity: a penalty, or a generic question judged by its answers.
+	// Shared names the words of substance the two questions share, as the
+	// first writes them: what makes them look alike.
+	Shared []string `json:"shared,omitempty"`
+	// Synonyms lists the words that matched in other forms ("benefits =
+	// advantages", "CORS = Cross-Origin Resource Sharing").
+	Synonyms []string `json:"synonyms,omitempty"`
+	// Guards lists, in words, what lowered the score: a word of substance
+	// on one side only, another technology, another aspect…
+	Guards []string `json:"guards,omitempty"`
+	// Reason says the above in one line for people.
 	Reason string `json:"reason,omitempty"`
 }
 
@@ -73,12 +82,21 @@ func score(fa, fb *features, explain bool) Detail {
 func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 	dot, sa, sb := shared(fa.q, fb.q)
 	d := Detail{Question: cosineOf(fa.q, fb.q, dot), Answer: -1, Penalty: 1}
-	if !fa.long && !fb.long {
+	var bufA, bufB [16]qtok
+	var onlyA, onlyB []qtok
+	short := !fa.long && !fb.long
+	if short {
 		// Short questions: a question that leaves out part of the other
 		// ("What is React?" beside "What is a React component?") is a
 		// different question, however heavy the shared word.
 		ca, cb := coverageOf(fa.q, fb.q, sa, sb)
 		d.Question = math.Sqrt(d.Question * min(ca, cb))
+		onlyA, onlyB = unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
+		if sameSubject(fa, fb, onlyA, onlyB) {
+			// Every word either asks about is in the other: what is
+			// left is how they ask, which the aspect guard judges.
+			d.Question = max(d.Question, sameSubjectFloor+(1-sameSubjectFloor)*d.Question)
+		}
 	}
 	if fa.answers && fb.answers {
 		d.Answer = cosine(fa.a, fb.a)
@@ -88,11 +106,12 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		// code and answers make two of them the same question, and a
 		// generic question is never the same as a specific one.
 		if !fa.generic || !fb.generic || len(fa.substance) == 0 || len(fb.substance) == 0 {
-			d.Reason = "generic question, nothing to compare it by"
+			d.Guards = []string{"a generic question (\"What's the output?\") against one that is not, or with nothing to compare it by"}
+			d.Reason = d.Guards[0]
 			return d
 		}
 		d.Score = min(d.Question, jaccard(fa.substance, fb.substance))
-		d.Reason = "generic question, judged by its code and answers"
+		d.Reason = "generic questions, compared by their code and answers"
 		return d
 	}
 	s := d.Question
@@ -103,18 +122,86 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		d.Score = s
 		return d
 	}
-	d.Penalty, d.Reason = penalty(fa, fb, explain)
+	if short {
+		d.Penalty, d.Guards = penalty(fa, fb, onlyA, onlyB, explain)
+	}
 	d.Score = s * d.Penalty
+	if explain {
+		explainMatch(&d, fa, fb)
+	}
 	return d
 }
 
-// penalty applies the meaning guards to two short questions. Long texts
-// (forum posts) are left alone: one extra number in a paragraph does not
-// change what it asks.
-func penalty(fa, fb *features, explain bool) (float64, string) {
-	if fa.long || fb.long {
-		return 1, ""
+// sameSubjectFloor is the least question similarity of two short questions
+// whose words of substance are the same.
+const sameSubjectFloor = 0.75
+
+// sameSubject reports whether two short questions ask about the same
+// things: each has a word of substance, neither has one the other lacks,
+// and the technologies they name do not differ.
+func sameSubject(fa, fb *features, onlyA, onlyB []qtok) bool {
+	if heavyCount(onlyA) > 0 || heavyCount(onlyB) > 0 || heavyCount(fa.toks) == 0 || heavyCount(fb.toks) == 0 {
+		return false
 	}
+	if _, _, ok := conflict(onlyA, onlyB); ok {
+		return false
+	}
+	return techsAgree(fa.techs, fb.techs)
+}
+
+// otherTechs finds a technology each question names and the other does
+// not, when the two cannot be one: "mount a GraphQL app in FastAPI" and
+// "mount a Flask app in FastAPI".
+func otherTechs(onlyA, onlyB []qtok) (string, string, bool) {
+	for _, x := range onlyA {
+		tx := techOf[x.text]
+		if tx == "" || !x.content {
+			continue
+		}
+		for _, y := range onlyB {
+			if ty := techOf[y.text]; ty != "" && y.content && !techsAgree([]string{tx}, []string{ty}) {
+				return tx, ty, true
+			}
+		}
+	}
+	return "", "", false
+}
+
+// narrowFactor is the narrower penalty for an extra word of substance with
+// inverse document frequency idf: a rare word ("UNIQUE constraint",
+// "nested Pydantic models") makes another question, a word common in the
+// collection ("… of a React component", "immutable object") less surely.
+func narrowFactor(idf float64) float64 {
+	const lo, hi = 2.8, 3.5
+	f := min(1, max(0, (idf-lo)/(hi-lo)))
+	return narrowPenaltyCommon + f*(narrowPenalty-narrowPenaltyCommon)
+}
+
+// heavyIDF is the largest weight of the words of substance of ts.
+func heavyIDF(ts []qtok) float64 {
+	w := 0.0
+	for _, t := range ts {
+		if t.heavy() {
+			w = max(w, float64(t.idf))
+		}
+	}
+	return w
+}
+
+func heavyCount(ts []qtok) int {
+	n := 0
+	for _, t := range ts {
+		if t.heavy() {
+			n++
+		}
+	}
+	return n
+}
+
+// penalty applies the meaning guards to two short questions, given the
+// tokens each has that the other lacks. Long texts (forum posts) are left
+// alone: one extra number in a paragraph does not change what it asks.
+func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []string) {
 	p := 1.0
 	var why []string
 	// note takes the reason as a function so that scoring without
@@ -125,36 +212,59 @@ func penalty(fa, fb *features, explain bool) (float64, string) {
 			why = append(why, reason())
 		}
 	}
-	var bufA, bufB [16]qtok
-	onlyA, onlyB := unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
 	if x, y, ok := conflict(onlyA, onlyB); ok {
-		note(conflictPenalty, func() string { return fmt.Sprintf("%q vs %q", x, y) })
+		note(conflictPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(x.raw), quote(y.raw)) })
 	} else if x, ok := firstDiscriminating(onlyA, onlyB); ok {
-		note(omissionPenalty, func() string { return fmt.Sprintf("%q on one side only", x) })
+		note(omissionPenalty, func() string { return fmt.Sprintf("only one says %s", quote(x.raw)) })
 	}
-	for _, x := range onlyA {
-		if ant, ok := antonyms[x.text]; ok && hasText(onlyB, ant) {
-			note(antonymPenalty, func() string { return fmt.Sprintf("%q vs %q", x.text, ant) })
-			break
+	for i, x := range onlyA {
+		if ant, ok := antonyms[x.text]; ok {
+			if j, ok := findText(onlyB, ant); ok {
+				y := onlyB[j]
+				note(antonymPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(x.raw), quote(y.raw)) })
+				// The antonyms are judged: they are no siblings.
+				onlyA = slices.Delete(slices.Clone(onlyA), i, i+1)
+				onlyB = slices.Delete(slices.Clone(onlyB), j, j+1)
+				break
+			}
 		}
 	}
 	switch shape(fa, fb, onlyA, onlyB) {
 	case narrower:
-		note(narrowPenalty, func() string {
-			return fmt.Sprintf("narrower: one word against %d more", max(contentCount(onlyA), contentCount(onlyB)))
+		note(narrowFactor(max(heavyIDF(onlyA), heavyIDF(onlyB))), func() string {
+			return fmt.Sprintf("only one asks about %s", heavyWords(onlyA, onlyB))
 		})
 	case siblings:
-		note(siblingPenalty, func() string { return fmt.Sprintf("siblings: %s vs %s", firstContent(onlyA), firstContent(onlyB)) })
+		note(siblingPenalty, func() string {
+			return fmt.Sprintf("other subjects: %s vs %s", heavyWords(onlyA, nil), heavyWords(onlyB, nil))
+		})
 	}
+	aa, ab := fa.aspects, fb.aspects
 	if fa.differ != fb.differ {
-		note(comparisonPenalty, func() string { return "comparison on one side only" })
-	} else if !aspectsAgree(fa.aspects, fb.aspects) {
-		note(aspectPenalty, func() string { return fmt.Sprintf("asks %s vs %s", fa.aspects, fb.aspects) })
+		note(comparisonPenalty, func() string { return "only one asks for a comparison" })
+		// The comparison is judged: the other aspects still count.
+		aa, ab = aa&^aspectCompare, ab&^aspectCompare
 	}
-	if len(fa.topics) > 0 && len(fb.topics) > 0 && !overlap(fa.topics, fb.topics) {
-		note(topicPenalty, func() string { return fmt.Sprintf("topics %v vs %v", fa.topics, fb.topics) })
+	if !aspectsAgree(aa, ab) {
+		note(aspectPenalty, func() string { return fmt.Sprintf("one asks %s, the other %s", aa.words(), ab.words()) })
 	}
-	return p, strings.Join(why, "; ")
+	if fa.negated != fb.negated {
+		note(negationPenalty, func() string { return "only one is negated (not, never…)" })
+	}
+	if x, y, ok := otherTechs(onlyA, onlyB); ok {
+		note(topicPenalty, func() string { return fmt.Sprintf("%s vs %s", x, y) })
+	}
+	switch {
+	case !techsAgree(fa.techs, fb.techs):
+		note(topicPenalty, func() string {
+			return fmt.Sprintf("about %s vs %s", strings.Join(fa.techs, ", "), strings.Join(fb.techs, ", "))
+		})
+	case !techsAgree(fa.topics, fb.topics):
+		note(topicPenalty, func() string {
+			return fmt.Sprintf("from %s vs %s material", strings.Join(fa.topics, ", "), strings.Join(fb.topics, ", "))
+		})
+	}
+	return p, why
 }
 
 // unmatched returns the tokens of a that b lacks; both are sorted by hash.
@@ -172,38 +282,38 @@ func unmatched(out, a, b []qtok) []qtok {
 	return out
 }
 
-func conflict(a, b []qtok) (string, string, bool) {
+func conflict(a, b []qtok) (qtok, qtok, bool) {
 	for _, x := range a {
 		if x.fam == 0 {
 			continue
 		}
 		for _, y := range b {
 			if y.fam == x.fam {
-				return x.text, y.text, true
+				return x, y, true
 			}
 		}
 	}
-	return "", "", false
+	return qtok{}, qtok{}, false
 }
 
-func firstDiscriminating(a, b []qtok) (string, bool) {
+func firstDiscriminating(a, b []qtok) (qtok, bool) {
 	for _, ts := range [][]qtok{a, b} {
 		for _, t := range ts {
 			if t.fam != 0 {
-				return t.text, true
+				return t, true
 			}
 		}
 	}
-	return "", false
+	return qtok{}, false
 }
 
-func hasText(ts []qtok, s string) bool {
-	for _, t := range ts {
+func findText(ts []qtok, s string) (int, bool) {
+	for i, t := range ts {
 		if t.text == s {
-			return true
+			return i, true
 		}
 	}
-	return false
+	return -1, false
 }
 
 // DefaultMinScore is the score from which two questions count as
@@ -227,21 +337,22 @@ const (
 	siblings
 )
 
-// shape tells two short questions that share their heavy words but are
-// still different questions: one a single word the other puts in a context
-// of two or more words (narrower), or each with a word of its own
-// (siblings: objects vs arrays). Siblings are forgiven as the same subject
-// seen from two sides when their answers agree, or, when only one has an
-// answer, when that answer uses the other question's own words: the
-// WebSocket question whose answer speaks of endpoints.
+// shape tells two short questions that share their words of substance
+// apart from the same question: one with a word of substance the other
+// lacks (narrower: "What is a path parameter?" / "Can a route have multiple
+// path parameters?", "What are Constraints?" / "What is a UNIQUE
+// constraint?"), or each with one of its own (siblings: objects vs arrays).
+// Siblings are forgiven as the same subject seen from two sides when their
+// answers agree closely, or, when only one has an answer, when that answer
+// uses the other question's own words: the WebSocket question whose answer
+// speaks of endpoints.
 func shape(fa, fb *features, onlyA, onlyB []qtok) questionShape {
-	ca, cb := contentCount(fa.toks), contentCount(fb.toks)
-	ua, ub := contentCount(onlyA), contentCount(onlyB)
+	ua, ub := heavyCount(onlyA), heavyCount(onlyB)
 	switch {
-	case ua == 0 && ca == 1 && ub >= 2, ub == 0 && cb == 1 && ua >= 2:
-		return narrower
-	case ua == 0 || ub == 0:
+	case ua == 0 && ub == 0:
 		return plain
+	case ua == 0 || ub == 0:
+		return narrower
 	}
 	switch {
 	case fa.answers && fb.answers:
@@ -280,10 +391,17 @@ func contentCount(ts []qtok) int {
 	return n
 }
 
-func firstContent(ts []qtok) string {
-	for _, t := range ts {
-		if t.content {
-			return strconv.Quote(t.text)
+// heavyWords names the words of substance of a, else of b, as written.
+func heavyWords(a, b []qtok) string {
+	for _, ts := range [][]qtok{a, b} {
+		var ws []string
+		for _, t := range byPosition(ts) {
+			if t.heavy() && !slices.Contains(ws, quote(t.raw)) {
+				ws = append(ws, quote(t.raw))
+			}
+		}
+		if len(ws) > 0 {
+			return strings.Join(ws, ", ")
 		}
 	}
 	return ""

@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,26 +49,26 @@ func TestScore(t *testing.T) {
 		{name: "Pydantic vs Pydantic v1 and v2",
 			a:      q("What is Pydantic, and how is it used in FastAPI?"),
 			b:      q("What are the key differences between Pydantic v1 and v2, and how does FastAPI use Pydantic v2?"),
-			reason: "on one side only"},
-		{name: "L1 vs L2", reason: `"l1" vs "l2"`,
+			reason: "only one says “v1”"},
+		{name: "L1 vs L2", reason: "“L1” vs “L2”",
 			a: q("What is L1 regularization?"),
 			b: q("What is L2 regularization?")},
-		{name: "high bias vs low bias", reason: `"high" vs "low"`,
+		{name: "high bias vs low bias", reason: "“high” vs “low”",
 			a: q("What are the symptoms of high bias in a model?"),
 			b: q("What are the symptoms of low bias in a model?")},
 		{name: "== vs is", reason: "vs",
 			a: q("What is the difference between `==` and `is` in Python?"),
 			b: q("What is the difference between `==` and `===` in JavaScript?")},
-		{name: "Python 2 vs 3", reason: `"2" vs "3"`,
+		{name: "Python 2 vs 3", reason: "“2” vs “3”",
 			a: q("What changed in Python 2 string handling?"),
 			b: q("What changed in Python 3 string handling?")},
 		{name: "use vs create", reason: "asks",
 			a: q("How to create refs?"),
 			b: q("What is the use of refs?")},
-		{name: "different technologies", reason: "topics",
+		{name: "different technologies", reason: "from react vs fastapi material",
 			a: withTopics(q("How do you add custom middleware?"), "react"),
 			b: withTopics(q("How do you add custom middleware?"), "fastapi")},
-		{name: "one word against a narrower question", reason: "narrower",
+		{name: "one word against a narrower question", reason: "only one asks about “component”, “naming”",
 			a: q("What are the exceptions?"),
 			b: q("What are the exceptions on React component naming?")},
 		{name: "different code under a generic title", reason: "generic",
@@ -105,6 +106,47 @@ func TestScoreIdentical(t *testing.T) {
 	for _, r := range recs {
 		if s := Score(r, r, st); s < 0.999 {
 			t.Errorf("Score(%q, itself) = %v; want 1", r.Question, s)
+		}
+	}
+}
+
+// TestExplainWords: a match is explained in the words the questions
+// write, never in stems (issue 12, item 6).
+func TestExplainWords(t *testing.T) {
+	recs := seedRecords(t)
+	st := NewStats(recs)
+	for _, tc := range []struct {
+		a, b             string
+		shared, synonyms []string
+		guard            string
+	}{
+		{a: "What are the key advantages of using FastAPI?", b: "What are the benefits of using FastAPI for building web APIs?",
+			shared: []string{"FastAPI"}, synonyms: []string{"advantages = benefits"}},
+		{a: "What are Constraints?", b: "What is a UNIQUE constraint?",
+			shared: []string{"Constraints"}, guard: "only one asks about “UNIQUE”"},
+		{a: "How do you enable CORS in FastAPI?", b: "How do you handle Cross-Origin Resource Sharing (CORS) in FastAPI?",
+			shared: []string{"CORS", "FastAPI"}},
+		{a: "What is middleware in Express?", b: "What is middleware in FastAPI?",
+			shared: []string{"middleware"}, guard: "about express vs fastapi"},
+	} {
+		d := Explain(q(tc.a), q(tc.b), st)
+		for _, w := range tc.shared {
+			if !slices.Contains(d.Shared, w) {
+				t.Errorf("Explain(%q, %q).Shared = %q; want it to hold %q", tc.a, tc.b, d.Shared, w)
+			}
+		}
+		for _, w := range tc.synonyms {
+			if !slices.Contains(d.Synonyms, w) {
+				t.Errorf("Explain(%q, %q).Synonyms = %q; want it to hold %q", tc.a, tc.b, d.Synonyms, w)
+			}
+		}
+		if tc.guard != "" && !slices.Contains(d.Guards, tc.guard) {
+			t.Errorf("Explain(%q, %q).Guards = %q; want %q", tc.a, tc.b, d.Guards, tc.guard)
+		}
+		for _, stem := range []string{"advantag", "kei", "constraint”,", "middlewar"} {
+			if strings.Contains(d.Reason, stem) && !strings.Contains(tc.a+tc.b, stem) {
+				t.Errorf("Explain(%q, %q).Reason = %q; has the stem %q", tc.a, tc.b, d.Reason, stem)
+			}
 		}
 	}
 }

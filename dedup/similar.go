@@ -102,3 +102,9 @@ func (ix *Index) buildPostings() {
 		}
 	}
 }
+
+// ExplainPair scores two records of the collection, given by their
+// positions in the slice given to NewIndex, with the reasons in words.
+func (ix *Index) ExplainPair(a, b int) Detail {
+	return score(&ix.feats[a], &ix.feats[b], true)
+}

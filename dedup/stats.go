@@ -1,7 +1,9 @@
 package dedup
 
 import (
+	"context"
 	"math"
+	"slices"
 
 	"github.com/iq-search/iq/record"
 )
@@ -22,23 +24,44 @@ type Stats struct {
 	n     int
 	df    map[uint64]int32
 	qfreq map[string]int32
+	// afreq counts the records whose answers start alike.
+	afreq map[string]int32
+	lex   *lexicon
 }
 
 // NewStats computes Stats over recs. Build it over the whole collection
 // being compared: weights learned from the records themselves are what
-// lets "fastapi" count for nothing in a FastAPI bank.
-func NewStats(recs []record.Record) *Stats {
+// lets "fastapi" count for nothing in a FastAPI bank. Acronyms the
+// collection spells out join their expansions (MineAcronyms); synonyms
+// adds groups of terms of one meaning (see Options.Synonyms).
+func NewStats(recs []record.Record, synonyms ...[]string) *Stats {
+	_, st, _ := parseAll(context.Background(), recs, synonyms)
+	return st
+}
+
+// parseAll parses recs with the lexicon of synonyms and recs' acronyms and
+// learns their Stats; it stops early, with ctx's error, once ctx is done.
+func parseAll(ctx context.Context, recs []record.Record, synonyms [][]string) ([]parsed, *Stats, error) {
+	lx := newLexicon(append(slices.Clip(synonyms), MineAcronyms(recs)...))
 	ps := make([]parsed, len(recs))
-	parallel(len(recs), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			ps[i] = parse(&recs[i])
-		}
-	})
-	return statsOf(ps)
+	if err := parallelCtx(ctx, len(recs), func(i int) { ps[i] = parse(&recs[i], lx) }); err != nil {
+		return nil, nil, err
+	}
+	st := statsOf(ps)
+	st.lex = lx
+	return ps, st, nil
+}
+
+// lexicon returns the lexicon records are parsed with (nil: none).
+func (st *Stats) lexicon() *lexicon {
+	if st == nil {
+		return nil
+	}
+	return st.lex
 }
 
 func statsOf(ps []parsed) *Stats {
-	st := &Stats{df: map[uint64]int32{}, qfreq: map[string]int32{}}
+	st := &Stats{df: map[uint64]int32{}, qfreq: map[string]int32{}, afreq: map[string]int32{}}
 	seen := map[uint64]bool{}
 	for i := range ps {
 		st.add(&ps[i], seen)
@@ -52,6 +75,11 @@ func statsOf(ps []parsed) *Stats {
 // document per record would.
 func (st *Stats) add(p *parsed, seen map[uint64]bool) {
 	st.qfreq[p.norm]++
+	for i, a := range p.answers {
+		if a.norm != "" && !slices.ContainsFunc(p.answers[:i], func(b parsedAnswer) bool { return b.norm == a.norm }) {
+			st.afreq[a.norm]++
+		}
+	}
 	clear(seen)
 	for _, t := range p.q {
 		seen[t.h] = true
@@ -96,6 +124,15 @@ func (st *Stats) repeats(norm string) int {
 		return 0
 	}
 	return int(st.qfreq[norm])
+}
+
+// answerRepeats returns how many records of the collection have an answer
+// starting as norm does.
+func (st *Stats) answerRepeats(norm string) int {
+	if st == nil {
+		return 0
+	}
+	return int(st.afreq[norm])
 }
 
 // hashToken is 64-bit FNV-1a, written out to avoid an allocation per

@@ -23,6 +23,9 @@ const (
 // class for words, verbatim for numbers, versions and operators.
 type token struct {
 	text string
+	// raw is the word as the text wrote it ("Benefits", "UNIQUE"), to
+	// explain a match in words a person reads.
+	raw  string
 	h    uint64 // hashToken(text)
 	kind kind
 	weak bool // an example or an aside: counts like a light word
@@ -51,10 +54,22 @@ func tokenize(s string) []token {
 // as", "e.g.", "for example", "including" — are marked weak: "…Python web frameworks like Flask or Django?" asks
 // what "…Python web frameworks?" asks.
 func appendTokens(dst []token, s string, limit int) []token {
+	return scanTokens(dst, s, limit, false)
+}
+
+// scanTokens is appendTokens; in a question's title (title set) it also
+// marks asides as weak: words in parentheses ("with multiple routers
+// (APIRouter)"), a purpose after "for" and a verb in -ing ("benefits of
+// FastAPI for building web APIs"), and a comparison with "other" things
+// ("benefits of FastAPI over other frameworks").
+func scanTokens(dst []token, s string, limit int, title bool) []token {
 	inCode := false
 	n := 0
 	elab := false
+	paren := 0
 	prev := ""
+	// prevToks are the tokens of the previous word, dst[prevToks:before].
+	prevToks := 0
 	full := func() bool { return limit > 0 && n >= limit }
 	for i := 0; i < len(s) && !full(); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -81,7 +96,7 @@ func appendTokens(dst []token, s string, limit int) []token {
 			}
 			dst = appendWord(dst, s[part:j], inCode)
 			if part > i && (whole || partSaysNothing(s[part:j])) {
-				dst = append(dst, token{text: strings.ToLower(s[i:j]), kind: kindCode})
+				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
 			}
 			for k := before; k < len(dst); k++ {
 				dst[k].h = hashToken(dst[k].text)
@@ -95,8 +110,23 @@ func appendTokens(dst []token, s string, limit int) []token {
 				w == "as" && prev == "such",
 				(w == "example" || w == "instance") && prev == "for":
 				elab = true
+			case title && prev == "for" && strings.HasSuffix(w, "ing") && !elab && lightWords[canonical(w)]:
+				// "for building": the word itself is part of the aside.
+				for k := before; k < len(dst); k++ {
+					dst[k].weak = true
+				}
+				elab = true
+			case title && (w == "over" || w == "than") && strings.HasPrefix(strings.ToLower(strings.TrimLeft(s[j:], " ")), "other"):
+				elab = true
 			}
-			prev = w
+			if intensifiers[prev] && len(dst) > before && dst[before].kind == kindWord && lightWords[dst[before].text] {
+				// "key advantages": "key" only stresses a light word; in
+				// "primary key" it is the subject.
+				for k := prevToks; k < before; k++ {
+					dst[k].weak = true
+				}
+			}
+			prev, prevToks = w, before
 			i = j
 		case strings.ContainsRune(opRunes, r) && !(r == '?' || r == ':') || (r == '?' || r == ':') && inCode:
 			j := i
@@ -104,15 +134,24 @@ func appendTokens(dst []token, s string, limit int) []token {
 				j++
 			}
 			if op := s[i:j]; keepOp(op, inCode) {
-				dst = append(dst, token{text: op, h: hashToken(op), kind: kindOp})
+				dst = append(dst, token{text: op, raw: op, h: hashToken(op), kind: kindOp})
 				n++
 			}
 			i = j
+		case title && r == '(' && !inCode:
+			elab = true
+			paren++
+			i += size
 		default:
-			switch r {
-			case '?', '.', ';', ':', '!', ')', '\n':
+			switch {
+			case r == ')' && paren > 0:
+				paren--
+				elab = paren > 0
+			case paren > 0:
+				// An aside in parentheses lasts to its end.
+			case strings.ContainsRune("?.;:!)\n", r):
 				elab = false
-			case ',':
+			case r == ',':
 				// "like Flask, Django, or Falcon" goes on; "such as
 				// Redis, fit?" has left the list.
 				rest := strings.TrimLeft(s[i+size:], " ")
@@ -125,6 +164,10 @@ func appendTokens(dst []token, s string, limit int) []token {
 	}
 	return dst
 }
+
+// intensifiers stress the word after them: "key features", "core
+// concepts". Before a light word they are light too.
+var intensifiers = setOf(`key core major fundamental notable`)
 
 // partSaysNothing reports whether a part of a hyphenated compound is a
 // stop word or a single letter.
@@ -192,6 +235,16 @@ func wordEnd(s string, i int) int {
 
 // appendWord normalises one raw word and appends its tokens.
 func appendWord(dst []token, w string, inCode bool) []token {
+	n := len(dst)
+	dst = normalizeWord(dst, w, inCode)
+	raw := strings.Trim(w, "._")
+	for k := n; k < len(dst); k++ {
+		dst[k].raw = raw
+	}
+	return dst
+}
+
+func normalizeWord(dst []token, w string, inCode bool) []token {
 	w = strings.Trim(strings.ToLower(w), "._")
 	if w == "" {
 		return dst

@@ -12,7 +12,8 @@ var stopWords = setOf(`a an the is are was were be been being am to of in on at 
 	when where whether some any each every other others such also just very too more most much many
 	etc eg ie e.g i.e s t d ll re ve m don doesn didn isn aren wasn weren won wouldn shouldn couldn can
 	cannot hasn haven hadn one ones thing things something anything really actually
-	please thanks thank hi hello regards guys anyone someone somebody anybody between among like up via instead rather`)
+	please thanks thank hi hello regards guys anyone someone somebody anybody between among like up via instead rather
+	through together apart`)
 
 // synonymGroups map words that interview banks use interchangeably to the
 // first word of their group. They are compared after stemming, so one
@@ -21,10 +22,13 @@ var stopWords = setOf(`a an the is are was were be been being am to of in on at 
 var synonymGroups = [][]string{
 	// verbs of making; "implement WebSocket endpoints" asks what
 	// "support for WebSocket" asks.
-	{"create", "implement", "build", "make", "write", "add", "develop", "construct", "define", "support"},
+	{"create", "implement", "build", "make", "write", "add", "develop", "construct", "define", "support", "generate", "declare"},
 	{"use", "utilize", "leverage", "employ"},
-	{"differ", "difference", "distinguish", "compare", "comparison", "contrast", "versus", "vs"},
-	{"advantage", "benefit", "pros", "merit", "strength"},
+	{"differ", "difference", "distinguish", "compare", "comparison", "contrast", "versus", "vs", "tradeoff"},
+	{"handle", "manage", "accept", "deal"},
+	{"limit", "throttle", "throttling"},
+	{"organize", "structure", "arrange"},
+	{"advantage", "benefit", "beneficial", "pros", "merit", "strength"},
 	{"disadvantage", "drawback", "cons", "downside", "weakness", "pitfall"},
 	{"explain", "describe"},
 	{"important", "main", "essential", "crucial", "primary"},
@@ -60,7 +64,12 @@ var lightWords = wordsOf(`create use explain mean meaning concept purpose role w
 	approach technique example examples feature features handle handling
 	important various describe tell give provide understand know basic overview brief briefly detail detailed
 	scenario situation best good better typical common usually general specific significance
-	significant happen happens need needed purpose possible kind kinds type types prefer preferable`)
+	significant happen happens need needed purpose possible kind kinds type types prefer preferable
+	application project system keyword discuss list follow strategy simple multiple own syntax
+	parameter endpoint advantage disadvantage automatic automatically process mechanism practice tool
+	term large big modern new usual case certain particular effective efficient
+	data information communication execution step
+	proper sure walk outline elaborate`)
 
 // genericWords make up questions that say nothing by themselves — "What's
 // the output?", "What happens when we do this?" — whose substance is the
@@ -83,7 +92,9 @@ var antonyms = func() map[string]string {
 		{"import", "export"}, {"input", "output"}, {"increase", "decrease"}, {"enable", "disable"},
 		{"include", "exclude"}, {"optimistic", "pessimistic"}, {"precision", "recall"},
 		{"supervised", "unsupervised"}, {"controlled", "uncontrolled"}, {"stateful", "stateless"},
-		{"local", "global"}, {"union", "intersection"},
+		{"local", "global"}, {"union", "intersection"}, {"highest", "lowest"}, {"largest", "smallest"},
+		{"first", "last"}, {"oldest", "newest"}, {"ascending", "descending"}, {"inbound", "outbound"},
+		{"incoming", "outgoing"}, {"read", "write"}, {"horizontally", "vertically"},
 		{"abstract", "concrete"}, {"let", "var"}, {"null", "undefined"}, {"process", "thread"}, {"stack", "heap"},
 		{"cookie", "session"}, {"mock", "stub"},
 	} {
@@ -138,3 +149,73 @@ func wordsOf(s string) map[string]bool {
 	}
 	return m
 }
+
+// techNames are technologies by the names questions use for them: a word
+// naming one is the question's context ("middleware in FastAPI") unless it
+// is all the question asks about ("What is FastAPI?"). Two questions about
+// one subject in two technologies are different questions; one that names
+// the technology and one that leaves it implicit are not. The first
+// entries mirror ingest's default taxonomy of topics; the rest are common
+// technologies that interview banks ask about.
+var techNames = [][]string{
+	{"fastapi"}, {"python", "python3"}, {"django"}, {"flask"}, {"go", "golang"},
+	{"javascript", "js", "ecmascript", "es6", "es2015", "vanilla"}, {"typescript", "ts"},
+	{"react", "reactjs", "react.js"}, {"nextjs", "next.js"}, {"node", "node.js", "nodejs"}, {"graphql"},
+	{"sql", "t-sql", "tsql"}, {"postgresql", "postgres"}, {"mongodb", "mongo"}, {"neondb", "neon"},
+	{"docker"}, {"kubernetes", "k8s"}, {"java", "corejava"}, {"hibernate"}, {"spring"},
+	{"html", "html5"}, {"css", "css3"},
+	{"angular"}, {"vue", "vue.js", "vuejs"}, {"express", "express.js", "expressjs"},
+	{"linux", "unix"}, {"bash", "shell"}, {"git"}, {"aws"}, {"azure"}, {"ansible"}, {"terraform"},
+	{"jenkins"}, {"redis"}, {"mysql"}, {"rust"}, {"c++"}, {"c#"}, {"php"}, {"ruby"}, {"kotlin"}, {"swift"},
+	{"jquery"}, {"sqlalchemy"}, {"jest"}, {"database", "db", "rdbms"},
+}
+
+// techParent says which technology another one belongs to: questions about
+// PostgreSQL and about SQL, or about React and about JavaScript, can be one
+// question; questions about Express and about FastAPI cannot.
+var techParent = map[string]string{
+	"postgresql": "sql", "mysql": "sql", "sql": "database", "mongodb": "database", "redis": "database",
+	"neondb": "postgresql", "sqlalchemy": "python", "typescript": "javascript", "node": "javascript",
+	"react": "javascript", "nextjs": "react", "express": "node", "angular": "javascript", "vue": "javascript",
+	"jquery": "javascript", "jest": "javascript", "django": "python", "flask": "python", "fastapi": "python",
+	"hibernate": "java", "spring": "java", "bash": "linux",
+}
+
+// techsAgree reports whether two sets of technologies can be asked about in
+// one question: one is empty, they share one, or one is within the other.
+func techsAgree(a, b []string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return true
+	}
+	within := func(x, y string) bool {
+		for ; x != ""; x = techParent[x] {
+			if x == y {
+				return true
+			}
+		}
+		return false
+	}
+	for _, x := range a {
+		for _, y := range b {
+			if within(x, y) || within(y, x) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// techOf maps a technology's token texts to its first name.
+var techOf = func() map[string]string {
+	m := map[string]string{}
+	for _, names := range techNames {
+		for _, n := range names {
+			for _, t := range tokenize(n) {
+				if t.kind == kindWord || t.kind == kindCode || t.kind == kindVersion {
+					m[t.text] = names[0]
+				}
+			}
+		}
+	}
+	return m
+}()

@@ -92,7 +92,7 @@ func originOf(m index.Meta) (o Origin, known bool) {
 // prepVersion names how records are prepared beyond ingest (today:
 // near-duplicate clusters). It is part of the embedded corpus's
 // fingerprint, so an index built before a change to it is rebuilt.
-const prepVersion = "+clusters1"
+const prepVersion = "+clusters2"
 
 func embeddedFingerprint() string { return corpus.Fingerprint() + prepVersion }
 

@@ -57,7 +57,22 @@ type SimilarHit struct {
 	Cluster   string  `json:"cluster,omitempty"`
 	Score     float64 `json:"score"`
 	Duplicate bool    `json:"duplicate"`
-	Reason    string  `json:"reason,omitempty"`
+	Why
+}
+
+// Why says why two questions match or do not, in the words they write
+// (dedup.Detail): the words of substance they share, the words that
+// matched in other forms, and the guards that lowered the score. Reason
+// is all of it in one line.
+type Why struct {
+	Reason   string   `json:"reason,omitempty"`
+	Shared   []string `json:"shared,omitempty"`
+	Synonyms []string `json:"synonyms,omitempty"`
+	Guards   []string `json:"guards,omitempty"`
+}
+
+func whyOf(d dedup.Detail) Why {
+	return Why{Reason: d.Reason, Shared: d.Shared, Synonyms: d.Synonyms, Guards: d.Guards}
 }
 
 // QuestionRef is what a list of questions shows of each: the part
@@ -116,6 +131,9 @@ type DupCluster struct {
 type DupMember struct {
 	QuestionRef
 	Score float64 `json:"score"`
+	// Why says why it matches the canonical question (empty for the
+	// canonical itself).
+	Why
 }
 
 // ParseSimilarRequest fills a SimilarRequest from URL values: exactly one
@@ -306,7 +324,7 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (_ *SimilarR
 		r := &st.recs[m.Index]
 		res.Matches = append(res.Matches, SimilarHit{
 			QuestionRef: refOf(r), Cluster: r.Cluster, Score: round3(m.Score),
-			Duplicate: m.Score >= dedup.DefaultMinScore, Reason: m.Detail.Reason,
+			Duplicate: m.Score >= dedup.DefaultMinScore, Why: whyOf(m.Detail),
 		})
 	}
 	res.TookMS = ms(time.Since(start))
@@ -344,8 +362,12 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 			continue
 		}
 		dc := DupCluster{ID: c.ID, Question: c.Members[0].Question, Size: len(c.Members)}
-		for _, m := range c.Members {
-			dc.Members = append(dc.Members, DupMember{QuestionRef: refOf(&st.recs[m.Index]), Score: round3(m.Score)})
+		for k, m := range c.Members {
+			dm := DupMember{QuestionRef: refOf(&st.recs[m.Index]), Score: round3(m.Score)}
+			if k > 0 {
+				dm.Why = whyOf(st.dd.ExplainPair(m.Index, c.Members[0].Index))
+			}
+			dc.Members = append(dc.Members, dm)
 		}
 		res.Clusters = append(res.Clusters, dc)
 	}

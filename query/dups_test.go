@@ -178,8 +178,8 @@ func TestSimilar(t *testing.T) {
 		t.Fatalf("Similar(%s) = %+v; want matches", di, res)
 	}
 	top := res.Matches[0]
-	if !strings.Contains(top.Question, "role of Depends") || !top.Duplicate || top.Score < dedup.DefaultMinScore {
-		t.Errorf("Similar(DI question) top = %q (%.3f, duplicate %v); want the role of Depends, a duplicate", top.Question, top.Score, top.Duplicate)
+	if !isDIQuestion(top.Question) || !top.Duplicate || top.Score < dedup.DefaultMinScore {
+		t.Errorf("Similar(DI question) top = %q (%.3f, duplicate %v); want another dependency-injection question, a duplicate", top.Question, top.Score, top.Duplicate)
 	}
 	for i, m := range res.Matches {
 		if m.ID == di {
@@ -308,4 +308,10 @@ func TestDupsWithoutStoredClusters(t *testing.T) {
 	if cs := st.defaultClusters(); len(cs) != 0 {
 		t.Errorf("defaultClusters over records without cluster ids = %d clusters (first of %d members); want none", len(cs), len(cs[0].Members))
 	}
+}
+
+// isDIQuestion reports whether q is one of the embedded corpus's questions
+// on FastAPI's dependency injection, which are duplicates of each other.
+func isDIQuestion(q string) bool {
+	return strings.Contains(q, "Depends") || strings.Contains(strings.ToLower(q), "dependency injection")
 }

@@ -55,7 +55,7 @@ var (
 		Members: []query.DupMember{{QuestionRef: layoutRefs[0], Score: 1}, {QuestionRef: layoutRefs[1], Score: 0.79}},
 	}}}
 	layoutSimilar = &query.SimilarResult{ID: layoutRefs[0].ID, Question: layoutRefs[0].Question, TookMS: 0.5, Matches: []query.SimilarHit{
-		{QuestionRef: layoutRefs[1], Score: 0.79, Duplicate: true, Reason: "same question in other words: websocket, endpoint, fastapi"},
+		{QuestionRef: layoutRefs[1], Score: 0.79, Duplicate: true, Why: query.Why{Reason: "same question in other words: websocket, endpoint, fastapi"}},
 		{QuestionRef: query.QuestionRef{ID: "06b2798f0ee94ec6", Question: "What is middleware?", Topics: []string{}, Sources: []record.Source{{File: "x.txt", Line: 3}}}, Score: 0.123},
 	}}
 	layoutRecord = record.Record{

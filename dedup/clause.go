@@ -1,0 +1,119 @@
+package dedup
+
+import (
+	"regexp"
+	"strings"
+)
+
+// A question's title is read as a head clause, which names what it asks
+// about, and tail clauses. A tail that only looks back at the head ("What
+// is the virtual DOM, and how does it improve performance?", "What is
+// regularization? Why do we need it?") asks more about the same subject:
+// its words count like light words, so that "What is Virtual DOM?" still
+// asks the same question. A tail with a subject of its own ("How does
+// Ansible handle variables differently from playbooks?") is a second
+// question and counts in full. A tail that is only a level or a source
+// marker ("… ? Intermediate", "[src]") is dropped.
+
+// clauseBreak finds the places where a title's clauses meet: the end of a
+// sentence, a semicolon, or a comma or "and"/"or" before a question word.
+var clauseBreak = regexp.MustCompile(`(?i)[?!;]+\s*|\.\s+|,?\s+(?:and|or)\s+(?:how|why|what|when|where|which|who|whether|is|are|does|do|can|could|should|would|will)\b\s*|,\s*(?:how|why|what|when|where|which|who|whether)\b\s*`)
+
+var differentFrom = regexp.MustCompile(`(?i)\b(different(?:ly)?)\s+(from|than|to)\b`)
+
+// splitClauses cuts a title into clauses, each with the words that open it
+// ("and how", "Why") kept, since they tell a tail's kind.
+func splitClauses(title string) []string {
+	var out []string
+	start := 0
+	for _, m := range clauseBreak.FindAllStringIndex(title, -1) {
+		// The break's words ("and how") belong to the next clause.
+		cut, next := m[0], m[1]
+		sep := title[m[0]:m[1]]
+		if i := strings.IndexFunc(sep, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }); i >= 0 {
+			next = m[0] + i
+		}
+		if s := strings.TrimSpace(title[start:cut]); s != "" {
+			out = append(out, s)
+		}
+		start = next
+	}
+	if s := strings.TrimSpace(title[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// backRefs are the words by which a tail refers to the head's subject.
+var backRefs = setOf(`it its it's they them their theirs these those one each both either`)
+
+// refersBack reports whether a clause points back at what came before.
+func refersBack(clause string) bool {
+	for _, w := range strings.FieldsFunc(strings.ToLower(clause), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '\'' || r == '’')
+	}) {
+		if backRefs[strings.ReplaceAll(w, "’", "'")] {
+			return true
+		}
+	}
+	return false
+}
+
+// markerWords are tails that are no question: a level written after the
+// question, a source link's label.
+var markerWords = wordsOf(`beginner intermediate advanced expert junior senior mid src source link answer`)
+
+// isMarker reports whether a tail holds nothing but marker words.
+func isMarker(ts []token) bool {
+	for _, t := range ts {
+		if !markerWords[t.text] {
+			return false
+		}
+	}
+	return true
+}
+
+// questionTokens tokenizes a question: its title clause by clause, tails
+// that only look back marked weak, then the rest of the question (its code
+// or options) as written.
+func questionTokens(q string) []token {
+	title, body, _ := strings.Cut(q, "\n")
+	// "different from" compares, where "different types" does not.
+	title = differentFrom.ReplaceAllString(title, "differ $2")
+	clauses := splitClauses(title)
+	var ts []token
+	head := map[uint64]bool{}
+	for i, c := range clauses {
+		ct := scanTokens(nil, c, 0, true)
+		if i == 0 {
+			for _, t := range ct {
+				head[t.h] = true
+			}
+			ts = append(ts, ct...)
+			continue
+		}
+		if isMarker(ct) {
+			continue
+		}
+		if refersBack(c) || !newSubject(ct, head) {
+			for k := range ct {
+				ct[k].weak = true
+			}
+		}
+		ts = append(ts, ct...)
+	}
+	if body != "" {
+		ts = appendTokens(ts, body, 0)
+	}
+	return ts
+}
+
+// newSubject reports whether a tail names a content word the head does not.
+func newSubject(ts []token, head map[uint64]bool) bool {
+	for _, t := range ts {
+		if !t.weak && !head[t.h] && !(t.kind == kindWord && lightWords[t.text]) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,114 @@
+package dedup
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// explainMatch fills d's Shared, Synonyms and Reason from the tokens two
+// questions share: the words a person reads, as the questions write them,
+// never stems.
+func explainMatch(d *Detail, fa, fb *features) {
+	var bufA [32]qtok
+	common := byPosition(sharedToks(bufA[:0], fa.toks, fb.toks))
+	for _, t := range common {
+		// Words of substance only: "difference" is how they ask.
+		if !t.content || aspectOf[t.text] != 0 || slices.Contains(d.Shared, t.raw) {
+			continue
+		}
+		d.Shared = append(d.Shared, t.raw)
+	}
+	for _, t := range common {
+		u, _ := findHash(fb.toks, t.h)
+		if sameWord(t.raw, u.raw) {
+			continue
+		}
+		syn := t.raw + " = " + u.raw
+		if !slices.Contains(d.Synonyms, syn) {
+			d.Synonyms = append(d.Synonyms, syn)
+		}
+	}
+	var parts []string
+	if len(d.Shared) > 0 {
+		var q []string
+		for _, w := range d.Shared {
+			q = append(q, quote(w))
+		}
+		parts = append(parts, "both ask about "+strings.Join(q, ", "))
+	}
+	if len(d.Synonyms) > 0 {
+		parts = append(parts, "same meaning: "+strings.Join(d.Synonyms, "; "))
+	}
+	if len(d.Guards) > 0 {
+		parts = append(parts, "but "+strings.Join(d.Guards, "; "))
+	}
+	if d.Reason == "" {
+		d.Reason = strings.Join(parts, "; ")
+	} else if len(parts) > 0 {
+		d.Reason += "; " + strings.Join(parts, "; ")
+	}
+}
+
+// sharedToks returns the tokens of a that b has too; both are sorted by
+// hash.
+func sharedToks(out, a, b []qtok) []qtok {
+	j := 0
+	for _, t := range a {
+		for j < len(b) && b[j].h < t.h {
+			j++
+		}
+		if j < len(b) && b[j].h == t.h {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func findHash(ts []qtok, h uint64) (qtok, bool) {
+	i, ok := slices.BinarySearchFunc(ts, h, func(t qtok, h uint64) int { return cmp.Compare(t.h, h) })
+	if !ok {
+		return qtok{}, false
+	}
+	return ts[i], true
+}
+
+// byPosition returns ts in the order the question wrote them.
+func byPosition(ts []qtok) []qtok {
+	out := slices.Clone(ts)
+	slices.SortStableFunc(out, func(a, b qtok) int { return cmp.Compare(a.pos, b.pos) })
+	return out
+}
+
+// sameWord reports whether two written words are one word in two forms
+// ("WebSockets", "websocket"; "customise", "customize").
+func sameWord(a, b string) bool {
+	if strings.EqualFold(a, b) {
+		return true
+	}
+	na, nb := strings.ToLower(a), strings.ToLower(b)
+	return stem(britishToAmerican(na)) == stem(britishToAmerican(nb))
+}
+
+// quote puts a word in typographic quotes for a reason.
+func quote(w string) string { return fmt.Sprintf("“%s”", w) }
+
+// aspectWords says what each aspect asks, for people.
+var aspectWords = []string{"what it is", "how it works", "how to do it", "what it is for", "for a comparison",
+	"for advantages", "for drawbacks", "for an example", "for kinds", "why", "how to choose",
+	"how to avoid or fix it", "how to test it", "a yes-or-no question"}
+
+// words says what a set of aspects asks.
+func (a aspect) words() string {
+	var parts []string
+	for i, w := range aspectWords {
+		if a&(1<<i) != 0 {
+			parts = append(parts, w)
+		}
+	}
+	if len(parts) == 0 {
+		return "nothing in particular"
+	}
+	return strings.Join(parts, " and ")
+}
