@@ -408,8 +408,8 @@ func frontMatterLevel(fm string) levelMark {
 	return levelMark{}
 }
 
-// levelColumn is the header of a table column that gives each row's level.
-var levelColumn = setOf("level", "difficulty", "seniority", "complexity level", "difficulty level")
+// levelColumnNames are the headers of a table column that gives each row's level.
+var levelColumnNames = setOf("level", "difficulty", "seniority", "complexity level", "difficulty level")
 
 // tableRowLevel reads the level of the table row whose cells hold the
 // question q, from a column headed "Level" or "Difficulty".
@@ -419,7 +419,7 @@ func tableRowLevel(rows [][]string, q string) levelMark {
 	}
 	col := -1
 	for j, h := range rows[0] {
-		if levelColumn[strings.ToLower(strings.Trim(strings.TrimSpace(h), "*_:"))] {
+		if levelColumnNames[strings.ToLower(strings.Trim(strings.TrimSpace(h), "*_:"))] {
 			col = j
 			break
 		}
