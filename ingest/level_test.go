@@ -307,7 +307,7 @@ git add
 | What is the bias-variance trade-off? | Fundamental |
 | Why is L1 sparse? | Advance |
 `,
-			want: nil, // table rows are not yet questions of their own
+			want: []string{"What is the bias-variance trade-off?=beginner (Fundamental)", "Why is L1 sparse?=advanced (Advance)"},
 		},
 	}
 	for _, tt := range tests {

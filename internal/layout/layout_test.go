@@ -36,9 +36,6 @@ var allowed = map[string][]string{
 // still has. Each must go; the test fails when one is no longer needed, so
 // the list cannot go stale.
 var knownExceptions = map[[2]string]string{
-	// The taxonomy (topics and tags from file names) lives in ingest;
-	// dedup reads it for topic-aware scoring (helper "dups", issue 15).
-	{"dedup", "ingest"}: "dedup reads ingest's taxonomy",
 }
 
 // bleveExceptions are the stages outside index/ that still import Bleve,
