@@ -711,6 +711,9 @@ func (w *htmlWalker) inline(n *html.Node, pre bool) {
 		if !ok {
 			break
 		}
+		if strings.HasPrefix(strings.TrimSpace(href), "#") && permalink(n) {
+			return
+		}
 		w.tb.links++
 		if strings.HasPrefix(strings.TrimSpace(href), "#") {
 			w.tb.anchors++
@@ -746,6 +749,30 @@ func (w *htmlWalker) inline(n *html.Node, pre bool) {
 		return
 	}
 	w.inlineChildren(n, pre)
+}
+
+// permalink reports a link to a place in the page whose text is only a
+// symbol: the "¶", "#" or "🔗" that site generators put in headings, and
+// "[↑]" back-to-top links. It is a decoration of the block, not its text.
+func permalink(n *html.Node) bool {
+	var sb strings.Builder
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && sb.Len() <= 8; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				sb.WriteString(c.Data)
+			case html.ElementNode:
+				if c.DataAtom == atom.Img {
+					sb.WriteString("img") // an image link is not a bare symbol
+				}
+				visit(c)
+			}
+		}
+	}
+	visit(n)
+	t := strings.TrimSpace(sb.String())
+	return sb.Len() <= 8 && !hasAlnum(t)
 }
 
 // emitAd records an ad container as one block, its text kept for the report.

@@ -109,6 +109,16 @@ func TestHTMLCases(t *testing.T) {
 			},
 		},
 		{
+			name: "permalinks and back-to-top arrows are decorations",
+			src: "<h2 id=\"x\">What is X?<a class=\"headerlink\" href=\"#x\">&para;</a></h2>\n" +
+				"<p>See <a href=\"#x\">X</a> <a href=\"#top\">[↑]</a></p>\n<p><a href=\"#top\"><img alt=\"Top\"></a></p>",
+			want: []Block{
+				{Kind: Heading, Line: 1, Depth: 2, Text: "What is X?", Context: []string{"h2", "h2#x"}},
+				{Kind: Paragraph, Line: 2, Text: "See X", Links: 1, LinkChars: 1, AnchorLinks: 1, Context: []string{"p"}},
+				{Kind: Paragraph, Line: 3, Text: "Top", Links: 1, AnchorLinks: 1, Context: []string{"p", "img"}},
+			},
+		},
+		{
 			name: "broken markup",
 			src:  "<p>one<p>two</b><li>three<table><td>x\xff</table><h2>end",
 			want: []Block{
