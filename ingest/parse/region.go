@@ -79,6 +79,14 @@ func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
 	return n
 }
 
+func headingTag(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
+}
+
 // leafBlock is an element whose content is one unit of text: the region
 // never narrows to a single paragraph, list item or code block.
 func leafBlock(n *html.Node) bool {
@@ -123,6 +131,9 @@ func (rs *regionScorer) visit(n *html.Node) float64 {
 		rs.score[n] = total
 		return total
 	}
+	// Headings count only beside prose: the "results matching" titles of
+	// an empty search box are not content.
+	heads := 0.0
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		if rs.w.isInline(c) {
 			run.text(c, false)
@@ -130,11 +141,17 @@ func (rs *regionScorer) visit(n *html.Node) float64 {
 			continue
 		}
 		flush()
-		if c.Type == html.ElementNode || c.Type == html.DocumentNode {
+		switch {
+		case c.Type == html.ElementNode && headingTag(c):
+			heads += rs.visit(c)
+		case c.Type == html.ElementNode || c.Type == html.DocumentNode:
 			total += rs.visit(c)
 		}
 	}
 	flush()
+	if total > 0 {
+		total += heads
+	}
 	rs.score[n] = total
 	return total
 }
