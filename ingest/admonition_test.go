@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"github.com/iq-search/iq/ingest/parse"
 )
@@ -70,4 +71,29 @@ func TestExpandAdmonitions(t *testing.T) {
 	if len(markers) != 1 || markers[0] != 3 {
 		t.Errorf("markers = %v; want [3]", markers)
 	}
+}
+
+// FuzzParseAdmonition checks that any block text parses without a panic
+// and that what comes out of valid UTF-8 is valid UTF-8.
+func FuzzParseAdmonition(f *testing.F) {
+	for _, s := range []string{`??? question "What is a "Fast-forward" merge?" x`, "!!! note\nText", ":::tip[T]\nx\n:::",
+		`???+ faq "`, "!!! a b c \"t\"", "::: ", "??? q \"\"\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a, ok := parseAdmonition(s)
+		if !ok || !utf8.ValidString(s) {
+			return
+		}
+		if !utf8.ValidString(a.title) || !utf8.ValidString(a.rest) || !utf8.ValidString(a.typ) {
+			t.Errorf("parseAdmonition(%q) = %+v: invalid UTF-8", s, a)
+		}
+		b := []parse.Block{{Kind: parse.Paragraph, Text: s}}
+		out, markers := expandAdmonitions(b)
+		for _, i := range markers {
+			if i < 0 || i >= len(out) {
+				t.Fatalf("expandAdmonitions(%q) marker %d out of %d blocks", s, i, len(out))
+			}
+		}
+	})
 }
