@@ -227,6 +227,15 @@ func TestHTMLRegion(t *testing.T) {
 			outside: []string{"Footer is explained here at some length, with enough words to read as prose."},
 			ctx0:    "main",
 		},
+		{
+			name: "an essay-long answer keeps the other questions beside it",
+			src: "<main><div class=qa><h2>Q1</h2>" + strings.Repeat(para("Essay"), 40) + "</div>\n" +
+				"<div class=qa><h2>Question two</h2>" + para("Two") + "</div><div class=qa><h2>Question three</h2>" + para("Three") +
+				"</div></main>" +
+				"<footer>" + para("Footer") + "</footer>",
+			outside: []string{"Footer is explained here at some length, with enough words to read as prose."},
+			ctx0:    "main",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -38,6 +38,9 @@ const regionMinScore = 6
 type regionScorer struct {
 	w     *htmlWalker
 	score map[*html.Node]float64
+	// headed marks elements holding a heading beside prose: a question
+	// with its answer, or a section of them.
+	headed map[*html.Node]bool
 }
 
 // contentRegion returns the element that holds the page's main content, or
@@ -49,7 +52,7 @@ type regionScorer struct {
 // the layout around the content may carry chrome names ("has-sidebar",
 // "content-with-sidebar") without losing it.
 func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
-	rs := regionScorer{w: w, score: map[*html.Node]float64{}}
+	rs := regionScorer{w: w, score: map[*html.Node]float64{}, headed: map[*html.Node]bool{}}
 	total := rs.visit(root)
 	if total < regionMinScore {
 		return nil
@@ -69,6 +72,18 @@ func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
 			}
 		}
 		if best == nil || bestEff < regionShare*sum || rs.score[best] < total/2 || leafBlock(best) {
+			break
+		}
+		// A sibling with headings and prose of its own, not named as
+		// chrome, is more content (the other questions beside one long
+		// answer): the region keeps it.
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			if c != best && rs.headed[c] && !chromeHint(c) {
+				best = nil
+				break
+			}
+		}
+		if best == nil {
 			break
 		}
 		n = best
@@ -149,8 +164,12 @@ func (rs *regionScorer) visit(n *html.Node) float64 {
 		}
 	}
 	flush()
-	if total > 0 {
+	if total > 0 && heads > 0 {
 		total += heads
+		rs.headed[n] = true
+	}
+	for c := n.FirstChild; c != nil && !rs.headed[n]; c = c.NextSibling {
+		rs.headed[n] = rs.headed[c]
 	}
 	rs.score[n] = total
 	return total
