@@ -257,6 +257,12 @@ func noiseReason(b *parse.Block, cache map[string]Reason) Reason {
 		return DropComponent
 	}
 	n := utf8.RuneCountInString(b.Text)
+	if b.Kind == parse.Heading && b.Links == 1 && b.AnchorLinks == 1 {
+		// A heading wrapped in a link to a place in the page is its own
+		// permalink (Docsify's <h3><a href="#/sql?id=q1">…</a></h3>): a
+		// table of contents is a list, not a heading.
+		return textReason(b)
+	}
 	if b.AnchorLinks >= 1 && b.LinkChars*10 >= 8*n {
 		return DropTOC
 	}
