@@ -71,7 +71,8 @@ func (w *htmlWalker) contentRegion(root *html.Node) *html.Node {
 				best, bestEff = c, eff
 			}
 		}
-		if best == nil || bestEff < regionShare*sum || rs.score[best] < total/2 || leafBlock(best) {
+		if best == nil || bestEff < regionShare*sum || rs.score[best] < total/2 || leafBlock(best) ||
+			best.DataAtom == atom.Table && w.isDataTable(best) {
 			break
 		}
 		// A sibling with headings and prose of its own, not named as
@@ -103,11 +104,12 @@ func headingTag(n *html.Node) bool {
 }
 
 // leafBlock is an element whose content is one unit of text: the region
-// never narrows to a single paragraph, list item or code block.
+// never narrows to a single paragraph, list item or code block (nor to a
+// data table; a layout table is a container like a div).
 func leafBlock(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.P, atom.Pre, atom.Li, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
-		atom.Blockquote, atom.Table, atom.Dd, atom.Dt, atom.Summary, atom.Textarea:
+		atom.Blockquote, atom.Dd, atom.Dt, atom.Summary, atom.Textarea:
 		return true
 	}
 	return false
