@@ -11,13 +11,15 @@ import (
 
 // caseWant is a hand-made edge case's expected outcome
 // (testdata/cases/<name>/want.json, as go-readability keeps its cases):
-// every record in order, with the start of its first answer; the drops that
+// every record in order, with the start of its first answer (or all of
+// it); the drops that
 // must be among the report's (others may be there too); how many warnings.
 type caseWant struct {
 	Records []struct {
 		Line        int    `json:"line"`
 		Question    string `json:"question"`
 		AnswerStart string `json:"answer_start"`
+		Answer      string `json:"answer"` // when set, the whole first answer
 	} `json:"records"`
 	Drops []struct {
 		Line   int    `json:"line"`
@@ -73,6 +75,9 @@ func TestCases(t *testing.T) {
 				answer := ""
 				if len(r.Answers) > 0 {
 					answer = r.Answers[0].Text
+				}
+				if w.Answer != "" && answer != w.Answer {
+					t.Errorf("record %d %q answer = %q; want %q", i, r.Question, answer, w.Answer)
 				}
 				if !strings.HasPrefix(answer, w.AnswerStart) {
 					t.Errorf("record %d %q answer = %.80q; want it to start with %q", i, r.Question, answer, w.AnswerStart)

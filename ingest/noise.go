@@ -165,11 +165,23 @@ func layoutEntries(blocks []parse.Block) map[string]Reason {
 		}
 	}
 	for c, n := range cover {
-		if n*10 >= total*8 && contextEntryReason(c) == DropNavigation {
+		if n*10 >= total*8 && contextEntryReason(c) == DropNavigation && !commentEntry(c) {
 			cache[c] = ""
 		}
 	}
 	return cache
+}
+
+// commentEntry reports a comment thread's container: a long discussion
+// under a short article wraps most of the prose but is still not content.
+func commentEntry(c string) bool {
+	for _, tok := range contextTokens(c) {
+		switch strings.TrimRight(tok, "0123456789") {
+		case "comment", "comments", "disqus", "replies", "reply", "discussion":
+			return true
+		}
+	}
+	return false
 }
 
 // bodyDropped warns when the page's content — its prose outside the
@@ -188,6 +200,9 @@ func bodyDropped(file string, blocks []parse.Block, reasons []Reason) []Warning 
 		n := utf8.RuneCountInString(b.Text) - b.LinkChars
 		if n < 20 && b.Kind != parse.Heading {
 			continue // captions and menu entries
+		}
+		if slices.ContainsFunc(b.Context, commentEntry) {
+			continue // readers' comments are not the page's content
 		}
 		total += n
 		if r := reasons[i]; r == DropNavigation || r == DropTOC {
