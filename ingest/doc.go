@@ -11,7 +11,8 @@
 // in parallel, and merged in order.
 //
 // Files:
-//   - report.go: Reason (skip and drop reasons), Skip, Drop, Report.
+//   - report.go: Reason (skip and drop reasons), Skip, Drop, Warning,
+//     Report.
 //   - ingest.go: Options, Paths, FS, Bytes; walking, size limits, the
 //     worker pool and the merge of exact repeats.
 //   - read.go: format detection (extension confirmed by sniffing) and the
@@ -19,7 +20,12 @@
 //   - text.go: the plain-text parser (line rules for text flattened from web
 //     pages: bullets, numbered lines, glued tables, "# ..." code layouts).
 //   - noise.go: noise stripping — ads and promotions, site chrome, tables of
-//     contents, front matter, components — by general signals.
+//     contents, front matter, components — by general signals: blocks
+//     outside a page's content region, layout entries that wrap most of the
+//     prose (never navigation), list items mirroring a heading (TOC), and
+//     the warning when a page's prose went as navigation.
+//   - admonition.go: unrendered admonition syntax (!!! type "Title", ???
+//     toggles, Docusaurus :::type) rewritten into title and content blocks.
 //   - question.go: numbering, quotes, the clean question text.
 //   - level.go: levels from every explicit marking — level headings and
 //     series of them ("Junior Sysadmin", "Exercises: Level 2"), tags and
@@ -44,6 +50,9 @@
 //     within a shared script, whatlanggo's detector once per document.
 //   - taxonomy.go, taxonomy.json: the replaceable topic and tag taxonomy and
 //     its word-boundary matcher.
+//
+// cases_test.go runs the hand-made edge cases of testdata/cases/<name>
+// ({input.html|md, want.json}: records, drops, warnings).
 //
 // labelled_test.go measures ingest on the gold questions of
 // ../shared/labelled (recall, precision, exact text, levels, answer starts

@@ -17,13 +17,17 @@
 //     blocks), MDX/JSX, answers indented into code blocks by mistake.
 //   - html.go: HTML, a walk over the goquery/x/net/html DOM in document
 //     order: block elements, data vs layout tables, code in <pre> and code
-//     <textarea>, question/answer roles from markup, ad containers, and
+//     <textarea>, question/answer roles from markup, ad containers, bold
+//     leads cut from their paragraph, permalink symbols left out, and
 //     annotate, which carries each tag's source line through the parser.
 //   - depth.go: nesting bounds applied before the libraries parse:
 //     container markers past 32 on one Markdown line are removed (goldmark
 //     costs the square of the nesting), and a page nested past the 512
 //     elements x/net/html accepts is parsed again with elements past 256
 //     flattened; text and line numbers are kept.
+//   - region.go: the page's main content region by text against link
+//     density (readability's scoring in one pass over the DOM), which
+//     sets Block.Outside and where Context starts.
 //   - text.go: the text buffer shared by both (white space folding, valid
 //     UTF-8, strong and link counting) and the byte offset to line index.
 //
