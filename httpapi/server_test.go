@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iq-search/iq/internal/fuzzkit"
+
 	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
@@ -52,6 +54,7 @@ func (sh *shared) tempDir() string {
 }
 
 func TestMain(m *testing.M) {
+	fuzzkit.Init()
 	code := m.Run()
 	if serveShared.s != nil {
 		serveShared.s.Close()

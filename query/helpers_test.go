@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/iq-search/iq/internal/fuzzkit"
+
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/index"
@@ -119,6 +121,7 @@ func sourcesSearcher(t testing.TB, sources ...string) *Searcher {
 }
 
 func TestMain(m *testing.M) {
+	fuzzkit.Init()
 	code := m.Run()
 	if embedded.s != nil {
 		embedded.s.Close()
