@@ -3,7 +3,7 @@
 // answers, level, topics, tags and every place it was found, plus a Report
 // of everything skipped or removed and why (issue 2).
 //
-// A run reads files (Paths, FS, Bytes), parses each by format into the
+// A run reads files, web pages or standard input (Paths, FS, Bytes), parses each by format into the
 // common block stream of package parse, strips noise block by block,
 // segments the blocks into questions and answers, assigns level, topics and
 // tags, and merges exact repeats across all files. The same input always
@@ -15,8 +15,15 @@
 //     Report.
 //   - ingest.go: Options, Paths, FS, Bytes; walking, size limits, the
 //     worker pool and the merge of exact repeats.
-//   - read.go: format detection (extension confirmed by sniffing) and the
-//     binary / empty / invalid-UTF-8 checks with U+FFFD repair.
+//   - read.go: format detection (extension confirmed by sniffing, records
+//     files sniffed too), ParseFormat, and the binary / empty /
+//     invalid-UTF-8 checks with U+FFFD repair.
+//   - fetch.go: web pages (http and https URLs) and standard input ("-")
+//     as sources: timeouts, size cap, content type, bounded redirects, a
+//     skip naming the URL for each failure.
+//   - records.go: records files (JSON lines, CSV) in iq's record schema,
+//     checked line by line and completed (ID, source, level, topics).
+//   - open_unix.go, open_other.go: opening without blocking on a pipe.
 //   - text.go: the plain-text parser (line rules for text flattened from web
 //     pages: bullets, numbered lines, glued tables, "# ..." code layouts).
 //   - noise.go: noise stripping — ads and promotions, site chrome, tables of

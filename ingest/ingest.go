@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path"
 	"path/filepath"
@@ -33,6 +34,15 @@ type Options struct {
 	Strict bool
 	// Taxonomy assigns topics and tags; nil means DefaultTaxonomy().
 	Taxonomy *Taxonomy
+	// Format, when set, is the format of every source, in place of the
+	// one its name, content type and content suggest.
+	Format Format
+	// Stdin is what the source Stdin ("-") reads; nil reads nothing.
+	Stdin io.Reader
+	// FetchTimeout bounds the fetch of one web page (DefaultFetchTimeout
+	// when 0); HTTPClient fetches them (http.DefaultClient when nil).
+	FetchTimeout time.Duration
+	HTTPClient   *http.Client
 }
 
 func (o Options) maxSize() int64 {
@@ -70,11 +80,17 @@ func (e *SkipError) Error() string {
 
 // source is one file to read: where it came from and how to open it.
 type source struct {
-	name string // Source.File
-	rel  string // path below the root, for topics and levels
-	open func() (io.ReadCloser, int64, error)
-	skip *Skip // set when the path already failed while walking
-	size int64 // size seen while walking, to schedule big files first
+	// fetch, when set, reads the source instead of open: a web page or
+	// standard input, with the format its content type names (or 0).
+	fetch func(context.Context) ([]byte, Format, *Skip)
+	// detect is the name the format is guessed from, when not name (a
+	// page's URL path).
+	detect string
+	name   string // Source.File
+	rel    string // path below the root, for topics and levels
+	open   func() (io.ReadCloser, int64, error)
+	skip   *Skip // set when the path already failed while walking
+	size   int64 // size seen while walking, to schedule big files first
 }
 
 // Paths ingests files and folders (recursively, in lexical order; hidden
@@ -133,6 +149,14 @@ func WalkRoots(ctx context.Context, roots []Root) ([]File, error) {
 	var files []File
 	for _, r := range roots {
 		p := r.Name
+		switch {
+		case r.Path == Stdin:
+			files = append(files, File{Name: p, Path: r.Path, Rel: "stdin"})
+			continue
+		case IsURL(r.Path):
+			files = append(files, File{Name: p, Path: r.Path, Rel: urlRel(r.Path)})
+			continue
+		}
 		info, err := os.Stat(r.Path)
 		if err != nil {
 			files = append(files, File{Name: p, Path: r.Path, Skip: &Skip{File: p, Reason: SkipUnreadable, Detail: describeErr(err)}})
@@ -204,6 +228,26 @@ func ReadFiles(ctx context.Context, files []File, opts Options) ([]FileResult, e
 		srcs[i] = osSource(f.Name, f.Rel)
 		srcs[i].open = osSource(at, f.Rel).open
 		srcs[i].size, srcs[i].skip = f.Size, f.Skip
+		switch {
+		case at == Stdin:
+			srcs[i].fetch = func(context.Context) ([]byte, Format, *Skip) { return readStdin(f.Name, opts) }
+		case IsURL(at):
+			srcs[i].detect = urlName(at)
+			srcs[i].fetch = func(ctx context.Context) ([]byte, Format, *Skip) {
+				client, timeout := opts.HTTPClient, opts.FetchTimeout
+				if client == nil {
+					client = http.DefaultClient
+				}
+				if timeout <= 0 {
+					timeout = DefaultFetchTimeout
+				}
+				data, format, skip := fetchPage(ctx, client, timeout, opts.maxSize(), at)
+				if skip != nil {
+					skip.File = f.Name
+				}
+				return data, format, skip
+			}
+		}
 	}
 	results, err := readAll(ctx, srcs, opts)
 	if err != nil {
@@ -366,7 +410,7 @@ func readAll(ctx context.Context, srcs []source, opts Options) ([]fileResult, er
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i] = ingestSource(srcs[i], opts, tax)
+				results[i] = ingestSource(ctx, srcs[i], opts, tax)
 			}
 		}()
 	}
@@ -445,12 +489,75 @@ func merge(results []fileResult, opts Options) ([]record.Record, *Report, error)
 
 // ingestSource reads, checks and parses one file and runs the per-file
 // stages on it.
-func ingestSource(src source, opts Options, tax *Taxonomy) fileResult {
+func ingestSource(ctx context.Context, src source, opts Options, tax *Taxonomy) fileResult {
 	if src.skip != nil {
 		return fileResult{skip: src.skip}
 	}
 	skip := func(r Reason, detail string) fileResult {
 		return fileResult{skip: &Skip{File: src.name, Reason: r, Detail: detail}}
+	}
+	data, hint, sk := readSource(ctx, src, opts)
+	if sk != nil {
+		return fileResult{skip: sk}
+	}
+	text, reason, detail := checkContent(data)
+	if reason != "" {
+		return skip(reason, detail)
+	}
+	format := opts.Format
+	if format == 0 {
+		format = hint
+	}
+	if format == 0 {
+		name := src.name
+		if src.fetch != nil {
+			name = src.detect
+		}
+		format = detectFormat(name, text)
+	}
+	doc := document{name: src.name, rel: src.rel, format: format}
+	if doc.rel == "" {
+		doc.rel = src.name
+	}
+	var err error
+	switch format {
+	case FormatJSONL:
+		recs, lines, drops := decodeJSONL(src.name, text)
+		return recordsOf(doc, recordsResult(doc, recs, lines, drops, tax))
+	case FormatCSV:
+		recs, lines, drops, err := decodeCSV(src.name, text)
+		if err != nil {
+			return skip(SkipParse, fmt.Sprintf("parse csv: %v", err))
+		}
+		return recordsOf(doc, recordsResult(doc, recs, lines, drops, tax))
+	}
+	doc.blocks, err = parseFormat(doc.format, text)
+	if err != nil {
+		return skip(SkipParse, fmt.Sprintf("parse %s: %v", doc.format, err))
+	}
+	res := process(doc, tax)
+	if len(res.records) == 0 {
+		res.skip = &Skip{File: src.name, Reason: SkipNoQuestion, Detail: fmt.Sprintf("%s, %d blocks, no question found", doc.format, len(doc.blocks))}
+	}
+	return res
+}
+
+// recordsOf reports a records file without records as holding no question.
+func recordsOf(doc document, res fileResult) fileResult {
+	if len(res.records) == 0 {
+		res.skip = &Skip{File: doc.name, Reason: SkipNoQuestion, Detail: fmt.Sprintf("%s, %d lines dropped, no record", doc.format, len(res.drops))}
+	}
+	return res
+}
+
+// readSource reads a source whole, at most opts.maxSize() bytes, with the
+// format its content type names when it has one.
+func readSource(ctx context.Context, src source, opts Options) ([]byte, Format, *Skip) {
+	skip := func(r Reason, detail string) ([]byte, Format, *Skip) {
+		return nil, 0, &Skip{File: src.name, Reason: r, Detail: detail}
+	}
+	if src.fetch != nil {
+		return src.fetch(ctx)
 	}
 	rc, size, err := src.open()
 	if err != nil {
@@ -466,30 +573,35 @@ func ingestSource(src source, opts Options, tax *Taxonomy) fileResult {
 	// grew): io.ReadAll's doubling would allocate twice as much.
 	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
 	_, err = buf.ReadFrom(io.LimitReader(rc, limit+1))
-	data := buf.Bytes()
 	if err != nil {
 		return skip(SkipUnreadable, describeErr(err))
 	}
-	if int64(len(data)) > limit {
+	if int64(buf.Len()) > limit {
 		return skip(SkipTooLarge, fmt.Sprintf("more than %d bytes", limit))
 	}
-	text, reason, detail := checkContent(data)
-	if reason != "" {
-		return skip(reason, detail)
+	return buf.Bytes(), 0, nil
+}
+
+// stdinOnce serialises reads of standard input: "-" given twice reads it
+// once, and the second finds it empty.
+var stdinOnce sync.Mutex
+
+// readStdin reads opts.Stdin whole, at most opts.maxSize() bytes.
+func readStdin(name string, opts Options) ([]byte, Format, *Skip) {
+	if opts.Stdin == nil {
+		return nil, 0, &Skip{File: name, Reason: SkipUnreadable, Detail: "no standard input to read"}
 	}
-	doc := document{name: src.name, rel: src.rel, format: detectFormat(src.name, text)}
-	if doc.rel == "" {
-		doc.rel = src.name
+	stdinOnce.Lock()
+	defer stdinOnce.Unlock()
+	limit := opts.maxSize()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(io.LimitReader(opts.Stdin, limit+1)); err != nil {
+		return nil, 0, &Skip{File: name, Reason: SkipUnreadable, Detail: "read standard input: " + err.Error()}
 	}
-	doc.blocks, err = parseFormat(doc.format, text)
-	if err != nil {
-		return skip(SkipParse, fmt.Sprintf("parse %s: %v", doc.format, err))
+	if int64(buf.Len()) > limit {
+		return nil, 0, &Skip{File: name, Reason: SkipTooLarge, Detail: fmt.Sprintf("more than %d bytes", limit)}
 	}
-	res := process(doc, tax)
-	if len(res.records) == 0 {
-		res.skip = &Skip{File: src.name, Reason: SkipNoQuestion, Detail: fmt.Sprintf("%s, %d blocks, no question found", doc.format, len(doc.blocks))}
-	}
-	return res
+	return buf.Bytes(), 0, nil
 }
 
 // parseFormat runs the parser for a format, turning a parser panic into an

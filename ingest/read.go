@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"path"
 	"strings"
@@ -16,18 +17,30 @@ const (
 	FormatText Format = iota + 1
 	FormatMarkdown
 	FormatHTML
+	// FormatJSONL and FormatCSV are records files: questions already as
+	// data in iq's record schema (records.go).
+	FormatJSONL
+	FormatCSV
 )
 
+// formatNames are the names of the formats, for String and ParseFormat.
+var formatNames = []string{FormatText: "text", FormatMarkdown: "markdown", FormatHTML: "html", FormatJSONL: "jsonl", FormatCSV: "csv"}
+
 func (f Format) String() string {
-	switch f {
-	case FormatText:
-		return "text"
-	case FormatMarkdown:
-		return "markdown"
-	case FormatHTML:
-		return "html"
+	if f > 0 && int(f) < len(formatNames) {
+		return formatNames[f]
 	}
 	return "unknown"
+}
+
+// ParseFormat reads a format's name (iq's --format).
+func ParseFormat(name string) (Format, error) {
+	for f, n := range formatNames {
+		if n != "" && strings.EqualFold(n, name) {
+			return Format(f), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown format %q, want one of %s", name, strings.Join(formatNames[1:], ", "))
 }
 
 // DefaultMaxFileSize is the size above which a file is skipped unless
@@ -47,6 +60,10 @@ func detectFormat(name string, src []byte) Format {
 	ext := strings.ToLower(path.Ext(name))
 	html := looksLikeHTML(src)
 	switch ext {
+	case ".jsonl", ".ndjson":
+		return FormatJSONL
+	case ".csv":
+		return FormatCSV
 	case ".html", ".htm", ".xhtml":
 		return FormatHTML
 	case ".md", ".markdown", ".mdx", ".mdown", ".mkd":
@@ -58,6 +75,9 @@ func detectFormat(name string, src []byte) Format {
 		if html {
 			return FormatHTML
 		}
+		if f := sniffRecords(src); f != 0 {
+			return f
+		}
 		if looksLikeMarkdown(src) {
 			return FormatMarkdown
 		}
@@ -65,8 +85,36 @@ func detectFormat(name string, src []byte) Format {
 		if html {
 			return FormatHTML
 		}
+		if f := sniffRecords(src); f != 0 {
+			return f
+		}
 	}
 	return FormatText
+}
+
+// sniffRecords tells a records file without its extension (standard
+// input, a page served as text): JSON lines when the first line is a JSON
+// object with a "question", CSV when it is a header with a question
+// column.
+func sniffRecords(src []byte) Format {
+	first, _, _ := bytes.Cut(bytes.TrimLeft(src, " \t\r\n\ufeff"), []byte("\n"))
+	first = bytes.TrimSpace(first)
+	if bytes.HasPrefix(first, []byte("{")) {
+		var probe map[string]json.RawMessage
+		if json.Unmarshal(first, &probe) == nil && probe["question"] != nil {
+			return FormatJSONL
+		}
+		return 0
+	}
+	if !bytes.Contains(first, []byte(",")) {
+		return 0
+	}
+	for _, h := range strings.Split(string(first), ",") {
+		if strings.EqualFold(strings.Trim(strings.TrimSpace(h), `"`), "question") {
+			return FormatCSV
+		}
+	}
+	return 0
 }
 
 func looksLikeHTML(src []byte) bool {

@@ -17,14 +17,15 @@ const (
 
 // Reasons for dropping a block inside a file.
 const (
-	DropAd          Reason = "ad"           // promotion, referral, sponsor, ad container
-	DropNavigation  Reason = "navigation"   // site chrome: menus, prev/next, footer, comments, share, cookie banner
-	DropTOC         Reason = "toc"          // table of contents made of anchor links
-	DropFrontMatter Reason = "front-matter" // YAML/TOML front matter
-	DropComponent   Reason = "component"    // MDX/JSX component or script/style
-	DropPreamble    Reason = "preamble"     // prose outside any question (intros, legends)
-	DropEmpty       Reason = "empty"        // a question with no text
-	DropDuplicate   Reason = "duplicate"    // an exact repeat of a question, merged into its record
+	DropAd            Reason = "ad"             // promotion, referral, sponsor, ad container
+	DropNavigation    Reason = "navigation"     // site chrome: menus, prev/next, footer, comments, share, cookie banner
+	DropTOC           Reason = "toc"            // table of contents made of anchor links
+	DropFrontMatter   Reason = "front-matter"   // YAML/TOML front matter
+	DropComponent     Reason = "component"      // MDX/JSX component or script/style
+	DropPreamble      Reason = "preamble"       // prose outside any question (intros, legends)
+	DropEmpty         Reason = "empty"          // a question with no text
+	DropDuplicate     Reason = "duplicate"      // an exact repeat of a question, merged into its record
+	DropInvalidRecord Reason = "invalid-record" // a line of a records file (JSON lines, CSV) that is not a record
 )
 
 // Skip is a file that ingest could not use.

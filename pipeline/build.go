@@ -60,8 +60,11 @@ func (o Origin) checkSources() error {
 		paths = append(paths, s.Path)
 	}
 	for _, p := range paths {
-		if p == "" {
-			continue
+		switch {
+		case p == "" || ingest.IsURL(p):
+			continue // a page is fetched again; it can only fail then
+		case p == ingest.Stdin:
+			return errors.New("it was built from standard input, which cannot be read again")
 		}
 		if _, err := os.Stat(p); err != nil {
 			return fmt.Errorf("source %s is gone (%w)", p, errors.Unwrap(err))
@@ -262,7 +265,7 @@ type Stamps struct {
 // build loads the origin's records and builds them into a new generation.
 func build(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptions) (*BuildReport, error) {
 	start := time.Now()
-	recs, rep, stamps, err := load(ctx, origin)
+	recs, rep, stamps, err := load(ctx, origin, ingest.Options{Stdin: opts.Stdin, Format: opts.Format})
 	if err != nil {
 		return nil, err
 	}
@@ -301,15 +304,14 @@ func LoadRecords(ctx context.Context, sources []string) ([]record.Record, *inges
 	for _, s := range sources {
 		o.Sources = append(o.Sources, ingest.Root{Path: s, Name: s})
 	}
-	recs, rep, _, err := load(ctx, o)
+	recs, rep, _, err := load(ctx, o, ingest.Options{})
 	return recs, rep, err
 }
 
 // load ingests an origin's files into the records an index is built from,
 // with near-duplicate clusters, and fingerprints its files. It is the one
 // place records are prepared for indexing.
-func load(ctx context.Context, o Origin) ([]record.Record, *ingest.Report, *Stamps, error) {
-	iopts := ingest.Options{}
+func load(ctx context.Context, o Origin, iopts ingest.Options) ([]record.Record, *ingest.Report, *Stamps, error) {
 	var stamps *Stamps
 	if !o.Embedded {
 		stamps = &Stamps{}

@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/iq-search/iq/ingest"
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/query"
@@ -33,6 +36,11 @@ type OpenOptions struct {
 	// Verify is how much Open checks the index's files (index.VerifyAuto
 	// unless set).
 	Verify index.Verification
+	// Stdin is what the source "-" reads (standard input), and Format,
+	// when set, the format of every source (see ingest.Options). Neither
+	// is remembered: an index of standard input cannot be refreshed.
+	Stdin  io.Reader
+	Format ingest.Format
 	// Progress, when set, reports an index build: records done of total.
 	Progress func(done, total int)
 	// Notify, when set, is told what Open and Build do that the user did
@@ -286,8 +294,8 @@ func Check(ctx context.Context, opts OpenOptions) (*index.Meta, error) {
 
 // absPath resolves a file name given on the command line.
 func absPath(p string) (string, error) {
-	if p == "" {
-		return "", nil
+	if p == "" || p == ingest.Stdin || ingest.IsURL(p) {
+		return p, nil // not a file: standard input and web pages stay as given
 	}
 	a, err := filepath.Abs(p)
 	if err != nil {

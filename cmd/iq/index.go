@@ -23,16 +23,19 @@ type indexOptions struct {
 	repair   bool
 	check    bool
 	json     bool
+	format   ingest.Format
 }
 
 func newIndexCmd(a *app) *cobra.Command {
 	opts := &indexOptions{}
 	cmd := &cobra.Command{
-		Use:   "index [PATH...]",
+		Use:   "index [PATH|URL|-]...",
 		Short: "Build or refresh the search index",
 		Long: `Build the search index from files and folders of interview material (text, Markdown,
-HTML). With no PATH, refresh the index from the files and folders it was built from
-(the default index with none: the corpus embedded in iq). The index remembers its
+HTML, or records in iq's schema as JSON lines or CSV), web pages (http and https
+URLs) and standard input (-). With no PATH, refresh the index from the files,
+folders and pages it was built from (the default index with none: the corpus
+embedded in iq). The index remembers its
 sources, taxonomy and synonyms; a new iq version rebuilds it from them. The new index
 replaces the old one only when it is complete, and nothing is written outside the
 index directory. Searching builds the default index from the embedded corpus by
@@ -45,6 +48,9 @@ itself; an index named with --index or $IQ_INDEX is only ever built by this comm
   IQ_INDEX=~/my-index iq search closures`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
+			if err := parseFormatFlag(cmd, &opts.format); err != nil {
+				return err
+			}
 			switch {
 			case opts.embedded && len(args) > 0:
 				return usageError{fmt.Errorf("give PATHs or --embedded, not both")}
@@ -64,6 +70,7 @@ itself; an index named with --index or $IQ_INDEX is only ever built by this comm
 	f.BoolVar(&opts.repair, "repair", false, "rebuild a damaged index from its sources, or restore its previous version when they are gone")
 	f.BoolVar(&opts.check, "check", false, "read every file of the index against its checksum and every record; change nothing")
 	f.BoolVar(&opts.json, "json", false, "print the build report as JSON")
+	addFormatFlag(f)
 	return cmd
 }
 
@@ -73,6 +80,7 @@ func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 		IndexDir: opts.indexDir, Sources: opts.paths, Embedded: opts.embedded,
 		Taxonomy: opts.taxonomy, Synonyms: opts.synonyms, Repair: opts.repair,
 		Progress: out.progress("indexing"), Notify: out.notify,
+		Stdin: a.in, Format: opts.format,
 	}
 	if opts.check {
 		m, err := pipeline.Check(ctx, po)

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/ingest"
@@ -26,27 +27,36 @@ type ingestOptions struct {
 	report   string // full report JSON file
 	strict   bool
 	taxonomy string // taxonomy JSON file replacing the embedded one
+	format   ingest.Format
 
+	stdin          io.Reader
 	stdout, stderr io.Writer
 }
 
 func newIngestCmd(a *app) *cobra.Command {
 	opts := &ingestOptions{}
 	cmd := &cobra.Command{
-		Use:   "ingest [PATH...]",
+		Use:   "ingest [PATH|URL|-]...",
 		Short: "Turn text, HTML and Markdown files into clean question records (JSON lines)",
 		Long: `ingest reads files and folders (recursively) of interview material — plain text,
-HTML and Markdown — and writes one JSON record per question to stdout or --out:
-noise such as ads, menus and page chrome removed, exact repeats merged, with
-level, topics, tags and source locations. With no PATH it ingests the embedded
-corpus. A summary goes to stderr; --report writes everything that was skipped
-or removed, with the reason.`,
+HTML and Markdown — web pages (http and https URLs) and standard input (-), and
+writes one JSON record per question to stdout or --out: noise such as ads, menus
+and page chrome removed, exact repeats merged, with level, topics, tags and source
+locations. Files of records already in iq's schema (JSON lines, as ingest writes,
+or CSV with a question column) are read as records. With no PATH it ingests the
+embedded corpus. A summary goes to stderr; --report writes everything that was
+skipped or removed, with the reason.`,
 		Example: `  iq ingest                       # the embedded corpus
   iq ingest notes/ page.html --out records.jsonl --report report.json
-  iq ingest --strict --taxonomy my-taxonomy.json questions.md`,
+  iq ingest https://example.com/interview-questions.html
+  pbpaste | iq ingest - --format markdown
+  iq ingest --strict --taxonomy my-taxonomy.json questions.md bank.csv`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
-			opts.stdout, opts.stderr = a.out, visibleWriter{w: a.errOut}
+			if err := parseFormatFlag(cmd, &opts.format); err != nil {
+				return err
+			}
+			opts.stdin, opts.stdout, opts.stderr = a.in, a.out, visibleWriter{w: a.errOut}
 			if opts.out != "" && opts.out == opts.report {
 				return usageError{fmt.Errorf("--out and --report name the same file %q", opts.out)}
 			}
@@ -58,7 +68,28 @@ or removed, with the reason.`,
 	f.StringVar(&opts.report, "report", "", "write the full skip/removal report as JSON to `FILE`")
 	f.BoolVar(&opts.strict, "strict", false, "fail when any file is skipped as unreadable, binary, invalid, empty or too large")
 	f.StringVar(&opts.taxonomy, "taxonomy", "", "read topics and tags from `FILE` (JSON, like ingest/taxonomy.json)")
+	addFormatFlag(f)
 	return cmd
+}
+
+// addFormatFlag adds --format, which forces the format of every input
+// (iq ingest, iq index).
+func addFormatFlag(f *pflag.FlagSet) {
+	f.String("format", "", "read every input as `FORMAT` (text, markdown, html, jsonl, csv) instead of guessing from its name and content")
+}
+
+// parseFormatFlag reads --format.
+func parseFormatFlag(cmd *cobra.Command, format *ingest.Format) error {
+	name, _ := cmd.Flags().GetString("format")
+	if name == "" {
+		return nil
+	}
+	f, err := ingest.ParseFormat(name)
+	if err != nil {
+		return usageError{fmt.Errorf("--format: %w", err)}
+	}
+	*format = f
+	return nil
 }
 
 func runIngest(ctx context.Context, opts *ingestOptions) error {
@@ -73,7 +104,7 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(1 << 30))
 	}
-	iopts := ingest.Options{Strict: opts.strict}
+	iopts := ingest.Options{Strict: opts.strict, Format: opts.format, Stdin: opts.stdin}
 	if opts.taxonomy != "" {
 		data, err := os.ReadFile(opts.taxonomy)
 		if err != nil {
