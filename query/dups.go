@@ -80,7 +80,7 @@ func whyOf(d dedup.Detail) Why {
 type QuestionRef struct {
 	ID       string          `json:"id"`
 	Question string          `json:"question"`
-	Level    string          `json:"level,omitempty"`
+	Level    string          `json:"level"`
 	Topics   []string        `json:"topics"`
 	Sources  []record.Source `json:"sources"`
 	// MoreSources is the number of sources past the MaxHitSources listed.

@@ -64,7 +64,7 @@ type Result struct {
 type Hit struct {
 	ID       string          `json:"id"`
 	Question string          `json:"question"`
-	Level    string          `json:"level,omitempty"`
+	Level    string          `json:"level"`
 	Topics   []string        `json:"topics"`
 	Tags     []string        `json:"tags"`
 	Sources  []record.Source `json:"sources"`
@@ -80,8 +80,10 @@ type Hit struct {
 	Fragments []string `json:"fragments"`
 	// Snippet is the plain start of the first answer.
 	Snippet string `json:"snippet"`
-	// Answers is the number of answers the record has.
-	Answers int `json:"answers"`
+	// AnswerCount is the number of answers the record has (the record
+	// itself, from Searcher.Record, has them: "answers" is always an
+	// array of answers).
+	AnswerCount int `json:"answer_count"`
 	// Similar is the number of near-duplicates of this question in the
 	// index that the result does not list separately (Request.All lists
 	// them); `iq similar ID` and GET /api/similar?id= show them.
@@ -460,14 +462,14 @@ func decodeRecord(h index.Hit) (record.Record, error) {
 
 func newHit(rec record.Record, h index.Hit) Hit {
 	hit := Hit{
-		ID:       rec.ID,
-		Question: rec.Question,
-		Level:    rec.Level,
-		Topics:   nonNil(rec.Topics),
-		Tags:     nonNil(rec.Tags),
-		Cluster:  rec.Cluster,
-		Score:    h.Score,
-		Answers:  len(rec.Answers),
+		ID:          rec.ID,
+		Question:    rec.Question,
+		Level:       rec.Level,
+		Topics:      nonNil(rec.Topics),
+		Tags:        nonNil(rec.Tags),
+		Cluster:     rec.Cluster,
+		Score:       h.Score,
+		AnswerCount: len(rec.Answers),
 	}
 	hit.Sources, hit.MoreSources = capSources(rec.Sources, MaxHitSources)
 	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[record.FieldQuestion], 0))
@@ -499,6 +501,11 @@ func (s *Searcher) Record(id string) (_ record.Record, err error) {
 	}
 	if !ok {
 		return rec, &Error{Code: ErrNotFound.Code, Message: fmt.Sprintf("query: no question with id %q", id)}
+	}
+	// A list is a JSON array even when empty: one type per field.
+	rec.Topics, rec.Tags, rec.Sources = nonNil(rec.Topics), nonNil(rec.Tags), nonNilSources(rec.Sources)
+	if rec.Answers == nil {
+		rec.Answers = []record.Answer{}
 	}
 	return rec, nil
 }
