@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -93,6 +94,10 @@ func TestOneJSONShape(t *testing.T) {
 	_, line, _ := iq(t, "search", "dependency injection", "-n", "1", "--index", dir)
 	id, _, _ := strings.Cut(line, "\t")
 
+	notes := filepath.Join(t.TempDir(), "notes.md")
+	if err := os.WriteFile(notes, []byte("# Go\n\n1. What is a goroutine?\n\nA function running concurrently.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	outputs := map[string]string{}
 	for _, args := range [][]string{
 		{"search", "dependency injection", "-j"},
@@ -104,7 +109,7 @@ func TestOneJSONShape(t *testing.T) {
 		{"similar", "How do I add WebSocket endpoints?", "-j"},
 		{"dups", "-j"},
 		{"stats", "-j"},
-		{"index", "--index", filepath.Join(t.TempDir(), "i"), "--json"},
+		{"index", notes, "--index", filepath.Join(t.TempDir(), "i"), "--json"},
 	} {
 		if !slices.Contains(args, "--index") {
 			args = append(args, "--index", dir)
