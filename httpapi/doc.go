@@ -16,4 +16,7 @@
 //     middleware (access log, panic recovery, URL and Host guard,
 //     security headers).
 //   - web.go, web/: the embedded search page, its script and style sheet.
+//   - openapi.go, openapi.json: the OpenAPI 3.1 document of the API,
+//     served at /api/openapi.json; openapi_test.go checks real answers
+//     against it (kin-openapi).
 package httpapi

@@ -173,6 +173,7 @@ func (srv *Server) Handler() http.Handler {
 	route("/api/similar", srv.handleSimilar)
 	route("/api/dups", srv.handleDups)
 	route("/api/facets", srv.handleFacets)
+	route("/api/openapi.json", srv.handleOpenAPI)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("no such path %q", r.URL.Path))
 	})

@@ -27,7 +27,8 @@
 //     some: 2.5.7 and 2.6.3), and the ranking pass's phrase searcher, which
 //     checks word order without building location maps.
 //   - terms.go: Analyzer and Token (analysing text as a field was), Terms,
-//     DocFreq and FuzzyTerms (the dictionaries, for filters and spelling).
+//     DocFreq, FuzzyTerms and TermsWithPrefix (the dictionaries, for
+//     filters, spelling and the word being typed).
 //   - expr/: the query tree, the contract between query and index.
 //   - search.go: searchBleve, one page of a search as Bleve would answer
 //     it, cheaper: facets counted from per-document values in memory, stored

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -142,4 +144,49 @@ func (ix *Index) FuzzyTerms(term string, fuzziness int, fields []string, fn func
 		}
 		return true, nil
 	})
+}
+
+// TermCount is a term of a field's dictionary and the number of documents
+// that hold it.
+type TermCount struct {
+	Term  string
+	Count uint64
+}
+
+// TermsWithPrefix returns the terms of field that start with prefix, with
+// their document counts summed over the shards, in term order. It reads the
+// dictionary's range for the prefix only, so a search can expand a word
+// being typed without holding the vocabulary in memory. Synonym concept
+// terms (which hold a space) are left out.
+func (ix *Index) TermsWithPrefix(field, prefix string) (_ []TermCount, err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
+	counts := map[string]uint64{}
+	for _, sh := range ix.shards {
+		d, err := sh.FieldDictPrefix(field, []byte(prefix))
+		if err != nil {
+			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		for {
+			e, err := d.Next()
+			if err != nil {
+				d.Close()
+				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			if !strings.Contains(e.Term, " ") {
+				counts[e.Term] += e.Count
+			}
+		}
+		if err := d.Close(); err != nil {
+			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+	}
+	out := make([]TermCount, 0, len(counts))
+	for t, n := range counts {
+		out = append(out, TermCount{t, n})
+	}
+	slices.SortFunc(out, func(a, b TermCount) int { return strings.Compare(a.Term, b.Term) })
+	return out, nil
 }

@@ -35,6 +35,12 @@ type unit struct {
 	// position (oauth2|oauth, password, bearer).
 	whole map[string][]string
 	parts map[string][][]string
+	// prefix holds, per field, the index terms that the word being typed
+	// starts (prefix.go): only on the last unit, only while typing.
+	prefix map[string][]string
+	// known is set when the word being typed is a word of the index
+	// too: it gets a tier of its own (prefix.go).
+	known bool
 }
 
 // concept is a multi-word concept token ("depend inject") that the index
@@ -183,20 +189,35 @@ func unitQuery(u unit, only ...string) expr.Node {
 		if len(only) > 0 && !slices.Contains(only, f.name) {
 			continue
 		}
+		// A word being typed matches as itself or as the start of a
+		// longer word (prefix.go). The two are a disjunction, whose coord
+		// halves a match of one alternative: the word itself weighs
+		// double so that it scores as it would alone.
+		boost := f.boost
+		if len(u.prefix[f.name]) > 0 {
+			boost *= 2
+		}
 		var alts []expr.Node
 		for _, t := range u.whole[f.name] {
-			alts = append(alts, termQuery(t, f.name, f.boost))
+			alts = append(alts, termQuery(t, f.name, boost))
 		}
 		if groups := u.parts[f.name]; len(groups) > 0 {
 			var conj []expr.Node
 			for _, g := range groups {
 				var ors []expr.Node
 				for _, t := range g {
-					ors = append(ors, termQuery(t, f.name, f.boost))
+					ors = append(ors, termQuery(t, f.name, boost))
 				}
 				conj = append(conj, or(ors...))
 			}
 			alts = append(alts, and(conj...))
+		}
+		if pq := prefixQuery(u.prefix[f.name], f.name, f.boost); pq != nil {
+			if len(alts) > 0 {
+				alts = []expr.Node{or(alts...), pq}
+			} else {
+				alts = []expr.Node{pq}
+			}
 		}
 		if len(alts) > 0 {
 			fieldQs = append(fieldQs, or(alts...))
@@ -396,7 +417,7 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter expr.Node) expr.N
 		// ranking case in 68 (BENCHMARKS.md, "Index and search"); code
 		// keeps no positions. Boost 1, not 2: the phrase was a disjunction
 		// of question and code, whose coord halved the question's score.
-		if q := phraseQuery(p.text, 1, analyze, p.positional, record.FieldQuestion); q != nil {
+		if q := p.questionPhrase(analyze); q != nil {
 			optional = append(optional, q)
 		}
 	}

@@ -26,6 +26,9 @@
 //     filters).
 //   - search.go: Searcher, Search, Result, Hit, facets, cluster collapse,
 //     Record, Stats.
+//   - prefix.go: search as you type: the last word of a text that does
+//     not end in a space also matches the terms it starts, as plain term
+//     queries (the fast ranking pass runs them), below the word itself.
 //   - order.go: Stream (every hit, chunk by chunk) and the level and
 //     source orders (Request.Sort): one ranking pass over every match that
 //     reads no records, then records and highlighting a chunk at a time.
@@ -38,6 +41,8 @@
 //   - json.go: WriteJSON, the one JSON encoding of results.
 //
 // testdata/ranking.json holds {query, want} pairs written from the seeds
-// and ../shared/corpora; TestRanking writes recall@1, recall@5 and MRR to
-// testdata/ranking.results.json, so a ranking change shows in review.
+// and ../shared/corpora, some cut in their last word as typed ("typing");
+// TestRanking writes recall@1, recall@5 and MRR, for all, for whole words
+// and as you type, to testdata/ranking.results.json, so a ranking change
+// shows in review.
 package query

@@ -65,9 +65,11 @@ type SimilarHit struct {
 // matched in other forms, and the guards that lowered the score. Reason
 // is all of it in one line.
 type Why struct {
-	Reason   string   `json:"reason,omitempty"`
-	Shared   []string `json:"shared,omitempty"`
-	Synonyms []string `json:"synonyms,omitempty"`
+	Reason string   `json:"reason,omitempty"`
+	Shared []string `json:"shared,omitempty"`
+	// Synonyms is "matched_synonyms" in JSON: "synonyms" is the
+	// synonym list an index was built with (iq stats), a string.
+	Synonyms []string `json:"matched_synonyms,omitempty"`
 	Guards   []string `json:"guards,omitempty"`
 }
 
@@ -80,7 +82,7 @@ func whyOf(d dedup.Detail) Why {
 type QuestionRef struct {
 	ID       string          `json:"id"`
 	Question string          `json:"question"`
-	Level    string          `json:"level,omitempty"`
+	Level    string          `json:"level"`
 	Topics   []string        `json:"topics"`
 	Sources  []record.Source `json:"sources"`
 	// MoreSources is the number of sources past the MaxHitSources listed.

@@ -41,9 +41,6 @@ type QuestionResult struct {
 func capRecord(r record.Record) QuestionResult {
 	q := QuestionResult{Record: r}
 	q.Sources, q.MoreSources = capSources(r.Sources, MaxRecordSources)
-	if len(r.Sources) == 0 {
-		q.Sources = r.Sources // as stored: a record without sources keeps its null
-	}
 	size, n := 0, 0
 	for n < len(r.Answers) && n < MaxRecordAnswers {
 		a := &r.Answers[n]

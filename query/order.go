@@ -24,6 +24,7 @@ type entry struct {
 	score   float64
 	cluster string
 	level   int    // index in record.Levels; len(record.Levels) for none
+	tier    int    // 1 when only a longer word matches the word being typed
 	file    string // first source
 	line    int
 }
@@ -34,9 +35,16 @@ type entry struct {
 // stored fields beyond the cluster (and the sources for source order), then
 // reads records and term locations for a chunk of hits at a time, so a
 // stream of 100k hits holds 100k small entries, not 100k records.
-func (s *Searcher) ordered(ctx context.Context, res *Result, q expr.Node, first *index.Page, req Request, each func(Hit) error) error {
+//
+// When whole is not nil, the last word is being typed (prefix.go): the
+// records whole matches (the word itself) come first in relevance order,
+// with whole's scores, as Search's tieredPage puts them.
+func (s *Searcher) ordered(ctx context.Context, res *Result, q, whole expr.Node, first *index.Page, req Request, each func(Hit) error) error {
 	res.Total = first.Total
 	s.facets(res, first)
+	if res.Sort != SortRelevance {
+		whole = nil // tiers order relevance only
+	}
 	if each != nil {
 		res.Limit = 0
 	}
@@ -49,6 +57,11 @@ func (s *Searcher) ordered(ctx context.Context, res *Result, q expr.Node, first 
 	}
 	if res.Sort == SortLevel {
 		if err := s.levels(ctx, q, entries, res.Facets[record.FieldLevel]); err != nil {
+			return err
+		}
+	}
+	if whole != nil {
+		if err := s.tiers(ctx, whole, entries); err != nil {
 			return err
 		}
 	}
@@ -73,7 +86,7 @@ func (s *Searcher) ordered(ctx context.Context, res *Result, q expr.Node, first 
 		end = min(end, req.Offset+req.Limit)
 	}
 	for i := min(req.Offset, len(entries)); i < end; i += streamChunk {
-		hits, err := s.details(ctx, q, entries[i:min(i+streamChunk, end)], req.All)
+		hits, err := s.details(ctx, q, whole, entries[i:min(i+streamChunk, end)], req.All)
 		if err != nil {
 			return err
 		}
@@ -145,10 +158,37 @@ func (s *Searcher) levels(ctx context.Context, q expr.Node, entries []entry, cou
 	return nil
 }
 
+// tiers moves the entries that whole matches to the first tier, with
+// whole's scores, and the others to the second.
+func (s *Searcher) tiers(ctx context.Context, whole expr.Node, entries []entry) error {
+	sr, err := s.ix.Search(ctx, whole, index.SearchOptions{Size: len(entries)})
+	if err != nil {
+		return fmt.Errorf("search index %s: %w", s.ix.Dir(), err)
+	}
+	score := make(map[string]float64, len(sr.Hits))
+	for _, h := range sr.Hits {
+		score[h.ID] = h.Score
+	}
+	for i := range entries {
+		if sc, ok := score[entries[i].id]; ok {
+			entries[i].score = sc
+		} else {
+			entries[i].tier = 1
+		}
+	}
+	return nil
+}
+
 // sortEntries puts score-ordered entries in the given order; ties keep
 // score order, then ID.
 func sortEntries(es []entry, order string) {
 	switch order {
+	case SortRelevance:
+		// Tiers (tiers): the first by its own scores, as the index
+		// orders them (score, then ID).
+		slices.SortStableFunc(es, func(a, b entry) int {
+			return cmp.Or(cmp.Compare(a.tier, b.tier), cmp.Compare(b.score, a.score), cmp.Compare(a.id, b.id))
+		})
 	case SortLevel:
 		slices.SortStableFunc(es, func(a, b entry) int { return cmp.Compare(a.level, b.level) })
 	case SortSource:
@@ -166,30 +206,40 @@ func sortEntries(es []entry, order string) {
 
 // details reads the records and term locations of a chunk of entries and
 // returns their hits in the chunk's order, with the ordering pass's scores.
-func (s *Searcher) details(ctx context.Context, q expr.Node, chunk []entry, all bool) ([]Hit, error) {
-	ids := make([]string, len(chunk))
-	for i, e := range chunk {
-		ids[i] = e.id
+// The entries of the first tier are read through whole, so that they are
+// highlighted as Search's tieredPage highlights them.
+func (s *Searcher) details(ctx context.Context, q, whole expr.Node, chunk []entry, all bool) ([]Hit, error) {
+	var ids [2][]string
+	for _, e := range chunk {
+		ids[e.tier] = append(ids[e.tier], e.id)
 	}
-	sr, err := s.ix.Search(ctx, and(q, expr.IDs{IDs: ids}), index.SearchOptions{
-		Size:      len(ids),
-		Fields:    []string{index.FieldRecord, record.FieldCluster},
-		Locations: true,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("search index %s: %w", s.ix.Dir(), err)
-	}
-	byID := make(map[string]int, len(sr.Hits))
-	for i, h := range sr.Hits {
-		byID[h.ID] = i
+	found := map[string]index.Hit{}
+	for tier, tids := range ids {
+		if len(tids) == 0 {
+			continue
+		}
+		tq := q
+		if tier == 0 && whole != nil {
+			tq = whole
+		}
+		sr, err := s.ix.Search(ctx, and(tq, expr.IDs{IDs: tids}), index.SearchOptions{
+			Size:      len(tids),
+			Fields:    []string{index.FieldRecord, record.FieldCluster},
+			Locations: true,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("search index %s: %w", s.ix.Dir(), err)
+		}
+		for _, h := range sr.Hits {
+			found[h.ID] = h
+		}
 	}
 	hits := make([]Hit, 0, len(chunk))
 	for _, e := range chunk {
-		i, ok := byID[e.id]
+		h, ok := found[e.id]
 		if !ok {
 			return nil, fmt.Errorf("read hit %s: %w: matched by the ranking pass, not by its page", e.id, index.ErrCorrupt)
 		}
-		h := sr.Hits[i]
 		rec, err := decodeRecord(h)
 		if err != nil {
 			return nil, err

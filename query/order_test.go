@@ -57,6 +57,12 @@ func TestStreamMatchesPages(t *testing.T) {
 		{Filters: Filters{"level": {"beginner"}}},
 		{Filters: Filters{"topic": {"fastapi"}}, All: true},
 		{Text: "zzzzqqqq"},
+		// Being typed: "route" is a word and starts router (two tiers);
+		// "webso" only starts words.
+		{Text: "route"},
+		{Text: "route", All: true},
+		{Text: "route", Sort: SortSource},
+		{Text: "webso"},
 	} {
 		want := pages(t, s, req)
 		res, got := streamed(t, s, req)

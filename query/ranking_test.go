@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -34,11 +35,18 @@ var rankingCollections = []string{
 const (
 	minRecallAt5 = 0.94
 	minMRR       = 0.90
+	// The same for the queries cut while typing.
+	minTypingRecallAt5 = 0.94
+	minTypingMRR       = 0.90
 )
 
 type rankingCase struct {
 	Query string   `json:"query"`
 	Want  []string `json:"want"` // acceptable question texts, any of them
+	// Typing marks a query cut in its last word, as the page sends it
+	// while the user types ("dependency inj"): the last word is matched
+	// as a prefix (prefix.go).
+	Typing bool `json:"typing,omitempty"`
 }
 
 type rankingOutcome struct {
@@ -53,12 +61,47 @@ type rankingOutcome struct {
 }
 
 type rankingResults struct {
-	Queries   int              `json:"queries"`
-	Records   uint64           `json:"records"`
-	RecallAt1 float64          `json:"recall_at_1"`
-	RecallAt5 float64          `json:"recall_at_5"`
-	MRR       float64          `json:"mrr"`
-	Outcomes  []rankingOutcome `json:"outcomes"`
+	Queries   int     `json:"queries"`
+	Records   uint64  `json:"records"`
+	RecallAt1 float64 `json:"recall_at_1"`
+	RecallAt5 float64 `json:"recall_at_5"`
+	MRR       float64 `json:"mrr"`
+	// Words and Typing are the same figures for the queries of whole
+	// words and for those cut while typing.
+	Words    rankingFigures   `json:"words"`
+	Typing   rankingFigures   `json:"as_you_type"`
+	Outcomes []rankingOutcome `json:"outcomes"`
+}
+
+type rankingFigures struct {
+	Queries   int     `json:"queries"`
+	RecallAt1 float64 `json:"recall_at_1"`
+	RecallAt5 float64 `json:"recall_at_5"`
+	MRR       float64 `json:"mrr"`
+}
+
+// figures computes recall@1, recall@5 and MRR over outcomes, rounded.
+func figures(os []rankingOutcome) rankingFigures {
+	f := rankingFigures{Queries: len(os)}
+	if len(os) == 0 {
+		return f
+	}
+	var at1, at5, rr float64
+	for _, o := range os {
+		if o.Rank == 1 {
+			at1++
+		}
+		if o.Rank >= 1 && o.Rank <= 5 {
+			at5++
+		}
+		if o.Rank > 0 {
+			rr += 1 / float64(o.Rank)
+		}
+	}
+	n := float64(len(os))
+	round := func(x float64) float64 { return math.Round(x*1000) / 1000 }
+	f.RecallAt1, f.RecallAt5, f.MRR = round(at1/n), round(at5/n), round(rr/n)
+	return f
 }
 
 func TestRanking(t *testing.T) {
@@ -86,8 +129,11 @@ func TestRanking(t *testing.T) {
 	}
 
 	res := rankingResults{Queries: len(cases), Records: st.Records}
-	var at1, at5, rr float64
+	var words, typing []rankingOutcome
 	for _, c := range cases {
+		if c.Typing && strings.TrimRight(c.Query, " ") != c.Query {
+			t.Errorf("ranking.json: typing case %q ends in a space", c.Query)
+		}
 		// Every wanted question must exist, or the case tests nothing.
 		// Search shows one hit per near-duplicate cluster, so a hit
 		// of a wanted question's cluster stands for it.
@@ -115,25 +161,21 @@ func TestRanking(t *testing.T) {
 				break
 			}
 		}
-		switch {
-		case o.Rank == 1:
-			at1++
-			fallthrough
-		case o.Rank >= 1 && o.Rank <= 5:
-			at5++
-		}
-		if o.Rank > 0 {
-			rr += 1 / float64(o.Rank)
-		}
 		if o.Rank != 1 {
 			t.Logf("%-40q rank %d; top %q", c.Query, o.Rank, o.Top)
 		}
+		if c.Typing {
+			typing = append(typing, o)
+		} else {
+			words = append(words, o)
+		}
 		res.Outcomes = append(res.Outcomes, o)
 	}
-	n := float64(len(cases))
-	round := func(x float64) float64 { return math.Round(x*1000) / 1000 }
-	res.RecallAt1, res.RecallAt5, res.MRR = round(at1/n), round(at5/n), round(rr/n)
+	all := figures(res.Outcomes)
+	res.RecallAt1, res.RecallAt5, res.MRR = all.RecallAt1, all.RecallAt5, all.MRR
+	res.Words, res.Typing = figures(words), figures(typing)
 	t.Logf("recall@1 %.3f recall@5 %.3f MRR %.3f over %d queries, %d records", res.RecallAt1, res.RecallAt5, res.MRR, len(cases), st.Records)
+	t.Logf("as you type: recall@1 %.3f recall@5 %.3f MRR %.3f over %d queries", res.Typing.RecallAt1, res.Typing.RecallAt5, res.Typing.MRR, res.Typing.Queries)
 
 	var buf bytes.Buffer
 	if err := WriteJSON(&buf, res); err != nil {
@@ -142,7 +184,10 @@ func TestRanking(t *testing.T) {
 	if err := os.WriteFile(filepath.Join("testdata", "ranking.results.json"), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if res.RecallAt5 < minRecallAt5 || res.MRR < minMRR {
-		t.Errorf("recall@5 %.3f, MRR %.3f; want at least %.2f and %.2f", res.RecallAt5, res.MRR, minRecallAt5, minMRR)
+	if res.Words.RecallAt5 < minRecallAt5 || res.Words.MRR < minMRR {
+		t.Errorf("whole words: recall@5 %.3f, MRR %.3f; want at least %.2f and %.2f", res.Words.RecallAt5, res.Words.MRR, minRecallAt5, minMRR)
+	}
+	if res.Typing.RecallAt5 < minTypingRecallAt5 || res.Typing.MRR < minTypingMRR {
+		t.Errorf("as you type: recall@5 %.3f, MRR %.3f; want at least %.2f and %.2f", res.Typing.RecallAt5, res.Typing.MRR, minTypingRecallAt5, minTypingMRR)
 	}
 }

@@ -64,7 +64,7 @@ type Result struct {
 type Hit struct {
 	ID       string          `json:"id"`
 	Question string          `json:"question"`
-	Level    string          `json:"level,omitempty"`
+	Level    string          `json:"level"`
 	Topics   []string        `json:"topics"`
 	Tags     []string        `json:"tags"`
 	Sources  []record.Source `json:"sources"`
@@ -80,8 +80,10 @@ type Hit struct {
 	Fragments []string `json:"fragments"`
 	// Snippet is the plain start of the first answer.
 	Snippet string `json:"snippet"`
-	// Answers is the number of answers the record has.
-	Answers int `json:"answers"`
+	// AnswerCount is the number of answers the record has (the record
+	// itself, from Searcher.Record, has them: "answers" is always an
+	// array of answers).
+	AnswerCount int `json:"answer_count"`
 	// Similar is the number of near-duplicates of this question in the
 	// index that the result does not list separately (Request.All lists
 	// them); `iq similar ID` and GET /api/similar?id= show them.
@@ -207,7 +209,12 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 	filter := s.filter(req, tq)
 
 	p := newPlan(tq, s.analyze, s.positional)
+	if err := s.expandPrefix(ctx, p); err != nil {
+		return nil, err
+	}
 	var q expr.Node
+	// final is the plan the hits come from, when they come from one.
+	final, finalRelaxed := (*plan)(nil), false
 	switch {
 	case tq.empty() && strings.TrimSpace(req.Text) != "" && len(tq.NotWords)+len(tq.NotPhrases) == 0 && tq.Filters.empty():
 		// Only punctuation: nothing to search for, and listing
@@ -219,6 +226,7 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 		q = expr.None{}
 	default:
 		q = p.build(false, s.analyze, filter)
+		final = p
 	}
 	res.Sort = req.Sort
 	if res.Sort == "" {
@@ -248,6 +256,9 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 		res.Suggestion = p.corrected(req.Text, fixes)
 		tq2, _ := parseText(res.Suggestion)
 		p2 = newPlan(tq2, s.analyze, s.positional)
+		if err := s.expandPrefix(ctx, p2); err != nil {
+			return nil, err
+		}
 	}
 	type attempt struct {
 		p              *plan
@@ -274,15 +285,25 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 		}
 		if r2.Total > 0 {
 			sr, q, res.Relaxed, res.Fuzzy = r2, q2, a.relaxed, a.fuzzy
+			final, finalRelaxed = a.p, a.relaxed
 		}
 	}
 	if res.Fuzzy {
 		res.UsedSpelling, res.Suggestion = res.Suggestion, ""
 	}
-	if each == nil && res.Sort == SortRelevance {
+	// The records with the word being typed itself come before those
+	// with only a longer word it starts (prefix.go).
+	var whole expr.Node
+	if final != nil && final.tiered() && sr.Total > 0 {
+		whole = final.withoutPrefix().build(finalRelaxed, s.analyze, filter)
+	}
+	switch {
+	case each == nil && res.Sort == SortRelevance && whole != nil:
+		err = s.tieredPage(ctx, res, sr, q, whole, req)
+	case each == nil && res.Sort == SortRelevance:
 		err = s.fill(res, sr, req)
-	} else {
-		err = s.ordered(ctx, res, q, sr, req, each)
+	default:
+		err = s.ordered(ctx, res, q, whole, sr, req, each)
 	}
 	if err != nil {
 		return nil, err
@@ -393,29 +414,42 @@ func (s *Searcher) hasClusters() bool { return len(s.clusterSize) > 0 }
 // unless req.All), highlighting and facets.
 func (s *Searcher) fill(res *Result, sr *index.Page, req Request) error {
 	res.Total = sr.Total
+	if _, err := s.fillHits(res, sr, req, map[string]bool{}); err != nil {
+		return err
+	}
+	s.facets(res, sr)
+	return nil
+}
+
+// fillHits appends the page's hits of sr (as s.run fetched them for req)
+// to res, leaving out the hits of a cluster already seen, and adds the
+// clusters of every hit it keeps or passes to seen. It returns how many
+// hits of the whole list (not only the page) are kept.
+func (s *Searcher) fillHits(res *Result, sr *index.Page, req Request, seen map[string]bool) (int, error) {
 	hits := sr.Hits
+	kept := int(sr.Total)
 	if !req.All && s.hasClusters() {
 		// Only the best hit of a cluster is shown; the cluster field
 		// is read without decoding whole records.
-		seen := map[string]bool{}
-		var kept []index.Hit
+		var keep []index.Hit
 		for _, h := range hits {
 			c := first(h.Fields[record.FieldCluster])
 			if s.clusterSize[c] > 1 && seen[c] {
-				if len(kept) > req.Offset && len(kept) <= req.Offset+req.Limit {
+				if len(keep) > req.Offset && len(keep) <= req.Offset+req.Limit {
 					res.Collapsed++
 				}
 				continue
 			}
 			seen[c] = true
-			kept = append(kept, h)
+			keep = append(keep, h)
 		}
-		hits = kept[min(req.Offset, len(kept)):min(req.Offset+req.Limit, len(kept))]
+		kept = len(keep)
+		hits = keep[min(req.Offset, len(keep)):min(req.Offset+req.Limit, len(keep))]
 	}
 	for _, h := range hits {
 		rec, err := decodeRecord(h)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		hit := newHit(rec, h)
 		if !req.All {
@@ -423,8 +457,7 @@ func (s *Searcher) fill(res *Result, sr *index.Page, req Request) error {
 		}
 		res.Hits = append(res.Hits, hit)
 	}
-	s.facets(res, sr)
-	return nil
+	return kept, nil
 }
 
 // facets copies the page's facet counts into the Result.
@@ -460,14 +493,14 @@ func decodeRecord(h index.Hit) (record.Record, error) {
 
 func newHit(rec record.Record, h index.Hit) Hit {
 	hit := Hit{
-		ID:       rec.ID,
-		Question: rec.Question,
-		Level:    rec.Level,
-		Topics:   nonNil(rec.Topics),
-		Tags:     nonNil(rec.Tags),
-		Cluster:  rec.Cluster,
-		Score:    h.Score,
-		Answers:  len(rec.Answers),
+		ID:          rec.ID,
+		Question:    rec.Question,
+		Level:       rec.Level,
+		Topics:      nonNil(rec.Topics),
+		Tags:        nonNil(rec.Tags),
+		Cluster:     rec.Cluster,
+		Score:       h.Score,
+		AnswerCount: len(rec.Answers),
 	}
 	hit.Sources, hit.MoreSources = capSources(rec.Sources, MaxHitSources)
 	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[record.FieldQuestion], 0))
@@ -499,6 +532,11 @@ func (s *Searcher) Record(id string) (_ record.Record, err error) {
 	}
 	if !ok {
 		return rec, &Error{Code: ErrNotFound.Code, Message: fmt.Sprintf("query: no question with id %q", id)}
+	}
+	// A list is a JSON array even when empty: one type per field.
+	rec.Topics, rec.Tags, rec.Sources = nonNil(rec.Topics), nonNil(rec.Tags), nonNilSources(rec.Sources)
+	if rec.Answers == nil {
+		rec.Answers = []record.Answer{}
 	}
 	return rec, nil
 }

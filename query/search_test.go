@@ -60,8 +60,8 @@ func TestSearchDependencyInjection(t *testing.T) {
 	for _, h := range res.Hits {
 		if h.Question == twice {
 			n++
-			if len(h.Sources) < 2 || h.Answers < 2 {
-				t.Errorf("hit %q has %d sources and %d answers; want both repeats merged", h.Question, len(h.Sources), h.Answers)
+			if len(h.Sources) < 2 || h.AnswerCount < 2 {
+				t.Errorf("hit %q has %d sources and %d answers; want both repeats merged", h.Question, len(h.Sources), h.AnswerCount)
 			}
 			if !strings.Contains(h.QuestionHTML, "<mark>dependency injection</mark>") {
 				t.Errorf("QuestionHTML = %q; want the phrase marked", h.QuestionHTML)

@@ -38,7 +38,7 @@ type fix struct {
 func (s *Searcher) corrections(ctx context.Context, p *plan) (map[int]fix, error) {
 	var out map[int]fix
 	for i, u := range p.units {
-		if len(u.parts[record.FieldQuestion]) > 0 || !plainWord(u.surface) || len([]rune(u.surface)) < minTypoLen || len([]rune(u.surface)) > maxTypoLen {
+		if len(u.parts[record.FieldQuestion]) > 0 || u.typing() || !plainWord(u.surface) || len([]rune(u.surface)) < minTypoLen || len([]rune(u.surface)) > maxTypoLen {
 			continue
 		}
 		terms := append(slices.Clone(u.whole[record.FieldQuestion]), u.whole[record.FieldAnswer]...)

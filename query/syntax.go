@@ -33,6 +33,10 @@ type textQuery struct {
 	NotWords   []string
 	NotPhrases []string
 	Filters    Filters // inline filters (topic:x), by facet name
+	// Prefix is set when the last word typed ends the text (no space
+	// after it): the word being typed, matched as the start of a word
+	// too (Words holds it as typed, last).
+	Prefix bool
 }
 
 // empty reports whether the text asks for no words or phrases (it may
@@ -100,7 +104,9 @@ func parseText(s string) (textQuery, error) {
 			continue
 		}
 		if len(t.Words) < maxWords {
+			n := len(t.Words)
 			t.Words = appendNew(t.Words, tok)
+			t.Prefix = len(t.Words) > n && i == len(rs)
 		}
 	}
 	return t, nil

@@ -11,15 +11,18 @@ func TestParseText(t *testing.T) {
 		in   string
 		want textQuery
 	}{
-		{"dependency injection", textQuery{Words: []string{"dependency", "injection"}}},
-		{`"path parameters" query`, textQuery{Words: []string{"query"}, Phrases: []string{"path parameters"}}},
+		{"dependency injection", textQuery{Words: []string{"dependency", "injection"}, Prefix: true}},
+		// A space after the last word: it is complete, not being typed.
+		{"webso ", textQuery{Words: []string{"webso"}}},
+		{`"path parameters" query`, textQuery{Words: []string{"query"}, Phrases: []string{"path parameters"}, Prefix: true}},
 		{`flask -django -"rest framework"`, textQuery{Words: []string{"flask"}, NotWords: []string{"django"}, NotPhrases: []string{"rest framework"}}},
-		{"level:Beginner topic:fastapi tag:di source:a.md x", textQuery{Words: []string{"x"}, Filters: Filters{"level": {"beginner"}, "topic": {"fastapi"}, "tag": {"di"}, "source": {"a.md"}}}},
-		{`topic:"react native" hooks`, textQuery{Words: []string{"hooks"}, Filters: Filters{"topic": {"react native"}}}},
+		{"level:Beginner topic:fastapi tag:di source:a.md x", textQuery{Words: []string{"x"}, Filters: Filters{"level": {"beginner"}, "topic": {"fastapi"}, "tag": {"di"}, "source": {"a.md"}}, Prefix: true}},
+		{`topic:"react native" hooks`, textQuery{Words: []string{"hooks"}, Filters: Filters{"topic": {"react native"}}, Prefix: true}},
 		{`topic:"react native"`, textQuery{Filters: Filters{"topic": {"react native"}}}},
 		// Code is plain words, whatever its punctuation.
-		{"std::move @app.get c++ a/b ~/.bashrc key:value", textQuery{Words: []string{"std::move", "@app.get", "c++", "a/b", "~/.bashrc", "key:value"}}},
-		{"- --verbose x-y", textQuery{Words: []string{"-", "--verbose", "x-y"}}},
+		{"std::move @app.get c++ a/b ~/.bashrc key:value", textQuery{Words: []string{"std::move", "@app.get", "c++", "a/b", "~/.bashrc", "key:value"}, Prefix: true}},
+		{"- --verbose x-y", textQuery{Words: []string{"-", "--verbose", "x-y"}, Prefix: true}},
+		{"webso level:beginner", textQuery{Words: []string{"webso"}, Filters: Filters{"level": {"beginner"}}}},
 		{`"unclosed phrase`, textQuery{Phrases: []string{"unclosed phrase"}}},
 		{`"" -"" level:`, textQuery{Words: []string{"level:"}}},
 		{"DI di Di", textQuery{Words: []string{"DI"}}},
