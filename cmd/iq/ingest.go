@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -114,6 +115,9 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 			return fmt.Errorf("%s: %w", opts.taxonomy, err)
 		}
 	}
+	if err := checkOutputs(ctx, opts); err != nil {
+		return err
+	}
 	var (
 		recs []record.Record
 		rep  *ingest.Report
@@ -142,32 +146,25 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 	return err
 }
 
-func writeRecords(opts *ingestOptions, recs []record.Record) (err error) {
-	w := opts.stdout
-	if opts.out != "" && opts.out != "-" {
-		f, err := os.Create(opts.out)
-		if err != nil {
-			return fmt.Errorf("create records file: %w", err)
-		}
-		defer func() {
-			if cerr := f.Close(); cerr != nil && err == nil {
-				err = fmt.Errorf("close records file %s: %w", opts.out, cerr)
+func writeRecords(opts *ingestOptions, recs []record.Record) error {
+	encode := func(w io.Writer) error {
+		bw := bufio.NewWriter(w)
+		enc := json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+		for i := range recs {
+			if err := enc.Encode(&recs[i]); err != nil {
+				return fmt.Errorf("write record %s: %w", recs[i].ID, err)
 			}
-		}()
-		w = f
-	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
-			return fmt.Errorf("write record %s: %w", recs[i].ID, err)
 		}
+		if err := bw.Flush(); err != nil {
+			return fmt.Errorf("write records: %w", err)
+		}
+		return nil
 	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write records: %w", err)
+	if opts.out == "" || opts.out == "-" {
+		return encode(opts.stdout)
 	}
-	return nil
+	return writeFileAtomic(opts.out, encode)
 }
 
 func writeJSONFile(name string, v any) error {
@@ -175,8 +172,87 @@ func writeJSONFile(name string, v any) error {
 	if err != nil {
 		return fmt.Errorf("encode report: %w", err)
 	}
-	if err := os.WriteFile(name, append(data, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write report: %w", err)
+	return writeFileAtomic(name, func(w io.Writer) error {
+		_, err := w.Write(append(data, '\n'))
+		return err
+	})
+}
+
+// checkOutputs refuses an --out or --report file that is one of the files
+// the run reads (an input, a file below an input folder, the taxonomy):
+// writing it would destroy what is being read (issue 16.9).
+func checkOutputs(ctx context.Context, opts *ingestOptions) error {
+	var inputs []os.FileInfo
+	walked := false
+	for _, o := range []struct{ flag, name string }{{"--out", opts.out}, {"--report", opts.report}} {
+		if o.name == "" || o.name == "-" {
+			continue
+		}
+		st, err := os.Stat(o.name)
+		if err != nil {
+			continue // a new file overwrites nothing
+		}
+		if !walked {
+			walked = true
+			files, err := ingest.Walk(ctx, opts.paths)
+			if err != nil {
+				return err
+			}
+			names := []string{opts.taxonomy}
+			for _, f := range files {
+				names = append(names, f.Name)
+			}
+			for _, n := range names {
+				if fi, err := os.Stat(n); err == nil && n != "" {
+					inputs = append(inputs, fi)
+				}
+			}
+		}
+		for _, in := range inputs {
+			if os.SameFile(st, in) {
+				return usageError{fmt.Errorf("%s %s is one of the files read; iq will not overwrite its input", o.flag, o.name)}
+			}
+		}
+	}
+	return nil
+}
+
+// writeFileAtomic writes a file through a temporary file beside it, synced
+// and renamed into place, so that a failure part way (a full disk, an
+// interrupt) leaves the old file as it was (issue 16.9). A symbolic link
+// is written through, and an existing file keeps its permissions.
+func writeFileAtomic(name string, write func(io.Writer) error) (err error) {
+	if real, err := filepath.EvalSymlinks(name); err == nil {
+		name = real
+	}
+	mode := os.FileMode(0o644)
+	if st, err := os.Stat(name); err == nil {
+		mode = st.Mode().Perm()
+	}
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Chmod(mode); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := os.Rename(f.Name(), name); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
 }

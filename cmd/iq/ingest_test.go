@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,5 +103,69 @@ func TestIngestCmd(t *testing.T) {
 	}
 	if rep.FilesRead != 1 || len(rep.Skipped) != 1 || rep.Skipped[0].Reason != ingest.SkipBinary {
 		t.Errorf("report = %+v; want 1 file read and the binary file skipped", rep)
+	}
+}
+
+// --out and --report never overwrite what the run reads (issue 16.9).
+func TestIngestOutRefusesInput(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "notes", "go.txt")
+	tax := filepath.Join(dir, "tax.json")
+	os.MkdirAll(filepath.Dir(in), 0o755)
+	const body = "Go Questions\n\n1. What is a goroutine?\n\nA cheap concurrent function.\n"
+	os.WriteFile(in, []byte(body), 0o644)
+	os.WriteFile(tax, []byte(`{"topics": {"golang": ["go"]}, "tags": {}}`), 0o644)
+	link := filepath.Join(dir, "link.txt")
+	os.Symlink(in, link)
+	for _, args := range [][]string{
+		{"ingest", in, "--out", in},
+		{"ingest", filepath.Dir(in), "--out", in},    // a file below an input folder
+		{"ingest", in, "--report", in},               // the report too
+		{"ingest", in, "--out", link},                // through a link
+		{"ingest", in, "--taxonomy", tax, "-o", tax}, // the taxonomy
+	} {
+		code, stdout, stderr := iq(t, args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, "is one of the files read; iq will not overwrite its input") {
+			t.Errorf("iq %v: exit %d, stderr %q; want a usage error", args, code, stderr)
+		}
+	}
+	if b, _ := os.ReadFile(in); string(b) != body {
+		t.Errorf("input after the refusals = %q; want it unchanged", b)
+	}
+	out := filepath.Join(dir, "out.jsonl")
+	if code, _, stderr := iq(t, "ingest", in, "--out", out); code != 0 {
+		t.Fatalf("iq ingest --out %s: exit %d, %s", out, code, stderr)
+	}
+	if code, _, stderr := iq(t, "ingest", in, "--out", out); code != 0 {
+		t.Errorf("iq ingest --out over its own earlier output: exit %d, %s; want it replaced", code, stderr)
+	}
+}
+
+// A write that fails part way (a full disk) leaves the old file as it was
+// and no temporary file beside it.
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "records.jsonl")
+	os.WriteFile(name, []byte("old\n"), 0o600)
+	full := errors.New("no space left on device")
+	err := writeFileAtomic(name, func(w io.Writer) error {
+		w.Write([]byte("half a rec"))
+		return full
+	})
+	if !errors.Is(err, full) {
+		t.Errorf("writeFileAtomic(failing) error = %v; want the write's error", err)
+	}
+	if b, _ := os.ReadFile(name); string(b) != "old\n" {
+		t.Errorf("after a failed write the file holds %q; want the old content", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("after a failed write %d files are in %s; want the old one only", len(entries), dir)
+	}
+	if err := writeFileAtomic(name, func(w io.Writer) error { _, err := w.Write([]byte("new\n")); return err }); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(name)
+	if b, _ := os.ReadFile(name); string(b) != "new\n" || st.Mode().Perm() != 0o600 {
+		t.Errorf("after a write the file holds %q, mode %v; want new, 0600 kept", b, st.Mode().Perm())
 	}
 }
