@@ -213,7 +213,13 @@ func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOpti
 // finish checksums a complete generation, writes its metadata and makes it
 // current.
 func (w *Writer) finish(gdir string, meta Meta, start time.Time) error {
-	sums, err := sumFiles(gdir)
+	return w.finishShared(gdir, meta, start, nil)
+}
+
+// finishShared is finish for a generation that shares files with base
+// (Update): the checksums of shared files are base's, not read again.
+func (w *Writer) finishShared(gdir string, meta Meta, start time.Time, base *Index) error {
+	sums, err := sumFiles(gdir, base)
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", w.dir, err)
 	}

@@ -185,6 +185,7 @@ var crashPoints = []string{
 	"locked", "generation-created", "shards-built", "attachments-written",
 	"checksummed", "meta-written", "pointer-written", "pointer-renamed",
 	"published", "removing-old", "removing-legacy",
+	"shards-linked", // Update only
 }
 
 func crashPoint(step string) {
@@ -214,8 +215,15 @@ func crcHex(sum uint32) string { return fmt.Sprintf("%08x", sum) }
 
 // sumFiles returns the checksums of every file under gdir but the metadata
 // file, syncing each to disk on the way (the generation must be durable
-// before the pointer names it).
-func sumFiles(gdir string) ([]fileSum, error) {
+// before the pointer names it). A file that is base's own file under
+// another name (a hard link made by Update) keeps base's checksum.
+func sumFiles(gdir string, base *Index) ([]fileSum, error) {
+	shared := map[string]fileSum{}
+	if base != nil {
+		for _, s := range base.sums {
+			shared[s.Path] = s
+		}
+	}
 	var sums []fileSum
 	err := filepath.WalkDir(gdir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -228,6 +236,14 @@ func sumFiles(gdir string) ([]fileSum, error) {
 		}
 		if rel == metaFile {
 			return nil
+		}
+		if s, ok := shared[rel]; ok {
+			a, aerr := os.Stat(path)
+			b, berr := os.Stat(filepath.Join(base.gdir, filepath.FromSlash(rel)))
+			if aerr == nil && berr == nil && os.SameFile(a, b) && a.Size() == s.Size {
+				sums = append(sums, s)
+				return nil
+			}
 		}
 		s, err := sumFile(path, true)
 		if err != nil {

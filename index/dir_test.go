@@ -400,9 +400,12 @@ func TestCrashInjection(t *testing.T) {
 		t.Skip(err)
 	}
 	oldRecs, newRecs := synth.Generate(20, 1), synth.Generate(30, 2)
-	child := func(t *testing.T, dir, step string) {
+	child := func(t *testing.T, dir, step string, update bool) {
 		cmd := exec.Command(exe, "-test.run=^TestCrashChild$")
 		cmd.Env = append(os.Environ(), "IQ_TEST_CRASH_AT="+step, "IQ_TEST_CHILD_DIR="+dir)
+		if update {
+			cmd.Env = append(cmd.Env, "IQ_TEST_CHILD_UPDATE=1")
+		}
 		out, err := cmd.CombinedOutput()
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != crashExit {
@@ -418,20 +421,28 @@ func TestCrashInjection(t *testing.T) {
 		},
 		"legacy": func(t *testing.T, dir string) { makeLegacy(t, dir, oldRecs, "old") },
 	}
-	type crashCase struct{ setup, step string }
+	type crashCase struct {
+		setup, step string
+		update      bool // Writer.Update instead of Build
+	}
 	var cases []crashCase
 	for _, step := range crashPoints {
 		switch step {
+		case "shards-linked":
+			cases = append(cases, crashCase{"existing", step, true})
 		case "removing-old":
-			cases = append(cases, crashCase{"two old", step})
+			cases = append(cases, crashCase{"two old", step, false}, crashCase{"two old", step, true})
 		case "removing-legacy":
-			cases = append(cases, crashCase{"legacy", step})
+			cases = append(cases, crashCase{"legacy", step, false})
 		default:
-			cases = append(cases, crashCase{"existing", step})
+			cases = append(cases, crashCase{"existing", step, false})
 		}
 	}
 	for _, step := range []string{"generation-created", "meta-written", "pointer-written", "pointer-renamed"} {
-		cases = append(cases, crashCase{"empty", step}, crashCase{"legacy", step})
+		cases = append(cases, crashCase{"empty", step, false}, crashCase{"legacy", step, false})
+	}
+	for _, step := range []string{"shards-built", "checksummed", "pointer-written", "pointer-renamed", "published"} {
+		cases = append(cases, crashCase{"existing", step, true})
 	}
 	var crashes, complete atomic.Int64
 	t.Cleanup(func() {
@@ -439,15 +450,20 @@ func TestCrashInjection(t *testing.T) {
 	})
 	for _, c := range cases {
 		setup, step := c.setup, c.step
-		t.Run(setup+"/"+step, func(t *testing.T) {
+		name := setup + "/" + step
+		if c.update {
+			name = "update/" + name
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel() // each in its own directory; the child waits on I/O
 			dir := filepath.Join(t.TempDir(), "index")
 			setups[setup](t, dir)
-			child(t, dir, step)
+			child(t, dir, step, c.update)
 			crashes.Add(1)
 			fp, n, err := openFP(t, dir)
 			switch {
-			case err == nil && fp == "new" && n == len(newRecs):
+			case err == nil && fp == "new" && n == len(newRecs) && !c.update:
+			case err == nil && fp == "new" && n == len(oldRecs)-5+len(newRecs) && c.update:
 			case err == nil && fp == "old" && n == len(oldRecs) && setup != "legacy":
 			case errors.Is(err, ErrNotExist) && setup == "empty":
 			case errors.Is(err, ErrVersionMismatch) && setup == "legacy":
@@ -475,7 +491,28 @@ func TestCrashChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestCrashInjection")
 	}
-	buildFP(t, dir, synth.Generate(30, 2), "new")
+	if os.Getenv("IQ_TEST_CHILD_UPDATE") == "" {
+		buildFP(t, dir, synth.Generate(30, 2), "new")
+		return
+	}
+	// Update the old index: 5 of its records out, 30 new ones in.
+	base, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	w, err := Lock(context.Background(), dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	var gone []string
+	for _, r := range synth.Generate(20, 1)[:5] {
+		gone = append(gone, r.ID)
+	}
+	if err := w.Update(context.Background(), base, synth.Generate(30, 2), gone, BuildOptions{Fingerprint: "new"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Damage: over many seeds, flip bits in, zero a 4 KiB page of, or cut

@@ -48,6 +48,8 @@
 //     atomically replaced pointer file, the writers' lock, checksums
 //     (CRC-32C) verified on open, removal of only what iq marked, the
 //     crash points of the crash-injection test.
+//   - update.go: Writer.Update, a new generation from the current one with
+//     some records replaced or deleted, sharing its segments (hard links).
 //   - synth/: a deterministic synthetic corpus for benchmarks.
 //
 // Index directory layout (dir.go): iq-current (the pointer), iq-index.lock,

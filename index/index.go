@@ -95,6 +95,7 @@ type Index struct {
 		fast, bleve atomic.Uint64 // ranking passes run each way
 	}
 	panicked atomic.Bool // a panic was recovered: see Explain
+	closed   atomic.Bool
 }
 
 // RankingPasses returns how many ranking passes Search has run over
@@ -153,6 +154,9 @@ func (ix *Index) Count() (n uint64, err error) {
 
 // Close closes the index.
 func (ix *Index) Close() error {
+	if ix.closed.Swap(true) {
+		return nil // closed already (a swapped-out searcher, say)
+	}
 	if ix.panicked.Load() {
 		return fmt.Errorf("close index %s: left open after a panic reading it", ix.dir)
 	}
@@ -574,7 +578,10 @@ func (ix *Index) shardRecords(ctx context.Context, sh bleve.Index, fn func(recor
 		}
 		rec, ok, err := ix.Record(e.Term)
 		if err == nil && !ok {
-			err = fmt.Errorf("read record %s: %w: listed but missing", e.Term, ErrCorrupt)
+			// Deleted by Update: the dictionary keeps a deleted
+			// document's terms until its segment is merged away.
+			// (Check compares the records seen with the metadata.)
+			continue
 		}
 		if err == nil {
 			err = fn(rec)

@@ -1,0 +1,120 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/iq-search/iq/record"
+)
+
+// Update gives the index a full build of the same records would: the same
+// records, counts and hits, and leaves the generation it started from as it
+// was for the readers that have it open. The order of hits with close
+// scores may differ: the document frequencies behind the scores count
+// deleted records until their segment is merged away (as in Lucene).
+func TestUpdate(t *testing.T) {
+	recs := loadCorpus(t)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	old := recs[:60]
+	buildFP(t, dir, old, "old")
+	base, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	before := recordsOf(t, base)
+
+	// Ten records go, ten come in, five change.
+	var gone []string
+	for _, r := range old[:10] {
+		gone = append(gone, r.ID)
+	}
+	upserts := slices.Clone(recs[60:70])
+	for _, r := range old[10:15] {
+		r.Answers = append(slices.Clone(r.Answers), record.Answer{Text: "An answer added by the update, about websockets."})
+		upserts = append(upserts, r)
+	}
+	want := map[string]record.Record{}
+	for _, r := range old[10:] {
+		want[r.ID] = r
+	}
+	for _, r := range upserts {
+		want[r.ID] = r
+	}
+	w, err := Lock(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.Update(ctx, base, upserts, gone, BuildOptions{Fingerprint: "new", Attach: map[string][]byte{"extra.json": []byte("{}")}})
+	w.Close()
+	if err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+
+	updated, err := OpenVerify(dir, VerifyFull)
+	if err != nil {
+		t.Fatalf("Open after Update: %v", err)
+	}
+	defer updated.Close()
+	if m := updated.Meta(); m.Fingerprint != "new" || m.Records != len(want) {
+		t.Errorf("Meta after Update = %s, %d records; want new, %d", m.Fingerprint, m.Records, len(want))
+	}
+	got := recordsOf(t, updated)
+	if len(got) != len(want) {
+		t.Errorf("Update left %d records; want %d", len(got), len(want))
+	}
+	for id, r := range want {
+		if g, ok := got[id]; !ok || !sameRecord(g, r) {
+			t.Errorf("record %s after Update differs from the upsert (found %v)", id, ok)
+		}
+	}
+	if b, err := updated.Attachment("extra.json"); err != nil || string(b) != "{}" {
+		t.Errorf("Attachment after Update = %q, %v", b, err)
+	}
+
+	full := filepath.Join(t.TempDir(), "full")
+	var wantRecs []record.Record
+	for _, r := range want {
+		wantRecs = append(wantRecs, r)
+	}
+	buildFP(t, full, wantRecs, "new")
+	fix, err := Open(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fix.Close()
+	for _, q := range []string{"dependency injection", "websockets", "pydantic model", "async", "DI"} {
+		a, b := search(t, updated, textQuery(q)), search(t, fix, textQuery(q))
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) {
+			t.Errorf("Search(%q) after Update = %v; a full build finds %v", q, a, b)
+		}
+	}
+	// The base generation, still open, is as it was.
+	if after := recordsOf(t, base); len(after) != len(before) {
+		t.Errorf("the base generation holds %d records after Update; want %d", len(after), len(before))
+	}
+	if err := verifyFiles(base.gdir, base.sums, VerifyFull); err != nil {
+		t.Errorf("the base generation after Update: %v", err)
+	}
+}
+
+func recordsOf(t *testing.T, ix *Index) map[string]record.Record {
+	t.Helper()
+	m := map[string]record.Record{}
+	if err := ix.Records(context.Background(), func(r record.Record) error { m[r.ID] = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func sameRecord(a, b record.Record) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}
