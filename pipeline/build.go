@@ -95,7 +95,7 @@ func originOf(m index.Meta) (o Origin, known bool) {
 // prepVersion names how records are prepared beyond ingest (today:
 // near-duplicate clusters). It is part of the embedded corpus's
 // fingerprint, so an index built before a change to it is rebuilt.
-const prepVersion = "+clusters2"
+const prepVersion = "+clusters1"
 
 func embeddedFingerprint() string { return corpus.Fingerprint() + prepVersion }
 
@@ -126,6 +126,9 @@ type BuildReport struct {
 	// (OpenOptions.Repair) when the index was damaged and its sources
 	// gone.
 	Restored string `json:"restored,omitempty"`
+	// Refresh, when set, says what an incremental refresh re-read and
+	// rewrote.
+	Refresh *Refresh `json:"refresh,omitempty"`
 }
 
 // Build builds the index: from opts.Sources, or the embedded corpus with
@@ -262,32 +265,68 @@ type Stamps struct {
 	Synonyms *Stamp  `json:"synonyms,omitempty"`
 }
 
-// build loads the origin's records and builds them into a new generation.
+// ingestOptions are the ingest options of a build: what "-" reads and a
+// format forced on every source.
+func (o OpenOptions) ingestOptions() ingest.Options {
+	return ingest.Options{Stdin: o.Stdin, Format: o.Format}
+}
+
+// build builds the origin's records into a new generation: incrementally
+// from the current one when only some source files changed (refresh.go),
+// else in full.
 func build(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptions) (*BuildReport, error) {
 	start := time.Now()
-	recs, rep, stamps, err := load(ctx, origin, ingest.Options{Stdin: opts.Stdin, Format: opts.Format})
+	if !origin.Embedded && !opts.Repair {
+		rep, err := refresh(ctx, w, origin, opts, start)
+		if !errors.Is(err, errFullBuild) {
+			return rep, err
+		}
+	}
+	ld, err := load(ctx, origin, opts.ingestOptions(), nil)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("build index %s: %w", w.Dir(), errNoRecords(origin, rep))
+	return buildAll(ctx, w, origin, opts, ld, start)
+}
+
+// buildAll builds loaded records into a new generation from scratch.
+func buildAll(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptions, ld *loaded, start time.Time) (*BuildReport, error) {
+	if len(ld.recs) == 0 {
+		return nil, fmt.Errorf("build index %s: %w", w.Dir(), errNoRecords(origin, ld.rep))
 	}
+	bo, _, err := buildOptions(origin, opts, ld)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Build(ctx, ld.recs, bo); err != nil {
+		return nil, err
+	}
+	return &BuildReport{Dir: w.Dir(), Origin: origin, Records: len(ld.recs), Ingest: ld.rep, Took: time.Since(start)}, nil
+}
+
+// buildOptions returns the index options of a build of ld: the origin, and
+// for the user's files the stamps and the ingest cache as attachments. It
+// also returns the hashes of the records as indexed.
+func buildOptions(origin Origin, opts OpenOptions, ld *loaded) (index.BuildOptions, map[string]string, error) {
 	ob, err := json.Marshal(origin)
 	if err != nil {
-		return nil, err
+		return index.BuildOptions{}, nil, err
 	}
 	bo := index.BuildOptions{Fingerprint: origin.fingerprint(), Origin: ob, SynonymsFile: origin.Synonyms, Progress: opts.Progress}
-	if stamps != nil {
-		sb, err := json.MarshalIndent(stamps, "", " ")
-		if err != nil {
-			return nil, err
-		}
-		bo.Attach = map[string][]byte{sourcesAttachment: sb}
+	if ld.stamps == nil {
+		return bo, nil, nil
 	}
-	if err := w.Build(ctx, recs, bo); err != nil {
-		return nil, err
+	sb, err := json.MarshalIndent(ld.stamps, "", " ")
+	if err != nil {
+		return bo, nil, err
 	}
-	return &BuildReport{Dir: w.Dir(), Origin: origin, Records: len(recs), Ingest: rep, Took: time.Since(start)}, nil
+	hashes := recordHashes(ld.recs)
+	cb, err := json.Marshal(newCache(origin, ld, hashes))
+	if err != nil {
+		return bo, nil, err
+	}
+	bo.Attach = map[string][]byte{sourcesAttachment: sb, cacheAttachment: cb}
+	return bo, hashes, nil
 }
 
 func errNoRecords(o Origin, rep *ingest.Report) error {
@@ -304,72 +343,119 @@ func LoadRecords(ctx context.Context, sources []string) ([]record.Record, *inges
 	for _, s := range sources {
 		o.Sources = append(o.Sources, ingest.Root{Path: s, Name: s})
 	}
-	recs, rep, _, err := load(ctx, o, ingest.Options{})
-	return recs, rep, err
+	ld, err := load(ctx, o, ingest.Options{}, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return ld.recs, ld.rep, nil
+}
+
+// loaded is what load prepared: the records (clustered), the ingest report,
+// and for the user's files the stamps and each file's own result.
+type loaded struct {
+	recs    []record.Record
+	rep     *ingest.Report
+	stamps  *Stamps
+	files   []ingest.File
+	results []ingest.FileResult
+	// read counts the files ingested (the others came from the cache).
+	read int
+	// ingestTook and clusterTook time the two stages.
+	ingestTook, clusterTook time.Duration
 }
 
 // load ingests an origin's files into the records an index is built from,
 // with near-duplicate clusters, and fingerprints its files. It is the one
-// place records are prepared for indexing.
-func load(ctx context.Context, o Origin, iopts ingest.Options) ([]record.Record, *ingest.Report, *Stamps, error) {
-	var stamps *Stamps
+// place records are prepared for indexing. A file found in cache (by
+// absolute path) with the same size and time, or else the same SHA-256, is
+// not read again: its cached result is used.
+func load(ctx context.Context, o Origin, iopts ingest.Options, cache map[string]cachedFile) (*loaded, error) {
+	ld := &loaded{}
 	if !o.Embedded {
-		stamps = &Stamps{}
+		ld.stamps = &Stamps{}
 	}
 	if o.Taxonomy != "" {
 		data, st, err := readStamped(o.Taxonomy)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("read taxonomy: %w", err)
+			return nil, fmt.Errorf("read taxonomy: %w", err)
 		}
 		if iopts.Taxonomy, err = ingest.ParseTaxonomy(data); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s: %w", o.Taxonomy, err)
+			return nil, fmt.Errorf("%s: %w", o.Taxonomy, err)
 		}
-		if stamps != nil {
-			stamps.Taxonomy = &st
+		if ld.stamps != nil {
+			ld.stamps.Taxonomy = &st
 		}
 	}
-	if o.Synonyms != "" && stamps != nil {
+	if o.Synonyms != "" && ld.stamps != nil {
 		_, st, err := readStamped(o.Synonyms)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("read synonyms: %w", err)
+			return nil, fmt.Errorf("read synonyms: %w", err)
 		}
-		stamps.Synonyms = &st
+		ld.stamps.Synonyms = &st
 	}
-	var (
-		recs []record.Record
-		rep  *ingest.Report
-		err  error
-	)
+	var err error
+	t0 := time.Now()
 	if o.Embedded {
-		recs, rep, err = ingest.FS(ctx, corpus.FS(), iopts)
+		ld.recs, ld.rep, err = ingest.FS(ctx, corpus.FS(), iopts)
 	} else {
-		var files []ingest.File
-		if files, err = ingest.WalkRoots(ctx, o.Sources); err != nil {
-			return nil, nil, nil, fmt.Errorf("ingest: %w", err)
-		}
-		// Fingerprints first: a file that changes while it is read then
-		// differs from its stamp, and the next refresh reads it again.
-		for _, f := range files {
-			if f.Skip != nil {
-				continue
-			}
-			if st, err := stamp(f.Path); err == nil {
-				stamps.Files = append(stamps.Files, st)
-			}
-		}
-		var results []ingest.FileResult
-		if results, err = ingest.ReadFiles(ctx, files, iopts); err == nil {
-			recs, rep, err = ingest.Merge(results, iopts)
-		}
+		err = ld.readFiles(ctx, o, iopts, cache)
 	}
 	if err != nil {
-		return nil, rep, nil, fmt.Errorf("ingest: %w", err)
+		return nil, fmt.Errorf("ingest: %w", err)
 	}
 	// Near-duplicates get one cluster ID, stored in the index, so that
 	// Search shows one hit per cluster (unless Request.All) while facet
 	// counts still count records.
-	dedup.Assign(recs, dedup.Find(recs, dedup.Options{}))
-	return recs, rep, stamps, nil
+	t1 := time.Now()
+	dedup.Assign(ld.recs, dedup.Find(ld.recs, dedup.Options{}))
+	ld.ingestTook, ld.clusterTook = t1.Sub(t0), time.Since(t1)
+	return ld, nil
+}
+
+// readFiles walks the origin's sources and ingests each file, or takes its
+// earlier result from cache, then merges them.
+func (ld *loaded) readFiles(ctx context.Context, o Origin, iopts ingest.Options, cache map[string]cachedFile) error {
+	files, err := ingest.WalkRoots(ctx, o.Sources)
+	if err != nil {
+		return err
+	}
+	ld.files = files
+	ld.results = make([]ingest.FileResult, len(files))
+	var todo []ingest.File
+	var at []int
+	for i, f := range files {
+		if f.Skip != nil {
+			todo, at = append(todo, f), append(at, i)
+			continue
+		}
+		c, cached := cache[f.Path]
+		if cached && c.Stamp.Size == f.Size && c.Stamp.ModTime.Equal(f.ModTime) {
+			ld.results[i] = c.Result
+			ld.stamps.Files = append(ld.stamps.Files, c.Stamp)
+			continue
+		}
+		// Fingerprints first: a file that changes while it is read then
+		// differs from its stamp, and the next refresh reads it again.
+		st, err := stamp(f.Path)
+		if err == nil {
+			ld.stamps.Files = append(ld.stamps.Files, st)
+			if cached && st.SHA256 == c.Stamp.SHA256 { // touched, not changed
+				ld.results[i] = c.Result
+				continue
+			}
+		}
+		todo, at = append(todo, f), append(at, i)
+	}
+	fresh, err := ingest.ReadFiles(ctx, todo, iopts)
+	if err != nil {
+		return err
+	}
+	for k, i := range at {
+		ld.results[i] = fresh[k]
+	}
+	ld.read = len(todo)
+	ld.recs, ld.rep, err = ingest.Merge(ld.results, iopts)
+	return err
 }
 
 // stamp fingerprints a file.

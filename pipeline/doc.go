@@ -18,4 +18,9 @@
 //     version or a damaged embedded build), Dir, Check, Error.
 //   - build.go: Build (iq index: paths, --embedded, or a refresh; --repair),
 //     Origin, load (ingest, stamps, clusters), LoadRecords.
+//   - refresh.go: the incremental refresh: the ingest cache stored with
+//     the index, only changed files re-read, only changed records written
+//     (index.Writer.Update).
+//   - watch.go: Watch (iq index --watch), fsnotify over the source trees.
+//   - follow.go: Follow, new generations delivered to a running server.
 package pipeline

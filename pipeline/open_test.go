@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -259,8 +260,11 @@ func TestDamagedIndex(t *testing.T) {
 	ctx := context.Background()
 	src := notes(t)
 	dir := filepath.Join(t.TempDir(), "index")
-	for range 2 { // two generations
-		if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}}); err != nil {
+	// Two generations built in full (Repair): a refresh would share the
+	// unchanged segment files with the generation before, and damage to
+	// a shared file is damage to both.
+	for _, repair := range []bool{false, true} {
+		if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}, Repair: repair}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -297,7 +301,7 @@ func TestDamagedIndex(t *testing.T) {
 	}
 
 	// Damaged, sources gone: the previous generation comes back.
-	if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err != nil {
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Repair: true}); err != nil {
 		t.Fatal(err)
 	}
 	prev := generation(t, dir)
@@ -410,8 +414,11 @@ func TestSearchWhileReindexing(t *testing.T) {
 		}()
 	}
 	const builds = 6
-	for range builds {
-		if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err != nil {
+	for i := range builds {
+		// A changed file each time, so that each refresh makes a new
+		// generation; every other one rebuilt in full.
+		write(t, filepath.Join(src, "extra.md"), fmt.Sprintf("# More\n\n## What is question number %d?\n\nAn answer.\n", i))
+		if _, err := Build(ctx, OpenOptions{IndexDir: dir, Repair: i%2 == 1}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -22,6 +23,7 @@ type indexOptions struct {
 	synonyms string
 	repair   bool
 	check    bool
+	watch    bool
 	json     bool
 	format   ingest.Format
 }
@@ -45,6 +47,7 @@ itself; an index named with --index or $IQ_INDEX is only ever built by this comm
   iq index notes/ --taxonomy topics.json --synonyms synonyms.txt
   iq index --check --index ~/my-index          # read every file against its checksum
   iq index --repair --index ~/my-index         # rebuild a damaged index from its sources
+  iq index --watch --index ~/my-index          # refresh it whenever a file changes
   IQ_INDEX=~/my-index iq search closures`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
@@ -58,6 +61,8 @@ itself; an index named with --index or $IQ_INDEX is only ever built by this comm
 				return usageError{fmt.Errorf("--repair and --check work on the index as it is: give no PATH")}
 			case opts.repair && opts.check:
 				return usageError{fmt.Errorf("give --repair or --check, not both")}
+			case opts.watch && (opts.check || opts.repair || opts.embedded):
+				return usageError{fmt.Errorf("--watch refreshes an index of your files: not with --check, --repair or --embedded")}
 			}
 			return runIndex(cmd.Context(), a, opts)
 		},
@@ -69,6 +74,7 @@ itself; an index named with --index or $IQ_INDEX is only ever built by this comm
 	f.StringVar(&opts.synonyms, "synonyms", "", "use the synonym list in `FILE` (like index/synonyms.txt); remembered")
 	f.BoolVar(&opts.repair, "repair", false, "rebuild a damaged index from its sources, or restore its previous version when they are gone")
 	f.BoolVar(&opts.check, "check", false, "read every file of the index against its checksum and every record; change nothing")
+	f.BoolVar(&opts.watch, "watch", false, "after building, refresh the index whenever a source file changes, until interrupted")
 	f.BoolVar(&opts.json, "json", false, "print the build report as JSON")
 	addFormatFlag(f)
 	return cmd
@@ -93,22 +99,54 @@ func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 		fmt.Fprintf(out.w, "index %s (%s) is intact: %d questions, every file matches its checksum\n", m.Generation, describeDir(po), m.Records)
 		return nil
 	}
+	if opts.watch {
+		po.Progress = nil // a line per refresh, not a bar
+		first := true
+		err := pipeline.Watch(ctx, po, func(rep *pipeline.BuildReport, err error) {
+			switch {
+			case err != nil && first:
+				// Watch returns it.
+			case err != nil:
+				out.warn("iq: refresh failed: %v", err)
+			default:
+				printBuild(out, rep)
+			}
+			first = false
+		})
+		if errors.Is(err, context.Canceled) {
+			return nil // interrupted: how a watch ends
+		}
+		return err
+	}
 	rep, err := pipeline.Build(ctx, po)
 	if err != nil {
 		return err
 	}
+	printBuild(out, rep)
+	return nil
+}
+
+// printBuild prints what a build did: its report as JSON, or a line.
+func printBuild(out *output, rep *pipeline.BuildReport) {
 	if out.mode == modeJSON {
-		return out.json(rep)
+		out.json(rep)
+		return
 	}
 	what := "the embedded corpus"
 	if n := len(rep.Origin.Sources); n > 0 {
 		what = fmt.Sprintf("%d path(s)", n)
 	}
 	line := fmt.Sprintf("indexed %d questions from %s into %s in %s", rep.Records, what, rep.Dir, rep.Took.Round(time.Millisecond))
+	if rf := rep.Refresh; rf != nil && rf.Unchanged {
+		line = fmt.Sprintf("%s is up to date: %d questions from %s, no file changed", rep.Dir, rep.Records, what)
+	} else if rf != nil {
+		line = fmt.Sprintf("refreshed %s in %s: %d files re-read, %d unchanged, %d gone; %d questions written, %d deleted, %d in all",
+			rep.Dir, rep.Took.Round(time.Millisecond), rf.FilesRead, rf.FilesReused, rf.FilesRemoved, rf.Upserted, rf.Deleted, rep.Records)
+	}
 	if rep.Restored != "" {
 		line = fmt.Sprintf("restored %s of %s (%d questions): its sources are gone, so it holds them as they were", rep.Restored, rep.Dir, rep.Records)
 	}
-	if r := rep.Ingest; r != nil {
+	if r := rep.Ingest; r != nil && rep.Refresh == nil {
 		line += fmt.Sprintf(" (%d files read, %d skipped, %d blocks dropped, %d repeats merged)", r.FilesRead, len(r.Skipped), len(r.Dropped), r.Merged)
 	}
 	if out.mode == modeStyled {
@@ -122,7 +160,6 @@ func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 			}
 		}
 	}
-	return nil
 }
 
 // describeDir names the index directory the options resolve to.

@@ -23,8 +23,12 @@ func TestIndexLifecycleCLI(t *testing.T) {
 		t.Fatalf("iq index %s: exit %d, %q, %q", src, code, stdout, stderr)
 	}
 	os.WriteFile(filepath.Join(src, "sql.md"), []byte("# SQL\n\n## What is a primary key?\n\nA column that identifies rows.\n"), 0o644)
-	if code, stdout, stderr := iq(t, "index", "--index", dir); code != 0 || !strings.HasPrefix(stdout, "indexed 2 questions from 1 path(s) into "+dir) {
-		t.Fatalf("iq index (refresh): exit %d, %q, %q; want 2 questions from the remembered folder", code, stdout, stderr)
+	if code, stdout, stderr := iq(t, "index", "--index", dir); code != 0 || !strings.HasPrefix(stdout, "refreshed "+dir+" in ") ||
+		!strings.Contains(stdout, ": 1 files re-read, 1 unchanged, 0 gone; 1 questions written, 0 deleted, 2 in all") {
+		t.Fatalf("iq index (refresh): exit %d, %q, %q; want sql.md read, go.md reused, 2 questions in all", code, stdout, stderr)
+	}
+	if code, stdout, _ := iq(t, "index", "--index", dir); code != 0 || stdout != dir+" is up to date: 2 questions from 1 path(s), no file changed\n" {
+		t.Errorf("iq index with nothing changed: exit %d, %q", code, stdout)
 	}
 
 	t.Setenv("IQ_TEST_VERSION", "v2.0.0")
