@@ -60,10 +60,21 @@ func Run(ctx context.Context, s *query.Searcher, ln net.Listener, opts Options) 
 	}
 	hs := New(s, opts)
 	hs.WarmDups(ctx)
+	if opts.Searchers != nil {
+		go func() {
+			for s := range opts.Searchers {
+				hs.Swap(ctx, s)
+			}
+		}()
+	}
 	srv, conns := newHTTPServer(hs.Handler(), opts)
 	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", s.Index().Dir(), "records", s.Index().Meta().Records)
 	return serveUntilDone(ctx, srv, conns.listener(ln), logger)
 }
+
+// writeSlack is the time a request has to write its answer once its search
+// is done.
+const writeSlack = 10 * time.Second
 
 // newHTTPServer wraps the handler in an http.Server with every phase of a
 // connection bounded, and returns the limiter of its connections, whose
@@ -77,7 +88,7 @@ func newHTTPServer(h http.Handler, so Options) (*http.Server, *connLimiter) {
 		ReadTimeout:       readTimeout,
 		// A request waits for a slot at most QueueTimeout, its search
 		// stops at its deadline; the rest is writing the answer.
-		WriteTimeout:   so.QueueTimeout + so.SearchTimeout + 10*time.Second,
+		WriteTimeout:   so.QueueTimeout + so.SearchTimeout + writeSlack,
 		IdleTimeout:    idleTimeout,
 		MaxHeaderBytes: maxHeaderBytes,
 		ErrorLog:       slog.NewLogLogger(so.Logger.Handler(), slog.LevelWarn),

@@ -76,6 +76,9 @@ type Options struct {
 	// and per client address (defaults defaultMaxConns() and a quarter of
 	// it); see connLimiter.
 	MaxConns, MaxConnsPerClient int
+	// Searchers, when set, delivers searchers over newer versions of the
+	// index (pipeline.Follow); Run swaps to each (Server.Swap).
+	Searchers <-chan *query.Searcher
 }
 
 // defaultMaxPerClient: an eighth of the queue. A page sends one search at
@@ -122,8 +125,8 @@ func (o Options) withDefaults() Options {
 // is open, so they are computed once.
 type Server struct {
 	// s is the searcher; handlers reach it only through searcher(), the
-	// one place that knows where it comes from.
-	s    *query.Searcher
+	// one place that knows where it comes from. Swap replaces it.
+	s    atomic.Pointer[query.Searcher]
 	opts Options
 	log  *slog.Logger
 	web  *web
@@ -149,11 +152,34 @@ type Server struct {
 // from the http.Server so tests can drive it through httptest.
 func New(s *query.Searcher, opts Options) *Server {
 	opts = opts.withDefaults()
-	return &Server{s: s, opts: opts, log: opts.Logger, web: newWeb(), slots: make(chan struct{}, opts.MaxSearches), clients: map[string]int{}}
+	srv := &Server{opts: opts, log: opts.Logger, web: newWeb(), slots: make(chan struct{}, opts.MaxSearches), clients: map[string]int{}}
+	srv.s.Store(s)
+	return srv
 }
 
 // searcher is the searcher every handler asks.
-func (srv *Server) searcher() *query.Searcher { return srv.s }
+func (srv *Server) searcher() *query.Searcher { return srv.s.Load() }
+
+// Swap makes s the searcher of every request that starts from now on
+// (issue 13.2: a refreshed index is served without a restart), once its
+// duplicate detector is built, so /api/similar never goes back to warming
+// up. Requests in flight finish on the old searcher, which is closed once
+// none can still be running (the server's write timeout). A cancelled ctx
+// closes s and keeps the old one.
+func (srv *Server) Swap(ctx context.Context, s *query.Searcher) {
+	start := time.Now()
+	if _, err := s.Dups(ctx, query.DupsRequest{Limit: 1}); err != nil && ctx.Err() != nil {
+		s.Close()
+		return
+	}
+	srv.facetsMu.Lock() // the facet counts are the old index's
+	old := srv.s.Swap(s)
+	srv.facets = nil
+	srv.facetsMu.Unlock()
+	srv.log.Info("serving a new index", "index", s.Index().Dir(), "generation", s.Index().Meta().Generation,
+		"records", s.Index().Meta().Records, "prepared_in", time.Since(start).Round(time.Millisecond).String())
+	time.AfterFunc(srv.opts.QueueTimeout+srv.opts.SearchTimeout+writeSlack, func() { old.Close() })
+}
 
 // Handler returns the page, the JSON API and the middleware around them
 // (access log, panic recovery, limits, security headers).

@@ -63,16 +63,22 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 	// once, at start (index.VerifyFull), where a one-shot search checks
 	// only sizes and ends above index.FullVerifyLimit.
 	out := newOutput(a, false)
-	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: opts.indexDir, Verify: index.VerifyFull, Progress: out.progress("building the index"), Notify: out.notify})
+	po := pipeline.OpenOptions{IndexDir: opts.indexDir, Verify: index.VerifyFull, Progress: out.progress("building the index"), Notify: out.notify}
+	s, err := pipeline.Open(ctx, po)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
+	// Each new generation `iq index` makes is served without a restart.
+	searchers := pipeline.Follow(ctx, po, s.Index().Meta().Generation, followEvery)
 	ln := opts.listener
 	if ln == nil {
 		if ln, err = net.Listen("tcp", opts.addr); err != nil {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
-	return httpapi.Run(ctx, s, ln, httpapi.Options{SearchTimeout: opts.timeout, Logger: httpapi.NewLogger(a.errOut, opts.logFormat)})
+	return httpapi.Run(ctx, s, ln, httpapi.Options{SearchTimeout: opts.timeout, Logger: httpapi.NewLogger(a.errOut, opts.logFormat), Searchers: searchers})
 }
+
+// followEvery is how often iq serve looks for a new version of its index.
+const followEvery = time.Second
