@@ -60,6 +60,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newIngestCmd(a),
 		newSearchCmd(a), newShowCmd(a), newStatsCmd(a), newIndexCmd(a),
 		newDupsCmd(a), newSimilarCmd(a),
+		newQuizCmd(a), newExportCmd(a),
 		newServeCmd(a),
 	} {
 		root.AddCommand(c)
