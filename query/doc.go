@@ -32,6 +32,8 @@
 //   - order.go: Stream (every hit, chunk by chunk) and the level and
 //     source orders (Request.Sort): one ranking pass over every match that
 //     reads no records, then records and highlighting a chunk at a time.
+//   - values.go: a filter value the index does not hold is an *Error
+//     (unknown_value) naming the closest values it does (issue 13.7).
 //   - dups.go: Similar and Dups with their requests, URL parsers and
 //     results.
 //   - spell.go: spelling correction ("dependncy injecton" → "dependency

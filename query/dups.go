@@ -340,6 +340,11 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 	if err := req.normalize(); err != nil {
 		return nil, err
 	}
+	if f, ok := record.FacetNamed(record.FieldTopic); ok {
+		if err := s.checkKnown(f, req.Topics); err != nil {
+			return nil, err
+		}
+	}
 	st, err := s.dupState(ctx)
 	if err != nil {
 		return nil, err

@@ -134,9 +134,10 @@ func TestDupsFilters(t *testing.T) {
 			t.Errorf("Dups(level beginner) lists cluster %s with no beginner question", c.ID)
 		}
 	}
-	none, err := s.Dups(ctx, DupsRequest{Topics: []string{"no-such-topic"}})
-	if err != nil || none.Total != 0 || len(none.Clusters) != 0 {
-		t.Errorf("Dups(topic no-such-topic) = %+v, %v; want no clusters", none, err)
+	// A topic the index does not hold is the caller's mistake (issue 13.7).
+	var qe *Error
+	if _, err := s.Dups(ctx, DupsRequest{Topics: []string{"fastpai"}}); !errors.As(err, &qe) || qe.Code != CodeUnknownValue || !strings.Contains(qe.Message, `"fastapi"`) {
+		t.Errorf("Dups(topic fastpai) error = %v; want %s naming fastapi", err, CodeUnknownValue)
 	}
 	page, err := s.Dups(ctx, DupsRequest{Limit: 2, Offset: 1})
 	if err != nil {

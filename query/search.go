@@ -206,7 +206,10 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 		return nil, err
 	}
 	res := &Result{Query: req.Text, Limit: req.Limit, Offset: req.Offset, Hits: []Hit{}, Facets: map[string][]FacetCount{}}
-	filter := s.filter(req, tq)
+	filter, err := s.filter(req, tq)
+	if err != nil {
+		return nil, err
+	}
 
 	p := newPlan(tq, s.analyze, s.positional)
 	if err := s.expandPrefix(ctx, p); err != nil {
@@ -334,13 +337,16 @@ func browseQuery(p *plan, analyze analyzeFunc, filter expr.Node) expr.Node {
 
 // filter builds the filter of a request from its fields and the text's
 // inline filters, with values resolved to index terms.
-func (s *Searcher) filter(req Request, tq textQuery) expr.Node {
+func (s *Searcher) filter(req Request, tq textQuery) (expr.Node, error) {
 	asked := map[string]bool{}
 	vals := map[string][]string{}
 	for _, f := range record.Facets {
 		vs := append(slices.Clone(req.Filters[f.Name]), tq.Filters[f.Name]...)
 		if len(vs) == 0 {
 			continue
+		}
+		if err := s.checkKnown(f, vs); err != nil {
+			return nil, err
 		}
 		asked[f.Name] = true
 		for _, v := range vs {
@@ -349,7 +355,7 @@ func (s *Searcher) filter(req Request, tq textQuery) expr.Node {
 			}
 		}
 	}
-	return filterQuery(vals, asked)
+	return filterQuery(vals, asked), nil
 }
 
 // resolve maps a filter value to the index terms it names: the same value

@@ -169,3 +169,24 @@ func dropTook(s string) string {
 	}
 	return strings.Join(ls, "\n")
 }
+
+// An unknown --topic, --tag or --source is a usage error naming the
+// closest values the index holds (issue 13.7), in search and dups alike.
+func TestUnknownFilterValueCLI(t *testing.T) {
+	dir := sharedIndex(t)
+	for _, args := range [][]string{
+		{"search", "x", "-t", "fastpai"},
+		{"search", "-t", "fastpai"},
+		{"dups", "-t", "fastpai"},
+	} {
+		code, stdout, stderr := iq(t, append(args, "--index", dir)...)
+		want := `iq: query: unknown topic "fastpai", want one of the `
+		help := "Run 'iq " + args[0] + " --help' for usage.\n"
+		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, want) || !strings.Contains(stderr, `"fastapi"`) || !strings.HasSuffix(stderr, help) {
+			t.Errorf("iq %v = exit %d, stderr %q; want exit 2, %q… naming fastapi, then %q", args, code, stderr, want, help)
+		}
+	}
+	if code, _, stderr := iq(t, "search", "x", "--source", "nosuch.md", "--index", dir); code != 2 || !strings.Contains(stderr, `unknown source "nosuch.md"`) {
+		t.Errorf("iq search --source nosuch.md = exit %d, %q; want a usage error", code, stderr)
+	}
+}

@@ -17,6 +17,8 @@
 //     the searching commands.
 //   - search.go, show.go, stats.go: iq search, iq show, iq stats.
 //   - dups.go, dupseval.go, similar.go: iq dups, iq dups eval, iq similar.
+//   - quiz.go, export.go: iq quiz (one question at a time, progress in
+//     package study) and iq export (csv, anki, md, jsonl).
 //   - complete.go: shell completion of flag values from the index.
 //   - output.go, styles.go: the one choice of output mode (terminal, pipe,
 //     JSON) and every lipgloss style.

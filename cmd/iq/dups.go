@@ -89,7 +89,10 @@ func runDups(ctx context.Context, a *app, opts *dupsOptions) error {
 		return usageError{err}
 	}
 	return runQuery(ctx, a, opts.indexDir, opts.json,
-		func(s *query.Searcher) (*query.DupsResult, error) { return s.Dups(ctx, req) }, (*output).dupsResult)
+		func(s *query.Searcher) (*query.DupsResult, error) {
+			res, err := s.Dups(ctx, req)
+			return res, callerError(err)
+		}, (*output).dupsResult)
 }
 
 // dupsResult prints clusters in the output's mode.

@@ -7,8 +7,10 @@ import (
 	"io"
 	"strings"
 
-	"github.com/iq-search/iq/pipeline"
 	"github.com/spf13/cobra"
+
+	"github.com/iq-search/iq/pipeline"
+	"github.com/iq-search/iq/query"
 )
 
 // app carries what every command shares: the output writers and styles.
@@ -24,6 +26,18 @@ type usageError struct{ err error }
 
 func (e usageError) Error() string { return e.err.Error() }
 func (e usageError) Unwrap() error { return e.err }
+
+// callerError makes a request error of package query a usage error (exit
+// 2, with the command's help): a filter value the index does not hold is
+// how iq was called, not a failure of the index. An unknown question id
+// stays an error (exit 1), as a missing file is for cat.
+func callerError(err error) error {
+	var qe *query.Error
+	if errors.As(err, &qe) && qe.Code != query.ErrNotFound.Code {
+		return usageError{err}
+	}
+	return err
+}
 
 // errNoMatch ends a search that matched nothing: exit status 1 and no
 // message, as grep and ripgrep do, so `iq search x && …` can test it. The
@@ -46,6 +60,7 @@ func newRootCmd(a *app) *cobra.Command {
 		newIngestCmd(a),
 		newSearchCmd(a), newShowCmd(a), newStatsCmd(a), newIndexCmd(a),
 		newDupsCmd(a), newSimilarCmd(a),
+		newQuizCmd(a), newExportCmd(a),
 		newServeCmd(a),
 	} {
 		root.AddCommand(c)

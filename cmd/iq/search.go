@@ -146,14 +146,14 @@ func runSearch(ctx context.Context, a *app, opts *searchOptions) error {
 	var res *query.Result
 	if limit != 0 && limit <= query.MaxLimit {
 		if res, err = s.Search(ctx, req); err != nil {
-			return err
+			return callerError(err)
 		}
 		err = out.searchResult(res)
 	} else {
 		res, err = out.streamSearch(ctx, s, req, limit)
 	}
 	if err != nil {
-		return err
+		return callerError(err)
 	}
 	if res.Total == 0 {
 		return errNoMatch

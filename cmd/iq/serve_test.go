@@ -84,7 +84,7 @@ func TestServeSearchSameAsCLI(t *testing.T) {
 	}{
 		{[]string{"dependency injection"}, "/api/search?q=dependency+injection"},
 		{[]string{"dependency injection", "--level", "beginner"}, "/api/search?q=dependency%20injection&level=beginner"},
-		{[]string{"pydantic", "--topic", "fastapi", "--tag", "validation", "--tag", "models", "--limit", "3"}, "/api/search?q=pydantic&topic=fastapi&tag=validation&tag=models&limit=3"},
+		{[]string{"pydantic", "--topic", "fastapi", "--tag", "validation", "--tag", "database", "--limit", "3"}, "/api/search?q=pydantic&topic=fastapi&tag=validation&tag=database&limit=3"},
 		{[]string{"fastapi", "--level", "beginner", "--level", "advanced", "--offset", "5", "--limit", "5"}, "/api/search?q=fastapi&level=beginner,advanced&offset=5&limit=5"},
 		{[]string{"dependncy injecton"}, "/api/search?q=dependncy+injecton"},
 		{[]string{`oauth2 "password bearer" -django`}, "/api/search?q=" + url.QueryEscape(`oauth2 "password bearer" -django`)},

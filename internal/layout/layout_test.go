@@ -27,6 +27,7 @@ var allowed = map[string][]string{
 	"query":      {"index", "index/expr", "dedup", "record"},
 	"pipeline":   {"ingest", "dedup", "index", "index/expr", "query", "corpus", "record"},
 	"httpapi":    {"query", "record"},
+	"study":      {},
 	"cmd":        {"*"},
 	"internal":   {"*"},
 	"bench":      {"*"},
