@@ -67,7 +67,12 @@
 // queries package query builds, in query/fast_test.go; stored fields by
 // document number against Bleve's lookup by ID), field_test.go
 // (analysedField against Bleve's TextField), minmatch_test.go
-// (minMatchQuery against Bleve's disjunction), fuzz_test.go,
+// (minMatchQuery against Bleve's disjunction), versus_test.go (random
+// query trees over random records: Bleve's own request against Search
+// through Bleve's searchers and through the fast pass; FuzzVersus draws
+// the trees from the fuzzer's bytes; a difference is shrunk to a smallest
+// tree), canary_test.go (fails when Bleve fixes the phrase/synonym bug),
+// fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
 package index

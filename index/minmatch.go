@@ -173,9 +173,13 @@ func (s *minMatchSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMa
 		s.matching, s.matchingIdx = s.matching[:0], s.matchingIdx[:0]
 		for i, c := range s.currs {
 			if !s.isLead[i] && !s.done[i] && (c == nil || c.IndexInternalID.Compare(cand) < 0) {
-				// Short of the match the lead needs: give up early.
+				// Short of the minimum even with every clause left: no
+				// need to read this one. (Not a break: the lead clauses
+				// after it that stand on the candidate must still be
+				// collected and moved on, or Next would see the same
+				// candidate forever; the versus suite found it.)
 				if len(s.matching)+len(s.searchers)-i < s.min {
-					break
+					continue
 				}
 				d, err := s.searchers[i].Advance(ctx, cand)
 				if err != nil {

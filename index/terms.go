@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	bindex "github.com/blevesearch/bleve_index_api"
 )
@@ -54,26 +55,35 @@ func (ix *Index) Terms(field string) (_ map[string]uint64, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	terms := map[string]uint64{}
 	for _, sh := range ix.shards {
-		d, err := sh.FieldDict(field)
-		if err != nil {
-			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
-		}
-		for {
-			e, err := d.Next()
-			if err != nil {
-				d.Close()
-				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			terms[e.Term] += e.Count
-		}
-		if err := d.Close(); err != nil {
-			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
+		if err := shardTerms(sh, field, terms); err != nil {
+			return nil, err
 		}
 	}
 	return terms, nil
+}
+
+// shardTerms adds the terms of one shard's field to terms. The dictionary
+// is closed by a defer: Bleve holds the index's read lock until it is.
+func shardTerms(sh bleve.Index, field string, terms map[string]uint64) (err error) {
+	d, err := sh.FieldDict(field)
+	if err != nil {
+		return fmt.Errorf("read dictionary of %s: %w", field, err)
+	}
+	defer func() {
+		if cerr := d.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("read dictionary of %s: %w", field, cerr)
+		}
+	}()
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		if e == nil {
+			return nil
+		}
+		terms[e.Term] += e.Count
+	}
 }
 
 // readers calls fn with a reader of each shard in turn, until fn returns
@@ -88,15 +98,22 @@ func (ix *Index) readers(fn func(bindex.IndexReader) (bool, error)) error {
 		if err != nil {
 			return fmt.Errorf("read index %s: %w", ix.dir, err)
 		}
-		more, err := fn(r)
-		if cerr := r.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("read index %s: %w", ix.dir, cerr)
-		}
+		more, err := readWith(r, fn)
 		if err != nil || !more {
 			return err
 		}
 	}
 	return nil
+}
+
+// readWith calls fn with r and closes r, even when fn panics.
+func readWith(r bindex.IndexReader, fn func(bindex.IndexReader) (bool, error)) (more bool, err error) {
+	defer func() {
+		if cerr := r.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	return fn(r)
 }
 
 // DocFreq returns how many documents hold term, in each of fields, summed.
