@@ -327,8 +327,9 @@ func stripLabel(t string) string {
 	return t
 }
 
-// answerPrefix is a label that opens an answer ("A:", "Ans:", "Answer:").
-var answerPrefix = regexp.MustCompile(`(?i)^\s*(?:a|ans|answer)\s*[:.)\-–]\s+`)
+// answerPrefix is a label that opens an answer ("A:", "Ans:", "Answer:"),
+// not part of it.
+var answerPrefix = regexp.MustCompile(`(?i)^\s*(?:a|ans|answer)\s*:\s+`)
 
 // trailingDecor matches what a question heading carries after its text:
 // rating stars, a custom id ("{#proudest-project}"), a "back to top" arrow,

@@ -47,7 +47,7 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Wa
 			// Separators and blocks without text remove nothing a reader
 			// would miss.
 		default:
-			drops = append(drops, Drop{File: file, Line: b.Line, Reason: reasons[i], Text: excerpt(blockText(b))})
+			drops = append(drops, Drop{File: file, Line: b.Line, Reason: reasons[i], Text: excerpt(blockText(b)), Asks: asks(b.Text)})
 		}
 	}
 	return kept, drops, warns

@@ -42,15 +42,19 @@ type segment struct {
 
 // fate is what became of one kept block and the rule that decided it.
 type fate struct {
-	role string // "question", "answer", "stem", "context", "section", "unused", "toc"
-	seg  int    // index in segments for question/answer/stem/context, else -1
+	role string // FateQuestion, FateAnswer, FateContext or FateUnused
+	seg  int    // the segment (before finishing) it is, answers or leads into; -1 for none
 	rule string
+	asks bool // an unused block that reads as a question
 }
 
 type docSegments struct {
 	segments []segment
 	unused   []int // indices of blocks outside any question
 	fates    []fate
+	// primary maps a segment as the walk found it (fate.seg) to the
+	// finished segment that kept its question or took its place.
+	primary []int
 }
 
 // walker tracks the section structure while reading blocks in order.
@@ -230,7 +234,11 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 		if cur != nil {
 			cur.answer = blocks[ansStart:end:end]
 			for j := ansStart; j < end; j++ {
-				out.fates[j] = fate{role: "answer", seg: len(out.segments), rule: "between its question and the next"}
+				rule := "between its question and the next"
+				if d.why[j] != "" {
+					rule += "; itself " + d.why[j]
+				}
+				out.fates[j] = fate{role: FateAnswer, seg: len(out.segments), rule: rule}
 			}
 			out.segments = append(out.segments, *cur)
 			cur = nil
@@ -238,7 +246,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 	}
 	unused := func(i int, rule string) {
 		out.unused = append(out.unused, i)
-		out.fates[i] = fate{role: "unused", seg: -1, rule: rule}
+		out.fates[i] = fate{role: FateUnused, seg: -1, rule: rule, asks: d.info[i].read == readsAsk}
 	}
 	for i := range blocks {
 		b := &blocks[i]
@@ -267,7 +275,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			curQ = b
 			curOnly = qonly[d.info[i].sig]
 			level, label := w.level()
-			out.fates[i] = fate{role: "question", seg: len(out.segments), rule: d.why[i]}
+			out.fates[i] = fate{role: FateQuestion, seg: len(out.segments), rule: d.why[i]}
 			if qs := questionMarks(b.Text); len(qs) >= 3 && b.Kind == parse.Paragraph && b.Role == "" && d.info[i].sig.qlist {
 				// A run-on list of questions: each is a record without
 				// an answer, and what follows belongs to none of them.
@@ -299,7 +307,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			closeCur(i)
 			w.open = false
 			level, label := w.level()
-			out.fates[i] = fate{role: "question", seg: len(out.segments), rule: "a row of a table with a question column"}
+			out.fates[i] = fate{role: FateQuestion, seg: len(out.segments), rule: "a row of a table with a question column"}
 			for _, r := range tableQuestions(b) {
 				s := newSegment(r.line, r.question, level, label, w.headings())
 				if r.level != "" {
@@ -321,7 +329,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			switch {
 			case d.why[i] != "" && strings.HasPrefix(d.why[i], "the title"):
 				out.unused = append(out.unused, i)
-				out.fates[i] = fate{role: "context", seg: -1, rule: d.why[i]}
+				out.fates[i] = fate{role: FateContext, seg: len(out.segments), rule: d.why[i]}
 			case d.why[i] != "":
 				unused(i, d.why[i])
 			case d.info[i].excluded != "":
@@ -332,6 +340,6 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 		}
 	}
 	closeCur(len(blocks))
-	out.segments = finishSegments(blocks, d, out)
+	out.segments, out.primary = finishSegments(blocks, d, out)
 	return out
 }
