@@ -115,9 +115,9 @@ func readText(t string) reading {
 		if endsAsking(first) {
 			return readsAsk
 		}
-		last := lastSentence(q)
-		if last != q && readOpening(strings.TrimRight(last, ".!")) == readsAsk {
-			return readsAsk
+		last := strings.TrimRight(lastSentence(q), ".!")
+		if last != q && (readOpening(last) == readsAsk || promptVerbs[strings.ToLower(last)]) {
+			return readsAsk // "… POSIX signals. Explain."
 		}
 		// A title, then the task: "Fibonacci. Return the n-th Fibonacci
 		// number …", "Addition. Implement the addition algorithm …".
@@ -188,7 +188,9 @@ func readOpening(q string) reading {
 		case "what", "what's", "whats", "how", "why", "when", "where", "which", "who", "whom", "whose":
 			// Without a question mark a wh-word opens many titles ("How to
 			// Contribute", "What is Next"); a longer clause still asks.
-			if nwords >= 4 && !(w == "how" && strings.EqualFold(second, "to")) {
+			// "How to Contribute", "What to Look For", "When to Use It"
+			// name a section.
+			if nwords >= 4 && !strings.EqualFold(second, "to") {
 				return readsAsk
 			}
 			if nwords >= 2 {

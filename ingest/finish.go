@@ -108,7 +108,7 @@ type subItem struct {
 // before them and the items, or ok false when t holds no such sequence.
 func splitSubItems(t string) (head string, items []subItem, ok bool) {
 	locs := subMarker.FindAllStringSubmatchIndex(t, -1)
-	if len(locs) < 2 {
+	if len(locs) == 0 {
 		return t, nil, false
 	}
 	type mark struct {

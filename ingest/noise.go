@@ -288,7 +288,9 @@ func noiseReason(b *parse.Block, cache map[string]Reason) Reason {
 		}
 		return textReason(b)
 	}
-	if strings.TrimSpace(b.Text) == "" || !hasLetterOrDigit(b.Text) {
+	if strings.TrimSpace(b.Text) == "" || !hasLetterOrDigit(b.Text) && b.Task == parse.TaskNone {
+		// An option of a multiple-choice question ("- [x] $$") is
+		// content, letters or not.
 		return reasonSilent
 	}
 	if b.Role == "question" || b.Role == "answer" {

@@ -179,14 +179,27 @@ func questionOnly(blocks []parse.Block, d decisions) map[sig]bool {
 			c = &count{}
 			counts[s] = c
 		}
+		// The last item of a list always borders what follows; only an
+		// item followed by content before the list's next item has an
+		// answer of its own.
+		next := -1
+		for j := i + 1; j < len(blocks) && blocks[j].Kind != parse.Heading; j++ {
+			if d.isQ[j] && d.info[j].sig == s {
+				next = j
+				break
+			}
+		}
+		if next < 0 {
+			continue
+		}
 		c.n++
-		if i+1 < len(blocks) && !d.isQ[i+1] && blocks[i+1].Kind != parse.Heading && !nestedUnder(&blocks[i+1], b) {
+		if !d.isQ[i+1] && !nestedUnder(&blocks[i+1], b) && blocks[i+1].Kind != parse.Code {
 			c.loose++
 		}
 	}
 	out := map[sig]bool{}
 	for s, c := range counts {
-		out[s] = c.n >= 3 && c.loose*10 < c.n*3
+		out[s] = c.n >= 2 && c.loose*10 < c.n*3
 	}
 	return out
 }
@@ -254,9 +267,15 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			closeCur(i)
 			w.open = false
 		}
-		if cur != nil && curOnly && !isQ[i] && b.Kind != parse.Heading && !nestedUnder(b, curQ) {
+		if cur != nil && curOnly && !isQ[i] && b.Kind != parse.Heading && b.Kind != parse.Code && !nestedUnder(b, curQ) {
 			// A list of questions without answers ends where its items
 			// end: what follows is not the last item's answer.
+			closeCur(i)
+			w.open = false
+		}
+		if cur != nil && !isQ[i] && b.Kind == parse.Summary && curQ.Kind == parse.Summary {
+			// A <details> block is one unit: the next <summary>, even one
+			// that only reveals an answer, ends the answer above.
 			closeCur(i)
 			w.open = false
 		}
