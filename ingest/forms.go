@@ -211,10 +211,12 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 	case strings.HasSuffix(t, ":") && r < readsTask && (b.Kind == parse.Heading || b.Number == 0 && !numberedText(t)):
 		return "lead-in"
 	}
-	if l, _ := headingLevel(t); l != "" {
-		return "level heading"
+	if len(t) <= 60 {
+		if l, _ := headingLevel(t); l != "" {
+			return "level heading"
+		}
 	}
-	if r < readsTask {
+	if r < readsTask && len(t) <= 80 {
 		q, _, _ := cleanQuestion(t)
 		if sectionWords[strings.ToLower(strings.Trim(q, " .:!"))] {
 			return "section title"
@@ -255,6 +257,19 @@ func qlistLead(t string) string {
 		return ""
 	}
 	return t[:i+1]
+}
+
+// sectionTitles caches sectionTitle per heading: every block of a section
+// asks about its heading.
+type sectionTitles map[int]bool
+
+func (c sectionTitles) of(blocks []parse.Block, i int) bool {
+	v, ok := c[i]
+	if !ok {
+		v = sectionTitle(blocks[i].Text)
+		c[i] = v
+	}
+	return v
 }
 
 // sectionTitle is a short title that names its section or list a list of
@@ -365,6 +380,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		lastHeading[k] = -1
 	}
 	runStart := -1
+	titles := sectionTitles{}
 	// A lead-in right above a list says what the list is: questions
 	// ("Follow-up Questions:") or not ("Expected Approach:").
 	lead, otherLead := -1, false
@@ -394,7 +410,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		for k := range lastHeading {
 			section = max(section, lastHeading[k])
 		}
-		qsec := section >= 0 && section != i && sectionTitle(blocks[section].Text) && blocks[section].Depth > 1 && !(otherLead && b.Kind == parse.ListItem)
+		qsec := section >= 0 && section != i && titles.of(blocks, section) && blocks[section].Depth > 1 && !(otherLead && b.Kind == parse.ListItem)
 		if in.excluded == "lead-in" && b.Kind == parse.ListItem && qsec {
 			// In a list of exercises an item may end with a colon ("Join
 			// the following lists:").
@@ -449,7 +465,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		}
 		g := st.byKey[key]
 		if g == nil {
-			g = &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && sectionTitle(blocks[key].Text) || key < -1 && key >= -1-len(blocks)}
+			g = &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && titles.of(blocks, key) || key < -1 && key >= -1-len(blocks)}
 			g.nonq = key >= 0 && blocks[key].Kind == parse.Heading && otherSection.MatchString(stripDecorations(blocks[key].Text))
 			st.byKey[key] = g
 			st.groups = append(st.groups, g)
