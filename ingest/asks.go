@@ -115,9 +115,9 @@ func readText(t string) reading {
 		if endsAsking(first) {
 			return readsAsk
 		}
-		last := lastSentence(q)
-		if last != q && readOpening(strings.TrimRight(last, ".!")) == readsAsk {
-			return readsAsk
+		last := strings.TrimRight(lastSentence(q), ".!")
+		if last != q && (readOpening(last) == readsAsk || promptVerbs[strings.ToLower(last)]) {
+			return readsAsk // "… POSIX signals. Explain."
 		}
 		// A title, then the task: "Fibonacci. Return the n-th Fibonacci
 		// number …", "Addition. Implement the addition algorithm …".
@@ -188,7 +188,9 @@ func readOpening(q string) reading {
 		case "what", "what's", "whats", "how", "why", "when", "where", "which", "who", "whom", "whose":
 			// Without a question mark a wh-word opens many titles ("How to
 			// Contribute", "What is Next"); a longer clause still asks.
-			if nwords >= 4 && !(w == "how" && strings.EqualFold(second, "to")) {
+			// "How to Contribute", "What to Look For", "When to Use It"
+			// name a section.
+			if nwords >= 4 && !strings.EqualFold(second, "to") {
 				return readsAsk
 			}
 			if nwords >= 2 {
@@ -246,10 +248,28 @@ var connectives = setOf("and", "or", "of", "the", "for", "in", "on", "to", "with
 // questions or exercises ("Exercises: Level 1", "Basic stats questions",
 // "Задачи", "练习题"): there imperative tasks are questions.
 func questionSection(t string) bool {
-	return questionSectionRe.MatchString(t)
+	lower := strings.ToLower(t)
+	for _, w := range strings.FieldsFunc(lower, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if sectionNouns[w] {
+			return true
+		}
+	}
+	for _, stem := range sectionStems {
+		if strings.Contains(lower, stem) {
+			return true
+		}
+	}
+	return false
 }
 
-var questionSectionRe = regexp.MustCompile(`(?i)\b(questions?|exercises?|tasks?|quiz(zes)?|problems?|challenges?|practice|assignments?|homework|drills?|katas?)\b|вопрос|задани|задач|упражнен|питання|завдання|вправ|题|練習|练习|問題`)
+// sectionNouns name a list of questions in English; sectionStems do in
+// Russian, Ukrainian and Chinese, whatever the word's ending.
+var (
+	sectionNouns = setOf("question", "questions", "exercise", "exercises", "task", "tasks", "quiz", "quizzes",
+		"problem", "problems", "challenge", "challenges", "practice", "assignment", "assignments", "homework",
+		"drill", "drills", "kata", "katas")
+	sectionStems = []string{"вопрос", "задани", "задач", "упражнен", "питання", "завдання", "вправ", "题", "練習", "练习", "問題"}
+)
 
 // firstSentence splits q after its first sentence end (". ", "? ", "! ").
 func firstSentence(q string) (first, rest string, ok bool) {
@@ -295,6 +315,10 @@ var versus = regexp.MustCompile(`(?i)\S\s+(vs\.?|versus)\s+\S|^difference betwee
 
 // isVersus reports "X vs Y", "X versus Y", "Difference between X and Y".
 func isVersus(q string) bool {
+	// The regular expression only where its words can be.
+	if !strings.Contains(q, "vs") && !strings.Contains(q, "VS") && !strings.Contains(q, "Vs") && !strings.Contains(q, "ersus") && !strings.Contains(q, "ifference") {
+		return false
+	}
 	return versus.MatchString(q)
 }
 
@@ -311,14 +335,17 @@ func hasZH(s string) bool {
 // "Q:", "Scenario:", "Ques 3:", "Problem 2 -") rather than being part of it.
 var labelPrefix = regexp.MustCompile(`(?i)^\s*(?:question|ques|qn|q|scenario|problem|task|exercise|case)\s*\d*\s*[:.)\-–]\s+`)
 
-// stripLabel removes such a label.
+// stripLabel removes such a label. It reads the label by hand: it runs on
+// every block, and most blocks start with a word that is no label.
 func stripLabel(t string) string {
 	if len(t) < 3 {
 		return t
 	}
-	switch t[0] | 0x20 {
-	case 'q', 's', 'p', 't', 'e', 'c':
-	default:
+	end := 0
+	for end < len(t) && end < 10 && (t[end] >= 'a' && t[end] <= 'z' || t[end] >= 'A' && t[end] <= 'Z') {
+		end++
+	}
+	if end == 0 || end == 10 || !labelWords[strings.ToLower(t[:end])] {
 		return t
 	}
 	if loc := labelPrefix.FindStringIndex(t); loc != nil && loc[1] < len(t) {
@@ -327,35 +354,124 @@ func stripLabel(t string) string {
 	return t
 }
 
-// answerPrefix is a label that opens an answer ("A:", "Ans:", "Answer:").
-var answerPrefix = regexp.MustCompile(`(?i)^\s*(?:a|ans|answer)\s*[:.)\-–]\s+`)
+var labelWords = setOf("question", "ques", "qn", "q", "scenario", "problem", "task", "exercise", "case")
 
-// trailingDecor matches what a question heading carries after its text:
-// rating stars, a custom id ("{#proudest-project}"), a "back to top" arrow,
-// the "[src]" of a source link, an "incomplete" marker (" ***"), emoji and
-// emoji short codes.
-var trailingDecor = regexp.MustCompile(`(?:\s*(?:[★☆✩✪✭⭐]+\x{FE0F}?|\{#[^}]*\}|\[\s*(?:↑|⬆|top|src|source|link)\s*\]|\(\s*(?:↑|⬆)\s*\)|\*{2,}|:[a-z0-9_+-]+:|[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}]\x{FE0F}?))+\s*$`)
+// answerPrefix is a label that opens an answer ("A:", "Ans:", "Answer:"),
+// not part of it.
+var answerPrefix = regexp.MustCompile(`(?i)^\s*(?:a|ans|answer)\s*:\s+`)
 
-// leadingDecor matches the same at the start ("[↑] Questions about …",
-// ":star: Simple Questions").
-var leadingDecor = regexp.MustCompile(`^\s*(?:(?:\[\s*(?:↑|⬆|top)\s*\]|:[a-z0-9_+-]+:|[★☆⭐]+|[\x{1F300}-\x{1FAFF}\x{2600}-\x{27BF}]\x{FE0F}?)\s*)+`)
+// Decorations a question heading carries that are not part of it: rating
+// stars, a custom id ("{#proudest-project}"), a "back to top" arrow, the
+// "[src]" of a source link, an "incomplete" marker (" ***"), emoji and
+// emoji short codes (":star:"). They are cut by hand: this runs on every
+// block, and a regular expression anchored at the end still tries every
+// start.
+var bracketDecor = setOf("↑", "⬆", "top", "src", "source", "link")
+
+// decorRune reports a symbol rune that decorates: stars, emoji, the emoji
+// variation selector.
+func decorRune(r rune) bool {
+	switch {
+	case r == '★' || r == '☆' || r == '✩' || r == '✪' || r == '✭' || r == '⭐' || r == 0xFE0F || r == 0x200D:
+		return true
+	case r >= 0x1F300 && r <= 0x1FAFF, r >= 0x2600 && r <= 0x27BF:
+		return true
+	}
+	return false
+}
+
+// trailingDecoration returns the length of t without one decoration at
+// its end (after trailing spaces), or len(t) when there is none.
+func trailingDecoration(t string) int {
+	u := strings.TrimRight(t, " ")
+	if u == "" {
+		return len(t)
+	}
+	last, size := utf8.DecodeLastRuneInString(u)
+	switch {
+	case decorRune(last):
+		return len(u) - size
+	case last == '}':
+		if i := strings.LastIndex(u, "{#"); i >= 0 && !strings.ContainsAny(u[i+2:len(u)-1], "{}") {
+			return i
+		}
+	case last == ']' || last == ')':
+		open := "["
+		if last == ')' {
+			open = "("
+		}
+		if i := strings.LastIndex(u, open); i >= 0 && bracketDecor[strings.ToLower(strings.TrimSpace(u[i+1:len(u)-1]))] {
+			return i
+		}
+	case last == '*':
+		i := len(u)
+		for i > 0 && u[i-1] == '*' {
+			i--
+		}
+		if len(u)-i >= 2 && (i == 0 || u[i-1] == ' ') {
+			return i
+		}
+	case last == ':':
+		if i := strings.LastIndexByte(u[:len(u)-1], ':'); i >= 0 && shortCode(u[i+1:len(u)-1]) {
+			return i
+		}
+	}
+	return len(t)
+}
+
+// leadingDecoration returns where t starts after one decoration at its
+// start, or 0.
+func leadingDecoration(t string) int {
+	u := strings.TrimLeft(t, " ")
+	off := len(t) - len(u)
+	if u == "" {
+		return 0
+	}
+	first, size := utf8.DecodeRuneInString(u)
+	switch {
+	case decorRune(first):
+		return off + size
+	case first == '[':
+		if i := strings.IndexByte(u, ']'); i > 0 && bracketDecor[strings.ToLower(strings.TrimSpace(u[1:i]))] {
+			return off + i + 1
+		}
+	case first == ':':
+		if i := strings.IndexByte(u[1:], ':'); i > 0 && shortCode(u[1:i+1]) {
+			return off + i + 2
+		}
+	}
+	return 0
+}
+
+// shortCode reports an emoji short code's name ("star", "heavy_check_mark").
+func shortCode(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '+' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // stripDecorations removes decorations from both ends of a question.
 func stripDecorations(t string) string {
-	if t == "" {
-		return t
-	}
-	// Fast pre-checks: every decoration ends (starts) with one of these
-	// bytes or with a multi-byte symbol.
-	if c := t[len(t)-1]; c >= 0x80 || strings.IndexByte("}])*:", c) >= 0 {
-		if loc := trailingDecor.FindStringIndex(t); loc != nil && loc[0] > 0 {
-			t = strings.TrimRight(t[:loc[0]], " ")
+	for range 8 {
+		n := trailingDecoration(t)
+		if n == len(t) || n == 0 {
+			break
 		}
+		t = strings.TrimRight(t[:n], " ")
 	}
-	if c := t[0]; c >= 0x80 || c == '[' || c == ':' {
-		if loc := leadingDecor.FindStringIndex(t); loc != nil && loc[1] < len(t) {
-			t = t[loc[1]:]
+	for range 8 {
+		n := leadingDecoration(t)
+		if n == 0 || n >= len(t) {
+			break
 		}
+		t = strings.TrimLeft(t[n:], " ")
 	}
 	return t
 }

@@ -68,7 +68,7 @@ func BenchmarkIngest(b *testing.B) {
 }
 
 // benchCorporaRecords is the record count of ../shared/corpora.
-const benchCorporaRecords = 2404
+const benchCorporaRecords = 2412
 
 // BenchmarkIngestFile measures single files by size and format.
 func BenchmarkIngestFile(b *testing.B) {

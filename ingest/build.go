@@ -26,25 +26,34 @@ type fileResult struct {
 	records []record.Record
 	drops   []Drop
 	warns   []Warning
+	fates   []Fate
 	skip    *Skip
 	read    bool
 }
 
 // process runs the per-file stages: noise stripping, segmentation and
 // record building. Merging across files happens later, in order.
-func process(doc document, tax *Taxonomy) fileResult {
+func process(doc document, tax *Taxonomy, explain bool) fileResult {
 	kept, drops, warns := filterNoise(doc.name, doc.blocks)
 	segs := segmentBlocks(kept)
 	if len(segs.segments) == 0 {
 		if q, ok := slugQuestion(doc.rel, kept); ok && len(kept) > 0 {
 			// under-script's layout: the question is only in the file
 			// name, the body is its answer.
-			segs.segments = []segment{{line: 1, question: q, answer: kept}}
+			segs.segments = []segment{{line: 1, question: q, answer: kept, rule: "the question is the file's name"}}
 			segs.unused = nil
+			segs.primary = []int{0}
+			for i := range segs.fates {
+				segs.fates[i] = fate{role: FateAnswer, seg: 0, rule: "the file's body answers the question in its name"}
+			}
 		}
 	}
+	var fates []Fate
+	if explain {
+		fates = explainBlocks(doc.name, kept, drops, segs)
+	}
 	for _, i := range segs.unused {
-		drops = append(drops, Drop{File: doc.name, Line: kept[i].Line, Reason: DropPreamble, Text: excerpt(kept[i].Text)})
+		drops = append(drops, Drop{File: doc.name, Line: kept[i].Line, Reason: DropPreamble, Text: excerpt(kept[i].Text), Asks: segs.fates[i].asks})
 	}
 
 	levels := documentLevels(doc, kept, segs.segments)
@@ -53,7 +62,7 @@ func process(doc document, tax *Taxonomy) fileResult {
 
 	// Report removals in file order, whatever stage removed them.
 	slices.SortStableFunc(drops, func(a, b Drop) int { return cmp.Compare(a.Line, b.Line) })
-	res := fileResult{read: true, drops: drops, warns: warns}
+	res := fileResult{read: true, drops: drops, warns: warns, fates: fates}
 	var langTexts []langText // what each record's language is read from
 	for _, s := range segs.segments {
 		q := s.question
@@ -102,6 +111,30 @@ func process(doc document, tax *Taxonomy) fileResult {
 	}
 	setLangs(res.records, langTexts)
 	return res
+}
+
+// explainBlocks says what became of every block of a file: the noise
+// stage's drops, then each kept block's fate in segmentation.
+func explainBlocks(file string, kept []parse.Block, drops []Drop, segs docSegments) []Fate {
+	out := make([]Fate, 0, len(kept)+len(drops))
+	for _, d := range drops {
+		out = append(out, Fate{File: file, Line: d.Line, Text: d.Text, What: FateDropped, Reason: d.Reason, Rule: "removed as " + string(d.Reason) + " by the noise stage"})
+	}
+	for i, b := range kept {
+		f := segs.fates[i]
+		x := Fate{File: file, Line: b.Line, Kind: b.Kind.String(), Text: excerpt(b.Text), What: f.role, Rule: f.rule}
+		if f.role == FateUnused {
+			x.Reason = DropPreamble
+		}
+		if f.seg >= 0 && f.seg < len(segs.primary) {
+			if k := segs.primary[f.seg]; k >= 0 && k < len(segs.segments) {
+				x.Question, x.QuestionLine = segs.segments[k].question, segs.segments[k].line
+			}
+		}
+		out = append(out, x)
+	}
+	slices.SortStableFunc(out, func(a, b Fate) int { return cmp.Compare(a.Line, b.Line) })
+	return out
 }
 
 // answerStart is the part of an answer read for tags: its opening, where
@@ -281,8 +314,13 @@ func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 	soleItem := tops == 1 && s.answer[0].Kind == parse.ListItem
 	var prose []string
 	prevList := [3]bool{}
-	for _, b := range s.answer {
+	for k, b := range s.answer {
 		text := b.Text
+		if k == 0 && b.Kind == parse.Paragraph {
+			if loc := answerPrefix.FindStringIndex(text); loc != nil && loc[1] < len(text) {
+				text = text[loc[1]:] // "A: …", "Ans: …" of Q/A pairs
+			}
+		}
 		switch b.Kind {
 		case parse.Paragraph, parse.Quote, parse.Heading:
 			if loc := howToLabel.FindStringIndex(text); loc != nil {
@@ -313,8 +351,13 @@ func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 				depth--
 			}
 			mark := "- "
-			if b.Number > 0 {
+			switch {
+			case b.Number > 0:
 				mark = strconv.Itoa(b.Number) + ". "
+			case b.Task == parse.TaskDone:
+				mark = "- [x] " // the ticked option of a multiple-choice question
+			case b.Task == parse.TaskOpen:
+				mark = "- [ ] "
 			}
 			piece = strings.Repeat("  ", max(0, depth)) + mark + text
 		case parse.Summary:

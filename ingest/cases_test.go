@@ -20,6 +20,7 @@ type caseWant struct {
 		Question    string `json:"question"`
 		AnswerStart string `json:"answer_start"`
 		Answer      string `json:"answer"` // when set, the whole first answer
+		Context     string `json:"context"`
 	} `json:"records"`
 	Drops []struct {
 		Line   int    `json:"line"`
@@ -81,6 +82,9 @@ func TestCases(t *testing.T) {
 				}
 				if !strings.HasPrefix(answer, w.AnswerStart) {
 					t.Errorf("record %d %q answer = %.80q; want it to start with %q", i, r.Question, answer, w.AnswerStart)
+				}
+				if r.Context != w.Context {
+					t.Errorf("record %d %q context = %q; want %q", i, r.Question, r.Context, w.Context)
 				}
 			}
 			for _, d := range want.Drops {

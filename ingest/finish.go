@@ -16,9 +16,11 @@ import (
 // finishSegments applies the per-question rules that need the answer:
 // titles whose question is the paragraph under them, summaries holding
 // code, context parents, inline follow-ups, stems and options.
-func finishSegments(blocks []parse.Block, d decisions, out docSegments) []segment {
+func finishSegments(blocks []parse.Block, d decisions, out docSegments) ([]segment, []int) {
 	segs := make([]segment, 0, len(out.segments))
-	for _, s := range out.segments {
+	primary := make([]int, len(out.segments))
+	for k, s := range out.segments {
+		primary[k] = len(segs)
 		b := &blocks[s.block]
 		if d.info[s.block].titled {
 			s = titledSegment(s)
@@ -40,7 +42,7 @@ func finishSegments(blocks []parse.Block, d decisions, out docSegments) []segmen
 		}
 		segs = append(segs, finishSegment(s))
 	}
-	return segs
+	return segs, primary
 }
 
 var speakerVoice = setOf("i", "we", "our", "my", "you", "your", "let's", "lets", "i'm", "we're", "you're", "i've", "we've")
@@ -106,7 +108,7 @@ type subItem struct {
 // before them and the items, or ok false when t holds no such sequence.
 func splitSubItems(t string) (head string, items []subItem, ok bool) {
 	locs := subMarker.FindAllStringSubmatchIndex(t, -1)
-	if len(locs) < 2 {
+	if len(locs) == 0 {
 		return t, nil, false
 	}
 	type mark struct {

@@ -100,7 +100,31 @@ func analyse(blocks []parse.Block) []blockInfo {
 	for i := range blocks {
 		infos[i] = analyseBlock(&blocks[i])
 	}
+	markTitle(blocks, infos)
 	return infos
+}
+
+// markTitle excludes the document's title: a first heading, alone at its
+// depth, over deeper headings ("# Python语言特性" over "## 1 …"), that does
+// not ask with a question mark (a file whose only heading is "# How do I
+// …?" is that question).
+func markTitle(blocks []parse.Block, infos []blockInfo) {
+	if len(blocks) == 0 || blocks[0].Kind != parse.Heading || endsAsking(stripDecorations(blocks[0].Text)) {
+		return
+	}
+	deeper := false
+	for i := 1; i < len(blocks); i++ {
+		if blocks[i].Kind != parse.Heading {
+			continue
+		}
+		if blocks[i].Depth <= blocks[0].Depth && infos[i].excluded == "" {
+			return
+		}
+		deeper = true
+	}
+	if deeper {
+		infos[0].cand, infos[0].formed, infos[0].excluded = false, false, "the document's title"
+	}
 }
 
 func analyseBlock(b *parse.Block) blockInfo {
@@ -187,10 +211,12 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 	case strings.HasSuffix(t, ":") && r < readsTask && (b.Kind == parse.Heading || b.Number == 0 && !numberedText(t)):
 		return "lead-in"
 	}
-	if l, _ := headingLevel(t); l != "" {
-		return "level heading"
+	if len(t) <= 60 {
+		if l, _ := headingLevel(t); l != "" {
+			return "level heading"
+		}
 	}
-	if r < readsTask {
+	if r < readsTask && len(t) <= 80 {
 		q, _, _ := cleanQuestion(t)
 		if sectionWords[strings.ToLower(strings.Trim(q, " .:!"))] {
 			return "section title"
@@ -231,6 +257,19 @@ func qlistLead(t string) string {
 		return ""
 	}
 	return t[:i+1]
+}
+
+// sectionTitles caches sectionTitle per heading: every block of a section
+// asks about its heading.
+type sectionTitles map[int]bool
+
+func (c sectionTitles) of(blocks []parse.Block, i int) bool {
+	v, ok := c[i]
+	if !ok {
+		v = sectionTitle(blocks[i].Text)
+		c[i] = v
+	}
+	return v
 }
 
 // sectionTitle is a short title that names its section or list a list of
@@ -341,6 +380,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		lastHeading[k] = -1
 	}
 	runStart := -1
+	titles := sectionTitles{}
 	// A lead-in right above a list says what the list is: questions
 	// ("Follow-up Questions:") or not ("Expected Approach:").
 	lead, otherLead := -1, false
@@ -353,7 +393,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 			if sectionTitle(b.Text) {
 				lead, otherLead = i, false
 			}
-		case b.Kind == parse.ListItem || b.Depth > 0:
+		case b.Kind == parse.ListItem || b.Kind != parse.Heading && b.Depth > 0:
 		default:
 			lead, otherLead = -1, false
 		}
@@ -370,7 +410,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		for k := range lastHeading {
 			section = max(section, lastHeading[k])
 		}
-		qsec := section >= 0 && section != i && sectionTitle(blocks[section].Text) && blocks[section].Depth > 1 && !(otherLead && b.Kind == parse.ListItem)
+		qsec := section >= 0 && section != i && titles.of(blocks, section) && blocks[section].Depth > 1 && !(otherLead && b.Kind == parse.ListItem)
 		if in.excluded == "lead-in" && b.Kind == parse.ListItem && qsec {
 			// In a list of exercises an item may end with a colon ("Join
 			// the following lists:").
@@ -425,7 +465,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		}
 		g := st.byKey[key]
 		if g == nil {
-			g = &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && sectionTitle(blocks[key].Text) || key < -1 && key >= -1-len(blocks)}
+			g = &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && titles.of(blocks, key) || key < -1 && key >= -1-len(blocks)}
 			g.nonq = key >= 0 && blocks[key].Kind == parse.Heading && otherSection.MatchString(stripDecorations(blocks[key].Text))
 			st.byKey[key] = g
 			st.groups = append(st.groups, g)
@@ -469,7 +509,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 	strongForms := false
 	for _, s := range order {
 		st := stats[s]
-		ok := s.role || s.qlist || askShare(s) >= 0.5 || s.numbered && st.n >= 2 && s.takesAll()
+		ok := s.role || s.qlist || askShare(s) >= 0.5 || s.numbered && st.n >= 2 && s.takesAll() || s.kind == parse.Heading && st.ask > 0
 		for _, g := range st.groups {
 			ok = ok || groupTakesAll(s, g)
 		}
@@ -521,7 +561,9 @@ func chooseQuestions(blocks []parse.Block) decisions {
 			// Bare questions in prose count only where the document has no
 			// other way of marking questions (flattened pages, seed 001) or
 			// come as a run of several.
-			if !all && (askShare(s) < 0.5 || s.weak && strongForms) && !s.role && !s.qlist {
+			// A heading that asks is a question wherever it is not inside
+			// an answer, however few of its siblings ask.
+			if !all && (askShare(s) < 0.5 && s.kind != parse.Heading || s.weak && strongForms) && !s.role && !s.qlist {
 				for _, i := range g.members {
 					if infos[i].cand && infos[i].def {
 						d.why[i] = fmt.Sprintf("not a question: %s, %d of %d in its section read as questions", s, g.asking(), g.n)
@@ -586,7 +628,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		for _, p := range picks {
 			g := p.g
 			rule := fmt.Sprintf("%s: %d of %d in its section read as questions", s, g.asking(), g.n)
-			if g.qsec && p.all && g.asking() < g.n {
+			if g.qsec && p.all && g.task > 0 {
 				k := g.key
 				if k < -1 {
 					k = -2 - k
@@ -639,7 +681,9 @@ func chooseQuestions(blocks []parse.Block) decisions {
 // list of 10 students ages:", its code, then "Sort the list …").
 func markContext(blocks []parse.Block, infos []blockInfo, d *decisions) {
 	for i := range blocks {
-		if d.why[i] == "a lead-in to the list under it" {
+		leadIn := d.why[i] == "a lead-in to the list under it" || !d.isQ[i] && blocks[i].Kind == parse.ListItem &&
+			infos[i].read < readsTask && len(strings.Fields(blocks[i].Text)) >= 4 && leadsIntoList(blocks, i)
+		if leadIn {
 			// The list's items read with their lead-in.
 			for k := i + 1; k < len(blocks); k++ {
 				if blocks[k].Kind == parse.Code || blocks[k].Kind == parse.ListItem && !d.isQ[k] && blocks[k].Depth > blocks[i].Depth {
@@ -721,9 +765,12 @@ func markTitled(blocks []parse.Block, infos []blockInfo, d *decisions, stats map
 			if !infos[i].cand || i+1 >= len(blocks) || blocks[i+1].Kind == parse.Heading {
 				continue
 			}
-			// The question paragraphs must not already be questions of
-			// another form.
+			// Where the paragraph is a question already (prose questions
+			// accepted on their own), the title is its context.
 			if d.isQ[i+1] {
+				if d.context[i+1] < 0 {
+					d.context[i+1] = i
+				}
 				continue
 			}
 			d.isQ[i], infos[i].titled, d.why[i] = true, true, rule

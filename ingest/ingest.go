@@ -43,6 +43,9 @@ type Options struct {
 	// when 0); HTTPClient fetches them (http.DefaultClient when nil).
 	FetchTimeout time.Duration
 	HTTPClient   *http.Client
+	// Explain records in Report.Fates what became of every block and by
+	// which rule (iq ingest --explain). It costs memory; off by default.
+	Explain bool
 }
 
 func (o Options) maxSize() int64 {
@@ -454,6 +457,7 @@ func merge(results []fileResult, opts Options) ([]record.Record, *Report, error)
 		}
 		rep.Dropped = append(rep.Dropped, res.drops...)
 		rep.Warnings = append(rep.Warnings, res.warns...)
+		rep.Fates = append(rep.Fates, res.fates...)
 		for _, r := range res.records {
 			// Same normalised question, same ID: the ID is the merge key.
 			key := r.ID
@@ -535,7 +539,7 @@ func ingestSource(ctx context.Context, src source, opts Options, tax *Taxonomy) 
 	if err != nil {
 		return skip(SkipParse, fmt.Sprintf("parse %s: %v", doc.format, err))
 	}
-	res := process(doc, tax)
+	res := process(doc, tax, opts.Explain)
 	if len(res.records) == 0 {
 		res.skip = &Skip{File: src.name, Reason: SkipNoQuestion, Detail: fmt.Sprintf("%s, %d blocks, no question found", doc.format, len(doc.blocks))}
 	}

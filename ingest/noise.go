@@ -47,7 +47,7 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Wa
 			// Separators and blocks without text remove nothing a reader
 			// would miss.
 		default:
-			drops = append(drops, Drop{File: file, Line: b.Line, Reason: reasons[i], Text: excerpt(blockText(b))})
+			drops = append(drops, Drop{File: file, Line: b.Line, Reason: reasons[i], Text: excerpt(blockText(b)), Asks: asks(b.Text)})
 		}
 	}
 	return kept, drops, warns
@@ -288,7 +288,9 @@ func noiseReason(b *parse.Block, cache map[string]Reason) Reason {
 		}
 		return textReason(b)
 	}
-	if strings.TrimSpace(b.Text) == "" || !hasLetterOrDigit(b.Text) {
+	if strings.TrimSpace(b.Text) == "" || !hasLetterOrDigit(b.Text) && b.Task == parse.TaskNone {
+		// An option of a multiple-choice question ("- [x] $$") is
+		// content, letters or not.
 		return reasonSilent
 	}
 	if b.Role == "question" || b.Role == "answer" {

@@ -42,7 +42,42 @@ type Drop struct {
 	Reason Reason `json:"reason"`
 	// Text is the start of the removed block, for review.
 	Text string `json:"text"`
+	// Asks is set when the removed block read as a question or a prompt:
+	// the losses worth a look ("navigation" that was a question, a "?"
+	// left outside any question unit).
+	Asks bool `json:"asks,omitempty"`
 }
+
+// Fate says what ingest made of one block of a file and by which rule, for
+// `iq ingest --explain FILE:LINE` (Options.Explain).
+type Fate struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Kind is the block's kind ("heading", "list-item"…); empty for a
+	// block the noise stage removed.
+	Kind string `json:"kind,omitempty"`
+	Text string `json:"text"`
+	// What became of it: FateQuestion, FateAnswer, FateContext, FateUnused
+	// (kept but in no question; reported as preamble) or FateDropped.
+	What string `json:"what"`
+	// Reason is the drop reason of a dropped or unused block.
+	Reason Reason `json:"reason,omitempty"`
+	// Rule is the rule that decided.
+	Rule string `json:"rule,omitempty"`
+	// Question is the record question the block is, belongs to or gives
+	// context to, and QuestionLine where that question stands.
+	Question     string `json:"question,omitempty"`
+	QuestionLine int    `json:"question_line,omitempty"`
+}
+
+// What a block became (Fate.What).
+const (
+	FateQuestion = "question"
+	FateAnswer   = "answer"
+	FateContext  = "context"
+	FateUnused   = "unused"
+	FateDropped  = "dropped"
+)
 
 // Warning is something ingest did that is probably its own mistake, such
 // as removing a page's whole content as navigation: the page is worth a
@@ -61,4 +96,7 @@ type Report struct {
 	Skipped   []Skip    `json:"skipped"`
 	Dropped   []Drop    `json:"dropped"`
 	Warnings  []Warning `json:"warnings"`
+	// Fates holds what became of every block, only when Options.Explain
+	// asked for it.
+	Fates []Fate `json:"fates,omitempty"`
 }

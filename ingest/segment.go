@@ -42,15 +42,19 @@ type segment struct {
 
 // fate is what became of one kept block and the rule that decided it.
 type fate struct {
-	role string // "question", "answer", "stem", "context", "section", "unused", "toc"
-	seg  int    // index in segments for question/answer/stem/context, else -1
+	role string // FateQuestion, FateAnswer, FateContext or FateUnused
+	seg  int    // the segment (before finishing) it is, answers or leads into; -1 for none
 	rule string
+	asks bool // an unused block that reads as a question
 }
 
 type docSegments struct {
 	segments []segment
 	unused   []int // indices of blocks outside any question
 	fates    []fate
+	// primary maps a segment as the walk found it (fate.seg) to the
+	// finished segment that kept its question or took its place.
+	primary []int
 }
 
 // walker tracks the section structure while reading blocks in order.
@@ -175,14 +179,27 @@ func questionOnly(blocks []parse.Block, d decisions) map[sig]bool {
 			c = &count{}
 			counts[s] = c
 		}
+		// The last item of a list always borders what follows; only an
+		// item followed by content before the list's next item has an
+		// answer of its own.
+		next := -1
+		for j := i + 1; j < len(blocks) && blocks[j].Kind != parse.Heading; j++ {
+			if d.isQ[j] && d.info[j].sig == s {
+				next = j
+				break
+			}
+		}
+		if next < 0 {
+			continue
+		}
 		c.n++
-		if i+1 < len(blocks) && !d.isQ[i+1] && blocks[i+1].Kind != parse.Heading && !nestedUnder(&blocks[i+1], b) {
+		if !d.isQ[i+1] && !nestedUnder(&blocks[i+1], b) && blocks[i+1].Kind != parse.Code {
 			c.loose++
 		}
 	}
 	out := map[sig]bool{}
 	for s, c := range counts {
-		out[s] = c.n >= 3 && c.loose*10 < c.n*3
+		out[s] = c.n >= 2 && c.loose*10 < c.n*3
 	}
 	return out
 }
@@ -230,7 +247,11 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 		if cur != nil {
 			cur.answer = blocks[ansStart:end:end]
 			for j := ansStart; j < end; j++ {
-				out.fates[j] = fate{role: "answer", seg: len(out.segments), rule: "between its question and the next"}
+				rule := "between its question and the next"
+				if d.why[j] != "" {
+					rule += "; itself " + d.why[j]
+				}
+				out.fates[j] = fate{role: FateAnswer, seg: len(out.segments), rule: rule}
 			}
 			out.segments = append(out.segments, *cur)
 			cur = nil
@@ -238,7 +259,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 	}
 	unused := func(i int, rule string) {
 		out.unused = append(out.unused, i)
-		out.fates[i] = fate{role: "unused", seg: -1, rule: rule}
+		out.fates[i] = fate{role: FateUnused, seg: -1, rule: rule, asks: d.info[i].read == readsAsk}
 	}
 	for i := range blocks {
 		b := &blocks[i]
@@ -246,9 +267,15 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			closeCur(i)
 			w.open = false
 		}
-		if cur != nil && curOnly && !isQ[i] && b.Kind != parse.Heading && !nestedUnder(b, curQ) {
+		if cur != nil && curOnly && !isQ[i] && b.Kind != parse.Heading && b.Kind != parse.Code && !nestedUnder(b, curQ) {
 			// A list of questions without answers ends where its items
 			// end: what follows is not the last item's answer.
+			closeCur(i)
+			w.open = false
+		}
+		if cur != nil && !isQ[i] && b.Kind == parse.Summary && curQ.Kind == parse.Summary {
+			// A <details> block is one unit: the next <summary>, even one
+			// that only reveals an answer, ends the answer above.
 			closeCur(i)
 			w.open = false
 		}
@@ -267,7 +294,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			curQ = b
 			curOnly = qonly[d.info[i].sig]
 			level, label := w.level()
-			out.fates[i] = fate{role: "question", seg: len(out.segments), rule: d.why[i]}
+			out.fates[i] = fate{role: FateQuestion, seg: len(out.segments), rule: d.why[i]}
 			if qs := questionMarks(b.Text); len(qs) >= 3 && b.Kind == parse.Paragraph && b.Role == "" && d.info[i].sig.qlist {
 				// A run-on list of questions: each is a record without
 				// an answer, and what follows belongs to none of them.
@@ -299,7 +326,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			closeCur(i)
 			w.open = false
 			level, label := w.level()
-			out.fates[i] = fate{role: "question", seg: len(out.segments), rule: "a row of a table with a question column"}
+			out.fates[i] = fate{role: FateQuestion, seg: len(out.segments), rule: "a row of a table with a question column"}
 			for _, r := range tableQuestions(b) {
 				s := newSegment(r.line, r.question, level, label, w.headings())
 				if r.level != "" {
@@ -321,7 +348,7 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 			switch {
 			case d.why[i] != "" && strings.HasPrefix(d.why[i], "the title"):
 				out.unused = append(out.unused, i)
-				out.fates[i] = fate{role: "context", seg: -1, rule: d.why[i]}
+				out.fates[i] = fate{role: FateContext, seg: len(out.segments), rule: d.why[i]}
 			case d.why[i] != "":
 				unused(i, d.why[i])
 			case d.info[i].excluded != "":
@@ -332,6 +359,6 @@ func segmentBlocks(blocks []parse.Block) docSegments {
 		}
 	}
 	closeCur(len(blocks))
-	out.segments = finishSegments(blocks, d, out)
+	out.segments, out.primary = finishSegments(blocks, d, out)
 	return out
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -29,6 +30,7 @@ type ingestOptions struct {
 	strict   bool
 	taxonomy string // taxonomy JSON file replacing the embedded one
 	format   ingest.Format
+	explain  string // FILE:LINE whose fate to print instead of ingesting
 
 	stdin          io.Reader
 	stdout, stderr io.Writer
@@ -45,13 +47,16 @@ writes one JSON record per question to stdout or --out: noise such as ads, menus
 and page chrome removed, exact repeats merged, with level, topics, tags and source
 locations. Files of records already in iq's schema (JSON lines, as ingest writes,
 or CSV with a question column) are read as records. With no PATH it ingests the
-embedded corpus. A summary goes to stderr; --report writes everything that was
-skipped or removed, with the reason.`,
+embedded corpus. A summary goes to stderr, with how many removed blocks read as
+questions; --report writes everything that was skipped or removed, with the
+reason. --explain FILE:LINE prints what became of that line of FILE and by which
+rule: a question, part of the answer of another, context, or removed as what.`,
 		Example: `  iq ingest                       # the embedded corpus
   iq ingest notes/ page.html --out records.jsonl --report report.json
   iq ingest https://example.com/interview-questions.html
   pbpaste | iq ingest - --format markdown
-  iq ingest --strict --taxonomy my-taxonomy.json questions.md bank.csv`,
+  iq ingest --strict --taxonomy my-taxonomy.json questions.md bank.csv
+  iq ingest --explain notes/go.md:42`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.paths = args
 			if err := parseFormatFlag(cmd, &opts.format); err != nil {
@@ -60,6 +65,12 @@ skipped or removed, with the reason.`,
 			opts.stdin, opts.stdout, opts.stderr = a.in, a.out, visibleWriter{w: a.errOut}
 			if opts.out != "" && opts.out == opts.report {
 				return usageError{fmt.Errorf("--out and --report name the same file %q", opts.out)}
+			}
+			if opts.explain != "" {
+				if len(args) > 0 {
+					return usageError{fmt.Errorf("--explain takes FILE:LINE and no PATH arguments")}
+				}
+				return runExplain(cmd.Context(), opts)
 			}
 			return runIngest(cmd.Context(), opts)
 		},
@@ -70,6 +81,7 @@ skipped or removed, with the reason.`,
 	f.BoolVar(&opts.strict, "strict", false, "fail when any file is skipped as unreadable, binary, invalid, empty or too large")
 	f.StringVar(&opts.taxonomy, "taxonomy", "", "read topics and tags from `FILE` (JSON, like ingest/taxonomy.json)")
 	addFormatFlag(f)
+	f.StringVar(&opts.explain, "explain", "", "print what became of `FILE:LINE` (question, answer, context, removed) and by which rule")
 	return cmd
 }
 
@@ -91,6 +103,78 @@ func parseFormatFlag(cmd *cobra.Command, format *ingest.Format) error {
 	}
 	*format = f
 	return nil
+}
+
+// runExplain ingests one file with Options.Explain and prints the fate of
+// the block holding the line asked for.
+func runExplain(ctx context.Context, opts *ingestOptions) error {
+	file, line, err := parseFileLine(opts.explain)
+	if err != nil {
+		return usageError{err}
+	}
+	_, rep, err := ingest.Paths(ctx, []string{file}, ingest.Options{Explain: true, Format: opts.format})
+	if err != nil {
+		return err
+	}
+	for _, s := range rep.Skipped {
+		if s.Reason != ingest.SkipNoQuestion {
+			return fmt.Errorf("explain %s: %s (%s)", s.File, s.Reason, s.Detail)
+		}
+	}
+	// The block holding the line starts at it or is the last to start
+	// before it.
+	at := -1
+	for _, f := range rep.Fates {
+		if f.Line <= line {
+			at = f.Line
+		}
+	}
+	if at < 0 {
+		return fmt.Errorf("explain %s: no block at or before line %d", file, line)
+	}
+	w := opts.stdout
+	if at != line {
+		fmt.Fprintf(w, "%s:%d is inside the block that starts at line %d\n", file, line, at)
+	}
+	for _, f := range rep.Fates {
+		if f.Line != at {
+			continue
+		}
+		kind := f.Kind
+		if kind == "" {
+			kind = "block"
+		}
+		fmt.Fprintf(w, "%s:%d %s %q\n", file, f.Line, kind, f.Text)
+		switch f.What {
+		case ingest.FateQuestion:
+			fmt.Fprintf(w, "  a question: %q\n", f.Question)
+		case ingest.FateAnswer:
+			fmt.Fprintf(w, "  part of the answer of %q (line %d)\n", f.Question, f.QuestionLine)
+		case ingest.FateContext:
+			fmt.Fprintf(w, "  context of %q (line %d)\n", f.Question, f.QuestionLine)
+		case ingest.FateUnused:
+			fmt.Fprintf(w, "  in no question, reported as %s\n", f.Reason)
+		case ingest.FateDropped:
+			fmt.Fprintf(w, "  removed as %s\n", f.Reason)
+		}
+		if f.Rule != "" {
+			fmt.Fprintf(w, "  rule: %s\n", f.Rule)
+		}
+	}
+	return nil
+}
+
+// parseFileLine reads FILE:LINE; the file name may hold colons itself.
+func parseFileLine(s string) (string, int, error) {
+	i := strings.LastIndexByte(s, ':')
+	if i <= 0 || i == len(s)-1 {
+		return "", 0, fmt.Errorf("--explain %q: want FILE:LINE", s)
+	}
+	n, err := strconv.Atoi(s[i+1:])
+	if err != nil || n < 1 {
+		return "", 0, fmt.Errorf("--explain %q: line %q is not a positive number", s, s[i+1:])
+	}
+	return s[:i], n, nil
 }
 
 func runIngest(ctx context.Context, opts *ingestOptions) error {
@@ -293,4 +377,24 @@ func printSummary(w io.Writer, rep *ingest.Report) {
 		parts[i] = fmt.Sprintf("%s %d", r, counts[ingest.Reason(r)])
 	}
 	fmt.Fprintf(w, "  removed %d blocks: %s\n", len(rep.Dropped), strings.Join(parts, ", "))
+	// Removed blocks that read as questions are the losses worth a look
+	// (merged repeats are not lost).
+	asks := map[ingest.Reason]int{}
+	n := 0
+	for _, d := range rep.Dropped {
+		if d.Asks && d.Reason != ingest.DropDuplicate {
+			asks[d.Reason]++
+			n++
+		}
+	}
+	if n == 0 {
+		return
+	}
+	parts = parts[:0]
+	for _, r := range reasons {
+		if c := asks[ingest.Reason(r)]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", r, c))
+		}
+	}
+	fmt.Fprintf(w, "  of which %d read as questions: %s (--report lists them, --explain FILE:LINE says why)\n", n, strings.Join(parts, ", "))
 }

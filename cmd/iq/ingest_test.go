@@ -169,3 +169,61 @@ func TestWriteFileAtomic(t *testing.T) {
 		t.Errorf("after a write the file holds %q, mode %v; want new, 0600 kept", b, st.Mode().Perm())
 	}
 }
+
+func TestIngestExplain(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "go.md")
+	doc := "# Go\n\n## What is a goroutine?\n\nA cheap concurrent function.\n\nIs it a thread? No.\n\n## Channels\n\n[Home](index.html) | [Next](next.html)\n"
+	if err := os.WriteFile(file, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     []string // lines of stdout, or of stderr on an error
+	}{
+		{"question", []string{"ingest", "--explain", file + ":3"}, 0, []string{
+			file + `:3 heading "What is a goroutine?"`, `  a question: "What is a goroutine?"`, "  rule: h2 heading"}},
+		{"answer", []string{"ingest", "--explain", file + ":5"}, 0, []string{`  part of the answer of "What is a goroutine?" (line 3)`}},
+		{"a ? inside an answer", []string{"ingest", "--explain", file + ":7"}, 0, []string{`  part of the answer of "What is a goroutine?" (line 3)`}},
+		{"inside a block", []string{"ingest", "--explain", file + ":4"}, 0, []string{file + ":4 is inside the block that starts at line 3"}},
+		{"removed", []string{"ingest", "--explain", file + ":11"}, 0, []string{"  removed as navigation"}},
+		{"not FILE:LINE", []string{"ingest", "--explain", file}, 2, []string{"want FILE:LINE"}},
+		{"bad line", []string{"ingest", "--explain", file + ":x"}, 2, []string{`line "x" is not a positive number`}},
+		{"paths too", []string{"ingest", "--explain", file + ":3", file}, 2, []string{"--explain takes FILE:LINE and no PATH arguments"}},
+		{"missing file", []string{"ingest", "--explain", filepath.Join(dir, "none.md") + ":3"}, 1, []string{"unreadable"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
+			if code != tt.wantCode {
+				t.Errorf("iq %v exit code = %d; want %d\nstderr: %s", tt.args, code, tt.wantCode, stderr.String())
+			}
+			got := stdout.String()
+			if tt.wantCode != 0 {
+				got = stderr.String()
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("iq %v output lacks %q:\n%s", tt.args, w, got)
+				}
+			}
+		})
+	}
+}
+
+func TestIngestSummaryQuestionLike(t *testing.T) {
+	var buf bytes.Buffer
+	printSummary(&buf, &ingest.Report{FilesRead: 1, Records: 2, Dropped: []ingest.Drop{
+		{File: "a.md", Line: 3, Reason: ingest.DropNavigation, Text: "What is Maven?", Asks: true},
+		{File: "a.md", Line: 9, Reason: ingest.DropNavigation, Text: "Home"},
+		{File: "a.md", Line: 12, Reason: ingest.DropPreamble, Text: "Why does it matter?", Asks: true},
+		{File: "a.md", Line: 20, Reason: ingest.DropDuplicate, Text: "What is Go?", Asks: true},
+	}})
+	want := "  of which 2 read as questions: navigation 1, preamble 1 (--report lists them, --explain FILE:LINE says why)\n"
+	if !strings.HasSuffix(buf.String(), want) {
+		t.Errorf("summary = %q; want it to end with %q", buf.String(), want)
+	}
+}
