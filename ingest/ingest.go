@@ -217,6 +217,8 @@ type FileResult struct {
 	Warnings []Warning       `json:"warnings"`
 	Skip     *Skip           `json:"skip,omitempty"`
 	Read     bool            `json:"read"`
+	// Fates is what became of every block, with Options.Explain only.
+	Fates []Fate `json:"fates,omitempty"`
 }
 
 // ReadFiles reads and processes files (from Walk) on all cores, one result
@@ -258,7 +260,7 @@ func ReadFiles(ctx context.Context, files []File, opts Options) ([]FileResult, e
 	}
 	out := make([]FileResult, len(results))
 	for i, r := range results {
-		out[i] = FileResult{Records: r.records, Drops: r.drops, Warnings: r.warns, Skip: r.skip, Read: r.read}
+		out[i] = FileResult{Records: r.records, Drops: r.drops, Warnings: r.warns, Skip: r.skip, Read: r.read, Fates: r.fates}
 	}
 	return out, nil
 }
@@ -269,7 +271,7 @@ func ReadFiles(ctx context.Context, files []File, opts Options) ([]FileResult, e
 func Merge(results []FileResult, opts Options) ([]record.Record, *Report, error) {
 	in := make([]fileResult, len(results))
 	for i, r := range results {
-		in[i] = fileResult{records: r.Records, drops: r.Drops, warns: r.Warnings, skip: r.Skip, read: r.Read}
+		in[i] = fileResult{records: r.Records, drops: r.Drops, warns: r.Warnings, skip: r.Skip, read: r.Read, fates: r.Fates}
 	}
 	return merge(in, opts)
 }
