@@ -13,6 +13,7 @@ import (
 	"path"
 
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 // The page at / is one html/template and two static files, embedded: no
@@ -56,6 +57,9 @@ type pageData struct {
 	Records int
 	Script  string
 	Style   string
+	// Facets are the facet names of record.Facets, in display order: the
+	// page lists a section for each and its script reads them from there.
+	Facets []string
 }
 
 func (srv *Server) handlePage(w http.ResponseWriter, r *http.Request) {
@@ -67,6 +71,7 @@ func (srv *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 		Records: srv.searcher().Index().Meta().Records,
 		Script:  "/static/app.js?v=" + srv.web.version["app.js"],
 		Style:   "/static/app.css?v=" + srv.web.version["app.css"],
+		Facets:  record.FacetNames(),
 	}
 	var buf bytes.Buffer
 	if err := srv.web.page.Execute(&buf, data); err != nil {

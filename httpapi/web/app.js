@@ -6,14 +6,17 @@
 'use strict';
 
 (function () {
-  const FACETS = ['level', 'topic', 'tag'];
+  // The facets are the page's sections, one per facet of the index's
+  // registry (record.Facets), as the server renders them.
+  const FACETS = [...document.querySelectorAll('#facets .facet')].map((s) => s.dataset.facet);
   const PAGE = 20;
   const FACET_SHOWN = 12;
   const DEBOUNCE_MS = 150;
 
   const $ = (id) => document.getElementById(id);
   const input = $('q');
-  const state = { q: '', level: [], topic: [], tag: [], offset: 0, id: '' };
+  const state = { q: '', offset: 0, id: '', practice: false };
+  for (const f of FACETS) state[f] = [];
   let inflight = null;
   let timer = 0;
   let seq = 0;
@@ -62,6 +65,7 @@
     for (const f of FACETS) state[f] = p.getAll(f);
     state.offset = Math.max(0, parseInt(p.get('offset') || '0', 10) || 0);
     state.id = p.get('id') || '';
+    state.practice = p.get('practice') === '1';
   }
 
   function params(withID) {
@@ -70,6 +74,8 @@
     for (const f of FACETS) for (const v of state[f]) p.append(f, v);
     if (state.offset) p.set('offset', String(state.offset));
     if (withID && state.id) p.set('id', state.id);
+    // practice is the page's own: the API has no such parameter.
+    if (withID && state.practice) p.set('practice', '1');
     return p;
   }
 
@@ -111,7 +117,19 @@
     p.set('limit', String(PAGE));
     document.body.classList.add('busy');
     try {
-      const res = await getJSON('/api/search?' + p.toString(), inflight.signal);
+      const signal = inflight.signal;
+      // Disjunctive facets, as InstantSearch does: the counts of a facet
+      // with ticked values come from the same search without that facet's
+      // filter, so its other values stay listed and can be ticked too.
+      const others = FACETS.filter((f) => state[f].length > 0).map((f) => {
+        const q = params(false);
+        q.delete(f);
+        q.delete('offset');
+        q.set('limit', '1');
+        return getJSON('/api/search?' + q.toString(), signal).then((r) => [f, r.facets[f] || []]);
+      });
+      const [res, ...facets] = await Promise.all([getJSON('/api/search?' + p.toString(), signal), ...others]);
+      for (const [f, counts] of facets) res.facets[f] = counts;
       if (mine === seq) renderResults(res);
     } catch (e) {
       if (e.name !== 'AbortError' && mine === seq) renderError(e);
@@ -214,7 +232,9 @@
         box.name = f;
         box.value = c.value;
         box.checked = checked;
-        const label = el('label', '', box, el('span', 'value', c.value), el('span', 'count', String(c.count)));
+        const shown = f === 'source' ? c.value.replace(/^.*\//, '') : c.value;
+        const label = el('label', '', box, el('span', 'value', shown), el('span', 'count', String(c.count)));
+        label.title = c.value;
         ul.append(el('li', '', label));
       });
       if (counts.length === 0) ul.append(el('li', 'muted', '—'));
@@ -234,6 +254,7 @@
     const view = $('question');
     view.hidden = false;
     $('layout').classList.add('with-question');
+    document.body.classList.add('question-open');
     view.replaceChildren(el('p', 'muted', 'Loading…'));
     try {
       const rec = await getJSON('/api/questions/' + encodeURIComponent(id));
@@ -249,7 +270,11 @@
     $('question').hidden = true;
     $('question').replaceChildren();
     $('layout').classList.remove('with-question');
+    document.body.classList.remove('question-open');
     for (const li of document.querySelectorAll('#hits .hit.open')) li.classList.remove('open');
+    // Back to the result it came from, for the keyboard.
+    const hit = document.querySelector('#hits .hit.cursor .hit-title');
+    if (hit) hit.focus();
   }
 
   function closeButton() {
@@ -287,16 +312,39 @@
 
     const similar = el('section', 'similar', el('h3', '', 'Similar questions'), el('p', 'muted', 'Looking…'));
     similar.id = 'similar';
-    view.replaceChildren(
+    // Practice: the answers (and similar questions, whose wording gives
+    // answers away) wait behind a button; Next goes on to the next hit.
+    let reveal = null;
+    if (state.practice) {
+      answers.hidden = true;
+      similar.hidden = true;
+      reveal = el('div', 'practice-bar');
+      const show = el('button', 'reveal', 'Show answer');
+      show.type = 'button';
+      show.id = 'reveal';
+      show.addEventListener('click', () => {
+        answers.hidden = false;
+        similar.hidden = false;
+        show.remove();
+      });
+      const next = el('button', 'next-question', 'Next question →');
+      next.type = 'button';
+      next.id = 'next-question';
+      next.addEventListener('click', () => moveQuestion(1));
+      reveal.append(show, next);
+    }
+    view.replaceChildren(...[
       closeButton(),
       el('h2', 'q-title', r.question),
       meta,
       el('h3', '', 'Asked in'),
       sources,
+      reveal,
       answers,
       similar,
-    );
+    ].filter((e) => e !== null));
     view.scrollTop = 0;
+    if (document.body.classList.contains('question-open') && window.matchMedia('(max-width: 700px)').matches) view.focus();
     loadSimilar(r.id, similar);
   }
 
@@ -354,6 +402,38 @@
     }
   }
 
+  // moveCursor moves the keyboard's place in the results by step (0: to the
+  // first), focusing the hit's title so that Enter opens it. It returns
+  // false at the top.
+  function moveCursor(step) {
+    const hits = [...document.querySelectorAll('#hits .hit')];
+    if (!hits.length) return false;
+    let i = hits.findIndex((h) => h.classList.contains('cursor'));
+    if (step === 0 || i < 0) i = 0;
+    else i += step;
+    if (i < 0) {
+      for (const h of hits) h.classList.remove('cursor');
+      return false;
+    }
+    i = Math.min(i, hits.length - 1);
+    hits.forEach((h, k) => h.classList.toggle('cursor', k === i));
+    const a = hits[i].querySelector('.hit-title');
+    a.focus();
+    a.scrollIntoView({ block: 'nearest' });
+    return true;
+  }
+
+  // moveQuestion opens the hit step places after the one open.
+  function moveQuestion(step) {
+    const hits = [...document.querySelectorAll('#hits .hit')];
+    const i = hits.findIndex((h) => h.dataset.id === state.id);
+    const next = hits[i + step];
+    if (next) {
+      hits.forEach((h) => h.classList.toggle('cursor', h === next));
+      openQuestion(next.dataset.id, true);
+    }
+  }
+
   function init() {
     readURL();
     input.value = state.q;
@@ -407,12 +487,37 @@
       openQuestion(a.dataset.id, true);
     });
     document.addEventListener('keydown', (ev) => {
-      if (ev.key === '/' && document.activeElement !== input) {
+      if (ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      const typing = document.activeElement === input;
+      const inForm = !typing && document.activeElement && /^(INPUT|SELECT|TEXTAREA)$/.test(document.activeElement.tagName);
+      if (ev.key === '/' && !typing) {
         ev.preventDefault();
         input.focus();
       } else if (ev.key === 'Escape' && state.id) {
         closeQuestion(true);
+      } else if (ev.key === 'ArrowDown' || (!typing && !inForm && ev.key === 'j')) {
+        if (inForm) return;
+        ev.preventDefault();
+        moveCursor(typing ? 0 : 1);
+      } else if (ev.key === 'ArrowUp' || (!typing && !inForm && ev.key === 'k')) {
+        if (typing || inForm) return;
+        ev.preventDefault();
+        if (!moveCursor(-1)) input.focus();
       }
+    });
+    $('filters-toggle').addEventListener('click', () => {
+      const open = !document.body.classList.contains('filters-open');
+      document.body.classList.toggle('filters-open', open);
+      $('filters-toggle').setAttribute('aria-expanded', String(open));
+    });
+    const practice = $('practice');
+    practice.checked = state.practice;
+    document.body.classList.toggle('practice', state.practice);
+    practice.addEventListener('change', () => {
+      state.practice = practice.checked;
+      document.body.classList.toggle('practice', state.practice);
+      writeURL(false);
+      if (state.id) openQuestion(state.id, false);
     });
     window.addEventListener('popstate', () => {
       readURL();
