@@ -265,6 +265,7 @@
   }
 
   function closeQuestion(push) {
+    const closed = state.id;
     state.id = '';
     writeURL(push);
     $('question').hidden = true;
@@ -273,8 +274,13 @@
     document.body.classList.remove('question-open');
     for (const li of document.querySelectorAll('#hits .hit.open')) li.classList.remove('open');
     // Back to the result it came from, for the keyboard.
-    const hit = document.querySelector('#hits .hit.cursor .hit-title');
-    if (hit) hit.focus();
+    for (const h of document.querySelectorAll('#hits .hit')) {
+      if (h.dataset.id === closed) {
+        for (const o of document.querySelectorAll('#hits .hit.cursor')) o.classList.remove('cursor');
+        h.classList.add('cursor');
+        h.querySelector('.hit-title').focus();
+      }
+    }
   }
 
   function closeButton() {
