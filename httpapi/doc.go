@@ -14,7 +14,8 @@
 //   - server.go: Server, its routes and handlers, the search slots, the
 //     queue and each client's share of it, error answers, and the
 //     middleware (access log, panic recovery, URL and Host guard,
-//     security headers).
+//     security headers); Swap, which serves a refreshed index without a
+//     restart (Options.Searchers).
 //   - web.go, web/: the embedded search page, its script and style sheet.
 //   - openapi.go, openapi.json: the OpenAPI 3.1 document of the API,
 //     served at /api/openapi.json; openapi_test.go checks real answers

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
 
@@ -156,4 +157,55 @@ func questions(m map[string]string) []string {
 	}
 	slices.Sort(q)
 	return q
+}
+
+// An index built with --taxonomy and --synonyms remembers them: a refresh
+// uses them again, and a change to either is seen (issue 13.4).
+func TestTaxonomySynonymsRemembered(t *testing.T) {
+	isolate(t)
+	ctx := context.Background()
+	src := notes(t)
+	tax := filepath.Join(t.TempDir(), "topics.json")
+	syn := filepath.Join(t.TempDir(), "synonyms.txt")
+	write(t, tax, `{"topics": {"concurrency": ["goroutine*", "channel*"]}, "tags": {}}`)
+	write(t, syn, "# mine\ngr, goroutine\n")
+	dir := filepath.Join(t.TempDir(), "index")
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}, Taxonomy: tax, Synonyms: syn}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(step, word, wantQ string) {
+		t.Helper()
+		s, err := Open(ctx, OpenOptions{IndexDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		res := mustSearch(t, s, query.Request{Text: word})
+		if len(res.Hits) == 0 || res.Hits[0].Question != wantQ {
+			t.Errorf("%s: search %q = %d hits; want %q first (the synonym list)", step, word, len(res.Hits), wantQ)
+		}
+		if !slices.Contains(res.Hits[0].Topics, "concurrency") {
+			t.Errorf("%s: %q has topics %v; want concurrency (the taxonomy)", step, wantQ, res.Hits[0].Topics)
+		}
+		m := s.Index().Meta()
+		o, _ := originOf(m)
+		if o.Taxonomy != tax || o.Synonyms != syn || m.Synonyms != syn {
+			t.Errorf("%s: origin %+v, synonyms %s; want %s and %s remembered", step, o, m.Synonyms, tax, syn)
+		}
+	}
+	check("build", "gr", "What is a goroutine?")
+	write(t, filepath.Join(src, "go.md"), "# Go\n\n## What is a goroutine?\n\nA lightweight thread.\n")
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	check("refresh", "gr", "What is a goroutine?")
+	write(t, syn, "gor, goroutine\n")
+	rep, err := Build(ctx, OpenOptions{IndexDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Refresh != nil && rep.Refresh.Unchanged {
+		t.Errorf("a changed synonym list left the index unchanged")
+	}
+	check("synonyms changed", "gor", "What is a goroutine?")
 }

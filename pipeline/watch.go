@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/iq-search/iq/ingest"
 )
 
 // settle is how long the sources must stay quiet after a change before
@@ -62,6 +64,9 @@ func Watch(ctx context.Context, opts OpenOptions, done func(*BuildReport, error)
 		}
 	}
 	for _, s := range origin.Sources {
+		if s.Path == ingest.Stdin || ingest.IsURL(s.Path) {
+			continue // a page or standard input sends no file events
+		}
 		st, err := os.Stat(s.Path)
 		if err != nil {
 			return fmt.Errorf("watch %s: %w", s.Path, err)

@@ -13,8 +13,10 @@
 //   - main.go, root.go: entry point, the root command, error rendering and
 //     exit codes (usage 2, no match and other errors 1, interrupted 130).
 //   - ingest.go: iq ingest (records as JSON lines, the removal report).
-//   - index.go: iq index (through package pipeline), and the index opening and progress bar shared by
-//     the searching commands.
+//   - index.go: iq index (through package pipeline: build, refresh,
+//     --watch, --check, --repair), and the index opening and progress bar
+//     shared by the searching commands.
+//   - version.go: iq --version, from the build information.
 //   - search.go, show.go, stats.go: iq search, iq show, iq stats.
 //   - dups.go, dupseval.go, similar.go: iq dups, iq dups eval, iq similar.
 //   - quiz.go, export.go: iq quiz (one question at a time, progress in
@@ -25,5 +27,6 @@
 //   - visible.go: control characters and escape sequences of the data
 //     shown as text (^[) in every output but JSON.
 //   - serve.go: iq serve, which opens the index and hands it to package
-//     httpapi (the server, its limits and logs, the embedded page).
+//     httpapi (the server, its limits and logs, the embedded page), with
+//     pipeline.Follow's searchers over each new version of the index.
 package main

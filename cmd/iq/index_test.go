@@ -59,3 +59,10 @@ func TestIndexLifecycleCLI(t *testing.T) {
 		t.Errorf("iq index PATH --repair: exit %d, %q; want a usage error", code, stderr)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	code, stdout, stderr := iq(t, "--version")
+	if code != 0 || !strings.HasPrefix(stdout, "iq ") || !strings.Contains(stdout, "go1.") || stderr != "" {
+		t.Errorf("iq --version: exit %d, %q, %q; want one line naming iq's and Go's versions", code, stdout, stderr)
+	}
+}

@@ -51,7 +51,9 @@ func newRootCmd(a *app) *cobra.Command {
 		Long:          "iq turns raw text, HTML and Markdown interview material into clean question records,\nindexes them and answers keyword, duplicate and facet queries.",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetOut(a.out)
 	root.SetErr(a.errOut)
 	root.SetIn(a.in)
