@@ -35,8 +35,7 @@ var allowed = map[string][]string{
 // knownExceptions are edges the target layout does not allow and the code
 // still has. Each must go; the test fails when one is no longer needed, so
 // the list cannot go stale.
-var knownExceptions = map[[2]string]string{
-}
+var knownExceptions = map[[2]string]string{}
 
 // bleveExceptions are the stages outside index/ that still import Bleve,
 // with the reason; the test fails when one no longer does.
