@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -30,6 +31,28 @@ type Hit struct {
 	// Locations holds, when SearchOptions.Locations asked for them, where
 	// the hit matched: field → index term → locations.
 	Locations map[string]map[string][]Location
+	// Explanation says how the score was made, when
+	// SearchOptions.Explain asked for it.
+	Explanation *Explanation
+}
+
+// Explanation is one part of a score: its value, what it is ("weight of
+// question:depend^3", "sum of:"), and the parts it was computed from.
+type Explanation struct {
+	Value    float64
+	Message  string
+	Children []*Explanation
+}
+
+func explanation(e *bsearch.Explanation) *Explanation {
+	if e == nil {
+		return nil
+	}
+	out := &Explanation{Value: e.Value, Message: withoutDocNum(e.Message)}
+	for _, c := range e.Children {
+		out.Children = append(out.Children, explanation(c))
+	}
+	return out
 }
 
 // Location is where a term matched in a field's value.
@@ -79,7 +102,7 @@ func (ix *Index) Search(ctx context.Context, q expr.Node, opts SearchOptions) (*
 func newPage(res *bleve.SearchResult) (*Page, error) {
 	p := &Page{Total: res.Total, MaxScore: res.MaxScore, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
-		hit := Hit{ID: h.ID, Score: h.Score}
+		hit := Hit{ID: h.ID, Score: h.Score, Explanation: explanation(h.Expl)}
 		if len(h.Fields) > 0 {
 			hit.Fields = map[string][]string{}
 			for f, v := range h.Fields {
@@ -117,6 +140,25 @@ func newPage(res *bleve.SearchResult) (*Page, error) {
 		}
 	}
 	return p, nil
+}
+
+// withoutDocNum removes the internal document numbers Bleve writes into
+// explanations ("weight(question:x^3 in <8 bytes>), …"): binary, and
+// meaningless outside one snapshot.
+func withoutDocNum(msg string) string {
+	for i := 0; ; {
+		j := strings.Index(msg[i:], " in ")
+		if j < 0 {
+			return msg
+		}
+		j += i
+		if end := j + 4 + 8; end < len(msg) && msg[end] == ')' {
+			msg = msg[:j] + msg[end:]
+			i = j
+			continue
+		}
+		i = j + 4
+	}
 }
 
 func locations(m bsearch.FieldTermLocationMap) map[string]map[string][]Location {

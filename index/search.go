@@ -36,6 +36,10 @@ type SearchOptions struct {
 	// Facets asks for term facets: field name → how many of its most
 	// frequent values to return. The facet's name is the field's.
 	Facets map[string]int
+	// Explain asks for each hit's score explanation (Hit.Explanation).
+	// The page is then ranked through Bleve's searchers, which explain
+	// (the fast pass gives the same scores and does not).
+	Explain bool
 }
 
 // Search runs q and returns one page of hits ordered by score, ties by ID
@@ -66,7 +70,7 @@ type SearchOptions struct {
 func (ix *Index) searchBleve(ctx context.Context, q query.Query, opts SearchOptions) (_ *bleve.SearchResult, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	n := opts.From + opts.Size
-	req := bleve.NewSearchRequestOptions(q, n+1, 0, false)
+	req := bleve.NewSearchRequestOptions(q, n+1, 0, opts.Explain)
 	req.SortBy([]string{"-_score"})
 	var fc *facetCounter
 	sctx := ctx
@@ -77,7 +81,11 @@ func (ix *Index) searchBleve(ctx context.Context, q query.Query, opts SearchOpti
 		}
 		sctx = context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(fc.handler))
 	}
-	res, err := ix.fastRank(ctx, q, n, fc, false)
+	var res *bleve.SearchResult
+	err = errNotFast
+	if !opts.Explain {
+		res, err = ix.fastRank(ctx, q, n, fc, false)
+	}
 	fast := err == nil
 	if errors.Is(err, errNotFast) {
 		if fc != nil {
@@ -107,7 +115,7 @@ func (ix *Index) searchBleve(ctx context.Context, q query.Query, opts SearchOpti
 			hits = r2.Hits
 			sortHits(hits)
 		} else {
-			req := bleve.NewSearchRequestOptions(q, n, 0, false)
+			req := bleve.NewSearchRequestOptions(q, n, 0, opts.Explain)
 			req.SortBy([]string{"-_score", "_id"})
 			r2, err := ix.search.SearchInContext(ctx, req)
 			if err != nil {

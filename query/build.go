@@ -9,18 +9,6 @@ import (
 	"github.com/iq-search/iq/record"
 )
 
-// Field weights. A word in the question says far more about what a record
-// is about than the same word in a long answer; code is the weakest signal
-// (it repeats identifiers from unrelated answers).
-var textFields = []struct {
-	name  string
-	boost float64
-}{
-	{record.FieldQuestion, 3},
-	{record.FieldAnswer, 1},
-	{record.FieldCode, 0.5},
-}
-
 // analyzeFunc analyses text as the index analysed a field.
 type analyzeFunc func(field, text string) []index.Token
 
@@ -60,21 +48,6 @@ type plan struct {
 	// positional holds the text fields that keep term positions: a
 	// phrase can only match in those (the code field keeps none).
 	positional map[string]bool
-}
-
-// stopWords are words a question is phrased with rather than about. They
-// still score (a record phrased like the query ranks higher) but a hit need
-// not contain them: "what is a closure" must find "Explain closures".
-var stopWords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`a an the is are was were be been being am do does did done
-		what which who whom whose how why when where can could should would will shall may might must
-		i me my we our you your it its they them their he she his her this that these those there here
-		of in on at to for from by with about into over under as and or but if then than so not no
-		explain describe tell give define vs versus`) {
-		stopWords[w] = true
-	}
 }
 
 // newPlan analyses the plain words of tq with the index's analyzers.
@@ -245,17 +218,6 @@ func and(qs ...expr.Node) expr.Node {
 		return qs[0]
 	}
 	return expr.And{Clauses: qs}
-}
-
-// required is how many of n content clauses a hit must match in the strict
-// pass: all of one or two words; for longer queries one in four may be
-// missing, because people type more words than the question has and the
-// extra ones are often paraphrase ("handle", "implement").
-func required(n int) int {
-	if n <= 2 {
-		return n
-	}
-	return n - max(1, n/4)
 }
 
 // phraseQuery matches a phrase in any text field that keeps positions

@@ -21,6 +21,9 @@
 //   - request.go: Request, ParseRequest and its limits, the *Error type
 //     with stable codes for HTTP 400s.
 //   - syntax.go: the query syntax and its parser.
+//   - rank.go: every ranking signal in one place (field weights, required
+//     words, function words, the whole-text phrase), with the score
+//     explanation of Request.Explain (`iq search --explain`).
 //   - build.go: analysis of the words with the index's analyzers, and the
 //     query tree (units, concept phrases, field boosts, must/should/not,
 //     filters).

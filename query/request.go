@@ -46,6 +46,9 @@ type Request struct {
 	// means relevance when there is text to rank by, else source order
 	// (browsing a filter lists the questions as their files do).
 	Sort string `json:"sort,omitempty"`
+	// Explain asks for each hit's score explanation (Hit.Explain): `iq
+	// search --explain`. It is no URL parameter.
+	Explain bool `json:"-"`
 }
 
 // Orders of the hits (Request.Sort).

@@ -139,5 +139,5 @@ func ExampleParseRequest_cli() {
 	r, err := ParseRequest(v)
 	fmt.Printf("%+v %v\n", r, err)
 	// Output:
-	// {Text:"path parameters" -flask tag:routing Filters:map[level:[beginner intermediate]] Limit:10 Offset:0 All:false Sort:} <nil>
+	// {Text:"path parameters" -flask tag:routing Filters:map[level:[beginner intermediate]] Limit:10 Offset:0 All:false Sort: Explain:false} <nil>
 }

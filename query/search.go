@@ -88,6 +88,28 @@ type Hit struct {
 	// index that the result does not list separately (Request.All lists
 	// them); `iq similar ID` and GET /api/similar?id= show them.
 	Similar int `json:"similar,omitempty"`
+	// Explain says how the score was made (Request.Explain only).
+	Explain *Explanation `json:"explain,omitempty"`
+}
+
+// Explanation is one part of a hit's score: its value, what it is
+// ("weight(question:depend^3.000000 …)", "sum of:", "coord(2/3)"), and the
+// parts it was made from. rank.go names the signals behind them.
+type Explanation struct {
+	Score float64        `json:"score"`
+	Why   string         `json:"why"`
+	Parts []*Explanation `json:"parts,omitempty"`
+}
+
+func newExplanation(e *index.Explanation) *Explanation {
+	if e == nil {
+		return nil
+	}
+	out := &Explanation{Score: e.Value, Why: e.Message}
+	for _, c := range e.Children {
+		out.Parts = append(out.Parts, newExplanation(c))
+	}
+	return out
 }
 
 // FacetCount is the number of matching records with one facet value.
@@ -407,6 +429,7 @@ func (s *Searcher) run(ctx context.Context, q expr.Node, req Request) (*index.Pa
 		Fields:    []string{index.FieldRecord, record.FieldCluster},
 		Locations: true,
 		Facets:    facetSize,
+		Explain:   req.Explain,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", s.ix.Dir(), err)
@@ -507,6 +530,7 @@ func newHit(rec record.Record, h index.Hit) Hit {
 		Cluster:     rec.Cluster,
 		Score:       h.Score,
 		AnswerCount: len(rec.Answers),
+		Explain:     newExplanation(h.Explanation),
 	}
 	hit.Sources, hit.MoreSources = capSources(rec.Sources, MaxHitSources)
 	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[record.FieldQuestion], 0))

@@ -24,6 +24,7 @@ type searchOptions struct {
 	all     bool
 	sort    string
 	json    bool
+	explain bool
 	args    []string
 	// set records which of limit, offset, all and sort were given, so
 	// that query.ParseRequest applies the same defaults as for a URL.
@@ -72,6 +73,7 @@ On a terminal iq shows 10 hits; piped, every hit, one tab-separated line each
 	f.BoolVar(&opts.all, "all", false, "show every near-duplicate instead of one per cluster")
 	f.StringVar(&opts.sort, "sort", "", "order hits by `ORDER`: relevance, level or source (file and line); default relevance, or source without a QUERY")
 	f.BoolVarP(&opts.json, "json", "j", false, "print the result as JSON (as GET /api/search does)")
+	f.BoolVar(&opts.explain, "explain", false, "show how each hit's score was made (the signals of query/rank.go)")
 	for _, fc := range record.Facets {
 		completeFacet(cmd, fc, &opts.indexDir)
 	}
@@ -123,6 +125,7 @@ func runSearch(ctx context.Context, a *app, opts *searchOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	req.Explain = opts.explain
 	if strings.TrimSpace(req.Text) == "" && len(req.Filters) == 0 {
 		flags := make([]string, len(record.Facets))
 		for i, f := range record.Facets {
@@ -231,6 +234,9 @@ func (o *output) searchResult(res *query.Result) error {
 	case modePlain:
 		for _, h := range res.Hits {
 			o.plainHit(h)
+			if h.Explain != nil {
+				fmt.Fprint(o.w, explainText(h.Explain, "\t"))
+			}
 		}
 		o.spellingNotes(res)
 		return nil
@@ -294,9 +300,28 @@ func (o *output) searchResult(res *query.Result) error {
 		if h.Similar > 0 {
 			meta += fmt.Sprintf("  · +%d similar (iq similar %s)", h.Similar, h.ID)
 		}
-		b.WriteString(st.Block(st.Muted.Render(meta), n) + "\n\n")
+		b.WriteString(st.Block(st.Muted.Render(meta), n) + "\n")
+		if h.Explain != nil {
+			b.WriteString(st.Muted.Render(explainText(h.Explain, "    ")))
+		}
+		b.WriteString("\n")
 	}
 	return o.print(b.String())
+}
+
+// explainText renders a score explanation as an indented tree, one part a
+// line: the value, then what it is.
+func explainText(e *query.Explanation, indent string) string {
+	var b strings.Builder
+	var walk func(e *query.Explanation, depth int)
+	walk = func(e *query.Explanation, depth int) {
+		fmt.Fprintf(&b, "%s%s%.4f  %s\n", indent, strings.Repeat("  ", depth), e.Score, e.Why)
+		for _, p := range e.Parts {
+			walk(p, depth+1)
+		}
+	}
+	walk(e, 0)
+	return b.String()
 }
 
 // plainHit prints one hit as a tab-separated line: id, level, topics,
