@@ -143,8 +143,8 @@ func analyseBlock(b *parse.Block) blockInfo {
 		return in
 	}
 	_, numbered := stripNumber(t)
-	in.read = readText(t)
-	_, marked, _ := splitLevelMarker(t)
+	var marked string
+	in.read, marked = readMarked(t)
 	// A level marker ("Precision-recall trade-off ⭐️") is put only on
 	// questions.
 	in.def = in.read == readsAsk || marked != "" && b.Kind != parse.Heading
