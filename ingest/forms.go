@@ -208,7 +208,7 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 		return "answer label"
 	case b.Kind == parse.Summary && (revealLabel.MatchString(t) || clickLabel.MatchString(t)):
 		return "answer label"
-	case strings.HasSuffix(t, ":") && r < readsTask && (b.Kind == parse.Heading || b.Number == 0 && !numberedText(t)):
+	case strings.HasSuffix(t, ":") && r < readsTask && (b.Kind == parse.Heading && (!numberedText(t) || len(strings.Fields(t)) <= 5) || b.Kind != parse.Heading && b.Number == 0 && !numberedText(t)):
 		return "lead-in"
 	}
 	if len(t) <= 60 {
