@@ -69,10 +69,21 @@ var markersZH = []string{"什么", "哪些", "哪个", "哪种", "哪里", "如�
 // readText says how t reads. It is the one place that reads wording; the
 // text may still carry numbering and decorations.
 func readText(t string) reading {
+	r, _ := readMarked(t)
+	return r
+}
+
+// readMarked is readText that also returns the level a marker on the text
+// gives ("… 👶"), read once for both.
+func readMarked(t string) (reading, string) {
 	if len(t) > 4*maxQuestionRunes+32 {
-		return readsNot
+		return readsNot, ""
 	}
-	q, _, _ := splitLevelMarker(t)
+	q, level, _ := splitLevelMarker(t)
+	return readClean(q), level
+}
+
+func readClean(q string) reading {
 	q = stripDecorations(q)
 	q, _ = stripNumber(strings.TrimSpace(q))
 	q = stripLabel(q)

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -157,5 +158,37 @@ func TestTableQuestions(t *testing.T) {
 	counts := parse.Block{Kind: parse.Table, Line: 1, Rows: [][]string{{"File", "Questions"}, {"a.html", "100, numbered"}, {"b.html", "200"}}}
 	if rows := tableQuestions(&counts); rows != nil {
 		t.Errorf("tableQuestions(a column of counts) = %+v; want none", rows)
+	}
+}
+
+func TestExplainFates(t *testing.T) {
+	doc := "# Go\n\n## What is a goroutine?\n\nA cheap concurrent function.\n\nIs it a thread? No.\n\n## Channels\n\n[Home](index.html) | [Next](next.html)\n"
+	for _, explain := range []bool{false, true} {
+		_, rep, err := Bytes(context.Background(), "go.md", []byte(doc), Options{Explain: explain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !explain {
+			if len(rep.Fates) != 0 {
+				t.Errorf("Fates without Options.Explain = %+v; want none", rep.Fates)
+			}
+			continue
+		}
+		want := map[int]string{3: FateQuestion, 5: FateAnswer, 7: FateAnswer, 9: FateUnused, 11: FateDropped}
+		got := map[int]string{}
+		for _, f := range rep.Fates {
+			got[f.Line] = f.What
+			if f.What == FateAnswer && (f.Question != "What is a goroutine?" || f.QuestionLine != 3) {
+				t.Errorf("fate of line %d = %+v; want the answer of the question at line 3", f.Line, f)
+			}
+			if f.Rule == "" {
+				t.Errorf("fate of line %d has no rule: %+v", f.Line, f)
+			}
+		}
+		for line, what := range want {
+			if got[line] != what {
+				t.Errorf("fate of line %d = %q; want %q (all: %+v)", line, got[line], what, rep.Fates)
+			}
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/iq-search/iq/ingest/parse"
 )
@@ -143,8 +144,8 @@ func analyseBlock(b *parse.Block) blockInfo {
 		return in
 	}
 	_, numbered := stripNumber(t)
-	in.read = readText(t)
-	_, marked, _ := splitLevelMarker(t)
+	var marked string
+	in.read, marked = readMarked(t)
 	// A level marker ("Precision-recall trade-off ⭐️") is put only on
 	// questions.
 	in.def = in.read == readsAsk || marked != "" && b.Kind != parse.Heading
@@ -204,17 +205,23 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 	switch {
 	case b.Task != parse.TaskNone:
 		return "an option of a multiple-choice question"
-	case isAnswerLabel(t):
+	case b.Kind != parse.Heading && isAnswerLabel(t):
+		// A heading that labels a part of an answer ("#### Answer: D") is
+		// told by where it stands (walker.inAnswer); a title that only
+		// starts like one ("Code Comments") may be a unit.
 		return "answer label"
 	case b.Kind == parse.Summary && (revealLabel.MatchString(t) || clickLabel.MatchString(t)):
 		return "answer label"
-	case strings.HasSuffix(t, ":") && r < readsTask && (b.Kind == parse.Heading || b.Number == 0 && !numberedText(t)):
+	case strings.HasSuffix(t, ":") && r < readsTask && (b.Kind == parse.Heading && (!numberedText(t) || len(strings.Fields(t)) <= 5) || b.Kind != parse.Heading && b.Number == 0 && !numberedText(t)):
 		return "lead-in"
 	}
 	if len(t) <= 60 {
 		if l, _ := headingLevel(t); l != "" {
 			return "level heading"
 		}
+	}
+	if b.Kind == parse.Heading && !endsAsking(t) && collectionTitle(t) {
+		return "section title"
 	}
 	if r < readsTask && len(t) <= 80 {
 		q, _, _ := cleanQuestion(t)
@@ -227,7 +234,7 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 
 // otherSection is a heading whose list is said in prompts but asks nothing:
 // what a reader will learn or needs, steps to follow.
-var otherSection = regexp.MustCompile(`(?i)^\s*(learning (goals?|objectives?|outcomes?)|objectives?|goals?|outcomes?|what you('ll| will) learn|prerequisites?|requirements?|(key )?takeaways?|how to (use|contribute)|instructions?|installation|setup|getting started|usage)\s*:?\s*$`)
+var otherSection = regexp.MustCompile(`(?i)^\s*(learning (goals?|objectives?|outcomes?)|objectives?|goals?|outcomes?|what you('ll| will) learn|prerequisites?|requirements?|(key )?takeaways?|how to (use|contribute)|instructions?|installation|setup|getting started|usage|(further |additional |useful )?(resources|references|reading|links|sources)|see also|bibliography)\s*:?\s*$`)
 
 // leadsIntoList reports a list item or paragraph ending with a colon
 // whose next block, past any code, is a list item deeper or of another
@@ -258,6 +265,17 @@ func qlistLead(t string) string {
 	}
 	return t[:i+1]
 }
+
+// collectionTitle reports a heading that names a collection of questions
+// by its last word ("List 99 ML questions", "Top 50 Java Interview
+// Questions"), whatever verb opens it.
+func collectionTitle(t string) bool {
+	f := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !unicode.IsLetter(r) })
+	return len(f) > 0 && len(f) <= 8 && collectionNouns[f[len(f)-1]]
+}
+
+var collectionNouns = setOf("questions", "exercises", "tasks", "problems", "challenges", "quizzes", "katas", "drills",
+	"assignments", "вопросы", "задачи", "задания", "упражнения", "питання", "завдання")
 
 // sectionTitles caches sectionTitle per heading: every block of a section
 // asks about its heading.
@@ -671,7 +689,21 @@ func chooseQuestions(blocks []parse.Block) decisions {
 	markTitled(blocks, infos, &d, stats, order)
 	continueNumbering(blocks, infos, d)
 	markContext(blocks, infos, &d)
+	markSections(blocks, infos, &d)
 	return d
+}
+
+// markSections takes back a heading question directly followed by a
+// deeper heading question: with no answer of its own it titles the
+// questions under it ("# Python语言特性" over "## 1 …").
+func markSections(blocks []parse.Block, infos []blockInfo, d *decisions) {
+	for i := 0; i+1 < len(blocks); i++ {
+		b, n := &blocks[i], &blocks[i+1]
+		if d.isQ[i] && b.Kind == parse.Heading && d.isQ[i+1] && n.Kind == parse.Heading && n.Depth > b.Depth && !endsAsking(stripDecorations(b.Text)) {
+			d.isQ[i] = false
+			d.why[i] = "a section over the questions under it"
+		}
+	}
 }
 
 // markContext turns a question that does not ask, directly followed (past
