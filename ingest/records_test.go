@@ -121,8 +121,8 @@ func TestRecordsCSV(t *testing.T) {
 	// An unknown column names itself and the known ones; the file is
 	// skipped, not guessed at.
 	_, rep, _ = Bytes(context.Background(), "bad.csv", []byte("question,anwser\nq?,a\n"), Options{})
-	if len(rep.Skipped) != 1 || rep.Skipped[0].Reason != SkipParse ||
-		rep.Skipped[0].Detail != `parse csv: unknown CSV column "anwser", want some of question, answer, level, level_label, context, lang, topics, tags, source, id, cluster` {
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Reason != SkipSchema ||
+		rep.Skipped[0].Detail != `unknown CSV column "anwser", want some of question, answer, level, level_label, context, lang, topics, tags, source, id, cluster` {
 		t.Errorf("skipped = %+v", rep.Skipped)
 	}
 }
