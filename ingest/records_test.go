@@ -15,7 +15,7 @@ import (
 // What `iq ingest` writes, read back as a records file, is the same
 // records: a bank kept as data indexes as it was ingested.
 func TestRecordsRoundTrip(t *testing.T) {
-	want, _, err := FS(context.Background(), corpus.FS(), Options{})
+	want, _, err := FS(context.Background(), corpus.Seeds(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
