@@ -36,7 +36,7 @@ func sharedDir(t testing.TB) string {
 // seedRecords ingests the embedded corpus.
 func seedRecords(t testing.TB) []record.Record {
 	t.Helper()
-	recs, _, err := ingest.FS(context.Background(), corpus.FS(), ingest.Options{})
+	recs, _, err := ingest.FS(context.Background(), corpus.Seeds(), ingest.Options{})
 	if err != nil {
 		t.Fatalf("ingest embedded corpus: %v", err)
 	}

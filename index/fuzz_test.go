@@ -18,7 +18,7 @@ import (
 // Seeded with the lines of the embedded corpus.
 func FuzzAnalyze(f *testing.F) {
 	for _, name := range []string{"fastapi-24-questions-blog.txt", "fastapi-questions-by-level.md", "fastapi-best-practices-qa-page.txt"} {
-		b, err := corpus.FS().(interface{ ReadFile(string) ([]byte, error) }).ReadFile(name)
+		b, err := corpus.Seeds().(interface{ ReadFile(string) ([]byte, error) }).ReadFile(name)
 		if err != nil {
 			f.Fatal(err)
 		}

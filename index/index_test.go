@@ -22,7 +22,7 @@ import (
 
 // corpusRecords ingests the embedded corpus once per test binary.
 var corpusRecords = sync.OnceValues(func() ([]record.Record, error) {
-	recs, _, err := ingest.FS(context.Background(), corpus.FS(), ingest.Options{})
+	recs, _, err := ingest.FS(context.Background(), corpus.Seeds(), ingest.Options{})
 	return recs, err
 })
 

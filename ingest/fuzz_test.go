@@ -143,3 +143,26 @@ func checkIngest(t *testing.T, name string, data []byte) {
 		t.Fatalf("ingesting twice gave different output")
 	}
 }
+
+// FuzzIngestRecords runs records files (JSON lines and CSV) through the
+// same checks: a record file is data from elsewhere, as hostile as a page.
+func FuzzIngestRecords(f *testing.F) {
+	recs, _, err := FS(context.Background(), corpus.FS(), Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, r := range recs[:min(len(recs), 6)] {
+		b, _ := json.Marshal(r)
+		f.Add(append(b, '\n'), false)
+	}
+	f.Add([]byte(`{"question":"What is X?","level":"Senior","answers":[{"text":"x","code":[{"text":"y"}]}]}`+"\n{}\n{\"question\":1}\n"), false)
+	f.Add([]byte("question,answer,level,topics,tags,source\n\"What is a closure?\",\"A, b\",Junior,js;closures,,a.md:3\nx\n\"bad\"quote\n"), true)
+	f.Add([]byte("Question,Answer\nWhat is X?,\n,\n"), true)
+	f.Fuzz(func(t *testing.T, data []byte, csv bool) {
+		name := "fuzz.jsonl"
+		if csv {
+			name = "fuzz.csv"
+		}
+		checkIngest(t, name, data)
+	})
+}

@@ -26,7 +26,7 @@ func sharedDir(t testing.TB) string {
 // ingestSeed ingests one embedded seed file on its own.
 func ingestSeed(t testing.TB, name string) ([]record.Record, *Report) {
 	t.Helper()
-	data, err := fs.ReadFile(corpus.FS(), name)
+	data, err := fs.ReadFile(corpus.Seeds(), name)
 	if err != nil {
 		t.Fatalf("read seed %s: %v", name, err)
 	}

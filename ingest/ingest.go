@@ -525,18 +525,18 @@ func ingestSource(ctx context.Context, src source, opts Options, tax *Taxonomy) 
 	if doc.rel == "" {
 		doc.rel = src.name
 	}
-	var err error
-	switch format {
-	case FormatJSONL:
-		recs, lines, drops := decodeJSONL(src.name, text)
-		return recordsOf(doc, recordsResult(doc, recs, lines, drops, tax))
-	case FormatCSV:
-		recs, lines, drops, err := decodeCSV(src.name, text)
-		if err != nil {
-			return skip(SkipParse, fmt.Sprintf("parse csv: %v", err))
+	if format == FormatJSONL || format == FormatCSV {
+		res, err := readRecords(doc, text, tax)
+		var se schemaError
+		switch {
+		case errors.As(err, &se):
+			return skip(SkipSchema, se.Error())
+		case err != nil:
+			return skip(SkipParse, fmt.Sprintf("parse %s: %v", format, err))
 		}
-		return recordsOf(doc, recordsResult(doc, recs, lines, drops, tax))
+		return res
 	}
+	var err error
 	doc.blocks, err = parseFormat(doc.format, text)
 	if err != nil {
 		return skip(SkipParse, fmt.Sprintf("parse %s: %v", doc.format, err))
@@ -548,12 +548,31 @@ func ingestSource(ctx context.Context, src source, opts Options, tax *Taxonomy) 
 	return res
 }
 
-// recordsOf reports a records file without records as holding no question.
-func recordsOf(doc document, res fileResult) fileResult {
+// readRecords reads a records file, turning a panic into an error as
+// parseFormat does; a file without records holds no question.
+func readRecords(doc document, text []byte, tax *Taxonomy) (res fileResult, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			res, err = fileResult{}, fmt.Errorf("internal error: %v", r)
+		}
+	}()
+	var (
+		recs  []record.Record
+		lines []int
+		drops []Drop
+	)
+	if doc.format == FormatCSV {
+		if recs, lines, drops, err = decodeCSV(doc.name, text); err != nil {
+			return fileResult{}, err
+		}
+	} else {
+		recs, lines, drops = decodeJSONL(doc.name, text)
+	}
+	res = recordsResult(doc, recs, lines, drops, tax)
 	if len(res.records) == 0 {
 		res.skip = &Skip{File: doc.name, Reason: SkipNoQuestion, Detail: fmt.Sprintf("%s, %d lines dropped, no record", doc.format, len(res.drops))}
 	}
-	return res
+	return res, nil
 }
 
 // readSource reads a source whole, at most opts.maxSize() bytes, with the

@@ -75,6 +75,10 @@ func decodeJSONL(name string, src []byte) ([]record.Record, []int, []Drop) {
 // ignored: both are derived.
 var csvColumns = []string{"question", "answer", "level", "level_label", "context", "lang", "topics", "tags", "source", "id", "cluster"}
 
+// schemaError is a records file whose header iq cannot read: the file is
+// skipped as SkipSchema, not taken for a parser failure.
+type schemaError struct{ error }
+
 // decodeCSV reads the records of a CSV file with a header row. An unknown
 // column fails the file (its error names the column and the known ones);
 // a malformed row is dropped with its line.
@@ -84,20 +88,20 @@ func decodeCSV(name string, src []byte) ([]record.Record, []int, []Drop, error) 
 	rd.ReuseRecord = false
 	header, err := rd.Read()
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read CSV header: %w", err)
+		return nil, nil, nil, schemaError{fmt.Errorf("read CSV header: %w", err)}
 	}
 	cols := make([]string, len(header))
 	hasQuestion := false
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if !slices.Contains(csvColumns, h) {
-			return nil, nil, nil, fmt.Errorf("unknown CSV column %q, want some of %s", h, strings.Join(csvColumns, ", "))
+			return nil, nil, nil, schemaError{fmt.Errorf("unknown CSV column %q, want some of %s", h, strings.Join(csvColumns, ", "))}
 		}
 		cols[i] = h
 		hasQuestion = hasQuestion || h == "question"
 	}
 	if !hasQuestion {
-		return nil, nil, nil, fmt.Errorf("CSV header %q has no question column", strings.Join(header, ","))
+		return nil, nil, nil, schemaError{fmt.Errorf("CSV header %q has no question column", strings.Join(header, ","))}
 	}
 	var recs []record.Record
 	var lines []int
@@ -107,8 +111,8 @@ func decodeCSV(name string, src []byte) ([]record.Record, []int, []Drop, error) 
 		if err == io.EOF {
 			break
 		}
-		line, _ := rd.FieldPos(0)
 		if err != nil {
+			line := 0
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				line = pe.Line
@@ -120,6 +124,7 @@ func decodeCSV(name string, src []byte) ([]record.Record, []int, []Drop, error) 
 			}
 			continue
 		}
+		line, _ := rd.FieldPos(0)
 		if len(row) != len(cols) {
 			drops = append(drops, Drop{File: name, Line: line, Reason: DropInvalidRecord, Text: fmt.Sprintf("not a record: %d fields, the header has %d", len(row), len(cols))})
 			continue

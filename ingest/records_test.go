@@ -15,7 +15,7 @@ import (
 // What `iq ingest` writes, read back as a records file, is the same
 // records: a bank kept as data indexes as it was ingested.
 func TestRecordsRoundTrip(t *testing.T) {
-	want, _, err := FS(context.Background(), corpus.FS(), Options{})
+	want, _, err := FS(context.Background(), corpus.Seeds(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,8 +121,8 @@ func TestRecordsCSV(t *testing.T) {
 	// An unknown column names itself and the known ones; the file is
 	// skipped, not guessed at.
 	_, rep, _ = Bytes(context.Background(), "bad.csv", []byte("question,anwser\nq?,a\n"), Options{})
-	if len(rep.Skipped) != 1 || rep.Skipped[0].Reason != SkipParse ||
-		rep.Skipped[0].Detail != `parse csv: unknown CSV column "anwser", want some of question, answer, level, level_label, context, lang, topics, tags, source, id, cluster` {
+	if len(rep.Skipped) != 1 || rep.Skipped[0].Reason != SkipSchema ||
+		rep.Skipped[0].Detail != `unknown CSV column "anwser", want some of question, answer, level, level_label, context, lang, topics, tags, source, id, cluster` {
 		t.Errorf("skipped = %+v", rep.Skipped)
 	}
 }

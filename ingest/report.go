@@ -12,6 +12,7 @@ const (
 	SkipEmpty      Reason = "empty"        // no bytes, or only white space
 	SkipTooLarge   Reason = "too-large"    // over Options.MaxFileSize
 	SkipParse      Reason = "parse-error"  // the parser failed
+	SkipSchema     Reason = "bad-schema"   // a CSV records file whose header is not iq's record schema
 	SkipNoQuestion Reason = "no-questions" // read fine, held no question
 )
 

@@ -218,7 +218,7 @@ var noise = []*regexp.Regexp{
 }
 
 func TestSeedsHaveNoNoise(t *testing.T) {
-	recs, rep, err := FS(context.Background(), corpus.FS(), Options{})
+	recs, rep, err := FS(context.Background(), corpus.Seeds(), Options{})
 	if err != nil {
 		t.Fatalf("FS(corpus): %v", err)
 	}
@@ -242,7 +242,7 @@ func TestSeedsHaveNoNoise(t *testing.T) {
 // TestGolden compares each seed's records with testdata/golden/<file>.json;
 // go test ./ingest -update rewrites them for review as a diff.
 func TestGolden(t *testing.T) {
-	names, err := fs.Glob(corpus.FS(), "*")
+	names, err := fs.Glob(corpus.Seeds(), "*")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,6 +77,13 @@ func (o Origin) checkSources() error {
 // had before indexes recorded their origin: the corpus's SHA-256.
 var legacyEmbedded = regexp.MustCompile(`^[0-9a-f]{64}(\+|$)`)
 
+// Embedded reports whether an index was built from the corpus embedded in
+// iq (iq stats then says what it holds).
+func Embedded(m index.Meta) bool {
+	o, known := originOf(m)
+	return known && o.Embedded
+}
+
 // originOf reads an index's origin from its metadata; known is false for
 // an index built before origins were recorded from the user's files.
 func originOf(m index.Meta) (o Origin, known bool) {

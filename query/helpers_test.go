@@ -76,7 +76,7 @@ func loadRecords(sources []string) ([]record.Record, error) {
 		err  error
 	)
 	if len(sources) == 0 {
-		recs, _, err = ingest.FS(context.Background(), corpus.FS(), ingest.Options{})
+		recs, _, err = ingest.FS(context.Background(), corpus.Seeds(), ingest.Options{})
 	} else {
 		recs, _, err = ingest.Paths(context.Background(), sources, ingest.Options{})
 	}
