@@ -227,7 +227,7 @@ func TestServeEndpoints(t *testing.T) {
 		{name: "query too long", method: "GET", target: "/api/search?q=" + strings.Repeat("x", 1001), status: 400,
 			code: query.CodeQueryTooLong, message: "query: text is 1001 characters, want at most 1000"},
 		{name: "unknown parameter", method: "GET", target: "/api/search?q=x&sorting=date", status: 400,
-			code: query.CodeBadParam, message: `query: unknown parameter "sorting", want one of q, level, topic, tag, source, limit, offset, all, sort`},
+			code: query.CodeBadParam, message: `query: unknown parameter "sorting", want one of q, level, topic, tag, lang, source, limit, offset, all, sort`},
 		{name: "text twice", method: "GET", target: "/api/search?q=a&q=b", status: 400,
 			code: query.CodeBadParam, message: `query: parameter "q" given 2 times, want it once`},
 		{name: "bad escape", method: "GET", target: "/api/search?q=%zz", status: 400,

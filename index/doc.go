@@ -14,6 +14,10 @@
 //     registered in Bleve's registry.
 //   - synonyms.go, synonyms.txt: the shipped, editable synonym list and its
 //     parser.
+//   - lang.go: the language fields (question_ru, answer_cjk…): which of
+//     Bleve's analyzers reads which record language (record.Record.Lang),
+//     which script each reads, the analyzers an index uses, and their
+//     locations for highlighting after a fast pass.
 //   - document.go: Record → Bleve document.
 //   - field.go: analysedField, the indexed text fields as batches take
 //     them: Bleve's analysis with fewer allocations, and a Size that does

@@ -39,8 +39,15 @@ func recordValue(r record.Record) (map[string]any, error) {
 		FieldRecord:          string(raw),
 		FieldKind:            KindRecord,
 	}
-	if a := AnswerTexts(r); len(a) > 0 {
-		d[record.FieldAnswer] = a
+	answers := AnswerTexts(r)
+	if len(answers) > 0 {
+		d[record.FieldAnswer] = answers
+	}
+	if a := LangAnalyzer(r.Lang); a != "" {
+		d[LangField(record.FieldQuestion, a)] = r.Question
+		if len(answers) > 0 {
+			d[LangField(record.FieldAnswer, a)] = answers
+		}
 	}
 	var code []string
 	for _, a := range r.Answers {

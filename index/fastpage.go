@@ -221,6 +221,7 @@ func (ix *Index) fastDetails(ctx context.Context, q query.Query, hits bsearch.Do
 				h.Locations = bsearch.FieldTermLocationMap{}
 				ix.locate(m, h.Locations, record.FieldQuestion, []string{j.question}, false, j.ms)
 				ix.locate(m, h.Locations, record.FieldAnswer, j.answers, true, j.ms)
+				ix.locateLangs(m, h.Locations, j.question, j.answers, j.ms)
 				if len(h.Locations) == 0 {
 					h.Locations = nil // as Bleve leaves a hit without locations
 				}

@@ -22,7 +22,7 @@ import (
 // analysis.go. Bump it with any change that alters the terms an index holds
 // (the golden test shows mapping changes; tokenizer changes show only in
 // TestAnalyze): an index of another version is rebuilt by Ensure.
-const MappingVersion = 3
+const MappingVersion = 4
 
 // Analyzer names. AnalyzerText is the analyzer of the question and answer
 // fields; query code that analyses user text itself should use it.
@@ -155,6 +155,17 @@ func NewMapping(syn []Synonym) (*mapping.IndexMappingImpl, []*bleve.SynonymDefin
 	addField(doc, record.FieldQuestion, textField(AnalyzerText, true, true))
 	addField(doc, record.FieldAnswer, textField(AnalyzerText, true, true))
 	addField(doc, record.FieldCode, textField(AnalyzerCode, false, false))
+	// Language fields (lang.go, issue 11 item 9): the question and answers
+	// of a record in a language Bleve has an analyzer for are analysed by
+	// it too, in fields of their own (question_ru, answer_cjk), so Russian
+	// word forms and Chinese words match. Question and answer keep the
+	// English chain for every record. Not stored (the question and answer
+	// fields hold the same text), with term vectors: their locations are
+	// offsets into that same text, for highlighting.
+	for _, a := range langAnalyzerList {
+		addField(doc, LangField(record.FieldQuestion, a), textField(a, false, true))
+		addField(doc, LangField(record.FieldAnswer, a), textField(a, false, true))
+	}
 	// The facet fields (record.Facets): terms and doc values, not stored
 	// (the record JSON holds their values for display). Facets are counted
 	// from their postings (Index.Search); the doc values serve Bleve's own

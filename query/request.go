@@ -135,7 +135,7 @@ const (
 var params = slices.Concat([]string{ParamText}, record.FacetNames(), []string{ParamLimit, ParamOffset, ParamAll, ParamSort})
 
 // ParseRequest fills a Request from URL values: q, a parameter per facet
-// (level, topic, tag, source: repeatable, or comma-separated), limit,
+// (level, topic, tag, lang, source: repeatable, or comma-separated), limit,
 // offset, all and sort. It is the
 // only parser of requests: the CLI puts its flags into url.Values and comes
 // through here too. The text is parsed as well, so an inline filter such as

@@ -56,7 +56,7 @@ func TestParseRequestErrors(t *testing.T) {
 		{"q=x&offset=10001", CodeBadOffset, `query: offset 10001 is out of range, want 0 to 10000`},
 		{"q=x&offset=1e3", CodeBadOffset, `query: offset "1e3" is not a number, want 0 to 10000`},
 		{"q=x&all=maybe", CodeBadParam, `query: all "maybe" is not a boolean, want true or false`},
-		{"q=x&levle=beginner", CodeBadParam, `query: unknown parameter "levle", want one of q, level, topic, tag, source, limit, offset, all, sort`},
+		{"q=x&levle=beginner", CodeBadParam, `query: unknown parameter "levle", want one of q, level, topic, tag, lang, source, limit, offset, all, sort`},
 		{"q=x&sort=date", CodeBadSort, `query: unknown sort "date", want one of relevance, level, source`},
 		{"q=x&q=y", CodeBadParam, `query: parameter "q" given 2 times, want it once`},
 		{"q=" + strings.Repeat("a", 10000), CodeQueryTooLong, `query: text is 10000 characters, want at most 1000`},

@@ -582,7 +582,7 @@ type Stats struct {
 	Dir     string         `json:"dir"`
 }
 
-// Stats counts the records of the index by level, topic, tag and source.
+// Stats counts the records of the index by each facet (record.Facets).
 func (s *Searcher) Stats(ctx context.Context) (*Stats, error) {
 	sizes := map[string]int{}
 	for _, f := range facetFields {

@@ -154,20 +154,9 @@ func facetCounts(recs []record.Record) map[string]map[string]int {
 		out[f] = map[string]int{}
 	}
 	for _, r := range recs {
-		if r.Level != "" {
-			out[record.FieldLevel][r.Level]++
-		}
-		for _, v := range r.Topics {
-			out[record.FieldTopic][v]++
-		}
-		for _, v := range r.Tags {
-			out[record.FieldTag][v]++
-		}
-		var files []string
-		for _, src := range r.Sources {
-			if !slices.Contains(files, src.File) {
-				files = append(files, src.File)
-				out[record.FieldSource][src.File]++
+		for _, f := range record.Facets {
+			for _, v := range f.Of(r) {
+				out[f.Name][v]++
 			}
 		}
 	}

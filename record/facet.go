@@ -54,6 +54,15 @@ var Facets = []Facet{
 		Of: func(r Record) []string { return r.Tags },
 	},
 	{
+		Name: FieldLang, Flag: "only questions in `LANG` (ISO 639-1: en, ru, zh…); repeatable", Size: 10, Single: true,
+		Of: func(r Record) []string {
+			if r.Lang == "" {
+				return nil
+			}
+			return []string{r.Lang}
+		},
+	},
+	{
 		Name: FieldSource, Flag: "only questions from `FILE` or folder; repeatable", Size: 30, Paths: true,
 		Of: func(r Record) []string {
 			var files []string

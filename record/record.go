@@ -67,6 +67,7 @@ const (
 	FieldCode     = "code"
 	FieldLevel    = "level"
 	FieldTopic    = "topic"
+	FieldLang     = "lang"
 	FieldTag      = "tag"
 	FieldSource   = "source"
 	FieldCluster  = "cluster"

@@ -227,7 +227,7 @@ func TestSearchBadInput(t *testing.T) {
 		{[]string{"search", "x", "--offset", "-3"}, 2, "iq: query: offset -3 is out of range, want 0 to 10000\nRun 'iq search --help' for usage.\n"},
 		{[]string{"search", "level:expert closures"}, 2, "iq: query: unknown level \"expert\", want one of beginner, intermediate, advanced\nRun 'iq search --help' for usage.\n"},
 		{[]string{"search", strings.Repeat("x", 10000)}, 2, "iq: query: text is 10000 characters, want at most 1000\nRun 'iq search --help' for usage.\n"},
-		{[]string{"search"}, 2, "iq: search: give a QUERY or a filter (--level, --topic, --tag, --source)\nRun 'iq search --help' for usage.\n"},
+		{[]string{"search"}, 2, "iq: search: give a QUERY or a filter (--level, --topic, --tag, --lang, --source)\nRun 'iq search --help' for usage.\n"},
 		{[]string{"search", "x", "--sort", "date"}, 2, "iq: query: unknown sort \"date\", want one of relevance, level, source\nRun 'iq search --help' for usage.\n"},
 		{[]string{"search", "x", "-n", "ten"}, 2, "iq: invalid argument \"ten\" for \"-n, --limit\" flag: strconv.ParseInt: parsing \"ten\": invalid syntax\nRun 'iq search --help' for usage.\n"},
 		{[]string{"search", "?!...;"}, 1, ""},

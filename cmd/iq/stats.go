@@ -22,7 +22,7 @@ func newStatsCmd(a *app) *cobra.Command {
 	opts := &statsOptions{}
 	cmd := &cobra.Command{
 		Use:   "stats",
-		Short: "Count the questions by level, topic, tag and source",
+		Short: "Count the questions by level, topic, tag, lang and source",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runStats(cmd.Context(), a, opts)

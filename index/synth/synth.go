@@ -173,6 +173,7 @@ func (g *Generator) record() record.Record {
 		ID:       record.QuestionID(q),
 		Question: q,
 		Level:    g.level(),
+		Lang:     "en", // as ingest sets it on English questions
 		Topics:   []string{t.name},
 		Tags:     g.tags(t, c1, c2),
 	}
