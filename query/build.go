@@ -48,15 +48,20 @@ type plan struct {
 	// positional holds the text fields that keep term positions: a
 	// phrase can only match in those (the code field keeps none).
 	positional map[string]bool
+	// fields are the fields the units are looked for in: textFields and
+	// the language fields of the text's script.
+	fields []textField
 }
 
 // newPlan analyses the plain words of tq with the index's analyzers.
-// positional names the fields that keep term positions.
-func newPlan(tq textQuery, analyze analyzeFunc, positional map[string]bool) *plan {
+// positional names the fields that keep term positions; langs are the
+// analyzers of the index's language fields (Searcher.langs).
+func newPlan(tq textQuery, analyze analyzeFunc, positional map[string]bool, langs []string) *plan {
 	p := &plan{text: strings.Join(tq.Words, " "), tq: tq, positional: positional}
 	if p.text == "" {
 		return p
 	}
+	p.fields = append(slices.Clone(textFields), langFields(langs, p.text)...)
 	primary := analyze(record.FieldQuestion, p.text)
 	// Maximal spans of non-concept tokens are the units.
 	var spans [][2]int
@@ -87,12 +92,28 @@ func newPlan(tq textQuery, analyze analyzeFunc, positional map[string]bool) *pla
 			parts: map[string][][]string{},
 		})
 	}
-	for _, f := range textFields {
+	for _, f := range p.fields {
 		ts := primary
 		if f.name != record.FieldQuestion {
 			ts = analyze(f.name, p.text)
 		}
 		p.assign(f.name, ts)
+	}
+	// A word of the language's own script that its analyzer drops is a
+	// function word of that language ("что", "такое"): it ranks, like the
+	// English ones, and is never required.
+	for _, f := range p.fields {
+		base, ok := index.LangBase(f.name)
+		if !ok || base != record.FieldQuestion {
+			continue
+		}
+		a := strings.TrimPrefix(f.name, base+"_")
+		for i := range p.units {
+			u := &p.units[i]
+			if !u.stop && index.LangFits(a, u.surface) && len(u.whole[f.name]) == 0 && len(u.parts[f.name]) == 0 {
+				u.stop = true
+			}
+		}
 	}
 	return p
 }
@@ -156,9 +177,9 @@ func appendTerm(ts []string, t string) []string {
 // unitQuery matches one unit in any text field, or in those named in only:
 // its whole term, or all of its parts (so OAuth2PasswordBearer finds
 // "OAuth2 password bearer" prose and the identifier both).
-func unitQuery(u unit, only ...string) expr.Node {
+func unitQuery(u unit, fields []textField, only ...string) expr.Node {
 	var fieldQs []expr.Node
-	for _, f := range textFields {
+	for _, f := range fields {
 		if len(only) > 0 && !slices.Contains(only, f.name) {
 			continue
 		}
@@ -305,7 +326,7 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter expr.Node) expr.N
 			c := p.concepts[ci-1]
 			var words []expr.Node
 			for j := c.first; j <= c.last; j++ {
-				if q := unitQuery(p.units[j]); q != nil {
+				if q := unitQuery(p.units[j], p.fields); q != nil {
 					words = append(words, q)
 				}
 			}
@@ -313,7 +334,7 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter expr.Node) expr.N
 			if len(words) > 0 {
 				alts = append(alts, and(words...))
 			}
-			for _, f := range textFields {
+			for _, f := range p.fields {
 				for _, t := range c.terms[f.name] {
 					alts = append(alts, termQuery(t, f.name, f.boost))
 				}
@@ -329,12 +350,12 @@ func (p *plan) build(relaxed bool, analyze analyzeFunc, filter expr.Node) expr.N
 			// answer has "the" or "is", so its answer and code clauses
 			// added almost nothing to a score and visited a posting of
 			// almost every record for every candidate.
-			if q := unitQuery(p.units[i], record.FieldQuestion); q != nil {
+			if q := unitQuery(p.units[i], p.fields, record.FieldQuestion); q != nil {
 				optional = append(optional, q)
 			}
 			continue
 		}
-		if q := unitQuery(p.units[i]); q != nil {
+		if q := unitQuery(p.units[i], p.fields); q != nil {
 			content = append(content, q)
 		}
 	}

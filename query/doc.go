@@ -10,7 +10,11 @@
 // (package index/expr) from it, which index.Search runs: each word must
 // match the question (boosted), an answer or code; one or two words must all
 // match, longer queries may miss one word in four; question words like
-// "what" and "is" only rank. When nothing matches, Search retries with the
+// "what" and "is" only rank. A word in the script of a language the index
+// has records in (Russian, Chinese…) is also looked for in that
+// language's fields, analysed by Bleve's analyzer for it (index.LangField):
+// Russian word forms and Chinese words match, and the function words that
+// analyzer drops ("что", "такое") only rank. When nothing matches, Search retries with the
 // closest known spelling of unknown words, then with any word.
 // Near-duplicates share a cluster id in the index: Search shows the best
 // hit of each cluster and says how many it stands for, unless
@@ -25,8 +29,8 @@
 //     words, function words, the whole-text phrase), with the score
 //     explanation of Request.Explain (`iq search --explain`).
 //   - build.go: analysis of the words with the index's analyzers, and the
-//     query tree (units, concept phrases, field boosts, must/should/not,
-//     filters).
+//     query tree (units, concept phrases, field boosts and language fields,
+//     must/should/not, filters).
 //   - search.go: Searcher, Search, Result, Hit, facets, cluster collapse,
 //     Record, Stats.
 //   - prefix.go: search as you type: the last word of a text that does

@@ -88,6 +88,14 @@ func TestFastRankingMatchesBleve(t *testing.T) {
 	}
 	cs := sourcesSearcher(t, sources...)
 	checkFastRanking(t, "corpora", cs, reqs)
+
+	// Russian and Chinese records beside English ones: queries in their
+	// scripts are looked for in the language fields too.
+	var lreqs []Request
+	for _, tx := range langQueries {
+		lreqs = append(lreqs, Request{Text: tx, Limit: 10}, Request{Text: tx, Limit: 5, Offset: 2, All: true})
+	}
+	checkFastRanking(t, "languages", langSearcher(t), append(lreqs, reqs[:12]...))
 }
 
 func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
@@ -132,7 +140,7 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 		if err != nil || tq.empty() {
 			return locs{}
 		}
-		p := newPlan(tq, s.analyze, s.positional)
+		p := newPlan(tq, s.analyze, s.positional, s.langs)
 		if !p.searchable(s.analyze) {
 			return locs{}
 		}
@@ -145,8 +153,8 @@ func checkFastRanking(t *testing.T, name string, s *Searcher, reqs []Request) {
 			for f, tl := range h.Locations {
 				for term, ls := range tl {
 					for _, l := range ls {
-						e := fmt.Sprintf("%s %s %d %d-%d", h.ID, term, l.Pos, l.Start, l.End)
-						if f == record.FieldQuestion {
+						e := fmt.Sprintf("%s %s:%s %d %d-%d", h.ID, f, term, l.Pos, l.Start, l.End)
+						if base, _ := index.LangBase(f); f == record.FieldQuestion || base == record.FieldQuestion {
 							out.question = append(out.question, e)
 						} else {
 							out.answer = append(out.answer, e)

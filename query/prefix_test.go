@@ -36,7 +36,7 @@ func TestSearchAsYouType(t *testing.T) {
 	}
 	// A whole-word match ranks above a record that only has a longer word
 	// starting with it.
-	p := newPlan(mustParse(t, "rout"), s.analyze, s.positional)
+	p := newPlan(mustParse(t, "rout"), s.analyze, s.positional, s.langs)
 	if err := s.expandPrefix(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package query
 import (
 	"strings"
 
+	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/record"
 )
 
@@ -11,12 +12,15 @@ import (
 // weight, summed the way the query tree (build.go) combines them:
 //
 //   - field weights (textFields): a word matched in the question counts 3,
-//     in an answer 1, in code 0.5;
+//     in an answer 1, in code 0.5; a word in the script of a language the
+//     index has records in also matches that language's question and
+//     answer fields at the same weights (langFields);
 //   - required words (required): one or two content words must all match,
 //     longer queries may miss one in four; a disjunction scores the words
 //     matched times the share matched (coord), so more words rank higher;
-//   - function words (stopWords): match the question only and are never
-//     required, so a record phrased like the query ranks higher;
+//   - function words (stopWords, and the words a language field's
+//     analyzer drops, "что", "такое"): match the question only and are
+//     never required, so a record phrased like the query ranks higher;
 //   - synonyms (index/synonyms.txt): a synonym of a word scores at half
 //     the word's weight; a listed phrase ("dependency injection") also
 //     matches as one concept term;
@@ -32,13 +36,38 @@ import (
 // Field weights. A word in the question says far more about what a record
 // is about than the same word in a long answer; code is the weakest signal
 // (it repeats identifiers from unrelated answers).
-var textFields = []struct {
-	name  string
-	boost float64
-}{
+var textFields = []textField{
 	{record.FieldQuestion, 3},
 	{record.FieldAnswer, 1},
 	{record.FieldCode, 0.5},
+}
+
+// textField is a field the words of a query are looked for in, with its
+// weight.
+type textField struct {
+	name  string
+	boost float64
+}
+
+// langFields are the language fields (index.LangField) of the analyzers
+// in langs whose script the text is written in, weighted as the field each
+// analyses again: "динамический компонент" is also looked for in
+// question_ru and answer_ru, where Bleve's Russian analyzer stemmed the
+// records' words. A text in another script is not: its words would count
+// twice in every record of the language that names them.
+func langFields(langs []string, text string) []textField {
+	var out []textField
+	for _, a := range langs {
+		if !index.LangFits(a, text) {
+			continue
+		}
+		for _, f := range textFields {
+			if f.name == record.FieldQuestion || f.name == record.FieldAnswer {
+				out = append(out, textField{index.LangField(f.name, a), f.boost})
+			}
+		}
+	}
+	return out
 }
 
 // wholeTextPhraseBoost weighs the whole query text found as a phrase in

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -126,6 +127,9 @@ type Searcher struct {
 	// positional holds the text fields that keep term positions, the
 	// only ones a phrase can match in.
 	positional map[string]bool
+	// langs are the analyzers of the language fields that hold records
+	// (index.LangsUsed): a query in their script is looked for there too.
+	langs []string
 	// values holds every term of the facet fields, so that filter values
 	// can be matched without regard to case (topic:fastapi → FastAPI).
 	values map[string][]string
@@ -154,6 +158,22 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 			return nil, fmt.Errorf("open searcher: %w", err)
 		}
 		s.analyzers[f.name] = a
+	}
+	langs, err := ix.LangsUsed()
+	if err != nil {
+		return nil, fmt.Errorf("open searcher: %w", err)
+	}
+	s.langs = langs
+	for _, a := range langs {
+		for _, base := range []string{record.FieldQuestion, record.FieldAnswer} {
+			f := index.LangField(base, a)
+			s.positional[f] = ix.Positions(f)
+			an, err := ix.Analyzer(f)
+			if err != nil {
+				return nil, fmt.Errorf("open searcher: %w", err)
+			}
+			s.analyzers[f] = an
+		}
 	}
 	s.clusterSize = map[string]int{}
 	for _, f := range append(slices.Clone(facetFields), record.FieldCluster) {
@@ -233,7 +253,7 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 		return nil, err
 	}
 
-	p := newPlan(tq, s.analyze, s.positional)
+	p := newPlan(tq, s.analyze, s.positional, s.langs)
 	if err := s.expandPrefix(ctx, p); err != nil {
 		return nil, err
 	}
@@ -280,7 +300,7 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 		fixes = s.surfaces(ctx, p, fixes)
 		res.Suggestion = p.corrected(req.Text, fixes)
 		tq2, _ := parseText(res.Suggestion)
-		p2 = newPlan(tq2, s.analyze, s.positional)
+		p2 = newPlan(tq2, s.analyze, s.positional, s.langs)
 		if err := s.expandPrefix(ctx, p2); err != nil {
 			return nil, err
 		}
@@ -533,13 +553,36 @@ func newHit(rec record.Record, h index.Hit) Hit {
 		Explain:     newExplanation(h.Explanation),
 	}
 	hit.Sources, hit.MoreSources = capSources(rec.Sources, MaxHitSources)
-	hit.QuestionHTML = markAll(rec.Question, spans(h.Locations[record.FieldQuestion], 0))
+	hit.QuestionHTML = markAll(rec.Question, spans(locationsOf(h, record.FieldQuestion), 0))
 	answers := index.AnswerTexts(rec)
-	hit.Fragments = fragments(answers, h.Locations[record.FieldAnswer])
+	hit.Fragments = fragments(answers, locationsOf(h, record.FieldAnswer))
 	if len(answers) > 0 {
 		hit.Snippet = snippet(answers[0], snippetLen)
 	}
 	return hit
+}
+
+// locationsOf returns where a hit matched in a question or answer field,
+// with the matches in its language fields (index.LangField), whose
+// locations are offsets into the same text.
+func locationsOf(h index.Hit, field string) map[string][]index.Location {
+	out := h.Locations[field]
+	cloned := false
+	for f, terms := range h.Locations {
+		if base, ok := index.LangBase(f); !ok || base != field {
+			continue
+		}
+		if !cloned {
+			out, cloned = maps.Clone(out), true
+			if out == nil {
+				out = map[string][]index.Location{}
+			}
+		}
+		for t, locs := range terms {
+			out[f+":"+t] = locs
+		}
+	}
+	return out
 }
 
 func nonNil(s []string) []string {

@@ -53,6 +53,15 @@ func (s *Searcher) corrections(ctx context.Context, p *plan) (map[int]fix, error
 				break
 			}
 		}
+		if !known {
+			// A word form the language's analyzer knows ("динамический"
+			// where the questions say "динамические") is no typo.
+			k, err := s.knownInLang(ctx, p, u)
+			if err != nil {
+				return nil, err
+			}
+			known = k
+		}
 		if known || len(terms) == 0 {
 			continue
 		}
@@ -68,6 +77,23 @@ func (s *Searcher) corrections(ctx context.Context, p *plan) (map[int]fix, error
 		}
 	}
 	return out, nil
+}
+
+// knownInLang reports whether a term of unit u in one of the plan's
+// language fields is in the index.
+func (s *Searcher) knownInLang(ctx context.Context, p *plan, u unit) (bool, error) {
+	for _, f := range p.fields {
+		if _, ok := index.LangBase(f.name); !ok {
+			continue
+		}
+		for _, t := range u.whole[f.name] {
+			n, err := s.ix.DocFreq(ctx, t, f.name)
+			if err != nil || n > 0 {
+				return n > 0, err
+			}
+		}
+	}
+	return false, nil
 }
 
 // plainWord reports whether w is letters only: identifiers and numbers are
