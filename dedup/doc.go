@@ -45,7 +45,11 @@
 //   - explain.go: a match said in the questions' own words (Detail's
 //     Shared, Synonyms, Guards, Reason), never in stems.
 //   - minhash.go: weighted MinHash signatures and LSH banding.
-//   - cluster.go: Index, Find, Clusters (average linkage), Assign.
+//   - cluster.go: Options, Index, Find, Clusters (average linkage, with a
+//     maintainer's decisions), the canonical question, Assign.
+//   - decisions.go: Decisions, a maintainer's verdicts kept in a JSON
+//     file (ParseDecisions), resolved against the collection.
+//   - merge.go: Merge, the bank with each cluster merged into one record.
 //   - similar.go: Similar, "questions like this one".
 //   - semeval.go: EvalSemEval, the SemEval-2016 Task 3 subtask B
 //     evaluation.
