@@ -46,6 +46,7 @@ type qtok struct {
 	raw  string // the word as the question writes it first
 	pos  int    // its position in the question
 	kind kind
+	weak bool // only an aside or example
 	// content: a word the question asks about, not a light word or an
 	// example.
 	content bool
@@ -162,12 +163,13 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 			for i := range f.toks {
 				if f.toks[i].h == h {
 					f.toks[i].content = t.kind != kindWord || !lightWords[t.text]
+					f.toks[i].weak = false
 				}
 			}
 			continue
 		}
 		seen[h] = true
-		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, raw: t.raw, pos: pos, kind: t.kind, idf: float32(st.idf(h)),
+		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, raw: t.raw, pos: pos, kind: t.kind, weak: t.weak, idf: float32(st.idf(h)),
 			content: !t.weak && (t.kind != kindWord || !lightWords[t.text])})
 		if t.text == differWord {
 			f.differ = true

@@ -22,6 +22,7 @@ const (
 	topicPenalty        = 0.3  // middleware in Redux vs middleware in FastAPI
 	narrowPenalty       = 0.55 // "What are Constraints?" vs "What is a UNIQUE constraint?"
 	narrowPenaltyCommon = 0.7  // the same for a word common in the collection
+	softPenalty         = 0.75 // "What is Go?" vs "What are the basic data types in Go?"
 	siblingPenalty      = 0.5  // "update objects inside state" vs "update arrays inside state"
 	siblingAnswers      = 0.75 // answer similarity that forgives siblings
 	// answerBoost is how far agreeing answers pull a borderline question
@@ -146,7 +147,29 @@ func sameSubject(fa, fb *features, onlyA, onlyB []qtok) bool {
 	if _, _, ok := conflict(onlyA, onlyB); ok {
 		return false
 	}
+	if heavyCount(fa.toks) == 1 {
+		// One word of substance ("What is React?"): any other word
+		// either adds ("What are the features of create react app?",
+		// "data types in Go") makes it another question, unless it only
+		// says how they ask.
+		if _, ok := softWord(onlyA, onlyB); ok {
+			return false
+		}
+	}
 	return techsAgree(fa.techs, fb.techs)
+}
+
+// softWord returns the first word of ts that is light but says more than
+// how the question asks: "data", "list", "roles", not "explain" or "why".
+func softWord(tss ...[]qtok) (qtok, bool) {
+	for _, ts := range tss {
+		for _, t := range byPosition(ts) {
+			if !t.weak && t.kind == kindWord && (lightWords[t.text] || genericWords[t.text]) && aspectOf[t.text] == 0 && !frameWords[t.text] {
+				return t, true
+			}
+		}
+	}
+	return qtok{}, false
 }
 
 // otherTechs finds a technology each question names and the other does
@@ -238,6 +261,15 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		note(siblingPenalty, func() string {
 			return fmt.Sprintf("other subjects: %s vs %s", heavyWords(onlyA, nil), heavyWords(onlyB, nil))
 		})
+	default:
+		// One word of substance each, the same: a softer word on one
+		// side ("data types in Go", "large lists in React") still makes
+		// another question, if less surely.
+		if heavyCount(fa.toks) <= 1 {
+			if x, ok := softWord(onlyA, onlyB); ok {
+				note(softPenalty, func() string { return fmt.Sprintf("only one asks about %s", quote(x.raw)) })
+			}
+		}
 	}
 	aa, ab := fa.aspects, fb.aspects
 	if fa.differ != fb.differ {
