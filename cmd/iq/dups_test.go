@@ -119,6 +119,31 @@ func TestDupsCSVAndExport(t *testing.T) {
 	if want := stats.Records - len(clustered) + len(clusters); len(exported) != want {
 		t.Errorf("iq dups export: %d records; want %d (%d questions, %d in %d clusters)", len(exported), want, stats.Records, len(clustered), len(clusters))
 	}
+
+	// iq index reads the exported bank back: every question, every source.
+	bank := filepath.Join(t.TempDir(), "bank.jsonl")
+	if code, _, stderr := iq(t, "dups", "export", "--index", dir, "-o", bank); code != 0 {
+		t.Fatalf("iq dups export -o: exit %d: %s", code, stderr)
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	if code, _, stderr := iq(t, "index", bank, "--index", again); code != 0 {
+		t.Fatalf("iq index %s: exit %d: %s", bank, code, stderr)
+	}
+	code, out, _ = iq(t, "stats", "--index", again, "--json")
+	if code != 0 || json.Unmarshal([]byte(out), &stats) != nil || stats.Records != len(exported) {
+		t.Errorf("iq index of the exported bank: %d questions (exit %d); want %d", stats.Records, code, len(exported))
+	}
+	for _, r := range exported {
+		if len(r.Sources) < 2 {
+			continue
+		}
+		code, out, _ := iq(t, "show", "--index", again, r.ID, "--json")
+		var got record.Record
+		if code != 0 || json.Unmarshal([]byte(out), &got) != nil || len(got.Sources) != len(r.Sources) || len(got.Answers) != len(r.Answers) {
+			t.Errorf("iq show %s in the re-indexed bank: %d sources, %d answers (exit %d); want %d and %d", r.ID, len(got.Sources), len(got.Answers), code, len(r.Sources), len(r.Answers))
+		}
+		break
+	}
 }
 
 // TestSimilarCLI: iq similar takes an id or a text, and ranks the known
