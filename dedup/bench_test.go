@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/internal/cputime"
 )
@@ -111,4 +112,33 @@ func BenchmarkClusterCorpora(b *testing.B) {
 	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 	b.ReportMetric(float64(len(recs)), "records")
 	b.ReportMetric(float64(len(cs)), "clusters")
+}
+
+// BenchmarkFeatures compares computing an Index's features (NewIndex, what
+// a server did at start) with loading the ones stored at the build
+// (LoadIndex), on the index benchmark's synthetic records (answers of
+// 1.0-1.5 KB); bytes/record is the size stored beside the index.
+func BenchmarkFeatures(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		recs := synth.Generate(n, 1)
+		data, err := NewIndex(recs, Options{}).MarshalFeatures("bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, how := range []string{"compute", "load"} {
+			b.Run(fmt.Sprintf("n=%dk/%s", n/1000, how), func(b *testing.B) {
+				runtime.GC()
+				cpu := cputime.Used()
+				for b.Loop() {
+					if how == "compute" {
+						NewIndex(recs, Options{})
+					} else if _, err := LoadIndex(context.Background(), data, "bench", recs, Options{}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric((cputime.Used()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+				b.ReportMetric(float64(len(data))/float64(n), "bytes/record")
+			})
+		}
+	}
 }

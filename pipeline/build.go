@@ -352,7 +352,7 @@ func buildOptions(origin Origin, opts OpenOptions, ld *loaded) (index.BuildOptio
 		return index.BuildOptions{}, nil, err
 	}
 	bo := index.BuildOptions{Fingerprint: origin.fingerprint(), Origin: ob, SynonymsFile: origin.Synonyms, Progress: opts.Progress,
-		Attach: map[string][]byte{DedupAttachment: db, acronymsAttachment: ab}}
+		Attach: map[string][]byte{DedupAttachment: db, acronymsAttachment: ab, query.FeaturesAttachment: ld.features}}
 	// Acronyms the collection spells out help search too: "GIL" finds
 	// "global interpreter lock".
 	for _, g := range ld.acronyms {
@@ -407,6 +407,9 @@ type loaded struct {
 	// acronyms the records spell out.
 	dopts    dedup.Options
 	acronyms [][]string
+	// features are the duplicate detector's features of recs, stored
+	// with the index (query.FeaturesAttachment).
+	features []byte
 	// read counts the files ingested (the others came from the cache).
 	read int
 	// ingestTook and clusterTook time the two stages.
@@ -490,6 +493,10 @@ func load(ctx context.Context, o Origin, iopts ingest.Options, cache map[string]
 	}
 	dedup.Assign(ld.recs, cs)
 	ld.acronyms = dedup.MineAcronyms(ld.recs)
+	// Stored so that a server need not compute them again.
+	if ld.features, err = dx.MarshalFeatures(buildID()); err != nil {
+		return nil, err
+	}
 	ld.ingestTook, ld.clusterTook = t1.Sub(t0), time.Since(t1)
 	return ld, nil
 }

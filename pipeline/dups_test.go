@@ -2,12 +2,16 @@ package pipeline
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 // TestDupsDecisions: a maintainer's decisions file is applied at the build,
@@ -87,4 +91,47 @@ func TestDupsDecisions(t *testing.T) {
 	if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err == nil || !strings.Contains(err.Error(), "duplicates[0]: 1 questions, want two or more") {
 		t.Errorf("refresh with a bad decisions file: error %v; want it to name the bad group", err)
 	}
+}
+
+// TestFeaturesStored: a build stores the duplicate features of its
+// records, made by this code, loadable over the records as the index
+// returns them; a refresh stores them again.
+func TestFeaturesStored(t *testing.T) {
+	isolate(t)
+	src := filepath.Join(t.TempDir(), "bank")
+	write(t, filepath.Join(src, "a.md"), "# Go\n\n## What is a goroutine?\n\nA function running concurrently with others.\n\n## What is a channel in Go?\n\nA typed pipe between goroutines.\n")
+	dir := filepath.Join(t.TempDir(), "idx")
+	ctx := context.Background()
+	check := func(when string, want int) {
+		t.Helper()
+		ix, err := index.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		var recs []record.Record
+		if err := ix.Records(ctx, func(r record.Record) error { recs = append(recs, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		data, err := ix.Attachment(query.FeaturesAttachment)
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		var opts dedup.Options
+		if b, err := ix.Attachment(DedupAttachment); err != nil || json.Unmarshal(b, &opts) != nil {
+			t.Fatalf("%s: read %s: %v", when, DedupAttachment, err)
+		}
+		if _, err := dedup.LoadIndex(ctx, data, buildID(), recs, opts); err != nil || len(recs) != want {
+			t.Errorf("%s: load the stored features of %d records: %v; want %d records loaded", when, len(recs), err, want)
+		}
+	}
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}}); err != nil {
+		t.Fatal(err)
+	}
+	check("build", 2)
+	write(t, filepath.Join(src, "b.md"), "# Go\n\n## What is a slice in Go?\n\nA view of an array.\n")
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	check("refresh", 3)
 }

@@ -260,6 +260,7 @@ func newSearcherOrClose(ix *index.Index) (*query.Searcher, error) {
 		ix.Close()
 		return nil, err
 	}
+	s.UseStoredFeatures(buildID)
 	return s, nil
 }
 

@@ -237,6 +237,8 @@ type dupState struct {
 	recs []record.Record
 	byID map[string]int
 	dd   *dedup.Index
+	// stored: dd was loaded from the features stored with the index.
+	stored bool
 	// clusters at dedup.DefaultMinScore, made on the first Dups (Similar
 	// does not need them) from the stored cluster ids.
 	clustersOnce sync.Once
@@ -284,11 +286,48 @@ func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.dd, err = dedup.NewIndexContext(ctx, recs, opts); err != nil {
+	st.dd, err = s.storedFeatures(ctx, recs, opts)
+	st.stored = st.dd != nil
+	if st.dd == nil && err == nil {
+		st.dd, err = dedup.NewIndexContext(ctx, recs, opts)
+	}
+	if err != nil {
 		return nil, err
 	}
 	s.dups = st
 	return st, nil
+}
+
+// FeaturesAttachment names the file stored with an index that holds the
+// duplicate detector's features of its records (dedup.MarshalFeatures),
+// computed at the build so that a server does not compute them again.
+const FeaturesAttachment = "dedup-features.bin"
+
+// UseStoredFeatures lets Similar and Dups load the features stored with
+// the index when the code that made them has the key key returns (the
+// build's; asked for only then), and compute them only when they are
+// missing, stale or damaged. Call it before the first Similar or Dups.
+func (s *Searcher) UseStoredFeatures(key func() string) { s.featuresKey = key }
+
+// storedFeatures loads the stored features; nil and no error when there
+// are none to use.
+func (s *Searcher) storedFeatures(ctx context.Context, recs []record.Record, opts dedup.Options) (*dedup.Index, error) {
+	if s.featuresKey == nil {
+		return nil, nil
+	}
+	data, err := s.ix.Attachment(FeaturesAttachment)
+	if err != nil {
+		return nil, nil
+	}
+	dd, err := dedup.LoadIndex(ctx, data, s.featuresKey(), recs, opts)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		// Derived data: computing it again is the remedy.
+		return nil, nil
+	}
+	return dd, nil
 }
 
 // DedupAttachment names the file stored with an index that holds the
