@@ -155,8 +155,8 @@ func aspectsAgree(a, b aspect) bool {
 	if a == 0 || b == 0 || a&b != 0 {
 		return true
 	}
-	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectDefine | aspectUse, aspectUse | aspectWhy | aspectPros,
-		aspectYesNo | aspectMake | aspectWork} {
+	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy | aspectPros,
+		aspectYesNo | aspectMake, aspectYesNo | aspectWork} {
 		if a&g != 0 && b&g != 0 {
 			return true
 		}

@@ -79,7 +79,9 @@ func isMarker(ts []token) bool {
 func questionTokens(q string) []token {
 	title, body, _ := strings.Cut(q, "\n")
 	// "different from" compares, where "different types" does not.
-	title = differentFrom.ReplaceAllString(title, "differ $2")
+	if strings.Contains(strings.ToLower(title), "different") {
+		title = differentFrom.ReplaceAllString(title, "differ $2")
+	}
 	clauses := splitClauses(title)
 	var ts []token
 	head := map[uint64]bool{}

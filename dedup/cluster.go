@@ -17,13 +17,18 @@ type Options struct {
 	// MinScore is the score from which two questions are duplicates
 	// (DefaultMinScore when 0). A cluster only grows by a question whose
 	// average score with its members reaches it.
-	MinScore float64
+	MinScore float64 `json:"min_score,omitempty"`
 	// Bands and Rows shape the LSH banding (defaults 20 and 2): more bands
 	// find more pairs for more work; more rows find fewer, closer pairs.
-	Bands, Rows int
+	Bands int `json:"bands,omitempty"`
+	Rows  int `json:"rows,omitempty"`
 	// MaxClusterSize stops a cluster from growing past this many members
 	// (default 200), a bound on the cost of average linkage.
-	MaxClusterSize int
+	MaxClusterSize int `json:"max_cluster_size,omitempty"`
+	// Decisions are a maintainer's verdicts, applied to every clustering:
+	// pairs kept apart, questions left alone, groups joined, canonical
+	// questions chosen.
+	Decisions *Decisions `json:"decisions,omitempty"`
 	// Synonyms are groups of terms of one meaning, each term one or more
 	// words: {"GIL", "global interpreter lock"}, {"db", "database"}. iq
 	// passes the list its search uses (index/synonyms.txt); acronyms the
@@ -80,6 +85,29 @@ type Index struct {
 
 	postingsOnce sync.Once
 	postings     map[uint64][]int32
+
+	idOnce sync.Once
+	ids    map[string]int32
+
+	decideOnce sync.Once
+	decisions  *resolved
+}
+
+// byID maps record IDs to positions.
+func (ix *Index) byID() map[string]int32 {
+	ix.idOnce.Do(func() {
+		ix.ids = make(map[string]int32, len(ix.recs))
+		for i := range ix.recs {
+			ix.ids[ix.recs[i].ID] = int32(i)
+		}
+	})
+	return ix.ids
+}
+
+// decided returns Options.Decisions resolved against the collection.
+func (ix *Index) decided() *resolved {
+	ix.decideOnce.Do(func() { ix.decisions = ix.resolve(ix.opts.Decisions) })
+	return ix.decisions
 }
 
 // NewIndex prepares recs. It keeps recs, which must not change while the
@@ -138,6 +166,7 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 	if minScore <= 0 {
 		minScore = DefaultMinScore
 	}
+	dec := ix.decided()
 	edges, err := ix.edges(ctx, minScore)
 	if err != nil {
 		return nil, err
@@ -162,9 +191,42 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 		}
 		return members[r]
 	}
+	join := func(ra, rb int32, ga, gb []int32) {
+		// The bigger group's root stays, so members move as little as
+		// possible.
+		if len(ga) < len(gb) {
+			ra, rb, ga, gb = rb, ra, gb, ga
+		}
+		parent[rb] = ra
+		members[ra] = append(slices.Clip(ga), gb...)
+		members[rb] = nil
+	}
+	// A maintainer's "these are the same" comes first, whatever the
+	// scores.
+	for _, g := range dec.dups {
+		for _, x := range g[1:] {
+			if ra, rb := find(g[0]), find(x); ra != rb {
+				join(ra, rb, group(ra), group(rb))
+			}
+		}
+	}
+	// apart reports whether a maintainer keeps two groups apart.
+	apart := func(ga, gb []int32) bool {
+		for k := range dec.notDup {
+			a, b := unpair(k)
+			x, y := int32(a), int32(b)
+			if slices.Contains(ga, x) && slices.Contains(gb, y) || slices.Contains(ga, y) && slices.Contains(gb, x) {
+				return true
+			}
+		}
+		return false
+	}
 	for k, e := range edges {
 		if k%ctxEvery == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
+		}
+		if dec.alone[e.a] || dec.alone[e.b] {
+			continue
 		}
 		ra, rb := find(e.a), find(e.b)
 		if ra == rb {
@@ -172,6 +234,9 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 		}
 		ga, gb := group(ra), group(rb)
 		if len(ga)+len(gb) > ix.opts.MaxClusterSize {
+			continue
+		}
+		if len(dec.notDup) > 0 && apart(ga, gb) {
 			continue
 		}
 		if len(ga) > 1 || len(gb) > 1 {
@@ -198,14 +263,7 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 				continue
 			}
 		}
-		// The bigger group's root stays, so members move as little as
-		// possible.
-		if len(ga) < len(gb) {
-			ra, rb, ga, gb = rb, ra, gb, ga
-		}
-		parent[rb] = ra
-		members[ra] = append(slices.Clip(ga), gb...)
-		members[rb] = nil
+		join(ra, rb, ga, gb)
 	}
 	var out []Cluster
 	for r := range members {
@@ -350,6 +408,12 @@ func (ix *Index) cluster(idx []int32) Cluster {
 // then the one the others match best; then the one found in the most
 // places, with the fullest answer, and the smallest ID.
 func (ix *Index) canonical(idx []int32) int32 {
+	// A maintainer's choice comes first.
+	for _, i := range idx {
+		if ix.decided().canonical[i] {
+			return i
+		}
+	}
 	type rank struct {
 		general    bool
 		specifics  int

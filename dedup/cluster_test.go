@@ -233,11 +233,11 @@ func TestCanonical(t *testing.T) {
 		questions []string
 		want      string
 	}{
-		{"what it is over what it is for", []string{
-			"What are the uses of closures in JavaScript?",
-			"What is the use of a closure in JavaScript?",
+		{"the most complete form", []string{
+			"How do closures work in JavaScript?",
 			"What is a closure in JavaScript?",
-		}, "What is a closure in JavaScript?"},
+			"What is a closure in JavaScript, and how does it work?",
+		}, "What is a closure in JavaScript, and how does it work?"},
 		{"the complete form", []string{
 			"What is event delegation?",
 			"What is event delegation, and why is it useful?",

@@ -6,25 +6,37 @@
 // "What is FastAPI, and how does it differ from other Python web
 // frameworks?" and "…like Flask or Django?".
 //
-// How it works: every question is normalised into tokens (stemmed,
-// British spellings folded, a short synonym table, stop words out),
-// weighted by TF-IDF learned from the collection itself. Weighted MinHash
-// with LSH banding proposes candidate pairs without comparing every pair.
-// Each candidate is scored in [0, 1] by Score: question similarity, pulled
-// up by agreeing answers, multiplied by penalties for the classic false
-// matches — a number, version or operator that differs ("L1" vs "L2",
-// `==` vs `is`), antonyms ("high bias" vs "low bias"), a comparison asked
-// on one side only, different aspects of one subject ("How to create
-// refs?" vs "What is the use of refs?"), different technologies, a
-// one-word question against a narrower one, sibling questions that swap
-// one subject word. Generic titles ("What's the output?") are judged by
-// their code and answers alone. Clusters grow by average linkage, so a
-// chain of pairwise matches does not pull in unrelated questions.
+// A cluster means "an answer to one fully answers the other" (issue 12).
+// How it works: every question is read as a head clause and tails (a tail
+// that only looks back, "…, and how does it work?", counts lightly) and
+// normalised into tokens (stemmed, British spellings folded, stop words
+// out, synonym groups and acronyms the collection spells out mapped to one
+// form), weighted by TF-IDF learned from the collection itself. Weighted
+// MinHash with LSH banding proposes candidate pairs without comparing
+// every pair. Each candidate is scored in [0, 1] by Score: question
+// similarity (raised when both ask about exactly the same words of
+// substance), pulled up by agreeing answers, multiplied by guards against
+// the classic false matches — a word of substance on one side only
+// ("Constraints" / "UNIQUE constraint"), sibling subjects in one frame,
+// another technology ("middleware in Express" / "in FastAPI"), a number,
+// version or operator that differs ("L1" vs "L2", `==` vs `is`), antonyms
+// and negation, a comparison asked on one side only, another aspect of one
+// subject ("What is X?" / "How to test X?"). Generic titles ("What's the
+// output?") are judged by their code and answers alone; placeholder
+// answers and multiple-choice options are no answers. Explain says why in
+// the questions' own words. Clusters grow by average linkage, so a chain
+// of pairwise matches does not pull in unrelated questions, and apply a
+// maintainer's Decisions.
 //
-// Cluster IDs are the ID of the cluster's canonical record (found in the
-// most places, then with the fullest answer); Assign gives every record
-// outside a cluster its own ID as cluster, so search can collapse on the
-// field with no special case.
+// Cluster IDs are the ID of the cluster's canonical record (its most
+// general, complete question, or the one a maintainer chose); Assign gives
+// every record outside a cluster its own ID as cluster, so search can
+// collapse on the field with no special case. Merge writes the bank with
+// each cluster merged into one record.
+//
+// An Index's features are made once, when an index is built, and stored
+// beside it (MarshalFeatures); a server loads them (LoadIndex, about 25
+// times less CPU than computing them) unless they are stale.
 //
 // Files:
 //   - doc.go: this overview.
@@ -45,7 +57,13 @@
 //   - explain.go: a match said in the questions' own words (Detail's
 //     Shared, Synonyms, Guards, Reason), never in stems.
 //   - minhash.go: weighted MinHash signatures and LSH banding.
-//   - cluster.go: Index, Find, Clusters (average linkage), Assign.
+//   - cluster.go: Options, Index, Find, Clusters (average linkage, with a
+//     maintainer's decisions), the canonical question, Assign.
+//   - decisions.go: Decisions, a maintainer's verdicts kept in a JSON
+//     file (ParseDecisions), resolved against the collection.
+//   - persist.go: MarshalFeatures and LoadIndex, the features stored
+//     with an index.
+//   - merge.go: Merge, the bank with each cluster merged into one record.
 //   - similar.go: Similar, "questions like this one".
 //   - semeval.go: EvalSemEval, the SemEval-2016 Task 3 subtask B
 //     evaluation.

@@ -15,17 +15,17 @@ func explainMatch(d *Detail, fa, fb *features) {
 	common := byPosition(sharedToks(bufA[:0], fa.toks, fb.toks))
 	for _, t := range common {
 		// Words of substance only: "difference" is how they ask.
-		if !t.content || aspectOf[t.text] != 0 || slices.Contains(d.Shared, t.raw) {
+		if !t.content || aspectOf[t.text] != 0 || slices.Contains(d.Shared, fa.raw(t)) {
 			continue
 		}
-		d.Shared = append(d.Shared, t.raw)
+		d.Shared = append(d.Shared, fa.raw(t))
 	}
 	for _, t := range common {
 		u, _ := findHash(fb.toks, t.h)
-		if sameWord(t.raw, u.raw) {
+		if sameWord(fa.raw(t), fb.raw(u)) {
 			continue
 		}
-		syn := t.raw + " = " + u.raw
+		syn := fa.raw(t) + " = " + fb.raw(u)
 		if !slices.Contains(d.Synonyms, syn) {
 			d.Synonyms = append(d.Synonyms, syn)
 		}

@@ -43,9 +43,9 @@ type qtok struct {
 	h    uint64
 	fam  uint64 // family for discriminating tokens: numbers, versions by prefix, code
 	text string
-	raw  string // the word as the question writes it first
-	pos  int    // its position in the question
+	pos  int32 // its first position in the question: features.raws[pos] is the word as written
 	kind kind
+	weak bool // only an aside or example
 	// content: a word the question asks about, not a light word or an
 	// example.
 	content bool
@@ -77,7 +77,14 @@ type features struct {
 	aspects   aspect
 	topics    []string // technologies: the record's topics, else those its question names
 	techs     []string // the technologies its question names
+	nHeavy    int      // its words of substance (qtok.heavy)
+	// raws are the question's words as written, by token position: what
+	// an explanation shows.
+	raws []string
 }
+
+// raw returns t's word as the question writes it.
+func (f *features) raw(t qtok) string { return f.raws[t.pos] }
 
 // parsed is a record's text as tokens, made once per record and shared by
 // Stats and features.
@@ -150,6 +157,10 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 		a:       weigh(at, st),
 		answers: len(at) > 0,
 	}
+	f.raws = make([]string, len(qt))
+	for i, t := range qt {
+		f.raws[i] = t.raw
+	}
 	seen := map[uint64]bool{}
 	for pos, t := range qt {
 		h := t.h
@@ -162,12 +173,13 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 			for i := range f.toks {
 				if f.toks[i].h == h {
 					f.toks[i].content = t.kind != kindWord || !lightWords[t.text]
+					f.toks[i].weak = false
 				}
 			}
 			continue
 		}
 		seen[h] = true
-		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, raw: t.raw, pos: pos, kind: t.kind, idf: float32(st.idf(h)),
+		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, pos: int32(pos), kind: t.kind, weak: t.weak, idf: float32(st.idf(h)),
 			content: !t.weak && (t.kind != kindWord || !lightWords[t.text])})
 		if t.text == differWord {
 			f.differ = true
@@ -196,6 +208,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 	}
 	slices.Sort(named)
 	f.techs = named
+	f.nHeavy = heavyCount(f.toks)
 	f.aspects = aspects(r.Question)
 	f.topics = r.Topics
 	if len(f.topics) == 0 {
@@ -210,7 +223,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 	// repeated three times in one collection after exact repeats were
 	// merged (lydiahallie has 108 "What's the output?").
 	title, body, _ := strings.Cut(strings.TrimSpace(r.Question), "\n")
-	if isGeneric(tokenize(deictic.ReplaceAllString(title, " "))) || st.repeats(p.norm) >= 3 {
+	if isGeneric(tokenize(withoutDeictic(title))) || st.repeats(p.norm) >= 3 {
 		f.generic = true
 		f.substance = shingles(append(tokenize(body), at...))
 	}
@@ -220,6 +233,16 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 // deictic finds what a title points at rather than names: "this
 // command", "this bash statement", "the following code".
 var deictic = regexp.MustCompile(`(?i)\b(?:this|these|the following|following|below|above)(?:\s+[\w-]+){1,2}`)
+
+// withoutDeictic removes what a title points at ("this command").
+func withoutDeictic(title string) string {
+	l := strings.ToLower(title)
+	if !strings.Contains(l, "this") && !strings.Contains(l, "these") && !strings.Contains(l, "following") &&
+		!strings.Contains(l, "below") && !strings.Contains(l, "above") {
+		return title
+	}
+	return deictic.ReplaceAllString(title, " ")
+}
 
 // isGeneric reports whether a title's words say nothing by themselves:
 // all generic or light, or a technology's name ("What is the output of

@@ -6,7 +6,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -320,7 +322,7 @@ func TestPairSet(t *testing.T) {
 	}
 }
 
-var pairFloors = struct{ clusterPrecision, pairRecall, clusterRecall float64 }{0.82, 0.64, 0.64}
+var pairFloors = struct{ clusterPrecision, pairRecall, clusterRecall float64 }{0.82, 0.60, 0.60}
 
 // score is the default score of two records of the index.
 func (ix *Index) score(a, b int) float64 {
@@ -363,4 +365,33 @@ func indexSynonyms(t testing.TB) [][]string {
 		groups = append(groups, g)
 	}
 	return groups
+}
+
+var sampleFlag = flag.Bool("sample", false, "write a new random sample of 50 clusters of ../shared to testdata/cluster-sample.new.md, for judging")
+
+// TestClusterSample draws the random sample of cluster-sample.md again
+// (with -sample): 50 clusters of all of ../shared, for a person to judge.
+func TestClusterSample(t *testing.T) {
+	if !*sampleFlag {
+		t.Skip("run with -sample")
+	}
+	recs := sharedRecords(t)
+	ix := NewIndex(recs, Options{Synonyms: indexSynonyms(t)})
+	cs := ix.Clusters()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d clusters of %d records\n", len(cs), len(recs))
+	for k, ci := range rand.New(rand.NewPCG(12, 50)).Perm(len(cs))[:min(50, len(cs))] {
+		c := cs[ci]
+		fmt.Fprintf(&b, "\n### %d. cluster %s (%d)\n", k+1, c.ID, len(c.Members))
+		for _, m := range c.Members {
+			src := ""
+			if len(m.Sources) > 0 {
+				src = fmt.Sprintf("%s:%d", relSource(m.Sources[0].File), m.Sources[0].Line)
+			}
+			fmt.Fprintf(&b, "- %.2f %s (`%s`)\n", m.Score, strings.Join(strings.Fields(m.Question), " "), src)
+		}
+	}
+	if err := os.WriteFile(filepath.Join("testdata", "cluster-sample.new.md"), []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }

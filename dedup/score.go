@@ -22,6 +22,7 @@ const (
 	topicPenalty        = 0.3  // middleware in Redux vs middleware in FastAPI
 	narrowPenalty       = 0.55 // "What are Constraints?" vs "What is a UNIQUE constraint?"
 	narrowPenaltyCommon = 0.7  // the same for a word common in the collection
+	softPenalty         = 0.75 // "What is Go?" vs "What are the basic data types in Go?"
 	siblingPenalty      = 0.5  // "update objects inside state" vs "update arrays inside state"
 	siblingAnswers      = 0.75 // answer similarity that forgives siblings
 	// answerBoost is how far agreeing answers pull a borderline question
@@ -98,6 +99,11 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 			d.Question = max(d.Question, sameSubjectFloor+(1-sameSubjectFloor)*d.Question)
 		}
 	}
+	if floor > 0 && !fa.generic && !fb.generic && d.Question+answerBoost*(1-d.Question) < floor {
+		// Not even answers that agree in full could lift it to floor.
+		d.Score = d.Question
+		return d
+	}
 	if fa.answers && fb.answers {
 		d.Answer = cosine(fa.a, fb.a)
 	}
@@ -140,13 +146,52 @@ const sameSubjectFloor = 0.75
 // things: each has a word of substance, neither has one the other lacks,
 // and the technologies they name do not differ.
 func sameSubject(fa, fb *features, onlyA, onlyB []qtok) bool {
-	if heavyCount(onlyA) > 0 || heavyCount(onlyB) > 0 || heavyCount(fa.toks) == 0 || heavyCount(fb.toks) == 0 {
+	if fa.nHeavy == 0 || fb.nHeavy == 0 || heavyCount(onlyA) > 0 || heavyCount(onlyB) > 0 {
 		return false
 	}
 	if _, _, ok := conflict(onlyA, onlyB); ok {
 		return false
 	}
+	if fa.nHeavy == 1 {
+		// One word of substance ("What is React?"): any other word
+		// either adds ("What are the features of create react app?",
+		// "data types in Go") makes it another question, unless it only
+		// says how they ask.
+		if hasSoft(onlyA) || hasSoft(onlyB) {
+			return false
+		}
+	}
 	return techsAgree(fa.techs, fb.techs)
+}
+
+// soft reports whether t is light but says more than how the question
+// asks: "data", "roles", "output", not "explain" or "why".
+func (t qtok) soft() bool {
+	return !t.weak && t.kind == kindWord && (lightWords[t.text] || genericWords[t.text]) && aspectOf[t.text] == 0 && !frameWords[t.text]
+}
+
+func hasSoft(ts []qtok) bool {
+	for _, t := range ts {
+		if t.soft() {
+			return true
+		}
+	}
+	return false
+}
+
+// softWord returns the first soft word of a, else of b, as written.
+func softWord(fa *features, a []qtok, fb *features, b []qtok) string {
+	for _, s := range []struct {
+		f  *features
+		ts []qtok
+	}{{fa, a}, {fb, b}} {
+		for _, t := range byPosition(s.ts) {
+			if t.soft() {
+				return s.f.raw(t)
+			}
+		}
+	}
+	return ""
 }
 
 // otherTechs finds a technology each question names and the other does
@@ -213,15 +258,21 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		}
 	}
 	if x, y, ok := conflict(onlyA, onlyB); ok {
-		note(conflictPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(x.raw), quote(y.raw)) })
-	} else if x, ok := firstDiscriminating(onlyA, onlyB); ok {
-		note(omissionPenalty, func() string { return fmt.Sprintf("only one says %s", quote(x.raw)) })
+		note(conflictPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(fa.raw(x)), quote(fb.raw(y))) })
+	} else if x, onA, ok := firstDiscriminating(onlyA, onlyB); ok {
+		note(omissionPenalty, func() string {
+			f := fb
+			if onA {
+				f = fa
+			}
+			return fmt.Sprintf("only one says %s", quote(f.raw(x)))
+		})
 	}
 	for i, x := range onlyA {
 		if ant, ok := antonyms[x.text]; ok {
 			if j, ok := findText(onlyB, ant); ok {
 				y := onlyB[j]
-				note(antonymPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(x.raw), quote(y.raw)) })
+				note(antonymPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(fa.raw(x)), quote(fb.raw(y))) })
 				// The antonyms are judged: they are no siblings.
 				onlyA = slices.Delete(slices.Clone(onlyA), i, i+1)
 				onlyB = slices.Delete(slices.Clone(onlyB), j, j+1)
@@ -232,12 +283,21 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 	switch shape(fa, fb, onlyA, onlyB) {
 	case narrower:
 		note(narrowFactor(max(heavyIDF(onlyA), heavyIDF(onlyB))), func() string {
-			return fmt.Sprintf("only one asks about %s", heavyWords(onlyA, onlyB))
+			return fmt.Sprintf("only one asks about %s", heavyWords(fa, onlyA, fb, onlyB))
 		})
 	case siblings:
 		note(siblingPenalty, func() string {
-			return fmt.Sprintf("other subjects: %s vs %s", heavyWords(onlyA, nil), heavyWords(onlyB, nil))
+			return fmt.Sprintf("other subjects: %s vs %s", heavyWords(fa, onlyA, nil, nil), heavyWords(fb, onlyB, nil, nil))
 		})
+	default:
+		// One word of substance each, the same: a softer word on one
+		// side ("data types in Go", "large lists in React") still makes
+		// another question, if less surely.
+		if fa.nHeavy <= 1 && (hasSoft(onlyA) || hasSoft(onlyB)) {
+			note(softPenalty, func() string {
+				return fmt.Sprintf("only one asks about %s", quote(softWord(fa, onlyA, fb, onlyB)))
+			})
+		}
 	}
 	aa, ab := fa.aspects, fb.aspects
 	if fa.differ != fb.differ {
@@ -296,15 +356,17 @@ func conflict(a, b []qtok) (qtok, qtok, bool) {
 	return qtok{}, qtok{}, false
 }
 
-func firstDiscriminating(a, b []qtok) (qtok, bool) {
-	for _, ts := range [][]qtok{a, b} {
+// firstDiscriminating returns the first discriminating token of a, else of
+// b, and whether it is a's.
+func firstDiscriminating(a, b []qtok) (qtok, bool, bool) {
+	for k, ts := range [][]qtok{a, b} {
 		for _, t := range ts {
 			if t.fam != 0 {
-				return t, true
+				return t, k == 0, true
 			}
 		}
 	}
-	return qtok{}, false
+	return qtok{}, false, false
 }
 
 func findText(ts []qtok, s string) (int, bool) {
@@ -392,12 +454,15 @@ func contentCount(ts []qtok) int {
 }
 
 // heavyWords names the words of substance of a, else of b, as written.
-func heavyWords(a, b []qtok) string {
-	for _, ts := range [][]qtok{a, b} {
+func heavyWords(fa *features, a []qtok, fb *features, b []qtok) string {
+	for _, s := range []struct {
+		f  *features
+		ts []qtok
+	}{{fa, a}, {fb, b}} {
 		var ws []string
-		for _, t := range byPosition(ts) {
-			if t.heavy() && !slices.Contains(ws, quote(t.raw)) {
-				ws = append(ws, quote(t.raw))
+		for _, t := range byPosition(s.ts) {
+			if w := quote(s.f.raw(t)); t.heavy() && !slices.Contains(ws, w) {
+				ws = append(ws, w)
 			}
 		}
 		if len(ws) > 0 {

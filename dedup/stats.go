@@ -27,6 +27,8 @@ type Stats struct {
 	// afreq counts the records whose answers start alike.
 	afreq map[string]int32
 	lex   *lexicon
+	// groups are the synonym groups lex was made of (kept to persist it).
+	groups [][]string
 }
 
 // NewStats computes Stats over recs. Build it over the whole collection
@@ -42,13 +44,14 @@ func NewStats(recs []record.Record, synonyms ...[]string) *Stats {
 // parseAll parses recs with the lexicon of synonyms and recs' acronyms and
 // learns their Stats; it stops early, with ctx's error, once ctx is done.
 func parseAll(ctx context.Context, recs []record.Record, synonyms [][]string) ([]parsed, *Stats, error) {
-	lx := newLexicon(append(slices.Clip(synonyms), MineAcronyms(recs)...))
+	groups := append(slices.Clip(synonyms), MineAcronyms(recs)...)
+	lx := newLexicon(groups)
 	ps := make([]parsed, len(recs))
 	if err := parallelCtx(ctx, len(recs), func(i int) { ps[i] = parse(&recs[i], lx) }); err != nil {
 		return nil, nil, err
 	}
 	st := statsOf(ps)
-	st.lex = lx
+	st.lex, st.groups = lx, groups
 	return ps, st, nil
 }
 

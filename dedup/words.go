@@ -31,7 +31,7 @@ var synonymGroups = [][]string{
 	{"advantage", "benefit", "beneficial", "pros", "merit", "strength"},
 	{"disadvantage", "drawback", "cons", "downside", "weakness", "pitfall"},
 	{"explain", "describe"},
-	{"important", "main", "essential", "crucial", "primary"},
+	{"important", "main", "essential", "crucial"},
 	{"application", "app", "apps"},
 	{"database", "db", "dbs"},
 	{"authentication", "auth", "authn"},
@@ -65,11 +65,20 @@ var lightWords = wordsOf(`create use explain mean meaning concept purpose role w
 	important various describe tell give provide understand know basic overview brief briefly detail detailed
 	scenario situation best good better typical common usually general specific significance
 	significant happen happens need needed purpose possible kind kinds type types prefer preferable
-	application project system keyword discuss list follow strategy simple multiple own syntax
+	application project system keyword discuss follow strategy simple multiple own syntax
 	parameter endpoint advantage disadvantage automatic automatically process mechanism practice tool
-	term large big modern new usual case certain particular effective efficient
+	term modern new usual case certain particular effective efficient
 	data information communication execution step
 	proper sure walk outline elaborate`)
+
+// frameWords are the light words that only say how a question asks
+// (verbs and qualifiers), unlike the light nouns ("data", "role", "list")
+// that can also be what it asks about.
+var frameWords = wordsOf(`create use explain mean meaning work works working handle handling important
+	describe tell give provide understand know basic overview brief briefly detail detailed best good better
+	typical common usually general specific significance significant happen happens need needed possible
+	prefer preferable discuss follow simple own automatic automatically new modern usual certain particular
+	effective efficient proper sure walk outline elaborate various`)
 
 // genericWords make up questions that say nothing by themselves — "What's
 // the output?", "What happens when we do this?" — whose substance is the

@@ -294,3 +294,61 @@ func TestBrowserEscapesCorpusText(t *testing.T) {
 		t.Errorf("markup tried to run (blocked by the policy or failed): %q", v)
 	}
 }
+
+// The duplicates view lists the clusters /api/dups answers, each with its
+// members side by side, their scores and why they match; a member opens in
+// the question view, and the address says what the page shows.
+func TestBrowserDups(t *testing.T) {
+	s := sharedSearcher(t)
+	ctx := newBrowser(t)
+	ts := httptest.NewServer(New(s, Options{Hosts: LoopbackHosts}).Handler())
+	defer ts.Close()
+
+	res, err := s.Dups(context.Background(), query.DupsRequest{Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Clusters) == 0 {
+		t.Fatal("bad fixture: no clusters")
+	}
+	var want []string
+	members := 0
+	for _, c := range res.Clusters {
+		want = append(want, c.Question)
+		members += len(c.Members)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS("#hits .hit")),
+		chromedp.Click(chromedp.CSS("#dups-link")),
+		chromedp.WaitVisible(chromedp.CSS("#clusters .cluster")),
+	); err != nil {
+		t.Fatalf("open the duplicates view: %v", err)
+	}
+	got := eval[[]string](t, ctx, `[...document.querySelectorAll('#clusters .cluster')].map((c) => c.querySelector('.member.canonical .member-title').textContent)`)
+	if !slices.Equal(got, want) {
+		t.Errorf("duplicates view lists %q; want the canonical questions %q", got, want)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll('#clusters .member').length`); n != members {
+		t.Errorf("duplicates view shows %d members; want %d", n, members)
+	}
+	// Every member but the canonical says why it matches.
+	if n := eval[int](t, ctx, `[...document.querySelectorAll('#clusters .member:not(.canonical)')].filter((m) => !m.querySelector('.why p')).length`); n != 0 {
+		t.Errorf("%d members without a reason", n)
+	}
+	if loc := eval[string](t, ctx, `location.search`); loc != "?view=dups" {
+		t.Errorf("page address %q; want ?view=dups", loc)
+	}
+	if !eval[bool](t, ctx, `document.querySelector('#results').hidden`) {
+		t.Error("search results still shown beside the duplicates")
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#clusters .member:not(.canonical) .member-title")),
+		chromedp.WaitVisible(chromedp.CSS("#question .q-title")),
+	); err != nil {
+		t.Fatalf("open a member: %v", err)
+	}
+	if v := eval[[]string](t, ctx, `window.__violations`); len(v) > 0 {
+		t.Errorf("the page broke its policy or threw: %q", v)
+	}
+}

@@ -16,7 +16,8 @@
 //     middleware (access log, panic recovery, URL and Host guard,
 //     security headers); Swap, which serves a refreshed index without a
 //     restart (Options.Searchers).
-//   - web.go, web/: the embedded search page, its script and style sheet.
+//   - web.go, web/: the embedded search page (search, question view, the
+//     duplicates view of /api/dups), its script and style sheet.
 //   - openapi.go, openapi.json: the OpenAPI 3.1 document of the API,
 //     served at /api/openapi.json; openapi_test.go checks real answers
 //     against it (kin-openapi).

@@ -259,9 +259,10 @@ func (srv *Server) handleDups(w http.ResponseWriter, r *http.Request) {
 
 // WarmDups builds the duplicate detector's state in the background and
 // returns a channel closed when it is done. query.Searcher builds that
-// state on the first Similar or Dups call, reading and comparing every
-// record: instant for the embedded corpus, about a minute of CPU at 100k
-// records (BENCHMARKS.md, HTTP serve). Built under a request's deadline it
+// state on the first Similar or Dups call, reading every record and
+// loading the duplicate features the build stored (computing them only
+// for an index without them): instant for the embedded corpus, seconds at
+// 100k records (BENCHMARKS.md, Duplicates). Built under a request's deadline it
 // would be cut off and started over by the next request, each burning its
 // whole deadline; so the server builds it once, from the start, and until
 // then answers /api/similar and /api/dups with 503 warming_up. Call it

@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,9 @@ type BuildOptions struct {
 	// SynonymsFile replaces the shipped synonym list (index/synonyms.txt)
 	// when set.
 	SynonymsFile string
+	// Synonyms are added to that list: acronyms the collection spells out
+	// (dedup.MineAcronyms), for instance.
+	Synonyms []Synonym
 	// BatchSize is the number of records per Bleve batch (default 1000).
 	// Bleve's issues show memory trouble with huge batches.
 	BatchSize int
@@ -117,6 +121,7 @@ func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOpti
 		}
 		synName = opts.SynonymsFile
 	}
+	syn = append(slices.Clip(syn), opts.Synonyms...)
 	im, defs, err := NewMapping(syn)
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", dir, err)

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
 
@@ -35,6 +37,9 @@ type Origin struct {
 	// synonym files used, when not iq's own.
 	Taxonomy string `json:"taxonomy,omitempty"`
 	Synonyms string `json:"synonyms,omitempty"`
+	// Decisions is the absolute path of the maintainer's duplicate
+	// decisions (dedup.Decisions), applied at every build.
+	Decisions string `json:"decisions,omitempty"`
 }
 
 // describe names the origin for messages.
@@ -55,7 +60,7 @@ func (o Origin) describe() string {
 // checkSources returns an error naming the first source, taxonomy or
 // synonym file that is gone.
 func (o Origin) checkSources() error {
-	paths := []string{o.Taxonomy, o.Synonyms}
+	paths := []string{o.Taxonomy, o.Synonyms, o.Decisions}
 	for _, s := range o.Sources {
 		paths = append(paths, s.Path)
 	}
@@ -196,6 +201,10 @@ func buildOrigin(dir string, named bool, opts OpenOptions) (Origin, error) {
 	if err != nil {
 		return Origin{}, err
 	}
+	dec, err := absPath(opts.Decisions)
+	if err != nil {
+		return Origin{}, err
+	}
 	override := func(o Origin) Origin {
 		if tax != "" {
 			o.Taxonomy = tax
@@ -203,11 +212,14 @@ func buildOrigin(dir string, named bool, opts OpenOptions) (Origin, error) {
 		if syn != "" {
 			o.Synonyms = syn
 		}
+		if dec != "" {
+			o.Decisions = dec
+		}
 		return o
 	}
 	switch {
 	case len(opts.Sources) > 0:
-		o := Origin{Taxonomy: tax, Synonyms: syn}
+		o := Origin{Taxonomy: tax, Synonyms: syn, Decisions: dec}
 		adir, err := filepath.Abs(dir)
 		if err != nil {
 			return o, err
@@ -267,9 +279,10 @@ type Stamp struct {
 
 // Stamps fingerprint an index's source files.
 type Stamps struct {
-	Files    []Stamp `json:"files"`
-	Taxonomy *Stamp  `json:"taxonomy,omitempty"`
-	Synonyms *Stamp  `json:"synonyms,omitempty"`
+	Files     []Stamp `json:"files"`
+	Taxonomy  *Stamp  `json:"taxonomy,omitempty"`
+	Synonyms  *Stamp  `json:"synonyms,omitempty"`
+	Decisions *Stamp  `json:"decisions,omitempty"`
 }
 
 // ingestOptions are the ingest options of a build: what "-" reads and a
@@ -277,6 +290,17 @@ type Stamps struct {
 func (o OpenOptions) ingestOptions() ingest.Options {
 	return ingest.Options{Stdin: o.Stdin, Format: o.Format}
 }
+
+// DedupAttachment is the file stored with an index that holds the
+// duplicate detector's settings (dedup.Options: synonyms, the maintainer's
+// decisions), so that a server or `iq dups` clusters the records again
+// exactly as the build did.
+const DedupAttachment = query.DedupAttachment
+
+// acronymsAttachment holds the acronyms the collection spells out
+// (dedup.MineAcronyms), added to the index's synonyms at a full build; a
+// refresh that would change them builds in full.
+const acronymsAttachment = "acronyms.json"
 
 // build builds the origin's records into a new generation: incrementally
 // from the current one when only some source files changed (refresh.go),
@@ -319,7 +343,21 @@ func buildOptions(origin Origin, opts OpenOptions, ld *loaded) (index.BuildOptio
 	if err != nil {
 		return index.BuildOptions{}, nil, err
 	}
-	bo := index.BuildOptions{Fingerprint: origin.fingerprint(), Origin: ob, SynonymsFile: origin.Synonyms, Progress: opts.Progress}
+	db, err := json.Marshal(ld.dopts)
+	if err != nil {
+		return index.BuildOptions{}, nil, err
+	}
+	ab, err := json.Marshal(ld.acronyms)
+	if err != nil {
+		return index.BuildOptions{}, nil, err
+	}
+	bo := index.BuildOptions{Fingerprint: origin.fingerprint(), Origin: ob, SynonymsFile: origin.Synonyms, Progress: opts.Progress,
+		Attach: map[string][]byte{DedupAttachment: db, acronymsAttachment: ab, query.FeaturesAttachment: ld.features}}
+	// Acronyms the collection spells out help search too: "GIL" finds
+	// "global interpreter lock".
+	for _, g := range ld.acronyms {
+		bo.Synonyms = append(bo.Synonyms, index.Synonym{Terms: g})
+	}
 	if ld.stamps == nil {
 		return bo, nil, nil
 	}
@@ -332,7 +370,7 @@ func buildOptions(origin Origin, opts OpenOptions, ld *loaded) (index.BuildOptio
 	if err != nil {
 		return bo, nil, err
 	}
-	bo.Attach = map[string][]byte{sourcesAttachment: sb, cacheAttachment: cb}
+	bo.Attach[sourcesAttachment], bo.Attach[cacheAttachment] = sb, cb
 	return bo, hashes, nil
 }
 
@@ -365,6 +403,13 @@ type loaded struct {
 	stamps  *Stamps
 	files   []ingest.File
 	results []ingest.FileResult
+	// dopts are the settings the clusters were made with; acronyms the
+	// acronyms the records spell out.
+	dopts    dedup.Options
+	acronyms [][]string
+	// features are the duplicate detector's features of recs, stored
+	// with the index (query.FeaturesAttachment).
+	features []byte
 	// read counts the files ingested (the others came from the cache).
 	read int
 	// ingestTook and clusterTook time the two stages.
@@ -400,6 +445,30 @@ func load(ctx context.Context, o Origin, iopts ingest.Options, cache map[string]
 		}
 		ld.stamps.Synonyms = &st
 	}
+	syn := index.DefaultSynonyms()
+	if o.Synonyms != "" {
+		var err error
+		if syn, err = index.LoadSynonyms(o.Synonyms); err != nil {
+			return nil, err
+		}
+	}
+	// The duplicate detector reads the search's synonyms as groups of
+	// one meaning.
+	for _, g := range syn {
+		ld.dopts.Synonyms = append(ld.dopts.Synonyms, append(slices.Clip(g.Input), g.Terms...))
+	}
+	if o.Decisions != "" {
+		data, st, err := readStamped(o.Decisions)
+		if err != nil {
+			return nil, fmt.Errorf("read duplicate decisions: %w", err)
+		}
+		if ld.dopts.Decisions, err = dedup.ParseDecisions(data); err != nil {
+			return nil, fmt.Errorf("%s: %w", o.Decisions, err)
+		}
+		if ld.stamps != nil {
+			ld.stamps.Decisions = &st
+		}
+	}
 	var err error
 	t0 := time.Now()
 	if o.Embedded {
@@ -414,7 +483,20 @@ func load(ctx context.Context, o Origin, iopts ingest.Options, cache map[string]
 	// Search shows one hit per cluster (unless Request.All) while facet
 	// counts still count records.
 	t1 := time.Now()
-	dedup.Assign(ld.recs, dedup.Find(ld.recs, dedup.Options{}))
+	dx, err := dedup.NewIndexContext(ctx, ld.recs, ld.dopts)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := dx.ClustersAtContext(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	dedup.Assign(ld.recs, cs)
+	ld.acronyms = dedup.MineAcronyms(ld.recs)
+	// Stored so that a server need not compute them again.
+	if ld.features, err = dx.MarshalFeatures(buildID()); err != nil {
+		return nil, err
+	}
 	ld.ingestTook, ld.clusterTook = t1.Sub(t0), time.Since(t1)
 	return ld, nil
 }

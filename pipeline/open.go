@@ -30,6 +30,10 @@ type OpenOptions struct {
 	// for Build. The index remembers them; a refresh reuses them unless
 	// others are given.
 	Taxonomy, Synonyms string
+	// Decisions names a maintainer's duplicate decisions (a JSON file,
+	// dedup.Decisions) for Build, applied at this and every later build
+	// of the index, which remembers the file.
+	Decisions string
 	// Repair lets Build restore the previous generation of a damaged
 	// index whose sources are gone.
 	Repair bool
@@ -256,6 +260,7 @@ func newSearcherOrClose(ix *index.Index) (*query.Searcher, error) {
 		ix.Close()
 		return nil, err
 	}
+	s.UseStoredFeatures(buildID)
 	return s, nil
 }
 

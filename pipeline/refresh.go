@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -214,10 +215,15 @@ func refresh(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptio
 	rf.Upserted, rf.Deleted = len(upserts), len(deletes)
 	rep := &BuildReport{Dir: w.Dir(), Origin: origin, Records: len(ld.recs), Ingest: ld.rep, Refresh: rf}
 	t := time.Now()
+	// The duplicate settings (a new decisions file) may change without a
+	// record changing; the acronyms the records spell out go into the
+	// index's synonyms, which only a full build writes.
+	sameDedup := sameAttachment(base, DedupAttachment, bo.Attach[DedupAttachment])
+	sameAcronyms := sameAttachment(base, acronymsAttachment, bo.Attach[acronymsAttachment])
 	switch {
-	case len(upserts) == 0 && len(deletes) == 0 && ld.read == 0 && rf.FilesRemoved == 0:
+	case len(upserts) == 0 && len(deletes) == 0 && ld.read == 0 && rf.FilesRemoved == 0 && sameDedup && sameAcronyms:
 		rf.Unchanged = true
-	case 2*(len(upserts)+len(deletes)) > len(ld.recs):
+	case 2*(len(upserts)+len(deletes)) > len(ld.recs) || !sameAcronyms:
 		// Most records changed: a full build is cheaper than deletes.
 		err = w.Build(ctx, ld.recs, bo)
 	default:
@@ -237,4 +243,11 @@ func synonymsName(o Origin) string {
 		return "default"
 	}
 	return o.Synonyms
+}
+
+// sameAttachment reports whether base holds the attachment name with
+// exactly data.
+func sameAttachment(base *index.Index, name string, data []byte) bool {
+	b, err := base.Attachment(name)
+	return err == nil && bytes.Equal(b, data)
 }

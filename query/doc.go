@@ -19,7 +19,9 @@
 // Near-duplicates share a cluster id in the index: Search shows the best
 // hit of each cluster and says how many it stands for, unless
 // Request.All; Similar and Dups answer "questions like this one" and list
-// the clusters, over the index's records prepared once by ingest/dedup.
+// the clusters, over the index's records and the duplicate features
+// stored with them at the build (UseStoredFeatures; computed again when
+// missing or stale).
 //
 // Files:
 //   - request.go: Request, ParseRequest and its limits, the *Error type

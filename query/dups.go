@@ -2,7 +2,10 @@ package query
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"runtime/debug"
 	"slices"
@@ -117,10 +120,14 @@ type DupsResult struct {
 	Questions int          `json:"questions"`
 	TookMS    float64      `json:"took_ms"`
 	Clusters  []DupCluster `json:"clusters"`
+	// Decisions are the maintainer's decisions the index was built with
+	// (iq index --dups-decisions), as applied: each names its questions,
+	// and those the index lacks.
+	Decisions []dedup.Decision `json:"decisions,omitempty"`
 }
 
-// DupCluster is a group of near-duplicates: the canonical question (found
-// in the most places, then with the fullest answer) first.
+// DupCluster is a group of near-duplicates: the canonical question (its
+// most general, complete form, or the one a maintainer chose) first.
 type DupCluster struct {
 	ID       string      `json:"id"`
 	Question string      `json:"question"`
@@ -230,6 +237,8 @@ type dupState struct {
 	recs []record.Record
 	byID map[string]int
 	dd   *dedup.Index
+	// stored: dd was loaded from the features stored with the index.
+	stored bool
 	// clusters at dedup.DefaultMinScore, made on the first Dups (Similar
 	// does not need them) from the stored cluster ids.
 	clustersOnce sync.Once
@@ -273,11 +282,75 @@ func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
 	for i, r := range recs {
 		st.byID[r.ID] = i
 	}
-	if st.dd, err = dedup.NewIndexContext(ctx, recs, dedup.Options{}); err != nil {
+	opts, err := s.dedupOptions()
+	if err != nil {
+		return nil, err
+	}
+	st.dd, err = s.storedFeatures(ctx, recs, opts)
+	st.stored = st.dd != nil
+	if st.dd == nil && err == nil {
+		st.dd, err = dedup.NewIndexContext(ctx, recs, opts)
+	}
+	if err != nil {
 		return nil, err
 	}
 	s.dups = st
 	return st, nil
+}
+
+// FeaturesAttachment names the file stored with an index that holds the
+// duplicate detector's features of its records (dedup.MarshalFeatures),
+// computed at the build so that a server does not compute them again.
+const FeaturesAttachment = "dedup-features.bin"
+
+// UseStoredFeatures lets Similar and Dups load the features stored with
+// the index when the code that made them has the key key returns (the
+// build's; asked for only then), and compute them only when they are
+// missing, stale or damaged. Call it before the first Similar or Dups.
+func (s *Searcher) UseStoredFeatures(key func() string) { s.featuresKey = key }
+
+// storedFeatures loads the stored features; nil and no error when there
+// are none to use.
+func (s *Searcher) storedFeatures(ctx context.Context, recs []record.Record, opts dedup.Options) (*dedup.Index, error) {
+	if s.featuresKey == nil {
+		return nil, nil
+	}
+	data, err := s.ix.Attachment(FeaturesAttachment)
+	if err != nil {
+		return nil, nil
+	}
+	dd, err := dedup.LoadIndex(ctx, data, s.featuresKey(), recs, opts)
+	if ctx.Err() != nil {
+		return nil, ctx.Err()
+	}
+	if err != nil {
+		// Derived data: computing it again is the remedy.
+		return nil, nil
+	}
+	return dd, nil
+}
+
+// DedupAttachment names the file stored with an index that holds the
+// duplicate detector's settings (dedup.Options as JSON: the synonyms, the
+// maintainer's decisions) the build clustered with.
+const DedupAttachment = "dedup.json"
+
+// dedupOptions reads the settings the index's clusters were made with; an
+// index without them (built by index.Build directly, or by an older iq)
+// gets the defaults.
+func (s *Searcher) dedupOptions() (dedup.Options, error) {
+	var opts dedup.Options
+	data, err := s.ix.Attachment(DedupAttachment)
+	if errors.Is(err, fs.ErrNotExist) {
+		return opts, nil
+	}
+	if err != nil {
+		return opts, err
+	}
+	if err := json.Unmarshal(data, &opts); err != nil {
+		return opts, fmt.Errorf("read %s of index %s: %w", DedupAttachment, s.ix.Dir(), err)
+	}
+	return opts, nil
 }
 
 // records reads every record of the index.
@@ -355,7 +428,7 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 	} else if clusters, err = st.dd.ClustersAtContext(ctx, req.MinScore); err != nil {
 		return nil, err
 	}
-	res := &DupsResult{MinScore: req.MinScore, Clusters: []DupCluster{}}
+	res := &DupsResult{MinScore: req.MinScore, Clusters: []DupCluster{}, Decisions: st.dd.Decisions()}
 	for i, c := range clusters {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -414,3 +487,15 @@ func nonNilSources(s []record.Source) []record.Source {
 func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Deduplicated returns the index's records with each cluster of
+// near-duplicates merged into one record (dedup.Merge): the canonical
+// question with every member's answers and sources. It is the bank `iq
+// dups export` writes and `iq index` reads back.
+func (s *Searcher) Deduplicated(ctx context.Context) ([]record.Record, error) {
+	st, err := s.dupState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return dedup.Merge(st.recs, st.defaultClusters()), nil
+}

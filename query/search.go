@@ -145,6 +145,9 @@ type Searcher struct {
 	// dups, built on first use by Similar and Dups (dups.go).
 	dupMu sync.Mutex
 	dups  *dupState
+	// featuresKey: load the stored duplicate features made with this key
+	// (UseStoredFeatures).
+	featuresKey func() string
 }
 
 // NewSearcher returns a Searcher over an open index. The caller keeps

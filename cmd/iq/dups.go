@@ -2,13 +2,16 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
@@ -21,8 +24,12 @@ type dupsOptions struct {
 	limit    string
 	offset   string
 	json     bool
+	format   string
 	set      map[string]bool
 }
+
+// dupsFormats are the values of iq dups --format.
+var dupsFormats = []string{"text", "csv", "json"}
 
 func newDupsCmd(a *app) *cobra.Command {
 	opts := &dupsOptions{}
@@ -30,19 +37,28 @@ func newDupsCmd(a *app) *cobra.Command {
 		Use:   "dups",
 		Short: "List clusters of near-duplicate questions, largest first",
 		Long: `List the clusters of near-duplicate questions: the same question in other words,
-often from other sources. Each cluster shows its canonical question (found in the
-most places, then with the fullest answer) and its members with their similarity
-to it (0 to 1) and where they come from. Exact repeats are merged at ingest and
-show as one question with several sources.`,
+often from other sources. Each cluster shows its canonical question (its most general,
+complete form, or the one a maintainer chose) and its members with their similarity
+to it (0 to 1), why they match and where they come from. Exact repeats are merged at
+ingest and show as one question with several sources. A maintainer's decisions (iq
+index --dups-decisions FILE) are applied and listed.`,
 		Example: `  iq dups
   iq dups --topic react --min-score 0.7
-  iq dups --json | jq '.clusters[0]'`,
+  iq dups --format csv > dups.csv
+  iq dups --json | jq '.clusters[0]'
+  iq dups export -o bank.jsonl`,
 		Args:              cobra.NoArgs,
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.set = map[string]bool{}
 			for _, f := range []string{"min-score", "limit", "offset"} {
 				opts.set[f] = cmd.Flags().Changed(f)
+			}
+			if !slices.Contains(dupsFormats, opts.format) {
+				return usageError{fmt.Errorf("unknown format %q, want one of %s", opts.format, strings.Join(dupsFormats, ", "))}
+			}
+			if opts.format == "json" {
+				opts.json = true
 			}
 			return runDups(cmd.Context(), a, opts)
 		},
@@ -55,9 +71,10 @@ show as one question with several sources.`,
 	f.StringVarP(&opts.limit, "limit", "n", strconv.Itoa(query.DefaultDupsLimit), fmt.Sprintf("show `N` clusters (1 to %d)", query.MaxDupsLimit))
 	f.StringVar(&opts.offset, "offset", "0", "skip the first `N` clusters")
 	f.BoolVarP(&opts.json, "json", "j", false, "print the result as JSON (as GET /api/dups does)")
+	f.StringVar(&opts.format, "format", "text", "print `FORMAT`: text, csv (one member a row, with a header) or json")
 	completeLevels(cmd, "level")
 	completeValues(cmd, "topic", record.FieldTopic, &opts.indexDir)
-	cmd.AddCommand(newDupsEvalCmd(a))
+	cmd.AddCommand(newDupsEvalCmd(a), newDupsExportCmd(a))
 	return cmd
 }
 
@@ -88,11 +105,34 @@ func runDups(ctx context.Context, a *app, opts *dupsOptions) error {
 	if err != nil {
 		return usageError{err}
 	}
+	print := (*output).dupsResult
+	if opts.format == "csv" {
+		print = (*output).dupsCSV
+	}
 	return runQuery(ctx, a, opts.indexDir, opts.json,
 		func(s *query.Searcher) (*query.DupsResult, error) {
 			res, err := s.Dups(ctx, req)
 			return res, callerError(err)
-		}, (*output).dupsResult)
+		}, print)
+}
+
+// dupsCSV prints clusters as CSV, one member a row, canonical first, with a
+// header row: for a spreadsheet, whatever the output is.
+func (o *output) dupsCSV(res *query.DupsResult) error {
+	w := csv.NewWriter(o.w)
+	w.Write([]string{"cluster", "size", "canonical", "id", "score", "question", "level", "topics", "sources", "reason"})
+	for _, c := range res.Clusters {
+		for k, m := range c.Members {
+			var srcs []string
+			for _, s := range m.Sources {
+				srcs = append(srcs, sourceString(s))
+			}
+			w.Write([]string{c.ID, strconv.Itoa(c.Size), strconv.FormatBool(k == 0), m.ID, strconv.FormatFloat(m.Score, 'f', 3, 64),
+				m.Question, m.Level, strings.Join(m.Topics, ";"), strings.Join(srcs, ";"), m.Reason})
+		}
+	}
+	w.Flush()
+	return w.Error()
 }
 
 // dupsResult prints clusters in the output's mode.
@@ -117,15 +157,44 @@ func (o *output) dupsResult(res *query.DupsResult) error {
 		return o.print(b.String())
 	}
 	b.WriteString(st.Block(st.Muted.Render(fmt.Sprintf("%d clusters · %d questions · min-score %.2f · %.1f ms",
-		res.Total, res.Questions, res.MinScore, res.TookMS)), 0) + "\n\n")
+		res.Total, res.Questions, res.MinScore, res.TookMS)), 0) + "\n")
+	if d := decisionsLine(res.Decisions); d != "" {
+		b.WriteString(st.Block(st.Muted.Render(d), 0) + "\n")
+	}
+	b.WriteString("\n")
 	for _, c := range res.Clusters {
 		b.WriteString(st.Block(st.Title.Render(c.Question)+st.Muted.Render(fmt.Sprintf(" (%d)", c.Size)), 0) + "\n")
 		for _, m := range c.Members {
-			b.WriteString(o.scored(m.Score, st.Plain.Render(m.Question), firstSource(m.Sources)+"  "+m.ID))
+			meta := firstSource(m.Sources) + "  " + m.ID
+			if m.Reason != "" {
+				meta += "  · " + m.Reason
+			}
+			b.WriteString(o.scored(m.Score, st.Plain.Render(m.Question), meta))
 		}
 		b.WriteString("\n")
 	}
 	return o.print(b.String())
+}
+
+// decisionsLine says how many of a maintainer's decisions were applied and
+// which name questions the index lacks.
+func decisionsLine(ds []dedup.Decision) string {
+	if len(ds) == 0 {
+		return ""
+	}
+	var missing []string
+	applied := 0
+	for _, d := range ds {
+		missing = append(missing, d.Missing...)
+		if len(d.Missing) == 0 {
+			applied++
+		}
+	}
+	line := fmt.Sprintf("%d of %d decisions applied", applied, len(ds))
+	if len(missing) > 0 {
+		line += fmt.Sprintf(" · not found: %s", strings.Join(missing, ", "))
+	}
+	return line
 }
 
 // scoreWidth is the score column of dups and similar: "0.79" and a space.

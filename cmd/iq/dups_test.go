@@ -1,13 +1,16 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
 )
 
 // TestDupsCLI: iq dups lists the seeds' cross-source pairs in one cluster,
@@ -55,11 +58,91 @@ func TestDupsCLI(t *testing.T) {
 		{[]string{"--min-score", "2"}, "iq: query: min_score 2 is out of range, want one in (0, 1]"},
 		{[]string{"--level", "expert"}, `iq: query: unknown level "expert", want one of beginner, intermediate, advanced`},
 		{[]string{"--limit", "-3"}, "iq: query: limit -3 is out of range, want 1 to 1000"},
+		{[]string{"--format", "xml"}, `iq: unknown format "xml", want one of text, csv, json`},
 	} {
 		code, _, stderr := iq(t, append([]string{"dups", "--index", dir}, tc.args...)...)
 		if code != 2 || !strings.HasPrefix(stderr, tc.want+"\n") {
 			t.Errorf("iq dups %v: exit %d, stderr %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
 		}
+	}
+}
+
+// TestDupsCSVAndExport: iq dups --format csv has a header row and a row per
+// member; iq dups export writes one record per cluster and the other
+// questions, every answer and source kept.
+func TestDupsCSVAndExport(t *testing.T) {
+	dir := sharedIndex(t)
+	code, out, stderr := iq(t, "dups", "--index", dir, "--format", "csv", "--limit", "1000")
+	if code != 0 {
+		t.Fatalf("iq dups --format csv: exit %d: %s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("iq dups --format csv: %v\n%s", err, out)
+	}
+	want := []string{"cluster", "size", "canonical", "id", "score", "question", "level", "topics", "sources", "reason"}
+	if len(rows) < 3 || !slices.Equal(rows[0], want) {
+		t.Fatalf("iq dups --format csv: header %q and %d rows; want %q and a row per member", rows[0], len(rows)-1, want)
+	}
+	clustered := map[string]bool{}
+	for _, r := range rows[1:] {
+		clustered[r[3]] = true
+		if r[2] == "false" && r[9] == "" {
+			t.Errorf("iq dups --format csv: member %s has no reason", r[3])
+		}
+	}
+
+	code, out, stderr = iq(t, "dups", "export", "--index", dir)
+	if code != 0 {
+		t.Fatalf("iq dups export: exit %d: %s", code, stderr)
+	}
+	var exported []record.Record
+	dec := json.NewDecoder(strings.NewReader(out))
+	for dec.More() {
+		var r record.Record
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("iq dups export: %v", err)
+		}
+		exported = append(exported, r)
+	}
+	code, out, _ = iq(t, "stats", "--index", dir, "--json")
+	var stats struct {
+		Records int `json:"records"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &stats) != nil || stats.Records == 0 {
+		t.Fatalf("iq stats --json: exit %d: %s", code, out)
+	}
+	clusters := map[string]bool{}
+	for _, r := range rows[1:] {
+		clusters[r[0]] = true
+	}
+	if want := stats.Records - len(clustered) + len(clusters); len(exported) != want {
+		t.Errorf("iq dups export: %d records; want %d (%d questions, %d in %d clusters)", len(exported), want, stats.Records, len(clustered), len(clusters))
+	}
+
+	// iq index reads the exported bank back: every question, every source.
+	bank := filepath.Join(t.TempDir(), "bank.jsonl")
+	if code, _, stderr := iq(t, "dups", "export", "--index", dir, "-o", bank); code != 0 {
+		t.Fatalf("iq dups export -o: exit %d: %s", code, stderr)
+	}
+	again := filepath.Join(t.TempDir(), "again")
+	if code, _, stderr := iq(t, "index", bank, "--index", again); code != 0 {
+		t.Fatalf("iq index %s: exit %d: %s", bank, code, stderr)
+	}
+	code, out, _ = iq(t, "stats", "--index", again, "--json")
+	if code != 0 || json.Unmarshal([]byte(out), &stats) != nil || stats.Records != len(exported) {
+		t.Errorf("iq index of the exported bank: %d questions (exit %d); want %d", stats.Records, code, len(exported))
+	}
+	for _, r := range exported {
+		if len(r.Sources) < 2 {
+			continue
+		}
+		code, out, _ := iq(t, "show", "--index", again, r.ID, "--json")
+		var got record.Record
+		if code != 0 || json.Unmarshal([]byte(out), &got) != nil || len(got.Sources) != len(r.Sources) || len(got.Answers) != len(r.Answers) {
+			t.Errorf("iq show %s in the re-indexed bank: %d sources, %d answers (exit %d); want %d and %d", r.ID, len(got.Sources), len(got.Answers), code, len(r.Sources), len(r.Answers))
+		}
+		break
 	}
 }
 

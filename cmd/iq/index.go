@@ -21,6 +21,7 @@ type indexOptions struct {
 	embedded bool
 	taxonomy string
 	synonyms string
+	dupsFile string
 	repair   bool
 	check    bool
 	watch    bool
@@ -37,14 +38,15 @@ func newIndexCmd(a *app) *cobra.Command {
 HTML, or records in iq's schema as JSON lines or CSV), web pages (http and https
 URLs) and standard input (-). With no PATH, refresh the index from the files,
 folders and pages it was built from (the default index with none: the corpus
-embedded in iq). The index remembers its
-sources, taxonomy and synonyms; a new iq version rebuilds it from them. The new index
-replaces the old one only when it is complete, and nothing is written outside the
-index directory. Searching builds the default index from the embedded corpus by
+embedded in iq). The index remembers its sources, taxonomy, synonyms and duplicate
+decisions; a new iq version rebuilds it from them. The new index replaces the old
+one only when it is complete, and nothing is written outside the index directory.
+Searching builds the default index from the embedded corpus by
 itself; an index named with --index or $IQ_INDEX is only ever built by this command.`,
 		Example: `  iq index ~/notes/interviews --index ~/my-index
   iq index --index ~/my-index                  # refresh from ~/notes/interviews
   iq index notes/ --taxonomy topics.json --synonyms synonyms.txt
+  iq index --dups-decisions dups.json          # keep a maintainer's duplicate decisions
   iq index --check --index ~/my-index          # read every file against its checksum
   iq index --repair --index ~/my-index         # rebuild a damaged index from its sources
   iq index --watch --index ~/my-index          # refresh it whenever a file changes
@@ -72,6 +74,7 @@ itself; an index named with --index or $IQ_INDEX is only ever built by this comm
 	f.BoolVar(&opts.embedded, "embedded", false, "index the corpus embedded in iq")
 	f.StringVar(&opts.taxonomy, "taxonomy", "", "read topics and tags from `FILE` (JSON, like ingest/taxonomy.json); remembered")
 	f.StringVar(&opts.synonyms, "synonyms", "", "use the synonym list in `FILE` (like index/synonyms.txt); remembered")
+	f.StringVar(&opts.dupsFile, "dups-decisions", "", "apply the duplicate decisions in `FILE` (JSON: not_duplicates, alone, duplicates, canonical) at every build; remembered")
 	f.BoolVar(&opts.repair, "repair", false, "rebuild a damaged index from its sources, or restore its previous version when they are gone")
 	f.BoolVar(&opts.check, "check", false, "read every file of the index against its checksum and every record; change nothing")
 	f.BoolVar(&opts.watch, "watch", false, "after building, refresh the index whenever a source file changes, until interrupted")
@@ -84,7 +87,7 @@ func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 	out := newOutput(a, opts.json)
 	po := pipeline.OpenOptions{
 		IndexDir: opts.indexDir, Sources: opts.paths, Embedded: opts.embedded,
-		Taxonomy: opts.taxonomy, Synonyms: opts.synonyms, Repair: opts.repair,
+		Taxonomy: opts.taxonomy, Synonyms: opts.synonyms, Decisions: opts.dupsFile, Repair: opts.repair,
 		Progress: out.progress("indexing"), Notify: out.notify,
 		Stdin: a.in, Format: opts.format,
 	}

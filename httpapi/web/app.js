@@ -15,7 +15,7 @@
 
   const $ = (id) => document.getElementById(id);
   const input = $('q');
-  const state = { q: '', offset: 0, id: '', practice: false };
+  const state = { q: '', offset: 0, id: '', practice: false, view: '' };
   for (const f of FACETS) state[f] = [];
   let inflight = null;
   let timer = 0;
@@ -66,6 +66,7 @@
     state.offset = Math.max(0, parseInt(p.get('offset') || '0', 10) || 0);
     state.id = p.get('id') || '';
     state.practice = p.get('practice') === '1';
+    state.view = p.get('view') === 'dups' ? 'dups' : '';
   }
 
   function params(withID) {
@@ -76,6 +77,7 @@
     if (withID && state.id) p.set('id', state.id);
     // practice is the page's own: the API has no such parameter.
     if (withID && state.practice) p.set('practice', '1');
+    if (withID && state.view) p.set('view', state.view);
     return p;
   }
 
@@ -440,14 +442,116 @@
     }
   }
 
+  // The duplicates view: clusters of near-duplicates from /api/dups, each
+  // with its members side by side, their score against the canonical
+  // question and why they match, in the questions' own words.
+  function showView() {
+    const dups = state.view === 'dups';
+    $('dups').hidden = !dups;
+    $('results').hidden = dups;
+    $('facets').hidden = dups;
+    $('dups-link').classList.toggle('active', dups);
+    $('layout').classList.toggle('dups-view', dups);
+  }
+
+  async function loadDups() {
+    showView();
+    const mine = ++seq;
+    if (inflight) inflight.abort();
+    inflight = new AbortController();
+    const p = new URLSearchParams();
+    for (const f of ['level', 'topic']) for (const v of state[f]) p.append(f, v);
+    p.set('limit', String(PAGE));
+    if (state.offset) p.set('offset', String(state.offset));
+    $('dups-status').textContent = 'Looking for near-duplicates…';
+    try {
+      const res = await getJSON('/api/dups?' + p.toString(), inflight.signal);
+      if (mine === seq) renderDups(res);
+    } catch (e) {
+      if (e.name !== 'AbortError' && mine === seq) {
+        $('dups-status').textContent = e.message;
+        $('clusters').replaceChildren();
+      }
+    }
+  }
+
+  function renderDups(res) {
+    let status = res.total === 0 ? 'No near-duplicates.' :
+      state.offset + 1 + '–' + (state.offset + res.clusters.length) + ' of ' + res.total +
+      ' clusters · ' + res.questions + ' questions · min score ' + Number(res.min_score).toFixed(2) + ' · ' + res.took_ms.toFixed(1) + ' ms';
+    const decided = (res.decisions || []).length;
+    if (decided) status += ' · ' + decided + (decided === 1 ? ' decision' : ' decisions') + ' applied';
+    $('dups-status').textContent = status;
+    const list = $('clusters');
+    list.replaceChildren();
+    list.start = state.offset + 1;
+    for (const c of res.clusters) list.append(renderCluster(c));
+    $('dups-pager').hidden = res.total <= PAGE;
+    $('dups-prev').disabled = state.offset === 0;
+    $('dups-next').disabled = state.offset + res.clusters.length >= res.total;
+  }
+
+  function renderCluster(c) {
+    const members = el('div', 'members');
+    c.members.forEach((m, i) => {
+      const title = el('a', 'member-title', m.question);
+      title.href = '?id=' + encodeURIComponent(m.id);
+      title.dataset.id = m.id;
+      const head = el('div', 'member-head', el('span', 'score', Number(m.score).toFixed(2)));
+      if (i === 0) head.append(el('span', 'badge canonical', 'canonical'));
+      const card = el('div', 'member' + (i === 0 ? ' canonical' : ''), head, title);
+      const meta = el('div', 'meta');
+      meta.append(el('span', 'badge level-' + (m.level || 'none'), m.level || 'any level'));
+      for (const t of m.topics || []) meta.append(el('span', 'badge topic', t));
+      card.append(meta);
+      if (i > 0) {
+        const why = el('div', 'why');
+        if (m.shared && m.shared.length) why.append(el('p', 'shared', 'Both ask about: ' + m.shared.join(', ')));
+        if (m.matched_synonyms && m.matched_synonyms.length) why.append(el('p', 'synonyms', 'Same meaning: ' + m.matched_synonyms.join('; ')));
+        if (m.guards && m.guards.length) why.append(el('p', 'guards', 'But: ' + m.guards.join('; ')));
+        if (!why.childNodes.length && m.reason) why.append(el('p', 'reason', m.reason));
+        card.append(why);
+      }
+      const srcs = el('ul', 'member-sources');
+      for (const s of m.sources || []) srcs.append(el('li', 'src', source(s)));
+      card.append(srcs);
+      members.append(card);
+    });
+    const li = el('li', 'cluster', el('h2', 'cluster-title', c.question, el('span', 'muted', ' · ' + c.size + ' questions')), members);
+    li.dataset.id = c.id;
+    return li;
+  }
+
   function init() {
     readURL();
     input.value = state.q;
     input.addEventListener('input', () => {
       state.q = input.value;
       state.offset = 0;
+      if (state.view) {
+        state.view = '';
+        showView();
+      }
       writeURL(false);
       schedule();
+    });
+    $('dups-link').addEventListener('click', (ev) => {
+      if (ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button !== 0) return;
+      ev.preventDefault();
+      state.view = 'dups';
+      state.offset = 0;
+      writeURL(true);
+      loadDups();
+    });
+    $('dups-prev').addEventListener('click', () => {
+      state.offset = Math.max(0, state.offset - PAGE);
+      writeURL(false);
+      loadDups();
+    });
+    $('dups-next').addEventListener('click', () => {
+      state.offset += PAGE;
+      writeURL(false);
+      loadDups();
     });
     $('search-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -528,11 +632,15 @@
     window.addEventListener('popstate', () => {
       readURL();
       input.value = state.q;
-      search();
+      showView();
+      if (state.view === 'dups') loadDups();
+      else search();
       if (state.id) openQuestion(state.id, false);
       else closeQuestion(false);
     });
-    search();
+    showView();
+    if (state.view === 'dups') loadDups();
+    else search();
     if (state.id) openQuestion(state.id, false);
   }
 

@@ -1,0 +1,137 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
+)
+
+// TestDupsDecisions: a maintainer's decisions file is applied at the build,
+// remembered by the index and applied again at a refresh, and listed by
+// Dups; acronyms the collection spells out reach search.
+func TestDupsDecisions(t *testing.T) {
+	isolate(t)
+	src := filepath.Join(t.TempDir(), "bank")
+	write(t, filepath.Join(src, "a.md"), "# Python\n\n## What is the Global Interpreter Lock (GIL) in Python?\n\nA mutex that lets one thread run Python bytecode at a time.\n\n## How does Python manage memory?\n\nReference counting and a cyclic garbage collector.\n\n## What is a closure in Python?\n\nA function that keeps the variables of its enclosing scope.\n")
+	write(t, filepath.Join(src, "b.md"), "# More Python\n\n## How does Python's garbage collection work?\n\nReference counting, and a generational collector for cycles.\n\n## Explain closures in Python.\n\nA nested function that remembers its enclosing scope's variables.\n")
+	decisions := filepath.Join(t.TempDir(), "dups.json")
+	write(t, decisions, `{
+  "duplicates": [[{"question": "How does Python manage memory?"}, {"question": "How does Python's garbage collection work?"}]],
+  "not_duplicates": [[{"question": "What is a closure in Python?"}, {"question": "Explain closures in Python."}]],
+  "alone": [{"question": "What is a decorator?"}]
+}`)
+	dir := filepath.Join(t.TempDir(), "idx")
+	ctx := context.Background()
+	check := func(when string) {
+		t.Helper()
+		s, err := Open(ctx, OpenOptions{IndexDir: dir})
+		if err != nil {
+			t.Fatalf("%s: Open: %v", when, err)
+		}
+		defer s.Close()
+		res, err := s.Dups(ctx, query.DupsRequest{})
+		if err != nil {
+			t.Fatalf("%s: Dups: %v", when, err)
+		}
+		var clusters [][]string
+		for _, c := range res.Clusters {
+			var qs []string
+			for _, m := range c.Members {
+				qs = append(qs, m.Question)
+			}
+			slices.Sort(qs)
+			clusters = append(clusters, qs)
+		}
+		want := [][]string{{"How does Python manage memory?", "How does Python's garbage collection work?"}}
+		if !slices.EqualFunc(clusters, want, slices.Equal) {
+			t.Errorf("%s: clusters = %q; want %q (joined by the decisions, closures kept apart)", when, clusters, want)
+		}
+		if len(res.Decisions) != 3 || res.Decisions[1].Kind != "alone" || len(res.Decisions[1].Missing) != 1 {
+			t.Errorf("%s: Dups decisions = %+v; want the three, the decorator missing", when, res.Decisions)
+		}
+		if hits := hits(t, s, "GIL"); len(hits) == 0 || !strings.Contains(hits[0], "Global Interpreter Lock") {
+			t.Errorf("%s: search GIL = %q; want the GIL question", when, hits)
+		}
+	}
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}, Decisions: decisions}); err != nil {
+		t.Fatal(err)
+	}
+	check("build")
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	check("refresh")
+	// A new decisions file alone (no source changed) reaches the index.
+	write(t, decisions, `{"not_duplicates": [[{"question": "How does Python manage memory?"}, {"question": "How does Python's garbage collection work?"}]]}`)
+	rep, err := Build(ctx, OpenOptions{IndexDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Refresh != nil && rep.Refresh.Unchanged {
+		t.Errorf("refresh after the decisions changed: unchanged; want a new generation")
+	}
+	s, err := Open(ctx, OpenOptions{IndexDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Dups(ctx, query.DupsRequest{})
+	s.Close()
+	if err != nil || len(res.Decisions) != 1 || res.Decisions[0].Kind != "not_duplicates" {
+		t.Errorf("refresh after the decisions changed: decisions %+v, %v; want the new one", res.Decisions, err)
+	}
+	write(t, decisions, `{"duplicates": [[{"question": "How does Python manage memory?"}]]}`)
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err == nil || !strings.Contains(err.Error(), "duplicates[0]: 1 questions, want two or more") {
+		t.Errorf("refresh with a bad decisions file: error %v; want it to name the bad group", err)
+	}
+}
+
+// TestFeaturesStored: a build stores the duplicate features of its
+// records, made by this code, loadable over the records as the index
+// returns them; a refresh stores them again.
+func TestFeaturesStored(t *testing.T) {
+	isolate(t)
+	src := filepath.Join(t.TempDir(), "bank")
+	write(t, filepath.Join(src, "a.md"), "# Go\n\n## What is a goroutine?\n\nA function running concurrently with others.\n\n## What is a channel in Go?\n\nA typed pipe between goroutines.\n")
+	dir := filepath.Join(t.TempDir(), "idx")
+	ctx := context.Background()
+	check := func(when string, want int) {
+		t.Helper()
+		ix, err := index.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		var recs []record.Record
+		if err := ix.Records(ctx, func(r record.Record) error { recs = append(recs, r); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		data, err := ix.Attachment(query.FeaturesAttachment)
+		if err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		var opts dedup.Options
+		if b, err := ix.Attachment(DedupAttachment); err != nil || json.Unmarshal(b, &opts) != nil {
+			t.Fatalf("%s: read %s: %v", when, DedupAttachment, err)
+		}
+		if _, err := dedup.LoadIndex(ctx, data, buildID(), recs, opts); err != nil || len(recs) != want {
+			t.Errorf("%s: load the stored features of %d records: %v; want %d records loaded", when, len(recs), err, want)
+		}
+	}
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}}); err != nil {
+		t.Fatal(err)
+	}
+	check("build", 2)
+	write(t, filepath.Join(src, "b.md"), "# Go\n\n## What is a slice in Go?\n\nA view of an array.\n")
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	check("refresh", 3)
+}

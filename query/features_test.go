@@ -1,0 +1,78 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/index"
+)
+
+// TestStoredFeatures: a Searcher loads the duplicate features stored with
+// its index when their key is its own, and then answers Dups and Similar
+// exactly as when it computes them; features of another key, or damaged
+// ones, are computed again without an error.
+func TestStoredFeatures(t *testing.T) {
+	_, recs := embeddedSearcher(t)
+	data, err := dedup.NewIndex(recs, dedup.Options{}).MarshalFeatures("k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	answers := func(attach []byte, key string) (stored bool, out []string) {
+		t.Helper()
+		dir := filepath.Join(t.TempDir(), "index")
+		if err := index.Build(ctx, dir, recs, index.BuildOptions{Fingerprint: "test", Attach: map[string][]byte{FeaturesAttachment: attach}}); err != nil {
+			t.Fatal(err)
+		}
+		ix, err := index.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := NewSearcher(ix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if key != "" {
+			s.UseStoredFeatures(func() string { return key })
+		}
+		res, err := s.Dups(ctx, DupsRequest{Limit: MaxDupsLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range res.Clusters {
+			out = append(out, fmt.Sprintf("%s %d %v", c.ID, c.Size, c.Members[len(c.Members)-1].Score))
+		}
+		sim, err := s.Similar(ctx, SimilarRequest{ID: res.Clusters[0].ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range sim.Matches {
+			out = append(out, fmt.Sprintf("%s %v %s", h.ID, h.Score, h.Reason))
+		}
+		return s.dups.stored, out
+	}
+	_, want := answers(data, "")
+	for _, tc := range []struct {
+		name   string
+		attach []byte
+		key    string
+		stored bool
+	}{
+		{"own key", data, "k", true},
+		{"another key", data, "other", false},
+		{"damaged", data[:len(data)/2], "k", false},
+	} {
+		stored, got := answers(tc.attach, tc.key)
+		if stored != tc.stored {
+			t.Errorf("%s: loaded the stored features: %v; want %v", tc.name, stored, tc.stored)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: answers\n%q\nwant\n%q", tc.name, got, want)
+		}
+	}
+}
