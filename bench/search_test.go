@@ -25,7 +25,7 @@ import (
 // under os.TempDir, same options from IQ_BENCH_* variables), so a run of
 // both builds it once.
 func BenchmarkQuerySearch(b *testing.B) {
-	texts := synth.Queries(200, benchkit.Seed)
+	texts := synth.Queries(400, benchkit.Seed) // 200 after opening, 200 timed (benchkit.Queries)
 	for _, n := range benchkit.MustSizes(b) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			s := benchSearcher(b, n)

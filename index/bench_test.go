@@ -152,7 +152,7 @@ func plainWord(s string) bool {
 }
 
 func BenchmarkSearch(b *testing.B) {
-	queries := synth.ParsedQueries(200, benchkit.Seed)
+	queries := synth.ParsedQueries(400, benchkit.Seed) // 200 after opening, 200 timed (benchkit.Queries)
 	for _, n := range benchkit.MustSizes(b) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			ix := benchkit.SynthIndex(b, "", n)
