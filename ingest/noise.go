@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"slices"
@@ -106,21 +107,13 @@ func dropMirrors(blocks []parse.Block, reasons []Reason) {
 		return
 	}
 	mirror := make([]bool, len(blocks))
+	var m mirrorBuf
 	for i := range blocks {
 		b := &blocks[i]
 		if reasons[i] != "" || b.Kind != parse.ListItem && b.Kind != parse.Paragraph || b.Role != "" {
 			continue
 		}
-		words := strings.Fields(b.Text)
-		if len(words) == 0 || len(words) > 80 {
-			continue
-		}
-		for k := 0; k <= 3 && k < len(words); k++ {
-			if heads[mirrorKey(strings.Join(words[:len(words)-k], " "))] {
-				mirror[i] = true
-				break
-			}
-		}
+		mirror[i] = m.mirrors(b.Text, heads)
 	}
 	prev := -1 // the last block that was not dropped
 	for i := range blocks {
@@ -155,6 +148,99 @@ func mirrorKey(t string) string {
 		return "" // "Q1", "Go": too short to tell a mirror from a mention
 	}
 	return sb.String()
+}
+
+// mirrorBuf holds the buffers of mirrors, reused from block to block.
+type mirrorBuf struct {
+	joined, key []byte
+	ends        []int // ends[m]: the length of the first m+1 words joined
+}
+
+// mirrors reports whether t, or t less its last one to three words, has
+// the mirrorKey of a heading in heads; t of more than 80 words never
+// does. It gives what mirrorKey(strings.Join(words[:n-k], " ")) would
+// for each k, but filters the text once instead of four times: the
+// prefixes share the numbering stripNumber removes (a match of the
+// anchored numberPrefix that ends inside a prefix is the same match on
+// the prefix), so each key is a prefix of the whole text's key. The rare
+// prefix that ends inside the numbering is keyed the slow way. This rule
+// was 14% of ingest's CPU time (issue 11).
+func (m *mirrorBuf) mirrors(t string, heads map[string]bool) bool {
+	m.joined, m.ends = m.joined[:0], m.ends[:0]
+	for rest := t; ; {
+		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
+		if rest == "" {
+			break
+		}
+		if len(m.ends) == 80 {
+			return false
+		}
+		end := strings.IndexFunc(rest, unicode.IsSpace)
+		if end < 0 {
+			end = len(rest)
+		}
+		if len(m.joined) > 0 {
+			m.joined = append(m.joined, ' ')
+		}
+		m.joined = append(m.joined, rest[:end]...)
+		m.ends = append(m.ends, len(m.joined))
+		rest = rest[end:]
+	}
+	n := len(m.ends)
+	if n == 0 {
+		return false
+	}
+	full := m.joined
+	// Where the key starts: after the emphasis markers and the numbering
+	// stripNumber removes from the whole text, and up to which prefix
+	// length that start holds (a prefix must reach past the numbering).
+	start := len(full) - len(bytes.TrimLeft(full, "*_"))
+	strip := start
+	if start < len(full) {
+		if c := full[start]; c >= '0' && c <= '9' || c == 'Q' || c == 'q' || c == '#' {
+			if loc := numberPrefix.FindIndex(full[start:]); loc != nil {
+				strip = start + loc[1] // the whole text when it is all numbering
+			}
+		}
+	}
+	// The key of full[strip:], with its length and rune count at each of
+	// the last four word ends.
+	first := max(n-4, 0)
+	var klen, krunes [4]int
+	m.key = m.key[:0]
+	runes := 0
+	w := first
+	for w < n && m.ends[w] <= strip {
+		w++
+	}
+	for p := strip; p < len(full); {
+		r, size := utf8.DecodeRune(full[p:])
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			m.key = utf8.AppendRune(m.key, unicode.ToLower(r))
+			runes++
+		}
+		p += size
+		for w < n && m.ends[w] <= p {
+			klen[w-first], krunes[w-first] = len(m.key), runes
+			w++
+		}
+	}
+	for k := 0; k <= 3 && k < n; k++ {
+		w := n - 1 - k
+		l := m.ends[w]
+		if l <= strip {
+			// A prefix that ends inside the numbering (or a text that is
+			// all numbering): stripNumber sees a different text.
+			if heads[mirrorKey(string(full[:l]))] {
+				return true
+			}
+			continue
+		}
+		if krunes[w-first] >= 4 && heads[string(m.key[:klen[w-first]])] {
+			return true
+		}
+	}
+	return false
 }
 
 // layoutEntries returns the context entries that wrap nearly all of the
