@@ -318,7 +318,7 @@ func TestServeEndpoints(t *testing.T) {
 				t.Errorf("clusters hold %d questions; result says %d", n, r.Questions)
 			}
 		}},
-		{name: "dups filtered and paged", method: "GET", target: "/api/dups?level=beginner&topic=FastAPI&limit=2&offset=1&min_score=0.65", status: 200, check: func(t *testing.T, b []byte) {
+		{name: "dups filtered and paged", method: "GET", target: "/api/dups?level=intermediate&topic=FastAPI&limit=2&offset=1&min_score=0.65", status: 200, check: func(t *testing.T, b []byte) {
 			r := decodeBody[query.DupsResult](t, b)
 			if r.MinScore != 0.65 || r.Total < 2 || len(r.Clusters) != min(2, r.Total-1) {
 				t.Fatalf("dups = min_score %v, total %d, %d clusters; want 0.65 and the second page of 2", r.MinScore, r.Total, len(r.Clusters))
@@ -326,12 +326,12 @@ func TestServeEndpoints(t *testing.T) {
 			for _, c := range r.Clusters {
 				ok := false
 				for _, m := range c.Members {
-					if m.Level == record.LevelBeginner && slices.Contains(m.Topics, "fastapi") {
+					if m.Level == record.LevelIntermediate && slices.Contains(m.Topics, "fastapi") {
 						ok = true
 					}
 				}
 				if !ok {
-					t.Errorf("cluster %q has no beginner fastapi member", c.Question)
+					t.Errorf("cluster %q has no intermediate fastapi member", c.Question)
 				}
 			}
 		}},
