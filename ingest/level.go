@@ -54,7 +54,57 @@ var levelEmoji = []struct{ mark, level string }{
 	{"👶", record.LevelBeginner}, {"⭐", record.LevelIntermediate}, {"🌟", record.LevelIntermediate}, {"🚀", record.LevelAdvanced},
 }
 
-var levelTag = regexp.MustCompile(`(?i)\s*[\[(](e|m|h|easy|medium|hard|beginner|basic|intermediate|advanced|expert|junior|middle|senior)[\])]\s*`)
+// levelTagWords may stand in a bracket tag at either end of a question
+// ("[H]", "(Easy)", "[Senior]").
+var levelTagWords = setOf("e", "m", "h", "easy", "medium", "hard", "beginner", "basic", "intermediate",
+	"advanced", "expert", "junior", "middle", "senior")
+
+// tagLevel is the level of a bracket tag's word, "" when it is none.
+func tagLevel(w string) string {
+	w = strings.ToLower(strings.TrimSpace(w))
+	switch {
+	case !levelTagWords[w]:
+		return ""
+	case w == "e":
+		return record.LevelBeginner
+	case w == "m":
+		return record.LevelIntermediate
+	case w == "h":
+		return record.LevelAdvanced
+	}
+	return levelWords[w]
+}
+
+// maxTag bounds a bracket tag's length in bytes ("(Intermediate)").
+const maxTag = 16
+
+// splitLevelTag removes a bracket tag at either end of t ("[H] Design …",
+// "… (Easy)") and returns it. It looks only at the ends: every question
+// ending in ")" comes here.
+func splitLevelTag(t string) (rest, level, label string, ok bool) {
+	tt := strings.TrimSpace(t)
+	if tt == "" {
+		return t, "", "", false
+	}
+	if tt[0] == '[' || tt[0] == '(' {
+		if end := strings.IndexAny(tt[:min(len(tt), maxTag)], "])"); end > 1 && (end+1 == len(tt) || tt[end+1] == ' ') {
+			if l := tagLevel(tt[1:end]); l != "" {
+				return strings.TrimSpace(tt[end+1:]), l, tt[:end+1], true
+			}
+		}
+	}
+	if c := tt[len(tt)-1]; c == ']' || c == ')' {
+		from := max(0, len(tt)-maxTag)
+		if open := strings.LastIndexAny(tt[from:], "[("); open >= 0 {
+			open += from
+			// A tag stands apart: "foo(e)" calls a function.
+			if l := tagLevel(tt[open+1 : len(tt)-1]); l != "" && (open == 0 || tt[open-1] == ' ') {
+				return strings.TrimSpace(tt[:open]), l, tt[open:], true
+			}
+		}
+	}
+	return t, "", "", false
+}
 
 // splitLevelMarker removes a level marker carried by a question itself —
 // a trailing emoji (👶 ⭐️ 🚀) or a tag ([E], (Hard)) — and returns it.
@@ -93,22 +143,8 @@ func splitLevelMarker(t string) (rest, level, label string) {
 		}
 	}
 	// A tag stands at either end ("[H] Design …", "… (Easy)").
-	if tt := strings.TrimSpace(t); tt == "" || !strings.ContainsAny(tt[:1], "[(") && !strings.ContainsAny(tt[len(tt)-1:], "])") {
-		return t, "", ""
-	}
-	if loc := levelTag.FindStringSubmatchIndex(t); loc != nil && (loc[0] == 0 || loc[1] == len(t)) {
-		label = strings.TrimSpace(t[loc[0]:loc[1]])
-		switch w := strings.ToLower(t[loc[2]:loc[3]]); w {
-		case "e":
-			level = record.LevelBeginner
-		case "m":
-			level = record.LevelIntermediate
-		case "h":
-			level = record.LevelAdvanced
-		default:
-			level = levelWords[w]
-		}
-		return strings.TrimSpace(t[:loc[0]] + " " + t[loc[1]:]), level, label
+	if rest, level, label, ok := splitLevelTag(t); ok {
+		return rest, level, label
 	}
 	return t, "", ""
 }

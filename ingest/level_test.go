@@ -198,6 +198,11 @@ func TestSplitLevelBadge(t *testing.T) {
 		{"Is it hard? Very hard", "Is it hard? Very hard", "", ""},
 		{"Why? Because it is basic", "Why? Because it is basic", "", ""},
 		{"Reverse a list [Medium]", "Reverse a list", record.LevelIntermediate, "[Medium]"},
+		{"(Easy) Reverse a list", "Reverse a list", record.LevelBeginner, "(Easy)"},
+		{"[H]Design a cache", "[H]Design a cache", "", ""},
+		{"What does foo(e)", "What does foo(e)", "", ""},
+		{"Sort an array (in place)", "Sort an array (in place)", "", ""},
+		{"Explain (senior)", "Explain", record.LevelAdvanced, "(senior)"},
 	}
 	for _, tt := range tests {
 		rest, level, label := splitLevelMarker(tt.in)
