@@ -3,6 +3,7 @@ package ingest
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -444,46 +445,44 @@ func frontMatterLevel(fm string) levelMark {
 	return levelMark{}
 }
 
-// levelColumnNames are the headers of a table column that gives each row's level.
-var levelColumnNames = setOf("level", "difficulty", "seniority", "complexity level", "difficulty level")
-
-// tableRowLevel reads the level of the table row whose cells hold the
-// question q, from a column headed "Level" or "Difficulty".
-func tableRowLevel(rows [][]string, q string) levelMark {
+// tableRowLevel reads the level of a table's row from the column its
+// header names as the level (levelColumn, as tableQuestions reads it). The
+// row is the one at line (a Markdown table's rows start two lines below
+// its header), or else the one whose cells hold the question q.
+func tableRowLevel(b *parse.Block, line int, q string) levelMark {
+	rows := b.Rows
 	if len(rows) < 2 {
 		return levelMark{}
 	}
-	col := -1
-	for j, h := range rows[0] {
-		if levelColumnNames[strings.ToLower(strings.Trim(strings.TrimSpace(h), "*_:"))] {
-			col = j
-			break
-		}
-	}
+	col := slices.IndexFunc(rows[0], levelColumn.MatchString)
 	if col < 0 {
 		return levelMark{}
 	}
 	nq := record.NormalizeQuestion(q)
-	for _, row := range rows[1:] {
-		if col >= len(row) {
-			continue
-		}
+	holds := func(row []string) bool {
 		for j, c := range row {
 			if j != col && nq != "" && strings.Contains(record.NormalizeQuestion(c), nq) {
-				cell := strings.TrimSpace(row[col])
-				words := levelTokens(cell)
-				p := findLevel(words)
-				if p.phrases != 1 {
-					return levelMark{}
-				}
-				if p.num > 0 {
-					p.level = numberedLevel(p.num, 3)
-				}
-				return levelMark{p.level, cell}
+				return true
 			}
 		}
+		return false
 	}
-	return levelMark{}
+	k := line - b.Line - 1 // index in rows: the header is rows[0]
+	if k < 1 || k >= len(rows) || !holds(rows[k]) {
+		k = slices.IndexFunc(rows[1:], holds) + 1
+	}
+	if k < 1 || col >= len(rows[k]) {
+		return levelMark{}
+	}
+	cell := strings.TrimSpace(rows[k][col])
+	p := findLevel(levelTokens(cell))
+	if p.phrases != 1 {
+		return levelMark{}
+	}
+	if p.num > 0 {
+		p.level = numberedLevel(p.num, 3)
+	}
+	return levelMark{p.level, cell}
 }
 
 // itemLevel reads a difficulty line among the first blocks of a question's
@@ -633,7 +632,7 @@ func (dl *docLevels) of(kept []parse.Block, s segment) (levelMark, []parse.Block
 	if s.block >= 0 && s.block < len(kept) {
 		b := &kept[s.block]
 		if b.Kind == parse.Table {
-			if m := tableRowLevel(b.Rows, s.question); m.level != "" {
+			if m := tableRowLevel(b, s.line, s.question); m.level != "" {
 				return m, s.answer
 			}
 		} else if _, l, label := splitLevelMarker(strings.TrimSpace(b.Text)); l != "" {
