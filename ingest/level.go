@@ -3,6 +3,7 @@ package ingest
 import (
 	"path"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -54,7 +55,57 @@ var levelEmoji = []struct{ mark, level string }{
 	{"👶", record.LevelBeginner}, {"⭐", record.LevelIntermediate}, {"🌟", record.LevelIntermediate}, {"🚀", record.LevelAdvanced},
 }
 
-var levelTag = regexp.MustCompile(`(?i)\s*[\[(](e|m|h|easy|medium|hard|beginner|basic|intermediate|advanced|expert|junior|middle|senior)[\])]\s*`)
+// levelTagWords may stand in a bracket tag at either end of a question
+// ("[H]", "(Easy)", "[Senior]").
+var levelTagWords = setOf("e", "m", "h", "easy", "medium", "hard", "beginner", "basic", "intermediate",
+	"advanced", "expert", "junior", "middle", "senior")
+
+// tagLevel is the level of a bracket tag's word, "" when it is none.
+func tagLevel(w string) string {
+	w = strings.ToLower(strings.TrimSpace(w))
+	switch {
+	case !levelTagWords[w]:
+		return ""
+	case w == "e":
+		return record.LevelBeginner
+	case w == "m":
+		return record.LevelIntermediate
+	case w == "h":
+		return record.LevelAdvanced
+	}
+	return levelWords[w]
+}
+
+// maxTag bounds a bracket tag's length in bytes ("(Intermediate)").
+const maxTag = 16
+
+// splitLevelTag removes a bracket tag at either end of t ("[H] Design …",
+// "… (Easy)") and returns it. It looks only at the ends: every question
+// ending in ")" comes here.
+func splitLevelTag(t string) (rest, level, label string, ok bool) {
+	tt := strings.TrimSpace(t)
+	if tt == "" {
+		return t, "", "", false
+	}
+	if tt[0] == '[' || tt[0] == '(' {
+		if end := strings.IndexAny(tt[:min(len(tt), maxTag)], "])"); end > 1 && (end+1 == len(tt) || tt[end+1] == ' ') {
+			if l := tagLevel(tt[1:end]); l != "" {
+				return strings.TrimSpace(tt[end+1:]), l, tt[:end+1], true
+			}
+		}
+	}
+	if c := tt[len(tt)-1]; c == ']' || c == ')' {
+		from := max(0, len(tt)-maxTag)
+		if open := strings.LastIndexAny(tt[from:], "[("); open >= 0 {
+			open += from
+			// A tag stands apart: "foo(e)" calls a function.
+			if l := tagLevel(tt[open+1 : len(tt)-1]); l != "" && (open == 0 || tt[open-1] == ' ') {
+				return strings.TrimSpace(tt[:open]), l, tt[open:], true
+			}
+		}
+	}
+	return t, "", "", false
+}
 
 // splitLevelMarker removes a level marker carried by a question itself —
 // a trailing emoji (👶 ⭐️ 🚀) or a tag ([E], (Hard)) — and returns it.
@@ -93,22 +144,8 @@ func splitLevelMarker(t string) (rest, level, label string) {
 		}
 	}
 	// A tag stands at either end ("[H] Design …", "… (Easy)").
-	if tt := strings.TrimSpace(t); tt == "" || !strings.ContainsAny(tt[:1], "[(") && !strings.ContainsAny(tt[len(tt)-1:], "])") {
-		return t, "", ""
-	}
-	if loc := levelTag.FindStringSubmatchIndex(t); loc != nil && (loc[0] == 0 || loc[1] == len(t)) {
-		label = strings.TrimSpace(t[loc[0]:loc[1]])
-		switch w := strings.ToLower(t[loc[2]:loc[3]]); w {
-		case "e":
-			level = record.LevelBeginner
-		case "m":
-			level = record.LevelIntermediate
-		case "h":
-			level = record.LevelAdvanced
-		default:
-			level = levelWords[w]
-		}
-		return strings.TrimSpace(t[:loc[0]] + " " + t[loc[1]:]), level, label
+	if rest, level, label, ok := splitLevelTag(t); ok {
+		return rest, level, label
 	}
 	return t, "", ""
 }
@@ -408,46 +445,44 @@ func frontMatterLevel(fm string) levelMark {
 	return levelMark{}
 }
 
-// levelColumnNames are the headers of a table column that gives each row's level.
-var levelColumnNames = setOf("level", "difficulty", "seniority", "complexity level", "difficulty level")
-
-// tableRowLevel reads the level of the table row whose cells hold the
-// question q, from a column headed "Level" or "Difficulty".
-func tableRowLevel(rows [][]string, q string) levelMark {
+// tableRowLevel reads the level of a table's row from the column its
+// header names as the level (levelColumn, as tableQuestions reads it). The
+// row is the one at line (a Markdown table's rows start two lines below
+// its header), or else the one whose cells hold the question q.
+func tableRowLevel(b *parse.Block, line int, q string) levelMark {
+	rows := b.Rows
 	if len(rows) < 2 {
 		return levelMark{}
 	}
-	col := -1
-	for j, h := range rows[0] {
-		if levelColumnNames[strings.ToLower(strings.Trim(strings.TrimSpace(h), "*_:"))] {
-			col = j
-			break
-		}
-	}
+	col := slices.IndexFunc(rows[0], levelColumn.MatchString)
 	if col < 0 {
 		return levelMark{}
 	}
 	nq := record.NormalizeQuestion(q)
-	for _, row := range rows[1:] {
-		if col >= len(row) {
-			continue
-		}
+	holds := func(row []string) bool {
 		for j, c := range row {
 			if j != col && nq != "" && strings.Contains(record.NormalizeQuestion(c), nq) {
-				cell := strings.TrimSpace(row[col])
-				words := levelTokens(cell)
-				p := findLevel(words)
-				if p.phrases != 1 {
-					return levelMark{}
-				}
-				if p.num > 0 {
-					p.level = numberedLevel(p.num, 3)
-				}
-				return levelMark{p.level, cell}
+				return true
 			}
 		}
+		return false
 	}
-	return levelMark{}
+	k := line - b.Line - 1 // index in rows: the header is rows[0]
+	if k < 1 || k >= len(rows) || !holds(rows[k]) {
+		k = slices.IndexFunc(rows[1:], holds) + 1
+	}
+	if k < 1 || col >= len(rows[k]) {
+		return levelMark{}
+	}
+	cell := strings.TrimSpace(rows[k][col])
+	p := findLevel(levelTokens(cell))
+	if p.phrases != 1 {
+		return levelMark{}
+	}
+	if p.num > 0 {
+		p.level = numberedLevel(p.num, 3)
+	}
+	return levelMark{p.level, cell}
 }
 
 // itemLevel reads a difficulty line among the first blocks of a question's
@@ -597,7 +632,7 @@ func (dl *docLevels) of(kept []parse.Block, s segment) (levelMark, []parse.Block
 	if s.block >= 0 && s.block < len(kept) {
 		b := &kept[s.block]
 		if b.Kind == parse.Table {
-			if m := tableRowLevel(b.Rows, s.question); m.level != "" {
+			if m := tableRowLevel(b, s.line, s.question); m.level != "" {
 				return m, s.answer
 			}
 		} else if _, l, label := splitLevelMarker(strings.TrimSpace(b.Text)); l != "" {

@@ -198,6 +198,11 @@ func TestSplitLevelBadge(t *testing.T) {
 		{"Is it hard? Very hard", "Is it hard? Very hard", "", ""},
 		{"Why? Because it is basic", "Why? Because it is basic", "", ""},
 		{"Reverse a list [Medium]", "Reverse a list", record.LevelIntermediate, "[Medium]"},
+		{"(Easy) Reverse a list", "Reverse a list", record.LevelBeginner, "(Easy)"},
+		{"[H]Design a cache", "[H]Design a cache", "", ""},
+		{"What does foo(e)", "What does foo(e)", "", ""},
+		{"Sort an array (in place)", "Sort an array (in place)", "", ""},
+		{"Explain (senior)", "Explain", record.LevelAdvanced, "(senior)"},
 	}
 	for _, tt := range tests {
 		rest, level, label := splitLevelMarker(tt.in)
@@ -328,17 +333,23 @@ git add
 }
 
 func TestTableRowLevel(t *testing.T) {
-	rows := [][]string{{"Question", "Level"}, {"What is the bias-variance trade-off?", "Fundamental"}, {"Why is L1 sparse?", "Advance"}}
-	for q, want := range map[string]levelMark{
-		"Why is L1 sparse?":                    {record.LevelAdvanced, "Advance"},
-		"What is the bias-variance trade-off?": {record.LevelBeginner, "Fundamental"},
-		"What is dropout?":                     {},
+	b := &parse.Block{Kind: parse.Table, Line: 10, Rows: [][]string{{"Question", "Level"}, {"What is the bias-variance trade-off?", "Fundamental"}, {"Why is L1 sparse?", "Advance"}}}
+	for _, tt := range []struct {
+		line int
+		q    string
+		want levelMark
+	}{
+		{13, "Why is L1 sparse?", levelMark{record.LevelAdvanced, "Advance"}},
+		{12, "What is the bias-variance trade-off?", levelMark{record.LevelBeginner, "Fundamental"}},
+		{1, "Why is L1 sparse?", levelMark{record.LevelAdvanced, "Advance"}}, // found by its text
+		{12, "What is dropout?", levelMark{}},
 	} {
-		if got := tableRowLevel(rows, q); got != want {
-			t.Errorf("tableRowLevel(%q) = %v; want %v", q, got, want)
+		if got := tableRowLevel(b, tt.line, tt.q); got != tt.want {
+			t.Errorf("tableRowLevel(line %d, %q) = %v; want %v", tt.line, tt.q, got, tt.want)
 		}
 	}
-	if got := tableRowLevel([][]string{{"Question", "Answer"}, {"Why is L1 sparse?", "Advance"}}, "Why is L1 sparse?"); got != (levelMark{}) {
+	noLevel := &parse.Block{Kind: parse.Table, Line: 1, Rows: [][]string{{"Question", "Answer"}, {"Why is L1 sparse?", "Advance"}}}
+	if got := tableRowLevel(noLevel, 3, "Why is L1 sparse?"); got != (levelMark{}) {
 		t.Errorf("tableRowLevel without a level column = %v; want none", got)
 	}
 }
