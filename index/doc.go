@@ -44,6 +44,10 @@
 //     clauses each hit matched and its stored texts analysed again. Queries
 //     it does not handle rank through Bleve (SetFastRanking turns it off;
 //     RankingPasses counts).
+//   - zapcheck.go: checkLocations, a term's postings read as zapx reads
+//     them, every count bounded by the bytes that hold it, before any
+//     reader of locations: zapx loops forever on a location size past its
+//     chunk and sizes buffers from an unchecked frequency (issue 16).
 //   - minmatch.go: minMatchQuery, Bleve's disjunction with a minimum,
 //     found by stepping through the rarest clauses only.
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
@@ -76,7 +80,9 @@
 // through Bleve's searchers and through the fast pass; FuzzVersus draws
 // the trees from the fuzzer's bytes; a difference is shrunk to a smallest
 // tree), canary_test.go (fails when Bleve fixes the phrase/synonym bug),
-// fuzz_test.go,
+// zapcheck_test.go (checkLocations against zapx's own reading of every
+// term of sound indexes; a location size past its chunk written under an
+// open index, which hung each search path before), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
 package index

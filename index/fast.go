@@ -174,6 +174,11 @@ func (e *fastEnv) postings(field, term string, locs bool) (*postings, error) {
 	if avg <= 0 {
 		return nil, errNotFast // Bleve scores by tf-idf then
 	}
+	if locs {
+		if err := checkLocations(e.snap, field, term); err != nil {
+			return nil, err
+		}
+	}
 	tfr, err := e.snap.TermFieldReader(e.ctx, []byte(term), field, true, true, locs)
 	if err != nil {
 		return nil, err
@@ -185,6 +190,7 @@ func (e *fastEnv) postings(field, term string, locs bool) (*postings, error) {
 		p.off = append(p.off, 0)
 	}
 	tfd := &bindex.TermFieldDoc{}
+	seq := newDocSeq(e.snap)
 	for {
 		d, err := tfr.Next(tfd.Reset())
 		if err != nil {
@@ -193,9 +199,9 @@ func (e *fastEnv) postings(field, term string, locs bool) (*postings, error) {
 		if d == nil {
 			break
 		}
-		num, ok := docNum(d.ID)
-		if !ok {
-			return nil, fmt.Errorf("read %s:%s: internal ID %x is not a document number", field, term, d.ID)
+		num, err := seq.next(d.ID)
+		if err != nil {
+			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
 		}
 		p.docs = append(p.docs, num)
 		// scorer.TermQueryScorer.docScore, BM25, term for term.
@@ -682,6 +688,7 @@ func (ix *Index) idOrder(r bindex.IndexReader) ([]uint32, error) {
 	}
 	var docs []doc
 	var maxDoc uint32
+	seq := newDocSeq(r)
 	for {
 		iid, err := dr.Next()
 		if err != nil {
@@ -690,9 +697,9 @@ func (ix *Index) idOrder(r bindex.IndexReader) ([]uint32, error) {
 		if iid == nil {
 			break
 		}
-		num, ok := docNum(iid)
-		if !ok {
-			return nil, fmt.Errorf("read IDs: internal ID %x is not a document number", iid)
+		num, err := seq.next(iid)
+		if err != nil {
+			return nil, fmt.Errorf("read IDs: %w", err)
 		}
 		id, err := r.ExternalID(iid)
 		if err != nil {

@@ -31,6 +31,16 @@ func (q *exactPhrase) Phrase() (field string, terms [][]string, boost float64) {
 
 func (q *exactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	ctx = context.WithValue(ctx, bsearch.FieldTermSynonymMapKey, bsearch.FieldTermSynonymMap{})
+	if len(q.terms) > 1 || options.IncludeTermVectors {
+		// Bleve's searchers read the terms' locations (checkLocations).
+		for _, pos := range q.terms {
+			for _, t := range pos {
+				if err := checkLocations(i, q.field, t); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
 	if len(q.terms) == 1 {
 		// A phrase of one position ("unsafe", "MongoDB") is its terms:
 		// the phrase searcher would find the same records with the same

@@ -267,6 +267,11 @@ type pageReader struct {
 }
 
 func (pr *pageReader) TermFieldReader(ctx context.Context, term []byte, field string, includeFreq, includeNorm, includeTermVectors bool) (bindex.TermFieldReader, error) {
+	if includeTermVectors {
+		if err := checkLocations(pr.IndexSnapshot, field, string(term)); err != nil {
+			return nil, err
+		}
+	}
 	tfr, err := pr.IndexSnapshot.TermFieldReader(ctx, term, field, includeFreq, includeNorm, includeTermVectors)
 	if err != nil {
 		return nil, err
@@ -414,6 +419,7 @@ func readFacetValues(r bindex.IndexReader, fields []string) (*facetValues, error
 				return nil, fmt.Errorf("read facet %s=%s: %w", field, term, err)
 			}
 			var ds []uint32
+			seq := newDocSeq(r)
 			for {
 				tfd, err := tfr.Next(buf.Reset())
 				if err != nil {
@@ -423,10 +429,10 @@ func readFacetValues(r bindex.IndexReader, fields []string) (*facetValues, error
 				if tfd == nil {
 					break
 				}
-				num, ok := docNum(tfd.ID)
-				if !ok {
+				num, err := seq.next(tfd.ID)
+				if err != nil {
 					tfr.Close()
-					return nil, fmt.Errorf("read facet %s=%s: internal ID %x is not a document number", field, term, tfd.ID)
+					return nil, fmt.Errorf("read facet %s=%s: %w", field, term, err)
 				}
 				ds = append(ds, num)
 				maxDoc = max(maxDoc, num)
@@ -472,6 +478,45 @@ func readFacetValues(r bindex.IndexReader, fields []string) (*facetValues, error
 		}
 	}
 	return fv, nil
+}
+
+// docSeq checks the document numbers a reader returns in order (a term's
+// postings, every document's ID): each below the snapshot's count of
+// document numbers and above the one before. A loop over a damaged
+// postings list (a roaring run claiming millions of documents) then ends
+// within that count, and what it allocates is bounded by it (issue 16).
+type docSeq struct {
+	limit uint64 // document numbers are below it
+	prev  int64
+}
+
+func newDocSeq(r bindex.IndexReader) docSeq {
+	s := docSeq{limit: math.MaxUint32 - 1, prev: -1}
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if pr, isPage := r.(*pageReader); isPage {
+		snap, ok = pr.IndexSnapshot, true
+	}
+	if ok {
+		var n uint64
+		for _, ss := range snap.Segments() {
+			n += ss.Count()
+		}
+		s.limit = min(s.limit, n)
+	}
+	return s
+}
+
+// next decodes id and checks it follows the numbers before it.
+func (s *docSeq) next(id bindex.IndexInternalID) (uint32, error) {
+	n, ok := docNum(id)
+	if !ok {
+		return 0, fmt.Errorf("%w: internal ID %x is not a document number", ErrCorrupt, id)
+	}
+	if uint64(n) >= s.limit || int64(n) <= s.prev {
+		return 0, fmt.Errorf("%w: document number %d after %d, of %d", ErrCorrupt, n, s.prev, s.limit)
+	}
+	s.prev = int64(n)
+	return n, nil
 }
 
 // docNum decodes a scorch internal ID: the document number, big-endian.

@@ -1,0 +1,331 @@
+package index
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/vellum"
+	zap "github.com/blevesearch/zapx/v17"
+)
+
+// Reading a term's postings with their locations trusts two counts in the
+// segment file that nothing bounds (zapx v17.2.5, PostingsIterator
+// .nextAtOrAfter):
+//
+//   - numLocsBytes, the size of a posting's locations: zapx reads
+//     locations until it has consumed that many bytes, and its varint
+//     reader returns 0 without moving at the end of a chunk, so a count
+//     larger than the chunk loops forever, allocating a Location each time
+//     (issue 16: 24 GB and an OOM kill, or a search that never returns).
+//   - freq, which sizes two slices up front (2×freq Locations): a damaged
+//     freq asks for terabytes, and the runtime ends the process when the
+//     allocation fails, which no recover reaches.
+//
+// checkLocations reads a term's postings in every segment as zapx would,
+// with every count bounded by the bytes that hold it, before any reader with
+// locations is created: damage becomes ErrCorrupt naming the segment.
+// It decodes zap's format by hand (v17: an FST from term to postings
+// offset; a postings header of freq offset, loc offset and roaring bitmap;
+// chunked varint streams), so TestCheckLocationsHealthy reads every term of
+// real indexes through it: a zapx upgrade that changes the format fails that
+// test rather than refusing good indexes.
+
+// checkLocations returns an error wrapping ErrCorrupt when the postings of
+// term in field, in any zap v17 segment of r, would make zapx read past a
+// chunk or size its buffers from a count the file cannot hold. Readers it
+// does not know (not a scorch snapshot, other segment versions, files with
+// Bleve's reader hook) pass unchecked.
+func checkLocations(r bindex.IndexReader, field, term string) error {
+	var snap *scorch.IndexSnapshot
+	switch r := r.(type) {
+	case *scorch.IndexSnapshot:
+		snap = r
+	case *pageReader:
+		snap = r.IndexSnapshot
+	default:
+		return nil
+	}
+	if bindex.ReaderHook != nil {
+		return nil // segment bytes may be transformed (encrypted)
+	}
+	for _, ss := range snap.Segments() {
+		zs, ok := ss.Segment().(*zap.Segment)
+		if !ok {
+			continue
+		}
+		if err := checkSegmentTerm(zs, field, term); err != nil {
+			return fmt.Errorf("%w: %s: postings of %s:%q: %w", ErrCorrupt, zs.Path(), field, term, err)
+		}
+	}
+	return nil
+}
+
+var errZap = errors.New("damaged")
+
+func zapErr(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errZap}, args...)...)
+}
+
+// termWalk is what checkSegmentTerm read: for the tests, which compare it
+// with zapx's own reading and damage the first posting's locations.
+type termWalk struct {
+	postings, withLocs, locations int
+	// The first posting with locations: the file offset of its location
+	// size (-1 when none), the size's length and the bytes after it in
+	// its chunk.
+	firstLocs            int64
+	firstSize, firstLeft int
+	fileSize             int64
+}
+
+// checkSegmentTerm checks one term's postings in one segment.
+func checkSegmentTerm(zs *zap.Segment, field, term string) error {
+	_, err := walkSegmentTerm(zs, field, term)
+	return err
+}
+
+func walkSegmentTerm(zs *zap.Segment, field, term string) (w termWalk, err error) {
+	w.firstLocs = -1
+	mem := zs.Data()
+	w.fileSize = int64(len(mem))
+	dictLoc, err := zs.DictAddr(field)
+	if err != nil {
+		return w, nil // no such field or no dictionary: zapx reads nothing
+	}
+	vlen, p, err := uvarintAt(mem, dictLoc)
+	if err != nil || vlen == 0 || vlen > uint64(len(mem))-p {
+		return w, zapErr("dictionary at %d", dictLoc)
+	}
+	fst, err := vellum.Load(mem[p : p+vlen])
+	if err != nil {
+		return w, zapErr("dictionary: %v", err)
+	}
+	off, ok, err := fst.Get([]byte(term))
+	if err != nil {
+		return w, zapErr("dictionary: %v", err)
+	}
+	if !ok || off&zap.FSTValEncodingMask == zap.FSTValEncoding1Hit {
+		return w, nil // absent, or one posting held in the dictionary itself
+	}
+	freqOff, p, err := uvarintAt(mem, off)
+	if err != nil {
+		return w, zapErr("postings header at %d", off)
+	}
+	locOff, p, err := uvarintAt(mem, p)
+	if err != nil {
+		return w, zapErr("postings header at %d", off)
+	}
+	blen, p, err := uvarintAt(mem, p)
+	if err != nil || blen > uint64(len(mem))-p {
+		return w, zapErr("postings header at %d", off)
+	}
+	bm := roaring.New()
+	if _, err := bm.FromBuffer(mem[p : p+blen]); err != nil {
+		return w, zapErr("postings bitmap: %v", err)
+	}
+	numDocs := zs.NumDocs()
+	card := bm.GetCardinality()
+	if card == 0 {
+		return w, nil
+	}
+	if uint64(bm.Maximum()) >= numDocs {
+		return w, zapErr("postings name document %d of %d", bm.Maximum(), numDocs)
+	}
+	size, err := chunkSize(zs.ChunkMode(), card, numDocs)
+	if err != nil {
+		return w, err
+	}
+	freqs, err := newChunks(mem, freqOff, numDocs/size+1)
+	if err != nil {
+		return w, fmt.Errorf("frequencies: %w", err)
+	}
+	if freqs.ends == nil {
+		return w, nil // zapx reads every frequency as 0: no locations
+	}
+	locs, err := newChunks(mem, locOff, numDocs/size+1)
+	if err != nil {
+		return w, fmt.Errorf("locations: %w", err)
+	}
+	nfields := uint64(len(zs.Fields()))
+	var fr, lr chunkReader
+	cur := ^uint64(0)
+	for it := bm.Iterator(); it.HasNext(); {
+		doc := uint64(it.Next())
+		if c := doc / size; c != cur {
+			if fr, err = freqs.chunk(c); err != nil {
+				return w, fmt.Errorf("frequencies: %w", err)
+			}
+			if lr, err = locs.chunk(c); err != nil {
+				return w, fmt.Errorf("locations: %w", err)
+			}
+			cur = c
+		}
+		w.postings++
+		fh, err := fr.uvarint()
+		if err != nil {
+			return w, fmt.Errorf("frequency of document %d: %w", doc, err)
+		}
+		freq, hasLocs := fh>>1, fh&1 != 0
+		if freq != 0 {
+			if _, err := fr.uvarint(); err != nil {
+				return w, fmt.Errorf("norm of document %d: %w", doc, err)
+			}
+		}
+		if !hasLocs {
+			continue
+		}
+		w.withLocs++
+		var n uint64 // zapx reads 0 from a stream it did not write
+		if locs.ends != nil {
+			at := lr.base + int64(lr.pos)
+			if n, err = lr.uvarint(); err != nil {
+				return w, fmt.Errorf("locations of document %d: %w", doc, err)
+			}
+			if w.firstLocs < 0 {
+				w.firstLocs, w.firstSize, w.firstLeft = at, int(lr.base+int64(lr.pos)-at), lr.left()
+			}
+		}
+		if n > uint64(lr.left()) {
+			return w, zapErr("document %d: %d bytes of locations, %d left in the chunk", doc, n, lr.left())
+		}
+		// zapx allocates 2×freq locations first; a location takes at
+		// least 5 bytes, so freq never exceeds the bytes of a sound one.
+		if freq > n {
+			return w, zapErr("document %d: frequency %d in %d bytes of locations", doc, freq, n)
+		}
+		end := lr.pos + int(n)
+		for lr.pos < end {
+			var v [5]uint64 // field, pos, start, end, number of array positions
+			for k := range v {
+				if v[k], err = lr.uvarint(); err != nil {
+					return w, fmt.Errorf("location of document %d: %w", doc, err)
+				}
+			}
+			w.locations++
+			if v[0] >= nfields {
+				return w, zapErr("document %d: location in field %d of %d", doc, v[0], nfields)
+			}
+			if v[4] > uint64(end-lr.pos) {
+				return w, zapErr("document %d: %d array positions in %d bytes", doc, v[4], end-lr.pos)
+			}
+			for range v[4] {
+				if _, err := lr.uvarint(); err != nil {
+					return w, fmt.Errorf("array position of document %d: %w", doc, err)
+				}
+			}
+		}
+		if lr.pos != end {
+			return w, zapErr("document %d: locations overrun their %d bytes", doc, n)
+		}
+	}
+	return w, nil
+}
+
+// chunkSize is zapx's getChunkSize.
+func chunkSize(mode uint32, card, numDocs uint64) (uint64, error) {
+	var size uint64
+	switch {
+	case mode == 0:
+	case mode <= 1024:
+		size = uint64(mode)
+	case mode == 1025:
+		size = 1024
+		if card <= 1024 {
+			size = numDocs
+		}
+	case mode == 1026:
+		size = numDocs / (card/1024 + 1)
+	default:
+		return 0, zapErr("chunk mode %d", mode)
+	}
+	if size == 0 {
+		return 0, zapErr("chunk size 0 (mode %d)", mode)
+	}
+	return size, nil
+}
+
+// chunks is one of zap's chunked varint streams: the number of chunks, the
+// end offset of each, then the chunks.
+type chunks struct {
+	data []byte
+	base int64 // file offset of data
+	ends []uint64
+}
+
+// newChunks reads the header of a stream at off holding at most max
+// chunks. Offset 0 is a stream zap did not write (no locations).
+func newChunks(mem []byte, off, max uint64) (*chunks, error) {
+	if off == 0 {
+		return &chunks{}, nil
+	}
+	n, p, err := uvarintAt(mem, off)
+	if err != nil || n > max || n > uint64(len(mem))-p {
+		return nil, zapErr("stream header at %d", off)
+	}
+	c := &chunks{ends: make([]uint64, n)}
+	for i := range c.ends {
+		if c.ends[i], p, err = uvarintAt(mem, p); err != nil {
+			return nil, zapErr("stream header at %d", off)
+		}
+		if i > 0 && c.ends[i] < c.ends[i-1] {
+			return nil, zapErr("stream header at %d: chunk %d ends before chunk %d", off, i, i-1)
+		}
+	}
+	if n > 0 && c.ends[n-1] > uint64(len(mem))-p {
+		return nil, zapErr("stream at %d: %d bytes past the end of the file", off, c.ends[n-1])
+	}
+	c.data, c.base = mem[p:], int64(p)
+	return c, nil
+}
+
+// chunk returns a reader over chunk i; a stream zap did not write reads as
+// empty, as zapx reads it.
+func (c *chunks) chunk(i uint64) (chunkReader, error) {
+	if c.ends == nil {
+		return chunkReader{}, nil
+	}
+	if i >= uint64(len(c.ends)) {
+		return chunkReader{}, zapErr("chunk %d of %d", i, len(c.ends))
+	}
+	var start uint64
+	if i > 0 {
+		start = c.ends[i-1]
+	}
+	return chunkReader{b: c.data[start:c.ends[i]], base: c.base + int64(start)}, nil
+}
+
+type chunkReader struct {
+	b    []byte
+	pos  int
+	base int64 // file offset of b
+}
+
+func (r *chunkReader) left() int { return len(r.b) - r.pos }
+
+// uvarint reads a varint that must end inside the chunk (zapx reads 0 past
+// the end, or panics on a varint cut by it).
+func (r *chunkReader) uvarint() (uint64, error) {
+	v, n := binary.Uvarint(r.b[r.pos:])
+	if n <= 0 {
+		return 0, zapErr("varint at %d of a %d-byte chunk", r.pos, len(r.b))
+	}
+	r.pos += n
+	return v, nil
+}
+
+// uvarintAt reads a varint at off in mem and returns it with the offset
+// after it.
+func uvarintAt(mem []byte, off uint64) (uint64, uint64, error) {
+	if off >= uint64(len(mem)) {
+		return 0, 0, errZap
+	}
+	v, n := binary.Uvarint(mem[off:])
+	if n <= 0 {
+		return 0, 0, errZap
+	}
+	return v, off + uint64(n), nil
+}

@@ -1,0 +1,240 @@
+package index
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/vellum"
+	zap "github.com/blevesearch/zapx/v17"
+	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/synth"
+	"github.com/iq-search/iq/internal/watchdog"
+	"github.com/iq-search/iq/record"
+)
+
+// zapSegments returns the zap segments of a single-shard index's snapshot.
+func zapSegments(t *testing.T, ix *Index) []*zap.Segment {
+	t.Helper()
+	adv, err := ix.shards[0].Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		t.Fatalf("reader is a %T, not a scorch snapshot", r)
+	}
+	var segs []*zap.Segment
+	for _, ss := range snap.Segments() {
+		zs, ok := ss.Segment().(*zap.Segment)
+		if !ok {
+			t.Fatalf("segment is a %T, not zap v17: checkLocations would check nothing", ss.Segment())
+		}
+		segs = append(segs, zs)
+	}
+	return segs
+}
+
+// segmentTerms calls fn with every term of every field of zs.
+func segmentTerms(t *testing.T, zs *zap.Segment, fn func(field, term string)) {
+	t.Helper()
+	for _, field := range zs.Fields() {
+		loc, err := zs.DictAddr(field)
+		if err != nil {
+			continue
+		}
+		mem := zs.Data()
+		n, k := binary.Uvarint(mem[loc:])
+		fst, err := vellum.Load(mem[loc+uint64(k) : loc+uint64(k)+n])
+		if err != nil {
+			t.Fatalf("%s: dictionary of %s: %v", zs.Path(), field, err)
+		}
+		it, err := fst.Iterator(nil, nil)
+		for err == nil {
+			term, _ := it.Current()
+			fn(field, string(term))
+			err = it.Next()
+		}
+		if !errors.Is(err, vellum.ErrIteratorDone) {
+			t.Fatalf("%s: terms of %s: %v", zs.Path(), field, err)
+		}
+	}
+}
+
+// The check must accept every term of sound indexes and read what zapx
+// reads: the same postings and locations. Indexes of many small segments
+// (the corpus in batches of 16), of large postings spread over several
+// chunks (synthetic records), and with deleted documents (Update).
+func TestCheckLocationsHealthy(t *testing.T) {
+	ctx := context.Background()
+	recs := loadCorpus(t)
+	small, _ := buildCorpus(t)
+
+	synthDir := filepath.Join(t.TempDir(), "synth")
+	if err := Build(ctx, synthDir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
+		t.Fatal(err)
+	}
+	large, err := Open(synthDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer large.Close()
+
+	updDir := filepath.Join(t.TempDir(), "updated")
+	buildFP(t, updDir, recs, "old")
+	base, err := Open(updDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	var gone []string
+	for _, r := range recs[:20] {
+		gone = append(gone, r.ID)
+	}
+	w, err := Lock(ctx, updDir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.Update(ctx, base, recs[20:25], gone, BuildOptions{Fingerprint: "new"})
+	w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	updated, err := Open(updDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer updated.Close()
+
+	for _, c := range []struct {
+		name string
+		ix   *Index
+	}{{"corpus in batches of 16", small}, {"2000 synthetic records in one segment", large}, {"corpus after Update", updated}} {
+		var terms, postings, withLocs, locations, chunked int
+		for _, zs := range zapSegments(t, c.ix) {
+			segmentTerms(t, zs, func(field, term string) {
+				terms++
+				got, err := walkSegmentTerm(zs, field, term)
+				if err != nil {
+					t.Errorf("%s: walkSegmentTerm(%s, %q) error %v on a sound index", c.name, field, term, err)
+					return
+				}
+				if got.postings == 0 {
+					return // one posting, held in the dictionary
+				}
+				want := zapRead(t, zs, field, term)
+				if got.postings != want.postings || got.withLocs != want.withLocs || got.locations != want.locations {
+					t.Errorf("%s: %s:%q: read %d postings, %d with %d locations; zapx reads %d, %d, %d",
+						c.name, field, term, got.postings, got.withLocs, got.locations, want.postings, want.withLocs, want.locations)
+				}
+				postings += got.postings
+				withLocs += got.withLocs
+				locations += got.locations
+				if got.postings > 1024 {
+					chunked++
+				}
+			})
+		}
+		t.Logf("%s: %d terms, %d postings read (%d with %d locations), %d terms of more than 1024 postings", c.name, terms, postings, withLocs, locations, chunked)
+		if withLocs == 0 {
+			t.Errorf("%s: no postings with locations read: the check was not exercised", c.name)
+		}
+	}
+}
+
+// zapRead reads a term's postings with locations through zapx.
+func zapRead(t *testing.T, zs *zap.Segment, field, term string) termWalk {
+	t.Helper()
+	d, err := zs.Dictionary(field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := d.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w termWalk
+	it := pl.Iterator(true, true, true, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			t.Fatalf("zapx: %s:%q: %v", field, term, err)
+		}
+		if p == nil {
+			return w
+		}
+		w.postings++
+		if n := len(p.Locations()); n > 0 {
+			w.withLocs++
+			w.locations += n
+		}
+	}
+}
+
+// The bug of issue 16 that took 24 GB: a posting whose location size
+// exceeds its chunk, written under an open index, made zapx loop forever.
+// A phrase search over that term must now fail as damage, at once.
+func TestCheckLocationsRunaway(t *testing.T) {
+	ix, _ := buildCorpus(t)
+	var seg *zap.Segment
+	var field, term string
+	var walk termWalk
+	for _, zs := range zapSegments(t, ix) {
+		segmentTerms(t, zs, func(f, tm string) {
+			if seg != nil || f != record.FieldQuestion {
+				return
+			}
+			w, err := walkSegmentTerm(zs, f, tm)
+			if err == nil && w.firstLocs >= 0 && w.firstSize == 1 && w.firstLeft < 127 {
+				seg, field, term, walk = zs, f, tm, w
+			}
+		})
+	}
+	if seg == nil {
+		t.Fatal("no question term whose locations end a chunk less than 127 bytes on")
+	}
+	// The first posting's location size becomes 127, more than is left
+	// of its chunk; the locations themselves stay sound.
+	f, err := os.OpenFile(seg.Path(), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte{0x7f}, walk.firstLocs); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if err := checkSegmentTerm(seg, field, term); err == nil {
+		t.Fatalf("checkSegmentTerm(%s:%q) accepts a location size past its chunk", field, term)
+	}
+	phrase := expr.Phrase{Field: field, Terms: [][]string{{term}, {term}}, Boost: 1}
+	for _, c := range []struct {
+		name string
+		fast bool
+		q    expr.Node
+		opts SearchOptions
+	}{
+		{"phrase, fast pass", true, phrase, SearchOptions{Size: 10}},
+		{"phrase, Bleve's searchers", false, phrase, SearchOptions{Size: 10}},
+		{"term with locations, Bleve's page pass", false, expr.Term{Field: field, Term: term, Boost: 1}, SearchOptions{Size: 10, Locations: true}},
+	} {
+		ix.SetFastRanking(c.fast)
+		var err error
+		watchdog.Call(30*time.Second, "a search over damaged postings ("+c.name+")", func() {
+			_, err = ix.Search(context.Background(), c.q, c.opts)
+		})
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), filepath.Base(seg.Path())) {
+			t.Errorf("%s over the damaged postings: error %v; want ErrCorrupt naming %s", c.name, err, seg.Path())
+		}
+	}
+}
