@@ -12,35 +12,39 @@ import (
 type aspect uint16
 
 const (
-	aspectDefine  aspect = 1 << iota // "What is X?", "Explain X"
-	aspectWork                       // "How does X work?"
-	aspectMake                       // "How do you implement X?", "X's support for Y"
-	aspectUse                        // "What is X used for?", "When should you use X?", "Why X?"
-	aspectCompare                    // "X vs Y"
-	aspectPros                       // advantages, benefits
-	aspectCons                       // disadvantages, drawbacks
-	aspectExample                    // "Give an example of X"
-	aspectKinds                      // "What are the types of X?", "Which X do you know?"
-	aspectWhy                        // "Why X?", "Why is X used?"
-	aspectChoose                     // "How do you choose K?"
-	aspectFix                        // "How to avoid overfitting?"
-	aspectTest                       // "How do you test custom hooks?"
-	aspectYesNo                      // "Can constructors be inherited?"
+	aspectDefine   aspect = 1 << iota // "What is X?", "Explain X"
+	aspectWork                        // "How does X work?"
+	aspectMake                        // "How do you implement X?", "X's support for Y"
+	aspectUse                         // "What is X used for?", "When should you use X?", "Why X?"
+	aspectCompare                     // "X vs Y"
+	aspectPros                        // advantages, benefits
+	aspectCons                        // disadvantages, drawbacks
+	aspectExample                     // "Give an example of X"
+	aspectKinds                       // "What are the types of X?", "Which X do you know?"
+	aspectWhy                         // "Why X?", "Why is X used?"
+	aspectChoose                      // "How do you choose K?"
+	aspectFix                         // "How to avoid overfitting?"
+	aspectTest                        // "How do you test custom hooks?"
+	aspectYesNo                       // "Can constructors be inherited?"
+	aspectFeatures                    // "What are the features of X?"
+	aspectOrigin                      // "Who created X?", "When was X released?"
 )
 
 // aspectOf maps canonical tokens to the aspect they ask for.
 var aspectOf = func() map[string]aspect {
 	m := map[string]aspect{}
 	for a, words := range map[aspect]string{
-		aspectDefine:  "explain describe mean meaning concept definition overview",
-		aspectWork:    "work works internals",
-		aspectMake:    "create",
-		aspectUse:     "use purpose role need",
-		aspectCompare: "differ",
-		aspectPros:    "advantage feature capability",
-		aspectCons:    "disadvantage limitation",
-		aspectExample: "example",
-		aspectKinds:   "type kind various know technique",
+		aspectDefine:   "explain describe mean meaning concept definition overview",
+		aspectWork:     "work works internals",
+		aspectMake:     "create",
+		aspectUse:      "use purpose role need",
+		aspectCompare:  "differ",
+		aspectPros:     "advantage",
+		aspectFeatures: "feature capability",
+		aspectOrigin:   "history origin invent",
+		aspectCons:     "disadvantage limitation",
+		aspectExample:  "example",
+		aspectKinds:    "type kind various know technique",
 	} {
 		for _, w := range strings.Fields(words) {
 			m[canonical(w)] = a
@@ -77,10 +81,16 @@ func aspects(q string) aspect {
 			a |= aspectOf[canonical(w)]
 		}
 		switch w {
+		case "who", "whom":
+			a |= aspectOrigin
 		case "why":
 			a |= aspectWhy
 		case "when":
-			if i == 0 {
+			switch {
+			case i == 0 && i+1 < len(words) && (words[i+1] == "was" || words[i+1] == "were" || words[i+1] == "did"):
+				// "When was X created?" asks for its history.
+				a |= aspectOrigin
+			case i == 0:
 				a |= aspectUse
 			}
 		}
@@ -165,7 +175,7 @@ func aspectsAgree(a, b aspect) bool {
 }
 
 var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds",
-	"why", "choose", "fix", "test", "yes-or-no"}
+	"why", "choose", "fix", "test", "yes-or-no", "features", "origin"}
 
 func (a aspect) String() string {
 	var parts []string

@@ -200,6 +200,13 @@ func ratio(a, b int) float64 {
 	return float64(int(float64(a)/float64(b)*10000+0.5)) / 10000
 }
 
+// halfMeasure is pair and cluster precision and recall of one half of the
+// set.
+type halfMeasure struct {
+	Pair    pairMeasure `json:"pair"`
+	Cluster pairMeasure `json:"cluster"`
+}
+
 // pairResults is testdata/pairs.results.json.
 type pairResults struct {
 	Pairs     int            `json:"pairs"`
@@ -214,6 +221,12 @@ type pairResults struct {
 	Pair    pairMeasure            `json:"pair"`
 	Cluster pairMeasure            `json:"cluster"`
 	Strata  map[string]pairMeasure `json:"cluster_by_stratum"`
+	// Halves are the cluster measures of the pairs on odd and on even
+	// lines of pairs.jsonl: changes to the scorer made after the set was
+	// labelled were checked on the odd half ("tuning") first; the even
+	// half ("held_out") says whether they carry over to pairs they were
+	// not looked at with.
+	Halves map[string]halfMeasure `json:"halves"`
 	// Errors of the clusters, for review: pairs clustered but labelled
 	// otherwise, and same pairs left apart, with their score.
 	ClusteredNotSame []string `json:"clustered_not_same"`
@@ -242,7 +255,7 @@ func TestPairSet(t *testing.T) {
 	}
 	loc := newLocator(recs)
 	res := pairResults{Pairs: len(ps), Labels: map[string]int{}, Records: len(recs), Threshold: DefaultMinScore,
-		Strata: map[string]pairMeasure{}}
+		Strata: map[string]pairMeasure{}, Halves: map[string]halfMeasure{}}
 	short := func(s string) string {
 		s = strings.Join(strings.Fields(s), " ")
 		if r := []rune(s); len(r) > 90 {
@@ -250,7 +263,7 @@ func TestPairSet(t *testing.T) {
 		}
 		return s
 	}
-	for _, p := range ps {
+	for n, p := range ps {
 		res.Labels[p.Label]++
 		a, okA := loc.find(p.A, recs)
 		b, okB := loc.find(p.B, recs)
@@ -276,6 +289,14 @@ func TestPairSet(t *testing.T) {
 		st := res.Strata[p.Stratum]
 		st.add(p.Label, together)
 		res.Strata[p.Stratum] = st
+		half := "tuning" // lines 1, 3, 5… of pairs.jsonl
+		if n%2 == 1 {
+			half = "held_out"
+		}
+		h := res.Halves[half]
+		h.Pair.add(p.Label, score >= DefaultMinScore)
+		h.Cluster.add(p.Label, together)
+		res.Halves[half] = h
 		line := fmt.Sprintf("%.2f %s | %s", score, short(p.A.Question), short(p.B.Question))
 		switch {
 		case together && p.Label != labelSame:
@@ -290,11 +311,21 @@ func TestPairSet(t *testing.T) {
 		m.finish()
 		res.Strata[k] = m
 	}
+	for k, h := range res.Halves {
+		h.Pair.finish()
+		h.Cluster.finish()
+		res.Halves[k] = h
+	}
 	slices.SortFunc(res.ClusteredNotSame, func(x, y string) int { return cmp.Compare(y, x) })
 	slices.SortFunc(res.SameNotClustered, func(x, y string) int { return cmp.Compare(y, x) })
 	writeJSON(t, "pairs.results.json", res)
 	t.Logf("pairs %d located %d: pair P %.3f R %.3f; cluster P %.3f R %.3f",
 		res.Pairs, res.Located, res.Pair.Precision, res.Pair.Recall, res.Cluster.Precision, res.Cluster.Recall)
+	for _, k := range []string{"tuning", "held_out"} {
+		h := res.Halves[k]
+		t.Logf("  %s half: pair P %.3f R %.3f; cluster P %.3f R %.3f", k,
+			h.Pair.Precision, h.Pair.Recall, h.Cluster.Precision, h.Cluster.Recall)
+	}
 
 	// Ingest improves (issue 11): records that were TOC lines or cut
 	// wrongly when a pair was labelled go away, and their pairs with them.

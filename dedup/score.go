@@ -93,6 +93,7 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		ca, cb := coverageOf(fa.q, fb.q, sa, sb)
 		d.Question = math.Sqrt(d.Question * min(ca, cb))
 		onlyA, onlyB = unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
+		onlyA, onlyB = impliedComparison(fa, fb, onlyA, onlyB)
 		if sameSubject(fa, fb, onlyA, onlyB) {
 			// Every word either asks about is in the other: what is
 			// left is how they ask, which the aspect guard judges.
@@ -136,6 +137,32 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		explainMatch(&d, fa, fb)
 	}
 	return d
+}
+
+// impliedComparison drops the word "difference" from the words one
+// question has alone when the other asks about every subject it compares,
+// two at least: "How are path parameters and query parameters used?"
+// asks what "the difference between path parameters and query
+// parameters" asks, since an answer to either explains both. The
+// comparison guard still weighs the two forms. Beside one subject ("What
+// is a non-clustered index?") the comparison stays a question of its own.
+func impliedComparison(fa, fb *features, onlyA, onlyB []qtok) ([]qtok, []qtok) {
+	if fa.differ == fb.differ {
+		return onlyA, onlyB
+	}
+	if fb.differ {
+		onlyB, onlyA = impliedComparison(fb, fa, onlyB, onlyA)
+		return onlyA, onlyB
+	}
+	// fa compares, fb does not.
+	if fb.nHeavy < 2 || heavyCount(onlyA) != 1 {
+		return onlyA, onlyB
+	}
+	i, ok := findText(onlyA, differWord)
+	if !ok || !onlyA[i].heavy() {
+		return onlyA, onlyB
+	}
+	return slices.Delete(slices.Clone(onlyA), i, i+1), onlyB
 }
 
 // sameSubjectFloor is the least question similarity of two short questions
@@ -314,6 +341,11 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 	if x, y, ok := otherTechs(onlyA, onlyB); ok {
 		note(topicPenalty, func() string { return fmt.Sprintf("%s vs %s", x, y) })
 	}
+	if x, ok := extraTech(fa.techs, fb.techs); ok {
+		// "deploy a FastAPI app" / "deploy a FastAPI app using Docker
+		// or Kubernetes": a second technology is more to answer.
+		note(narrowPenalty, func() string { return fmt.Sprintf("only one asks about %s", x) })
+	}
 	switch {
 	case !techsAgree(fa.techs, fb.techs):
 		note(topicPenalty, func() string {
@@ -325,6 +357,22 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		})
 	}
 	return p, why
+}
+
+// extraTech returns a technology one question names beside one both name,
+// that the other does not name, nor one within or around it.
+func extraTech(a, b []string) (string, bool) {
+	if len(a) == 0 || len(b) == 0 || !techsAgree(a, b) {
+		return "", false
+	}
+	for _, s := range [2][2][]string{{a, b}, {b, a}} {
+		for _, x := range s[0] {
+			if !techsAgree([]string{x}, s[1]) {
+				return x, true
+			}
+		}
+	}
+	return "", false
 }
 
 // unmatched returns the tokens of a that b lacks; both are sorted by hash.

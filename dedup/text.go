@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -70,6 +71,9 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 	prev := ""
 	// prevToks are the tokens of the previous word, dst[prevToks:before].
 	prevToks := 0
+	// prevWord is the previous word as written, "" after anything but a
+	// space.
+	prevWord := ""
 	full := func() bool { return limit > 0 && n >= limit }
 	for i := 0; i < len(s) && !full(); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -86,7 +90,20 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			// "k-means") is also kept whole, as code, since its parts
 			// alone say nothing.
 			part, whole := i, false
-			for j+1 < len(s) && s[j] == '-' {
+			var joined string
+			if j+1 < len(s) && s[j] == '-' {
+				// "non-clustered" is one word, no kind of "clustered";
+				// "trade-off" is the word "tradeoff".
+				if r2, _ := utf8.DecodeRuneInString(s[j+1:]); isWordRune(r2) {
+					k := wordEnd(s, j+1)
+					if w := strings.ToLower(s[i:j] + s[j+1:k]); boundPrefixes[strings.ToLower(s[i:j])] ||
+						(k == len(s) || s[k] != '-') && stemSynonyms[stem(w)] != "" {
+						joined = s[i:j] + s[j+1:k]
+						part, j = j+1, k
+					}
+				}
+			}
+			for joined == "" && j+1 < len(s) && s[j] == '-' {
 				if r2, _ := utf8.DecodeRuneInString(s[j+1:]); !isWordRune(r2) {
 					break
 				}
@@ -94,8 +111,15 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				whole = whole || partSaysNothing(s[part:j])
 				part, j = j+1, wordEnd(s, j+1)
 			}
-			dst = appendWord(dst, s[part:j], inCode)
-			if part > i && (whole || partSaysNothing(s[part:j])) {
+			if joined != "" {
+				dst = appendWord(dst, joined, inCode)
+				for k := before; k < len(dst); k++ {
+					dst[k].raw = s[i:j]
+				}
+			} else {
+				dst = appendWord(dst, s[part:j], inCode)
+			}
+			if joined == "" && part > i && (whole || partSaysNothing(s[part:j])) {
 				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
 			}
 			for k := before; k < len(dst); k++ {
@@ -126,9 +150,27 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 					dst[k].weak = true
 				}
 			}
-			prev, prevToks = w, before
+			switch {
+			case strings.HasPrefix(s[j:], "()"):
+				// "finalize()" names a function: an identifier, not
+				// the word "final".
+				n -= len(dst) - before - 1
+				dst = append(dst[:before], token{text: w, raw: s[i:j] + "()", h: hashToken(w), kind: kindCode, weak: elab})
+			case keywordNouns[w] && prevWord != "" && j > i:
+				// "the throws keyword", "the this keyword": the word
+				// before names a keyword as written, not a stem ("throw"
+				// is another keyword) nor a stop word.
+				pw := strings.ToLower(prevWord)
+				code := token{text: pw, raw: prevWord, h: hashToken(pw), kind: kindCode, weak: elab}
+				n -= before - prevToks - 1
+				tail := slices.Clone(dst[before:])
+				dst = append(append(dst[:prevToks], code), tail...)
+				before = prevToks + 1
+			}
+			prev, prevToks, prevWord = w, before, s[i:j]
 			i = j
 		case strings.ContainsRune(opRunes, r) && !(r == '?' || r == ':') || (r == '?' || r == ':') && inCode:
+			prevWord = ""
 			j := i
 			for j < len(s) && strings.IndexByte(opRunes, s[j]) >= 0 {
 				j++
@@ -143,6 +185,9 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			paren++
 			i += size
 		default:
+			if r != ' ' {
+				prevWord = ""
+			}
 			switch {
 			case r == ')' && paren > 0:
 				paren--
@@ -164,6 +209,15 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 	}
 	return dst
 }
+
+// keywordNouns follow the name of a language's keyword or operator: "the
+// throws keyword", "the static modifier".
+var keywordNouns = setOf(`keyword keywords modifier modifiers operator`)
+
+// boundPrefixes are prefixes written with a hyphen that make a word of
+// their own with the next: "non-clustered", "anti-pattern", "multi-threading",
+// "pre-trained".
+var boundPrefixes = setOf(`non anti un multi pre post sub semi inter intra`)
 
 // intensifiers stress the word after them: "key features", "core
 // concepts". Before a light word they are light too.

@@ -54,6 +54,11 @@ func TestTokenize(t *testing.T) {
 		{"dotted names", "Is Node.js single-threaded?", []string{"node.js", "singl", "thread"}},
 		{"c++ and c#", "C++ or C#?", []string{"c++", "c#"}},
 		{"markdown emphasis is not an operator", "What is **bold** -- really?", []string{"bold"}},
+		{"a keyword's name as written", "When is the throws keyword used?", []string{"throws", "keyword", "us"}},
+		{"a stop word naming a keyword", "Explain the this keyword", []string{"explain", "this", "keyword"}},
+		{"a call is an identifier", "What is finalize() method?", []string{"finalize", "method"}},
+		{"a bound prefix makes one word", "What is a non-clustered index?", []string{"nonclust", "index"}},
+		{"a compound the tables know", "the bias-variance trade-off", []string{"bia", "varianc", "differ"}},
 	} {
 		var got []string
 		for _, tok := range tokenize(tc.in) {
@@ -98,7 +103,10 @@ func TestAspects(t *testing.T) {
 		{"What is middleware in FastAPI, and how can you use it?", "define+use"},
 		{"What is FastAPI's support for WebSocket communication?", "make"},
 		{"How does FastAPI validate requests using Pydantic?", "-"},
-		{"What are the main features of Redux Form?", "pros"},
+		{"What are the main features of Redux Form?", "features"},
+		{"What are the key advantages of using FastAPI?", "pros"},
+		{"When was FastAPI created and by whom?", "make+origin"},
+		{"Who created React?", "make+origin"},
 		{"How does the virtual DOM work?", "work"},
 	} {
 		if got := aspects(tc.q).String(); got != tc.want {
