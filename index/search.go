@@ -497,9 +497,11 @@ func newDocSeq(r bindex.IndexReader) docSeq {
 		snap, ok = pr.IndexSnapshot, true
 	}
 	if ok {
+		// Document numbers run over every segment's documents, deleted
+		// ones included (scorch's offsets add each segment's full size).
 		var n uint64
 		for _, ss := range snap.Segments() {
-			n += ss.Count()
+			n += uint64(ss.FullSize())
 		}
 		s.limit = min(s.limit, n)
 	}
