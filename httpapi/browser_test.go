@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os/exec"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -350,5 +351,52 @@ func TestBrowserDups(t *testing.T) {
 	}
 	if v := eval[[]string](t, ctx, `window.__violations`); len(v) > 0 {
 		t.Errorf("the page broke its policy or threw: %q", v)
+	}
+}
+
+// The question view shows an answer's Markdown code spans (`Depends`) as
+// code, without their backticks, and every other word as text.
+func TestBrowserInlineCode(t *testing.T) {
+	s := sharedSearcher(t)
+	span := regexp.MustCompile("`([^`\n]+)`")
+	var rec record.Record
+	var want []string
+	res, err := s.Search(context.Background(), query.Request{Text: "Depends", Limit: 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		r, err := s.Record(h.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(r.Answers) != 1 || len(r.Answers[0].Code) > 0 {
+			continue // one answer of prose only: its spans are all shown
+		}
+		for _, m := range span.FindAllStringSubmatch(r.Answers[0].Text, -1) {
+			want = append(want, m[1])
+		}
+		if len(want) > 0 {
+			rec = r
+			break
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal(`no hit for "Depends" has an answer of prose with a code span`)
+	}
+	ctx := newBrowser(t)
+	ts := httptest.NewServer(New(s, Options{Hosts: LoopbackHosts}).Handler())
+	defer ts.Close()
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(wctx, chromedp.Navigate(ts.URL+"/?id="+string(rec.ID)), chromedp.WaitVisible(chromedp.CSS("#question .answer"))); err != nil {
+		t.Fatal(err)
+	}
+	got := eval[[]string](t, ctx, `[...document.querySelectorAll('#question p.text code')].map((c) => c.textContent)`)
+	if !slices.Equal(got, want) {
+		t.Errorf("code spans shown as code: %q; want %q", got, want)
+	}
+	if text := eval[string](t, ctx, `[...document.querySelectorAll('#question p.text')].map((p) => p.textContent).join(' ')`); strings.Contains(text, "`") {
+		t.Errorf("answer text still shows backticks: %q", text)
 	}
 }

@@ -356,6 +356,21 @@
     loadSimilar(r.id, similar);
   }
 
+  // inlineCode appends text to parent with its Markdown code spans
+  // (`Depends`) as <code> elements, the backticks dropped; the rest stays
+  // text.
+  function inlineCode(parent, text) {
+    const re = /`([^`\n]+)`/g;
+    let last = 0;
+    let m;
+    while ((m = re.exec(text)) !== null) {
+      parent.append(text.slice(last, m.index), el('code', '', m[1]));
+      last = re.lastIndex;
+    }
+    parent.append(text.slice(last));
+    return parent;
+  }
+
   // appendAnswerText shows an answer's text with its code blocks in place:
   // ingest keeps the code in the text too (it is searched there), so each
   // block found in the text is cut out of the prose and shown as code.
@@ -367,7 +382,7 @@
       return el('pre', '', code);
     };
     const prose = (s) => {
-      if (s.trim()) sec.append(el('p', 'text', s.trim()));
+      if (s.trim()) sec.append(inlineCode(el('p', 'text'), s.trim()));
     };
     const left = [];
     for (const c of codes) {
