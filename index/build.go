@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+
+	"github.com/iq-search/iq/index/internal/scorchx"
 	"github.com/iq-search/iq/record"
 )
 
@@ -151,13 +151,9 @@ func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOpti
 			}
 		}
 	}()
-	// Scorch decodes these as JSON over its defaults.
-	config := map[string]any{"scorchMergePlanOptions": map[string]any{
-		"MaxSegmentsPerTier":   opts.SegmentsPerTier,
-		"SegmentsPerMergeTask": opts.SegmentsPerTier,
-	}}
+	config := scorchx.MergeConfig(opts.SegmentsPerTier)
 	for i := range shards {
-		s, err := bleve.NewUsing(shardDir(gdir, i), im, scorch.Name, scorch.Name, config)
+		s, err := bleve.NewUsing(shardDir(gdir, i), im, scorchx.Name, scorchx.Name, config)
 		if err != nil {
 			return fmt.Errorf("build index %s: create shard %d: %w", dir, i, err)
 		}
@@ -171,7 +167,7 @@ func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOpti
 	}
 	if opts.Segments > 0 {
 		for i, s := range shards {
-			if err := forceMerge(ctx, s, opts.Segments); err != nil {
+			if err := scorchx.ForceMerge(ctx, s, opts.Segments); err != nil {
 				return fmt.Errorf("build index %s: merge shard %d: %w", dir, i, err)
 			}
 		}
@@ -360,24 +356,6 @@ func fill(ctx context.Context, shards []bleve.Index, recs []record.Record, opts 
 		return err
 	}
 	return context.Cause(ctx)
-}
-
-// forceMerge merges a shard's segments down to at most n.
-func forceMerge(ctx context.Context, s bleve.Index, n int) error {
-	adv, err := s.Advanced()
-	if err != nil {
-		return err
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return fmt.Errorf("not a scorch index: %T", adv)
-	}
-	mo := mergeplan.SingleSegmentMergePlanOptions
-	mo.MaxSegmentsPerTier = n
-	if err := sc.ForceMerge(ctx, &mo); err != nil {
-		return err
-	}
-	return ctx.Err()
 }
 
 // synonymIDPrefix starts the IDs of the synonym definitions Build stores

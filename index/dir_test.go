@@ -577,7 +577,7 @@ func TestDamage(t *testing.T) {
 		}
 		same := true
 		for _, q := range []string{"dependency injection", "pydantic model", "async", "oauth2 token", "middleware"} {
-			_, err := ix.searchBleve(context.Background(), textQuery(q), SearchOptions{Size: 10, Facets: map[string]int{record.FieldLevel: 5}})
+			_, err := ix.searchTree(context.Background(), textTree(t, ix, q), SearchOptions{Size: 10, Facets: map[string]int{record.FieldLevel: 5}})
 			if err != nil {
 				same = false
 				if strings.Contains(err.Error(), "panic:") {

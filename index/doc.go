@@ -16,8 +16,9 @@
 //     parser.
 //   - lang.go: the language fields (question_ru, answer_cjk…): which of
 //     Bleve's analyzers reads which record language (record.Record.Lang),
-//     which script each reads, the analyzers an index uses, and their
-//     locations for highlighting after a fast pass.
+//     which script each reads, the analyzers an index uses (their
+//     locations after a fast pass come from the base field's text:
+//     textSource in mapping.go).
 //   - document.go: Record → Bleve document.
 //   - field.go: analysedField, the indexed text fields as batches take
 //     them: Bleve's analysis with fewer allocations, and a Size that does
@@ -25,31 +26,15 @@
 //   - index.go: Index (open, read-only), Open, Record, DefaultDir, errors.
 //   - page.go: Search over a query tree, and Page, Hit, Location, Facet:
 //     iq's own answer type.
-//   - bleveq.go: the query tree compiled into Bleve queries.
-//   - phrase.go: exactPhrase, a phrase query without synonyms (Bleve's
-//     phrase searcher loses words without synonyms once one word has
-//     some: 2.5.7 and 2.6.3), and the ranking pass's phrase searcher, which
-//     checks word order without building location maps.
+//   - search.go: searchTree, one page of a search as Bleve would answer
+//     it, cheaper: the ranker chosen before ranking (the fast ranker when
+//     the index has one and fastrank.Supports the tree, else Bleve's
+//     searchers), facets counted from per-document values in memory,
+//     stored fields and term locations read for the page's documents only.
 //   - terms.go: Analyzer and Token (analysing text as a field was), Terms,
 //     DocFreq, FuzzyTerms and TermsWithPrefix (the dictionaries, for
 //     filters, spelling and the word being typed).
 //   - expr/: the query tree, the contract between query and index.
-//   - search.go: searchBleve, one page of a search as Bleve would answer
-//     it, cheaper: facets counted from per-document values in memory, stored
-//     fields and term locations read for the page's documents only.
-//   - fast.go, fastnodes.go, fastpage.go: Search's fast ranking pass:
-//     the query run over postings decoded once into memory (a bounded
-//     cache) by iterators that mirror Bleve's searchers score for score, in
-//     slices of documents on every CPU; the page's term locations from the
-//     clauses each hit matched and its stored texts analysed again. Queries
-//     it does not handle rank through Bleve (SetFastRanking turns it off;
-//     RankingPasses counts).
-//   - zapcheck.go: checkLocations, a term's postings read as zapx reads
-//     them, every count bounded by the bytes that hold it, before any
-//     reader of locations: zapx loops forever on a location size past its
-//     chunk and sizes buffers from an unchecked frequency (issue 16).
-//   - minmatch.go: minMatchQuery, Bleve's disjunction with a minimum,
-//     found by stepping through the rarest clauses only.
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
 //     policy) into a new generation, checksummed and published.
 //   - dir.go: the index directory (issue 16): generations behind an
@@ -59,6 +44,37 @@
 //   - update.go: Writer.Update, a new generation from the current one with
 //     some records replaced or deleted, sharing its segments (hard links).
 //   - synth/: a deterministic synthetic corpus for benchmarks.
+//
+// Bleve-specific code lives in internal packages, which nothing outside
+// index/ can import:
+//   - internal/bleveq: the tree compiled into Bleve queries, with
+//     MinMatchQuery, ExactPhrase (the phrase/synonym workaround) and the
+//     canary that fails when Bleve fixes that bug.
+//   - internal/fastrank: the fast ranker (Supports, Plan, Rank, Details),
+//     one node kind per file.
+//   - internal/facets: facet tables and counters, shared by both rankers.
+//   - internal/scorchx: the only code that knows scorch's internals
+//     (document numbers, segments, files that are never rewritten, forced
+//     merges, zap's postings format: CheckLocations, called before any
+//     reader of term locations, issue 16), with the Bleve version it was
+//     checked against.
+//   - internal/corrupt: the error behind ErrCorrupt, which the internal
+//     packages wrap.
+//
+// Where the cut is drawn, and why. The internal packages speak Bleve's
+// types to each other and to index (DocumentMatch, FacetResults, query
+// and reader interfaces): they are Bleve-specific by design, and only
+// index's edge (page.go) turns Bleve's answer into a Page, so the
+// conversion is written once and both rankers are compared with Bleve in
+// Bleve's own form. What belongs to the mapping stays here and is handed
+// in: the term every record holds (what expr.All means: FieldKind),
+// which stored text each field was analysed from (textSource, for the fast
+// ranker's locations), the analyzers. The page pass after Bleve's
+// searchers (details, search.go) stays here too: it runs the query again
+// over each shard, and the shards are the Index's. The tests that compare
+// a search with Bleve's own request (search_test.go, minmatch_test.go,
+// versus_test.go) stay in package index, where they can build an Index and
+// ask its shards; the canary, which needs only Bleve, is bleveq's.
 //
 // Index directory layout (dir.go): iq-current (the pointer), iq-index.lock,
 // gen-NNNNNN/ generations holding iq-generation (the marker), shard-N/
@@ -71,18 +87,19 @@
 // search over the embedded corpus), dir_test.go (generations, crash
 // injection in a child process, damage over many seeds, opens during
 // builds, the layout before generations), search_test.go
-// (Index.Search against Bleve's own answer; the fast pass is checked on the
-// queries package query builds, in query/fast_test.go; stored fields by
-// document number against Bleve's lookup by ID), field_test.go
-// (analysedField against Bleve's TextField), minmatch_test.go
-// (minMatchQuery against Bleve's disjunction), versus_test.go (random
-// query trees over random records: Bleve's own request against Search
-// through Bleve's searchers and through the fast pass; FuzzVersus draws
-// the trees from the fuzzer's bytes; a difference is shrunk to a smallest
-// tree), canary_test.go (fails when Bleve fixes the phrase/synonym bug),
-// zapcheck_test.go (checkLocations against zapx's own reading of every
-// term of sound indexes; a location size past its chunk written under an
-// open index, which hung each search path before), fuzz_test.go,
+// (Index.Search against Bleve's own answer, with either ranker; the fast
+// ranker is checked on the queries package query builds, in
+// query/fast_test.go; stored fields by document number against Bleve's
+// lookup by ID), field_test.go (analysedField against Bleve's TextField),
+// minmatch_test.go (bleveq.MinMatchQuery against Bleve's disjunction),
+// versus_test.go (random query trees over random records: Bleve's own
+// request against Search through Bleve's searchers and through the fast
+// ranker; FuzzVersus draws the trees from the fuzzer's bytes; a difference
+// is shrunk to a smallest tree; TestVersusEdges: a field without terms, a
+// synonym group too large for the fast ranker), zapcheck_test.go
+// (scorchx.CheckLocations against zapx's own reading of every term of
+// sound indexes; a location size past its chunk written under an open
+// index, which hung each search path before), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
 package index

@@ -17,6 +17,11 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/internal/corrupt"
+	"github.com/iq-search/iq/index/internal/facets"
+	"github.com/iq-search/iq/index/internal/fastrank"
 	"github.com/iq-search/iq/record"
 )
 
@@ -30,7 +35,7 @@ var (
 	ErrVersionMismatch = errors.New("index built by another iq version")
 	// ErrCorrupt: the directory holds something that does not open as an
 	// iq index (a crashed build of an old iq, garbage, a partial copy).
-	ErrCorrupt = errors.New("index is corrupt")
+	ErrCorrupt = corrupt.Err
 	// ErrNotIndex: Build refuses to replace a directory that is not empty
 	// and not an iq index, so a mistaken --index or IQ_INDEX cannot delete
 	// a user's files.
@@ -85,12 +90,10 @@ type Index struct {
 	meta   Meta
 	sums   []fileSum
 	shards []bleve.Index
-	search bleve.Index  // the single shard, or an alias over all of them
-	facets facetTables  // Search's facet values, per snapshot and field
-	posts  postingCache // the fast ranking pass's decoded postings
-	ids    idRanks      // the fast ranking pass's ID order
-	noFast bool         // rank through Bleve's searchers only (SetFastRanking)
-	slices int          // fast ranking slices (SetRankSlices); 0: by size
+	search bleve.Index      // the single shard, or an alias over all of them
+	facets facets.Tables    // Search's facet values, per snapshot and field
+	fast   *fastrank.Ranker // nil when the index is not one it ranks
+	noFast bool             // rank through Bleve's searchers only (SetFastRanking)
 	ranked struct {
 		fast, bleve atomic.Uint64 // ranking passes run each way
 	}
@@ -106,7 +109,7 @@ func (ix *Index) RankingPasses() (fast, bleve uint64) {
 }
 
 // SetFastRanking turns Search's fast ranking pass (decoded postings in
-// memory, index/fast.go) on or off; it is on unless turned off. Off, every
+// memory, internal/fastrank) on or off; it is on unless turned off. Off, every
 // query ranks through Bleve's searchers: for checking that both agree, and
 // for measuring the difference. Not safe to call during searches.
 func (ix *Index) SetFastRanking(on bool) { ix.noFast = !on }
@@ -116,7 +119,11 @@ func (ix *Index) SetFastRanking(on bool) { ix.noFast = !on }
 // takes one slice below 20,000 documents and one per CPU (at most four)
 // from there. Results do not depend on it. Not safe to call during
 // searches.
-func (ix *Index) SetRankSlices(n int) { ix.slices = max(n, 0) }
+func (ix *Index) SetRankSlices(n int) {
+	if ix.fast != nil {
+		ix.fast.SetSlices(n)
+	}
+}
 
 // Version returns the iq version recorded in new indexes: the main module's
 // version from the build info.
@@ -363,11 +370,38 @@ func openGeneration(dir string, p pointer, v Verification) (*Index, error) {
 	if err == nil && n != uint64(meta.Records) {
 		err = fmt.Errorf("%d records, %s says %d", n, filepath.Join(gdir, metaFile), meta.Records)
 	}
+	if err == nil {
+		err = ix.setFast()
+	}
 	if err != nil {
 		ix.Close()
 		return nil, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return ix, nil
+}
+
+// setFast gives the index its fast ranker when it is one the ranker
+// ranks: one shard (the ranker reads one snapshot's document numbers)
+// that fastrank.Check accepts. The choice is made once, here; Search then
+// chooses per query tree (fastrank.Supports).
+func (ix *Index) setFast() (err error) {
+	defer ix.guard(&err, debug.SetPanicOnFault(true))
+	if len(ix.shards) != 1 {
+		return nil
+	}
+	return ix.withReader(0, func(r bindex.IndexReader) error {
+		switch err := fastrank.Check(r, ix.shards[0].Mapping()); {
+		case errors.Is(err, fastrank.ErrUnsupported):
+			return nil
+		case err != nil:
+			return err
+		}
+		ix.fast = fastrank.New(fastrank.Config{
+			All:     expr.Term{Field: FieldKind, Term: KindRecord, Boost: 1},
+			Sources: textSource,
+		})
+		return nil
+	})
 }
 
 func checkVersion(m Meta) error {

@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/ingest"
 	"github.com/iq-search/iq/record"
 )
@@ -64,6 +65,43 @@ func textQuery(text string) query.Query {
 		qs = append(qs, q)
 	}
 	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// textTree is textQuery as a query tree: each field's terms of text, any
+// of them, in any of the three fields (at most ten terms a field, as the
+// fast ranker takes them).
+func textTree(t testing.TB, ix *Index, text string) expr.Node {
+	t.Helper()
+	var fields []expr.Node
+	for _, f := range []string{record.FieldQuestion, record.FieldAnswer, record.FieldCode} {
+		a, err := ix.Analyzer(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var terms []expr.Node
+		for _, tok := range a.Analyze(text) {
+			terms = append(terms, expr.Term{Field: f, Term: tok.Term, Boost: 1})
+		}
+		fields = append(fields, expr.Or{Clauses: terms[:min(len(terms), 10)]})
+	}
+	return expr.Or{Clauses: fields}
+}
+
+// phraseTree is the phrase of text's words in field, as package query
+// builds phrases (the synonym list's concept tokens left out).
+func phraseTree(t testing.TB, ix *Index, field, text string) expr.Phrase {
+	t.Helper()
+	a, err := ix.Analyzer(field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := expr.Phrase{Field: field, Boost: 1}
+	for _, tok := range a.Analyze(text) {
+		if !tok.Concept {
+			p.Terms = append(p.Terms, []string{tok.Term})
+		}
+	}
+	return p
 }
 
 func search(t *testing.T, ix *Index, q query.Query) []string {

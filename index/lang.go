@@ -28,8 +28,6 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/tr"
-	"github.com/blevesearch/bleve/v2/mapping"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/iq-search/iq/record"
 )
 
@@ -136,24 +134,4 @@ func (ix *Index) LangsUsed() (_ []string, err error) {
 		}
 	}
 	return out, nil
-}
-
-// locateLangs adds the locations of a hit's matches in language fields,
-// as fastDetails does for the question and answer fields: the texts are
-// the same, analysed by the language's analyzer.
-func (ix *Index) locateLangs(m mapping.IndexMapping, locs bsearch.FieldTermLocationMap, question string, answers []string, ms matchSet) {
-	var fields []string
-	for k := range ms {
-		if !slices.Contains(fields, k.field) {
-			fields = append(fields, k.field)
-		}
-	}
-	for _, f := range fields {
-		switch base, _ := LangBase(f); base {
-		case record.FieldQuestion:
-			ix.locate(m, locs, f, []string{question}, false, ms)
-		case record.FieldAnswer:
-			ix.locate(m, locs, f, answers, true, ms)
-		}
-	}
 }

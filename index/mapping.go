@@ -309,6 +309,23 @@ func synonymTerms(syn []Synonym, analyze func([]byte) analysis.TokenStream) ([]*
 	return defs, phrases, nil
 }
 
+// textSource says which stored field holds the text an indexed field was
+// analysed from, and whether it holds several values: where the fast
+// ranker finds a hit's term locations (fastrank.Config.Sources). A
+// language field (lang.go) analyses its base field's text again.
+func textSource(field string) (stored string, array, ok bool) {
+	if base, ok := LangBase(field); ok {
+		field = base
+	}
+	switch field {
+	case record.FieldQuestion:
+		return record.FieldQuestion, false, true
+	case record.FieldAnswer:
+		return record.FieldAnswer, true, true
+	}
+	return "", false, false
+}
+
 // Positions reports whether the index keeps the term positions of field,
 // which phrase queries need: a phrase never matches in a field without
 // them.

@@ -4,13 +4,14 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/internal/bleveq"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/record"
 )
@@ -60,7 +61,7 @@ func TestMinMatchSynthetic(t *testing.T) {
 		{"oauth2passwordbear|oauth2+password+bearer", "each", "thread", "di"},
 	}
 	var texts []string
-	var sets [][]query.Query
+	var sets [][]expr.Node
 	for _, ws := range words {
 		texts = append(texts, strings.Join(ws, " "))
 		sets = append(sets, termClauses(ws...))
@@ -72,66 +73,76 @@ func TestMinMatchSynthetic(t *testing.T) {
 // that matches as any of its alternatives in the question or the answer,
 // an alternative being one term or all of an identifier's parts
 // ("type+script").
-func termClauses(words ...string) []query.Query {
-	var clauses []query.Query
+func termClauses(words ...string) []expr.Node {
+	var clauses []expr.Node
 	for _, w := range words {
-		var fieldQs []query.Query
+		var fieldQs []expr.Node
 		for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
-			var alts []query.Query
+			var alts []expr.Node
 			for _, alt := range strings.Split(w, "|") {
-				var conj []query.Query
+				var conj []expr.Node
 				for _, term := range strings.Split(alt, "+") {
-					q := bleve.NewTermQuery(term)
-					q.SetField(f)
-					conj = append(conj, q)
+					conj = append(conj, expr.Term{Field: f, Term: term, Boost: 1})
 				}
 				if len(conj) == 1 {
 					alts = append(alts, conj[0])
 				} else {
-					alts = append(alts, bleve.NewConjunctionQuery(conj...))
+					alts = append(alts, expr.And{Clauses: conj})
 				}
 			}
-			fieldQs = append(fieldQs, bleve.NewDisjunctionQuery(alts...))
+			fieldQs = append(fieldQs, expr.Or{Clauses: alts})
 		}
-		clauses = append(clauses, bleve.NewDisjunctionQuery(fieldQs...))
+		clauses = append(clauses, expr.Or{Clauses: fieldQs})
 	}
 	return clauses
 }
 
 func testMinMatch(t *testing.T, ix *Index, texts []string) {
-	var sets [][]query.Query
+	var sets [][]expr.Node
 	for _, text := range texts {
-		var clauses []query.Query
+		var clauses []expr.Node
 		for _, w := range strings.Fields(text) {
-			clauses = append(clauses, textQuery(w))
+			clauses = append(clauses, textTree(t, ix, w))
 		}
 		sets = append(sets, clauses)
 	}
 	testMinMatchClauses(t, ix, texts, sets)
 }
 
-func testMinMatchClauses(t *testing.T, ix *Index, texts []string, sets [][]query.Query) {
+// testMinMatchClauses compares bleveq.MinMatchQuery with Bleve's
+// disjunction of the same minimum, alone and in a boolean query with a
+// phrase, through Bleve; then the tree of that boolean query through
+// Search, ranked by Bleve's searchers and by the fast ranker.
+func testMinMatchClauses(t *testing.T, ix *Index, texts []string, sets [][]expr.Node) {
 	for n, text := range texts {
 		clauses := sets[n]
+		var bcl []query.Query
+		for _, c := range clauses {
+			q, err := bleveq.Query(c, allRecords())
+			if err != nil {
+				t.Fatal(err)
+			}
+			bcl = append(bcl, q)
+		}
+		ph := phraseTree(t, ix, record.FieldQuestion, text)
+		bph, err := bleveq.Query(ph, allRecords())
+		if err != nil {
+			t.Fatal(err)
+		}
 		for k := 2; k <= len(clauses)+1; k++ {
 			t.Run(fmt.Sprintf("%s/min=%d", text, k), func(t *testing.T) {
-				want := bleve.NewDisjunctionQuery(clauses...)
+				want := bleve.NewDisjunctionQuery(bcl...)
 				want.SetMin(float64(k))
-				got := newMinMatchQuery(k, clauses...)
+				got := bleveq.NewMinMatchQuery(k, bcl...)
 				compareQueries(t, ix, got, want)
 
-				phrase := bleve.NewMatchPhraseQuery(text)
 				bw, bg := bleve.NewBooleanQuery(), bleve.NewBooleanQuery()
 				bw.AddMust(want)
-				bw.AddShould(phrase)
+				bw.AddShould(bph)
 				bg.AddMust(got)
-				bg.AddShould(phrase)
+				bg.AddShould(bph)
 				compareQueries(t, ix, bg, bw)
 
-				gr, err := ix.searchBleve(context.Background(), bg, SearchOptions{Size: 10, Fields: []string{FieldRecord}, Locations: true})
-				if err != nil {
-					t.Fatalf("Search() error = %v", err)
-				}
 				req := bleve.NewSearchRequestOptions(bw, 10, 0, false)
 				req.SortBy([]string{"-_score", "_id"})
 				req.Fields = []string{FieldRecord}
@@ -140,7 +151,16 @@ func testMinMatchClauses(t *testing.T, ix *Index, texts []string, sets [][]query
 				if err != nil {
 					t.Fatal(err)
 				}
-				compareHits(t, gr, wr)
+				tree := expr.Bool{Must: []expr.Node{expr.Or{Clauses: clauses, Min: k}}, Should: []expr.Node{ph}}
+				for _, fast := range []bool{false, true} {
+					ix.SetFastRanking(fast)
+					gr, err := ix.searchTree(context.Background(), tree, SearchOptions{Size: 10, Fields: []string{FieldRecord}, Locations: true})
+					ix.SetFastRanking(true)
+					if err != nil {
+						t.Fatalf("Search() error = %v", err)
+					}
+					compareHits(t, gr, wr, fast)
+				}
 			})
 		}
 	}
@@ -162,27 +182,18 @@ func compareQueries(t *testing.T, ix *Index, got, want query.Query) {
 	if testing.Verbose() {
 		t.Logf("%d hits", w.Total)
 	}
-	compareHits(t, run(got), w)
+	compareHits(t, run(got), w, false)
 }
 
 // compareHits requires got to hold Bleve's hits: the same total, IDs in
-// the same order, scores, stored fields and term locations.
-func compareHits(t *testing.T, got, want *bleve.SearchResult) {
+// the same order, scores, stored fields and term locations. With
+// moreAnswers (after the fast ranker), got's answer locations need only
+// hold Bleve's (versus_test.go's diffResults says why).
+func compareHits(t *testing.T, got, want *bleve.SearchResult, moreAnswers bool) {
 	t.Helper()
-	if got.Total != want.Total || len(got.Hits) != len(want.Hits) {
-		t.Fatalf("Total = %d, %d hits; Bleve's %d, %d hits", got.Total, len(got.Hits), want.Total, len(want.Hits))
-	}
-	for i, w := range want.Hits {
-		g := got.Hits[i]
-		if g.ID != w.ID || g.Score != w.Score {
-			t.Errorf("hit %d = %s (%g); Bleve's %s (%g)", i, g.ID, g.Score, w.ID, w.Score)
-			continue
-		}
-		if !reflect.DeepEqual(g.Locations, w.Locations) {
-			t.Errorf("hit %d %s locations = %v; Bleve's %v", i, g.ID, g.Locations, w.Locations)
-		}
-		if !reflect.DeepEqual(g.Fields, w.Fields) {
-			t.Errorf("hit %d %s fields = %v; Bleve's %v", i, g.ID, g.Fields, w.Fields)
-		}
+	g, w := *got, *want
+	g.Facets, w.Facets = nil, nil // compared by the callers that ask for them
+	for _, d := range diffResults("Search", &g, &w, moreAnswers) {
+		t.Error(d)
 	}
 }

@@ -85,13 +85,9 @@ type FacetValue struct {
 // Search runs the query tree q and returns one page of its hits, ordered
 // by score and then ID, with stored fields, term locations and facet
 // counts as opts asks. It answers what Bleve's own request for the same
-// page would (searchBleve says how it costs less).
+// page would (searchTree says how it costs less).
 func (ix *Index) Search(ctx context.Context, q expr.Node, opts SearchOptions) (*Page, error) {
-	bq, err := bleveQuery(q)
-	if err != nil {
-		return nil, err
-	}
-	res, err := ix.searchBleve(ctx, bq, opts)
+	res, err := ix.searchTree(ctx, q, opts)
 	if err != nil {
 		return nil, err
 	}

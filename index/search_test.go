@@ -9,7 +9,10 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/internal/bleveq"
+	"github.com/iq-search/iq/index/internal/scorchx"
 	"github.com/iq-search/iq/record"
 )
 
@@ -30,66 +33,72 @@ func TestSearchMatchesBleve(t *testing.T) {
 	}
 	defer three.Close()
 
-	phrase := bleve.NewMatchPhraseQuery("dependency injection")
-	phrase.SetField(record.FieldAnswer)
-	level := bleve.NewTermQuery("beginner")
-	level.SetField(record.FieldLevel)
-	withFilter := bleve.NewBooleanQuery()
-	withFilter.AddMust(textQuery("python"))
-	withFilter.AddShould(phrase)
-	withFilter.AddFilter(level)
-	notClosure := bleve.NewBooleanQuery()
-	notClosure.AddMust(allRecords())
-	notClosure.AddMustNot(textQuery("closure"))
-	queries := map[string]query.Query{
-		"words":          textQuery("dependency injection"),
-		"synonym":        textQuery("DI"),
-		"phrase":         phrase,
-		"filtered":       withFilter,
-		"browse":         allRecords(), // every score equal: ties everywhere
-		"browse-not":     notClosure,
-		"nothing":        textQuery("zzzzqqqq"),
-		"single-keyword": level,
+	phrase := phraseTree(t, one, record.FieldAnswer, "dependency injection")
+	beginner := expr.Term{Field: record.FieldLevel, Term: "beginner", Boost: 1}
+	filter := beginner
+	filter.Boost = 0 // a filter, as package query builds them
+	queries := map[string]expr.Node{
+		"words":    textTree(t, one, "dependency injection"),
+		"synonym":  textTree(t, one, "DI"),
+		"phrase":   phrase,
+		"filtered": expr.Bool{Must: []expr.Node{textTree(t, one, "python"), filter}, Should: []expr.Node{phrase}},
+		"min-2": expr.Or{Min: 2, Clauses: []expr.Node{
+			textTree(t, one, "dependency"), textTree(t, one, "injection"), textTree(t, one, "python"), textTree(t, one, "the")}},
+		"browse":         expr.All{}, // every score equal: ties everywhere
+		"browse-not":     expr.Bool{Must: []expr.Node{expr.All{}}, Not: []expr.Node{textTree(t, one, "closure")}},
+		"nothing":        textTree(t, one, "zzzzqqqq"),
+		"single-keyword": beginner,
 	}
 	facets := map[string]int{record.FieldLevel: 10, record.FieldTopic: 5, record.FieldTag: 30, record.FieldSource: 3}
 	fields := []string{FieldRecord, record.FieldLevel}
 	pages := [][2]int{{10, 0}, {3, 0}, {7, 5}, {30, 0}, {1, 40}}
+	if one.fast == nil || three.fast != nil {
+		t.Fatalf("fast ranker on 1 shard, 3 shards = %v, %v; want one on a single shard only", one.fast != nil, three.fast != nil)
+	}
 	for name, ix := range map[string]*Index{"1 shard": one, "3 shards": three} {
-		for qname, q := range queries {
+		for qname, tree := range queries {
+			q, err := bleveq.Query(tree, allRecords())
+			if err != nil {
+				t.Fatal(err)
+			}
 			for _, pg := range pages {
-				t.Run(fmt.Sprintf("%s/%s/size=%d,from=%d", name, qname, pg[0], pg[1]), func(t *testing.T) {
-					req := bleve.NewSearchRequestOptions(q, pg[0], pg[1], false)
-					req.SortBy([]string{"-_score", "_id"})
-					req.Fields = fields
-					req.IncludeLocations = true
-					for f, n := range facets {
-						req.AddFacet(f, bleve.NewFacetRequest(f, n))
-					}
-					want, err := ix.search.Search(req)
-					if err != nil {
-						t.Fatal(err)
-					}
-					got, err := ix.searchBleve(context.Background(), q, SearchOptions{
-						Size: pg[0], From: pg[1], Fields: fields, Locations: true, Facets: facets,
+				for _, fast := range []bool{true, false} {
+					t.Run(fmt.Sprintf("%s/%s/size=%d,from=%d,fast=%v", name, qname, pg[0], pg[1], fast), func(t *testing.T) {
+						req := bleve.NewSearchRequestOptions(q, pg[0], pg[1], false)
+						req.SortBy([]string{"-_score", "_id"})
+						req.Fields = fields
+						req.IncludeLocations = true
+						for f, n := range facets {
+							req.AddFacet(f, bleve.NewFacetRequest(f, n))
+						}
+						want, err := ix.search.Search(req)
+						if err != nil {
+							t.Fatal(err)
+						}
+						ix.SetFastRanking(fast)
+						defer ix.SetFastRanking(true)
+						got, err := ix.searchTree(context.Background(), tree, SearchOptions{
+							Size: pg[0], From: pg[1], Fields: fields, Locations: true, Facets: facets,
+						})
+						if err != nil {
+							t.Fatalf("Search() error = %v", err)
+						}
+						compareHits(t, got, want, fast && ix.fast != nil)
+						for f := range facets {
+							g, w := got.Facets[f], want.Facets[f]
+							if g == nil || w == nil {
+								t.Errorf("facet %s = %v; Bleve %v", f, g, w)
+								continue
+							}
+							if g.Total != w.Total || g.Missing != w.Missing || g.Other != w.Other && !bleveLostOther(ix, g, w) {
+								t.Errorf("facet %s total/missing/other = %d/%d/%d; Bleve %d/%d/%d", f, g.Total, g.Missing, g.Other, w.Total, w.Missing, w.Other)
+							}
+							if !reflect.DeepEqual(g.Terms.Terms(), w.Terms.Terms()) {
+								t.Errorf("facet %s = %v; Bleve %v", f, termsOf(g.Terms.Terms()), termsOf(w.Terms.Terms()))
+							}
+						}
 					})
-					if err != nil {
-						t.Fatalf("Search() error = %v", err)
-					}
-					compareHits(t, got, want)
-					for f := range facets {
-						g, w := got.Facets[f], want.Facets[f]
-						if g == nil || w == nil {
-							t.Errorf("facet %s = %v; Bleve %v", f, g, w)
-							continue
-						}
-						if g.Total != w.Total || g.Missing != w.Missing || g.Other != w.Other && !bleveLostOther(ix, g, w) {
-							t.Errorf("facet %s total/missing/other = %d/%d/%d; Bleve %d/%d/%d", f, g.Total, g.Missing, g.Other, w.Total, w.Missing, w.Other)
-						}
-						if !reflect.DeepEqual(g.Terms.Terms(), w.Terms.Terms()) {
-							t.Errorf("facet %s = %v; Bleve %v", f, termsOf(g.Terms.Terms()), termsOf(w.Terms.Terms()))
-						}
-					}
-				})
+				}
 			}
 		}
 	}
@@ -136,9 +145,9 @@ func TestStoredReaderMatchesBleve(t *testing.T) {
 	}
 	defer r.Close()
 	fields := []string{FieldRecord, record.FieldQuestion, record.FieldAnswer, FieldSources, record.FieldCluster}
-	sr := newStoredReader(r, fields)
-	if len(sr.segs) < 2 {
-		t.Fatalf("index has %d segments; want several", len(sr.segs))
+	sr := scorchx.NewStoredReader(r, fields)
+	if sr.Segments() < 2 {
+		t.Fatalf("index has %d segments; want several", sr.Segments())
 	}
 	for _, rec := range recs {
 		iid, err := r.InternalID(rec.ID)
@@ -146,8 +155,8 @@ func TestStoredReaderMatchesBleve(t *testing.T) {
 			t.Fatalf("InternalID(%s) = %v, %v", rec.ID, iid, err)
 		}
 		got := &bsearch.DocumentMatch{ID: rec.ID, IndexInternalID: iid}
-		if err := sr.load(got); err != nil {
-			t.Fatalf("load(%s) error = %v", rec.ID, err)
+		if err := sr.Load(got); err != nil {
+			t.Fatalf("Load(%s) error = %v", rec.ID, err)
 		}
 		want := &bsearch.DocumentMatch{ID: rec.ID, IndexInternalID: iid}
 		if err, _ := bleve.LoadAndHighlightFields(want, &bleve.SearchRequest{Fields: fields}, "", r, nil); err != nil {

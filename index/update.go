@@ -6,10 +6,11 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+
+	"github.com/iq-search/iq/index/internal/scorchx"
 	"github.com/iq-search/iq/record"
 )
 
@@ -80,8 +81,8 @@ func (w *Writer) Update(ctx context.Context, base *Index, upserts []record.Recor
 }
 
 // linkShard makes the Bleve index at to a copy of the one at from: the
-// segments hard-linked, everything else (root.bolt, index_meta.json)
-// copied, since scorch writes to those.
+// files scorch never changes (scorchx.Shared: the segments) hard-linked,
+// everything else copied, since scorch writes to those.
 func linkShard(from, to string) error {
 	return filepath.WalkDir(from, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -92,7 +93,7 @@ func linkShard(from, to string) error {
 		if d.IsDir() {
 			return os.MkdirAll(dst, 0o755)
 		}
-		if strings.HasSuffix(d.Name(), ".zap") {
+		if scorchx.Shared(d.Name()) {
 			if err := os.Link(path, dst); err == nil {
 				return nil
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/internal/bleveq"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/record"
 )
@@ -44,9 +46,14 @@ type versusEnv struct {
 
 // newVersusEnv builds the suite's index of synthetic records in dir.
 func newVersusEnv(t testing.TB, dir string) *versusEnv {
+	return newVersusEnvOf(t, dir, synth.Generate(1500, 7), BuildOptions{})
+}
+
+// newVersusEnvOf builds the suite's index of recs in dir.
+func newVersusEnvOf(t testing.TB, dir string, recs []record.Record, opts BuildOptions) *versusEnv {
 	t.Helper()
-	recs := synth.Generate(1500, 7)
-	if err := Build(context.Background(), dir, recs, BuildOptions{Fingerprint: "versus", BatchSize: 200}); err != nil {
+	opts.Fingerprint, opts.BatchSize = "versus", 200
+	if err := Build(context.Background(), dir, recs, opts); err != nil {
 		t.Fatal(err)
 	}
 	ix, err := Open(dir)
@@ -234,7 +241,7 @@ var versusFacets = map[string]int{record.FieldLevel: 10, record.FieldTopic: 5, r
 // reports whether the fast pass ranked it.
 func (e *versusEnv) versus(q expr.Node, size, from int) (diffs []string, fast bool, err error) {
 	ctx := context.Background()
-	bq, err := bleveQuery(q)
+	bq, err := bleveq.Query(q, allRecords())
 	if err != nil {
 		return nil, false, err
 	}
@@ -252,13 +259,13 @@ func (e *versusEnv) versus(q expr.Node, size, from int) (diffs []string, fast bo
 	}
 	opts := SearchOptions{Size: size, From: from, Fields: fields, Locations: true, Facets: versusFacets}
 	e.ix.SetFastRanking(false)
-	slow, err := e.ix.searchBleve(ctx, bq, opts)
+	slow, err := e.ix.searchTree(ctx, q, opts)
 	e.ix.SetFastRanking(true)
 	if err != nil {
 		return nil, false, fmt.Errorf("Search, Bleve's searchers: %w", err)
 	}
 	before, _ := e.ix.RankingPasses()
-	quick, err := e.ix.searchBleve(ctx, bq, opts)
+	quick, err := e.ix.searchTree(ctx, q, opts)
 	if err != nil {
 		return nil, false, fmt.Errorf("Search, fast pass: %w", err)
 	}
@@ -383,6 +390,71 @@ func TestVersus(t *testing.T) {
 	// or the suite does not test it.
 	if fast < n*2/3 {
 		t.Errorf("the fast pass ranked %d of %d trees; want most", fast, n)
+	}
+}
+
+// TestVersusEdges runs the suite over an index that is unusual where the
+// fast ranker must still agree with Bleve, or leave the tree to it: no
+// record has code (Bleve scores a field without terms by tf-idf, whose
+// idf enters the query norm of every clause), and the synonym list has a
+// group of twelve words (a term of it expands to a disjunction Bleve sums
+// in heap order, which fastrank.Plan refuses).
+func TestVersusEdges(t *testing.T) {
+	recs := synth.Generate(400, 3)
+	for i := range recs {
+		for j := range recs[i].Answers {
+			recs[i].Answers[j].Code = nil
+		}
+	}
+	words := strings.Fields("alpha beta gamma delta epsilon zeta theta iota kappa lambda omicron sigma")
+	q := "What do " + strings.Join(words, " ") + " mean?"
+	recs = append(recs, record.Record{ID: record.QuestionID(q), Question: q, Level: "beginner",
+		Answers: []record.Answer{{Text: "Greek letters: " + strings.Join(words[:6], ", ") + "."}},
+		Sources: []record.Source{{File: "edges.md", Line: 1}}})
+	syn := filepath.Join(t.TempDir(), "synonyms.txt")
+	if err := os.WriteFile(syn, []byte(strings.Join(words, ", ")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newVersusEnvOf(t, filepath.Join(t.TempDir(), "edges"), recs, BuildOptions{SynonymsFile: syn})
+	defer e.ix.Close()
+	if n := len(e.terms[record.FieldCode]); n != 0 {
+		t.Fatalf("the code field holds %d terms; want none", n)
+	}
+	greek := e.analyze[record.FieldQuestion].Analyze(words[0])[0].Term
+	common := e.terms[record.FieldQuestion][0]
+	code := expr.Term{Field: record.FieldCode, Term: "func", Boost: 1}
+	cases := []struct {
+		name string
+		q    expr.Node
+		fast bool
+	}{
+		{"a term of an empty field", code, true},
+		{"beside a term of an empty field", expr.Or{Clauses: []expr.Node{code, expr.Term{Field: record.FieldQuestion, Term: common, Boost: 1}}}, true},
+		{"a term of twelve synonyms", expr.Term{Field: record.FieldQuestion, Term: greek, Boost: 1}, false},
+		{"a phrase of it (no synonyms)", expr.Phrase{Field: record.FieldQuestion, Terms: [][]string{{greek}}, Boost: 1}, true},
+	}
+	for _, c := range cases {
+		diffs, fast, err := e.versus(c.q, 10, 0)
+		if err != nil {
+			t.Fatalf("%s: %s: %v", c.name, expr.String(c.q), err)
+		}
+		if fast != c.fast {
+			t.Errorf("%s: %s ranked by the fast ranker = %v; want %v", c.name, expr.String(c.q), fast, c.fast)
+		}
+		for _, d := range diffs {
+			t.Errorf("%s: %s: %s", c.name, expr.String(c.q), d)
+		}
+	}
+	r := rand.New(rand.NewPCG(15, 2))
+	for i := range 60 {
+		q := e.tree(r, 3)
+		diffs, _, err := e.versus(q, 10, 0)
+		if err != nil {
+			t.Fatalf("tree %d %s: %v", i, expr.String(q), err)
+		}
+		if len(diffs) > 0 {
+			t.Errorf("tree %d %s:\n  %s", i, expr.String(q), strings.Join(diffs[:min(len(diffs), 5)], "\n  "))
+		}
 	}
 }
 

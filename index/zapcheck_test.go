@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/vellum"
 	zap "github.com/blevesearch/zapx/v17"
 	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/internal/scorchx"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/internal/watchdog"
 	"github.com/iq-search/iq/record"
@@ -39,7 +40,7 @@ func zapSegments(t *testing.T, ix *Index) []*zap.Segment {
 	for _, ss := range snap.Segments() {
 		zs, ok := ss.Segment().(*zap.Segment)
 		if !ok {
-			t.Fatalf("segment is a %T, not zap v17: checkLocations would check nothing", ss.Segment())
+			t.Fatalf("segment is a %T, not zap v17: CheckLocations would check nothing", ss.Segment())
 		}
 		segs = append(segs, zs)
 	}
@@ -125,23 +126,23 @@ func TestCheckLocationsHealthy(t *testing.T) {
 		for _, zs := range zapSegments(t, c.ix) {
 			segmentTerms(t, zs, func(field, term string) {
 				terms++
-				got, err := walkSegmentTerm(zs, field, term)
+				got, err := scorchx.WalkTerm(zs, field, term)
 				if err != nil {
-					t.Errorf("%s: walkSegmentTerm(%s, %q) error %v on a sound index", c.name, field, term, err)
+					t.Errorf("%s: scorchx.WalkTerm(%s, %q) error %v on a sound index", c.name, field, term, err)
 					return
 				}
-				if got.postings == 0 {
+				if got.Postings == 0 {
 					return // one posting, held in the dictionary
 				}
 				want := zapRead(t, zs, field, term)
-				if got.postings != want.postings || got.withLocs != want.withLocs || got.locations != want.locations {
+				if got.Postings != want.Postings || got.WithLocs != want.WithLocs || got.Locations != want.Locations {
 					t.Errorf("%s: %s:%q: read %d postings, %d with %d locations; zapx reads %d, %d, %d",
-						c.name, field, term, got.postings, got.withLocs, got.locations, want.postings, want.withLocs, want.locations)
+						c.name, field, term, got.Postings, got.WithLocs, got.Locations, want.Postings, want.WithLocs, want.Locations)
 				}
-				postings += got.postings
-				withLocs += got.withLocs
-				locations += got.locations
-				if got.postings > 1024 {
+				postings += got.Postings
+				withLocs += got.WithLocs
+				locations += got.Locations
+				if got.Postings > 1024 {
 					chunked++
 				}
 			})
@@ -154,7 +155,7 @@ func TestCheckLocationsHealthy(t *testing.T) {
 }
 
 // zapRead reads a term's postings with locations through zapx.
-func zapRead(t *testing.T, zs *zap.Segment, field, term string) termWalk {
+func zapRead(t *testing.T, zs *zap.Segment, field, term string) scorchx.TermWalk {
 	t.Helper()
 	d, err := zs.Dictionary(field)
 	if err != nil {
@@ -164,7 +165,7 @@ func zapRead(t *testing.T, zs *zap.Segment, field, term string) termWalk {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var w termWalk
+	var w scorchx.TermWalk
 	it := pl.Iterator(true, true, true, nil)
 	for {
 		p, err := it.Next()
@@ -174,10 +175,10 @@ func zapRead(t *testing.T, zs *zap.Segment, field, term string) termWalk {
 		if p == nil {
 			return w
 		}
-		w.postings++
+		w.Postings++
 		if n := len(p.Locations()); n > 0 {
-			w.withLocs++
-			w.locations += n
+			w.WithLocs++
+			w.Locations += n
 		}
 	}
 }
@@ -189,14 +190,14 @@ func TestCheckLocationsRunaway(t *testing.T) {
 	ix, _ := buildCorpus(t)
 	var seg *zap.Segment
 	var field, term string
-	var walk termWalk
+	var walk scorchx.TermWalk
 	for _, zs := range zapSegments(t, ix) {
 		segmentTerms(t, zs, func(f, tm string) {
 			if seg != nil || f != record.FieldQuestion {
 				return
 			}
-			w, err := walkSegmentTerm(zs, f, tm)
-			if err == nil && w.firstLocs >= 0 && w.firstSize == 1 && w.firstLeft < 127 {
+			w, err := scorchx.WalkTerm(zs, f, tm)
+			if err == nil && w.FirstLocs >= 0 && w.FirstSize == 1 && w.FirstLeft < 127 {
 				seg, field, term, walk = zs, f, tm, w
 			}
 		})
@@ -210,12 +211,12 @@ func TestCheckLocationsRunaway(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.WriteAt([]byte{0x7f}, walk.firstLocs); err != nil {
+	if _, err := f.WriteAt([]byte{0x7f}, walk.FirstLocs); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
-	if err := checkSegmentTerm(seg, field, term); err == nil {
-		t.Fatalf("checkSegmentTerm(%s:%q) accepts a location size past its chunk", field, term)
+	if _, err := scorchx.WalkTerm(seg, field, term); err == nil {
+		t.Fatalf("WalkTerm(%s:%q) accepts a location size past its chunk", field, term)
 	}
 	phrase := expr.Phrase{Field: field, Terms: [][]string{{term}, {term}}, Boost: 1}
 	for _, c := range []struct {

@@ -15,7 +15,7 @@ import (
 )
 
 // TestFastRankingMatchesBleve checks the index's fast ranking pass (decoded
-// postings in memory, index/fast.go) against Bleve's searchers on the
+// postings in memory, index/internal/fastrank) against Bleve's searchers on the
 // queries query really builds: for every request, the whole Result — total,
 // hits in order with their scores to the last bit, highlights, facets,
 // corrections — must be the same with fast ranking on and off. Indexes: the

@@ -1,4 +1,4 @@
-package index
+package bleveq
 
 import (
 	"context"
@@ -12,30 +12,32 @@ import (
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index/internal/scorchx"
 )
 
-// minMatchQuery matches the documents that match at least Min of
+// MinMatchQuery matches the documents that match at least Min of
 // Disjuncts, with the hits, scores and term locations of Bleve's
 // DisjunctionQuery with the same Min. It finds them with less work when one
 // clause is common: Bleve's disjunction steps through every posting of
 // every clause ("error wrapping used" with min 2 walks the 87k records
 // holding "use"), while a document with Min matches must match one of the
-// len(Disjuncts)-Min+1 rarest clauses, so minMatchQuery steps through
+// len(Disjuncts)-Min+1 rarest clauses, so MinMatchQuery steps through
 // those and only skips the others forward to each candidate (Lucene's
 // minimum-should-match scorer does the same).
-type minMatchQuery struct {
+type MinMatchQuery struct {
 	Disjuncts []query.Query
 	Min       int
 }
 
-// newMinMatchQuery returns a query for documents matching at least min of
+// NewMinMatchQuery returns a query for documents matching at least min of
 // qs.
-func newMinMatchQuery(min int, qs ...query.Query) *minMatchQuery {
-	return &minMatchQuery{Disjuncts: qs, Min: min}
+func NewMinMatchQuery(min int, qs ...query.Query) *MinMatchQuery {
+	return &MinMatchQuery{Disjuncts: qs, Min: min}
 }
 
 // Searcher implements query.Query.
-func (q *minMatchQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+func (q *MinMatchQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	if q.Min <= 1 {
 		d := bleve.NewDisjunctionQuery(q.Disjuncts...)
 		d.SetMin(float64(q.Min))
@@ -94,7 +96,7 @@ func (q *minMatchQuery) Searcher(ctx context.Context, r bindex.IndexReader, m ma
 	// page pass, whose readers are restricted to a few documents anyway,
 	// takes Bleve's order, and the ranking pass estimates from the query.
 	cost := make([]uint64, len(ss))
-	if _, page := r.(*pageReader); !page {
+	if !scorchx.IsPage(r) {
 		fts, _ := ctx.Value(bsearch.FieldTermSynonymMapKey).(bsearch.FieldTermSynonymMap)
 		for i, o := range order {
 			cost[i] = estimate(q.Disjuncts[o], fts, termCount(ctx, r))

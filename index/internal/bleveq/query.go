@@ -1,4 +1,4 @@
-package index
+package bleveq
 
 import (
 	"fmt"
@@ -9,17 +9,19 @@ import (
 	"github.com/iq-search/iq/index/expr"
 )
 
-// bleveQuery compiles a query tree into the Bleve query that matches and
-// scores the same: Term a TermQuery, And a ConjunctionQuery, Or a
-// DisjunctionQuery (minMatchQuery from a minimum of 2: the same hits and
+// Query compiles a query tree into the Bleve query that matches and scores
+// the same: Term a TermQuery, And a ConjunctionQuery, Or a
+// DisjunctionQuery (a MinMatchQuery from a minimum of 2: the same hits and
 // scores, found by stepping through the rarest clauses), Bool a
-// BooleanQuery, IDs a DocIDQuery, Phrase an exactPhrase (the phrase/synonym workaround), All
-// the records (not the synonym definitions), None MatchNoneQuery.
-func bleveQuery(n expr.Node) (query.Query, error) {
-	all := func(ns []expr.Node) ([]query.Query, error) {
+// BooleanQuery, IDs a DocIDQuery, Phrase an ExactPhrase (the
+// phrase/synonym workaround), None a MatchNoneQuery, and All the query
+// all (the index's query for every record: Bleve's match-all would also
+// match the synonym definitions it stores as documents).
+func Query(n expr.Node, all query.Query) (query.Query, error) {
+	each := func(ns []expr.Node) ([]query.Query, error) {
 		qs := make([]query.Query, 0, len(ns))
 		for _, c := range ns {
-			q, err := bleveQuery(c)
+			q, err := Query(c, all)
 			if err != nil {
 				return nil, err
 			}
@@ -34,20 +36,20 @@ func bleveQuery(n expr.Node) (query.Query, error) {
 		q.SetBoost(n.Boost)
 		return q, nil
 	case expr.Phrase:
-		return &exactPhrase{field: n.Field, terms: n.Terms, boost: n.Boost}, nil
+		return &ExactPhrase{Field: n.Field, Terms: n.Terms, Boost: n.Boost}, nil
 	case expr.And:
-		qs, err := all(n.Clauses)
+		qs, err := each(n.Clauses)
 		if err != nil {
 			return nil, err
 		}
 		return bleve.NewConjunctionQuery(qs...), nil
 	case expr.Or:
-		qs, err := all(n.Clauses)
+		qs, err := each(n.Clauses)
 		if err != nil {
 			return nil, err
 		}
 		if n.Min >= 2 {
-			return newMinMatchQuery(n.Min, qs...), nil
+			return NewMinMatchQuery(n.Min, qs...), nil
 		}
 		d := bleve.NewDisjunctionQuery(qs...)
 		if n.Min > 0 {
@@ -60,7 +62,7 @@ func bleveQuery(n expr.Node) (query.Query, error) {
 			ns  []expr.Node
 			add func(...query.Query)
 		}{{n.Must, b.AddMust}, {n.Should, b.AddShould}, {n.Not, b.AddMustNot}} {
-			qs, err := all(part.ns)
+			qs, err := each(part.ns)
 			if err != nil {
 				return nil, err
 			}
@@ -72,7 +74,7 @@ func bleveQuery(n expr.Node) (query.Query, error) {
 	case expr.IDs:
 		return bleve.NewDocIDQuery(n.IDs), nil
 	case expr.All:
-		return allRecords(), nil
+		return all, nil
 	case expr.None:
 		return bleve.NewMatchNoneQuery(), nil
 	}

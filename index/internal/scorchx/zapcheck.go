@@ -1,4 +1,4 @@
-package index
+package scorchx
 
 import (
 	"encoding/binary"
@@ -10,6 +10,8 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/vellum"
 	zap "github.com/blevesearch/zapx/v17"
+
+	"github.com/iq-search/iq/index/internal/corrupt"
 )
 
 // Reading a term's postings with their locations trusts two counts in the
@@ -25,26 +27,29 @@ import (
 //     freq asks for terabytes, and the runtime ends the process when the
 //     allocation fails, which no recover reaches.
 //
-// checkLocations reads a term's postings in every segment as zapx would,
+// CheckLocations reads a term's postings in every segment as zapx would,
 // with every count bounded by the bytes that hold it, before any reader with
-// locations is created: damage becomes ErrCorrupt naming the segment.
+// locations is created: damage becomes corrupt.Err (index.ErrCorrupt)
+// naming the segment. Every reader of locations calls it first: Bleve's
+// phrase searchers (bleveq.ExactPhrase), the page pass (PageReader) and the
+// fast ranker's postings with locations (fastrank).
 // It decodes zap's format by hand (v17: an FST from term to postings
 // offset; a postings header of freq offset, loc offset and roaring bitmap;
 // chunked varint streams), so TestCheckLocationsHealthy reads every term of
-// real indexes through it: a zapx upgrade that changes the format fails that
+// real indexes through it (index/zapcheck_test.go): a zapx upgrade that changes the format fails that
 // test rather than refusing good indexes.
 
-// checkLocations returns an error wrapping ErrCorrupt when the postings of
+// CheckLocations returns an error wrapping corrupt.Err when the postings of
 // term in field, in any zap v17 segment of r, would make zapx read past a
 // chunk or size its buffers from a count the file cannot hold. Readers it
 // does not know (not a scorch snapshot, other segment versions, files with
 // Bleve's reader hook) pass unchecked.
-func checkLocations(r bindex.IndexReader, field, term string) error {
+func CheckLocations(r bindex.IndexReader, field, term string) error {
 	var snap *scorch.IndexSnapshot
 	switch r := r.(type) {
 	case *scorch.IndexSnapshot:
 		snap = r
-	case *pageReader:
+	case *PageReader:
 		snap = r.IndexSnapshot
 	default:
 		return nil
@@ -57,8 +62,8 @@ func checkLocations(r bindex.IndexReader, field, term string) error {
 		if !ok {
 			continue
 		}
-		if err := checkSegmentTerm(zs, field, term); err != nil {
-			return fmt.Errorf("%w: %s: postings of %s:%q: %w", ErrCorrupt, zs.Path(), field, term, err)
+		if _, err := WalkTerm(zs, field, term); err != nil {
+			return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
 		}
 	}
 	return nil
@@ -70,28 +75,24 @@ func zapErr(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{errZap}, args...)...)
 }
 
-// termWalk is what checkSegmentTerm read: for the tests, which compare it
-// with zapx's own reading and damage the first posting's locations.
-type termWalk struct {
-	postings, withLocs, locations int
+// TermWalk is what WalkTerm read: for the tests, which compare it with
+// zapx's own reading and damage the first posting's locations.
+type TermWalk struct {
+	Postings, WithLocs, Locations int
 	// The first posting with locations: the file offset of its location
 	// size (-1 when none), the size's length and the bytes after it in
 	// its chunk.
-	firstLocs            int64
-	firstSize, firstLeft int
-	fileSize             int64
+	FirstLocs            int64
+	FirstSize, FirstLeft int
+	FileSize             int64
 }
 
-// checkSegmentTerm checks one term's postings in one segment.
-func checkSegmentTerm(zs *zap.Segment, field, term string) error {
-	_, err := walkSegmentTerm(zs, field, term)
-	return err
-}
-
-func walkSegmentTerm(zs *zap.Segment, field, term string) (w termWalk, err error) {
-	w.firstLocs = -1
+// WalkTerm checks one term's postings in one segment, returning what it
+// read.
+func WalkTerm(zs *zap.Segment, field, term string) (w TermWalk, err error) {
+	w.FirstLocs = -1
 	mem := zs.Data()
-	w.fileSize = int64(len(mem))
+	w.FileSize = int64(len(mem))
 	dictLoc, err := zs.DictAddr(field)
 	if err != nil {
 		return w, nil // no such field or no dictionary: zapx reads nothing
@@ -164,7 +165,7 @@ func walkSegmentTerm(zs *zap.Segment, field, term string) (w termWalk, err error
 			}
 			cur = c
 		}
-		w.postings++
+		w.Postings++
 		fh, err := fr.uvarint()
 		if err != nil {
 			return w, fmt.Errorf("frequency of document %d: %w", doc, err)
@@ -178,15 +179,15 @@ func walkSegmentTerm(zs *zap.Segment, field, term string) (w termWalk, err error
 		if !hasLocs {
 			continue
 		}
-		w.withLocs++
+		w.WithLocs++
 		var n uint64 // zapx reads 0 from a stream it did not write
 		if locs.ends != nil {
 			at := lr.base + int64(lr.pos)
 			if n, err = lr.uvarint(); err != nil {
 				return w, fmt.Errorf("locations of document %d: %w", doc, err)
 			}
-			if w.firstLocs < 0 {
-				w.firstLocs, w.firstSize, w.firstLeft = at, int(lr.base+int64(lr.pos)-at), lr.left()
+			if w.FirstLocs < 0 {
+				w.FirstLocs, w.FirstSize, w.FirstLeft = at, int(lr.base+int64(lr.pos)-at), lr.left()
 			}
 		}
 		if n > uint64(lr.left()) {
@@ -205,7 +206,7 @@ func walkSegmentTerm(zs *zap.Segment, field, term string) (w termWalk, err error
 					return w, fmt.Errorf("location of document %d: %w", doc, err)
 				}
 			}
-			w.locations++
+			w.Locations++
 			if v[0] >= nfields {
 				return w, zapErr("document %d: location in field %d of %d", doc, v[0], nfields)
 			}

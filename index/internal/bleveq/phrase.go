@@ -1,4 +1,4 @@
-package index
+package bleveq
 
 import (
 	"context"
@@ -9,46 +9,50 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index/internal/scorchx"
 )
 
-// exactPhrase is a phrase query without synonym expansion. Bleve's (2.5.7, 2.6.3)
-// phrase searcher mishandles synonyms: once any word of the phrase has one,
-// the words without one lose their locations (expandFuzzyMatches copies
-// only the words in its synonym map), so "prevent SQL injections" matches
-// nothing because "sql" has a synonym. Hiding the synonym map from the
-// phrase searcher gives plain, correct phrase matching; synonyms still work
-// for words (unitQuery).
-type exactPhrase struct {
-	field string
-	terms [][]string
-	boost float64
+// ExactPhrase is a phrase query without synonym expansion: the words of
+// Terms (alternatives per position, an empty position matching any word)
+// at consecutive positions of one value of Field, slop 0, scored as
+// Bleve's phrase searcher scores (the conjunction of the terms with
+// Boost).
+//
+// It works around a bug of Bleve's phrase searcher (seen in v2.5.7 and
+// v2.6.3; TestPhraseSynonymBugCanary fails when it is fixed): once any
+// word of a phrase has a synonym, the words without one lose their
+// locations (expandFuzzyMatches copies only the words in its synonym map),
+// so "prevent SQL injections" matches nothing because "sql" has a synonym.
+// Hiding the synonym map from the phrase searcher gives plain, correct
+// phrase matching; synonyms still apply to words (expr.Term).
+type ExactPhrase struct {
+	Field string
+	Terms [][]string
+	Boost float64
 }
 
-// Phrase implements phraseQuery, for the fast ranking pass.
-func (q *exactPhrase) Phrase() (field string, terms [][]string, boost float64) {
-	return q.field, q.terms, q.boost
-}
-
-func (q *exactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
+// Searcher implements query.Query.
+func (q *ExactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	ctx = context.WithValue(ctx, bsearch.FieldTermSynonymMapKey, bsearch.FieldTermSynonymMap{})
-	if len(q.terms) > 1 || options.IncludeTermVectors {
-		// Bleve's searchers read the terms' locations (checkLocations).
-		for _, pos := range q.terms {
+	if len(q.Terms) > 1 || options.IncludeTermVectors {
+		// Bleve's searchers read the terms' locations (CheckLocations).
+		for _, pos := range q.Terms {
 			for _, t := range pos {
-				if err := checkLocations(i, q.field, t); err != nil {
+				if err := scorchx.CheckLocations(i, q.Field, t); err != nil {
 					return nil, err
 				}
 			}
 		}
 	}
-	if len(q.terms) == 1 {
+	if len(q.Terms) == 1 {
 		// A phrase of one position ("unsafe", "MongoDB") is its terms:
 		// the phrase searcher would find the same records with the same
 		// scores and locations, but decode the positions of every one
 		// (30 ms of CPU for the 13k records with "unsafe" at 100k).
 		var ts []bsearch.Searcher
-		for _, t := range q.terms[0] {
-			s, err := searcher.NewTermSearcher(ctx, i, t, q.field, q.boost, options)
+		for _, t := range q.Terms[0] {
+			s, err := searcher.NewTermSearcher(ctx, i, t, q.Field, q.Boost, options)
 			if err != nil {
 				for _, s := range ts {
 					_ = s.Close()
@@ -65,9 +69,9 @@ func (q *exactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapp
 	if options.IncludeTermVectors {
 		// The page pass (Search): Bleve's own searcher, for the
 		// locations of the phrase's words.
-		return searcher.NewMultiPhraseSearcher(ctx, i, q.terms, 0, false, q.field, q.boost, options)
+		return searcher.NewMultiPhraseSearcher(ctx, i, q.Terms, 0, false, q.Field, q.Boost, options)
 	}
-	return newRankPhraseSearcher(ctx, i, q.terms, q.field, q.boost, options)
+	return newRankPhraseSearcher(ctx, i, q.Terms, q.Field, q.Boost, options)
 }
 
 // rankPhraseSearcher finds the records and scores Bleve's phrase searcher

@@ -1,0 +1,221 @@
+package facets
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/collector"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index/internal/scorchx"
+)
+
+// Counter counts the facet values of every hit of one search, in place of
+// Bleve's facets builder. Each ranker counts into Parts: Bleve's searchers
+// one per shard searched (concurrently for several shards, through
+// Context), the fast ranker one per slice of documents (NewPart).
+type Counter struct {
+	tables *Tables
+	fields []string // sorted
+	sizes  []int
+	mu     sync.Mutex
+	parts  []*Part
+}
+
+// Part counts the hits of one shard's snapshot, or of one slice of it.
+type Part struct {
+	t      *Table
+	counts []int32 // per value, then per field (Table)
+	hits   int
+}
+
+// NewCounter returns a counter of the facets asked for (field → how many
+// of its most frequent values to return), reading tables from ts.
+func NewCounter(ts *Tables, facets map[string]int) (*Counter, error) {
+	if len(facets) > MaxFields {
+		return nil, fmt.Errorf("%d facets asked for, at most %d can be", len(facets), MaxFields)
+	}
+	c := &Counter{tables: ts}
+	for _, f := range slices.Sorted(maps.Keys(facets)) {
+		c.fields = append(c.fields, f)
+		c.sizes = append(c.sizes, facets[f])
+	}
+	return c, nil
+}
+
+// Fields returns the faceted fields, sorted.
+func (c *Counter) Fields() []string { return c.fields }
+
+// NewPart returns a new part of the counts over table t (Table of
+// c.Fields()), counted in Results.
+func (c *Counter) NewPart(t *Table) *Part {
+	p := &Part{t: t, counts: make([]int32, len(t.values)+len(c.fields))}
+	c.mu.Lock()
+	c.parts = append(c.parts, p)
+	c.mu.Unlock()
+	return p
+}
+
+// Context returns ctx with c's hit handler as the one Bleve's top-N
+// collector makes for each shard searched: every hit Bleve collects is
+// counted, then handed on.
+func (c *Counter) Context(ctx context.Context) context.Context {
+	return context.WithValue(ctx, bsearch.MakeDocumentMatchHandlerKey, bsearch.MakeDocumentMatchHandler(c.handler))
+}
+
+// handler wraps Bleve's default hit handler of a collector.
+func (c *Counter) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHandler, bool, error) {
+	next, loadID, err := collector.MakeTopNDocumentMatchHandler(sctx)
+	if err != nil {
+		return nil, false, err
+	}
+	t, err := c.tables.Get(sctx.IndexReader, c.fields)
+	if err != nil {
+		return nil, false, err
+	}
+	p := c.NewPart(t)
+	return func(d *bsearch.DocumentMatch) error {
+		if d != nil {
+			if err := p.countID(d); err != nil {
+				return err
+			}
+		}
+		return next(d)
+	}, loadID, nil
+}
+
+// Count counts the facet values of one hit, document number doc; the
+// caller counts the hits (SetHits: the fast ranker's slices keep their hit
+// counts in locals).
+func (p *Part) Count(doc uint32) {
+	t := p.t
+	if int(doc)+1 >= len(t.start) {
+		return
+	}
+	for _, o := range t.ords[t.start[doc]:t.start[doc+1]] {
+		p.counts[o]++
+	}
+}
+
+// SetHits sets the number of hits the part counted.
+func (p *Part) SetHits(n int) { p.hits = n }
+
+// Results returns the facets as Bleve's facets builder would: counts,
+// values by count then value, the first size of them, the total of values
+// seen, hits without a value (Missing) and values left out (Other).
+func (c *Counter) Results() bsearch.FacetResults {
+	if len(c.parts) > 0 {
+		t := c.parts[0].t
+		same := true
+		for _, p := range c.parts {
+			same = same && p.t == t
+		}
+		if same {
+			return c.resultsOf(t)
+		}
+	}
+	rv := bsearch.FacetResults{}
+	merged := make([]map[string]int, len(c.fields))
+	frs := make([]*bsearch.FacetResult, len(c.fields))
+	for i, f := range c.fields {
+		merged[i] = map[string]int{}
+		frs[i] = &bsearch.FacetResult{Field: f, Terms: &bsearch.TermFacets{}}
+		rv[f] = frs[i]
+	}
+	for _, p := range c.parts {
+		nv := len(p.t.values)
+		for i := range c.fields {
+			frs[i].Missing += p.hits - int(p.counts[nv+i])
+		}
+		for o, n := range p.counts[:nv] {
+			if n > 0 {
+				i := p.t.field[o]
+				merged[i][p.t.values[o]] += int(n)
+				frs[i].Total += int(n)
+			}
+		}
+	}
+	for i, fr := range frs {
+		for term, n := range merged[i] {
+			fr.Terms.Add(&bsearch.TermFacet{Term: term, Count: n})
+		}
+		sort.Sort(fr.Terms)
+		fr.Terms.TrimToTopN(min(c.sizes[i], fr.Terms.Len()))
+		fr.Other = fr.Total
+		for _, t := range fr.Terms.Terms() {
+			fr.Other -= t.Count
+		}
+	}
+	return rv
+}
+
+// resultsOf is Results for parts that all count over one table t (one
+// shard, in slices or not): counts are summed by ordinal, and only each
+// field's first values become TermFacets (Bleve's builder makes one per
+// value seen and sorts them all: thousands of tags and sources at 100k).
+func (c *Counter) resultsOf(t *Table) bsearch.FacetResults {
+	nv := len(t.values)
+	counts := make([]int, nv+len(c.fields))
+	hits := 0
+	for _, p := range c.parts {
+		hits += p.hits
+		for o, n := range p.counts {
+			counts[o] += int(n)
+		}
+	}
+	type valueCount struct {
+		term  string
+		count int
+	}
+	seen := make([][]valueCount, len(c.fields))
+	totals := make([]int, len(c.fields))
+	for o, n := range counts[:nv] {
+		if n > 0 {
+			i := t.field[o]
+			seen[i] = append(seen[i], valueCount{t.values[o], n})
+			totals[i] += n
+		}
+	}
+	rv := bsearch.FacetResults{}
+	for i, f := range c.fields {
+		fr := &bsearch.FacetResult{Field: f, Terms: &bsearch.TermFacets{}, Total: totals[i], Missing: hits - counts[nv+i]}
+		vs := seen[i]
+		// Bleve's order: count, then value (TermFacets.Less).
+		slices.SortFunc(vs, func(a, b valueCount) int {
+			if a.count != b.count {
+				return b.count - a.count
+			}
+			return strings.Compare(a.term, b.term)
+		})
+		fr.Other = fr.Total
+		for _, v := range vs[:min(c.sizes[i], len(vs))] {
+			fr.Terms.Add(&bsearch.TermFacet{Term: v.term, Count: v.count})
+			fr.Other -= v.count
+		}
+		rv[f] = fr
+	}
+	return rv
+}
+
+// countID counts a hit of Bleve's searchers, by its internal ID.
+func (p *Part) countID(d *bsearch.DocumentMatch) error {
+	num, ok := scorchx.DocNum(d.IndexInternalID)
+	if !ok {
+		return fmt.Errorf("count facets: internal ID %x is not a document number", d.IndexInternalID)
+	}
+	p.hits++
+	p.Count(num)
+	return nil
+}
+
+// Table returns the table of the counter's fields in snapshot r, for
+// NewPart.
+func (c *Counter) Table(r bindex.IndexReader) (*Table, error) {
+	return c.tables.Get(r, c.fields)
+}

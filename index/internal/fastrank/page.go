@@ -1,0 +1,222 @@
+package fastrank
+
+import (
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+
+	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/internal/corrupt"
+	"github.com/iq-search/iq/index/internal/scorchx"
+)
+
+// matchSet is what a document matched with, per field and term: every
+// occurrence (all), or only the locations listed (phrase words).
+type matchSet map[postKey]map[uint64]bool
+
+func (ms matchSet) all(p *postings) {
+	ms[postKey{field: p.field, term: p.term}] = nil
+}
+
+func (ms matchSet) at(p *postings, loc uint64) {
+	k := postKey{field: p.field, term: p.term}
+	if l, ok := ms[k]; ok {
+		if l != nil {
+			l[loc] = true
+		}
+		return
+	}
+	ms[k] = map[uint64]bool{loc: true}
+}
+
+// Details loads the stored fields and term locations of a page's hits
+// after Rank. Locations come from the clauses each hit matched (collect)
+// and from analysing the hit's stored texts again with the field's
+// analyzer (Config.Sources says which text each field was analysed from),
+// which gives the tokens, positions and byte offsets the index holds,
+// without Bleve's page pass: it re-opens every term reader and steps
+// through chunks of postings, frequencies and locations to reach ten
+// documents. Answer locations are then complete where Bleve's page pass
+// loses some (query's TestFastRankingMatchesBleve says how).
+func (p *Plan) Details(hits bsearch.DocumentMatchCollection, fields []string, locations bool) error {
+	rk, r, m, tree := p.rk, p.r, p.m, p.tree
+	var root node
+	load := fields
+	var texts []string // the stored fields locations are found in
+	if locations {
+		var err error
+		if root, err = p.compile(); err != nil {
+			return err
+		}
+		load = slices.Clone(fields)
+		for _, f := range rk.treeFields(tree) {
+			if s, _, ok := rk.source(f); ok && !slices.Contains(texts, s) {
+				texts = append(texts, s)
+				if !slices.Contains(load, s) {
+					load = append(load, s)
+				}
+			}
+		}
+	}
+	byDoc := slices.Clone(hits)
+	slices.SortFunc(byDoc, func(a, b *bsearch.DocumentMatch) int { return a.IndexInternalID.Compare(b.IndexInternalID) })
+	stored := scorchx.NewStoredReader(r, load)
+	var jobs []locateJob
+	for _, h := range byDoc {
+		h.Fields = nil
+		if len(load) > 0 {
+			if err := stored.Load(h); err != nil {
+				return err
+			}
+		}
+		if !locations {
+			continue
+		}
+		doc, ok := scorchx.DocNum(h.IndexInternalID)
+		if !ok || root.advance(doc) != doc {
+			return fmt.Errorf("load hits: %w: hit %s does not match the query again", corrupt.Err, h.ID)
+		}
+		ms := matchSet{}
+		root.collect(doc, ms)
+		j := locateJob{h, ms, map[string][]string{}}
+		for _, f := range texts {
+			j.texts[f] = values(h.Fields[f])
+			if !slices.Contains(fields, f) {
+				delete(h.Fields, f)
+			}
+		}
+		if len(h.Fields) == 0 {
+			h.Fields = nil
+		}
+		jobs = append(jobs, j)
+	}
+	// Analysing the texts is most of the work: the hits are shared out
+	// over the CPUs.
+	workers := min(len(jobs), runtime.GOMAXPROCS(0), maxSlices)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(jobs); i += workers {
+				rk.locate(m, jobs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// locateJob is a hit whose locations are to be found in its texts
+// (stored field → values).
+type locateJob struct {
+	h     *bsearch.DocumentMatch
+	ms    matchSet
+	texts map[string][]string
+}
+
+// values returns a stored field's values as StoredReader loads them: a
+// string for one value, a []any of strings for several.
+func values(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			s, _ := x.(string)
+			out = append(out, s)
+		}
+		return out
+	}
+	return nil
+}
+
+// source returns Config.Sources for field.
+func (rk *Ranker) source(field string) (stored string, array, ok bool) {
+	if rk.cfg.Sources == nil {
+		return "", false, false
+	}
+	return rk.cfg.Sources(field)
+}
+
+// treeFields returns the fields the terms and phrases of tree search.
+func (rk *Ranker) treeFields(tree expr.Node) []string {
+	var fs []string
+	add := func(f string) {
+		if !slices.Contains(fs, f) {
+			fs = append(fs, f)
+		}
+	}
+	expr.Walk(tree, func(n expr.Node) bool {
+		switch n := n.(type) {
+		case expr.Term:
+			add(n.Field)
+		case expr.Phrase:
+			add(n.Field)
+		case expr.All:
+			add(rk.cfg.All.Field)
+		}
+		return true
+	})
+	return fs
+}
+
+// locate sets the locations of a job's hit: for each field it matched in
+// that keeps positions, its source text analysed again, and the tokens
+// the match set holds.
+func (rk *Ranker) locate(m mapping.IndexMapping, j locateJob) {
+	h := j.h
+	h.Locations = bsearch.FieldTermLocationMap{}
+	var fields []string
+	for k := range j.ms {
+		if !slices.Contains(fields, k.field) {
+			fields = append(fields, k.field)
+		}
+	}
+	for _, field := range fields {
+		stored, array, ok := rk.source(field)
+		if !ok || !positions(m, field) {
+			continue
+		}
+		an := m.AnalyzerNamed(m.AnalyzerNameForPath(field))
+		if an == nil {
+			continue
+		}
+		for i, v := range j.texts[stored] {
+			var ap uint64
+			var aps []uint64
+			if array {
+				ap, aps = uint64(i)+1, []uint64{uint64(i)}
+			}
+			for _, t := range an.Analyze([]byte(v)) {
+				set, ok := j.ms[postKey{field: field, term: string(t.Term)}]
+				if !ok || set != nil && !set[ap<<32|uint64(t.Position)] {
+					continue
+				}
+				if h.Locations[field] == nil {
+					h.Locations[field] = bsearch.TermLocationMap{}
+				}
+				h.Locations[field][string(t.Term)] = append(h.Locations[field][string(t.Term)], &bsearch.Location{
+					Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End), ArrayPositions: aps,
+				})
+			}
+		}
+	}
+	if len(h.Locations) == 0 {
+		h.Locations = nil // as Bleve leaves a hit without locations
+	}
+}
+
+// positions reports whether the mapping keeps the term positions of field.
+func positions(m mapping.IndexMapping, field string) bool {
+	im, ok := m.(*mapping.IndexMappingImpl)
+	if !ok {
+		return true
+	}
+	return im.FieldMappingForPath(field).IncludeTermVectors
+}

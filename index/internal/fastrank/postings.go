@@ -1,0 +1,209 @@
+package fastrank
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/scorer"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index/internal/corrupt"
+	"github.com/iq-search/iq/index/internal/scorchx"
+)
+
+// postings is one term's postings in one field, decoded.
+type postings struct {
+	field string
+	term  string
+	docs  []uint32
+	score []float64 // Bleve's term score before the query weight
+	count uint64    // the term reader's Count, for idf and ordering
+	idf   float64
+	// With positions: the locations of posting i are locs[off[i]:off[i+1]],
+	// each array position (plus one; 0 for none) << 32 | position.
+	off  []uint32
+	locs []uint64
+}
+
+func (p *postings) bytes() int {
+	return 64 + len(p.docs)*4 + len(p.score)*8 + len(p.off)*4 + len(p.locs)*8
+}
+
+type postKey struct {
+	field, term string
+	locs        bool
+}
+
+// postingCache holds decoded postings of one snapshot. An index opened
+// read-only keeps its snapshot; the cache starts again when it changes or
+// grows past maxPostingBytes.
+type postingCache struct {
+	mu    sync.Mutex
+	snap  bindex.IndexReader
+	m     map[postKey]*postings
+	avg   map[string]float64
+	total uint64
+	bytes int
+}
+
+// maxPostingBytes bounds the decoded postings kept (~12 bytes a posting,
+// 20 with positions): at 100k records the postings of a few hundred common
+// terms.
+const maxPostingBytes = 512 << 20
+
+// forSnapshot returns the cache, emptied when snap is not the snapshot it
+// holds postings of, or when it is full.
+func (c *postingCache) forSnapshot(snap bindex.IndexReader) (*postingCache, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != snap || c.m == nil || c.bytes > maxPostingBytes {
+		total, err := snap.DocCount()
+		if err != nil {
+			return nil, err
+		}
+		c.snap, c.total, c.bytes = snap, total, 0
+		c.m = map[postKey]*postings{}
+		c.avg = map[string]float64{}
+	}
+	return c, nil
+}
+
+// avgLen returns Bleve's BM25 average field length (bm25ScoreMetrics):
+// 0 for a field without terms, where Bleve scores by tf-idf.
+func (c *postingCache) avgLen(field string) (float64, error) {
+	c.mu.Lock()
+	a, ok := c.avg[field]
+	c.mu.Unlock()
+	if ok {
+		return a, nil
+	}
+	br, ok := c.snap.(bindex.BM25Reader)
+	if !ok {
+		return 0, fmt.Errorf("rank: reader %T has no field cardinalities", c.snap)
+	}
+	card, err := br.FieldCardinality(field)
+	if err != nil {
+		return 0, err
+	}
+	if c.total == 0 && card == 0 {
+		a = 0
+	} else {
+		a = math.Ceil(float64(card) / float64(c.total))
+	}
+	c.mu.Lock()
+	c.avg[field] = a
+	c.mu.Unlock()
+	return a, nil
+}
+
+// postings returns the decoded postings of term in field, with positions
+// when locs.
+func (c *postingCache) postings(ctx context.Context, field, term string, locs bool) (*postings, error) {
+	k := postKey{field, term, locs}
+	c.mu.Lock()
+	p := c.m[k]
+	c.mu.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	p, err := c.decode(ctx, field, term, locs)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if old := c.m[k]; old != nil {
+		p = old
+	} else {
+		c.m[k] = p
+		c.bytes += p.bytes()
+	}
+	c.mu.Unlock()
+	return p, nil
+}
+
+// decode reads the postings of term in field, scoring each posting as
+// scorer.TermQueryScorer.docScore does, float operation for float
+// operation: BM25 when the field has terms (avgLen > 0), tf-idf
+// otherwise (computeIDF).
+func (c *postingCache) decode(ctx context.Context, field, term string, locs bool) (_ *postings, err error) {
+	avg, err := c.avgLen(field)
+	if err != nil {
+		return nil, err
+	}
+	if locs {
+		if err := scorchx.CheckLocations(c.snap, field, term); err != nil {
+			return nil, err
+		}
+	}
+	tfr, err := c.snap.TermFieldReader(ctx, []byte(term), field, true, true, locs)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if cerr := tfr.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	p := &postings{field: field, term: term, count: tfr.Count()}
+	bm25 := avg > 0
+	if bm25 {
+		p.idf = math.Log(1 + (float64(c.total)-float64(p.count)+0.5)/(float64(p.count)+0.5))
+	} else {
+		p.idf = 1.0 + math.Log(float64(c.total)/float64(p.count+1.0))
+	}
+	if locs {
+		p.off = append(p.off, 0)
+	}
+	tfd := &bindex.TermFieldDoc{}
+	seq := scorchx.NewDocSeq(c.snap)
+	for {
+		d, err := tfr.Next(tfd.Reset())
+		if err != nil {
+			return nil, err
+		}
+		if d == nil {
+			break
+		}
+		num, err := seq.Next(d.ID)
+		if err != nil {
+			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
+		}
+		p.docs = append(p.docs, num)
+		var tf float64
+		if d.Freq < scorer.MaxSqrtCache {
+			tf = scorer.SqrtCache[int(d.Freq)]
+		} else {
+			tf = math.Sqrt(float64(d.Freq))
+		}
+		var s float64
+		if bm25 {
+			fieldLength := 1 / (d.Norm * d.Norm)
+			s = p.idf * (tf * bsearch.BM25_k1) /
+				(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
+		} else {
+			s = tf * d.Norm * p.idf
+		}
+		p.score = append(p.score, s)
+		if locs {
+			for _, v := range d.Vectors {
+				var ap uint64
+				switch len(v.ArrayPositions) {
+				case 0:
+				case 1:
+					ap = v.ArrayPositions[0] + 1
+				default:
+					return nil, fmt.Errorf("read %s:%s: %w: a location %d arrays deep, iq indexes one", field, term, corrupt.Err, len(v.ArrayPositions))
+				}
+				if v.Pos >= 1<<32 || ap >= 1<<31 {
+					return nil, fmt.Errorf("read %s:%s: %w: location %d in value %d", field, term, corrupt.Err, v.Pos, ap)
+				}
+				p.locs = append(p.locs, ap<<32|v.Pos)
+			}
+			p.off = append(p.off, uint32(len(p.locs)))
+		}
+	}
+	return p, nil
+}

@@ -1,0 +1,32 @@
+// Package scorchx is the only code of iq that knows the internals of
+// Bleve's scorch index, beyond Bleve's public index API
+// (bleve_index_api): how scorch numbers documents, how it lays a snapshot
+// out in segments, which of its files it never rewrites, and how to force
+// a merge. Everything else in index/ reaches scorch through this package.
+//
+// Checked against: github.com/blevesearch/bleve/v2 v2.6.3 (index/scorch),
+// github.com/blevesearch/zapx/v17 v17.2.5 (the segment format Bleve
+// v2.6.3 writes), bleve_index_api v1.4.1, scorch_segment_api/v2 v2.4.11.
+// On a Bleve upgrade, re-read what each file here relies on (its comment
+// says what), then run index's parity and versus tests, which compare
+// every answer with Bleve's own: a changed encoding shows there.
+//
+// Files:
+//   - docnum.go: DocNum and InternalID, scorch's internal document IDs
+//     (a snapshot-wide document number, 8 bytes big-endian); DocSeq, the
+//     numbers a reader returns checked against the snapshot (issue 16).
+//   - zapcheck.go: CheckLocations, a term's postings read as zapx reads
+//     them, every count bounded by the bytes that hold it, before any
+//     reader of locations: zapx loops forever on a location size past its
+//     chunk and sizes buffers from an unchecked frequency (issue 16). It
+//     decodes zap v17's format by hand; index/zapcheck_test.go compares it
+//     with zapx on every term of real indexes.
+//   - stored.go: StoredReader, a hit's stored fields read from its
+//     segment by document number instead of an _id lookup in every
+//     segment.
+//   - page.go: PageReader, a snapshot whose term readers yield only a
+//     page's documents (the page pass of a search), checking locations
+//     before reading them.
+//   - files.go: ForceMerge and Shared (the segment files scorch never
+//     changes once written, which an update may hard-link).
+package scorchx
