@@ -26,6 +26,7 @@ func BenchmarkUserBuild(b *testing.B) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			opts := benchkit.BuildOptions(n)
 			parent := b.TempDir()
+			defer benchkit.BuildGC()() // as iq index builds
 			var cluster float64
 			cpu0 := cputime.Used()
 			for b.Loop() {

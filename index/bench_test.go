@@ -38,6 +38,7 @@ func BenchmarkBuild(b *testing.B) {
 			parent := b.TempDir()
 			var size int64
 			var peak int64
+			defer benchkit.BuildGC()() // as iq index builds
 			cpu0 := cputime.Used()
 			for b.Loop() {
 				dir := filepath.Join(parent, "index")

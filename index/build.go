@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -68,9 +67,6 @@ type BuildOptions struct {
 	Progress func(done, total int)
 }
 
-// buildGCPercent is the garbage collector's target percentage during Build.
-const buildGCPercent = 300
-
 func (o *BuildOptions) defaults() {
 	if o.BatchSize <= 0 {
 		o.BatchSize = 1000
@@ -105,15 +101,6 @@ func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOpti
 	start := time.Now()
 	dir := w.dir
 	opts.defaults()
-	// A build allocates tens of times its input in short-lived garbage
-	// (analysis, segments, merges); a laxer collector takes ~10% less CPU
-	// for about twice the peak memory (BENCHMARKS.md). A GOGC already set
-	// higher, or off, is kept.
-	if old := debug.SetGCPercent(buildGCPercent); old < 0 || old > buildGCPercent {
-		debug.SetGCPercent(old)
-	} else {
-		defer debug.SetGCPercent(old)
-	}
 	syn, synName := DefaultSynonyms(), "default"
 	if opts.SynonymsFile != "" {
 		if syn, err = LoadSynonyms(opts.SynonymsFile); err != nil {

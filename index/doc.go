@@ -23,7 +23,7 @@
 //   - field.go: analysedField, the indexed text fields as batches take
 //     them: Bleve's analysis with fewer allocations, and a Size that does
 //     not walk every token.
-//   - index.go: Index (open, read-only), Open, Record, DefaultDir, errors.
+//   - index.go: Index (open, read-only), Open, Record, CacheDir, errors.
 //   - page.go: Search over a query tree, and Page, Hit, Location, Facet:
 //     iq's own answer type.
 //   - search.go: searchTree, one page of a search as Bleve would answer

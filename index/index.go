@@ -548,15 +548,6 @@ func openShard(path string) (idx bleve.Index, err error) {
 	return idx, nil
 }
 
-// DefaultDir returns the directory of the default index: $IQ_INDEX when set,
-// else CacheDir.
-func DefaultDir() (string, error) {
-	if d := os.Getenv("IQ_INDEX"); d != "" {
-		return d, nil
-	}
-	return CacheDir()
-}
-
 // CacheDir returns iq/index under the user's cache directory
 // (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches
 // on macOS, %LocalAppData% on Windows): where the index of the embedded

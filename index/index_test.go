@@ -422,16 +422,12 @@ func TestShards(t *testing.T) {
 	}
 }
 
-func TestDefaultDir(t *testing.T) {
-	t.Setenv("IQ_INDEX", "/tmp/elsewhere")
-	if d, err := DefaultDir(); err != nil || d != "/tmp/elsewhere" {
-		t.Errorf("DefaultDir() with IQ_INDEX = %q, %v; want /tmp/elsewhere", d, err)
-	}
-	t.Setenv("IQ_INDEX", "")
+func TestCacheDir(t *testing.T) {
+	t.Setenv("IQ_INDEX", "/tmp/elsewhere") // the command's to read, not this package's
 	t.Setenv("XDG_CACHE_HOME", "/tmp/cache")
 	t.Setenv("HOME", "/tmp/home")
 	want := filepath.Join("/tmp/cache", "iq", "index")
-	if d, err := DefaultDir(); err != nil || d != want {
-		t.Errorf("DefaultDir() = %q, %v; want %s", d, err, want)
+	if d, err := CacheDir(); err != nil || d != want {
+		t.Errorf("CacheDir() = %q, %v; want %s", d, err, want)
 	}
 }

@@ -17,6 +17,7 @@ import (
 // the same bank (issue 13.2). Sizes from IQ_BENCH_SIZES (questions);
 // BENCHMARKS.md, "Refresh", has the command and the figures.
 func BenchmarkRefresh(b *testing.B) {
+	defer benchkit.BuildGC()() // as iq index builds
 	for _, n := range benchkit.MustSizes(b) {
 		b.Run(fmt.Sprintf("questions=%d", n), func(b *testing.B) {
 			src := filepath.Join(b.TempDir(), "bank")

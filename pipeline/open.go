@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -17,8 +16,9 @@ import (
 
 // OpenOptions say which index to open or build, and from what.
 type OpenOptions struct {
-	// IndexDir is the index directory; empty means $IQ_INDEX, else the
-	// default index directory (index.CacheDir).
+	// IndexDir is the index directory; empty means the default index
+	// directory (index.CacheDir). The package reads no environment: iq
+	// passes $IQ_INDEX here.
 	IndexDir string
 	// Sources are files or folders for Build to index. With none, Build
 	// refreshes the index from the sources it remembers (Origin).
@@ -73,16 +73,12 @@ type Error struct {
 func (e *Error) Error() string { return e.Err.Error() }
 func (e *Error) Unwrap() error { return e.Err }
 
-// Dir returns the index directory for a --index value: dir when not
-// empty, else $IQ_INDEX, else the default index directory. named is false
-// only for the default, the one directory iq fills with the embedded
-// corpus by itself.
+// Dir returns the index directory for OpenOptions.IndexDir: dir when not
+// empty, else the default index directory. named is false only for the
+// default, the one directory iq fills with the embedded corpus by itself.
 func Dir(dir string) (path string, named bool, err error) {
 	if dir != "" {
 		return dir, true, nil
-	}
-	if d := os.Getenv("IQ_INDEX"); d != "" {
-		return d, true, nil
 	}
 	d, err := index.CacheDir()
 	return d, false, err
@@ -104,8 +100,9 @@ func indexFlag(dir string, named bool) string {
 // older build of that corpus. An index built from the user's files is
 // never replaced by anything else: built by another iq version, it is
 // rebuilt from the sources it remembers (saying so through Notify); damaged,
-// it is an *Error saying how to repair it. A named directory (--index,
-// $IQ_INDEX) with no index in it is an *Error saying how to build one.
+// it is an *Error saying how to repair it. A named directory (IndexDir set:
+// --index, $IQ_INDEX) with no index in it is an *Error saying how to build
+// one.
 //
 // With opts.Sources or opts.Embedded, Open opens the index of those and
 // builds it first when the directory holds anything else (as Build would).

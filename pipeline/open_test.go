@@ -29,7 +29,9 @@ func mustSearch(t *testing.T, s *query.Searcher, req query.Request) *query.Resul
 func isolate(t *testing.T) string {
 	t.Helper()
 	cache := t.TempDir()
-	t.Setenv("IQ_INDEX", "")
+	// The package reads no environment (cmd/iq passes $IQ_INDEX as
+	// IndexDir): a value here must change nothing.
+	t.Setenv("IQ_INDEX", filepath.Join(cache, "not-this-one"))
 	t.Setenv("XDG_CACHE_HOME", cache)
 	t.Setenv("HOME", cache)
 	t.Setenv("LocalAppData", cache)
@@ -127,10 +129,7 @@ func TestOpenDefaultBuildsEmbedded(t *testing.T) {
 func TestOpenNamedMissing(t *testing.T) {
 	isolate(t)
 	dir := filepath.Join(t.TempDir(), "my-idnex")
-	for _, opts := range []OpenOptions{{IndexDir: dir}, {}} {
-		if opts.IndexDir == "" {
-			t.Setenv("IQ_INDEX", dir)
-		}
+	for _, opts := range []OpenOptions{{IndexDir: dir}} {
 		_, err := Open(context.Background(), opts)
 		var pe *Error
 		if !errors.As(err, &pe) || !errors.Is(err, index.ErrNotExist) || pe.Dir != dir || !strings.Contains(pe.Fix, "iq index PATH... --index "+dir) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -84,6 +85,7 @@ itself; an index named with --index or $IQ_INDEX is only ever built by this comm
 }
 
 func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
+	defer buildGC()()
 	out := newOutput(a, opts.json)
 	po := pipeline.OpenOptions{
 		IndexDir: opts.indexDir, Sources: opts.paths, Embedded: opts.embedded,
@@ -178,12 +180,16 @@ func describeDir(po pipeline.OpenOptions) string {
 // searches or builds takes.
 func addIndexFlag(f *pflag.FlagSet, dir *string) {
 	f.StringVar(dir, "index", "", "index `DIR` (default $IQ_INDEX, else the user cache dir)")
+	// $IQ_INDEX is read here, by the command: package pipeline takes the
+	// directory as an option. --index, when given, replaces it.
+	*dir = os.Getenv(envIndex)
 }
 
 // openSearcher opens the index for a command, building the default index
 // first when it is missing or stale, with a progress bar when stderr is a
 // terminal; what it rebuilds unasked is said on stderr.
 func openSearcher(ctx context.Context, out *output, dir string) (*query.Searcher, error) {
+	defer buildGC()() // Open builds the default index when it is missing
 	return pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Progress: out.progress("building the index"), Notify: out.notify})
 }
 

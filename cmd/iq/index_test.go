@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/iq-search/iq/internal/benchkit"
 )
 
 // The index lifecycle as a user meets it (issues 13.1, 16.1): a user's
@@ -64,5 +66,33 @@ func TestVersion(t *testing.T) {
 	code, stdout, stderr := iq(t, "--version")
 	if code != 0 || !strings.HasPrefix(stdout, "iq ") || !strings.Contains(stdout, "go1.") || stderr != "" {
 		t.Errorf("iq --version: exit %d, %q, %q; want one line naming iq's and Go's versions", code, stdout, stderr)
+	}
+}
+
+// $IQ_INDEX names the index of every command when --index does not; the
+// command reads it (knobs.go), package pipeline reads no environment.
+func TestIndexEnv(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	src := filepath.Join(t.TempDir(), "notes")
+	os.MkdirAll(src, 0o755)
+	os.WriteFile(filepath.Join(src, "go.md"), []byte("# Go\n\n## What is a goroutine?\n\nA function running concurrently.\n"), 0o644)
+	dir := filepath.Join(t.TempDir(), "mine")
+	t.Setenv("IQ_INDEX", dir)
+	if code, stdout, stderr := iq(t, "index", src); code != 0 || !strings.HasPrefix(stdout, "indexed 1 questions from 1 path(s) into "+dir) {
+		t.Fatalf("IQ_INDEX=%s iq index %s: exit %d, %q, %q", dir, src, code, stdout, stderr)
+	}
+	if code, stdout, stderr := iq(t, "search", "goroutine"); code != 0 || !strings.Contains(stdout, "What is a goroutine?") {
+		t.Errorf("IQ_INDEX=%s iq search goroutine: exit %d, %q, %q", dir, code, stdout, stderr)
+	}
+	other := filepath.Join(t.TempDir(), "other")
+	if code, _, stderr := iq(t, "search", "goroutine", "--index", other); code != 1 || !strings.Contains(stderr, "no index at "+other) {
+		t.Errorf("IQ_INDEX=%s iq search --index %s: exit %d, %q; want --index to win", dir, other, code, stderr)
+	}
+}
+
+// The benchmarks build with the collector's target iq index builds with.
+func TestBuildGCPercent(t *testing.T) {
+	if buildGCPercent != benchkit.BuildGCPercent {
+		t.Errorf("buildGCPercent = %d, benchkit.BuildGCPercent = %d; want them equal", buildGCPercent, benchkit.BuildGCPercent)
 	}
 }

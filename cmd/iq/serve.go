@@ -64,7 +64,9 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 	// only sizes and ends above index.FullVerifyLimit.
 	out := newOutput(a, false)
 	po := pipeline.OpenOptions{IndexDir: opts.indexDir, Verify: index.VerifyFull, Progress: out.progress("building the index"), Notify: out.notify}
+	restore := buildGC() // Open builds the default index when it is missing
 	s, err := pipeline.Open(ctx, po)
+	restore()
 	if err != nil {
 		return err
 	}

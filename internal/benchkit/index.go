@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	"github.com/iq-search/iq/index"
@@ -13,6 +14,21 @@ import (
 
 // Seed seeds the synthetic corpus and query mix of every benchmark.
 const Seed = 1
+
+// BuildGCPercent is the garbage collector's target that iq sets while it
+// builds an index (cmd/iq/knobs.go, whose test keeps the two equal): the
+// libraries set none, so the benchmarks set it as iq index does.
+const BuildGCPercent = 300
+
+// BuildGC sets the collector's target to BuildGCPercent, unless GOGC is
+// set, and returns what restores it.
+func BuildGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(BuildGCPercent)
+	return func() { debug.SetGCPercent(old) }
+}
 
 // MustSizes is Sizes, failing tb on a bad IQ_BENCH_SIZES.
 func MustSizes(tb testing.TB) []int {
@@ -58,7 +74,10 @@ func SynthIndex(tb testing.TB, dir string, n int) *index.Index {
 		err = fmt.Errorf("index of %s; want %s", ix.Meta().Fingerprint, opts.Fingerprint)
 	}
 	if err != nil {
-		if err = index.Build(context.Background(), dir, synth.Generate(n, Seed), opts); err == nil {
+		restore := BuildGC()
+		err = index.Build(context.Background(), dir, synth.Generate(n, Seed), opts)
+		restore()
+		if err == nil {
 			ix, err = index.Open(dir)
 		}
 	}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"os"
+	"runtime/debug"
+)
+
+// The process's runtime knobs are set here, in the command, not in the
+// libraries it calls: a library that changed the garbage collector's
+// target or read the environment would do it to every program that
+// imports it (issue 15).
+
+// envIndex is the environment variable that names the index directory when
+// --index does not.
+const envIndex = "IQ_INDEX"
+
+// buildGCPercent is the garbage collector's target percentage while an
+// index may be built. A build allocates tens of times its input in
+// short-lived garbage (analysis, segments, merges); a laxer collector takes
+// ~10% less CPU for about twice the peak memory (BENCHMARKS.md).
+// internal/benchkit.BuildGCPercent is the same for the benchmarks.
+const buildGCPercent = 300
+
+// buildGC sets the collector's target for a build and returns what
+// restores it. A target set through GOGC, or higher in the process, is
+// left alone.
+func buildGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(buildGCPercent)
+	if old < 0 || old > buildGCPercent {
+		debug.SetGCPercent(old)
+		return func() {}
+	}
+	return func() { debug.SetGCPercent(old) }
+}
