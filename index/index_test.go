@@ -39,6 +39,44 @@ func loadCorpus(t testing.TB) []record.Record {
 	return recs
 }
 
+// updatedCorpus builds the embedded corpus as buildCorpus does, then
+// updates it: its first 20 records deleted and the next 5 replaced, so that
+// the segments it shares hold deleted documents, which keep their document
+// numbers. It returns the index and the records it holds.
+func updatedCorpus(t *testing.T) (*Index, []record.Record) {
+	t.Helper()
+	recs := loadCorpus(t)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "updated")
+	if err := Build(ctx, dir, recs, BuildOptions{Fingerprint: "old", BatchSize: 16}); err != nil {
+		t.Fatal(err)
+	}
+	base, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	var gone []string
+	for _, r := range recs[:20] {
+		gone = append(gone, r.ID)
+	}
+	w, err := Lock(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.Update(ctx, base, recs[20:25], gone, BuildOptions{Fingerprint: "new"})
+	w.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix, recs[20:]
+}
+
 // buildCorpus builds the embedded corpus into a new directory and opens it.
 func buildCorpus(t *testing.T) (*Index, []record.Record) {
 	t.Helper()

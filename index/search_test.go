@@ -19,7 +19,8 @@ import (
 // TestSearchMatchesBleve checks that Index.Search answers exactly as
 // Bleve's own request for the same page: the same hits in the same order
 // (score, then ID) with the same scores, stored fields and term locations,
-// and the same facets, over one shard and over three behind an alias.
+// and the same facets, over one shard, over three behind an alias, and over
+// one shard after an update (deleted documents in its segments).
 func TestSearchMatchesBleve(t *testing.T) {
 	recs := loadCorpus(t)
 	one, _ := buildCorpus(t)
@@ -55,7 +56,8 @@ func TestSearchMatchesBleve(t *testing.T) {
 	if one.fast == nil || three.fast != nil {
 		t.Fatalf("fast ranker on 1 shard, 3 shards = %v, %v; want one on a single shard only", one.fast != nil, three.fast != nil)
 	}
-	for name, ix := range map[string]*Index{"1 shard": one, "3 shards": three} {
+	updated, _ := updatedCorpus(t) // deleted documents in its segments
+	for name, ix := range map[string]*Index{"1 shard": one, "3 shards": three, "1 shard, updated": updated} {
 		for qname, tree := range queries {
 			q, err := bleveq.Query(tree, allRecords())
 			if err != nil {
@@ -135,6 +137,16 @@ func termsOf(ts []*bsearch.TermFacet) []string {
 // index of many small segments, and requires the same values.
 func TestStoredReaderMatchesBleve(t *testing.T) {
 	ix, recs := buildCorpus(t)
+	t.Run("built", func(t *testing.T) { checkStoredReader(t, ix, recs) })
+	// After an update, the shared segments hold deleted documents, which
+	// keep their document numbers.
+	updated, kept := updatedCorpus(t)
+	t.Run("updated", func(t *testing.T) { checkStoredReader(t, updated, kept) })
+}
+
+// checkStoredReader loads every record of recs through StoredReader and
+// through Bleve's lookup by ID.
+func checkStoredReader(t *testing.T, ix *Index, recs []record.Record) {
 	adv, err := ix.shards[0].Advanced()
 	if err != nil {
 		t.Fatal(err)

@@ -19,8 +19,10 @@ import (
 // segments of a 100k build that lookup was 5% of a search's CPU.
 //
 // It relies on a *scorch.IndexSnapshot listing its segments in document
-// number order (IndexSnapshot.Segments, SegmentSnapshot.Count and
-// VisitDocument); on another reader it loads through Bleve.
+// number order (IndexSnapshot.Segments, VisitDocument), each taking as
+// many numbers as its segment holds documents, deleted ones included
+// (SegmentSnapshot.FullSize; its Count leaves the deleted out);
+// on another reader it loads through Bleve.
 type StoredReader struct {
 	r       bindex.IndexReader
 	fields  []string
@@ -37,7 +39,7 @@ func NewStoredReader(r bindex.IndexReader, fields []string) *StoredReader {
 		var next uint64
 		for _, s := range sr.segs {
 			sr.offsets = append(sr.offsets, next)
-			next += s.Count()
+			next += uint64(s.FullSize())
 		}
 	}
 	return sr
@@ -58,7 +60,7 @@ func (sr *StoredReader) Load(h *bsearch.DocumentMatch) error {
 	if !found {
 		i--
 	}
-	if i < 0 || uint64(n)-sr.offsets[i] >= sr.segs[i].Count() {
+	if i < 0 || uint64(n)-sr.offsets[i] >= uint64(sr.segs[i].FullSize()) {
 		return fmt.Errorf("load hit %s: %w: document %d is in no segment", h.ID, corrupt.Err, n)
 	}
 	var other bool
