@@ -156,6 +156,11 @@ func TestDetectFormat(t *testing.T) {
 		{"a.md", "\ufeff  <html lang=en><body>x</body></html>", FormatHTML},
 		{"README", "intro\n## Q1\n\n```go\nx\n```\n", FormatMarkdown},
 		{"notes", "just some text\nand more", FormatText},
+		{"a.jsonl", "<!DOCTYPE html><html><body>x</body></html>", FormatJSONL},
+		{"a.csv", "<html><body>x</body></html>", FormatCSV},
+		{"a.txt", "id,question,level\n1,What is Go?,junior\n", FormatCSV},
+		{"records", `{"question": "What is Go?"}` + "\n", FormatJSONL},
+		{"a.log", "intro\n## Q1\n\n```go\nx\n```\n", FormatText},
 	}
 	for _, tt := range tests {
 		if got := detectFormat(tt.name, []byte(tt.src)); got != tt.want {

@@ -15,8 +15,11 @@
 //     Report.
 //   - ingest.go: Options, Paths, FS, Bytes; walking, size limits, the
 //     worker pool and the merge of exact repeats.
-//   - read.go: format detection (extension confirmed by sniffing, records
-//     files sniffed too), ParseFormat, and the binary / empty /
+//   - format.go: the format registry (formats): each format's name,
+//     file extensions, content types and its reader (a parser into blocks,
+//     or a records decoder); ParseFormat and FormatNames.
+//   - read.go: format detection (the registry's extensions confirmed by
+//     sniffing, records files sniffed too), and the binary / empty /
 //     invalid-UTF-8 checks with U+FFFD repair.
 //   - fetch.go: web pages (http and https URLs) and standard input ("-")
 //     as sources: timeouts, size cap, content type, bounded redirects, a

@@ -60,20 +60,6 @@ func urlName(s string) string {
 	return u.Path
 }
 
-// contentFormats maps the media types ingest reads to a format; a type
-// that maps to 0 (text/plain) leaves the format to the name and content.
-var contentFormats = map[string]Format{
-	"text/html":             FormatHTML,
-	"application/xhtml+xml": FormatHTML,
-	"text/markdown":         FormatMarkdown,
-	"text/x-markdown":       FormatMarkdown,
-	"text/plain":            0,
-	"application/x-ndjson":  FormatJSONL,
-	"application/jsonl":     FormatJSONL,
-	"application/json":      FormatJSONL,
-	"text/csv":              FormatCSV,
-}
-
 // fetchPage fetches a page and returns its body and the format its content
 // type names (0 for plain text). The body is at most limit bytes.
 func fetchPage(ctx context.Context, client *http.Client, timeout time.Duration, limit int64, page string) ([]byte, Format, *Skip) {
@@ -115,7 +101,7 @@ func fetchPage(ctx context.Context, client *http.Client, timeout time.Duration, 
 	if ctype == "" {
 		media, err = "text/plain", nil
 	}
-	format, ok := contentFormats[strings.ToLower(media)]
+	format, ok := formatByMedia(strings.ToLower(media))
 	if err != nil || !ok {
 		return skip(SkipUnreadable, "content type %q is not a page iq reads (want HTML, Markdown, plain text, JSON lines or CSV)", ctype)
 	}

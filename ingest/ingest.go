@@ -392,6 +392,9 @@ func describeErr(err error) string {
 // run reads and processes the sources on all cores, then merges their
 // records in source order so that the output does not depend on timing.
 func run(ctx context.Context, srcs []source, opts Options) ([]record.Record, *Report, error) {
+	if opts.Format != 0 && opts.Format.spec() == nil {
+		return nil, nil, fmt.Errorf("ingest: unknown format %d, want one of %s", opts.Format, strings.Join(FormatNames(), ", "))
+	}
 	results, err := readAll(ctx, srcs, opts)
 	if err != nil {
 		return nil, nil, err
@@ -525,7 +528,7 @@ func ingestSource(ctx context.Context, src source, opts Options, tax *Taxonomy) 
 	if doc.rel == "" {
 		doc.rel = src.name
 	}
-	if format == FormatJSONL || format == FormatCSV {
+	if format.spec().records != nil {
 		res, err := readRecords(doc, text, tax)
 		var se schemaError
 		switch {
@@ -561,12 +564,8 @@ func readRecords(doc document, text []byte, tax *Taxonomy) (res fileResult, err 
 		lines []int
 		drops []Drop
 	)
-	if doc.format == FormatCSV {
-		if recs, lines, drops, err = decodeCSV(doc.name, text); err != nil {
-			return fileResult{}, err
-		}
-	} else {
-		recs, lines, drops = decodeJSONL(doc.name, text)
+	if recs, lines, drops, err = doc.format.spec().records(doc.name, text); err != nil {
+		return fileResult{}, err
 	}
 	res = recordsResult(doc, recs, lines, drops, tax)
 	if len(res.records) == 0 {
@@ -637,11 +636,5 @@ func parseFormat(f Format, src []byte) (blocks []parse.Block, err error) {
 			err = fmt.Errorf("parser panic: %v", r)
 		}
 	}()
-	switch f {
-	case FormatMarkdown:
-		return parse.Markdown(src)
-	case FormatHTML:
-		return parse.HTML(src)
-	}
-	return parseText(src), nil
+	return f.spec().blocks(src)
 }

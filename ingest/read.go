@@ -9,40 +9,6 @@ import (
 	"unicode/utf8"
 )
 
-// Format is the syntax a source file is parsed as.
-type Format int
-
-// Source formats.
-const (
-	FormatText Format = iota + 1
-	FormatMarkdown
-	FormatHTML
-	// FormatJSONL and FormatCSV are records files: questions already as
-	// data in iq's record schema (records.go).
-	FormatJSONL
-	FormatCSV
-)
-
-// formatNames are the names of the formats, for String and ParseFormat.
-var formatNames = []string{FormatText: "text", FormatMarkdown: "markdown", FormatHTML: "html", FormatJSONL: "jsonl", FormatCSV: "csv"}
-
-func (f Format) String() string {
-	if f > 0 && int(f) < len(formatNames) {
-		return formatNames[f]
-	}
-	return "unknown"
-}
-
-// ParseFormat reads a format's name (iq's --format).
-func ParseFormat(name string) (Format, error) {
-	for f, n := range formatNames {
-		if n != "" && strings.EqualFold(n, name) {
-			return Format(f), nil
-		}
-	}
-	return 0, fmt.Errorf("unknown format %q, want one of %s", name, strings.Join(formatNames[1:], ", "))
-}
-
 // DefaultMaxFileSize is the size above which a file is skipped unless
 // Options.MaxFileSize says otherwise. Interview collections are kilobytes;
 // a file this large is a log or a dump, and reading it whole would cost
@@ -56,38 +22,29 @@ const sniffLen = 8 << 10
 // detectFormat picks the parser by extension and confirms it by sniffing:
 // an .md or .txt file that is really a saved HTML page is parsed as HTML, a
 // file without extension that has Markdown structure as Markdown.
+//
+// An extension of the registry (formats) names its format, except that a
+// saved HTML page named as another document format is HTML; a records
+// file's extension is taken at its word. Otherwise the content decides: an
+// HTML page, a records file, Markdown (only without an extension: a .txt
+// or .log file with Markdown-like lines stays text), else text.
 func detectFormat(name string, src []byte) Format {
 	ext := strings.ToLower(path.Ext(name))
 	html := looksLikeHTML(src)
-	switch ext {
-	case ".jsonl", ".ndjson":
-		return FormatJSONL
-	case ".csv":
-		return FormatCSV
-	case ".html", ".htm", ".xhtml":
+	if f := formatByExt(ext); f != 0 {
+		if html && f.spec().blocks != nil {
+			return FormatHTML
+		}
+		return f
+	}
+	if html {
 		return FormatHTML
-	case ".md", ".markdown", ".mdx", ".mdown", ".mkd":
-		if html {
-			return FormatHTML
-		}
+	}
+	if f := sniffRecords(src); f != 0 {
+		return f
+	}
+	if ext == "" && looksLikeMarkdown(src) {
 		return FormatMarkdown
-	case "":
-		if html {
-			return FormatHTML
-		}
-		if f := sniffRecords(src); f != 0 {
-			return f
-		}
-		if looksLikeMarkdown(src) {
-			return FormatMarkdown
-		}
-	default:
-		if html {
-			return FormatHTML
-		}
-		if f := sniffRecords(src); f != 0 {
-			return f
-		}
 	}
 	return FormatText
 }

@@ -88,7 +88,7 @@ rule: a question, part of the answer of another, context, or removed as what.`,
 // addFormatFlag adds --format, which forces the format of every input
 // (iq ingest, iq index).
 func addFormatFlag(f *pflag.FlagSet) {
-	f.String("format", "", "read every input as `FORMAT` (text, markdown, html, jsonl, csv) instead of guessing from its name and content")
+	f.String("format", "", "read every input as `FORMAT` ("+strings.Join(ingest.FormatNames(), ", ")+") instead of guessing from its name and content")
 }
 
 // parseFormatFlag reads --format.
