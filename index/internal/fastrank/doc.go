@@ -29,7 +29,8 @@
 //     minimum-match cost estimate.
 //   - postings.go: the decoded postings and their cache, scored as
 //     Bleve's TermQueryScorer scores (BM25, or tf-idf in a field without
-//     terms).
+//     terms); postings with locations are read only after
+//     scorchx.CheckLocations, document numbers through scorchx.DocSeq.
 //   - node.go: the node interface; then one node kind per file, named
 //     after Bleve's searcher it mirrors: term.go (TermSearcher), disj.go
 //     (DisjunctionSliceSearcher), minmatch.go (bleveq.MinMatchQuery),
