@@ -10,6 +10,8 @@
 // On a Bleve upgrade, re-read what each file here relies on (its comment
 // says what), then run index's parity and versus tests, which compare
 // every answer with Bleve's own: a changed encoding shows there.
+// version_test.go fails when the build's versions are not these, until
+// this header and its list are updated.
 //
 // Files:
 //   - docnum.go: DocNum and InternalID, scorch's internal document IDs
