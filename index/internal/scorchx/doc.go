@@ -1,8 +1,10 @@
 // Package scorchx is the only code of iq that knows the internals of
 // Bleve's scorch index, beyond Bleve's public index API
 // (bleve_index_api): how scorch numbers documents, how it lays a snapshot
-// out in segments, which of its files it never rewrites, and how to force
-// a merge. Everything else in index/ reaches scorch through this package.
+// out in segments, how zap v17 writes a term's postings (read and bounded
+// before zapx reads their locations), which of its files it never
+// rewrites, and how to force a merge. Everything else in index/ reaches
+// scorch through this package.
 //
 // Checked against: github.com/blevesearch/bleve/v2 v2.6.3 (index/scorch),
 // github.com/blevesearch/zapx/v17 v17.2.5 (the segment format Bleve
