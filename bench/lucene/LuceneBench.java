@@ -20,7 +20,9 @@
 // exact total, and facet counts of level (top 10), topic, tag and source
 // (top 30 each) over all matches. The first 200 queries run once right
 // after opening (first-*), the other 200 once unseen (unseen-*), then 3
-// times warm; CPU is the whole process's (JIT and GC threads included).
+// times warm. CPU is the whole process's (JIT and GC threads included),
+// but the per-query CPU percentiles (*-cpu-p99-ms) are the searching
+// thread's: the JVM's process CPU clock ticks in 10 ms.
 //
 //   java -cp CLASSES:JARS LuceneBench DIR N   # DIR/records.jsonl, DIR/queries.jsonl
 
@@ -256,14 +258,24 @@ public final class LuceneBench {
 		}
 	}
 
-	static long run(Searcher s, Query[] qs, int from, int to, List<Long> lat) throws IOException {
+	static final java.lang.management.ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+	/** run runs queries from to to, adding each one's wall and CPU time (its thread's) to lat and cpu. */
+	static long run(Searcher s, Query[] qs, int from, int to, List<Long> lat, List<Long> cpu) throws IOException {
 		long hits = 0;
 		for (int i = from; i < to; i++) {
-			long t = System.nanoTime();
+			long c = THREADS.getCurrentThreadCpuTime(), t = System.nanoTime();
 			hits += s.search(qs[i]);
 			lat.add(System.nanoTime() - t);
+			cpu.add(THREADS.getCurrentThreadCpuTime() - c);
 		}
 		return hits;
+	}
+
+	static String p99(List<Long> cpu, String name) {
+		Long[] a = cpu.toArray(new Long[0]);
+		Arrays.sort(a);
+		return String.format(" %.2f %s", a[a.length * 99 / 100] / 1e6, name);
 	}
 
 	static String pct(List<Long> lat, String prefix) {
@@ -312,9 +324,10 @@ public final class LuceneBench {
 		try (Directory d = FSDirectory.open(indexDir)) {
 			Searcher s = new Searcher(d, analyzer);
 			List<Long> first = new ArrayList<>(), unseen = new ArrayList<>(), lat = new ArrayList<>();
-			run(s, queries, 0, half, first);
+			List<Long> firstQC = new ArrayList<>(), unseenQC = new ArrayList<>(), warmQC = new ArrayList<>();
+			run(s, queries, 0, half, first, firstQC);
 			cpu0 = cpuNanos();
-			long want = run(s, queries, half, queries.length, unseen);
+			long want = run(s, queries, half, queries.length, unseen, unseenQC);
 			long unseenCPU = cpuNanos() - cpu0;
 			if (want == 0) {
 				throw new IllegalStateException("the query mix matched nothing");
@@ -323,7 +336,7 @@ public final class LuceneBench {
 			cpu0 = cpuNanos();
 			t0 = System.nanoTime();
 			for (int r = 0; r < rounds; r++) {
-				long hits = run(s, queries, half, queries.length, lat);
+				long hits = run(s, queries, half, queries.length, lat, warmQC);
 				if (hits != want) {
 					throw new IllegalStateException("the query mix matched " + want + " hits, then " + hits);
 				}
@@ -331,9 +344,10 @@ public final class LuceneBench {
 			wall = System.nanoTime() - t0;
 			cpu = cpuNanos() - cpu0;
 			int timed = queries.length - half;
-			System.out.printf("BenchmarkSearch/records=%d-%d %d %d ns/op %.3f cpu-ms/query%s %.1f hits/query%s%s %.3f unseen-cpu-ms/query%n",
+			System.out.printf("BenchmarkSearch/records=%d-%d %d %d ns/op %.3f cpu-ms/query%s %.1f hits/query%s%s %.3f unseen-cpu-ms/query%s%s%s%n",
 					n, procs, rounds, wall / rounds, cpu / 1e6 / lat.size(), pct(lat, ""), (double) want / timed,
-					pct(first, "first-"), pct(unseen, "unseen-"), unseenCPU / 1e6 / timed);
+					pct(first, "first-"), pct(unseen, "unseen-"), unseenCPU / 1e6 / timed,
+					p99(firstQC, "first-cpu-p99-ms"), p99(unseenQC, "unseen-cpu-p99-ms"), p99(warmQC, "cpu-p99-ms"));
 			s.reader.close();
 		}
 	}
