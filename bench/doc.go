@@ -1,5 +1,16 @@
 // Package bench holds end-to-end benchmarks of iq: the search path as users
 // reach it (query.Searcher.Search over a synthetic index built by package
-// index), beside the SQLite FTS5 peer in bench/fts5 (its own module). It has
-// no code of its own; see search_test.go and run.sh.
+// index) and the build as `iq index` runs it, beside two peers on the same
+// records and queries. It has no code of its own.
+//
+// Files:
+//   - run.sh: the benchmark of record, iq and its peers in one run, with
+//     iq/peer ratios (BENCHMARKS.md, "Index and search").
+//   - search_test.go: BenchmarkQuerySearch.
+//   - build_test.go: BenchmarkUserBuild (clustering, then index.Build).
+//   - serve_rss.sh: what `iq serve` holds in memory at rest on an index.
+//   - fts5/: the SQLite FTS5 peer, a module of its own (cgo).
+//   - lucene/: the Lucene peer (LuceneBench.java, run.sh; Java and Debian's
+//     liblucene8-java, optional) and export/, which writes the synthetic
+//     records and queries as JSON lines for it.
 package bench

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Runs iq's index benchmarks (Bleve) and the SQLite FTS5 peer in one run on
-# the same synthetic records and query mix, then prints FTS5/iq ratios.
+# Runs iq's index benchmarks (Bleve), the SQLite FTS5 peer and the Lucene
+# peer in one run on the same synthetic records and query mix, then prints
+# iq/FTS5 and iq/Lucene ratios.
 #
 #   bench/run.sh                      # 10k and 100k records
 #   IQ_BENCH_SIZES=10000 bench/run.sh # one size
+#   IQ_BENCH_SIZES=1000000 IQ_BENCH_PARTS=search bench/run.sh  # the 1M tier, iq's search
+#
+# IQ_BENCH_PARTS picks parts (comma-separated, default all of them): build
+# (BenchmarkBuild in ./index), search (BenchmarkSearch in ./index and
+# BenchmarkQuerySearch in ./bench), user (BenchmarkUserBuild), fts5, lucene.
+# At 1M every part holds all records in memory (the Bleve build as iq index
+# does, the peers as their harnesses load them): a 1M run needs a machine
+# with many GB free; see BENCHMARKS.md, "Index and search".
 #
 # Build benchmarks run once per size (-benchtime 1x); BenchmarkUserBuild
 # adds the near-duplicate clustering iq index runs before the build.
@@ -15,22 +24,43 @@
 # iq's real search path, query.Searcher.Search with the text as typed. Levers for the Bleve
 # build: IQ_BENCH_BATCH, IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_TIER, GOGC.
 # The FTS5 peer needs cgo and a C compiler (it builds SQLite with
-# -tags sqlite_fts5; the first build takes a minute or two).
+# -tags sqlite_fts5; the first build takes a minute or two). The Lucene
+# peer (bench/lucene/run.sh) needs Java and Debian's liblucene8-java and
+# libgoogle-gson-java; without them it is skipped with a message.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 export IQ_BENCH_SIZES="${IQ_BENCH_SIZES:-10000,100000}"
+parts=",${IQ_BENCH_PARTS:-build,search,user,fts5,lucene},"
+want() { [[ $parts == *",$1,"* ]]; }
+touch "$out"/{iq,query,user,fts5,lucene}.txt
 
-echo "== iq (Bleve) ==" >&2
-go test ./index -run '^$' -bench 'Build' -benchtime 1x -timeout 60m | tee "$out/iq.txt" >&2
-go test ./index -run '^$' -bench 'Search' -benchtime 3x -timeout 60m | tee -a "$out/iq.txt" >&2
-go test ./bench -run '^$' -bench 'QuerySearch' -benchtime 3x -timeout 60m | tee "$out/query.txt" >&2
-# The build as `iq index` runs it: clustering, then index.Build.
-go test ./bench -run '^$' -bench 'UserBuild' -benchtime 1x -timeout 60m | tee "$out/user.txt" >&2
-echo "== SQLite FTS5 ==" >&2
-(cd bench/fts5 && go test -tags sqlite_fts5 -run '^$' -bench 'Build' -benchtime 1x -timeout 60m) | tee "$out/fts5.txt" >&2
-(cd bench/fts5 && go test -tags sqlite_fts5 -run '^$' -bench 'Search' -benchtime 3x -timeout 60m) | tee -a "$out/fts5.txt" >&2
+echo "load average: $(cat /proc/loadavg 2>/dev/null || uptime)" >&2
+if want build; then
+	echo "== iq (Bleve) build ==" >&2
+	go test ./index -run '^$' -bench 'Build' -benchtime 1x -timeout 60m | tee -a "$out/iq.txt" >&2
+fi
+if want search; then
+	echo "== iq (Bleve) search ==" >&2
+	go test ./index -run '^$' -bench 'Search' -benchtime 3x -timeout 60m | tee -a "$out/iq.txt" >&2
+	go test ./bench -run '^$' -bench 'QuerySearch' -benchtime 3x -timeout 60m | tee "$out/query.txt" >&2
+fi
+if want user; then
+	# The build as `iq index` runs it: clustering, then index.Build.
+	echo "== iq index (clustering + build) ==" >&2
+	go test ./bench -run '^$' -bench 'UserBuild' -benchtime 1x -timeout 60m | tee "$out/user.txt" >&2
+fi
+if want fts5; then
+	echo "== SQLite FTS5 ==" >&2
+	(cd bench/fts5 && go test -tags sqlite_fts5 -run '^$' -bench 'Build' -benchtime 1x -timeout 60m) | tee "$out/fts5.txt" >&2
+	(cd bench/fts5 && go test -tags sqlite_fts5 -run '^$' -bench 'Search' -benchtime 3x -timeout 60m) | tee -a "$out/fts5.txt" >&2
+fi
+if want lucene; then
+	echo "== Lucene ==" >&2
+	bench/lucene/run.sh | tee "$out/lucene.txt" >&2
+fi
+echo "load average: $(cat /proc/loadavg 2>/dev/null || uptime)" >&2
 
 # metrics FILE: "Benchmark/sub metric value" lines from go test output.
 metrics() {
@@ -38,26 +68,36 @@ metrics() {
 		printf "%s s/op %.3f\n", name, $3/1e9;
 		for (i = 5; i < NF; i += 2) printf "%s %s %s\n", name, $(i+1), $i }' "$1"
 }
-metrics "$out/iq.txt" | sort >"$out/iq.m"
-metrics "$out/fts5.txt" | sort >"$out/fts5.m"
-# The real search path against the same FTS5 search figures.
+for f in iq fts5 lucene user; do
+	metrics "$out/$f.txt" | sed 's/^BenchmarkUserBuild/BenchmarkBuild/' | sort >"$out/$f.m"
+done
+# The real search path against the same peer search figures.
 metrics "$out/query.txt" | sed 's/^BenchmarkQuerySearch/BenchmarkSearch/' | sort >"$out/query.m"
 
-# ratios IQ.m: one table of iq/fts5 ratios.
+# ratios IQ.m PEER.m: one table of iq/peer ratios.
 ratios() {
-	join -j1 <(awk '{print $1"|"$2, $3}' "$1" | sort) <(awk '{print $1"|"$2, $3}' "$out/fts5.m" | sort) |
+	join -j1 <(awk '{print $1"|"$2, $3}' "$1" | sort) <(awk '{print $1"|"$2, $3}' "$2" | sort) |
 		awk '{ split($1, k, "|"); r = ($3 > 0) ? $2/$3 : 0;
 			printf "%-36s %-12s %12.2f %12.2f %8.2f\n", k[1], k[2], $2, $3, r }'
 }
-echo
-printf '%-36s %-12s %12s %12s %8s\n' benchmark metric iq fts5 'iq/fts5'
-ratios "$out/iq.m"
-metrics "$out/user.txt" | sed 's/^BenchmarkUserBuild/BenchmarkBuild/' | sort >"$out/user.m"
-echo
-echo "iq's build as iq index runs it (clustering + index.Build, BenchmarkUserBuild) against FTS5's build:"
-printf '%-36s %-12s %12s %12s %8s\n' benchmark metric 'iq index' fts5 'iq/fts5'
-ratios "$out/user.m"
-echo
-echo "iq's search path (query.Searcher.Search, BenchmarkQuerySearch) against the same FTS5 searches:"
-printf '%-36s %-12s %12s %12s %8s\n' benchmark metric query.Search fts5 'iq/fts5'
-ratios "$out/query.m"
+for peer in fts5 lucene; do
+	[ -s "$out/$peer.m" ] || continue
+	if [ -s "$out/iq.m" ]; then
+		echo
+		echo "iq's engine benchmarks (./index) against $peer:"
+		printf '%-36s %-12s %12s %12s %8s\n' benchmark metric iq "$peer" "iq/$peer"
+		ratios "$out/iq.m" "$out/$peer.m"
+	fi
+	if [ -s "$out/user.m" ]; then
+		echo
+		echo "iq's build as iq index runs it (clustering + index.Build, BenchmarkUserBuild) against $peer's build:"
+		printf '%-36s %-12s %12s %12s %8s\n' benchmark metric 'iq index' "$peer" "iq/$peer"
+		ratios "$out/user.m" "$out/$peer.m"
+	fi
+	if [ -s "$out/query.m" ]; then
+		echo
+		echo "iq's search path (query.Searcher.Search, BenchmarkQuerySearch) against the same $peer searches:"
+		printf '%-36s %-12s %12s %12s %8s\n' benchmark metric query.Search "$peer" "iq/$peer"
+		ratios "$out/query.m" "$out/$peer.m"
+	fi
+done

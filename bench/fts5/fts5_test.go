@@ -111,7 +111,8 @@ func BenchmarkBuild(b *testing.B) {
 
 // BenchmarkSearch times the query mix as benchkit.Queries does for iq:
 // the first 200 queries once after opening (first-*), the other 200 once
-// unseen (unseen-*), then those again per round, warm.
+// unseen (unseen-*), then those again per round, warm; with the CPU p99
+// of each pass (first-cpu-p99-ms, unseen-cpu-p99-ms, cpu-p99-ms).
 func BenchmarkSearch(b *testing.B) {
 	queries := synth.ParsedQueries(400, seed)
 	for _, n := range sizes(b) {
@@ -137,12 +138,13 @@ func BenchmarkSearch(b *testing.B) {
 				exprs[i] = MatchExpr(q)
 			}
 			half := len(exprs) / 2
-			run := func(es []string, lat *[]time.Duration) int {
+			run := func(es []string, lat, cpu *[]time.Duration) int {
 				hits := 0
 				for _, e := range es {
-					t := time.Now()
+					c, t := cpuTime(), time.Now()
 					res, err := Search(ctx, db, e)
 					*lat = append(*lat, time.Since(t))
+					*cpu = append(*cpu, cpuTime()-c)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -150,17 +152,17 @@ func BenchmarkSearch(b *testing.B) {
 				}
 				return hits
 			}
-			var first, unseen, lat []time.Duration
-			run(exprs[:half], &first)
+			var first, unseen, lat, firstQC, unseenQC, warmQC []time.Duration // ...QC: CPU per query
+			run(exprs[:half], &first, &firstQC)
 			cpu0 := cpuTime()
-			want := run(exprs[half:], &unseen)
+			want := run(exprs[half:], &unseen, &unseenQC)
 			unseenCPU := cpuTime() - cpu0
 			if want == 0 {
 				b.Fatal("the query mix matched nothing")
 			}
 			cpu0 = cpuTime()
 			for b.Loop() {
-				if hits := run(exprs[half:], &lat); hits != want {
+				if hits := run(exprs[half:], &lat, &warmQC); hits != want {
 					b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
 				}
 			}
@@ -175,6 +177,13 @@ func BenchmarkSearch(b *testing.B) {
 			report(first, "first-")
 			report(unseen, "unseen-")
 			b.ReportMetric(unseenCPU.Seconds()*1000/float64(len(exprs)-half), "unseen-cpu-ms/query")
+			for _, c := range []struct {
+				cpu  []time.Duration
+				name string
+			}{{firstQC, "first-cpu-p99-ms"}, {unseenQC, "unseen-cpu-p99-ms"}, {warmQC, "cpu-p99-ms"}} {
+				slices.Sort(c.cpu)
+				b.ReportMetric(float64(c.cpu[len(c.cpu)*99/100])/1e6, c.name)
+			}
 		})
 	}
 }

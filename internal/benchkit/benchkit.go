@@ -49,17 +49,22 @@ func Int(name string) int {
 // (unseen-p50-ms, unseen-p99-ms, unseen-cpu-ms/query: a server's new
 // queries), and then once per b.Loop, warm (p50-ms, p99-ms,
 // cpu-ms/query, hits/query). No timed query is one of the first pass.
+// Each pass also reports the 99th percentile of the CPU time a query
+// took (first-cpu-p99-ms, unseen-cpu-p99-ms, cpu-p99-ms: the process's,
+// GC included), which a busy machine does not inflate as it does the
+// wall time.
 // search runs query i and returns its hit count; name names it in errors.
 // It fails when the timed half matches nothing or its hits drift between
 // passes.
 func Queries(b *testing.B, n int, name func(i int) string, search func(i int) (uint64, error)) {
 	half := n / 2
-	run := func(from, to int, lat *[]time.Duration) uint64 {
+	run := func(from, to int, lat, cpu *[]time.Duration) uint64 {
 		var hits uint64
 		for i := from; i < to; i++ {
-			t := time.Now()
+			c, t := cputime.Used(), time.Now()
 			h, err := search(i)
 			*lat = append(*lat, time.Since(t))
+			*cpu = append(*cpu, cputime.Used()-c)
 			if err != nil {
 				b.Fatalf("Search(%q) error = %v", name(i), err)
 			}
@@ -67,17 +72,17 @@ func Queries(b *testing.B, n int, name func(i int) string, search func(i int) (u
 		}
 		return hits
 	}
-	var first, unseen, lat []time.Duration
-	run(0, half, &first)
+	var first, unseen, lat, firstQC, unseenQC, warmQC []time.Duration // ...QC: CPU per query
+	run(0, half, &first, &firstQC)
 	cpu0 := cputime.Used()
-	want := run(half, n, &unseen)
+	want := run(half, n, &unseen, &unseenQC)
 	unseenCPU := cputime.Used() - cpu0
 	if want == 0 {
 		b.Fatal("the query mix matched nothing")
 	}
 	cpu0 = cputime.Used()
 	for b.Loop() {
-		if hits := run(half, n, &lat); hits != want {
+		if hits := run(half, n, &lat, &warmQC); hits != want {
 			b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
 		}
 	}
@@ -92,6 +97,13 @@ func Queries(b *testing.B, n int, name func(i int) string, search func(i int) (u
 	report(first, "first-")
 	report(unseen, "unseen-")
 	b.ReportMetric(unseenCPU.Seconds()*1000/float64(n-half), "unseen-cpu-ms/query")
+	for _, c := range []struct {
+		cpu  []time.Duration
+		name string
+	}{{firstQC, "first-cpu-p99-ms"}, {unseenQC, "unseen-cpu-p99-ms"}, {warmQC, "cpu-p99-ms"}} {
+		slices.Sort(c.cpu)
+		b.ReportMetric(ms(c.cpu[len(c.cpu)*99/100]), c.name)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
