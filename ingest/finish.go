@@ -19,6 +19,10 @@ import (
 func finishSegments(blocks []parse.Block, d decisions, out docSegments) ([]segment, []int) {
 	segs := make([]segment, 0, len(out.segments))
 	primary := make([]int, len(out.segments))
+	// Several segments can come from one block (a line of many
+	// questions); its sub-items are found once, not once per segment,
+	// which cost the square of the line's length (issue 16).
+	subs := map[int]subSplit{}
 	for k, s := range out.segments {
 		primary[k] = len(segs)
 		b := &blocks[s.block]
@@ -31,7 +35,12 @@ func finishSegments(blocks []parse.Block, d decisions, out docSegments) ([]segme
 			continue
 		}
 		if (b.Kind == parse.ListItem || b.Kind == parse.Paragraph) && !d.info[s.block].titled && b.Kind != parse.Table {
-			if parent, kids, ok := followUps(s, b); ok {
+			sub, seen := subs[s.block]
+			if !seen {
+				sub.head, sub.items, sub.ok = splitSubItems(b.Text)
+				subs[s.block] = sub
+			}
+			if parent, kids, ok := followUps(s, b, sub); ok {
 				segs = append(segs, finishSegment(parent))
 				segs = append(segs, kids...)
 				continue
@@ -95,6 +104,13 @@ func inlineAnswer(s segment) segment {
 // ("Explain SVM a. What is the decision boundary? b. What is a kernel
 // trick?", the lines of a list the Markdown did not nest).
 var subMarker = regexp.MustCompile(`(?:^|\s)([a-z]|i{1,3}|iv|vi{0,3}|ix|x)[.)]\s`)
+
+// subSplit is what splitSubItems found in a block.
+type subSplit struct {
+	head  string
+	items []subItem
+	ok    bool
+}
 
 // subItem is one flattened sub-item: its marker, its text and its own
 // sub-items (roman numerals under letters).
@@ -169,8 +185,8 @@ func splitSubItems(t string) (head string, items []subItem, ok bool) {
 // none of which asks, under a parent that asks, is the parent's answer
 // hints ("How does the optimization algorithm work? a. Gradient descent,
 // Conjugate gradient, BFGS"), kept in its answer.
-func followUps(s segment, b *parse.Block) (segment, []segment, bool) {
-	head, items, ok := splitSubItems(b.Text)
+func followUps(s segment, b *parse.Block, sub subSplit) (segment, []segment, bool) {
+	head, items, ok := sub.head, sub.items, sub.ok
 	if !ok {
 		return s, nil, false
 	}

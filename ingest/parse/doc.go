@@ -25,6 +25,13 @@
 //     costs the square of the nesting), and a page nested past the 512
 //     elements x/net/html accepts is parsed again with elements past 256
 //     flattened; text and line numbers are kept.
+//   - inline.go: inline bounds applied before goldmark: in a paragraph
+//     whose links, brackets or emphasis would cost goldmark more than
+//     linear in its length (link openers rescanning the line, nested
+//     brackets, delimiters matched against all before them), the excess
+//     is escaped with backslashes, so it reads as the same text; runs of
+//     link reference definitions get a blank line every 64. No real
+//     document is touched.
 //   - region.go: the page's main content region by text against link
 //     density (readability's scoring in one pass over the DOM), which
 //     sets Block.Outside and where Context starts.
@@ -33,6 +40,8 @@
 //
 // Tests: parse_test.go (real files from ../shared/corpora and the embedded
 // seed), markdown_test.go and html_test.go (small cases), fuzz_test.go
-// (FuzzMarkdown, FuzzHTML), depth_test.go (100k nested markers), bench_test.go (BenchmarkParse, MB/s, with
+// (FuzzMarkdown, FuzzHTML), depth_test.go (100k nested markers),
+// inline_test.go (the inline bounds; 200 KB of each input of
+// internal/hostile parses in linear time; no corpus file is changed), bench_test.go (BenchmarkParse, MB/s, with
 // cputime_*_test.go for CPU-time throughput), example_test.go.
 package parse

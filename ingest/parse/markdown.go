@@ -142,6 +142,13 @@ func (w *mdWalker) run() {
 		w.src = flat
 		w.lineOf = func(off int) int { return lineOf(cuts.sourceOffset(off)) }
 	}
+	if bounded, cuts := boundInlines(w.src); cuts != nil {
+		// The same for the escapes of inline constructs whose parsing
+		// would cost more than linear (inline.go).
+		lineOf := w.lineOf
+		w.src = bounded
+		w.lineOf = func(off int) int { return lineOf(cuts.sourceOffset(off)) }
+	}
 	doc := mdParser.Parse(text.NewReader(w.src))
 	w.block(doc)
 }

@@ -1,0 +1,148 @@
+package parse
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iq-search/iq/internal/hostile"
+)
+
+// boundInlines touches no real document: every Markdown file of the
+// embedded corpus and of ../shared (corpora, seeds, labelled banks) comes
+// back unchanged, so what they yield cannot move.
+func TestBoundInlinesLeavesCorpora(t *testing.T) {
+	roots := []string{filepath.Join(repoRoot(t), "corpus")}
+	if shared := filepath.Join(repoRoot(t), "..", "shared"); dirExists(shared) {
+		roots = append(roots, shared)
+	}
+	files := 0
+	for _, root := range roots {
+		err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(strings.ToLower(path), ".md") {
+				return err
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			files++
+			flat, _ := flattenNesting(src)
+			if out, cuts := boundInlines(flat); cuts != nil {
+				t.Errorf("boundInlines(%s) changed it (%d bytes inserted); want it unchanged", path, len(out)-len(flat))
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Logf("%d Markdown files unchanged", files)
+}
+
+func dirExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
+}
+
+// The inline constructs whose parsing cost more than linear come out as
+// the same text, with their line numbers; links and emphasis before the
+// hostile part are kept.
+func TestBoundInlines(t *testing.T) {
+	refs := func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "[r%d]: https://example.com/%d\n", i, i)
+		}
+		return b.String()
+	}
+	tests := []struct {
+		name  string
+		src   string
+		text  string // the text of the block on line
+		line  int
+		links int // its links
+	}{
+		{"link openers", "[x](https://e.com) " + strings.Repeat("[a](", 5000) + "\n\nWhat is X?\n",
+			"x " + strings.Repeat("[a](", 5000), 1, 1},
+		{"image openers", strings.Repeat("![a](", 5000) + "\n", strings.Repeat("![a](", 5000), 1, 0},
+		{"angle destinations", strings.Repeat("[a](<", 5000) + "\n", strings.Repeat("[a](<", 5000), 1, 0},
+		{"nested brackets", strings.Repeat("[", 5000) + "a" + strings.Repeat("]", 5000) + "\n",
+			strings.Repeat("[", 5000) + "a" + strings.Repeat("]", 5000), 1, 0},
+		{"titles never closed", strings.Repeat("[a](b (\n", 3000), "", 0, 0},
+		{"emphasis", "**Q** " + strings.Repeat("*_a", 3000) + "\n", "", 0, 0},
+		{"reference definitions", "# T\n\n" + refs(1000) + "\nSee [r999].\n", "See r999.", 1004, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			flat, _ := flattenNesting([]byte(tt.src))
+			if _, cuts := boundInlines(flat); cuts == nil {
+				t.Errorf("boundInlines left it unchanged; the case must exercise it")
+			}
+			blocks, err := Markdown([]byte(tt.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.text == "" {
+				// Only the text is checked: every letter is kept.
+				var got strings.Builder
+				for _, b := range blocks {
+					got.WriteString(b.Text)
+				}
+				if g, w := strings.Count(got.String(), "a"), strings.Count(tt.src, "a"); g != w {
+					t.Errorf("blocks hold %d a's; want %d", g, w)
+				}
+				return
+			}
+			for _, b := range blocks {
+				if b.Text == tt.text {
+					if b.Line != tt.line || b.Links != tt.links {
+						t.Errorf("block on line %d with %d links; want line %d, %d links", b.Line, b.Links, tt.line, tt.links)
+					}
+					return
+				}
+			}
+			t.Errorf("no block %.60q…", tt.text)
+		})
+	}
+}
+
+// Markdown and HTML cost time linear in their input on the hostile inputs
+// (internal/hostile), among them the inline cases where goldmark alone
+// takes seconds to minutes (cmark's pathological tests and a few more):
+// each 200 KB input must parse well under a generous bound. The same
+// inputs go through the whole of ingest, with text and records files, in
+// package ingest's TestHostileInputsLinear.
+func TestPathologicalInlines(t *testing.T) {
+	const size = 200_000
+	for _, in := range hostile.Inputs {
+		parse := Markdown
+		switch in.Ext {
+		case ".md":
+		case ".html":
+			parse = HTML
+		default:
+			continue
+		}
+		t.Run(in.Name, func(t *testing.T) {
+			src := in.Gen(size)
+			start := time.Now()
+			if _, err := parse(src); err != nil {
+				t.Fatal(err)
+			}
+			took := time.Since(start)
+			t.Logf("%d KB in %s", len(src)>>10, took)
+			if took > inlineBound {
+				t.Errorf("parse took %s; want under %s (linear in the input)", took, inlineBound)
+			}
+		})
+	}
+}
+
+// inlineBound is TestPathologicalInlines' generous bound: the inputs parse
+// in 10 to 300 ms on a loaded 2-core machine; before the bounds, 200 KB of
+// "[a](" took minutes.
+const inlineBound = 5 * time.Second
