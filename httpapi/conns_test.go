@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/iq-search/iq/internal/apitest"
 )
 
 // fakeConn is a net.Conn from a given address that records Close.
@@ -85,7 +87,7 @@ func TestServePerClientLimit(t *testing.T) {
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "1" {
 		t.Fatalf("second search of one client = %d, Retry-After %q; want 429, 1", w.Code, w.Header().Get("Retry-After"))
 	}
-	if e := apiError(t, w.Body.Bytes()); e.Code != codeTooMany || e.Message != "too many requests at once from 192.0.2.1: at most 1 searches per client run or wait at a time" {
+	if e := apitest.Error(t, w.Body.Bytes()); e.Code != codeTooMany || e.Message != "too many requests at once from 192.0.2.1: at most 1 searches per client run or wait at a time" {
 		t.Errorf("error = %+v", e)
 	}
 	r.RemoteAddr = "192.0.2.2:5555"

@@ -13,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	legacyrouter "github.com/getkin/kin-openapi/routers/legacy"
 
+	"github.com/iq-search/iq/internal/apitest"
 	"github.com/iq-search/iq/query"
 )
 
@@ -25,7 +26,7 @@ import (
 func TestOpenAPI(t *testing.T) {
 	ctx := context.Background()
 	h := New(sharedSearcher(t), Options{}).Handler()
-	served := get(h, "GET", "/api/openapi.json")
+	served := apitest.Get(h, "GET", "/api/openapi.json")
 	if served.Code != http.StatusOK || !bytes.Equal(served.Body.Bytes(), openAPI) {
 		t.Fatalf("GET /api/openapi.json = %d, %d bytes; want 200 and the embedded document", served.Code, served.Body.Len())
 	}
@@ -75,7 +76,7 @@ func TestOpenAPI(t *testing.T) {
 		{"/api/openapi.json", 200},
 		{"/healthz", 200},
 	} {
-		rec := get(h, "GET", tc.target)
+		rec := apitest.Get(h, "GET", tc.target)
 		if rec.Code != tc.status {
 			t.Errorf("GET %s = %d; want %d: %s", tc.target, rec.Code, tc.status, rec.Body)
 			continue
@@ -105,7 +106,7 @@ func TestOpenAPI(t *testing.T) {
 	// Every documented path is served.
 	for _, path := range doc.Paths.InMatchingOrder() {
 		target := strings.ReplaceAll(path, "{id}", id)
-		if rec := get(h, "GET", target); rec.Code == http.StatusNotFound {
+		if rec := apitest.Get(h, "GET", target); rec.Code == http.StatusNotFound {
 			t.Errorf("openapi.json documents %s, which the server does not serve: %s", path, rec.Body)
 		}
 	}

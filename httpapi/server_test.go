@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iq-search/iq/internal/apitest"
 	"github.com/iq-search/iq/internal/fuzzkit"
 
 	"github.com/iq-search/iq/pipeline"
@@ -28,42 +29,35 @@ import (
 	"github.com/iq-search/iq/record"
 )
 
-var serveShared shared
+// serveShared is the package's index of the embedded corpus.
+var serveShared apitest.Shared
 
-// shared holds the package's shared test index and the directory of every
-// index the tests keep open until the end; TestMain removes it.
-type shared struct {
+// testDir holds every index the tests keep open until the end; TestMain
+// removes it.
+var testDir struct {
 	once sync.Once
-	s    *query.Searcher
-	err  error
-
-	dirOnce sync.Once
-	dir     string
+	dir  string
 }
 
 // tempDir returns the directory TestMain removes after the tests.
-func (sh *shared) tempDir() string {
-	sh.dirOnce.Do(func() {
+func tempDir() string {
+	testDir.once.Do(func() {
 		d, err := os.MkdirTemp("", "iq-httpapi-test-")
 		if err != nil {
 			panic(err)
 		}
-		sh.dir = d
+		testDir.dir = d
 	})
-	return sh.dir
+	return testDir.dir
 }
 
 func TestMain(m *testing.M) {
 	fuzzkit.Init()
 	code := m.Run()
-	if serveShared.s != nil {
-		serveShared.s.Close()
-	}
-	if slowDups.s != nil {
-		slowDups.s.Close()
-	}
-	if serveShared.dir != "" {
-		os.RemoveAll(serveShared.dir)
+	serveShared.Close()
+	slowDups.Close()
+	if testDir.dir != "" {
+		os.RemoveAll(testDir.dir)
 	}
 	os.Exit(code)
 }
@@ -76,40 +70,10 @@ const twiceAsked = "What is dependency injection in FastAPI, and why is it impor
 // the test binary exits; TestMain removes the directory.
 func sharedSearcher(t *testing.T) *query.Searcher {
 	t.Helper()
-	serveShared.once.Do(func() {
-		serveShared.s, serveShared.err = pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: filepath.Join(serveShared.tempDir(), "index"), Embedded: true})
+	return serveShared.Get(t, func() (*query.Searcher, error) {
+		return pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: filepath.Join(tempDir(), "index"), Embedded: true})
 	})
-	if serveShared.err != nil {
-		t.Fatalf("open shared index: %v", serveShared.err)
-	}
-	return serveShared.s
 }
-
-// get sends one request to h and returns the recorded answer.
-func get(h http.Handler, method, target string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, "http://127.0.0.1"+target, nil)
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
-}
-
-// apiError decodes an error answer, failing when it is not one.
-func apiError(t *testing.T, body []byte) query.Error {
-	t.Helper()
-	var e struct {
-		Error *query.Error `json:"error"`
-	}
-	if err := json.Unmarshal(body, &e); err != nil || e.Error == nil || e.Error.Code == "" || e.Error.Message == "" {
-		t.Fatalf("body %q is not {\"error\": {\"code\", \"message\"}} (%v)", body, err)
-	}
-	return *e.Error
-}
-
-// tookMS matches the only field that differs between two runs of the same
-// search: how long it took.
-var tookMS = regexp.MustCompile(`"took_ms": [0-9.e+-]+`)
-
-func withoutTook(b []byte) string { return tookMS.ReplaceAllString(string(b), `"took_ms": 0`) }
 
 func TestServeEndpoints(t *testing.T) {
 	s := sharedSearcher(t)
@@ -138,13 +102,13 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search", method: "GET", target: "/api/search?q=dependency+injection", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.Result](t, b)
+			r := apitest.Decode[query.Result](t, b)
 			if len(r.Hits) == 0 || !strings.Contains(strings.ToLower(r.Hits[0].Question), "dependency injection") && !strings.Contains(r.Hits[0].Question, "Depends") {
 				t.Errorf("first hit of %q = %+v; want a dependency-injection question", r.Query, r.Hits)
 			}
 		}},
 		{name: "search filtered", method: "GET", target: "/api/search?q=dependency+injection&level=beginner&topic=fastapi&limit=100", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.Result](t, b)
+			r := apitest.Decode[query.Result](t, b)
 			if len(r.Hits) == 0 {
 				t.Fatal("no hits")
 			}
@@ -158,7 +122,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search repeated filter", method: "GET", target: "/api/search?q=fastapi&level=beginner&level=advanced&limit=100", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.Result](t, b)
+			r := apitest.Decode[query.Result](t, b)
 			levels := map[string]bool{}
 			for _, h := range r.Hits {
 				levels[h.Level] = true
@@ -168,12 +132,12 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search empty browses all", method: "GET", target: "/api/search", status: 200, check: func(t *testing.T, b []byte) {
-			if r := decodeBody[query.Result](t, b); int(r.Total) != records || len(r.Hits) != query.DefaultLimit {
+			if r := apitest.Decode[query.Result](t, b); int(r.Total) != records || len(r.Hits) != query.DefaultLimit {
 				t.Errorf("empty search: total %d, %d hits; want %d, %d", r.Total, len(r.Hits), records, query.DefaultLimit)
 			}
 		}},
 		{name: "search only punctuation", method: "GET", target: "/api/search?q=%3F%21...%3B", status: 200, check: func(t *testing.T, b []byte) {
-			if r := decodeBody[query.Result](t, b); r.Total != 0 {
+			if r := apitest.Decode[query.Result](t, b); r.Total != 0 {
 				t.Errorf("search %q: total %d; want 0", r.Query, r.Total)
 			}
 		}},
@@ -183,7 +147,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search folds near-duplicates", method: "GET", target: "/api/search?q=" + url.QueryEscape(twiceAsked) + "&limit=100", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.Result](t, b)
+			r := apitest.Decode[query.Result](t, b)
 			if len(r.Hits) == 0 || r.Hits[0].Question != twiceAsked || r.Hits[0].Similar < 1 {
 				t.Fatalf("first hit = %+v; want %q with similar ≥ 1", r.Hits[0], twiceAsked)
 			}
@@ -194,7 +158,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "search all lists near-duplicates", method: "GET", target: "/api/search?q=" + url.QueryEscape(twiceAsked) + "&limit=100&all=1", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.Result](t, b)
+			r := apitest.Decode[query.Result](t, b)
 			same := 0
 			for _, h := range r.Hits {
 				if h.Similar != 0 {
@@ -250,7 +214,7 @@ func TestServeEndpoints(t *testing.T) {
 			code: "not_found", message: `query: no question with id "<script>"`},
 		{name: "question without id", method: "GET", target: "/api/questions/", status: 404, code: "not_found", message: `no such path "/api/questions/"`},
 		{name: "similar by id", method: "GET", target: "/api/similar?id=" + id, status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.SimilarResult](t, b)
+			r := apitest.Decode[query.SimilarResult](t, b)
 			if r.ID != id || r.Question != twiceAsked || len(r.Matches) < 2 || len(r.Matches) > query.DefaultSimilarLimit {
 				t.Fatalf("similar %s = id %q, question %q, %d matches; want %q, %q, 2 to %d", id, r.ID, r.Question, len(r.Matches), id, twiceAsked, query.DefaultSimilarLimit)
 			}
@@ -264,7 +228,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "similar by text", method: "GET", target: "/api/similar?q=How+can+I+implement+WebSocket+endpoints+with+FastAPI%3F&limit=2", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.SimilarResult](t, b)
+			r := apitest.Decode[query.SimilarResult](t, b)
 			if r.ID != "" || len(r.Matches) != 2 || r.Matches[0].Question != "How do you implement WebSocket endpoints in FastAPI?" || !r.Matches[0].Duplicate {
 				t.Errorf("similar by text = %s; want 2 matches, the WebSocket endpoints question first, a duplicate", b)
 			}
@@ -273,7 +237,7 @@ func TestServeEndpoints(t *testing.T) {
 			if bytes.Contains(b, []byte("<script")) {
 				t.Errorf("similar echoes markup unescaped: %s", b)
 			}
-			if r := decodeBody[query.SimilarResult](t, b); r.Question != "<script>alert(1)</script>" {
+			if r := apitest.Decode[query.SimilarResult](t, b); r.Question != "<script>alert(1)</script>" {
 				t.Errorf("question = %q; want the text asked", r.Question)
 			}
 		}},
@@ -300,7 +264,7 @@ func TestServeEndpoints(t *testing.T) {
 		{name: "similar bad escape", method: "GET", target: "/api/similar?q=%zz", status: 400,
 			code: query.CodeBadParam, message: `query: malformed query string: invalid URL escape "%zz"`},
 		{name: "dups", method: "GET", target: "/api/dups", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.DupsResult](t, b)
+			r := apitest.Decode[query.DupsResult](t, b)
 			if r.Total == 0 || len(r.Clusters) != r.Total || r.MinScore != 0.6 {
 				t.Fatalf("dups = total %d, %d clusters, min_score %v; want every cluster at 0.6", r.Total, len(r.Clusters), r.MinScore)
 			}
@@ -319,7 +283,7 @@ func TestServeEndpoints(t *testing.T) {
 			}
 		}},
 		{name: "dups filtered and paged", method: "GET", target: "/api/dups?level=intermediate&topic=FastAPI&limit=2&offset=1&min_score=0.65", status: 200, check: func(t *testing.T, b []byte) {
-			r := decodeBody[query.DupsResult](t, b)
+			r := apitest.Decode[query.DupsResult](t, b)
 			if r.MinScore != 0.65 || r.Total < 2 || len(r.Clusters) != min(2, r.Total-1) {
 				t.Fatalf("dups = min_score %v, total %d, %d clusters; want 0.65 and the second page of 2", r.MinScore, r.Total, len(r.Clusters))
 			}
@@ -408,7 +372,7 @@ func TestServeEndpoints(t *testing.T) {
 	wantType := map[string]string{"/": "text/html; charset=utf-8", "/static/app.js": "text/javascript; charset=utf-8", "/static/app.css": "text/css; charset=utf-8"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			w := get(h, tt.method, tt.target)
+			w := apitest.Get(h, tt.method, tt.target)
 			body := w.Body.Bytes()
 			if w.Code != tt.status {
 				t.Fatalf("%s %.60s = %d %.300s; want %d", tt.method, tt.target, w.Code, body, tt.status)
@@ -432,7 +396,7 @@ func TestServeEndpoints(t *testing.T) {
 				t.Errorf("Allow = %q; want %q", hdr.Get("Allow"), "GET, HEAD")
 			}
 			if tt.code != "" {
-				e := apiError(t, body)
+				e := apitest.Error(t, body)
 				if e.Code != tt.code || tt.message != "" && e.Message != tt.message {
 					t.Errorf("error = %q, %q; want %q, %q", e.Code, e.Message, tt.code, tt.message)
 				}
@@ -444,26 +408,13 @@ func TestServeEndpoints(t *testing.T) {
 	}
 }
 
-// decodeBody decodes a response body as T. Unknown fields fail the test,
-// so an error body or another result type is not taken for a T.
-func decodeBody[T any](t *testing.T, b []byte) T {
-	t.Helper()
-	var r T
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&r); err != nil {
-		t.Fatalf("body is not a %T: %v\n%.300s", r, err, b)
-	}
-	return r
-}
-
 // Highlighted fields are escaped HTML whose only markup is <mark>, and the
 // JSON escapes < > & as well, so corpus text cannot become markup even in
 // a client that renders it carelessly.
 func TestServeEscapesCorpusText(t *testing.T) {
 	s, _ := xssIndex(t)
 	h := New(s, Options{}).Handler()
-	w := get(h, "GET", "/api/search?q=onerror+script&limit=10")
+	w := apitest.Get(h, "GET", "/api/search?q=onerror+script&limit=10")
 	if w.Code != 200 {
 		t.Fatalf("search = %d %s", w.Code, w.Body)
 	}
@@ -473,7 +424,7 @@ func TestServeEscapesCorpusText(t *testing.T) {
 			t.Errorf("raw JSON contains %q; want every < escaped as \\u003c", bad)
 		}
 	}
-	r := decodeBody[query.Result](t, w.Body.Bytes())
+	r := apitest.Decode[query.Result](t, w.Body.Bytes())
 	if len(r.Hits) != 2 {
 		t.Fatalf("got %d hits; want both planted questions", len(r.Hits))
 	}
@@ -500,11 +451,11 @@ func TestServeRecoversPanic(t *testing.T) {
 	h := srv.logRequests(srv.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
 	})))
-	w := get(h, "GET", "/api/search?q=x")
+	w := apitest.Get(h, "GET", "/api/search?q=x")
 	if w.Code != 500 {
 		t.Fatalf("status = %d; want 500", w.Code)
 	}
-	if e := apiError(t, w.Body.Bytes()); e.Code != codeInternal {
+	if e := apitest.Error(t, w.Body.Bytes()); e.Code != codeInternal {
 		t.Errorf("code = %q; want %q", e.Code, codeInternal)
 	}
 	if !strings.Contains(logs.String(), `"msg":"panic","method":"GET","path":"/api/search","query":"q=x","panic":"boom"`) {
@@ -518,7 +469,7 @@ func TestServeRecoversPanic(t *testing.T) {
 func TestServeAccessLog(t *testing.T) {
 	var logs bytes.Buffer
 	h := New(sharedSearcher(t), Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))}).Handler()
-	w := get(h, "GET", "/api/search?q=closures&level=beginner")
+	w := apitest.Get(h, "GET", "/api/search?q=closures&level=beginner")
 	var line struct {
 		Msg, Method, Path, Query string
 		Status, Bytes            int
@@ -560,7 +511,7 @@ func TestServeHostCheck(t *testing.T) {
 			t.Errorf("Host %q: status %d; want %d", tt.host, w.Code, tt.status)
 		}
 		if tt.status == 403 {
-			if e := apiError(t, w.Body.Bytes()); e.Code != codeBadHost {
+			if e := apitest.Error(t, w.Body.Bytes()); e.Code != codeBadHost {
 				t.Errorf("Host %q: code %q; want %q", tt.host, e.Code, codeBadHost)
 			}
 		}
@@ -570,11 +521,11 @@ func TestServeHostCheck(t *testing.T) {
 // A search past its deadline is a 503 with code "timeout", not a 500.
 func TestServeSearchDeadline(t *testing.T) {
 	h := New(sharedSearcher(t), Options{SearchTimeout: time.Nanosecond}).Handler()
-	w := get(h, "GET", "/api/search?q=dependency+injection")
+	w := apitest.Get(h, "GET", "/api/search?q=dependency+injection")
 	if w.Code != http.StatusServiceUnavailable {
 		t.Fatalf("status = %d %s; want 503", w.Code, w.Body)
 	}
-	if e := apiError(t, w.Body.Bytes()); e.Code != codeTimeout || e.Message != "search took longer than 1ns" {
+	if e := apitest.Error(t, w.Body.Bytes()); e.Code != codeTimeout || e.Message != "search took longer than 1ns" {
 		t.Errorf("error = %+v; want timeout, %q", e, "search took longer than 1ns")
 	}
 
@@ -592,19 +543,19 @@ func TestServeQueue(t *testing.T) {
 		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "1" {
 			t.Fatalf("%s = %d, Retry-After %q; want 503, 1", what, w.Code, w.Header().Get("Retry-After"))
 		}
-		if e := apiError(t, w.Body.Bytes()); e.Code != codeBusy || e.Message != "server busy: no search slot free within 50ms, retry later" {
+		if e := apitest.Error(t, w.Body.Bytes()); e.Code != codeBusy || e.Message != "server busy: no search slot free within 50ms, retry later" {
 			t.Errorf("%s: error %+v; want busy", what, e)
 		}
 	}
-	busy("search with no free slot", get(h, "GET", "/api/search?q=closures"))
+	busy("search with no free slot", apitest.Get(h, "GET", "/api/search?q=closures"))
 	srv.queued.Store(1) // the line is full
-	busy("search with the line full", get(h, "GET", "/api/similar?q=closures"))
+	busy("search with the line full", apitest.Get(h, "GET", "/api/similar?q=closures"))
 	srv.queued.Store(0)
 
 	// A request in line gets the slot when it frees.
 	srv.opts.QueueTimeout = time.Minute
 	done := make(chan *httptest.ResponseRecorder)
-	go func() { done <- get(h, "GET", "/api/dups") }()
+	go func() { done <- apitest.Get(h, "GET", "/api/dups") }()
 	for srv.queued.Load() == 0 {
 		time.Sleep(time.Millisecond)
 	}
@@ -612,7 +563,7 @@ func TestServeQueue(t *testing.T) {
 	if w := <-done; w.Code != http.StatusOK {
 		t.Errorf("dups after waiting = %d %s; want 200", w.Code, w.Body)
 	}
-	if w := get(h, "GET", "/api/search?q=closures"); w.Code != http.StatusOK {
+	if w := apitest.Get(h, "GET", "/api/search?q=closures"); w.Code != http.StatusOK {
 		t.Errorf("search with a free slot = %d %s; want 200", w.Code, w.Body)
 	}
 }
@@ -624,23 +575,23 @@ func TestServeWarmDups(t *testing.T) {
 	h := srv.Handler()
 	srv.dupsWarm, srv.dupsWarmStart = make(chan struct{}), time.Now() // a build in progress
 	for _, target := range []string{"/api/similar?q=closures", "/api/dups"} {
-		w := get(h, "GET", target)
+		w := apitest.Get(h, "GET", target)
 		if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "5" {
 			t.Fatalf("GET %s while warming = %d, Retry-After %q; want 503, 5", target, w.Code, w.Header().Get("Retry-After"))
 		}
-		if e := apiError(t, w.Body.Bytes()); e.Code != codeWarmingUp || !strings.HasPrefix(e.Message, "the duplicate detector is still being built (for ") {
+		if e := apitest.Error(t, w.Body.Bytes()); e.Code != codeWarmingUp || !strings.HasPrefix(e.Message, "the duplicate detector is still being built (for ") {
 			t.Errorf("GET %s while warming: error %+v; want warming_up", target, e)
 		}
 	}
-	if w := get(h, "GET", "/api/dups?level=expert"); w.Code != http.StatusBadRequest {
+	if w := apitest.Get(h, "GET", "/api/dups?level=expert"); w.Code != http.StatusBadRequest {
 		t.Errorf("bad dups request while warming = %d; want 400", w.Code)
 	}
-	if w := get(h, "GET", "/api/search?q=closures"); w.Code != http.StatusOK {
+	if w := apitest.Get(h, "GET", "/api/search?q=closures"); w.Code != http.StatusOK {
 		t.Errorf("search while warming = %d; want 200", w.Code)
 	}
 	<-srv.WarmDups(context.Background())
 	for _, target := range []string{"/api/similar?q=closures", "/api/dups"} {
-		if w := get(h, "GET", target); w.Code != http.StatusOK {
+		if w := apitest.Get(h, "GET", target); w.Code != http.StatusOK {
 			t.Errorf("GET %s after warming = %d %s; want 200", target, w.Code, w.Body)
 		}
 	}
@@ -725,7 +676,7 @@ func FuzzServeSearch(f *testing.F) {
 		f.Add(seed)
 	}
 	fuzzAPI(f, "/api/search", func(v url.Values) error { _, err := query.ParseRequest(v); return err }, func(t *testing.T, b []byte) {
-		if r := decodeBody[query.Result](t, b); r.Hits == nil || r.Facets == nil {
+		if r := apitest.Decode[query.Result](t, b); r.Hits == nil || r.Facets == nil {
 			t.Fatalf("result without hits or facets: %s", b)
 		}
 	})
@@ -744,7 +695,7 @@ func FuzzServeSimilar(f *testing.F) {
 		f.Add(seed)
 	}
 	fuzzAPI(f, "/api/similar", func(v url.Values) error { _, err := query.ParseSimilarRequest(v); return err }, func(t *testing.T, b []byte) {
-		decodeBody[query.SimilarResult](t, b)
+		apitest.Decode[query.SimilarResult](t, b)
 	})
 }
 
@@ -759,7 +710,7 @@ func FuzzServeDups(f *testing.F) {
 		f.Add(seed)
 	}
 	fuzzAPI(f, "/api/dups", func(v url.Values) error { _, err := query.ParseDupsRequest(v); return err }, func(t *testing.T, b []byte) {
-		decodeBody[query.DupsResult](t, b)
+		apitest.Decode[query.DupsResult](t, b)
 	})
 }
 
@@ -783,7 +734,7 @@ func fuzzAPI(f *testing.F, path string, parse func(url.Values) error, ok func(t 
 			// The request's deadline passed (a loaded machine, a dups
 			// request at a tiny min_score): the server's documented
 			// answer, not a failure; it must still be a JSON error.
-			if e := apiError(t, body); e.Code != codeTimeout && e.Code != codeBusy {
+			if e := apitest.Error(t, body); e.Code != codeTimeout && e.Code != codeBusy {
 				t.Fatalf("GET %s?%q = 503 with code %q; want timeout or busy", path, raw, e.Code)
 			}
 			return
@@ -798,7 +749,7 @@ func fuzzAPI(f *testing.F, path string, parse func(url.Values) error, ok func(t 
 		if w.Code < 400 {
 			t.Fatalf("GET %s?%q = %d; want 200 or 4xx", path, raw, w.Code)
 		}
-		e := apiError(t, body)
+		e := apitest.Error(t, body)
 		v, perr := url.ParseQuery(raw)
 		if perr != nil || len(path)+len(raw) > maxURLBytes {
 			return

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iq-search/iq/internal/apitest"
 	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
@@ -63,7 +64,7 @@ func TestServeAnswerSizeBounded(t *testing.T) {
 		check  func(t *testing.T, b []byte)
 	}{
 		{"/api/search?q=closure&limit=100", func(t *testing.T, b []byte) {
-			r := decodeBody[query.Result](t, b)
+			r := apitest.Decode[query.Result](t, b)
 			for _, hit := range r.Hits {
 				if hit.ID == id {
 					if len(hit.Sources) != query.MaxHitSources || hit.MoreSources != more {
@@ -75,7 +76,7 @@ func TestServeAnswerSizeBounded(t *testing.T) {
 			t.Errorf("no hit for %q", mergedQuestion)
 		}},
 		{"/api/questions/" + id, func(t *testing.T, b []byte) {
-			q := decodeBody[query.QuestionResult](t, b)
+			q := apitest.Decode[query.QuestionResult](t, b)
 			if len(q.Answers) != query.MaxRecordAnswers || q.MoreAnswers != mergedTimes-query.MaxRecordAnswers ||
 				len(q.Sources) != query.MaxRecordSources || q.MoreSources != mergedTimes-query.MaxRecordSources {
 				t.Errorf("question: %d answers, %d more, %d sources, %d more; want %d, %d, %d, %d", len(q.Answers), q.MoreAnswers, len(q.Sources), q.MoreSources,
@@ -83,7 +84,7 @@ func TestServeAnswerSizeBounded(t *testing.T) {
 			}
 		}},
 		{"/api/similar?q=" + strings.ReplaceAll(mergedQuestion, " ", "+"), func(t *testing.T, b []byte) {
-			r := decodeBody[query.SimilarResult](t, b)
+			r := apitest.Decode[query.SimilarResult](t, b)
 			found := false
 			for _, m := range r.Matches {
 				if m.ID == id {
@@ -99,7 +100,7 @@ func TestServeAnswerSizeBounded(t *testing.T) {
 		}},
 	}
 	for _, tt := range tests {
-		w := get(h, "GET", tt.target)
+		w := apitest.Get(h, "GET", tt.target)
 		if w.Code != 200 {
 			t.Fatalf("GET %s = %d %.200s", tt.target, w.Code, w.Body)
 		}
@@ -113,7 +114,7 @@ func TestServeAnswerSizeBounded(t *testing.T) {
 	// An ordinary record is shown whole, with no counts of what is left
 	// out: the JSON of record.Record.
 	other := record.QuestionID("How does a closure capture loop variables?")
-	if b := get(h, "GET", "/api/questions/"+other).Body.String(); strings.Contains(b, "more_") {
+	if b := apitest.Get(h, "GET", "/api/questions/"+other).Body.String(); strings.Contains(b, "more_") {
 		t.Errorf("ordinary record shows counts of left-out parts: %s", b)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iq-search/iq/internal/apitest"
 	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 )
@@ -27,11 +28,7 @@ import (
 // (issue 16 measured 1 min 53 s for one such request on a 50k index).
 const slowDupsMinScore = "0.2"
 
-var slowDups struct {
-	once sync.Once
-	s    *query.Searcher
-	err  error
-}
+var slowDups apitest.Shared
 
 // slowDupsSearcher opens an index of 1,500 questions drawn from a
 // vocabulary of 24 words, so that nearly every pair is a candidate
@@ -40,7 +37,7 @@ var slowDups struct {
 // start.
 func slowDupsSearcher(t *testing.T) *query.Searcher {
 	t.Helper()
-	slowDups.once.Do(func() {
+	return slowDups.Get(t, func() (*query.Searcher, error) {
 		words := strings.Fields("closure scope variable function hoisting prototype promise async await event loop callback module import export class object array map set string number type value")
 		r := rand.New(rand.NewPCG(1, 2))
 		w := func() string { return words[r.IntN(len(words))] }
@@ -49,24 +46,20 @@ func slowDupsSearcher(t *testing.T) *query.Searcher {
 		for i := range 1500 {
 			fmt.Fprintf(&b, "## %d. What is the %s of a %s %s in %s?\n\nThe %s %s the %s.\n\n", i+1, w(), w(), w(), w(), w(), w(), w())
 		}
-		dir, err := os.MkdirTemp(serveShared.tempDir(), "slow-dups-")
+		dir, err := os.MkdirTemp(tempDir(), "slow-dups-")
 		if err != nil {
-			slowDups.err = err
-			return
+			return nil, err
 		}
 		src := filepath.Join(dir, "bank.md")
-		if slowDups.err = os.WriteFile(src, []byte(b.String()), 0o644); slowDups.err != nil {
-			return
+		if err := os.WriteFile(src, []byte(b.String()), 0o644); err != nil {
+			return nil, err
 		}
-		slowDups.s, slowDups.err = pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: filepath.Join(dir, "index"), Sources: []string{src}})
-		if slowDups.err == nil {
-			_, slowDups.err = slowDups.s.Dups(context.Background(), query.DupsRequest{Limit: 1})
+		s, err := pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: filepath.Join(dir, "index"), Sources: []string{src}})
+		if err == nil {
+			_, err = s.Dups(context.Background(), query.DupsRequest{Limit: 1})
 		}
+		return s, err
 	})
-	if slowDups.err != nil {
-		t.Fatalf("slow dups index: %v", slowDups.err)
-	}
-	return slowDups.s
 }
 
 // logLines collects the JSON lines of a logger, safe for concurrent use.
@@ -104,12 +97,12 @@ func TestServeDupsDeadline(t *testing.T) {
 	const deadline = 100 * time.Millisecond
 	h := New(s, Options{SearchTimeout: deadline, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}).Handler()
 	start := time.Now()
-	w := get(h, "GET", "/api/dups?min_score="+slowDupsMinScore)
+	w := apitest.Get(h, "GET", "/api/dups?min_score="+slowDupsMinScore)
 	took := time.Since(start)
 	if w.Code != http.StatusServiceUnavailable {
 		t.Fatalf("GET /api/dups?min_score=%s = %d (%.100s) after %s; want 503 at the %s deadline", slowDupsMinScore, w.Code, w.Body, took, deadline)
 	}
-	if e := apiError(t, w.Body.Bytes()); e.Code != codeTimeout {
+	if e := apitest.Error(t, w.Body.Bytes()); e.Code != codeTimeout {
 		t.Errorf("error = %+v; want code %q", e, codeTimeout)
 	}
 	// Generous: catches a request that runs on, not a slow machine.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/iq-search/iq/httpapi"
+	"github.com/iq-search/iq/internal/apitest"
 )
 
 // jsonType names the JSON type of a decoded value.
@@ -127,7 +128,7 @@ func TestOneJSONShape(t *testing.T) {
 		"/api/questions/" + id, "/api/questions/0000000000000000", "/api/similar?id=" + id, "/api/similar?q=websocket",
 		"/api/dups", "/api/facets", "/healthz", "/api/search?level=expert", "/nope",
 	} {
-		outputs["GET "+target] = get(h, "GET", target).Body.String()
+		outputs["GET "+target] = apitest.Get(h, "GET", target).Body.String()
 	}
 
 	types := map[string]map[string]string{}

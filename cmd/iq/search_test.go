@@ -14,6 +14,7 @@ import (
 
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/internal/apitest"
 	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
@@ -51,6 +52,7 @@ func sharedIndex(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	serveShared.Close()
 	if shared.dir != "" {
 		os.RemoveAll(filepath.Dir(shared.dir))
 	}
@@ -94,10 +96,10 @@ func TestSearchFreshIndex(t *testing.T) {
 		}
 	}
 	_, out, _ := iq(t, "show", record.QuestionID(twiceAsked), "--json")
-	cluster := decodeBody[record.Record](t, []byte(out)).Cluster
+	cluster := apitest.Decode[record.Record](t, []byte(out)).Cluster
 	_, out, _ = iq(t, "search", "dependency injection", "--json")
 	n := 0
-	for _, h := range decodeBody[query.Result](t, []byte(out)).Hits {
+	for _, h := range apitest.Decode[query.Result](t, []byte(out)).Hits {
 		if h.Cluster == cluster {
 			n++
 		}

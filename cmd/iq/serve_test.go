@@ -3,19 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/iq-search/iq/httpapi"
+	"github.com/iq-search/iq/internal/apitest"
 	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
@@ -24,55 +22,15 @@ import (
 // The HTTP server and its tests live in package httpapi; these tests
 // check that the CLI and the API agree and that iq serve wires its flags.
 
-var serveShared struct {
-	once sync.Once
-	s    *query.Searcher
-	err  error
-}
+var serveShared apitest.Shared
 
+// sharedSearcher opens the package's shared index (sharedIndex) once.
 func sharedSearcher(t *testing.T) *query.Searcher {
 	t.Helper()
 	dir := sharedIndex(t)
-	serveShared.once.Do(func() {
-		serveShared.s, serveShared.err = pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: dir})
+	return serveShared.Get(t, func() (*query.Searcher, error) {
+		return pipeline.Open(context.Background(), pipeline.OpenOptions{IndexDir: dir})
 	})
-	if serveShared.err != nil {
-		t.Fatalf("open shared index: %v", serveShared.err)
-	}
-	return serveShared.s
-}
-
-func get(h http.Handler, method, target string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(method, "http://127.0.0.1"+target, nil)
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
-}
-
-func apiError(t *testing.T, body []byte) query.Error {
-	t.Helper()
-	var e struct {
-		Error *query.Error `json:"error"`
-	}
-	if err := json.Unmarshal(body, &e); err != nil || e.Error == nil || e.Error.Code == "" || e.Error.Message == "" {
-		t.Fatalf("body %q is not {\"error\": {\"code\", \"message\"}} (%v)", body, err)
-	}
-	return *e.Error
-}
-
-var tookMS = regexp.MustCompile(`"took_ms": [0-9.e+-]+`)
-
-func withoutTook(b []byte) string { return tookMS.ReplaceAllString(string(b), `"took_ms": 0`) }
-
-func decodeBody[T any](t *testing.T, b []byte) T {
-	t.Helper()
-	var r T
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&r); err != nil {
-		t.Fatalf("body is not a %T: %v\n%.300s", r, err, b)
-	}
-	return r
 }
 
 func TestServeSearchSameAsCLI(t *testing.T) {
@@ -97,17 +55,17 @@ func TestServeSearchSameAsCLI(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("iq %q: exit %d, %s", args, code, stderr)
 		}
-		w := get(h, "GET", tt.url)
+		w := apitest.Get(h, "GET", tt.url)
 		if w.Code != 200 {
 			t.Fatalf("GET %s = %d %s", tt.url, w.Code, w.Body)
 		}
-		if cli, api := withoutTook([]byte(stdout)), withoutTook(w.Body.Bytes()); cli != api {
+		if cli, api := apitest.WithoutTook([]byte(stdout)), apitest.WithoutTook(w.Body.Bytes()); cli != api {
 			t.Errorf("iq %q and GET %s differ:\n--- cli\n%s\n--- api\n%s", tt.args, tt.url, cli, api)
 		}
 	}
 	// Errors agree too: the CLI's message is the API's.
 	_, _, stderr := iq(t, "search", "x", "--level", "expert", "--index", dir)
-	e := apiError(t, get(h, "GET", "/api/search?q=x&level=expert").Body.Bytes())
+	e := apitest.Error(t, apitest.Get(h, "GET", "/api/search?q=x&level=expert").Body.Bytes())
 	if want := "iq: " + e.Message + "\n"; !strings.HasPrefix(stderr, want) {
 		t.Errorf("iq search --level expert: stderr %q; want it to start %q", stderr, want)
 	}
@@ -139,11 +97,11 @@ func TestServeSimilarDupsSameAsCLI(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("iq %q: exit %d, %s", args, code, stderr)
 		}
-		w := get(h, "GET", tt.url)
+		w := apitest.Get(h, "GET", tt.url)
 		if w.Code != 200 {
 			t.Fatalf("GET %s = %d %s", tt.url, w.Code, w.Body)
 		}
-		if cli, api := withoutTook([]byte(stdout)), withoutTook(w.Body.Bytes()); cli != api {
+		if cli, api := apitest.WithoutTook([]byte(stdout)), apitest.WithoutTook(w.Body.Bytes()); cli != api {
 			t.Errorf("iq %q and GET %s differ:\n--- cli\n%s\n--- api\n%s", tt.args, tt.url, cli, api)
 		}
 	}
@@ -156,7 +114,7 @@ func TestServeSimilarDupsSameAsCLI(t *testing.T) {
 		{[]string{"similar", "0123456789abcdef"}, "/api/similar?id=0123456789abcdef"},
 	} {
 		_, _, stderr := iq(t, append(tt.args, "--index", dir)...)
-		e := apiError(t, get(h, "GET", tt.url).Body.Bytes())
+		e := apitest.Error(t, apitest.Get(h, "GET", tt.url).Body.Bytes())
 		if want := "iq: " + e.Message + "\n"; !strings.HasPrefix(stderr, want) {
 			t.Errorf("iq %q: stderr %q; want it to start %q", tt.args, stderr, want)
 		}
@@ -173,7 +131,7 @@ func TestServeQuestionSameAsShow(t *testing.T) {
 	}
 	for _, hit := range res.Hits {
 		_, stdout, _ := iq(t, "show", hit.ID, "--json", "--index", dir)
-		if api := get(h, "GET", "/api/questions/"+hit.ID).Body.String(); api != stdout {
+		if api := apitest.Get(h, "GET", "/api/questions/"+hit.ID).Body.String(); api != stdout {
 			t.Errorf("iq show %s --json and GET /api/questions/%s differ:\n%s\nvs\n%s", hit.ID, hit.ID, stdout, api)
 		}
 	}
