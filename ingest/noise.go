@@ -166,25 +166,35 @@ type mirrorBuf struct {
 // prefix that ends inside the numbering is keyed the slow way. This rule
 // was 14% of ingest's CPU time (issue 11).
 func (m *mirrorBuf) mirrors(t string, heads map[string]bool) bool {
+	// The words as strings.Fields splits them, joined by one space.
 	m.joined, m.ends = m.joined[:0], m.ends[:0]
-	for rest := t; ; {
-		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
-		if rest == "" {
-			break
+	inWord := false
+	for i := 0; i < len(t); {
+		c, size := rune(t[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(t[i:])
 		}
-		if len(m.ends) == 80 {
-			return false
+		if c == ' ' || c >= '\t' && c <= '\r' || c >= utf8.RuneSelf && unicode.IsSpace(c) {
+			if inWord {
+				m.ends = append(m.ends, len(m.joined))
+				inWord = false
+			}
+		} else {
+			if !inWord {
+				if len(m.ends) == 80 {
+					return false
+				}
+				if len(m.joined) > 0 {
+					m.joined = append(m.joined, ' ')
+				}
+				inWord = true
+			}
+			m.joined = append(m.joined, t[i:i+size]...)
 		}
-		end := strings.IndexFunc(rest, unicode.IsSpace)
-		if end < 0 {
-			end = len(rest)
-		}
-		if len(m.joined) > 0 {
-			m.joined = append(m.joined, ' ')
-		}
-		m.joined = append(m.joined, rest[:end]...)
+		i += size
+	}
+	if inWord {
 		m.ends = append(m.ends, len(m.joined))
-		rest = rest[end:]
 	}
 	n := len(m.ends)
 	if n == 0 {
@@ -198,8 +208,8 @@ func (m *mirrorBuf) mirrors(t string, heads map[string]bool) bool {
 	strip := start
 	if start < len(full) {
 		if c := full[start]; c >= '0' && c <= '9' || c == 'Q' || c == 'q' || c == '#' {
-			if loc := numberPrefix.FindIndex(full[start:]); loc != nil {
-				strip = start + loc[1] // the whole text when it is all numbering
+			if end := numberPrefixEnd(string(full[start:])); end >= 0 {
+				strip = start + end // the whole text when it is all numbering
 			}
 		}
 	}
@@ -214,12 +224,24 @@ func (m *mirrorBuf) mirrors(t string, heads map[string]bool) bool {
 		w++
 	}
 	for p := strip; p < len(full); {
-		r, size := utf8.DecodeRune(full[p:])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			m.key = utf8.AppendRune(m.key, unicode.ToLower(r))
-			runes++
+		if c := full[p]; c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				m.key = append(m.key, c)
+				runes++
+			case c >= 'A' && c <= 'Z':
+				m.key = append(m.key, c+'a'-'A')
+				runes++
+			}
+			p++
+		} else {
+			r, size := utf8.DecodeRune(full[p:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				m.key = utf8.AppendRune(m.key, unicode.ToLower(r))
+				runes++
+			}
+			p += size
 		}
-		p += size
 		for w < n && m.ends[w] <= p {
 			klen[w-first], krunes[w-first] = len(m.key), runes
 			w++

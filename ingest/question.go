@@ -32,11 +32,76 @@ func stripNumber(t string) (string, bool) {
 	if t == "" || !(t[0] >= '0' && t[0] <= '9' || t[0] == 'Q' || t[0] == 'q' || t[0] == '#') {
 		return t, false
 	}
-	loc := numberPrefix.FindStringIndex(t)
-	if loc == nil || loc[1] == len(t) {
+	end := numberPrefixEnd(t)
+	if end < 0 || end == len(t) {
 		return t, false
 	}
-	return t[loc[1]:], true
+	return t[end:], true
+}
+
+// numberPrefixEnd is where numberPrefix's match in t ends, or -1, read by
+// hand: stripNumber runs on every block, several times (issue 11). Each
+// optional part of the expression is followed by one that needs a digit,
+// a '#' or a terminator, so of the paths the regexp package would try in
+// turn only one per spelling of the "Q" can match: the first that does is
+// its match. FuzzNumberPrefix checks that the two agree.
+func numberPrefixEnd(t string) int {
+	if t == "" {
+		return -1
+	}
+	if t[0] != 'Q' && t[0] != 'q' {
+		return numberTail(t, 0)
+	}
+	for _, inner := range [...]string{"uestion", "ues", "n", ""} {
+		if !strings.HasPrefix(t[1:], inner) {
+			continue
+		}
+		x := 1 + len(inner)
+		if x < len(t) && t[x] == '.' {
+			x++
+		}
+		for x < len(t) && reSpace(t[x]) {
+			x++
+		}
+		if end := numberTail(t, x); end >= 0 {
+			return end
+		}
+	}
+	return -1
+}
+
+// numberTail matches numberPrefix's `#?\d{1,4}\s*(?:[.):]|\s-|\\\.)\s*` at
+// t[x:] and returns where it ends, or -1.
+func numberTail(t string, x int) int {
+	if x < len(t) && t[x] == '#' {
+		x++
+	}
+	y := x
+	for y < len(t) && t[y] >= '0' && t[y] <= '9' {
+		y++
+	}
+	if y == x || y-x > 4 {
+		return -1 // five digits: with four the next is a digit, no terminator
+	}
+	z := y
+	for z < len(t) && reSpace(t[z]) {
+		z++
+	}
+	var end int
+	switch {
+	case z < len(t) && (t[z] == '.' || t[z] == ')' || t[z] == ':'):
+		end = z + 1
+	case strings.HasPrefix(t[z:], "\\."):
+		end = z + 2
+	case z > y && z < len(t) && t[z] == '-':
+		end = z + 1
+	default:
+		return -1
+	}
+	for end < len(t) && reSpace(t[end]) {
+		end++
+	}
+	return end
 }
 
 // questionLike reports whether t reads as a question or a prompt: it
@@ -170,3 +235,8 @@ func isAnswerLabel(t string) bool {
 // revealLabel is a <summary> that hides the answer itself ("Answer",
 // "Show answer"): what comes before it belongs to the question.
 var revealLabel = regexp.MustCompile(`(?i)^\s*(show |view |reveal |see )?(the )?(answer|solution)s?\s*[:.!]?\s*$`)
+
+// reSpace is the regexp package's \s.
+func reSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}

@@ -1,0 +1,96 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The functions tested here read by hand what a regular expression kept
+// beside them (or in this file) says (they run on every block, where the
+// regexp package's backtracker was a tenth of ingest's time). Each fuzz target checks that
+// both give the same answer on any input; the seeds are the cases where
+// the two could part: case folding ("ſ" is an "s" to (?i)), white space
+// that \s does not include, several brackets, the leftmost match.
+
+var levelTagSeeds = []string{
+	"What is X? (Easy)", "[H] Design a cache", "(e.g. Python) [Medium]", "a (b) (HARD)  ", "(ſenior)",
+	"(Senior) (m)", "x\v(e)", "\t (basic]\n", "((easy))", "(easy ) (eas)", "[junior", "(Expert)x", "",
+	"(\u212a)", "(ea\u017fy)", "(e)(m)(h)", "foo(e)", "foo (e)", "(intermediate ) x", "( intermediate )",
+	"[ Intermediate ]", "x (a) (b(easy)", "x ((easy)", "(é)(easy)", "(easy)\u00a0x", "\u00a0(easy) x\u2003",
+}
+
+// tagAtStart and tagAtEnd state splitLevelTag's rule as expressions: a
+// bracket tag opens the text and stands apart from what follows, or closes
+// it after the last opening bracket and stands apart from what precedes;
+// either fits in maxTag bytes.
+var (
+	tagAtStart = regexp.MustCompile(`^[\[(]([^\])]+?)[\])]( |$)`)
+	tagAtEnd   = regexp.MustCompile(`[\[(]([^\[(]*)[\])]$`)
+)
+
+// splitLevelTagRE is splitLevelTag read with tagAtStart and tagAtEnd.
+func splitLevelTagRE(t string) (rest, level, label string, ok bool) {
+	tt := strings.TrimSpace(t)
+	if m := tagAtStart.FindStringSubmatchIndex(tt); m != nil && m[3]+1 <= maxTag {
+		if l := tagLevel(tt[m[2]:m[3]]); l != "" {
+			return strings.TrimSpace(tt[m[3]+1:]), l, tt[:m[3]+1], true
+		}
+	}
+	if m := tagAtEnd.FindStringSubmatchIndex(tt); m != nil && m[0] >= len(tt)-maxTag && (m[0] == 0 || tt[m[0]-1] == ' ') {
+		if l := tagLevel(tt[m[2]:m[3]]); l != "" {
+			return strings.TrimSpace(tt[:m[0]]), l, tt[m[0]:], true
+		}
+	}
+	return t, "", "", false
+}
+
+func TestSplitLevelTag(t *testing.T) {
+	for _, s := range levelTagSeeds {
+		checkLevelTag(t, s)
+	}
+}
+
+func FuzzLevelTag(f *testing.F) {
+	for _, s := range levelTagSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkLevelTag)
+}
+
+func checkLevelTag(t *testing.T, s string) {
+	rest, level, label, ok := splitLevelTag(s)
+	wrest, wlevel, wlabel, wok := splitLevelTagRE(s)
+	if rest != wrest || level != wlevel || label != wlabel || ok != wok {
+		t.Errorf("splitLevelTag(%q) = %q, %q, %q, %v; the expressions say %q, %q, %q, %v", s, rest, level, label, ok, wrest, wlevel, wlabel, wok)
+	}
+}
+
+var numberPrefixSeeds = []string{
+	"7. What", "7) x", "Q7. x", "Q7: x", "#7 x", "7 - x", "7 -x", "7- x", "12345. x", "1234. x", "Question 5. x",
+	"Ques 3: x", "Qn 2) x", "Q. 4. x", "Q #4: x", "q12\\. x", "Question5", "Ques. 1:", "Q 1 \t- x", "7", "7.",
+	"Quest 1. x", "Qn.1)x", "Q1. 2. 3", "1.2. x", "#", "Q", "Question #12 :\n x", "7\v. x", "", "Qu1. x",
+}
+
+func TestNumberPrefixEnd(t *testing.T) {
+	for _, s := range numberPrefixSeeds {
+		checkNumberPrefix(t, s)
+	}
+}
+
+func FuzzNumberPrefix(f *testing.F) {
+	for _, s := range numberPrefixSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkNumberPrefix)
+}
+
+func checkNumberPrefix(t *testing.T, s string) {
+	want := -1
+	if loc := numberPrefix.FindStringIndex(s); loc != nil {
+		want = loc[1]
+	}
+	if got := numberPrefixEnd(s); got != want {
+		t.Errorf("numberPrefixEnd(%q) = %d; want %d", s, got, want)
+	}
+}
