@@ -94,3 +94,73 @@ func checkNumberPrefix(t *testing.T, s string) {
 		t.Errorf("numberPrefixEnd(%q) = %d; want %d", s, got, want)
 	}
 }
+
+var subMarkerSeeds = []string{
+	"Explain SVM a. What is it? b. Why?", "a) x", "x\ti) y", "iv. x", "viii. x", "ix) x", "xx. x", "do it. Next",
+	"(a) x", "x a.y", "a.", "a. ", " vi.\n", "ab. x", "xvi. x", "Ab. x", "x\va. y", "ii.\fx", "é a. x",
+}
+
+// FuzzSubItems checks maySubItems: false only where subMarker finds no
+// marker.
+func FuzzSubItems(f *testing.F) {
+	for _, s := range subMarkerSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkSubItems)
+}
+
+func TestMaySubItems(t *testing.T) {
+	for _, s := range subMarkerSeeds {
+		checkSubItems(t, s)
+	}
+}
+
+func checkSubItems(t *testing.T, s string) {
+	if !maySubItems(s) && subMarker.MatchString(s) {
+		t.Errorf("maySubItems(%q) = false; subMarker matches %q", s, subMarker.FindString(s))
+	}
+}
+
+// TestWordFilter checks that the filters in front of map look-ups hold
+// every key of their maps (a filter may say yes to a word not in the map,
+// never no to one in it) and turn most other words away.
+func TestWordFilter(t *testing.T) {
+	tax := DefaultTaxonomy()
+	for name, tt := range map[string]struct {
+		f    *wordFilter
+		keys []string
+	}{
+		"adWords":    {adWordsFilter, mapKeys(adWords)},
+		"adPairEnds": {adPairEndsFilter, mapKeys(adPairEnds)},
+		"tags":       {&tax.tags.exactKeys, mapKeys(tax.tags.exact)},
+		"tag prefix": {&tax.tags.prefixKeys, mapKeys(tax.tags.prefix)},
+		"topics":     {&tax.topics.exactKeys, mapKeys(tax.topics.exact)},
+	} {
+		for _, k := range tt.keys {
+			if !mayHold(tt.f, k) || !mayHold(tt.f, []byte(k)) {
+				t.Errorf("%s: mayHold(%q) = false for a key", name, k)
+			}
+		}
+	}
+	var f wordFilter
+	for _, w := range []string{"what", "is", "a", "closure", "python", "kubernetes"} {
+		f.add(w)
+	}
+	other := 0
+	for _, w := range strings.Fields("how does the garbage collector of go decide when to run and which objects are still reachable from the roots") {
+		if mayHold(&f, w) {
+			other++
+		}
+	}
+	if other > 2 {
+		t.Errorf("a filter of 6 words holds %d of 20 others; want few", other)
+	}
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return keys
+}

@@ -96,6 +96,29 @@ func inlineAnswer(s segment) segment {
 // trick?", the lines of a list the Markdown did not nest).
 var subMarker = regexp.MustCompile(`(?:^|\s)([a-z]|i{1,3}|iv|vi{0,3}|ix|x)[.)]\s`)
 
+// maySubItems reports whether subMarker can match in t: somewhere a "." or
+// ")" followed by white space ends a word of one lower-case letter, or of
+// two to four of "i", "v" and "x", that starts the text or follows white
+// space. It is one pass with no backtracking; most answers hold no such
+// word, and subMarker, unanchored, was tried at every position of every
+// question item (issue 11).
+func maySubItems(t string) bool {
+	for i := 1; i+1 < len(t); i++ {
+		if c := t[i]; c != '.' && c != ')' || !reSpace(t[i+1]) {
+			continue
+		}
+		j, roman := i, true
+		for j > 0 && i-j < 5 && t[j-1] >= 'a' && t[j-1] <= 'z' {
+			j--
+			roman = roman && (t[j] == 'i' || t[j] == 'v' || t[j] == 'x')
+		}
+		if n := i - j; (n == 1 || n <= 4 && roman && n > 0) && (j == 0 || reSpace(t[j-1])) {
+			return true
+		}
+	}
+	return false
+}
+
 // subItem is one flattened sub-item: its marker, its text and its own
 // sub-items (roman numerals under letters).
 type subItem struct {
@@ -107,6 +130,9 @@ type subItem struct {
 // "a.", with roman numerals from "i." under a letter. It returns the text
 // before them and the items, or ok false when t holds no such sequence.
 func splitSubItems(t string) (head string, items []subItem, ok bool) {
+	if !maySubItems(t) {
+		return t, nil, false
+	}
 	locs := subMarker.FindAllStringSubmatchIndex(t, -1)
 	if len(locs) == 0 {
 		return t, nil, false

@@ -706,6 +706,10 @@ var adPairEnds = func() map[string]bool {
 	return m
 }()
 
+// adWordsFilter and adPairEndsFilter hold the keys of adWords and
+// adPairEnds.
+var adWordsFilter, adPairEndsFilter = filterOf(adWords), filterOf(adPairEnds)
+
 func adScore(t string) int {
 	if len(t) > 600 {
 		// A long passage is content even if it mentions money; ads are
@@ -727,12 +731,12 @@ func adScore(t string) int {
 		}
 		if nc < len(cur) {
 			w := cur[:nc]
-			if nc >= 3 {
+			if nc >= 3 && mayHold(adWordsFilter, w) {
 				if g := adWords[string(w)]; g != adNone {
 					groups[g] = true
 				}
 			}
-			if np > 0 && np < len(prev) && adPairEnds[string(w)] {
+			if np > 0 && np < len(prev) && mayHold(adPairEndsFilter, w) && adPairEnds[string(w)] {
 				if g := adPairs[[2]string{string(prev[:np]), string(w)}]; g != adNone {
 					groups[g] = true
 				}

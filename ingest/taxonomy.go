@@ -119,6 +119,10 @@ type matcher struct {
 	prefix map[string][]pattern // one-word wildcard patterns by their first 3 bytes
 	short  []pattern            // one-word wildcard patterns shorter than that
 	cased  bool                 // some patterns must match as written
+
+	// exactKeys and prefixKeys hold the keys of exact and prefix: most
+	// words of a text are no key.
+	exactKeys, prefixKeys wordFilter
 }
 
 const prefixKey = 3
@@ -159,10 +163,12 @@ func newMatcher(m map[string][]string) (*matcher, error) {
 			case pt.wild && len(words) == 1 && len(words[0]) >= prefixKey:
 				k := words[0][:prefixKey]
 				mt.prefix[k] = append(mt.prefix[k], pt)
+				mt.prefixKeys.add(k)
 			case pt.wild && len(words) == 1:
 				mt.short = append(mt.short, pt)
 			default:
 				mt.exact[words[0]] = append(mt.exact[words[0]], pt)
+				mt.exactKeys.add(words[0])
 			}
 		}
 	}
@@ -234,12 +240,14 @@ func (mt *matcher) matchWhole(toks []string, filler map[string]bool) []string {
 // written) nil, cased patterns match case-insensitively.
 func (mt *matcher) each(toks, orig []string, f func(p pattern, i, n int)) {
 	for i, tok := range toks {
-		for _, p := range mt.exact[tok] {
-			if p.matchAt(toks, orig, i) {
-				f(p, i, len(p.words))
+		if mayHold(&mt.exactKeys, tok) {
+			for _, p := range mt.exact[tok] {
+				if p.matchAt(toks, orig, i) {
+					f(p, i, len(p.words))
+				}
 			}
 		}
-		if len(tok) >= prefixKey {
+		if len(tok) >= prefixKey && mayHold(&mt.prefixKeys, tok[:prefixKey]) {
 			for _, p := range mt.prefix[tok[:prefixKey]] {
 				if strings.HasPrefix(tok, p.words[0]) && p.casedAt(orig, i) {
 					f(p, i, 1)
