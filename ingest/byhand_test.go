@@ -164,3 +164,17 @@ func mapKeys[V any](m map[string]V) []string {
 	}
 	return keys
 }
+
+func FuzzFieldsAtLeast(f *testing.F) {
+	for _, s := range []string{"", " ", "a b", " a\u00a0b\u2003c ", "a\x85b", "\xff \xfe", "x\vy\fz", "one two three four five six"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := len(strings.Fields(s))
+		for k := 0; k <= n+1; k++ {
+			if got := fieldsAtLeast(s, k); got != (n >= k) {
+				t.Errorf("fieldsAtLeast(%q, %d) = %v; strings.Fields has %d", s, k, got, n)
+			}
+		}
+	})
+}

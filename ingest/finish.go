@@ -59,7 +59,7 @@ func inlineAnswer(s segment) segment {
 	if i := strings.LastIndex(q, "?"); i > 0 && i < len(q)-1 {
 		cut = i + 1
 	} else if !strings.Contains(q, "?") {
-		if i := strings.Index(q, ": "); i > 0 && len(strings.Fields(q[:i])) <= 5 {
+		if i := strings.Index(q, ": "); i > 0 && !fieldsAtLeast(q[:i], 6) {
 			cut = i
 		}
 	}
@@ -68,7 +68,7 @@ func inlineAnswer(s segment) segment {
 	}
 	head := strings.TrimSpace(q[:cut])
 	rest := strings.TrimSpace(strings.TrimPrefix(q[cut:], ":"))
-	if len(strings.Fields(head)) < 2 || len(strings.Fields(rest)) < 3 || strings.Contains(rest, "?") {
+	if !fieldsAtLeast(head, 2) || !fieldsAtLeast(rest, 3) || strings.Contains(rest, "?") {
 		return s
 	}
 	if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsLetter(r) && !unicode.IsDigit(r) {

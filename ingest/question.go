@@ -135,6 +135,32 @@ func firstWords(s string) (first, second string, n int) {
 	return first, second, n
 }
 
+// fieldsAtLeast reports len(strings.Fields(s)) >= n without making the
+// slice: the readers of each block ask how many words it has, and the
+// slices were the largest share of what segmentation allocated.
+func fieldsAtLeast(s string, n int) bool {
+	if n <= 0 {
+		return true
+	}
+	inWord := false
+	for i := 0; i < len(s); {
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if c == ' ' || c >= '\t' && c <= '\r' || c >= utf8.RuneSelf && unicode.IsSpace(c) {
+			inWord = false
+		} else if !inWord {
+			inWord = true
+			if n--; n == 0 {
+				return true
+			}
+		}
+		i += size
+	}
+	return false
+}
+
 // trimQuotes removes quotes wrapping the whole text (kwanpham's
 // interviews quote their questions: **"What is Go…?"**).
 func trimQuotes(s string) string {
@@ -211,7 +237,7 @@ func questionMarks(t string) []string {
 		}
 		q := strings.TrimSpace(rest[:end])
 		rest = strings.TrimSpace(rest[end:])
-		if len(strings.Fields(q)) < 3 || utf8.RuneCountInString(q) > maxQuestionRunes {
+		if !fieldsAtLeast(q, 3) || utf8.RuneCountInString(q) > maxQuestionRunes {
 			return nil
 		}
 		out = append(out, q)
