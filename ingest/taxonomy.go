@@ -180,27 +180,50 @@ func (mt *matcher) match(s string, toks []string) []string {
 		return []string{}
 	}
 	var orig []string
+	sc := matchScratchPool.Get().(*matchScratch)
 	if toks == nil {
-		if mt.cased {
-			orig = splitWords(s, make([]string, 0, len(s)/6+1))
-			toks = make([]string, len(orig))
-			for i, w := range orig {
-				toks[i] = lowerASCII(w)
-			}
-		} else {
-			toks = tokenize(s, make([]string, 0, len(s)/6+1))
+		orig = splitWords(s, sc.orig[:0])
+		toks = append(sc.toks[:0], orig...)
+		for i, w := range toks {
+			toks[i] = lowerASCII(w)
+		}
+		sc.orig, sc.toks = orig, toks
+		if !mt.cased {
+			orig = nil
 		}
 	}
-	hit := make([]bool, len(mt.slugs))
-	mt.each(toks, orig, func(p pattern, _, _ int) { hit[p.slug] = true })
-	out := []string{}
+	hit := slices.Grow(sc.hit[:0], len(mt.slugs))[:len(mt.slugs)]
+	clear(hit)
+	sc.hit = hit
+	n := 0
+	mt.each(toks, orig, func(p pattern, _, _ int) {
+		if !hit[p.slug] {
+			hit[p.slug] = true
+			n++
+		}
+	})
+	out := make([]string, 0, n)
 	for i, h := range hit {
 		if h {
 			out = append(out, mt.slugs[i])
 		}
 	}
+	// The scratch must not keep the text alive.
+	clear(sc.orig)
+	clear(sc.toks)
+	matchScratchPool.Put(sc)
 	return out
 }
+
+// matchScratch is what match needs per call: the text's words as written
+// and lower-cased, and which slugs matched. The taxonomy is matched two or
+// three times per record, and these were most of what matching allocated.
+type matchScratch struct {
+	orig, toks []string
+	hit        []bool
+}
+
+var matchScratchPool = sync.Pool{New: func() any { return new(matchScratch) }}
 
 // matchWhole returns the slugs matched in toks when the matches and the
 // filler words and numbers cover every token, else nil. Cased patterns
