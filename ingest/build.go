@@ -63,7 +63,8 @@ func process(doc document, tax *Taxonomy, explain bool) fileResult {
 	// Report removals in file order, whatever stage removed them.
 	slices.SortStableFunc(drops, func(a, b Drop) int { return cmp.Compare(a.Line, b.Line) })
 	res := fileResult{read: true, drops: drops, warns: warns, fates: fates}
-	var langTexts []langText // what each record's language is read from
+	res.records = make([]record.Record, 0, len(segs.segments))
+	langTexts := make([]langText, 0, len(segs.segments)) // what each record's language is read from
 	// The questions of a section share its headings: their topics are
 	// read once.
 	headingTopics := map[string][]string{}
