@@ -368,7 +368,7 @@ var labelWords = setOf("question", "ques", "qn", "q", "scenario", "problem", "ta
 
 // answerPrefix is a label that opens an answer ("A:", "Ans:", "Answer:"),
 // not part of it.
-var answerPrefix = regexp.MustCompile(`(?i)^\s*(?:a|ans|answer)\s*:\s+`)
+var answerPrefix = newLeading(`(?i)^\s*(?:a|ans|answer)\s*:\s+`, "a")
 
 // Decorations a question heading carries that are not part of it: rating
 // stars, a custom id ("{#proudest-project}"), a "back to top" arrow, the

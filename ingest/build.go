@@ -3,7 +3,6 @@ package ingest
 import (
 	"cmp"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -293,8 +292,8 @@ func isDigits(s string) bool {
 
 // Labelled parts of an answer.
 var (
-	howToLabel   = regexp.MustCompile(`(?i)^\s*how to answer\s*[:\-–]\s*`)
-	exampleLabel = regexp.MustCompile(`(?i)^\s*(example|sample|model) answer\s*[:\-–]\s*`)
+	howToLabel   = newLeading(`(?i)^\s*how to answer\s*[:\-–]\s*`, "h")
+	exampleLabel = newLeading(`(?i)^\s*(example|sample|model) answer\s*[:\-–]\s*`, "esm")
 )
 
 type answerPart int

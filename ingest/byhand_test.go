@@ -178,3 +178,38 @@ func FuzzFieldsAtLeast(f *testing.F) {
 		}
 	})
 }
+
+// leadings are the expressions that test their first byte before running.
+var leadings = map[string]*leading{
+	"answerLabel": answerLabel, "revealLabel": revealLabel, "catalogueItem": catalogueItem,
+	"bareNumber": bareNumber, "clickLabel": clickLabel, "taskHeading": taskHeading,
+	"answerPrefix": answerPrefix, "howToLabel": howToLabel, "exampleLabel": exampleLabel,
+}
+
+var leadingSeeds = []string{
+	"Answer: D", " \tsolution", "ſolution", "Ex\u017fample answer: x", "12 Foo", "7 x", "Click here to see the answer",
+	"Task 3: x", "\u212aata 1: x", "Kata 1: x", "A: yes", "ans : x", "How to answer: x", "Sample answer - x",
+	"Model answer: x", "show the answer", "The answer", "\vAnswer", "\u00a0Answer", "", " ", "Explanation",
+	"reveal answer!", "tap for the solution", "press to see answers", "Problem statement", "View answer",
+}
+
+func TestLeading(t *testing.T) {
+	for _, s := range leadingSeeds {
+		checkLeading(t, s)
+	}
+}
+
+func FuzzLeading(f *testing.F) {
+	for _, s := range leadingSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkLeading)
+}
+
+func checkLeading(t *testing.T, s string) {
+	for name, l := range leadings {
+		if !l.may(s) && l.Regexp.MatchString(s) {
+			t.Errorf("%s: the first-byte test refuses %q, which the expression matches", name, s)
+		}
+	}
+}

@@ -59,6 +59,8 @@
 //     its word-boundary matcher.
 //   - wordfilter.go: a bit set in front of map look-ups of words that most
 //     words fail (the taxonomy's first words, the ad vocabulary).
+//   - leading.go: expressions anchored at a text's start that test its
+//     first byte before running (labels, numbering, task headings).
 //
 // byhand_test.go checks the readers written by hand for speed against the
 // regular expressions they stand for (fuzz targets that compare the two).

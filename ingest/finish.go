@@ -385,7 +385,7 @@ func choiceList(ans []parse.Block) (code, opts int) {
 	return code, k - code
 }
 
-var taskHeading = regexp.MustCompile(`(?i)^(challenge|exercise|problem|task|kata)\s+\d+\s*[:.]\s*\S`)
+var taskHeading = newLeading(`(?i)^(challenge|exercise|problem|task|kata)\s+\d+\s*[:.]\s*\S`, "ceptk")
 
 var pointsAtCode = regexp.MustCompile(`(?i)\b(following|below|above|given|these|those)\b|\bthis\b( code| program| snippet| function| work| print| output| return| statement| expression)?[^a-z]*$|\boutputs?\b|\bprint(s|ed)?\b|\blogged\b|\bvalue of\b|\boutcome\b|\breturns?\b`)
 

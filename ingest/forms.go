@@ -90,11 +90,11 @@ var sectionWords = setOf("introduction", "intro", "conclusion", "conclusions", "
 
 // catalogueItem is a problem named by its number in a catalogue ("75 Sort
 // Colors", "1160 Find words that can be formed by characters").
-var catalogueItem = regexp.MustCompile(`^\d{1,4}\s+\p{Lu}`)
+var catalogueItem = newLeading(`^\d{1,4}\s+\p{Lu}`, "0123456789")
 
 // bareNumber matches a heading numbered without punctuation ("## 18
 // GIL线程全局锁").
-var bareNumber = regexp.MustCompile(`^\d{1,3}\s+[^\s\d]`)
+var bareNumber = newLeading(`^\d{1,3}\s+[^\s\d]`, "0123456789")
 
 func analyse(blocks []parse.Block) []blockInfo {
 	infos := make([]blockInfo, len(blocks))
@@ -303,7 +303,7 @@ func numberedText(t string) bool {
 
 // clickLabel is a toggle that reveals an answer ("Click to find out the
 // answer!").
-var clickLabel = regexp.MustCompile(`(?i)^\s*(click|tap|press)\b.*\b(answer|solution)s?\b`)
+var clickLabel = newLeading(`(?i)^\s*(click|tap|press)\b.*\b(answer|solution)s?\b`, "ctp")
 
 // takesAll says whether every instance of an accepted form is a question,
 // or only those that read as one. Numbered headings, numbered bold items

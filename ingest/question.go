@@ -252,7 +252,7 @@ func startsSentence(s string) bool {
 
 // answerLabel matches a heading or summary that labels a part of an answer
 // ("Answer: D", "Example", "Solution") rather than starting a new section.
-var answerLabel = regexp.MustCompile(`(?i)^\s*(answers?|solutions?|explanations?|examples?|output|result|code|notes?|hints?|approach|follow[- ]?ups?|expected answer|how to answer|example answer|sample answer|problem statement|requirements?|constraints|expected [a-z -]+|evaluation [a-z]+|see (the )?(deep[- ]dive )?answer|show (the )?(answer|solution)|view (the )?answer|reveal answer|click (here )?to (see|show|reveal)[^.]*)\b`)
+var answerLabel = newLeading(`(?i)^\s*(answers?|solutions?|explanations?|examples?|output|result|code|notes?|hints?|approach|follow[- ]?ups?|expected answer|how to answer|example answer|sample answer|problem statement|requirements?|constraints|expected [a-z -]+|evaluation [a-z]+|see (the )?(deep[- ]dive )?answer|show (the )?(answer|solution)|view (the )?answer|reveal answer|click (here )?to (see|show|reveal)[^.]*)\b`, "aseorcnhfpv")
 
 func isAnswerLabel(t string) bool {
 	return utf8.RuneCountInString(t) <= 40 && answerLabel.MatchString(t)
@@ -260,7 +260,7 @@ func isAnswerLabel(t string) bool {
 
 // revealLabel is a <summary> that hides the answer itself ("Answer",
 // "Show answer"): what comes before it belongs to the question.
-var revealLabel = regexp.MustCompile(`(?i)^\s*(show |view |reveal |see )?(the )?(answer|solution)s?\s*[:.!]?\s*$`)
+var revealLabel = newLeading(`(?i)^\s*(show |view |reveal |see )?(the )?(answer|solution)s?\s*[:.!]?\s*$`, "svrta")
 
 // reSpace is the regexp package's \s.
 func reSpace(c byte) bool {
