@@ -110,7 +110,7 @@ func readClean(q string) reading {
 		if r := readOpening(strings.TrimSuffix(q, ":")); r >= readsTask {
 			return r
 		}
-		if first, rest, ok := firstSentence(q); ok && rest != "" && len(strings.Fields(first)) <= 4 {
+		if first, rest, ok := firstSentence(q); ok && rest != "" && !fieldsAtLeast(first, 5) {
 			if r := readOpening(strings.TrimSuffix(rest, ":")); r >= readsTask {
 				return r
 			}
@@ -132,7 +132,7 @@ func readClean(q string) reading {
 		}
 		// A title, then the task: "Fibonacci. Return the n-th Fibonacci
 		// number …", "Addition. Implement the addition algorithm …".
-		if len(strings.Fields(first)) <= 4 {
+		if !fieldsAtLeast(first, 5) {
 			if second, _, _ := firstSentence(rest); readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!")) >= readsTask {
 				return readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!"))
 			}
@@ -147,9 +147,8 @@ func readClean(q string) reading {
 		}
 		return readsNot
 	}
-	words := len(strings.Fields(q))
 	last, _ := utf8.DecodeLastRuneInString(q)
-	if words <= 8 && last != '.' && last != '!' && last != ';' && last != ',' {
+	if !fieldsAtLeast(q, 9) && last != '.' && last != '!' && last != ';' && last != ',' {
 		return readsTerm
 	}
 	return readsNot
@@ -234,10 +233,10 @@ func readOpening(q string) reading {
 // titleWords reports a short text whose every word is capitalised ("State
 // Management"): a title, not a prompt ("Explain MLE", "Explain bagging").
 func titleWords(q string) bool {
-	f := strings.Fields(q)
-	if len(f) > 5 {
+	if fieldsAtLeast(q, 6) {
 		return false
 	}
+	f := strings.Fields(q)
 	for _, w := range f {
 		if connectives[strings.ToLower(w)] || !strings.ContainsFunc(w, unicode.IsLetter) {
 			continue
@@ -369,7 +368,7 @@ var labelWords = setOf("question", "ques", "qn", "q", "scenario", "problem", "ta
 
 // answerPrefix is a label that opens an answer ("A:", "Ans:", "Answer:"),
 // not part of it.
-var answerPrefix = regexp.MustCompile(`(?i)^\s*(?:a|ans|answer)\s*:\s+`)
+var answerPrefix = newLeading(`(?i)^\s*(?:a|ans|answer)\s*:\s+`, "a")
 
 // Decorations a question heading carries that are not part of it: rating
 // stars, a custom id ("{#proudest-project}"), a "back to top" arrow, the

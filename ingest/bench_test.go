@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"testing"
 
+	"github.com/iq-search/iq/ingest/parse"
 	"github.com/iq-search/iq/internal/cputime"
 )
 
@@ -103,4 +105,88 @@ func BenchmarkIngestFile(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkIngestStages measures the per-file stages over every Markdown,
+// HTML and text file of ../shared/corpora, one stage at a time: parse,
+// noise stripping, segmentation and the whole of process (noise,
+// segmentation, records, levels, topics, tags, languages). MB/s is of the
+// files' source, so the stages' figures compare with each other and with
+// BenchmarkIngest.
+//
+//	go test ./ingest -run '^$' -bench IngestStages -cpu 1
+func BenchmarkIngestStages(b *testing.B) {
+	dir := filepath.Join(sharedDir(b), "corpora")
+	type file struct {
+		doc  document
+		text []byte
+	}
+	var files []file
+	var size int64
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		text, reason, _ := checkContent(data)
+		if reason != "" {
+			return nil
+		}
+		f := detectFormat(p, text)
+		if f == FormatJSONL || f == FormatCSV {
+			return nil
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files = append(files, file{document{name: p, rel: filepath.ToSlash(rel), format: f}, text})
+		size += int64(len(data))
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	parsed := make([][]parse.Block, len(files))
+	kept := make([][]parse.Block, len(files))
+	for i, f := range files {
+		if parsed[i], err = parseFormat(f.doc.format, f.text); err != nil {
+			b.Fatal(err)
+		}
+		kept[i], _, _ = filterNoise(f.doc.name, slices.Clone(parsed[i]))
+	}
+	tax := DefaultTaxonomy()
+	stage := func(name string, run func(i int)) {
+		b.Run(name, func(b *testing.B) {
+			cpu0 := cputime.Used()
+			for b.Loop() {
+				for i := range files {
+					run(i)
+				}
+			}
+			cpu := (cputime.Used() - cpu0).Seconds() / float64(b.N)
+			b.ReportMetric(float64(size)/1e6/(b.Elapsed().Seconds()/float64(b.N)), "MB/s")
+			if cpu > 0 {
+				b.ReportMetric(float64(size)/1e6/cpu, "MB/cpu-s")
+			}
+		})
+	}
+	var sink int
+	stage("parse", func(i int) {
+		blocks, _ := parseFormat(files[i].doc.format, files[i].text)
+		sink += len(blocks)
+	})
+	stage("noise", func(i int) {
+		k, _, _ := filterNoise(files[i].doc.name, slices.Clone(parsed[i]))
+		sink += len(k)
+	})
+	stage("segment", func(i int) {
+		sink += len(segmentBlocks(slices.Clone(kept[i])).segments)
+	})
+	stage("process", func(i int) {
+		doc := files[i].doc
+		doc.blocks = slices.Clone(parsed[i])
+		sink += len(process(doc, tax, false).records)
+	})
+	_ = sink
 }

@@ -3,7 +3,6 @@ package ingest
 import (
 	"cmp"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,7 +62,11 @@ func process(doc document, tax *Taxonomy, explain bool) fileResult {
 	// Report removals in file order, whatever stage removed them.
 	slices.SortStableFunc(drops, func(a, b Drop) int { return cmp.Compare(a.Line, b.Line) })
 	res := fileResult{read: true, drops: drops, warns: warns, fates: fates}
-	var langTexts []langText // what each record's language is read from
+	res.records = make([]record.Record, 0, len(segs.segments))
+	langTexts := make([]langText, 0, len(segs.segments)) // what each record's language is read from
+	// The questions of a section share its headings: their topics are
+	// read once.
+	headingTopics := map[string][]string{}
 	for _, s := range segs.segments {
 		q := s.question
 		if len(s.stem) > 0 {
@@ -99,7 +102,13 @@ func process(doc document, tax *Taxonomy, explain bool) fileResult {
 		// names itself (a question about Kubernetes in a Python bank).
 		topics := docTopics
 		if len(s.headings) > 0 {
-			topics = mergeSorted(topics, tax.TopicsOf(strings.Join(s.headings, " \n ")))
+			h := strings.Join(s.headings, " \n ")
+			ht, ok := headingTopics[h]
+			if !ok {
+				ht = tax.TopicsOf(h)
+				headingTopics[h] = ht
+			}
+			topics = mergeSorted(topics, ht)
 		}
 		if qt := tax.TopicsOf(s.question); len(qt) > 0 {
 			topics = mergeSorted(topics, qt)
@@ -137,14 +146,16 @@ func explainBlocks(file string, kept []parse.Block, drops []Drop, segs docSegmen
 	return out
 }
 
+// answerStartMax is how many bytes of an answer answerStart keeps.
+const answerStartMax = 300
+
 // answerStart is the part of an answer read for tags: its opening, where
 // an answer says what it is about, not every term it mentions in passing.
 func answerStart(s string) string {
-	const max = 300
-	if len(s) <= max {
+	if len(s) <= answerStartMax {
 		return s
 	}
-	cut := max
+	cut := answerStartMax
 	for cut > 0 && s[cut]&0xC0 == 0x80 {
 		cut--
 	}
@@ -192,7 +203,11 @@ func slugQuestion(rel string, body []parse.Block) (string, bool) {
 	if ask < 0 {
 		return "", false
 	}
-	casing := casingOf(body)
+	want := make(map[string]bool, len(words))
+	for _, w := range words {
+		want[strings.ToLower(w)] = true
+	}
+	casing := casingOf(body, want)
 	var b strings.Builder
 	for i, w := range words {
 		if c, ok := casing[strings.ToLower(w)]; ok {
@@ -218,9 +233,9 @@ func slugQuestion(rel string, body []parse.Block) (string, bool) {
 	return b.String() + "?", true
 }
 
-// casingOf maps lower-case words to the way a text most often writes them
-// with capitals ("fastapi" → "FastAPI").
-func casingOf(blocks []parse.Block) map[string]string {
+// casingOf maps the lower-case words in want to the way a text most often
+// writes them with capitals ("fastapi" → "FastAPI").
+func casingOf(blocks []parse.Block, want map[string]bool) map[string]string {
 	counts := map[string]map[string]int{}
 	for _, bl := range blocks {
 		if bl.Kind == parse.Code {
@@ -229,7 +244,11 @@ func casingOf(blocks []parse.Block) map[string]string {
 		start := true // a capital at a sentence start says nothing
 		for _, raw := range strings.Fields(bl.Text) {
 			for _, w := range strings.FieldsFunc(raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-				lw := strings.ToLower(w)
+				lw := lowerASCII(w)
+				if !want[lw] {
+					start = false
+					continue
+				}
 				if start && w[1:] == strings.ToLower(w[1:]) {
 					w = lw
 				}
@@ -273,8 +292,8 @@ func isDigits(s string) bool {
 
 // Labelled parts of an answer.
 var (
-	howToLabel   = regexp.MustCompile(`(?i)^\s*how to answer\s*[:\-–]\s*`)
-	exampleLabel = regexp.MustCompile(`(?i)^\s*(example|sample|model) answer\s*[:\-–]\s*`)
+	howToLabel   = newLeading(`(?i)^\s*how to answer\s*[:\-–]\s*`, "h")
+	exampleLabel = newLeading(`(?i)^\s*(example|sample|model) answer\s*[:\-–]\s*`, "esm")
 )
 
 type answerPart int
@@ -294,7 +313,7 @@ func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 		return record.Answer{}, "", false
 	}
 	a := record.Answer{Source: record.Source{File: file, Line: s.answer[0].Line}}
-	var parts [3][]string
+	var parts [3]pieces
 	part := partText
 	minDepth := 0
 	for _, b := range s.answer {
@@ -312,7 +331,9 @@ func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 		}
 	}
 	soleItem := tops == 1 && s.answer[0].Kind == parse.ListItem
-	var prose []string
+	// Only the start of the prose is read (answerStart): it stops growing
+	// past that.
+	var prose strings.Builder
 	prevList := [3]bool{}
 	for k, b := range s.answer {
 		text := b.Text
@@ -373,23 +394,60 @@ func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 		if strings.TrimSpace(piece) == "" {
 			continue
 		}
-		if part == partText && b.Kind != parse.Code {
-			prose = append(prose, text)
+		if part == partText && b.Kind != parse.Code && prose.Len() <= answerStartMax {
+			if prose.Len() > 0 {
+				prose.WriteByte('\n')
+			}
+			prose.WriteString(text)
 		}
-		if list && prevList[part] && len(parts[part]) > 0 {
-			parts[part][len(parts[part])-1] += "\n" + piece
-		} else {
-			parts[part] = append(parts[part], piece)
-		}
+		parts[part].add(piece, list && prevList[part])
 		prevList[part] = list
 	}
-	a.Text = strings.Join(parts[partText], "\n\n")
-	a.HowToAnswer = strings.Join(parts[partHowTo], "\n\n")
-	a.ExampleAnswer = strings.Join(parts[partExample], "\n\n")
+	a.Text = parts[partText].String()
+	a.HowToAnswer = parts[partHowTo].String()
+	a.ExampleAnswer = parts[partExample].String()
 	if a.Text == "" && a.HowToAnswer == "" && a.ExampleAnswer == "" && len(a.Code) == 0 {
 		return record.Answer{}, "", false
 	}
-	return a, strings.Join(prose, "\n"), true
+	return a, prose.String(), true
+}
+
+// pieces are the pieces of an answer's text, each a blank line after the
+// one before it or, the items of a list, on the next line. They are joined
+// once at the end: gluing each item to the one before it copied a long
+// list's text once per item.
+type pieces struct {
+	text  []string
+	tight []bool // text[i] goes on the line after text[i-1]
+	size  int
+}
+
+func (p *pieces) add(s string, tight bool) {
+	p.text = append(p.text, s)
+	p.tight = append(p.tight, tight)
+	p.size += len(s) + 2
+}
+
+func (p *pieces) String() string {
+	switch len(p.text) {
+	case 0:
+		return ""
+	case 1:
+		return p.text[0]
+	}
+	var b strings.Builder
+	b.Grow(p.size)
+	for i, s := range p.text {
+		switch {
+		case i == 0:
+		case p.tight[i]:
+			b.WriteByte('\n')
+		default:
+			b.WriteString("\n\n")
+		}
+		b.WriteString(s)
+	}
+	return b.String()
 }
 
 // codeLang normalises a fence's info string: its first word, lower case

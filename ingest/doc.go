@@ -60,6 +60,13 @@
 //     within a shared script, whatlanggo's detector once per document.
 //   - taxonomy.go, taxonomy.json: the replaceable topic and tag taxonomy and
 //     its word-boundary matcher.
+//   - wordfilter.go: a bit set in front of map look-ups of words that most
+//     words fail (the taxonomy's first words, the ad vocabulary).
+//   - leading.go: expressions anchored at a text's start that test its
+//     first byte before running (labels, numbering, task headings).
+//
+// byhand_test.go checks the readers written by hand for speed against the
+// regular expressions they stand for (fuzz targets that compare the two).
 //
 // cases_test.go runs the hand-made edge cases of testdata/cases/<name>
 // ({input.html|md, want.json}: records, drops, warnings).

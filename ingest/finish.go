@@ -68,7 +68,7 @@ func inlineAnswer(s segment) segment {
 	if i := strings.LastIndex(q, "?"); i > 0 && i < len(q)-1 {
 		cut = i + 1
 	} else if !strings.Contains(q, "?") {
-		if i := strings.Index(q, ": "); i > 0 && len(strings.Fields(q[:i])) <= 5 {
+		if i := strings.Index(q, ": "); i > 0 && !fieldsAtLeast(q[:i], 6) {
 			cut = i
 		}
 	}
@@ -77,7 +77,7 @@ func inlineAnswer(s segment) segment {
 	}
 	head := strings.TrimSpace(q[:cut])
 	rest := strings.TrimSpace(strings.TrimPrefix(q[cut:], ":"))
-	if len(strings.Fields(head)) < 2 || len(strings.Fields(rest)) < 3 || strings.Contains(rest, "?") {
+	if !fieldsAtLeast(head, 2) || !fieldsAtLeast(rest, 3) || strings.Contains(rest, "?") {
 		return s
 	}
 	if r, _ := utf8.DecodeRuneInString(rest); !unicode.IsLetter(r) && !unicode.IsDigit(r) {
@@ -112,6 +112,29 @@ type subSplit struct {
 	ok    bool
 }
 
+// maySubItems reports whether subMarker can match in t: somewhere a "." or
+// ")" followed by white space ends a word of one lower-case letter, or of
+// two to four of "i", "v" and "x", that starts the text or follows white
+// space. It is one pass with no backtracking; most answers hold no such
+// word, and subMarker, unanchored, was tried at every position of every
+// question item (issue 11).
+func maySubItems(t string) bool {
+	for i := 1; i+1 < len(t); i++ {
+		if c := t[i]; c != '.' && c != ')' || !reSpace(t[i+1]) {
+			continue
+		}
+		j, roman := i, true
+		for j > 0 && i-j < 5 && t[j-1] >= 'a' && t[j-1] <= 'z' {
+			j--
+			roman = roman && (t[j] == 'i' || t[j] == 'v' || t[j] == 'x')
+		}
+		if n := i - j; (n == 1 || n <= 4 && roman && n > 0) && (j == 0 || reSpace(t[j-1])) {
+			return true
+		}
+	}
+	return false
+}
+
 // subItem is one flattened sub-item: its marker, its text and its own
 // sub-items (roman numerals under letters).
 type subItem struct {
@@ -123,6 +146,9 @@ type subItem struct {
 // "a.", with roman numerals from "i." under a letter. It returns the text
 // before them and the items, or ok false when t holds no such sequence.
 func splitSubItems(t string) (head string, items []subItem, ok bool) {
+	if !maySubItems(t) {
+		return t, nil, false
+	}
 	locs := subMarker.FindAllStringSubmatchIndex(t, -1)
 	if len(locs) == 0 {
 		return t, nil, false
@@ -375,7 +401,7 @@ func choiceList(ans []parse.Block) (code, opts int) {
 	return code, k - code
 }
 
-var taskHeading = regexp.MustCompile(`(?i)^(challenge|exercise|problem|task|kata)\s+\d+\s*[:.]\s*\S`)
+var taskHeading = newLeading(`(?i)^(challenge|exercise|problem|task|kata)\s+\d+\s*[:.]\s*\S`, "ceptk")
 
 var pointsAtCode = regexp.MustCompile(`(?i)\b(following|below|above|given|these|those)\b|\bthis\b( code| program| snippet| function| work| print| output| return| statement| expression)?[^a-z]*$|\boutputs?\b|\bprint(s|ed)?\b|\blogged\b|\bvalue of\b|\boutcome\b|\breturns?\b`)
 

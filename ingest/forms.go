@@ -90,11 +90,11 @@ var sectionWords = setOf("introduction", "intro", "conclusion", "conclusions", "
 
 // catalogueItem is a problem named by its number in a catalogue ("75 Sort
 // Colors", "1160 Find words that can be formed by characters").
-var catalogueItem = regexp.MustCompile(`^\d{1,4}\s+\p{Lu}`)
+var catalogueItem = newLeading(`^\d{1,4}\s+\p{Lu}`, "0123456789")
 
 // bareNumber matches a heading numbered without punctuation ("## 18
 // GIL线程全局锁").
-var bareNumber = regexp.MustCompile(`^\d{1,3}\s+[^\s\d]`)
+var bareNumber = newLeading(`^\d{1,3}\s+[^\s\d]`, "0123456789")
 
 func analyse(blocks []parse.Block) []blockInfo {
 	infos := make([]blockInfo, len(blocks))
@@ -212,7 +212,7 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 		return "answer label"
 	case b.Kind == parse.Summary && (revealLabel.MatchString(t) || clickLabel.MatchString(t)):
 		return "answer label"
-	case strings.HasSuffix(t, ":") && r < readsTask && (b.Kind == parse.Heading && (!numberedText(t) || len(strings.Fields(t)) <= 5) || b.Kind != parse.Heading && b.Number == 0 && !numberedText(t)):
+	case strings.HasSuffix(t, ":") && r < readsTask && (b.Kind == parse.Heading && (!numberedText(t) || !fieldsAtLeast(t, 6)) || b.Kind != parse.Heading && b.Number == 0 && !numberedText(t)):
 		return "lead-in"
 	}
 	if len(t) <= 60 {
@@ -260,7 +260,7 @@ func leadsIntoList(blocks []parse.Block, i int) bool {
 // "" when the paragraph opens with a question.
 func qlistLead(t string) string {
 	i := strings.Index(t, ": ")
-	if i < 0 || strings.ContainsAny(t[:i], "?.!") || len(strings.Fields(t[:i])) > 12 {
+	if i < 0 || strings.ContainsAny(t[:i], "?.!") || fieldsAtLeast(t[:i], 13) {
 		return ""
 	}
 	return t[:i+1]
@@ -293,7 +293,7 @@ func (c sectionTitles) of(blocks []parse.Block, i int) bool {
 // sectionTitle is a short title that names its section or list a list of
 // questions or exercises ("Exercises: Level 1", "Follow-up Questions:").
 func sectionTitle(t string) bool {
-	return len(strings.Fields(t)) <= 6 && questionSection(t)
+	return !fieldsAtLeast(t, 7) && questionSection(t)
 }
 
 func numberedText(t string) bool {
@@ -303,7 +303,7 @@ func numberedText(t string) bool {
 
 // clickLabel is a toggle that reveals an answer ("Click to find out the
 // answer!").
-var clickLabel = regexp.MustCompile(`(?i)^\s*(click|tap|press)\b.*\b(answer|solution)s?\b`)
+var clickLabel = newLeading(`(?i)^\s*(click|tap|press)\b.*\b(answer|solution)s?\b`, "ctp")
 
 // takesAll says whether every instance of an accepted form is a question,
 // or only those that read as one. Numbered headings, numbered bold items
@@ -714,7 +714,7 @@ func markSections(blocks []parse.Block, infos []blockInfo, d *decisions) {
 func markContext(blocks []parse.Block, infos []blockInfo, d *decisions) {
 	for i := range blocks {
 		leadIn := d.why[i] == "a lead-in to the list under it" || !d.isQ[i] && blocks[i].Kind == parse.ListItem &&
-			infos[i].read < readsTask && len(strings.Fields(blocks[i].Text)) >= 4 && leadsIntoList(blocks, i)
+			infos[i].read < readsTask && fieldsAtLeast(blocks[i].Text, 4) && leadsIntoList(blocks, i)
 		if leadIn {
 			// The list's items read with their lead-in.
 			for k := i + 1; k < len(blocks); k++ {

@@ -447,8 +447,16 @@ func readAll(ctx context.Context, srcs []source, opts Options) ([]fileResult, er
 // merge merges file results in order (see Merge).
 func merge(results []fileResult, opts Options) ([]record.Record, *Report, error) {
 	rep := &Report{Skipped: []Skip{}, Dropped: []Drop{}, Warnings: []Warning{}}
-	records := []record.Record{}
-	byKey := map[string]int{}
+	// Sized for the records of all files: growing by doubling copied
+	// every record a few times over.
+	n, drops := 0, 0
+	for _, res := range results {
+		n += len(res.records)
+		drops += len(res.drops)
+	}
+	records := make([]record.Record, 0, n)
+	byKey := make(map[string]int, n)
+	rep.Dropped = make([]Drop, 0, drops)
 	var hardSkips []Skip
 	for _, res := range results {
 		if res.read {

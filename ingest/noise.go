@@ -94,16 +94,16 @@ func keepListLinks(blocks []parse.Block, reasons []Reason) {
 // stand in a run of two or more such entries: one sentence that happens
 // to repeat a heading is not a table of contents.
 func dropMirrors(blocks []parse.Block, reasons []Reason) {
-	heads := map[string]bool{}
+	heads := &mirrorHeads{keys: map[string]bool{}}
 	for i := range blocks {
 		b := &blocks[i]
 		if reasons[i] == "" && (b.Kind == parse.Heading || b.Kind == parse.Summary) {
 			if k := mirrorKey(b.Text); k != "" {
-				heads[k] = true
+				heads.add(k)
 			}
 		}
 	}
-	if len(heads) == 0 {
+	if len(heads.keys) == 0 {
 		return
 	}
 	mirror := make([]bool, len(blocks))
@@ -150,6 +150,28 @@ func mirrorKey(t string) string {
 	return sb.String()
 }
 
+// mirrorHeads are the mirrorKeys of a document's headings, with the
+// length of the longest and a filter of their first four runes (which
+// every key has, and every key of a text shares with the text's whole
+// key): most blocks are ruled out after a few bytes of their key.
+type mirrorHeads struct {
+	keys   map[string]bool
+	starts wordFilter
+	maxLen int
+}
+
+func (h *mirrorHeads) add(k string) {
+	h.keys[k] = true
+	h.maxLen = max(h.maxLen, len(k))
+	n, i := 0, 0
+	for i < len(k) && n < 4 {
+		_, size := utf8.DecodeRuneInString(k[i:])
+		i += size
+		n++
+	}
+	h.starts.add(k[:i])
+}
+
 // mirrorBuf holds the buffers of mirrors, reused from block to block.
 type mirrorBuf struct {
 	joined, key []byte
@@ -165,26 +187,35 @@ type mirrorBuf struct {
 // the prefix), so each key is a prefix of the whole text's key. The rare
 // prefix that ends inside the numbering is keyed the slow way. This rule
 // was 14% of ingest's CPU time (issue 11).
-func (m *mirrorBuf) mirrors(t string, heads map[string]bool) bool {
+func (m *mirrorBuf) mirrors(t string, heads *mirrorHeads) bool {
+	// The words as strings.Fields splits them, joined by one space.
 	m.joined, m.ends = m.joined[:0], m.ends[:0]
-	for rest := t; ; {
-		rest = strings.TrimLeftFunc(rest, unicode.IsSpace)
-		if rest == "" {
-			break
+	word := -1 // where the current word starts
+	for i := 0; i < len(t); {
+		c, size := rune(t[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(t[i:])
 		}
-		if len(m.ends) == 80 {
-			return false
+		if c == ' ' || c >= '\t' && c <= '\r' || c >= utf8.RuneSelf && unicode.IsSpace(c) {
+			if word >= 0 {
+				m.joined = append(m.joined, t[word:i]...)
+				m.ends = append(m.ends, len(m.joined))
+				word = -1
+			}
+		} else if word < 0 {
+			if len(m.ends) == 80 {
+				return false
+			}
+			if len(m.joined) > 0 {
+				m.joined = append(m.joined, ' ')
+			}
+			word = i
 		}
-		end := strings.IndexFunc(rest, unicode.IsSpace)
-		if end < 0 {
-			end = len(rest)
-		}
-		if len(m.joined) > 0 {
-			m.joined = append(m.joined, ' ')
-		}
-		m.joined = append(m.joined, rest[:end]...)
+		i += size
+	}
+	if word >= 0 {
+		m.joined = append(m.joined, t[word:]...)
 		m.ends = append(m.ends, len(m.joined))
-		rest = rest[end:]
 	}
 	n := len(m.ends)
 	if n == 0 {
@@ -198,45 +229,58 @@ func (m *mirrorBuf) mirrors(t string, heads map[string]bool) bool {
 	strip := start
 	if start < len(full) {
 		if c := full[start]; c >= '0' && c <= '9' || c == 'Q' || c == 'q' || c == '#' {
-			if loc := numberPrefix.FindIndex(full[start:]); loc != nil {
-				strip = start + loc[1] // the whole text when it is all numbering
+			if end := numberPrefixEnd(string(full[start:])); end >= 0 {
+				strip = start + end // the whole text when it is all numbering
 			}
 		}
 	}
-	// The key of full[strip:], with its length and rune count at each of
-	// the last four word ends.
 	first := max(n-4, 0)
+	w := first
+	for w < n && m.ends[w] <= strip {
+		// A prefix that ends inside the numbering (or a text that is all
+		// numbering): stripNumber sees a different text.
+		if heads.keys[mirrorKey(string(full[:m.ends[w]]))] {
+			return true
+		}
+		w++
+	}
+	// The key of full[strip:], with its length and rune count at each of
+	// the last four word ends, as far as a heading's key may reach.
 	var klen, krunes [4]int
 	m.key = m.key[:0]
 	runes := 0
-	w := first
-	for w < n && m.ends[w] <= strip {
-		w++
-	}
-	for p := strip; p < len(full); {
-		r, size := utf8.DecodeRune(full[p:])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			m.key = utf8.AppendRune(m.key, unicode.ToLower(r))
-			runes++
+	for p := strip; p < len(full) && len(m.key) <= heads.maxLen; {
+		if c := full[p]; c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				m.key = append(m.key, c)
+				runes++
+			case c >= 'A' && c <= 'Z':
+				m.key = append(m.key, c+'a'-'A')
+				runes++
+			}
+			p++
+		} else {
+			r, size := utf8.DecodeRune(full[p:])
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				m.key = utf8.AppendRune(m.key, unicode.ToLower(r))
+				runes++
+			}
+			p += size
 		}
-		p += size
+		if runes == 4 && !mayHold(&heads.starts, m.key) {
+			return false // no heading's key starts so
+		}
 		for w < n && m.ends[w] <= p {
 			klen[w-first], krunes[w-first] = len(m.key), runes
 			w++
 		}
 	}
-	for k := 0; k <= 3 && k < n; k++ {
-		w := n - 1 - k
-		l := m.ends[w]
-		if l <= strip {
-			// A prefix that ends inside the numbering (or a text that is
-			// all numbering): stripNumber sees a different text.
-			if heads[mirrorKey(string(full[:l]))] {
-				return true
-			}
-			continue
-		}
-		if krunes[w-first] >= 4 && heads[string(m.key[:klen[w-first]])] {
+	for ; w < n; w++ {
+		klen[w-first], krunes[w-first] = -1, 0 // longer than any heading's key
+	}
+	for w := n - 1; w >= first; w-- {
+		if m.ends[w] > strip && krunes[w-first] >= 4 && heads.keys[string(m.key[:klen[w-first]])] {
 			return true
 		}
 	}
@@ -684,6 +728,10 @@ var adPairEnds = func() map[string]bool {
 	return m
 }()
 
+// adWordsFilter and adPairEndsFilter hold the keys of adWords and
+// adPairEnds.
+var adWordsFilter, adPairEndsFilter = filterOf(adWords), filterOf(adPairEnds)
+
 func adScore(t string) int {
 	if len(t) > 600 {
 		// A long passage is content even if it mentions money; ads are
@@ -705,12 +753,12 @@ func adScore(t string) int {
 		}
 		if nc < len(cur) {
 			w := cur[:nc]
-			if nc >= 3 {
+			if nc >= 3 && mayHold(adWordsFilter, w) {
 				if g := adWords[string(w)]; g != adNone {
 					groups[g] = true
 				}
 			}
-			if np > 0 && np < len(prev) && adPairEnds[string(w)] {
+			if np > 0 && np < len(prev) && mayHold(adPairEndsFilter, w) && adPairEnds[string(w)] {
 				if g := adPairs[[2]string{string(prev[:np]), string(w)}]; g != adNone {
 					groups[g] = true
 				}

@@ -20,16 +20,16 @@ func mirrorsSlow(t string, heads map[string]bool) bool {
 	return false
 }
 
-var mirrorHeads = []string{
+var mirrorTitles = []string{
 	"1. What is a closure?", "Q12: How does GC work", "## **Intro**", "7 - Go", "Go",
 	"Что такое замыкание?", "闭包是什么", "12.", "Q1. 2. 3", "#3 Sorting   algorithms",
 }
 
 func TestMirrors(t *testing.T) {
-	heads := map[string]bool{}
-	for _, h := range mirrorHeads {
+	heads := &mirrorHeads{keys: map[string]bool{}}
+	for _, h := range mirrorTitles {
 		if k := mirrorKey(h); k != "" {
-			heads[k] = true
+			heads.add(k)
 		}
 	}
 	for _, tt := range []struct {
@@ -56,7 +56,7 @@ func TestMirrors(t *testing.T) {
 		if got := (&mirrorBuf{}).mirrors(tt.text, heads); got != tt.want {
 			t.Errorf("mirrors(%q) = %v; want %v", tt.text, got, tt.want)
 		}
-		if got := mirrorsSlow(tt.text, heads); got != tt.want {
+		if got := mirrorsSlow(tt.text, heads.keys); got != tt.want {
 			t.Errorf("mirrorsSlow(%q) = %v; want %v", tt.text, got, tt.want)
 		}
 	}
@@ -65,31 +65,31 @@ func TestMirrors(t *testing.T) {
 // FuzzMirrors checks that the one-pass mirror test agrees with the
 // four-pass one it replaced, on any text against headings made from it.
 func FuzzMirrors(f *testing.F) {
-	for _, h := range mirrorHeads {
+	for _, h := range mirrorTitles {
 		f.Add(h, h+" Easy")
 	}
 	f.Add("12.", "12. 3 4")
 	f.Add("Q1. 2", "Q1. 2 3 4 5")
 	f.Add("**7. What", "__7 .What x")
 	f.Fuzz(func(t *testing.T, head, text string) {
-		heads := map[string]bool{}
+		heads := &mirrorHeads{keys: map[string]bool{}}
 		for _, h := range []string{head, text, strings.Join(strings.Fields(text), " ")} {
 			if k := mirrorKey(h); k != "" {
-				heads[k] = true
+				heads.add(k)
 			}
 		}
 		// Prefixes of the text as headings too, so matches are common.
 		words := strings.Fields(text)
 		for k := 1; k <= 3 && k < len(words); k++ {
 			if key := mirrorKey(strings.Join(words[:len(words)-k], " ")); key != "" {
-				heads[key] = true
+				heads.add(key)
 				break
 			}
 		}
 		var m mirrorBuf
 		for _, h := range []string{text, head, head + " " + text} {
-			if got, want := m.mirrors(h, heads), mirrorsSlow(h, heads); got != want {
-				t.Errorf("mirrors(%q) = %v; mirrorsSlow = %v (heads %v)", h, got, want, heads)
+			if got, want := m.mirrors(h, heads), mirrorsSlow(h, heads.keys); got != want {
+				t.Errorf("mirrors(%q) = %v; mirrorsSlow = %v (heads %v)", h, got, want, heads.keys)
 			}
 		}
 	})

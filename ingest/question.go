@@ -32,11 +32,76 @@ func stripNumber(t string) (string, bool) {
 	if t == "" || !(t[0] >= '0' && t[0] <= '9' || t[0] == 'Q' || t[0] == 'q' || t[0] == '#') {
 		return t, false
 	}
-	loc := numberPrefix.FindStringIndex(t)
-	if loc == nil || loc[1] == len(t) {
+	end := numberPrefixEnd(t)
+	if end < 0 || end == len(t) {
 		return t, false
 	}
-	return t[loc[1]:], true
+	return t[end:], true
+}
+
+// numberPrefixEnd is where numberPrefix's match in t ends, or -1, read by
+// hand: stripNumber runs on every block, several times (issue 11). Each
+// optional part of the expression is followed by one that needs a digit,
+// a '#' or a terminator, so of the paths the regexp package would try in
+// turn only one per spelling of the "Q" can match: the first that does is
+// its match. FuzzNumberPrefix checks that the two agree.
+func numberPrefixEnd(t string) int {
+	if t == "" {
+		return -1
+	}
+	if t[0] != 'Q' && t[0] != 'q' {
+		return numberTail(t, 0)
+	}
+	for _, inner := range [...]string{"uestion", "ues", "n", ""} {
+		if !strings.HasPrefix(t[1:], inner) {
+			continue
+		}
+		x := 1 + len(inner)
+		if x < len(t) && t[x] == '.' {
+			x++
+		}
+		for x < len(t) && reSpace(t[x]) {
+			x++
+		}
+		if end := numberTail(t, x); end >= 0 {
+			return end
+		}
+	}
+	return -1
+}
+
+// numberTail matches numberPrefix's `#?\d{1,4}\s*(?:[.):]|\s-|\\\.)\s*` at
+// t[x:] and returns where it ends, or -1.
+func numberTail(t string, x int) int {
+	if x < len(t) && t[x] == '#' {
+		x++
+	}
+	y := x
+	for y < len(t) && t[y] >= '0' && t[y] <= '9' {
+		y++
+	}
+	if y == x || y-x > 4 {
+		return -1 // five digits: with four the next is a digit, no terminator
+	}
+	z := y
+	for z < len(t) && reSpace(t[z]) {
+		z++
+	}
+	var end int
+	switch {
+	case z < len(t) && (t[z] == '.' || t[z] == ')' || t[z] == ':'):
+		end = z + 1
+	case strings.HasPrefix(t[z:], "\\."):
+		end = z + 2
+	case z > y && z < len(t) && t[z] == '-':
+		end = z + 1
+	default:
+		return -1
+	}
+	for end < len(t) && reSpace(t[end]) {
+		end++
+	}
+	return end
 }
 
 // questionLike reports whether t reads as a question or a prompt: it
@@ -68,6 +133,32 @@ func firstWords(s string) (first, second string, n int) {
 		s = s[end:]
 	}
 	return first, second, n
+}
+
+// fieldsAtLeast reports len(strings.Fields(s)) >= n without making the
+// slice: the readers of each block ask how many words it has, and the
+// slices were the largest share of what segmentation allocated.
+func fieldsAtLeast(s string, n int) bool {
+	if n <= 0 {
+		return true
+	}
+	inWord := false
+	for i := 0; i < len(s); {
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if c == ' ' || c >= '\t' && c <= '\r' || c >= utf8.RuneSelf && unicode.IsSpace(c) {
+			inWord = false
+		} else if !inWord {
+			inWord = true
+			if n--; n == 0 {
+				return true
+			}
+		}
+		i += size
+	}
+	return false
 }
 
 // trimQuotes removes quotes wrapping the whole text (kwanpham's
@@ -146,7 +237,7 @@ func questionMarks(t string) []string {
 		}
 		q := strings.TrimSpace(rest[:end])
 		rest = strings.TrimSpace(rest[end:])
-		if len(strings.Fields(q)) < 3 || utf8.RuneCountInString(q) > maxQuestionRunes {
+		if !fieldsAtLeast(q, 3) || utf8.RuneCountInString(q) > maxQuestionRunes {
 			return nil
 		}
 		out = append(out, q)
@@ -161,7 +252,7 @@ func startsSentence(s string) bool {
 
 // answerLabel matches a heading or summary that labels a part of an answer
 // ("Answer: D", "Example", "Solution") rather than starting a new section.
-var answerLabel = regexp.MustCompile(`(?i)^\s*(answers?|solutions?|explanations?|examples?|output|result|code|notes?|hints?|approach|follow[- ]?ups?|expected answer|how to answer|example answer|sample answer|problem statement|requirements?|constraints|expected [a-z -]+|evaluation [a-z]+|see (the )?(deep[- ]dive )?answer|show (the )?(answer|solution)|view (the )?answer|reveal answer|click (here )?to (see|show|reveal)[^.]*)\b`)
+var answerLabel = newLeading(`(?i)^\s*(answers?|solutions?|explanations?|examples?|output|result|code|notes?|hints?|approach|follow[- ]?ups?|expected answer|how to answer|example answer|sample answer|problem statement|requirements?|constraints|expected [a-z -]+|evaluation [a-z]+|see (the )?(deep[- ]dive )?answer|show (the )?(answer|solution)|view (the )?answer|reveal answer|click (here )?to (see|show|reveal)[^.]*)\b`, "aseorcnhfpv")
 
 func isAnswerLabel(t string) bool {
 	return utf8.RuneCountInString(t) <= 40 && answerLabel.MatchString(t)
@@ -169,4 +260,9 @@ func isAnswerLabel(t string) bool {
 
 // revealLabel is a <summary> that hides the answer itself ("Answer",
 // "Show answer"): what comes before it belongs to the question.
-var revealLabel = regexp.MustCompile(`(?i)^\s*(show |view |reveal |see )?(the )?(answer|solution)s?\s*[:.!]?\s*$`)
+var revealLabel = newLeading(`(?i)^\s*(show |view |reveal |see )?(the )?(answer|solution)s?\s*[:.!]?\s*$`, "svrta")
+
+// reSpace is the regexp package's \s.
+func reSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
+}

@@ -118,7 +118,7 @@ func (w *walker) inAnswer(b *parse.Block) bool {
 // subHeading is a short heading that names a part of an answer, not a
 // section of questions.
 func subHeading(t string) bool {
-	if _, numbered := stripNumber(t); numbered || questionLike(t) || len(strings.Fields(t)) > 6 {
+	if _, numbered := stripNumber(t); numbered || questionLike(t) || fieldsAtLeast(t, 7) {
 		return false
 	}
 	if l, _ := headingLevel(t); l != "" {

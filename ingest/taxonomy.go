@@ -119,6 +119,10 @@ type matcher struct {
 	prefix map[string][]pattern // one-word wildcard patterns by their first 3 bytes
 	short  []pattern            // one-word wildcard patterns shorter than that
 	cased  bool                 // some patterns must match as written
+
+	// exactKeys and prefixKeys hold the keys of exact and prefix: most
+	// words of a text are no key.
+	exactKeys, prefixKeys wordFilter
 }
 
 const prefixKey = 3
@@ -159,10 +163,12 @@ func newMatcher(m map[string][]string) (*matcher, error) {
 			case pt.wild && len(words) == 1 && len(words[0]) >= prefixKey:
 				k := words[0][:prefixKey]
 				mt.prefix[k] = append(mt.prefix[k], pt)
+				mt.prefixKeys.add(k)
 			case pt.wild && len(words) == 1:
 				mt.short = append(mt.short, pt)
 			default:
 				mt.exact[words[0]] = append(mt.exact[words[0]], pt)
+				mt.exactKeys.add(words[0])
 			}
 		}
 	}
@@ -174,27 +180,50 @@ func (mt *matcher) match(s string, toks []string) []string {
 		return []string{}
 	}
 	var orig []string
+	sc := matchScratchPool.Get().(*matchScratch)
 	if toks == nil {
-		if mt.cased {
-			orig = splitWords(s, make([]string, 0, len(s)/6+1))
-			toks = make([]string, len(orig))
-			for i, w := range orig {
-				toks[i] = lowerASCII(w)
-			}
-		} else {
-			toks = tokenize(s, make([]string, 0, len(s)/6+1))
+		orig = splitWords(s, sc.orig[:0])
+		toks = append(sc.toks[:0], orig...)
+		for i, w := range toks {
+			toks[i] = lowerASCII(w)
+		}
+		sc.orig, sc.toks = orig, toks
+		if !mt.cased {
+			orig = nil
 		}
 	}
-	hit := make([]bool, len(mt.slugs))
-	mt.each(toks, orig, func(p pattern, _, _ int) { hit[p.slug] = true })
-	out := []string{}
+	hit := slices.Grow(sc.hit[:0], len(mt.slugs))[:len(mt.slugs)]
+	clear(hit)
+	sc.hit = hit
+	n := 0
+	mt.each(toks, orig, func(p pattern, _, _ int) {
+		if !hit[p.slug] {
+			hit[p.slug] = true
+			n++
+		}
+	})
+	out := make([]string, 0, n)
 	for i, h := range hit {
 		if h {
 			out = append(out, mt.slugs[i])
 		}
 	}
+	// The scratch must not keep the text alive.
+	clear(sc.orig)
+	clear(sc.toks)
+	matchScratchPool.Put(sc)
 	return out
 }
+
+// matchScratch is what match needs per call: the text's words as written
+// and lower-cased, and which slugs matched. The taxonomy is matched two or
+// three times per record, and these were most of what matching allocated.
+type matchScratch struct {
+	orig, toks []string
+	hit        []bool
+}
+
+var matchScratchPool = sync.Pool{New: func() any { return new(matchScratch) }}
 
 // matchWhole returns the slugs matched in toks when the matches and the
 // filler words and numbers cover every token, else nil. Cased patterns
@@ -234,12 +263,14 @@ func (mt *matcher) matchWhole(toks []string, filler map[string]bool) []string {
 // written) nil, cased patterns match case-insensitively.
 func (mt *matcher) each(toks, orig []string, f func(p pattern, i, n int)) {
 	for i, tok := range toks {
-		for _, p := range mt.exact[tok] {
-			if p.matchAt(toks, orig, i) {
-				f(p, i, len(p.words))
+		if mayHold(&mt.exactKeys, tok) {
+			for _, p := range mt.exact[tok] {
+				if p.matchAt(toks, orig, i) {
+					f(p, i, len(p.words))
+				}
 			}
 		}
-		if len(tok) >= prefixKey {
+		if len(tok) >= prefixKey && mayHold(&mt.prefixKeys, tok[:prefixKey]) {
 			for _, p := range mt.prefix[tok[:prefixKey]] {
 				if strings.HasPrefix(tok, p.words[0]) && p.casedAt(orig, i) {
 					f(p, i, 1)

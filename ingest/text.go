@@ -277,7 +277,7 @@ func continues(prev, next string) bool {
 // short, and not closed like a sentence ("Introduction:", "Comments",
 // "More Related questions..." are headings; "Why X?" is not).
 func looksLikeTextHeading(t string) bool {
-	if utf8.RuneCountInString(t) > 80 || len(strings.Fields(t)) > 12 {
+	if utf8.RuneCountInString(t) > 80 || fieldsAtLeast(t, 13) {
 		return false
 	}
 	ellipsis := strings.HasSuffix(t, "...") || strings.HasSuffix(t, "…")

@@ -1,0 +1,215 @@
+package ingest
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// The functions tested here read by hand what a regular expression kept
+// beside them (or in this file) says (they run on every block, where the
+// regexp package's backtracker was a tenth of ingest's time). Each fuzz target checks that
+// both give the same answer on any input; the seeds are the cases where
+// the two could part: case folding ("ſ" is an "s" to (?i)), white space
+// that \s does not include, several brackets, the leftmost match.
+
+var levelTagSeeds = []string{
+	"What is X? (Easy)", "[H] Design a cache", "(e.g. Python) [Medium]", "a (b) (HARD)  ", "(ſenior)",
+	"(Senior) (m)", "x\v(e)", "\t (basic]\n", "((easy))", "(easy ) (eas)", "[junior", "(Expert)x", "",
+	"(\u212a)", "(ea\u017fy)", "(e)(m)(h)", "foo(e)", "foo (e)", "(intermediate ) x", "( intermediate )",
+	"[ Intermediate ]", "x (a) (b(easy)", "x ((easy)", "(é)(easy)", "(easy)\u00a0x", "\u00a0(easy) x\u2003",
+}
+
+// tagAtStart and tagAtEnd state splitLevelTag's rule as expressions: a
+// bracket tag opens the text and stands apart from what follows, or closes
+// it after the last opening bracket and stands apart from what precedes;
+// either fits in maxTag bytes.
+var (
+	tagAtStart = regexp.MustCompile(`^[\[(]([^\])]+?)[\])]( |$)`)
+	tagAtEnd   = regexp.MustCompile(`[\[(]([^\[(]*)[\])]$`)
+)
+
+// splitLevelTagRE is splitLevelTag read with tagAtStart and tagAtEnd.
+func splitLevelTagRE(t string) (rest, level, label string, ok bool) {
+	tt := strings.TrimSpace(t)
+	if m := tagAtStart.FindStringSubmatchIndex(tt); m != nil && m[3]+1 <= maxTag {
+		if l := tagLevel(tt[m[2]:m[3]]); l != "" {
+			return strings.TrimSpace(tt[m[3]+1:]), l, tt[:m[3]+1], true
+		}
+	}
+	if m := tagAtEnd.FindStringSubmatchIndex(tt); m != nil && m[0] >= len(tt)-maxTag && (m[0] == 0 || tt[m[0]-1] == ' ') {
+		if l := tagLevel(tt[m[2]:m[3]]); l != "" {
+			return strings.TrimSpace(tt[:m[0]]), l, tt[m[0]:], true
+		}
+	}
+	return t, "", "", false
+}
+
+func TestSplitLevelTag(t *testing.T) {
+	for _, s := range levelTagSeeds {
+		checkLevelTag(t, s)
+	}
+}
+
+func FuzzLevelTag(f *testing.F) {
+	for _, s := range levelTagSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkLevelTag)
+}
+
+func checkLevelTag(t *testing.T, s string) {
+	rest, level, label, ok := splitLevelTag(s)
+	wrest, wlevel, wlabel, wok := splitLevelTagRE(s)
+	if rest != wrest || level != wlevel || label != wlabel || ok != wok {
+		t.Errorf("splitLevelTag(%q) = %q, %q, %q, %v; the expressions say %q, %q, %q, %v", s, rest, level, label, ok, wrest, wlevel, wlabel, wok)
+	}
+}
+
+var numberPrefixSeeds = []string{
+	"7. What", "7) x", "Q7. x", "Q7: x", "#7 x", "7 - x", "7 -x", "7- x", "12345. x", "1234. x", "Question 5. x",
+	"Ques 3: x", "Qn 2) x", "Q. 4. x", "Q #4: x", "q12\\. x", "Question5", "Ques. 1:", "Q 1 \t- x", "7", "7.",
+	"Quest 1. x", "Qn.1)x", "Q1. 2. 3", "1.2. x", "#", "Q", "Question #12 :\n x", "7\v. x", "", "Qu1. x",
+}
+
+func TestNumberPrefixEnd(t *testing.T) {
+	for _, s := range numberPrefixSeeds {
+		checkNumberPrefix(t, s)
+	}
+}
+
+func FuzzNumberPrefix(f *testing.F) {
+	for _, s := range numberPrefixSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkNumberPrefix)
+}
+
+func checkNumberPrefix(t *testing.T, s string) {
+	want := -1
+	if loc := numberPrefix.FindStringIndex(s); loc != nil {
+		want = loc[1]
+	}
+	if got := numberPrefixEnd(s); got != want {
+		t.Errorf("numberPrefixEnd(%q) = %d; want %d", s, got, want)
+	}
+}
+
+var subMarkerSeeds = []string{
+	"Explain SVM a. What is it? b. Why?", "a) x", "x\ti) y", "iv. x", "viii. x", "ix) x", "xx. x", "do it. Next",
+	"(a) x", "x a.y", "a.", "a. ", " vi.\n", "ab. x", "xvi. x", "Ab. x", "x\va. y", "ii.\fx", "é a. x",
+}
+
+// FuzzSubItems checks maySubItems: false only where subMarker finds no
+// marker.
+func FuzzSubItems(f *testing.F) {
+	for _, s := range subMarkerSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkSubItems)
+}
+
+func TestMaySubItems(t *testing.T) {
+	for _, s := range subMarkerSeeds {
+		checkSubItems(t, s)
+	}
+}
+
+func checkSubItems(t *testing.T, s string) {
+	if !maySubItems(s) && subMarker.MatchString(s) {
+		t.Errorf("maySubItems(%q) = false; subMarker matches %q", s, subMarker.FindString(s))
+	}
+}
+
+// TestWordFilter checks that the filters in front of map look-ups hold
+// every key of their maps (a filter may say yes to a word not in the map,
+// never no to one in it) and turn most other words away.
+func TestWordFilter(t *testing.T) {
+	tax := DefaultTaxonomy()
+	for name, tt := range map[string]struct {
+		f    *wordFilter
+		keys []string
+	}{
+		"adWords":    {adWordsFilter, mapKeys(adWords)},
+		"adPairEnds": {adPairEndsFilter, mapKeys(adPairEnds)},
+		"tags":       {&tax.tags.exactKeys, mapKeys(tax.tags.exact)},
+		"tag prefix": {&tax.tags.prefixKeys, mapKeys(tax.tags.prefix)},
+		"topics":     {&tax.topics.exactKeys, mapKeys(tax.topics.exact)},
+	} {
+		for _, k := range tt.keys {
+			if !mayHold(tt.f, k) || !mayHold(tt.f, []byte(k)) {
+				t.Errorf("%s: mayHold(%q) = false for a key", name, k)
+			}
+		}
+	}
+	var f wordFilter
+	for _, w := range []string{"what", "is", "a", "closure", "python", "kubernetes"} {
+		f.add(w)
+	}
+	other := 0
+	for _, w := range strings.Fields("how does the garbage collector of go decide when to run and which objects are still reachable from the roots") {
+		if mayHold(&f, w) {
+			other++
+		}
+	}
+	if other > 2 {
+		t.Errorf("a filter of 6 words holds %d of 20 others; want few", other)
+	}
+}
+
+func mapKeys[V any](m map[string]V) []string {
+	var keys []string
+	for k := range m {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+func FuzzFieldsAtLeast(f *testing.F) {
+	for _, s := range []string{"", " ", "a b", " a\u00a0b\u2003c ", "a\x85b", "\xff \xfe", "x\vy\fz", "one two three four five six"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n := len(strings.Fields(s))
+		for k := 0; k <= n+1; k++ {
+			if got := fieldsAtLeast(s, k); got != (n >= k) {
+				t.Errorf("fieldsAtLeast(%q, %d) = %v; strings.Fields has %d", s, k, got, n)
+			}
+		}
+	})
+}
+
+// leadings are the expressions that test their first byte before running.
+var leadings = map[string]*leading{
+	"answerLabel": answerLabel, "revealLabel": revealLabel, "catalogueItem": catalogueItem,
+	"bareNumber": bareNumber, "clickLabel": clickLabel, "taskHeading": taskHeading,
+	"answerPrefix": answerPrefix, "howToLabel": howToLabel, "exampleLabel": exampleLabel,
+}
+
+var leadingSeeds = []string{
+	"Answer: D", " \tsolution", "ſolution", "Ex\u017fample answer: x", "12 Foo", "7 x", "Click here to see the answer",
+	"Task 3: x", "\u212aata 1: x", "Kata 1: x", "A: yes", "ans : x", "How to answer: x", "Sample answer - x",
+	"Model answer: x", "show the answer", "The answer", "\vAnswer", "\u00a0Answer", "", " ", "Explanation",
+	"reveal answer!", "tap for the solution", "press to see answers", "Problem statement", "View answer",
+}
+
+func TestLeading(t *testing.T) {
+	for _, s := range leadingSeeds {
+		checkLeading(t, s)
+	}
+}
+
+func FuzzLeading(f *testing.F) {
+	for _, s := range leadingSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkLeading)
+}
+
+func checkLeading(t *testing.T, s string) {
+	for name, l := range leadings {
+		if !l.may(s) && l.Regexp.MatchString(s) {
+			t.Errorf("%s: the first-byte test refuses %q, which the expression matches", name, s)
+		}
+	}
+}
