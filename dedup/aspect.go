@@ -155,7 +155,7 @@ var verbAspects = func() map[string]aspect {
 
 // politeVerbs follow "Can you" in a question that is no yes-or-no
 // question: "Can you explain…".
-var politeVerbs = setOf(`explain describe give provide tell walk list name define share discuss elaborate compare show demonstrate outline summarize summarise clarify know`)
+var politeVerbs = setOf(`explain describe give provide tell walk list name define share discuss elaborate compare show demonstrate outline summarize summarise clarify know offer`)
 
 // aspectsAgree reports whether two aspect sets can be the same question:
 // one of them unknown, a shared aspect, or two aspects that banks use for

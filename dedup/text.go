@@ -299,7 +299,8 @@ func appendWord(dst []token, w string, inCode bool) []token {
 }
 
 func normalizeWord(dst []token, w string, inCode bool) []token {
-	w = strings.Trim(strings.ToLower(w), "._")
+	orig := strings.Trim(w, "._")
+	w = strings.ToLower(orig)
 	if w == "" {
 		return dst
 	}
@@ -318,6 +319,11 @@ func normalizeWord(dst []token, w string, inCode bool) []token {
 	if strings.IndexByte(w, '.') > 0 && !isNumber(w) {
 		// A dotted name ("node.js", "java.util.SortedSet", "hbm.xml")
 		// is an identifier: a different one is a different question.
+		return append(dst, token{text: w, kind: kindCode})
+	}
+	if !hasDigit(w) && lowerCamel(orig) {
+		// "useState", "getElementById": an identifier, compared as
+		// written ("useState()" is the same one).
 		return append(dst, token{text: w, kind: kindCode})
 	}
 	if !hasDigit(w) {
@@ -392,6 +398,20 @@ func britishToAmerican(w string) string {
 		}
 	}
 	return w
+}
+
+// lowerCamel reports whether w is written as an identifier in lower camel
+// case: a lower-case start and a capital after it ("useState").
+func lowerCamel(w string) bool {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if w[i] >= 'A' && w[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDigit(s string) bool {
