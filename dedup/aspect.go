@@ -9,7 +9,7 @@ import (
 // make it, what it is for... Two questions about the same subject that
 // ask different things ("How to create refs?", "What is the use of
 // refs?") share every heavy word, so only their aspects tell them apart.
-type aspect uint16
+type aspect uint32
 
 const (
 	aspectDefine   aspect = 1 << iota // "What is X?", "Explain X"
@@ -28,6 +28,7 @@ const (
 	aspectYesNo                       // "Can constructors be inherited?"
 	aspectFeatures                    // "What are the features of X?"
 	aspectOrigin                      // "Who created X?", "When was X released?"
+	aspectHow                         // "How do you handle file uploads?": how to do it, in no other words
 )
 
 // aspectOf maps canonical tokens to the aspect they ask for.
@@ -115,6 +116,11 @@ func aspects(q string) aspect {
 	if len(words) > 2 && words[0] == "what" && (words[1] == "is" || words[1] == "are") && !aspectInFirstClause(q) {
 		a |= aspectDefine
 	}
+	if a == 0 && len(words) > 2 && words[0] == "how" && howTo[words[1]] {
+		// "How do you handle file uploads?" asks how to do it: not
+		// which kinds there are, nor for a comparison.
+		a = aspectHow
+	}
 	return a
 }
 
@@ -137,6 +143,10 @@ func aspectInFirstClause(q string) bool {
 	}
 	return false
 }
+
+// howTo are the words after "how" in a question that asks how to do
+// something: "How do you…", "How to…", "How would you…".
+var howTo = setOf(`do does did to would can could should will shall`)
 
 // verbAspects are the verbs that ask how to act on a subject.
 var verbAspects = func() map[string]aspect {
@@ -165,6 +175,12 @@ func aspectsAgree(a, b aspect) bool {
 	if a == 0 || b == 0 || a&b != 0 {
 		return true
 	}
+	if a == aspectHow || b == aspectHow {
+		// A bare "How do you…" is answered by what explains the subject,
+		// its workings, uses, features or an example, not by a list of its kinds,
+		// its pros or cons or its history.
+		return (a|b)&^(aspectHow|aspectDefine|aspectWork|aspectMake|aspectUse|aspectWhy|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
+	}
 	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy | aspectPros,
 		aspectYesNo | aspectMake, aspectYesNo | aspectWork} {
 		if a&g != 0 && b&g != 0 {
@@ -175,7 +191,7 @@ func aspectsAgree(a, b aspect) bool {
 }
 
 var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds",
-	"why", "choose", "fix", "test", "yes-or-no", "features", "origin"}
+	"why", "choose", "fix", "test", "yes-or-no", "features", "origin", "how"}
 
 func (a aspect) String() string {
 	var parts []string

@@ -332,6 +332,18 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		// The comparison is judged: the other aspects still count.
 		aa, ab = aa&^aspectCompare, ab&^aspectCompare
 	}
+	if fa.differ && fb.differ && (aa^ab)&(aspectPros|aspectCons) != 0 {
+		// "the downsides of Redux compared to Flux" asks for one side's
+		// weaknesses, "the differences between Flux and Redux" for both
+		// sides of each difference.
+		aa, ab = aa&^aspectCompare, ab&^aspectCompare
+		if aa == 0 {
+			aa = aspectCompare
+		}
+		if ab == 0 {
+			ab = aspectCompare
+		}
+	}
 	if !aspectsAgree(aa, ab) {
 		note(aspectPenalty, func() string { return fmt.Sprintf("one asks %s, the other %s", aa.words(), ab.words()) })
 	}
