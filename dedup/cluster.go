@@ -277,9 +277,12 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 	return out, nil
 }
 
-// linkFloor is, as a share of MinScore, the least score any two members of
-// a cluster may have: ...
-var linkFloor = 0.7
+// linkFloor is, as a share of MinScore, the least score any two members
+// of a cluster may have. Average linkage alone lets a general question
+// ("database migrations in a team") hold two that the guards tell apart
+// (migrations in MongoDB, in PostgreSQL) when each matches it closely; a
+// cluster means that an answer to any member answers every other.
+const linkFloor = 0.5
 
 // SortClusters puts clusters in the order Clusters returns them: largest
 // first, then by ID.
