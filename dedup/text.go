@@ -122,6 +122,11 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			if joined == "" && part > i && (whole || partSaysNothing(s[part:j])) {
 				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
 			}
+			if len(dst) == before && j-i >= 2 && upperWord(s[i:j]) && hasLower(s) {
+				// A stop word in capitals amid lower-case text is a
+				// keyword: Dockerfile's FROM, SQL's IN, IS NULL.
+				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
+			}
 			for k := before; k < len(dst); k++ {
 				dst[k].h = hashToken(dst[k].text)
 				dst[k].weak = elab
@@ -398,6 +403,26 @@ func britishToAmerican(w string) string {
 		}
 	}
 	return w
+}
+
+// upperWord reports whether w is written in capitals only.
+func upperWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'A' || w[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// hasLower reports whether s has an ASCII lower-case letter.
+func hasLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // lowerCamel reports whether w is written as an identifier in lower camel

@@ -199,19 +199,22 @@ func techsAgree(a, b []string) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return true
 	}
-	within := func(x, y string) bool {
-		for ; x != ""; x = techParent[x] {
-			if x == y {
+	for _, x := range a {
+		for _, y := range b {
+			if isWithin(x, y) || isWithin(y, x) {
 				return true
 			}
 		}
-		return false
 	}
-	for _, x := range a {
-		for _, y := range b {
-			if within(x, y) || within(y, x) {
-				return true
-			}
+	return false
+}
+
+// isWithin reports whether technology x is y or within it (React within
+// JavaScript).
+func isWithin(x, y string) bool {
+	for ; x != ""; x = techParent[x] {
+		if x == y {
+			return true
 		}
 	}
 	return false
