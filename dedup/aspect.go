@@ -9,7 +9,7 @@ import (
 // make it, what it is for... Two questions about the same subject that
 // ask different things ("How to create refs?", "What is the use of
 // refs?") share every heavy word, so only their aspects tell them apart.
-type aspect uint16
+type aspect uint32
 
 const (
 	aspectDefine   aspect = 1 << iota // "What is X?", "Explain X"
@@ -28,6 +28,7 @@ const (
 	aspectYesNo                       // "Can constructors be inherited?"
 	aspectFeatures                    // "What are the features of X?"
 	aspectOrigin                      // "Who created X?", "When was X released?"
+	aspectHow                         // "How do you handle file uploads?": how to do it, in no other words
 )
 
 // aspectOf maps canonical tokens to the aspect they ask for.
@@ -75,6 +76,16 @@ func aspects(q string) aspect {
 			// names a subject.
 			continue
 		}
+		if typeWords[w] && !(i+1 < len(words) && words[i+1] == "of" || i > 0 && kindsBefore[words[i-1]]) {
+			// "types of joins", "which types" ask for kinds; "data
+			// types" names a subject.
+			continue
+		}
+		if (w == "origin" || w == "history") && !(i+1 < len(words) && words[i+1] == "of") {
+			// "the history of X" asks where it comes from; "git
+			// history", "cross-origin requests" name subjects.
+			continue
+		}
 		if !strings.HasSuffix(w, "ing") || w == "meaning" {
 			// "validate X using Y" is no question about use:
 			// a participle is how, not what, the question asks.
@@ -115,6 +126,16 @@ func aspects(q string) aspect {
 	if len(words) > 2 && words[0] == "what" && (words[1] == "is" || words[1] == "are") && !aspectInFirstClause(q) {
 		a |= aspectDefine
 	}
+	if a&^aspectDefine == 0 && describesHow(words) {
+		// "Can you describe how you would handle CORS?" asks how to
+		// handle it, politely.
+		a = aspectHow
+	}
+	if a == 0 && len(words) > 2 && words[0] == "how" && howTo[words[1]] {
+		// "How do you handle file uploads?" asks how to do it: not
+		// which kinds there are, nor for a comparison.
+		a = aspectHow
+	}
 	return a
 }
 
@@ -138,6 +159,31 @@ func aspectInFirstClause(q string) bool {
 	return false
 }
 
+// describesHow reports whether words ask to explain how one does
+// something: "describe how you would…", "explain how to…".
+func describesHow(words []string) bool {
+	for i := 0; i+2 < len(words); i++ {
+		if (words[i] == "describe" || words[i] == "explain") && words[i+1] == "how" && howSubjects[words[i+2]] {
+			return true
+		}
+	}
+	return false
+}
+
+// howSubjects follow "describe how" in a question about doing something.
+var howSubjects = setOf(`you to we i one would`)
+
+// typeWords ask for kinds when followed by "of" or after one of
+// kindsBefore.
+var (
+	typeWords   = setOf(`type types kind kinds sort sorts`)
+	kindsBefore = setOf(`what which different various main common key basic several many`)
+)
+
+// howTo are the words after "how" in a question that asks how to do
+// something: "How do you…", "How to…", "How would you…".
+var howTo = setOf(`do does did to would can could should will shall`)
+
 // verbAspects are the verbs that ask how to act on a subject.
 var verbAspects = func() map[string]aspect {
 	m := map[string]aspect{}
@@ -155,15 +201,41 @@ var verbAspects = func() map[string]aspect {
 
 // politeVerbs follow "Can you" in a question that is no yes-or-no
 // question: "Can you explain…".
-var politeVerbs = setOf(`explain describe give provide tell walk list name define share discuss elaborate compare show demonstrate outline summarize summarise clarify know`)
+var politeVerbs = setOf(`explain describe give provide tell walk list name define share discuss elaborate compare show demonstrate outline summarize summarise clarify know offer`)
 
 // aspectsAgree reports whether two aspect sets can be the same question:
 // one of them unknown, a shared aspect, or two aspects that banks use for
 // the same explanation: "what is X" beside "how does X work" or "what is X
 // used for", "why is X used" beside "what are the benefits of X".
 func aspectsAgree(a, b aspect) bool {
-	if a == 0 || b == 0 || a&b != 0 {
+	if a == 0 || b == 0 {
 		return true
+	}
+	if (a^b)&aspectKinds != 0 {
+		// "What kind of normalization is needed?" lists kinds, which
+		// "What is normalization and why do we need it?" does not.
+		return false
+	}
+	const what = aspectDefine | aspectWork
+	if a&b&what != 0 && a&^what != 0 && b&^what != 0 {
+		// "What is Go and why was it created?", "What is Go and what
+		// are its main features?": both ask what it is, and then two
+		// other things.
+		// Using it and making one are both its practice: "What is
+		// middleware, and how can you use it?" asks what "… and how do
+		// you add custom middleware?" asks.
+		const practice = aspectUse | aspectMake | aspectHow
+		ta, tb := a&^what, b&^what
+		return ta&practice != 0 && tb&practice != 0 || aspectsAgree(ta, tb)
+	}
+	if a&b != 0 {
+		return true
+	}
+	if a == aspectHow || b == aspectHow {
+		// A bare "How do you…" is answered by what explains the subject,
+		// its workings, uses, features or an example, not by a list of its kinds,
+		// its pros or cons or its history.
+		return (a|b)&^(aspectHow|aspectDefine|aspectWork|aspectMake|aspectUse|aspectWhy|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
 	}
 	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy | aspectPros,
 		aspectYesNo | aspectMake, aspectYesNo | aspectWork} {
@@ -175,7 +247,7 @@ func aspectsAgree(a, b aspect) bool {
 }
 
 var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds",
-	"why", "choose", "fix", "test", "yes-or-no", "features", "origin"}
+	"why", "choose", "fix", "test", "yes-or-no", "features", "origin", "how"}
 
 func (a aspect) String() string {
 	var parts []string

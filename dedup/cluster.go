@@ -249,16 +249,18 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 			if failed[key] == sizes {
 				continue
 			}
-			sum := 0.0
+			sum, low := 0.0, 1.0
 			if len(ga)*len(gb) > ctxEvery && ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			for _, x := range ga {
 				for _, y := range gb {
-					sum += score(&ix.feats[x], &ix.feats[y], false).Score
+					s := score(&ix.feats[x], &ix.feats[y], false).Score
+					sum += s
+					low = min(low, s)
 				}
 			}
-			if sum/float64(len(ga)*len(gb)) < minScore {
+			if sum/float64(len(ga)*len(gb)) < minScore || low < linkFloor*minScore {
 				failed[key] = sizes
 				continue
 			}
@@ -274,6 +276,13 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 	SortClusters(out)
 	return out, nil
 }
+
+// linkFloor is, as a share of MinScore, the least score any two members
+// of a cluster may have. Average linkage alone lets a general question
+// ("database migrations in a team") hold two that the guards tell apart
+// (migrations in MongoDB, in PostgreSQL) when each matches it closely; a
+// cluster means that an answer to any member answers every other.
+const linkFloor = 0.5
 
 // SortClusters puts clusters in the order Clusters returns them: largest
 // first, then by ID.
@@ -423,7 +432,7 @@ func (ix *Index) canonical(idx []int32) int32 {
 	ranks := make(map[int32]rank, len(idx))
 	for _, i := range idx {
 		f := &ix.feats[i]
-		r := rank{general: f.aspects&(aspectDefine|aspectWork) != 0, specifics: heavyCount(f.toks), aspects: bits.OnesCount16(uint16(f.aspects))}
+		r := rank{general: f.aspects&(aspectDefine|aspectWork) != 0, specifics: heavyCount(f.toks), aspects: bits.OnesCount32(uint32(f.aspects))}
 		if len(idx) > 2 {
 			sum := 0.0
 			for _, j := range idx {

@@ -101,6 +101,26 @@ func checkGolden(t *testing.T, name string, cs []Cluster) {
 	}
 }
 
+// TestClustersNoFarPair: a cluster never holds two questions the scorer
+// tells apart outright, however close each is to a third: migrations in
+// MongoDB and in PostgreSQL both match migrations in general, not each
+// other.
+func TestClustersNoFarPair(t *testing.T) {
+	general := "Describe database migrations and how you handle them in a team environment."
+	mongo := "How would you handle database migrations in MongoDB?"
+	pg := "How do you manage database migrations in PostgreSQL?"
+	recs := append(seedRecords(t), q(general), q(mongo), q(pg))
+	ix := NewIndex(recs, Options{})
+	n := len(recs)
+	if s := ix.score(n-2, n-1); s >= linkFloor*DefaultMinScore {
+		t.Fatalf("Score(%q, %q) = %.2f; the test needs a pair under %.2f", mongo, pg, s, linkFloor*DefaultMinScore)
+	}
+	of := clusterOf(t, recs, ix.Clusters())
+	if of(mongo) == of(pg) {
+		t.Errorf("%q and %q are in one cluster", mongo, pg)
+	}
+}
+
 func TestClustersCorpora(t *testing.T) {
 	recs := append(seedRecords(t), corporaRecords(t)...)
 	cs := Find(recs, Options{})

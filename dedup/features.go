@@ -210,10 +210,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 	f.techs = named
 	f.nHeavy = heavyCount(f.toks)
 	f.aspects = aspects(r.Question)
-	f.topics = r.Topics
-	if len(f.topics) == 0 {
-		f.topics = named
-	}
+	f.topics = topicsOf(r.Topics, named)
 	// A post, not a question: many words in its title. The code or
 	// options below a title do not make it one.
 	f.long = postWords(r.Question) > longQuestionWords
@@ -228,6 +225,25 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 		f.substance = shingles(append(tokenize(body), at...))
 	}
 	return f
+}
+
+// topicsOf returns a record's topics by the names the technology table
+// uses ("databases" is the technology "database", which SQL is within), or
+// the technologies its question names when it has none.
+func topicsOf(topics, named []string) []string {
+	if len(topics) == 0 {
+		return named
+	}
+	out := make([]string, 0, len(topics))
+	for _, t := range topics {
+		if ts := tokenize(t); len(ts) == 1 && techOf[ts[0].text] != "" {
+			t = techOf[ts[0].text]
+		}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // deictic finds what a title points at rather than names: "this

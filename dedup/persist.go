@@ -198,10 +198,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, recs []record.Recor
 		for j := range f.substance {
 			f.substance[j] = r.uint64()
 		}
-		f.topics = recs[i].Topics
-		if len(f.topics) == 0 {
-			f.topics = f.techs
-		}
+		f.topics = topicsOf(recs[i].Topics, f.techs)
 		f.nHeavy = heavyCount(f.toks)
 		for _, t := range f.toks {
 			if int(t.pos) >= len(f.raws) {

@@ -332,6 +332,18 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		// The comparison is judged: the other aspects still count.
 		aa, ab = aa&^aspectCompare, ab&^aspectCompare
 	}
+	if fa.differ && fb.differ && (aa^ab)&(aspectPros|aspectCons) != 0 {
+		// "the downsides of Redux compared to Flux" asks for one side's
+		// weaknesses, "the differences between Flux and Redux" for both
+		// sides of each difference.
+		aa, ab = aa&^aspectCompare, ab&^aspectCompare
+		if aa == 0 {
+			aa = aspectCompare
+		}
+		if ab == 0 {
+			ab = aspectCompare
+		}
+	}
 	if !aspectsAgree(aa, ab) {
 		note(aspectPenalty, func() string { return fmt.Sprintf("one asks %s, the other %s", aa.words(), ab.words()) })
 	}
@@ -346,6 +358,12 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		// or Kubernetes": a second technology is more to answer.
 		note(narrowPenalty, func() string { return fmt.Sprintf("only one asks about %s", x) })
 	}
+	if x, ok := toolOnOneSide(fa, fb); ok {
+		// "How do you manage database migrations in PostgreSQL?" asks
+		// about one tool; "Describe database migrations…", from
+		// material about no tool, about all of them.
+		note(narrowPenalty, func() string { return fmt.Sprintf("only one asks about %s", x) })
+	}
 	switch {
 	case !techsAgree(fa.techs, fb.techs):
 		note(topicPenalty, func() string {
@@ -357,6 +375,59 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		})
 	}
 	return p, why
+}
+
+// toolOnOneSide returns the technology one question asks in when the
+// other asks in a wider one only (Next.js beside React), or names none and
+// comes from material about a wider field only (SQL for PostgreSQL,
+// JavaScript for React): the narrower question is about one tool, the
+// other about all of its field. Material of unknown topic says nothing
+// either way.
+func toolOnOneSide(fa, fb *features) (string, bool) {
+	for _, s := range [2][2]*features{{fa, fb}, {fb, fa}} {
+		f, g := s[0], s[1]
+		if len(f.techs) == 0 || !hasContext(f.toks) {
+			continue
+		}
+		field := g.techs
+		if len(field) == 0 {
+			if namesTech(g.toks) {
+				continue
+			}
+			field = g.topics
+		}
+		if len(field) == 0 || !techsAgree(f.techs, field) {
+			continue
+		}
+		for _, x := range f.techs {
+			if !slices.ContainsFunc(field, func(t string) bool { return isWithin(t, x) }) {
+				return x, true
+			}
+		}
+	}
+	return "", false
+}
+
+// namesTech reports whether ts name a technology anywhere, in an aside
+// or a tail too.
+func namesTech(ts []qtok) bool {
+	for _, t := range ts {
+		if techOf[t.text] != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasContext reports whether ts name a technology as the context of the
+// question ("middleware in FastAPI").
+func hasContext(ts []qtok) bool {
+	for _, t := range ts {
+		if t.context {
+			return true
+		}
+	}
+	return false
 }
 
 // extraTech returns a technology one question names beside one both name,

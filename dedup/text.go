@@ -122,6 +122,11 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			if joined == "" && part > i && (whole || partSaysNothing(s[part:j])) {
 				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
 			}
+			if len(dst) == before && j-i >= 2 && upperWord(s[i:j]) && hasLower(s) {
+				// A stop word in capitals amid lower-case text is a
+				// keyword: Dockerfile's FROM, SQL's IN, IS NULL.
+				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
+			}
 			for k := before; k < len(dst); k++ {
 				dst[k].h = hashToken(dst[k].text)
 				dst[k].weak = elab
@@ -299,7 +304,8 @@ func appendWord(dst []token, w string, inCode bool) []token {
 }
 
 func normalizeWord(dst []token, w string, inCode bool) []token {
-	w = strings.Trim(strings.ToLower(w), "._")
+	orig := strings.Trim(w, "._")
+	w = strings.ToLower(orig)
 	if w == "" {
 		return dst
 	}
@@ -318,6 +324,11 @@ func normalizeWord(dst []token, w string, inCode bool) []token {
 	if strings.IndexByte(w, '.') > 0 && !isNumber(w) {
 		// A dotted name ("node.js", "java.util.SortedSet", "hbm.xml")
 		// is an identifier: a different one is a different question.
+		return append(dst, token{text: w, kind: kindCode})
+	}
+	if !hasDigit(w) && lowerCamel(orig) {
+		// "useState", "getElementById": an identifier, compared as
+		// written ("useState()" is the same one).
 		return append(dst, token{text: w, kind: kindCode})
 	}
 	if !hasDigit(w) {
@@ -392,6 +403,40 @@ func britishToAmerican(w string) string {
 		}
 	}
 	return w
+}
+
+// upperWord reports whether w is written in capitals only.
+func upperWord(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'A' || w[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// hasLower reports whether s has an ASCII lower-case letter.
+func hasLower(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'a' && s[i] <= 'z' {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerCamel reports whether w is written as an identifier in lower camel
+// case: a lower-case start and a capital after it ("useState").
+func lowerCamel(w string) bool {
+	if w == "" || w[0] < 'a' || w[0] > 'z' {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if w[i] >= 'A' && w[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDigit(s string) bool {

@@ -25,7 +25,7 @@ var synonymGroups = [][]string{
 	{"create", "implement", "build", "make", "write", "add", "develop", "construct", "define", "support", "generate", "declare"},
 	{"use", "utilize", "leverage", "employ"},
 	{"differ", "difference", "distinguish", "compare", "comparison", "contrast", "versus", "vs", "tradeoff"},
-	{"handle", "manage", "accept", "deal"},
+	{"handle", "manage", "accept", "deal", "handler"},
 	{"limit", "throttle", "throttling"},
 	{"organize", "structure", "arrange"},
 	{"advantage", "benefit", "beneficial", "pros", "merit", "strength"},
@@ -69,7 +69,7 @@ var lightWords = wordsOf(`create use explain mean meaning concept purpose role w
 	parameter endpoint advantage disadvantage automatic automatically process mechanism practice tool
 	term modern new usual case certain particular effective efficient
 	data information communication execution step
-	proper sure walk outline elaborate`)
+	proper sure walk outline elaborate enable show offer`)
 
 // frameWords are the light words that only say how a question asks
 // (verbs and qualifiers), unlike the light nouns ("data", "role", "list")
@@ -78,7 +78,7 @@ var frameWords = wordsOf(`create use explain mean meaning work works working han
 	describe tell give provide understand know basic overview brief briefly detail detailed best good better
 	typical common usually general specific significance significant happen happens need needed possible
 	prefer preferable discuss follow simple own automatic automatically new modern usual certain particular
-	effective efficient proper sure walk outline elaborate various`)
+	effective efficient proper sure walk outline elaborate various enable show offer`)
 
 // genericWords make up questions that say nothing by themselves — "What's
 // the output?", "What happens when we do this?" — whose substance is the
@@ -116,7 +116,10 @@ var antonyms = func() map[string]string {
 // rawSynonyms apply before stemming, for words whose stem collides with
 // another class: "different" stems to "differ" but asks no comparison
 // ("What are the different types of joins?").
-var rawSynonyms = map[string]string{"different": "various", "differently": "various"}
+// "Perform" is a verb of handling ("How does FastAPI perform
+// validation?"), where "performance" is a subject.
+var rawSynonyms = map[string]string{"different": "various", "differently": "various",
+	"perform": "handle", "performs": "handle", "performed": "handle", "performing": "handle"}
 
 var stemSynonyms = func() map[string]string {
 	m := map[string]string{}
@@ -196,19 +199,22 @@ func techsAgree(a, b []string) bool {
 	if len(a) == 0 || len(b) == 0 {
 		return true
 	}
-	within := func(x, y string) bool {
-		for ; x != ""; x = techParent[x] {
-			if x == y {
+	for _, x := range a {
+		for _, y := range b {
+			if isWithin(x, y) || isWithin(y, x) {
 				return true
 			}
 		}
-		return false
 	}
-	for _, x := range a {
-		for _, y := range b {
-			if within(x, y) || within(y, x) {
-				return true
-			}
+	return false
+}
+
+// isWithin reports whether technology x is y or within it (React within
+// JavaScript).
+func isWithin(x, y string) bool {
+	for ; x != ""; x = techParent[x] {
+		if x == y {
+			return true
 		}
 	}
 	return false
