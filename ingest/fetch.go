@@ -103,7 +103,7 @@ func fetchPage(ctx context.Context, client *http.Client, timeout time.Duration, 
 	}
 	format, ok := formatByMedia(strings.ToLower(media))
 	if err != nil || !ok {
-		return skip(SkipUnreadable, "content type %q is not a page iq reads (want HTML, Markdown, plain text, JSON lines or CSV)", ctype)
+		return skip(SkipUnreadable, "content type %q is not a page iq reads (want %s)", ctype, formatLabels())
 	}
 	if resp.ContentLength > limit {
 		return skip(SkipTooLarge, "%d bytes, over the %d-byte limit", resp.ContentLength, limit)

@@ -107,7 +107,7 @@ func TestFetch(t *testing.T) {
 		skips[s.File] = string(s.Reason) + ": " + s.Detail
 	}
 	for page, want := range map[string]string{
-		u("/image.png"):    `unreadable: content type "image/png" is not a page iq reads (want HTML, Markdown, plain text, JSON lines or CSV)`,
+		u("/image.png"):    `unreadable: content type "image/png" is not a page iq reads (want plain text, Markdown, HTML, JSON lines or CSV)`,
 		u("/missing"):      "unreadable: HTTP 404 Not Found",
 		u("/loop"):         "unreadable: fetch: more than 5 redirects",
 		u("/slow"):         "unreadable: no complete answer within 500ms",

@@ -27,7 +27,8 @@ const (
 // (detectFormat): adding a format is an entry here, a parser, and a
 // sniffing rule if a file without its extension should be recognised.
 type formatSpec struct {
-	name string // its name: --format's value and the reports'
+	name  string // its name: --format's value and the reports'
+	label string // what a person calls it, in messages
 	// exts are the file name extensions that name it (lower case, with
 	// the dot); media, the content types a web server names it by
 	// (fetchPage).
@@ -45,22 +46,26 @@ type formatSpec struct {
 var formats = []formatSpec{
 	FormatText: {
 		name:   "text",
+		label:  "plain text",
 		blocks: func(src []byte) ([]parse.Block, error) { return parseText(src), nil },
 	},
 	FormatMarkdown: {
 		name:   "markdown",
+		label:  "Markdown",
 		exts:   []string{".md", ".markdown", ".mdx", ".mdown", ".mkd"},
 		media:  []string{"text/markdown", "text/x-markdown"},
 		blocks: parse.Markdown,
 	},
 	FormatHTML: {
 		name:   "html",
+		label:  "HTML",
 		exts:   []string{".html", ".htm", ".xhtml"},
 		media:  []string{"text/html", "application/xhtml+xml"},
 		blocks: parse.HTML,
 	},
 	FormatJSONL: {
 		name:  "jsonl",
+		label: "JSON lines",
 		exts:  []string{".jsonl", ".ndjson"},
 		media: []string{"application/x-ndjson", "application/jsonl", "application/json"},
 		records: func(name string, src []byte) ([]record.Record, []int, []Drop, error) {
@@ -70,6 +75,7 @@ var formats = []formatSpec{
 	},
 	FormatCSV: {
 		name:    "csv",
+		label:   "CSV",
 		exts:    []string{".csv"},
 		media:   []string{"text/csv"},
 		records: decodeCSV,
@@ -111,6 +117,21 @@ func ParseFormat(name string) (Format, error) {
 		}
 	}
 	return 0, fmt.Errorf("unknown format %q, want one of %s", name, strings.Join(FormatNames(), ", "))
+}
+
+// formatLabels lists the formats as a person calls them: "plain text,
+// Markdown, HTML, JSON lines or CSV".
+func formatLabels() string {
+	var labels []string
+	for _, s := range formats {
+		if s.label != "" {
+			labels = append(labels, s.label)
+		}
+	}
+	if len(labels) < 2 {
+		return strings.Join(labels, "")
+	}
+	return strings.Join(labels[:len(labels)-1], ", ") + " or " + labels[len(labels)-1]
 }
 
 // formatByExt returns the format a file name extension (lower case) names,

@@ -25,6 +25,9 @@ func TestFormatRegistry(t *testing.T) {
 			t.Errorf("%s: name of %s too", s.name, g)
 		}
 		names[s.name] = f
+		if s.label == "" {
+			t.Errorf("%s: no label for messages", s.name)
+		}
 		if (s.blocks == nil) == (s.records == nil) {
 			t.Errorf("%s: want exactly one of blocks and records", s.name)
 		}
