@@ -9,11 +9,10 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/iq-search/iq/internal/disktest"
 	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 )
@@ -47,69 +46,50 @@ func TestServeSwapsRefreshedIndex(t *testing.T) {
 	baseURL := "http://" + ln.Addr().String()
 	get := func(path string) (*http.Response, error) { return http.Get(baseURL + path) }
 
-	var requests, failures atomic.Int64
-	var firstFail atomic.Value
-	var wg sync.WaitGroup
-	stop := make(chan struct{})
-	for c := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; ; i++ {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				path := "/api/search?q=goroutine"
-				if (i+c)%3 == 0 {
-					path = "/api/facets"
-				}
-				res, err := get(path)
-				requests.Add(1)
-				if err == nil {
-					res.Body.Close()
-					if res.StatusCode != http.StatusOK {
-						err = fmt.Errorf("%s: %s", path, res.Status)
-					}
-				}
-				if err != nil {
-					failures.Add(1)
-					firstFail.CompareAndSwap(nil, err.Error())
-				}
-			}
-		}()
-	}
 	const refreshes = 5
-	for i := 1; i <= refreshes; i++ {
-		q := fmt.Sprintf("What is swap question %d?", i)
-		os.WriteFile(filepath.Join(src, "go.md"), fmt.Appendf([]byte(base), "\n## %s\n\nThe answer to number %d.\n", q, i), 0o644)
-		if _, err := pipeline.Build(ctx, po); err != nil {
-			t.Fatal(err)
+	r := disktest.ReadWhile(4, func(c, i int) error {
+		path := "/api/search?q=goroutine"
+		if (i+c)%3 == 0 {
+			path = "/api/facets"
 		}
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			res, err := get("/api/search?q=" + url.QueryEscape(fmt.Sprintf(`"swap question %d"`, i)))
-			var r query.Result
-			if err == nil {
-				json.NewDecoder(res.Body).Decode(&r)
-				res.Body.Close()
-			}
-			if len(r.Hits) == 1 && r.Hits[0].Question == q {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("refresh %d: the server still does not find %q", i, q)
-			}
-			time.Sleep(20 * time.Millisecond)
+		res, err := get(path)
+		if err != nil {
+			return err
 		}
-	}
-	close(stop)
-	wg.Wait()
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("%s: %s", path, res.Status)
+		}
+		return nil
+	}, func() {
+		for i := 1; i <= refreshes; i++ {
+			q := fmt.Sprintf("What is swap question %d?", i)
+			os.WriteFile(filepath.Join(src, "go.md"), fmt.Appendf([]byte(base), "\n## %s\n\nThe answer to number %d.\n", q, i), 0o644)
+			if _, err := pipeline.Build(ctx, po); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				res, err := get("/api/search?q=" + url.QueryEscape(fmt.Sprintf(`"swap question %d"`, i)))
+				var r query.Result
+				if err == nil {
+					json.NewDecoder(res.Body).Decode(&r)
+					res.Body.Close()
+				}
+				if len(r.Hits) == 1 && r.Hits[0].Question == q {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("refresh %d: the server still does not find %q", i, q)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}
+	})
 	cancel()
 	<-done
-	if failures.Load() > 0 {
-		t.Errorf("%d of %d requests failed across %d index swaps; first: %v", failures.Load(), requests.Load(), refreshes, firstFail.Load())
+	if r.Failed > 0 {
+		t.Errorf("%d of %d requests failed across %d index swaps; first: %v", r.Failed, r.N, refreshes, r.First)
 	}
-	t.Logf("%d requests across %d index swaps, %d failed", requests.Load(), refreshes, failures.Load())
+	t.Logf("%d requests across %d index swaps, %d failed", r.N, refreshes, r.Failed)
 }

@@ -10,12 +10,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/iq-search/iq/index/synth"
+	"github.com/iq-search/iq/internal/disktest"
 	"github.com/iq-search/iq/record"
 )
 
@@ -354,37 +354,22 @@ func TestOpenDuringBuilds(t *testing.T) {
 	recs := loadCorpus(t)
 	dir := filepath.Join(t.TempDir(), "index")
 	buildFP(t, dir, recs, "0")
-	var stop atomic.Bool
-	var opened, failures atomic.Int64
-	var firstErr atomic.Value
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !stop.Load() {
-				_, n, err := openFP(t, dir)
-				opened.Add(1)
-				if err == nil && n == 0 {
-					err = errors.New("an empty index")
-				}
-				if err != nil {
-					failures.Add(1)
-					firstErr.CompareAndSwap(nil, err)
-				}
-			}
-		}()
-	}
 	const builds = 6
-	for i := range builds {
-		buildFP(t, dir, recs[:len(recs)-i], fmt.Sprint(i+1))
+	r := disktest.ReadWhile(2, func(int, int) error {
+		_, n, err := openFP(t, dir)
+		if err == nil && n == 0 {
+			err = errors.New("an empty index")
+		}
+		return err
+	}, func() {
+		for i := range builds {
+			buildFP(t, dir, recs[:len(recs)-i], fmt.Sprint(i+1))
+		}
+	})
+	if r.Failed > 0 {
+		t.Errorf("%d of %d opens during %d builds failed; first: %v", r.Failed, r.N, builds, r.First)
 	}
-	stop.Store(true)
-	wg.Wait()
-	if failures.Load() > 0 {
-		t.Errorf("%d of %d opens during %d builds failed; first: %v", failures.Load(), opened.Load(), builds, firstErr.Load())
-	}
-	t.Logf("%d opens and counts during %d builds, %d failed", opened.Load(), builds, failures.Load())
+	t.Logf("%d opens and counts during %d builds, %d failed", r.N, builds, r.Failed)
 }
 
 // Crash injection: a build in a child process exits on the spot at each
@@ -543,9 +528,14 @@ func TestDamage(t *testing.T) {
 	for seed := range seeds {
 		rng := rand.New(rand.NewPCG(uint64(seed), 7))
 		dir := filepath.Join(t.TempDir(), "index")
-		copyDir(t, master, dir)
+		if err := disktest.CopyDir(master, dir); err != nil {
+			t.Fatal(err)
+		}
 		rel := files[rng.IntN(len(files))]
-		kind, changed := damage(t, filepath.Join(dir, rel), rng)
+		kind, changed, err := disktest.Damage(filepath.Join(dir, rel), rng, disktest.FlipBits, disktest.ZeroPage, disktest.Cut)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if !changed {
 			continue
 		}
@@ -598,59 +588,4 @@ func TestDamage(t *testing.T) {
 	}
 	t.Logf("%d seeds, %d damaged a file, %d detected on open; with checksums skipped, %d damaged Bleve files: %d failed to open, %d failed a search or the record walk (%d panics caught), %d searched without error",
 		seeds, damaged, detected, unchecked, uncheckedErr, unchecked-uncheckedErr-uncheckedSame, caught, uncheckedSame)
-}
-
-// damage changes one file the way failing disks do: flipped bits, a zeroed
-// 4 KiB page, a cut. It reports whether the content changed.
-func damage(t *testing.T, path string, rng *rand.Rand) (string, bool) {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil || len(b) == 0 {
-		return "", false
-	}
-	orig := slices.Clone(b)
-	var kind string
-	switch rng.IntN(3) {
-	case 0:
-		n := 1 + rng.IntN(8)
-		kind = fmt.Sprintf("%d flipped bits", n)
-		for range n {
-			i := rng.IntN(len(b))
-			b[i] ^= 1 << rng.IntN(8)
-		}
-	case 1:
-		page := rng.IntN((len(b) + 4095) / 4096)
-		kind = fmt.Sprintf("zeroed page %d", page)
-		clear(b[page*4096 : min(len(b), page*4096+4096)])
-	default:
-		n := rng.IntN(len(b))
-		kind = fmt.Sprintf("cut to %d bytes", n)
-		b = b[:n]
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return kind, !slices.Equal(b, orig)
-}
-
-func copyDir(t testing.TB, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -7,11 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/internal/disktest"
 	"github.com/iq-search/iq/query"
 )
 
@@ -387,44 +386,30 @@ func TestSearchWhileReindexing(t *testing.T) {
 	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}}); err != nil {
 		t.Fatal(err)
 	}
-	var stop atomic.Bool
-	var searches, failures atomic.Int64
-	var first atomic.Value
-	var wg sync.WaitGroup
-	for range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for !stop.Load() {
-				s, err := Open(ctx, OpenOptions{IndexDir: dir})
-				if err == nil {
-					var res *query.Result
-					if res, err = s.Search(ctx, query.Request{Text: "primary key"}); err == nil && len(res.Hits) == 0 {
-						err = errors.New("no hits")
-					}
-					s.Close()
-				}
-				searches.Add(1)
-				if err != nil {
-					failures.Add(1)
-					first.CompareAndSwap(nil, err)
-				}
-			}
-		}()
-	}
 	const builds = 6
-	for i := range builds {
-		// A changed file each time, so that each refresh makes a new
-		// generation; every other one rebuilt in full.
-		write(t, filepath.Join(src, "extra.md"), fmt.Sprintf("# More\n\n## What is question number %d?\n\nAn answer.\n", i))
-		if _, err := Build(ctx, OpenOptions{IndexDir: dir, Repair: i%2 == 1}); err != nil {
-			t.Fatal(err)
+	r := disktest.ReadWhile(2, func(int, int) error {
+		s, err := Open(ctx, OpenOptions{IndexDir: dir})
+		if err != nil {
+			return err
 		}
+		defer s.Close()
+		res, err := s.Search(ctx, query.Request{Text: "primary key"})
+		if err == nil && len(res.Hits) == 0 {
+			err = errors.New("no hits")
+		}
+		return err
+	}, func() {
+		for i := range builds {
+			// A changed file each time, so that each refresh makes a new
+			// generation; every other one rebuilt in full.
+			write(t, filepath.Join(src, "extra.md"), fmt.Sprintf("# More\n\n## What is question number %d?\n\nAn answer.\n", i))
+			if _, err := Build(ctx, OpenOptions{IndexDir: dir, Repair: i%2 == 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	if r.Failed > 0 {
+		t.Errorf("%d of %d searches during %d rebuilds failed or found nothing; first: %v", r.Failed, r.N, builds, r.First)
 	}
-	stop.Store(true)
-	wg.Wait()
-	if failures.Load() > 0 {
-		t.Errorf("%d of %d searches during %d rebuilds failed or found nothing; first: %v", failures.Load(), searches.Load(), builds, first.Load())
-	}
-	t.Logf("%d searches during %d rebuilds, %d failed or empty", searches.Load(), builds, failures.Load())
+	t.Logf("%d searches during %d rebuilds, %d failed or empty", r.N, builds, r.Failed)
 }

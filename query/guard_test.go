@@ -3,14 +3,13 @@ package query
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/internal/disktest"
 )
 
 // Damage after open: an index that passed its checks is damaged under a
@@ -35,7 +34,9 @@ func TestDamageUnderSearcher(t *testing.T) {
 	for seed := range seeds {
 		rng := rand.New(rand.NewPCG(uint64(seed), 16))
 		dir := filepath.Join(t.TempDir(), "index")
-		copyTree(t, master, dir)
+		if err := disktest.CopyDir(master, dir); err != nil {
+			t.Fatal(err)
+		}
 		ix, err := index.Open(dir)
 		if err != nil {
 			t.Fatal(err)
@@ -46,7 +47,10 @@ func TestDamageUnderSearcher(t *testing.T) {
 		}
 		files, _ := filepath.Glob(filepath.Join(dir, "gen-*", "shard-0", "store", "*"))
 		victim := files[rng.IntN(len(files))]
-		kind := spoil(t, victim, rng)
+		kind, _, err := disktest.Damage(victim, rng, disktest.FlipBits, disktest.ZeroPage)
+		if err != nil {
+			t.Fatal(err)
+		}
 		ctx := context.Background()
 		check := func(what string, err error) {
 			calls++
@@ -80,61 +84,4 @@ func TestDamageUnderSearcher(t *testing.T) {
 		s.Close()
 	}
 	t.Logf("%d seeds, %d calls on damaged open indexes: %d failed, %d of them reported as damage naming the file (%d panics recovered), no crash", seeds, calls, failed, damaged, panics)
-}
-
-// spoil damages a file in place, as a disk would: flipped bits or a zeroed
-// 4 KiB page written over it, or a cut.
-func spoil(t *testing.T, path string, rng *rand.Rand) string {
-	t.Helper()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	st, _ := f.Stat()
-	size := st.Size()
-	if size == 0 {
-		return "empty"
-	}
-	switch rng.IntN(2) {
-	case 0:
-		for range 1 + rng.IntN(8) {
-			off := rng.Int64N(size)
-			b := make([]byte, 1)
-			f.ReadAt(b, off)
-			b[0] ^= 1 << rng.IntN(8)
-			f.WriteAt(b, off)
-		}
-		return "flipped bits"
-	case 1:
-		page := rng.Int64N((size + 4095) / 4096)
-		f.WriteAt(make([]byte, min(4096, size-page*4096)), page*4096)
-		return fmt.Sprintf("zeroed page %d", page)
-	default:
-		n := rng.Int64N(size)
-		f.Truncate(n)
-		return fmt.Sprintf("cut to %d bytes", n)
-	}
-}
-
-func copyTree(t *testing.T, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		dst := filepath.Join(to, rel)
-		if d.IsDir() {
-			return os.MkdirAll(dst, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(dst, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
