@@ -65,15 +65,7 @@ func TestFastRankingMatchesBleve(t *testing.T) {
 	if err := index.Build(ctx, dir, synth.Generate(3000, 1), index.BuildOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := index.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss, err := NewSearcher(ix)
-	if err != nil {
-		ix.Close()
-		t.Fatal(err)
-	}
+	ss := openSearcher(t, dir)
 	defer ss.Close()
 	var sreqs []Request
 	for _, tx := range synth.Queries(200, 1) {

@@ -28,14 +28,7 @@ func TestStoredFeatures(t *testing.T) {
 		if err := index.Build(ctx, dir, recs, index.BuildOptions{Fingerprint: "test", Attach: map[string][]byte{FeaturesAttachment: attach}}); err != nil {
 			t.Fatal(err)
 		}
-		ix, err := index.Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := NewSearcher(ix)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := openSearcher(t, dir)
 		defer s.Close()
 		if key != "" {
 			s.UseStoredFeatures(func() string { return key })

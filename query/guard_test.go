@@ -37,14 +37,7 @@ func TestDamageUnderSearcher(t *testing.T) {
 		if err := disktest.CopyDir(master, dir); err != nil {
 			t.Fatal(err)
 		}
-		ix, err := index.Open(dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := NewSearcher(ix)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := openSearcher(t, dir)
 		files, _ := filepath.Glob(filepath.Join(dir, "gen-*", "shard-0", "store", "*"))
 		victim := files[rng.IntN(len(files))]
 		kind, _, err := disktest.Damage(victim, rng, disktest.FlipBits, disktest.ZeroPage)

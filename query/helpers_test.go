@@ -104,6 +104,22 @@ func buildSearcher(dir string, recs []record.Record) (*Searcher, error) {
 	return s, nil
 }
 
+// openSearcher opens the index in dir and a Searcher over it, failing the
+// test when either fails; the caller closes it.
+func openSearcher(t testing.TB, dir string) *Searcher {
+	t.Helper()
+	ix, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := NewSearcher(ix)
+	if err != nil {
+		ix.Close()
+		t.Fatal(err)
+	}
+	return s
+}
+
 // sourcesSearcher builds an index of the given files and folders in a
 // temporary directory and opens it, closing it when the test ends.
 func sourcesSearcher(t testing.TB, sources ...string) *Searcher {
