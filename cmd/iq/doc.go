@@ -13,12 +13,15 @@
 //   - main.go, root.go: entry point, the root command, error rendering and
 //     exit codes (usage 2, no match and other errors 1, interrupted 130).
 //   - ingest.go: iq ingest (records as JSON lines, the removal report).
+//   - write.go: what ingest and the exports write: JSON lines, and files
+//     written whole or not at all (a temporary file renamed into place).
 //   - index.go: iq index (through package pipeline: build, refresh,
 //     --watch, --check, --repair), and the index opening and progress bar
 //     shared by the searching commands.
 //   - version.go: iq --version, from the build information.
 //   - search.go, show.go, stats.go: iq search, iq show, iq stats.
-//   - dups.go, dupseval.go, similar.go: iq dups, iq dups eval, iq similar.
+//   - dups.go, dupseval.go, dupsexport.go, similar.go: iq dups, iq dups
+//     eval, iq dups export (the bank with each cluster merged), iq similar.
 //   - quiz.go, export.go: iq quiz (one question at a time, progress in
 //     package study) and iq export (csv, anki, md, jsonl).
 //   - complete.go: shell completion of flag values from the index.

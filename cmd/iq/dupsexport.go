@@ -1,19 +1,16 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/spf13/cobra"
 )
 
 type dupsExportOptions struct {
 	indexDir string
-	output   string
+	out      string
 }
 
 func newDupsExportCmd(a *app) *cobra.Command {
@@ -36,7 +33,7 @@ back (files ending in .jsonl).`,
 	}
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.indexDir)
-	f.StringVarP(&opts.output, "output", "o", "", "write to `FILE` instead of standard output")
+	f.StringVarP(&opts.out, "out", "o", "", "write to `FILE` instead of standard output")
 	return cmd
 }
 
@@ -51,30 +48,11 @@ func runDupsExport(ctx context.Context, a *app, opts *dupsExportOptions) error {
 	if err != nil {
 		return err
 	}
-	w := io.Writer(out.w)
-	var f *os.File
-	if opts.output != "" {
-		if f, err = os.Create(opts.output); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		w = f
-	}
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	for _, r := range recs {
-		if err := enc.Encode(r); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-	}
-	if err := bw.Flush(); err != nil {
+	if err := writeOutput(opts.out, out.w, func(w io.Writer) error { return writeJSONL(w, recs) }); err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if f != nil {
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		out.warn("iq: wrote %d questions to %s", len(recs), opts.output)
+	if opts.out != "" && opts.out != "-" {
+		out.warn("iq: wrote %d questions to %s", len(recs), opts.out)
 	}
 	return nil
 }

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -21,6 +18,11 @@ import (
 
 // Export formats.
 var exportFormats = []string{"csv", "anki", "md", "jsonl"}
+
+// exporters writes each of exportFormats.
+var exporters = map[string]func(io.Writer, []record.Record) error{
+	"csv": exportCSV, "anki": exportAnki, "md": exportMarkdown, "jsonl": writeJSONL,
+}
 
 type exportOptions struct {
 	search searchOptions
@@ -68,7 +70,7 @@ Near-duplicates are written once unless --all.`,
 	return cmd
 }
 
-func runExport(ctx context.Context, a *app, opts *exportOptions) (err error) {
+func runExport(ctx context.Context, a *app, opts *exportOptions) error {
 	if !slices.Contains(exportFormats, opts.format) {
 		return usageError{fmt.Errorf("export: unknown format %q, want one of %s", opts.format, strings.Join(exportFormats, ", "))}
 	}
@@ -108,34 +110,7 @@ func runExport(ctx context.Context, a *app, opts *exportOptions) (err error) {
 		out.warn("iq: no questions match")
 		return errNoMatch
 	}
-	w := a.out
-	if opts.out != "" && opts.out != "-" {
-		f, err := os.Create(opts.out)
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		defer func() {
-			if cerr := f.Close(); err == nil && cerr != nil {
-				err = fmt.Errorf("export: %w", cerr)
-			}
-		}()
-		w = f
-	}
-	bw := bufio.NewWriter(w)
-	switch opts.format {
-	case "csv":
-		err = exportCSV(bw, recs)
-	case "anki":
-		err = exportAnki(bw, recs)
-	case "md":
-		err = exportMarkdown(bw, recs)
-	case "jsonl":
-		err = exportJSONL(bw, recs)
-	}
-	if err != nil {
-		return fmt.Errorf("export %s: %w", opts.format, err)
-	}
-	if err := bw.Flush(); err != nil {
+	if err := writeOutput(opts.out, a.out, func(w io.Writer) error { return exporters[opts.format](w, recs) }); err != nil {
 		return fmt.Errorf("export %s: %w", opts.format, err)
 	}
 	if opts.out != "" && opts.out != "-" {
@@ -247,19 +222,6 @@ func exportMarkdown(w io.Writer, recs []record.Record) error {
 					fmt.Fprintf(w, "*%s · %s*\n\n", src, r.ID)
 				}
 			}
-		}
-	}
-	return nil
-}
-
-// exportJSONL writes one record a line, as iq ingest does: records that
-// index again to the same records.
-func exportJSONL(w io.Writer, recs []record.Record) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for i := range recs {
-		if err := enc.Encode(&recs[i]); err != nil {
-			return err
 		}
 	}
 	return nil

@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -231,24 +229,7 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 }
 
 func writeRecords(opts *ingestOptions, recs []record.Record) error {
-	encode := func(w io.Writer) error {
-		bw := bufio.NewWriter(w)
-		enc := json.NewEncoder(bw)
-		enc.SetEscapeHTML(false)
-		for i := range recs {
-			if err := enc.Encode(&recs[i]); err != nil {
-				return fmt.Errorf("write record %s: %w", recs[i].ID, err)
-			}
-		}
-		if err := bw.Flush(); err != nil {
-			return fmt.Errorf("write records: %w", err)
-		}
-		return nil
-	}
-	if opts.out == "" || opts.out == "-" {
-		return encode(opts.stdout)
-	}
-	return writeFileAtomic(opts.out, encode)
+	return writeOutput(opts.out, opts.stdout, func(w io.Writer) error { return writeJSONL(w, recs) })
 }
 
 func writeJSONFile(name string, v any) error {
@@ -297,46 +278,6 @@ func checkOutputs(ctx context.Context, opts *ingestOptions) error {
 				return usageError{fmt.Errorf("%s %s is one of the files read; iq will not overwrite its input", o.flag, o.name)}
 			}
 		}
-	}
-	return nil
-}
-
-// writeFileAtomic writes a file through a temporary file beside it, synced
-// and renamed into place, so that a failure part way (a full disk, an
-// interrupt) leaves the old file as it was (issue 16.9). A symbolic link
-// is written through, and an existing file keeps its permissions.
-func writeFileAtomic(name string, write func(io.Writer) error) (err error) {
-	if real, err := filepath.EvalSymlinks(name); err == nil {
-		name = real
-	}
-	mode := os.FileMode(0o644)
-	if st, err := os.Stat(name); err == nil {
-		mode = st.Mode().Perm()
-	}
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := write(f); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := f.Chmod(mode); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if err := os.Rename(f.Name(), name); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
 }
