@@ -49,6 +49,12 @@
 //     injection") from the index's term dictionary.
 //   - highlight.go: <mark> highlighting of questions and answer fragments
 //     from the page's term locations, everything else HTML-escaped.
+//   - limits.go: the bounds on what one answer lists (MaxHitSources,
+//     MaxRecordAnswers…) with the count of what it leaves out, and
+//     Question, a record as GET /api/questions/ID shows it (issue 16).
+//   - guard.go: guard, deferred by every method that reads the index, so
+//     that a panic or memory fault on a damaged index is an error naming
+//     the file (issue 16.3).
 //   - json.go: WriteJSON, the one JSON encoding of results.
 //
 // testdata/ranking.json holds {query, want} pairs written from the seeds

@@ -2,6 +2,10 @@
 // packages, and iq serve's load test, share: the settings they take from the
 // environment (bench/run.sh sets them), the synthetic index they search, and
 // the timed loop over a query mix.
+//
+// Files: benchkit.go (Sizes, Int, Queries: the environment and the timed
+// loop), index.go (Seed, MustSizes, BuildOptions, SynthIndex: the
+// synthetic index, built once per size and kept between runs).
 package benchkit
 
 import (
