@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -106,4 +107,63 @@ func TestDefaultPath(t *testing.T) {
 	if p, err := DefaultPath(); err != nil || p != filepath.Join("/tmp/config", "iq", "progress.json") {
 		t.Errorf("DefaultPath() without XDG_STATE_HOME = %q, %v; want under the config dir", p, err)
 	}
+}
+
+// A progress file is user data that may be edited by hand or cut short:
+// Load either refuses it with an error naming the file or returns
+// progress that Pick, Answer and Save handle, and that reads back the
+// same.
+func FuzzLoad(f *testing.F) {
+	p := New()
+	p.Answer("a", true, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	p.Answer("b", false, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+	dir := f.TempDir()
+	seed := filepath.Join(dir, "seed.json")
+	if err := p.Save(seed); err != nil {
+		f.Fatal(err)
+	}
+	b, _ := os.ReadFile(seed)
+	f.Add(b)
+	f.Add([]byte(`{"version": 1, "cards": {"x": null, "y": {"box": -3}, "z": {"box": 100000}}}`))
+	f.Add([]byte(`{"cards": null}`))
+	f.Add([]byte(`[]`))
+	f.Add([]byte(``))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "progress.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		p, err := Load(path)
+		if err != nil {
+			if !strings.Contains(err.Error(), path) {
+				t.Errorf("Load error %q does not name the file", err)
+			}
+			return
+		}
+		ids := []string{"a", "b", "x", "y", "z"}
+		for id := range p.Cards {
+			ids = append(ids, id)
+		}
+		got := p.Pick(ids, 3, rand.New(rand.NewPCG(1, 2)))
+		if len(got) != min(3, len(ids)) {
+			t.Errorf("Pick(%d ids, 3) = %v", len(ids), got)
+		}
+		for _, id := range got {
+			p.Answer(id, len(id)%2 == 0, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC))
+			if c := p.Cards[id]; c.Box < 1 || c.Box > MaxBox {
+				t.Errorf("after Answer(%q) box %d; want 1 to %d", id, c.Box, MaxBox)
+			}
+		}
+		if err := p.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		back, err := Load(path)
+		if err != nil {
+			t.Fatalf("Load after Save: %v", err)
+		}
+		if len(back.Cards) != len(p.Cards) {
+			t.Errorf("read back %d cards; saved %d", len(back.Cards), len(p.Cards))
+		}
+	})
 }
