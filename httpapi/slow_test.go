@@ -1,9 +1,7 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -12,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -62,38 +59,13 @@ func slowDupsSearcher(t *testing.T) *query.Searcher {
 	})
 }
 
-// logLines collects the JSON lines of a logger, safe for concurrent use.
-type logLines struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logLines) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-// request returns the first access log line for path, if any yet.
-func (l *logLines) request(path string) (map[string]any, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for _, line := range strings.Split(l.b.String(), "\n") {
-		var m map[string]any
-		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" && m["path"] == path {
-			return m, true
-		}
-	}
-	return nil, false
-}
-
 // A /api/dups request at a low min_score stops at the search deadline
 // with a 503 timeout, and the access log records the 503 the client got.
 // Without the dedup loops checking their context it ran to the end (a 200
 // after seconds here, minutes on a large index).
 func TestServeDupsDeadline(t *testing.T) {
 	s := slowDupsSearcher(t)
-	var logs logLines
+	var logs apitest.Log
 	const deadline = 100 * time.Millisecond
 	h := New(s, Options{SearchTimeout: deadline, Logger: slog.New(slog.NewJSONHandler(&logs, nil))}).Handler()
 	start := time.Now()
@@ -110,7 +82,7 @@ func TestServeDupsDeadline(t *testing.T) {
 		t.Errorf("request took %s; want it to end near its %s deadline", took, deadline)
 	}
 	t.Logf("503 after %s (deadline %s)", took, deadline)
-	line, ok := logs.request("/api/dups")
+	line, ok := logs.Request("/api/dups")
 	if !ok || line["status"] != float64(503) || line["bytes"] != float64(w.Body.Len()) {
 		t.Errorf("access log = %v; want status 503, bytes %d", line, w.Body.Len())
 	}
@@ -121,7 +93,7 @@ func TestServeDupsDeadline(t *testing.T) {
 // status 499 and canceled, not a 200 nobody received.
 func TestServeDupsClientGone(t *testing.T) {
 	s := slowDupsSearcher(t)
-	var logs logLines
+	var logs apitest.Log
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +114,7 @@ func TestServeDupsClientGone(t *testing.T) {
 	var line map[string]any
 	for wait := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
 		var ok bool
-		if line, ok = logs.request("/api/dups"); ok || time.Now().After(wait) {
+		if line, ok = logs.Request("/api/dups"); ok || time.Now().After(wait) {
 			break
 		}
 	}

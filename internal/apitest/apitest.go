@@ -1,7 +1,7 @@
 // Package apitest holds what the tests of httpapi and cmd/iq share to ask
 // the HTTP API and read its answers: a searcher opened once per test
-// binary, a request sent to a handler, and the decoding of results and
-// errors. cmd/iq's tests check that the CLI and the API agree, so both
+// binary, a request sent to a handler, the decoding of results and
+// errors, and the server's log. cmd/iq's tests check that the CLI and the API agree, so both
 // packages must read the API the same way.
 //
 // Only tests import it.
@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 
@@ -85,3 +86,36 @@ var tookMS = regexp.MustCompile(`"took_ms": [0-9.e+-]+`)
 // WithoutTook returns a result's JSON with its took_ms set to 0, for
 // comparing two runs of the same search.
 func WithoutTook(b []byte) string { return tookMS.ReplaceAllString(string(b), `"took_ms": 0`) }
+
+// Log collects what a server logs (its io.Writer), safe for concurrent
+// use while the server runs.
+type Log struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p to the log.
+func (l *Log) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// String returns what was logged so far.
+func (l *Log) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// Request returns the first access-log line of a JSON log for path, if
+// any yet.
+func (l *Log) Request(path string) (map[string]any, bool) {
+	for _, line := range strings.Split(l.String(), "\n") {
+		var m map[string]any
+		if json.Unmarshal([]byte(line), &m) == nil && m["msg"] == "request" && m["path"] == path {
+			return m, true
+		}
+	}
+	return nil, false
+}
