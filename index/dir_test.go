@@ -654,3 +654,27 @@ func copyDir(t testing.TB, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// An index of several shards is read whole on open at any size: Bleve
+// searches its shards in its own goroutines, where iq cannot recover a
+// panic on damaged bytes (issue 16). One shard keeps VerifyAuto, and an
+// explicit level is kept.
+func TestShardsVerification(t *testing.T) {
+	tests := []struct {
+		v      Verification
+		shards int
+		want   Verification
+	}{
+		{VerifyAuto, 1, VerifyAuto},
+		{VerifyAuto, 2, VerifyFull},
+		{VerifyAuto, 8, VerifyFull},
+		{VerifyQuick, 4, VerifyQuick},
+		{VerifyFull, 1, VerifyFull},
+		{verifyNone, 4, verifyNone},
+	}
+	for _, tt := range tests {
+		if got := shardsVerification(tt.v, tt.shards); got != tt.want {
+			t.Errorf("shardsVerification(%d, %d) = %d; want %d", tt.v, tt.shards, got, tt.want)
+		}
+	}
+}
