@@ -205,3 +205,17 @@ func FuzzBoundInlines(f *testing.F) {
 		}
 	})
 }
+
+// Code is not Markdown to bound: link openers in a fenced block and
+// definitions indented as code come back unchanged.
+func TestBoundInlinesKeepsCode(t *testing.T) {
+	for _, src := range []string{
+		"```\n" + strings.Repeat("[a](", 5000) + "\n```\n",
+		"~~~ md\n" + strings.Repeat("*_a", 5000) + "\n~~~\n",
+		"text\n\n" + strings.Repeat("    [r]: /u\n", 200),
+	} {
+		if out, cuts := boundInlines([]byte(src)); cuts != nil {
+			t.Errorf("boundInlines(%.30q…) inserted %d bytes; want it unchanged", src, len(out)-len(src))
+		}
+	}
+}
