@@ -581,11 +581,56 @@ func TestDamage(t *testing.T) {
 				caught++
 			}
 		}
+		// What scorch reads in goroutines of its own, where a panic
+		// would end the test binary: term dictionaries (prefix, fuzzy,
+		// all terms) and the ID dictionary (a record by ID).
+		var errs []error
+		_, err = ix.TermsWithPrefix(record.FieldQuestion, "de")
+		errs = append(errs, err)
+		errs = append(errs, ix.FuzzyTerms("injecton", 1, []string{record.FieldQuestion, record.FieldAnswer}, func(string) {}))
+		_, err = ix.Terms(record.FieldAnswer)
+		errs = append(errs, err)
+		for _, r := range recs[:min(len(recs), 20)] {
+			_, _, err = ix.Record(r.ID)
+			errs = append(errs, err)
+		}
+		for _, err := range errs {
+			if err != nil {
+				same = false
+				if strings.Contains(err.Error(), "panic:") {
+					caught++
+				}
+			}
+		}
 		if same {
 			uncheckedSame++
 		}
 		ix.Close()
 	}
-	t.Logf("%d seeds, %d damaged a file, %d detected on open; with checksums skipped, %d damaged Bleve files: %d failed to open, %d failed a search or the record walk (%d panics caught), %d searched without error",
+	t.Logf("%d seeds, %d damaged a file, %d detected on open; with checksums skipped, %d damaged Bleve files: %d failed to open, %d failed a search, the record walk, a dictionary read or an ID lookup (%d panics caught), %d read without error",
 		seeds, damaged, detected, unchecked, uncheckedErr, unchecked-uncheckedErr-uncheckedSame, caught, uncheckedSame)
+}
+
+// An index of several shards is read whole on open at any size: Bleve
+// searches its shards in its own goroutines, where iq cannot recover a
+// panic on damaged bytes (issue 16). One shard keeps VerifyAuto, and an
+// explicit level is kept.
+func TestShardsVerification(t *testing.T) {
+	tests := []struct {
+		v      Verification
+		shards int
+		want   Verification
+	}{
+		{VerifyAuto, 1, VerifyAuto},
+		{VerifyAuto, 2, VerifyFull},
+		{VerifyAuto, 8, VerifyFull},
+		{VerifyQuick, 4, VerifyQuick},
+		{VerifyFull, 1, VerifyFull},
+		{verifyNone, 4, verifyNone},
+	}
+	for _, tt := range tests {
+		if got := shardsVerification(tt.v, tt.shards); got != tt.want {
+			t.Errorf("shardsVerification(%d, %d) = %d; want %d", tt.v, tt.shards, got, tt.want)
+		}
+	}
 }

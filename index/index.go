@@ -345,7 +345,7 @@ func openGeneration(dir string, p pointer, v Verification) (*Index, error) {
 	if meta.Shards < 1 {
 		return nil, fmt.Errorf("%w: %s says %d shards", ErrCorrupt, filepath.Join(gdir, metaFile), meta.Shards)
 	}
-	if err := verifyFiles(gdir, dm.Files, v); err != nil {
+	if err := verifyFiles(gdir, dm.Files, shardsVerification(v, meta.Shards)); err != nil {
 		return nil, err
 	}
 	ix := &Index{dir: dir, gdir: gdir, meta: meta, sums: dm.Files}
@@ -402,6 +402,18 @@ func (ix *Index) setFast() (err error) {
 		})
 		return nil
 	})
+}
+
+// shardsVerification is the checking v asks for on a generation of
+// shards: an index of several is read whole on open whatever its size
+// (VerifyAuto becomes VerifyFull), as Bleve searches its shards in
+// goroutines of its own, where a panic on damaged bytes ends the process
+// and no recover of iq's reaches it.
+func shardsVerification(v Verification, shards int) Verification {
+	if v == VerifyAuto && shards > 1 {
+		return VerifyFull
+	}
+	return v
 }
 
 func checkVersion(m Meta) error {

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/iq-search/iq/ingest/parse"
+	"github.com/iq-search/iq/internal/regular"
 	"github.com/iq-search/iq/record"
 )
 
@@ -296,20 +297,7 @@ func irregular(name string, mode fs.FileMode) *Skip {
 }
 
 // notRegular describes a file type that ingest does not read.
-func notRegular(t fs.FileMode) string {
-	kind := "not a regular file"
-	switch {
-	case t&fs.ModeNamedPipe != 0:
-		kind = "a named pipe (FIFO)"
-	case t&fs.ModeSocket != 0:
-		kind = "a socket"
-	case t&fs.ModeCharDevice != 0:
-		kind = "a character device"
-	case t&fs.ModeDevice != 0:
-		kind = "a device"
-	}
-	return kind + ", not a regular file: not read, as reading it could block or never end"
-}
+func notRegular(t fs.FileMode) string { return regular.Describe(t) }
 
 // OpenFile opens a file for reading without blocking on a named pipe (see
 // openNonBlocking): callers that read a walked file themselves, as

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -20,6 +21,7 @@ import (
 	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/internal/regular"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
@@ -438,18 +440,17 @@ func load(ctx context.Context, o Origin, iopts ingest.Options, cache map[string]
 			ld.stamps.Taxonomy = &st
 		}
 	}
-	if o.Synonyms != "" && ld.stamps != nil {
-		_, st, err := readStamped(o.Synonyms)
+	syn := index.DefaultSynonyms()
+	if o.Synonyms != "" {
+		data, st, err := readStamped(o.Synonyms)
 		if err != nil {
 			return nil, fmt.Errorf("read synonyms: %w", err)
 		}
-		ld.stamps.Synonyms = &st
-	}
-	syn := index.DefaultSynonyms()
-	if o.Synonyms != "" {
-		var err error
-		if syn, err = index.LoadSynonyms(o.Synonyms); err != nil {
-			return nil, err
+		if ld.stamps != nil {
+			ld.stamps.Synonyms = &st
+		}
+		if syn, err = index.ParseSynonyms(bytes.NewReader(data)); err != nil {
+			return nil, fmt.Errorf("parse synonyms %s: %w", o.Synonyms, err)
 		}
 	}
 	// The duplicate detector reads the search's synonyms as groups of
@@ -568,9 +569,10 @@ func stamp(path string) (Stamp, error) {
 	return Stamp{Path: path, Size: st.Size(), ModTime: st.ModTime().UTC(), SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
-// readStamped reads a small file (taxonomy, synonyms) with its stamp.
+// readStamped reads a small file (taxonomy, synonyms, decisions) with its
+// stamp; a named pipe or device is refused, not waited on.
 func readStamped(path string) ([]byte, Stamp, error) {
-	data, err := os.ReadFile(path)
+	data, err := regular.ReadFile(path)
 	if err != nil {
 		return nil, Stamp{}, err
 	}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/iq-search/iq/internal/regular"
 )
 
 // DefaultPath is where iq quiz keeps its progress: iq/progress.json under
@@ -26,7 +28,7 @@ func DefaultPath() (string, error) {
 
 // Load reads progress from path; a missing file is empty progress.
 func Load(path string) (*Progress, error) {
-	b, err := os.ReadFile(path)
+	b, err := regular.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return New(), nil
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/internal/regular"
 	"github.com/iq-search/iq/record"
 )
 
@@ -189,7 +190,7 @@ func runIngest(ctx context.Context, opts *ingestOptions) error {
 	}
 	iopts := ingest.Options{Strict: opts.strict, Format: opts.format, Stdin: opts.stdin}
 	if opts.taxonomy != "" {
-		data, err := os.ReadFile(opts.taxonomy)
+		data, err := regular.ReadFile(opts.taxonomy)
 		if err != nil {
 			return fmt.Errorf("read taxonomy: %w", err)
 		}

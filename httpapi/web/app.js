@@ -20,6 +20,9 @@
   let inflight = null;
   let timer = 0;
   let seq = 0;
+  // shownSearch is the query string of the URL the page shows: a history
+  // step that leaves it (a jump to an anchor) has nothing to search again.
+  let shownSearch = location.search;
   const expanded = {};
   let lastFacets = {};
 
@@ -87,6 +90,7 @@
     if (url === location.pathname + location.search) return;
     if (push) history.pushState(null, '', url);
     else history.replaceState(null, '', url);
+    shownSearch = location.search;
   }
 
   async function getJSON(url, signal) {
@@ -645,6 +649,10 @@
       if (state.id) openQuestion(state.id, false);
     });
     window.addEventListener('popstate', () => {
+      // The skip link's jump to #hits is a history step too: searching
+      // again re-drew the list under the keyboard's focus.
+      if (location.search === shownSearch) return;
+      shownSearch = location.search;
       readURL();
       input.value = state.q;
       showView();

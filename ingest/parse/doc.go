@@ -42,6 +42,7 @@
 // seed), markdown_test.go and html_test.go (small cases), fuzz_test.go
 // (FuzzMarkdown, FuzzHTML), depth_test.go (100k nested markers),
 // inline_test.go (the inline bounds; 200 KB of each input of
-// internal/hostile parses in linear time; no corpus file is changed), bench_test.go (BenchmarkParse, MB/s, with
+// internal/hostile parses in linear time; no corpus file is changed;
+// FuzzBoundInlines: only escapes and blank lines are inserted), bench_test.go (BenchmarkParse, MB/s, with
 // cputime_*_test.go for CPU-time throughput), example_test.go.
 package parse

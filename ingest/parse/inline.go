@@ -237,8 +237,12 @@ func (b *inlineBounder) flush() {
 }
 
 // isRefDef says whether line opens a link reference definition:
-// "[label]: destination", under block quote markers at most.
+// "[label]: destination", under block quote markers at most, indented
+// less than a code block.
 func isRefDef(line []byte) bool {
+	if len(line)-len(bytes.TrimLeft(line, " ")) > 3 || bytes.HasPrefix(line, []byte("\t")) {
+		return false
+	}
 	line = line[containerPrefix(line):]
 	if len(line) < 4 || line[0] != '[' {
 		return false

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -146,3 +147,75 @@ func TestPathologicalInlines(t *testing.T) {
 // in 10 to 300 ms on a loaded 2-core machine; before the bounds, 200 KB of
 // "[a](" took minutes.
 const inlineBound = 5 * time.Second
+
+// boundInlines only inserts: a backslash before ASCII punctuation or a
+// line (a blank one, with the quote markers of the next) before a line;
+// without its insertions the output is the input, and every offset of
+// the output around an insertion maps back into the input, in order. The
+// input is a piece repeated up to 16 KB, so the bounds fire.
+func FuzzBoundInlines(f *testing.F) {
+	for _, in := range hostile.Inputs {
+		if in.Ext == ".md" {
+			f.Add(in.Gen(8)[:min(8, len(in.Gen(8)))], uint16(5000))
+		}
+	}
+	f.Add([]byte("[x](y) *a* "), uint16(3000))
+	f.Add([]byte("[r]: /u\n"), uint16(200))
+	f.Fuzz(func(t *testing.T, piece []byte, n uint16) {
+		if len(piece) == 0 || len(piece) > 64 {
+			return
+		}
+		src := bytes.Repeat(piece, int(n)%(16<<10/len(piece))+1)
+		out, cuts := boundInlines(src)
+		if cuts == nil {
+			if !bytes.Equal(out, src) {
+				t.Fatalf("boundInlines changed the input and reported no insertion")
+			}
+			return
+		}
+		var back []byte
+		from, added := 0, 0
+		for _, c := range cuts {
+			k := -c.removed - added // bytes inserted just before c.at
+			ins := out[c.at-k : c.at]
+			if string(ins) == `\` {
+				if c.at >= len(out) || !isASCIIPunct(out[c.at]) {
+					t.Fatalf("a backslash inserted before %q, not punctuation", out[c.at:min(c.at+1, len(out))])
+				}
+			} else if ins[len(ins)-1] != '\n' || len(bytes.Trim(ins, "> \n")) != 0 {
+				t.Fatalf("inserted %q; want a backslash or a blank line", ins)
+			}
+			back = append(back, out[from:c.at-k]...)
+			from, added = c.at, -c.removed
+		}
+		back = append(back, out[from:]...)
+		if !bytes.Equal(back, src) {
+			t.Fatalf("the output without its insertions differs from the input")
+		}
+		prev, next := 0, 0
+		for _, c := range cuts {
+			for i := max(c.at-2, next); i <= min(c.at+1, len(out)-1); i++ {
+				next = i + 1
+				o := cuts.sourceOffset(i)
+				if o < prev || o > len(src) || src[o] != out[i] && out[i] != '\\' && out[i] != '\n' && out[i] != '>' {
+					t.Fatalf("sourceOffset(%d) = %d after %d; want in order within %d, at the same byte", i, o, prev, len(src))
+				}
+				prev = o
+			}
+		}
+	})
+}
+
+// Code is not Markdown to bound: link openers in a fenced block and
+// definitions indented as code come back unchanged.
+func TestBoundInlinesKeepsCode(t *testing.T) {
+	for _, src := range []string{
+		"```\n" + strings.Repeat("[a](", 5000) + "\n```\n",
+		"~~~ md\n" + strings.Repeat("*_a", 5000) + "\n~~~\n",
+		"text\n\n" + strings.Repeat("    [r]: /u\n", 200),
+	} {
+		if out, cuts := boundInlines([]byte(src)); cuts != nil {
+			t.Errorf("boundInlines(%.30q…) inserted %d bytes; want it unchanged", src, len(out)-len(src))
+		}
+	}
+}

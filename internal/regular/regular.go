@@ -1,0 +1,76 @@
+// Package regular reads the files a user names (a taxonomy, a synonym
+// list, duplicate decisions, study progress, inputs) without blocking on
+// what is not a regular file. Opening a named pipe for reading waits for a
+// writer, forever if none comes, and a device or socket is no document, so
+// such a file is refused with an error that says what it is (issue 16).
+package regular
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+)
+
+// Describe says what a file of type t is and why it is not read; t is a
+// mode's Type() that is not a regular file's.
+func Describe(t fs.FileMode) string {
+	kind := "not a regular file"
+	switch {
+	case t&fs.ModeNamedPipe != 0:
+		kind = "a named pipe (FIFO)"
+	case t&fs.ModeSocket != 0:
+		kind = "a socket"
+	case t&fs.ModeCharDevice != 0:
+		kind = "a character device"
+	case t&fs.ModeDevice != 0:
+		kind = "a device"
+	case t&fs.ModeDir != 0:
+		kind = "a directory"
+	}
+	return kind + ", not a regular file: not read, as reading it could block or never end"
+}
+
+// Open opens name for reading without waiting (see openNonBlocking) and
+// returns it with its size when it is a regular file; anything else is
+// closed and refused, the error naming the file and what it is.
+func Open(name string) (*os.File, int64, error) {
+	f, err := openNonBlocking(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	info, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	if !info.Mode().IsRegular() {
+		f.Close()
+		return nil, 0, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%s", Describe(info.Mode().Type()))}
+	}
+	return f, info.Size(), nil
+}
+
+// ReadFile reads name as os.ReadFile does when it is a regular file and
+// refuses anything else (see Open).
+func ReadFile(name string) ([]byte, error) {
+	f, size, err := Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, 0, size+1)
+	for {
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
