@@ -170,7 +170,7 @@ func readOpening(q string) reading {
 	w := strings.ToLower(strings.Trim(first, "*_`\"'“”«»(["))
 	w = strings.TrimRight(w, ",:;")
 	if hasZH(q) {
-		if utf8.RuneCountInString(q) > 60 && !endsAsking(q) {
+		if runesOver(q, 60) && !endsAsking(q) {
 			return readsNot // prose, whatever words it uses
 		}
 		for _, m := range markersZH {
@@ -333,9 +333,14 @@ func isVersus(q string) bool {
 }
 
 func hasZH(s string) bool {
-	for _, r := range s {
-		if r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF {
-			return true
+	// Such a character's UTF-8 starts with a byte from 0xE3 to 0xE9,
+	// which never continues another character: only there is a rune
+	// decoded (most texts have none).
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0xE3 && c <= 0xE9 {
+			if r, _ := utf8.DecodeRuneInString(s[i:]); r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF {
+				return true
+			}
 		}
 	}
 	return false

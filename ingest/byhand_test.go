@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // The functions tested here read by hand what a regular expression kept
@@ -212,4 +213,39 @@ func checkLeading(t *testing.T, s string) {
 			t.Errorf("%s: the first-byte test refuses %q, which the expression matches", name, s)
 		}
 	}
+}
+
+func FuzzRunesOver(f *testing.F) {
+	for _, s := range []string{"", "abc", "日本語", "\xff\xfe\xfd", strings.Repeat("é", 30), strings.Repeat("x", 241)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := utf8.RuneCountInString(s)
+		for _, n := range []int{0, 1, 2, c - 1, c, c + 1, len(s) / 4, len(s)/4 - 1, len(s)/4 + 1} {
+			if n < 0 {
+				continue
+			}
+			if got := runesOver(s, n); got != (c > n) {
+				t.Errorf("runesOver(%q, %d) = %v; the string has %d runes", s, n, got, c)
+			}
+		}
+	})
+}
+
+func FuzzHasZH(f *testing.F) {
+	for _, s := range []string{"", "abc", "什么是", "\xe4\xe4\xb8\x80", "\xe4\xb8", "㐀", "\u9fff", "\ua000", "日本語"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := false
+		for _, r := range s {
+			if r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF {
+				want = true
+				break
+			}
+		}
+		if got := hasZH(s); got != want {
+			t.Errorf("hasZH(%q) = %v; want %v", s, got, want)
+		}
+	})
 }

@@ -643,7 +643,7 @@ var chromeWords = setOf("prev", "previous", "next", "page", "pages", "comments",
 // Answers...", "⬆ Back to Top". One-word blocks need a word that is chrome
 // on its own ("Comments", "Send"); "Questions" alone is a heading.
 func isChrome(t string) bool {
-	if utf8.RuneCountInString(t) > 60 || strings.ContainsRune(t, '?') {
+	if runesOver(t, 60) || strings.ContainsRune(t, '?') {
 		return false
 	}
 	words := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
@@ -822,7 +822,7 @@ func smoothAds(blocks []parse.Block, reasons []Reason) {
 		if reasons[i] != "" || blocks[i].Kind == parse.Code || blocks[i].Kind == parse.Heading {
 			continue
 		}
-		if utf8.RuneCountInString(blocks[i].Text) > 200 {
+		if runesOver(blocks[i].Text, 200) {
 			continue
 		}
 		prev, next := neighbourReason(reasons, i, -1), neighbourReason(reasons, i, +1)
