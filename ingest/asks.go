@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -167,8 +168,10 @@ func endsAsking(q string) bool {
 // anywhere.
 func readOpening(q string) reading {
 	first, second, nwords := firstWords(q)
-	w := strings.ToLower(strings.Trim(first, "*_`\"'“”«»(["))
-	w = strings.TrimRight(w, ",:;")
+	// The word is lowered into a buffer on the stack: strings.ToLower
+	// allocated for every capitalised first word.
+	var buf [32]byte
+	w := string(bytes.TrimRight(appendLower(buf[:0], strings.Trim(first, "*_`\"'“”«»([")), ",:;"))
 	if hasZH(q) {
 		if runesOver(q, 60) && !endsAsking(q) {
 			return readsNot // prose, whatever words it uses
@@ -360,7 +363,8 @@ func stripLabel(t string) string {
 	for end < len(t) && end < 10 && (t[end] >= 'a' && t[end] <= 'z' || t[end] >= 'A' && t[end] <= 'Z') {
 		end++
 	}
-	if end == 0 || end == 10 || !labelWords[strings.ToLower(t[:end])] {
+	var buf [16]byte
+	if end == 0 || end == 10 || !labelWords[string(appendLower(buf[:0], t[:end]))] {
 		return t
 	}
 	if loc := labelPrefix.FindStringIndex(t); loc != nil && loc[1] < len(t) {

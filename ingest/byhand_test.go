@@ -2,8 +2,10 @@ package ingest
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -246,6 +248,71 @@ func FuzzHasZH(f *testing.F) {
 		}
 		if got := hasZH(s); got != want {
 			t.Errorf("hasZH(%q) = %v; want %v", s, got, want)
+		}
+	})
+}
+
+func FuzzAppendLower(f *testing.F) {
+	for _, s := range []string{"", "What", "ÀÉÎ", "İstanbul", "\u212aelvin", "\xffA\xfe", "ΣΑΣ", "Ⱥ", "abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendLower(nil, s)), strings.ToLower(s); got != want {
+			t.Errorf("appendLower(%q) = %q; strings.ToLower says %q", s, got, want)
+		}
+	})
+}
+
+// isChromeFields is isChrome as it was written with strings.FieldsFunc.
+func isChromeFields(t string) bool {
+	if utf8.RuneCountInString(t) > 60 || strings.ContainsRune(t, '?') {
+		return false
+	}
+	words := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	})
+	if len(words) == 0 || len(words) > 8 {
+		return false
+	}
+	content := 0
+	for _, w := range words {
+		if !chromeWords[w] {
+			return false
+		}
+		if w != "and" && w != "to" && w != "a" && w != "the" && w != "of" && w != "on" && w != "in" && w != "us" {
+			content++
+		}
+	}
+	if len(words) == 1 {
+		return soloChrome[words[0]]
+	}
+	return content > 0
+}
+
+func FuzzIsChrome(f *testing.F) {
+	for _, s := range []string{"Prev Next", "Comments & Discussions", "Contact Form", "Show more question and Answers...",
+		"⬆ Back to Top", "Comments", "Questions", "and the", "home home home home home home home home home", "Send\xff",
+		"Next Topic", "What is X?", "", "---", "Home - Menu", "ＨＯＭＥ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isChrome(s), isChromeFields(s); got != want {
+			t.Errorf("isChrome(%q) = %v; with strings.FieldsFunc %v", s, got, want)
+		}
+	})
+}
+
+func FuzzMatchWords(f *testing.F) {
+	for _, s := range []string{"", "What is Node.js and C#?", "ÀB Cd", "Kubernetes K8s .env", "\xffAB\xfe", "İstanbul Go", "a.B.c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		orig, toks := matchWords(s, nil, nil)
+		if want := splitWords(s, nil); !slices.Equal(orig, want) {
+			t.Errorf("matchWords(%q) words = %q; splitWords says %q", s, orig, want)
+		}
+		if want := tokenize(s, nil); !slices.Equal(toks, want) {
+			t.Errorf("matchWords(%q) tokens = %q; tokenize says %q", s, toks, want)
 		}
 	})
 }

@@ -646,23 +646,44 @@ func isChrome(t string) bool {
 	if runesOver(t, 60) || strings.ContainsRune(t, '?') {
 		return false
 	}
-	words := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
-	})
-	if len(words) == 0 || len(words) > 8 {
-		return false
-	}
-	content := 0
-	for _, w := range words {
-		if !chromeWords[w] {
+	// The words are read from a lower-cased copy on the stack, without
+	// a slice or a string each: most blocks fail at their first word.
+	var buf [256]byte
+	lower := appendLower(buf[:0], t)
+	words, content := 0, 0
+	var first []byte
+	for i := 0; i < len(lower); {
+		start := i
+		for i < len(lower) {
+			r, n := utf8.DecodeRune(lower[i:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' {
+				break
+			}
+			i += n
+		}
+		if i == start {
+			_, n := utf8.DecodeRune(lower[i:])
+			i += n
+			continue
+		}
+		w := lower[start:i]
+		if !chromeWords[string(w)] {
 			return false
 		}
-		if w != "and" && w != "to" && w != "a" && w != "the" && w != "of" && w != "on" && w != "in" && w != "us" {
+		if words++; words == 1 {
+			first = w
+		}
+		switch string(w) {
+		case "and", "to", "a", "the", "of", "on", "in", "us":
+		default:
 			content++
 		}
 	}
-	if len(words) == 1 {
-		return soloChrome[words[0]]
+	switch {
+	case words == 0 || words > 8:
+		return false
+	case words == 1:
+		return soloChrome[string(first)]
 	}
 	return content > 0
 }

@@ -262,6 +262,27 @@ func isAnswerLabel(t string) bool {
 // "Show answer"): what comes before it belongs to the question.
 var revealLabel = newLeading(`(?i)^\s*(show |view |reveal |see )?(the )?(answer|solution)s?\s*[:.!]?\s*$`, "svrta")
 
+// appendLower appends s lower-cased as strings.ToLower does. Callers
+// lower into a buffer on their stack and look the bytes up in a map
+// (m[string(b)] does not allocate): strings.ToLower allocated for every
+// capitalised word, a seventh of ingest's allocations.
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			}
+			return dst
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
 // runesOver reports utf8.RuneCountInString(s) > n, counting no further
 // than it must: a rune takes one to four bytes (an invalid byte counts as
 // one), and the texts it is asked about are often long.
