@@ -476,11 +476,12 @@ func textReason(b *parse.Block) Reason {
 	// Labels, pagers, banners and copyright lines are short; only short
 	// texts pay for the checks (this runs on every block).
 	short := len(t) <= 80
-	var lower string
+	var buf [128]byte
+	var lower []byte // lowered on the stack
 	if short {
-		lower = strings.ToLower(strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+		lower = appendLower(buf[:0], strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
 	}
-	if short && (adLabels[lower] || strings.HasPrefix(lower, "ads by ")) {
+	if short && (adLabels[string(lower)] || bytes.HasPrefix(lower, []byte("ads by "))) {
 		return DropAd
 	}
 	if b.Links >= 1 && len(t) <= 300 && promoLink.MatchString(t) {
@@ -496,7 +497,7 @@ func textReason(b *parse.Block) Reason {
 		mentionsAny(t, "©", "(c)", "(C)", "opyright", "ights reserved", "IGHTS RESERVED") && copyright.MatchString(t)) {
 		return DropNavigation
 	}
-	if short && placeholders[lower] {
+	if short && placeholders[string(lower)] {
 		return DropEmpty
 	}
 	return ""
@@ -511,12 +512,12 @@ var placeholders = setOf("answer here", "tbd", "todo", "coming soon", "to be add
 
 // pagerLink reports "Next Topic…", "Previous Page", "Prev Chapter" and the
 // like (lower is the text lower-cased without outer punctuation).
-func pagerLink(lower string) bool {
+func pagerLink(lower []byte) bool {
 	for _, p := range []string{"next", "previous", "prev"} {
-		if rest, ok := strings.CutPrefix(lower, p); ok {
-			rest = strings.TrimLeft(rest, " ")
+		if rest, ok := bytes.CutPrefix(lower, []byte(p)); ok {
+			rest = bytes.TrimLeft(rest, " ")
 			for _, w := range []string{"topic", "post", "article", "page", "chapter", "lesson"} {
-				if strings.HasPrefix(rest, w) {
+				if bytes.HasPrefix(rest, []byte(w)) {
 					return true
 				}
 			}
