@@ -316,3 +316,17 @@ func FuzzMatchWords(f *testing.F) {
 		}
 	})
 }
+
+func FuzzMayNameLevel(f *testing.F) {
+	for _, s := range []string{"Beginner:", "Mid-Level", "Senior-Level Questions", "Exercises: Level 1", "🚀 Expert", "What is X?",
+		":senior: x", "Уровень 2", "初级", "JUNIOR", "\xffeasy", "Level\u00a03", "ſenior", "Intermediate Python"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !mayNameLevel(s) {
+			if p := findLevel(levelTokens(s)); p.phrases > 0 {
+				t.Errorf("mayNameLevel(%q) = false, but findLevel finds %+v", s, p)
+			}
+		}
+	})
+}
