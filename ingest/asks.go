@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"regexp"
 	"strings"
 	"unicode"
@@ -167,10 +168,12 @@ func endsAsking(q string) bool {
 // anywhere.
 func readOpening(q string) reading {
 	first, second, nwords := firstWords(q)
-	w := strings.ToLower(strings.Trim(first, "*_`\"'“”«»(["))
-	w = strings.TrimRight(w, ",:;")
+	// The word is lowered into a buffer on the stack: strings.ToLower
+	// allocated for every capitalised first word.
+	var buf [32]byte
+	w := string(bytes.TrimRight(appendLower(buf[:0], strings.Trim(first, "*_`\"'“”«»([")), ",:;"))
 	if hasZH(q) {
-		if utf8.RuneCountInString(q) > 60 && !endsAsking(q) {
+		if runesOver(q, 60) && !endsAsking(q) {
 			return readsNot // prose, whatever words it uses
 		}
 		for _, m := range markersZH {
@@ -333,9 +336,14 @@ func isVersus(q string) bool {
 }
 
 func hasZH(s string) bool {
-	for _, r := range s {
-		if r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF {
-			return true
+	// Such a character's UTF-8 starts with a byte from 0xE3 to 0xE9,
+	// which never continues another character: only there is a rune
+	// decoded (most texts have none).
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0xE3 && c <= 0xE9 {
+			if r, _ := utf8.DecodeRuneInString(s[i:]); r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF {
+				return true
+			}
 		}
 	}
 	return false
@@ -355,7 +363,8 @@ func stripLabel(t string) string {
 	for end < len(t) && end < 10 && (t[end] >= 'a' && t[end] <= 'z' || t[end] >= 'A' && t[end] <= 'Z') {
 		end++
 	}
-	if end == 0 || end == 10 || !labelWords[strings.ToLower(t[:end])] {
+	var buf [16]byte
+	if end == 0 || end == 10 || !labelWords[string(appendLower(buf[:0], t[:end]))] {
 		return t
 	}
 	if loc := labelPrefix.FindStringIndex(t); loc != nil && loc[1] < len(t) {

@@ -242,13 +242,16 @@ func casingOf(blocks []parse.Block, want map[string]bool) map[string]string {
 			continue
 		}
 		start := true // a capital at a sentence start says nothing
-		for _, raw := range strings.Fields(bl.Text) {
-			for _, w := range strings.FieldsFunc(raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-				lw := lowerASCII(w)
-				if !want[lw] {
+		// Words are walked, not sliced, and lowered on the stack: most
+		// are not among the wanted few.
+		var buf [64]byte
+		for raw := range strings.FieldsSeq(bl.Text) {
+			for w := range strings.FieldsFuncSeq(raw, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+				if !want[string(appendLower(buf[:0], w))] {
 					start = false
 					continue
 				}
+				lw := strings.ToLower(w)
 				if start && w[1:] == strings.ToLower(w[1:]) {
 					w = lw
 				}

@@ -2,8 +2,11 @@ package ingest
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The functions tested here read by hand what a regular expression kept
@@ -212,4 +215,118 @@ func checkLeading(t *testing.T, s string) {
 			t.Errorf("%s: the first-byte test refuses %q, which the expression matches", name, s)
 		}
 	}
+}
+
+func FuzzRunesOver(f *testing.F) {
+	for _, s := range []string{"", "abc", "日本語", "\xff\xfe\xfd", strings.Repeat("é", 30), strings.Repeat("x", 241)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := utf8.RuneCountInString(s)
+		for _, n := range []int{0, 1, 2, c - 1, c, c + 1, len(s) / 4, len(s)/4 - 1, len(s)/4 + 1} {
+			if n < 0 {
+				continue
+			}
+			if got := runesOver(s, n); got != (c > n) {
+				t.Errorf("runesOver(%q, %d) = %v; the string has %d runes", s, n, got, c)
+			}
+		}
+	})
+}
+
+func FuzzHasZH(f *testing.F) {
+	for _, s := range []string{"", "abc", "什么是", "\xe4\xe4\xb8\x80", "\xe4\xb8", "㐀", "\u9fff", "\ua000", "日本語"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := false
+		for _, r := range s {
+			if r >= 0x4E00 && r <= 0x9FFF || r >= 0x3400 && r <= 0x4DBF {
+				want = true
+				break
+			}
+		}
+		if got := hasZH(s); got != want {
+			t.Errorf("hasZH(%q) = %v; want %v", s, got, want)
+		}
+	})
+}
+
+func FuzzAppendLower(f *testing.F) {
+	for _, s := range []string{"", "What", "ÀÉÎ", "İstanbul", "\u212aelvin", "\xffA\xfe", "ΣΑΣ", "Ⱥ", "abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := string(appendLower(nil, s)), strings.ToLower(s); got != want {
+			t.Errorf("appendLower(%q) = %q; strings.ToLower says %q", s, got, want)
+		}
+	})
+}
+
+// isChromeFields is isChrome as it was written with strings.FieldsFunc.
+func isChromeFields(t string) bool {
+	if utf8.RuneCountInString(t) > 60 || strings.ContainsRune(t, '?') {
+		return false
+	}
+	words := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
+	})
+	if len(words) == 0 || len(words) > 8 {
+		return false
+	}
+	content := 0
+	for _, w := range words {
+		if !chromeWords[w] {
+			return false
+		}
+		if w != "and" && w != "to" && w != "a" && w != "the" && w != "of" && w != "on" && w != "in" && w != "us" {
+			content++
+		}
+	}
+	if len(words) == 1 {
+		return soloChrome[words[0]]
+	}
+	return content > 0
+}
+
+func FuzzIsChrome(f *testing.F) {
+	for _, s := range []string{"Prev Next", "Comments & Discussions", "Contact Form", "Show more question and Answers...",
+		"⬆ Back to Top", "Comments", "Questions", "and the", "home home home home home home home home home", "Send\xff",
+		"Next Topic", "What is X?", "", "---", "Home - Menu", "ＨＯＭＥ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isChrome(s), isChromeFields(s); got != want {
+			t.Errorf("isChrome(%q) = %v; with strings.FieldsFunc %v", s, got, want)
+		}
+	})
+}
+
+func FuzzMatchWords(f *testing.F) {
+	for _, s := range []string{"", "What is Node.js and C#?", "ÀB Cd", "Kubernetes K8s .env", "\xffAB\xfe", "İstanbul Go", "a.B.c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		orig, toks := matchWords(s, nil, nil)
+		if want := splitWords(s, nil); !slices.Equal(orig, want) {
+			t.Errorf("matchWords(%q) words = %q; splitWords says %q", s, orig, want)
+		}
+		if want := tokenize(s, nil); !slices.Equal(toks, want) {
+			t.Errorf("matchWords(%q) tokens = %q; tokenize says %q", s, toks, want)
+		}
+	})
+}
+
+func FuzzMayNameLevel(f *testing.F) {
+	for _, s := range []string{"Beginner:", "Mid-Level", "Senior-Level Questions", "Exercises: Level 1", "🚀 Expert", "What is X?",
+		":senior: x", "Уровень 2", "初级", "JUNIOR", "\xffeasy", "Level\u00a03", "ſenior", "Intermediate Python"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if !mayNameLevel(s) {
+			if p := findLevel(levelTokens(s)); p.phrases > 0 {
+				t.Errorf("mayNameLevel(%q) = false, but findLevel finds %+v", s, p)
+			}
+		}
+	})
 }

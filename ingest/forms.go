@@ -225,7 +225,8 @@ func excludedReason(b *parse.Block, t string, r reading) string {
 	}
 	if r < readsTask && len(t) <= 80 {
 		q, _, _ := cleanQuestion(t)
-		if sectionWords[strings.ToLower(strings.Trim(q, " .:!"))] {
+		var buf [96]byte
+		if sectionWords[string(appendLower(buf[:0], strings.Trim(q, " .:!")))] {
 			return "section title"
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/iq-search/iq/ingest/parse"
 	"github.com/iq-search/iq/record"
@@ -231,11 +232,41 @@ func headingLevel(t string) (level, label string) {
 	return m.level, m.label
 }
 
+// mayNameLevel reports whether one of t's words, as levelTokens splits
+// them, is a level word or a level number word; without one findLevel finds
+// no phrase. It splits on the stack: headingMark runs on every short
+// block, and few name a level. (Emoji shortcodes, which levelTokens drops,
+// are words of their own here: that only lets more texts through.)
+func mayNameLevel(t string) bool {
+	var buf [64]byte
+	w := buf[:0]
+	for i := 0; i <= len(t); {
+		r, n := utf8.RuneError, 1
+		if i < len(t) {
+			r, n = utf8.DecodeRuneInString(t[i:])
+			r = unicode.ToLower(r)
+		}
+		if i < len(t) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			w = utf8.AppendRune(w, r)
+		} else if len(w) > 0 {
+			if levelWords[string(w)] != "" || levelNumberWords[string(w)] {
+				return true
+			}
+			w = w[:0]
+		}
+		i += n
+	}
+	return false
+}
+
 func headingMark(t string, top int) levelMark {
 	for _, e := range levelEmoji {
 		if strings.HasPrefix(strings.TrimSpace(t), e.mark) {
 			return levelMark{e.level, e.mark}
 		}
+	}
+	if !mayNameLevel(t) {
+		return levelMark{}
 	}
 	words := levelTokens(t)
 	if len(words) == 0 || len(words) > 5 {

@@ -476,11 +476,12 @@ func textReason(b *parse.Block) Reason {
 	// Labels, pagers, banners and copyright lines are short; only short
 	// texts pay for the checks (this runs on every block).
 	short := len(t) <= 80
-	var lower string
+	var buf [128]byte
+	var lower []byte // lowered on the stack
 	if short {
-		lower = strings.ToLower(strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
+		lower = appendLower(buf[:0], strings.TrimFunc(t, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }))
 	}
-	if short && (adLabels[lower] || strings.HasPrefix(lower, "ads by ")) {
+	if short && (adLabels[string(lower)] || bytes.HasPrefix(lower, []byte("ads by "))) {
 		return DropAd
 	}
 	if b.Links >= 1 && len(t) <= 300 && promoLink.MatchString(t) {
@@ -496,7 +497,7 @@ func textReason(b *parse.Block) Reason {
 		mentionsAny(t, "©", "(c)", "(C)", "opyright", "ights reserved", "IGHTS RESERVED") && copyright.MatchString(t)) {
 		return DropNavigation
 	}
-	if short && placeholders[lower] {
+	if short && placeholders[string(lower)] {
 		return DropEmpty
 	}
 	return ""
@@ -511,12 +512,12 @@ var placeholders = setOf("answer here", "tbd", "todo", "coming soon", "to be add
 
 // pagerLink reports "Next Topic…", "Previous Page", "Prev Chapter" and the
 // like (lower is the text lower-cased without outer punctuation).
-func pagerLink(lower string) bool {
+func pagerLink(lower []byte) bool {
 	for _, p := range []string{"next", "previous", "prev"} {
-		if rest, ok := strings.CutPrefix(lower, p); ok {
-			rest = strings.TrimLeft(rest, " ")
+		if rest, ok := bytes.CutPrefix(lower, []byte(p)); ok {
+			rest = bytes.TrimLeft(rest, " ")
 			for _, w := range []string{"topic", "post", "article", "page", "chapter", "lesson"} {
-				if strings.HasPrefix(rest, w) {
+				if bytes.HasPrefix(rest, []byte(w)) {
 					return true
 				}
 			}
@@ -643,26 +644,47 @@ var chromeWords = setOf("prev", "previous", "next", "page", "pages", "comments",
 // Answers...", "⬆ Back to Top". One-word blocks need a word that is chrome
 // on its own ("Comments", "Send"); "Questions" alone is a heading.
 func isChrome(t string) bool {
-	if utf8.RuneCountInString(t) > 60 || strings.ContainsRune(t, '?') {
+	if runesOver(t, 60) || strings.ContainsRune(t, '?') {
 		return false
 	}
-	words := strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-'
-	})
-	if len(words) == 0 || len(words) > 8 {
-		return false
-	}
-	content := 0
-	for _, w := range words {
-		if !chromeWords[w] {
+	// The words are read from a lower-cased copy on the stack, without
+	// a slice or a string each: most blocks fail at their first word.
+	var buf [256]byte
+	lower := appendLower(buf[:0], t)
+	words, content := 0, 0
+	var first []byte
+	for i := 0; i < len(lower); {
+		start := i
+		for i < len(lower) {
+			r, n := utf8.DecodeRune(lower[i:])
+			if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' {
+				break
+			}
+			i += n
+		}
+		if i == start {
+			_, n := utf8.DecodeRune(lower[i:])
+			i += n
+			continue
+		}
+		w := lower[start:i]
+		if !chromeWords[string(w)] {
 			return false
 		}
-		if w != "and" && w != "to" && w != "a" && w != "the" && w != "of" && w != "on" && w != "in" && w != "us" {
+		if words++; words == 1 {
+			first = w
+		}
+		switch string(w) {
+		case "and", "to", "a", "the", "of", "on", "in", "us":
+		default:
 			content++
 		}
 	}
-	if len(words) == 1 {
-		return soloChrome[words[0]]
+	switch {
+	case words == 0 || words > 8:
+		return false
+	case words == 1:
+		return soloChrome[string(first)]
 	}
 	return content > 0
 }
@@ -822,7 +844,7 @@ func smoothAds(blocks []parse.Block, reasons []Reason) {
 		if reasons[i] != "" || blocks[i].Kind == parse.Code || blocks[i].Kind == parse.Heading {
 			continue
 		}
-		if utf8.RuneCountInString(blocks[i].Text) > 200 {
+		if runesOver(blocks[i].Text, 200) {
 			continue
 		}
 		prev, next := neighbourReason(reasons, i, -1), neighbourReason(reasons, i, +1)

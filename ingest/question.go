@@ -255,12 +255,46 @@ func startsSentence(s string) bool {
 var answerLabel = newLeading(`(?i)^\s*(answers?|solutions?|explanations?|examples?|output|result|code|notes?|hints?|approach|follow[- ]?ups?|expected answer|how to answer|example answer|sample answer|problem statement|requirements?|constraints|expected [a-z -]+|evaluation [a-z]+|see (the )?(deep[- ]dive )?answer|show (the )?(answer|solution)|view (the )?answer|reveal answer|click (here )?to (see|show|reveal)[^.]*)\b`, "aseorcnhfpv")
 
 func isAnswerLabel(t string) bool {
-	return utf8.RuneCountInString(t) <= 40 && answerLabel.MatchString(t)
+	return !runesOver(t, 40) && answerLabel.MatchString(t)
 }
 
 // revealLabel is a <summary> that hides the answer itself ("Answer",
 // "Show answer"): what comes before it belongs to the question.
 var revealLabel = newLeading(`(?i)^\s*(show |view |reveal |see )?(the )?(answer|solution)s?\s*[:.!]?\s*$`, "svrta")
+
+// appendLower appends s lower-cased as strings.ToLower does. Callers
+// lower into a buffer on their stack and look the bytes up in a map
+// (m[string(b)] does not allocate): strings.ToLower allocated for every
+// capitalised word, a seventh of ingest's allocations.
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				dst = utf8.AppendRune(dst, unicode.ToLower(r))
+			}
+			return dst
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// runesOver reports utf8.RuneCountInString(s) > n, counting no further
+// than it must: a rune takes one to four bytes (an invalid byte counts as
+// one), and the texts it is asked about are often long.
+func runesOver(s string, n int) bool {
+	switch {
+	case len(s) <= n:
+		return false
+	case len(s) > 4*n:
+		return true
+	}
+	return utf8.RuneCountInString(s) > n
+}
 
 // reSpace is the regexp package's \s.
 func reSpace(c byte) bool {

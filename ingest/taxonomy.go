@@ -182,11 +182,7 @@ func (mt *matcher) match(s string, toks []string) []string {
 	var orig []string
 	sc := matchScratchPool.Get().(*matchScratch)
 	if toks == nil {
-		orig = splitWords(s, sc.orig[:0])
-		toks = append(sc.toks[:0], orig...)
-		for i, w := range toks {
-			toks[i] = lowerASCII(w)
-		}
+		orig, toks = matchWords(s, sc.orig[:0], sc.toks[:0])
 		sc.orig, sc.toks = orig, toks
 		if !mt.cased {
 			orig = nil
@@ -364,6 +360,55 @@ func splitWords(s string, dst []string) []string {
 	}
 	flush(len(s))
 	return dst
+}
+
+// matchWords appends the words of s to orig as written and to toks as
+// tokenize gives them. The text is lowered once (ASCII lowering keeps
+// every byte in place, so its words fall at the same places) rather than
+// one string per capitalised word; a word with other letters is lowered
+// on its own.
+func matchWords(s string, orig, toks []string) ([]string, []string) {
+	n := len(toks)
+	orig = splitWords(s, orig)
+	toks = splitWords(lowerASCIIText(s), toks)
+	for i, w := range orig[len(orig)-(len(toks)-n):] {
+		if !isASCII(w) {
+			toks[n+i] = strings.ToLower(w)
+		}
+	}
+	return orig, toks
+}
+
+// lowerASCIIText lowers the ASCII capitals of s, copying it only when it
+// has some.
+func lowerASCIIText(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // lowerASCII is strings.ToLower without allocating for words already in

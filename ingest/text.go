@@ -270,14 +270,14 @@ func continues(prev, next string) bool {
 		return false
 	}
 	first, _ := utf8.DecodeRuneInString(next)
-	return unicode.IsLower(first) || utf8.RuneCountInString(prev) >= 60
+	return unicode.IsLower(first) || runesOver(prev, 59)
 }
 
 // looksLikeTextHeading reports whether a line standing alone is a heading:
 // short, and not closed like a sentence ("Introduction:", "Comments",
 // "More Related questions..." are headings; "Why X?" is not).
 func looksLikeTextHeading(t string) bool {
-	if utf8.RuneCountInString(t) > 80 || fieldsAtLeast(t, 13) {
+	if runesOver(t, 80) || fieldsAtLeast(t, 13) {
 		return false
 	}
 	ellipsis := strings.HasSuffix(t, "...") || strings.HasSuffix(t, "…")

@@ -88,8 +88,11 @@ var Levels = []string{LevelBeginner, LevelIntermediate, LevelAdvanced}
 // only, single spaces, no leading numbering and no trailing punctuation.
 func NormalizeQuestion(q string) string {
 	var b strings.Builder
+	b.Grow(len(q))
 	space := false
-	for _, r := range strings.ToLower(q) {
+	// Rune by rune, as strings.ToLower maps them, without its copy.
+	for _, r := range q {
+		r = unicode.ToLower(r)
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("=<>!&|+-*/%@#$^~_.:", r):
 			if space && b.Len() > 0 {
