@@ -68,7 +68,11 @@ func aspects(q string) aspect {
 		// Verbs that ask how to act on a subject count as written:
 		// "selection" or "test cases" name a subject, not an aspect.
 		if v, ok := verbAspects[w]; ok {
-			a |= v
+			if w != "set" || i+1 == len(words) || words[i+1] != "up" {
+				// "How to set the learning rate?" asks how to
+				// choose it; "set up" is to make.
+				a |= v
+			}
 			continue
 		}
 		if w == "feature" {
@@ -89,7 +93,13 @@ func aspects(q string) aspect {
 		if !strings.HasSuffix(w, "ing") || w == "meaning" {
 			// "validate X using Y" is no question about use:
 			// a participle is how, not what, the question asks.
-			a |= aspectOf[canonical(w)]
+			x := aspectOf[canonical(w)]
+			if x == aspectMake && (i > 0 && pastBe[words[i-1]] || i > 1 && pastBe[words[i-2]]) {
+				// "Why was it created?", "When was X developed?" ask
+				// for its history, not how to make one.
+				x = aspectOrigin
+			}
+			a |= x
 		}
 		switch w {
 		case "who", "whom":
@@ -126,10 +136,13 @@ func aspects(q string) aspect {
 	if len(words) > 2 && words[0] == "what" && (words[1] == "is" || words[1] == "are") && !aspectInFirstClause(q) {
 		a |= aspectDefine
 	}
-	if a&^aspectDefine == 0 && describesHow(words) {
+	if describesHow(words) {
 		// "Can you describe how you would handle CORS?" asks how to
-		// handle it, politely.
-		a = aspectHow
+		// handle it, politely, not what CORS is.
+		a &^= aspectDefine
+		if a == 0 {
+			a = aspectHow
+		}
 	}
 	if a == 0 && len(words) > 2 && words[0] == "how" && howTo[words[1]] {
 		// "How do you handle file uploads?" asks how to do it: not
@@ -173,6 +186,10 @@ func describesHow(words []string) bool {
 // howSubjects follow "describe how" in a question about doing something.
 var howSubjects = setOf(`you to we i one would`)
 
+// pastBe are the forms of "to be" before a past participle that asks for
+// a history: "was created", "were introduced".
+var pastBe = setOf(`was were`)
+
 // typeWords ask for kinds when followed by "of" or after one of
 // kindsBefore.
 var (
@@ -188,7 +205,7 @@ var howTo = setOf(`do does did to would can could should will shall`)
 var verbAspects = func() map[string]aspect {
 	m := map[string]aspect{}
 	for a, words := range map[aspect]string{
-		aspectChoose: "choose select pick decide",
+		aspectChoose: "choose select pick decide set",
 		aspectFix:    "avoid prevent reduce combat fix mitigate overcome",
 		aspectTest:   "test",
 	} {

@@ -21,6 +21,11 @@ func withCode(r record.Record, code string) record.Record {
 	return r
 }
 
+func withAnswer(r record.Record, text string) record.Record {
+	r.Answers = []record.Answer{{Text: text}}
+	return r
+}
+
 func TestScore(t *testing.T) {
 	type pair struct {
 		name string
@@ -101,6 +106,15 @@ func TestScore(t *testing.T) {
 		{name: "a tool against material of its own", dup: true,
 			a: withTopics(q("How do you enable CORS in FastAPI?"), "fastapi"),
 			b: withTopics(q("How can you enable CORS?"), "fastapi")},
+		{name: "two comparisons of other subjects", reason: "other subjects",
+			a: q("What is the difference between TCP and UDP?"),
+			b: q("What's the difference between TCP and HTTP?")},
+		{name: "siblings whose answers agree", reason: "other subjects",
+			a: withAnswer(q("What is a UNIQUE constraint?"), "A constraint that ensures all values in a column are different; a table can have many."),
+			b: withAnswer(q("What is a Primary Key constraint?"), "A constraint that ensures all values in a column are different and not null; a table can have one.")},
+		{name: "pros and cons against the differences", reason: "for advantages",
+			a: q("What are the pros and cons of mutable and immutable values?"),
+			b: q("What is the difference between mutable and immutable data types?")},
 		{name: "generic title against a specific question", reason: "generic",
 			a: withCode(q("What's the output?"), "console.log(typeof null);"),
 			b: q("What does typeof null return?")},

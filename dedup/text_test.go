@@ -115,7 +115,10 @@ func TestAspects(t *testing.T) {
 		{"How do you view git history?", "how"},
 		{"What are the main features of Redux Form?", "features"},
 		{"What are the key advantages of using FastAPI?", "pros"},
-		{"When was FastAPI created and by whom?", "make+origin"},
+		{"When was FastAPI created and by whom?", "origin"},
+		{"What is Go and why was it created?", "define+why+origin"},
+		{"How to set the learning rate?", "choose"},
+		{"Can you explain how you would implement authentication?", "make"},
 		{"Who created React?", "make+origin"},
 		{"How does the virtual DOM work?", "work"},
 	} {
