@@ -85,6 +85,11 @@ func aspects(q string) aspect {
 			// types" names a subject.
 			continue
 		}
+		if (w == "role" || w == "roles") && !(i+1 < len(words) && words[i+1] == "of" || i > 0 && (words[i-1] == "its" || words[i-1] == "their" || words[i-1] == "what")) {
+			// "the role of X", "its role" ask what it is for;
+			// "playbooks and roles" names a subject.
+			continue
+		}
 		if (w == "origin" || w == "history") && !(i+1 < len(words) && words[i+1] == "of") {
 			// "the history of X" asks where it comes from; "git
 			// history", "cross-origin requests" name subjects.

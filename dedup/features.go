@@ -172,7 +172,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 			// as asked about.
 			for i := range f.toks {
 				if f.toks[i].h == h {
-					f.toks[i].content = t.kind != kindWord || !lightWords[t.text]
+					f.toks[i].content = t.kind != kindWord || !lightWords[t.text] || t.subject
 					f.toks[i].weak = false
 				}
 			}
@@ -180,7 +180,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 		}
 		seen[h] = true
 		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, pos: int32(pos), kind: t.kind, weak: t.weak, idf: float32(st.idf(h)),
-			content: !t.weak && (t.kind != kindWord || !lightWords[t.text])})
+			content: !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject)})
 		if t.text == differWord {
 			f.differ = true
 		}
@@ -434,7 +434,7 @@ func weigh(ts []token, st *Stats) vector {
 	for _, t := range ts {
 		h := t.h
 		tf[h]++
-		if t.weak || t.kind == kindWord && lightWords[t.text] {
+		if t.weak || t.kind == kindWord && lightWords[t.text] && !t.subject {
 			light[h] = true
 		}
 	}

@@ -112,6 +112,8 @@ func TestAspects(t *testing.T) {
 		{"What is the difference between mutable and immutable data types?", "compare"},
 		{"Can you describe how you would handle CORS cross origin resource sharing in FastAPI?", "how"},
 		{"What is the history of JavaScript?", "origin"},
+		{"What are Ansible playbooks and roles?", "define"},
+		{"What is the role of a reverse proxy?", "use"},
 		{"How do you view git history?", "how"},
 		{"What are the main features of Redux Form?", "features"},
 		{"What are the key advantages of using FastAPI?", "pros"},
