@@ -141,6 +141,11 @@ func aspects(q string) aspect {
 	if len(words) > 2 && words[0] == "what" && (words[1] == "is" || words[1] == "are") && !aspectInFirstClause(q) {
 		a |= aspectDefine
 	}
+	if a&^aspectDefine == 0 && waysOf(words) {
+		// "What are the best practices for indexing?", "What are the
+		// basic strategies for optimizing X?" ask how to do it.
+		a = aspectHow
+	}
 	if describesHow(words) {
 		// "Can you describe how you would handle CORS?" asks how to
 		// handle it, politely, not what CORS is.
@@ -176,6 +181,25 @@ func aspectInFirstClause(q string) bool {
 	}
 	return false
 }
+
+// waysOf reports whether a question asks for the ways to do something:
+// "the best practices for", "strategies for", "ways to", "steps to".
+func waysOf(words []string) bool {
+	for i, w := range words {
+		if !waysWords[w] {
+			continue
+		}
+		// "steps to", "the way to", "steps would you take to".
+		for _, x := range words[i+1 : min(len(words), i+5)] {
+			if x == "for" || x == "to" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var waysWords = setOf(`practice practices strategy strategies way ways step steps approach approaches`)
 
 // describesHow reports whether words ask to explain how one does
 // something: "describe how you would…", "explain how to…".
@@ -254,10 +278,12 @@ func aspectsAgree(a, b aspect) bool {
 		return true
 	}
 	if a == aspectHow || b == aspectHow {
-		// A bare "How do you…" is answered by what explains the subject,
-		// its workings, uses, features or an example, not by a list of its kinds,
-		// its pros or cons or its history.
-		return (a|b)&^(aspectHow|aspectDefine|aspectWork|aspectMake|aspectUse|aspectWhy|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
+		// A bare "How do you…" asks how to go about it: its
+		// workings, uses, features or an example answer it, not what it
+		// is or why it matters ("What is CORS and why does it matter?"
+		// beside "How do you enable CORS in FastAPI?"), nor a list of
+		// kinds, pros or cons, or its history.
+		return (a|b)&^(aspectHow|aspectWork|aspectMake|aspectUse|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
 	}
 	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy | aspectPros,
 		aspectYesNo | aspectMake, aspectYesNo | aspectWork} {

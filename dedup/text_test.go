@@ -112,6 +112,8 @@ func TestAspects(t *testing.T) {
 		{"What is the difference between mutable and immutable data types?", "compare"},
 		{"Can you describe how you would handle CORS cross origin resource sharing in FastAPI?", "how"},
 		{"What is the history of JavaScript?", "origin"},
+		{"What are the best practices for indexing in PostgreSQL?", "how"},
+		{"What steps would you take to secure an API?", "how"},
 		{"What are Ansible playbooks and roles?", "define"},
 		{"What is the role of a reverse proxy?", "use"},
 		{"How do you view git history?", "how"},
