@@ -319,7 +319,7 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		// One word of substance each, the same: a softer word on one
 		// side ("data types in Go", "large lists in React") still makes
 		// another question, if less surely.
-		if fa.nHeavy <= 1 && (hasSoft(onlyA) || hasSoft(onlyB)) {
+		if min(fa.nHeavy, fb.nHeavy) <= 1 && (hasSoft(onlyA) || hasSoft(onlyB)) {
 			note(softPenalty, func() string {
 				return fmt.Sprintf("only one asks about %s", quote(softWord(fa, onlyA, fb, onlyB)))
 			})
