@@ -60,6 +60,9 @@ var aspectOf = func() map[string]aspect {
 // is the use of X") asks for a definition.
 func aspects(q string) aspect {
 	var a aspect
+	// "different from" compares ("differ from"); "different types" asks
+	// for kinds.
+	q = differentFrom.ReplaceAllString(q, "differ $2")
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
 	if len(words) > 0 && (words[0] == "what's" || words[0] == "what’s") {
 		words = append([]string{"what", "is"}, words[1:]...)
