@@ -375,11 +375,26 @@ func shingles(ts []token) []uint64 {
 	return slices.Compact(out)
 }
 
+// containment is |a ∩ b| / min(|a|, |b|) of two sorted sets: how much of
+// the smaller one the larger holds.
+func containment(a, b []uint64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	return float64(intersect(a, b)) / float64(min(len(a), len(b)))
+}
+
 // jaccard is |a ∩ b| / |a ∪ b| of two sorted sets.
 func jaccard(a, b []uint64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
+	inter := intersect(a, b)
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// intersect counts the elements two sorted sets share.
+func intersect(a, b []uint64) int {
 	inter := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
@@ -393,7 +408,7 @@ func jaccard(a, b []uint64) float64 {
 			j++
 		}
 	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
+	return inter
 }
 
 // hasToken reports whether vector v has token h.

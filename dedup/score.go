@@ -116,7 +116,13 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 			d.Reason = d.Guards[0]
 			return d
 		}
-		d.Score = min(d.Question, jaccard(fa.substance, fb.substance))
+		sub := jaccard(fa.substance, fb.substance)
+		if fa.answers != fb.answers {
+			// One has an answer, the other only its code: the code
+			// is what they can share.
+			sub = containment(fa.substance, fb.substance)
+		}
+		d.Score = min(d.Question, sub)
 		d.Reason = "generic questions, compared by their code and answers"
 		return d
 	}
