@@ -60,6 +60,9 @@ var aspectOf = func() map[string]aspect {
 // is the use of X") asks for a definition.
 func aspects(q string) aspect {
 	var a aspect
+	// "different from" compares ("differ from"); "different types" asks
+	// for kinds.
+	q = differentFrom.ReplaceAllString(q, "differ $2")
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
 	if len(words) > 0 && (words[0] == "what's" || words[0] == "what’s") {
 		words = append([]string{"what", "is"}, words[1:]...)
@@ -68,7 +71,11 @@ func aspects(q string) aspect {
 		// Verbs that ask how to act on a subject count as written:
 		// "selection" or "test cases" name a subject, not an aspect.
 		if v, ok := verbAspects[w]; ok {
-			a |= v
+			if w != "set" || i+1 == len(words) || words[i+1] != "up" {
+				// "How to set the learning rate?" asks how to
+				// choose it; "set up" is to make.
+				a |= v
+			}
 			continue
 		}
 		if w == "feature" {
@@ -81,6 +88,11 @@ func aspects(q string) aspect {
 			// types" names a subject.
 			continue
 		}
+		if (w == "role" || w == "roles") && !(i+1 < len(words) && words[i+1] == "of" || i > 0 && (words[i-1] == "its" || words[i-1] == "their" || words[i-1] == "what")) {
+			// "the role of X", "its role" ask what it is for;
+			// "playbooks and roles" names a subject.
+			continue
+		}
 		if (w == "origin" || w == "history") && !(i+1 < len(words) && words[i+1] == "of") {
 			// "the history of X" asks where it comes from; "git
 			// history", "cross-origin requests" name subjects.
@@ -89,7 +101,13 @@ func aspects(q string) aspect {
 		if !strings.HasSuffix(w, "ing") || w == "meaning" {
 			// "validate X using Y" is no question about use:
 			// a participle is how, not what, the question asks.
-			a |= aspectOf[canonical(w)]
+			x := aspectOf[canonical(w)]
+			if x == aspectMake && (i > 0 && pastBe[words[i-1]] || i > 1 && pastBe[words[i-2]]) {
+				// "Why was it created?", "When was X developed?" ask
+				// for its history, not how to make one.
+				x = aspectOrigin
+			}
+			a |= x
 		}
 		switch w {
 		case "who", "whom":
@@ -126,10 +144,18 @@ func aspects(q string) aspect {
 	if len(words) > 2 && words[0] == "what" && (words[1] == "is" || words[1] == "are") && !aspectInFirstClause(q) {
 		a |= aspectDefine
 	}
-	if a&^aspectDefine == 0 && describesHow(words) {
-		// "Can you describe how you would handle CORS?" asks how to
-		// handle it, politely.
+	if a&^aspectDefine == 0 && waysOf(words) {
+		// "What are the best practices for indexing?", "What are the
+		// basic strategies for optimizing X?" ask how to do it.
 		a = aspectHow
+	}
+	if describesHow(words) {
+		// "Can you describe how you would handle CORS?" asks how to
+		// handle it, politely, not what CORS is.
+		a &^= aspectDefine
+		if a == 0 {
+			a = aspectHow
+		}
 	}
 	if a == 0 && len(words) > 2 && words[0] == "how" && howTo[words[1]] {
 		// "How do you handle file uploads?" asks how to do it: not
@@ -159,6 +185,25 @@ func aspectInFirstClause(q string) bool {
 	return false
 }
 
+// waysOf reports whether a question asks for the ways to do something:
+// "the best practices for", "strategies for", "ways to", "steps to".
+func waysOf(words []string) bool {
+	for i, w := range words {
+		if !waysWords[w] {
+			continue
+		}
+		// "steps to", "the way to", "steps would you take to".
+		for _, x := range words[i+1 : min(len(words), i+5)] {
+			if x == "for" || x == "to" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var waysWords = setOf(`practice practices strategy strategies way ways step steps approach approaches`)
+
 // describesHow reports whether words ask to explain how one does
 // something: "describe how you would…", "explain how to…".
 func describesHow(words []string) bool {
@@ -172,6 +217,10 @@ func describesHow(words []string) bool {
 
 // howSubjects follow "describe how" in a question about doing something.
 var howSubjects = setOf(`you to we i one would`)
+
+// pastBe are the forms of "to be" before a past participle that asks for
+// a history: "was created", "were introduced".
+var pastBe = setOf(`was were`)
 
 // typeWords ask for kinds when followed by "of" or after one of
 // kindsBefore.
@@ -188,7 +237,7 @@ var howTo = setOf(`do does did to would can could should will shall`)
 var verbAspects = func() map[string]aspect {
 	m := map[string]aspect{}
 	for a, words := range map[aspect]string{
-		aspectChoose: "choose select pick decide",
+		aspectChoose: "choose select pick decide set",
 		aspectFix:    "avoid prevent reduce combat fix mitigate overcome",
 		aspectTest:   "test",
 	} {
@@ -232,10 +281,12 @@ func aspectsAgree(a, b aspect) bool {
 		return true
 	}
 	if a == aspectHow || b == aspectHow {
-		// A bare "How do you…" is answered by what explains the subject,
-		// its workings, uses, features or an example, not by a list of its kinds,
-		// its pros or cons or its history.
-		return (a|b)&^(aspectHow|aspectDefine|aspectWork|aspectMake|aspectUse|aspectWhy|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
+		// A bare "How do you…" asks how to go about it: its
+		// workings, uses, features or an example answer it, not what it
+		// is or why it matters ("What is CORS and why does it matter?"
+		// beside "How do you enable CORS in FastAPI?"), nor a list of
+		// kinds, pros or cons, or its history.
+		return (a|b)&^(aspectHow|aspectWork|aspectMake|aspectUse|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
 	}
 	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy | aspectPros,
 		aspectYesNo | aspectMake, aspectYesNo | aspectWork} {

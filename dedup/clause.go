@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -83,6 +84,9 @@ func questionTokens(q string) []token {
 		title = differentFrom.ReplaceAllString(title, "differ $2")
 	}
 	clauses := splitClauses(title)
+	// Capitals name things only in a title that is not written in
+	// capitals throughout ("What Is The Virtual DOM?").
+	named := !titleCased(title)
 	var ts []token
 	head := map[uint64]bool{}
 	for i, c := range clauses {
@@ -98,8 +102,15 @@ func questionTokens(q string) []token {
 			continue
 		}
 		if refersBack(c) || !newSubject(ct, head) {
+			// Names beside a technology's ("over Flask or Django REST
+			// Framework") are its own, or its kind's.
+			names := named && !slices.ContainsFunc(ct, func(t token) bool { return techOf[t.text] != "" })
 			for k := range ct {
-				ct[k].weak = true
+				// A name the tail brings in ("…, and how does it
+				// differ from Behavior-Driven Development (BDD)?") is a
+				// second subject, unless it is a technology the head's
+				// subject lives in ("…from regular JavaScript?").
+				ct[k].weak = !(names && k > 0 && properName(ct[k]) && !head[ct[k].h])
 			}
 		}
 		ts = append(ts, ct...)
@@ -108,6 +119,30 @@ func questionTokens(q string) []token {
 		ts = appendTokens(ts, body, 0)
 	}
 	return ts
+}
+
+// properName reports whether t is written as a name (a capital first
+// letter, or an acronym) and is not a technology.
+func properName(t token) bool {
+	if t.kind != kindWord || t.raw == "" || techOf[t.text] != "" {
+		return false
+	}
+	r := t.raw[0]
+	return r >= 'A' && r <= 'Z'
+}
+
+// titleCased reports whether most words of title start with a capital.
+func titleCased(title string) bool {
+	n, caps := 0, 0
+	for _, w := range strings.Fields(title) {
+		if c := w[0]; c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' {
+			n++
+			if c <= 'Z' {
+				caps++
+			}
+		}
+	}
+	return n > 0 && caps*2 > n
 }
 
 // newSubject reports whether a tail names a content word the head does not.

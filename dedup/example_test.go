@@ -43,5 +43,5 @@ func ExampleIndex_Similar() {
 	}
 	// Output:
 	// 0.99 How do you handle file uploads in FastAPI?
-	// 0.11 What is FastAPI, and how does it differ from other Python web frameworks?
+	// 0.07 How do you test async FastAPI endpoints?
 }

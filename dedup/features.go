@@ -172,7 +172,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 			// as asked about.
 			for i := range f.toks {
 				if f.toks[i].h == h {
-					f.toks[i].content = t.kind != kindWord || !lightWords[t.text]
+					f.toks[i].content = t.kind != kindWord || !lightWords[t.text] || t.subject
 					f.toks[i].weak = false
 				}
 			}
@@ -180,7 +180,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 		}
 		seen[h] = true
 		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, pos: int32(pos), kind: t.kind, weak: t.weak, idf: float32(st.idf(h)),
-			content: !t.weak && (t.kind != kindWord || !lightWords[t.text])})
+			content: !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject)})
 		if t.text == differWord {
 			f.differ = true
 		}
@@ -375,11 +375,26 @@ func shingles(ts []token) []uint64 {
 	return slices.Compact(out)
 }
 
+// containment is |a ∩ b| / min(|a|, |b|) of two sorted sets: how much of
+// the smaller one the larger holds.
+func containment(a, b []uint64) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	return float64(intersect(a, b)) / float64(min(len(a), len(b)))
+}
+
 // jaccard is |a ∩ b| / |a ∪ b| of two sorted sets.
 func jaccard(a, b []uint64) float64 {
 	if len(a) == 0 || len(b) == 0 {
 		return 0
 	}
+	inter := intersect(a, b)
+	return float64(inter) / float64(len(a)+len(b)-inter)
+}
+
+// intersect counts the elements two sorted sets share.
+func intersect(a, b []uint64) int {
 	inter := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
@@ -393,7 +408,7 @@ func jaccard(a, b []uint64) float64 {
 			j++
 		}
 	}
-	return float64(inter) / float64(len(a)+len(b)-inter)
+	return inter
 }
 
 // hasToken reports whether vector v has token h.
@@ -434,7 +449,7 @@ func weigh(ts []token, st *Stats) vector {
 	for _, t := range ts {
 		h := t.h
 		tf[h]++
-		if t.weak || t.kind == kindWord && lightWords[t.text] {
+		if t.weak || t.kind == kindWord && lightWords[t.text] && !t.subject {
 			light[h] = true
 		}
 	}

@@ -24,7 +24,6 @@ const (
 	narrowPenaltyCommon = 0.7  // the same for a word common in the collection
 	softPenalty         = 0.75 // "What is Go?" vs "What are the basic data types in Go?"
 	siblingPenalty      = 0.5  // "update objects inside state" vs "update arrays inside state"
-	siblingAnswers      = 0.75 // answer similarity that forgives siblings
 	// answerBoost is how far agreeing answers pull a borderline question
 	// score towards their own similarity. Answers only raise a score:
 	// two banks rarely word the answer to one question alike.
@@ -117,7 +116,13 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 			d.Reason = d.Guards[0]
 			return d
 		}
-		d.Score = min(d.Question, jaccard(fa.substance, fb.substance))
+		sub := jaccard(fa.substance, fb.substance)
+		if fa.answers != fb.answers {
+			// One has an answer, the other only its code: the code
+			// is what they can share.
+			sub = containment(fa.substance, fb.substance)
+		}
+		d.Score = min(d.Question, sub)
 		d.Reason = "generic questions, compared by their code and answers"
 		return d
 	}
@@ -307,7 +312,7 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 			}
 		}
 	}
-	switch shape(fa, fb, onlyA, onlyB) {
+	switch shape(onlyA, onlyB) {
 	case narrower:
 		note(narrowFactor(max(heavyIDF(onlyA), heavyIDF(onlyB))), func() string {
 			return fmt.Sprintf("only one asks about %s", heavyWords(fa, onlyA, fb, onlyB))
@@ -320,7 +325,7 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		// One word of substance each, the same: a softer word on one
 		// side ("data types in Go", "large lists in React") still makes
 		// another question, if less surely.
-		if fa.nHeavy <= 1 && (hasSoft(onlyA) || hasSoft(onlyB)) {
+		if min(fa.nHeavy, fb.nHeavy) <= 1 && (hasSoft(onlyA) || hasSoft(onlyB)) {
 			note(softPenalty, func() string {
 				return fmt.Sprintf("only one asks about %s", quote(softWord(fa, onlyA, fb, onlyB)))
 			})
@@ -332,10 +337,11 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 		// The comparison is judged: the other aspects still count.
 		aa, ab = aa&^aspectCompare, ab&^aspectCompare
 	}
-	if fa.differ && fb.differ && (aa^ab)&(aspectPros|aspectCons) != 0 {
+	if (fa.differ || fb.differ) && (aa^ab)&(aspectPros|aspectCons) != 0 {
 		// "the downsides of Redux compared to Flux" asks for one side's
 		// weaknesses, "the differences between Flux and Redux" for both
-		// sides of each difference.
+		// sides of each difference; "the pros and cons of mutable and
+		// immutable values" for what each is good and bad for.
 		aa, ab = aa&^aspectCompare, ab&^aspectCompare
 		if aa == 0 {
 			aa = aspectCompare
@@ -522,12 +528,13 @@ const (
 // apart from the same question: one with a word of substance the other
 // lacks (narrower: "What is a path parameter?" / "Can a route have multiple
 // path parameters?", "What are Constraints?" / "What is a UNIQUE
-// constraint?"), or each with one of its own (siblings: objects vs arrays).
-// Siblings are forgiven as the same subject seen from two sides when their
-// answers agree closely, or, when only one has an answer, when that answer
-// uses the other question's own words: the WebSocket question whose answer
-// speaks of endpoints.
-func shape(fa, fb *features, onlyA, onlyB []qtok) questionShape {
+// constraint?"), or each with one of its own (siblings: objects vs arrays,
+// a UNIQUE constraint vs a primary key, TCP and UDP vs TCP and HTTP).
+// Siblings are not forgiven when their answers agree: two banks explain
+// a UNIQUE constraint and a primary key in the same words, and a TCP/UDP
+// answer speaks of HTTP; the answers say the subjects are related, not
+// that the questions are one.
+func shape(onlyA, onlyB []qtok) questionShape {
 	ua, ub := heavyCount(onlyA), heavyCount(onlyB)
 	switch {
 	case ua == 0 && ub == 0:
@@ -535,31 +542,7 @@ func shape(fa, fb *features, onlyA, onlyB []qtok) questionShape {
 	case ua == 0 || ub == 0:
 		return narrower
 	}
-	switch {
-	case fa.answers && fb.answers:
-		if cosine(fa.a, fb.a) >= siblingAnswers {
-			return plain
-		}
-	case fa.answers || fb.answers:
-		if explained(onlyA, fb) && explained(onlyB, fa) {
-			return plain
-		}
-	}
 	return siblings
-}
-
-// explained reports whether every content word of only appears in f's
-// answer, true when f has no answer to look in.
-func explained(only []qtok, f *features) bool {
-	if !f.answers {
-		return true
-	}
-	for _, t := range only {
-		if t.content && !f.a.has(t.h) {
-			return false
-		}
-	}
-	return true
 }
 
 func contentCount(ts []qtok) int {

@@ -21,6 +21,11 @@ func withCode(r record.Record, code string) record.Record {
 	return r
 }
 
+func withAnswer(r record.Record, text string) record.Record {
+	r.Answers = []record.Answer{{Text: text}}
+	return r
+}
+
 func TestScore(t *testing.T) {
 	type pair struct {
 		name string
@@ -101,6 +106,36 @@ func TestScore(t *testing.T) {
 		{name: "a tool against material of its own", dup: true,
 			a: withTopics(q("How do you enable CORS in FastAPI?"), "fastapi"),
 			b: withTopics(q("How can you enable CORS?"), "fastapi")},
+		{name: "two comparisons of other subjects", reason: "other subjects",
+			a: q("What is the difference between TCP and UDP?"),
+			b: q("What's the difference between TCP and HTTP?")},
+		{name: "siblings whose answers agree", reason: "other subjects",
+			a: withAnswer(q("What is a UNIQUE constraint?"), "A constraint that ensures all values in a column are different; a table can have many."),
+			b: withAnswer(q("What is a Primary Key constraint?"), "A constraint that ensures all values in a column are different and not null; a table can have one.")},
+		{name: "pros and cons against the differences", reason: "for advantages",
+			a: q("What are the pros and cons of mutable and immutable values?"),
+			b: q("What is the difference between mutable and immutable data types?")},
+		{name: "a light word beside a subject is one more subject", reason: "only one asks about “roles”",
+			a: q("What are Ansible playbooks and roles?"),
+			b: q("What are playbooks in Ansible?")},
+		{name: "a light word beside a light word says how it asks", dup: true,
+			a: q("What are the advantages and disadvantages of Ansible playbooks?"),
+			b: q("What are the pros and cons of Ansible playbooks?")},
+		{name: "what it is and why it matters against how to do it", reason: "asks",
+			a: withTopics(q("What is CORS and why does it matter?"), "fastapi"),
+			b: withTopics(q("How do you enable CORS in FastAPI?"), "fastapi")},
+		{name: "a handler is no verb", reason: "only one asks about",
+			a: q("What is Ansible?"),
+			b: q("What are handlers in Ansible?")},
+		{name: "a name brought in by a tail is a second subject", reason: "only one asks about",
+			a: q("What is Test-Driven Development (TDD), and how does it differ from Behavior-Driven Development (BDD)?"),
+			b: q("What is Test-Driven Development (TDD)?")},
+		{name: "a technology brought in by a tail is not", dup: true,
+			a: withTopics(q("What is JSX, and how is it different from regular JavaScript?"), "react"),
+			b: withTopics(q("What is JSX, and why is it used?"), "react")},
+		{name: "same code under a generic title, one with an answer", dup: true,
+			a: withAnswer(q("What does this command do?\ncat > notes -"), "It reads standard input and writes it to the file notes, replacing what was there."),
+			b: q("What does this command sequence do?\ncat > notes -")},
 		{name: "generic title against a specific question", reason: "generic",
 			a: withCode(q("What's the output?"), "console.log(typeof null);"),
 			b: q("What does typeof null return?")},

@@ -30,6 +30,10 @@ type token struct {
 	h    uint64 // hashToken(text)
 	kind kind
 	weak bool // an example or an aside: counts like a light word
+	// subject: a light word named beside a word of substance, as one
+	// more thing asked about ("playbooks and roles"), not as how the
+	// question asks.
+	subject bool
 }
 
 // discriminating reports whether a mismatch on this token can flip the
@@ -74,6 +78,9 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 	// prevWord is the previous word as written, "" after anything but a
 	// space.
 	prevWord := ""
+	// lastSubstance: the last word was one of substance; coordinated:
+	// and an "and" or "or" followed it.
+	lastSubstance, coordinated := false, false
 	full := func() bool { return limit > 0 && n >= limit }
 	for i := 0; i < len(s) && !full(); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -133,6 +140,17 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			}
 			n += len(dst) - before
 			w := strings.ToLower(s[i:j])
+			if title && coordinated && len(dst) == before+1 && dst[before].kind == kindWord && lightWords[dst[before].text] && !frameWords[dst[before].text] {
+				dst[before].subject = true
+			}
+			switch {
+			case w == "and" || w == "or":
+				coordinated = lastSubstance
+			case len(dst) > before:
+				coordinated = false
+				t := dst[before]
+				lastSubstance = t.kind == kindWord && !lightWords[t.text] && !genericWords[t.text]
+			}
 			switch {
 			case w == "like" && startsName(s[j:]),
 				w == "including" || w == "e.g" || w == "eg",

@@ -25,7 +25,7 @@ var synonymGroups = [][]string{
 	{"create", "implement", "build", "make", "write", "add", "develop", "construct", "define", "support", "generate", "declare"},
 	{"use", "utilize", "leverage", "employ"},
 	{"differ", "difference", "distinguish", "compare", "comparison", "contrast", "versus", "vs", "tradeoff"},
-	{"handle", "manage", "accept", "deal", "handler"},
+	{"handle", "manage", "accept", "deal"},
 	{"limit", "throttle", "throttling"},
 	{"organize", "structure", "arrange"},
 	{"advantage", "benefit", "beneficial", "pros", "merit", "strength"},
