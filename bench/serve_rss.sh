@@ -4,7 +4,8 @@
 # duplicate detector is warm (/api/similar answers 200), after 20 searches
 # of the benchmarks' query mix (synth.Queries(400, 1)) and one similar, and
 # then every 15 s for a minute with no requests, and the Go heap at the
-# last collection (GODEBUG=gctrace=1). RssAnon is the Go heap and
+# last collection (GODEBUG=gctrace=1), with the server's CPU so far
+# (GOGC and GOMEMLIMIT reach the server). RssAnon is the Go heap and
 # what else the process allocated; RssFile the pages of mapped index files
 # it touched (the kernel can drop them); VmRSS is their sum.
 #
@@ -33,7 +34,10 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 start=$(date +%s.%N)
 status() {
 	awk -v a="$start" -v b="$(date +%s.%N)" -v what="$1" 'BEGIN { printf "%-26s %6.1f s  ", what, b - a }'
-	awk '/^(VmRSS|RssAnon|RssFile|VmHWM):/ { printf "%s %6.0f MB  ", $1, $2/1024 } END { print "" }' "/proc/$pid/status"
+	awk '/^(VmRSS|RssAnon|RssFile|VmHWM):/ { printf "%s %6.0f MB  ", $1, $2/1024 }' "/proc/$pid/status"
+	# CPU so far: utime and stime, fields 14 and 15 of stat (the name in
+	# field 2 has no spaces here).
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "CPU %6.1f s\n", ($14 + $15) / hz }' "/proc/$pid/stat"
 }
 # The address it listens on, from its log ("msg=serving url=http://…/").
 until addr=$(sed -n 's|.*msg=serving url=http://\([^/ ]*\)/.*|\1|p' "$work/serve.log") && [ -n "$addr" ]; do
