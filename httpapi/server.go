@@ -79,6 +79,12 @@ type Options struct {
 	// Searchers, when set, delivers searchers over newer versions of the
 	// index (pipeline.Follow); Run swaps to each (Server.Swap).
 	Searchers <-chan *query.Searcher
+	// Settled, when set, is called once the duplicate detector is built
+	// and again once a swapped-out searcher is closed: the moments when
+	// the memory of building it (or of the old index) has become garbage.
+	// `iq serve` returns that memory to the system there; the library
+	// leaves the runtime's settings to its caller.
+	Settled func()
 }
 
 // defaultMaxPerClient: an eighth of the queue. A page sends one search at
@@ -178,7 +184,17 @@ func (srv *Server) Swap(ctx context.Context, s *query.Searcher) {
 	srv.facetsMu.Unlock()
 	srv.log.Info("serving a new index", "index", s.Index().Dir(), "generation", s.Index().Meta().Generation,
 		"records", s.Index().Meta().Records, "prepared_in", time.Since(start).Round(time.Millisecond).String())
-	time.AfterFunc(srv.opts.QueueTimeout+srv.opts.SearchTimeout+writeSlack, func() { old.Close() })
+	time.AfterFunc(srv.opts.QueueTimeout+srv.opts.SearchTimeout+writeSlack, func() {
+		old.Close()
+		srv.settled()
+	})
+}
+
+// settled calls Options.Settled, if set.
+func (srv *Server) settled() {
+	if srv.opts.Settled != nil {
+		srv.opts.Settled()
+	}
 }
 
 // Handler returns the page, the JSON API and the middleware around them
@@ -281,6 +297,7 @@ func (srv *Server) WarmDups(ctx context.Context) <-chan struct{} {
 			return
 		}
 		srv.log.Info("duplicate detector ready", "duration", time.Since(srv.dupsWarmStart).Round(time.Millisecond).String())
+		srv.settled()
 	}()
 	return done
 }

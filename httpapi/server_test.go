@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -569,9 +570,11 @@ func TestServeQueue(t *testing.T) {
 }
 
 // While the duplicate detector is being built, similar and dups answer 503
-// warming_up (bad requests are still 400s); then they answer.
+// warming_up (bad requests are still 400s); then they answer, and the
+// caller hears that the detector's building memory is garbage (Settled).
 func TestServeWarmDups(t *testing.T) {
-	srv := New(sharedSearcher(t), Options{})
+	var settled atomic.Int32
+	srv := New(sharedSearcher(t), Options{Settled: func() { settled.Add(1) }})
 	h := srv.Handler()
 	srv.dupsWarm, srv.dupsWarmStart = make(chan struct{}), time.Now() // a build in progress
 	for _, target := range []string{"/api/similar?q=closures", "/api/dups"} {
@@ -589,7 +592,13 @@ func TestServeWarmDups(t *testing.T) {
 	if w := apitest.Get(h, "GET", "/api/search?q=closures"); w.Code != http.StatusOK {
 		t.Errorf("search while warming = %d; want 200", w.Code)
 	}
+	if n := settled.Load(); n != 0 {
+		t.Errorf("Settled called %d times while warming; want 0", n)
+	}
 	<-srv.WarmDups(context.Background())
+	if n := settled.Load(); n != 1 {
+		t.Errorf("Settled called %d times once warm; want 1", n)
+	}
 	for _, target := range []string{"/api/similar?q=closures", "/api/dups"} {
 		if w := apitest.Get(h, "GET", target); w.Code != http.StatusOK {
 			t.Errorf("GET %s after warming = %d %s; want 200", target, w.Code, w.Body)
