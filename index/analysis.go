@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -111,10 +112,15 @@ func isTokenRune(r rune) bool {
 }
 
 func (codeTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	var rv analysis.TokenStream
-	// Tokens come from slabs, one allocation for many (a token each was
-	// a tenth of analysing).
-	var slab []analysis.Token
+	rv, _ := tokenizeInto(input, nil, nil)
+	return rv
+}
+
+// tokenizeInto appends the tokens of input to rv, taking the Tokens from
+// slab while it has room, then from new slabs, one allocation for many (a
+// token each was a tenth of analysing). It returns the stream and how many
+// tokens it made. analysedField passes a pooled stream and slab (tokenBuf).
+func tokenizeInto(input []byte, rv analysis.TokenStream, slab []analysis.Token) (analysis.TokenStream, int) {
 	pos := 1
 	for i := 0; i < len(input); {
 		r, size := decodeRune(input[i:])
@@ -147,7 +153,63 @@ func (codeTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		rv = append(rv, &slab[len(slab)-1])
 		pos++
 	}
-	return rv
+	return rv, pos - 1
+}
+
+// tokenBuf is a token stream and a slab of Tokens for tokenizeInto, reused
+// through tokenBufPool by analysedField, which is done with the Tokens
+// once it has their frequencies and locations: half of what a build's
+// analysis allocated was Tokens and streams dropped right after.
+type tokenBuf struct {
+	stream analysis.TokenStream
+	slab   []analysis.Token
+}
+
+var tokenBufPool = sync.Pool{New: func() any { return new(tokenBuf) }}
+
+// maxPooledTokens bounds the slab a pooled tokenBuf keeps.
+const maxPooledTokens = 1 << 14
+
+// analyze runs a, a custom analyzer whose tokenizer is codeTokenizer and
+// which has no character filters, over input as a.Analyze would, tokenizing
+// into b. The Tokens are b's until b.release.
+func (b *tokenBuf) analyze(a *analysis.DefaultAnalyzer, input []byte) analysis.TokenStream {
+	tokens, n := tokenizeInto(input, b.stream[:0], b.slab[:0])
+	b.stream = tokens[:0]
+	if n > cap(b.slab) {
+		// Next time, room for this many in one slab.
+		b.slab = make([]analysis.Token, 0, min(n+n/4, maxPooledTokens))
+	} else {
+		b.slab = b.slab[:n]
+	}
+	for _, tf := range a.TokenFilters {
+		tokens = tf.Filter(tokens)
+	}
+	return tokens
+}
+
+// release drops what b's Tokens point to and returns b to the pool.
+func (b *tokenBuf) release() {
+	clear(b.slab)
+	clear(b.stream[:cap(b.stream)])
+	b.slab, b.stream = b.slab[:0], b.stream[:0]
+	if cap(b.stream) > maxPooledTokens {
+		b.stream = nil
+	}
+	tokenBufPool.Put(b)
+}
+
+// pooledAnalyzer returns a as a DefaultAnalyzer that tokenBuf.analyze can
+// run, or nil.
+func pooledAnalyzer(a analysis.Analyzer) *analysis.DefaultAnalyzer {
+	da, ok := a.(*analysis.DefaultAnalyzer)
+	if !ok || da.CharFilters != nil {
+		return nil
+	}
+	if _, ok := da.Tokenizer.(codeTokenizer); !ok {
+		return nil
+	}
+	return da
 }
 
 // decodeRune is utf8.DecodeRune with ASCII inline.

@@ -102,3 +102,29 @@ func compareFreqs(t *testing.T, name string, got, want bindex.TokenFrequencies) 
 		}
 	}
 }
+
+// BenchmarkAnalysedField maps synthetic records into documents and analyses
+// their text fields as a batch does (tokens, then token frequencies and
+// locations): the analysis share of a build, with its allocations.
+func BenchmarkAnalysedField(b *testing.B) {
+	im, _, err := NewMapping(DefaultSynonyms())
+	if err != nil {
+		b.Fatal(err)
+	}
+	recs := synth.Generate(2000, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, r := range recs {
+			d, err := mapRecord(im, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, f := range d.Fields {
+				if f.Options().IsIndexed() {
+					f.Analyze()
+				}
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
+}
