@@ -21,8 +21,10 @@
 //     textSource in mapping.go).
 //   - document.go: Record → Bleve document.
 //   - field.go: analysedField, the indexed text fields as batches take
-//     them: Bleve's analysis with fewer allocations, and a Size that does
-//     not walk every token.
+//     them: Bleve's analysis with fewer allocations (Tokens from a pooled
+//     slab, tokenBuf in analysis.go; terms counted in a reused table, then
+//     the frequency map made at its size), and a Size that does not walk
+//     every token.
 //   - index.go: Index (open, read-only), Open, Record, CacheDir, errors.
 //   - page.go: Search over a query tree, and Page, Hit, Location, Facet:
 //     iq's own answer type.
@@ -75,6 +77,23 @@
 // a search with Bleve's own request (search_test.go, minmatch_test.go,
 // versus_test.go) stay in package index, where they can build an Index and
 // ask its shards; the canary, which needs only Bleve, is bleveq's.
+//
+// Levers on the build's CPU (issue 15; figures in BENCHMARKS.md and the
+// commit messages). A 10k build's profile after the pooled analysis
+// (BenchmarkBuild, -cpuprofile): zap building in-memory segments (term
+// dictionaries, postings, locations: Bleve's code) about half, analysis
+// and term frequencies a quarter, merges a tenth; clearing fresh memory
+// (page faults of a heap that GOGC 300 lets grow) is most of the system
+// time, so what analysis keeps alive per batch sets peak RSS and part of
+// the CPU. What the mapping already leaves out: _all, doc values on text
+// fields and on cluster and kind, an indexed id, stored facet fields.
+// What stays because a search needs it: term vectors on question and
+// answer (quoted phrases inside answers; highlighting itself re-analyses
+// the stored text), the stored question and answer (the fast ranker's
+// locations), doc values on the facets (Bleve's own facets on its
+// searchers' path). Tried and not kept before: unsafe batches, larger
+// batches, GOGC 200/500, fewer stem-cache slots, stop words out of the
+// answer field (recall drops).
 //
 // Index directory layout (dir.go): iq-current (the pointer), iq-index.lock,
 // gen-NNNNNN/ generations holding iq-generation (the marker), shard-N/
