@@ -91,7 +91,13 @@
 // answer (quoted phrases inside answers; highlighting itself re-analyses
 // the stored text), the stored question and answer (the fast ranker's
 // locations), doc values on the facets (Bleve's own facets on its
-// searchers' path). Tried and not kept before: unsafe batches, larger
+// searchers' path). The pooled analysis pays through memory, not
+// analysis itself (BenchmarkAnalysedField's time per record is unchanged,
+// its allocations 40% lower): less collection and fewer page faults in the
+// build. Tried and not kept: reusing a batch's token locations for the
+// next batch (an arena released after Batch; no gain, higher peak RSS),
+// frequency-map keys aliasing the terms' bytes (41% fewer allocations, no
+// measurable CPU, an unsafe invariant); before: unsafe batches, larger
 // batches, GOGC 200/500, fewer stem-cache slots, stop words out of the
 // answer field (recall drops).
 //
