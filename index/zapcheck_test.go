@@ -79,7 +79,6 @@ func segmentTerms(t *testing.T, zs *zap.Segment, fn func(field, term string)) {
 // chunks (synthetic records), and with deleted documents (Update).
 func TestCheckLocationsHealthy(t *testing.T) {
 	ctx := context.Background()
-	recs := loadCorpus(t)
 	small, _ := buildCorpus(t)
 
 	synthDir := filepath.Join(t.TempDir(), "synth")
@@ -92,31 +91,7 @@ func TestCheckLocationsHealthy(t *testing.T) {
 	}
 	defer large.Close()
 
-	updDir := filepath.Join(t.TempDir(), "updated")
-	buildFP(t, updDir, recs, "old")
-	base, err := Open(updDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer base.Close()
-	var gone []string
-	for _, r := range recs[:20] {
-		gone = append(gone, r.ID)
-	}
-	w, err := Lock(ctx, updDir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = w.Update(ctx, base, recs[20:25], gone, BuildOptions{Fingerprint: "new"})
-	w.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	updated, err := Open(updDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer updated.Close()
+	updated, _ := updatedCorpus(t)
 
 	for _, c := range []struct {
 		name string
