@@ -545,16 +545,6 @@ func shape(onlyA, onlyB []qtok) questionShape {
 	return siblings
 }
 
-func contentCount(ts []qtok) int {
-	n := 0
-	for _, t := range ts {
-		if t.content {
-			n++
-		}
-	}
-	return n
-}
-
 // heavyWords names the words of substance of a, else of b, as written.
 func heavyWords(fa *features, a []qtok, fb *features, b []qtok) string {
 	for _, s := range []struct {
