@@ -411,12 +411,6 @@ func intersect(a, b []uint64) int {
 	return inter
 }
 
-// hasToken reports whether vector v has token h.
-func (v vector) has(h uint64) bool {
-	_, ok := slices.BinarySearchFunc(v.e, h, func(e entry, h uint64) int { return cmp.Compare(e.h, h) })
-	return ok
-}
-
 var differWord = canonical("differ")
 
 // family groups discriminating tokens whose mismatch is a conflict rather

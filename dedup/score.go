@@ -507,15 +507,6 @@ func findText(ts []qtok, s string) (int, bool) {
 // duplicates.
 const DefaultMinScore = 0.6
 
-func overlap(a, b []string) bool {
-	for _, x := range a {
-		if slices.Contains(b, x) {
-			return true
-		}
-	}
-	return false
-}
-
 type questionShape int
 
 const (

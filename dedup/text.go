@@ -36,12 +36,6 @@ type token struct {
 	subject bool
 }
 
-// discriminating reports whether a mismatch on this token can flip the
-// meaning of an otherwise identical question ("L1" vs "L2", `==` vs `is`).
-func (t token) discriminating() bool {
-	return t.kind == kindNumber || t.kind == kindVersion || t.kind == kindOp || t.kind == kindCode
-}
-
 // tokenize splits text into content tokens: lower-cased, stop words
 // dropped (except inside backticks, where `is` or `in` is an operator),
 // British -ise spellings folded, stemmed, and mapped through the synonym
