@@ -59,10 +59,16 @@ func (o Origin) describe() string {
 	return strings.Join(names, ", ")
 }
 
-// checkSources returns an error naming the first source, taxonomy or
-// synonym file that is gone.
+// settingFiles are the files besides the sources a build reads: the
+// taxonomy, synonyms and duplicate decisions ("" when not given).
+func (o Origin) settingFiles() []string {
+	return []string{o.Taxonomy, o.Synonyms, o.Decisions}
+}
+
+// checkSources returns an error naming the first source, taxonomy,
+// synonym or decisions file that is gone.
 func (o Origin) checkSources() error {
-	paths := []string{o.Taxonomy, o.Synonyms, o.Decisions}
+	paths := o.settingFiles()
 	for _, s := range o.Sources {
 		paths = append(paths, s.Path)
 	}

@@ -20,9 +20,9 @@ import (
 const settle = 300 * time.Millisecond
 
 // Watch builds the index as Build does, then keeps it fresh: each time a
-// file under its sources (or its taxonomy or synonym file) changes, is
-// added or removed, it refreshes the index (re-reading the changed files
-// only) once the sources have been quiet for a moment. It calls done after
+// file under its sources (or its taxonomy, synonym or decisions file)
+// changes, is added or removed, it refreshes the index (re-reading the
+// changed files only) once the sources have been quiet for a moment. It calls done after
 // every build, with its report or error, and returns when ctx is done
 // (nil) or the sources cannot be watched. fsnotify watches folders, not
 // trees, so every folder below a source is watched, and new ones as they
@@ -55,10 +55,10 @@ func Watch(ctx context.Context, opts OpenOptions, done func(*BuildReport, error)
 		watched[dir] = true
 		return nil
 	}
-	// files are sources given as files, and the taxonomy and synonyms:
-	// their folders are watched, their events alone count.
+	// files are sources given as files, and the taxonomy, synonyms and
+	// decisions: their folders are watched, their events alone count.
 	files := map[string]bool{}
-	for _, p := range []string{origin.Taxonomy, origin.Synonyms} {
+	for _, p := range origin.settingFiles() {
 		if p != "" {
 			files[p] = true
 		}

@@ -9,17 +9,20 @@ import (
 )
 
 // Watch keeps an index fresh: a file added, a folder added, a file
-// removed, each reflected by a refresh, and a cancelled context ends it.
+// removed, a new decisions file, each reflected by a refresh, and a
+// cancelled context ends it.
 func TestWatch(t *testing.T) {
 	isolate(t)
 	src := notes(t)
 	dir := filepath.Join(t.TempDir(), "index")
+	decisions := filepath.Join(t.TempDir(), "dups.json")
+	write(t, decisions, `{}`)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	builds := make(chan *BuildReport, 16)
 	ended := make(chan error, 1)
 	go func() {
-		ended <- Watch(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}}, func(rep *BuildReport, err error) {
+		ended <- Watch(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}, Decisions: decisions}, func(rep *BuildReport, err error) {
 			if err != nil {
 				t.Errorf("watch build: %v", err)
 				return
@@ -50,6 +53,18 @@ func TestWatch(t *testing.T) {
 	next("file in the new folder", 6)
 	os.Remove(filepath.Join(src, "sql.txt"))
 	next("file removed", 5)
+	write(t, decisions, `{"not_duplicates": [[{"question": "What is a pod?"}, {"question": "What is a Helm chart?"}]]}`)
+	for deadline := time.After(20 * time.Second); ; {
+		select {
+		case rep := <-builds:
+			if rep.Refresh == nil || rep.Refresh.Unchanged {
+				continue // a late build of the removal
+			}
+		case <-deadline:
+			t.Fatal("decisions changed: no build that rewrote the index")
+		}
+		break
+	}
 	write(t, filepath.Join(src, ".hidden.md"), "# Hidden\n\n## Is this indexed?\n\nNo.\n")
 	select {
 	case rep := <-builds:
