@@ -23,7 +23,16 @@ func guard(ix *index.Index, err *error, panicOnFault bool) {
 		return
 	}
 	var qe *Error
-	if !errors.As(*err, &qe) { // a bad request is not the index's fault
+	var fe fnError
+	// A bad request, or an error of Stream's caller (its "enough"), is
+	// not the index's fault: no check of the index's files for them.
+	if !errors.As(*err, &qe) && !errors.As(*err, &fe) {
 		*err = ix.ExplainError(*err)
 	}
 }
+
+// fnError is an error of the function given to Stream, on its way out
+// through guard.
+type fnError struct{ error }
+
+func (e fnError) Unwrap() error { return e.error }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,4 +78,30 @@ func TestDamageUnderSearcher(t *testing.T) {
 		s.Close()
 	}
 	t.Logf("%d seeds, %d calls on damaged open indexes: %d failed, %d of them reported as damage naming the file (%d panics recovered), no crash", seeds, calls, failed, damaged, panics)
+}
+
+// An error of Stream's function (a caller's "enough", a closed pipe) is
+// the caller's: it comes back as it was, not checked against the index's
+// files, so that damage the search never read does not turn it into
+// ErrCorrupt.
+func TestStreamCallerError(t *testing.T) {
+	_, recs := embeddedSearcher(t)
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := index.Build(context.Background(), dir, recs, index.BuildOptions{Fingerprint: "test", Attach: map[string][]byte{"note.txt": []byte("unread by a search")}}); err != nil {
+		t.Fatal(err)
+	}
+	s := openSearcher(t, dir)
+	defer s.Close()
+	notes, _ := filepath.Glob(filepath.Join(dir, "gen-*", "note.txt"))
+	if len(notes) != 1 {
+		t.Fatalf("attachment note.txt: found %v", notes)
+	}
+	if err := os.WriteFile(notes[0], []byte("damaged, same size"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	enough := errors.New("enough")
+	_, err := s.Stream(context.Background(), Request{Text: "dependency injection"}, func(Hit) error { return enough })
+	if err != enough {
+		t.Errorf("Stream with a function that stops = %v; want its error as it was", err)
+	}
 }

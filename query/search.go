@@ -233,11 +233,21 @@ func (s *Searcher) Search(ctx context.Context, req Request) (_ *Result, err erro
 // (total, facets, spelling) and has no hits; its Limit is 0. An error from
 // fn stops the stream and is returned.
 func (s *Searcher) Stream(ctx context.Context, req Request, fn func(Hit) error) (_ *Result, err error) {
+	defer func() {
+		if fe, ok := err.(fnError); ok {
+			err = fe.error // after guard: fn's error as it was
+		}
+	}()
 	defer guard(s.ix, &err, debug.SetPanicOnFault(true))
 	if fn == nil {
 		return nil, fmt.Errorf("query: Stream without a function")
 	}
-	return s.search(ctx, req, fn)
+	return s.search(ctx, req, func(h Hit) error {
+		if err := fn(h); err != nil {
+			return fnError{err}
+		}
+		return nil
+	})
 }
 
 // search is Search, or Stream when each is not nil.
