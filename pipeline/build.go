@@ -299,12 +299,6 @@ func (o OpenOptions) ingestOptions() ingest.Options {
 	return ingest.Options{Stdin: o.Stdin, Format: o.Format}
 }
 
-// DedupAttachment is the file stored with an index that holds the
-// duplicate detector's settings (dedup.Options: synonyms, the maintainer's
-// decisions), so that a server or `iq dups` clusters the records again
-// exactly as the build did.
-const DedupAttachment = query.DedupAttachment
-
 // acronymsAttachment holds the acronyms the collection spells out
 // (dedup.MineAcronyms), added to the index's synonyms at a full build; a
 // refresh that would change them builds in full.
@@ -360,7 +354,7 @@ func buildOptions(origin Origin, opts OpenOptions, ld *loaded) (index.BuildOptio
 		return index.BuildOptions{}, nil, err
 	}
 	bo := index.BuildOptions{Fingerprint: origin.fingerprint(), Origin: ob, SynonymsFile: origin.Synonyms, Progress: opts.Progress,
-		Attach: map[string][]byte{DedupAttachment: db, acronymsAttachment: ab, query.FeaturesAttachment: ld.features}}
+		Attach: map[string][]byte{query.DedupAttachment: db, acronymsAttachment: ab, query.FeaturesAttachment: ld.features}}
 	// Acronyms the collection spells out help search too: "GIL" finds
 	// "global interpreter lock".
 	for _, g := range ld.acronyms {

@@ -118,8 +118,8 @@ func TestFeaturesStored(t *testing.T) {
 			t.Fatalf("%s: %v", when, err)
 		}
 		var opts dedup.Options
-		if b, err := ix.Attachment(DedupAttachment); err != nil || json.Unmarshal(b, &opts) != nil {
-			t.Fatalf("%s: read %s: %v", when, DedupAttachment, err)
+		if b, err := ix.Attachment(query.DedupAttachment); err != nil || json.Unmarshal(b, &opts) != nil {
+			t.Fatalf("%s: read %s: %v", when, query.DedupAttachment, err)
 		}
 		if _, err := dedup.LoadIndex(ctx, data, buildID(), recs, opts); err != nil || len(recs) != want {
 			t.Errorf("%s: load the stored features of %d records: %v; want %d records loaded", when, len(recs), err, want)

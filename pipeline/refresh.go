@@ -16,6 +16,7 @@ import (
 
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/ingest"
+	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
 
@@ -218,7 +219,7 @@ func refresh(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptio
 	// The duplicate settings (a new decisions file) may change without a
 	// record changing; the acronyms the records spell out go into the
 	// index's synonyms, which only a full build writes.
-	sameDedup := sameAttachment(base, DedupAttachment, bo.Attach[DedupAttachment])
+	sameDedup := sameAttachment(base, query.DedupAttachment, bo.Attach[query.DedupAttachment])
 	sameAcronyms := sameAttachment(base, acronymsAttachment, bo.Attach[acronymsAttachment])
 	switch {
 	case len(upserts) == 0 && len(deletes) == 0 && ld.read == 0 && rf.FilesRemoved == 0 && sameDedup && sameAcronyms:
