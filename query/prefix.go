@@ -141,7 +141,7 @@ func letterOrDigits(w string) bool {
 // starts as well: "dependency inj" stands together in "dependency
 // injection" as "dependency injection" does.
 func (p *plan) questionPhrase(analyze analyzeFunc) expr.Node {
-	q := phraseQuery(p.text, 1, analyze, p.positional, record.FieldQuestion)
+	q := phraseQuery(p.text, wholeTextPhraseBoost, analyze, p.positional, record.FieldQuestion)
 	ph, ok := q.(expr.Phrase)
 	if !ok || len(p.units) == 0 {
 		return q
