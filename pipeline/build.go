@@ -420,10 +420,11 @@ type loaded struct {
 
 // load ingests an origin's files into the records an index is built from,
 // with near-duplicate clusters, and fingerprints its files. It is the one
-// place records are prepared for indexing. A file found in cache (by
-// absolute path) with the same size and time, or else the same SHA-256, is
-// not read again: its cached result is used.
-func load(ctx context.Context, o Origin, iopts ingest.Options, cache map[string]cachedFile) (*loaded, error) {
+// place records are prepared for indexing. A file found in the cache old
+// (by absolute path) with the same size and time, or else the same
+// SHA-256, is not read again: its cached result is used, when old was made
+// by this iq with the same taxonomy and synonyms (its Key).
+func load(ctx context.Context, o Origin, iopts ingest.Options, old *ingestCache) (*loaded, error) {
 	ld := &loaded{}
 	if !o.Embedded {
 		ld.stamps = &Stamps{}
@@ -475,6 +476,13 @@ func load(ctx context.Context, o Origin, iopts ingest.Options, cache map[string]
 	if o.Embedded {
 		ld.recs, ld.rep, err = ingest.FS(ctx, corpus.FS(), iopts)
 	} else {
+		var cache map[string]cachedFile
+		if old != nil && old.Key == cacheKey(ld.stamps) {
+			cache = make(map[string]cachedFile, len(old.Files))
+			for _, f := range old.Files {
+				cache[f.Stamp.Path] = f
+			}
+		}
 		err = ld.readFiles(ctx, o, iopts, cache)
 	}
 	if err != nil {

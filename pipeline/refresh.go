@@ -169,19 +169,13 @@ func refresh(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptio
 	if err := json.Unmarshal(raw, &old); err != nil {
 		return nil, errFullBuild
 	}
-	cache := make(map[string]cachedFile, len(old.Files))
-	for _, f := range old.Files {
-		cache[f.Stamp.Path] = f
-	}
-	ld, err := load(ctx, origin, opts.ingestOptions(), cache)
+	ld, err := load(ctx, origin, opts.ingestOptions(), &old)
 	if err != nil {
 		return nil, err
 	}
 	if cacheKey(ld.stamps) != old.Key {
-		// Another iq, taxonomy or synonym list: nothing cached holds.
-		if ld, err = load(ctx, origin, opts.ingestOptions(), nil); err != nil {
-			return nil, err
-		}
+		// Another iq, taxonomy or synonym list: nothing cached held, load
+		// read every file.
 		return buildAll(ctx, w, origin, opts, ld, start)
 	}
 	if len(ld.recs) == 0 {
@@ -196,11 +190,13 @@ func refresh(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptio
 	for _, f := range ld.files {
 		seen[f.Path] = true
 	}
-	for p := range cache {
-		if !seen[p] {
-			rf.FilesRemoved++
+	removed := map[string]bool{}
+	for _, f := range old.Files {
+		if !seen[f.Stamp.Path] {
+			removed[f.Stamp.Path] = true
 		}
 	}
+	rf.FilesRemoved = len(removed)
 	var upserts []record.Record
 	for _, r := range ld.recs {
 		if old.Indexed[r.ID] != hashes[r.ID] {

@@ -208,4 +208,18 @@ func TestTaxonomySynonymsRemembered(t *testing.T) {
 		t.Errorf("a changed synonym list left the index unchanged")
 	}
 	check("synonyms changed", "gor", "What is a goroutine?")
+	// A changed taxonomy makes the cached ingest results stale: every
+	// file is read again with it.
+	write(t, tax, `{"topics": {"concurrency": ["goroutine*"], "parallelism": ["goroutine*"]}, "tags": {}}`)
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, OpenOptions{IndexDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if res := mustSearch(t, s, query.Request{Text: "goroutine"}); len(res.Hits) == 0 || !slices.Contains(res.Hits[0].Topics, "parallelism") {
+		t.Errorf("taxonomy changed: hits %+v; want the goroutine question with topic parallelism", res.Hits)
+	}
 }
