@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"hash/fnv"
 	"io/fs"
 	"os"
@@ -433,7 +432,7 @@ func readGenMeta(gdir, crc string) (diskMeta, error) {
 	if err != nil {
 		return dm, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	if got := crcHex(crc32.Checksum(b, castagnoli)); got != crc {
+	if got := crcOf(b); got != crc {
 		return dm, fmt.Errorf("%w: %s: checksum mismatch (crc32c %s, %s says %s)", ErrCorrupt, path, got, pointerFile, crc)
 	}
 	if err := json.Unmarshal(b, &dm); err != nil {
@@ -531,7 +530,7 @@ func (ix *Index) Attachment(name string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
-		if got := crcHex(crc32.Checksum(b, castagnoli)); got != s.CRC || int64(len(b)) != s.Size {
+		if got := crcOf(b); got != s.CRC || int64(len(b)) != s.Size {
 			return nil, fmt.Errorf("read %s: %w: checksum mismatch", path, ErrCorrupt)
 		}
 		return b, nil
