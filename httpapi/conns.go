@@ -100,11 +100,7 @@ func ipOf(addr net.Addr) string {
 	if tcp, ok := addr.(*net.TCPAddr); ok {
 		return tcp.IP.String()
 	}
-	host, _, err := net.SplitHostPort(addr.String())
-	if err != nil {
-		return addr.String()
-	}
-	return host
+	return hostOf(addr.String())
 }
 
 // admit registers c, closing a waiting connection to make room when its

@@ -420,10 +420,13 @@ func (srv *Server) facetsJSON(ctx context.Context) ([]byte, error) {
 }
 
 // clientIP is the address a request came from, without its port.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+func clientIP(r *http.Request) string { return hostOf(r.RemoteAddr) }
+
+// hostOf is addr without its port, or addr when it has none.
+func hostOf(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return r.RemoteAddr
+		return addr
 	}
 	return host
 }

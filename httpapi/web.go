@@ -7,10 +7,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path"
 
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
@@ -24,29 +22,34 @@ import (
 //go:embed web/index.html web/app.js web/app.css
 var webFS embed.FS
 
-// web holds the parsed page and the static files with their versions.
+// web holds the parsed page and the static files.
 type web struct {
 	page *template.Template
-	// static maps a file name under /static/ to its content type.
-	static map[string]string
-	// version of each static file (a content hash), put in the page's
-	// URLs so a browser never runs a stale script against a new API.
-	version map[string]string
+	// static maps a file name under /static/ to the file.
+	static map[string]staticFile
+}
+
+// staticFile is an embedded file served under /static/, read once.
+type staticFile struct {
+	ctype string
+	body  []byte
+	// version is a content hash, put in the page's URLs so a browser
+	// never runs a stale script against a new API.
+	version string
 }
 
 func newWeb() *web {
 	w := &web{
-		page:    template.Must(template.ParseFS(webFS, "web/index.html")),
-		static:  map[string]string{"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"},
-		version: map[string]string{},
+		page:   template.Must(template.ParseFS(webFS, "web/index.html")),
+		static: map[string]staticFile{},
 	}
-	for name := range w.static {
+	for name, ctype := range map[string]string{"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"} {
 		b, err := webFS.ReadFile("web/" + name)
 		if err != nil {
 			panic(fmt.Sprintf("embedded web/%s: %v", name, err)) // the embed directive guarantees it
 		}
 		sum := sha256.Sum256(b)
-		w.version[name] = hex.EncodeToString(sum[:6])
+		w.static[name] = staticFile{ctype: ctype, body: b, version: hex.EncodeToString(sum[:6])}
 	}
 	return w
 }
@@ -69,8 +72,8 @@ func (srv *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 	data := pageData{
 		Query:   v.Get(query.ParamText),
 		Records: srv.searcher().Index().Meta().Records,
-		Script:  "/static/app.js?v=" + srv.web.version["app.js"],
-		Style:   "/static/app.css?v=" + srv.web.version["app.css"],
+		Script:  "/static/app.js?v=" + srv.web.static["app.js"].version,
+		Style:   "/static/app.css?v=" + srv.web.static["app.css"].version,
 		Facets:  record.FacetNames(),
 	}
 	var buf bytes.Buffer
@@ -86,17 +89,12 @@ func (srv *Server) handlePage(w http.ResponseWriter, r *http.Request) {
 // else: no directory listings, no other files of the binary.
 func (srv *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
-	ctype, ok := srv.web.static[name]
+	f, ok := srv.web.static[name]
 	if !ok {
 		srv.writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("no such path %q", r.URL.Path))
 		return
 	}
-	b, err := fs.ReadFile(webFS, path.Join("web", name))
-	if err != nil {
-		srv.fail(w, r, fmt.Errorf("read embedded %s: %w", name, err))
-		return
-	}
 	// The URL carries the content hash, so a long cache is safe.
 	w.Header().Set("Cache-Control", "public, max-age=86400")
-	srv.writeBytes(w, r, http.StatusOK, ctype, b)
+	srv.writeBytes(w, r, http.StatusOK, f.ctype, f.body)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/crc32"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -228,7 +227,7 @@ func (w *Writer) finishMeta(gdir string, dm diskMeta) error {
 		return fmt.Errorf("build index %s: write %s: %w", w.dir, metaFile, err)
 	}
 	crashPoint("meta-written")
-	if err := w.publish(filepath.Base(gdir), crcHex(crc32.Checksum(b, castagnoli))); err != nil {
+	if err := w.publish(filepath.Base(gdir), crcOf(b)); err != nil {
 		return fmt.Errorf("build index %s: %w", w.dir, err)
 	}
 	w.collect()

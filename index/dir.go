@@ -84,7 +84,7 @@ type pointer struct {
 func (p pointer) sum() string {
 	p.CRC = ""
 	b, _ := json.Marshal(p)
-	return crcHex(crc32.Checksum(b, castagnoli))
+	return crcOf(b)
 }
 
 // errNoPointer: the directory has no pointer file.
@@ -213,6 +213,9 @@ const edge = 64 << 10
 
 func crcHex(sum uint32) string { return fmt.Sprintf("%08x", sum) }
 
+// crcOf returns the CRC-32C of b in hex, as the manifest records it.
+func crcOf(b []byte) string { return crcHex(crc32.Checksum(b, castagnoli)) }
+
 // sumFiles returns the checksums of every file under gdir but the metadata
 // file, syncing each to disk on the way (the generation must be durable
 // before the pointer names it). A file that is base's own file under
@@ -295,11 +298,11 @@ func edgeSums(f *os.File, size int64) (head, tail string, err error) {
 	if _, err := f.ReadAt(buf, 0); err != nil {
 		return "", "", err
 	}
-	head = crcHex(crc32.Checksum(buf, castagnoli))
+	head = crcOf(buf)
 	if _, err := f.ReadAt(buf, size-edge); err != nil {
 		return "", "", err
 	}
-	return head, crcHex(crc32.Checksum(buf, castagnoli)), nil
+	return head, crcOf(buf), nil
 }
 
 // Verification says how much of a generation Open checks against the
@@ -655,7 +658,7 @@ func (w *Writer) RestorePrevious() (Meta, error) {
 			errs = append(errs, err)
 			continue
 		}
-		p := pointer{Generation: g, MetaCRC: crcHex(crc32.Checksum(b, castagnoli))}
+		p := pointer{Generation: g, MetaCRC: crcOf(b)}
 		ix, err := openGeneration(w.dir, p, VerifyFull)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", g, err))

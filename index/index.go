@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"hash/fnv"
 	"io/fs"
 	"os"
@@ -433,14 +432,10 @@ func readGenMeta(gdir, crc string) (diskMeta, error) {
 	if err != nil {
 		return dm, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
-	if got := crcHex(crc32.Checksum(b, castagnoli)); got != crc {
+	if got := crcOf(b); got != crc {
 		return dm, fmt.Errorf("%w: %s: checksum mismatch (crc32c %s, %s says %s)", ErrCorrupt, path, got, pointerFile, crc)
 	}
-	if err := json.Unmarshal(b, &dm); err != nil {
-		return dm, fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
-	}
-	dm.Generation = filepath.Base(gdir)
-	return dm, nil
+	return parseGenMeta(gdir, b)
 }
 
 // ReadMeta reads how the current index in dir was built without opening
@@ -486,14 +481,18 @@ func PreviousMeta(dir string) (Meta, error) {
 // from a pointer (the previous generation's was in the pointer it
 // replaced); the metadata must still parse.
 func readGenMetaUnchecked(gdir string) (diskMeta, error) {
-	var dm diskMeta
-	path := filepath.Join(gdir, metaFile)
-	b, err := os.ReadFile(path)
+	b, err := os.ReadFile(filepath.Join(gdir, metaFile))
 	if err != nil {
-		return dm, err
+		return diskMeta{}, err
 	}
+	return parseGenMeta(gdir, b)
+}
+
+// parseGenMeta parses b, the metadata file of the generation gdir.
+func parseGenMeta(gdir string, b []byte) (diskMeta, error) {
+	var dm diskMeta
 	if err := json.Unmarshal(b, &dm); err != nil {
-		return dm, fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
+		return dm, fmt.Errorf("%w: %s: %w", ErrCorrupt, filepath.Join(gdir, metaFile), err)
 	}
 	dm.Generation = filepath.Base(gdir)
 	return dm, nil
@@ -531,7 +530,7 @@ func (ix *Index) Attachment(name string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
-		if got := crcHex(crc32.Checksum(b, castagnoli)); got != s.CRC || int64(len(b)) != s.Size {
+		if got := crcOf(b); got != s.CRC || int64(len(b)) != s.Size {
 			return nil, fmt.Errorf("read %s: %w: checksum mismatch", path, ErrCorrupt)
 		}
 		return b, nil

@@ -47,9 +47,7 @@ var langAnalyzers = map[string]string{
 // when the language has none (English among them).
 func LangAnalyzer(lang string) string { return langAnalyzers[lang] }
 
-// LangAnalyzers returns the analyzers of the language fields, sorted.
-func LangAnalyzers() []string { return slices.Clone(langAnalyzerList) }
-
+// langAnalyzerList holds the analyzers of the language fields, sorted.
 var langAnalyzerList = slices.Compact(slices.Sorted(maps.Values(langAnalyzers)))
 
 // langBases maps each language field to the field it analyses again.

@@ -26,7 +26,6 @@
 //     skip naming the URL for each failure.
 //   - records.go: records files (JSON lines, CSV) in iq's record schema,
 //     checked line by line and completed (ID, source, level, topics).
-//   - open_unix.go, open_other.go: opening without blocking on a pipe.
 //   - text.go: the plain-text parser (line rules for text flattened from web
 //     pages: bullets, numbered lines, glued tables, "# ..." code layouts).
 //   - noise.go: noise stripping — ads and promotions, site chrome, tables of

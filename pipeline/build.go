@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -558,7 +557,7 @@ func (ld *loaded) readFiles(ctx context.Context, o Origin, iopts ingest.Options,
 
 // stamp fingerprints a file.
 func stamp(path string) (Stamp, error) {
-	f, err := ingest.OpenFile(path) // a named pipe behind a link must not block
+	f, _, err := regular.Open(path) // a named pipe behind a link must not block
 	if err != nil {
 		return Stamp{}, err
 	}
@@ -566,9 +565,6 @@ func stamp(path string) (Stamp, error) {
 	st, err := f.Stat()
 	if err != nil {
 		return Stamp{}, err
-	}
-	if !st.Mode().IsRegular() {
-		return Stamp{}, fmt.Errorf("%s: %w", path, fs.ErrInvalid)
 	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {

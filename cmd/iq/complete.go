@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,30 @@ func completeFacet(cmd *cobra.Command, f record.Facet, indexDir *string) {
 		return
 	}
 	completeValues(cmd, f.Name, f.Name, indexDir)
+}
+
+// addFacetFlags adds a repeatable flag for each facet (record.Facets),
+// completed as completeFacet does, and returns where each flag's values go.
+func addFacetFlags(cmd *cobra.Command, indexDir *string) map[string]*[]string {
+	filters := make(map[string]*[]string, len(record.Facets))
+	for _, fc := range record.Facets {
+		filters[fc.Name] = new([]string)
+		cmd.Flags().StringArrayVarP(filters[fc.Name], fc.Name, fc.Short, nil, fc.Flag)
+		completeFacet(cmd, fc, indexDir)
+	}
+	return filters
+}
+
+// filterValues puts the facet flags that were given into URL values for
+// query.ParseRequest.
+func filterValues(filters map[string]*[]string) url.Values {
+	v := url.Values{}
+	for name, vs := range filters {
+		if len(*vs) > 0 {
+			v[name] = *vs
+		}
+	}
+	return v
 }
 
 // completeValues completes a facet flag from the values in the index. It

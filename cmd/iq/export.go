@@ -31,7 +31,7 @@ type exportOptions struct {
 }
 
 func newExportCmd(a *app) *cobra.Command {
-	opts := &exportOptions{search: searchOptions{filters: map[string]*[]string{}}}
+	opts := &exportOptions{}
 	cmd := &cobra.Command{
 		Use:   "export [QUERY]",
 		Short: "Write the questions of a search as CSV, Anki cards, Markdown or JSON lines",
@@ -56,11 +56,7 @@ Near-duplicates are written once unless --all.`,
 	}
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.search.indexDir)
-	for _, fc := range record.Facets {
-		opts.search.filters[fc.Name] = new([]string)
-		f.StringArrayVarP(opts.search.filters[fc.Name], fc.Name, fc.Short, nil, fc.Flag)
-		completeFacet(cmd, fc, &opts.search.indexDir)
-	}
+	opts.search.filters = addFacetFlags(cmd, &opts.search.indexDir)
 	f.StringVarP(&opts.format, "format", "f", "jsonl", "write `FORMAT`: "+strings.Join(exportFormats, ", "))
 	f.StringVarP(&opts.out, "out", "o", "", "write to `FILE` instead of standard output")
 	f.IntVarP(&opts.search.limit, "limit", "n", 0, "write the first `N` questions (0: all)")

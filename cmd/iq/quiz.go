@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -29,7 +28,7 @@ type quizOptions struct {
 }
 
 func newQuizCmd(a *app) *cobra.Command {
-	opts := &quizOptions{filters: map[string]*[]string{}}
+	opts := &quizOptions{}
 	cmd := &cobra.Command{
 		Use:   "quiz",
 		Short: "Practise: questions one at a time, the answer on a key press",
@@ -48,26 +47,11 @@ Filters choose the questions as iq search's do; near-duplicates are asked once.`
 	}
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.indexDir)
-	for _, fc := range record.Facets {
-		opts.filters[fc.Name] = new([]string)
-		f.StringArrayVarP(opts.filters[fc.Name], fc.Name, fc.Short, nil, fc.Flag)
-		completeFacet(cmd, fc, &opts.indexDir)
-	}
+	opts.filters = addFacetFlags(cmd, &opts.indexDir)
 	f.IntVarP(&opts.n, "number", "n", 10, "ask `N` questions")
 	f.Uint64Var(&opts.seed, "seed", 0, "draw the questions with seed `S` (the same seed, the same questions)")
 	f.StringVar(&opts.progress, "progress", "", "keep progress in `FILE` (default: iq/progress.json in the state directory)")
 	return cmd
-}
-
-// filterValues puts facet flags into URL values for query.ParseRequest.
-func filterValues(filters map[string]*[]string) url.Values {
-	v := url.Values{}
-	for name, vs := range filters {
-		if len(*vs) > 0 {
-			v[name] = *vs
-		}
-	}
-	return v
 }
 
 func runQuiz(ctx context.Context, a *app, opts *quizOptions) error {

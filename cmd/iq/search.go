@@ -32,7 +32,7 @@ type searchOptions struct {
 }
 
 func newSearchCmd(a *app) *cobra.Command {
-	opts := &searchOptions{filters: map[string]*[]string{}}
+	opts := &searchOptions{}
 	cmd := &cobra.Command{
 		Use:   "search QUERY",
 		Short: "Search the questions",
@@ -64,19 +64,13 @@ On a terminal iq shows 10 hits; piped, every hit, one tab-separated line each
 	}
 	f := cmd.Flags()
 	addIndexFlag(f, &opts.indexDir)
-	for _, fc := range record.Facets {
-		opts.filters[fc.Name] = new([]string)
-		f.StringArrayVarP(opts.filters[fc.Name], fc.Name, fc.Short, nil, fc.Flag)
-	}
+	opts.filters = addFacetFlags(cmd, &opts.indexDir)
 	f.IntVarP(&opts.limit, "limit", "n", query.DefaultLimit, "show `N` hits; 0 for all (the default when piped)")
 	f.StringVar(&opts.offset, "offset", "0", "skip the first `N` hits")
 	f.BoolVar(&opts.all, "all", false, "show every near-duplicate instead of one per cluster")
 	f.StringVar(&opts.sort, "sort", "", "order hits by `ORDER`: relevance, level or source (file and line); default relevance, or source without a QUERY")
 	f.BoolVarP(&opts.json, "json", "j", false, "print the result as JSON (as GET /api/search does)")
 	f.BoolVar(&opts.explain, "explain", false, "show how each hit's score was made (the signals of query/rank.go)")
-	for _, fc := range record.Facets {
-		completeFacet(cmd, fc, &opts.indexDir)
-	}
 	_ = cmd.RegisterFlagCompletionFunc("sort", cobra.FixedCompletions(query.Sorts, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
@@ -86,17 +80,9 @@ On a terminal iq shows 10 hits; piped, every hit, one tab-separated line each
 // page of the API (0, or more than query.MaxLimit): runSearch streams
 // those.
 func (o *searchOptions) values(text string) url.Values {
-	v := url.Values{}
+	v := filterValues(o.filters)
 	if text != "" {
 		v.Set(query.ParamText, text)
-	}
-	for name, vs := range o.filters {
-		v[name] = *vs
-	}
-	for k, vs := range v {
-		if len(vs) == 0 {
-			delete(v, k)
-		}
 	}
 	if o.set["limit"] && o.limit != 0 && o.limit <= query.MaxLimit {
 		v.Set(query.ParamLimit, strconv.Itoa(o.limit))

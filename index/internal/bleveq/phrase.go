@@ -35,8 +35,9 @@ type ExactPhrase struct {
 // Searcher implements query.Query.
 func (q *ExactPhrase) Searcher(ctx context.Context, i bindex.IndexReader, m mapping.IndexMapping, options bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	ctx = context.WithValue(ctx, bsearch.FieldTermSynonymMapKey, bsearch.FieldTermSynonymMap{})
-	if len(q.Terms) > 1 || options.IncludeTermVectors {
-		// Bleve's searchers read the terms' locations (CheckLocations).
+	if (len(q.Terms) > 1 || options.IncludeTermVectors) && !scorchx.IsPage(i) {
+		// Bleve's searchers read the terms' locations (CheckLocations);
+		// a PageReader checks them itself when they are read.
 		for _, pos := range q.Terms {
 			for _, t := range pos {
 				if err := scorchx.CheckLocations(i, q.Field, t); err != nil {
