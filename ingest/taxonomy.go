@@ -282,32 +282,24 @@ func (mt *matcher) each(toks, orig []string, f func(p pattern, i, n int)) {
 }
 
 func (p pattern) matchAt(toks, orig []string, i int) bool {
-	if i+len(p.words) > len(toks) {
-		return false
-	}
-	last := len(p.words) - 1
-	for k, w := range p.words {
-		t := toks[i+k]
-		if k == last && p.wild {
-			if !strings.HasPrefix(t, w) {
-				return false
-			}
-		} else if t != w {
-			return false
-		}
-	}
-	return p.casedAt(orig, i)
+	return wordsAt(p.words, toks, i, p.wild) && p.casedAt(orig, i)
 }
 
 // casedAt checks a cased pattern's spelling against the tokens as written.
 func (p pattern) casedAt(orig []string, i int) bool {
-	if p.cased == nil || orig == nil {
-		return true
+	return p.cased == nil || orig == nil || wordsAt(p.cased, orig, i, p.wild)
+}
+
+// wordsAt reports whether toks holds words at i, the last word matching as a
+// prefix when wild.
+func wordsAt(words, toks []string, i int, wild bool) bool {
+	if i+len(words) > len(toks) {
+		return false
 	}
-	last := len(p.cased) - 1
-	for k, w := range p.cased {
-		t := orig[i+k]
-		if k == last && p.wild {
+	last := len(words) - 1
+	for k, w := range words {
+		t := toks[i+k]
+		if k == last && wild {
 			if !strings.HasPrefix(t, w) {
 				return false
 			}
