@@ -494,6 +494,3 @@ func stripDecorations(t string) string {
 	}
 	return t
 }
-
-// isLetterRune reports a letter or digit.
-func isLetterRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

@@ -91,21 +91,6 @@ func (t *textBuf) space() { t.pendingSpace = true }
 // newline records a hard break.
 func (t *textBuf) newline() { t.pendingNL = true }
 
-func (t *textBuf) flushPending() {
-	if len(t.b) > 0 && (t.pendingNL || t.pendingSpace) {
-		if t.pendingNL {
-			t.b = append(t.b, '\n')
-		} else {
-			t.b = append(t.b, ' ')
-		}
-		// A space is link text only between two characters of a link.
-		if t.inLink > 0 && t.prevLink {
-			t.linkChars++
-		}
-	}
-	t.pendingSpace, t.pendingNL = false, false
-}
-
 // asciiClass classifies ASCII bytes for write: 1 white space, 2 letter or
 // digit, 3 digit, 4 NUL, 0 other.
 var asciiClass = func() (c [128]byte) {
