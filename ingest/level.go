@@ -268,10 +268,8 @@ func mayNameLevel(t string) bool {
 }
 
 func headingMark(t string, top int) levelMark {
-	for _, e := range levelEmoji {
-		if strings.HasPrefix(strings.TrimSpace(t), e.mark) {
-			return levelMark{e.level, e.mark}
-		}
+	if m := leadingEmoji(t); m.level != "" {
+		return m
 	}
 	if !mayNameLevel(t) {
 		return levelMark{}
@@ -336,7 +334,7 @@ func headingLevels(blocks []parse.Block) map[int]levelMark {
 		}
 		p := findLevel(words)
 		if p.phrases != 1 {
-			if hasLevelEmoji(b.Text) {
+			if leadingEmoji(b.Text).level != "" {
 				members = append(members, member{idx: i, words: words})
 			}
 			continue
@@ -378,14 +376,16 @@ func headingLevels(blocks []parse.Block) map[int]levelMark {
 	return marks
 }
 
-func hasLevelEmoji(t string) bool {
+// leadingEmoji is the level of the emoji t opens with (levelEmoji), with
+// the emoji as its label.
+func leadingEmoji(t string) levelMark {
 	t = strings.TrimSpace(t)
 	for _, e := range levelEmoji {
 		if strings.HasPrefix(t, e.mark) {
-			return true
+			return levelMark{e.level, e.mark}
 		}
 	}
-	return false
+	return levelMark{}
 }
 
 // nameLevel reads a level from a file or folder name that is a level as a
