@@ -318,7 +318,7 @@ func contextChildren(s segment, d decisions, blocks []parse.Block) ([]segment, b
 	for _, b := range s.answer {
 		if b.Kind == parse.ListItem && b.Depth == top {
 			kids = append(kids, b)
-			if readText(b.Text) == readsAsk {
+			if asks(b.Text) {
 				asking++
 			}
 		}
