@@ -134,8 +134,9 @@ func readClean(q string) reading {
 		// A title, then the task: "Fibonacci. Return the n-th Fibonacci
 		// number …", "Addition. Implement the addition algorithm …".
 		if !fieldsAtLeast(first, 5) {
-			if second, _, _ := firstSentence(rest); readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!")) >= readsTask {
-				return readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!"))
+			second, _, _ := firstSentence(rest)
+			if r := readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!")); r >= readsTask {
+				return r
 			}
 		}
 	}
