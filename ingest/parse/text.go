@@ -42,7 +42,6 @@ type lineStat struct {
 	src                       int // source offset of the line's first text, -1 if unknown
 	strongIn, strongOut       int
 	links, linkChars, anchors int
-	hasText                   bool
 }
 
 // textBuf builds a block's Text: white space runs fold to one space, hard
