@@ -707,8 +707,7 @@ func (w *htmlWalker) inline(n *html.Node, pre bool) {
 		w.tb.strong--
 		if opens && w.tb.strongIn > 0 {
 			w.tb.hasLead = true
-			w.tb.lead = lineStat{pos: len(w.tb.b), src: -1, strongIn: w.tb.strongIn, strongOut: w.tb.strongOut,
-				links: w.tb.links, linkChars: w.tb.linkChars, anchors: w.tb.anchors}
+			w.tb.lead = w.tb.stat(-1)
 		}
 		return
 	case atom.A:

@@ -251,11 +251,17 @@ func (t *textBuf) text() string { return string(t.b) }
 
 // markLine starts a new line at the current end of the text (after a break).
 func (t *textBuf) markLine(src int) {
-	t.lines = append(t.lines, lineStat{
+	t.lines = append(t.lines, t.stat(src))
+}
+
+// stat is the counters now, for a line that starts at the current end of
+// the text and at source offset src.
+func (t *textBuf) stat(src int) lineStat {
+	return lineStat{
 		pos: len(t.b), src: src,
 		strongIn: t.strongIn, strongOut: t.strongOut,
 		links: t.links, linkChars: t.linkChars, anchors: t.anchors,
-	})
+	}
 }
 
 // foldSpace folds white space in s the way textBuf does.
