@@ -74,7 +74,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 }
 
 // TopicsOf returns the sorted topic slugs whose names occur in s.
-func (t *Taxonomy) TopicsOf(s string) []string { return t.topics.match(s, nil) }
+func (t *Taxonomy) TopicsOf(s string) []string { return t.topics.match(s) }
 
 // pathFiller are words a file or folder name may hold beside a topic's
 // name and still be about that topic as a whole
@@ -108,7 +108,7 @@ func (t *Taxonomy) TopicsOfPath(rel string) []string {
 }
 
 // TagsOf returns the sorted tag slugs whose patterns occur in s.
-func (t *Taxonomy) TagsOf(s string) []string { return t.tags.match(s, nil) }
+func (t *Taxonomy) TagsOf(s string) []string { return t.tags.match(s) }
 
 // matcher finds the slugs whose patterns occur in a text. Patterns are
 // indexed by their first word, so a text costs one map look-up per word
@@ -175,18 +175,15 @@ func newMatcher(m map[string][]string) (*matcher, error) {
 	return mt, nil
 }
 
-func (mt *matcher) match(s string, toks []string) []string {
+func (mt *matcher) match(s string) []string {
 	if mt == nil {
 		return []string{}
 	}
-	var orig []string
 	sc := matchScratchPool.Get().(*matchScratch)
-	if toks == nil {
-		orig, toks = matchWords(s, sc.orig[:0], sc.toks[:0])
-		sc.orig, sc.toks = orig, toks
-		if !mt.cased {
-			orig = nil
-		}
+	orig, toks := matchWords(s, sc.orig[:0], sc.toks[:0])
+	sc.orig, sc.toks = orig, toks
+	if !mt.cased {
+		orig = nil
 	}
 	hit := slices.Grow(sc.hit[:0], len(mt.slugs))[:len(mt.slugs)]
 	clear(hit)
