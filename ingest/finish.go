@@ -30,7 +30,7 @@ func finishSegments(blocks []parse.Block, d decisions, out docSegments) ([]segme
 			s = titledSegment(s)
 		}
 		s = splitQuestionCode(s, b)
-		if kids, ok := contextChildren(s, d, blocks); ok {
+		if kids, ok := contextChildren(s, blocks); ok {
 			segs = append(segs, kids...)
 			continue
 		}
@@ -300,7 +300,7 @@ func splitQuestionCode(s segment, b *parse.Block) segment {
 // each a question with the parent as its context. Items that only set
 // tasks are the steps of an answer ("Challenge: Time and Duration
 // Operations", then "Get and print the current time.").
-func contextChildren(s segment, d decisions, blocks []parse.Block) ([]segment, bool) {
+func contextChildren(s segment, blocks []parse.Block) ([]segment, bool) {
 	if r := readText(blocks[s.block].Text); r >= readsTask && !strings.HasSuffix(strings.TrimSpace(blocks[s.block].Text), ":") {
 		return nil, false
 	}
