@@ -85,6 +85,10 @@ var pathFiller = setOf("interview", "interviews", "question", "questions", "answ
 	"advanced", "junior", "senior", "middle", "beginner", "intermediate", "easy", "medium", "hard", "expert",
 	"level", "core", "concepts", "fundamentals", "topics", "tutorial", "ru", "en", "zh", "cn", "md", "html", "htm")
 
+// pathSeparators split a file or folder name into words where tokenize
+// would keep them together ("python_questions", "go.basics").
+var pathSeparators = strings.NewReplacer("_", " ", ".", " ")
+
 // TopicsOfPath returns the sorted topic slugs named by the file and folder
 // names of a path ("Devinterview-io__python-interview-questions/README.md",
 // "git/git-questions.md"). A name counts only when it names topics as a
@@ -95,7 +99,7 @@ func (t *Taxonomy) TopicsOfPath(rel string) []string {
 	rel = strings.TrimSuffix(rel, path.Ext(rel))
 	for _, seg := range strings.Split(rel, "/") {
 		for _, name := range strings.Split(seg, "__") {
-			toks := tokenize(strings.NewReplacer("_", " ", ".", " ").Replace(name), nil)
+			toks := tokenize(pathSeparators.Replace(name), nil)
 			if len(toks) == 0 {
 				continue
 			}
