@@ -134,8 +134,9 @@ func readClean(q string) reading {
 		// A title, then the task: "Fibonacci. Return the n-th Fibonacci
 		// number …", "Addition. Implement the addition algorithm …".
 		if !fieldsAtLeast(first, 5) {
-			if second, _, _ := firstSentence(rest); readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!")) >= readsTask {
-				return readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!"))
+			second, _, _ := firstSentence(rest)
+			if r := readOpening(strings.TrimRight(strings.TrimSuffix(second, ":"), ".!")); r >= readsTask {
+				return r
 			}
 		}
 	}
@@ -494,6 +495,3 @@ func stripDecorations(t string) string {
 	}
 	return t
 }
-
-// isLetterRune reports a letter or digit.
-func isLetterRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }

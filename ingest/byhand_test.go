@@ -23,6 +23,10 @@ var levelTagSeeds = []string{
 	"[ Intermediate ]", "x (a) (b(easy)", "x ((easy)", "(é)(easy)", "(easy)\u00a0x", "\u00a0(easy) x\u2003",
 }
 
+// numberPrefix states numberPrefixEnd's rule, question numbering ("7. ",
+// "7) ", "Q7. ", "Q7: ", "#7 ", "7 - "), as an expression.
+var numberPrefix = regexp.MustCompile(`^(?:(?:[Qq](?:ues(?:tion)?|n)?)\.?\s*)?#?\d{1,4}\s*(?:[.):]|\s-|\\\.)\s*`)
+
 // tagAtStart and tagAtEnd state splitLevelTag's rule as expressions: a
 // bracket tag opens the text and stands apart from what follows, or closes
 // it after the last opening bracket and stands apart from what precedes;

@@ -101,7 +101,7 @@ func fetchPage(ctx context.Context, client *http.Client, timeout time.Duration, 
 	if ctype == "" {
 		media, err = "text/plain", nil
 	}
-	format, ok := formatByMedia(strings.ToLower(media))
+	format, ok := formatByMedia(media) // ParseMediaType lower-cases it
 	if err != nil || !ok {
 		return skip(SkipUnreadable, "content type %q is not a page iq reads (want %s)", ctype, formatLabels())
 	}

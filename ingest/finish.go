@@ -30,7 +30,7 @@ func finishSegments(blocks []parse.Block, d decisions, out docSegments) ([]segme
 			s = titledSegment(s)
 		}
 		s = splitQuestionCode(s, b)
-		if kids, ok := contextChildren(s, d, blocks); ok {
+		if kids, ok := contextChildren(s, blocks); ok {
 			segs = append(segs, kids...)
 			continue
 		}
@@ -172,8 +172,6 @@ func splitSubItems(t string) (head string, items []subItem, ok bool) {
 		case len(marks) > 0 && nextRoman < len(romans) && name == romans[nextRoman]:
 			marks = append(marks, mark{l[2], l[1], true, name})
 			nextRoman++
-		case len(marks) == 0 && name != "a":
-			// Not a sequence from "a.".
 		}
 	}
 	alpha := 0
@@ -226,7 +224,7 @@ func followUps(s segment, b *parse.Block, sub subSplit) (segment, []segment, boo
 	walk = func(ctx string, ctxAsks bool, group []subItem, prefix string) {
 		asking := false
 		for _, it := range group {
-			asking = asking || readText(it.text) == readsAsk
+			asking = asking || asks(it.text)
 		}
 		for _, it := range group {
 			n++
@@ -238,11 +236,11 @@ func followUps(s segment, b *parse.Block, sub subSplit) (segment, []segment, boo
 			k.context, k.block, k.rule = ctx, s.block, "a follow-up flattened into its parent item"
 			kids = append(kids, k)
 			if len(it.kids) > 0 {
-				walk(k.question, readText(it.text) == readsAsk, it.kids, "  ")
+				walk(k.question, asks(it.text), it.kids, "  ")
 			}
 		}
 	}
-	walk(q, readText(head) == readsAsk, items, "")
+	walk(q, asks(head), items, "")
 	if len(hints) > 0 {
 		parent.answer = append([]parse.Block{{Kind: parse.Paragraph, Line: b.Line + 1, Text: strings.Join(hints, "\n")}}, parent.answer...)
 	}
@@ -302,7 +300,7 @@ func splitQuestionCode(s segment, b *parse.Block) segment {
 // each a question with the parent as its context. Items that only set
 // tasks are the steps of an answer ("Challenge: Time and Duration
 // Operations", then "Get and print the current time.").
-func contextChildren(s segment, d decisions, blocks []parse.Block) ([]segment, bool) {
+func contextChildren(s segment, blocks []parse.Block) ([]segment, bool) {
 	if r := readText(blocks[s.block].Text); r >= readsTask && !strings.HasSuffix(strings.TrimSpace(blocks[s.block].Text), ":") {
 		return nil, false
 	}
@@ -320,7 +318,7 @@ func contextChildren(s segment, d decisions, blocks []parse.Block) ([]segment, b
 	for _, b := range s.answer {
 		if b.Kind == parse.ListItem && b.Depth == top {
 			kids = append(kids, b)
-			if readText(b.Text) == readsAsk {
+			if asks(b.Text) {
 				asking++
 			}
 		}

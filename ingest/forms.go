@@ -690,14 +690,14 @@ func chooseQuestions(blocks []parse.Block) decisions {
 	markTitled(blocks, infos, &d, stats, order)
 	continueNumbering(blocks, infos, d)
 	markContext(blocks, infos, &d)
-	markSections(blocks, infos, &d)
+	markSections(blocks, &d)
 	return d
 }
 
 // markSections takes back a heading question directly followed by a
 // deeper heading question: with no answer of its own it titles the
 // questions under it ("# Python语言特性" over "## 1 …").
-func markSections(blocks []parse.Block, infos []blockInfo, d *decisions) {
+func markSections(blocks []parse.Block, d *decisions) {
 	for i := 0; i+1 < len(blocks); i++ {
 		b, n := &blocks[i], &blocks[i+1]
 		if d.isQ[i] && b.Kind == parse.Heading && d.isQ[i+1] && n.Kind == parse.Heading && n.Depth > b.Depth && !endsAsking(stripDecorations(b.Text)) {

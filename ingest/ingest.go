@@ -289,7 +289,7 @@ func osSource(name, rel string) source {
 
 // irregular returns the skip of a path whose type (from a directory entry
 // or a stat, before any open) is not a regular file, or nil. A symbolic
-// link passes: what it points to is checked after regular.Open.
+// link passes: what it points to is checked when opened (regular.Open).
 // Opening a named pipe for reading blocks until a writer comes, forever
 // in an input folder (issue 16), and a device or socket is no document.
 func irregular(name string, mode fs.FileMode) *Skip {
@@ -297,14 +297,12 @@ func irregular(name string, mode fs.FileMode) *Skip {
 	if t == 0 || t&fs.ModeSymlink != 0 || t&fs.ModeDir != 0 {
 		return nil
 	}
-	return &Skip{File: name, Reason: SkipUnreadable, Detail: notRegular(t)}
+	return &Skip{File: name, Reason: SkipUnreadable, Detail: regular.Describe(t)}
 }
 
-// notRegular describes a file type that ingest does not read.
-func notRegular(t fs.FileMode) string { return regular.Describe(t) }
-
-// openRegular opens a file and returns it with its size; anything but a
-// regular file (a device, a pipe) is refused.
+// openRegular opens a file of an fs.FS and returns it with its size;
+// anything but a regular file (a device, a pipe) is refused, as
+// regular.Open does for a path.
 func openRegular(open func() (fs.File, error)) (io.ReadCloser, int64, error) {
 	f, err := open()
 	if err != nil {
@@ -317,7 +315,7 @@ func openRegular(open func() (fs.File, error)) (io.ReadCloser, int64, error) {
 	}
 	if !info.Mode().IsRegular() {
 		f.Close()
-		return nil, 0, errors.New(notRegular(info.Mode().Type()))
+		return nil, 0, errors.New(regular.Describe(info.Mode().Type()))
 	}
 	return f, info.Size(), nil
 }

@@ -153,8 +153,15 @@ const shortQuestion = 4
 // answer in another language (under-script's Uzbek answers to English
 // questions) does not change it, except under a bare term.
 func setLangs(records []record.Record, texts []langText) {
-	scripts := make([]script, len(records))
-	words := make([][numScripts]int, len(records))
+	for i, l := range langsOf(texts) {
+		records[i].Lang = l
+	}
+}
+
+// langsOf returns the language of each of a document's texts (setLangs).
+func langsOf(texts []langText) []string {
+	scripts := make([]script, len(texts))
+	words := make([][numScripts]int, len(texts))
 	var counts [numScripts]int
 	for i, t := range texts {
 		scripts[i], words[i] = scriptOf(t.question)
@@ -168,7 +175,7 @@ func setLangs(records []record.Record, texts []langText) {
 	// it ("В чем различия ng-content, ng-container и ng-template?").
 	main := scriptNone
 	for sc := scriptCyrillic; sc < numScripts; sc++ {
-		if counts[sc] > counts[main] && counts[sc]*4 >= len(records) {
+		if counts[sc] > counts[main] && counts[sc]*4 >= len(texts) {
 			main = sc
 		}
 	}
@@ -209,7 +216,9 @@ func setLangs(records []record.Record, texts []langText) {
 		}
 	}
 	langs[scriptNone] = docLang
-	for i := range records {
-		records[i].Lang = langs[scripts[i]]
+	out := make([]string, len(texts))
+	for i, sc := range scripts {
+		out[i] = langs[sc]
 	}
+	return out
 }

@@ -198,6 +198,14 @@ func findLevel(words []string) levelPhrase {
 	return p
 }
 
+// scaled is the phrase's level, a numbered level read on a scale up to top.
+func (p levelPhrase) scaled(top int) string {
+	if p.num > 0 {
+		return numberedLevel(p.num, top)
+	}
+	return p.level
+}
+
 // numberedLevel maps "Level n" of a document whose levels go up to top:
 // 1, 2, 3 are beginner, intermediate and advanced; a longer scale is cut in
 // thirds.
@@ -260,10 +268,8 @@ func mayNameLevel(t string) bool {
 }
 
 func headingMark(t string, top int) levelMark {
-	for _, e := range levelEmoji {
-		if strings.HasPrefix(strings.TrimSpace(t), e.mark) {
-			return levelMark{e.level, e.mark}
-		}
+	if m := leadingEmoji(t); m.level != "" {
+		return m
 	}
 	if !mayNameLevel(t) {
 		return levelMark{}
@@ -272,19 +278,27 @@ func headingMark(t string, top int) levelMark {
 	if len(words) == 0 || len(words) > 5 {
 		return levelMark{}
 	}
+	l := soleLevel(words, top)
+	if l == "" {
+		return levelMark{}
+	}
+	return levelMark{l, levelLabel(t)}
+}
+
+// soleLevel is the level of words that are one level phrase and filler
+// ("Senior-Level Questions", "level-2"), "" for any other words; a
+// numbered level is read on a scale up to top.
+func soleLevel(words []string, top int) string {
 	p := findLevel(words)
 	if p.phrases != 1 {
-		return levelMark{}
+		return ""
 	}
 	for i, w := range words {
 		if (i < p.at || i >= p.at+p.n) && !levelFiller[w] {
-			return levelMark{}
+			return ""
 		}
 	}
-	if p.num > 0 {
-		p.level = numberedLevel(p.num, top)
-	}
-	return levelMark{p.level, levelLabel(t)}
+	return p.scaled(top)
 }
 
 // headingLevels reads the level of every heading that marks one: a level
@@ -320,7 +334,7 @@ func headingLevels(blocks []parse.Block) map[int]levelMark {
 		}
 		p := findLevel(words)
 		if p.phrases != 1 {
-			if hasLevelEmoji(b.Text) {
+			if leadingEmoji(b.Text).level != "" {
 				members = append(members, member{idx: i, words: words})
 			}
 			continue
@@ -356,24 +370,22 @@ func headingLevels(blocks []parse.Block) map[int]levelMark {
 			if _, ok := marks[m.idx]; ok {
 				continue
 			}
-			l := m.p.level
-			if m.p.num > 0 {
-				l = numberedLevel(m.p.num, top)
-			}
-			marks[m.idx] = levelMark{l, levelLabel(blocks[m.idx].Text)}
+			marks[m.idx] = levelMark{m.p.scaled(top), levelLabel(blocks[m.idx].Text)}
 		}
 	}
 	return marks
 }
 
-func hasLevelEmoji(t string) bool {
+// leadingEmoji is the level of the emoji t opens with (levelEmoji), with
+// the emoji as its label.
+func leadingEmoji(t string) levelMark {
 	t = strings.TrimSpace(t)
 	for _, e := range levelEmoji {
 		if strings.HasPrefix(t, e.mark) {
-			return true
+			return levelMark{e.level, e.mark}
 		}
 	}
-	return false
+	return levelMark{}
 }
 
 // nameLevel reads a level from a file or folder name that is a level as a
@@ -381,20 +393,10 @@ func hasLevelEmoji(t string) bool {
 // merely contains a level word ("advanced-functions",
 // "senior-go-developer") says nothing about difficulty.
 func nameLevel(name string) (level, label string) {
-	words := levelTokens(name)
-	p := findLevel(words)
-	if p.phrases != 1 {
-		return "", ""
+	if l := soleLevel(levelTokens(name), 3); l != "" {
+		return l, name
 	}
-	for i, w := range words {
-		if (i < p.at || i >= p.at+p.n) && !levelFiller[w] {
-			return "", ""
-		}
-	}
-	if p.num > 0 {
-		p.level = numberedLevel(p.num, 3)
-	}
-	return p.level, name
+	return "", ""
 }
 
 // labelLevelRe matches a level label: "Level: Basics", "Target Level:
@@ -429,12 +431,9 @@ func labelLine(t string) (level, label string) {
 	if p.phrases == 0 || p.at != 0 {
 		return "", ""
 	}
-	if p.num > 0 {
-		p.level = numberedLevel(p.num, 3)
-	}
 	// The label as written: the value up to the end of the level phrase
 	// ("Junior" of "Junior developers (0-2 years)").
-	return p.level, upToWord(strings.TrimSpace(m[1]), p.n)
+	return p.scaled(3), upToWord(strings.TrimSpace(m[1]), p.n)
 }
 
 // upToWord returns s up to the end of its n-th word (a run of letters and
@@ -510,10 +509,7 @@ func tableRowLevel(b *parse.Block, line int, q string) levelMark {
 	if p.phrases != 1 {
 		return levelMark{}
 	}
-	if p.num > 0 {
-		p.level = numberedLevel(p.num, 3)
-	}
-	return levelMark{p.level, cell}
+	return levelMark{p.scaled(3), cell}
 }
 
 // itemLevel reads a difficulty line among the first blocks of a question's

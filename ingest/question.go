@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,10 +20,6 @@ var interrogatives = setOf("what", "what's", "whats", "how", "why", "when", "whe
 	"outline", "elaborate", "illustrate", "demonstrate", "implement", "write", "give", "tell", "list", "identify",
 	"mention", "can", "could", "is", "are", "does", "do", "should", "would", "will")
 
-// numberPrefix matches question numbering: "7. ", "7) ", "Q7. ", "Q7: ",
-// "#7 ", "7 - ".
-var numberPrefix = regexp.MustCompile(`^(?:(?:[Qq](?:ues(?:tion)?|n)?)\.?\s*)?#?\d{1,4}\s*(?:[.):]|\s-|\\\.)\s*`)
-
 // stripNumber removes leading numbering and says whether there was any.
 func stripNumber(t string) (string, bool) {
 	// Emphasis markers left over from broken Markdown ("**7. What …").
@@ -40,7 +35,9 @@ func stripNumber(t string) (string, bool) {
 }
 
 // numberPrefixEnd is where numberPrefix's match in t ends, or -1, read by
-// hand: stripNumber runs on every block, several times (issue 11). Each
+// hand (the expression, the rule's statement, is in byhand_test.go): it
+// matches question numbering ("7. ", "7) ", "Q7. ", "Q7: ", "#7 ", "7 - ").
+// stripNumber runs on every block, several times (issue 11). Each
 // optional part of the expression is followed by one that needs a digit,
 // a '#' or a terminator, so of the paths the regexp package would try in
 // turn only one per spelling of the "Q" can match: the first that does is

@@ -250,13 +250,8 @@ func recordsResult(doc document, recs []record.Record, lines []int, drops []Drop
 	// Report removals in file order, as for parsed files.
 	slices.SortStableFunc(res.drops, func(a, b Drop) int { return a.Line - b.Line })
 	if len(needLang) > 0 {
-		sub := make([]record.Record, len(needLang))
-		for i, j := range needLang {
-			sub[i] = res.records[j]
-		}
-		setLangs(sub, langTexts)
-		for i, j := range needLang {
-			res.records[j].Lang = sub[i].Lang
+		for i, l := range langsOf(langTexts) {
+			res.records[needLang[i]].Lang = l
 		}
 	}
 	return res

@@ -74,7 +74,7 @@ func ParseTaxonomy(data []byte) (*Taxonomy, error) {
 }
 
 // TopicsOf returns the sorted topic slugs whose names occur in s.
-func (t *Taxonomy) TopicsOf(s string) []string { return t.topics.match(s, nil) }
+func (t *Taxonomy) TopicsOf(s string) []string { return t.topics.match(s) }
 
 // pathFiller are words a file or folder name may hold beside a topic's
 // name and still be about that topic as a whole
@@ -84,6 +84,10 @@ var pathFiller = setOf("interview", "interviews", "question", "questions", "answ
 	"skill", "skills", "assessment", "assessments", "and", "top", "most", "asked", "common", "basic", "basics",
 	"advanced", "junior", "senior", "middle", "beginner", "intermediate", "easy", "medium", "hard", "expert",
 	"level", "core", "concepts", "fundamentals", "topics", "tutorial", "ru", "en", "zh", "cn", "md", "html", "htm")
+
+// pathSeparators split a file or folder name into words where tokenize
+// would keep them together ("python_questions", "go.basics").
+var pathSeparators = strings.NewReplacer("_", " ", ".", " ")
 
 // TopicsOfPath returns the sorted topic slugs named by the file and folder
 // names of a path ("Devinterview-io__python-interview-questions/README.md",
@@ -95,7 +99,7 @@ func (t *Taxonomy) TopicsOfPath(rel string) []string {
 	rel = strings.TrimSuffix(rel, path.Ext(rel))
 	for _, seg := range strings.Split(rel, "/") {
 		for _, name := range strings.Split(seg, "__") {
-			toks := tokenize(strings.NewReplacer("_", " ", ".", " ").Replace(name), nil)
+			toks := tokenize(pathSeparators.Replace(name), nil)
 			if len(toks) == 0 {
 				continue
 			}
@@ -108,7 +112,7 @@ func (t *Taxonomy) TopicsOfPath(rel string) []string {
 }
 
 // TagsOf returns the sorted tag slugs whose patterns occur in s.
-func (t *Taxonomy) TagsOf(s string) []string { return t.tags.match(s, nil) }
+func (t *Taxonomy) TagsOf(s string) []string { return t.tags.match(s) }
 
 // matcher finds the slugs whose patterns occur in a text. Patterns are
 // indexed by their first word, so a text costs one map look-up per word
@@ -175,18 +179,15 @@ func newMatcher(m map[string][]string) (*matcher, error) {
 	return mt, nil
 }
 
-func (mt *matcher) match(s string, toks []string) []string {
+func (mt *matcher) match(s string) []string {
 	if mt == nil {
 		return []string{}
 	}
-	var orig []string
 	sc := matchScratchPool.Get().(*matchScratch)
-	if toks == nil {
-		orig, toks = matchWords(s, sc.orig[:0], sc.toks[:0])
-		sc.orig, sc.toks = orig, toks
-		if !mt.cased {
-			orig = nil
-		}
+	orig, toks := matchWords(s, sc.orig[:0], sc.toks[:0])
+	sc.orig, sc.toks = orig, toks
+	if !mt.cased {
+		orig = nil
 	}
 	hit := slices.Grow(sc.hit[:0], len(mt.slugs))[:len(mt.slugs)]
 	clear(hit)
@@ -282,32 +283,24 @@ func (mt *matcher) each(toks, orig []string, f func(p pattern, i, n int)) {
 }
 
 func (p pattern) matchAt(toks, orig []string, i int) bool {
-	if i+len(p.words) > len(toks) {
-		return false
-	}
-	last := len(p.words) - 1
-	for k, w := range p.words {
-		t := toks[i+k]
-		if k == last && p.wild {
-			if !strings.HasPrefix(t, w) {
-				return false
-			}
-		} else if t != w {
-			return false
-		}
-	}
-	return p.casedAt(orig, i)
+	return wordsAt(p.words, toks, i, p.wild) && p.casedAt(orig, i)
 }
 
 // casedAt checks a cased pattern's spelling against the tokens as written.
 func (p pattern) casedAt(orig []string, i int) bool {
-	if p.cased == nil || orig == nil {
-		return true
+	return p.cased == nil || orig == nil || wordsAt(p.cased, orig, i, p.wild)
+}
+
+// wordsAt reports whether toks holds words at i, the last word matching as a
+// prefix when wild.
+func wordsAt(words, toks []string, i int, wild bool) bool {
+	if i+len(words) > len(toks) {
+		return false
 	}
-	last := len(p.cased) - 1
-	for k, w := range p.cased {
-		t := orig[i+k]
-		if k == last && p.wild {
+	last := len(words) - 1
+	for k, w := range words {
+		t := toks[i+k]
+		if k == last && wild {
 			if !strings.HasPrefix(t, w) {
 				return false
 			}

@@ -38,12 +38,7 @@ var Facets = []Facet{
 	{
 		Name: FieldLevel, Short: "l", Flag: "only `LEVEL` (beginner, intermediate, advanced); repeatable",
 		Size: 10, Closed: Levels, Single: true,
-		Of: func(r Record) []string {
-			if r.Level == "" {
-				return nil
-			}
-			return []string{r.Level}
-		},
+		Of: func(r Record) []string { return oneValue(r.Level) },
 	},
 	{
 		Name: FieldTopic, Short: "t", Flag: "only `TOPIC`; repeatable", Size: 30,
@@ -55,12 +50,7 @@ var Facets = []Facet{
 	},
 	{
 		Name: FieldLang, Flag: "only questions in `LANG` (ISO 639-1: en, ru, zh…); repeatable", Size: 10, Single: true,
-		Of: func(r Record) []string {
-			if r.Lang == "" {
-				return nil
-			}
-			return []string{r.Lang}
-		},
+		Of: func(r Record) []string { return oneValue(r.Lang) },
 	},
 	{
 		Name: FieldSource, Flag: "only questions from `FILE` or folder; repeatable", Size: 30, Paths: true,
@@ -74,6 +64,15 @@ var Facets = []Facet{
 			return files
 		},
 	},
+}
+
+// oneValue is the values of a facet of at most one value: v, or none when
+// it is empty.
+func oneValue(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return []string{v}
 }
 
 // FacetNames returns the names of Facets, in order.

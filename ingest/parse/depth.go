@@ -84,27 +84,11 @@ func excessMarkers(line []byte) (keep, skip int, ok bool) {
 		if j == len(line) {
 			break
 		}
-		switch c := line[j]; {
-		case c == '>':
+		if line[j] == '>' {
 			j++
-		case c == '-' || c == '+' || c == '*':
-			j++
-			if j < len(line) && line[j] != ' ' && line[j] != '\t' {
-				return keep, i, n > maxNesting
-			}
-		case '0' <= c && c <= '9':
-			d := j
-			for j < len(line) && j-d < 10 && '0' <= line[j] && line[j] <= '9' {
-				j++
-			}
-			if j-d > 9 || j == len(line) || line[j] != '.' && line[j] != ')' {
-				return keep, i, n > maxNesting
-			}
-			j++
-			if j < len(line) && line[j] != ' ' && line[j] != '\t' {
-				return keep, i, n > maxNesting
-			}
-		default:
+		} else if m := listMarker(line[j:]); m > 0 {
+			j += m
+		} else {
 			return keep, i, n > maxNesting
 		}
 		n++

@@ -422,20 +422,17 @@ func (w *htmlWalker) flushRun(from, to *html.Node, role string) {
 	for c := from; c != to; c = c.NextSibling {
 		w.inline(c, false)
 	}
-	w.emitText(Paragraph, 0, line, role, nil)
+	w.emitText(Paragraph, 0, line, role)
 }
 
 // emitText turns the text buffer into a block: a pending list item claims
 // the first paragraph (or numbers the first heading); empty text is dropped
 // unless the block is made of images.
-func (w *htmlWalker) emitText(kind Kind, depth, line int, role string, self *html.Node) {
+func (w *htmlWalker) emitText(kind Kind, depth, line int, role string) {
 	text := strings.TrimSpace(w.tb.text())
 	b := Block{Kind: kind, Line: line, Depth: depth, Role: role,
 		Strong: w.tb.isStrong(), Links: w.tb.links, LinkChars: w.tb.linkChars, AnchorLinks: w.tb.anchors}
 	var extra []string
-	if self != nil {
-		extra = signals(self, nil)
-	}
 	if text == "" {
 		if w.tb.imgs == 0 || kind != Paragraph {
 			return
@@ -576,7 +573,7 @@ func (w *htmlWalker) element(n *html.Node, role string) {
 	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		w.tb.reset()
 		w.inlineChildren(n, false)
-		w.emitText(Heading, int(n.Data[1]-'0'), line, role, nil)
+		w.emitText(Heading, int(n.Data[1]-'0'), line, role)
 	case atom.P, atom.Dt, atom.Dd, atom.Figcaption, atom.Caption, atom.Legend:
 		if w.blocky[n] || n.DataAtom == atom.Dd || n.DataAtom == atom.Dt {
 			w.container(n, role)
@@ -584,7 +581,7 @@ func (w *htmlWalker) element(n *html.Node, role string) {
 		}
 		w.tb.reset()
 		w.inlineChildren(n, false)
-		w.emitText(Paragraph, 0, line, role, nil)
+		w.emitText(Paragraph, 0, line, role)
 	case atom.Pre:
 		w.code(n, line, role)
 	case atom.Textarea:
@@ -632,7 +629,7 @@ func (w *htmlWalker) element(n *html.Node, role string) {
 		w.tb.reset()
 		w.inlineChildren(n, false)
 		w.item = nil
-		w.emitText(Quote, w.listDepth(), line, role, nil)
+		w.emitText(Quote, w.listDepth(), line, role)
 	case atom.Hr:
 		w.item = nil
 		w.emit(Block{Kind: Rule, Line: line, Context: w.context()})
@@ -640,7 +637,7 @@ func (w *htmlWalker) element(n *html.Node, role string) {
 		w.tb.reset()
 		w.inlineChildren(n, false)
 		w.item = nil
-		w.emitText(Summary, 0, line, role, nil)
+		w.emitText(Summary, 0, line, role)
 	case atom.Details:
 		if !w.md && role == "" {
 			role = "answer"
@@ -650,7 +647,7 @@ func (w *htmlWalker) element(n *html.Node, role string) {
 		if w.isToggleHead(n) || !w.blocky[n] {
 			w.tb.reset()
 			w.inlineChildren(n, false)
-			w.emitText(Paragraph, 0, line, role, nil)
+			w.emitText(Paragraph, 0, line, role)
 			return
 		}
 		w.container(n, role)
@@ -660,7 +657,7 @@ func (w *htmlWalker) element(n *html.Node, role string) {
 			// An inline element walked on its own (a role or toggle mark).
 			w.tb.reset()
 			w.inline(n, false)
-			w.emitText(Paragraph, 0, line, role, nil)
+			w.emitText(Paragraph, 0, line, role)
 			return
 		}
 		w.container(n, role)
@@ -707,8 +704,7 @@ func (w *htmlWalker) inline(n *html.Node, pre bool) {
 		w.tb.strong--
 		if opens && w.tb.strongIn > 0 {
 			w.tb.hasLead = true
-			w.tb.lead = lineStat{pos: len(w.tb.b), src: -1, strongIn: w.tb.strongIn, strongOut: w.tb.strongOut,
-				links: w.tb.links, linkChars: w.tb.linkChars, anchors: w.tb.anchors}
+			w.tb.lead = w.tb.stat(-1)
 		}
 		return
 	case atom.A:

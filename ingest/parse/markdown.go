@@ -351,8 +351,7 @@ func splitStrongLines(tb *textBuf) []lineGroup {
 	if len(tb.lines) == 0 {
 		return nil
 	}
-	end := lineStat{pos: len(tb.b), strongIn: tb.strongIn, strongOut: tb.strongOut,
-		links: tb.links, linkChars: tb.linkChars, anchors: tb.anchors}
+	end := tb.stat(0)
 	bounds := append([]lineStat{{src: -1}}, tb.lines...)
 	bounds = append(bounds, end)
 	var groups []lineGroup

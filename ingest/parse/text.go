@@ -42,7 +42,6 @@ type lineStat struct {
 	src                       int // source offset of the line's first text, -1 if unknown
 	strongIn, strongOut       int
 	links, linkChars, anchors int
-	hasText                   bool
 }
 
 // textBuf builds a block's Text: white space runs fold to one space, hard
@@ -90,21 +89,6 @@ func (t *textBuf) space() { t.pendingSpace = true }
 
 // newline records a hard break.
 func (t *textBuf) newline() { t.pendingNL = true }
-
-func (t *textBuf) flushPending() {
-	if len(t.b) > 0 && (t.pendingNL || t.pendingSpace) {
-		if t.pendingNL {
-			t.b = append(t.b, '\n')
-		} else {
-			t.b = append(t.b, ' ')
-		}
-		// A space is link text only between two characters of a link.
-		if t.inLink > 0 && t.prevLink {
-			t.linkChars++
-		}
-	}
-	t.pendingSpace, t.pendingNL = false, false
-}
 
 // asciiClass classifies ASCII bytes for write: 1 white space, 2 letter or
 // digit, 3 digit, 4 NUL, 0 other.
@@ -267,11 +251,17 @@ func (t *textBuf) text() string { return string(t.b) }
 
 // markLine starts a new line at the current end of the text (after a break).
 func (t *textBuf) markLine(src int) {
-	t.lines = append(t.lines, lineStat{
+	t.lines = append(t.lines, t.stat(src))
+}
+
+// stat is the counters now, for a line that starts at the current end of
+// the text and at source offset src.
+func (t *textBuf) stat(src int) lineStat {
+	return lineStat{
 		pos: len(t.b), src: src,
 		strongIn: t.strongIn, strongOut: t.strongOut,
 		links: t.links, linkChars: t.linkChars, anchors: t.anchors,
-	})
+	}
 }
 
 // foldSpace folds white space in s the way textBuf does.
