@@ -137,6 +137,12 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			if title && coordinated && len(dst) == before+1 && dst[before].kind == kindWord && lightWords[dst[before].text] && !frameWords[dst[before].text] {
 				dst[before].subject = true
 			}
+			if title && nounAfterNoun[w] && len(dst) == before+1 && prevWord != "" && !stopWords[prev] && !politeVerbs[prev] {
+				// "feature importance", "statistical significance" name
+				// a subject; "its importance", "the significance of X"
+				// ask why X matters.
+				dst[before].subject = true
+			}
 			switch {
 			case w == "and" || w == "or":
 				coordinated = lastSubstance
@@ -239,6 +245,10 @@ var boundPrefixes = setOf(`non anti un multi pre post sub semi inter intra`)
 // intensifiers stress the word after them: "key features", "core
 // concepts". Before a light word they are light too.
 var intensifiers = setOf(`key core major fundamental notable`)
+
+// nounAfterNoun are light words that name a subject of their own when a
+// word other than a determiner comes right before them.
+var nounAfterNoun = setOf(`importance significance`)
 
 // partSaysNothing reports whether a part of a hyphenated compound is a
 // stop word or a single letter.
