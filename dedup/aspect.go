@@ -288,7 +288,7 @@ func aspectsAgree(a, b aspect) bool {
 		// kinds, pros or cons, or its history.
 		return (a|b)&^(aspectHow|aspectWork|aspectMake|aspectUse|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
 	}
-	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy | aspectPros,
+	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy, aspectWhy | aspectPros,
 		aspectYesNo | aspectMake, aspectYesNo | aspectWork} {
 		if a&g != 0 && b&g != 0 {
 			return true
