@@ -93,6 +93,7 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		d.Question = math.Sqrt(d.Question * min(ca, cb))
 		onlyA, onlyB = unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
 		onlyA, onlyB = impliedComparison(fa, fb, onlyA, onlyB)
+		onlyA, onlyB = identifierPart(onlyA, fb), identifierPart(onlyB, fa)
 		if sameSubject(fa, fb, onlyA, onlyB) {
 			// Every word either asks about is in the other: what is
 			// left is how they ask, which the aspect guard judges.
@@ -169,6 +170,56 @@ func impliedComparison(fa, fb *features, onlyA, onlyB []qtok) ([]qtok, []qtok) {
 	}
 	return slices.Delete(slices.Clone(onlyA), i, i+1), onlyB
 }
+
+// identifierPart drops from only (the words one question has alone) a
+// word that is a part of an identifier the other question names: "What is
+// state in React? How do you use useState()?" asks about the state that
+// "How does useState work?" asks about. The identifier alone on one side
+// is still a word of its own ("What is state?" / "What is useState?").
+func identifierPart(only []qtok, g *features) []qtok {
+	var out []qtok
+	for i, t := range only {
+		if !t.heavy() || t.kind != kindWord || !namesPart(g, t.text) {
+			if out != nil {
+				out = append(out, t)
+			}
+			continue
+		}
+		if out == nil {
+			out = append(make([]qtok, 0, len(only)), only[:i]...)
+		}
+	}
+	if out == nil {
+		return only
+	}
+	return out
+}
+
+// namesPart reports whether one of f's identifiers in lower camel case
+// ("useState", "getElementById()") has a part that reads as word w.
+func namesPart(f *features, w string) bool {
+	for _, t := range f.toks {
+		if t.kind != kindCode {
+			continue
+		}
+		raw := f.raw(t)
+		if !lowerCamel(raw) {
+			continue
+		}
+		start := 0
+		for i := 1; i <= len(raw); i++ {
+			if i == len(raw) || raw[i] >= 'A' && raw[i] <= 'Z' || !isASCIILetter(raw[i]) {
+				if i > start && canonical(strings.Trim(raw[start:i], "()")) == w {
+					return true
+				}
+				start = i
+			}
+		}
+	}
+	return false
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // sameSubjectFloor is the least question similarity of two short questions
 // whose words of substance are the same.

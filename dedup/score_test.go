@@ -224,3 +224,21 @@ func TestExplainWords(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentifierPart: a word one question has alone is no extra subject
+// when it is a part of an identifier the other names.
+func TestIdentifierPart(t *testing.T) {
+	st := NewStats(seedRecords(t))
+	for _, tc := range []struct {
+		a, b    string
+		guarded bool
+	}{
+		{a: "Can you explain how useState works?", b: "What is state in React? How do you use useState()?"},
+		{a: "What is state in React?", b: "What is useState in React?", guarded: true},
+	} {
+		d := Explain(q(tc.a), q(tc.b), st)
+		if got := len(d.Guards) > 0; got != tc.guarded {
+			t.Errorf("Explain(%q, %q).Guards = %q; want guarded %v", tc.a, tc.b, d.Guards, tc.guarded)
+		}
+	}
+}
