@@ -275,6 +275,14 @@ func aspectsAgree(a, b aspect) bool {
 		// you add custom middleware?" asks.
 		const practice = aspectUse | aspectMake | aspectHow
 		ta, tb := a&^what, b&^what
+		// An example and why it is used are part of any full answer to
+		// "What is X?" (pairs.md: "What is X? Give an example.", "What
+		// is X and why is it used?"): asked beside it, they ask
+		// nothing more.
+		const anyway = aspectExample | aspectWhy | aspectUse
+		if ta&^anyway == 0 || tb&^anyway == 0 {
+			return true
+		}
 		return ta&practice != 0 && tb&practice != 0 || aspectsAgree(ta, tb)
 	}
 	if a&b != 0 {
