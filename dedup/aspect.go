@@ -275,11 +275,11 @@ func aspectsAgree(a, b aspect) bool {
 		// you add custom middleware?" asks.
 		const practice = aspectUse | aspectMake | aspectHow
 		ta, tb := a&^what, b&^what
-		// An example and why it is used are part of any full answer to
+		// An example and why it matters are part of any full answer to
 		// "What is X?" (pairs.md: "What is X? Give an example.", "What
 		// is X and why is it used?"): asked beside it, they ask
-		// nothing more.
-		const anyway = aspectExample | aspectWhy | aspectUse
+		// nothing more. What it is for, or its features, are more.
+		const anyway = aspectExample | aspectWhy
 		if ta&^anyway == 0 || tb&^anyway == 0 {
 			return true
 		}
