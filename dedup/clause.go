@@ -92,6 +92,7 @@ func questionTokens(q string) []token {
 	for i, c := range clauses {
 		ct := scanTokens(nil, c, 0, true)
 		if i == 0 {
+			namesWhatItDoes(c, ct)
 			for _, t := range ct {
 				head[t.h] = true
 			}
@@ -153,4 +154,27 @@ func newSubject(ts []token, head map[uint64]bool) bool {
 		}
 	}
 	return false
+}
+
+// whatDoes finds a head clause that asks what a thing does: "What does
+// deta new do", "What does the new operator do".
+var whatDoes = regexp.MustCompile(`(?i)^what\s+(?:does|do|did)\s+(.+?)\s+do$`)
+
+// namesWhatItDoes marks the light words of the thing a "What does X do?"
+// clause names as asked about: in "What does deta new do?" the command is
+// "deta new", not Deta.
+func namesWhatItDoes(clause string, ts []token) {
+	m := whatDoes.FindStringSubmatch(strings.TrimSpace(clause))
+	if m == nil {
+		return
+	}
+	named := map[string]bool{}
+	for _, w := range strings.Fields(strings.ToLower(m[1])) {
+		named[strings.Trim(w, "`'\"")] = true
+	}
+	for k := range ts {
+		if ts[k].kind == kindWord && lightWords[ts[k].text] && named[strings.ToLower(ts[k].raw)] {
+			ts[k].subject = true
+		}
+	}
 }

@@ -305,11 +305,17 @@ func narrowFactor(idf float64) float64 {
 	return narrowPenaltyCommon + f*(narrowPenalty-narrowPenaltyCommon)
 }
 
-// heavyIDF is the largest weight of the words of substance of ts.
+// heavyIDF is the largest weight of the words of substance of ts. A
+// light word asked about ("deta new", "feature importance", "playbooks
+// and roles") is common as a light word, which says nothing of how rare
+// it is as a subject: it counts as rare.
 func heavyIDF(ts []qtok) float64 {
 	w := 0.0
 	for _, t := range ts {
-		if t.heavy() {
+		switch {
+		case t.heavy() && t.kind == kindWord && lightWords[t.text]:
+			w = max(w, math.Inf(1))
+		case t.heavy():
 			w = max(w, float64(t.idf))
 		}
 	}
