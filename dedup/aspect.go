@@ -93,6 +93,13 @@ func aspects(q string) aspect {
 			// "playbooks and roles" names a subject.
 			continue
 		}
+		if settingWords[w] && i+1 < len(words) && words[i+1] == "of" {
+			// "the main parameters of the random forest model" asks
+			// what it has to set, as "the features of X" asks what
+			// it offers: not what it is.
+			a |= aspectFeatures
+			continue
+		}
 		if (w == "origin" || w == "history") && !(i+1 < len(words) && words[i+1] == "of") {
 			// "the history of X" asks where it comes from; "git
 			// history", "cross-origin requests" name subjects.
@@ -177,8 +184,9 @@ func aspectInFirstClause(q string) bool {
 			end = i
 		}
 	}
-	for _, w := range strings.FieldsFunc(q[:end], func(r rune) bool { return !unicode.IsLetter(r) }) {
-		if !strings.HasSuffix(w, "ing") && aspectOf[canonical(w)] != 0 {
+	ws := strings.FieldsFunc(q[:end], func(r rune) bool { return !unicode.IsLetter(r) })
+	for i, w := range ws {
+		if !strings.HasSuffix(w, "ing") && aspectOf[canonical(w)] != 0 || settingWords[w] && i+1 < len(ws) && ws[i+1] == "of" {
 			return true
 		}
 	}
@@ -201,6 +209,10 @@ func waysOf(words []string) bool {
 	}
 	return false
 }
+
+// settingWords name what a thing has to set: "parameters of",
+// "hyperparameters of", "settings of".
+var settingWords = setOf(`parameter parameters hyperparameter hyperparameters setting settings`)
 
 var waysWords = setOf(`practice practices strategy strategies way ways step steps approach approaches`)
 

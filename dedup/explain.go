@@ -97,7 +97,7 @@ func quote(w string) string { return fmt.Sprintf("“%s”", w) }
 // aspectWords says what each aspect asks, for people.
 var aspectWords = []string{"what it is", "how it works", "how to do it", "what it is for", "for a comparison",
 	"for advantages", "for drawbacks", "for an example", "for kinds", "why", "how to choose",
-	"how to avoid or fix it", "how to test it", "a yes-or-no question", "for its features", "who made it or when", "how to do it"}
+	"how to avoid or fix it", "how to test it", "a yes-or-no question", "for its features or settings", "who made it or when", "how to do it"}
 
 // words says what a set of aspects asks.
 func (a aspect) words() string {
