@@ -34,7 +34,8 @@
 //     searchers), facets counted from per-document values in memory,
 //     stored fields and term locations read for the page's documents only.
 //   - terms.go: Analyzer and Token (analysing text as a field was), Terms,
-//     DocFreq, FuzzyTerms and TermsWithPrefix (the dictionaries, for
+//     TermCounts (Terms' counts of a few terms), DocFreq, FuzzyTerms and
+//     TermsWithPrefix (the dictionaries, for
 //     filters, spelling and the word being typed).
 //   - expr/: the query tree, the contract between query and index.
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
@@ -108,7 +109,8 @@
 // list records with allRecords (expr.All), not a match-all query.
 //
 // Tests: analysis_test.go (analysis table, synonyms, mapping golden file:
-// `go test ./index -run TestMappingGolden -update`), index_test.go (build,
+// `go test ./index -run TestMappingGolden -update`), terms_test.go
+// (TermCounts against whole dictionaries), index_test.go (build,
 // search over the embedded corpus), dir_test.go (generations, crash
 // injection in a child process, damage over many seeds, opens during
 // builds, the layout before generations), search_test.go

@@ -133,11 +133,6 @@ type Searcher struct {
 	// values holds every term of the facet fields, so that filter values
 	// can be matched without regard to case (topic:fastapi → FastAPI).
 	values map[string][]string
-	// vocab, loaded on the first misspelt query, counts the terms of the
-	// question and answer fields.
-	vocabOnce sync.Once
-	vocab     map[string]uint64
-	vocabErr  error
 	// clusterSize counts the records of each near-duplicate cluster that
 	// has more than one. Search collapses only when there is something to
 	// collapse.

@@ -9,8 +9,10 @@
 package benchkit
 
 import (
+	"cmp"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,6 +59,9 @@ func Int(name string) int {
 // took (first-cpu-p99-ms, unseen-cpu-p99-ms, cpu-p99-ms: the process's,
 // GC included), which a busy machine does not inflate as it does the
 // wall time.
+// IQ_BENCH_CPUPROFILE=first or unseen (with IQ_BENCH_CPUPROFILE_FILE, default
+// cpu-<pass>.prof) writes a CPU profile of that pass alone, so the cost of
+// a cold pass is not drowned by the warm ones.
 // search runs query i and returns its hit count; name names it in errors.
 // It fails when the timed half matches nothing or its hits drift between
 // passes.
@@ -77,10 +82,16 @@ func Queries(b *testing.B, n int, name func(i int) string, search func(i int) (u
 		return hits
 	}
 	var first, unseen, lat, firstQC, unseenQC, warmQC []time.Duration // ...QC: CPU per query
+	stop := profile(b, "first")
 	run(0, half, &first, &firstQC)
+	stop()
+	stop = profile(b, "unseen")
 	cpu0 := cputime.Used()
 	want := run(half, n, &unseen, &unseenQC)
 	unseenCPU := cputime.Used() - cpu0
+	stop()
+	logSlowest(b, "first", firstQC, 0, name)
+	logSlowest(b, "unseen", unseenQC, half, name)
 	if want == 0 {
 		b.Fatal("the query mix matched nothing")
 	}
@@ -107,6 +118,49 @@ func Queries(b *testing.B, n int, name func(i int) string, search func(i int) (u
 	}{{firstQC, "first-cpu-p99-ms"}, {unseenQC, "unseen-cpu-p99-ms"}, {warmQC, "cpu-p99-ms"}} {
 		slices.Sort(c.cpu)
 		b.ReportMetric(ms(c.cpu[len(c.cpu)*99/100]), c.name)
+	}
+}
+
+// logSlowest logs the IQ_BENCH_SLOWEST queries of a pass that took the
+// most CPU (query from+i took cpu[i]), to find what makes its p99.
+func logSlowest(b *testing.B, pass string, cpu []time.Duration, from int, name func(int) string) {
+	k := Int("IQ_BENCH_SLOWEST")
+	if k <= 0 || len(cpu) == 0 {
+		return
+	}
+	order := make([]int, len(cpu))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return cmp.Compare(cpu[j], cpu[i]) })
+	for _, i := range order[:min(k, len(order))] {
+		b.Logf("%s pass, query %d %q: %.1f ms CPU", pass, from+i, name(from+i), ms(cpu[i]))
+	}
+}
+
+// profile starts a CPU profile of the pass named pass when
+// IQ_BENCH_CPUPROFILE names it, and returns what stops it.
+func profile(b *testing.B, pass string) (stop func()) {
+	if os.Getenv("IQ_BENCH_CPUPROFILE") != pass {
+		return func() {}
+	}
+	name := os.Getenv("IQ_BENCH_CPUPROFILE_FILE")
+	if name == "" {
+		name = "cpu-" + pass + ".prof"
+	}
+	f, err := os.Create(name)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

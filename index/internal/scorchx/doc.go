@@ -31,6 +31,9 @@
 //   - page.go: PageReader, a snapshot whose term readers yield only a
 //     page's documents (the page pass of a search), checking locations
 //     before reading them.
+//   - dict.go: Dicts, one field's dictionaries looked up a term at a time
+//     with the counts Bleve's FieldDict gives (the spelling pass's
+//     candidates), without a goroutine per segment per term.
 //   - files.go: ForceMerge and Shared (the segment files scorch never
 //     changes once written, which an update may hard-link).
 package scorchx

@@ -1,0 +1,62 @@
+package index
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/iq-search/iq/record"
+)
+
+// TestTermCountsMatchTerms holds TermCounts to the counts Terms reads from
+// whole dictionaries, for every term of question and answer and for terms
+// the index lacks: over one shard of many segments, an updated index (whose
+// shared segments hold deleted documents, which dictionary counts include)
+// and three shards.
+func TestTermCountsMatchTerms(t *testing.T) {
+	fields := []string{record.FieldQuestion, record.FieldAnswer}
+	updated, _ := updatedCorpus(t)
+	built, _ := buildCorpus(t)
+	dir := filepath.Join(t.TempDir(), "shards")
+	if err := Build(context.Background(), dir, loadCorpus(t), BuildOptions{Shards: 3, BatchSize: 10}); err != nil {
+		t.Fatal(err)
+	}
+	sharded, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sharded.Close()
+	for _, tc := range []struct {
+		name string
+		ix   *Index
+	}{{"built", built}, {"updated", updated}, {"3 shards", sharded}} {
+		want := map[string]uint64{}
+		for _, f := range fields {
+			terms, err := tc.ix.Terms(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for term, n := range terms {
+				want[term] += n
+			}
+		}
+		terms := []string{"", "zzzqx", "a b"}
+		for term := range want {
+			terms = append(terms, term)
+		}
+		got, err := tc.ix.TermCounts(terms, fields...)
+		if err != nil {
+			t.Fatalf("%s: TermCounts error = %v", tc.name, err)
+		}
+		bad := 0
+		for i, term := range terms {
+			if got[i] != want[term] && bad < 10 {
+				bad++
+				t.Errorf("%s: TermCounts(%q) = %d; Terms says %d", tc.name, term, got[i], want[term])
+			}
+		}
+		if len(want) < 100 {
+			t.Errorf("%s: %d terms in question and answer; want the corpus's hundreds", tc.name, len(want))
+		}
+	}
+}
