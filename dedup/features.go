@@ -457,10 +457,14 @@ func weigh(ts []token, st *Stats) vector {
 			continue
 		}
 		v.e = append(v.e, entry{h, w})
-		v.norm += w * w
+	}
+	slices.SortFunc(v.e, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
+	// Summed in token order, not the map's: its random order changed
+	// the last bit of scores from one run to the next.
+	for _, e := range v.e {
+		v.norm += e.w * e.w
 	}
 	v.norm = math.Sqrt(v.norm)
-	slices.SortFunc(v.e, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
 	return v
 }
 
