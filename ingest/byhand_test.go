@@ -385,3 +385,23 @@ func checkDetectLang(t *testing.T, s string) {
 		}
 	}
 }
+
+func FuzzQuestionTerms(f *testing.F) {
+	for _, s := range [][2]string{
+		{"What is Node.js and C#?", "It runs JavaScript on the server."}, {"How do Docker and", "Kubernetes differ?"},
+		{"Explain the event.", ".env files"}, {"İstanbul Go", "REST API design"}, {"\xffAB", "\xfe cd"}, {"", "SQL joins"},
+		{"Machine", "learning"}, {"unit test*", "tests"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	tax := DefaultTaxonomy()
+	f.Fuzz(func(t *testing.T, q, more string) {
+		topics, tags := tax.questionTerms(q, more)
+		if want := tax.TopicsOf(q); !slices.Equal(topics, want) {
+			t.Errorf("questionTerms(%q, %q) topics = %q; TopicsOf says %q", q, more, topics, want)
+		}
+		if want := tax.TagsOf(q + " \n " + more); !slices.Equal(tags, want) {
+			t.Errorf("questionTerms(%q, %q) tags = %q; TagsOf says %q", q, more, tags, want)
+		}
+	})
+}
