@@ -353,10 +353,16 @@ func tokenize(s string, dst []string) []string {
 
 // splitWords splits s into the words tokenize finds, as written.
 func splitWords(s string, dst []string) []string {
+	eachWord(s, func(start, end int) { dst = append(dst, s[start:end]) })
+	return dst
+}
+
+// eachWord calls f with the bounds of each word of s (splitWords).
+func eachWord(s string, f func(start, end int)) {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
-			dst = append(dst, s[start:end])
+			f(start, end)
 			start = -1
 		}
 	}
@@ -380,23 +386,24 @@ func splitWords(s string, dst []string) []string {
 		}
 	}
 	flush(len(s))
-	return dst
 }
 
 // matchWords appends the words of s to orig as written and to toks as
-// tokenize gives them. The text is lowered once (ASCII lowering keeps
-// every byte in place, so its words fall at the same places) rather than
-// one string per capitalised word; a word with other letters is lowered
-// on its own.
+// tokenize gives them. The text is split once and lowered once (ASCII
+// lowering keeps every byte in place, so its words fall at the same
+// places) rather than one string per capitalised word; a word with other
+// letters is lowered on its own.
 func matchWords(s string, orig, toks []string) ([]string, []string) {
-	n := len(toks)
-	orig = splitWords(s, orig)
-	toks = splitWords(lowerASCIIText(s), toks)
-	for i, w := range orig[len(orig)-(len(toks)-n):] {
-		if !isASCII(w) {
-			toks[n+i] = strings.ToLower(w)
+	lower := lowerASCIIText(s)
+	eachWord(s, func(start, end int) {
+		w := s[start:end]
+		orig = append(orig, w)
+		if isASCII(w) {
+			toks = append(toks, lower[start:end])
+		} else {
+			toks = append(toks, strings.ToLower(w))
 		}
-	}
+	})
 	return orig, toks
 }
 
