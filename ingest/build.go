@@ -110,11 +110,12 @@ func process(doc document, tax *Taxonomy, explain bool) fileResult {
 			}
 			topics = mergeSorted(topics, ht)
 		}
-		if qt := tax.TopicsOf(s.question); len(qt) > 0 {
+		qt, tags := tax.questionTerms(s.question, answerStart(prose))
+		if len(qt) > 0 {
 			topics = mergeSorted(topics, qt)
 		}
 		r.Topics = topics
-		r.Tags = tax.TagsOf(s.question + " \n " + answerStart(prose))
+		r.Tags = tags
 		res.records = append(res.records, r)
 		langTexts = append(langTexts, langText{s.question, answerStart(prose)})
 	}

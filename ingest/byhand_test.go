@@ -7,6 +7,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/abadojack/whatlanggo"
 )
 
 // The functions tested here read by hand what a regular expression kept
@@ -331,6 +333,75 @@ func FuzzMayNameLevel(f *testing.F) {
 			if p := findLevel(levelTokens(s)); p.phrases > 0 {
 				t.Errorf("mayNameLevel(%q) = false, but findLevel finds %+v", s, p)
 			}
+		}
+	})
+}
+
+// detectLangSeeds are texts where langDetector and whatlanggo could part:
+// mixed scripts, ties, a single whitelisted language, digits and symbols
+// (stop characters), case folding, invalid UTF-8, texts of one trigram.
+var detectLangSeeds = []string{
+	"", "a", "What is a closure?\nHow does the event loop work?\n", "Was ist eine Closure?\n",
+	"Qu'est-ce qu'une fermeture ?\n", "¿Qué es un cierre?\n", "Что такое замыкание?\nЧем отличается let от var?\n",
+	"Що таке замикання?\n", "Что такое Dependency Injection and Inversion of Control in Spring?\n",
+	"什么是闭包\n", "クロージャとは\n", "ما هو الإغلاق؟\n", "क्या है\n", "מה זה\n", "ሰላም\n", "42 + 1 = ?\n",
+	"ÀÉÎ ÕÜ ß İstanbul \u212aelvin\n", "\xffab\xfe cd\n", "the the the\n", "aaa bbb\n", "x\n", "Sql vs NoSQL\n",
+	"Hvad er en closure?\nHur fungerar det?\n", "Co to jest domknięcie?\n", "Mi az a lezárás?\n",
+	"\x01\x7f@[`{", "Z", "z", "@", "`",
+}
+
+func TestDetectLang(t *testing.T) {
+	for _, s := range detectLangSeeds {
+		checkDetectLang(t, s)
+	}
+}
+
+func FuzzDetectLang(f *testing.F) {
+	for _, s := range detectLangSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(checkDetectLang)
+}
+
+// checkDetectLang checks langDetector.confidence against
+// whatlanggo.DetectWithOptions under each of iq's whitelists and one of a
+// single language: the same confidence, and the same language unless the
+// confidence is 0 (on a tie the library returns whichever language its
+// map gave first).
+var englishOnly = newLangDetector(whitelist(whatlanggo.Eng))
+
+func checkDetectLang(t *testing.T, s string) {
+	if got, want := detectScript(s), whatlanggo.DetectScript(s); got != want {
+		t.Errorf("detectScript(%q) = %v; whatlanggo says %v", s, got, want)
+	}
+	for _, d := range append(detectors[:], englishOnly) {
+		if d == nil {
+			continue
+		}
+		info := whatlanggo.DetectWithOptions(s, d.opts)
+		lang, confidence := d.confidence(s)
+		if confidence != info.Confidence || confidence != 0 && lang != info.Lang {
+			t.Errorf("confidence(%q) under %v = %v, %v; whatlanggo says %v, %v", s, d.opts.Whitelist, lang, confidence, info.Lang, info.Confidence)
+		}
+	}
+}
+
+func FuzzQuestionTerms(f *testing.F) {
+	for _, s := range [][2]string{
+		{"What is Node.js and C#?", "It runs JavaScript on the server."}, {"How do Docker and", "Kubernetes differ?"},
+		{"Explain the event.", ".env files"}, {"İstanbul Go", "REST API design"}, {"\xffAB", "\xfe cd"}, {"", "SQL joins"},
+		{"Machine", "learning"}, {"unit test*", "tests"},
+	} {
+		f.Add(s[0], s[1])
+	}
+	tax := DefaultTaxonomy()
+	f.Fuzz(func(t *testing.T, q, more string) {
+		topics, tags := tax.questionTerms(q, more)
+		if want := tax.TopicsOf(q); !slices.Equal(topics, want) {
+			t.Errorf("questionTerms(%q, %q) topics = %q; TopicsOf says %q", q, more, topics, want)
+		}
+		if want := tax.TagsOf(q + " \n " + more); !slices.Equal(tags, want) {
+			t.Errorf("questionTerms(%q, %q) tags = %q; TagsOf says %q", q, more, tags, want)
 		}
 	})
 }

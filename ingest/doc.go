@@ -57,6 +57,8 @@
 //     taken from file-name slugs.
 //   - lang.go: each record's language, from the script of its words and,
 //     within a shared script, whatlanggo's detector once per document.
+//   - trigram.go: whatlanggo's detector computed faster with the same
+//     result (its own profiles, indexed once; FuzzDetectLang compares).
 //   - taxonomy.go, taxonomy.json: the replaceable topic and tag taxonomy and
 //     its word-boundary matcher.
 //   - wordfilter.go: a bit set in front of map look-ups of words that most

@@ -47,8 +47,7 @@ var defaultLang = [numScripts]string{
 }
 
 // detectable are the languages whatlanggo may choose for a shared script:
-// those with a Bleve analyzer, and Cyrillic's other common ones. Each one
-// more costs a pass over its trigram profile per document.
+// those with a Bleve analyzer, and Cyrillic's other common ones.
 var detectable = [numScripts]whatlanggo.Options{
 	scriptLatin: whitelist(whatlanggo.Eng, whatlanggo.Deu, whatlanggo.Fra, whatlanggo.Spa, whatlanggo.Ita,
 		whatlanggo.Por, whatlanggo.Nld, whatlanggo.Swe, whatlanggo.Dan, whatlanggo.Nob, whatlanggo.Fin,
@@ -57,6 +56,16 @@ var detectable = [numScripts]whatlanggo.Options{
 	scriptArabic:     whitelist(whatlanggo.Arb, whatlanggo.Pes, whatlanggo.Urd),
 	scriptDevanagari: whitelist(whatlanggo.Hin, whatlanggo.Mar, whatlanggo.Nep),
 }
+
+// detectors detect the languages of detectable (trigram.go).
+var detectors = func() (d [numScripts]*langDetector) {
+	for sc, o := range detectable {
+		if len(o.Whitelist) > 0 {
+			d[sc] = newLangDetector(o)
+		}
+	}
+	return d
+}()
 
 func whitelist(langs ...whatlanggo.Lang) whatlanggo.Options {
 	o := whatlanggo.Options{Whitelist: map[whatlanggo.Lang]bool{}}
@@ -199,9 +208,8 @@ func langsOf(texts []langText) []string {
 			langs[sc] = scriptLang[sc]
 		default:
 			langs[sc] = defaultLang[sc]
-			info := whatlanggo.DetectWithOptions(string(samples[sc]), detectable[sc])
-			if info.IsReliable() {
-				if code := info.Lang.Iso6391(); code != "" {
+			if lang, reliable := detectors[sc].detect(string(samples[sc])); reliable {
+				if code := lang.Iso6391(); code != "" {
 					langs[sc] = code
 				}
 			}

@@ -114,6 +114,24 @@ func (t *Taxonomy) TopicsOfPath(rel string) []string {
 // TagsOf returns the sorted tag slugs whose patterns occur in s.
 func (t *Taxonomy) TagsOf(s string) []string { return t.tags.match(s) }
 
+// questionTerms returns TopicsOf(question) and TagsOf(question + " \n " +
+// more), reading the question's words once: its words are the first words
+// of the tags' text (the line break between them ends a word).
+func (t *Taxonomy) questionTerms(question, more string) (topics, tags []string) {
+	sc := matchScratchPool.Get().(*matchScratch)
+	orig, toks := matchWords(question, sc.orig[:0], sc.toks[:0])
+	nq := len(toks)
+	orig, toks = matchWords(more, orig, toks)
+	sc.orig, sc.toks = orig, toks
+	topics = t.topics.matchTokens(sc, toks[:nq], orig[:nq])
+	tags = t.tags.matchTokens(sc, toks, orig)
+	// The scratch must not keep the text alive.
+	clear(sc.orig)
+	clear(sc.toks)
+	matchScratchPool.Put(sc)
+	return topics, tags
+}
+
 // matcher finds the slugs whose patterns occur in a text. Patterns are
 // indexed by their first word, so a text costs one map look-up per word
 // plus a check of the few patterns with a wildcard first word.
@@ -186,6 +204,20 @@ func (mt *matcher) match(s string) []string {
 	sc := matchScratchPool.Get().(*matchScratch)
 	orig, toks := matchWords(s, sc.orig[:0], sc.toks[:0])
 	sc.orig, sc.toks = orig, toks
+	out := mt.matchTokens(sc, toks, orig)
+	// The scratch must not keep the text alive.
+	clear(sc.orig)
+	clear(sc.toks)
+	matchScratchPool.Put(sc)
+	return out
+}
+
+// matchTokens returns the sorted slugs matched in toks (the words of a text
+// as matchWords gives them, orig as written), using sc's hit slice.
+func (mt *matcher) matchTokens(sc *matchScratch, toks, orig []string) []string {
+	if mt == nil {
+		return []string{}
+	}
 	if !mt.cased {
 		orig = nil
 	}
@@ -205,10 +237,6 @@ func (mt *matcher) match(s string) []string {
 			out = append(out, mt.slugs[i])
 		}
 	}
-	// The scratch must not keep the text alive.
-	clear(sc.orig)
-	clear(sc.toks)
-	matchScratchPool.Put(sc)
 	return out
 }
 
@@ -325,10 +353,16 @@ func tokenize(s string, dst []string) []string {
 
 // splitWords splits s into the words tokenize finds, as written.
 func splitWords(s string, dst []string) []string {
+	eachWord(s, func(start, end int) { dst = append(dst, s[start:end]) })
+	return dst
+}
+
+// eachWord calls f with the bounds of each word of s (splitWords).
+func eachWord(s string, f func(start, end int)) {
 	start := -1
 	flush := func(end int) {
 		if start >= 0 {
-			dst = append(dst, s[start:end])
+			f(start, end)
 			start = -1
 		}
 	}
@@ -352,23 +386,24 @@ func splitWords(s string, dst []string) []string {
 		}
 	}
 	flush(len(s))
-	return dst
 }
 
 // matchWords appends the words of s to orig as written and to toks as
-// tokenize gives them. The text is lowered once (ASCII lowering keeps
-// every byte in place, so its words fall at the same places) rather than
-// one string per capitalised word; a word with other letters is lowered
-// on its own.
+// tokenize gives them. The text is split once and lowered once (ASCII
+// lowering keeps every byte in place, so its words fall at the same
+// places) rather than one string per capitalised word; a word with other
+// letters is lowered on its own.
 func matchWords(s string, orig, toks []string) ([]string, []string) {
-	n := len(toks)
-	orig = splitWords(s, orig)
-	toks = splitWords(lowerASCIIText(s), toks)
-	for i, w := range orig[len(orig)-(len(toks)-n):] {
-		if !isASCII(w) {
-			toks[n+i] = strings.ToLower(w)
+	lower := lowerASCIIText(s)
+	eachWord(s, func(start, end int) {
+		w := s[start:end]
+		orig = append(orig, w)
+		if isASCII(w) {
+			toks = append(toks, lower[start:end])
+		} else {
+			toks = append(toks, strings.ToLower(w))
 		}
-	}
+	})
 	return orig, toks
 }
 
