@@ -34,6 +34,9 @@ type token struct {
 	// more thing asked about ("playbooks and roles"), not as how the
 	// question asks.
 	subject bool
+	// tail: a word of a question's tail clause ("…, and how does it
+	// differ from REST APIs?"), not of its head.
+	tail bool
 }
 
 // tokenize splits text into content tokens: lower-cased, stop words
