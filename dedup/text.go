@@ -140,6 +140,13 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			if title && coordinated && len(dst) == before+1 && dst[before].kind == kindWord && lightWords[dst[before].text] && !frameWords[dst[before].text] {
 				dst[before].subject = true
 			}
+			if title && (w == "role" || w == "roles") && len(dst) == before+1 && prev != "its" && prev != "their" && prev != "what" &&
+				!strings.HasPrefix(strings.ToLower(strings.TrimLeft(s[j:], " ")), "of ") && !strings.Contains(strings.ToLower(s[j:]), " play") {
+				// "the role in Ansible" names Ansible's roles, as
+				// aspects reads it; "the role of X", "its role", "the
+				// role X plays" ask what X is for.
+				dst[before].subject = true
+			}
 			if title && nounAfterNoun[w] && len(dst) == before+1 && prevWord != "" && !stopWords[prev] && !politeVerbs[prev] {
 				// "feature importance", "statistical significance" name
 				// a subject; "its importance", "the significance of X"
