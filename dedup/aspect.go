@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -88,7 +89,8 @@ func aspects(q string) aspect {
 			// types" names a subject.
 			continue
 		}
-		if (w == "role" || w == "roles") && !(i+1 < len(words) && words[i+1] == "of" || i > 0 && (words[i-1] == "its" || words[i-1] == "their" || words[i-1] == "what")) {
+		if (w == "role" || w == "roles") && !(i+1 < len(words) && words[i+1] == "of" || i > 0 && (words[i-1] == "its" || words[i-1] == "their" || words[i-1] == "what") ||
+			slices.ContainsFunc(words[i+1:], func(x string) bool { return x == "play" || x == "plays" })) {
 			// "the role of X", "its role" ask what it is for;
 			// "playbooks and roles" names a subject.
 			continue

@@ -102,6 +102,9 @@ func questionTokens(q string) []token {
 		if isMarker(ct) {
 			continue
 		}
+		for k := range ct {
+			ct[k].tail = true
+		}
 		if refersBack(c) || !newSubject(ct, head) {
 			// Names beside a technology's ("over Flask or Django REST
 			// Framework") are its own, or its kind's.

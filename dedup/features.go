@@ -187,17 +187,24 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 	}
 	slices.SortFunc(f.toks, func(a, b qtok) int { return cmp.Compare(a.h, b.h) })
 	// A technology named beside other content words is the question's
-	// context; named alone, it is the subject.
-	subjects := 0
+	// context; named alone, it is the subject, and so is one named alone
+	// in the head clause ("What is GraphQL, and how does it differ from
+	// REST APIs?" asks about GraphQL and REST).
+	subjects, headSubjects := 0, 0
 	for _, t := range f.toks {
 		if t.content && techOf[t.text] == "" {
 			subjects++
 		}
 	}
+	for _, t := range qt {
+		if !t.tail && !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject) && techOf[t.text] == "" {
+			headSubjects++
+		}
+	}
 	var named []string
 	for i := range f.toks {
 		if tech := techOf[f.toks[i].text]; tech != "" && f.toks[i].content {
-			f.toks[i].context = subjects > 0
+			f.toks[i].context = subjects > 0 && (headSubjects > 0 || qt[f.toks[i].pos].tail)
 			// "ES6" or "Python3" names a technology, not a version
 			// whose mismatch flips the question.
 			f.toks[i].fam = 0

@@ -89,7 +89,7 @@ func (lx *lexicon) apply(ts []token) []token {
 	var out []token
 	emit := func(form []string, like token) {
 		for _, w := range form {
-			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak})
+			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak, tail: like.tail})
 		}
 	}
 	for i := 0; i < len(ts); i++ {

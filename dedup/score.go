@@ -348,7 +348,7 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 	}
 	if x, y, ok := conflict(onlyA, onlyB); ok {
 		note(conflictPenalty, func() string { return fmt.Sprintf("%s vs %s", quote(fa.raw(x)), quote(fb.raw(y))) })
-	} else if x, onA, ok := firstDiscriminating(onlyA, onlyB); ok {
+	} else if x, onA, ok := firstDiscriminating(glossless(onlyA, fa, fb), glossless(onlyB, fb, fa)); ok {
 		note(omissionPenalty, func() string {
 			f := fb
 			if onA {
@@ -536,6 +536,42 @@ func conflict(a, b []qtok) (qtok, qtok, bool) {
 		}
 	}
 	return qtok{}, qtok{}, false
+}
+
+// glossless returns only without the operators f writes between two
+// words g asks about too: in "the new arrow => function syntax" the
+// arrow glosses "arrow function", which "What are arrow functions?" asks
+// about as well. An operator asked about on its own ("What does `=>`
+// do?") still counts.
+func glossless(only []qtok, f, g *features) []qtok {
+	var out []qtok
+	for i, t := range only {
+		gloss := t.kind == kindOp && sharedAt(f, g, t.pos-1) && sharedAt(f, g, t.pos+1)
+		if gloss && out == nil {
+			out = append(make([]qtok, 0, len(only)), only[:i]...)
+		} else if !gloss && out != nil {
+			out = append(out, t)
+		}
+	}
+	if out == nil {
+		return only
+	}
+	return out
+}
+
+// sharedAt reports whether f's token at position pos is a word of
+// substance g has too.
+func sharedAt(f, g *features, pos int32) bool {
+	if pos < 0 || int(pos) >= len(f.raws) {
+		return false
+	}
+	for _, t := range f.toks {
+		if t.pos == pos {
+			_, ok := findHash(g.toks, t.h)
+			return ok && t.content
+		}
+	}
+	return false
 }
 
 // firstDiscriminating returns the first discriminating token of a, else of

@@ -34,6 +34,9 @@ type token struct {
 	// more thing asked about ("playbooks and roles"), not as how the
 	// question asks.
 	subject bool
+	// tail: a word of a question's tail clause ("…, and how does it
+	// differ from REST APIs?"), not of its head.
+	tail bool
 }
 
 // tokenize splits text into content tokens: lower-cased, stop words
@@ -135,6 +138,13 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			n += len(dst) - before
 			w := strings.ToLower(s[i:j])
 			if title && coordinated && len(dst) == before+1 && dst[before].kind == kindWord && lightWords[dst[before].text] && !frameWords[dst[before].text] {
+				dst[before].subject = true
+			}
+			if title && (w == "role" || w == "roles") && len(dst) == before+1 && prev != "its" && prev != "their" && prev != "what" &&
+				!strings.HasPrefix(strings.ToLower(strings.TrimLeft(s[j:], " ")), "of ") && !strings.Contains(strings.ToLower(s[j:]), " play") {
+				// "the role in Ansible" names Ansible's roles, as
+				// aspects reads it; "the role of X", "its role", "the
+				// role X plays" ask what X is for.
 				dst[before].subject = true
 			}
 			if title && nounAfterNoun[w] && len(dst) == before+1 && prevWord != "" && !stopWords[prev] && !politeVerbs[prev] {
