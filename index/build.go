@@ -171,6 +171,11 @@ func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOpti
 		}
 		shards[i] = nil
 	}
+	if opts.Shards == 1 {
+		if err := writeTables(gdir); err != nil {
+			return fmt.Errorf("build index %s: %w", dir, err)
+		}
+	}
 	crashPoint("shards-built")
 	for name, data := range opts.Attach {
 		if err := writeFileSync(filepath.Join(gdir, name), data); err != nil {
@@ -238,7 +243,7 @@ func (w *Writer) finishMeta(gdir string, dm diskMeta) error {
 // own.
 func checkAttachName(name string) error {
 	if name == "" || name != filepath.Base(name) || strings.ContainsAny(name, `/\`) || strings.HasPrefix(name, ".") ||
-		name == metaFile || name == genMarker || legacyShard.MatchString(name) {
+		name == metaFile || name == genMarker || name == tablesFile || legacyShard.MatchString(name) {
 		return fmt.Errorf("attachment name %q is not a plain file name of its own", name)
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -89,11 +90,14 @@ type Index struct {
 	meta   Meta
 	sums   []fileSum
 	shards []bleve.Index
-	search bleve.Index      // the single shard, or an alias over all of them
-	facets facets.Tables    // Search's facet values, per snapshot and field
-	fast   *fastrank.Ranker // nil when the index is not one it ranks
-	noFast bool             // rank through Bleve's searchers only (SetFastRanking)
-	ranked struct {
+	search bleve.Index   // the single shard, or an alias over all of them
+	facets facets.Tables // Search's facet values, per snapshot and field
+	// tablesOnce loads tablesFile into facets and fast (loadTables).
+	tablesOnce sync.Once
+	tablesErr  error
+	fast       *fastrank.Ranker // nil when the index is not one it ranks
+	noFast     bool             // rank through Bleve's searchers only (SetFastRanking)
+	ranked     struct {
 		fast, bleve atomic.Uint64 // ranking passes run each way
 	}
 	panicked atomic.Bool // a panic was recovered: see Explain

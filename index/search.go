@@ -72,6 +72,9 @@ type SearchOptions struct {
 //     which matches them the same way and so reports the same locations.
 func (ix *Index) searchTree(ctx context.Context, q expr.Node, opts SearchOptions) (_ *bleve.SearchResult, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
+	if err := ix.loadTables(); err != nil {
+		return nil, err
+	}
 	n := opts.From + opts.Size
 	var fc *facets.Counter
 	if len(opts.Facets) > 0 {

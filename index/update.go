@@ -62,6 +62,11 @@ func (w *Writer) Update(ctx context.Context, base *Index, upserts []record.Recor
 		}
 		count += n
 	}
+	if shards == 1 {
+		if err := writeTables(gdir); err != nil {
+			return fmt.Errorf("update index %s: %w", dir, err)
+		}
+	}
 	crashPoint("shards-built")
 	for name, data := range opts.Attach {
 		if err := writeFileSync(filepath.Join(gdir, name), data); err != nil {

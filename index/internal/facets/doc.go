@@ -9,6 +9,9 @@
 //   - table.go: Table, what the faceted fields hold for each document of a
 //     snapshot (built from the fields' postings on first use), and Tables,
 //     their cache.
+//   - persist.go: Read (a table from the postings, for storing with the
+//     index), AppendBinary and DecodeTable (checked, never trusted), and
+//     Tables.Preset (a stored table put in the cache).
 //   - count.go: Counter and Part, the counts of one search, and Results in
 //     Bleve's form.
 package facets

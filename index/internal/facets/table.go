@@ -46,7 +46,7 @@ const MaxFields = 8
 func (ts *Tables) Get(r bindex.IndexReader, fields []string) (*Table, error) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
-	k := tableKey{r, strings.Join(fields, "\x00")}
+	k := tableKey{r, joinFields(fields)}
 	if t := ts.m[k]; t != nil {
 		return t, nil
 	}
@@ -63,6 +63,8 @@ func (ts *Tables) Get(r bindex.IndexReader, fields []string) (*Table, error) {
 	return t, nil
 }
 
+func joinFields(fields []string) string { return strings.Join(fields, "\x00") }
+
 func readTable(r bindex.IndexReader, fields []string) (*Table, error) {
 	if len(fields) > MaxFields {
 		return nil, fmt.Errorf("%d facets asked for, at most %d can be", len(fields), MaxFields)
@@ -72,6 +74,21 @@ func readTable(r bindex.IndexReader, fields []string) (*Table, error) {
 	var maxDoc uint32
 	buf := &bindex.TermFieldDoc{}
 	for fi, field := range fields {
+		// From a scorch snapshot, a segment's postings of a term at once.
+		ok, err := scorchx.FieldPostings(r, field, func(term string, ds []uint32) {
+			if len(ds) > 0 {
+				maxDoc = max(maxDoc, ds[len(ds)-1])
+			}
+			t.values = append(t.values, term)
+			t.field = append(t.field, uint8(fi))
+			docs = append(docs, ds)
+		})
+		if err != nil {
+			return nil, fmt.Errorf("read facet %s: %w", field, err)
+		}
+		if ok {
+			continue
+		}
 		terms, err := dictionary(r, field)
 		if err != nil {
 			return nil, fmt.Errorf("read facet %s: %w", field, err)

@@ -24,7 +24,8 @@
 // Files:
 //   - supports.go: Supports.
 //   - rank.go: Ranker, Check, Plan, Rank (slices, the top hits, the ID
-//     order for ties).
+//     order for ties: IDOrder, or PresetIDOrder from the index's stored
+//     tables).
 //   - compile.go: the tree compiled into nodes, with its synonyms and the
 //     minimum-match cost estimate.
 //   - postings.go: the decoded postings and their cache, scored as

@@ -154,8 +154,15 @@ func (c *postingCache) decode(ctx context.Context, field, term string, locs bool
 	} else {
 		p.idf = 1.0 + math.Log(float64(c.total)/float64(p.count+1.0))
 	}
+	// Sized once from the reader's count (bounded by the snapshot's
+	// documents, whatever a damaged count claims): growing them by append
+	// cost the first pass over fresh terms half its decoding (copies and
+	// the clearing of fresh memory).
+	n := min(p.count, c.total)
+	p.docs = make([]uint32, 0, n)
+	p.score = make([]float64, 0, n)
 	if locs {
-		p.off = append(p.off, 0)
+		p.off = make([]uint32, 1, n+1)
 	}
 	tfd := &bindex.TermFieldDoc{}
 	seq := scorchx.NewDocSeq(c.snap)

@@ -332,6 +332,26 @@ func (o *idRanks) order(r bindex.IndexReader) (_ []uint32, err error) {
 	if o.snap == r && o.rank != nil {
 		return o.rank, nil
 	}
+	rank, err := IDOrder(r)
+	if err != nil {
+		return nil, err
+	}
+	o.snap, o.rank = r, rank
+	return rank, nil
+}
+
+// PresetIDOrder gives the ranker the ID order of snapshot r (IDOrder's
+// answer, stored with the index), so that no search reads every stored ID
+// to settle a tie (130–200 ms of CPU at 100k records).
+func (rk *Ranker) PresetIDOrder(r bindex.IndexReader, rank []uint32) {
+	rk.ids.mu.Lock()
+	defer rk.ids.mu.Unlock()
+	rk.ids.snap, rk.ids.rank = r, rank
+}
+
+// IDOrder returns the place of every document's ID in ID order, by
+// document number: how Rank settles ties by ID. It reads every stored ID.
+func IDOrder(r bindex.IndexReader) (_ []uint32, err error) {
 	dr, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, err
@@ -372,6 +392,5 @@ func (o *idRanks) order(r bindex.IndexReader) (_ []uint32, err error) {
 	for i, d := range docs {
 		rank[d.num] = uint32(i)
 	}
-	o.snap, o.rank = r, rank
 	return rank, nil
 }

@@ -2,10 +2,15 @@ package scorchx
 
 import (
 	"fmt"
+	"maps"
+	"math"
+	"slices"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+
+	"github.com/iq-search/iq/index/internal/corrupt"
 )
 
 // Dicts looks terms of one field up in a snapshot's dictionaries one at a
@@ -88,4 +93,93 @@ func (d *Dicts) rangeCount(term string) (n uint64, err error) {
 			n += e.Count
 		}
 	}
+}
+
+// FieldPostings calls fn with each term of field in r, in term order, and
+// the snapshot-wide numbers of the live documents holding it, ascending. It
+// reads each segment's postings of a term as one bitmap (zap keeps them as
+// roaring bitmaps), where Bleve's term field reader yields them one
+// internal ID at a time: the facet tables read every posting of a few
+// fields, 160–200 ms of the first faceted search at 100k records that
+// way. ok is false, and fn not called, when r is not a scorch snapshot.
+// A document number past its segment's size is an error wrapping
+// corrupt.Err (issue 16).
+func FieldPostings(r bindex.IndexReader, field string, fn func(term string, docs []uint32)) (ok bool, err error) {
+	snap, isSnap := r.(*scorch.IndexSnapshot)
+	if !isSnap {
+		return false, nil
+	}
+	type omitCount interface {
+		AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
+	}
+	docs := map[string][]uint32{}
+	var base uint64
+	var pl segment.PostingsList
+	var it segment.PostingsIterator
+	for _, ss := range snap.Segments() {
+		size := uint64(ss.FullSize())
+		td, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return true, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		if td == nil {
+			base += size
+			continue
+		}
+		var di segment.DictionaryIterator
+		if oc, ok := td.(omitCount); ok {
+			di = oc.AutomatonIteratorOmitCount(nil, nil, nil)
+		} else {
+			di = td.AutomatonIterator(nil, nil, nil)
+		}
+		for {
+			e, err := di.Next()
+			if err != nil {
+				return true, fmt.Errorf("read dictionary of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			if pl, err = td.PostingsList([]byte(e.Term), ss.Deleted(), pl); err != nil {
+				return true, fmt.Errorf("read %s=%s: %w", field, e.Term, err)
+			}
+			it = pl.Iterator(false, false, false, it)
+			var local []uint32
+			switch oi, ok := it.(segment.OptimizablePostingsIterator); {
+			case !ok:
+				for {
+					p, err := it.Next()
+					if err != nil {
+						return true, fmt.Errorf("read %s=%s: %w", field, e.Term, err)
+					}
+					if p == nil {
+						break
+					}
+					local = append(local, uint32(p.Number()))
+				}
+			default:
+				if n, one := oi.DocNum1Hit(); one {
+					local = []uint32{uint32(n)}
+				} else if bm := oi.ActualBitmap(); bm != nil {
+					local = bm.ToArray()
+				}
+			}
+			ds := docs[e.Term]
+			for _, n := range local {
+				if uint64(n) >= size {
+					return true, fmt.Errorf("read %s=%s: %w: document %d of a segment of %d", field, e.Term, corrupt.Err, n, size)
+				}
+				ds = append(ds, uint32(base+uint64(n)))
+			}
+			docs[e.Term] = ds
+		}
+		base += size
+	}
+	if base >= math.MaxUint32-1 {
+		return true, fmt.Errorf("read %s: %w: %d document numbers", field, corrupt.Err, base)
+	}
+	for _, t := range slices.Sorted(maps.Keys(docs)) {
+		fn(t, docs[t])
+	}
+	return true, nil
 }

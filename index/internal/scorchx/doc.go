@@ -18,7 +18,8 @@
 // Files:
 //   - docnum.go: DocNum and InternalID, scorch's internal document IDs
 //     (a snapshot-wide document number, 8 bytes big-endian); DocSeq, the
-//     numbers a reader returns checked against the snapshot (issue 16).
+//     numbers a reader returns checked against the snapshot (issue 16);
+//     Shape, the segments' sizes a table by document number is made for.
 //   - zapcheck.go: CheckLocations, a term's postings read as zapx reads
 //     them, every count bounded by the bytes that hold it, before any
 //     reader of locations: zapx loops forever on a location size past its
@@ -33,7 +34,9 @@
 //     before reading them.
 //   - dict.go: Dicts, one field's dictionaries looked up a term at a time
 //     with the counts Bleve's FieldDict gives (the spelling pass's
-//     candidates), without a goroutine per segment per term.
+//     candidates), without a goroutine per segment per term; FieldPostings,
+//     every term of a field with its documents, a segment's bitmap at a
+//     time (the facet tables).
 //   - files.go: ForceMerge and Shared (the segment files scorch never
 //     changes once written, which an update may hard-link).
 package scorchx

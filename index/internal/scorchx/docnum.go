@@ -73,3 +73,19 @@ func (s *DocSeq) Next(id bindex.IndexInternalID) (uint32, error) {
 	s.prev = int64(n)
 	return n, nil
 }
+
+// Shape returns the number of document numbers each segment of r takes, in
+// document number order (deleted documents included), or nil when r is not
+// a scorch snapshot: what a table by document number, stored with the
+// index, must have been made for.
+func Shape(r bindex.IndexReader) []uint64 {
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil
+	}
+	out := []uint64{}
+	for _, ss := range snap.Segments() {
+		out = append(out, uint64(ss.FullSize()))
+	}
+	return out
+}

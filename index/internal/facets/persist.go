@@ -1,0 +1,142 @@
+package facets
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index/internal/corrupt"
+)
+
+// Read returns the table of fields in the snapshot r, read from its
+// postings: what Get caches. Index builds call it to store the table with
+// the index (AppendBinary), so that a process's first faceted search does
+// not read every posting of the facet fields (130–200 ms of CPU at 100k
+// records).
+func Read(r bindex.IndexReader, fields []string) (*Table, error) { return readTable(r, fields) }
+
+// Docs returns the number of document numbers the table covers.
+func (t *Table) Docs() int { return len(t.start) - 1 }
+
+// AppendBinary appends the table's encoding to b (uvarint counts,
+// little-endian uint32 arrays).
+func (t *Table) AppendBinary(b []byte) []byte {
+	b = binary.AppendUvarint(b, uint64(len(t.values)))
+	for i, v := range t.values {
+		b = append(b, t.field[i])
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	return appendUint32s(appendUint32s(b, t.start), t.ords)
+}
+
+// DecodeTable decodes a table of nfields fields that AppendBinary wrote at
+// the start of b, and returns what follows it. Everything a count reads is
+// checked (ordinals, fields, the document runs), so a damaged encoding is
+// an error wrapping corrupt.Err, never a panic or a count out of range.
+func DecodeTable(b []byte, nfields int) (*Table, []byte, error) {
+	d := decoder{b: b}
+	t := &Table{}
+	nv := d.count(2)
+	for range nv {
+		f := d.byte()
+		if int(f) >= nfields {
+			d.fail("field %d of %d", f, nfields)
+		}
+		t.field = append(t.field, f)
+		t.values = append(t.values, string(d.bytes(d.count(1))))
+	}
+	t.start = d.uint32s()
+	t.ords = d.uint32s()
+	if d.err != nil {
+		return nil, nil, d.err
+	}
+	if len(t.start) < 2 || t.start[0] != 0 || int(t.start[len(t.start)-1]) != len(t.ords) {
+		return nil, nil, fmt.Errorf("%w: facet table of %d runs over %d values", corrupt.Err, len(t.start), len(t.ords))
+	}
+	for i := 1; i < len(t.start); i++ {
+		if t.start[i] < t.start[i-1] {
+			return nil, nil, fmt.Errorf("%w: facet table run %d ends before it starts", corrupt.Err, i)
+		}
+	}
+	for _, o := range t.ords {
+		if int(o) >= len(t.values)+nfields {
+			return nil, nil, fmt.Errorf("%w: facet ordinal %d of %d", corrupt.Err, o, len(t.values)+nfields)
+		}
+	}
+	return t, d.b, nil
+}
+
+// Preset puts t in the cache as the table of fields in snapshot r.
+func (ts *Tables) Preset(r bindex.IndexReader, fields []string, t *Table) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.m == nil {
+		ts.m = map[tableKey]*Table{}
+	}
+	ts.m[tableKey{r, joinFields(fields)}] = t
+}
+
+// decoder reads what AppendBinary writes, keeping the first error.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w: facet table: %s", corrupt.Err, fmt.Sprintf(format, args...))
+	}
+	d.b = nil
+}
+
+// count reads a count of items of at least size bytes each, bounded by
+// the bytes left.
+func (d *decoder) count(size int) int {
+	n, k := binary.Uvarint(d.b)
+	if k <= 0 || n > uint64(len(d.b)-k)/uint64(size) {
+		d.fail("a count of %d past the end", n)
+		return 0
+	}
+	d.b = d.b[k:]
+	return int(n)
+}
+
+func (d *decoder) byte() byte {
+	if len(d.b) < 1 {
+		d.fail("cut short")
+		return 0
+	}
+	c := d.b[0]
+	d.b = d.b[1:]
+	return c
+}
+
+func (d *decoder) bytes(n int) []byte {
+	if len(d.b) < n {
+		d.fail("cut short")
+		return nil
+	}
+	out := d.b[:n]
+	d.b = d.b[n:]
+	return out
+}
+
+func (d *decoder) uint32s() []uint32 {
+	n := d.count(4)
+	out := make([]uint32, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint32(d.b[4*i:])
+	}
+	d.b = d.b[4*n:]
+	return out
+}
+
+func appendUint32s(b []byte, a []uint32) []byte {
+	b = binary.AppendUvarint(b, uint64(len(a)))
+	for _, x := range a {
+		b = binary.LittleEndian.AppendUint32(b, x)
+	}
+	return b
+}

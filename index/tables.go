@@ -1,0 +1,210 @@
+package index
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2"
+	bindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/iq-search/iq/index/internal/facets"
+	"github.com/iq-search/iq/index/internal/fastrank"
+	"github.com/iq-search/iq/index/internal/scorchx"
+	"github.com/iq-search/iq/record"
+)
+
+// tablesFile is the file of a one-shard generation holding what a
+// process's first searches would otherwise read from every posting of
+// some fields: the facet table of the registry's facet fields
+// (facets.Table) and the ID order of the documents (fastrank.IDOrder, for
+// settling ties). Reading them took a one-shot `iq search` 130–200 ms of
+// CPU each at 100k records (BENCHMARKS.md, issue 15). Build and Update
+// write it from the generation's shard as Open will see it; it is
+// checksummed with the generation's other files, read whole and checked
+// against its CRC on first use, and made for one snapshot shape (every
+// segment's count of document numbers). An index without it (several
+// shards, or built before it existed) reads both on first use, as before.
+const tablesFile = "iq-tables.bin"
+
+var tablesMagic = []byte("iq-tables 1\n")
+
+// tableFields are the fields the stored facet table covers, in the order a
+// facets.Counter lists them (sorted).
+func tableFields() []string { return slices.Sorted(slices.Values(record.FacetNames())) }
+
+// writeTables writes tablesFile into the one-shard generation gdir, whose
+// shard is complete and closed.
+func writeTables(gdir string) (err error) {
+	s, err := openShard(shardDir(gdir, 0))
+	if err != nil {
+		return fmt.Errorf("write %s: %w", tablesFile, err)
+	}
+	defer func() {
+		if cerr := s.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("write %s: %w", tablesFile, cerr)
+		}
+	}()
+	var b []byte
+	err = withShardReader(s, func(r bindex.IndexReader) error {
+		shape := scorchx.Shape(r)
+		if shape == nil {
+			return nil
+		}
+		fields := tableFields()
+		t, err := facets.Read(r, fields)
+		if err != nil {
+			return err
+		}
+		order, err := fastrank.IDOrder(r)
+		if err != nil {
+			return err
+		}
+		b = slices.Clone(tablesMagic)
+		b = binary.AppendUvarint(b, uint64(len(shape)))
+		for _, n := range shape {
+			b = binary.AppendUvarint(b, n)
+		}
+		b = binary.AppendUvarint(b, uint64(len(fields)))
+		for _, f := range fields {
+			b = binary.AppendUvarint(b, uint64(len(f)))
+			b = append(b, f...)
+		}
+		b = t.AppendBinary(b)
+		b = binary.AppendUvarint(b, uint64(len(order)))
+		for _, x := range order {
+			b = binary.LittleEndian.AppendUint32(b, x)
+		}
+		return nil
+	})
+	if err != nil || b == nil {
+		return err
+	}
+	return writeFileSync(filepath.Join(gdir, tablesFile), b)
+}
+
+// withShardReader calls fn with a reader of s, closed after.
+func withShardReader(s bleve.Index, fn func(bindex.IndexReader) error) (err error) {
+	adv, err := s.Advanced()
+	if err != nil {
+		return err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := r.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
+	return fn(r)
+}
+
+// loadTables gives the facet tables and the fast ranker what tablesFile
+// holds, once, when the generation has one made for its snapshot. A file
+// whose checksum does not match is an error wrapping ErrCorrupt.
+func (ix *Index) loadTables() error {
+	ix.tablesOnce.Do(func() { ix.tablesErr = ix.readTables() })
+	return ix.tablesErr
+}
+
+func (ix *Index) readTables() error {
+	if len(ix.shards) != 1 {
+		return nil
+	}
+	i := slices.IndexFunc(ix.sums, func(s fileSum) bool { return s.Path == tablesFile })
+	if i < 0 {
+		return nil
+	}
+	path := filepath.Join(ix.gdir, tablesFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
+	}
+	if got := crcHex(crc32.Checksum(b, castagnoli)); int64(len(b)) != ix.sums[i].Size || got != ix.sums[i].CRC {
+		return fmt.Errorf("%w: %s: checksum mismatch (crc32c %s, want %s)", ErrCorrupt, path, got, ix.sums[i].CRC)
+	}
+	return ix.withReader(0, func(r bindex.IndexReader) error {
+		t, order, ok, err := decodeTables(b, scorchx.Shape(r))
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		if !ok {
+			return nil // made for another shape of snapshot: read on first use
+		}
+		ix.facets.Preset(r, tableFields(), t)
+		if ix.fast != nil {
+			ix.fast.PresetIDOrder(r, order)
+		}
+		return nil
+	})
+}
+
+// decodeTables decodes tablesFile's content; ok is false when it was made
+// for a snapshot of another shape, or for other facet fields.
+func decodeTables(b []byte, shape []uint64) (t *facets.Table, order []uint32, ok bool, err error) {
+	bad := func(what string) error { return fmt.Errorf("%w: %s", ErrCorrupt, what) }
+	if !bytes.HasPrefix(b, tablesMagic) {
+		return nil, nil, false, bad("not an iq tables file")
+	}
+	b = b[len(tablesMagic):]
+	cut := false
+	uvarint := func() uint64 {
+		v, k := binary.Uvarint(b)
+		if k <= 0 {
+			b, cut = nil, true
+			return 0
+		}
+		b = b[k:]
+		return v
+	}
+	n := uvarint()
+	if n > uint64(len(b)) {
+		return nil, nil, false, bad("segment count past the end")
+	}
+	same := n == uint64(len(shape))
+	var docs uint64
+	for i := range n {
+		v := uvarint()
+		same = same && v == shape[i]
+		docs += v
+	}
+	fields := tableFields()
+	n = uvarint()
+	same = same && n == uint64(len(fields))
+	for i := range n {
+		k := uvarint()
+		if k > uint64(len(b)) {
+			return nil, nil, false, bad("field name past the end")
+		}
+		same = same && int(i) < len(fields) && string(b[:k]) == fields[i]
+		b = b[k:]
+	}
+	if cut {
+		return nil, nil, false, bad("cut short")
+	}
+	if !same {
+		return nil, nil, false, nil
+	}
+	t, b, err = facets.DecodeTable(b, len(fields))
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if uint64(t.Docs()) > docs {
+		return nil, nil, false, bad("facet table past the documents")
+	}
+	n = uvarint()
+	if cut || n > docs || n*4 != uint64(len(b)) {
+		return nil, nil, false, bad("ID order of the wrong size")
+	}
+	order = make([]uint32, n)
+	for i := range order {
+		order[i] = binary.LittleEndian.Uint32(b[4*i:])
+	}
+	return t, order, true, nil
+}
