@@ -481,28 +481,44 @@ func weigh(ts []token, st *Stats) vector {
 	if len(ts) == 0 {
 		return vector{}
 	}
-	tf := make(map[uint64]float64, len(ts))
-	light := map[uint64]bool{}
-	for _, t := range ts {
-		h := t.h
-		tf[h]++
+	// The token hashes sorted, so that each distinct token is a run:
+	// counted without a map, and its entries come out in hash order.
+	hs := make([]uint64, len(ts))
+	var light []uint64
+	for i, t := range ts {
+		hs[i] = t.h
 		if t.weak || t.kind == kindWord && lightWords[t.text] && !t.subject {
-			light[h] = true
+			light = append(light, t.h)
 		}
 	}
-	v := vector{e: make([]entry, 0, len(tf))}
-	for h, n := range tf {
-		w := (1 + math.Log(n)) * st.idf(h)
-		if light[h] {
+	slices.Sort(hs)
+	slices.Sort(light)
+	distinct := 0
+	for i := range hs {
+		if i == 0 || hs[i] != hs[i-1] {
+			distinct++
+		}
+	}
+	v := vector{e: make([]entry, 0, distinct)}
+	for i, k := 0, 0; i < len(hs); {
+		h, j := hs[i], i+1
+		for j < len(hs) && hs[j] == h {
+			j++
+		}
+		w := (1 + math.Log(float64(j-i))) * st.idf(h)
+		for k < len(light) && light[k] < h {
+			k++
+		}
+		if k < len(light) && light[k] == h {
 			w *= lightWeight
 		}
+		i = j
 		if w <= 0 {
 			continue
 		}
 		v.e = append(v.e, entry{h, w})
 	}
-	slices.SortFunc(v.e, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
-	// Summed in token order, not the map's: its random order changed
+	// Summed in token order, not a map's: a map's random order changed
 	// the last bit of scores from one run to the next.
 	for _, e := range v.e {
 		v.norm += e.w * e.w
