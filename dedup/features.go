@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/iq-search/iq/record"
 )
@@ -94,33 +95,75 @@ type parsed struct {
 	answers []parsedAnswer
 }
 
-// parsedAnswer holds the start of one answer's text and of its code, each
-// at most statsAnswerTokens long, and the normalised start of its text
-// (to find placeholders repeated across a collection: "To be completed.").
+// parsedAnswer holds the start of one answer's text and of its code: in
+// full as far as the scorer compares them (answerTextTokens,
+// answerCodeTokens), then, up to statsAnswerTokens each, only the hashes
+// Stats counts; and the normalised start of its text (to find
+// placeholders repeated across a collection: "To be completed."). Tokens
+// are 48 bytes and a hash 8: keeping every token of every answer until the
+// weights were learned held gigabytes at 100k long answers.
 type parsedAnswer struct {
 	text, code []token
+	rest       []uint64 // hashes of the text's, then the code's, tokens beyond those
 	norm       string
 }
 
 // answerNormLen is how much of an answer's text tells a placeholder.
 const answerNormLen = 120
 
+// scratch is what parse tokenizes one answer's text and code into before
+// keeping what it needs.
+type scratch struct{ text, code []token }
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
 func parse(r *record.Record, lx *lexicon) parsed {
 	p := parsed{norm: record.NormalizeQuestion(r.Question), q: lx.apply(questionTokens(r.Question))}
+	if len(r.Answers) == 0 {
+		return p
+	}
+	p.answers = make([]parsedAnswer, 0, len(r.Answers))
+	sc := scratchPool.Get().(*scratch)
 	for _, a := range r.Answers {
 		var pa parsedAnswer
 		text := withoutOptions(a.Text)
 		pa.norm = record.NormalizeQuestion(text[:min(len(text), answerNormLen)])
-		pa.text = lx.apply(appendTokens(nil, text, statsAnswerTokens))
+		sc.text = appendTokens(sc.text[:0], text, statsAnswerTokens)
+		ts := lx.apply(sc.text)
+		sc.code = sc.code[:0]
 		for _, c := range a.Code {
-			if len(pa.code) >= statsAnswerTokens {
+			if len(sc.code) >= statsAnswerTokens {
 				break
 			}
-			pa.code = appendTokens(pa.code, c.Text, statsAnswerTokens-len(pa.code))
+			sc.code = appendTokens(sc.code, c.Text, statsAnswerTokens-len(sc.code))
 		}
+		if n := max(0, len(ts)-answerTextTokens) + max(0, len(sc.code)-answerCodeTokens); n > 0 {
+			pa.rest = make([]uint64, 0, n)
+		}
+		pa.text, pa.rest = keepTokens(ts, answerTextTokens, pa.rest)
+		pa.code, pa.rest = keepTokens(sc.code, answerCodeTokens, pa.rest)
 		p.answers = append(p.answers, pa)
 	}
+	// The tokens hold strings of the record: let the pooled slabs go of
+	// them.
+	clear(sc.text)
+	clear(sc.code)
+	scratchPool.Put(sc)
 	return p
+}
+
+// keepTokens returns a copy of the first n tokens of ts, and rest with the
+// hashes of the others appended.
+func keepTokens(ts []token, n int, rest []uint64) ([]token, []uint64) {
+	n = min(n, len(ts))
+	var head []token
+	if n > 0 {
+		head = slices.Clone(ts[:n])
+	}
+	for _, t := range ts[n:] {
+		rest = append(rest, t.h)
+	}
+	return head, rest
 }
 
 // compared returns the tokens of the start of the answers and their code:
@@ -138,8 +181,8 @@ func (p *parsed) compared(st *Stats) []token {
 			continue
 		}
 		n++
-		ts = append(ts, a.text[:min(len(a.text), answerTextTokens)]...)
-		ts = append(ts, a.code[:min(len(a.code), answerCodeTokens)]...)
+		ts = append(ts, a.text...)
+		ts = append(ts, a.code...)
 	}
 	return ts
 }
@@ -445,28 +488,44 @@ func weigh(ts []token, st *Stats) vector {
 	if len(ts) == 0 {
 		return vector{}
 	}
-	tf := make(map[uint64]float64, len(ts))
-	light := map[uint64]bool{}
-	for _, t := range ts {
-		h := t.h
-		tf[h]++
+	// The token hashes sorted, so that each distinct token is a run:
+	// counted without a map, and its entries come out in hash order.
+	hs := make([]uint64, len(ts))
+	var light []uint64
+	for i, t := range ts {
+		hs[i] = t.h
 		if t.weak || t.kind == kindWord && lightWords[t.text] && !t.subject {
-			light[h] = true
+			light = append(light, t.h)
 		}
 	}
-	v := vector{e: make([]entry, 0, len(tf))}
-	for h, n := range tf {
-		w := (1 + math.Log(n)) * st.idf(h)
-		if light[h] {
+	slices.Sort(hs)
+	slices.Sort(light)
+	distinct := 0
+	for i := range hs {
+		if i == 0 || hs[i] != hs[i-1] {
+			distinct++
+		}
+	}
+	v := vector{e: make([]entry, 0, distinct)}
+	for i, k := 0, 0; i < len(hs); {
+		h, j := hs[i], i+1
+		for j < len(hs) && hs[j] == h {
+			j++
+		}
+		w := (1 + math.Log(float64(j-i))) * st.idf(h)
+		for k < len(light) && light[k] < h {
+			k++
+		}
+		if k < len(light) && light[k] == h {
 			w *= lightWeight
 		}
+		i = j
 		if w <= 0 {
 			continue
 		}
 		v.e = append(v.e, entry{h, w})
 	}
-	slices.SortFunc(v.e, func(a, b entry) int { return cmp.Compare(a.h, b.h) })
-	// Summed in token order, not the map's: its random order changed
+	// Summed in token order, not a map's: a map's random order changed
 	// the last bit of scores from one run to the next.
 	for _, e := range v.e {
 		v.norm += e.w * e.w
@@ -490,21 +549,28 @@ func cosineOf(a, b vector, dot float64) float64 {
 // shared walks the tokens two vectors share, once: the dot product, and
 // each vector's squared weight on them (coverageOf).
 func shared(a, b vector) (dot, sa, sb float64) {
-	for i, j := 0, 0; i < len(a.e) && j < len(b.e); {
-		switch {
-		case a.e[i].h < b.e[j].h:
-			i++
-		case a.e[i].h > b.e[j].h:
-			j++
-		default:
-			dot += a.e[i].w * b.e[j].w
-			sa += a.e[i].w * a.e[i].w
-			sb += b.e[j].w * b.e[j].w
-			i++
-			j++
+	ae, be := a.e, b.e
+	for i, j := 0, 0; i < len(ae) && j < len(be); {
+		x, y := ae[i], be[j]
+		if x.h == y.h {
+			dot += x.w * y.w
+			sa += x.w * x.w
+			sb += y.w * y.w
 		}
+		// Both step on a shared token, else the smaller one: without a
+		// branch, which a merge of unrelated hashes mispredicts half
+		// the time.
+		i += b2i(x.h <= y.h)
+		j += b2i(x.h >= y.h)
 	}
 	return dot, sa, sb
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // coverageOf returns the share of each vector's squared weight on the

@@ -89,7 +89,7 @@ func (st *Stats) add(p *parsed, seen map[uint64]bool) {
 	}
 	st.count(seen)
 	for _, a := range p.answers {
-		if len(a.text)+len(a.code) == 0 {
+		if len(a.text)+len(a.code)+len(a.rest) == 0 {
 			continue
 		}
 		clear(seen)
@@ -98,6 +98,9 @@ func (st *Stats) add(p *parsed, seen map[uint64]bool) {
 		}
 		for _, t := range a.code {
 			seen[t.h] = true
+		}
+		for _, h := range a.rest {
+			seen[h] = true
 		}
 		st.count(seen)
 	}

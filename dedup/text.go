@@ -1,9 +1,9 @@
 package dedup
 
 import (
+	"hash/maphash"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -396,25 +396,32 @@ func normalizeWord(dst []token, w string, inCode bool) []token {
 
 // normWord folds spelling, stems and maps to the synonym class.
 func normWord(w string) string {
-	if c, ok := normCache.Load(w); ok {
-		return c.(string)
+	slot := &normCache[maphash.String(normSeed, w)%uint64(len(normCache))]
+	if e := slot.Load(); e != nil && e.w == w {
+		return e.c
 	}
 	c := normWordUncached(w)
-	if normCacheSize.Add(1) <= maxNormCache {
-		normCache.Store(w, c)
-	}
-	return c
+	// One copy of both, so that a hit reads one block after the entry;
+	// and w may be a slice of a whole answer, which the cache must not
+	// keep alive.
+	wc := w + c
+	e := &normEntry{w: wc[:len(w)], c: wc[len(w):]}
+	slot.Store(e)
+	return e.c
 }
 
-// normCache remembers normWord: stemming is a tenth of the cost of
-// clustering, and a collection uses a few thousand distinct words many
-// times each. Bounded, so a long-running server cannot grow it forever.
+// normCache is a direct-mapped cache of normWord: stemming is a tenth of
+// the cost of clustering, and a collection uses a few thousand distinct
+// words many times each. A slot holds one word, replaced on a collision,
+// so memory is bounded and no lock is needed. (A sync.Map, with its
+// interface keys and hash trie, was 14% of clustering 100k synthetic
+// records in a CPU profile.)
 var (
-	normCache     sync.Map
-	normCacheSize atomic.Int64
+	normCache [1 << 16]atomic.Pointer[normEntry]
+	normSeed  = maphash.MakeSeed()
 )
 
-const maxNormCache = 1 << 18
+type normEntry struct{ w, c string }
 
 func normWordUncached(w string) string {
 	w = britishToAmerican(w)
