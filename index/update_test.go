@@ -110,6 +110,22 @@ func recordsOf(t *testing.T, ix *Index) map[string]record.Record {
 	if err := ix.Records(context.Background(), func(r record.Record) error { m[r.ID] = r; return nil }); err != nil {
 		t.Fatal(err)
 	}
+	// IDs names every record, and besides them only records Update
+	// deleted.
+	seen := 0
+	if err := ix.IDs(context.Background(), func(id string) error {
+		if _, ok := m[id]; ok {
+			seen++
+		} else if _, ok, err := ix.Record(id); ok || err != nil {
+			t.Errorf("IDs names %s, which Records does not list (Record: %v, %v)", id, ok, err)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if seen != len(m) {
+		t.Errorf("IDs names %d of the %d records", seen, len(m))
+	}
 	return m
 }
 
