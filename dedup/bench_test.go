@@ -117,11 +117,13 @@ func BenchmarkClusterCorpora(b *testing.B) {
 // BenchmarkFeatures compares computing an Index's features (NewIndex, what
 // a server did at start) with loading the ones stored at the build
 // (LoadIndex), on the index benchmark's synthetic records (answers of
-// 1.0-1.5 KB); bytes/record is the size stored beside the index.
+// 1.0-1.5 KB); bytes/record is the size stored beside the index, with
+// the clusters.
 func BenchmarkFeatures(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
 		recs := synth.Generate(n, 1)
-		data, err := NewIndex(recs, Options{}).MarshalFeatures("bench")
+		ix := NewIndex(recs, Options{})
+		data, err := ix.MarshalFeatures("bench", ix.Clusters())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -132,7 +134,7 @@ func BenchmarkFeatures(b *testing.B) {
 				for b.Loop() {
 					if how == "compute" {
 						NewIndex(recs, Options{})
-					} else if _, err := LoadIndex(context.Background(), data, "bench", recs, Options{}); err != nil {
+					} else if _, err := LoadIndex(context.Background(), data, "bench", Options{}); err != nil {
 						b.Fatal(err)
 					}
 				}

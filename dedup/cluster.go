@@ -78,10 +78,15 @@ type Member struct {
 // per-record features and, once asked for, a token index for Similar.
 // Safe for concurrent use once built.
 type Index struct {
+	// recs are the records given to NewIndex; cards stand for them in an
+	// Index loaded from stored features (LoadIndex), which has none.
 	recs  []record.Record
-	st    *Stats
-	feats []features
-	opts  Options
+	cards *cards
+	// clusters are the clusters stored with the features (LoadIndex).
+	clusters []Cluster
+	st       *Stats
+	feats    []features
+	opts     Options
 
 	postingsOnce sync.Once
 	postings     map[uint64][]int32
@@ -96,9 +101,10 @@ type Index struct {
 // byID maps record IDs to positions.
 func (ix *Index) byID() map[string]int32 {
 	ix.idOnce.Do(func() {
-		ix.ids = make(map[string]int32, len(ix.recs))
-		for i := range ix.recs {
-			ix.ids[ix.recs[i].ID] = int32(i)
+		n := ix.Len()
+		ix.ids = make(map[string]int32, n)
+		for i := range n {
+			ix.ids[ix.ID(i)] = int32(i)
 		}
 	})
 	return ix.ids
@@ -171,7 +177,7 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 	if err != nil {
 		return nil, err
 	}
-	n := len(ix.recs)
+	n := ix.Len()
 	parent := make([]int32, n)
 	members := make([][]int32, n)
 	for i := range parent {
@@ -352,7 +358,7 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 
 // candidates returns the LSH candidate pairs.
 func (ix *Index) candidates() []uint64 {
-	n := len(ix.recs)
+	n := ix.Len()
 	k := ix.opts.Bands * ix.opts.Rows
 	sigs := make([]uint64, n*k)
 	has := make([]bool, n)
@@ -373,7 +379,7 @@ func (ix *Index) candidates() []uint64 {
 }
 
 func (ix *Index) orderedIDs(e edge) (string, string) {
-	a, b := ix.recs[e.a].ID, ix.recs[e.b].ID
+	a, b := ix.ID(int(e.a)), ix.ID(int(e.b))
 	if a > b {
 		a, b = b, a
 	}
@@ -390,8 +396,7 @@ func (ix *Index) cluster(idx []int32) Cluster {
 		if i != canon {
 			s = score(&ix.feats[i], &ix.feats[canon], false).Score
 		}
-		r := &ix.recs[i]
-		ms = append(ms, Member{Index: int(i), ID: r.ID, Question: r.Question, Sources: r.Sources, Score: s})
+		ms = append(ms, Member{Index: int(i), ID: ix.ID(int(i)), Question: ix.question(int(i)), Sources: ix.sources(int(i)), Score: s})
 	}
 	slices.SortFunc(ms, func(a, b Member) int {
 		if (a.Index == int(canon)) != (b.Index == int(canon)) {
@@ -405,7 +410,7 @@ func (ix *Index) cluster(idx []int32) Cluster {
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	return Cluster{ID: ix.recs[canon].ID, Members: ms}
+	return Cluster{ID: ix.ID(int(canon)), Members: ms}
 }
 
 // canonical picks the question that stands for a cluster: its most
@@ -462,14 +467,13 @@ func (ix *Index) canonical(idx []int32) int32 {
 		if c := cmp.Compare(y.centrality, x.centrality); c != 0 {
 			return c
 		}
-		ra, rb := &ix.recs[a], &ix.recs[b]
-		if c := cmp.Compare(len(rb.Sources), len(ra.Sources)); c != 0 {
+		if c := cmp.Compare(ix.sourceCount(int(b)), ix.sourceCount(int(a))); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(answerLen(rb), answerLen(ra)); c != 0 {
+		if c := cmp.Compare(ix.answerLen(int(b)), ix.answerLen(int(a))); c != 0 {
 			return c
 		}
-		return cmp.Compare(ra.ID, rb.ID)
+		return cmp.Compare(ix.ID(int(a)), ix.ID(int(b)))
 	})
 }
 

@@ -137,7 +137,7 @@ func (ix *Index) resolve(d *Decisions) *resolved {
 				continue
 			}
 			idx = append(idx, i)
-			dc.Questions = append(dc.Questions, ix.recs[i].Question)
+			dc.Questions = append(dc.Questions, ix.question(int(i)))
 		}
 		rs.list = append(rs.list, dc)
 		return idx, len(dc.Missing) == 0

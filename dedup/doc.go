@@ -35,8 +35,11 @@
 // each cluster merged into one record.
 //
 // An Index's features are made once, when an index is built, and stored
-// beside it (MarshalFeatures); a server loads them (LoadIndex, about 25
-// times less CPU than computing them) unless they are stale.
+// beside it with the build's clusters (MarshalFeatures); a server loads
+// them (LoadIndex, about 25 times less CPU than computing them) unless
+// they are stale, and holds no record: a loaded Index keeps of each
+// record its Card (ID, question, level, topics) and answers Similar of a
+// record of the collection by its position (SimilarToContext).
 //
 // Files:
 //   - doc.go: this overview.
@@ -61,8 +64,10 @@
 //     maintainer's decisions), the canonical question, Assign.
 //   - decisions.go: Decisions, a maintainer's verdicts kept in a JSON
 //     file (ParseDecisions), resolved against the collection.
-//   - persist.go: MarshalFeatures and LoadIndex, the features stored
-//     with an index.
+//   - persist.go: MarshalFeatures and LoadIndex, the features (and
+//     clusters) stored with an index, loaded into a few flat arrays.
+//   - cards.go: Card, what an Index keeps of a record besides its
+//     features, with or without the records.
 //   - merge.go: Merge, the bank with each cluster merged into one record.
 //   - similar.go: Similar, "questions like this one".
 //   - semeval.go: EvalSemEval, the SemEval-2016 Task 3 subtask B

@@ -9,32 +9,39 @@ import (
 	"fmt"
 	"math"
 	"slices"
-
-	"github.com/iq-search/iq/record"
 )
 
 // An Index's features are computed once, when the index is built, and
-// stored beside it (MarshalFeatures); a server that opens the index loads
-// them (LoadIndex) instead of parsing every record again, which at 100k
-// records takes longer than reading them. The encoding is compact: the
+// stored beside it (MarshalFeatures) with the clusters the build made; a
+// server that opens the index loads them (LoadIndex) instead of reading
+// every record back and parsing it again, and holds no record: what it
+// shows of one (Card) is stored too, and the rest it reads from the index
+// for the few records a page lists. The encoding is compact: the
 // collection's vocabulary once, sorted, and each vector as deltas into it
 // with the term count from which its weight is computed again exactly;
-// token hashes are recomputed from their text.
+// token hashes are recomputed from their text. Totals up front let the
+// loader put every record's vectors, tokens and words in a few flat
+// arrays rather than a slice per record, and strings repeated across
+// records (words, levels, topics) are kept once.
 
 // featuresMagic starts the encoding; featuresFormat is its version.
 const (
 	featuresMagic  = "iq dedup features\n"
-	featuresFormat = 1
+	featuresFormat = 2
 )
 
 // ErrStaleFeatures: stored features were made by other code, with other
 // options or for other records; compute them again (NewIndex).
 var ErrStaleFeatures = errors.New("stored duplicate features do not match")
 
-// MarshalFeatures encodes the Index's weights and features. key names the
-// code that made them (the caller's build ID): LoadIndex refuses features
-// of another key, since a change to the scorer changes what they hold.
-func (ix *Index) MarshalFeatures(key string) ([]byte, error) {
+// MarshalFeatures encodes the Index's weights and features, what it keeps
+// of each record (Card, and what chooses a canonical question), and
+// clusters, the collection's clusters as the build assigned them
+// (Clusters, or nil for none), which LoadIndex's StoredClusters returns.
+// key names the code that made them (the caller's build ID): LoadIndex
+// refuses features of another key, since a change to the scorer changes
+// what they hold.
+func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error) {
 	st := ix.st
 	vocab := make([]uint64, 0, len(st.df))
 	for h := range st.df {
@@ -45,8 +52,9 @@ func (ix *Index) MarshalFeatures(key string) ([]byte, error) {
 	for i, h := range vocab {
 		at[h] = uint32(i)
 	}
+	n := ix.Len()
 	var w encoder
-	w.b = make([]byte, 0, 64+len(vocab)*10+len(ix.feats)*400)
+	w.b = make([]byte, 0, 64+len(vocab)*10+n*500)
 	w.b = append(w.b, featuresMagic...)
 	w.uint(featuresFormat)
 	w.str(key)
@@ -77,16 +85,30 @@ func (ix *Index) MarshalFeatures(key string) ([]byte, error) {
 		}
 	}
 	w.strss(st.groups)
-	// Features, one record after the other.
-	w.uint(uint64(len(ix.feats)))
+	// Totals, for the loader's flat arrays.
+	w.uint(uint64(n))
+	var tot totals
+	for i := range ix.feats {
+		tot.add(&ix.feats[i], len(ix.Card(i).Topics))
+	}
+	for _, v := range tot {
+		w.uint(uint64(v))
+	}
+	// Records, one after the other.
 	for i := range ix.feats {
 		f := &ix.feats[i]
-		w.str(ix.recs[i].ID)
+		c := ix.Card(i)
+		w.str(c.ID)
+		w.str(c.Question)
+		w.str(c.Level)
+		w.strs(c.Topics)
+		w.uint(uint64(ix.sourceCount(i)))
+		w.uint(uint64(ix.answerLen(i)))
 		w.uint(flags(f.generic, f.long, f.negated, f.answers, f.differ))
 		w.uint(uint64(f.aspects))
 		for _, v := range []vector{f.q, f.a} {
 			if err := w.vector(v, st, at); err != nil {
-				return nil, fmt.Errorf("record %s: %w", ix.recs[i].ID, err)
+				return nil, fmt.Errorf("record %s: %w", c.ID, err)
 			}
 		}
 		w.uint(uint64(len(f.toks)))
@@ -106,16 +128,47 @@ func (ix *Index) MarshalFeatures(key string) ([]byte, error) {
 			w.b = binary.LittleEndian.AppendUint64(w.b, h)
 		}
 	}
+	// Clusters: members by position, canonical first, with their scores.
+	pos := ix.byID()
+	w.uint(uint64(len(clusters)))
+	for _, c := range clusters {
+		w.uint(uint64(len(c.Members)))
+		for _, m := range c.Members {
+			i, ok := pos[m.ID]
+			if !ok {
+				return nil, fmt.Errorf("cluster %s: member %s is not in the collection", c.ID, m.ID)
+			}
+			w.uint(uint64(i))
+			w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(m.Score))
+		}
+	}
 	return w.b, nil
 }
 
-// LoadIndex is NewIndex from features MarshalFeatures stored: recs are the
-// same records in any order, opts the same options. It returns
-// ErrStaleFeatures (wrapped) when data was made by code of another key,
-// with other options or for other records, and another error when data is
-// damaged.
-func LoadIndex(ctx context.Context, data []byte, key string, recs []record.Record, opts Options) (*Index, error) {
-	r := decoder{b: data}
+// totals counts what the records' features hold in all, so that a loader
+// allocates each kind once: question and answer vector terms, tokens,
+// words as written, technologies, shingles, topics.
+type totals [7]int
+
+func (t *totals) add(f *features, topics int) {
+	t[0] += len(f.q.e)
+	t[1] += len(f.a.e)
+	t[2] += len(f.toks)
+	t[3] += len(f.raws)
+	t[4] += len(f.techs)
+	t[5] += len(f.substance)
+	t[6] += topics
+}
+
+// LoadIndex makes an Index from features MarshalFeatures stored, with
+// opts the options they were made with, and no records: Card stands for
+// them, Cluster members have no Sources, and Similar of a record of the
+// collection is SimilarToContext. It returns ErrStaleFeatures (wrapped)
+// when data was made by code of another key or with other options, and
+// another error when data is damaged. Whether they are the features of
+// the caller's records is the caller's check (Len and ID).
+func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Index, error) {
+	r := decoder{b: data, interned: map[string]string{}}
 	if !r.magic(featuresMagic) || r.uint() != featuresFormat {
 		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
 	}
@@ -150,36 +203,46 @@ func LoadIndex(ctx context.Context, data []byte, key string, recs []record.Recor
 	st.groups = r.strss()
 	st.lex = newLexicon(st.groups)
 	n := r.count(1)
-	if r.err == nil && n != len(recs) {
-		return nil, fmt.Errorf("%w: %d records, not %d", ErrStaleFeatures, n, len(recs))
+	var tot totals
+	for k := range tot {
+		// Each item takes a byte at least.
+		tot[k] = r.count(1)
 	}
-	pos := make(map[string]int, len(recs))
-	for i := range recs {
-		pos[recs[i].ID] = i
+	if r.err != nil {
+		return nil, fmt.Errorf("stored duplicate features: %w", r.err)
 	}
-	ix := &Index{recs: recs, st: st, opts: opts}
-	ix.feats = make([]features, len(recs))
-	done := make([]bool, len(recs))
-	for k := 0; k < n && r.err == nil; k++ {
-		if k%1024 == 0 && ctx.Err() != nil {
+	ix := &Index{st: st, opts: opts, feats: make([]features, n)}
+	c := &cards{ids: make([]string, n), questions: make([]string, n), levels: make([]string, n),
+		topics: make([]string, 0, tot[6]), topicAt: make([]int32, 1, n+1), sources: make([]int32, n), answerLen: make([]int32, n)}
+	ix.cards = c
+	flat := flatFeatures{q: make([]entry, 0, tot[0]), a: make([]entry, 0, tot[1]), toks: make([]qtok, 0, tot[2]),
+		raws: make([]string, 0, tot[3]), techs: make([]string, 0, tot[4]), substance: make([]uint64, 0, tot[5])}
+	var ids, questions arena
+	for i := 0; i < n && r.err == nil; i++ {
+		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		id := r.str()
-		i, ok := pos[id]
-		if !ok || done[i] {
-			return nil, fmt.Errorf("%w: record %s is not among the records", ErrStaleFeatures, id)
-		}
-		done[i] = true
+		ids.add(r.bytes())
+		questions.add(r.bytes())
+		c.levels[i] = r.istr()
+		c.topics = r.istrsInto(c.topics, tot[6])
+		c.topicAt = append(c.topicAt, int32(len(c.topics)))
+		c.sources[i] = int32(r.uint())
+		c.answerLen[i] = int32(r.uint())
 		f := &ix.feats[i]
 		fl := r.uint()
 		f.generic, f.long, f.negated, f.answers, f.differ = fl&1 != 0, fl&2 != 0, fl&4 != 0, fl&8 != 0, fl&16 != 0
 		f.aspects = aspect(r.uint())
-		f.q = r.vector(vocab, idf)
-		f.a = r.vector(vocab, idf)
-		f.toks = make([]qtok, r.count(3))
-		for j := range f.toks {
-			t := &f.toks[j]
-			t.text = r.str()
+		f.q.e, f.q.norm = r.vector(&flat.q, tot[0], vocab, idf)
+		f.a.e, f.a.norm = r.vector(&flat.a, tot[1], vocab, idf)
+		nt := r.count(3)
+		if len(flat.toks)+nt > tot[2] {
+			r.fail()
+			break
+		}
+		lo := len(flat.toks)
+		for range nt {
+			t := qtok{text: r.istr()}
 			t.h = hashToken(t.text)
 			t.pos = int32(r.uint())
 			t.kind = kind(r.uint())
@@ -189,16 +252,32 @@ func LoadIndex(ctx context.Context, data []byte, key string, recs []record.Recor
 				t.fam = r.uint64()
 			}
 			t.idf = float32(st.idf(t.h))
+			flat.toks = append(flat.toks, t)
 		}
-		f.raws = r.strs()
-		f.techs = r.strs()
-		if f.substance = make([]uint64, r.count(8)); len(f.substance) == 0 {
-			f.substance = nil
+		if nt > 0 {
+			f.toks = flat.toks[lo:len(flat.toks):len(flat.toks)]
 		}
-		for j := range f.substance {
-			f.substance[j] = r.uint64()
+		lo = len(flat.raws)
+		if flat.raws = r.istrsInto(flat.raws, tot[3]); len(flat.raws) > lo {
+			f.raws = flat.raws[lo:len(flat.raws):len(flat.raws)]
 		}
-		f.topics = topicsOf(recs[i].Topics, f.techs)
+		lo = len(flat.techs)
+		if flat.techs = r.istrsInto(flat.techs, tot[4]); len(flat.techs) > lo {
+			f.techs = flat.techs[lo:len(flat.techs):len(flat.techs)]
+		}
+		ns := r.count(8)
+		if len(flat.substance)+ns > tot[5] {
+			r.fail()
+			break
+		}
+		lo = len(flat.substance)
+		for range ns {
+			flat.substance = append(flat.substance, r.uint64())
+		}
+		if ns > 0 {
+			f.substance = flat.substance[lo:len(flat.substance):len(flat.substance)]
+		}
+		f.topics = topicsOf(c.topics[c.topicAt[i]:c.topicAt[i+1]], f.techs)
 		f.nHeavy = heavyCount(f.toks)
 		for _, t := range f.toks {
 			if int(t.pos) >= len(f.raws) {
@@ -206,13 +285,58 @@ func LoadIndex(ctx context.Context, data []byte, key string, recs []record.Recor
 			}
 		}
 	}
+	if r.err == nil {
+		c.ids, c.questions = ids.strings(), questions.strings()
+		ix.clusters = r.clusters(ix)
+	}
 	if r.err != nil {
 		return nil, fmt.Errorf("stored duplicate features: %w", r.err)
 	}
 	if len(r.b) != 0 {
 		return nil, errors.New("stored duplicate features: trailing bytes")
 	}
+	if len(ix.byID()) != n {
+		return nil, errors.New("stored duplicate features: a record twice")
+	}
 	return ix, nil
+}
+
+// StoredClusters returns the clusters stored with the features
+// (MarshalFeatures), as Clusters returned them at the build, largest
+// first; ok is false for an Index not loaded from stored features.
+func (ix *Index) StoredClusters() (clusters []Cluster, ok bool) {
+	return ix.clusters, ix.cards != nil
+}
+
+// flatFeatures are the arrays a loaded Index's features are slices of.
+type flatFeatures struct {
+	q, a      []entry
+	toks      []qtok
+	raws      []string
+	techs     []string
+	substance []uint64
+}
+
+// arena collects strings into one allocation.
+type arena struct {
+	b   []byte
+	end []int
+}
+
+func (a *arena) add(b []byte) {
+	a.b = append(a.b, b...)
+	a.end = append(a.end, len(a.b))
+}
+
+func (a *arena) strings() []string {
+	s := string(a.b)
+	out := make([]string, len(a.end))
+	lo := 0
+	for i, hi := range a.end {
+		out[i] = s[lo:hi]
+		lo = hi
+	}
+	return out
 }
 
 // optionsHash names the options features depend on: the synonyms.
@@ -307,6 +431,8 @@ func termCount(w, idf float64) uint64 {
 type decoder struct {
 	b   []byte
 	err error
+	// interned holds each repeated string once (istr).
+	interned map[string]string
 }
 
 var errDamaged = errors.New("damaged")
@@ -358,11 +484,67 @@ func (r *decoder) uint64() uint64 {
 	return v
 }
 
-func (r *decoder) str() string {
+func (r *decoder) str() string { return string(r.bytes()) }
+
+func (r *decoder) bytes() []byte {
 	n := r.count(1)
-	s := string(r.b[:n])
+	b := r.b[:n]
 	r.b = r.b[n:]
+	return b
+}
+
+// istr is str for a string many records share: a word, a level, a topic.
+func (r *decoder) istr() string {
+	b := r.bytes()
+	if s, ok := r.interned[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	r.interned[s] = s
 	return s
+}
+
+// istrsInto appends a list of shared strings to ss, failing when ss would
+// grow past limit (the total the encoding announced).
+func (r *decoder) istrsInto(ss []string, limit int) []string {
+	n := r.count(1)
+	if len(ss)+n > limit {
+		r.fail()
+		return ss
+	}
+	for range n {
+		ss = append(ss, r.istr())
+	}
+	return ss
+}
+
+// clusters reads the stored clusters of ix's records.
+func (r *decoder) clusters(ix *Index) []Cluster {
+	n := r.count(2)
+	if n == 0 {
+		return nil
+	}
+	cs := make([]Cluster, n)
+	in := make([]bool, ix.Len())
+	for k := range cs {
+		m := r.count(9)
+		if m < 2 {
+			r.fail()
+			return nil
+		}
+		ms := make([]Member, m)
+		for j := range ms {
+			i := r.uint()
+			if i >= uint64(len(in)) || in[i] {
+				r.fail()
+				return nil
+			}
+			in[i] = true
+			ms[j] = Member{Index: int(i), ID: ix.ID(int(i)), Question: ix.question(int(i)), Score: math.Float64frombits(r.uint64())}
+		}
+		cs[k] = Cluster{ID: ms[0].ID, Members: ms}
+	}
+	return cs
 }
 
 func (r *decoder) strs() []string {
@@ -389,19 +571,22 @@ func (r *decoder) strss() [][]string {
 	return sss
 }
 
-func (r *decoder) vector(vocab []uint64, idf []float64) vector {
+func (r *decoder) vector(flat *[]entry, limit int, vocab []uint64, idf []float64) ([]entry, float64) {
 	n := r.count(2)
 	if n == 0 {
-		r.uint64() // the norm
-		return vector{}
+		return nil, math.Float64frombits(r.uint64())
 	}
-	v := vector{e: make([]entry, n)}
+	if len(*flat)+n > limit {
+		r.fail()
+		return nil, 0
+	}
+	lo := len(*flat)
 	i := uint64(0)
-	for k := range v.e {
+	for range n {
 		i += r.uint()
 		if i >= uint64(len(vocab)) {
 			r.fail()
-			return vector{}
+			return nil, 0
 		}
 		c := r.uint()
 		w := 0.0
@@ -410,8 +595,8 @@ func (r *decoder) vector(vocab []uint64, idf []float64) vector {
 		} else {
 			w = termWeight(c>>1, c&1 != 0, idf[i])
 		}
-		v.e[k] = entry{vocab[i], w}
+		*flat = append(*flat, entry{vocab[i], w})
 	}
-	v.norm = math.Float64frombits(r.uint64())
-	return v
+	e := (*flat)[lo:len(*flat):len(*flat)]
+	return e, math.Float64frombits(r.uint64())
 }

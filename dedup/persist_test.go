@@ -4,17 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"reflect"
 	"testing"
 
 	"github.com/iq-search/iq/record"
 )
 
-// TestLoadIndex: features stored and loaded (with the records in another
-// order, as an index reads them) are the features computed, and give the
-// same clusters and the same Similar; other code, synonyms or records are
-// refused as stale, damaged data with an error.
+// TestLoadIndex: features stored and loaded are the features computed,
+// with the records' cards and the clusters the build made, and give the
+// same clusters and the same Similar, by text and by record; other code or
+// synonyms are refused as stale, damaged data with an error.
 func TestLoadIndex(t *testing.T) {
 	t.Run("seeds", func(t *testing.T) { testLoadIndex(t, seedRecords(t)) })
 	t.Run("corpora", func(t *testing.T) { testLoadIndex(t, corporaRecords(t)) })
@@ -23,96 +22,120 @@ func TestLoadIndex(t *testing.T) {
 func testLoadIndex(t *testing.T, recs []record.Record) {
 	opts := Options{Synonyms: [][]string{{"db", "database"}, {"GIL", "global interpreter lock"}}}
 	ix := NewIndex(recs, opts)
-	data, err := ix.MarshalFeatures("k1")
+	cs := ix.Clusters()
+	data, err := ix.MarshalFeatures("k1", cs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%d records: %d bytes of features (%.0f per record)", len(recs), len(data), float64(len(data))/float64(len(recs)))
-	shuffled := append([]record.Record(nil), recs...)
-	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
 	ctx := context.Background()
-	lx, err := LoadIndex(ctx, data, "k1", shuffled, opts)
+	lx, err := LoadIndex(ctx, data, "k1", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pos := map[string]int{}
-	for i, r := range recs {
-		pos[r.ID] = i
+	if lx.Len() != len(recs) {
+		t.Fatalf("loaded %d records; want %d", lx.Len(), len(recs))
 	}
-	for i, r := range shuffled {
-		if want, got := ix.feats[pos[r.ID]], lx.feats[i]; !reflect.DeepEqual(got, want) {
+	for i, r := range recs {
+		if want, got := ix.feats[i], lx.feats[i]; !reflect.DeepEqual(got, want) {
 			t.Fatalf("record %q: loaded features\n%+v\nwant\n%+v", r.Question, got, want)
+		}
+		want := Card{ID: r.ID, Question: r.Question, Level: r.Level, Topics: r.Topics}
+		if got := lx.Card(i); !reflect.DeepEqual(got, want) && !(len(got.Topics) == 0 && len(want.Topics) == 0) {
+			t.Fatalf("Card(%d) = %+v; want %+v", i, got, want)
+		}
+		if j, ok := lx.Lookup(r.ID); !ok || j != i {
+			t.Fatalf("Lookup(%q) = %d, %v; want %d", r.ID, j, ok, i)
+		}
+		if lx.sourceCount(i) != len(r.Sources) || lx.answerLen(i) != answerLen(&r) {
+			t.Fatalf("record %q: %d sources, %d of answers; want %d, %d", r.Question, lx.sourceCount(i), lx.answerLen(i), len(r.Sources), answerLen(&r))
 		}
 	}
 	if !reflect.DeepEqual(lx.st.df, ix.st.df) || lx.st.n != ix.st.n || !reflect.DeepEqual(lx.st.groups, ix.st.groups) {
 		t.Errorf("loaded stats differ")
 	}
-	questions := func(ix *Index, cs []Cluster) []string {
+	questions := func(cs []Cluster) []string {
 		var out []string
 		for _, c := range cs {
 			var qs []string
 			for _, m := range c.Members {
-				qs = append(qs, fmt.Sprintf("%s %.6f", m.Question, m.Score))
+				qs = append(qs, fmt.Sprintf("%d %s %s %v", m.Index, m.ID, m.Question, m.Score))
 			}
-			out = append(out, fmt.Sprint(qs))
+			out = append(out, c.ID+" "+fmt.Sprint(qs))
 		}
 		return out
 	}
-	want, got := questions(ix, ix.Clusters()), questions(lx, lx.Clusters())
-	if !reflect.DeepEqual(got, want) {
+	want := questions(cs)
+	stored, ok := lx.StoredClusters()
+	if !ok || !reflect.DeepEqual(questions(stored), want) {
+		t.Errorf("stored clusters (%v)\n%q\nwant\n%q", ok, questions(stored), want)
+	}
+	if got := questions(lx.Clusters()); !reflect.DeepEqual(got, want) {
 		t.Errorf("clusters of the loaded index differ:\n%q\nwant\n%q", got, want)
+	}
+	if _, ok := ix.StoredClusters(); ok {
+		t.Errorf("StoredClusters of a computed Index: ok")
 	}
 	probe := record.Record{ID: "probe", Question: "What are the benefits of the GIL in Python?"}
 	// By ID and score to nine places: weigh sums a new text's weights in
 	// map order, so the last bits of its norm vary from call to call.
 	matches := func(ms []Match) (out []string) {
 		for _, m := range ms {
-			out = append(out, fmt.Sprintf("%s %.9f %s", m.ID, m.Score, m.Detail.Reason))
+			out = append(out, fmt.Sprintf("%d %s %s %.9f %s", m.Index, m.ID, m.Question, m.Score, m.Detail.Reason))
 		}
 		return out
 	}
 	if a, b := matches(ix.Similar(probe, 5)), matches(lx.Similar(probe, 5)); len(a) == 0 || !reflect.DeepEqual(a, b) {
 		t.Errorf("Similar of the loaded index = %q; want %q", b, a)
 	}
+	// A record of the collection, by position, is its record by text.
+	for i := 0; i < len(recs); i += max(1, len(recs)/200) {
+		want := matches(ix.Similar(recs[i], 10))
+		got, err := lx.SimilarToContext(ctx, i, 10)
+		if err != nil || !reflect.DeepEqual(matches(got), want) {
+			t.Fatalf("SimilarToContext(%d) = %q, %v; want %q", i, matches(got), err, want)
+		}
+	}
 
 	for _, tc := range []struct {
 		name string
 		load func() error
 	}{
-		{"other key", func() error { _, err := LoadIndex(ctx, data, "k2", recs, opts); return err }},
-		{"other synonyms", func() error { _, err := LoadIndex(ctx, data, "k1", recs, Options{}); return err }},
-		{"fewer records", func() error { _, err := LoadIndex(ctx, data, "k1", recs[1:], opts); return err }},
-		{"another record", func() error {
-			other := append([]record.Record(nil), recs...)
-			other[3].ID = "elsewhere"
-			_, err := LoadIndex(ctx, data, "k1", other, opts)
-			return err
-		}},
+		{"other key", func() error { _, err := LoadIndex(ctx, data, "k2", opts); return err }},
+		{"other synonyms", func() error { _, err := LoadIndex(ctx, data, "k1", Options{}); return err }},
 	} {
 		if err := tc.load(); !errors.Is(err, ErrStaleFeatures) {
 			t.Errorf("%s: error %v; want ErrStaleFeatures", tc.name, err)
 		}
 	}
 	for _, cut := range []int{0, 10, len(data) / 3, len(data) - 1} {
-		if _, err := LoadIndex(ctx, data[:cut], "k1", recs, opts); err == nil {
+		if _, err := LoadIndex(ctx, data[:cut], "k1", opts); err == nil {
 			t.Errorf("features cut at %d bytes loaded; want an error", cut)
 		}
 	}
 }
 
-// FuzzLoadIndex: no bytes make LoadIndex panic or allocate without bound.
+// FuzzLoadIndex: no bytes make LoadIndex panic or allocate without bound,
+// nor an Index it loads panic when used.
 func FuzzLoadIndex(f *testing.F) {
 	recs := records("What is a closure?", "Explain closures in JavaScript.", "What is hoisting?")
-	data, err := NewIndex(recs, Options{}).MarshalFeatures("k")
+	ix := NewIndex(recs, Options{})
+	data, err := ix.MarshalFeatures("k", ix.Clusters())
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Add(data)
 	f.Add(data[:len(data)/2])
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ix, err := LoadIndex(context.Background(), b, "k", recs, Options{})
-		if err == nil {
-			ix.Clusters()
+		ix, err := LoadIndex(context.Background(), b, "k", Options{})
+		if err != nil {
+			return
+		}
+		ix.Clusters()
+		ix.StoredClusters()
+		for i := range ix.Len() {
+			ix.Card(i)
+			ix.SimilarToContext(context.Background(), i, 3)
 		}
 	})
 }

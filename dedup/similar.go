@@ -37,8 +37,24 @@ func (ix *Index) SimilarContext(ctx context.Context, target record.Record, k int
 	if k <= 0 {
 		return nil, nil
 	}
-	ix.postingsOnce.Do(ix.buildPostings)
 	ft := newFeatures(&target, ix.st)
+	return ix.similar(ctx, &ft, target.ID, k)
+}
+
+// SimilarToContext is SimilarContext for the record at position i of the
+// collection, scored with the features the Index holds for it (the same
+// as its record's): an Index loaded from stored features has no records.
+func (ix *Index) SimilarToContext(ctx context.Context, i, k int) ([]Match, error) {
+	if k <= 0 {
+		return nil, nil
+	}
+	return ix.similar(ctx, &ix.feats[i], ix.ID(i), k)
+}
+
+// similar ranks the records sharing a token with ft, leaving out the one
+// of ID self.
+func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) ([]Match, error) {
+	ix.postingsOnce.Do(ix.buildPostings)
 	seen := map[int32]bool{}
 	var ms []Match
 	scored := 0
@@ -51,13 +67,13 @@ func (ix *Index) SimilarContext(ctx context.Context, target record.Record, k int
 			if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
 				return
 			}
-			r := &ix.recs[i]
-			if target.ID != "" && r.ID == target.ID {
+			id := ix.ID(int(i))
+			if self != "" && id == self {
 				continue
 			}
-			d := score(&ft, &ix.feats[i], true)
+			d := score(ft, &ix.feats[i], true)
 			if d.Score > 0 {
-				ms = append(ms, Match{Index: int(i), ID: r.ID, Question: r.Question, Score: d.Score, Detail: d})
+				ms = append(ms, Match{Index: int(i), ID: id, Question: ix.question(int(i)), Score: d.Score, Detail: d})
 			}
 		}
 	}

@@ -502,7 +502,7 @@ func load(ctx context.Context, o Origin, iopts ingest.Options, old *ingestCache)
 	dedup.Assign(ld.recs, cs)
 	ld.acronyms = dedup.MineAcronyms(ld.recs)
 	// Stored so that a server need not compute them again.
-	if ld.features, err = dx.MarshalFeatures(buildID()); err != nil {
+	if ld.features, err = dx.MarshalFeatures(buildID(), cs); err != nil {
 		return nil, err
 	}
 	ld.ingestTook, ld.clusterTook = t1.Sub(t0), time.Since(t1)

@@ -121,8 +121,14 @@ func TestFeaturesStored(t *testing.T) {
 		if b, err := ix.Attachment(query.DedupAttachment); err != nil || json.Unmarshal(b, &opts) != nil {
 			t.Fatalf("%s: read %s: %v", when, query.DedupAttachment, err)
 		}
-		if _, err := dedup.LoadIndex(ctx, data, buildID(), recs, opts); err != nil || len(recs) != want {
-			t.Errorf("%s: load the stored features of %d records: %v; want %d records loaded", when, len(recs), err, want)
+		dd, err := dedup.LoadIndex(ctx, data, buildID(), opts)
+		if err != nil || len(recs) != want || dd.Len() != want {
+			t.Fatalf("%s: load the stored features of %d records: %v; want %d records loaded", when, len(recs), err, want)
+		}
+		for _, r := range recs {
+			if _, ok := dd.Lookup(r.ID); !ok {
+				t.Errorf("%s: no stored features for record %s", when, r.ID)
+			}
 		}
 	}
 	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: []string{src}}); err != nil {

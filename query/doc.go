@@ -19,9 +19,10 @@
 // Near-duplicates share a cluster id in the index: Search shows the best
 // hit of each cluster and says how many it stands for, unless
 // Request.All; Similar and Dups answer "questions like this one" and list
-// the clusters, over the index's records and the duplicate features
-// stored with them at the build (UseStoredFeatures; computed again when
-// missing or stale).
+// the clusters from the duplicate features and clusters stored with the
+// index at the build (UseStoredFeatures, PrepareDups), reading from the
+// index only the records a page lists; when those are missing or stale,
+// from every record read back and the features computed again.
 //
 // Files:
 //   - request.go: Request, ParseRequest and its limits, the *Error type

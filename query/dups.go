@@ -11,7 +11,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -228,44 +227,23 @@ func (r *DupsRequest) normalize() error {
 	return checkValues(ParamTopic, r.Topics)
 }
 
-// dupState is the index's records prepared for duplicate detection, built
-// on the first Similar or Dups call and kept for the Searcher's life: a
-// fraction of a second for the embedded corpus, about 25 s at 100k
-// synthetic records with long answers (reading them ~9 s, features ~17 s).
-// iq serve builds it at start.
+// dupState is the index prepared for duplicate detection, made on the
+// first Similar or Dups call and kept for the Searcher's life. From the
+// features stored with the index (UseStoredFeatures) it holds no record:
+// the features, what lists show of each record (dedup.Card) and the
+// build's clusters, loaded in about a second at 100k records; the records
+// a page lists are read from the index. Without usable stored features it
+// reads every record and computes the features (about 25 s at 100k
+// synthetic records with long answers). iq serve makes it at start.
 type dupState struct {
-	recs []record.Record
-	byID map[string]int
-	dd   *dedup.Index
+	dd *dedup.Index
 	// stored: dd was loaded from the features stored with the index.
 	stored bool
-	// clusters at dedup.DefaultMinScore, made on the first Dups (Similar
-	// does not need them) from the stored cluster ids.
-	clustersOnce sync.Once
-	clusters     []dedup.Cluster
-}
-
-// defaultClusters are the clusters stored in the index at build time
-// (Record.Cluster), so Dups lists exactly what Search collapses, without
-// clustering the collection again; only members' scores are computed.
-func (st *dupState) defaultClusters() []dedup.Cluster {
-	st.clustersOnce.Do(func() {
-		members := map[string][]int{}
-		for i, r := range st.recs {
-			// An index built without clustering (index.Build called
-			// directly, as the benchmarks do) has no cluster ids.
-			if r.Cluster != "" {
-				members[r.Cluster] = append(members[r.Cluster], i)
-			}
-		}
-		for _, idx := range members {
-			if len(idx) > 1 {
-				st.clusters = append(st.clusters, st.dd.Group(idx))
-			}
-		}
-		dedup.SortClusters(st.clusters)
-	})
-	return st.clusters
+	// clusters at dedup.DefaultMinScore: the clusters stored in the index
+	// at build time (Record.Cluster, and with the features), so Dups
+	// lists exactly what Search collapses without clustering the
+	// collection again.
+	clusters []dedup.Cluster
 }
 
 func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
@@ -274,33 +252,88 @@ func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
 	if s.dups != nil {
 		return s.dups, nil
 	}
-	recs, err := s.records(ctx)
-	if err != nil {
-		return nil, err
-	}
-	st := &dupState{recs: recs, byID: make(map[string]int, len(recs))}
-	for i, r := range recs {
-		st.byID[r.ID] = i
-	}
 	opts, err := s.dedupOptions()
 	if err != nil {
 		return nil, err
 	}
-	st.dd, err = s.storedFeatures(ctx, recs, opts)
-	st.stored = st.dd != nil
-	if st.dd == nil && err == nil {
-		st.dd, err = dedup.NewIndexContext(ctx, recs, opts)
-	}
+	st := &dupState{}
+	st.dd, err = s.storedFeatures(ctx, opts)
 	if err != nil {
+		return nil, err
+	}
+	if st.dd != nil {
+		st.stored = true
+		st.clusters, _ = st.dd.StoredClusters()
+	} else if st.dd, st.clusters, err = s.computeFeatures(ctx, opts); err != nil {
 		return nil, err
 	}
 	s.dups = st
 	return st, nil
 }
 
+// computeFeatures reads every record of the index and computes the
+// duplicate detector's features, and the clusters stored in the records
+// (an index built without clustering, by index.Build called directly as
+// the benchmarks do, has none), whose members' scores only are computed.
+func (s *Searcher) computeFeatures(ctx context.Context, opts dedup.Options) (*dedup.Index, []dedup.Cluster, error) {
+	recs, err := s.records(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	dd, err := dedup.NewIndexContext(ctx, recs, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dd, clustersOf(dd, recs), nil
+}
+
+// clustersOf makes the clusters of dd whose records recs have the same
+// cluster ID, with members' scores and the canonical question computed.
+func clustersOf(dd *dedup.Index, recs []record.Record) []dedup.Cluster {
+	members := map[string][]int{}
+	for i, r := range recs {
+		if r.Cluster != "" {
+			members[r.Cluster] = append(members[r.Cluster], i)
+		}
+	}
+	var clusters []dedup.Cluster
+	for _, idx := range members {
+		if len(idx) > 1 {
+			clusters = append(clusters, dd.Group(idx))
+		}
+	}
+	dedup.SortClusters(clusters)
+	return clusters
+}
+
+// PrepareDups makes the duplicate detector's state now when the features
+// stored with the index can be used, which takes about a second at 100k
+// records, and reports whether it did; otherwise the first Similar or
+// Dups computes them (see dupState).
+func (s *Searcher) PrepareDups(ctx context.Context) (bool, error) {
+	s.dupMu.Lock()
+	ready := s.dups != nil
+	s.dupMu.Unlock()
+	if ready {
+		return true, nil
+	}
+	if s.featuresKey == nil {
+		return false, nil
+	}
+	if _, err := s.ix.Attachment(FeaturesAttachment); err != nil {
+		return false, nil
+	}
+	st, err := s.dupState(ctx)
+	if err != nil {
+		return false, err
+	}
+	return st.stored, nil
+}
+
 // FeaturesAttachment names the file stored with an index that holds the
-// duplicate detector's features of its records (dedup.MarshalFeatures),
-// computed at the build so that a server does not compute them again.
+// duplicate detector's features of its records and its clusters
+// (dedup.MarshalFeatures), computed at the build so that a server does not
+// compute them again.
 const FeaturesAttachment = "dedup-features.bin"
 
 // UseStoredFeatures lets Similar and Dups load the features stored with
@@ -310,8 +343,9 @@ const FeaturesAttachment = "dedup-features.bin"
 func (s *Searcher) UseStoredFeatures(key func() string) { s.featuresKey = key }
 
 // storedFeatures loads the stored features; nil and no error when there
-// are none to use.
-func (s *Searcher) storedFeatures(ctx context.Context, recs []record.Record, opts dedup.Options) (*dedup.Index, error) {
+// are none to use: none stored, made by other code or with other
+// settings, damaged, or not those of the index's records.
+func (s *Searcher) storedFeatures(ctx context.Context, opts dedup.Options) (*dedup.Index, error) {
 	if s.featuresKey == nil {
 		return nil, nil
 	}
@@ -319,7 +353,7 @@ func (s *Searcher) storedFeatures(ctx context.Context, recs []record.Record, opt
 	if err != nil {
 		return nil, nil
 	}
-	dd, err := dedup.LoadIndex(ctx, data, s.featuresKey(), recs, opts)
+	dd, err := dedup.LoadIndex(ctx, data, s.featuresKey(), opts)
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -327,7 +361,30 @@ func (s *Searcher) storedFeatures(ctx context.Context, recs []record.Record, opt
 		// Derived data: computing it again is the remedy.
 		return nil, nil
 	}
+	if ok, err := s.sameRecords(ctx, dd); err != nil || !ok {
+		return nil, err
+	}
 	return dd, nil
+}
+
+// sameRecords reports whether dd holds the features of the index's
+// records: as many, and every one of its IDs in the index.
+func (s *Searcher) sameRecords(ctx context.Context, dd *dedup.Index) (bool, error) {
+	n, err := s.ix.Count()
+	if err != nil {
+		return false, err
+	}
+	if n != uint64(dd.Len()) {
+		return false, nil
+	}
+	found := 0
+	err = s.ix.IDs(ctx, func(id string) error {
+		if _, ok := dd.Lookup(id); ok {
+			found++
+		}
+		return nil
+	})
+	return found == dd.Len(), err
 }
 
 // DedupAttachment names the file stored with an index that holds the
@@ -379,31 +436,47 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (_ *SimilarR
 	if err != nil {
 		return nil, err
 	}
-	target := record.Record{Question: strings.TrimSpace(req.Text)}
+	res := &SimilarResult{Matches: []SimilarHit{}}
+	var matches []dedup.Match
 	if req.ID != "" {
-		i, ok := st.byID[req.ID]
+		i, ok := st.dd.Lookup(req.ID)
 		if !ok {
 			return nil, &Error{Code: ErrNotFound.Code, Message: fmt.Sprintf("query: no question with id %q", req.ID)}
 		}
-		target = st.recs[i]
+		c := st.dd.Card(i)
+		res.ID, res.Question = c.ID, c.Question
+		matches, err = st.dd.SimilarToContext(ctx, i, req.Limit)
+	} else {
+		res.Question = strings.TrimSpace(req.Text)
+		matches, err = st.dd.SimilarContext(ctx, record.Record{Question: res.Question}, req.Limit)
 	}
-	matches, err := st.dd.SimilarContext(ctx, target, req.Limit)
 	if err != nil {
 		return nil, err
 	}
-	res := &SimilarResult{ID: target.ID, Question: target.Question, Matches: []SimilarHit{}}
 	for _, m := range matches {
 		if m.Score < MinSimilarScore {
 			break
 		}
-		r := &st.recs[m.Index]
+		r, err := s.listed(m.ID)
+		if err != nil {
+			return nil, err
+		}
 		res.Matches = append(res.Matches, SimilarHit{
-			QuestionRef: refOf(r), Cluster: r.Cluster, Score: round3(m.Score),
+			QuestionRef: refOf(&r), Cluster: r.Cluster, Score: round3(m.Score),
 			Duplicate: m.Score >= dedup.DefaultMinScore, Why: whyOf(m.Detail),
 		})
 	}
 	res.TookMS = ms(time.Since(start))
 	return res, nil
+}
+
+// listed reads a record a list of duplicates shows from the index.
+func (s *Searcher) listed(id string) (record.Record, error) {
+	r, ok, err := s.ix.Record(id)
+	if err == nil && !ok {
+		err = fmt.Errorf("query: record %s of the duplicate detector is not in index %s", id, s.ix.Dir())
+	}
+	return r, err
 }
 
 // Dups lists the clusters of near-duplicates, largest first.
@@ -424,7 +497,7 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 	}
 	var clusters []dedup.Cluster
 	if req.MinScore == dedup.DefaultMinScore {
-		clusters = st.defaultClusters()
+		clusters = st.clusters
 	} else if clusters, err = st.dd.ClustersAtContext(ctx, req.MinScore); err != nil {
 		return nil, err
 	}
@@ -443,7 +516,11 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 		}
 		dc := DupCluster{ID: c.ID, Question: c.Members[0].Question, Size: len(c.Members)}
 		for k, m := range c.Members {
-			dm := DupMember{QuestionRef: refOf(&st.recs[m.Index]), Score: round3(m.Score)}
+			r, err := s.listed(m.ID)
+			if err != nil {
+				return nil, err
+			}
+			dm := DupMember{QuestionRef: refOf(&r), Score: round3(m.Score)}
 			if k > 0 {
 				dm.Why = whyOf(st.dd.ExplainPair(m.Index, c.Members[0].Index))
 			}
@@ -462,7 +539,7 @@ func (s *Searcher) clusterMatches(st *dupState, c dedup.Cluster, req DupsRequest
 		return true
 	}
 	for _, m := range c.Members {
-		r := &st.recs[m.Index]
+		r := st.dd.Card(m.Index)
 		if len(req.Levels) > 0 && !slices.Contains(req.Levels, r.Level) {
 			continue
 		}
@@ -497,5 +574,9 @@ func (s *Searcher) Deduplicated(ctx context.Context) ([]record.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	return dedup.Merge(st.recs, st.defaultClusters()), nil
+	recs, err := s.records(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return dedup.Merge(recs, st.clusters), nil
 }

@@ -305,9 +305,8 @@ func TestDupsWithoutStoredClusters(t *testing.T) {
 	for i := range bare {
 		bare[i].Cluster = ""
 	}
-	st := &dupState{recs: bare, dd: dedup.NewIndex(bare, dedup.Options{})}
-	if cs := st.defaultClusters(); len(cs) != 0 {
-		t.Errorf("defaultClusters over records without cluster ids = %d clusters (first of %d members); want none", len(cs), len(cs[0].Members))
+	if cs := clustersOf(dedup.NewIndex(bare, dedup.Options{}), bare); len(cs) != 0 {
+		t.Errorf("clustersOf over records without cluster ids = %d clusters (first of %d members); want none", len(cs), len(cs[0].Members))
 	}
 }
 

@@ -5,22 +5,35 @@ import (
 	"fmt"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/record"
 )
 
 // TestStoredFeatures: a Searcher loads the duplicate features stored with
 // its index when their key is its own, and then answers Dups and Similar
-// exactly as when it computes them; features of another key, or damaged
-// ones, are computed again without an error.
+// exactly as when it computes them; features of another key, damaged
+// ones or those of other records are computed again without an error.
 func TestStoredFeatures(t *testing.T) {
 	_, recs := embeddedSearcher(t)
-	data, err := dedup.NewIndex(recs, dedup.Options{}).MarshalFeatures("k")
+	dd := dedup.NewIndex(recs, dedup.Options{})
+	data, err := dd.MarshalFeatures("k", clustersOf(dd, recs))
 	if err != nil {
 		t.Fatal(err)
 	}
+	featuresOf := func(recs []record.Record) []byte {
+		dd := dedup.NewIndex(recs, dedup.Options{})
+		data, err := dd.MarshalFeatures("k", clustersOf(dd, recs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	other := slices.Clone(recs)
+	other[3].ID = "elsewhere"
 	ctx := context.Background()
 	answers := func(attach []byte, key string) (stored bool, out []string) {
 		t.Helper()
@@ -59,6 +72,8 @@ func TestStoredFeatures(t *testing.T) {
 		{"own key", data, "k", true},
 		{"another key", data, "other", false},
 		{"damaged", data[:len(data)/2], "k", false},
+		{"fewer records", featuresOf(recs[1:]), "k", false},
+		{"another record", featuresOf(other), "k", false},
 	} {
 		stored, got := answers(tc.attach, tc.key)
 		if stored != tc.stored {
