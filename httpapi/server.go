@@ -273,19 +273,31 @@ func (srv *Server) handleDups(w http.ResponseWriter, r *http.Request) {
 	srv.answer(w, r, func(ctx context.Context) (any, error) { return srv.searcher().Dups(ctx, req) })
 }
 
-// WarmDups builds the duplicate detector's state in the background and
-// returns a channel closed when it is done. query.Searcher builds that
+// WarmDups makes the duplicate detector's state and returns a channel
+// closed when it is done. From the features the build stored with the
+// index (query.Searcher.PrepareDups) it is made before WarmDups returns,
+// about a second at 100k records. Without them query.Searcher builds that
 // state on the first Similar or Dups call, reading every record and
-// loading the duplicate features the build stored (computing them only
-// for an index without them): instant for the embedded corpus, seconds at
-// 100k records (BENCHMARKS.md, Duplicates). Built under a request's deadline it
-// would be cut off and started over by the next request, each burning its
-// whole deadline; so the server builds it once, from the start, and until
-// then answers /api/similar and /api/dups with 503 warming_up. Call it
-// before serving.
+// computing the features: instant for the embedded corpus, tens of seconds
+// at 100k records (BENCHMARKS.md, Duplicates). Built under a request's
+// deadline it would be cut off and started over by the next request, each
+// burning its whole deadline; so the server builds it once, in the
+// background from the start, and until then answers /api/similar and
+// /api/dups with 503 warming_up. Call it before serving.
 func (srv *Server) WarmDups(ctx context.Context) <-chan struct{} {
 	done := make(chan struct{})
 	srv.dupsWarm, srv.dupsWarmStart = done, time.Now()
+	// Features stored with the index load in about a second at 100k
+	// records: then the server answers similar and dups from its first
+	// request, and never 503.
+	if ok, err := srv.searcher().PrepareDups(ctx); ok {
+		srv.log.Info("duplicate detector ready", "duration", time.Since(srv.dupsWarmStart).Round(time.Millisecond).String(), "stored", true)
+		close(done)
+		srv.settled()
+		return done
+	} else if err != nil && ctx.Err() == nil {
+		srv.log.Error("load the duplicate detector's stored features", "err", err)
+	}
 	go func() {
 		defer close(done)
 		if _, err := srv.searcher().Dups(ctx, query.DupsRequest{Limit: 1}); err != nil {
