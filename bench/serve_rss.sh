@@ -14,8 +14,18 @@
 #
 # An index built by index.Build (the benchmarks') has no stored duplicate
 # features, so the server computes them while warming up; one built by
-# `iq index` loads them. Needs curl and jq. The server listens on a free
-# loopback port (IQ_SERVE_ADDR overrides it).
+# `iq index` loads them, when the server is the same build of iq as the
+# one that made the index (the features are keyed by it): IQ_BIN names a
+# built iq to serve with (by default the script builds one), e.g.
+#
+#   go build -o /tmp/iq ./cmd/iq
+#   go run ./bench/lucene/export -n 100000 -dir /tmp/x   # records.jsonl
+#   jq -r .record /tmp/x/records.jsonl | split -l 10000 -d --additional-suffix=.jsonl - /tmp/x/recs/part-
+#   /tmp/iq index --index /tmp/idx /tmp/x/recs
+#   IQ_BIN=/tmp/iq bench/serve_rss.sh /tmp/idx
+#
+# (ten files, since iq skips a file over 32 MiB). Needs curl and jq. The
+# server listens on a free loopback port (IQ_SERVE_ADDR overrides it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:?usage: bench/serve_rss.sh INDEX_DIR}
@@ -24,7 +34,11 @@ for t in curl jq; do
 	command -v "$t" >/dev/null || { echo "serve_rss: $t not found" >&2; exit 1; }
 done
 work=$(mktemp -d)
-go build -o "$work/iq" ./cmd/iq
+if [ -n "${IQ_BIN:-}" ]; then
+	cp "$IQ_BIN" "$work/iq"
+else
+	go build -o "$work/iq" ./cmd/iq
+fi
 go run ./bench/lucene/export -n 1 -dir "$work"
 # gctrace: the Go heap at each collection (live after it, goal), to tell
 # live memory from garbage not yet returned.
