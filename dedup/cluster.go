@@ -84,9 +84,11 @@ type Index struct {
 	cards *cards
 	// clusters are the clusters stored with the features (LoadIndex).
 	clusters []Cluster
-	st       *Stats
-	feats    []features
-	opts     Options
+	// answers hold a loaded Index's answer vectors (feat).
+	answers *answerTerms
+	st      *Stats
+	feats   []features
+	opts    Options
 
 	postingsOnce sync.Once
 	postings     map[uint64][]int32
@@ -191,6 +193,7 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 		return x
 	}
 	failed := map[uint64][2]int{}
+	var scA, scB featScratch
 	group := func(r int32) []int32 {
 		if members[r] == nil {
 			return []int32{r}
@@ -260,8 +263,9 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 				return nil, ctx.Err()
 			}
 			for _, x := range ga {
+				fx := ix.feat(int(x), &scA)
 				for _, y := range gb {
-					s := score(&ix.feats[x], &ix.feats[y], false).Score
+					s := score(fx, ix.feat(int(y), &scB), false).Score
 					sum += s
 					low = min(low, s)
 				}
@@ -328,11 +332,17 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 		return nil, err
 	}
 	scores := make([]float64, len(pairs))
-	err := parallelCtx(ctx, len(pairs), func(i int) {
-		a, b := unpair(pairs[i])
-		scores[i] = scoreAbove(&ix.feats[a], &ix.feats[b], false, minScore).Score
+	parallel(len(pairs), func(lo, hi int) {
+		var sa, sb featScratch
+		for i := lo; i < hi; i++ {
+			if (i-lo)%ctxEvery == 0 && ctx.Err() != nil {
+				return
+			}
+			a, b := unpair(pairs[i])
+			scores[i] = scoreAbove(ix.feat(a, &sa), ix.feat(b, &sb), false, minScore).Score
+		}
 	})
-	if err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var es []edge
@@ -364,8 +374,12 @@ func (ix *Index) candidates() []uint64 {
 	has := make([]bool, n)
 	parallel(n, func(lo, hi int) {
 		var v []entry
+		var sc featScratch
 		for i := lo; i < hi; i++ {
 			f := &ix.feats[i]
+			if f.generic {
+				f = ix.feat(i, &sc)
+			}
 			v = f.q.e
 			if f.generic {
 				// A generic title is the same for all: its answer
@@ -391,10 +405,11 @@ func (ix *Index) orderedIDs(e edge) (string, string) {
 func (ix *Index) cluster(idx []int32) Cluster {
 	canon := ix.canonical(idx)
 	ms := make([]Member, 0, len(idx))
+	var sa, sb featScratch
 	for _, i := range idx {
 		s := 1.0
 		if i != canon {
-			s = score(&ix.feats[i], &ix.feats[canon], false).Score
+			s = score(ix.feat(int(i), &sa), ix.feat(int(canon), &sb), false).Score
 		}
 		ms = append(ms, Member{Index: int(i), ID: ix.ID(int(i)), Question: ix.question(int(i)), Sources: ix.sources(int(i)), Score: s})
 	}
@@ -435,14 +450,15 @@ func (ix *Index) canonical(idx []int32) int32 {
 		centrality float64
 	}
 	ranks := make(map[int32]rank, len(idx))
+	var sa, sb featScratch
 	for _, i := range idx {
-		f := &ix.feats[i]
+		f := ix.feat(int(i), &sa)
 		r := rank{general: f.aspects&(aspectDefine|aspectWork) != 0, specifics: heavyCount(f.toks), aspects: bits.OnesCount32(uint32(f.aspects))}
 		if len(idx) > 2 {
 			sum := 0.0
 			for _, j := range idx {
 				if j != i {
-					sum += score(f, &ix.feats[j], false).Score
+					sum += score(f, ix.feat(int(j), &sb), false).Score
 				}
 			}
 			// Rounded, so that near-ties go to the next rule.

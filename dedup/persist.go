@@ -88,15 +88,16 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 	// Totals, for the loader's flat arrays.
 	w.uint(uint64(n))
 	var tot totals
+	var sc featScratch
 	for i := range ix.feats {
-		tot.add(&ix.feats[i], len(ix.Card(i).Topics))
+		tot.add(ix.feat(i, &sc), len(ix.Card(i).Topics))
 	}
 	for _, v := range tot {
 		w.uint(uint64(v))
 	}
 	// Records, one after the other.
 	for i := range ix.feats {
-		f := &ix.feats[i]
+		f := ix.feat(i, &sc)
 		c := ix.Card(i)
 		w.str(c.ID)
 		w.str(c.Question)
@@ -215,7 +216,8 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	c := &cards{ids: make([]string, n), questions: make([]string, n), levels: make([]string, n),
 		topics: make([]string, 0, tot[6]), topicAt: make([]int32, 1, n+1), sources: make([]int32, n), answerLen: make([]int32, n)}
 	ix.cards = c
-	flat := flatFeatures{q: make([]entry, 0, tot[0]), a: make([]entry, 0, tot[1]), toks: make([]qtok, 0, tot[2]),
+	ix.answers = &answerTerms{vocab: vocab, idf: idf, at: make([]int32, 1, n+1), term: make([]uint32, 0, tot[1]), code: make([]uint8, 0, tot[1])}
+	flat := flatFeatures{q: make([]entry, 0, tot[0]), toks: make([]qtok, 0, tot[2]),
 		raws: make([]string, 0, tot[3]), techs: make([]string, 0, tot[4]), substance: make([]uint64, 0, tot[5])}
 	var ids, questions arena
 	for i := 0; i < n && r.err == nil; i++ {
@@ -234,7 +236,8 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		f.generic, f.long, f.negated, f.answers, f.differ = fl&1 != 0, fl&2 != 0, fl&4 != 0, fl&8 != 0, fl&16 != 0
 		f.aspects = aspect(r.uint())
 		f.q.e, f.q.norm = r.vector(&flat.q, tot[0], vocab, idf)
-		f.a.e, f.a.norm = r.vector(&flat.a, tot[1], vocab, idf)
+		f.a.norm = r.answerVector(ix.answers, tot[1])
+		ix.answers.at = append(ix.answers.at, int32(len(ix.answers.term)))
 		nt := r.count(3)
 		if len(flat.toks)+nt > tot[2] {
 			r.fail()
@@ -310,7 +313,7 @@ func (ix *Index) StoredClusters() (clusters []Cluster, ok bool) {
 
 // flatFeatures are the arrays a loaded Index's features are slices of.
 type flatFeatures struct {
-	q, a      []entry
+	q         []entry
 	toks      []qtok
 	raws      []string
 	techs     []string
@@ -569,6 +572,33 @@ func (r *decoder) strss() [][]string {
 		sss[i] = r.strs()
 	}
 	return sss
+}
+
+// answerVector reads an answer vector into a, failing past limit terms
+// in all, and returns its norm.
+func (r *decoder) answerVector(a *answerTerms, limit int) float64 {
+	n := r.count(2)
+	if n == 0 {
+		return math.Float64frombits(r.uint64())
+	}
+	if len(a.term)+n > limit {
+		r.fail()
+		return 0
+	}
+	i := uint64(0)
+	for range n {
+		i += r.uint()
+		if i >= uint64(len(a.vocab)) {
+			r.fail()
+			return 0
+		}
+		c, w := r.uint(), 0.0
+		if c == 0 {
+			w = math.Float64frombits(r.uint64())
+		}
+		a.add(uint32(i), c, w)
+	}
+	return math.Float64frombits(r.uint64())
 }
 
 func (r *decoder) vector(flat *[]entry, limit int, vocab []uint64, idf []float64) ([]entry, float64) {

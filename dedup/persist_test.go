@@ -36,8 +36,9 @@ func testLoadIndex(t *testing.T, recs []record.Record) {
 	if lx.Len() != len(recs) {
 		t.Fatalf("loaded %d records; want %d", lx.Len(), len(recs))
 	}
+	var sc featScratch
 	for i, r := range recs {
-		if want, got := ix.feats[i], lx.feats[i]; !reflect.DeepEqual(got, want) {
+		if want, got := ix.feats[i], *lx.feat(i, &sc); !reflect.DeepEqual(got, want) {
 			t.Fatalf("record %q: loaded features\n%+v\nwant\n%+v", r.Question, got, want)
 		}
 		want := Card{ID: r.ID, Question: r.Question, Level: r.Level, Topics: r.Topics}

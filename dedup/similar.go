@@ -48,7 +48,8 @@ func (ix *Index) SimilarToContext(ctx context.Context, i, k int) ([]Match, error
 	if k <= 0 {
 		return nil, nil
 	}
-	return ix.similar(ctx, &ix.feats[i], ix.ID(i), k)
+	var sc featScratch
+	return ix.similar(ctx, ix.feat(i, &sc), ix.ID(i), k)
 }
 
 // similar ranks the records sharing a token with ft, leaving out the one
@@ -56,6 +57,7 @@ func (ix *Index) SimilarToContext(ctx context.Context, i, k int) ([]Match, error
 func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) ([]Match, error) {
 	ix.postingsOnce.Do(ix.buildPostings)
 	seen := map[int32]bool{}
+	var sc featScratch
 	var ms []Match
 	scored := 0
 	consider := func(h uint64) {
@@ -71,7 +73,7 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 			if self != "" && id == self {
 				continue
 			}
-			d := score(ft, &ix.feats[i], true)
+			d := score(ft, ix.feat(int(i), &sc), true)
 			if d.Score > 0 {
 				ms = append(ms, Match{Index: int(i), ID: id, Question: ix.question(int(i)), Score: d.Score, Detail: d})
 			}
@@ -106,8 +108,12 @@ func Similar(target record.Record, recs []record.Record, k int) []Match {
 // by answer token too.
 func (ix *Index) buildPostings() {
 	ix.postings = map[uint64][]int32{}
+	var sc featScratch
 	for i := range ix.feats {
 		f := &ix.feats[i]
+		if f.generic {
+			f = ix.feat(i, &sc)
+		}
 		for _, t := range f.toks {
 			ix.postings[t.h] = append(ix.postings[t.h], int32(i))
 		}
@@ -122,5 +128,6 @@ func (ix *Index) buildPostings() {
 // ExplainPair scores two records of the collection, given by their
 // positions in the slice given to NewIndex, with the reasons in words.
 func (ix *Index) ExplainPair(a, b int) Detail {
-	return score(&ix.feats[a], &ix.feats[b], true)
+	var sa, sb featScratch
+	return score(ix.feat(a, &sa), ix.feat(b, &sb), true)
 }

@@ -246,7 +246,12 @@ type dupState struct {
 	clusters []dedup.Cluster
 }
 
-func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
+func (s *Searcher) dupState(ctx context.Context) (*dupState, error) { return s.prepareDups(ctx, true) }
+
+// prepareDups returns the duplicate detector's state, made now if need be:
+// from the stored features, or else, when compute is set, from every
+// record (nil without it).
+func (s *Searcher) prepareDups(ctx context.Context, compute bool) (*dupState, error) {
 	s.dupMu.Lock()
 	defer s.dupMu.Unlock()
 	if s.dups != nil {
@@ -264,6 +269,8 @@ func (s *Searcher) dupState(ctx context.Context) (*dupState, error) {
 	if st.dd != nil {
 		st.stored = true
 		st.clusters, _ = st.dd.StoredClusters()
+	} else if !compute {
+		return nil, nil
 	} else if st.dd, st.clusters, err = s.computeFeatures(ctx, opts); err != nil {
 		return nil, err
 	}
@@ -308,26 +315,11 @@ func clustersOf(dd *dedup.Index, recs []record.Record) []dedup.Cluster {
 
 // PrepareDups makes the duplicate detector's state now when the features
 // stored with the index can be used, which takes about a second at 100k
-// records, and reports whether it did; otherwise the first Similar or
-// Dups computes them (see dupState).
+// records, and reports whether the state is ready; otherwise the first
+// Similar or Dups computes it (see dupState).
 func (s *Searcher) PrepareDups(ctx context.Context) (bool, error) {
-	s.dupMu.Lock()
-	ready := s.dups != nil
-	s.dupMu.Unlock()
-	if ready {
-		return true, nil
-	}
-	if s.featuresKey == nil {
-		return false, nil
-	}
-	if _, err := s.ix.Attachment(FeaturesAttachment); err != nil {
-		return false, nil
-	}
-	st, err := s.dupState(ctx)
-	if err != nil {
-		return false, err
-	}
-	return st.stored, nil
+	st, err := s.prepareDups(ctx, false)
+	return st != nil, err
 }
 
 // FeaturesAttachment names the file stored with an index that holds the

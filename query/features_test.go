@@ -46,6 +46,12 @@ func TestStoredFeatures(t *testing.T) {
 		if key != "" {
 			s.UseStoredFeatures(func() string { return key })
 		}
+		// PrepareDups loads usable stored features at once, and computes
+		// nothing when there are none.
+		ready, err := s.PrepareDups(ctx)
+		if err != nil || ready != (s.dups != nil) || ready && !s.dups.stored {
+			t.Fatalf("PrepareDups = %v, %v; state %+v", ready, err, s.dups)
+		}
 		res, err := s.Dups(ctx, DupsRequest{Limit: MaxDupsLimit})
 		if err != nil {
 			t.Fatal(err)
@@ -59,6 +65,9 @@ func TestStoredFeatures(t *testing.T) {
 		}
 		for _, h := range sim.Matches {
 			out = append(out, fmt.Sprintf("%s %v %s", h.ID, h.Score, h.Reason))
+		}
+		if ready != s.dups.stored {
+			t.Errorf("PrepareDups = %v; the stored features were used: %v", ready, s.dups.stored)
 		}
 		return s.dups.stored, out
 	}
