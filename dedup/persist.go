@@ -203,7 +203,9 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	}
 	st.groups = r.strss()
 	st.lex = newLexicon(st.groups)
-	n := r.count(1)
+	// A record takes 30 bytes at least (two empty vectors alone take 18),
+	// so damaged data cannot claim more records than it could hold.
+	n := r.count(30)
 	var tot totals
 	for k := range tot {
 		// Each item takes a byte at least.
@@ -219,7 +221,9 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	ix.answers = &answerTerms{vocab: vocab, idf: idf, at: make([]int32, 1, n+1), term: make([]uint32, 0, tot[1]), code: make([]uint8, 0, tot[1])}
 	flat := flatFeatures{q: make([]entry, 0, tot[0]), toks: make([]qtok, 0, tot[2]),
 		raws: make([]string, 0, tot[3]), techs: make([]string, 0, tot[4]), substance: make([]uint64, 0, tot[5])}
-	var ids, questions arena
+	// Room for IDs of 16 hex digits and questions of about 80 bytes;
+	// longer ones grow the arenas as appends do.
+	ids, questions := newArena(n, 16), newArena(n, 80)
 	for i := 0; i < n && r.err == nil; i++ {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -324,6 +328,10 @@ type flatFeatures struct {
 type arena struct {
 	b   []byte
 	end []int
+}
+
+func newArena(n, size int) arena {
+	return arena{b: make([]byte, 0, n*size), end: make([]int, 0, n)}
 }
 
 func (a *arena) add(b []byte) {
