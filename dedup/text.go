@@ -132,7 +132,9 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
 			}
 			for k := before; k < len(dst); k++ {
-				dst[k].h = hashToken(dst[k].text)
+				if dst[k].h == 0 { // not hashed by normWord
+					dst[k].h = hashToken(dst[k].text)
+				}
 				dst[k].weak = elab
 			}
 			n += len(dst) - before
@@ -327,17 +329,31 @@ func wordEnd(s string, i int) int {
 // appendWord normalises one raw word and appends its tokens.
 func appendWord(dst []token, w string, inCode bool) []token {
 	n := len(dst)
-	dst = normalizeWord(dst, w, inCode)
-	raw := strings.Trim(w, "._")
+	raw := trimDotsUnderscores(w)
+	dst = normalizeWord(dst, raw, inCode)
 	for k := n; k < len(dst); k++ {
 		dst[k].raw = raw
 	}
 	return dst
 }
 
-func normalizeWord(dst []token, w string, inCode bool) []token {
-	orig := strings.Trim(w, "._")
-	w = strings.ToLower(orig)
+// trimDotsUnderscores is strings.Trim(w, "._") without building its
+// cutset on every word.
+func trimDotsUnderscores(w string) string {
+	i, j := 0, len(w)
+	for i < j && (w[i] == '.' || w[i] == '_') {
+		i++
+	}
+	for j > i && (w[j-1] == '.' || w[j-1] == '_') {
+		j--
+	}
+	return w[i:j]
+}
+
+// normalizeWord appends the tokens of orig, a word with no leading or
+// trailing '.' or '_'.
+func normalizeWord(dst []token, orig string, inCode bool) []token {
+	w := strings.ToLower(orig)
 	if w == "" {
 		return dst
 	}
@@ -371,7 +387,8 @@ func normalizeWord(dst []token, w string, inCode bool) []token {
 		if inCode {
 			k = kindCode
 		}
-		return append(dst, token{text: normWord(w), kind: k})
+		c, h := normWordHash(w)
+		return append(dst, token{text: c, h: h, kind: k})
 	}
 	if isNumber(w) {
 		return append(dst, token{text: strings.TrimSuffix(w, ".0"), kind: kindNumber})
@@ -387,7 +404,8 @@ func normalizeWord(dst []token, w string, inCode bool) []token {
 	}
 	if k > 0 && k < len(w) && !hasDigit(w[:k]) {
 		if k >= 3 && !stopWords[w[:k]] {
-			dst = append(dst, token{text: normWord(w[:k]), kind: kindWord})
+			c, h := normWordHash(w[:k])
+			dst = append(dst, token{text: c, h: h, kind: kindWord})
 		}
 		return append(dst, token{text: w, kind: kindVersion})
 	}
@@ -396,18 +414,25 @@ func normalizeWord(dst []token, w string, inCode bool) []token {
 
 // normWord folds spelling, stems and maps to the synonym class.
 func normWord(w string) string {
+	c, _ := normWordHash(w)
+	return c
+}
+
+// normWordHash is normWord that also returns the form's hashToken, which
+// the cache keeps.
+func normWordHash(w string) (string, uint64) {
 	slot := &normCache[maphash.String(normSeed, w)%uint64(len(normCache))]
 	if e := slot.Load(); e != nil && e.w == w {
-		return e.c
+		return e.c, e.h
 	}
 	c := normWordUncached(w)
 	// One copy of both, so that a hit reads one block after the entry;
 	// and w may be a slice of a whole answer, which the cache must not
 	// keep alive.
 	wc := w + c
-	e := &normEntry{w: wc[:len(w)], c: wc[len(w):]}
+	e := &normEntry{w: wc[:len(w)], c: wc[len(w):], h: hashToken(c)}
 	slot.Store(e)
-	return e.c
+	return e.c, e.h
 }
 
 // normCache is a direct-mapped cache of normWord: stemming is a tenth of
@@ -421,7 +446,10 @@ var (
 	normSeed  = maphash.MakeSeed()
 )
 
-type normEntry struct{ w, c string }
+type normEntry struct {
+	w, c string
+	h    uint64 // hashToken(c)
+}
 
 func normWordUncached(w string) string {
 	w = britishToAmerican(w)
