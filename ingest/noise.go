@@ -23,7 +23,8 @@ import (
 func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Warning) {
 	blocks, markers := expandAdmonitions(blocks)
 	reasons := make([]Reason, len(blocks))
-	cache := layoutEntries(blocks)
+	prose := proseRunes(blocks)
+	cache := layoutEntries(blocks, prose)
 	for i := range blocks {
 		reasons[i] = noiseReason(&blocks[i], cache)
 	}
@@ -35,7 +36,7 @@ func filterNoise(file string, blocks []parse.Block) ([]parse.Block, []Drop, []Wa
 	smoothAds(blocks, reasons)
 	keepListLinks(blocks, reasons)
 	dropMirrors(blocks, reasons)
-	warns := bodyDropped(file, blocks, reasons)
+	warns := bodyDropped(file, blocks, reasons, prose)
 	// Kept blocks are compacted in place: the parser's slice is ours, and
 	// a block is read before any later one overwrites it.
 	kept := blocks[:0]
@@ -287,34 +288,43 @@ func (m *mirrorBuf) mirrors(t string, heads *mirrorHeads) bool {
 	return false
 }
 
+// proseRunes returns each block's runes outside link text, read once for
+// layoutEntries and bodyDropped; 0 for blocks outside the content and
+// rules, which neither counts.
+func proseRunes(blocks []parse.Block) []int {
+	n := make([]int, len(blocks))
+	for i := range blocks {
+		if b := &blocks[i]; !b.Outside && b.Kind != parse.Rule {
+			n[i] = utf8.RuneCountInString(b.Text) - b.LinkChars
+		}
+	}
+	return n
+}
+
 // layoutEntries returns the context entries that wrap nearly all of the
 // page's prose, each with no reason, as the seed of contextReason's cache:
 // an element around the whole content is page layout whatever its name
 // ("div.content-with-sidebar", "body.has-sidebar", a GitBook's
 // "#book-search-results"), and it must not drop the page as navigation.
 // Entries inside the content stay signals (an aside, a comment thread).
-func layoutEntries(blocks []parse.Block) map[string]Reason {
+func layoutEntries(blocks []parse.Block, runes []int) map[string]Reason {
 	cache := map[string]Reason{}
-	prose := func(b *parse.Block) int {
-		if b.Outside || b.Kind == parse.Rule || b.Kind == parse.Code {
+	prose := func(i int) int {
+		if blocks[i].Kind == parse.Code || runes[i] < 40 {
 			return 0
 		}
-		n := utf8.RuneCountInString(b.Text) - b.LinkChars
-		if n < 40 {
-			return 0
-		}
-		return n
+		return runes[i]
 	}
 	total := 0
 	for i := range blocks {
-		total += prose(&blocks[i])
+		total += prose(i)
 	}
 	if total < 400 {
 		return cache
 	}
 	cover := map[string]int{}
 	for i := range blocks {
-		n := prose(&blocks[i])
+		n := prose(i)
 		if n == 0 {
 			continue
 		}
@@ -351,7 +361,7 @@ func commentEntry(c string) bool {
 // contents: no question can come from it, and the rules that removed it are
 // wrong for this page (issue 11: "a page whose whole body is dropped as
 // navigation is a bug").
-func bodyDropped(file string, blocks []parse.Block, reasons []Reason) []Warning {
+func bodyDropped(file string, blocks []parse.Block, reasons []Reason, runes []int) []Warning {
 	const minProse = 400 // runes of prose: a page with less says too little to judge
 	total, nav, first := 0, 0, 0
 	for i := range blocks {
@@ -359,7 +369,7 @@ func bodyDropped(file string, blocks []parse.Block, reasons []Reason) []Warning 
 		if b.Outside || b.Kind == parse.Rule || reasons[i] == reasonSilent {
 			continue
 		}
-		n := utf8.RuneCountInString(b.Text) - b.LinkChars
+		n := runes[i]
 		if n < 20 && b.Kind != parse.Heading {
 			continue // captions and menu entries
 		}

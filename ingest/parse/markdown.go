@@ -52,7 +52,10 @@ func Markdown(src []byte) (blocks []Block, err error) {
 	if bytes.HasPrefix(src, []byte("\xef\xbb\xbf")) {
 		base = 3
 	}
-	w := &mdWalker{out: make([]Block, 0, len(src)/128+8)}
+	// Sized for a block per 64 bytes: half of the corpora's Markdown
+	// files have more than one per 128 (their median is one per 110), and
+	// growing the slice copied each block once or twice.
+	w := &mdWalker{out: make([]Block, 0, len(src)/64+8)}
 	if fm, end, ok := frontMatter(src[base:]); ok {
 		w.out = append(w.out, Block{Kind: Paragraph, Line: 1, Text: validUTF8(fm), Context: []string{"front-matter"}})
 		base += end
@@ -703,7 +706,9 @@ func (w *mdWalker) indentedCode(n *ast.CodeBlock) {
 		}
 	}
 	sli := newLineIndex(sub)
-	sw := &mdWalker{src: sub, nest: w.nest + 1, listDepth: w.listDepth, items: w.items,
+	// The sub-walker appends to w's blocks (a walker never reads its
+	// output back).
+	sw := &mdWalker{src: sub, out: w.out, nest: w.nest + 1, listDepth: w.listDepth, items: w.items,
 		details: append([]int(nil), w.details...)}
 	sw.lineOf = func(off int) int {
 		k := sli.line(off) - 1
@@ -716,7 +721,7 @@ func (w *mdWalker) indentedCode(n *ast.CodeBlock) {
 		return srcLines[k]
 	}
 	sw.run()
-	w.out = append(w.out, sw.out...)
+	w.out = sw.out
 	w.details = sw.details
 }
 
