@@ -360,6 +360,11 @@ func normalizeWord(dst []token, orig string, inCode bool) []token {
 	// Possessives and contractions lose their apostrophe at the word
 	// boundary already; what is left ("s", "t") is a stop word. Inside
 	// backticks a stop word is code: `is`, `in`, `this`.
+	if len(w) == 1 && !inCode && !stopWords[w] && w[0] >= 'a' && w[0] <= 'z' && w != "e" {
+		// A letter on its own names a variable: "precision at k",
+		// "X method over Y method".
+		return append(dst, token{text: w, kind: kindCode})
+	}
 	if stopWords[w] || utf8.RuneCountInString(w) < 2 && !hasDigit(w) {
 		if inCode {
 			return append(dst, token{text: w, kind: kindCode})
