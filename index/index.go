@@ -17,6 +17,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/mmap-go"
 
 	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/index/internal/corrupt"
@@ -95,6 +96,7 @@ type Index struct {
 	// tablesOnce loads tablesFile into facets and fast (loadTables).
 	tablesOnce sync.Once
 	tablesErr  error
+	tablesMap  mmap.MMap        // tablesFile, mapped; unmapped by Close
 	fast       *fastrank.Ranker // nil when the index is not one it ranks
 	noFast     bool             // rank through Bleve's searchers only (SetFastRanking)
 	ranked     struct {
@@ -173,6 +175,9 @@ func (ix *Index) Close() error {
 	var errs []error
 	for _, s := range ix.shards {
 		errs = append(errs, s.Close())
+	}
+	if ix.tablesMap != nil {
+		errs = append(errs, ix.tablesMap.Unmap())
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.dir, err)

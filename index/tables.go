@@ -11,6 +11,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/mmap-go"
 
 	"github.com/iq-search/iq/index/internal/facets"
 	"github.com/iq-search/iq/index/internal/fastrank"
@@ -31,7 +32,7 @@ import (
 // shards, or built before it existed) reads both on first use, as before.
 const tablesFile = "iq-tables.bin"
 
-var tablesMagic = []byte("iq-tables 1\n")
+var tablesMagic = []byte("iq-tables 2\n")
 
 // tableFields are the fields the stored facet table covers, in the order a
 // facets.Counter lists them (sorted).
@@ -75,10 +76,7 @@ func writeTables(gdir string) (err error) {
 			b = append(b, f...)
 		}
 		b = t.AppendBinary(b)
-		b = binary.AppendUvarint(b, uint64(len(order)))
-		for _, x := range order {
-			b = binary.LittleEndian.AppendUint32(b, x)
-		}
+		b = facets.AppendUint32s(b, order)
 		return nil
 	})
 	if err != nil || b == nil {
@@ -122,10 +120,14 @@ func (ix *Index) readTables() error {
 		return nil
 	}
 	path := filepath.Join(ix.gdir, tablesFile)
-	b, err := os.ReadFile(path)
+	// Mapped, not read: the tables then use the file's bytes where they
+	// lie (facets.DecodeUint32s), where a first search would otherwise
+	// fill ~5 MB of fresh memory at 100k records (20-40 ms of CPU here).
+	b, err := mapFile(path, ix.sums[i].Size)
 	if err != nil {
 		return fmt.Errorf("%w: %s: %w", ErrCorrupt, path, err)
 	}
+	ix.tablesMap = b
 	if got := crcHex(crc32.Checksum(b, castagnoli)); int64(len(b)) != ix.sums[i].Size || got != ix.sums[i].CRC {
 		return fmt.Errorf("%w: %s: checksum mismatch (crc32c %s, want %s)", ErrCorrupt, path, got, ix.sums[i].CRC)
 	}
@@ -146,11 +148,14 @@ func (ix *Index) readTables() error {
 }
 
 // decodeTables decodes tablesFile's content; ok is false when it was made
-// for a snapshot of another shape, or for other facet fields.
+// for a snapshot of another shape, for other facet fields or in another
+// format.
 func decodeTables(b []byte, shape []uint64) (t *facets.Table, order []uint32, ok bool, err error) {
 	bad := func(what string) error { return fmt.Errorf("%w: %s", ErrCorrupt, what) }
 	if !bytes.HasPrefix(b, tablesMagic) {
-		return nil, nil, false, bad("not an iq tables file")
+		// Checked against its CRC already: another iq's format, not
+		// damage. Read the tables on first use instead.
+		return nil, nil, false, nil
 	}
 	b = b[len(tablesMagic):]
 	cut := false
@@ -198,13 +203,29 @@ func decodeTables(b []byte, shape []uint64) (t *facets.Table, order []uint32, ok
 	if uint64(t.Docs()) > docs {
 		return nil, nil, false, bad("facet table past the documents")
 	}
-	n = uvarint()
-	if cut || n > docs || n*4 != uint64(len(b)) {
+	order, b, err = facets.DecodeUint32s(b)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	if uint64(len(order)) > docs || len(b) != 0 {
 		return nil, nil, false, bad("ID order of the wrong size")
 	}
-	order = make([]uint32, n)
-	for i := range order {
-		order[i] = binary.LittleEndian.Uint32(b[4*i:])
-	}
 	return t, order, true, nil
+}
+
+// mapFile maps the file at path, of size bytes, read-only.
+func mapFile(path string, size int64) (mmap.MMap, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() != size || size == 0 {
+		return nil, fmt.Errorf("%d bytes, want %d", st.Size(), size)
+	}
+	return mmap.Map(f, mmap.RDONLY, 0)
 }

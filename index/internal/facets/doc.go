@@ -10,8 +10,11 @@
 //     snapshot (built from the fields' postings on first use), and Tables,
 //     their cache.
 //   - persist.go: Read (a table from the postings, for storing with the
-//     index), AppendBinary and DecodeTable (checked, never trusted), and
-//     Tables.Preset (a stored table put in the cache).
+//     index), AppendBinary and DecodeTable (checked, never trusted),
+//     Tables.Preset (a stored table put in the cache), and the aligned
+//     uint32 arrays of the stored file (AppendUint32s, DecodeUint32s).
+//   - alias.go: a mapped file's aligned little-endian bytes used as
+//     uint32s in place (unsafe), so a first search fills no fresh memory.
 //   - count.go: Counter and Part, the counts of one search, and Results in
 //     Bleve's form.
 package facets

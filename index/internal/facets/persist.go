@@ -28,7 +28,7 @@ func (t *Table) AppendBinary(b []byte) []byte {
 		b = binary.AppendUvarint(b, uint64(len(v)))
 		b = append(b, v...)
 	}
-	return appendUint32s(appendUint32s(b, t.start), t.ords)
+	return AppendUint32s(AppendUint32s(b, t.start), t.ords)
 }
 
 // DecodeTable decodes a table of nfields fields that AppendBinary wrote at
@@ -125,18 +125,53 @@ func (d *decoder) bytes(n int) []byte {
 
 func (d *decoder) uint32s() []uint32 {
 	n := d.count(4)
-	out := make([]uint32, n)
-	for i := range out {
-		out[i] = binary.LittleEndian.Uint32(d.b[4*i:])
+	pad := int(d.byte())
+	if pad > 3 || len(d.b) < pad || string(d.b[:pad]) != "\x00\x00\x00"[:pad] {
+		d.fail("bad padding")
+		return nil
+	}
+	d.b = d.b[pad:]
+	if len(d.b) < 4*n {
+		d.fail("cut short")
+		return nil
+	}
+	out := aliasUint32s(d.b[:4*n])
+	if out == nil {
+		out = make([]uint32, n)
+		for i := range out {
+			out[i] = binary.LittleEndian.Uint32(d.b[4*i:])
+		}
 	}
 	d.b = d.b[4*n:]
 	return out
 }
 
-func appendUint32s(b []byte, a []uint32) []byte {
+// AppendUint32s appends a uvarint count, a byte saying how many zero
+// bytes of padding follow, the padding (so that the values start at a
+// multiple of 4 bytes from the start of b, which a caller makes the start
+// of a file), and the little-endian values of a.
+func AppendUint32s(b []byte, a []uint32) []byte {
 	b = binary.AppendUvarint(b, uint64(len(a)))
+	pad := (4 - (len(b)+1)%4) % 4
+	b = append(b, byte(pad))
+	b = append(b, make([]byte, pad)...)
 	for _, x := range a {
 		b = binary.LittleEndian.AppendUint32(b, x)
 	}
 	return b
+}
+
+// DecodeUint32s reads what AppendUint32s wrote at the start of b, and
+// returns what follows it. On a little-endian machine, when the values sit
+// at an address that is a multiple of 4 (b read from a file mapped into
+// memory, which starts at a page), the values are b's own bytes, not a
+// copy: a process's first search would otherwise clear and fill fresh
+// memory for them, which costs more than reading the file.
+func DecodeUint32s(b []byte) ([]uint32, []byte, error) {
+	d := decoder{b: b}
+	a := d.uint32s()
+	if d.err != nil {
+		return nil, nil, d.err
+	}
+	return a, d.b, nil
 }
