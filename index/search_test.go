@@ -133,20 +133,26 @@ func termsOf(ts []*bsearch.TermFacet) []string {
 }
 
 // TestStoredReaderMatchesBleve loads every record's stored fields from its
-// segment and document number and through Bleve's lookup by ID, over an
-// index of many small segments, and requires the same values.
+// segment and document number and through Bleve's lookup by ID, over a
+// freshly built index and over an updated one of several segments, and
+// requires the same values.
 func TestStoredReaderMatchesBleve(t *testing.T) {
 	ix, recs := buildCorpus(t)
-	t.Run("built", func(t *testing.T) { checkStoredReader(t, ix, recs) })
+	// How many segments a fresh build leaves depends on when Bleve's
+	// persister runs: on a busy machine it merges the batches' in-memory
+	// segments into one before writing. So one is accepted here.
+	t.Run("built", func(t *testing.T) { checkStoredReader(t, ix, recs, 1) })
 	// After an update, the shared segments hold deleted documents, which
-	// keep their document numbers.
+	// keep their document numbers, and the update's own segment comes
+	// after them: several segments, whatever the timing.
 	updated, kept := updatedCorpus(t)
-	t.Run("updated", func(t *testing.T) { checkStoredReader(t, updated, kept) })
+	t.Run("updated", func(t *testing.T) { checkStoredReader(t, updated, kept, 2) })
 }
 
 // checkStoredReader loads every record of recs through StoredReader and
-// through Bleve's lookup by ID.
-func checkStoredReader(t *testing.T, ix *Index, recs []record.Record) {
+// through Bleve's lookup by ID, on an index of at least minSegments
+// segments.
+func checkStoredReader(t *testing.T, ix *Index, recs []record.Record, minSegments int) {
 	adv, err := ix.shards[0].Advanced()
 	if err != nil {
 		t.Fatal(err)
@@ -158,8 +164,8 @@ func checkStoredReader(t *testing.T, ix *Index, recs []record.Record) {
 	defer r.Close()
 	fields := []string{FieldRecord, record.FieldQuestion, record.FieldAnswer, FieldSources, record.FieldCluster}
 	sr := scorchx.NewStoredReader(r, fields)
-	if sr.Segments() < 2 {
-		t.Fatalf("index has %d segments; want several", sr.Segments())
+	if sr.Segments() < minSegments {
+		t.Fatalf("index has %d segments; want at least %d", sr.Segments(), minSegments)
 	}
 	for _, rec := range recs {
 		iid, err := r.InternalID(rec.ID)
