@@ -240,7 +240,7 @@ var pastBe = setOf(`was were`)
 // kindsBefore.
 var (
 	typeWords   = setOf(`type types kind kinds sort sorts`)
-	kindsBefore = setOf(`what which different various main common key basic several many`)
+	kindsBefore = setOf(`what which different various main common key basic several many its their`)
 )
 
 // howTo are the words after "how" in a question that asks how to do

@@ -149,6 +149,12 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				// role X plays" ask what X is for.
 				dst[before].subject = true
 			}
+			if title && w == "list" && len(dst) == before+1 && listedAfter(s[j:]) {
+				// "list its types", "list the main features": the
+				// verb asks for kinds or items, as "What are the
+				// types of X?" does; "a linked list" names a subject.
+				dst[before].weak = true
+			}
 			if title && nounAfterNoun[w] && len(dst) == before+1 && prevWord != "" && !stopWords[prev] && !politeVerbs[prev] {
 				// "feature importance", "statistical significance" name
 				// a subject; "its importance", "the significance of X"
@@ -257,6 +263,15 @@ var boundPrefixes = setOf(`non anti un multi pre post sub semi inter intra`)
 // intensifiers stress the word after them: "key features", "core
 // concepts". Before a light word they are light too.
 var intensifiers = setOf(`key core major fundamental notable`)
+
+// listedAfter reports whether the text after the word "list" starts with
+// what a verb lists: a determiner or a possessive ("list its types").
+func listedAfter(rest string) bool {
+	f := strings.Fields(strings.ToLower(rest))
+	return len(f) > 0 && listObjects[strings.Trim(f[0], ",.?")]
+}
+
+var listObjects = setOf(`its their the all some a few any them his her your our several main common different various`)
 
 // nounAfterNoun are light words that name a subject of their own when a
 // word other than a determiner comes right before them.
