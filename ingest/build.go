@@ -318,6 +318,8 @@ func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 	}
 	a := record.Answer{Source: record.Source{File: file, Line: s.answer[0].Line}}
 	var parts [3]pieces
+	parts[partText].text = make([]string, 0, len(s.answer))
+	parts[partText].tight = make([]bool, 0, len(s.answer))
 	part := partText
 	minDepth := 0
 	for _, b := range s.answer {
@@ -384,7 +386,7 @@ func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 			case b.Task == parse.TaskOpen:
 				mark = "- [ ] "
 			}
-			piece = strings.Repeat("  ", max(0, depth)) + mark + text
+			piece = indent(depth) + mark + text
 		case parse.Summary:
 			if isAnswerLabel(text) || revealLabel.MatchString(text) {
 				continue
@@ -414,6 +416,19 @@ func buildAnswer(file string, s segment) (record.Answer, string, bool) {
 		return record.Answer{}, "", false
 	}
 	return a, prose.String(), true
+}
+
+// indent is two spaces per list level, without allocating below 16
+// levels.
+func indent(depth int) string {
+	const spaces = "                                "
+	if depth <= 0 {
+		return ""
+	}
+	if 2*depth <= len(spaces) {
+		return spaces[:2*depth]
+	}
+	return strings.Repeat("  ", depth)
 }
 
 // pieces are the pieces of an answer's text, each a blank line after the

@@ -405,3 +405,17 @@ func FuzzQuestionTerms(f *testing.F) {
 		}
 	})
 }
+
+func FuzzContextTokens(f *testing.F) {
+	for _, s := range []string{"", "div#left-sidebar.menu_box", "A.B", "..x..", "aside[data-x=1]", "İ.K", "\xff.x", "nav:hover"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return r == '.' || r == '#' || r == '-' || r == '_' || r == ' ' || r == ':' || r == '[' || r == ']' || r == '='
+		})
+		if got := slices.Collect(contextTokens(s)); !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("contextTokens(%q) = %q; want %q", s, got, want)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"regexp"
 	"slices"
 	"strings"
@@ -347,7 +348,7 @@ func layoutEntries(blocks []parse.Block, runes []int) map[string]Reason {
 // commentEntry reports a comment thread's container: a long discussion
 // under a short article wraps most of the prose but is still not content.
 func commentEntry(c string) bool {
-	for _, tok := range contextTokens(c) {
+	for tok := range contextTokens(c) {
 		switch strings.TrimRight(tok, "0123456789") {
 		case "comment", "comments", "disqus", "replies", "reply", "discussion":
 			return true
@@ -578,7 +579,7 @@ func contextEntryReason(c string) Reason {
 		return DropComponent
 	}
 	nav := false
-	for _, tok := range contextTokens(c) {
+	for tok := range contextTokens(c) {
 		tok = strings.TrimRight(tok, "0123456789")
 		switch {
 		case adTokens[tok]:
@@ -593,11 +594,32 @@ func contextEntryReason(c string) Reason {
 	return ""
 }
 
-// contextTokens splits "div#left-sidebar.menu_box" into its words.
-func contextTokens(c string) []string {
-	return strings.FieldsFunc(strings.ToLower(c), func(r rune) bool {
-		return r == '.' || r == '#' || r == '-' || r == '_' || r == ' ' || r == ':' || r == '[' || r == ']' || r == '='
-	})
+// contextTokens yields the words of "div#left-sidebar.menu_box",
+// lower-cased, as strings.FieldsFunc would split them, without building
+// their slice (every context entry of every page is split).
+func contextTokens(c string) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		c := strings.ToLower(c)
+		start := -1
+		for i := 0; i < len(c); i++ {
+			switch c[i] {
+			case '.', '#', '-', '_', ' ', ':', '[', ']', '=':
+				if start >= 0 {
+					if !yield(c[start:i]) {
+						return
+					}
+					start = -1
+				}
+			default:
+				if start < 0 {
+					start = i
+				}
+			}
+		}
+		if start >= 0 {
+			yield(c[start:])
+		}
+	}
 }
 
 var adTokens = setOf("ad", "ads", "adv", "advert", "adverts", "advertisement", "advertising", "adsbygoogle",

@@ -265,6 +265,9 @@ func isRefDef(line []byte) bool {
 func (b *inlineBounder) brackets(lines []span) {
 	src := b.src
 	start, end := lines[0].start, lines[len(lines)-1].end
+	if bytes.IndexByte(src[start:end], ']') < 0 {
+		return // nothing closes: nothing is charged (most paragraphs)
+	}
 	budget := budgetPerByte*(end-start) + budgetBase
 	var open []int // positions of unclosed "["
 	li := 0
@@ -387,6 +390,12 @@ func skipSpace(src []byte, i, end int) int {
 func (b *inlineBounder) delims(lines []span) {
 	src := b.src
 	start, end := lines[0].start, lines[len(lines)-1].end
+	// A run is escaped only after more than maxDelims runs, each of one
+	// delimiter byte at least: a paragraph with no more such bytes needs
+	// no walk (every real one).
+	if p := src[start:end]; len(p) <= maxDelims+1 || bytes.Count(p, []byte("*"))+bytes.Count(p, []byte("_"))+bytes.Count(p, []byte("~")) <= maxDelims+1 {
+		return
+	}
 	runs, closers := 0, 0
 	for i := start; i < end; i++ {
 		c := src[i]
