@@ -153,15 +153,16 @@ func (ix *Index) Meta() Meta { return ix.meta }
 func (ix *Index) Dir() string { return ix.dir }
 
 // Count returns the number of records in the index (Bleve's DocCount also
-// counts synonym definitions).
+// counts synonym definitions): the live documents holding the term every
+// record holds (allRecords), from its postings' counts. Searching for it,
+// as before, visited every record: ~8 ms of CPU at 100k records on every
+// Open, which a one-shot `iq search` pays.
 func (ix *Index) Count() (n uint64, err error) {
-	defer ix.guard(&err, debug.SetPanicOnFault(true))
-	req := bleve.NewSearchRequestOptions(allRecords(), 0, 0, false)
-	res, err := ix.search.Search(req)
+	n, err = ix.DocFreq(context.Background(), KindRecord, FieldKind)
 	if err != nil {
 		return 0, fmt.Errorf("count index %s: %w", ix.dir, err)
 	}
-	return res.Total, nil
+	return n, nil
 }
 
 // Close closes the index.
