@@ -606,6 +606,30 @@ func TestServeWarmDups(t *testing.T) {
 	}
 }
 
+// TestServeDupsFromTheStart: on an index iq index built, WarmDups loads the
+// duplicate features stored with it before it returns, so similar and dups
+// answer from the first request, never 503.
+func TestServeDupsFromTheStart(t *testing.T) {
+	sharedSearcher(t) // builds the index
+	ctx := context.Background()
+	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: filepath.Join(tempDir(), "index")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	srv := New(s, Options{})
+	select {
+	case <-srv.WarmDups(ctx):
+	default:
+		t.Fatal("WarmDups returned before the duplicate detector was ready")
+	}
+	for _, target := range []string{"/api/similar?q=closures", "/api/dups"} {
+		if w := apitest.Get(srv.Handler(), "GET", target); w.Code != http.StatusOK {
+			t.Errorf("GET %s at once = %d %s; want 200", target, w.Code, w.Body)
+		}
+	}
+}
+
 // SIGINT (the cancelled context) stops the server only after the request
 // in flight has its answer, and Serve's http.ErrServerClosed is a clean end.
 func TestServeGracefulShutdown(t *testing.T) {
