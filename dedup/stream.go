@@ -67,8 +67,26 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	c := &cards{ids: make([]string, 0, n), questions: make([]string, 0, n), levels: make([]string, 0, n),
 		topicAt: make([]int32, 1, n+1), sources: make([]int32, 0, n), answerLen: make([]int32, 0, n)}
 	ix.cards = c
+	// Answer vectors, the bulk of the features, are kept as a loaded
+	// Index keeps them (answerTerms: 5 bytes a term, not 16, decoded to
+	// the same weights when scored).
+	vocab := make([]uint64, 0, len(st.df))
+	for h := range st.df {
+		vocab = append(vocab, h)
+	}
+	slices.Sort(vocab)
+	term := make(map[uint64]uint32, len(vocab))
+	idf := make([]float64, len(vocab))
+	for i, h := range vocab {
+		term[h], idf[i] = uint32(i), st.idf(h)
+	}
+	ans := &answerTerms{vocab: vocab, idf: idf, at: make([]int32, 1, n+1)}
+	ix.answers = ans
 	k, err = batches(ctx, recs, func(batch []record.Record) error {
 		at := len(ix.feats)
+		if at+len(batch) > n {
+			return fmt.Errorf("the records changed while they were read: %d, then more", n)
+		}
 		ix.feats = ix.feats[:at+len(batch)]
 		fs := ix.feats[at:]
 		if err := parallelCtx(ctx, len(batch), func(i int) {
@@ -76,6 +94,20 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 			fs[i] = featuresOf(&batch[i], &p, st)
 		}); err != nil {
 			return err
+		}
+		for i := range fs {
+			f := &fs[i]
+			for _, e := range f.a.e {
+				t, ok := term[e.h]
+				if !ok {
+					return fmt.Errorf("record %s: an answer term outside the collection's vocabulary", batch[i].ID)
+				}
+				ans.add(t, termCount(e.w, idf[t]), e.w)
+			}
+			ans.at = append(ans.at, int32(len(ans.term)))
+			if len(f.a.e) > 0 {
+				f.a.e = nil
+			}
 		}
 		for i := range batch {
 			r := &batch[i]
