@@ -89,14 +89,9 @@ func BenchmarkBuild(b *testing.B) {
 				os.Remove(path)
 				runtime.GC()
 				resetPeakRSS()
-				db, err := Open(path)
-				if err != nil {
+				if err := buildDB(path, n); err != nil {
 					b.Fatal(err)
 				}
-				if err := BuildStream(context.Background(), db, synth.Stream(n, seed)); err != nil {
-					b.Fatal(err)
-				}
-				db.Close()
 				peak = max(peak, peakRSS())
 				st, err := os.Stat(path)
 				if err != nil {
@@ -116,9 +111,30 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
+// buildDB builds the database of n synthetic records at path, under
+// another name renamed to path once complete, so an interrupted build
+// leaves nothing that BenchmarkSearch would take for a database.
+func buildDB(path string, n int) error {
+	tmp := path + ".building"
+	os.Remove(tmp)
+	db, err := Open(tmp)
+	if err != nil {
+		return err
+	}
+	if err := BuildStream(context.Background(), db, synth.Stream(n, seed)); err != nil {
+		db.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
 // dbPath is where BenchmarkBuild leaves the database of n records for
 // BenchmarkSearch, which builds it only when it is missing (a 1M build
-// takes minutes).
+// takes minutes). Remove it after changing Build.
 func dbPath(n int) string {
 	return filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-fts5-%d-seed%d.db", n, seed))
 }
@@ -133,15 +149,9 @@ func BenchmarkSearch(b *testing.B) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
 			path := dbPath(n)
 			if _, err := os.Stat(path); err != nil {
-				db, err := Open(path)
-				if err != nil {
+				if err := buildDB(path, n); err != nil {
 					b.Fatal(err)
 				}
-				if err := BuildStream(context.Background(), db, synth.Stream(n, seed)); err != nil {
-					os.Remove(path)
-					b.Fatal(err)
-				}
-				db.Close()
 			}
 			db, err := Open(path)
 			if err != nil {
