@@ -37,7 +37,10 @@ type BuildOptions struct {
 	// writers keep two cores busy.
 	Writers int
 	// Shards splits the index into this many Bleve indexes searched
-	// through an alias (default 1).
+	// through an alias (default 1). On 2 cores two shards took the same
+	// build CPU, 1.8× the memory, and 3.5–5× the CPU per search, which
+	// goes through Bleve's searchers: the fast ranker reads one shard
+	// (BENCHMARKS.md, run 12).
 	Shards int
 	// Segments, when positive, force-merges each shard down to at most
 	// this many segments at the end of the build. A search visits every
