@@ -7,7 +7,10 @@
 //   - run.sh: the benchmark of record, iq and its peers in one run, with
 //     iq/peer ratios (BENCHMARKS.md, "Index and search").
 //   - search_test.go: BenchmarkQuerySearch.
-//   - build_test.go: BenchmarkUserBuild (clustering, then index.Build).
+//   - build_test.go: BenchmarkUserBuild (pipeline.BuildStream: clustering,
+//     then the index, the records streamed, peak memory reported) and
+//     BenchmarkUserBuildInMemory (the records in memory, for the
+//     difference).
 //   - serve_rss.sh: what `iq serve` holds in memory at rest on an index.
 //   - fts5/: the SQLite FTS5 peer, a module of its own (cgo).
 //   - lucene/: the Lucene peer (LuceneBench.java, run.sh; Java and Debian's

@@ -331,25 +331,31 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	scores := make([]float64, len(pairs))
-	parallel(len(pairs), func(lo, hi int) {
-		var sa, sb featScratch
-		for i := lo; i < hi; i++ {
-			if (i-lo)%ctxEvery == 0 && ctx.Err() != nil {
-				return
-			}
-			a, b := unpair(pairs[i])
-			scores[i] = scoreAbove(ix.feat(a, &sa), ix.feat(b, &sb), false, minScore).Score
-		}
-	})
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+	// Scored a chunk at a time, so the scores of every candidate pair
+	// are never held at once (a large collection has hundreds of
+	// millions of pairs, most of them below minScore).
+	scores := make([]float64, min(len(pairs), edgeChunk))
 	var es []edge
-	for i, p := range pairs {
-		if scores[i] >= minScore {
-			a, b := unpair(p)
-			es = append(es, edge{int32(a), int32(b), scores[i]})
+	for lo := 0; lo < len(pairs); lo += edgeChunk {
+		chunk := pairs[lo:min(lo+edgeChunk, len(pairs))]
+		parallel(len(chunk), func(lo, hi int) {
+			var sa, sb featScratch
+			for i := lo; i < hi; i++ {
+				if (i-lo)%ctxEvery == 0 && ctx.Err() != nil {
+					return
+				}
+				a, b := unpair(chunk[i])
+				scores[i] = scoreAbove(ix.feat(a, &sa), ix.feat(b, &sb), false, minScore).Score
+			}
+		})
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for i, p := range chunk {
+			if scores[i] >= minScore {
+				a, b := unpair(p)
+				es = append(es, edge{int32(a), int32(b), scores[i]})
+			}
 		}
 	}
 	slices.SortFunc(es, func(x, y edge) int {
@@ -365,6 +371,9 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 	})
 	return es, nil
 }
+
+// edgeChunk is how many candidate pairs edges scores at once.
+const edgeChunk = 1 << 20
 
 // candidates returns the LSH candidate pairs.
 func (ix *Index) candidates() []uint64 {

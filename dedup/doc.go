@@ -62,6 +62,9 @@
 //   - minhash.go: weighted MinHash signatures and LSH banding.
 //   - cluster.go: Options, Index, Find, Clusters (average linkage, with a
 //     maintainer's decisions), the canonical question, Assign.
+//   - stream.go: NewIndexStream, an Index made from a stream of records
+//     read in passes, keeping features and not records (issue 15's 1M
+//     tier, its records kept as cards).
 //   - decisions.go: Decisions, a maintainer's verdicts kept in a JSON
 //     file (ParseDecisions), resolved against the collection.
 //   - persist.go: MarshalFeatures and LoadIndex, the features (and

@@ -145,21 +145,40 @@ const acronymScan = 600
 // spell the acronym, so "Python (the language)" gives nothing. Groups are
 // sorted and without repeats; the search index can use them too.
 func MineAcronyms(recs []record.Record) [][]string {
-	seen := map[string]bool{}
-	var out [][]string
+	var m acronymMiner
+	for i := range recs {
+		m.add(&recs[i])
+	}
+	return m.groups()
+}
+
+// acronymMiner is MineAcronyms one record at a time.
+type acronymMiner struct {
+	seen map[string]bool
+	out  [][]string
+}
+
+// add mines a record's question and the start of its answers.
+func (m *acronymMiner) add(r *record.Record) {
+	if m.seen == nil {
+		m.seen = map[string]bool{}
+	}
 	add := func(acr, exp string) {
 		key := strings.ToLower(acr) + "\x00" + strings.ToLower(exp)
-		if !seen[key] {
-			seen[key] = true
-			out = append(out, []string{acr, exp})
+		if !m.seen[key] {
+			m.seen[key] = true
+			m.out = append(m.out, []string{acr, exp})
 		}
 	}
-	for i := range recs {
-		mineText(recs[i].Question, add)
-		for _, a := range recs[i].Answers {
-			mineText(a.Text[:cutRune(a.Text, acronymScan)], add)
-		}
+	mineText(r.Question, add)
+	for _, a := range r.Answers {
+		mineText(a.Text[:cutRune(a.Text, acronymScan)], add)
 	}
+}
+
+// groups returns the acronyms mined so far, as MineAcronyms does.
+func (m *acronymMiner) groups() [][]string {
+	out := slices.Clone(m.out)
 	slices.SortFunc(out, func(a, b []string) int {
 		if c := strings.Compare(strings.ToLower(a[0]), strings.ToLower(b[0])); c != 0 {
 			return c

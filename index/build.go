@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,7 +37,10 @@ type BuildOptions struct {
 	// writers keep two cores busy.
 	Writers int
 	// Shards splits the index into this many Bleve indexes searched
-	// through an alias (default 1).
+	// through an alias (default 1). On 2 cores two shards took the same
+	// build CPU, 1.8× the memory, and 3.5–5× the CPU per search, which
+	// goes through Bleve's searchers: the fast ranker reads one shard
+	// (BENCHMARKS.md, run 12).
 	Shards int
 	// Segments, when positive, force-merges each shard down to at most
 	// this many segments at the end of the build. A search visits every
@@ -64,6 +68,9 @@ type BuildOptions struct {
 	// Progress, when set, is called after each batch with the number of
 	// records indexed so far and the total. Calls do not overlap.
 	Progress func(done, total int)
+	// Total is the number of records a stream holds (BuildStream), for
+	// Progress; 0 when unknown. Build sets it.
+	Total int
 }
 
 func (o *BuildOptions) defaults() {
@@ -95,8 +102,34 @@ func Build(ctx context.Context, dir string, recs []record.Record, opts BuildOpti
 	return w.Build(ctx, recs, opts)
 }
 
+// BuildStream is Build over a stream of records (Writer.BuildStream).
+func BuildStream(ctx context.Context, dir string, recs iter.Seq2[record.Record, error], opts BuildOptions) error {
+	w, err := Lock(ctx, dir, nil)
+	if err != nil {
+		return fmt.Errorf("build index %s: %w", dir, err)
+	}
+	defer w.Close()
+	return w.BuildStream(ctx, recs, opts)
+}
+
 // Build indexes recs into a new generation and publishes it.
-func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOptions) (err error) {
+func (w *Writer) Build(ctx context.Context, recs []record.Record, opts BuildOptions) error {
+	opts.Total = len(recs)
+	return w.BuildStream(ctx, func(yield func(record.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}, opts)
+}
+
+// BuildStream is Build over a stream of records, read once: records flow
+// into the index in batches (BuildOptions.BatchSize) as they come, so the
+// build holds a few batches, not the collection, and a source can read or
+// make its records one by one (issue 15's 1M tier). An error from the
+// stream stops the build, and nothing is published.
+func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, error], opts BuildOptions) (err error) {
 	start := time.Now()
 	dir := w.dir
 	opts.defaults()
@@ -266,8 +299,10 @@ func indexSynonyms(s bleve.Index, defs []*bleve.SynonymDefinition) error {
 }
 
 // fill indexes recs into the shards: this goroutine maps records into
-// batches, opts.Writers goroutines per shard apply them.
-func fill(ctx context.Context, shards []bleve.Index, recs []record.Record, opts BuildOptions) error {
+// batches, opts.Writers goroutines per shard apply them. At most
+// 2×opts.Writers+1 batches per shard are alive at once (queued, applied,
+// being filled).
+func fill(ctx context.Context, shards []bleve.Index, recs iter.Seq2[record.Record, error], opts BuildOptions) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
@@ -297,7 +332,7 @@ func fill(ctx context.Context, shards []bleve.Index, recs []record.Record, opts 
 					if opts.Progress != nil {
 						mu.Lock()
 						done += j.n
-						opts.Progress(done, len(recs))
+						opts.Progress(done, max(opts.Total, done))
 						mu.Unlock()
 					}
 				}
@@ -315,7 +350,11 @@ func fill(ctx context.Context, shards []bleve.Index, recs []record.Record, opts 
 		batches[i], counts[i] = nil, 0
 	}
 	var err error
-	for _, r := range recs {
+	for r, rerr := range recs {
+		if rerr != nil {
+			err = rerr
+			break
+		}
 		if ctx.Err() != nil {
 			break
 		}

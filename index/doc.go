@@ -39,7 +39,9 @@
 //     filters, spelling and the word being typed).
 //   - expr/: the query tree, the contract between query and index.
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
-//     policy) into a new generation, checksummed and published.
+//     policy) into a new generation, checksummed and published;
+//     BuildStream, the same over a stream of records, read once in
+//     bounded batches (a collection larger than memory, issue 15).
 //   - tables.go: iq-tables.bin, the facet table and the ID order of a
 //     one-shard generation, written by Build and Update, checked and read on
 //     the first search (a one-shot search read both from every posting and

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -467,5 +468,63 @@ func TestCacheDir(t *testing.T) {
 	want := filepath.Join("/tmp/cache", "iq", "index")
 	if d, err := CacheDir(); err != nil || d != want {
 		t.Errorf("CacheDir() = %q, %v; want %s", d, err, want)
+	}
+}
+
+// TestBuildStream: a stream builds the index Build builds from the same
+// records, and an error from the stream stops the build with nothing
+// published.
+func TestBuildStream(t *testing.T) {
+	recs := loadCorpus(t)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	var seen []int
+	stream := func(yield func(record.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	opts := BuildOptions{BatchSize: 7, Total: len(recs), Progress: func(done, total int) { seen = append(seen, done, total) }}
+	if err := BuildStream(ctx, dir, stream, opts); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if n, err := ix.Count(); err != nil || n != uint64(len(recs)) {
+		t.Errorf("Count() = %d, %v; want %d", n, err, len(recs))
+	}
+	for _, r := range recs {
+		got, ok, err := ix.Record(r.ID)
+		if !ok || err != nil || !reflect.DeepEqual(got, r) {
+			t.Fatalf("Record(%s) = %+v, %v, %v; want %+v", r.ID, got, ok, err, r)
+		}
+	}
+	if len(seen) == 0 || seen[len(seen)-2] != len(recs) || seen[len(seen)-1] != len(recs) {
+		t.Errorf("last Progress = %v; want (%d, %d)", seen[max(0, len(seen)-2):], len(recs), len(recs))
+	}
+
+	bad := errors.New("read records.jsonl: line 9: unexpected EOF")
+	failing := func(yield func(record.Record, error) bool) {
+		for i, r := range recs {
+			if i == 20 {
+				yield(record.Record{}, bad)
+				return
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	other := filepath.Join(t.TempDir(), "index")
+	if err := BuildStream(ctx, other, failing, BuildOptions{BatchSize: 7}); !errors.Is(err, bad) {
+		t.Errorf("BuildStream(stream failing at record 20) = %v; want %v", err, bad)
+	}
+	if _, err := Open(other); !errors.Is(err, ErrNotExist) {
+		t.Errorf("Open after a failed stream = %v; want ErrNotExist", err)
 	}
 }

@@ -453,11 +453,7 @@ func load(ctx context.Context, o Origin, iopts ingest.Options, old *ingestCache)
 			return nil, fmt.Errorf("parse synonyms %s: %w", o.Synonyms, err)
 		}
 	}
-	// The duplicate detector reads the search's synonyms as groups of
-	// one meaning.
-	for _, g := range syn {
-		ld.dopts.Synonyms = append(ld.dopts.Synonyms, append(slices.Clip(g.Input), g.Terms...))
-	}
+	ld.dopts = DedupOptions(syn)
 	if o.Decisions != "" {
 		data, st, err := readStamped(o.Decisions)
 		if err != nil {
@@ -507,6 +503,17 @@ func load(ctx context.Context, o Origin, iopts ingest.Options, old *ingestCache)
 	}
 	ld.ingestTook, ld.clusterTook = t1.Sub(t0), time.Since(t1)
 	return ld, nil
+}
+
+// DedupOptions are the duplicate detector's options for an index with
+// the synonyms syn: it reads the search's synonyms as groups of one
+// meaning.
+func DedupOptions(syn []index.Synonym) dedup.Options {
+	var o dedup.Options
+	for _, g := range syn {
+		o.Synonyms = append(o.Synonyms, append(slices.Clip(g.Input), g.Terms...))
+	}
+	return o
 }
 
 // readFiles walks the origin's sources and ingests each file, or takes its

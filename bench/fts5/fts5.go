@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -65,6 +66,19 @@ func Open(path string) (*sql.DB, error) {
 
 // Build loads recs into an empty database in one transaction.
 func Build(ctx context.Context, db *sql.DB, recs []record.Record) error {
+	return BuildStream(ctx, db, func(yield func(record.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	})
+}
+
+// BuildStream is Build over a stream of records, loaded as they come (as
+// iq's index.BuildStream reads them), so the collection need not be in
+// memory.
+func BuildStream(ctx context.Context, db *sql.DB, recs iter.Seq2[record.Record, error]) error {
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		return fmt.Errorf("create schema: %w", err)
 	}
@@ -93,8 +107,12 @@ func Build(ctx context.Context, db *sql.DB, recs []record.Record) error {
 	if err != nil {
 		return err
 	}
-	for i, r := range recs {
-		row := i + 1
+	row := 0
+	for r, err := range recs {
+		if err != nil {
+			return err
+		}
+		row++
 		var answers, code, sources []string
 		for _, a := range r.Answers {
 			for _, p := range []string{a.Text, a.HowToAnswer, a.ExampleAnswer} {

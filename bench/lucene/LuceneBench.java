@@ -149,12 +149,21 @@ public final class LuceneBench {
 		}
 	}
 
-	static void build(Path indexDir, List<Rec> recs, Analyzer analyzer, FacetsConfig fcfg) throws IOException {
+	// build indexes the records of records.jsonl as it reads them (one
+	// line, one document), so the heap holds the writer's buffer, not the
+	// collection: iq's build streams its records too (issue 15's 1M tier).
+	// Returns the number of records.
+	static int build(Path indexDir, Path records, Analyzer analyzer, FacetsConfig fcfg) throws IOException {
 		IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
 				.setOpenMode(IndexWriterConfig.OpenMode.CREATE)
 				.setRAMBufferSizeMB(256);
-		try (Directory dir = FSDirectory.open(indexDir); IndexWriter w = new IndexWriter(dir, cfg)) {
-			for (Rec r : recs) {
+		Gson gson = new Gson();
+		int n = 0;
+		try (Directory dir = FSDirectory.open(indexDir); IndexWriter w = new IndexWriter(dir, cfg);
+				BufferedReader in = Files.newBufferedReader(records, StandardCharsets.UTF_8)) {
+			for (String line; (line = in.readLine()) != null;) {
+				Rec r = gson.fromJson(line, Rec.class);
+				n++;
 				Document d = new Document();
 				d.add(new StringField("id", r.id, Field.Store.YES));
 				d.add(new TextField("question", r.question, Field.Store.YES));
@@ -174,6 +183,7 @@ public final class LuceneBench {
 			w.forceMerge(1);
 			w.commit();
 		}
+		return n;
 	}
 
 	static void addAll(Document d, String dim, String[] values) {
@@ -295,11 +305,7 @@ public final class LuceneBench {
 		int procs = Runtime.getRuntime().availableProcessors();
 		System.out.printf("lucene: %s, java %s%n", Version.LATEST, System.getProperty("java.version"));
 
-		List<Rec> recs = readLines(dir.resolve("records.jsonl"), Rec.class);
 		List<Q> qs = readLines(dir.resolve("queries.jsonl"), Q.class);
-		if (recs.size() != n) {
-			throw new IllegalStateException(recs.size() + " records in " + dir + "; want " + n);
-		}
 		Analyzer analyzer = new IqAnalyzer();
 		FacetsConfig fcfg = new FacetsConfig();
 		for (String dim : new String[] {"topic", "tag", "source"}) {
@@ -310,12 +316,14 @@ public final class LuceneBench {
 		System.gc();
 		resetPeakRSS();
 		long cpu0 = cpuNanos(), t0 = System.nanoTime();
-		build(indexDir, recs, analyzer, fcfg);
+		int built = build(indexDir, dir.resolve("records.jsonl"), analyzer, fcfg);
 		long wall = System.nanoTime() - t0, cpu = cpuNanos() - cpu0;
+		if (built != n) {
+			throw new IllegalStateException(built + " records in " + dir + "; want " + n);
+		}
 		long peak = peakRSS();
 		System.out.printf("BenchmarkBuild/records=%d-%d 1 %d ns/op %.2f cpu-s/op %.0f records/s %.1f index-MB %.0f peak-RSS-MB%n",
 				n, procs, wall, cpu / 1e9, n / (wall / 1e9), dirSize(indexDir) / 1048576.0, peak / 1048576.0);
-		recs = null;
 		System.gc();
 
 		QueryBuilder qb = new QueryBuilder(analyzer);

@@ -9,7 +9,9 @@
 # Without them it says what is missing and exits 0, printing no benchmark
 # (bench/run.sh then skips the Lucene tables). LUCENE_JARS overrides the
 # jar directory (/usr/share/java); IQ_BENCH_JAVA_OPTS the JVM options
-# (default -Xmx of 1 GB plus 10 MB per 1,000 records).
+# (default -Xmx of 1 GB plus 10 MB per 1,000 records, at most 3 GB: the
+# harness streams the records into its build, so the heap need not hold
+# them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 jars="${LUCENE_JARS:-/usr/share/java}"
@@ -36,6 +38,6 @@ for n in "${sizes[@]}"; do
 	mkdir "$work/$n"
 	"$work/export" -n "$n" -dir "$work/$n"
 	# shellcheck disable=SC2086 # the options are words
-	java ${IQ_BENCH_JAVA_OPTS:--Xmx$((1024 + n / 100))m} -cp "$work/classes$cp" LuceneBench "$work/$n" "$n"
+	java ${IQ_BENCH_JAVA_OPTS:--Xmx$((1024 + n / 100 > 3072 ? 3072 : 1024 + n / 100))m} -cp "$work/classes$cp" LuceneBench "$work/$n" "$n"
 	rm -rf "${work:?}/$n"
 done

@@ -95,4 +95,7 @@ func TestBuildGCPercent(t *testing.T) {
 	if buildGCPercent != benchkit.BuildGCPercent {
 		t.Errorf("buildGCPercent = %d, benchkit.BuildGCPercent = %d; want them equal", buildGCPercent, benchkit.BuildGCPercent)
 	}
+	if buildMemoryLimit != benchkit.BuildMemoryLimit {
+		t.Errorf("buildMemoryLimit = %d, benchkit.BuildMemoryLimit = %d; want them equal", buildMemoryLimit, benchkit.BuildMemoryLimit)
+	}
 }

@@ -11,6 +11,7 @@ package synth
 
 import (
 	"fmt"
+	"iter"
 	"math/rand/v2"
 	"strings"
 
@@ -145,6 +146,21 @@ func (g *Generator) Records(n int) []record.Record {
 		rv = append(rv, g.record())
 	}
 	return rv
+}
+
+// Stream yields the records Generate(n, seed) returns, making each as it
+// is asked for, so a collection of any size takes the memory of one record
+// (and of the generator's set of questions made, for unique IDs). The
+// error is always nil: the shape is that of a stream read from a file.
+func Stream(n int, seed int64) iter.Seq2[record.Record, error] {
+	return func(yield func(record.Record, error) bool) {
+		g := New(seed)
+		for range n {
+			if !yield(g.record(), nil) {
+				return
+			}
+		}
+	}
 }
 
 func (g *Generator) pick(ss []string) string { return ss[g.r.IntN(len(ss))] }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/iq-search/iq/record"
 )
 
 func TestGenerate(t *testing.T) {
@@ -14,6 +16,16 @@ func TestGenerate(t *testing.T) {
 	}
 	if again := Generate(n, 1); !reflect.DeepEqual(recs, again) {
 		t.Errorf("Generate(%d, 1) differs between calls; want deterministic", n)
+	}
+	var streamed []record.Record
+	for r, err := range Stream(n, 1) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		streamed = append(streamed, r)
+	}
+	if !reflect.DeepEqual(recs, streamed) {
+		t.Errorf("Stream(%d, 1) differs from Generate(%d, 1)", n, n)
 	}
 	if other := Generate(10, 2); reflect.DeepEqual(recs[:10], other) {
 		t.Errorf("Generate(10, 2) = Generate(10, 1); want the seed to matter")

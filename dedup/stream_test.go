@@ -1,0 +1,109 @@
+package dedup
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+
+	"github.com/iq-search/iq/record"
+)
+
+// TestNewIndexStream: the Index made from a stream is the one made from
+// the records in memory (same weights, features, clusters and stored
+// features), and a stream that fails or changes between passes is an
+// error.
+func TestNewIndexStream(t *testing.T) {
+	t.Run("seeds", func(t *testing.T) { testNewIndexStream(t, seedRecords(t)) })
+	t.Run("corpora", func(t *testing.T) { testNewIndexStream(t, corporaRecords(t)) })
+}
+
+func stream(recs []record.Record) func(yield func(record.Record, error) bool) {
+	return func(yield func(record.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+func testNewIndexStream(t *testing.T, recs []record.Record) {
+	ctx := context.Background()
+	opts := Options{Synonyms: [][]string{{"db", "database"}, {"GIL", "global interpreter lock"}}}
+	want, err := NewIndexContext(ctx, recs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := NewIndexStream(ctx, stream(recs), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.st, want.st) {
+		t.Errorf("NewIndexStream's weights differ from NewIndexContext's")
+	}
+	if got.Len() != want.Len() {
+		t.Fatalf("NewIndexStream: %d records; want %d", got.Len(), want.Len())
+	}
+	for i := range want.Len() {
+		if !reflect.DeepEqual(got.Card(i), want.Card(i)) || got.sourceCount(i) != want.sourceCount(i) || got.answerLen(i) != want.answerLen(i) {
+			t.Fatalf("record %d: streamed card %+v (%d sources, answers %d); want %+v (%d, %d)", i,
+				got.Card(i), got.sourceCount(i), got.answerLen(i), want.Card(i), want.sourceCount(i), want.answerLen(i))
+		}
+	}
+	var sc featScratch
+	for i := range recs {
+		if g := got.feat(i, &sc); !reflect.DeepEqual(*g, want.feats[i]) {
+			t.Fatalf("record %q: streamed features\n%+v\nwant\n%+v", recs[i].Question, *g, want.feats[i])
+		}
+	}
+	// Members of a streamed Index's clusters carry no sources (it keeps
+	// cards, as a loaded one does).
+	members := func(cs []Cluster) [][]Member {
+		var out [][]Member
+		for _, c := range cs {
+			var ms []Member
+			for _, m := range c.Members {
+				m.Sources = nil
+				ms = append(ms, m)
+			}
+			out = append(out, ms)
+		}
+		return out
+	}
+	if g, w := got.Clusters(), want.Clusters(); !reflect.DeepEqual(members(g), members(w)) {
+		t.Errorf("NewIndexStream: %d clusters, NewIndexContext %d; want the same", len(g), len(w))
+	}
+	gb, err := got.MarshalFeatures("k", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb, _ := want.MarshalFeatures("k", nil)
+	if string(gb) != string(wb) {
+		t.Errorf("stored features differ (%d bytes, want %d)", len(gb), len(wb))
+	}
+	if g, w := got.Acronyms(), MineAcronyms(recs); !reflect.DeepEqual(g, w) {
+		t.Errorf("Acronyms() = %v; want MineAcronyms' %v", g, w)
+	}
+
+	bad := errors.New("read records.jsonl: line 3: unexpected EOF")
+	failing := func(yield func(record.Record, error) bool) {
+		yield(recs[0], nil)
+		yield(record.Record{}, bad)
+	}
+	if _, err := NewIndexStream(ctx, failing, opts); !errors.Is(err, bad) {
+		t.Errorf("NewIndexStream(failing stream) = %v; want %v", err, bad)
+	}
+	passes := 0
+	shrinking := func(yield func(record.Record, error) bool) {
+		passes++
+		for _, r := range recs[:len(recs)-passes] {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+	if _, err := NewIndexStream(ctx, shrinking, opts); err == nil {
+		t.Errorf("NewIndexStream(a stream shorter at each pass) = nil error; want one")
+	}
+}

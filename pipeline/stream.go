@@ -1,0 +1,139 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/query"
+	"github.com/iq-search/iq/record"
+)
+
+// StreamReport says what BuildStream did, and what its two stages cost.
+type StreamReport struct {
+	Records  int `json:"records"`
+	Clusters int `json:"clusters"`
+	// ClusterTook and IndexTook are the two stages' wall times.
+	ClusterTook time.Duration `json:"cluster_took_ns"`
+	IndexTook   time.Duration `json:"index_took_ns"`
+}
+
+// StreamOptions are BuildStream's options.
+type StreamOptions struct {
+	// Dedup are the duplicate detector's options (DedupOptions).
+	Dedup dedup.Options
+	// Index are the index's options; BuildStream adds to them the
+	// attachments and synonyms iq index adds.
+	Index index.BuildOptions
+	// Clustered, when set, is called once the clusters are made, before
+	// the index pass (a benchmark reads the CPU spent so far there).
+	Clustered func()
+}
+
+// BuildStream builds an index of the records a stream yields into dir as
+// iq index prepares the records it ingests: near-duplicate clusters
+// (dedup.NewIndexStream, three passes over recs), the acronyms the
+// records spell out added to the synonyms, the duplicate detector's
+// features and settings stored with the index, then a fourth pass that
+// indexes each record with its cluster set (index.BuildStream). Every pass
+// must yield the same records in the same order: a file read again, a
+// generator run again. What stays in memory is the features (about a
+// kilobyte a record), an ID → cluster map of the records in clusters, and
+// a few batches, never the collection (issue 15's 1M tier).
+func BuildStream(ctx context.Context, dir string, recs iter.Seq2[record.Record, error], so StreamOptions) (*StreamReport, error) {
+	rep := &StreamReport{}
+	t0 := time.Now()
+	cl, err := clusterStream(ctx, recs, so.Dedup)
+	if err != nil {
+		return nil, fmt.Errorf("build index %s: %w", dir, err)
+	}
+	rep.Records, rep.Clusters = cl.records, cl.clusters
+	rep.ClusterTook = time.Since(t0)
+	if so.Clustered != nil {
+		so.Clustered()
+	}
+	opts := so.Index
+	db, err := json.Marshal(so.Dedup)
+	if err != nil {
+		return nil, err
+	}
+	ab, err := json.Marshal(cl.acronyms)
+	if err != nil {
+		return nil, err
+	}
+	attach := map[string][]byte{query.DedupAttachment: db, acronymsAttachment: ab, query.FeaturesAttachment: cl.features}
+	for name, data := range opts.Attach {
+		attach[name] = data
+	}
+	opts.Attach = attach
+	for _, g := range cl.acronyms {
+		opts.Synonyms = append(opts.Synonyms, index.Synonym{Terms: g})
+	}
+	if opts.Total == 0 {
+		opts.Total = cl.records
+	}
+	t1 := time.Now()
+	if err := index.BuildStream(ctx, dir, withClusters(recs, cl.of), opts); err != nil {
+		return nil, err
+	}
+	rep.IndexTook = time.Since(t1)
+	return rep, nil
+}
+
+// streamClusters is what the near-duplicate stage leaves for the index:
+// the cluster of each record in a cluster (by ID), the acronyms, the
+// stored features.
+type streamClusters struct {
+	of                map[string]string
+	acronyms          [][]string
+	features          []byte
+	records, clusters int
+}
+
+// clusterStream clusters a stream's records. The duplicate Index is
+// dropped on return: only what the index needs stays.
+func clusterStream(ctx context.Context, recs iter.Seq2[record.Record, error], dopts dedup.Options) (*streamClusters, error) {
+	dx, err := dedup.NewIndexStream(ctx, recs, dopts)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := dx.ClustersAtContext(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	cl := &streamClusters{of: map[string]string{}, acronyms: dx.Acronyms(), clusters: len(cs)}
+	for _, c := range cs {
+		for _, m := range c.Members {
+			cl.of[m.ID] = c.ID
+		}
+	}
+	// Stored so that a server need not compute them again.
+	if cl.features, err = dx.MarshalFeatures(buildID(), cs); err != nil {
+		return nil, err
+	}
+	cl.records = dx.Len()
+	return cl, nil
+}
+
+// withClusters sets each record's cluster as dedup.Assign does: its
+// cluster's ID, or its own ID outside any cluster.
+func withClusters(recs iter.Seq2[record.Record, error], of map[string]string) iter.Seq2[record.Record, error] {
+	return func(yield func(record.Record, error) bool) {
+		for r, err := range recs {
+			if err == nil {
+				if c, ok := of[r.ID]; ok {
+					r.Cluster = c
+				} else {
+					r.Cluster = r.ID
+				}
+			}
+			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
