@@ -51,8 +51,10 @@ func (ix *Index) Analyzer(field string) (Analyzer, error) {
 	return Analyzer{a}, nil
 }
 
-// Terms returns the terms of a field with the number of documents holding
-// each, summed over the shards.
+// Terms returns the terms of a field with the number of live documents
+// holding each, summed over the shards. The counts come from the postings
+// lists themselves (scorchx.FieldCounts): Bleve's dictionary counts are
+// wrong on zap v17 after a term held by one document.
 func (ix *Index) Terms(field string) (_ map[string]uint64, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	terms := map[string]uint64{}
@@ -64,9 +66,35 @@ func (ix *Index) Terms(field string) (_ map[string]uint64, err error) {
 	return terms, nil
 }
 
-// shardTerms adds the terms of one shard's field to terms. The dictionary
-// is closed by a defer: Bleve holds the index's read lock until it is.
-func shardTerms(sh bleve.Index, field string, terms map[string]uint64) (err error) {
+// shardTerms adds the terms of one shard's field to terms, counted by
+// scorchx.FieldCounts on a scorch snapshot and by Bleve's dictionary
+// otherwise.
+func shardTerms(sh bleve.Index, field string, terms map[string]uint64) error {
+	adv, err := sh.Advanced()
+	if err != nil {
+		return fmt.Errorf("read dictionary of %s: %w", field, err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return fmt.Errorf("read dictionary of %s: %w", field, err)
+	}
+	ok, err := scorchx.FieldCounts(r, field, terms)
+	if cerr := r.Close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("read dictionary of %s: %w", field, err)
+	}
+	if ok {
+		return nil
+	}
+	return dictTerms(sh, field, terms)
+}
+
+// dictTerms adds the terms of one shard's field to terms from Bleve's
+// dictionary. It is closed by a defer: Bleve holds the index's read lock
+// until it is.
+func dictTerms(sh bleve.Index, field string, terms map[string]uint64) (err error) {
 	d, err := sh.FieldDict(field)
 	if err != nil {
 		return fmt.Errorf("read dictionary of %s: %w", field, err)

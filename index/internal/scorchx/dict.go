@@ -20,15 +20,14 @@ import (
 // times over the ~30 segments of a 100k build; Dicts opens the segments'
 // dictionaries once and asks each in turn.
 //
-// It relies on scorch's FieldDict summing each segment dictionary's count
-// of a term (IndexSnapshotFieldDict.Next), and zap's dictionary count
-// being the postings list's count without the segment's deletions (its
-// DictionaryIterator reads the list with no exception bitmap). On a reader
-// that is not a scorch snapshot it asks Bleve's FieldDictRange.
+// A count is the number of live documents holding the term, as
+// FieldCounts (and so index.Terms) gives it. On a reader that is not a
+// scorch snapshot it asks Bleve's FieldDictRange.
 type Dicts struct {
 	r     bindex.IndexReader
 	field string
-	segs  []segment.TermDictionary // nil: not a scorch snapshot
+	segs  []segment.TermDictionary  // nil: not a scorch snapshot
+	snaps []*scorch.SegmentSnapshot // the segment of each of segs
 	pl    segment.PostingsList
 }
 
@@ -47,21 +46,21 @@ func NewDicts(r bindex.IndexReader, field string) (*Dicts, error) {
 		}
 		if td != nil {
 			d.segs = append(d.segs, td)
+			d.snaps = append(d.snaps, ss)
 		}
 	}
 	return d, nil
 }
 
-// Count returns the number of documents holding term as Bleve's FieldDict
-// reports it (summed over segments, deleted documents included): the
-// count index.Terms gives the term.
+// Count returns the number of live documents holding term, summed over
+// segments: the count index.Terms gives the term.
 func (d *Dicts) Count(term string) (uint64, error) {
 	if d.segs == nil {
 		return d.rangeCount(term)
 	}
 	var n uint64
-	for _, td := range d.segs {
-		pl, err := td.PostingsList([]byte(term), nil, d.pl)
+	for i, td := range d.segs {
+		pl, err := td.PostingsList([]byte(term), d.snaps[i].Deleted(), d.pl)
 		if err != nil {
 			return 0, fmt.Errorf("read term %q of %s: %w", term, d.field, err)
 		}
@@ -180,6 +179,58 @@ func FieldPostings(r bindex.IndexReader, field string, fn func(term string, docs
 	}
 	for _, t := range slices.Sorted(maps.Keys(docs)) {
 		fn(t, docs[t])
+	}
+	return true, nil
+}
+
+// FieldCounts adds to counts, for each term of field in r, the number of
+// live documents holding it, summed over the snapshot's segments. Bleve's
+// FieldDict gives wrong counts on zap v17 (zapx v17.2.5): its dictionary
+// iterator reuses one postings list from term to term without clearing
+// it, so after a term held by a single document (zap's "1-hit" encoding,
+// which sets the list's normBits1Hit) every later term of that segment
+// counts 1. FieldCounts lists the terms without their counts and reads
+// each term's postings list afresh (Dictionary.PostingsList clears the
+// list it reuses), with the segment's deletions as exceptions. ok is
+// false, and counts untouched, when r is not a scorch snapshot.
+func FieldCounts(r bindex.IndexReader, field string, counts map[string]uint64) (ok bool, err error) {
+	snap, isSnap := r.(*scorch.IndexSnapshot)
+	if !isSnap {
+		return false, nil
+	}
+	type omitCount interface {
+		AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
+	}
+	var pl segment.PostingsList
+	for _, ss := range snap.Segments() {
+		td, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return true, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		if td == nil {
+			continue
+		}
+		var di segment.DictionaryIterator
+		if oc, ok := td.(omitCount); ok {
+			di = oc.AutomatonIteratorOmitCount(nil, nil, nil)
+		} else {
+			di = td.AutomatonIterator(nil, nil, nil)
+		}
+		for {
+			e, err := di.Next()
+			if err != nil {
+				return true, fmt.Errorf("read dictionary of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			if pl, err = td.PostingsList([]byte(e.Term), ss.Deleted(), pl); err != nil {
+				return true, fmt.Errorf("read %s=%s: %w", field, e.Term, err)
+			}
+			if n := pl.Count(); n > 0 {
+				counts[e.Term] += n
+			}
+		}
 	}
 	return true, nil
 }
