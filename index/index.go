@@ -643,44 +643,18 @@ func (ix *Index) shardIDs(ctx context.Context, sh bleve.Index, fn func(string) e
 	}
 }
 
-func (ix *Index) shardRecords(ctx context.Context, sh bleve.Index, fn func(record.Record) error) (err error) {
-	d, err := sh.FieldDict("_id")
-	if err != nil {
-		return fmt.Errorf("list records of %s: %w", ix.dir, err)
-	}
-	// Deferred: the dictionary holds the shard's lock until closed, and a
-	// panic on a damaged file must not leave it held (Close would hang).
-	defer func() {
-		if cerr := d.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("list records of %s: %w", ix.dir, cerr)
-		}
-	}()
-	for {
-		e, err := d.Next()
-		if err != nil {
-			return fmt.Errorf("list records of %s: %w", ix.dir, err)
-		}
-		if e == nil {
-			return nil
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if strings.HasPrefix(e.Term, synonymIDPrefix) {
-			continue
-		}
-		rec, ok, err := ix.Record(e.Term)
+func (ix *Index) shardRecords(ctx context.Context, sh bleve.Index, fn func(record.Record) error) error {
+	return ix.shardIDs(ctx, sh, func(id string) error {
+		rec, ok, err := ix.Record(id)
 		if err == nil && !ok {
 			// Deleted by Update: the dictionary keeps a deleted
 			// document's terms until its segment is merged away.
 			// (Check compares the records seen with the metadata.)
-			continue
-		}
-		if err == nil {
-			err = fn(rec)
+			return nil
 		}
 		if err != nil {
 			return err
 		}
-	}
+		return fn(rec)
+	})
 }

@@ -217,21 +217,8 @@ func (f *fastRanker) details(_ context.Context, hits bsearch.DocumentMatchCollec
 }
 
 // withReader calls fn with a reader of shard i, closed after.
-func (ix *Index) withReader(i int, fn func(bindex.IndexReader) error) (err error) {
-	adv, err := ix.shards[i].Advanced()
-	if err != nil {
-		return err
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := r.Close(); cerr != nil && err == nil {
-			err = cerr
-		}
-	}()
-	return fn(r)
+func (ix *Index) withReader(i int, fn func(bindex.IndexReader) error) error {
+	return withShardReader(ix.shards[i], fn)
 }
 
 // sortHits orders hits as Bleve's sort "-_score", "_id" does.

@@ -70,18 +70,11 @@ func (ix *Index) Terms(field string) (_ map[string]uint64, err error) {
 // scorchx.FieldCounts on a scorch snapshot and by Bleve's dictionary
 // otherwise.
 func shardTerms(sh bleve.Index, field string, terms map[string]uint64) error {
-	adv, err := sh.Advanced()
-	if err != nil {
-		return fmt.Errorf("read dictionary of %s: %w", field, err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		return fmt.Errorf("read dictionary of %s: %w", field, err)
-	}
-	ok, err := scorchx.FieldCounts(r, field, terms)
-	if cerr := r.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
+	var ok bool
+	err := withShardReader(sh, func(r bindex.IndexReader) (err error) {
+		ok, err = scorchx.FieldCounts(r, field, terms)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("read dictionary of %s: %w", field, err)
 	}

@@ -108,9 +108,6 @@ func FieldPostings(r bindex.IndexReader, field string, fn func(term string, docs
 	if !isSnap {
 		return false, nil
 	}
-	type omitCount interface {
-		AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
-	}
 	docs := map[string][]uint32{}
 	var base uint64
 	var pl segment.PostingsList
@@ -125,22 +122,9 @@ func FieldPostings(r bindex.IndexReader, field string, fn func(term string, docs
 			base += size
 			continue
 		}
-		var di segment.DictionaryIterator
-		if oc, ok := td.(omitCount); ok {
-			di = oc.AutomatonIteratorOmitCount(nil, nil, nil)
-		} else {
-			di = td.AutomatonIterator(nil, nil, nil)
-		}
-		for {
-			e, err := di.Next()
-			if err != nil {
-				return true, fmt.Errorf("read dictionary of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			if pl, err = td.PostingsList([]byte(e.Term), ss.Deleted(), pl); err != nil {
-				return true, fmt.Errorf("read %s=%s: %w", field, e.Term, err)
+		err = eachTerm(td, field, func(term string) (err error) {
+			if pl, err = td.PostingsList([]byte(term), ss.Deleted(), pl); err != nil {
+				return fmt.Errorf("read %s=%s: %w", field, term, err)
 			}
 			it = pl.Iterator(false, false, false, it)
 			var local []uint32
@@ -149,7 +133,7 @@ func FieldPostings(r bindex.IndexReader, field string, fn func(term string, docs
 				for {
 					p, err := it.Next()
 					if err != nil {
-						return true, fmt.Errorf("read %s=%s: %w", field, e.Term, err)
+						return fmt.Errorf("read %s=%s: %w", field, term, err)
 					}
 					if p == nil {
 						break
@@ -163,14 +147,18 @@ func FieldPostings(r bindex.IndexReader, field string, fn func(term string, docs
 					local = bm.ToArray()
 				}
 			}
-			ds := docs[e.Term]
+			ds := docs[term]
 			for _, n := range local {
 				if uint64(n) >= size {
-					return true, fmt.Errorf("read %s=%s: %w: document %d of a segment of %d", field, e.Term, corrupt.Err, n, size)
+					return fmt.Errorf("read %s=%s: %w: document %d of a segment of %d", field, term, corrupt.Err, n, size)
 				}
 				ds = append(ds, uint32(base+uint64(n)))
 			}
-			docs[e.Term] = ds
+			docs[term] = ds
+			return nil
+		})
+		if err != nil {
+			return true, err
 		}
 		base += size
 	}
@@ -198,9 +186,6 @@ func FieldCounts(r bindex.IndexReader, field string, counts map[string]uint64) (
 	if !isSnap {
 		return false, nil
 	}
-	type omitCount interface {
-		AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
-	}
 	var pl segment.PostingsList
 	for _, ss := range snap.Segments() {
 		td, err := ss.Segment().Dictionary(field)
@@ -210,27 +195,45 @@ func FieldCounts(r bindex.IndexReader, field string, counts map[string]uint64) (
 		if td == nil {
 			continue
 		}
-		var di segment.DictionaryIterator
-		if oc, ok := td.(omitCount); ok {
-			di = oc.AutomatonIteratorOmitCount(nil, nil, nil)
-		} else {
-			di = td.AutomatonIterator(nil, nil, nil)
-		}
-		for {
-			e, err := di.Next()
-			if err != nil {
-				return true, fmt.Errorf("read dictionary of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			if pl, err = td.PostingsList([]byte(e.Term), ss.Deleted(), pl); err != nil {
-				return true, fmt.Errorf("read %s=%s: %w", field, e.Term, err)
+		err = eachTerm(td, field, func(term string) (err error) {
+			if pl, err = td.PostingsList([]byte(term), ss.Deleted(), pl); err != nil {
+				return fmt.Errorf("read %s=%s: %w", field, term, err)
 			}
 			if n := pl.Count(); n > 0 {
-				counts[e.Term] += n
+				counts[term] += n
 			}
+			return nil
+		})
+		if err != nil {
+			return true, err
 		}
 	}
 	return true, nil
+}
+
+// eachTerm calls fn with each term of a segment's dictionary of field, in
+// order, without reading counts where the dictionary can omit them, until
+// fn returns an error.
+func eachTerm(td segment.TermDictionary, field string, fn func(term string) error) error {
+	type omitCount interface {
+		AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
+	}
+	var di segment.DictionaryIterator
+	if oc, ok := td.(omitCount); ok {
+		di = oc.AutomatonIteratorOmitCount(nil, nil, nil)
+	} else {
+		di = td.AutomatonIterator(nil, nil, nil)
+	}
+	for {
+		e, err := di.Next()
+		if err != nil {
+			return fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		if e == nil {
+			return nil
+		}
+		if err := fn(e.Term); err != nil {
+			return err
+		}
+	}
 }
