@@ -74,8 +74,8 @@ func readSynonyms(ctx context.Context, tr bindex.ThesaurusReader, src, term stri
 	}
 }
 
-func (e *compiler) postings(field, term string, locs bool) (*postings, error) {
-	return e.c.postings(e.ctx, field, term, locs)
+func (e *compiler) postings(field, term string) (*postings, error) {
+	return e.c.postings(e.ctx, field, term)
 }
 
 // compile builds the node of n. Supports(n) must hold.
@@ -119,7 +119,7 @@ func (e *compiler) compileAll(ns []expr.Node) ([]node, error) {
 // synonyms (NewSynonymSearcher: each synonym at half the boost, in a
 // disjunction without a minimum).
 func (e *compiler) compileTerm(t expr.Term) (node, error) {
-	p, err := e.postings(t.Field, t.Term, false)
+	p, err := e.postings(t.Field, t.Term)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (e *compiler) compileTerm(t expr.Term) (node, error) {
 	}
 	ch := []node{newTermNode(p, t.Boost)}
 	for _, s := range syns {
-		sp, err := e.postings(t.Field, s, false)
+		sp, err := e.postings(t.Field, s)
 		if err != nil {
 			return nil, err
 		}
@@ -205,12 +205,13 @@ func (e *compiler) compileBool(b expr.Bool) (node, error) {
 
 // compilePhrase is bleveq.ExactPhrase: a phrase of one position is its
 // terms; a longer one the conjunction of its positions' terms (a
-// disjunction where a position has several), checked for order.
+// disjunction where a position has several), checked for order with the
+// words' locations in the documents holding a word of every position.
 func (e *compiler) compilePhrase(ph expr.Phrase) (node, error) {
 	if len(ph.Terms) == 1 {
 		var ts []node
 		for _, t := range ph.Terms[0] {
-			p, err := e.postings(ph.Field, t, false)
+			p, err := e.postings(ph.Field, t)
 			if err != nil {
 				return nil, err
 			}
@@ -222,14 +223,16 @@ func (e *compiler) compilePhrase(ph expr.Phrase) (node, error) {
 		return newDisjNode(ts, 1), nil
 	}
 	pn := &phraseNode{pos: make([][]*termNode, len(ph.Terms))}
+	ps := make([][]*postings, len(ph.Terms))
 	var ch []node
 	for i, pos := range ph.Terms {
 		var ts []node
 		for _, t := range pos {
-			p, err := e.postings(ph.Field, t, true)
+			p, err := e.postings(ph.Field, t)
 			if err != nil {
 				return nil, err
 			}
+			ps[i] = append(ps[i], p)
 			tn := newTermNode(p, ph.Boost)
 			pn.pos[i] = append(pn.pos[i], tn)
 			ts = append(ts, tn)
@@ -240,6 +243,10 @@ func (e *compiler) compilePhrase(ph expr.Phrase) (node, error) {
 		case len(ts) > 1:
 			ch = append(ch, newDisjNode(ts, 1))
 		}
+	}
+	var err error
+	if pn.locs, err = e.c.phraseLocations(e.ctx, ph.Field, ph.Terms, ps); err != nil {
+		return nil, err
 	}
 	pn.conjNode = *newConjNode(ch)
 	pn.setNorm(1 / math.Sqrt(pn.weight()))
@@ -274,7 +281,7 @@ func (e *compiler) estimate(n expr.Node) (uint64, error) {
 		}
 		var ns []uint64
 		for _, t := range append([]string{n.Term}, syns...) {
-			p, err := e.postings(n.Field, t, false)
+			p, err := e.postings(n.Field, t)
 			if err != nil {
 				return 0, err
 			}

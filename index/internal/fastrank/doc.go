@@ -30,8 +30,10 @@
 //     minimum-match cost estimate.
 //   - postings.go: the decoded postings and their cache, scored as
 //     Bleve's TermQueryScorer scores (BM25, or tf-idf in a field without
-//     terms); postings with locations are read only after
-//     scorchx.CheckLocations, document numbers through scorchx.DocSeq.
+//     terms), document numbers through scorchx.DocSeq.
+//   - phraselocs.go: a phrase's word locations, read (after
+//     scorchx.CheckLocations) only in the documents holding a word of
+//     every position, through a term reader's Advance.
 //   - node.go: the node interface; then one node kind per file, named
 //     after Bleve's searcher it mirrors: term.go (TermSearcher), disj.go
 //     (DisjunctionSliceSearcher), minmatch.go (bleveq.MinMatchQuery),

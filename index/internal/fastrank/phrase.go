@@ -5,6 +5,9 @@ package fastrank
 type phraseNode struct {
 	conjNode
 	pos [][]*termNode // alternatives per position (nil: any word)
+	// locs are their locations, read only in the documents holding a word
+	// of every position (phraseLocations): all inOrder and collect look at.
+	locs phraseLocs
 }
 
 func (p *phraseNode) advance(t uint32) uint32 {
@@ -21,28 +24,26 @@ func (p *phraseNode) advance(t uint32) uint32 {
 	}
 }
 
-// positions returns the positions from the first that holds words.
-func (p *phraseNode) positions() [][]*termNode {
-	pos := p.pos
+// positions returns the positions from the first that holds words, with
+// their words' locations.
+func (p *phraseNode) positions() ([][]*termNode, phraseLocs) {
+	pos, locs := p.pos, p.locs
 	for len(pos) > 0 && len(pos[0]) == 0 {
-		pos = pos[1:]
+		pos, locs = pos[1:], locs[1:]
 	}
-	return pos
+	return pos, locs
 }
 
 // inOrder reports whether a location of a first-position word is
 // followed, at each next position, by one of its words, in doc.
 func (p *phraseNode) inOrder(doc uint32) bool {
-	pos := p.positions()
+	pos, locs := p.positions()
 	if len(pos) == 0 {
 		return false
 	}
 	has := func(i int, want uint64) bool {
-		for _, a := range pos[i] {
-			if a.advance(doc) != doc {
-				continue
-			}
-			for _, l := range a.locations() {
+		for _, a := range locs[i] {
+			for _, l := range a.at(doc) {
 				if l == want {
 					return true
 				}
@@ -50,11 +51,8 @@ func (p *phraseNode) inOrder(doc uint32) bool {
 		}
 		return false
 	}
-	for _, a := range pos[0] {
-		if a.advance(doc) != doc {
-			continue
-		}
-		for _, l := range a.locations() {
+	for _, a := range locs[0] {
+		for _, l := range a.at(doc) {
 			ok := true
 			for i := 1; i < len(pos) && ok; i++ {
 				if len(pos[i]) > 0 {
@@ -71,14 +69,11 @@ func (p *phraseNode) inOrder(doc uint32) bool {
 
 // collect adds the words of every occurrence of the phrase in doc.
 func (p *phraseNode) collect(doc uint32, ms matchSet) {
-	pos := p.positions()
+	pos, locs := p.positions()
 	at := func(i int, want uint64) []*termNode {
 		var rv []*termNode
-		for _, a := range pos[i] {
-			if a.advance(doc) != doc {
-				continue
-			}
-			for _, l := range a.locations() {
+		for j, a := range pos[i] {
+			for _, l := range locs[i][j].at(doc) {
 				if l == want {
 					rv = append(rv, a)
 					break
@@ -90,11 +85,8 @@ func (p *phraseNode) collect(doc uint32, ms matchSet) {
 	if len(pos) == 0 {
 		return
 	}
-	for _, a := range pos[0] {
-		if a.advance(doc) != doc {
-			continue
-		}
-		for _, l := range a.locations() {
+	for j, a := range pos[0] {
+		for _, l := range locs[0][j].at(doc) {
 			words := [][]*termNode{{a}}
 			ok := true
 			for i := 1; i < len(pos) && ok; i++ {

@@ -10,7 +10,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	bindex "github.com/blevesearch/bleve_index_api"
 
-	"github.com/iq-search/iq/index/internal/corrupt"
 	"github.com/iq-search/iq/index/internal/scorchx"
 )
 
@@ -22,19 +21,14 @@ type postings struct {
 	score []float64 // Bleve's term score before the query weight
 	count uint64    // the term reader's Count, for idf and ordering
 	idf   float64
-	// With positions: the locations of posting i are locs[off[i]:off[i+1]],
-	// each array position (plus one; 0 for none) << 32 | position.
-	off  []uint32
-	locs []uint64
 }
 
 func (p *postings) bytes() int {
-	return 64 + len(p.docs)*4 + len(p.score)*8 + len(p.off)*4 + len(p.locs)*8
+	return 64 + len(p.docs)*4 + len(p.score)*8
 }
 
 type postKey struct {
 	field, term string
-	locs        bool
 }
 
 // postingCache holds decoded postings of one snapshot. An index opened
@@ -44,13 +38,14 @@ type postingCache struct {
 	mu    sync.Mutex
 	snap  bindex.IndexReader
 	m     map[postKey]*postings
+	phr   map[string]phraseLocs // by phraseKey
 	avg   map[string]float64
 	total uint64
 	bytes int
 }
 
 // maxPostingBytes bounds the decoded postings kept (~12 bytes a posting,
-// 20 with positions): at 100k records the postings of a few hundred common
+// and a phrase word's locations): at 100k records the postings of a few hundred common
 // terms.
 const maxPostingBytes = 512 << 20
 
@@ -66,6 +61,7 @@ func (c *postingCache) forSnapshot(snap bindex.IndexReader) (*postingCache, erro
 		}
 		c.snap, c.total, c.bytes = snap, total, 0
 		c.m = map[postKey]*postings{}
+		c.phr = map[string]phraseLocs{}
 		c.avg = map[string]float64{}
 	}
 	return c, nil
@@ -99,17 +95,16 @@ func (c *postingCache) avgLen(field string) (float64, error) {
 	return a, nil
 }
 
-// postings returns the decoded postings of term in field, with positions
-// when locs.
-func (c *postingCache) postings(ctx context.Context, field, term string, locs bool) (*postings, error) {
-	k := postKey{field, term, locs}
+// postings returns the decoded postings of term in field.
+func (c *postingCache) postings(ctx context.Context, field, term string) (*postings, error) {
+	k := postKey{field, term}
 	c.mu.Lock()
 	p := c.m[k]
 	c.mu.Unlock()
 	if p != nil {
 		return p, nil
 	}
-	p, err := c.decode(ctx, field, term, locs)
+	p, err := c.decode(ctx, field, term)
 	if err != nil {
 		return nil, err
 	}
@@ -128,17 +123,12 @@ func (c *postingCache) postings(ctx context.Context, field, term string, locs bo
 // scorer.TermQueryScorer.docScore does, float operation for float
 // operation: BM25 when the field has terms (avgLen > 0), tf-idf
 // otherwise (computeIDF).
-func (c *postingCache) decode(ctx context.Context, field, term string, locs bool) (_ *postings, err error) {
+func (c *postingCache) decode(ctx context.Context, field, term string) (_ *postings, err error) {
 	avg, err := c.avgLen(field)
 	if err != nil {
 		return nil, err
 	}
-	if locs {
-		if err := scorchx.CheckLocations(c.snap, field, term); err != nil {
-			return nil, err
-		}
-	}
-	tfr, err := c.snap.TermFieldReader(ctx, []byte(term), field, true, true, locs)
+	tfr, err := c.snap.TermFieldReader(ctx, []byte(term), field, true, true, false)
 	if err != nil {
 		return nil, err
 	}
@@ -161,9 +151,6 @@ func (c *postingCache) decode(ctx context.Context, field, term string, locs bool
 	n := min(p.count, c.total)
 	p.docs = make([]uint32, 0, n)
 	p.score = make([]float64, 0, n)
-	if locs {
-		p.off = make([]uint32, 1, n+1)
-	}
 	tfd := &bindex.TermFieldDoc{}
 	seq := scorchx.NewDocSeq(c.snap)
 	for {
@@ -194,23 +181,6 @@ func (c *postingCache) decode(ctx context.Context, field, term string, locs bool
 			s = tf * d.Norm * p.idf
 		}
 		p.score = append(p.score, s)
-		if locs {
-			for _, v := range d.Vectors {
-				var ap uint64
-				switch len(v.ArrayPositions) {
-				case 0:
-				case 1:
-					ap = v.ArrayPositions[0] + 1
-				default:
-					return nil, fmt.Errorf("read %s:%s: %w: a location %d arrays deep, iq indexes one", field, term, corrupt.Err, len(v.ArrayPositions))
-				}
-				if v.Pos >= 1<<32 || ap >= 1<<31 {
-					return nil, fmt.Errorf("read %s:%s: %w: location %d in value %d", field, term, corrupt.Err, v.Pos, ap)
-				}
-				p.locs = append(p.locs, ap<<32|v.Pos)
-			}
-			p.off = append(p.off, uint32(len(p.locs)))
-		}
 	}
 	return p, nil
 }

@@ -78,9 +78,3 @@ func (n *termNode) collect(doc uint32, ms matchSet) {
 		ms.all(n.p)
 	}
 }
-
-// locations returns the current document's locations (postings with
-// positions only).
-func (n *termNode) locations() []uint64 {
-	return n.p.locs[n.p.off[n.i]:n.p.off[n.i+1]]
-}

@@ -1,0 +1,39 @@
+package fastrank
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestCandidates(t *testing.T) {
+	p := func(docs ...uint32) *postings { return &postings{docs: docs} }
+	tests := []struct {
+		name string
+		ps   [][]*postings
+		want []uint32
+	}{
+		{"none", nil, nil},
+		{"one position", [][]*postings{{p(1, 5, 9)}}, []uint32{1, 5, 9}},
+		{"two words", [][]*postings{{p(1, 3, 5, 7, 9)}, {p(0, 3, 4, 9, 10)}}, []uint32{3, 9}},
+		{"no common document", [][]*postings{{p(1, 2)}, {p(3, 4)}}, []uint32{}},
+		{"alternatives", [][]*postings{{p(1, 4), p(2, 4, 8)}, {p(2, 3, 8, 9)}}, []uint32{2, 8}},
+		{"a gap", [][]*postings{{p(1, 2, 3)}, nil, {p(3, 4)}}, []uint32{3}},
+		{"three words", [][]*postings{{p(1, 2, 3, 4)}, {p(2, 3, 4)}, {p(0, 4, 5)}}, []uint32{4}},
+		{"an empty word", [][]*postings{{p()}, {p(3, 4)}}, []uint32{}},
+	}
+	for _, tt := range tests {
+		got := candidates(tt.ps)
+		if !slices.Equal(got, tt.want) || (got == nil) != (tt.want == nil) {
+			t.Errorf("%s: candidates = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestLocPostingsAt(t *testing.T) {
+	l := &locPostings{docs: []uint32{2, 7}, off: []uint32{0, 2, 3}, locs: []uint64{1, 4, 9}}
+	for doc, want := range map[uint32][]uint64{0: nil, 2: {1, 4}, 5: nil, 7: {9}, 8: nil} {
+		if got := l.at(doc); !slices.Equal(got, want) {
+			t.Errorf("at(%d) = %v, want %v", doc, got, want)
+		}
+	}
+}
