@@ -76,14 +76,19 @@ func (c *postingCache) phraseLocations(ctx context.Context, field string, terms 
 	cand := candidates(ps)
 	l = make(phraseLocs, len(terms))
 	size := 0
+	read := map[string]*locPostings{} // a word at several positions is read once
 	for i, pos := range terms {
-		for _, t := range pos {
-			lp, err := c.decodeLocs(ctx, field, t, cand)
-			if err != nil {
-				return nil, err
+		for j, t := range pos {
+			lp := read[t]
+			if lp == nil {
+				var err error
+				if lp, err = c.decodeLocs(ctx, field, t, ps[i][j].docs, cand); err != nil {
+					return nil, err
+				}
+				read[t] = lp
+				size += lp.bytes()
 			}
 			l[i] = append(l[i], lp)
-			size += lp.bytes()
 		}
 	}
 	c.mu.Lock()
@@ -151,8 +156,7 @@ func intersect(a, b []uint32) []uint32 {
 	out := make([]uint32, 0, len(a))
 	j := 0
 	for _, x := range a {
-		j += sort.Search(len(b)-j, func(k int) bool { return b[j+k] >= x })
-		if j == len(b) {
+		if j = gallop(b, j, x); j == len(b) {
 			break
 		}
 		if b[j] == x {
@@ -162,11 +166,30 @@ func intersect(a, b []uint32) []uint32 {
 	return out
 }
 
+// gallop returns the index of the first of ascending a[j:] at or above x
+// (len(a) when none): steps doubling from j, then a binary search.
+func gallop(a []uint32, j int, x uint32) int {
+	if j >= len(a) || a[j] >= x {
+		return j
+	}
+	lo, step := j, 1
+	hi := lo + step
+	for hi < len(a) && a[hi] < x {
+		lo = hi
+		step <<= 1
+		hi = lo + step
+	}
+	hi = min(hi, len(a))
+	return lo + 1 + sort.Search(hi-lo-1, func(k int) bool { return a[lo+1+k] >= x })
+}
+
 // decodeLocs reads the locations of term in field in the documents of
-// cand (ascending) that hold it, advancing a term reader to each.
-func (c *postingCache) decodeLocs(ctx context.Context, field, term string, cand []uint32) (_ *locPostings, err error) {
+// cand (ascending) that hold it (docs, its postings' documents): the term
+// reader steps to the next document when it is the next posting, and
+// advances to it otherwise, skipping the locations between.
+func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs, cand []uint32) (_ *locPostings, err error) {
 	lp := &locPostings{off: []uint32{0}}
-	if len(cand) == 0 {
+	if len(cand) == 0 || len(docs) == 0 {
 		return lp, nil
 	}
 	if err := scorchx.CheckLocations(c.snap, field, term); err != nil {
@@ -182,28 +205,34 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, cand 
 		}
 	}()
 	tfd := &bindex.TermFieldDoc{}
-	for i := 0; i < len(cand); {
-		// The reader is past every document before cand[i]: Advance never
-		// goes back (which would open the reader again).
-		d, err := tfr.Advance(scorchx.InternalID(cand[i]), tfd.Reset())
+	id := make(bindex.IndexInternalID, 8) // Advance keeps no reference to it
+	at := -1                              // the reader's posting
+	j := 0
+	for _, x := range cand {
+		if j = gallop(docs, j, x); j == len(docs) {
+			break
+		}
+		if docs[j] != x {
+			continue
+		}
+		var d *bindex.TermFieldDoc
+		if j == at+1 {
+			d, err = tfr.Next(tfd.Reset())
+		} else {
+			binary.BigEndian.PutUint64(id, uint64(x))
+			d, err = tfr.Advance(id, tfd.Reset())
+		}
 		if err != nil {
 			return nil, err
 		}
+		at = j
 		if d == nil {
-			break
+			return nil, fmt.Errorf("read %s:%s: %w: document %d of its postings has no locations", field, term, corrupt.Err, x)
 		}
-		num, ok := scorchx.DocNum(d.ID)
-		if !ok || num < cand[i] {
-			return nil, fmt.Errorf("read %s:%s: %w: document %x read advancing to %d", field, term, corrupt.Err, d.ID, cand[i])
+		if num, ok := scorchx.DocNum(d.ID); !ok || num != x {
+			return nil, fmt.Errorf("read %s:%s: %w: document %x read for document %d of its postings", field, term, corrupt.Err, d.ID, x)
 		}
-		for i < len(cand) && cand[i] < num {
-			i++
-		}
-		if i == len(cand) || cand[i] != num {
-			continue
-		}
-		i++
-		lp.docs = append(lp.docs, num)
+		lp.docs = append(lp.docs, x)
 		for _, v := range d.Vectors {
 			var ap uint64
 			switch len(v.ArrayPositions) {

@@ -37,3 +37,18 @@ func TestLocPostingsAt(t *testing.T) {
 		}
 	}
 }
+
+func TestGallop(t *testing.T) {
+	a := []uint32{1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21}
+	for j := range len(a) + 1 {
+		for x := uint32(0); x < 23; x++ {
+			want := j
+			for want < len(a) && a[want] < x {
+				want++
+			}
+			if got := gallop(a, j, x); got != want {
+				t.Errorf("gallop(a, %d, %d) = %d, want %d", j, x, got, want)
+			}
+		}
+	}
+}
