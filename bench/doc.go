@@ -7,6 +7,8 @@
 //   - run.sh: the benchmark of record, iq and its peers in one run, with
 //     iq/peer ratios (BENCHMARKS.md, "Index and search").
 //   - search_test.go: BenchmarkQuerySearch.
+//   - fresh_test.go: BenchmarkFreshQuery, a few queries' CPU the first
+//     time a freshly opened index runs them, one at a time.
 //   - build_test.go: BenchmarkUserBuild (pipeline.BuildStream: clustering,
 //     then the index, the records streamed, peak memory reported) and
 //     BenchmarkUserBuildInMemory (the records in memory, for the
