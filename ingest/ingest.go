@@ -308,16 +308,12 @@ func openRegular(open func() (fs.File, error)) (io.ReadCloser, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	info, err := f.Stat()
+	size, err := regular.Check(f)
 	if err != nil {
 		f.Close()
 		return nil, 0, err
 	}
-	if !info.Mode().IsRegular() {
-		f.Close()
-		return nil, 0, errors.New(regular.Describe(info.Mode().Type()))
-	}
-	return f, info.Size(), nil
+	return f, size, nil
 }
 
 // FS ingests every file of fsys, walked from its root in lexical order

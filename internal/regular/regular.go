@@ -6,7 +6,7 @@
 package regular
 
 import (
-	"fmt"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -39,16 +39,30 @@ func Open(name string) (*os.File, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	info, err := f.Stat()
+	size, err := Check(f)
 	if err != nil {
 		f.Close()
-		return nil, 0, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return nil, 0, err
+		}
+		return nil, 0, &fs.PathError{Op: "read", Path: name, Err: err}
+	}
+	return f, size, nil
+}
+
+// Check returns the size of the open file f when it is a regular file,
+// and otherwise an error saying what it is (Describe). The caller closes
+// f either way. Open uses it for a path; ingest for a file of an fs.FS.
+func Check(f fs.File) (int64, error) {
+	info, err := f.Stat()
+	if err != nil {
+		return 0, err
 	}
 	if !info.Mode().IsRegular() {
-		f.Close()
-		return nil, 0, &fs.PathError{Op: "read", Path: name, Err: fmt.Errorf("%s", Describe(info.Mode().Type()))}
+		return 0, errors.New(Describe(info.Mode().Type()))
 	}
-	return f, info.Size(), nil
+	return info.Size(), nil
 }
 
 // ReadFile reads name as os.ReadFile does when it is a regular file and
