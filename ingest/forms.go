@@ -384,52 +384,84 @@ type decisions struct {
 	context []int
 }
 
-// chooseQuestions decides which blocks are questions.
+// chooseQuestions decides which blocks are questions. It groups the blocks
+// by form and section (gatherForms), keeps the forms whose instances read
+// as questions (eligible), accepts their instances form by form, the
+// surest first, outside the answers of the forms accepted before
+// (accept), then applies the rules that read the whole document: titles
+// over their question, numbering that continues, context, sections.
 func chooseQuestions(blocks []parse.Block) decisions {
 	infos := analyse(blocks)
 	d := decisions{isQ: make([]bool, len(blocks)), why: make([]string, len(blocks)), info: infos, context: make([]int, len(blocks))}
 	for i := range d.context {
 		d.context[i] = -1
 	}
-	stats := map[sig]*formStats{}
-	var order []sig
-	// The section a block stands in: the last heading above it, per depth.
-	var lastHeading [8]int
-	for k := range lastHeading {
-		lastHeading[k] = -1
+	fs := gatherForms(blocks, infos)
+	eligible, strongForms := fs.eligible(blocks, infos)
+	for _, s := range eligible {
+		fs.accept(blocks, infos, &d, s, strongForms)
 	}
-	runStart := -1
-	titles := sectionTitles{}
-	// A lead-in right above a list says what the list is: questions
-	// ("Follow-up Questions:") or not ("Expected Approach:").
-	lead, otherLead := -1, false
+	markTitled(blocks, infos, &d, fs.stats, fs.order)
+	continueNumbering(blocks, infos, d)
+	markContext(blocks, infos, &d)
+	markSections(blocks, &d)
+	return d
+}
+
+// forms is a document's question forms: each form's statistics and
+// groups, and the forms in the order they first appear.
+type forms struct {
+	stats map[sig]*formStats
+	order []sig
+}
+
+// A group's key says what it is the instances of: a section, by the index
+// of its heading (-1: the document's start, before any heading); a list
+// under a lead-in that names its list questions, leadKey of the lead-in
+// (from -2 down to -1-n for n blocks); a list under another lead-in, its
+// own key below -1-n (ownKey); a run of plain paragraphs, the index of its
+// first paragraph.
+func leadKey(lead int) int { return -2 - lead }
+
+func ownKey(n, i int) int { return -2 - n - i }
+
+// formWalk is gatherForms's state as it reads the blocks in order.
+type formWalk struct {
+	blocks []parse.Block
+	// lastHeading is the section a block stands in: the last heading
+	// above it, per depth (-1 for none).
+	lastHeading [8]int
+	// lead is a lead-in right above a list that names its list questions
+	// ("Follow-up Questions:"), -1 for none; otherLead, one that names
+	// something else ("Expected Approach:").
+	lead      int
+	otherLead bool
+	// runStart is the first of the current run of plain paragraphs, -1
+	// outside a run.
+	runStart int
+	titles   sectionTitles
+}
+
+// gatherForms counts each form's instances and how they read, and groups
+// them by section: a group is where a form's instances are judged
+// together (groupTakesAll). It also takes back the lead-in exclusion of an
+// item in a list of exercises, and marks the items under a lead-in that
+// names its list questions as follow-ups.
+func gatherForms(blocks []parse.Block, infos []blockInfo) *forms {
+	fs := &forms{stats: map[sig]*formStats{}}
+	w := formWalk{blocks: blocks, lead: -1, runStart: -1, titles: sectionTitles{}}
+	for k := range w.lastHeading {
+		w.lastHeading[k] = -1
+	}
 	for i := range blocks {
 		b := &blocks[i]
 		in := &infos[i]
-		switch {
-		case b.Kind == parse.Paragraph && b.Depth == 0 && strings.HasSuffix(strings.TrimSpace(b.Text), ":"):
-			lead, otherLead = -1, true
-			if sectionTitle(b.Text) {
-				lead, otherLead = i, false
-			}
-		case b.Kind == parse.ListItem || b.Kind != parse.Heading && b.Depth > 0:
-		default:
-			lead, otherLead = -1, false
-		}
-		if b.Kind == parse.Heading && b.Depth >= 1 && b.Depth <= 6 {
-			lastHeading[b.Depth] = i
-			for k := b.Depth + 1; k < len(lastHeading); k++ {
-				lastHeading[k] = -1
-			}
-		}
+		w.step(i)
 		if !in.sig.weak || !in.formed {
-			runStart = -1
+			w.runStart = -1
 		}
-		section := -1
-		for k := range lastHeading {
-			section = max(section, lastHeading[k])
-		}
-		qsec := section >= 0 && section != i && titles.of(blocks, section) && blocks[section].Depth > 1 && !(otherLead && b.Kind == parse.ListItem)
+		section := w.section()
+		qsec := section >= 0 && section != i && w.titles.of(blocks, section) && blocks[section].Depth > 1 && !(w.otherLead && b.Kind == parse.ListItem)
 		if in.excluded == "lead-in" && b.Kind == parse.ListItem && qsec {
 			// In a list of exercises an item may end with a colon ("Join
 			// the following lists:").
@@ -439,98 +471,169 @@ func chooseQuestions(blocks []parse.Block) decisions {
 			continue
 		}
 		s := in.sig
-		st := stats[s]
+		st := fs.stats[s]
 		if st == nil {
 			st = &formStats{byKey: map[int]*formGroup{}}
-			stats[s] = st
-			order = append(order, s)
+			fs.stats[s] = st
+			fs.order = append(fs.order, s)
 		}
-		st.n++
-		if in.def {
-			st.ask++
-		} else if in.read == readsTask {
-			st.task++
-		}
-		if in.catalogue {
-			st.catalogue++
-		}
-		key := -1
-		switch {
-		case lead >= 0 && b.Kind == parse.ListItem:
+		st.count(in)
+		if w.lead >= 0 && b.Kind == parse.ListItem {
 			in.follow = true
-			key = -2 - lead
-		case s.weak:
-			if runStart < 0 {
-				runStart = i
-			}
-			key = runStart
-		case otherLead && b.Kind == parse.ListItem:
-			key = -2 - len(blocks) - i // its own group, not the section's
-			for j := i - 1; j >= 0; j-- {
-				if blocks[j].Kind == parse.Paragraph && blocks[j].Depth == 0 {
-					key = -2 - len(blocks) - j
-					break
-				}
-			}
-		case s.kind == parse.Heading:
-			for k := s.depth - 1; k >= 1; k-- {
-				if lastHeading[k] >= 0 {
-					key = lastHeading[k]
-					break
-				}
-			}
-		default:
-			key = section
 		}
+		key := w.key(i, s, section)
 		g := st.byKey[key]
 		if g == nil {
-			g = &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && titles.of(blocks, key) || key < -1 && key >= -1-len(blocks)}
-			g.nonq = key >= 0 && blocks[key].Kind == parse.Heading && otherSection.MatchString(stripDecorations(blocks[key].Text))
+			g = w.newGroup(key)
 			st.byKey[key] = g
 			st.groups = append(st.groups, g)
 		}
-		g.members = append(g.members, i)
-		g.n++
-		if in.catalogue {
-			g.catalogue++
-		}
-		if in.def {
-			g.ask++
-		} else if in.read == readsTask {
-			g.task++
-		}
+		g.add(i, in)
 	}
+	return fs
+}
 
-	askShare := func(s sig) float64 {
-		st := stats[s]
-		return float64(st.ask) / float64(st.n)
+// step moves the walk to block i: the lead-in over the list (a paragraph
+// ending with a colon; list items and nested blocks keep it, other blocks
+// end it) and the section headings.
+func (w *formWalk) step(i int) {
+	b := &w.blocks[i]
+	switch {
+	case b.Kind == parse.Paragraph && b.Depth == 0 && strings.HasSuffix(strings.TrimSpace(b.Text), ":"):
+		w.lead, w.otherLead = -1, true
+		if sectionTitle(b.Text) {
+			w.lead, w.otherLead = i, false
+		}
+	case b.Kind == parse.ListItem || b.Kind != parse.Heading && b.Depth > 0:
+	default:
+		w.lead, w.otherLead = -1, false
 	}
-	groupTakesAll := func(s sig, g *formGroup) bool {
-		if s.takesAll() {
-			// One numbered heading ("### 11. FastAPI") is a title; three
-			// are a numbered list of items.
-			return s.role || s.qlist || stats[s].n >= 3 || askShare(s) >= 0.5
+	if b.Kind == parse.Heading && b.Depth >= 1 && b.Depth <= 6 {
+		w.lastHeading[b.Depth] = i
+		for k := b.Depth + 1; k < len(w.lastHeading); k++ {
+			w.lastHeading[k] = -1
 		}
-		if g.qsec && s.kind == parse.ListItem && g.n >= 2 && g.asking() >= 2 && g.asking()*2 >= g.n {
-			// The items of a list under "Exercises" are exercises, also
-			// one that only leads into its code.
-			return true
-		}
-		if stats[s].catalogue >= 10 && g.catalogue >= 2 && g.catalogue*10 >= g.n*6 {
-			// A list of problems named by their catalogue numbers, section
-			// after section: a problem list.
-			return true
-		}
-		a := g.asking()
-		return a >= 3 && a*2 >= g.n || a >= 2 && a == g.n
 	}
+}
+
+// section is the heading of the section the current block stands in, -1
+// for none.
+func (w *formWalk) section() int {
+	section := -1
+	for k := range w.lastHeading {
+		section = max(section, w.lastHeading[k])
+	}
+	return section
+}
+
+// key is the key of the group block i of form s joins: the items under a
+// lead-in are the lead-in's group, plain paragraphs group by run, items
+// under a lead-in that names no questions group by their lead-in (the
+// paragraph above them), a heading by the heading it stands under, and the
+// rest by section.
+func (w *formWalk) key(i int, s sig, section int) int {
+	b := &w.blocks[i]
+	switch {
+	case w.lead >= 0 && b.Kind == parse.ListItem:
+		return leadKey(w.lead)
+	case s.weak:
+		if w.runStart < 0 {
+			w.runStart = i
+		}
+		return w.runStart
+	case w.otherLead && b.Kind == parse.ListItem:
+		for j := i - 1; j >= 0; j-- {
+			if w.blocks[j].Kind == parse.Paragraph && w.blocks[j].Depth == 0 {
+				return ownKey(len(w.blocks), j)
+			}
+		}
+		return ownKey(len(w.blocks), i) // its own group, not the section's
+	case s.kind == parse.Heading:
+		for k := s.depth - 1; k >= 1; k-- {
+			if w.lastHeading[k] >= 0 {
+				return w.lastHeading[k]
+			}
+		}
+		return -1
+	}
+	return section
+}
+
+// newGroup makes the group of the given key, telling from its heading or
+// lead-in whether it is a section of questions or of something else.
+func (w *formWalk) newGroup(key int) *formGroup {
+	blocks := w.blocks
+	g := &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && w.titles.of(blocks, key) || key < -1 && key >= -1-len(blocks)}
+	g.nonq = key >= 0 && blocks[key].Kind == parse.Heading && otherSection.MatchString(stripDecorations(blocks[key].Text))
+	return g
+}
+
+// count counts an instance of the form.
+func (st *formStats) count(in *blockInfo) {
+	st.n++
+	if in.def {
+		st.ask++
+	} else if in.read == readsTask {
+		st.task++
+	}
+	if in.catalogue {
+		st.catalogue++
+	}
+}
+
+// add adds block i to the group.
+func (g *formGroup) add(i int, in *blockInfo) {
+	g.members = append(g.members, i)
+	g.n++
+	if in.catalogue {
+		g.catalogue++
+	}
+	if in.def {
+		g.ask++
+	} else if in.read == readsTask {
+		g.task++
+	}
+}
+
+// askShare is the share of a form's instances that read as questions.
+func (fs *forms) askShare(s sig) float64 {
+	st := fs.stats[s]
+	return float64(st.ask) / float64(st.n)
+}
+
+// groupTakesAll says whether every instance of form s in group g is a
+// question, not only those that read as one.
+func (fs *forms) groupTakesAll(s sig, g *formGroup) bool {
+	if s.takesAll() {
+		// One numbered heading ("### 11. FastAPI") is a title; three
+		// are a numbered list of items.
+		return s.role || s.qlist || fs.stats[s].n >= 3 || fs.askShare(s) >= 0.5
+	}
+	if g.qsec && s.kind == parse.ListItem && g.n >= 2 && g.asking() >= 2 && g.asking()*2 >= g.n {
+		// The items of a list under "Exercises" are exercises, also
+		// one that only leads into its code.
+		return true
+	}
+	if fs.stats[s].catalogue >= 10 && g.catalogue >= 2 && g.catalogue*10 >= g.n*6 {
+		// A list of problems named by their catalogue numbers, section
+		// after section: a problem list.
+		return true
+	}
+	a := g.asking()
+	return a >= 3 && a*2 >= g.n || a >= 2 && a == g.n
+}
+
+// eligible returns the forms that may hold questions, in the order they
+// are accepted, and whether one of them is a form other than prose
+// (paragraphs of questions and plain paragraphs).
+func (fs *forms) eligible(blocks []parse.Block, infos []blockInfo) ([]sig, bool) {
 	var eligible []sig
 	strongForms := false
-	for _, s := range order {
-		st := stats[s]
-		ok := s.role || s.qlist || askShare(s) >= 0.5 || s.numbered && st.n >= 2 && s.takesAll() || s.kind == parse.Heading && st.ask > 0
+	for _, s := range fs.order {
+		st := fs.stats[s]
+		ok := s.role || s.qlist || fs.askShare(s) >= 0.5 || s.numbered && st.n >= 2 && s.takesAll() || s.kind == parse.Heading && st.ask > 0
 		for _, g := range st.groups {
-			ok = ok || groupTakesAll(s, g)
+			ok = ok || fs.groupTakesAll(s, g)
 		}
 		if !ok {
 			continue
@@ -545,7 +648,7 @@ func chooseQuestions(blocks []parse.Block) decisions {
 	// headings numbered in sequence ("## 1 …", "## 2 …") is as sure as
 	// reading.
 	byReading := func(s sig) int {
-		if askShare(s) >= 0.5 || s.kind == parse.Heading && s.numbered && sequential(blocks, infos, s) {
+		if fs.askShare(s) >= 0.5 || s.kind == parse.Heading && s.numbered && sequential(blocks, infos, s) {
 			return 0
 		}
 		return 1
@@ -557,141 +660,156 @@ func chooseQuestions(blocks []parse.Block) decisions {
 		if c := cmp.Compare(a.rank(), b.rank()); c != 0 {
 			return c
 		}
-		return cmp.Compare(stats[b].n, stats[a].n)
+		return cmp.Compare(fs.stats[b].n, fs.stats[a].n)
 	})
+	return eligible, strongForms
+}
 
-	for _, s := range eligible {
-		st := stats[s]
-		if s.kind == parse.Heading && s.numbered {
-			dropRestarts(blocks, infos, s)
+// pick is the instances of a form that a group offers as questions.
+type pick struct {
+	g    *formGroup
+	all  bool // the group takes all its instances (groupTakesAll)
+	mine []int
+}
+
+// accept takes the instances of form s that are questions, unless they
+// stand inside the answers of the questions accepted before, and says in
+// d.why why each candidate was taken or left.
+func (fs *forms) accept(blocks []parse.Block, infos []blockInfo, d *decisions, s sig, strongForms bool) {
+	if s.kind == parse.Heading && s.numbered {
+		dropRestarts(blocks, infos, s)
+	}
+	picks, formMine := fs.picks(blocks, infos, d, s, strongForms)
+	if len(formMine) == 0 {
+		return
+	}
+	insideOf, formIn := formInside(blocks, infos, d.isQ, s, formMine)
+	nested := nestedQuestions(s, fs.stats[s])
+	for _, p := range picks {
+		g := p.g
+		rule := fmt.Sprintf("%s: %d of %d in its section read as questions", s, g.asking(), g.n)
+		if g.qsec && p.all && g.task > 0 {
+			k := g.key
+			if k < -1 {
+				k = -2 - k // the lead-in of leadKey(k)
+			}
+			rule = fmt.Sprintf("%s under %q, a section of questions", s, excerpt(blocks[k].Text))
 		}
-		type pick struct {
-			g    *formGroup
-			all  bool
-			mine []int
-		}
-		var picks []pick
-		var formMine []int
-		for _, g := range st.groups {
-			if g.nonq {
-				continue // "Learning goals": what a reader learns, not questions
-			}
-			all := groupTakesAll(s, g)
-			// Bare questions in prose count only where the document has no
-			// other way of marking questions (flattened pages, seed 001) or
-			// come as a run of several.
-			// A heading that asks is a question wherever it is not inside
-			// an answer, however few of its siblings ask.
-			if !all && (askShare(s) < 0.5 && s.kind != parse.Heading || s.weak && strongForms) && !s.role && !s.qlist {
-				for _, i := range g.members {
-					if infos[i].cand && infos[i].def {
-						d.why[i] = fmt.Sprintf("not a question: %s, %d of %d in its section read as questions", s, g.asking(), g.n)
-					}
-				}
-				continue
-			}
-			var mine []int
-			for _, i := range g.members {
-				in := &infos[i]
-				if !in.cand || in.sig != s {
-					continue
-				}
-				if in.read < readsTask && leadsIntoList(blocks, i) {
-					// "The following is a list of 10 students ages:", its
-					// code, then the tasks: the context of the tasks.
-					d.why[i] = "a lead-in to the list under it"
-					continue
-				}
-				if all && (!s.weak || in.read >= readsTask) || in.def {
-					mine = append(mine, i)
-				}
-			}
-			if len(mine) > 0 {
-				picks = append(picks, pick{g, all, mine})
-				formMine = append(formMine, mine...)
+		nIn := 0
+		for _, i := range p.mine {
+			if insideOf[i] {
+				nIn++
 			}
 		}
-		if len(formMine) == 0 {
+		if nIn*2 > len(p.mine) && formIn*2 > len(formMine) && !nested {
+			for _, i := range p.mine {
+				d.why[i] = "inside an answer: " + rule
+			}
 			continue
 		}
-		// Inside the answers of forms already kept, a form is answer
-		// structure: where most of its instances stand there, and most of
-		// a section's.
-		inside := insideAnswers(blocks, d.isQ, infos, formMine)
-		if s.kind == parse.Paragraph && !s.qlist {
-			// Three or more asking paragraphs in a row are not an answer
-			// but the questions the answer above missed a boundary
-			// before ("Scenario: …?" lines after a list of questions).
-			for k := 0; k < len(formMine); {
-				e := k + 1
-				for e < len(formMine) && formMine[e] == formMine[e-1]+1 && infos[formMine[e]].def {
-					e++
-				}
-				if e-k >= 3 && infos[formMine[k]].def {
-					for j := k; j < e; j++ {
-						inside[j] = false
-					}
-				}
-				k = e
-			}
-		}
-		insideOf := make(map[int]bool, len(formMine))
-		formIn := 0
-		for k, i := range formMine {
-			if inside[k] && !infos[i].follow {
-				insideOf[i] = true
-				formIn++
-			}
-		}
-		nested := nestedQuestions(s, st)
-		for _, p := range picks {
-			g := p.g
-			rule := fmt.Sprintf("%s: %d of %d in its section read as questions", s, g.asking(), g.n)
-			if g.qsec && p.all && g.task > 0 {
-				k := g.key
-				if k < -1 {
-					k = -2 - k
-				}
-				rule = fmt.Sprintf("%s under %q, a section of questions", s, excerpt(blocks[k].Text))
-			}
-			nIn := 0
-			for _, i := range p.mine {
-				if insideOf[i] {
-					nIn++
-				}
-			}
-			if nIn*2 > len(p.mine) && formIn*2 > len(formMine) && !nested {
-				for _, i := range p.mine {
-					d.why[i] = "inside an answer: " + rule
-				}
+		for _, i := range p.mine {
+			if insideOf[i] && infos[i].read < readsAsk && !nested {
+				// A sibling that does not ask, under a question: a
+				// part of its answer ("### State" under "### What is
+				// the difference between state and props?").
+				d.why[i] = "inside an answer: " + rule
 				continue
 			}
-			for _, i := range p.mine {
-				if insideOf[i] && infos[i].read < readsAsk && !nested {
-					// A sibling that does not ask, under a question: a
-					// part of its answer ("### State" under "### What is
-					// the difference between state and props?").
-					d.why[i] = "inside an answer: " + rule
-					continue
-				}
-				d.isQ[i] = true
-				switch {
-				case s.takesAll() && infos[i].read < readsTask:
-					d.why[i] = fmt.Sprintf("%s: a numbered unit of the document", s)
-				case p.all && infos[i].read < readsAsk:
-					d.why[i] = rule + " (its siblings ask)"
-					infos[i].siblings = true
-				default:
-					d.why[i] = rule
-				}
+			d.isQ[i] = true
+			switch {
+			case s.takesAll() && infos[i].read < readsTask:
+				d.why[i] = fmt.Sprintf("%s: a numbered unit of the document", s)
+			case p.all && infos[i].read < readsAsk:
+				d.why[i] = rule + " (its siblings ask)"
+				infos[i].siblings = true
+			default:
+				d.why[i] = rule
 			}
 		}
 	}
-	markTitled(blocks, infos, &d, stats, order)
-	continueNumbering(blocks, infos, d)
-	markContext(blocks, infos, &d)
-	markSections(blocks, &d)
-	return d
+}
+
+// picks returns, per group of form s, the instances it offers as
+// questions (all of its candidates, or those that read as questions), and
+// all of them in document order (formMine). It says in d.why why a group
+// that offers none left its questions out, and why a lead-in into a list
+// is not a question.
+func (fs *forms) picks(blocks []parse.Block, infos []blockInfo, d *decisions, s sig, strongForms bool) (picks []pick, formMine []int) {
+	for _, g := range fs.stats[s].groups {
+		if g.nonq {
+			continue // "Learning goals": what a reader learns, not questions
+		}
+		all := fs.groupTakesAll(s, g)
+		// Bare questions in prose count only where the document has no
+		// other way of marking questions (flattened pages, seed 001) or
+		// come as a run of several.
+		// A heading that asks is a question wherever it is not inside
+		// an answer, however few of its siblings ask.
+		if !all && (fs.askShare(s) < 0.5 && s.kind != parse.Heading || s.weak && strongForms) && !s.role && !s.qlist {
+			for _, i := range g.members {
+				if infos[i].cand && infos[i].def {
+					d.why[i] = fmt.Sprintf("not a question: %s, %d of %d in its section read as questions", s, g.asking(), g.n)
+				}
+			}
+			continue
+		}
+		var mine []int
+		for _, i := range g.members {
+			in := &infos[i]
+			if !in.cand || in.sig != s {
+				continue
+			}
+			if in.read < readsTask && leadsIntoList(blocks, i) {
+				// "The following is a list of 10 students ages:", its
+				// code, then the tasks: the context of the tasks.
+				d.why[i] = "a lead-in to the list under it"
+				continue
+			}
+			if all && (!s.weak || in.read >= readsTask) || in.def {
+				mine = append(mine, i)
+			}
+		}
+		if len(mine) > 0 {
+			picks = append(picks, pick{g, all, mine})
+			formMine = append(formMine, mine...)
+		}
+	}
+	return picks, formMine
+}
+
+// formInside returns which instances of form s in formMine stand inside
+// the answers of the questions accepted so far (follow-up questions
+// excepted), and how many. Inside the answers of forms already kept, a form
+// is answer structure: where most of its instances stand there, and most
+// of a section's.
+func formInside(blocks []parse.Block, infos []blockInfo, accepted []bool, s sig, formMine []int) (map[int]bool, int) {
+	inside := insideAnswers(blocks, accepted, infos, formMine)
+	if s.kind == parse.Paragraph && !s.qlist {
+		// Three or more asking paragraphs in a row are not an answer
+		// but the questions the answer above missed a boundary
+		// before ("Scenario: …?" lines after a list of questions).
+		for k := 0; k < len(formMine); {
+			e := k + 1
+			for e < len(formMine) && formMine[e] == formMine[e-1]+1 && infos[formMine[e]].def {
+				e++
+			}
+			if e-k >= 3 && infos[formMine[k]].def {
+				for j := k; j < e; j++ {
+					inside[j] = false
+				}
+			}
+			k = e
+		}
+	}
+	insideOf := make(map[int]bool, len(formMine))
+	formIn := 0
+	for k, i := range formMine {
+		if inside[k] && !infos[i].follow {
+			insideOf[i] = true
+			formIn++
+		}
+	}
+	return insideOf, formIn
 }
 
 // markSections takes back a heading question directly followed by a
