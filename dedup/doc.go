@@ -51,7 +51,8 @@
 //     collection by MineAcronyms) mapped to one form.
 //   - stem.go: Porter stemmer.
 //   - words.go: stop words, synonym groups, light words, generic words,
-//     antonyms, technology names.
+//     antonyms, technologies by their names and within which (read from
+//     record.Technologies).
 //   - aspect.go: what a question asks about its subject.
 //   - stats.go: Stats, the collection's token weights and repeated titles.
 //   - features.go: per-record features, vectors, cosine, coverage,

@@ -1,6 +1,10 @@
 package dedup
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/iq-search/iq/record"
+)
 
 // stopWords are dropped before anything else. Question words are here too:
 // "what is X" and "how does X work" ask the same thing often enough that
@@ -162,36 +166,19 @@ func wordsOf(s string) map[string]bool {
 	return m
 }
 
-// techNames are technologies by the names questions use for them: a word
-// naming one is the question's context ("middleware in FastAPI") unless it
-// is all the question asks about ("What is FastAPI?"). Two questions about
-// one subject in two technologies are different questions; one that names
-// the technology and one that leaves it implicit are not. The first
-// entries mirror ingest's default taxonomy of topics; the rest are common
-// technologies that interview banks ask about.
-var techNames = [][]string{
-	{"fastapi"}, {"python", "python3"}, {"django"}, {"flask"}, {"go", "golang"},
-	{"javascript", "js", "ecmascript", "es6", "es2015", "vanilla"}, {"typescript", "ts"},
-	{"react", "reactjs", "react.js"}, {"nextjs", "next.js"}, {"node", "node.js", "nodejs"}, {"graphql"},
-	{"sql", "t-sql", "tsql"}, {"postgresql", "postgres"}, {"mongodb", "mongo"}, {"neondb", "neon"},
-	{"docker"}, {"kubernetes", "k8s"}, {"java", "corejava"}, {"hibernate"}, {"spring"},
-	{"html", "html5"}, {"css", "css3"},
-	{"angular"}, {"vue", "vue.js", "vuejs"}, {"express", "express.js", "expressjs"},
-	{"linux", "unix"}, {"bash", "shell"}, {"git"}, {"aws"}, {"azure"}, {"ansible"}, {"terraform"},
-	{"jenkins"}, {"redis"}, {"mysql"}, {"rust"}, {"c++"}, {"c#"}, {"php"}, {"ruby"}, {"kotlin"}, {"swift"},
-	{"jquery"}, {"sqlalchemy"}, {"jest"}, {"database", "db", "rdbms"},
-}
-
-// techParent says which technology another one belongs to: questions about
-// PostgreSQL and about SQL, or about React and about JavaScript, can be one
-// question; questions about Express and about FastAPI cannot.
-var techParent = map[string]string{
-	"postgresql": "sql", "mysql": "sql", "sql": "database", "mongodb": "database", "redis": "database",
-	"neondb": "postgresql", "sqlalchemy": "python", "typescript": "javascript", "node": "javascript",
-	"react": "javascript", "nextjs": "react", "express": "node", "angular": "javascript", "vue": "javascript",
-	"jquery": "javascript", "jest": "javascript", "django": "python", "flask": "python", "fastapi": "python",
-	"hibernate": "java", "spring": "java", "bash": "linux",
-}
+// techParent says which technology another one belongs to
+// (record.Technologies' Within): questions about PostgreSQL and about SQL,
+// or about React and about JavaScript, can be one question; questions
+// about Express and about FastAPI cannot.
+var techParent = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range record.Technologies {
+		if t.Within != "" {
+			m[t.Name] = t.Within
+		}
+	}
+	return m
+}()
 
 // techsAgree reports whether two sets of technologies can be asked about in
 // one question: one is empty, they share one, or one is within the other.
@@ -220,14 +207,19 @@ func isWithin(x, y string) bool {
 	return false
 }
 
-// techOf maps a technology's token texts to its first name.
+// techOf maps the token texts of a technology's names
+// (record.Technologies) to its name. A word naming one is the question's
+// context ("middleware in FastAPI") unless it is all the question asks
+// about ("What is FastAPI?"). Two questions about one subject in two
+// technologies are different questions; one that names the technology and
+// one that leaves it implicit are not.
 var techOf = func() map[string]string {
 	m := map[string]string{}
-	for _, names := range techNames {
-		for _, n := range names {
+	for _, tech := range record.Technologies {
+		for _, n := range tech.Names {
 			for _, t := range tokenize(n) {
 				if t.kind == kindWord || t.kind == kindCode || t.kind == kindVersion {
-					m[t.text] = names[0]
+					m[t.text] = tech.Name
 				}
 			}
 		}

@@ -60,7 +60,8 @@
 //   - trigram.go: whatlanggo's detector computed faster with the same
 //     result (its own profiles, indexed once; FuzzDetectLang compares).
 //   - taxonomy.go, taxonomy.json: the replaceable topic and tag taxonomy and
-//     its word-boundary matcher.
+//     its word-boundary matcher. Its technology topics are those of
+//     record.Technologies (TestTechnologyTopics keeps the two in step).
 //   - wordfilter.go: a bit set in front of map look-ups of words that most
 //     words fail (the taxonomy's first words, the ad vocabulary).
 //   - leading.go: expressions anchored at a text's start that test its

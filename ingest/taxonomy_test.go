@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/iq-search/iq/record"
 )
 
 func TestTopicsOf(t *testing.T) {
@@ -129,5 +131,40 @@ func TestTopicsOnRealData(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTechnologyTopics keeps record.Technologies and the default
+// taxonomy's topics in step: a technology's Topic is the topic its name
+// marks, and every topic is a technology's or one of the fields below,
+// which are not technologies. A topic added to taxonomy.json fails here
+// until it is one or the other, so dedup learns of a new technology.
+func TestTechnologyTopics(t *testing.T) {
+	fields := []string{"cloud", "devops", "networking", "front-end", "rest", "system-design", "data-science",
+		"machine-learning", "statistics", "algorithms", "operating-systems", "behavioral"}
+	tax := DefaultTaxonomy()
+	techTopics := map[string]bool{}
+	for _, tech := range record.Technologies {
+		if tech.Topic == "" {
+			continue
+		}
+		techTopics[tech.Topic] = true
+		if _, ok := tax.Topics[tech.Topic]; !ok {
+			t.Errorf("technology %q: topic %q is not in the default taxonomy", tech.Name, tech.Topic)
+			continue
+		}
+		if got := tax.TopicsOfPath(tech.Name); !slices.Contains(got, tech.Topic) {
+			t.Errorf("TopicsOfPath(%q) = %q; want it to hold %q", tech.Name, got, tech.Topic)
+		}
+	}
+	for topic := range tax.Topics {
+		if !techTopics[topic] && !slices.Contains(fields, topic) {
+			t.Errorf("topic %q of the default taxonomy is neither a technology's (record.Technologies) nor a field", topic)
+		}
+	}
+	for _, f := range fields {
+		if techTopics[f] {
+			t.Errorf("field %q is a technology's topic too", f)
+		}
 	}
 }
