@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/iq-search/iq/dedup"
+	"github.com/iq-search/iq/internal/corpustest"
 )
 
 // clusterOf returns the cluster of the result holding a question that
@@ -167,7 +168,7 @@ func TestSimilar(t *testing.T) {
 	ctx := context.Background()
 	var di string
 	for _, r := range recs {
-		if r.Question == "What is dependency injection in FastAPI, and why is it important?" {
+		if r.Question == corpustest.TwiceAsked {
 			di = r.ID
 		}
 	}
@@ -179,7 +180,7 @@ func TestSimilar(t *testing.T) {
 		t.Fatalf("Similar(%s) = %+v; want matches", di, res)
 	}
 	top := res.Matches[0]
-	if !isDIQuestion(top.Question) || !top.Duplicate || top.Score < dedup.DefaultMinScore {
+	if !corpustest.IsDIQuestion(top.Question) || !top.Duplicate || top.Score < dedup.DefaultMinScore {
 		t.Errorf("Similar(DI question) top = %q (%.3f, duplicate %v); want another dependency-injection question, a duplicate", top.Question, top.Score, top.Duplicate)
 	}
 	for i, m := range res.Matches {
@@ -308,10 +309,4 @@ func TestDupsWithoutStoredClusters(t *testing.T) {
 	if cs := clustersOf(dedup.NewIndex(bare, dedup.Options{}), bare); len(cs) != 0 {
 		t.Errorf("clustersOf over records without cluster ids = %d clusters (first of %d members); want none", len(cs), len(cs[0].Members))
 	}
-}
-
-// isDIQuestion reports whether q is one of the embedded corpus's questions
-// on FastAPI's dependency injection, which are duplicates of each other.
-func isDIQuestion(q string) bool {
-	return strings.Contains(q, "Depends") || strings.Contains(strings.ToLower(q), "dependency injection")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iq-search/iq/internal/corpustest"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
 )
@@ -163,7 +164,7 @@ func TestSimilarCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatal(err)
 	}
-	if res.ID != id || res.Question != twiceAsked || len(res.Matches) == 0 || !isDIQuestion(res.Matches[0].Question) {
+	if res.ID != id || res.Question != twiceAsked || len(res.Matches) == 0 || !corpustest.IsDIQuestion(res.Matches[0].Question) {
 		t.Errorf("iq similar %s --json = %s; want another dependency-injection question first", id, out)
 	}
 
@@ -197,10 +198,4 @@ func TestDupsEvalCLI(t *testing.T) {
 	if code, _, stderr := iq(t, "dups", "eval", filepath.Join(t.TempDir(), "missing.tsv")); code != 1 || !strings.Contains(stderr, "missing.tsv") {
 		t.Errorf("iq dups eval missing.tsv: exit %d, stderr %q; want exit 1 naming the file", code, stderr)
 	}
-}
-
-// isDIQuestion reports whether q is one of the embedded corpus's questions
-// on FastAPI's dependency injection, which are duplicates of each other.
-func isDIQuestion(q string) bool {
-	return strings.Contains(q, "Depends") || strings.Contains(strings.ToLower(q), "dependency injection")
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/iq-search/iq/corpus"
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/internal/apitest"
+	"github.com/iq-search/iq/internal/corpustest"
 	"github.com/iq-search/iq/pipeline"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
@@ -59,7 +60,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-const twiceAsked = "What is dependency injection in FastAPI, and why is it important?"
+const twiceAsked = corpustest.TwiceAsked
 
 // A fresh user cache: search builds the default index by itself and lists
 // the dependency-injection questions first, the twice-asked one's cluster
