@@ -71,13 +71,12 @@ func TestIngestCmd(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
+			code, stdout, stderr := iq(t, tt.args...)
 			if code != tt.wantCode {
-				t.Errorf("iq %v exit code = %d; want %d\nstderr: %s", tt.args, code, tt.wantCode, stderr.String())
+				t.Errorf("iq %v exit code = %d; want %d\nstderr: %s", tt.args, code, tt.wantCode, stderr)
 			}
 			lines := 0
-			for _, l := range strings.Split(strings.TrimSpace(stdout.String()), "\n") {
+			for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
 				if l == "" {
 					continue
 				}
@@ -91,8 +90,8 @@ func TestIngestCmd(t *testing.T) {
 				t.Errorf("iq %v wrote %d records to stdout; want %d", tt.args, lines, tt.wantOut)
 			}
 			for _, want := range tt.wantStderr {
-				if !strings.Contains(stderr.String(), want) {
-					t.Errorf("iq %v stderr lacks %q:\n%s", tt.args, want, stderr.String())
+				if !strings.Contains(stderr, want) {
+					t.Errorf("iq %v stderr lacks %q:\n%s", tt.args, want, stderr)
 				}
 			}
 		})
@@ -206,14 +205,13 @@ func TestIngestExplain(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
+			code, stdout, stderr := iq(t, tt.args...)
 			if code != tt.wantCode {
-				t.Errorf("iq %v exit code = %d; want %d\nstderr: %s", tt.args, code, tt.wantCode, stderr.String())
+				t.Errorf("iq %v exit code = %d; want %d\nstderr: %s", tt.args, code, tt.wantCode, stderr)
 			}
-			got := stdout.String()
+			got := stdout
 			if tt.wantCode != 0 {
-				got = stderr.String()
+				got = stderr
 			}
 			for _, w := range tt.want {
 				if !strings.Contains(got, w) {

@@ -21,12 +21,11 @@ import (
 	"github.com/iq-search/iq/record"
 )
 
-// iq runs the CLI as main does and returns its exit code and output.
+// iq runs the CLI as main does, with empty stdin, and returns its exit
+// code and output.
 func iq(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut)
-	return code, out.String(), errOut.String()
+	return iqIn(t, "", args...)
 }
 
 var shared struct {
