@@ -178,22 +178,12 @@ func WalkRoots(ctx context.Context, roots []Root) ([]File, error) {
 		err = filepath.WalkDir(root, func(at string, d fs.DirEntry, err error) error {
 			rel, _ := filepath.Rel(root, at)
 			name := filepath.Join(p, rel)
-			if err != nil {
-				files = append(files, File{Name: name, Path: at, Skip: &Skip{File: name, Reason: SkipUnreadable, Detail: describeErr(err)}})
-				return nil
-			}
-			if at != root && strings.HasPrefix(d.Name(), ".") {
-				if d.IsDir() {
-					return filepath.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				return ctx.Err()
-			}
-			if skip := irregular(name, d.Type()); skip != nil {
+			next, skip, read := visit(ctx, name, at == root, d, err)
+			if skip != nil {
 				files = append(files, File{Name: name, Path: at, Skip: skip})
-				return nil
+			}
+			if !read {
+				return next
 			}
 			f := File{Name: name, Path: at, Rel: path.Join(filepath.Base(filepath.Clean(p)), filepath.ToSlash(rel))}
 			if info, err := d.Info(); err == nil {
@@ -322,22 +312,12 @@ func openRegular(open func() (fs.File, error)) (io.ReadCloser, int64, error) {
 func FS(ctx context.Context, fsys fs.FS, opts Options) ([]record.Record, *Report, error) {
 	var srcs []source
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			srcs = append(srcs, source{name: name, skip: &Skip{File: name, Reason: SkipUnreadable, Detail: describeErr(err)}})
-			return nil
-		}
-		if name != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() {
-			return ctx.Err()
-		}
-		if skip := irregular(name, d.Type()); skip != nil {
+		next, skip, read := visit(ctx, name, name == ".", d, err)
+		if skip != nil {
 			srcs = append(srcs, source{name: name, skip: skip})
-			return nil
+		}
+		if !read {
+			return next
 		}
 		var size int64
 		if info, err := d.Info(); err == nil {
@@ -360,6 +340,30 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) ([]recor
 	return run(ctx, []source{{name: name, rel: name, open: func() (io.ReadCloser, int64, error) {
 		return io.NopCloser(bytes.NewReader(data)), int64(len(data)), nil
 	}}}, opts)
+}
+
+// visit applies the rules of a folder walk (WalkRoots' and FS's) to the
+// entry d, named name, that the walk reached with err: an entry that could
+// not be read is a skip, a hidden file or folder below the root is left
+// out, a folder is entered unless ctx is done, a file that is not regular
+// is a skip. It returns what the walk function returns, the skip to
+// report if any, and whether d is a file to read.
+func visit(ctx context.Context, name string, root bool, d fs.DirEntry, err error) (next error, skip *Skip, read bool) {
+	switch {
+	case err != nil:
+		return nil, &Skip{File: name, Reason: SkipUnreadable, Detail: describeErr(err)}, false
+	case !root && strings.HasPrefix(d.Name(), "."):
+		if d.IsDir() {
+			return fs.SkipDir, nil, false
+		}
+		return nil, nil, false
+	case d.IsDir():
+		return ctx.Err(), nil, false
+	}
+	if skip := irregular(name, d.Type()); skip != nil {
+		return nil, skip, false
+	}
+	return nil, nil, true
 }
 
 func describeErr(err error) string {
