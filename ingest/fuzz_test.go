@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/iq-search/iq/corpus"
+	"github.com/iq-search/iq/internal/fuzzkit"
 	"github.com/iq-search/iq/record"
 )
 
@@ -68,15 +69,8 @@ func addSeeds(f *testing.F, exts ...string) {
 	files := 0
 	add := func(src []byte) {
 		files++
-		if len(src) <= fuzzSeedBytes {
-			f.Add(src)
-			return
-		}
-		for _, at := range []int{0, len(src)/2 - fuzzSeedBytes/2, len(src) - fuzzSeedBytes} {
-			if i := bytes.IndexByte(src[at:], '\n'); at > 0 && i >= 0 {
-				at += i + 1
-			}
-			f.Add(src[at:min(at+fuzzSeedBytes, len(src))])
+		for _, p := range fuzzkit.Pieces(src, fuzzSeedBytes) {
+			f.Add(p)
 		}
 	}
 	_ = fs.WalkDir(corpus.FS(), ".", func(name string, d fs.DirEntry, err error) error {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/iq-search/iq/internal/fuzzkit"
 )
 
 // checkBlock returns what is wrong with a block, or "".
@@ -40,17 +42,8 @@ func checkBlock(b Block) string {
 // at line ends (its start, middle and end).
 func seedChunks(f *testing.F, exts ...string) {
 	add := func(src []byte) {
-		const size = 8 << 10
-		if len(src) <= size {
-			f.Add(src)
-			return
-		}
-		for _, at := range []int{0, len(src)/2 - size/2, len(src) - size} {
-			if i := bytes.IndexByte(src[at:], '\n'); at > 0 && i >= 0 {
-				at += i + 1
-			}
-			end := min(at+size, len(src))
-			f.Add(src[at:end])
+		for _, p := range fuzzkit.Pieces(src, 8<<10) {
+			f.Add(p)
 		}
 	}
 	seed, err := filepath.Glob(filepath.Join(repoRoot(f), "corpus", "*"))

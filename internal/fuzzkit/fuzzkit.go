@@ -1,8 +1,10 @@
 // Package fuzzkit holds what iq's fuzz targets share: the default budget
-// for minimising a new input, set from the packages' TestMain.
+// for minimising a new input, set from the packages' TestMain, and the
+// cutting of real files into seeds.
 package fuzzkit
 
 import (
+	"bytes"
 	"flag"
 	"testing"
 )
@@ -31,4 +33,22 @@ func Init() {
 		// The flag exists in every test binary (testing registers it).
 		_ = flag.Set("test.fuzzminimizetime", MinimizeBudget)
 	}
+}
+
+// Pieces cuts a file into fuzz seeds of at most size bytes: the file
+// itself when it is no longer, else three pieces, its start, middle and
+// end, each but the first moved on to the start of a line. Whole files
+// would make every run of a target slow.
+func Pieces(src []byte, size int) [][]byte {
+	if len(src) <= size {
+		return [][]byte{src}
+	}
+	var out [][]byte
+	for _, at := range []int{0, len(src)/2 - size/2, len(src) - size} {
+		if i := bytes.IndexByte(src[at:], '\n'); at > 0 && i >= 0 {
+			at += i + 1
+		}
+		out = append(out, src[at:min(at+size, len(src))])
+	}
+	return out
 }
