@@ -68,6 +68,8 @@
 //     tier, its records kept as cards).
 //   - decisions.go: Decisions, a maintainer's verdicts kept in a JSON
 //     file (ParseDecisions), resolved against the collection.
+//   - compact.go: a loaded Index's answer vectors in 5 bytes a term
+//     (answerTerms), decoded when a record is scored.
 //   - persist.go: MarshalFeatures and LoadIndex, the features (and
 //     clusters) stored with an index, loaded into a few flat arrays.
 //   - cards.go: Card, what an Index keeps of a record besides its

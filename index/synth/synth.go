@@ -5,7 +5,7 @@
 // (n, seed) always gives the same records, so iq's Bleve benchmarks and the
 // SQLite FTS5 peer in bench/fts5 index identical input.
 //
-// It imports only ingest (for Record), never bleve, so the FTS5 peer can use
+// It imports only record (for Record), never bleve, so the FTS5 peer can use
 // it without pulling iq's index into its build.
 package synth
 

@@ -5,7 +5,8 @@
 //
 // Files: benchkit.go (Sizes, Int, Queries: the environment and the timed
 // loop), index.go (Seed, MustSizes, BuildOptions, SynthIndex: the
-// synthetic index, built once per size and kept between runs).
+// synthetic index, built once per size and kept between runs), memory.go
+// (Memory, StartMemory: the resident memory of a build, sampled).
 package benchkit
 
 import (

@@ -3,6 +3,10 @@
 // what is not a regular file. Opening a named pipe for reading waits for a
 // writer, forever if none comes, and a device or socket is no document, so
 // such a file is refused with an error that says what it is (issue 16).
+//
+// Files: regular.go (Describe, Open, Check, ReadFile), open_unix.go
+// (openNonBlocking: O_NONBLOCK, so a pipe's open returns at once),
+// open_other.go (a plain open elsewhere).
 package regular
 
 import (
