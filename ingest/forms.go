@@ -396,12 +396,12 @@ func chooseQuestions(blocks []parse.Block) decisions {
 	for i := range d.context {
 		d.context[i] = -1
 	}
-	fs := gatherForms(blocks, infos)
-	eligible, strongForms := fs.eligible(blocks, infos)
+	fm := gatherForms(blocks, infos)
+	eligible, strongForms := fm.eligible(blocks, infos)
 	for _, s := range eligible {
-		fs.accept(blocks, infos, &d, s, strongForms)
+		fm.accept(blocks, infos, &d, s, strongForms)
 	}
-	markTitled(blocks, infos, &d, fs.stats, fs.order)
+	markTitled(blocks, infos, &d, fm.stats, fm.order)
 	continueNumbering(blocks, infos, d)
 	markContext(blocks, infos, &d)
 	markSections(blocks, &d)
@@ -448,7 +448,7 @@ type formWalk struct {
 // item in a list of exercises, and marks the items under a lead-in that
 // names its list questions as follow-ups.
 func gatherForms(blocks []parse.Block, infos []blockInfo) *forms {
-	fs := &forms{stats: map[sig]*formStats{}}
+	fm := &forms{stats: map[sig]*formStats{}}
 	w := formWalk{blocks: blocks, lead: -1, runStart: -1, titles: sectionTitles{}}
 	for k := range w.lastHeading {
 		w.lastHeading[k] = -1
@@ -471,11 +471,11 @@ func gatherForms(blocks []parse.Block, infos []blockInfo) *forms {
 			continue
 		}
 		s := in.sig
-		st := fs.stats[s]
+		st := fm.stats[s]
 		if st == nil {
 			st = &formStats{byKey: map[int]*formGroup{}}
-			fs.stats[s] = st
-			fs.order = append(fs.order, s)
+			fm.stats[s] = st
+			fm.order = append(fm.order, s)
 		}
 		st.count(in)
 		if w.lead >= 0 && b.Kind == parse.ListItem {
@@ -490,7 +490,7 @@ func gatherForms(blocks []parse.Block, infos []blockInfo) *forms {
 		}
 		g.add(i, in)
 	}
-	return fs
+	return fm
 }
 
 // step moves the walk to block i: the lead-in over the list (a paragraph
@@ -596,25 +596,25 @@ func (g *formGroup) add(i int, in *blockInfo) {
 }
 
 // askShare is the share of a form's instances that read as questions.
-func (fs *forms) askShare(s sig) float64 {
-	st := fs.stats[s]
+func (fm *forms) askShare(s sig) float64 {
+	st := fm.stats[s]
 	return float64(st.ask) / float64(st.n)
 }
 
 // groupTakesAll says whether every instance of form s in group g is a
 // question, not only those that read as one.
-func (fs *forms) groupTakesAll(s sig, g *formGroup) bool {
+func (fm *forms) groupTakesAll(s sig, g *formGroup) bool {
 	if s.takesAll() {
 		// One numbered heading ("### 11. FastAPI") is a title; three
 		// are a numbered list of items.
-		return s.role || s.qlist || fs.stats[s].n >= 3 || fs.askShare(s) >= 0.5
+		return s.role || s.qlist || fm.stats[s].n >= 3 || fm.askShare(s) >= 0.5
 	}
 	if g.qsec && s.kind == parse.ListItem && g.n >= 2 && g.asking() >= 2 && g.asking()*2 >= g.n {
 		// The items of a list under "Exercises" are exercises, also
 		// one that only leads into its code.
 		return true
 	}
-	if fs.stats[s].catalogue >= 10 && g.catalogue >= 2 && g.catalogue*10 >= g.n*6 {
+	if fm.stats[s].catalogue >= 10 && g.catalogue >= 2 && g.catalogue*10 >= g.n*6 {
 		// A list of problems named by their catalogue numbers, section
 		// after section: a problem list.
 		return true
@@ -626,14 +626,14 @@ func (fs *forms) groupTakesAll(s sig, g *formGroup) bool {
 // eligible returns the forms that may hold questions, in the order they
 // are accepted, and whether one of them is a form other than prose
 // (paragraphs of questions and plain paragraphs).
-func (fs *forms) eligible(blocks []parse.Block, infos []blockInfo) ([]sig, bool) {
+func (fm *forms) eligible(blocks []parse.Block, infos []blockInfo) ([]sig, bool) {
 	var eligible []sig
 	strongForms := false
-	for _, s := range fs.order {
-		st := fs.stats[s]
-		ok := s.role || s.qlist || fs.askShare(s) >= 0.5 || s.numbered && st.n >= 2 && s.takesAll() || s.kind == parse.Heading && st.ask > 0
+	for _, s := range fm.order {
+		st := fm.stats[s]
+		ok := s.role || s.qlist || fm.askShare(s) >= 0.5 || s.numbered && st.n >= 2 && s.takesAll() || s.kind == parse.Heading && st.ask > 0
 		for _, g := range st.groups {
-			ok = ok || fs.groupTakesAll(s, g)
+			ok = ok || fm.groupTakesAll(s, g)
 		}
 		if !ok {
 			continue
@@ -648,7 +648,7 @@ func (fs *forms) eligible(blocks []parse.Block, infos []blockInfo) ([]sig, bool)
 	// headings numbered in sequence ("## 1 …", "## 2 …") is as sure as
 	// reading.
 	byReading := func(s sig) int {
-		if fs.askShare(s) >= 0.5 || s.kind == parse.Heading && s.numbered && sequential(blocks, infos, s) {
+		if fm.askShare(s) >= 0.5 || s.kind == parse.Heading && s.numbered && sequential(blocks, infos, s) {
 			return 0
 		}
 		return 1
@@ -660,7 +660,7 @@ func (fs *forms) eligible(blocks []parse.Block, infos []blockInfo) ([]sig, bool)
 		if c := cmp.Compare(a.rank(), b.rank()); c != 0 {
 			return c
 		}
-		return cmp.Compare(fs.stats[b].n, fs.stats[a].n)
+		return cmp.Compare(fm.stats[b].n, fm.stats[a].n)
 	})
 	return eligible, strongForms
 }
@@ -675,16 +675,16 @@ type pick struct {
 // accept takes the instances of form s that are questions, unless they
 // stand inside the answers of the questions accepted before, and says in
 // d.why why each candidate was taken or left.
-func (fs *forms) accept(blocks []parse.Block, infos []blockInfo, d *decisions, s sig, strongForms bool) {
+func (fm *forms) accept(blocks []parse.Block, infos []blockInfo, d *decisions, s sig, strongForms bool) {
 	if s.kind == parse.Heading && s.numbered {
 		dropRestarts(blocks, infos, s)
 	}
-	picks, formMine := fs.picks(blocks, infos, d, s, strongForms)
+	picks, formMine := fm.picks(blocks, infos, d, s, strongForms)
 	if len(formMine) == 0 {
 		return
 	}
 	insideOf, formIn := formInside(blocks, infos, d.isQ, s, formMine)
-	nested := nestedQuestions(s, fs.stats[s])
+	nested := nestedQuestions(s, fm.stats[s])
 	for _, p := range picks {
 		g := p.g
 		rule := fmt.Sprintf("%s: %d of %d in its section read as questions", s, g.asking(), g.n)
@@ -734,18 +734,18 @@ func (fs *forms) accept(blocks []parse.Block, infos []blockInfo, d *decisions, s
 // all of them in document order (formMine). It says in d.why why a group
 // that offers none left its questions out, and why a lead-in into a list
 // is not a question.
-func (fs *forms) picks(blocks []parse.Block, infos []blockInfo, d *decisions, s sig, strongForms bool) (picks []pick, formMine []int) {
-	for _, g := range fs.stats[s].groups {
+func (fm *forms) picks(blocks []parse.Block, infos []blockInfo, d *decisions, s sig, strongForms bool) (picks []pick, formMine []int) {
+	for _, g := range fm.stats[s].groups {
 		if g.nonq {
 			continue // "Learning goals": what a reader learns, not questions
 		}
-		all := fs.groupTakesAll(s, g)
+		all := fm.groupTakesAll(s, g)
 		// Bare questions in prose count only where the document has no
 		// other way of marking questions (flattened pages, seed 001) or
 		// come as a run of several.
 		// A heading that asks is a question wherever it is not inside
 		// an answer, however few of its siblings ask.
-		if !all && (fs.askShare(s) < 0.5 && s.kind != parse.Heading || s.weak && strongForms) && !s.role && !s.qlist {
+		if !all && (fm.askShare(s) < 0.5 && s.kind != parse.Heading || s.weak && strongForms) && !s.role && !s.qlist {
 			for _, i := range g.members {
 				if infos[i].cand && infos[i].def {
 					d.why[i] = fmt.Sprintf("not a question: %s, %d of %d in its section read as questions", s, g.asking(), g.n)
