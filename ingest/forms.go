@@ -337,12 +337,32 @@ func (s sig) rank() int {
 	return 20
 }
 
-// formStats counts a form's instances and how they read.
+// tally counts instances of a form and how they read: n in all, ask that
+// read as questions (or prompts), task as tasks, catalogue naming
+// catalogued problems.
+type tally struct {
+	n, ask, task, catalogue int
+}
+
+// add counts one instance.
+func (c *tally) add(in *blockInfo) {
+	c.n++
+	if in.def {
+		c.ask++
+	} else if in.read == readsTask {
+		c.task++
+	}
+	if in.catalogue {
+		c.catalogue++
+	}
+}
+
+// formStats counts a form's instances and how they read, in all and per
+// group.
 type formStats struct {
-	n, ask, task int
-	catalogue    int
-	groups       []*formGroup
-	byKey        map[int]*formGroup
+	tally
+	groups []*formGroup
+	byKey  map[int]*formGroup
 }
 
 // formGroup is the instances of a form in one section (for weak paragraphs:
@@ -350,11 +370,7 @@ type formStats struct {
 type formGroup struct {
 	key     int
 	members []int
-	n       int // members that count (formed)
-	ask     int
-	task    int
-	// catalogue counts the members naming catalogued problems.
-	catalogue int
+	tally   // of its members
 	// qsec: the section's heading names it a list of questions or
 	// exercises, where tasks ask too.
 	qsec bool
@@ -477,7 +493,7 @@ func gatherForms(blocks []parse.Block, infos []blockInfo) *forms {
 			fm.stats[s] = st
 			fm.order = append(fm.order, s)
 		}
-		st.count(in)
+		st.add(in)
 		if w.lead >= 0 && b.Kind == parse.ListItem {
 			in.follow = true
 		}
@@ -488,7 +504,8 @@ func gatherForms(blocks []parse.Block, infos []blockInfo) *forms {
 			st.byKey[key] = g
 			st.groups = append(st.groups, g)
 		}
-		g.add(i, in)
+		g.members = append(g.members, i)
+		g.add(in)
 	}
 	return fm
 }
@@ -566,33 +583,6 @@ func (w *formWalk) newGroup(key int) *formGroup {
 	g := &formGroup{key: key, qsec: key >= 0 && blocks[key].Kind == parse.Heading && blocks[key].Depth > 1 && w.titles.of(blocks, key) || key < -1 && key >= -1-len(blocks)}
 	g.nonq = key >= 0 && blocks[key].Kind == parse.Heading && otherSection.MatchString(stripDecorations(blocks[key].Text))
 	return g
-}
-
-// count counts an instance of the form.
-func (st *formStats) count(in *blockInfo) {
-	st.n++
-	if in.def {
-		st.ask++
-	} else if in.read == readsTask {
-		st.task++
-	}
-	if in.catalogue {
-		st.catalogue++
-	}
-}
-
-// add adds block i to the group.
-func (g *formGroup) add(i int, in *blockInfo) {
-	g.members = append(g.members, i)
-	g.n++
-	if in.catalogue {
-		g.catalogue++
-	}
-	if in.def {
-		g.ask++
-	} else if in.read == readsTask {
-		g.task++
-	}
 }
 
 // askShare is the share of a form's instances that read as questions.
