@@ -1058,7 +1058,7 @@ func sequential(blocks []parse.Block, infos []blockInfo, s sig) bool {
 func leadingNum(t string) (int, bool) {
 	t = strings.TrimLeft(t, "*_#")
 	if len(t) > 0 && (t[0] == 'Q' || t[0] == 'q') {
-		t = strings.TrimLeft(t[1:], "uestionUESTIONn. ")
+		t = strings.TrimLeft(t[1:], "uestionUESTION. ")
 	}
 	n, digits := 0, 0
 	for digits < len(t) && t[digits] >= '0' && t[digits] <= '9' && digits < 6 {

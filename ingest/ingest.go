@@ -178,7 +178,7 @@ func WalkRoots(ctx context.Context, roots []Root) ([]File, error) {
 		err = filepath.WalkDir(root, func(at string, d fs.DirEntry, err error) error {
 			rel, _ := filepath.Rel(root, at)
 			name := filepath.Join(p, rel)
-			next, skip, read := visit(ctx, name, at == root, d, err)
+			skip, read, next := visit(ctx, name, at == root, d, err)
 			if skip != nil {
 				files = append(files, File{Name: name, Path: at, Skip: skip})
 			}
@@ -312,7 +312,7 @@ func openRegular(open func() (fs.File, error)) (io.ReadCloser, int64, error) {
 func FS(ctx context.Context, fsys fs.FS, opts Options) ([]record.Record, *Report, error) {
 	var srcs []source
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		next, skip, read := visit(ctx, name, name == ".", d, err)
+		skip, read, next := visit(ctx, name, name == ".", d, err)
 		if skip != nil {
 			srcs = append(srcs, source{name: name, skip: skip})
 		}
@@ -346,24 +346,24 @@ func Bytes(ctx context.Context, name string, data []byte, opts Options) ([]recor
 // entry d, named name, that the walk reached with err: an entry that could
 // not be read is a skip, a hidden file or folder below the root is left
 // out, a folder is entered unless ctx is done, a file that is not regular
-// is a skip. It returns what the walk function returns, the skip to
-// report if any, and whether d is a file to read.
-func visit(ctx context.Context, name string, root bool, d fs.DirEntry, err error) (next error, skip *Skip, read bool) {
+// is a skip. It returns the skip to report if any, whether d is a file to
+// read, and what the walk function returns.
+func visit(ctx context.Context, name string, root bool, d fs.DirEntry, err error) (skip *Skip, read bool, next error) {
 	switch {
 	case err != nil:
-		return nil, &Skip{File: name, Reason: SkipUnreadable, Detail: describeErr(err)}, false
+		return &Skip{File: name, Reason: SkipUnreadable, Detail: describeErr(err)}, false, nil
 	case !root && strings.HasPrefix(d.Name(), "."):
 		if d.IsDir() {
-			return fs.SkipDir, nil, false
+			return nil, false, fs.SkipDir
 		}
-		return nil, nil, false
+		return nil, false, nil
 	case d.IsDir():
-		return ctx.Err(), nil, false
+		return nil, false, ctx.Err()
 	}
 	if skip := irregular(name, d.Type()); skip != nil {
-		return nil, skip, false
+		return skip, false, nil
 	}
-	return nil, nil, true
+	return nil, true, nil
 }
 
 func describeErr(err error) string {
