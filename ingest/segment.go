@@ -216,149 +216,201 @@ func nestedUnder(b, q *parse.Block) bool {
 // segmentBlocks splits a document's kept blocks into questions with answers.
 func segmentBlocks(blocks []parse.Block) docSegments {
 	d := chooseQuestions(blocks)
-	isQ := d.isQ
-	// Where the markup marks answers, a question marked by the markup
-	// takes only those: the page's closing words after the last answer
-	// ("What is Next? …") are not part of it.
-	roleAnswers := false
+	sg := newSegmenter(blocks, d)
+	for i := range blocks {
+		sg.step(i)
+	}
+	sg.closeCur(len(blocks))
+	out := sg.out
+	out.segments, out.primary = finishSegments(blocks, d, out)
+	return out
+}
+
+// segmenter is segmentBlocks' walk through the blocks: the question open,
+// what ends its answer, and the fate of every block.
+type segmenter struct {
+	blocks []parse.Block
+	d      decisions
+	// roleAnswers: the markup marks answers, so a question marked by the
+	// markup takes only those: the page's closing words after the last
+	// answer ("What is Next? …") are not part of it.
+	roleAnswers bool
+	qonly       map[sig]bool // see questionOnly
+	out         docSegments
+	w           walker
+	cur         *segment // the open question, nil for none
+	curRole     bool     // cur's question is marked by the markup
+	curQ        *parse.Block
+	curOnly     bool // cur's form holds questions without answers
+	// A segment's answer blocks are contiguous: any block that is not
+	// part of the open answer closes it. So answers are sub-slices of
+	// blocks, not copies; cur's starts at ansStart.
+	ansStart int
+}
+
+func newSegmenter(blocks []parse.Block, d decisions) *segmenter {
+	sg := &segmenter{blocks: blocks, d: d, qonly: questionOnly(blocks, d), out: docSegments{fates: make([]fate, len(blocks))}}
 	for i := range blocks {
 		if blocks[i].Role == "answer" {
-			roleAnswers = true
+			sg.roleAnswers = true
 			break
 		}
 	}
-	qonly := questionOnly(blocks, d)
-	out := docSegments{fates: make([]fate, len(blocks))}
-	for i := range out.fates {
-		out.fates[i].seg = -1
+	for i := range sg.out.fates {
+		sg.out.fates[i].seg = -1
 	}
-	var (
-		w       walker
-		cur     *segment
-		curRole bool
-		curQ    *parse.Block
-		curOnly bool
-	)
-	// A segment's answer blocks are contiguous: any block that is not
-	// part of the open answer closes it. So answers are sub-slices of
-	// blocks, not copies.
-	ansStart := 0
-	closeCur := func(end int) {
-		if cur != nil {
-			cur.answer = blocks[ansStart:end:end]
-			for j := ansStart; j < end; j++ {
-				rule := "between its question and the next"
-				if d.why[j] != "" {
-					rule += "; itself " + d.why[j]
-				}
-				out.fates[j] = fate{role: FateAnswer, seg: len(out.segments), rule: rule}
-			}
-			out.segments = append(out.segments, *cur)
-			cur = nil
-		}
+	return sg
+}
+
+// closeCur ends the open question's answer before block end.
+func (sg *segmenter) closeCur(end int) {
+	if sg.cur == nil {
+		return
 	}
-	unused := func(i int, rule string) {
-		out.unused = append(out.unused, i)
-		out.fates[i] = fate{role: FateUnused, seg: -1, rule: rule, asks: d.info[i].read == readsAsk}
+	sg.cur.answer = sg.blocks[sg.ansStart:end:end]
+	for j := sg.ansStart; j < end; j++ {
+		rule := "between its question and the next"
+		if sg.d.why[j] != "" {
+			rule += "; itself " + sg.d.why[j]
+		}
+		sg.out.fates[j] = fate{role: FateAnswer, seg: len(sg.out.segments), rule: rule}
 	}
-	for i := range blocks {
-		b := &blocks[i]
-		if cur != nil && curRole && roleAnswers && b.Role != "answer" && !isQ[i] {
-			closeCur(i)
-			w.open = false
-		}
-		if cur != nil && curOnly && !isQ[i] && b.Kind != parse.Heading && b.Kind != parse.Code && !nestedUnder(b, curQ) {
-			// A list of questions without answers ends where its items
-			// end: what follows is not the last item's answer.
-			closeCur(i)
-			w.open = false
-		}
-		if cur != nil && !isQ[i] && b.Kind == parse.Summary && curQ.Kind == parse.Summary {
-			// A <details> block is one unit: the next <summary>, even one
-			// that only reveals an answer, ends the answer above.
-			closeCur(i)
-			w.open = false
-		}
-		if isQ[i] && cur != nil && b.Kind == parse.Heading && d.info[i].siblings && !d.info[i].sig.numbered && w.open && w.inAnswer(b) && !curRole {
-			// A heading taken for its siblings that reads as a part of
-			// the open answer ("### State" right under "### What is the
-			// difference between state and props?") stays in it.
-			isQ[i] = false
-			d.why[i] = "a sub-heading of the answer above (its siblings ask, it does not)"
-		}
-		switch {
-		case isQ[i]:
-			closeCur(i)
-			w.startQuestion(b)
-			curRole = b.Role == "question"
-			curQ = b
-			curOnly = qonly[d.info[i].sig]
-			level, label := w.level()
-			out.fates[i] = fate{role: FateQuestion, seg: len(out.segments), rule: d.why[i]}
-			if qs := questionMarks(b.Text); len(qs) >= 3 && b.Kind == parse.Paragraph && b.Role == "" && d.info[i].sig.qlist {
-				// A run-on list of questions: each is a record without
-				// an answer, and what follows belongs to none of them.
-				lead := qlistLead(b.Text)
-				for _, q := range qs {
-					s := newSegment(b.Line, strings.TrimPrefix(q, lead), level, label, w.headings())
-					s.block, s.rule = i, d.why[i]
-					s.context = strings.TrimSuffix(lead, ":")
-					out.segments = append(out.segments, s)
-				}
-				w.open = false
-				continue
-			}
-			text := b.Text
-			if b.Kind == parse.Heading && d.info[i].sig.numbered && bareNumber.MatchString(text) || d.info[i].catalogue {
-				// "## 18 GIL线程全局锁", "1160 Find words that …"
-				text = strings.TrimLeft(text, "0123456789 \t")
-			}
-			s := newSegment(b.Line, text, level, label, w.headings())
+	sg.out.segments = append(sg.out.segments, *sg.cur)
+	sg.cur = nil
+}
+
+// unused leaves block i outside any question, for the given reason.
+func (sg *segmenter) unused(i int, rule string) {
+	sg.out.unused = append(sg.out.unused, i)
+	sg.out.fates[i] = fate{role: FateUnused, seg: -1, rule: rule, asks: sg.d.info[i].read == readsAsk}
+}
+
+// endsAnswer reports a block i, not a question, that ends the open
+// question's answer: one the markup does not mark as an answer where it
+// marks them, one that is not nested under a question of a list of
+// questions without answers, or the next <summary>.
+func (sg *segmenter) endsAnswer(i int) bool {
+	b, isQ := &sg.blocks[i], sg.d.isQ[i]
+	if sg.cur == nil || isQ {
+		return false
+	}
+	if sg.curRole && sg.roleAnswers && b.Role != "answer" {
+		return true
+	}
+	if sg.curOnly && b.Kind != parse.Heading && b.Kind != parse.Code && !nestedUnder(b, sg.curQ) {
+		// A list of questions without answers ends where its items
+		// end: what follows is not the last item's answer.
+		return true
+	}
+	// A <details> block is one unit: the next <summary>, even one that
+	// only reveals an answer, ends the answer above.
+	return b.Kind == parse.Summary && sg.curQ.Kind == parse.Summary
+}
+
+// step reads block i: a question opens a segment, a table with a question
+// column gives one per row, a section heading ends the answer, other
+// blocks are the open answer's or left out.
+func (sg *segmenter) step(i int) {
+	b, d := &sg.blocks[i], sg.d
+	if sg.endsAnswer(i) {
+		sg.closeCur(i)
+		sg.w.open = false
+	}
+	if d.isQ[i] && sg.cur != nil && b.Kind == parse.Heading && d.info[i].siblings && !d.info[i].sig.numbered && sg.w.open && sg.w.inAnswer(b) && !sg.curRole {
+		// A heading taken for its siblings that reads as a part of
+		// the open answer ("### State" right under "### What is the
+		// difference between state and props?") stays in it.
+		d.isQ[i] = false
+		d.why[i] = "a sub-heading of the answer above (its siblings ask, it does not)"
+	}
+	switch {
+	case d.isQ[i]:
+		sg.question(i)
+	case b.Kind == parse.Table && tableQuestions(b) != nil:
+		sg.table(i)
+	case b.Kind == parse.Heading && !(sg.w.open && sg.w.inAnswer(b)):
+		sg.closeCur(i)
+		sg.w.section(b)
+		sg.unused(i, "a section heading")
+	case sg.cur != nil:
+		sg.w.content = true
+	default:
+		sg.leftOut(i)
+	}
+}
+
+// question opens the segment of question block i, or gives a record
+// without an answer to each question of a run-on paragraph of them.
+func (sg *segmenter) question(i int) {
+	b, d := &sg.blocks[i], sg.d
+	sg.closeCur(i)
+	sg.w.startQuestion(b)
+	sg.curRole = b.Role == "question"
+	sg.curQ = b
+	sg.curOnly = sg.qonly[d.info[i].sig]
+	level, label := sg.w.level()
+	sg.out.fates[i] = fate{role: FateQuestion, seg: len(sg.out.segments), rule: d.why[i]}
+	if qs := questionMarks(b.Text); len(qs) >= 3 && b.Kind == parse.Paragraph && b.Role == "" && d.info[i].sig.qlist {
+		// A run-on list of questions: each is a record without
+		// an answer, and what follows belongs to none of them.
+		lead := qlistLead(b.Text)
+		for _, q := range qs {
+			s := newSegment(b.Line, strings.TrimPrefix(q, lead), level, label, sg.w.headings())
 			s.block, s.rule = i, d.why[i]
-			if c := d.context[i]; c >= 0 {
-				s.context, _, _ = cleanQuestion(blocks[c].Text)
-			}
-			cur = &s
-			ansStart = i + 1
-		case b.Kind == parse.Table && tableQuestions(b) != nil:
-			// A table with a question column is a list of questions, each
-			// row one: it ends the answer above.
-			closeCur(i)
-			w.open = false
-			level, label := w.level()
-			out.fates[i] = fate{role: FateQuestion, seg: len(out.segments), rule: "a row of a table with a question column"}
-			for _, r := range tableQuestions(b) {
-				s := newSegment(r.line, r.question, level, label, w.headings())
-				if r.level != "" {
-					s.level, s.levelLabel = r.level, r.label
-				}
-				if r.answer != "" {
-					s.answer = []parse.Block{{Kind: parse.Paragraph, Line: r.line, Text: r.answer}}
-				}
-				s.block, s.rule = i, "a row of a table with a question column"
-				out.segments = append(out.segments, s)
-			}
-		case b.Kind == parse.Heading && !(w.open && w.inAnswer(b)):
-			closeCur(i)
-			w.section(b)
-			unused(i, "a section heading")
-		case cur != nil:
-			w.content = true
-		default:
-			switch {
-			case d.why[i] != "" && strings.HasPrefix(d.why[i], "the title"):
-				out.unused = append(out.unused, i)
-				out.fates[i] = fate{role: FateContext, seg: len(out.segments), rule: d.why[i]}
-			case d.why[i] != "":
-				unused(i, d.why[i])
-			case d.info[i].excluded != "":
-				unused(i, "outside any question ("+d.info[i].excluded+")")
-			default:
-				unused(i, "outside any question")
-			}
+			s.context = strings.TrimSuffix(lead, ":")
+			sg.out.segments = append(sg.out.segments, s)
 		}
+		sg.w.open = false
+		return
 	}
-	closeCur(len(blocks))
-	out.segments, out.primary = finishSegments(blocks, d, out)
-	return out
+	text := b.Text
+	if b.Kind == parse.Heading && d.info[i].sig.numbered && bareNumber.MatchString(text) || d.info[i].catalogue {
+		// "## 18 GIL线程全局锁", "1160 Find words that …"
+		text = strings.TrimLeft(text, "0123456789 \t")
+	}
+	s := newSegment(b.Line, text, level, label, sg.w.headings())
+	s.block, s.rule = i, d.why[i]
+	if c := d.context[i]; c >= 0 {
+		s.context, _, _ = cleanQuestion(sg.blocks[c].Text)
+	}
+	sg.cur = &s
+	sg.ansStart = i + 1
+}
+
+// table makes a segment of each row of table block i, which has a
+// question column: a list of questions, which ends the answer above.
+func (sg *segmenter) table(i int) {
+	b := &sg.blocks[i]
+	sg.closeCur(i)
+	sg.w.open = false
+	level, label := sg.w.level()
+	sg.out.fates[i] = fate{role: FateQuestion, seg: len(sg.out.segments), rule: "a row of a table with a question column"}
+	for _, r := range tableQuestions(b) {
+		s := newSegment(r.line, r.question, level, label, sg.w.headings())
+		if r.level != "" {
+			s.level, s.levelLabel = r.level, r.label
+		}
+		if r.answer != "" {
+			s.answer = []parse.Block{{Kind: parse.Paragraph, Line: r.line, Text: r.answer}}
+		}
+		s.block, s.rule = i, "a row of a table with a question column"
+		sg.out.segments = append(sg.out.segments, s)
+	}
+}
+
+// leftOut records why block i, outside any question, was left out: the
+// title of the questions under it, or the reason chooseQuestions gave.
+func (sg *segmenter) leftOut(i int) {
+	d := sg.d
+	switch {
+	case d.why[i] != "" && strings.HasPrefix(d.why[i], "the title"):
+		sg.out.unused = append(sg.out.unused, i)
+		sg.out.fates[i] = fate{role: FateContext, seg: len(sg.out.segments), rule: d.why[i]}
+	case d.why[i] != "":
+		sg.unused(i, d.why[i])
+	case d.info[i].excluded != "":
+		sg.unused(i, "outside any question ("+d.info[i].excluded+")")
+	default:
+		sg.unused(i, "outside any question")
+	}
 }
