@@ -209,12 +209,16 @@ type halfMeasure struct {
 
 // pairResults is testdata/pairs.results.json.
 type pairResults struct {
-	Pairs     int            `json:"pairs"`
-	Labels    map[string]int `json:"labels"`
-	Located   int            `json:"located"`
-	Missing   []string       `json:"missing,omitempty"`
-	Records   int            `json:"records"`
-	Threshold float64        `json:"threshold"`
+	Pairs   int            `json:"pairs"`
+	Labels  map[string]int `json:"labels"`
+	Located int            `json:"located"`
+	Missing []string       `json:"missing,omitempty"`
+	// Repeated are pairs whose two records an earlier line of the set
+	// names already (ingest has since merged a side with another record,
+	// or the pair was drawn twice): counted once, at their first line.
+	Repeated  []string `json:"repeated,omitempty"`
+	Records   int      `json:"records"`
+	Threshold float64  `json:"threshold"`
 	// Pair: a pair is called a duplicate when its Score reaches the
 	// threshold. Cluster: when both questions land in one cluster of the
 	// whole collection.
@@ -254,6 +258,7 @@ func TestPairSet(t *testing.T) {
 		}
 	}
 	loc := newLocator(recs)
+	measured := map[[2]int]int{} // a pair of records -> its line
 	res := pairResults{Pairs: len(ps), Labels: map[string]int{}, Records: len(recs), Threshold: DefaultMinScore,
 		Strata: map[string]pairMeasure{}, Halves: map[string]halfMeasure{}}
 	short := func(s string) string {
@@ -279,6 +284,12 @@ func TestPairSet(t *testing.T) {
 			continue
 		}
 		res.Located++
+		key := [2]int{min(a, b), max(a, b)}
+		if first, ok := measured[key]; ok {
+			res.Repeated = append(res.Repeated, fmt.Sprintf("line %d repeats line %d: %s | %s", n+1, first, short(p.A.Question), short(p.B.Question)))
+			continue
+		}
+		measured[key] = n + 1
 		score := 1.0
 		if a != b {
 			score = ix.score(a, b)
