@@ -118,7 +118,10 @@ var antonyms = func() map[string]string {
 // ("What are the different types of joins?").
 // "Perform" is a verb of handling ("How does FastAPI perform
 // validation?"), where "performance" is a subject.
-var rawSynonyms = map[string]string{"different": "various", "differently": "various",
+// "Initial" is the default a thing starts with ("the initial value of
+// an instance variable", "…default value…"); "initialize" is a verb of
+// its own, so the word is mapped before stemming.
+var rawSynonyms = map[string]string{"different": "various", "differently": "various", "initial": "default",
 	"perform": "handle", "performs": "handle", "performed": "handle", "performing": "handle"}
 
 var stemSynonyms = func() map[string]string {
