@@ -89,7 +89,7 @@ func (lx *lexicon) apply(ts []token) []token {
 	var out []token
 	emit := func(form []string, like token) {
 		for _, w := range form {
-			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak, subject: like.subject, tail: like.tail})
+			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak, subject: like.subject, tail: like.tail, placed: like.placed})
 		}
 	}
 	for i := 0; i < len(ts); i++ {
@@ -99,6 +99,7 @@ func (lx *lexicon) apply(ts []token) []token {
 				for _, u := range ts[i+1 : i+1+n] {
 					t.weak = t.weak && u.weak
 					t.subject = t.subject || u.subject
+					t.placed = t.placed && u.placed
 					t.raw += " " + u.raw
 				}
 				emit(p.to, t)

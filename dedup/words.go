@@ -15,6 +15,10 @@ var stopWords = setOf(`a an the is are was were be been being am to of in on at 
 	please thanks thank hi hello regards guys anyone someone somebody anybody between among like up via instead rather
 	through together apart`)
 
+// determiners may stand between "of" or "in" and the words of the
+// phrase it opens ("in a database", "of the transactions").
+var determiners = setOf(`a an the its their your our my this that these those`)
+
 // synonymGroups map words that interview banks use interchangeably to the
 // first word of their group. They are compared after stemming, so one
 // form per word is enough. Kept short on purpose: every entry is a way
