@@ -79,6 +79,12 @@ func aspects(q string) aspect {
 			}
 			continue
 		}
+		if purposeFor(words, i) {
+			// "What is encapsulation important for?" asks what it
+			// is for, as "What is X used for?" does.
+			a |= aspectUse
+			continue
+		}
 		if w == "feature" {
 			// "features of X" asks what X offers; "feature selection"
 			// names a subject.
@@ -188,12 +194,21 @@ func aspectInFirstClause(q string) bool {
 	}
 	ws := strings.FieldsFunc(q[:end], func(r rune) bool { return !unicode.IsLetter(r) })
 	for i, w := range ws {
-		if !strings.HasSuffix(w, "ing") && aspectOf[canonical(w)] != 0 || settingWords[w] && i+1 < len(ws) && ws[i+1] == "of" {
+		if !strings.HasSuffix(w, "ing") && aspectOf[canonical(w)] != 0 || settingWords[w] && i+1 < len(ws) && ws[i+1] == "of" || purposeFor(ws, i) {
 			return true
 		}
 	}
 	return false
 }
+
+// purposeFor reports whether words[i] and the last word make "important
+// for", "useful for", "good for", "needed for": a question ending so asks
+// what its subject is for.
+func purposeFor(words []string, i int) bool {
+	return purposeWords[words[i]] && i+2 == len(words) && words[i+1] == "for"
+}
+
+var purposeWords = setOf(`important useful good needed necessary helpful`)
 
 // waysOf reports whether a question asks for the ways to do something:
 // "the best practices for", "strategies for", "ways to", "steps to".
