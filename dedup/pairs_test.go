@@ -409,7 +409,10 @@ func indexSynonyms(t testing.TB) [][]string {
 	return groups
 }
 
-var sampleFlag = flag.Bool("sample", false, "write a new random sample of 50 clusters of ../shared to testdata/cluster-sample.new.md, for judging")
+var (
+	sampleFlag = flag.Bool("sample", false, "write a new random sample of 50 clusters of ../shared to testdata/cluster-sample.new.md, for judging")
+	sampleSeed = flag.Uint64("sample-seed", 12, "the random seed of -sample's draw (12 is the draw of record; others give more draws of one scorer)")
+)
 
 // TestClusterSample draws the random sample of cluster-sample.md again
 // (with -sample): 50 clusters of all of ../shared, for a person to judge.
@@ -421,8 +424,8 @@ func TestClusterSample(t *testing.T) {
 	ix := NewIndex(recs, Options{Synonyms: indexSynonyms(t)})
 	cs := ix.Clusters()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d clusters of %d records\n", len(cs), len(recs))
-	for k, ci := range rand.New(rand.NewPCG(12, 50)).Perm(len(cs))[:min(50, len(cs))] {
+	fmt.Fprintf(&b, "%d clusters of %d records, seed %d\n", len(cs), len(recs), *sampleSeed)
+	for k, ci := range rand.New(rand.NewPCG(*sampleSeed, 50)).Perm(len(cs))[:min(50, len(cs))] {
 		c := cs[ci]
 		fmt.Fprintf(&b, "\n### %d. cluster %s (%d)\n", k+1, c.ID, len(c.Members))
 		for _, m := range c.Members {
