@@ -325,6 +325,12 @@ func aspectsAgree(a, b aspect) bool {
 		// kinds, pros or cons, or its history.
 		return (a|b)&^(aspectHow|aspectWork|aspectMake|aspectUse|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
 	}
+	if whatOnOneSide(a, b) || whatOnOneSide(b, a) {
+		// "What is React and why is it used?" asks what React is,
+		// which "What are the advantages of React?" does not: its
+		// answer lists them and says nothing of what React is.
+		return false
+	}
 	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy, aspectWhy | aspectPros,
 		aspectYesNo | aspectMake, aspectYesNo | aspectWork} {
 		if a&g != 0 && b&g != 0 {
@@ -332,6 +338,13 @@ func aspectsAgree(a, b aspect) bool {
 		}
 	}
 	return false
+}
+
+// whatOnOneSide reports whether a asks what a thing is (or how it works)
+// and b asks only for its advantages or drawbacks.
+func whatOnOneSide(a, b aspect) bool {
+	const what = aspectDefine | aspectWork
+	return a&what != 0 && b&what == 0 && b&^(aspectPros|aspectCons) == 0
 }
 
 var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds",
