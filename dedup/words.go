@@ -64,12 +64,14 @@ var synonymGroups = [][]string{
 
 // lightWords carry the form of a question more than its subject
 // ("explain", "concept", "role"); they count for a third of a normal word.
+// "Multiple" is none: "Can a route have multiple path parameters?" asks
+// more than "How do you declare a path parameter?".
 var lightWords = wordsOf(`create use explain mean meaning concept purpose role work works working way ways
 	approach technique example examples feature features handle handling
 	important various describe tell give provide understand know basic overview brief briefly detail detailed
 	scenario situation best good better typical common usually general specific significance
 	significant happen happens need needed purpose possible kind kinds type types prefer preferable
-	application project system keyword discuss follow strategy simple multiple own syntax
+	application project system keyword discuss follow strategy simple own syntax
 	parameter endpoint advantage disadvantage automatic automatically process mechanism practice tool
 	term modern new usual case certain particular effective efficient
 	data information communication execution step
