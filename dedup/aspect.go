@@ -341,10 +341,12 @@ func aspectsAgree(a, b aspect) bool {
 }
 
 // whatOnOneSide reports whether a asks what a thing is (or how it works)
-// and b asks only for its advantages or drawbacks.
+// and b asks only for its advantages or drawbacks, or why it matters:
+// "Why are WebSockets useful?" leaves "Explain WebSockets and their use
+// cases" half answered.
 func whatOnOneSide(a, b aspect) bool {
 	const what = aspectDefine | aspectWork
-	return a&what != 0 && b&what == 0 && b&^(aspectPros|aspectCons) == 0
+	return a&what != 0 && b&what == 0 && b&^(aspectPros|aspectCons|aspectWhy) == 0
 }
 
 var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds",
