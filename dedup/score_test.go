@@ -51,6 +51,10 @@ func TestScore(t *testing.T) {
 			a: withCode(q("What's the output?"), "let x = [1, 2, 3];\nconsole.log(x.map(n => n * 2));"),
 			b: withCode(q("What's the output?"), "let x = [1, 2, 3];\nconsole.log(x.map(n => n * 2));")},
 
+		{name: "registering a handler is adding one", dup: true,
+			a: q("How do you register a custom exception handler?"),
+			b: q("How do you create custom exception handlers?")},
+
 		{name: "Pydantic vs Pydantic v1 and v2",
 			a:      q("What is Pydantic, and how is it used in FastAPI?"),
 			b:      q("What are the key differences between Pydantic v1 and v2, and how does FastAPI use Pydantic v2?"),

@@ -25,8 +25,9 @@ var determiners = setOf(`a an the its their your our my this that these those`)
 // for two different questions to look alike.
 var synonymGroups = [][]string{
 	// verbs of making; "implement WebSocket endpoints" asks what
-	// "support for WebSocket" asks.
-	{"create", "implement", "build", "make", "write", "add", "develop", "construct", "define", "support", "generate", "declare"},
+	// "support for WebSocket" asks, "register a handler" what "add a
+	// handler" asks.
+	{"create", "implement", "build", "make", "write", "add", "develop", "construct", "define", "support", "generate", "declare", "register"},
 	{"use", "utilize", "leverage", "employ"},
 	{"differ", "difference", "distinguish", "compare", "comparison", "contrast", "versus", "vs", "tradeoff"},
 	{"handle", "manage", "accept", "deal"},
