@@ -172,6 +172,11 @@ func aspects(q string) aspect {
 			a = aspectHow
 		}
 	}
+	if a == 0 && len(words) > 2 && words[0] == "how" && (words[1] == "is" || words[1] == "are") {
+		// "How is Python executed?", "How are strings stored?" ask
+		// how it works.
+		a = aspectWork
+	}
 	if a == 0 && len(words) > 2 && words[0] == "how" && howTo[words[1]] {
 		// "How do you handle file uploads?" asks how to do it: not
 		// which kinds there are, nor for a comparison.
