@@ -319,6 +319,15 @@ func aspectsAgree(a, b aspect) bool {
 		}
 		return ta&practice != 0 && tb&practice != 0 || aspectsAgree(ta, tb)
 	}
+	if whatOnOneSide(a, b) || whatOnOneSide(b, a) {
+		// "What is React and why is it used?" asks what React is,
+		// which "What are the advantages of React?" does not: its
+		// answer lists them and says nothing of what React is. So
+		// even when both ask for the advantages ("What is strict
+		// mode? What are its advantages?" / "What is the benefit of
+		// strict mode?").
+		return false
+	}
 	if a&b != 0 {
 		return true
 	}
@@ -329,12 +338,6 @@ func aspectsAgree(a, b aspect) bool {
 		// beside "How do you enable CORS in FastAPI?"), nor a list of
 		// kinds, pros or cons, or its history.
 		return (a|b)&^(aspectHow|aspectWork|aspectMake|aspectUse|aspectChoose|aspectFix|aspectTest|aspectYesNo|aspectFeatures|aspectExample) == 0
-	}
-	if whatOnOneSide(a, b) || whatOnOneSide(b, a) {
-		// "What is React and why is it used?" asks what React is,
-		// which "What are the advantages of React?" does not: its
-		// answer lists them and says nothing of what React is.
-		return false
 	}
 	for _, g := range [...]aspect{aspectDefine | aspectWork, aspectUse | aspectWhy, aspectWhy | aspectPros,
 		aspectYesNo | aspectMake, aspectYesNo | aspectWork} {
