@@ -428,8 +428,15 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 	aa, ab := fa.aspects, fb.aspects
 	if fa.differ != fb.differ {
 		note(comparisonPenalty, func() string { return "only one asks for a comparison" })
-		// The comparison is judged: the other aspects still count.
-		aa, ab = aa&^aspectCompare, ab&^aspectCompare
+		// The comparison is judged: the other aspects still count. But
+		// a comparison and nothing else against a yes-or-no question
+		// ("Difference between method Overloading and Overriding." /
+		// "Can we override the overloaded method?") asks for more than
+		// the one fact, which the aspects still say.
+		yesNo := aa == aspectCompare && ab&aspectYesNo != 0 || ab == aspectCompare && aa&aspectYesNo != 0
+		if !yesNo {
+			aa, ab = aa&^aspectCompare, ab&^aspectCompare
+		}
 	}
 	if (fa.differ || fb.differ) && (aa^ab)&(aspectPros|aspectCons) != 0 {
 		// "the downsides of Redux compared to Flux" asks for one side's
