@@ -143,6 +143,11 @@ func aspects(q string) aspect {
 		// "Why is X used?", "Why do we need X?" ask why.
 		a &^= aspectUse
 	}
+	if a&aspectUse != 0 && len(words) > 0 && words[0] == "which" {
+		// "Which model would you use for text classification?" asks
+		// to choose one, not what a thing is for.
+		a = a&^aspectUse | aspectChoose
+	}
 	if len(words) > 0 {
 		switch words[0] {
 		case "define":
