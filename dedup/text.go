@@ -128,7 +128,10 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 					dst[k].raw = s[i:j]
 				}
 			} else {
-				dst = appendWord(dst, s[part:j], inCode)
+				// "--onto" is an option of a command, not the stop
+				// word "onto" ("git rebase --onto").
+				option := i >= 2 && s[i-2:i] == "--" && (i == 2 || s[i-3] == ' ') && stopWords[strings.ToLower(s[part:j])]
+				dst = appendWord(dst, s[part:j], inCode || option)
 			}
 			if joined == "" && part > i && (whole || partSaysNothing(s[part:j])) {
 				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
