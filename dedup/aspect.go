@@ -79,6 +79,12 @@ func aspects(q string) aspect {
 			}
 			continue
 		}
+		if purposeFor(words, i) {
+			// "What is encapsulation important for?" asks what it
+			// is for, as "What is X used for?" does.
+			a |= aspectUse
+			continue
+		}
 		if w == "feature" {
 			// "features of X" asks what X offers; "feature selection"
 			// names a subject.
@@ -137,6 +143,11 @@ func aspects(q string) aspect {
 		// "Why is X used?", "Why do we need X?" ask why.
 		a &^= aspectUse
 	}
+	if a&aspectUse != 0 && len(words) > 0 && words[0] == "which" {
+		// "Which model would you use for text classification?" asks
+		// to choose one, not what a thing is for.
+		a = a&^aspectUse | aspectChoose
+	}
 	if len(words) > 0 {
 		switch words[0] {
 		case "define":
@@ -166,6 +177,11 @@ func aspects(q string) aspect {
 			a = aspectHow
 		}
 	}
+	if a == 0 && len(words) > 2 && words[0] == "how" && (words[1] == "is" || words[1] == "are") {
+		// "How is Python executed?", "How are strings stored?" ask
+		// how it works.
+		a = aspectWork
+	}
 	if a == 0 && len(words) > 2 && words[0] == "how" && howTo[words[1]] {
 		// "How do you handle file uploads?" asks how to do it: not
 		// which kinds there are, nor for a comparison.
@@ -188,12 +204,21 @@ func aspectInFirstClause(q string) bool {
 	}
 	ws := strings.FieldsFunc(q[:end], func(r rune) bool { return !unicode.IsLetter(r) })
 	for i, w := range ws {
-		if !strings.HasSuffix(w, "ing") && aspectOf[canonical(w)] != 0 || settingWords[w] && i+1 < len(ws) && ws[i+1] == "of" {
+		if !strings.HasSuffix(w, "ing") && aspectOf[canonical(w)] != 0 || settingWords[w] && i+1 < len(ws) && ws[i+1] == "of" || purposeFor(ws, i) {
 			return true
 		}
 	}
 	return false
 }
+
+// purposeFor reports whether words[i] and the last word make "important
+// for", "useful for", "good for", "needed for": a question ending so asks
+// what its subject is for.
+func purposeFor(words []string, i int) bool {
+	return purposeWords[words[i]] && i+2 == len(words) && words[i+1] == "for"
+}
+
+var purposeWords = setOf(`important useful good needed necessary helpful`)
 
 // waysOf reports whether a question asks for the ways to do something:
 // "the best practices for", "strategies for", "ways to", "steps to".
@@ -299,6 +324,15 @@ func aspectsAgree(a, b aspect) bool {
 		}
 		return ta&practice != 0 && tb&practice != 0 || aspectsAgree(ta, tb)
 	}
+	if whatOnOneSide(a, b) || whatOnOneSide(b, a) {
+		// "What is React and why is it used?" asks what React is,
+		// which "What are the advantages of React?" does not: its
+		// answer lists them and says nothing of what React is. So
+		// even when both ask for the advantages ("What is strict
+		// mode? What are its advantages?" / "What is the benefit of
+		// strict mode?").
+		return false
+	}
 	if a&b != 0 {
 		return true
 	}
@@ -317,6 +351,15 @@ func aspectsAgree(a, b aspect) bool {
 		}
 	}
 	return false
+}
+
+// whatOnOneSide reports whether a asks what a thing is (or how it works)
+// and b asks only for its advantages or drawbacks, or why it matters:
+// "Why are WebSockets useful?" leaves "Explain WebSockets and their use
+// cases" half answered.
+func whatOnOneSide(a, b aspect) bool {
+	const what = aspectDefine | aspectWork
+	return a&what != 0 && b&what == 0 && b&^(aspectPros|aspectCons|aspectWhy) == 0
 }
 
 var aspectNames = []string{"define", "work", "make", "use", "compare", "pros", "cons", "example", "kinds",

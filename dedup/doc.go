@@ -17,7 +17,9 @@
 // similarity (raised when both ask about exactly the same words of
 // substance), pulled up by agreeing answers, multiplied by guards against
 // the classic false matches — a word of substance on one side only
-// ("Constraints" / "UNIQUE constraint"), sibling subjects in one frame,
+// ("Constraints" / "UNIQUE constraint"; not a word of an "of"/"in" phrase
+// that only places the subject where the other's answer has it, "ACID
+// properties of transactions" / "…in a database"), sibling subjects in one frame,
 // another technology ("middleware in Express" / "in FastAPI"), a number,
 // version or operator that differs ("L1" vs "L2", `==` vs `is`), antonyms
 // and negation, a comparison asked on one side only, another aspect of one

@@ -54,6 +54,8 @@ type qtok struct {
 	// context: a technology the question asks in ("middleware in
 	// FastAPI"), not what it asks about.
 	context bool
+	// placed: the word is in a phrase after "of" or "in" (token.placed).
+	placed bool
 }
 
 // heavy reports whether t names what the question asks about: a content
@@ -222,7 +224,7 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 			continue
 		}
 		seen[h] = true
-		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, pos: int32(pos), kind: t.kind, weak: t.weak, idf: float32(st.idf(h)),
+		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, pos: int32(pos), kind: t.kind, weak: t.weak, placed: t.placed, idf: float32(st.idf(h)),
 			content: !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject)})
 		if t.text == differWord {
 			f.differ = true

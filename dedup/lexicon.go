@@ -88,8 +88,12 @@ func (lx *lexicon) apply(ts []token) []token {
 	}
 	var out []token
 	emit := func(form []string, like token) {
+		// The words of a several-word form name one thing, light ones
+		// too: "CRA" is "create react app", no question about
+		// creating an application.
+		named := like.subject || len(form) > 1
 		for _, w := range form {
-			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak, tail: like.tail})
+			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak, subject: named, tail: like.tail, placed: like.placed})
 		}
 	}
 	for i := 0; i < len(ts); i++ {
@@ -98,6 +102,8 @@ func (lx *lexicon) apply(ts []token) []token {
 			if p, n := matchPhrase(ps, ts[i+1:]); n > 0 {
 				for _, u := range ts[i+1 : i+1+n] {
 					t.weak = t.weak && u.weak
+					t.subject = t.subject || u.subject
+					t.placed = t.placed && u.placed
 					t.raw += " " + u.raw
 				}
 				emit(p.to, t)

@@ -209,12 +209,16 @@ type halfMeasure struct {
 
 // pairResults is testdata/pairs.results.json.
 type pairResults struct {
-	Pairs     int            `json:"pairs"`
-	Labels    map[string]int `json:"labels"`
-	Located   int            `json:"located"`
-	Missing   []string       `json:"missing,omitempty"`
-	Records   int            `json:"records"`
-	Threshold float64        `json:"threshold"`
+	Pairs   int            `json:"pairs"`
+	Labels  map[string]int `json:"labels"`
+	Located int            `json:"located"`
+	Missing []string       `json:"missing,omitempty"`
+	// Repeated are pairs whose two records an earlier line of the set
+	// names already (ingest has since merged a side with another record,
+	// or the pair was drawn twice): counted once, at their first line.
+	Repeated  []string `json:"repeated,omitempty"`
+	Records   int      `json:"records"`
+	Threshold float64  `json:"threshold"`
 	// Pair: a pair is called a duplicate when its Score reaches the
 	// threshold. Cluster: when both questions land in one cluster of the
 	// whole collection.
@@ -254,6 +258,7 @@ func TestPairSet(t *testing.T) {
 		}
 	}
 	loc := newLocator(recs)
+	measured := map[[2]int]int{} // a pair of records -> its line
 	res := pairResults{Pairs: len(ps), Labels: map[string]int{}, Records: len(recs), Threshold: DefaultMinScore,
 		Strata: map[string]pairMeasure{}, Halves: map[string]halfMeasure{}}
 	short := func(s string) string {
@@ -279,6 +284,12 @@ func TestPairSet(t *testing.T) {
 			continue
 		}
 		res.Located++
+		key := [2]int{min(a, b), max(a, b)}
+		if first, ok := measured[key]; ok {
+			res.Repeated = append(res.Repeated, fmt.Sprintf("line %d repeats line %d: %s | %s", n+1, first, short(p.A.Question), short(p.B.Question)))
+			continue
+		}
+		measured[key] = n + 1
 		score := 1.0
 		if a != b {
 			score = ix.score(a, b)
@@ -398,7 +409,10 @@ func indexSynonyms(t testing.TB) [][]string {
 	return groups
 }
 
-var sampleFlag = flag.Bool("sample", false, "write a new random sample of 50 clusters of ../shared to testdata/cluster-sample.new.md, for judging")
+var (
+	sampleFlag = flag.Bool("sample", false, "write a new random sample of 50 clusters of ../shared to testdata/cluster-sample.new.md, for judging")
+	sampleSeed = flag.Uint64("sample-seed", 12, "the random seed of -sample's draw (12 is the draw of record; others give more draws of one scorer)")
+)
 
 // TestClusterSample draws the random sample of cluster-sample.md again
 // (with -sample): 50 clusters of all of ../shared, for a person to judge.
@@ -410,8 +424,8 @@ func TestClusterSample(t *testing.T) {
 	ix := NewIndex(recs, Options{Synonyms: indexSynonyms(t)})
 	cs := ix.Clusters()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d clusters of %d records\n", len(cs), len(recs))
-	for k, ci := range rand.New(rand.NewPCG(12, 50)).Perm(len(cs))[:min(50, len(cs))] {
+	fmt.Fprintf(&b, "%d clusters of %d records, seed %d\n", len(cs), len(recs), *sampleSeed)
+	for k, ci := range rand.New(rand.NewPCG(*sampleSeed, 50)).Perm(len(cs))[:min(50, len(cs))] {
 		c := cs[ci]
 		fmt.Fprintf(&b, "\n### %d. cluster %s (%d)\n", k+1, c.ID, len(c.Members))
 		for _, m := range c.Members {

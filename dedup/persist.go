@@ -117,7 +117,7 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 			w.str(t.text)
 			w.uint(uint64(t.pos))
 			w.uint(uint64(t.kind))
-			w.uint(flags(t.weak, t.content, t.context, t.fam != 0))
+			w.uint(flags(t.weak, t.content, t.context, t.fam != 0, t.placed))
 			if t.fam != 0 {
 				w.b = binary.LittleEndian.AppendUint64(w.b, t.fam)
 			}
@@ -254,7 +254,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 			t.pos = int32(r.uint())
 			t.kind = kind(r.uint())
 			tf := r.uint()
-			t.weak, t.content, t.context = tf&1 != 0, tf&2 != 0, tf&4 != 0
+			t.weak, t.content, t.context, t.placed = tf&1 != 0, tf&2 != 0, tf&4 != 0, tf&16 != 0
 			if tf&8 != 0 {
 				t.fam = r.uint64()
 			}

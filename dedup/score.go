@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -94,6 +95,11 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		onlyA, onlyB = unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
 		onlyA, onlyB = impliedComparison(fa, fb, onlyA, onlyB)
 		onlyA, onlyB = identifierPart(onlyA, fb), identifierPart(onlyB, fa)
+		if heavyCount(onlyB) == 0 {
+			onlyA = placedByAnswer(onlyA, fb)
+		} else if heavyCount(onlyA) == 0 {
+			onlyB = placedByAnswer(onlyB, fa)
+		}
 		if sameSubject(fa, fb, onlyA, onlyB) {
 			// Every word either asks about is in the other: what is
 			// left is how they ask, which the aspect guard judges.
@@ -193,6 +199,37 @@ func identifierPart(only []qtok, g *features) []qtok {
 		return only
 	}
 	return out
+}
+
+// placedByAnswer drops from only (the words one question has alone, the
+// other none) a word of a phrase after "of" or "in" that the other's
+// answer speaks of: "the ACID properties of transactions" asks what "ACID
+// properties in a database" asks when the answer to the latter speaks of
+// transactions; the phrase places the subject where the other question's
+// answer has it anyway.
+func placedByAnswer(only []qtok, g *features) []qtok {
+	if !g.answers {
+		return only
+	}
+	var out []qtok
+	for i, t := range only {
+		drop := t.heavy() && t.placed && inVector(g.a, t.h)
+		if drop && out == nil {
+			out = append(make([]qtok, 0, len(only)), only[:i]...)
+		} else if !drop && out != nil {
+			out = append(out, t)
+		}
+	}
+	if out == nil {
+		return only
+	}
+	return out
+}
+
+// inVector reports whether v holds token h.
+func inVector(v vector, h uint64) bool {
+	_, ok := slices.BinarySearchFunc(v.e, h, func(e entry, h uint64) int { return cmp.Compare(e.h, h) })
+	return ok
 }
 
 // namesPart reports whether one of f's identifiers in lower camel case
@@ -391,8 +428,15 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 	aa, ab := fa.aspects, fb.aspects
 	if fa.differ != fb.differ {
 		note(comparisonPenalty, func() string { return "only one asks for a comparison" })
-		// The comparison is judged: the other aspects still count.
-		aa, ab = aa&^aspectCompare, ab&^aspectCompare
+		// The comparison is judged: the other aspects still count. But
+		// a comparison and nothing else against a yes-or-no question
+		// ("Difference between method Overloading and Overriding." /
+		// "Can we override the overloaded method?") asks for more than
+		// the one fact, which the aspects still say.
+		yesNo := aa == aspectCompare && ab&aspectYesNo != 0 || ab == aspectCompare && aa&aspectYesNo != 0
+		if !yesNo {
+			aa, ab = aa&^aspectCompare, ab&^aspectCompare
+		}
 	}
 	if (fa.differ || fb.differ) && (aa^ab)&(aspectPros|aspectCons) != 0 {
 		// "the downsides of Redux compared to Flux" asks for one side's

@@ -37,6 +37,10 @@ type token struct {
 	// tail: a word of a question's tail clause ("…, and how does it
 	// differ from REST APIs?"), not of its head.
 	tail bool
+	// placed: a word of a phrase after "of" or "in" in a title ("the
+	// ACID properties of transactions", "…in a database"): it may only
+	// place what is asked about.
+	placed bool
 }
 
 // tokenize splits text into content tokens: lower-cased, stop words
@@ -78,6 +82,9 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 	// lastSubstance: the last word was one of substance; coordinated:
 	// and an "and" or "or" followed it.
 	lastSubstance, coordinated := false, false
+	// placing: the words since "of" or "in" are a phrase that places what
+	// came before (title only).
+	placing := false
 	full := func() bool { return limit > 0 && n >= limit }
 	for i := 0; i < len(s) && !full(); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -121,7 +128,10 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 					dst[k].raw = s[i:j]
 				}
 			} else {
-				dst = appendWord(dst, s[part:j], inCode)
+				// "--onto" is an option of a command, not the stop
+				// word "onto" ("git rebase --onto").
+				option := i >= 2 && s[i-2:i] == "--" && (i == 2 || s[i-3] == ' ') && stopWords[strings.ToLower(s[part:j])]
+				dst = appendWord(dst, s[part:j], inCode || option)
 			}
 			if joined == "" && part > i && (whole || partSaysNothing(s[part:j])) {
 				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
@@ -139,6 +149,19 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			}
 			n += len(dst) - before
 			w := strings.ToLower(s[i:j])
+			switch {
+			case !title:
+			case w == "of" || w == "in":
+				// After a light word ("the purpose of X", "the
+				// features of X") the phrase names the subject itself.
+				placing = lastSubstance
+			case len(dst) == before && !determiners[w]:
+				placing = false
+			case placing:
+				for k := before; k < len(dst); k++ {
+					dst[k].placed = true
+				}
+			}
 			if title && coordinated && len(dst) == before+1 && dst[before].kind == kindWord && lightWords[dst[before].text] && !frameWords[dst[before].text] {
 				dst[before].subject = true
 			}
@@ -228,6 +251,7 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 		default:
 			if r != ' ' {
 				prevWord = ""
+				placing = false
 			}
 			switch {
 			case r == ')' && paren > 0:

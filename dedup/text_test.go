@@ -57,6 +57,8 @@ func TestTokenize(t *testing.T) {
 		{"a keyword's name as written", "When is the throws keyword used?", []string{"throws", "keyword", "us"}},
 		{"a stop word naming a keyword", "Explain the this keyword", []string{"explain", "this", "keyword"}},
 		{"a call is an identifier", "What is finalize() method?", []string{"finalize", "method"}},
+		{"a stop word as a command's option", "What is git rebase --onto?", []string{"git", "rebas", "onto"}},
+		{"a dash between words is no option", "What is **bold** -- onto?", []string{"bold"}},
 		{"a stop word in capitals is a keyword", "Can you use multiple FROM in a Dockerfile?", []string{"us", "multipl", "from", "dockerfil"}},
 		{"lower camel case is an identifier", "How do you use useState()? And useState?", []string{"us", "usestate", "usestate"}},
 		{"perform is a verb, performance a subject", "How to perform validation for performance?", []string{"handl", "valid", "perform"}},

@@ -19,14 +19,19 @@ var stopWords = setOf(`a an the is are was were be been being am to of in on at 
 	please thanks thank hi hello regards guys anyone someone somebody anybody between among like up via instead rather
 	through together apart`)
 
+// determiners may stand between "of" or "in" and the words of the
+// phrase it opens ("in a database", "of the transactions").
+var determiners = setOf(`a an the its their your our my this that these those`)
+
 // synonymGroups map words that interview banks use interchangeably to the
 // first word of their group. They are compared after stemming, so one
 // form per word is enough. Kept short on purpose: every entry is a way
 // for two different questions to look alike.
 var synonymGroups = [][]string{
 	// verbs of making; "implement WebSocket endpoints" asks what
-	// "support for WebSocket" asks.
-	{"create", "implement", "build", "make", "write", "add", "develop", "construct", "define", "support", "generate", "declare"},
+	// "support for WebSocket" asks, "register a handler" what "add a
+	// handler" asks.
+	{"create", "implement", "build", "make", "write", "add", "develop", "construct", "define", "support", "generate", "declare", "register"},
 	{"use", "utilize", "leverage", "employ"},
 	{"differ", "difference", "distinguish", "compare", "comparison", "contrast", "versus", "vs", "tradeoff"},
 	{"handle", "manage", "accept", "deal"},
@@ -64,12 +69,14 @@ var synonymGroups = [][]string{
 
 // lightWords carry the form of a question more than its subject
 // ("explain", "concept", "role"); they count for a third of a normal word.
+// "Multiple" is none: "Can a route have multiple path parameters?" asks
+// more than "How do you declare a path parameter?".
 var lightWords = wordsOf(`create use explain mean meaning concept purpose role work works working way ways
 	approach technique example examples feature features handle handling
 	important various describe tell give provide understand know basic overview brief briefly detail detailed
 	scenario situation best good better typical common usually general specific significance
 	significant happen happens need needed purpose possible kind kinds type types prefer preferable
-	application project system keyword discuss follow strategy simple multiple own syntax
+	application project system keyword discuss follow strategy simple own syntax
 	parameter endpoint advantage disadvantage automatic automatically process mechanism practice tool
 	term modern new usual case certain particular effective efficient
 	data information communication execution step
@@ -122,7 +129,10 @@ var antonyms = func() map[string]string {
 // ("What are the different types of joins?").
 // "Perform" is a verb of handling ("How does FastAPI perform
 // validation?"), where "performance" is a subject.
-var rawSynonyms = map[string]string{"different": "various", "differently": "various",
+// "Initial" is the default a thing starts with ("the initial value of
+// an instance variable", "…default value…"); "initialize" is a verb of
+// its own, so the word is mapped before stemming.
+var rawSynonyms = map[string]string{"different": "various", "differently": "various", "initial": "default",
 	"perform": "handle", "performs": "handle", "performed": "handle", "performing": "handle"}
 
 var stemSynonyms = func() map[string]string {
