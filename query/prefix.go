@@ -204,15 +204,7 @@ func (s *Searcher) tieredPage(ctx context.Context, res *Result, full *index.Page
 			return fmt.Errorf("search index %s: %w", s.ix.Dir(), err)
 		}
 		seen = map[string]bool{}
-		kept = 0
-		for _, h := range aw.Hits {
-			c := first(h.Fields[record.FieldCluster])
-			if s.clusterSize[c] > 1 && seen[c] {
-				continue
-			}
-			seen[c] = true
-			kept++
-		}
+		kept = len(s.collapse(aw.Hits, seen, nil))
 	}
 	rest := req
 	rest.Offset = max(0, req.Offset-kept)

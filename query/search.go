@@ -488,18 +488,11 @@ func (s *Searcher) fillHits(res *Result, sr *index.Page, req Request, seen map[s
 	if !req.All && s.hasClusters() {
 		// Only the best hit of a cluster is shown; the cluster field
 		// is read without decoding whole records.
-		var keep []index.Hit
-		for _, h := range hits {
-			c := first(h.Fields[record.FieldCluster])
-			if s.clusterSize[c] > 1 && seen[c] {
-				if len(keep) > req.Offset && len(keep) <= req.Offset+req.Limit {
-					res.Collapsed++
-				}
-				continue
+		keep := s.collapse(hits, seen, func(before int) {
+			if before > req.Offset && before <= req.Offset+req.Limit {
+				res.Collapsed++
 			}
-			seen[c] = true
-			keep = append(keep, h)
-		}
+		})
 		kept = len(keep)
 		hits = keep[min(req.Offset, len(keep)):min(req.Offset+req.Limit, len(keep))]
 	}
@@ -515,6 +508,27 @@ func (s *Searcher) fillHits(res *Result, sr *index.Page, req Request, seen map[s
 		res.Hits = append(res.Hits, hit)
 	}
 	return kept, nil
+}
+
+// collapse returns the hits that show their near-duplicate cluster, in
+// order: the first hit of each cluster not in seen (a record of no cluster,
+// or of a cluster of one, always shows), and adds their clusters to seen.
+// left, when not nil, is called for each hit left out with the number of
+// hits kept before it.
+func (s *Searcher) collapse(hits []index.Hit, seen map[string]bool, left func(before int)) []index.Hit {
+	var keep []index.Hit
+	for _, h := range hits {
+		c := first(h.Fields[record.FieldCluster])
+		if s.clusterSize[c] > 1 && seen[c] {
+			if left != nil {
+				left(len(keep))
+			}
+			continue
+		}
+		seen[c] = true
+		keep = append(keep, h)
+	}
+	return keep
 }
 
 // facets copies the page's facet counts into the Result.
