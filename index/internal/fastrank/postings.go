@@ -95,6 +95,22 @@ func (c *postingCache) avgLen(field string) (float64, error) {
 	return a, nil
 }
 
+// Count returns the term reader's count of term in field in snapshot r
+// (the live documents holding it) when the postings are decoded in the
+// cache, and false when they are not.
+func (rk *Ranker) Count(r bindex.IndexReader, field, term string) (uint64, bool) {
+	c := &rk.posts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != r {
+		return 0, false
+	}
+	if p := c.m[postKey{field, term}]; p != nil {
+		return p.count, true
+	}
+	return 0, false
+}
+
 // postings returns the decoded postings of term in field.
 func (c *postingCache) postings(ctx context.Context, field, term string) (*postings, error) {
 	k := postKey{field, term}
