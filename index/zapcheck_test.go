@@ -172,7 +172,7 @@ func TestCheckLocationsRunaway(t *testing.T) {
 				return
 			}
 			w, err := scorchx.WalkTerm(zs, f, tm)
-			if err == nil && w.FirstLocs >= 0 && w.FirstSize == 1 && w.FirstLeft < 127 {
+			if err == nil && w.FirstLocs >= 0 && w.FirstSize == 1 && w.FirstLeft < 127 && w.Postings >= 2 {
 				seg, field, term, walk = zs, f, tm, w
 			}
 		})
@@ -193,6 +193,13 @@ func TestCheckLocationsRunaway(t *testing.T) {
 	if _, err := scorchx.WalkTerm(seg, field, term); err == nil {
 		t.Fatalf("WalkTerm(%s:%q) accepts a location size past its chunk", field, term)
 	}
+	// zapx steps over the first posting to reach the second: its location
+	// size is read then too.
+	if docs := zapDocs(t, seg, field, term); len(docs) < 2 {
+		t.Fatalf("%s:%q has %d postings; want 2", field, term, len(docs))
+	} else if _, err := scorchx.WalkTermAt(seg, field, term, docs[1:2]); err == nil {
+		t.Fatalf("WalkTermAt(%s:%q, its second document) accepts a location size past its chunk before it", field, term)
+	}
 	phrase := expr.Phrase{Field: field, Terms: [][]string{{term}, {term}}, Boost: 1}
 	for _, c := range []struct {
 		name string
@@ -212,5 +219,80 @@ func TestCheckLocationsRunaway(t *testing.T) {
 		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), filepath.Base(seg.Path())) {
 			t.Errorf("%s over the damaged postings: error %v; want ErrCorrupt naming %s", c.name, err, seg.Path())
 		}
+	}
+}
+
+// WalkTermAt reads the chunks holding the documents asked for, and all of
+// them when asked for every document: on postings of several chunks, the
+// first or the last document reads fewer postings than the whole term,
+// every document as many, and the same locations.
+func TestWalkTermAt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "synth")
+	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	chunked := 0
+	for _, zs := range zapSegments(t, ix) {
+		segmentTerms(t, zs, func(field, term string) {
+			full, err := scorchx.WalkTerm(zs, field, term)
+			if err != nil || full.Postings <= 1024 || full.WithLocs == 0 || chunked == 20 {
+				return
+			}
+			chunked++
+			docs := zapDocs(t, zs, field, term)
+			last := docs[len(docs)-1:]
+			for _, c := range []struct {
+				name  string
+				local []uint64
+				want  func(w scorchx.TermWalk) bool
+			}{
+				{"every document", docs, func(w scorchx.TermWalk) bool { return w == full }},
+				{"none", nil, func(w scorchx.TermWalk) bool { return w.Postings == 0 }},
+				{"the last", last, func(w scorchx.TermWalk) bool {
+					return w.Postings > 0 && w.Postings < full.Postings && w.Locations > 0 && w.Locations < full.Locations
+				}},
+				{"the first", docs[:1], func(w scorchx.TermWalk) bool {
+					return w.Postings > 0 && w.Postings < full.Postings && w.FirstLocs == full.FirstLocs
+				}},
+			} {
+				got, err := scorchx.WalkTermAt(zs, field, term, c.local)
+				if err != nil || !c.want(got) {
+					t.Errorf("WalkTermAt(%s:%q, %s) = %+v, %v; the whole term: %+v", field, term, c.name, got, err, full)
+				}
+			}
+		})
+	}
+	if chunked == 0 {
+		t.Fatal("no term with postings in several chunks: the test checks nothing")
+	}
+}
+
+// zapDocs returns a term's documents in a segment, through zapx.
+func zapDocs(t *testing.T, zs *zap.Segment, field, term string) []uint64 {
+	t.Helper()
+	d, err := zs.Dictionary(field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := d.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []uint64
+	it := pl.Iterator(false, false, false, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p == nil {
+			return docs
+		}
+		docs = append(docs, p.Number())
 	}
 }
