@@ -54,7 +54,7 @@ func TestSearchMatchesBleve(t *testing.T) {
 	}
 	facets := map[string]int{record.FieldLevel: 10, record.FieldTopic: 5, record.FieldTag: 30, record.FieldSource: 3}
 	fields := []string{FieldRecord, record.FieldLevel}
-	pages := [][2]int{{10, 0}, {3, 0}, {7, 5}, {30, 0}, {1, 40}}
+	pages := [][2]int{{10, 0}, {3, 0}, {7, 5}, {30, 0}, {1, 40}, {0, 0}}
 	if one.fast == nil || three.fast != nil {
 		t.Fatalf("fast ranker on 1 shard, 3 shards = %v, %v; want one on a single shard only", one.fast != nil, three.fast != nil)
 	}
