@@ -239,6 +239,34 @@ type TermCount struct {
 // terms (which hold a space) are left out.
 func (ix *Index) TermsWithPrefix(field, prefix string) (_ []TermCount, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
+	k := [2]string{field, prefix}
+	ix.prefixMu.Lock()
+	cached, ok := ix.prefixes[k]
+	ix.prefixMu.Unlock()
+	if ok {
+		return slices.Clone(cached), nil
+	}
+	out, err := ix.termsWithPrefix(field, prefix)
+	if err != nil {
+		return nil, err
+	}
+	ix.prefixMu.Lock()
+	if ix.prefixes == nil || ix.prefixTerms+len(out) > maxCachedPrefixTerms {
+		ix.prefixes, ix.prefixTerms = map[[2]string][]TermCount{}, 0
+	}
+	if len(out) <= maxCachedPrefixTerms {
+		ix.prefixes[k] = slices.Clone(out)
+		ix.prefixTerms += len(out) + 1
+	}
+	ix.prefixMu.Unlock()
+	return out, nil
+}
+
+// maxCachedPrefixTerms bounds TermsWithPrefix's cache: the terms of all
+// answers held (a few MB).
+const maxCachedPrefixTerms = 1 << 17
+
+func (ix *Index) termsWithPrefix(field, prefix string) ([]TermCount, error) {
 	counts := map[string]uint64{}
 	for _, sh := range ix.shards {
 		d, err := sh.FieldDictPrefix(field, []byte(prefix))
