@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -294,5 +295,83 @@ func zapDocs(t *testing.T, zs *zap.Segment, field, term string) []uint64 {
 			return docs
 		}
 		docs = append(docs, p.Number())
+	}
+}
+
+// TermPostings must give what Bleve's term field reader gives, posting for
+// posting (document number, frequency, norm), for every term of every
+// field: on many small segments, on postings of several chunks, and with
+// deleted documents.
+func TestTermPostingsMatchBleve(t *testing.T) {
+	small, _ := buildCorpus(t)
+	updated, _ := updatedCorpus(t)
+	dir := filepath.Join(t.TempDir(), "synth")
+	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
+		t.Fatal(err)
+	}
+	large, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer large.Close()
+	type posting struct {
+		doc  uint32
+		freq uint64
+		norm float64
+	}
+	for name, ix := range map[string]*Index{"corpus": small, "updated": updated, "2000 synthetic records": large} {
+		adv, err := ix.shards[0].Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms := map[[2]string]bool{}
+		for _, zs := range zapSegments(t, ix) {
+			segmentTerms(t, zs, func(field, term string) { terms[[2]string{field, term}] = true })
+		}
+		n := 0
+		for ft := range terms {
+			field, term := ft[0], ft[1]
+			var got []posting
+			ok, err := scorchx.TermPostings(r, field, term, func(doc uint32, freq uint64, norm float64) {
+				got = append(got, posting{doc, freq, norm})
+			})
+			if !ok || err != nil {
+				t.Fatalf("%s: TermPostings(%s, %q) = %v, %v", name, field, term, ok, err)
+			}
+			var want []posting
+			tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for {
+				d, err := tfr.Next(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d == nil {
+					break
+				}
+				num, _ := scorchx.DocNum(d.ID)
+				want = append(want, posting{num, d.Freq, d.Norm})
+			}
+			tfr.Close()
+			if len(got) != len(want) {
+				t.Errorf("%s: TermPostings(%s, %q) = %d postings; Bleve reads %d", name, field, term, len(got), len(want))
+				continue
+			}
+			for i := range got {
+				if got[i] != want[i] && !(math.IsInf(got[i].norm, 1) && math.IsInf(want[i].norm, 1) && got[i].doc == want[i].doc && got[i].freq == want[i].freq) {
+					t.Errorf("%s: TermPostings(%s, %q) posting %d = %+v; Bleve reads %+v", name, field, term, i, got[i], want[i])
+					break
+				}
+			}
+			n += len(got)
+		}
+		r.Close()
+		t.Logf("%s: %d terms, %d postings", name, len(terms), n)
 	}
 }
