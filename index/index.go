@@ -104,6 +104,11 @@ type Index struct {
 	}
 	panicked atomic.Bool // a panic was recovered: see Explain
 	closed   atomic.Bool
+	// prefixes caches TermsWithPrefix's answers: an open index never
+	// changes, and search as you type asks for the same prefixes again.
+	prefixMu    sync.Mutex
+	prefixes    map[[2]string][]TermCount
+	prefixTerms int // the terms prefixes holds
 }
 
 // RankingPasses returns how many ranking passes Search has run over

@@ -14,7 +14,9 @@ import (
 // Page is one page of a search's hits, with what the whole search found:
 // the total number of hits and the facet counts.
 type Page struct {
-	Total    uint64
+	Total uint64
+	// MaxScore is the best hit's score; 0 for a search of no hits
+	// (SearchOptions.Size 0), which scores none.
 	MaxScore float64
 	Hits     []Hit
 	// Facets holds the counts asked for in SearchOptions.Facets, by field.

@@ -102,9 +102,19 @@ func (ix *Index) searchTree(ctx context.Context, q expr.Node, opts SearchOptions
 		rank = &bleveRanker{ix: ix, q: bq, explain: opts.Explain}
 		ix.ranked.bleve.Add(1)
 	}
-	res, err := rank.rank(ctx, n+1, fc, false)
+	// n+1: a hit past the page shows whether a tie crosses its end. A
+	// search for no hits (Size 0: the total and facets) keeps none, and
+	// the fast ranker then scores nothing.
+	want := n + 1
+	if n == 0 {
+		want = 0
+	}
+	res, err := rank.rank(ctx, want, fc, false)
 	if err != nil {
 		return nil, err
+	}
+	if n == 0 {
+		res.MaxScore = 0
 	}
 	if fc != nil {
 		res.Facets = fc.Results()

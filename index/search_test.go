@@ -3,8 +3,10 @@ package index
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -52,7 +54,7 @@ func TestSearchMatchesBleve(t *testing.T) {
 	}
 	facets := map[string]int{record.FieldLevel: 10, record.FieldTopic: 5, record.FieldTag: 30, record.FieldSource: 3}
 	fields := []string{FieldRecord, record.FieldLevel}
-	pages := [][2]int{{10, 0}, {3, 0}, {7, 5}, {30, 0}, {1, 40}}
+	pages := [][2]int{{10, 0}, {3, 0}, {7, 5}, {30, 0}, {1, 40}, {0, 0}}
 	if one.fast == nil || three.fast != nil {
 		t.Fatalf("fast ranker on 1 shard, 3 shards = %v, %v; want one on a single shard only", one.fast != nil, three.fast != nil)
 	}
@@ -211,6 +213,53 @@ func TestTermsCountLiveDocuments(t *testing.T) {
 				if n != df {
 					t.Errorf("%s: Terms(%s)[%q] = %d, its postings hold %d live documents", name, f, term, n, df)
 				}
+			}
+		}
+	}
+}
+
+// TestDocFreqAfterSearch checks that DocFreq gives the same counts before
+// and after a search decoded the terms' postings (it then answers from the
+// fast ranker's cache), on a fresh build and after an update that deleted
+// records.
+func TestDocFreqAfterSearch(t *testing.T) {
+	built, _ := buildCorpus(t)
+	updated, _ := updatedCorpus(t)
+	ctx := context.Background()
+	for name, ix := range map[string]*Index{"built": built, "updated": updated} {
+		fields := []string{record.FieldQuestion, record.FieldAnswer}
+		counts, err := ix.Terms(record.FieldQuestion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms := slices.Sorted(maps.Keys(counts))
+		terms = append(terms[:min(len(terms), 40)], "zzznotaterm")
+		before := map[string]uint64{}
+		var clauses []expr.Node
+		for _, term := range terms {
+			if before[term], err = ix.DocFreq(ctx, term, fields...); err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range fields {
+				clauses = append(clauses, expr.Term{Field: f, Term: term, Boost: 1})
+			}
+		}
+		fast0, _ := ix.RankingPasses()
+		for i := 0; i < len(clauses); i += 8 {
+			if _, err := ix.Search(ctx, expr.Or{Clauses: clauses[i:min(i+8, len(clauses))]}, SearchOptions{Size: 1}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if fast, _ := ix.RankingPasses(); fast == fast0 {
+			t.Fatalf("%s: no search ran through the fast ranker", name)
+		}
+		for _, term := range terms {
+			got, err := ix.DocFreq(ctx, term, fields...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != before[term] {
+				t.Errorf("%s: DocFreq(%q) = %d after a search, %d before", name, term, got, before[term])
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/iq-search/iq/record"
@@ -57,6 +58,33 @@ func TestTermCountsMatchTerms(t *testing.T) {
 		}
 		if len(want) < 100 {
 			t.Errorf("%s: %d terms in question and answer; want the corpus's hundreds", tc.name, len(want))
+		}
+	}
+}
+
+// TestTermsWithPrefixCached checks that TermsWithPrefix answers the same
+// from its cache as from the dictionaries, and that a caller changing an
+// answer does not change the next one.
+func TestTermsWithPrefixCached(t *testing.T) {
+	ix, _ := buildCorpus(t)
+	for _, prefix := range []string{"de", "inj", "zzzq"} {
+		first, err := ix.TermsWithPrefix(record.FieldQuestion, prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Clone(first)
+		for i := range first {
+			first[i] = TermCount{"changed", 0}
+		}
+		got, err := ix.TermsWithPrefix(record.FieldQuestion, prefix)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("TermsWithPrefix(question, %q) = %v again; first %v", prefix, got, want)
+		}
+		if prefix == "de" && len(want) < 2 {
+			t.Errorf("TermsWithPrefix(question, %q) = %v; the corpus has more", prefix, want)
 		}
 	}
 }

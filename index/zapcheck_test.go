@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,7 +173,7 @@ func TestCheckLocationsRunaway(t *testing.T) {
 				return
 			}
 			w, err := scorchx.WalkTerm(zs, f, tm)
-			if err == nil && w.FirstLocs >= 0 && w.FirstSize == 1 && w.FirstLeft < 127 {
+			if err == nil && w.FirstLocs >= 0 && w.FirstSize == 1 && w.FirstLeft < 127 && w.Postings >= 2 {
 				seg, field, term, walk = zs, f, tm, w
 			}
 		})
@@ -193,6 +194,13 @@ func TestCheckLocationsRunaway(t *testing.T) {
 	if _, err := scorchx.WalkTerm(seg, field, term); err == nil {
 		t.Fatalf("WalkTerm(%s:%q) accepts a location size past its chunk", field, term)
 	}
+	// zapx steps over the first posting to reach the second: its location
+	// size is read then too.
+	if docs := zapDocs(t, seg, field, term); len(docs) < 2 {
+		t.Fatalf("%s:%q has %d postings; want 2", field, term, len(docs))
+	} else if _, err := scorchx.WalkTermAt(seg, field, term, docs[1:2]); err == nil {
+		t.Fatalf("WalkTermAt(%s:%q, its second document) accepts a location size past its chunk before it", field, term)
+	}
 	phrase := expr.Phrase{Field: field, Terms: [][]string{{term}, {term}}, Boost: 1}
 	for _, c := range []struct {
 		name string
@@ -212,5 +220,158 @@ func TestCheckLocationsRunaway(t *testing.T) {
 		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), filepath.Base(seg.Path())) {
 			t.Errorf("%s over the damaged postings: error %v; want ErrCorrupt naming %s", c.name, err, seg.Path())
 		}
+	}
+}
+
+// WalkTermAt reads the chunks holding the documents asked for, and all of
+// them when asked for every document: on postings of several chunks, the
+// first or the last document reads fewer postings than the whole term,
+// every document as many, and the same locations.
+func TestWalkTermAt(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "synth")
+	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	chunked := 0
+	for _, zs := range zapSegments(t, ix) {
+		segmentTerms(t, zs, func(field, term string) {
+			full, err := scorchx.WalkTerm(zs, field, term)
+			if err != nil || full.Postings <= 1024 || full.WithLocs == 0 || chunked == 20 {
+				return
+			}
+			chunked++
+			docs := zapDocs(t, zs, field, term)
+			last := docs[len(docs)-1:]
+			for _, c := range []struct {
+				name  string
+				local []uint64
+				want  func(w scorchx.TermWalk) bool
+			}{
+				{"every document", docs, func(w scorchx.TermWalk) bool { return w == full }},
+				{"none", nil, func(w scorchx.TermWalk) bool { return w.Postings == 0 }},
+				{"the last", last, func(w scorchx.TermWalk) bool {
+					return w.Postings > 0 && w.Postings < full.Postings && w.Locations > 0 && w.Locations < full.Locations
+				}},
+				{"the first", docs[:1], func(w scorchx.TermWalk) bool {
+					return w.Postings > 0 && w.Postings < full.Postings && w.FirstLocs == full.FirstLocs
+				}},
+			} {
+				got, err := scorchx.WalkTermAt(zs, field, term, c.local)
+				if err != nil || !c.want(got) {
+					t.Errorf("WalkTermAt(%s:%q, %s) = %+v, %v; the whole term: %+v", field, term, c.name, got, err, full)
+				}
+			}
+		})
+	}
+	if chunked == 0 {
+		t.Fatal("no term with postings in several chunks: the test checks nothing")
+	}
+}
+
+// zapDocs returns a term's documents in a segment, through zapx.
+func zapDocs(t *testing.T, zs *zap.Segment, field, term string) []uint64 {
+	t.Helper()
+	d, err := zs.Dictionary(field)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl, err := d.PostingsList([]byte(term), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []uint64
+	it := pl.Iterator(false, false, false, nil)
+	for {
+		p, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p == nil {
+			return docs
+		}
+		docs = append(docs, p.Number())
+	}
+}
+
+// TermPostings must give what Bleve's term field reader gives, posting for
+// posting (document number, frequency, norm), for every term of every
+// field: on many small segments, on postings of several chunks, and with
+// deleted documents.
+func TestTermPostingsMatchBleve(t *testing.T) {
+	small, _ := buildCorpus(t)
+	updated, _ := updatedCorpus(t)
+	dir := filepath.Join(t.TempDir(), "synth")
+	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
+		t.Fatal(err)
+	}
+	large, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer large.Close()
+	type posting struct {
+		doc  uint32
+		freq uint64
+		norm float64
+	}
+	for name, ix := range map[string]*Index{"corpus": small, "updated": updated, "2000 synthetic records": large} {
+		adv, err := ix.shards[0].Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms := map[[2]string]bool{}
+		for _, zs := range zapSegments(t, ix) {
+			segmentTerms(t, zs, func(field, term string) { terms[[2]string{field, term}] = true })
+		}
+		n := 0
+		for ft := range terms {
+			field, term := ft[0], ft[1]
+			var got []posting
+			ok, err := scorchx.TermPostings(r, field, term, func(doc uint32, freq uint64, norm float64) {
+				got = append(got, posting{doc, freq, norm})
+			})
+			if !ok || err != nil {
+				t.Fatalf("%s: TermPostings(%s, %q) = %v, %v", name, field, term, ok, err)
+			}
+			var want []posting
+			tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for {
+				d, err := tfr.Next(nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if d == nil {
+					break
+				}
+				num, _ := scorchx.DocNum(d.ID)
+				want = append(want, posting{num, d.Freq, d.Norm})
+			}
+			tfr.Close()
+			if len(got) != len(want) {
+				t.Errorf("%s: TermPostings(%s, %q) = %d postings; Bleve reads %d", name, field, term, len(got), len(want))
+				continue
+			}
+			for i := range got {
+				if got[i] != want[i] && !(math.IsInf(got[i].norm, 1) && math.IsInf(want[i].norm, 1) && got[i].doc == want[i].doc && got[i].freq == want[i].freq) {
+					t.Errorf("%s: TermPostings(%s, %q) posting %d = %+v; Bleve reads %+v", name, field, term, i, got[i], want[i])
+					break
+				}
+			}
+			n += len(got)
+		}
+		r.Close()
+		t.Logf("%s: %d terms, %d postings", name, len(terms), n)
 	}
 }

@@ -182,12 +182,12 @@ func (p *plan) withoutPrefix() *plan {
 // itself, in the order and with the scores the search without the
 // expansion gives them, then the records with only a longer word it
 // starts, by their scores with it. Total and facets count both (full, the
-// answer of q). A page within the first tier costs one more ranking pass
+// answer of q, read without its page: readCounts). A page within the first tier costs one more ranking pass
 // than a plain search; a page that reaches past it, two.
 func (s *Searcher) tieredPage(ctx context.Context, res *Result, full *index.Page, q, whole expr.Node, req Request) error {
 	res.Total = full.Total
 	s.facets(res, full)
-	w, err := s.run(ctx, whole, req)
+	w, err := s.run(ctx, whole, req, readPage)
 	if err != nil {
 		return err
 	}
@@ -204,20 +204,12 @@ func (s *Searcher) tieredPage(ctx context.Context, res *Result, full *index.Page
 			return fmt.Errorf("search index %s: %w", s.ix.Dir(), err)
 		}
 		seen = map[string]bool{}
-		kept = 0
-		for _, h := range aw.Hits {
-			c := first(h.Fields[record.FieldCluster])
-			if s.clusterSize[c] > 1 && seen[c] {
-				continue
-			}
-			seen[c] = true
-			kept++
-		}
+		kept = len(s.collapse(aw.Hits, seen, nil))
 	}
 	rest := req
 	rest.Offset = max(0, req.Offset-kept)
 	rest.Limit = req.Limit - len(res.Hits)
-	sr, err := s.run(ctx, expr.Bool{Must: []expr.Node{q}, Not: []expr.Node{whole}}, rest)
+	sr, err := s.run(ctx, expr.Bool{Must: []expr.Node{q}, Not: []expr.Node{whole}}, rest, readPage)
 	if err != nil {
 		return err
 	}

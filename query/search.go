@@ -288,7 +288,15 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 			res.Sort = SortSource
 		}
 	}
-	sr, err := s.run(ctx, q, req)
+	// A tiered page (prefix.go) takes only the total and the facets of
+	// q: its hits come from other passes, so q's page is not read.
+	tiered := func(p *plan) runReads {
+		if p != nil && p.tiered() && each == nil && res.Sort == SortRelevance {
+			return readCounts
+		}
+		return readAll
+	}
+	sr, err := s.run(ctx, q, req, tiered(final))
 	if err != nil {
 		return nil, err
 	}
@@ -332,7 +340,7 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 			break
 		}
 		q2 := a.p.build(a.relaxed, s.analyze, filter)
-		r2, err := s.run(ctx, q2, req)
+		r2, err := s.run(ctx, q2, req, tiered(a.p))
 		if err != nil {
 			return nil, err
 		}
@@ -438,9 +446,19 @@ func baseName(p string) string {
 	return p
 }
 
+// runReads says what a search reads besides its total: the page's hits
+// (with their records and term locations), the facets, or both.
+type runReads int
+
+const (
+	readAll    runReads = iota // the page and the facets
+	readPage                   // the page alone
+	readCounts                 // the facets alone
+)
+
 // run executes one search for the request's page, with facets and term
-// locations for highlighting.
-func (s *Searcher) run(ctx context.Context, q expr.Node, req Request) (*index.Page, error) {
+// locations for highlighting, or the part of it what asks for.
+func (s *Searcher) run(ctx context.Context, q expr.Node, req Request, what runReads) (*index.Page, error) {
 	if q == nil {
 		q = expr.None{}
 	}
@@ -452,13 +470,20 @@ func (s *Searcher) run(ctx context.Context, q expr.Node, req Request) (*index.Pa
 	// index.Search orders by score, then ID, so equal scores keep a
 	// stable order, and loads stored fields and locations for the page
 	// only.
-	res, err := s.ix.Search(ctx, q, index.SearchOptions{
+	opts := index.SearchOptions{
 		Size: size, From: from,
 		Fields:    []string{index.FieldRecord, record.FieldCluster},
 		Locations: true,
 		Facets:    facetSize,
 		Explain:   req.Explain,
-	})
+	}
+	switch what {
+	case readPage:
+		opts.Facets = nil
+	case readCounts:
+		opts.Size, opts.From, opts.Fields, opts.Locations = 0, 0, nil, false
+	}
+	res, err := s.ix.Search(ctx, q, opts)
 	if err != nil {
 		return nil, fmt.Errorf("search index %s: %w", s.ix.Dir(), err)
 	}
@@ -488,18 +513,11 @@ func (s *Searcher) fillHits(res *Result, sr *index.Page, req Request, seen map[s
 	if !req.All && s.hasClusters() {
 		// Only the best hit of a cluster is shown; the cluster field
 		// is read without decoding whole records.
-		var keep []index.Hit
-		for _, h := range hits {
-			c := first(h.Fields[record.FieldCluster])
-			if s.clusterSize[c] > 1 && seen[c] {
-				if len(keep) > req.Offset && len(keep) <= req.Offset+req.Limit {
-					res.Collapsed++
-				}
-				continue
+		keep := s.collapse(hits, seen, func(before int) {
+			if before > req.Offset && before <= req.Offset+req.Limit {
+				res.Collapsed++
 			}
-			seen[c] = true
-			keep = append(keep, h)
-		}
+		})
 		kept = len(keep)
 		hits = keep[min(req.Offset, len(keep)):min(req.Offset+req.Limit, len(keep))]
 	}
@@ -515,6 +533,27 @@ func (s *Searcher) fillHits(res *Result, sr *index.Page, req Request, seen map[s
 		res.Hits = append(res.Hits, hit)
 	}
 	return kept, nil
+}
+
+// collapse returns the hits that show their near-duplicate cluster, in
+// order: the first hit of each cluster not in seen (a record of no cluster,
+// or of a cluster of one, always shows), and adds their clusters to seen.
+// left, when not nil, is called for each hit left out with the number of
+// hits kept before it.
+func (s *Searcher) collapse(hits []index.Hit, seen map[string]bool, left func(before int)) []index.Hit {
+	var keep []index.Hit
+	for _, h := range hits {
+		c := first(h.Fields[record.FieldCluster])
+		if s.clusterSize[c] > 1 && seen[c] {
+			if left != nil {
+				left(len(keep))
+			}
+			continue
+		}
+		seen[c] = true
+		keep = append(keep, h)
+	}
+	return keep
 }
 
 // facets copies the page's facet counts into the Result.

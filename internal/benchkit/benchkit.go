@@ -60,9 +60,11 @@ func Int(name string) int {
 // took (first-cpu-p99-ms, unseen-cpu-p99-ms, cpu-p99-ms: the process's,
 // GC included), which a busy machine does not inflate as it does the
 // wall time.
-// IQ_BENCH_CPUPROFILE=first or unseen (with IQ_BENCH_CPUPROFILE_FILE, default
-// cpu-<pass>.prof) writes a CPU profile of that pass alone, so the cost of
-// a cold pass is not drowned by the warm ones.
+// IQ_BENCH_CPUPROFILE=first, unseen or warm (with IQ_BENCH_CPUPROFILE_FILE,
+// default cpu-<pass>.prof) writes a CPU profile of that pass alone (warm:
+// every timed round), so the cost of a cold pass is not drowned by the
+// warm ones; IQ_BENCH_SLOWEST=n logs each pass's n costliest queries (warm:
+// of the last round).
 // search runs query i and returns its hit count; name names it in errors.
 // It fails when the timed half matches nothing or its hits drift between
 // passes.
@@ -96,13 +98,17 @@ func Queries(b *testing.B, n int, name func(i int) string, search func(i int) (u
 	if want == 0 {
 		b.Fatal("the query mix matched nothing")
 	}
+	stop = profile(b, "warm")
 	cpu0 = cputime.Used()
 	for b.Loop() {
 		if hits := run(half, n, &lat, &warmQC); hits != want {
 			b.Fatalf("the query mix matched %d hits, then %d; want the same", want, hits)
 		}
 	}
-	b.ReportMetric((cputime.Used()-cpu0).Seconds()*1000/float64(len(lat)), "cpu-ms/query")
+	warmCPU := cputime.Used() - cpu0
+	stop()
+	logSlowest(b, "warm", warmQC[len(warmQC)-(n-half):], half, name)
+	b.ReportMetric(warmCPU.Seconds()*1000/float64(len(lat)), "cpu-ms/query")
 	report := func(lat []time.Duration, prefix string) {
 		slices.Sort(lat)
 		b.ReportMetric(ms(lat[len(lat)/2]), prefix+"p50-ms")

@@ -68,13 +68,17 @@ func phraseKey(field string, terms [][]string) string {
 func (c *postingCache) phraseLocations(ctx context.Context, field string, terms [][]string, ps [][]*postings) (phraseLocs, error) {
 	k := phraseKey(field, terms)
 	c.mu.Lock()
-	l, ok := c.phr[k]
+	e := c.phr[k]
+	if e != nil {
+		c.tick++
+		e.used = c.tick
+	}
 	c.mu.Unlock()
-	if ok {
-		return l, nil
+	if e != nil {
+		return e.locs, nil
 	}
 	cand := candidates(ps)
-	l = make(phraseLocs, len(terms))
+	l := make(phraseLocs, len(terms))
 	size := 0
 	read := map[string]*locPostings{} // a word at several positions is read once
 	for i, pos := range terms {
@@ -92,12 +96,15 @@ func (c *postingCache) phraseLocations(ctx context.Context, field string, terms 
 		}
 	}
 	c.mu.Lock()
-	if old, ok := c.phr[k]; ok {
-		l = old
+	c.tick++
+	if old := c.phr[k]; old != nil {
+		l = old.locs
+		old.used = c.tick
 	} else {
-		c.phr[k] = l
+		c.phr[k] = &phraseEntry{locs: l, bytes: size, used: c.tick}
 		c.bytes += size
 	}
+	c.evict()
 	c.mu.Unlock()
 	return l, nil
 }
@@ -192,7 +199,12 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 	if len(cand) == 0 || len(docs) == 0 {
 		return lp, nil
 	}
-	if err := scorchx.CheckLocations(c.snap, field, term); err != nil {
+	// The documents the reader lands on: cand ∩ docs.
+	land := intersect(cand, docs)
+	if len(land) == 0 {
+		return lp, nil
+	}
+	if err := scorchx.CheckLocationsAt(c.snap, field, term, land); err != nil {
 		return nil, err
 	}
 	tfr, err := c.snap.TermFieldReader(ctx, []byte(term), field, true, true, true)

@@ -1,15 +1,18 @@
 package fastrank
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	bindex "github.com/blevesearch/bleve_index_api"
 
+	"github.com/iq-search/iq/index/internal/corrupt"
 	"github.com/iq-search/iq/index/internal/scorchx"
 )
 
@@ -21,6 +24,7 @@ type postings struct {
 	score []float64 // Bleve's term score before the query weight
 	count uint64    // the term reader's Count, for idf and ordering
 	idf   float64
+	used  uint64 // the cache's tick when last asked for (postingCache.mu)
 }
 
 func (p *postings) bytes() int {
@@ -32,39 +36,91 @@ type postKey struct {
 }
 
 // postingCache holds decoded postings of one snapshot. An index opened
-// read-only keeps its snapshot; the cache starts again when it changes or
-// grows past maxPostingBytes.
+// read-only keeps its snapshot; the cache starts again when it changes.
+// Past maxPostingBytes it drops the entries asked for longest ago (evict).
 type postingCache struct {
 	mu    sync.Mutex
 	snap  bindex.IndexReader
 	m     map[postKey]*postings
-	phr   map[string]phraseLocs // by phraseKey
+	phr   map[string]*phraseEntry // by phraseKey
 	avg   map[string]float64
 	total uint64
 	bytes int
+	tick  uint64 // counts lookups: the age of an entry's last use
+	limit int    // maxPostingBytes, unless a test sets it
+}
+
+// phraseEntry is a phrase's locations in the cache.
+type phraseEntry struct {
+	locs  phraseLocs
+	bytes int
+	used  uint64
 }
 
 // maxPostingBytes bounds the decoded postings kept (~12 bytes a posting,
-// and a phrase word's locations): at 100k records the postings of a few hundred common
-// terms.
+// and a phrase word's locations): at 100k records the postings of a few
+// hundred common terms; the 400 queries of the benchmark's mix hold under
+// 64 MB of them at 100k records, several hundred MB at 1M.
 const maxPostingBytes = 512 << 20
 
 // forSnapshot returns the cache, emptied when snap is not the snapshot it
-// holds postings of, or when it is full.
+// holds postings of.
 func (c *postingCache) forSnapshot(snap bindex.IndexReader) (*postingCache, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.snap != snap || c.m == nil || c.bytes > maxPostingBytes {
+	if c.snap != snap || c.m == nil {
 		total, err := snap.DocCount()
 		if err != nil {
 			return nil, err
 		}
 		c.snap, c.total, c.bytes = snap, total, 0
 		c.m = map[postKey]*postings{}
-		c.phr = map[string]phraseLocs{}
+		c.phr = map[string]*phraseEntry{}
 		c.avg = map[string]float64{}
 	}
 	return c, nil
+}
+
+// evict drops the entries asked for longest ago until the cache holds
+// at most three quarters of maxPostingBytes, when it holds more than
+// maxPostingBytes; c.mu is held. Emptying the whole cache instead made
+// every query after it decode its postings afresh: at 1M records the
+// benchmark's mix filled it again and again. Plans ranking with an
+// entry keep it alive.
+func (c *postingCache) evict() {
+	limit := c.limit
+	if limit == 0 {
+		limit = maxPostingBytes
+	}
+	if c.bytes <= limit {
+		return
+	}
+	type entry struct {
+		used uint64
+		post postKey
+		phr  string
+		isPh bool
+	}
+	all := make([]entry, 0, len(c.m)+len(c.phr))
+	for k, p := range c.m {
+		all = append(all, entry{used: p.used, post: k})
+	}
+	for k, e := range c.phr {
+		all = append(all, entry{used: e.used, phr: k, isPh: true})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return cmp.Compare(a.used, b.used) })
+	for _, e := range all {
+		if c.bytes <= limit/4*3 {
+			return
+		}
+		if e.isPh {
+			c.bytes -= c.phr[e.phr].bytes
+			delete(c.phr, e.phr)
+		} else {
+			c.bytes -= c.m[e.post].bytes()
+			delete(c.m, e.post)
+		}
+	}
 }
 
 // avgLen returns Bleve's BM25 average field length (bm25ScoreMetrics):
@@ -95,11 +151,31 @@ func (c *postingCache) avgLen(field string) (float64, error) {
 	return a, nil
 }
 
+// Count returns the term reader's count of term in field in snapshot r
+// (the live documents holding it) when the postings are decoded in the
+// cache, and false when they are not.
+func (rk *Ranker) Count(r bindex.IndexReader, field, term string) (uint64, bool) {
+	c := &rk.posts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.snap != r {
+		return 0, false
+	}
+	if p := c.m[postKey{field, term}]; p != nil {
+		return p.count, true
+	}
+	return 0, false
+}
+
 // postings returns the decoded postings of term in field.
 func (c *postingCache) postings(ctx context.Context, field, term string) (*postings, error) {
 	k := postKey{field, term}
 	c.mu.Lock()
 	p := c.m[k]
+	if p != nil {
+		c.tick++
+		p.used = c.tick
+	}
 	c.mu.Unlock()
 	if p != nil {
 		return p, nil
@@ -109,12 +185,15 @@ func (c *postingCache) postings(ctx context.Context, field, term string) (*posti
 		return nil, err
 	}
 	c.mu.Lock()
+	c.tick++
 	if old := c.m[k]; old != nil {
 		p = old
 	} else {
 		c.m[k] = p
 		c.bytes += p.bytes()
 	}
+	p.used = c.tick
+	c.evict()
 	c.mu.Unlock()
 	return p, nil
 }
@@ -151,6 +230,40 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 	n := min(p.count, c.total)
 	p.docs = make([]uint32, 0, n)
 	p.score = make([]float64, 0, n)
+	add := func(num uint32, freq uint64, norm float64) {
+		p.docs = append(p.docs, num)
+		var tf float64
+		if freq < scorer.MaxSqrtCache {
+			tf = scorer.SqrtCache[int(freq)]
+		} else {
+			tf = math.Sqrt(float64(freq))
+		}
+		var s float64
+		if bm25 {
+			fieldLength := 1 / (norm * norm)
+			s = p.idf * (tf * bsearch.BM25_k1) /
+				(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
+		} else {
+			s = tf * norm * p.idf
+		}
+		p.score = append(p.score, s)
+	}
+	// zap's postings read by hand: a fifth of the reader's cost a
+	// posting (TestTermPostingsMatchBleve holds it to the reader's).
+	ok, err := scorchx.TermPostings(c.snap, field, term, func(doc uint32, freq uint64, norm float64) {
+		if uint64(len(p.docs)) < c.total { // bounded as the reader's DocSeq bounds it
+			add(doc, freq, norm)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if uint64(len(p.docs)) != p.count {
+			return nil, fmt.Errorf("read %s:%s: %w: %d postings of %d counted", field, term, corrupt.Err, len(p.docs), p.count)
+		}
+		return p, nil
+	}
 	tfd := &bindex.TermFieldDoc{}
 	seq := scorchx.NewDocSeq(c.snap)
 	for {
@@ -165,22 +278,7 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 		if err != nil {
 			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
 		}
-		p.docs = append(p.docs, num)
-		var tf float64
-		if d.Freq < scorer.MaxSqrtCache {
-			tf = scorer.SqrtCache[int(d.Freq)]
-		} else {
-			tf = math.Sqrt(float64(d.Freq))
-		}
-		var s float64
-		if bm25 {
-			fieldLength := 1 / (d.Norm * d.Norm)
-			s = p.idf * (tf * bsearch.BM25_k1) /
-				(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
-		} else {
-			s = tf * d.Norm * p.idf
-		}
-		p.score = append(p.score, s)
+		add(num, d.Freq, d.Norm)
 	}
 	return p, nil
 }

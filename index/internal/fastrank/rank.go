@@ -122,7 +122,7 @@ type Ranking struct {
 
 // Rank is the ranking pass of a search over decoded postings: the total,
 // the n best hits by score (ties by document number), and facet counts
-// through fc when it is not nil.
+// through fc when it is not nil. With n 0 it scores nothing (MaxScore 0).
 //
 // With byID, ties are settled by ID as Bleve's "-_score", "_id" sort
 // settles them (through the snapshot's ID order, idOrder), and the n hits
@@ -237,6 +237,7 @@ func (p *rankPart) rank(ctx context.Context) {
 	var total uint64
 	var maxScore float64
 	root, top, to, fp := p.root, p.top, p.to, p.facets
+	scores := top.n > 0 // a pass for no hits counts, and scores nothing
 	for d := root.advance(p.from); d < to; d = root.advance(d + 1) {
 		if total&1023 == 0 {
 			if p.err = ctx.Err(); p.err != nil {
@@ -244,12 +245,14 @@ func (p *rankPart) rank(ctx context.Context) {
 			}
 		}
 		total++
-		s := root.score()
-		maxScore = max(maxScore, s)
 		if fp != nil {
 			fp.Count(d)
 		}
-		top.add(s, d)
+		if scores {
+			s := root.score()
+			maxScore = max(maxScore, s)
+			top.add(s, d)
+		}
 	}
 	p.total, p.maxScore = total, maxScore
 	if fp != nil {

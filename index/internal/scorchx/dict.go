@@ -59,8 +59,9 @@ func (d *Dicts) Count(term string) (uint64, error) {
 		return d.rangeCount(term)
 	}
 	var n uint64
+	b := []byte(term)
 	for i, td := range d.segs {
-		pl, err := td.PostingsList([]byte(term), d.snaps[i].Deleted(), d.pl)
+		pl, err := td.PostingsList(b, d.snaps[i].Deleted(), d.pl)
 		if err != nil {
 			return 0, fmt.Errorf("read term %q of %s: %w", term, d.field, err)
 		}
