@@ -339,13 +339,14 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 	for lo := 0; lo < len(pairs); lo += edgeChunk {
 		chunk := pairs[lo:min(lo+edgeChunk, len(pairs))]
 		parallel(len(chunk), func(lo, hi int) {
-			var sa, sb featScratch
 			for i := lo; i < hi; i++ {
 				if (i-lo)%ctxEvery == 0 && ctx.Err() != nil {
 					return
 				}
+				// The features as kept, their answer vectors compared
+				// where they are stored (answerCosine), not decoded.
 				a, b := unpair(chunk[i])
-				scores[i] = scoreAbove(ix.feat(a, &sa), ix.feat(b, &sb), false, minScore).Score
+				scores[i] = scoreAnswers(&ix.feats[a], &ix.feats[b], false, minScore, func() float64 { return ix.answerCosine(a, b) }).Score
 			}
 		})
 		if err := ctx.Err(); err != nil {
