@@ -137,3 +137,14 @@ func withClusters(recs iter.Seq2[record.Record, error], of map[string]string) it
 		}
 	}
 }
+
+// recordStream yields recs, as a stream read again at every pass.
+func recordStream(recs []record.Record) iter.Seq2[record.Record, error] {
+	return func(yield func(record.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
