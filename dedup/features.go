@@ -54,13 +54,21 @@ type qtok struct {
 	// context: a technology the question asks in ("middleware in
 	// FastAPI"), not what it asks about.
 	context bool
+	// generic: a generic word (genericWords), looked up once when the
+	// token is made, not for every pair scored (heavy).
+	generic bool
+}
+
+// newQtok is a qtok of text, kind k, with what follows from them.
+func newQtok(text string, k kind) qtok {
+	return qtok{text: text, kind: k, generic: k == kindWord && genericWords[text]}
 }
 
 // heavy reports whether t names what the question asks about: a content
 // word that is neither context nor a number, version or code (which have
 // guards of their own).
 func (t qtok) heavy() bool {
-	return t.content && !t.context && t.fam == 0 && !(t.kind == kindWord && genericWords[t.text])
+	return t.content && !t.context && t.fam == 0 && !t.generic
 }
 
 // features is what the scorer keeps of a record.
@@ -248,8 +256,10 @@ func unweighed(r *record.Record, p *parsed, st *Stats) features {
 			continue
 		}
 		seen[h] = true
-		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, pos: int32(pos), kind: t.kind, weak: t.weak,
-			content: !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject)})
+		q := newQtok(t.text, t.kind)
+		q.h, q.fam, q.pos, q.weak = h, family(t), int32(pos), t.weak
+		q.content = !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject)
+		f.toks = append(f.toks, q)
 		if t.text == differWord {
 			f.differ = true
 		}
