@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/iq-search/iq/record"
 )
@@ -327,36 +328,52 @@ type edge struct {
 // MinScore, strongest first; ties go by record ID so that the input order
 // does not change the clusters.
 func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
-	pairs := ix.candidates()
+	bs := ix.buckets()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Scored a chunk at a time, so the scores of every candidate pair
-	// are never held at once (a large collection has hundreds of
-	// millions of pairs, most of them below minScore).
-	scores := make([]float64, min(len(pairs), edgeChunk))
-	var es []edge
-	for lo := 0; lo < len(pairs); lo += edgeChunk {
-		chunk := pairs[lo:min(lo+edgeChunk, len(pairs))]
-		parallel(len(chunk), func(lo, hi int) {
-			var sa, sb featScratch
-			for i := lo; i < hi; i++ {
-				if (i-lo)%ctxEvery == 0 && ctx.Err() != nil {
+	// The pairs of each record with the records after it, scored as they
+	// are drawn from its buckets, by every core, a block of records at a
+	// time; the blocks' edges joined in record order, as the sorted pairs
+	// were scored before.
+	n := ix.Len()
+	blocks := make([][]edge, (n+edgeBlock-1)/edgeBlock)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(blocks)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var js []int32
+			for ctx.Err() == nil {
+				b := int(next.Add(1) - 1)
+				if b >= len(blocks) {
 					return
 				}
-				a, b := unpair(chunk[i])
-				scores[i] = scoreAbove(ix.feat(a, &sa), ix.feat(b, &sb), false, minScore).Score
+				var found []edge
+				for i := b * edgeBlock; i < min(n, (b+1)*edgeBlock); i++ {
+					js = bs.partners(js, i)
+					for _, j := range js {
+						// The features as kept, their answer vectors
+						// compared where they are stored (answerCosine),
+						// not decoded.
+						s := scoreAnswers(&ix.feats[i], &ix.feats[j], false, minScore, func() float64 { return ix.answerCosine(i, int(j)) }).Score
+						if s >= minScore {
+							found = append(found, edge{int32(i), j, s})
+						}
+					}
+				}
+				blocks[b] = found
 			}
-		})
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		for i, p := range chunk {
-			if scores[i] >= minScore {
-				a, b := unpair(p)
-				es = append(es, edge{int32(a), int32(b), scores[i]})
-			}
-		}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var es []edge
+	for _, b := range blocks {
+		es = append(es, b...)
 	}
 	slices.SortFunc(es, func(x, y edge) int {
 		if c := cmp.Compare(y.score, x.score); c != 0 {
@@ -372,11 +389,13 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 	return es, nil
 }
 
-// edgeChunk is how many candidate pairs edges scores at once.
-const edgeChunk = 1 << 20
+// edgeBlock is how many records' pairs a core scores at a time: enough to
+// make taking the next block cheap, few enough that every core stays busy
+// to the end (early records have more partners after them).
+const edgeBlock = 256
 
-// candidates returns the LSH candidate pairs.
-func (ix *Index) candidates() []uint64 {
+// buckets returns the LSH buckets of the records' signatures.
+func (ix *Index) buckets() *buckets {
 	n := ix.Len()
 	k := ix.opts.Bands * ix.opts.Rows
 	sigs := make([]uint64, n*k)
@@ -398,7 +417,21 @@ func (ix *Index) candidates() []uint64 {
 			has[i] = signature(v, sigs[i*k:(i+1)*k])
 		}
 	})
-	return lshPairs(sigs, has, ix.opts.Bands, ix.opts.Rows)
+	return lshBuckets(sigs, has, ix.opts.Bands, ix.opts.Rows)
+}
+
+// candidates returns the LSH candidate pairs (i<<32 | j, i < j), sorted.
+func (ix *Index) candidates() []uint64 {
+	bs := ix.buckets()
+	var pairs []uint64
+	var js []int32
+	for i := range ix.Len() {
+		js = bs.partners(js, i)
+		for _, j := range js {
+			pairs = append(pairs, pairKey(int32(i), j))
+		}
+	}
+	return pairs
 }
 
 func (ix *Index) orderedIDs(e edge) (string, string) {

@@ -48,19 +48,54 @@ func (a *answerTerms) add(term uint32, c uint64, w float64) {
 func (a *answerTerms) decode(dst []entry, i int) []entry {
 	for k := a.at[i]; k < a.at[i+1]; k++ {
 		t := a.term[k]
-		var w float64
-		if c := a.code[k]; c == 0 {
-			w = a.raw[k]
-		} else {
-			// termWeight's arithmetic, with its logarithm from a table.
-			w = onePlusLog[c>>1] * a.idf[t]
-			if c&1 != 0 {
-				w *= lightWeight
-			}
-		}
-		dst = append(dst, entry{a.vocab[t], w})
+		dst = append(dst, entry{a.vocab[t], a.weight(k)})
 	}
 	return dst
+}
+
+// weight is the weight of the k-th term stored.
+func (a *answerTerms) weight(k int32) float64 {
+	c := a.code[k]
+	if c == 0 {
+		return a.raw[k]
+	}
+	// termWeight's arithmetic, with its logarithm from a table.
+	w := onePlusLog[c>>1] * a.idf[a.term[k]]
+	if c&1 != 0 {
+		w *= lightWeight
+	}
+	return w
+}
+
+// dot is the dot product of records i and j's answer vectors, read from
+// the stored terms without decoding them (decoding both for every
+// candidate pair was a third of scoring them): the terms are in the
+// vocabulary's order, which is the hashes' order, so the shared terms
+// meet in the order shared meets them, with the same weights, and the sum
+// is the same float64.
+func (a *answerTerms) dot(i, j int) float64 {
+	ti, tj := a.term[a.at[i]:a.at[i+1]], a.term[a.at[j]:a.at[j+1]]
+	oi, oj := a.at[i], a.at[j]
+	dot := 0.0
+	for x, y := 0, 0; x < len(ti) && y < len(tj); {
+		u, v := ti[x], tj[y]
+		if u == v {
+			dot += a.weight(oi+int32(x)) * a.weight(oj+int32(y))
+		}
+		x += b2i(u <= v)
+		y += b2i(u >= v)
+	}
+	return dot
+}
+
+// answerCosine is cosine of records i and j's answer vectors, as scoring
+// their decoded features (feat) computes it.
+func (ix *Index) answerCosine(i, j int) float64 {
+	fi, fj := &ix.feats[i], &ix.feats[j]
+	if ix.answers == nil {
+		return cosine(fi.a, fj.a)
+	}
+	return cosineOf(fi.a, fj.a, ix.answers.dot(i, j))
 }
 
 // featScratch holds one record's features with its answer vector decoded.

@@ -56,13 +56,21 @@ type qtok struct {
 	context bool
 	// placed: the word is in a phrase after "of" or "in" (token.placed).
 	placed bool
+	// generic: a generic word (genericWords), looked up once when the
+	// token is made, not for every pair scored (heavy).
+	generic bool
+}
+
+// newQtok is a qtok of text, kind k, with what follows from them.
+func newQtok(text string, k kind) qtok {
+	return qtok{text: text, kind: k, generic: k == kindWord && genericWords[text]}
 }
 
 // heavy reports whether t names what the question asks about: a content
 // word that is neither context nor a number, version or code (which have
 // guards of their own).
 func (t qtok) heavy() bool {
-	return t.content && !t.context && t.fam == 0 && !(t.kind == kindWord && genericWords[t.text])
+	return t.content && !t.context && t.fam == 0 && !t.generic
 }
 
 // features is what the scorer keeps of a record.
@@ -129,7 +137,7 @@ func parse(r *record.Record, lx *lexicon) parsed {
 	for _, a := range r.Answers {
 		var pa parsedAnswer
 		text := withoutOptions(a.Text)
-		pa.norm = record.NormalizeQuestion(text[:min(len(text), answerNormLen)])
+		pa.norm = answerNorm(text)
 		sc.text = appendTokens(sc.text[:0], text, statsAnswerTokens)
 		ts := lx.apply(sc.text)
 		sc.code = sc.code[:0]
@@ -152,6 +160,11 @@ func parse(r *record.Record, lx *lexicon) parsed {
 	clear(sc.code)
 	scratchPool.Put(sc)
 	return p
+}
+
+// answerNorm is the normalised start of an answer's text (withoutOptions).
+func answerNorm(text string) string {
+	return record.NormalizeQuestion(text[:min(len(text), answerNormLen)])
 }
 
 // keepTokens returns a copy of the first n tokens of ts, and rest with the
@@ -195,11 +208,32 @@ func newFeatures(r *record.Record, st *Stats) features {
 }
 
 func featuresOf(r *record.Record, p *parsed, st *Stats) features {
+	f := unweighed(r, p, st)
+	f.weigh(st)
+	return f
+}
+
+// weigh turns f's tallies (unweighed) into vectors, and gives its tokens
+// their weights, with st's inverse document frequencies.
+func (f *features) weigh(st *Stats) {
+	f.q = weighTally(f.q.e, st)
+	f.a = weighTally(f.a.e, st)
+	for i := range f.toks {
+		f.toks[i].idf = float32(st.idf(f.toks[i].h))
+	}
+}
+
+// unweighed is featuresOf with the vectors left as tallies and the tokens
+// without weights, for weigh to finish: of st it reads only what is known
+// before the weights (the lexicon, which texts repeat), so that a
+// streamed build makes them as it first parses a record, not in a second
+// parse once every record was counted (NewIndexStream).
+func unweighed(r *record.Record, p *parsed, st *Stats) features {
 	qt := p.q
 	at := p.compared(st)
 	f := features{
-		q:       weigh(qt, st),
-		a:       weigh(at, st),
+		q:       vector{e: tally(qt)},
+		a:       vector{e: tally(at)},
 		answers: len(at) > 0,
 	}
 	f.raws = make([]string, len(qt))
@@ -224,8 +258,10 @@ func featuresOf(r *record.Record, p *parsed, st *Stats) features {
 			continue
 		}
 		seen[h] = true
-		f.toks = append(f.toks, qtok{h: h, fam: family(t), text: t.text, pos: int32(pos), kind: t.kind, weak: t.weak, placed: t.placed, idf: float32(st.idf(h)),
-			content: !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject)})
+		q := newQtok(t.text, t.kind)
+		q.h, q.fam, q.pos, q.weak, q.placed = h, family(t), int32(pos), t.weak, t.placed
+		q.content = !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject)
+		f.toks = append(f.toks, q)
 		if t.text == differWord {
 			f.differ = true
 		}
@@ -487,8 +523,15 @@ func family(t token) uint64 {
 // weigh builds the TF-IDF vector of tokens: (1 + ln tf) · idf, with light
 // words at a third.
 func weigh(ts []token, st *Stats) vector {
+	return weighTally(tally(ts), st)
+}
+
+// tally returns the distinct tokens of ts in hash order, each entry's w
+// its count, negated when the token is light (a light word, an aside or
+// an example anywhere in ts): what weighTally needs besides the weights.
+func tally(ts []token) []entry {
 	if len(ts) == 0 {
-		return vector{}
+		return nil
 	}
 	// The token hashes sorted, so that each distinct token is a run:
 	// counted without a map, and its entries come out in hash order.
@@ -508,24 +551,45 @@ func weigh(ts []token, st *Stats) vector {
 			distinct++
 		}
 	}
-	v := vector{e: make([]entry, 0, distinct)}
+	e := make([]entry, 0, distinct)
 	for i, k := 0, 0; i < len(hs); {
 		h, j := hs[i], i+1
 		for j < len(hs) && hs[j] == h {
 			j++
 		}
-		w := (1 + math.Log(float64(j-i))) * st.idf(h)
+		n := float64(j - i)
 		for k < len(light) && light[k] < h {
 			k++
 		}
 		if k < len(light) && light[k] == h {
-			w *= lightWeight
+			n = -n
 		}
 		i = j
+		e = append(e, entry{h, n})
+	}
+	return e
+}
+
+// weighTally weighs a tally in place: (1 + ln tf) · idf, with light
+// tokens at lightWeight.
+func weighTally(e []entry, st *Stats) vector {
+	if len(e) == 0 {
+		return vector{}
+	}
+	v := vector{e: e[:0]}
+	for _, x := range e {
+		n, light := x.w, x.w < 0
+		if light {
+			n = -n
+		}
+		w := (1 + math.Log(n)) * st.idf(x.h)
+		if light {
+			w *= lightWeight
+		}
 		if w <= 0 {
 			continue
 		}
-		v.e = append(v.e, entry{h, w})
+		v.e = append(v.e, entry{x.h, w})
 	}
 	// Summed in token order, not a map's: a map's random order changed
 	// the last bit of scores from one run to the next.

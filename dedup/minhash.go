@@ -73,10 +73,21 @@ type bucketEntry struct {
 	rec int32
 }
 
-// lshPairs returns the candidate pairs (i<<32 | j, i < j) of records whose
-// signatures (rows·bands values each, flattened; has[i] false for records
-// without tokens) agree on at least one band, sorted and without repeats.
-func lshPairs(sigs []uint64, has []bool, bands, rows int) []uint64 {
+// buckets are the LSH buckets of two to maxBucket records: the records
+// whose signatures agree on a band. Bucket k holds the records
+// members[start[k]:start[k+1]], ascending; record i is in the buckets
+// of[at[i]:at[i+1]]. Candidate pairs are drawn from them one record at a
+// time (partners), never listed all at once: at a million synthetic
+// records they were hundreds of millions, gigabytes to hold and sort.
+type buckets struct {
+	members, start []int32
+	of, at         []int32
+}
+
+// lshBuckets returns the buckets of records whose signatures (rows·bands
+// values each, flattened; has[i] false for records without tokens) agree
+// on a band.
+func lshBuckets(sigs []uint64, has []bool, bands, rows int) *buckets {
 	k := bands * rows
 	n := len(has)
 	entries := make([]bucketEntry, 0, n*bands)
@@ -99,33 +110,48 @@ func lshPairs(sigs []uint64, has []bool, bands, rows int) []uint64 {
 		}
 		return int(a.rec - b.rec)
 	})
-	// The buckets of two to maxBucket records, walked twice: to count
-	// their pairs, then to list them into a slice of that size (growing
-	// it by appends was a tenth of clustering 10k records).
-	buckets := func(yield func([]bucketEntry)) {
-		for lo := 0; lo < len(entries); {
-			hi := lo + 1
-			for hi < len(entries) && entries[hi].key == entries[lo].key {
-				hi++
+	bs := &buckets{start: []int32{0}, at: make([]int32, n+1)}
+	for lo := 0; lo < len(entries); {
+		hi := lo + 1
+		for hi < len(entries) && entries[hi].key == entries[lo].key {
+			hi++
+		}
+		if m := hi - lo; m >= 2 && m <= maxBucket {
+			for _, e := range entries[lo:hi] {
+				bs.members = append(bs.members, e.rec)
+				bs.at[e.rec+1]++
 			}
-			if n := hi - lo; n >= 2 && n <= maxBucket {
-				yield(entries[lo:hi])
-			}
-			lo = hi
+			bs.start = append(bs.start, int32(len(bs.members)))
+		}
+		lo = hi
+	}
+	for i := 1; i <= n; i++ {
+		bs.at[i] += bs.at[i-1]
+	}
+	bs.of = make([]int32, bs.at[n])
+	fill := slices.Clone(bs.at[:n])
+	for b := 0; b+1 < len(bs.start); b++ {
+		for _, r := range bs.members[bs.start[b]:bs.start[b+1]] {
+			bs.of[fill[r]] = int32(b)
+			fill[r]++
 		}
 	}
-	total := 0
-	buckets(func(b []bucketEntry) { total += len(b) * (len(b) - 1) / 2 })
-	pairs := make([]uint64, 0, total)
-	buckets(func(bucket []bucketEntry) {
-		for x := range bucket {
-			for y := x + 1; y < len(bucket); y++ {
-				pairs = append(pairs, pairKey(bucket[x].rec, bucket[y].rec))
+	return bs
+}
+
+// partners returns, in dst, the records after i that share a bucket with
+// it, ascending and without repeats: the candidate pairs (i, j).
+func (bs *buckets) partners(dst []int32, i int) []int32 {
+	dst = dst[:0]
+	for _, b := range bs.of[bs.at[i]:bs.at[i+1]] {
+		for _, j := range bs.members[bs.start[b]:bs.start[b+1]] {
+			if j > int32(i) {
+				dst = append(dst, j)
 			}
 		}
-	})
-	slices.Sort(pairs)
-	return slices.Compact(pairs)
+	}
+	slices.Sort(dst)
+	return slices.Compact(dst)
 }
 
 func pairKey(a, b int32) uint64 {

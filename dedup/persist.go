@@ -249,10 +249,11 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		}
 		lo := len(flat.toks)
 		for range nt {
-			t := qtok{text: r.istr()}
+			text := r.istr()
+			pos := int32(r.uint())
+			t := newQtok(text, kind(r.uint()))
 			t.h = hashToken(t.text)
-			t.pos = int32(r.uint())
-			t.kind = kind(r.uint())
+			t.pos = pos
 			tf := r.uint()
 			t.weak, t.content, t.context, t.placed = tf&1 != 0, tf&2 != 0, tf&4 != 0, tf&16 != 0
 			if tf&8 != 0 {

@@ -81,6 +81,14 @@ func score(fa, fb *features, explain bool) Detail {
 // penalties is under floor (penalties only lower it): the Score it then
 // returns is that upper bound, below floor all the same.
 func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
+	return scoreAnswers(fa, fb, explain, floor, nil)
+}
+
+// scoreAnswers is scoreAbove with the answers' cosine given by answers
+// when it is not nil, and then fa.a and fb.a are not read: an Index's
+// stored answer vectors compared without decoding them, and only for the
+// pairs whose questions leave the answers a say (Index.edges).
+func scoreAnswers(fa, fb *features, explain bool, floor float64, answers func() float64) Detail {
 	dot, sa, sb := shared(fa.q, fb.q)
 	d := Detail{Question: cosineOf(fa.q, fb.q, dot), Answer: -1, Penalty: 1}
 	var bufA, bufB [16]qtok
@@ -112,7 +120,11 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 		return d
 	}
 	if fa.answers && fb.answers {
-		d.Answer = cosine(fa.a, fb.a)
+		if answers != nil {
+			d.Answer = answers()
+		} else {
+			d.Answer = cosine(fa.a, fb.a)
+		}
 	}
 	if fa.generic || fb.generic {
 		// The title is shared by many different questions: only the same

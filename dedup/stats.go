@@ -79,10 +79,28 @@ func statsOf(ps []parsed) *Stats {
 func (st *Stats) add(p *parsed, seen map[uint64]bool) {
 	st.qfreq[p.norm]++
 	for i, a := range p.answers {
-		if a.norm != "" && !slices.ContainsFunc(p.answers[:i], func(b parsedAnswer) bool { return b.norm == a.norm }) {
-			st.afreq[a.norm]++
+		st.addAnswer(a.norm, i, func(j int) string { return p.answers[j].norm })
+	}
+	st.addTerms(p, seen)
+}
+
+// addAnswer counts the i-th answer's start, norm, unless an earlier
+// answer of the record (prev(j), j < i) starts alike.
+func (st *Stats) addAnswer(norm string, i int, prev func(j int) string) {
+	if norm == "" {
+		return
+	}
+	for j := range i {
+		if prev(j) == norm {
+			return
 		}
 	}
+	st.afreq[norm]++
+}
+
+// addTerms counts a record's tokens: its question, then each answer, as
+// documents of their own.
+func (st *Stats) addTerms(p *parsed, seen map[uint64]bool) {
 	clear(seen)
 	for _, t := range p.q {
 		seen[t.h] = true

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 
 	"github.com/iq-search/iq/record"
@@ -16,52 +17,54 @@ const streamBatch = 2048
 
 // NewIndexStream is NewIndexContext over a stream of records, for a
 // collection too large to hold in memory with its parse (issue 15's 1M
-// tier). recs is ranged over three times (the acronyms the collection
-// spells out; the weights; the features), and each pass must yield the
-// same records in the same order (a stream that yields another number of
-// records is an error). Records are parsed a batch at a time and only
-// their features and cards are kept (as LoadIndex keeps them: a Cluster's
-// members carry no sources), so the memory grows with the features (about
-// two kilobytes a record with long answers), not with the records and
-// their tokens. The Index is the one
-// NewIndexContext makes of the same records; each record is parsed twice
-// instead of once (for the weights, then for its features), the price of
-// not keeping every record's tokens until the weights are known.
+// tier). recs is ranged over twice (the acronyms the collection spells
+// out and which texts repeat; then each record's tokens and features),
+// and each pass must yield the same records in the same order (a stream
+// that yields another number of records is an error). Records are parsed
+// a batch at a time, once, and only their features and cards are kept (as
+// LoadIndex keeps them: a Cluster's members carry no sources), so the
+// memory grows with the features (about two kilobytes a record with long
+// answers), not with the records and their tokens. The features are made
+// as a record is parsed, with their tallies in place of weights
+// (unweighed), and weighed once every record was counted. The Index is the
+// one NewIndexContext makes of the same records.
 func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], opts Options) (*Index, error) {
+	// Pass 1: the acronyms, and how often each question and each
+	// answer's start repeat (what features need before the weights).
 	var m acronymMiner
-	n := 0
-	for r, err := range recs {
-		if err != nil {
-			return nil, err
-		}
-		if n%ctxEvery == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		m.add(&r)
-		n++
+	st := &Stats{df: map[uint64]int32{}, qfreq: map[string]int32{}, afreq: map[string]int32{}}
+	type norms struct {
+		q string
+		a []string
 	}
-	groups := append(slices.Clip(opts.Synonyms), m.groups()...)
-	lx := newLexicon(groups)
-	st := &Stats{df: map[uint64]int32{}, qfreq: map[string]int32{}, afreq: map[string]int32{}, lex: lx, groups: groups}
-	seen := map[uint64]bool{}
-	ps := make([]parsed, streamBatch)
-	k, err := batches(ctx, recs, func(batch []record.Record) error {
-		ps := ps[:len(batch)]
-		if err := parallelCtx(ctx, len(batch), func(i int) { ps[i] = parse(&batch[i], lx) }); err != nil {
+	ns := make([]norms, streamBatch)
+	n, err := batches(ctx, recs, func(batch []record.Record) error {
+		ns := ns[:len(batch)]
+		if err := parallelCtx(ctx, len(batch), func(i int) {
+			r := &batch[i]
+			ns[i].q, ns[i].a = record.NormalizeQuestion(r.Question), ns[i].a[:0]
+			for _, a := range r.Answers {
+				ns[i].a = append(ns[i].a, answerNorm(withoutOptions(a.Text)))
+			}
+		}); err != nil {
 			return err
 		}
-		for i := range ps {
-			st.add(&ps[i], seen)
-			ps[i] = parsed{}
+		for i := range batch {
+			m.add(&batch[i])
+			st.qfreq[ns[i].q]++
+			a := ns[i].a
+			for j, norm := range a {
+				st.addAnswer(norm, j, func(k int) string { return a[k] })
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if k != n {
-		return nil, fmt.Errorf("the records changed while they were read: %d, then %d", n, k)
-	}
+	groups := append(slices.Clip(opts.Synonyms), m.groups()...)
+	lx := newLexicon(groups)
+	st.lex, st.groups = lx, groups
 	ix := &Index{st: st, opts: opts.withDefaults()}
 	ix.feats = make([]features, 0, n)
 	c := &cards{ids: make([]string, 0, n), questions: make([]string, 0, n), levels: make([]string, 0, n),
@@ -69,40 +72,50 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	ix.cards = c
 	// Answer vectors, the bulk of the features, are kept as a loaded
 	// Index keeps them (answerTerms: 5 bytes a term, not 16, decoded to
-	// the same weights when scored).
-	vocab := make([]uint64, 0, len(st.df))
-	for h := range st.df {
-		vocab = append(vocab, h)
-	}
-	slices.Sort(vocab)
-	term := make(map[uint64]uint32, len(vocab))
-	idf := make([]float64, len(vocab))
-	for i, h := range vocab {
-		term[h], idf[i] = uint32(i), st.idf(h)
-	}
-	ans := &answerTerms{vocab: vocab, idf: idf, at: make([]int32, 1, n+1)}
+	// the same weights when scored): a term's count and lightness, and,
+	// until the vocabulary is known, a provisional number in the order
+	// terms were first met.
+	ans := &answerTerms{at: make([]int32, 1, n+1)}
 	ix.answers = ans
-	k, err = batches(ctx, recs, func(batch []record.Record) error {
+	provisional := map[uint64]uint32{}
+	var hashes []uint64
+	wide := map[int32]uint64{} // terms counted too often for a code: their counts
+	// Pass 2: each record parsed once, its tokens counted for the
+	// weights, its features made but for the weights.
+	seen := map[uint64]bool{}
+	ps := make([]parsed, streamBatch)
+	k, err := batches(ctx, recs, func(batch []record.Record) error {
 		at := len(ix.feats)
 		if at+len(batch) > n {
 			return fmt.Errorf("the records changed while they were read: %d, then more", n)
 		}
 		ix.feats = ix.feats[:at+len(batch)]
 		fs := ix.feats[at:]
+		ps := ps[:len(batch)]
 		if err := parallelCtx(ctx, len(batch), func(i int) {
-			p := parse(&batch[i], lx)
-			fs[i] = featuresOf(&batch[i], &p, st)
+			ps[i] = parse(&batch[i], lx)
+			fs[i] = unweighed(&batch[i], &ps[i], st)
 		}); err != nil {
 			return err
 		}
 		for i := range fs {
+			st.addTerms(&ps[i], seen)
+			ps[i] = parsed{}
 			f := &fs[i]
 			for _, e := range f.a.e {
-				t, ok := term[e.h]
+				id, ok := provisional[e.h]
 				if !ok {
-					return fmt.Errorf("record %s: an answer term outside the collection's vocabulary", batch[i].ID)
+					id = uint32(len(hashes))
+					provisional[e.h] = id
+					hashes = append(hashes, e.h)
 				}
-				ans.add(t, termCount(e.w, idf[t]), e.w)
+				code := uint64(math.Abs(e.w))<<1 | uint64(flags(e.w < 0))
+				if code>>1 >= uint64(len(onePlusLog)) {
+					wide[int32(len(ans.term))] = code
+					code = 0
+				}
+				ans.term = append(ans.term, id)
+				ans.code = append(ans.code, uint8(code))
 			}
 			ans.at = append(ans.at, int32(len(ans.term)))
 			if len(f.a.e) > 0 {
@@ -123,6 +136,56 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	}
 	if k != n || len(ix.feats) != n {
 		return nil, fmt.Errorf("the records changed while they were read: %d, then %d", n, k)
+	}
+	// The weights, now that every record was counted.
+	vocab := make([]uint64, 0, len(st.df))
+	for h := range st.df {
+		vocab = append(vocab, h)
+	}
+	slices.Sort(vocab)
+	term := make(map[uint64]uint32, len(vocab))
+	idf := make([]float64, len(vocab))
+	for i, h := range vocab {
+		term[h], idf[i] = uint32(i), st.idf(h)
+	}
+	ans.vocab, ans.idf = vocab, idf
+	final := make([]uint32, len(hashes))
+	for id, h := range hashes {
+		t, ok := term[h]
+		if !ok {
+			return nil, fmt.Errorf("an answer term outside the collection's vocabulary")
+		}
+		final[id] = t
+	}
+	// Vocabulary places keep the hashes' order, so each record's terms
+	// stay sorted.
+	for i, id := range ans.term {
+		ans.term[i] = final[id]
+	}
+	for i, code := range wide {
+		if ans.raw == nil {
+			ans.raw = map[int32]float64{}
+		}
+		ans.raw[i] = termWeight(code>>1, code&1 != 0, idf[ans.term[i]])
+	}
+	if err := parallelCtx(ctx, n, func(i int) {
+		f := &ix.feats[i]
+		f.q = weighTally(f.q.e, st)
+		for j := range f.toks {
+			f.toks[j].idf = float32(st.idf(f.toks[j].h))
+		}
+		if ans.at[i] == ans.at[i+1] {
+			return
+		}
+		// Summed in the vector's order, as weighTally sums it.
+		norm := 0.0
+		for k := ans.at[i]; k < ans.at[i+1]; k++ {
+			w := ans.weight(k)
+			norm += w * w
+		}
+		f.a.norm = math.Sqrt(norm)
+	}); err != nil {
+		return nil, err
 	}
 	return ix, nil
 }

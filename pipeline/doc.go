@@ -18,8 +18,8 @@
 //     version or a damaged embedded build), Dir, Check, Error.
 //   - build.go: Build (iq index: paths, --embedded, or a refresh; --repair),
 //     Origin, load (ingest, stamps, clusters), LoadRecords.
-//   - stream.go: BuildStream, an index of a stream of records (read four
-//     times: three passes for the clusters, one into the index), in memory
+//   - stream.go: BuildStream, an index of a stream of records (read three
+//     times: two passes for the clusters, one into the index), in memory
 //     that does not grow with the records (issue 15's 1M tier).
 //   - refresh.go: the incremental refresh: the ingest cache stored with
 //     the index, only changed files re-read, only changed records written

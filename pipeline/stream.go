@@ -36,9 +36,9 @@ type StreamOptions struct {
 
 // BuildStream builds an index of the records a stream yields into dir as
 // iq index prepares the records it ingests: near-duplicate clusters
-// (dedup.NewIndexStream, three passes over recs), the acronyms the
+// (dedup.NewIndexStream, two passes over recs), the acronyms the
 // records spell out added to the synonyms, the duplicate detector's
-// features and settings stored with the index, then a fourth pass that
+// features and settings stored with the index, then a third pass that
 // indexes each record with its cluster set (index.BuildStream). Every pass
 // must yield the same records in the same order: a file read again, a
 // generator run again. What stays in memory is the features (about a
@@ -132,6 +132,17 @@ func withClusters(recs iter.Seq2[record.Record, error], of map[string]string) it
 				}
 			}
 			if !yield(r, err) {
+				return
+			}
+		}
+	}
+}
+
+// recordStream yields recs, as a stream read again at every pass.
+func recordStream(recs []record.Record) iter.Seq2[record.Record, error] {
+	return func(yield func(record.Record, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
 				return
 			}
 		}
