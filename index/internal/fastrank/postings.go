@@ -33,15 +33,16 @@ type postKey struct {
 
 // postingCache holds decoded postings of one snapshot. An index opened
 // read-only keeps its snapshot; the cache starts again when it changes or
-// grows past maxPostingBytes.
+// grows past its budget (maxPostingBytes unless SetPostingBudget says).
 type postingCache struct {
-	mu    sync.Mutex
-	snap  bindex.IndexReader
-	m     map[postKey]*postings
-	phr   map[string]phraseLocs // by phraseKey
-	avg   map[string]float64
-	total uint64
-	bytes int
+	mu     sync.Mutex
+	budget int // 0: maxPostingBytes
+	snap   bindex.IndexReader
+	m      map[postKey]*postings
+	phr    map[string]phraseLocs // by phraseKey
+	avg    map[string]float64
+	total  uint64
+	bytes  int
 }
 
 // maxPostingBytes bounds the decoded postings kept (~12 bytes a posting,
@@ -54,7 +55,11 @@ const maxPostingBytes = 512 << 20
 func (c *postingCache) forSnapshot(snap bindex.IndexReader) (*postingCache, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.snap != snap || c.m == nil || c.bytes > maxPostingBytes {
+	budget := c.budget
+	if budget <= 0 {
+		budget = maxPostingBytes
+	}
+	if c.snap != snap || c.m == nil || c.bytes > budget {
 		total, err := snap.DocCount()
 		if err != nil {
 			return nil, err
