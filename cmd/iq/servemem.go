@@ -44,7 +44,7 @@ const (
 	// serveMappedBudget and serveTrimEvery: how much of the index's files
 	// may stay mapped, looked at how often.
 	serveMappedBudget = 128 << 20
-	serveTrimEvery    = 5 * time.Second
+	serveTrimEvery    = 2 * time.Second
 )
 
 // serveMemory applies the knobs above to a server of s, and returns the
