@@ -224,6 +224,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	// Room for IDs of 16 hex digits and questions of about 80 bytes;
 	// longer ones grow the arenas as appends do.
 	ids, questions := newArena(n, 16), newArena(n, 80)
+	topicNames := topicMemo{}
 	for i := 0; i < n && r.err == nil; i++ {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -284,7 +285,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		if ns > 0 {
 			f.substance = flat.substance[lo:len(flat.substance):len(flat.substance)]
 		}
-		f.topics = topicsOf(c.topics[c.topicAt[i]:c.topicAt[i+1]], f.techs)
+		f.topics = topicNames.topicsOf(c.topics[c.topicAt[i]:c.topicAt[i+1]], f.techs)
 		f.nHeavy = heavyCount(f.toks)
 		for _, t := range f.toks {
 			if int(t.pos) >= len(f.raws) {
@@ -306,6 +307,29 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		return nil, errors.New("stored duplicate features: a record twice")
 	}
 	return ix, nil
+}
+
+// topicMemo is topicsOf for a loader: a collection has few topics, each
+// on many records, and tokenizing each record's topics again was a sixth
+// of LoadIndex's CPU.
+type topicMemo map[string]string
+
+func (m topicMemo) topicsOf(topics, named []string) []string {
+	if len(topics) == 0 {
+		return named
+	}
+	out := make([]string, 0, len(topics))
+	for _, t := range topics {
+		name, ok := m[t]
+		if !ok {
+			name = topicsOf([]string{t}, nil)[0]
+			m[t] = name
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // StoredClusters returns the clusters stored with the features
