@@ -13,7 +13,12 @@
 //     then the index, the records streamed, peak memory reported) and
 //     BenchmarkUserBuildInMemory (the records in memory, for the
 //     difference).
-//   - serve_rss.sh: what `iq serve` holds in memory at rest on an index.
+//   - serve_test.go: BenchmarkServeStart, the HTTP server started on the
+//     index BenchmarkUserBuild leaves as iq serve starts it: time to
+//     listen, to the first similar and dups answers, memory, searches
+//     through HTTP.
+//   - serve_rss.sh: what `iq serve` holds in memory on an index, after a
+//     number of searches and at rest.
 //   - fts5/: the SQLite FTS5 peer, a module of its own (cgo).
 //   - lucene/: the Lucene peer (LuceneBench.java, run.sh; Java and Debian's
 //     liblucene8-java, optional) and export/, which writes the synthetic

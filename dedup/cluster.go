@@ -99,6 +99,68 @@ type Index struct {
 
 	decideOnce sync.Once
 	decisions  *resolved
+
+	// edgesMu guards kept and stored: the scored edges of the last
+	// clustering at Options.MinScore (kept, for MarshalFeatures) and
+	// those loaded with stored features (LoadIndex).
+	edgesMu sync.Mutex
+	kept    *scoredEdges
+	stored  *scoredEdges
+}
+
+// scoredEdges are the candidate pairs scoring at least min, strongest
+// first (Index.edges).
+type scoredEdges struct {
+	min float64
+	es  []edge
+}
+
+// keptEdges returns the edges of the last clustering at Options.MinScore,
+// or those loaded, or none.
+func (ix *Index) keptEdges() scoredEdges {
+	ix.edgesMu.Lock()
+	defer ix.edgesMu.Unlock()
+	switch {
+	case ix.kept != nil:
+		return *ix.kept
+	case ix.stored != nil:
+		return *ix.stored
+	}
+	return scoredEdges{}
+}
+
+// edgesAt returns the scored candidate pairs reaching minScore, strongest
+// first: from the edges kept or loaded at a lower or equal minimum when
+// there are some (the same pairs in the same order: a pair's score does
+// not depend on the floor it was scored against once it reaches it, see
+// scoreAbove), else from every candidate pair (Index.edges).
+func (ix *Index) edgesAt(ctx context.Context, minScore float64) ([]edge, error) {
+	ix.edgesMu.Lock()
+	var from *scoredEdges
+	for _, se := range []*scoredEdges{ix.kept, ix.stored} {
+		if se != nil && se.min <= minScore {
+			from = se
+			break
+		}
+	}
+	ix.edgesMu.Unlock()
+	if from != nil {
+		var es []edge
+		for _, e := range from.es {
+			if e.score < minScore {
+				break // strongest first
+			}
+			es = append(es, e)
+		}
+		return es, nil
+	}
+	es, err := ix.edges(ctx, minScore)
+	if err == nil && minScore == ix.opts.MinScore {
+		ix.edgesMu.Lock()
+		ix.kept = &scoredEdges{min: minScore, es: es}
+		ix.edgesMu.Unlock()
+	}
+	return es, err
 }
 
 // byID maps record IDs to positions.
@@ -176,7 +238,7 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 		minScore = DefaultMinScore
 	}
 	dec := ix.decided()
-	edges, err := ix.edges(ctx, minScore)
+	edges, err := ix.edgesAt(ctx, minScore)
 	if err != nil {
 		return nil, err
 	}

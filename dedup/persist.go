@@ -27,7 +27,10 @@ import (
 // featuresMagic starts the encoding; featuresFormat is its version.
 const (
 	featuresMagic  = "iq dedup features\n"
-	featuresFormat = 2
+	featuresFormat = 3
+	// featuresFormat2 is the format before the edges (format 3 adds
+	// them after the clusters); LoadIndex still reads it.
+	featuresFormat2 = 2
 )
 
 // ErrStaleFeatures: stored features were made by other code, with other
@@ -143,6 +146,20 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 			w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(m.Score))
 		}
 	}
+	// The scored edges of the clustering (keptEdges): every candidate
+	// pair at or above its MinScore, strongest first, so that clusters at
+	// a stricter score are made without scoring every candidate pair
+	// again (ClustersAtContext). Members by position, the score's bits.
+	es := ix.keptEdges()
+	w.uint(uint64(len(es.es)))
+	if len(es.es) > 0 {
+		w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(es.min))
+	}
+	for _, e := range es.es {
+		w.uint(uint64(e.a))
+		w.uint(uint64(e.b))
+		w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(e.score))
+	}
 	return w.b, nil
 }
 
@@ -170,7 +187,11 @@ func (t *totals) add(f *features, topics int) {
 // the caller's records is the caller's check (Len and ID).
 func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Index, error) {
 	r := decoder{b: data, interned: map[string]string{}}
-	if !r.magic(featuresMagic) || r.uint() != featuresFormat {
+	if !r.magic(featuresMagic) {
+		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
+	}
+	format := r.uint()
+	if format != featuresFormat && format != featuresFormat2 {
 		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
 	}
 	if k := r.str(); k != key {
@@ -224,6 +245,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	// Room for IDs of 16 hex digits and questions of about 80 bytes;
 	// longer ones grow the arenas as appends do.
 	ids, questions := newArena(n, 16), newArena(n, 80)
+	topicNames := topicMemo{}
 	for i := 0; i < n && r.err == nil; i++ {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -285,7 +307,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		if ns > 0 {
 			f.substance = flat.substance[lo:len(flat.substance):len(flat.substance)]
 		}
-		f.topics = topicsOf(c.topics[c.topicAt[i]:c.topicAt[i+1]], f.techs)
+		f.topics = topicNames.topicsOf(c.topics[c.topicAt[i]:c.topicAt[i+1]], f.techs)
 		f.nHeavy = heavyCount(f.toks)
 		for _, t := range f.toks {
 			if int(t.pos) >= len(f.raws) {
@@ -296,6 +318,9 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	if r.err == nil {
 		c.ids, c.questions = ids.strings(), questions.strings()
 		ix.clusters = r.clusters(ix)
+		if format >= 3 {
+			ix.stored = r.edges(ix)
+		}
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("stored duplicate features: %w", r.err)
@@ -307,6 +332,29 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		return nil, errors.New("stored duplicate features: a record twice")
 	}
 	return ix, nil
+}
+
+// topicMemo is topicsOf for a loader: a collection has few topics, each
+// on many records, and tokenizing each record's topics again was a sixth
+// of LoadIndex's CPU.
+type topicMemo map[string]string
+
+func (m topicMemo) topicsOf(topics, named []string) []string {
+	if len(topics) == 0 {
+		return named
+	}
+	out := make([]string, 0, len(topics))
+	for _, t := range topics {
+		name, ok := m[t]
+		if !ok {
+			name = topicsOf([]string{t}, nil)[0]
+			m[t] = name
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // StoredClusters returns the clusters stored with the features
@@ -557,6 +605,26 @@ func (r *decoder) clusters(ix *Index) []Cluster {
 		cs[k] = Cluster{ID: ms[0].ID, Members: ms}
 	}
 	return cs
+}
+
+// edges reads the scored edges MarshalFeatures wrote: valid positions, a
+// pair once, scores no lower than the minimum and strongest first.
+func (r *decoder) edges(ix *Index) *scoredEdges {
+	n := r.count(10) // two positions and a score: 10 bytes at least
+	if n == 0 {
+		return nil
+	}
+	st := &scoredEdges{min: math.Float64frombits(r.uint64()), es: make([]edge, n)}
+	for k := range st.es {
+		a, b := r.uint(), r.uint()
+		sc := math.Float64frombits(r.uint64())
+		if r.err != nil || a >= uint64(ix.Len()) || b >= uint64(ix.Len()) || a == b || !(sc >= st.min) || k > 0 && sc > st.es[k-1].score {
+			r.fail()
+			return nil
+		}
+		st.es[k] = edge{int32(a), int32(b), sc}
+	}
+	return st
 }
 
 func (r *decoder) strs() []string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/iq-search/iq/record"
@@ -113,6 +114,39 @@ func testLoadIndex(t *testing.T, recs []record.Record) {
 		if _, err := LoadIndex(ctx, data[:cut], "k1", opts); err == nil {
 			t.Errorf("features cut at %d bytes loaded; want an error", cut)
 		}
+	}
+
+	// Clusters at a stricter score come from the stored edges, as a
+	// collection scored afresh makes them.
+	if lx.stored == nil || len(lx.stored.es) == 0 {
+		t.Fatalf("no scored edges loaded")
+	}
+	for _, min := range []float64{DefaultMinScore, 0.7, 0.8, 0.9} {
+		want := questions(NewIndex(recs, opts).ClustersAt(min))
+		if got := questions(lx.ClustersAt(min)); !reflect.DeepEqual(got, want) {
+			t.Errorf("ClustersAt(%v) of the loaded index (stored edges):\n%q\nwant\n%q", min, got, want)
+		}
+		if got := questions(ix.ClustersAt(min)); !reflect.DeepEqual(got, want) {
+			t.Errorf("ClustersAt(%v) of the index after Clusters (kept edges):\n%q\nwant\n%q", min, got, want)
+		}
+	}
+	// Features of the format before the edges load, without them: a
+	// stricter score is scored afresh.
+	plain, err := NewIndex(recs, opts).MarshalFeatures("k1", cs) // no clustering: no edges
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain[len(plain)-1] != 0 || plain[len(featuresMagic)] != featuresFormat {
+		t.Fatalf("features without edges do not end in a zero count")
+	}
+	old := slices.Clone(plain[:len(plain)-1])
+	old[len(featuresMagic)] = featuresFormat2
+	ox, err := LoadIndex(ctx, old, "k1", opts)
+	if err != nil {
+		t.Fatalf("LoadIndex(format %d) error = %v", featuresFormat2, err)
+	}
+	if got := questions(ox.ClustersAt(0.8)); ox.stored != nil || !reflect.DeepEqual(got, questions(NewIndex(recs, opts).ClustersAt(0.8))) {
+		t.Errorf("format %d: ClustersAt(0.8) differs, or edges loaded", featuresFormat2)
 	}
 }
 

@@ -48,8 +48,10 @@ func NewLogger(w io.Writer, format string) *slog.Logger {
 
 // Run serves s on ln until ctx is done, then shuts down gracefully. On a
 // loopback listener it answers only to loopback host names (opts.Hosts is
-// set for it); on any other it warns that the index is exposed. It builds
-// the duplicate detector in the background from the start (WarmDups).
+// set for it); on any other it warns that the index is exposed. It
+// listens at once and makes the duplicate detector in the background
+// (warmWhileServing: similar and dups wait for stored features to load,
+// and answer 503 warming_up while features are computed).
 func Run(ctx context.Context, s *query.Searcher, ln net.Listener, opts Options) error {
 	opts = opts.withDefaults()
 	logger := opts.Logger
@@ -59,7 +61,9 @@ func Run(ctx context.Context, s *query.Searcher, ln net.Listener, opts Options) 
 		logger.Warn("listening on a non-loopback address: anyone who can reach it can read the index", "addr", ln.Addr().String())
 	}
 	hs := New(s, opts)
-	hs.WarmDups(ctx)
+	// It listens at once: searches need nothing more, and similar and
+	// dups wait for the stored duplicate features to load.
+	hs.warmWhileServing(ctx)
 	if opts.Searchers != nil {
 		go func() {
 			for s := range opts.Searchers {

@@ -152,6 +152,10 @@ type Server struct {
 	// duplicate detector; until then similar and dups answer 503.
 	dupsWarm      chan struct{}
 	dupsWarmStart time.Time
+	// dupsLoading, when not nil, is closed once the features stored with
+	// the index are loaded or found unusable (warm); until then similar
+	// and dups wait for them rather than answer 503.
+	dupsLoading chan struct{}
 }
 
 // New returns the server of `iq serve` over s. Its Handler is separate
@@ -285,19 +289,42 @@ func (srv *Server) handleDups(w http.ResponseWriter, r *http.Request) {
 // background from the start, and until then answers /api/similar and
 // /api/dups with 503 warming_up. Call it before serving.
 func (srv *Server) WarmDups(ctx context.Context) <-chan struct{} {
+	done := srv.startWarm()
+	srv.warm(ctx, done)
+	return done
+}
+
+// startWarm marks the duplicate detector as being made and returns the
+// channel warm closes once it is.
+func (srv *Server) startWarm() chan struct{} {
 	done := make(chan struct{})
 	srv.dupsWarm, srv.dupsWarmStart = done, time.Now()
+	return done
+}
+
+// warm is WarmDups after startWarm: the stored features loaded, or else
+// the state computed in the background; it closes srv.dupsLoading, when
+// set, once the stored features are loaded or found unusable.
+func (srv *Server) warm(ctx context.Context, done chan struct{}) {
 	// Features stored with the index load in about a second at 100k
 	// records: then the server answers similar and dups from its first
 	// request, and never 503.
-	if ok, err := srv.searcher().PrepareDups(ctx); ok {
+	ok, err := srv.searcher().PrepareDups(ctx)
+	loaded := func() {
+		if srv.dupsLoading != nil {
+			close(srv.dupsLoading)
+		}
+	}
+	if ok {
 		srv.log.Info("duplicate detector ready", "duration", time.Since(srv.dupsWarmStart).Round(time.Millisecond).String(), "stored", true)
 		close(done)
+		loaded()
 		srv.settled()
-		return done
+		return
 	} else if err != nil && ctx.Err() == nil {
 		srv.log.Error("load the duplicate detector's stored features", "err", err)
 	}
+	loaded()
 	go func() {
 		defer close(done)
 		if _, err := srv.searcher().Dups(ctx, query.DupsRequest{Limit: 1}); err != nil {
@@ -311,10 +338,24 @@ func (srv *Server) WarmDups(ctx context.Context) <-chan struct{} {
 		srv.log.Info("duplicate detector ready", "duration", time.Since(srv.dupsWarmStart).Round(time.Millisecond).String())
 		srv.settled()
 	}()
+}
+
+// warmWhileServing is WarmDups for a server that listens at once: the
+// stored features load in the background while searches are answered,
+// and similar and dups wait for them (seconds at a million records)
+// rather than answer 503; only a detector computed from the records,
+// minutes at that size, makes them answer 503 warming_up. Call it before
+// serving.
+func (srv *Server) warmWhileServing(ctx context.Context) <-chan struct{} {
+	done := srv.startWarm()
+	srv.dupsLoading = make(chan struct{})
+	go srv.warm(ctx, done)
 	return done
 }
 
-// dupsWarming answers 503 warming_up while WarmDups runs.
+// dupsWarming answers 503 warming_up while the duplicate detector is
+// computed; while stored features load it waits for them, up to the
+// queue's timeout.
 func (srv *Server) dupsWarming(w http.ResponseWriter, r *http.Request) bool {
 	if srv.dupsWarm == nil {
 		return false
@@ -323,6 +364,20 @@ func (srv *Server) dupsWarming(w http.ResponseWriter, r *http.Request) bool {
 	case <-srv.dupsWarm:
 		return false
 	default:
+	}
+	if srv.dupsLoading != nil {
+		t := time.NewTimer(srv.opts.QueueTimeout)
+		select {
+		case <-srv.dupsLoading:
+		case <-r.Context().Done():
+		case <-t.C:
+		}
+		t.Stop()
+		select {
+		case <-srv.dupsWarm:
+			return false
+		default:
+		}
 	}
 	w.Header().Set("Retry-After", "5")
 	srv.writeError(w, r, http.StatusServiceUnavailable, codeWarmingUp,

@@ -630,6 +630,31 @@ func TestServeDupsFromTheStart(t *testing.T) {
 	}
 }
 
+// TestServeWhileLoading: a server that listens before the stored
+// duplicate features are loaded (Run) makes similar and dups wait for
+// them: answered at once, never 503.
+func TestServeWhileLoading(t *testing.T) {
+	sharedSearcher(t) // builds the index
+	ctx := context.Background()
+	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: filepath.Join(tempDir(), "index")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	srv := New(s, Options{})
+	done := srv.warmWhileServing(ctx)
+	for _, target := range []string{"/api/similar?q=closures", "/api/dups"} {
+		if w := apitest.Get(srv.Handler(), "GET", target); w.Code != http.StatusOK {
+			t.Errorf("GET %s while loading = %d %s; want 200", target, w.Code, w.Body)
+		}
+	}
+	select {
+	case <-done:
+	default:
+		t.Errorf("similar answered before the detector was marked ready")
+	}
+}
+
 // SIGINT (the cancelled context) stops the server only after the request
 // in flight has its answer, and Serve's http.ErrServerClosed is a clean end.
 func TestServeGracefulShutdown(t *testing.T) {

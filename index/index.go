@@ -135,6 +135,17 @@ func (ix *Index) SetRankSlices(n int) {
 	}
 }
 
+// SetPostingBudget bounds the postings the fast ranker keeps decoded
+// between searches to about n bytes (512 MiB by default; n <= 0 restores
+// it): a long-running server trades some decoding of common terms again
+// for a smaller heap. Results do not depend on it. Not safe to call
+// during searches.
+func (ix *Index) SetPostingBudget(n int) {
+	if ix.fast != nil {
+		ix.fast.SetPostingBudget(n)
+	}
+}
+
 // Version returns the iq version recorded in new indexes: the main module's
 // version from the build info.
 //

@@ -367,7 +367,7 @@ func buildOptions(origin Origin, opts OpenOptions, ld *loaded) (index.BuildOptio
 		return bo, nil, err
 	}
 	hashes := recordHashes(ld.recs)
-	cb, err := json.Marshal(newCache(origin, ld, hashes))
+	cb, err := marshalCache(newCache(origin, ld, hashes))
 	if err != nil {
 		return bo, nil, err
 	}

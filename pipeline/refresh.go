@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -33,8 +34,42 @@ import (
 // the new generation (index.Writer.Update), and the ones that disappeared
 // deleted.
 
-// cacheAttachment is the file holding the ingest cache in a generation.
-const cacheAttachment = "ingest-cache.json"
+// cacheAttachment is the file holding the ingest cache in a generation:
+// JSON, gzipped. The cache holds every file's records as ingest made them
+// (a refresh merges them again without reading the file), so it is about
+// the size of the sources; as plain JSON it was 176 MB at 100k synthetic
+// records, about 2.7 times less gzipped at the fastest level (real text
+// compresses better), for about a second of CPU at 100k.
+const cacheAttachment = "ingest-cache.json.gz"
+
+// marshalCache encodes c as cacheAttachment holds it.
+func marshalCache(c ingestCache) ([]byte, error) {
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, gzip.BestSpeed)
+	if err != nil {
+		return nil, err
+	}
+	if err := json.NewEncoder(zw).Encode(c); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// unmarshalCache decodes what marshalCache encoded.
+func unmarshalCache(data []byte) (ingestCache, error) {
+	var c ingestCache
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return c, err
+	}
+	if err := json.NewDecoder(zr).Decode(&c); err != nil {
+		return c, err
+	}
+	return c, zr.Close()
+}
 
 // ingestCache is what a refresh starts from.
 type ingestCache struct {
@@ -165,8 +200,8 @@ func refresh(ctx context.Context, w *index.Writer, origin Origin, opts OpenOptio
 	if err != nil {
 		return nil, errFullBuild
 	}
-	var old ingestCache
-	if err := json.Unmarshal(raw, &old); err != nil {
+	old, err := unmarshalCache(raw)
+	if err != nil {
 		return nil, errFullBuild
 	}
 	ld, err := load(ctx, origin, opts.ingestOptions(), &old)

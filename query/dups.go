@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -244,6 +245,39 @@ type dupState struct {
 	// lists exactly what Search collapses without clustering the
 	// collection again.
 	clusters []dedup.Cluster
+	// at holds the clusters at other scores asked for lately (at most
+	// maxClustersAt of them): a curator pages through one cut.
+	atMu sync.Mutex
+	at   map[float64][]dedup.Cluster
+}
+
+// maxClustersAt bounds dupState.at.
+const maxClustersAt = 4
+
+// clustersAt returns the clusters at minScore: the build's at the
+// default, else made from the detector's stored edges (or, below the
+// score they start at, from every candidate pair) and kept.
+func (st *dupState) clustersAt(ctx context.Context, minScore float64) ([]dedup.Cluster, error) {
+	if minScore == dedup.DefaultMinScore {
+		return st.clusters, nil
+	}
+	st.atMu.Lock()
+	cs, ok := st.at[minScore]
+	st.atMu.Unlock()
+	if ok {
+		return cs, nil
+	}
+	cs, err := st.dd.ClustersAtContext(ctx, minScore)
+	if err != nil {
+		return nil, err
+	}
+	st.atMu.Lock()
+	defer st.atMu.Unlock()
+	if st.at == nil || len(st.at) >= maxClustersAt {
+		st.at = map[float64][]dedup.Cluster{}
+	}
+	st.at[minScore] = cs
+	return cs, nil
 }
 
 func (s *Searcher) dupState(ctx context.Context) (*dupState, error) { return s.prepareDups(ctx, true) }
@@ -487,10 +521,8 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 	if err != nil {
 		return nil, err
 	}
-	var clusters []dedup.Cluster
-	if req.MinScore == dedup.DefaultMinScore {
-		clusters = st.clusters
-	} else if clusters, err = st.dd.ClustersAtContext(ctx, req.MinScore); err != nil {
+	clusters, err := st.clustersAt(ctx, req.MinScore)
+	if err != nil {
 		return nil, err
 	}
 	res := &DupsResult{MinScore: req.MinScore, Clusters: []DupCluster{}, Decisions: st.dd.Decisions()}

@@ -35,4 +35,8 @@
 //   - serve.go: iq serve, which opens the index and hands it to package
 //     httpapi (the server, its limits and logs, the embedded page), with
 //     pipeline.Follow's searchers over each new version of the index.
+//   - servemem.go: what iq serve holds in memory, bounded: the fast
+//     ranker's postings budget, a soft heap limit above what is live once
+//     the duplicate detector is loaded, the index's mapped pages released
+//     past a budget.
 package main

@@ -48,16 +48,3 @@ func buildGC() (restore func()) {
 	}
 	return func() { debug.SetGCPercent(old); restoreLimit() }
 }
-
-// releaseMemory returns the heap's free memory to the system (a
-// collection, then every free span), unless GOMEMLIMIT already bounds it.
-// `iq serve` calls it once its duplicate detector is built: building it at
-// 100k records leaves gigabytes of garbage that the runtime would
-// otherwise hand back only slowly, so an idle server held 2.7–2.9 GB for a
-// live heap of about 430 MB (BENCHMARKS.md, serve memory).
-func releaseMemory() {
-	if os.Getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	debug.FreeOSMemory()
-}

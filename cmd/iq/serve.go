@@ -79,7 +79,8 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
-	return httpapi.Run(ctx, s, ln, httpapi.Options{SearchTimeout: opts.timeout, Logger: httpapi.NewLogger(a.errOut, opts.logFormat), Searchers: searchers, Settled: releaseMemory})
+	settled, searchers := serveMemory(ctx, s, searchers)
+	return httpapi.Run(ctx, s, ln, httpapi.Options{SearchTimeout: opts.timeout, Logger: httpapi.NewLogger(a.errOut, opts.logFormat), Searchers: searchers, Settled: settled})
 }
 
 // followEvery is how often iq serve looks for a new version of its index.

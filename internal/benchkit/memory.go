@@ -80,6 +80,13 @@ func status() map[string]int64 {
 	return out
 }
 
+// Resident returns the process's resident memory now, in bytes: VmRSS,
+// RssAnon and RssFile of /proc/self/status (zero where there is none).
+func Resident() (rss, anon, file int64) {
+	st := status()
+	return st["VmRSS"], st["RssAnon"], st["RssFile"]
+}
+
 // ReportMemory reports the figures of Stop on b as peak-RSS-MB,
 // peak-anon-MB and peak-file-MB.
 func ReportMemory(b interface{ ReportMetric(float64, string) }, hwm, anon, file int64) {

@@ -37,7 +37,8 @@ type postKey struct {
 
 // postingCache holds decoded postings of one snapshot. An index opened
 // read-only keeps its snapshot; the cache starts again when it changes.
-// Past maxPostingBytes it drops the entries asked for longest ago (evict).
+// Past its budget (maxPostingBytes unless SetPostingBudget says) it drops
+// the entries asked for longest ago (evict).
 type postingCache struct {
 	mu    sync.Mutex
 	snap  bindex.IndexReader
@@ -47,7 +48,7 @@ type postingCache struct {
 	total uint64
 	bytes int
 	tick  uint64 // counts lookups: the age of an entry's last use
-	limit int    // maxPostingBytes, unless a test sets it
+	limit int    // 0: maxPostingBytes; SetPostingBudget or a test sets it
 }
 
 // phraseEntry is a phrase's locations in the cache.

@@ -51,6 +51,16 @@ func New(cfg Config) *Ranker { return &Ranker{cfg: cfg} }
 // depend on it. Not safe to call during searches.
 func (rk *Ranker) SetSlices(n int) { rk.slices = max(n, 0) }
 
+// SetPostingBudget bounds the decoded postings the ranker keeps to about
+// n bytes (past it, the entries asked for longest ago are dropped); n <= 0
+// restores the default, maxPostingBytes. Not safe to call during
+// searches.
+func (rk *Ranker) SetPostingBudget(n int) {
+	rk.posts.mu.Lock()
+	rk.posts.limit = max(n, 0)
+	rk.posts.mu.Unlock()
+}
+
 // ErrUnsupported is wrapped by the errors of Check and Plan about an
 // index or a tree the ranker does not rank (as opposed to errors reading
 // the index).

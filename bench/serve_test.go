@@ -1,0 +1,214 @@
+package bench
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/iq-search/iq/httpapi"
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/index/synth"
+	"github.com/iq-search/iq/internal/benchkit"
+	"github.com/iq-search/iq/internal/cputime"
+	"github.com/iq-search/iq/query"
+)
+
+// BenchmarkServeStart starts the HTTP server of `iq serve` on the index
+// BenchmarkUserBuild leaves (benchkit.SynthDir(n, true): clusters set,
+// duplicate features stored) as the command does: the index opened with
+// every file checked (index.VerifyFull), the searcher, the stored
+// duplicate features loaded (httpapi.Run's WarmDups), then serving on a
+// loopback port. It reports the CPU and wall time until /healthz
+// answers (start-*), until the first /api/similar and the first /api/dups
+// are answered (similar-*, dups-*; from the start), the resident memory
+// then and after IQ_BENCH_SERVE_SEARCHES (default 200) searches of the
+// benchmarks' query mix through HTTP one at a time (rss-, anon-, file-MB),
+// those searches' wall p50 and p99 and the process's CPU per search
+// (client included). The features are loaded with the key stored in them:
+// the build's key is its binary's (pipeline's buildID), which another
+// binary cannot have, and the load is what is measured here. iq serve's
+// memory knobs (cmd/iq/servemem.go) are not applied: bench/serve_rss.sh
+// measures the command itself.
+func BenchmarkServeStart(b *testing.B) {
+	for _, n := range benchkit.MustSizes(b) {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			dir := benchkit.SynthDir(n, true)
+			if _, err := os.Stat(dir); err != nil {
+				b.Skipf("no index built as users build it at %s (BenchmarkUserBuild leaves it): %v", dir, err)
+			}
+			key, err := storedFeaturesKey(dir)
+			if err != nil {
+				b.Fatal(err)
+			}
+			searches := benchkit.Int("IQ_BENCH_SERVE_SEARCHES")
+			if searches <= 0 {
+				searches = 200
+			}
+			queries := synth.Queries(searches, benchkit.Seed)
+			var m serveFigures
+			for b.Loop() {
+				m = serveOnce(b, dir, key, queries)
+			}
+			m.report(b)
+		})
+	}
+}
+
+type serveFigures struct {
+	startCPU, startWall, similarCPU, similarWall, dupsCPU, dupsWall time.Duration
+	rssStart, anonStart, fileStart, rss, anon, file                 int64
+	p50, p99, cpuPerSearch                                          time.Duration
+	hits                                                            int
+}
+
+func (m serveFigures) report(b *testing.B) {
+	for _, f := range []struct {
+		v    float64
+		unit string
+	}{
+		{m.startCPU.Seconds(), "start-cpu-s"}, {m.startWall.Seconds(), "start-wall-s"},
+		{m.similarCPU.Seconds(), "similar-cpu-s"}, {m.similarWall.Seconds(), "similar-wall-s"},
+		{m.dupsCPU.Seconds(), "dups-cpu-s"}, {m.dupsWall.Seconds(), "dups-wall-s"},
+		{mb(m.rssStart), "start-rss-MB"}, {mb(m.anonStart), "start-anon-MB"}, {mb(m.fileStart), "start-file-MB"},
+		{mb(m.rss), "rss-MB"}, {mb(m.anon), "anon-MB"}, {mb(m.file), "file-MB"},
+		{ms(m.p50), "p50-ms"}, {ms(m.p99), "p99-ms"}, {ms(m.cpuPerSearch), "cpu-ms/search"},
+		{float64(m.hits), "hits"},
+	} {
+		b.ReportMetric(f.v, f.unit)
+	}
+}
+
+func mb(n int64) float64 { return float64(n) / (1 << 20) }
+
+// serveOnce starts a server on dir, asks it what the figures need and
+// stops it.
+func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures) {
+	ctx, cancel := context.WithCancel(context.Background())
+	c0, t0 := cputime.Used(), time.Now()
+	since := func() (time.Duration, time.Duration) { return cputime.Used() - c0, time.Since(t0) }
+	ix, err := index.OpenVerify(dir, index.VerifyFull)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := query.NewSearcher(ix)
+	if err != nil {
+		b.Fatal(err)
+	}
+	s.UseStoredFeatures(func() string { return key })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- httpapi.Run(ctx, s, ln, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
+	}()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Error(err)
+		}
+		s.Close()
+	}()
+	base := "http://" + ln.Addr().String()
+	client := &http.Client{Timeout: time.Minute}
+	get := func(path string, into any) int {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if into != nil && resp.StatusCode == 200 {
+			if err := json.NewDecoder(resp.Body).Decode(into); err != nil {
+				b.Fatalf("GET %s: %v", path, err)
+			}
+		} else {
+			io.Copy(io.Discard, resp.Body)
+		}
+		return resp.StatusCode
+	}
+	for get("/healthz", nil) != 200 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	m.startCPU, m.startWall = since()
+	m.rssStart, m.anonStart, m.fileStart = benchkit.Resident()
+	var first query.Result
+	if code := get("/api/search?q="+url.QueryEscape(queries[0]), &first); code != 200 || len(first.Hits) == 0 {
+		b.Fatalf("first search %q: %d, %d hits", queries[0], code, len(first.Hits))
+	}
+	for code := get("/api/similar?limit=10&id="+url.QueryEscape(first.Hits[0].ID), nil); code != 200; code = get("/api/similar?limit=10&id="+url.QueryEscape(first.Hits[0].ID), nil) {
+		if code != http.StatusServiceUnavailable {
+			b.Fatalf("/api/similar: %d", code)
+		}
+		time.Sleep(100 * time.Millisecond) // warming up: features not loaded
+	}
+	m.similarCPU, m.similarWall = since()
+	var dups query.DupsResult
+	if code := get("/api/dups?limit=50", &dups); code != 200 || len(dups.Clusters) == 0 {
+		b.Fatalf("/api/dups: %d, %d clusters", code, len(dups.Clusters))
+	}
+	m.dupsCPU, m.dupsWall = since()
+	times := make([]time.Duration, 0, len(queries))
+	c1 := cputime.Used()
+	for _, q := range queries {
+		var res query.Result
+		t := time.Now()
+		if code := get("/api/search?q="+url.QueryEscape(q), &res); code != 200 {
+			b.Fatalf("search %q: %d", q, code)
+		}
+		times = append(times, time.Since(t))
+		m.hits += len(res.Hits)
+	}
+	m.cpuPerSearch = (cputime.Used() - c1) / time.Duration(len(queries))
+	slices.Sort(times)
+	m.p50, m.p99 = times[(len(times)-1)/2], times[(len(times)-1)*99/100]
+	m.rss, m.anon, m.file = benchkit.Resident()
+	return m
+}
+
+// storedFeaturesKey reads the key of the duplicate features stored in the
+// current generation of the index in dir (dedup.MarshalFeatures: the
+// magic, the format, then the key as a length and its bytes).
+func storedFeaturesKey(dir string) (string, error) {
+	var cur struct {
+		Generation string `json:"generation"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "iq-current"))
+	if err == nil {
+		err = json.Unmarshal(b, &cur)
+	}
+	if err != nil {
+		return "", fmt.Errorf("current generation of %s: %w", dir, err)
+	}
+	f, err := os.Open(filepath.Join(dir, cur.Generation, query.FeaturesAttachment))
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	const magic = "iq dedup features\n"
+	if len(head) < len(magic) || string(head[:len(magic)]) != magic {
+		return "", fmt.Errorf("%s: not stored features", f.Name())
+	}
+	head = head[len(magic):]
+	if _, k := binary.Uvarint(head); k > 0 {
+		head = head[k:]
+		if l, k := binary.Uvarint(head); k > 0 && uint64(len(head)-k) >= l {
+			return string(head[k : k+int(l)]), nil
+		}
+	}
+	return "", fmt.Errorf("%s: no key", f.Name())
+}

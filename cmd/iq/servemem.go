@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/query"
+)
+
+// What `iq serve` holds in memory (issue 15: at most 600 MB at 100k
+// records; BENCHMARKS.md, "HTTP serve"). Three parts grow with the
+// searches a server answers, each bounded here, in the command, since
+// they are the process's business and not the libraries':
+//
+//   - the fast ranker's decoded postings, kept between searches: up to
+//     512 MiB by default (index.SetPostingBudget), servePostingBudget here;
+//   - the Go heap's garbage: the collector lets the heap grow to twice
+//     what is live before collecting, and the runtime returns freed
+//     memory slowly; a soft limit (debug.SetMemoryLimit) a little above
+//     what is live once the duplicate detector is loaded holds it nearer;
+//   - the index files' pages mapped into the process (Bleve reads its
+//     segments through mmap): every page a search touched stays resident
+//     until the kernel needs the memory; past serveMappedBudget they are
+//     released (index.ReleaseMapped) and stay in the page cache.
+//
+// GOMEMLIMIT, when set, replaces the soft limit.
+const (
+	// servePostingBudget: the postings of a few dozen common terms at
+	// 100k records, which the searches of a session share.
+	servePostingBudget = 64 << 20
+	// serveHeapSlack is the room the soft limit leaves above the live
+	// heap and the postings budget, for the searches under way.
+	serveHeapSlack = 128 << 20
+	// serveMappedBudget and serveTrimEvery: how much of the index's files
+	// may stay mapped, looked at how often.
+	serveMappedBudget = 128 << 20
+	serveTrimEvery    = 2 * time.Second
+)
+
+// serveMemory applies the knobs above to a server of s, and returns the
+// function httpapi calls once memory has settled (Options.Settled) and
+// the channel of searchers over newer versions to hand to httpapi
+// (newer, from pipeline.Follow, with the same postings budget). It stops
+// its trimming when ctx is done.
+func serveMemory(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher) (settled func(), searchers <-chan *query.Searcher) {
+	s.Index().SetPostingBudget(servePostingBudget)
+	limit := os.Getenv("GOMEMLIMIT") == ""
+	var mu sync.Mutex // the limit: set when settled, lifted while a new index loads
+	settled = func() {
+		if !limit {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		runtime.GC()
+		live := liveHeap()
+		if live > 0 {
+			debug.SetMemoryLimit(live + servePostingBudget + serveHeapSlack)
+		}
+		debug.FreeOSMemory()
+	}
+	out := make(chan *query.Searcher)
+	go func() {
+		defer close(out)
+		for s := range newer {
+			s.Index().SetPostingBudget(servePostingBudget)
+			if limit {
+				// Two indexes are live until the old one closes
+				// (httpapi.Server.Swap), then settled sets the limit
+				// again.
+				mu.Lock()
+				debug.SetMemoryLimit(math.MaxInt64)
+				mu.Unlock()
+			}
+			select {
+			case out <- s:
+			case <-ctx.Done():
+				s.Close()
+				return
+			}
+		}
+	}()
+	go trimMapped(ctx, s.Index().Dir())
+	return settled, out
+}
+
+// liveHeap is the heap the last collection found live, in bytes (0 when
+// the runtime does not say).
+func liveHeap() int64 {
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(sample[0].Value.Uint64())
+}
+
+// trimMapped releases the index's mapped pages from the process's
+// resident set whenever the mapped files it holds pass serveMappedBudget,
+// until ctx is done.
+func trimMapped(ctx context.Context, dir string) {
+	t := time.NewTicker(serveTrimEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, ok := residentFileBytes(); ok && n > serveMappedBudget {
+			index.ReleaseMapped(dir) // an error leaves the pages where they are
+		}
+	}
+}
+
+// residentFileBytes reads the process's resident file-backed memory
+// (RssFile in /proc/self/status, Linux); ok is false elsewhere.
+func residentFileBytes() (int64, bool) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		rest, found := bytes.CutPrefix(sc.Bytes(), []byte("RssFile:"))
+		if !found {
+			continue
+		}
+		f := bytes.Fields(rest) // "123456 kB"
+		if len(f) != 2 || string(f[1]) != "kB" {
+			return 0, false
+		}
+		kb, err := strconv.ParseInt(string(f[0]), 10, 64)
+		return kb << 10, err == nil
+	}
+	return 0, false
+}

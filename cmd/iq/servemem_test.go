@@ -1,0 +1,20 @@
+package main
+
+import (
+	"runtime"
+	"testing"
+)
+
+func TestResidentFileBytes(t *testing.T) {
+	n, ok := residentFileBytes()
+	if runtime.GOOS != "linux" {
+		if ok {
+			t.Errorf("residentFileBytes() = %d, true off Linux; want false", n)
+		}
+		return
+	}
+	// The executable's own pages are file-backed and resident.
+	if !ok || n <= 0 {
+		t.Errorf("residentFileBytes() = %d, %v; want a positive size", n, ok)
+	}
+}

@@ -1,0 +1,112 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"reflect"
+	"runtime"
+	"testing"
+
+	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/record"
+)
+
+func TestMappedRange(t *testing.T) {
+	const prefix = "/idx/"
+	for _, tc := range []struct {
+		name, line string
+		lo, hi     uintptr
+		ok         bool
+	}{
+		{"segment", "7f10a0000000-7f10a0200000 r--s 00000000 fd:01 1234    /idx/g1/store/00000000000a.zap", 0x7f10a0000000, 0x7f10a0200000, true},
+		{"deleted file", "7f10a0000000-7f10a0001000 r--s 00000000 fd:01 1234 /idx/g1/store/0b.zap (deleted)", 0x7f10a0000000, 0x7f10a0001000, true},
+		{"path with a space", "1000-3000 r--s 00000000 fd:01 9 /idx/my dir/x.zap", 0x1000, 0x3000, true},
+		{"another directory", "1000-3000 r--s 00000000 fd:01 9 /idx2/x.zap", 0, 0, false},
+		{"private mapping", "1000-3000 r--p 00000000 fd:01 9 /idx/x.zap", 0, 0, false},
+		{"writable", "1000-3000 rw-s 00000000 fd:01 9 /idx/x.zap", 0, 0, false},
+		{"anonymous", "1000-3000 rw-p 00000000 00:00 0", 0, 0, false},
+		{"heap", "1000-3000 rw-p 00000000 00:00 0 [heap]", 0, 0, false},
+		{"empty range", "3000-3000 r--s 00000000 fd:01 9 /idx/x.zap", 0, 0, false},
+		{"bad address", "zz-3000 r--s 00000000 fd:01 9 /idx/x.zap", 0, 0, false},
+	} {
+		lo, hi, ok := mappedRange([]byte(tc.line), prefix)
+		if lo != tc.lo || hi != tc.hi || ok != tc.ok {
+			t.Errorf("%s: mappedRange(%q) = %#x, %#x, %v; want %#x, %#x, %v", tc.name, tc.line, lo, hi, ok, tc.lo, tc.hi, tc.ok)
+		}
+	}
+}
+
+// TestReleaseMapped releases the mapped pages of an open index between
+// reads: the records read after it are those read before.
+func TestReleaseMapped(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ReleaseMapped does nothing elsewhere")
+	}
+	ix, recs := buildCorpus(t)
+	read := func() []string {
+		var out []string
+		for _, r := range recs[:min(len(recs), 20)] {
+			got, ok, err := ix.Record(r.ID)
+			if err != nil || !ok {
+				t.Fatalf("Record(%s) = %v, %v", r.ID, ok, err)
+			}
+			out = append(out, fmt.Sprint(got))
+		}
+		return out
+	}
+	before := read()
+	n, err := ReleaseMapped(ix.Dir())
+	if err != nil {
+		t.Fatalf("ReleaseMapped(%s) error = %v", ix.Dir(), err)
+	}
+	if n == 0 {
+		maps, _ := os.ReadFile("/proc/self/maps")
+		t.Fatalf("ReleaseMapped(%s) released 0 bytes; want the mapped segments:\n%s", ix.Dir(), maps)
+	}
+	if after := read(); !reflect.DeepEqual(after, before) {
+		t.Errorf("records read after ReleaseMapped differ from those before")
+	}
+	if n, err := ReleaseMapped(t.TempDir()); err != nil || n != 0 {
+		t.Errorf("ReleaseMapped(an empty directory) = %d, %v; want 0, nil", n, err)
+	}
+}
+
+// TestPostingBudget: a postings budget too small to keep anything gives
+// the same pages as the default.
+func TestPostingBudget(t *testing.T) {
+	ix, _ := buildCorpus(t)
+	trees := []expr.Node{
+		expr.Term{Field: record.FieldQuestion, Term: "fastapi", Boost: 1},
+		expr.Or{Clauses: []expr.Node{
+			expr.Term{Field: record.FieldQuestion, Term: "depend", Boost: 3},
+			expr.Term{Field: record.FieldAnswer, Term: "inject", Boost: 1},
+		}},
+		expr.Phrase{Field: record.FieldQuestion, Terms: [][]string{{"depend"}, {"inject"}}, Boost: 1},
+	}
+	opts := SearchOptions{Size: 10, Locations: true, Facets: map[string]int{record.FieldLevel: 5}}
+	run := func() []*Page {
+		var out []*Page
+		for _, q := range trees {
+			for range 2 { // the second from what the first kept
+				p, err := ix.Search(context.Background(), q, opts)
+				if err != nil {
+					t.Fatalf("Search(%v) error = %v", q, err)
+				}
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	want := run()
+	ix.SetPostingBudget(1)
+	defer ix.SetPostingBudget(0)
+	if got := run(); !reflect.DeepEqual(got, want) {
+		t.Errorf("pages with a postings budget of 1 byte differ from the default's")
+	}
+	for _, p := range want[:2] {
+		if len(p.Hits) == 0 {
+			t.Errorf("the test's query found nothing: it checks nothing")
+		}
+	}
+}
