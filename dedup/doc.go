@@ -62,7 +62,9 @@
 //   - score.go: Score, Explain and the penalties.
 //   - explain.go: a match said in the questions' own words (Detail's
 //     Shared, Synonyms, Guards, Reason), never in stems.
-//   - minhash.go: weighted MinHash signatures and LSH banding.
+//   - minhash.go: weighted MinHash signatures and LSH banding; the
+//     buckets give each record's candidate pairs in turn (partners), so
+//     every pair is never held at once.
 //   - cluster.go: Options, Index, Find, Clusters (average linkage, with a
 //     maintainer's decisions), the canonical question, Assign.
 //   - stream.go: NewIndexStream, an Index made from a stream of records
@@ -70,8 +72,9 @@
 //     tier, its records kept as cards).
 //   - decisions.go: Decisions, a maintainer's verdicts kept in a JSON
 //     file (ParseDecisions), resolved against the collection.
-//   - compact.go: a loaded Index's answer vectors in 5 bytes a term
-//     (answerTerms), decoded when a record is scored.
+//   - compact.go: a loaded or streamed Index's answer vectors in 5 bytes
+//     a term (answerTerms), decoded when a record is scored, and compared
+//     without decoding for a clustering's candidate pairs (dot).
 //   - persist.go: MarshalFeatures and LoadIndex, the features (and
 //     clusters) stored with an index, loaded into a few flat arrays.
 //   - cards.go: Card, what an Index keeps of a record besides its
