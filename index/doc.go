@@ -139,7 +139,8 @@
 // is shrunk to a smallest tree; TestVersusEdges: a field without terms, a
 // synonym group too large for the fast ranker), zapcheck_test.go
 // (scorchx.CheckLocations against zapx's own reading of every term of
-// sound indexes; a location size past its chunk written under an open
+// sound indexes, CheckLocationsAt's chunks, TermPostings and TermLocations
+// against Bleve's term field reader; a location size past its chunk written under an open
 // index, which hung each search path before), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).

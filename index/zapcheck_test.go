@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -252,7 +254,11 @@ func TestWalkTermAt(t *testing.T) {
 				local []uint64
 				want  func(w scorchx.TermWalk) bool
 			}{
-				{"every document", docs, func(w scorchx.TermWalk) bool { return w == full }},
+				{"every document", docs, func(w scorchx.TermWalk) bool {
+					landed := w.Landed
+					w.Landed = 0
+					return w == full && landed == len(docs)
+				}},
 				{"none", nil, func(w scorchx.TermWalk) bool { return w.Postings == 0 }},
 				{"the last", last, func(w scorchx.TermWalk) bool {
 					return w.Postings > 0 && w.Postings < full.Postings && w.Locations > 0 && w.Locations < full.Locations
@@ -373,5 +379,87 @@ func TestTermPostingsMatchBleve(t *testing.T) {
 		}
 		r.Close()
 		t.Logf("%s: %d terms, %d postings", name, len(terms), n)
+	}
+}
+
+// TermLocations must read what Bleve's term field reader with term
+// vectors reads on the documents it lands on (every third document of a
+// term's postings), location for location, on many small segments, on
+// postings of several chunks, and with deleted documents.
+func TestTermLocationsMatchBleve(t *testing.T) {
+	updated, _ := updatedCorpus(t)
+	dir := filepath.Join(t.TempDir(), "synth")
+	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
+		t.Fatal(err)
+	}
+	large, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer large.Close()
+	ctx := context.Background()
+	for name, ix := range map[string]*Index{"updated": updated, "2000 synthetic records": large} {
+		adv, err := ix.shards[0].Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms := map[string]bool{}
+		for _, zs := range zapSegments(t, ix) {
+			segmentTerms(t, zs, func(field, term string) {
+				if field == record.FieldAnswer || field == record.FieldQuestion {
+					terms[field+"\x00"+term] = true
+				}
+			})
+		}
+		checked, locs := 0, 0
+		for ft := range terms {
+			if checked == 300 {
+				break
+			}
+			field, term, _ := strings.Cut(ft, "\x00")
+			var docs []uint32
+			scorchx.TermPostings(r, field, term, func(doc uint32, _ uint64, _ float64) { docs = append(docs, doc) })
+			var land []uint32
+			for i := 0; i < len(docs); i += 3 {
+				land = append(land, docs[i])
+			}
+			var got []string
+			ok, err := scorchx.TermLocations(r, field, term, land, func(n uint32) {
+				got = append(got, fmt.Sprint("doc ", n))
+			}, func(pos uint64, arrays []uint64) error {
+				got = append(got, fmt.Sprint(pos, arrays))
+				return nil
+			})
+			if !ok || err != nil {
+				t.Fatalf("%s: TermLocations(%s, %q) = %v, %v", name, field, term, ok, err)
+			}
+			var want []string
+			tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range land {
+				d, err := tfr.Advance(scorchx.InternalID(n), nil)
+				if err != nil || d == nil {
+					t.Fatalf("%s: %s:%q: Advance(%d) = %v, %v", name, field, term, n, d, err)
+				}
+				want = append(want, fmt.Sprint("doc ", n))
+				for _, v := range d.Vectors {
+					want = append(want, fmt.Sprint(v.Pos, []uint64(v.ArrayPositions)))
+				}
+			}
+			tfr.Close()
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: TermLocations(%s, %q) = %v; Bleve reads %v", name, field, term, got, want)
+			}
+			checked++
+			locs += len(got)
+		}
+		r.Close()
+		t.Logf("%s: %d terms, %d documents and locations", name, checked, locs)
 	}
 }

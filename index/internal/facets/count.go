@@ -33,7 +33,11 @@ type Part struct {
 	t      *Table
 	counts []int32 // per value, then per field (Table)
 	hits   int
+	batch  []uint32 // documents Count has not counted yet
 }
+
+// countBatch is how many documents Count gathers before counting them.
+const countBatch = 256
 
 // NewCounter returns a counter of the facets asked for (field → how many
 // of its most frequent values to return), reading tables from ts.
@@ -92,19 +96,45 @@ func (c *Counter) handler(sctx *bsearch.SearchContext) (bsearch.DocumentMatchHan
 
 // Count counts the facet values of one hit, document number doc; the
 // caller counts the hits (SetHits: the fast ranker's slices keep their hit
-// counts in locals).
+// counts in locals). It gathers countBatch hits and counts them together:
+// at 1M records a hit's run of the table is a cache miss or two, and a
+// loop over many hits' runs (their starts first, then their values) waits
+// for several at once, where one hit at a time between the ranker's steps
+// waited for each in turn (facets were 38% of a warm query's CPU).
 func (p *Part) Count(doc uint32) {
-	t := p.t
-	if int(doc)+1 >= len(t.start) {
-		return
+	if p.batch == nil {
+		p.batch = make([]uint32, 0, countBatch)
 	}
-	for _, o := range t.ords[t.start[doc]:t.start[doc+1]] {
-		p.counts[o]++
+	p.batch = append(p.batch, doc)
+	if len(p.batch) == countBatch {
+		p.flush()
 	}
 }
 
-// SetHits sets the number of hits the part counted.
-func (p *Part) SetHits(n int) { p.hits = n }
+// flush counts the gathered hits.
+func (p *Part) flush() {
+	t := p.t
+	var runs [countBatch][2]uint32
+	n := 0
+	for _, doc := range p.batch {
+		if int(doc)+1 < len(t.start) {
+			runs[n] = [2]uint32{t.start[doc], t.start[doc+1]}
+			n++
+		}
+	}
+	for _, r := range runs[:n] {
+		for _, o := range t.ords[r[0]:r[1]] {
+			p.counts[o]++
+		}
+	}
+	p.batch = p.batch[:0]
+}
+
+// SetHits sets the number of hits the part counted, after the last Count.
+func (p *Part) SetHits(n int) {
+	p.flush()
+	p.hits = n
+}
 
 // Results returns the facets as Bleve's facets builder would: counts,
 // values by count then value, the first size of them, the total of values
@@ -211,6 +241,7 @@ func (p *Part) countID(d *bsearch.DocumentMatch) error {
 	}
 	p.hits++
 	p.Count(num)
+	p.flush() // Bleve's searchers hand hits over one at a time, with no last call
 	return nil
 }
 

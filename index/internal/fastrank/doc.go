@@ -28,12 +28,13 @@
 //     tables).
 //   - compile.go: the tree compiled into nodes, with its synonyms and the
 //     minimum-match cost estimate.
-//   - postings.go: the decoded postings and their cache, scored as
-//     Bleve's TermQueryScorer scores (BM25, or tf-idf in a field without
-//     terms), document numbers through scorchx.DocSeq.
-//   - phraselocs.go: a phrase's word locations, read (after
-//     scorchx.CheckLocations) only in the documents holding a word of
-//     every position, through a term reader's Advance.
+//   - postings.go: the decoded postings (scorchx.TermPostings, or a term
+//     field reader on other readers) and their cache, which drops the
+//     entries asked for longest ago past its budget, scored as Bleve's
+//     TermQueryScorer scores (BM25, or tf-idf in a field without terms).
+//   - phraselocs.go: a phrase's word locations, read and checked
+//     (scorchx.TermLocations) only in the documents holding a word of
+//     every position.
 //   - node.go: the node interface; then one node kind per file, named
 //     after Bleve's searcher it mirrors: term.go (TermSearcher), disj.go
 //     (DisjunctionSliceSearcher), minmatch.go (bleveq.MinMatchQuery),

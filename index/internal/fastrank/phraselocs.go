@@ -204,6 +204,39 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 	if len(land) == 0 {
 		return lp, nil
 	}
+	// zap's locations read by hand, checked as they are read.
+	loc := func(pos uint64, arrays []uint64) error {
+		var ap uint64
+		switch len(arrays) {
+		case 0:
+		case 1:
+			ap = arrays[0] + 1
+		default:
+			return fmt.Errorf("read %s:%s: %w: a location %d arrays deep, iq indexes one", field, term, corrupt.Err, len(arrays))
+		}
+		if pos >= 1<<32 || ap >= 1<<31 {
+			return fmt.Errorf("read %s:%s: %w: location %d in value %d", field, term, corrupt.Err, pos, ap)
+		}
+		lp.locs = append(lp.locs, ap<<32|pos)
+		return nil
+	}
+	started := false
+	ok, err := scorchx.TermLocations(c.snap, field, term, land, func(n uint32) {
+		if started {
+			lp.off = append(lp.off, uint32(len(lp.locs)))
+		}
+		started = true
+		lp.docs = append(lp.docs, n)
+	}, loc)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		if started {
+			lp.off = append(lp.off, uint32(len(lp.locs)))
+		}
+		return lp, nil
+	}
 	if err := scorchx.CheckLocationsAt(c.snap, field, term, land); err != nil {
 		return nil, err
 	}

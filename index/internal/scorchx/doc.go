@@ -25,7 +25,16 @@
 //     reader of locations: zapx loops forever on a location size past its
 //     chunk and sizes buffers from an unchecked frequency (issue 16). It
 //     decodes zap v17's format by hand; index/zapcheck_test.go compares it
-//     with zapx on every term of real indexes.
+//     with zapx on every term of real indexes. CheckLocationsAt checks
+//     only what a reader landing on some documents reads (their chunks,
+//     the location sizes it steps over, their locations); TermLocations
+//     reads those documents' locations in the same walk (a phrase's words,
+//     for the fast ranker), compared with Bleve's reader in the tests.
+//   - postings.go: TermPostings, a term's live documents with the
+//     frequencies and norms Bleve's term field reader gives, decoded by
+//     hand from the same format (the fast ranker's postings: a fifth of
+//     the reader's cost a posting), compared with the reader on every term
+//     of real indexes.
 //   - stored.go: StoredReader, a hit's stored fields read from its
 //     segment by document number instead of an _id lookup in every
 //     segment.

@@ -62,6 +62,43 @@ func CheckLocationsAt(r bindex.IndexReader, field, term string, docs []uint32) e
 }
 
 func checkLocations(r bindex.IndexReader, field, term string, docs []uint32, only bool) error {
+	_, err := walkLocations(r, field, term, docs, only, nil)
+	return err
+}
+
+// TermLocations reads the locations of term in field in docs (document
+// numbers of the snapshot r, ascending, each holding the term) as a term
+// field reader with term vectors landing on each of them reads them, and
+// checks them as CheckLocationsAt does: for each of docs in turn it calls
+// doc, then loc with each of its locations' position and array positions
+// (arrays is reused), as the reader's TermFieldDoc.Vectors list them. An
+// error from loc ends the walk and is returned. ok is false, and nothing
+// called, when r is not a scorch snapshot of zap v17 segments read
+// without Bleve's reader hook: the caller then reads through a reader.
+// Bleve's reader cost a fresh phrase at 1M records as much again as the
+// check (advancing chunked iterators, a TermFieldVector per location).
+func TermLocations(r bindex.IndexReader, field, term string, docs []uint32, doc func(n uint32), loc func(pos uint64, arrays []uint64) error) (ok bool, err error) {
+	snap, isSnap := r.(*scorch.IndexSnapshot)
+	if !isSnap || bindex.ReaderHook != nil {
+		return false, nil
+	}
+	for _, ss := range snap.Segments() {
+		if _, ok := ss.Segment().(*zap.Segment); !ok {
+			return false, nil
+		}
+	}
+	return walkLocations(r, field, term, docs, true, &visitor{doc: doc, loc: loc})
+}
+
+// visitor receives the locations of the documents a walk lands on.
+type visitor struct {
+	base   uint64 // of the segment walked
+	doc    func(n uint32)
+	loc    func(pos uint64, arrays []uint64) error
+	arrays []uint64
+}
+
+func walkLocations(r bindex.IndexReader, field, term string, docs []uint32, only bool, v *visitor) (bool, error) {
 	var snap *scorch.IndexSnapshot
 	switch r := r.(type) {
 	case *scorch.IndexSnapshot:
@@ -69,10 +106,10 @@ func checkLocations(r bindex.IndexReader, field, term string, docs []uint32, onl
 	case *PageReader:
 		snap = r.IndexSnapshot
 	default:
-		return nil
+		return false, nil
 	}
 	if bindex.ReaderHook != nil {
-		return nil // segment bytes may be transformed (encrypted)
+		return false, nil // segment bytes may be transformed (encrypted)
 	}
 	var base uint64
 	for _, ss := range snap.Segments() {
@@ -84,17 +121,33 @@ func checkLocations(r bindex.IndexReader, field, term string, docs []uint32, onl
 			}
 			docs = docs[1:]
 		}
-		base += size
 		zs, ok := ss.Segment().(*zap.Segment)
 		if !ok || only && len(local) == 0 {
+			base += size
 			continue
 		}
-		if _, err := walkTerm(zs, field, term, local, only); err != nil {
-			return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
+		if v != nil {
+			v.base = base
 		}
+		w, err := walkTerm(zs, field, term, local, only, v)
+		if err == nil && v != nil && w.Landed != len(local) {
+			err = zapErr("%d of %d documents held the term", w.Landed, len(local))
+		}
+		if err != nil {
+			if ve, ok := err.(visitErr); ok {
+				return true, ve.err
+			}
+			return true, fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
+		}
+		base += size
 	}
-	return nil
+	return true, nil
 }
+
+// visitErr is an error of a visitor's loc, returned as it is.
+type visitErr struct{ err error }
+
+func (e visitErr) Error() string { return e.err.Error() }
 
 var errZap = errors.New("damaged")
 
@@ -106,6 +159,8 @@ func zapErr(format string, args ...any) error {
 // zapx's own reading and damage the first posting's locations.
 type TermWalk struct {
 	Postings, WithLocs, Locations int
+	// Landed counts the postings of the documents asked for (WalkTermAt).
+	Landed int
 	// The first posting with locations: the file offset of its location
 	// size (-1 when none), the size's length and the bytes after it in
 	// its chunk.
@@ -117,18 +172,19 @@ type TermWalk struct {
 // WalkTerm checks one term's postings in one segment, returning what it
 // read.
 func WalkTerm(zs *zap.Segment, field, term string) (w TermWalk, err error) {
-	return walkTerm(zs, field, term, nil, false)
+	return walkTerm(zs, field, term, nil, false, nil)
 }
 
 // WalkTermAt is WalkTerm over the chunks holding the segment's documents
 // local (ascending) alone.
 func WalkTermAt(zs *zap.Segment, field, term string, local []uint64) (w TermWalk, err error) {
-	return walkTerm(zs, field, term, local, true)
+	return walkTerm(zs, field, term, local, true, nil)
 }
 
 // walkTerm is WalkTerm, over the chunks holding the documents of local
-// alone when only is set.
-func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool) (w TermWalk, err error) {
+// alone when only is set, handing the locations of those to v when it is
+// not nil.
+func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool, v *visitor) (w TermWalk, err error) {
 	w.FirstLocs = -1
 	mem := zs.Data()
 	w.FileSize = int64(len(mem))
@@ -233,6 +289,10 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool) (w
 			}
 			if land = len(local) > 0 && local[0] == doc; land {
 				local = local[1:]
+				w.Landed++
+				if v != nil {
+					v.doc(uint32(v.base + doc))
+				}
 			}
 		}
 		fh, err := fr.uvarint()
@@ -273,22 +333,34 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool) (w
 		}
 		end := lr.pos + int(n)
 		for lr.pos < end {
-			var v [5]uint64 // field, pos, start, end, number of array positions
-			for k := range v {
-				if v[k], err = lr.uvarint(); err != nil {
+			var l [5]uint64 // field, pos, start, end, number of array positions
+			for k := range l {
+				if l[k], err = lr.uvarint(); err != nil {
 					return w, fmt.Errorf("location of document %d: %w", doc, err)
 				}
 			}
 			w.Locations++
-			if v[0] >= nfields {
-				return w, zapErr("document %d: location in field %d of %d", doc, v[0], nfields)
+			if l[0] >= nfields {
+				return w, zapErr("document %d: location in field %d of %d", doc, l[0], nfields)
 			}
-			if v[4] > uint64(end-lr.pos) {
-				return w, zapErr("document %d: %d array positions in %d bytes", doc, v[4], end-lr.pos)
+			if l[4] > uint64(end-lr.pos) {
+				return w, zapErr("document %d: %d array positions in %d bytes", doc, l[4], end-lr.pos)
 			}
-			for range v[4] {
-				if _, err := lr.uvarint(); err != nil {
+			if v != nil {
+				v.arrays = v.arrays[:0]
+			}
+			for range l[4] {
+				a, err := lr.uvarint()
+				if err != nil {
 					return w, fmt.Errorf("array position of document %d: %w", doc, err)
+				}
+				if v != nil {
+					v.arrays = append(v.arrays, a)
+				}
+			}
+			if v != nil {
+				if err := v.loc(l[1], v.arrays); err != nil {
+					return w, visitErr{err}
 				}
 			}
 		}
