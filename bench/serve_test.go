@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"testing"
 	"time"
@@ -21,6 +23,7 @@ import (
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/internal/benchkit"
 	"github.com/iq-search/iq/internal/cputime"
+	"github.com/iq-search/iq/internal/servemem"
 	"github.com/iq-search/iq/query"
 )
 
@@ -38,8 +41,8 @@ import (
 // (client included). The features are loaded with the key stored in them:
 // the build's key is its binary's (pipeline's buildID), which another
 // binary cannot have, and the load is what is measured here. iq serve's
-// memory knobs (cmd/iq/servemem.go) are not applied: bench/serve_rss.sh
-// measures the command itself.
+// memory knobs (internal/servemem) are applied as the command applies
+// them; bench/serve_rss.sh measures the command itself.
 func BenchmarkServeStart(b *testing.B) {
 	for _, n := range benchkit.MustSizes(b) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
@@ -106,13 +109,18 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 		b.Fatal(err)
 	}
 	s.UseStoredFeatures(func() string { return key })
+	// iq serve's memory knobs (cmd/iq: servemem.Apply), lifted after.
+	none := make(chan *query.Searcher)
+	close(none)
+	settled, _ := servemem.Apply(ctx, s, none)
+	defer debug.SetMemoryLimit(math.MaxInt64)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)
 	}
 	done := make(chan error, 1)
 	go func() {
-		done <- httpapi.Run(ctx, s, ln, httpapi.Options{Logger: slog.New(slog.DiscardHandler)})
+		done <- httpapi.Run(ctx, s, ln, httpapi.Options{Logger: slog.New(slog.DiscardHandler), Settled: settled})
 	}()
 	defer func() {
 		cancel()

@@ -34,9 +34,7 @@
 //     $IQ_INDEX (read by addIndexFlag in index.go).
 //   - serve.go: iq serve, which opens the index and hands it to package
 //     httpapi (the server, its limits and logs, the embedded page), with
-//     pipeline.Follow's searchers over each new version of the index.
-//   - servemem.go: what iq serve holds in memory, bounded: the fast
-//     ranker's postings budget, a soft heap limit above what is live once
-//     the duplicate detector is loaded, the index's mapped pages released
-//     past a budget.
+//     pipeline.Follow's searchers over each new version of the index,
+//     and internal/servemem's bounds on what the server holds in memory
+//     (postings budget, soft heap limit, mapped pages released).
 package main

@@ -10,6 +10,7 @@ import (
 
 	"github.com/iq-search/iq/httpapi"
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/internal/servemem"
 	"github.com/iq-search/iq/pipeline"
 )
 
@@ -79,7 +80,7 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 			return fmt.Errorf("serve: %w", err)
 		}
 	}
-	settled, searchers := serveMemory(ctx, s, searchers)
+	settled, searchers := servemem.Apply(ctx, s, searchers)
 	return httpapi.Run(ctx, s, ln, httpapi.Options{SearchTimeout: opts.timeout, Logger: httpapi.NewLogger(a.errOut, opts.logFormat), Searchers: searchers, Settled: settled})
 }
 

@@ -1,4 +1,4 @@
-package main
+package servemem
 
 import (
 	"bufio"
@@ -19,7 +19,7 @@ import (
 
 // What `iq serve` holds in memory (issue 15: at most 600 MB at 100k
 // records; BENCHMARKS.md, "HTTP serve"). Three parts grow with the
-// searches a server answers, each bounded here, in the command, since
+// searches a server answers, each bounded here, for the command, since
 // they are the process's business and not the libraries':
 //
 //   - the fast ranker's decoded postings, kept between searches: up to
@@ -47,12 +47,12 @@ const (
 	serveTrimEvery    = 2 * time.Second
 )
 
-// serveMemory applies the knobs above to a server of s, and returns the
+// Apply applies the knobs above to a server of s, and returns the
 // function httpapi calls once memory has settled (Options.Settled) and
 // the channel of searchers over newer versions to hand to httpapi
 // (newer, from pipeline.Follow, with the same postings budget). It stops
 // its trimming when ctx is done.
-func serveMemory(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher) (settled func(), searchers <-chan *query.Searcher) {
+func Apply(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher) (settled func(), searchers <-chan *query.Searcher) {
 	s.Index().SetPostingBudget(servePostingBudget)
 	limit := os.Getenv("GOMEMLIMIT") == ""
 	var mu sync.Mutex // the limit: set when settled, lifted while a new index loads
@@ -117,15 +117,15 @@ func trimMapped(ctx context.Context, dir string) {
 			return
 		case <-t.C:
 		}
-		if n, ok := residentFileBytes(); ok && n > serveMappedBudget {
+		if n, ok := ResidentFileBytes(); ok && n > serveMappedBudget {
 			index.ReleaseMapped(dir) // an error leaves the pages where they are
 		}
 	}
 }
 
-// residentFileBytes reads the process's resident file-backed memory
+// ResidentFileBytes reads the process's resident file-backed memory
 // (RssFile in /proc/self/status, Linux); ok is false elsewhere.
-func residentFileBytes() (int64, bool) {
+func ResidentFileBytes() (int64, bool) {
 	b, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		return 0, false

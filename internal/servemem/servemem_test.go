@@ -1,4 +1,4 @@
-package main
+package servemem
 
 import (
 	"runtime"
@@ -6,15 +6,15 @@ import (
 )
 
 func TestResidentFileBytes(t *testing.T) {
-	n, ok := residentFileBytes()
+	n, ok := ResidentFileBytes()
 	if runtime.GOOS != "linux" {
 		if ok {
-			t.Errorf("residentFileBytes() = %d, true off Linux; want false", n)
+			t.Errorf("ResidentFileBytes() = %d, true off Linux; want false", n)
 		}
 		return
 	}
 	// The executable's own pages are file-backed and resident.
 	if !ok || n <= 0 {
-		t.Errorf("residentFileBytes() = %d, %v; want a positive size", n, ok)
+		t.Errorf("ResidentFileBytes() = %d, %v; want a positive size", n, ok)
 	}
 }
