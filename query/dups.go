@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"net/url"
 	"runtime/debug"
@@ -379,7 +380,13 @@ func (s *Searcher) storedFeatures(ctx context.Context, opts dedup.Options) (*ded
 	if err != nil {
 		return nil, nil
 	}
+	// The index's IDs are read while the features decode, on another
+	// core (at a million records each takes seconds).
+	seed := maphash.MakeSeed()
+	ids := make(chan idSet, 1)
+	go func() { ids <- s.idSet(ctx, seed) }()
 	dd, err := dedup.LoadIndex(ctx, data, s.featuresKey(), opts)
+	in := <-ids
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
@@ -387,30 +394,43 @@ func (s *Searcher) storedFeatures(ctx context.Context, opts dedup.Options) (*ded
 		// Derived data: computing it again is the remedy.
 		return nil, nil
 	}
-	if ok, err := s.sameRecords(ctx, dd); err != nil || !ok {
-		return nil, err
+	if in.err != nil {
+		return nil, in.err
+	}
+	if in != setOf(dd, seed) {
+		return nil, nil // the features of other records
 	}
 	return dd, nil
 }
 
-// sameRecords reports whether dd holds the features of the index's
-// records: as many, and every one of its IDs in the index.
-func (s *Searcher) sameRecords(ctx context.Context, dd *dedup.Index) (bool, error) {
-	n, err := s.ix.Count()
-	if err != nil {
-		return false, err
-	}
-	if n != uint64(dd.Len()) {
-		return false, nil
-	}
-	found := 0
-	err = s.ix.IDs(ctx, func(id string) error {
-		if _, ok := dd.Lookup(id); ok {
-			found++
-		}
+// idSet stands for a set of record IDs: their number and the sum of their
+// hashes, which does not depend on their order. The stored features are
+// those of the index's records when both agree (a different set agrees by
+// chance once in 2^64).
+type idSet struct {
+	n   int
+	sum uint64
+	err error
+}
+
+// idSet reads the index's record IDs.
+func (s *Searcher) idSet(ctx context.Context, seed maphash.Seed) idSet {
+	var set idSet
+	set.err = s.ix.IDs(ctx, func(id string) error {
+		set.n++
+		set.sum += maphash.String(seed, id)
 		return nil
 	})
-	return found == dd.Len(), err
+	return set
+}
+
+// setOf is the idSet of dd's records.
+func setOf(dd *dedup.Index, seed maphash.Seed) idSet {
+	set := idSet{n: dd.Len()}
+	for i := range set.n {
+		set.sum += maphash.String(seed, dd.ID(i))
+	}
+	return set
 }
 
 // DedupAttachment names the file stored with an index that holds the
