@@ -135,13 +135,8 @@ type Searcher struct {
 	values map[string][]string
 	// clusterSize counts the records of each near-duplicate cluster that
 	// has more than one. Search collapses only when there is something to
-	// collapse. It is counted in the background from NewSearcher on (a
-	// term's postings for every record: 1.4 CPU-s at a million records,
-	// which a server need not spend before it listens); sizesDone is
-	// closed once it is, with sizesErr. Read it after waitClusterSizes.
+	// collapse.
 	clusterSize map[string]int
-	sizesDone   chan struct{}
-	sizesErr    error
 	// dups, built on first use by Similar and Dups (dups.go).
 	dupMu sync.Mutex
 	dups  *dupState
@@ -178,10 +173,19 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 			s.analyzers[f] = an
 		}
 	}
-	for _, f := range facetFields {
+	s.clusterSize = map[string]int{}
+	for _, f := range append(slices.Clone(facetFields), record.FieldCluster) {
 		terms, err := ix.Terms(f)
 		if err != nil {
 			return nil, fmt.Errorf("open searcher on %s: %w", ix.Dir(), err)
+		}
+		if f == record.FieldCluster {
+			for t, n := range terms {
+				if n > 1 {
+					s.clusterSize[t] = int(n)
+				}
+			}
+			continue
 		}
 		s.values[f] = slices.Sorted(func(yield func(string) bool) {
 			for t := range terms {
@@ -191,39 +195,14 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 			}
 		})
 	}
-	s.sizesDone = make(chan struct{})
-	go func() {
-		defer close(s.sizesDone)
-		terms, err := ix.Terms(record.FieldCluster)
-		if err != nil {
-			s.sizesErr = fmt.Errorf("open searcher on %s: %w", ix.Dir(), err)
-			return
-		}
-		sizes := map[string]int{}
-		for t, n := range terms {
-			if n > 1 {
-				sizes[t] = int(n)
-			}
-		}
-		s.clusterSize = sizes
-	}()
 	return s, nil
-}
-
-// waitClusterSizes waits until clusterSize is counted.
-func (s *Searcher) waitClusterSizes() error {
-	<-s.sizesDone
-	return s.sizesErr
 }
 
 // Index returns the index the Searcher reads.
 func (s *Searcher) Index() *index.Index { return s.ix }
 
-// Close closes the index (once the cluster sizes are counted).
-func (s *Searcher) Close() error {
-	<-s.sizesDone
-	return s.ix.Close()
-}
+// Close closes the index.
+func (s *Searcher) Close() error { return s.ix.Close() }
 
 func (s *Searcher) analyze(field, text string) []index.Token {
 	a, ok := s.analyzers[field]
@@ -274,9 +253,6 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 	}
 	tq, err := parseText(req.Text)
 	if err != nil {
-		return nil, err
-	}
-	if err := s.waitClusterSizes(); err != nil {
 		return nil, err
 	}
 	res := &Result{Query: req.Text, Limit: req.Limit, Offset: req.Offset, Hits: []Hit{}, Facets: map[string][]FacetCount{}}
