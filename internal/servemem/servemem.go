@@ -23,7 +23,7 @@ import (
 // they are the process's business and not the libraries':
 //
 //   - the fast ranker's decoded postings, kept between searches: up to
-//     512 MiB by default (index.SetPostingBudget), servePostingBudget here;
+//     512 MiB by default (index.SetPostingBudget), postingBudget here;
 //   - the Go heap's garbage: the collector lets the heap grow to twice
 //     what is live before collecting, and the runtime returns freed
 //     memory slowly; a soft limit (debug.SetMemoryLimit) a little above
@@ -34,12 +34,21 @@ import (
 //     released (index.ReleaseMapped) and stay in the page cache.
 //
 // GOMEMLIMIT, when set, replaces the soft limit.
+//
+// Both budgets on the heap grow with the index: a term's postings, and
+// what a search allocates, grow with the records. At a million records a
+// 64 MiB postings budget was cleared by nearly every search and a soft
+// limit 192 MiB above a 1.3 GB live heap made the collector run every
+// few searches (106 against 58 ms of CPU a search, BENCHMARKS.md).
 const (
-	// servePostingBudget: the postings of a few dozen common terms at
-	// 100k records, which the searches of a session share.
-	servePostingBudget = 64 << 20
-	// serveHeapSlack is the room the soft limit leaves above the live
-	// heap and the postings budget, for the searches under way.
+	// postingBytesPerRecord: 64 MiB at 100k records, the postings of a
+	// few dozen common terms, which the searches of a session share; at
+	// most maxPostingBudget (index's default).
+	postingBytesPerRecord = (64 << 20) / 100_000
+	maxPostingBudget      = 512 << 20
+	// serveHeapSlack is the least room the soft limit leaves above the
+	// live heap and the postings budget, for the searches under way; it
+	// leaves a quarter of the live heap when that is more.
 	serveHeapSlack = 128 << 20
 	// serveMappedBudget and serveTrimEvery: how much of the index's files
 	// may stay mapped, looked at how often.
@@ -53,9 +62,10 @@ const (
 // (newer, from pipeline.Follow, with the same postings budget). It stops
 // its trimming when ctx is done.
 func Apply(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher) (settled func(), searchers <-chan *query.Searcher) {
-	s.Index().SetPostingBudget(servePostingBudget)
+	budget := postingBudget(s)
+	s.Index().SetPostingBudget(budget)
 	limit := os.Getenv("GOMEMLIMIT") == ""
-	var mu sync.Mutex // the limit: set when settled, lifted while a new index loads
+	var mu sync.Mutex // budget and the limit: set when settled, lifted while a new index loads
 	settled = func() {
 		if !limit {
 			return
@@ -63,9 +73,8 @@ func Apply(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher)
 		mu.Lock()
 		defer mu.Unlock()
 		runtime.GC()
-		live := liveHeap()
-		if live > 0 {
-			debug.SetMemoryLimit(live + servePostingBudget + serveHeapSlack)
+		if live := liveHeap(); live > 0 {
+			debug.SetMemoryLimit(live + int64(budget) + max(serveHeapSlack, live/4))
 		}
 		debug.FreeOSMemory()
 	}
@@ -73,15 +82,17 @@ func Apply(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher)
 	go func() {
 		defer close(out)
 		for s := range newer {
-			s.Index().SetPostingBudget(servePostingBudget)
+			b := postingBudget(s)
+			s.Index().SetPostingBudget(b)
+			mu.Lock()
+			budget = b
 			if limit {
 				// Two indexes are live until the old one closes
 				// (httpapi.Server.Swap), then settled sets the limit
 				// again.
-				mu.Lock()
 				debug.SetMemoryLimit(math.MaxInt64)
-				mu.Unlock()
 			}
+			mu.Unlock()
 			select {
 			case out <- s:
 			case <-ctx.Done():
@@ -92,6 +103,12 @@ func Apply(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher)
 	}()
 	go trimMapped(ctx, s.Index().Dir())
 	return settled, out
+}
+
+// postingBudget is the postings budget of a server of s.
+func postingBudget(s *query.Searcher) int {
+	n := s.Index().Meta().Records
+	return int(min(max(int64(n), 100_000)*postingBytesPerRecord, maxPostingBudget))
 }
 
 // liveHeap is the heap the last collection found live, in bytes (0 when
