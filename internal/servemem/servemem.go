@@ -6,7 +6,6 @@ import (
 	"context"
 	"math"
 	"os"
-	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
@@ -72,11 +71,13 @@ func Apply(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher)
 		}
 		mu.Lock()
 		defer mu.Unlock()
-		runtime.GC()
+		// A collection (what is live), then the free memory returned:
+		// one full collection, which at a million records marks over a
+		// gigabyte.
+		debug.FreeOSMemory()
 		if live := liveHeap(); live > 0 {
 			debug.SetMemoryLimit(live + int64(budget) + max(serveHeapSlack, live/4))
 		}
-		debug.FreeOSMemory()
 	}
 	out := make(chan *query.Searcher)
 	go func() {
