@@ -32,7 +32,8 @@
 //     it, cheaper: the ranker chosen before ranking (the fast ranker when
 //     the index has one and fastrank.Supports the tree, else Bleve's
 //     searchers), facets counted from per-document values in memory,
-//     stored fields and term locations read for the page's documents only.
+//     stored fields and term locations read for the page's documents only
+//     (or those SearchOptions.Pick chooses: query's collapsed page).
 //   - terms.go: Analyzer and Token (analysing text as a field was), Terms,
 //     TermCounts (Terms' counts of a few terms), DocFreq, FuzzyTerms and
 //     TermsWithPrefix (the dictionaries, for

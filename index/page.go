@@ -100,28 +100,9 @@ func (ix *Index) Search(ctx context.Context, q expr.Node, opts SearchOptions) (*
 func newPage(res *bleve.SearchResult) (*Page, error) {
 	p := &Page{Total: res.Total, MaxScore: res.MaxScore, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
-		hit := Hit{ID: h.ID, Score: h.Score, Explanation: explanation(h.Expl)}
-		if len(h.Fields) > 0 {
-			hit.Fields = map[string][]string{}
-			for f, v := range h.Fields {
-				switch v := v.(type) {
-				case string:
-					hit.Fields[f] = []string{v}
-				case []any:
-					for _, x := range v {
-						s, ok := x.(string)
-						if !ok {
-							return nil, fmt.Errorf("load hit %s: %w: field %s holds %T", h.ID, ErrCorrupt, f, x)
-						}
-						hit.Fields[f] = append(hit.Fields[f], s)
-					}
-				default:
-					return nil, fmt.Errorf("load hit %s: %w: field %s holds %T", h.ID, ErrCorrupt, f, v)
-				}
-			}
-		}
-		if len(h.Locations) > 0 {
-			hit.Locations = locations(h.Locations)
+		hit, err := newHit(h)
+		if err != nil {
+			return nil, err
 		}
 		p.Hits = append(p.Hits, hit)
 	}
@@ -138,6 +119,34 @@ func newPage(res *bleve.SearchResult) (*Page, error) {
 		}
 	}
 	return p, nil
+}
+
+// newHit converts one of Bleve's hits into a Hit.
+func newHit(h *bsearch.DocumentMatch) (Hit, error) {
+	hit := Hit{ID: h.ID, Score: h.Score, Explanation: explanation(h.Expl)}
+	if len(h.Fields) > 0 {
+		hit.Fields = map[string][]string{}
+		for f, v := range h.Fields {
+			switch v := v.(type) {
+			case string:
+				hit.Fields[f] = []string{v}
+			case []any:
+				for _, x := range v {
+					s, ok := x.(string)
+					if !ok {
+						return Hit{}, fmt.Errorf("load hit %s: %w: field %s holds %T", h.ID, ErrCorrupt, f, x)
+					}
+					hit.Fields[f] = append(hit.Fields[f], s)
+				}
+			default:
+				return Hit{}, fmt.Errorf("load hit %s: %w: field %s holds %T", h.ID, ErrCorrupt, f, v)
+			}
+		}
+	}
+	if len(h.Locations) > 0 {
+		hit.Locations = locations(h.Locations)
+	}
+	return hit, nil
 }
 
 // withoutDocNum removes the internal document numbers Bleve writes into

@@ -39,6 +39,15 @@ type SearchOptions struct {
 	// The page is then ranked through Bleve's searchers, which explain
 	// (the fast pass gives the same scores and does not).
 	Explain bool
+	// Pick, when set, chooses the hits of the page to complete: the
+	// page's hits are first loaded with PickFields alone, Pick returns
+	// the positions (in page order, each at most once) of those to load
+	// Fields and Locations for, and the others keep PickFields only. A
+	// caller that shows some of the hits it asks for (near-duplicates
+	// collapsed) spares the others' stored records and the analysis
+	// behind their locations.
+	Pick       func(hits []Hit) []int
+	PickFields []string
 }
 
 // searchTree runs the query tree q and returns one page of hits ordered by
@@ -132,14 +141,52 @@ func (ix *Index) searchTree(ctx context.Context, q expr.Node, opts SearchOptions
 		sortHits(hits)
 	}
 	hits = hits[min(opts.From, len(hits)):min(n, len(hits))]
-	if len(hits) > 0 && (len(opts.Fields) > 0 || opts.Locations) {
-		if err := rank.details(ctx, hits, opts); err != nil {
+	complete := hits
+	if len(hits) > 0 && opts.Pick != nil {
+		if complete, err = pick(ctx, rank, hits, opts); err != nil {
+			return nil, err
+		}
+	}
+	if len(complete) > 0 && (len(opts.Fields) > 0 || opts.Locations) {
+		if err := rank.details(ctx, complete, opts); err != nil {
 			return nil, err
 		}
 	}
 	res.Hits = hits
 	res.Request = nil
 	return res, nil
+}
+
+// pick loads opts.PickFields into the page's hits and returns those
+// opts.Pick chooses, in page order.
+func pick(ctx context.Context, rank ranker, hits bsearch.DocumentMatchCollection, opts SearchOptions) (bsearch.DocumentMatchCollection, error) {
+	first := SearchOptions{Fields: opts.PickFields}
+	if len(first.Fields) > 0 {
+		if err := rank.details(ctx, hits, first); err != nil {
+			return nil, err
+		}
+	}
+	page := make([]Hit, len(hits))
+	for i, h := range hits {
+		var err error
+		if page[i], err = newHit(h); err != nil {
+			return nil, err
+		}
+	}
+	chosen := make([]bool, len(hits))
+	for _, i := range opts.Pick(page) {
+		if i < 0 || i >= len(hits) || chosen[i] {
+			return nil, fmt.Errorf("search: Pick chose position %d of a page of %d hits", i, len(hits))
+		}
+		chosen[i] = true
+	}
+	var out bsearch.DocumentMatchCollection
+	for i, h := range hits {
+		if chosen[i] {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 // A ranker runs the passes of one search: ranking (the n best hits by

@@ -264,3 +264,62 @@ func TestDocFreqAfterSearch(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPick checks SearchOptions.Pick: the hits it chooses carry what
+// a search without it loads, bit for bit; the others their PickFields
+// alone; a position out of the page is an error.
+func TestSearchPick(t *testing.T) {
+	ix, _ := buildCorpus(t)
+	ctx := context.Background()
+	full := SearchOptions{Size: 12, From: 2, Fields: []string{FieldRecord, record.FieldQuestion}, Locations: true}
+	for _, fast := range []bool{true, false} {
+		ix.noFast = !fast
+		for _, text := range []string{"dependency injection", "python"} {
+			tree := textTree(t, ix, text)
+			want, err := ix.Search(ctx, tree, full)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(want.Hits) < 5 {
+				t.Fatalf("%q: %d hits, want at least 5 to pick from", text, len(want.Hits))
+			}
+			opts := full
+			opts.PickFields = []string{record.FieldQuestion}
+			var offered int
+			opts.Pick = func(hits []Hit) []int {
+				offered = len(hits)
+				for _, h := range hits {
+					if h.Locations != nil || h.Fields[FieldRecord] != nil || h.Fields[record.FieldQuestion] == nil {
+						t.Errorf("%q, fast=%v: Pick was given %s with %v, locations %v; want its question alone", text, fast, h.ID, h.Fields, h.Locations != nil)
+					}
+				}
+				return []int{1, 3, 4}
+			}
+			got, err := ix.Search(ctx, tree, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if offered != len(want.Hits) || len(got.Hits) != len(want.Hits) || got.Total != want.Total {
+				t.Fatalf("%q, fast=%v: %d hits offered, %d of %d returned; want %d", text, fast, offered, len(got.Hits), got.Total, len(want.Hits))
+			}
+			for i, h := range got.Hits {
+				w := want.Hits[i]
+				if i == 1 || i == 3 || i == 4 {
+					if !reflect.DeepEqual(h, w) {
+						t.Errorf("%q, fast=%v: picked hit %d = %+v, want %+v", text, fast, i, h, w)
+					}
+					continue
+				}
+				question := Hit{ID: w.ID, Score: w.Score, Fields: map[string][]string{record.FieldQuestion: w.Fields[record.FieldQuestion]}}
+				if !reflect.DeepEqual(h, question) {
+					t.Errorf("%q, fast=%v: hit %d not picked = %+v, want %+v", text, fast, i, h, question)
+				}
+			}
+			opts.Pick = func(hits []Hit) []int { return []int{len(hits)} }
+			if _, err := ix.Search(ctx, tree, opts); err == nil {
+				t.Errorf("%q, fast=%v: Pick past the page: no error", text, fast)
+			}
+		}
+	}
+	ix.noFast = false
+}

@@ -187,7 +187,7 @@ func (p *plan) withoutPrefix() *plan {
 func (s *Searcher) tieredPage(ctx context.Context, res *Result, full *index.Page, q, whole expr.Node, req Request) error {
 	res.Total = full.Total
 	s.facets(res, full)
-	w, err := s.run(ctx, whole, req, readPage)
+	w, err := s.run(ctx, whole, req, readPage, nil)
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (s *Searcher) tieredPage(ctx context.Context, res *Result, full *index.Page
 	rest := req
 	rest.Offset = max(0, req.Offset-kept)
 	rest.Limit = req.Limit - len(res.Hits)
-	sr, err := s.run(ctx, expr.Bool{Must: []expr.Node{q}, Not: []expr.Node{whole}}, rest, readPage)
+	sr, err := s.run(ctx, expr.Bool{Must: []expr.Node{q}, Not: []expr.Node{whole}}, rest, readPage, seen)
 	if err != nil {
 		return err
 	}

@@ -296,7 +296,7 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 		}
 		return readAll
 	}
-	sr, err := s.run(ctx, q, req, tiered(final))
+	sr, err := s.run(ctx, q, req, tiered(final), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +340,7 @@ func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error
 			break
 		}
 		q2 := a.p.build(a.relaxed, s.analyze, filter)
-		r2, err := s.run(ctx, q2, req, tiered(a.p))
+		r2, err := s.run(ctx, q2, req, tiered(a.p), nil)
 		if err != nil {
 			return nil, err
 		}
@@ -457,8 +457,11 @@ const (
 )
 
 // run executes one search for the request's page, with facets and term
-// locations for highlighting, or the part of it what asks for.
-func (s *Searcher) run(ctx context.Context, q expr.Node, req Request, what runReads) (*index.Page, error) {
+// locations for highlighting, or the part of it what asks for. When the
+// page is collapsed by cluster, records and locations are read for the
+// hits it shows (seen: the clusters already shown, as fillHits will be
+// given them; nil for none), the other hits carry their cluster only.
+func (s *Searcher) run(ctx context.Context, q expr.Node, req Request, what runReads, seen map[string]bool) (*index.Page, error) {
 	if q == nil {
 		q = expr.None{}
 	}
@@ -477,11 +480,22 @@ func (s *Searcher) run(ctx context.Context, q expr.Node, req Request, what runRe
 		Facets:    facetSize,
 		Explain:   req.Explain,
 	}
+	if !req.All && s.hasClusters() {
+		opts.PickFields = []string{record.FieldCluster}
+		opts.Pick = func(hits []index.Hit) []int {
+			seen := maps.Clone(seen)
+			if seen == nil {
+				seen = map[string]bool{}
+			}
+			keep := s.collapse(hits, seen, nil)
+			return keep[min(req.Offset, len(keep)):min(req.Offset+req.Limit, len(keep))]
+		}
+	}
 	switch what {
 	case readPage:
 		opts.Facets = nil
 	case readCounts:
-		opts.Size, opts.From, opts.Fields, opts.Locations = 0, 0, nil, false
+		opts.Size, opts.From, opts.Fields, opts.Locations, opts.Pick = 0, 0, nil, false, nil
 	}
 	res, err := s.ix.Search(ctx, q, opts)
 	if err != nil {
@@ -512,14 +526,19 @@ func (s *Searcher) fillHits(res *Result, sr *index.Page, req Request, seen map[s
 	kept := int(sr.Total)
 	if !req.All && s.hasClusters() {
 		// Only the best hit of a cluster is shown; the cluster field
-		// is read without decoding whole records.
+		// is read without decoding whole records (s.run read records
+		// and locations for the hits kept here alone).
 		keep := s.collapse(hits, seen, func(before int) {
 			if before > req.Offset && before <= req.Offset+req.Limit {
 				res.Collapsed++
 			}
 		})
 		kept = len(keep)
-		hits = keep[min(req.Offset, len(keep)):min(req.Offset+req.Limit, len(keep))]
+		var page []index.Hit
+		for _, i := range keep[min(req.Offset, len(keep)):min(req.Offset+req.Limit, len(keep))] {
+			page = append(page, hits[i])
+		}
+		hits = page
 	}
 	for _, h := range hits {
 		rec, err := decodeRecord(h)
@@ -535,14 +554,14 @@ func (s *Searcher) fillHits(res *Result, sr *index.Page, req Request, seen map[s
 	return kept, nil
 }
 
-// collapse returns the hits that show their near-duplicate cluster, in
-// order: the first hit of each cluster not in seen (a record of no cluster,
-// or of a cluster of one, always shows), and adds their clusters to seen.
-// left, when not nil, is called for each hit left out with the number of
-// hits kept before it.
-func (s *Searcher) collapse(hits []index.Hit, seen map[string]bool, left func(before int)) []index.Hit {
-	var keep []index.Hit
-	for _, h := range hits {
+// collapse returns the positions of the hits that show their
+// near-duplicate cluster, in order: the first hit of each cluster not in
+// seen (a record of no cluster, or of a cluster of one, always shows), and
+// adds their clusters to seen. left, when not nil, is called for each hit
+// left out with the number of hits kept before it.
+func (s *Searcher) collapse(hits []index.Hit, seen map[string]bool, left func(before int)) []int {
+	var keep []int
+	for i, h := range hits {
 		c := first(h.Fields[record.FieldCluster])
 		if s.clusterSize[c] > 1 && seen[c] {
 			if left != nil {
@@ -551,7 +570,7 @@ func (s *Searcher) collapse(hits []index.Hit, seen map[string]bool, left func(be
 			continue
 		}
 		seen[c] = true
-		keep = append(keep, h)
+		keep = append(keep, i)
 	}
 	return keep
 }
