@@ -180,11 +180,11 @@ func (ix *Index) TermCounts(terms []string, fields ...string) (_ []uint64, err e
 			if err != nil {
 				return false, err
 			}
-			for i, t := range terms {
-				n, err := d.Count(t)
-				if err != nil {
-					return false, err
-				}
+			ns, err := d.Counts(terms)
+			if err != nil {
+				return false, err
+			}
+			for i, n := range ns {
 				counts[i] += n
 			}
 		}
