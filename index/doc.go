@@ -35,8 +35,9 @@
 //     stored fields and term locations read for the page's documents only
 //     (or those SearchOptions.Pick chooses: query's collapsed page).
 //   - terms.go: Analyzer and Token (analysing text as a field was), Terms,
-//     TermCounts (Terms' counts of a few terms), DocFreq, FuzzyTerms and
-//     TermsWithPrefix (the dictionaries, for
+//     TermCounts (Terms' counts of a few terms: one walk of each
+//     segment's dictionary for all of them, scorchx.Dicts.Counts),
+//     DocFreq, FuzzyTerms and TermsWithPrefix (the dictionaries, for
 //     filters, spelling and the word being typed).
 //   - expr/: the query tree, the contract between query and index.
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
