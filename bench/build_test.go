@@ -38,7 +38,8 @@ func BenchmarkUserBuild(b *testing.B) {
 			opts := benchkit.BuildOptions(n)
 			dopts := pipeline.DedupOptions(index.DefaultSynonyms())
 			dir := benchkit.SynthDir(n, true)
-			defer benchkit.BuildGC()() // as iq index builds
+			defer benchkit.BuildGC()()         // as iq index builds
+			defer benchkit.BuildRelease(dir)() // likewise
 			var cluster time.Duration
 			var hwm, anon, file int64
 			var clusters int
@@ -102,6 +103,7 @@ func BenchmarkUserBuildInMemory(b *testing.B) {
 			opts := benchkit.BuildOptions(n)
 			parent := b.TempDir()
 			defer benchkit.BuildGC()()
+			defer benchkit.BuildRelease(parent)()
 			var cluster time.Duration
 			var hwm, anon, file int64
 			var gen time.Duration

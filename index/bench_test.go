@@ -41,7 +41,8 @@ func BenchmarkBuild(b *testing.B) {
 			opts := benchkit.BuildOptions(n)
 			parent := b.TempDir()
 			var size, hwm, anon, file int64
-			defer benchkit.BuildGC()() // as iq index builds
+			defer benchkit.BuildGC()()            // as iq index builds
+			defer benchkit.BuildRelease(parent)() // likewise
 			cpu0 := cputime.Used()
 			for b.Loop() {
 				dir := filepath.Join(parent, "index")

@@ -53,7 +53,8 @@
 //     (CRC-32C) verified on open, removal of only what iq marked, the
 //     crash points of the crash-injection test.
 //   - release_linux.go, release_other.go: ReleaseMapped, the index files'
-//     mapped pages dropped from a long-running process's resident set.
+//     mapped pages dropped from a long-running process's resident set
+//     (a server's, and a build's while scorch merges).
 //   - update.go: Writer.Update, a new generation from the current one with
 //     some records replaced or deleted, sharing its segments (hard links).
 //   - synth/: a deterministic synthetic corpus for benchmarks.

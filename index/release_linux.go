@@ -40,7 +40,7 @@ func ReleaseMapped(dir string) (int64, error) {
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
 		lo, hi, ok := mappedRange(sc.Bytes(), prefix)
-		if !ok {
+		if !ok || !stillMapped(lo, hi, prefix) {
 			continue
 		}
 		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, syscall.MADV_DONTNEED); errno != 0 {
@@ -52,6 +52,19 @@ func ReleaseMapped(dir string) (int64, error) {
 		return total, fmt.Errorf("release mapped pages of %s: %w", dir, err)
 	}
 	return total, nil
+}
+
+// stillMapped reports whether [lo, hi) is, just before it is advised, still
+// one mapping of a file under prefix. A build unmaps segments as scorch
+// merges them, and the process may map anything in the hole (the Go
+// runtime's own memory, which MADV_DONTNEED would zero): the range read
+// from /proc/self/maps is checked again through /proc/self/map_files,
+// which names only a range that is exactly one mapping of a file. It
+// narrows the window to the two system calls, without closing it: the
+// kernel offers no atomic "advise only if still this file".
+func stillMapped(lo, hi uintptr, prefix string) bool {
+	path, err := os.Readlink("/proc/self/map_files/" + strconv.FormatUint(uint64(lo), 16) + "-" + strconv.FormatUint(uint64(hi), 16))
+	return err == nil && strings.HasPrefix(path, prefix)
 }
 
 // mappedRange parses a line of /proc/self/maps ("lo-hi perms offset dev

@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"runtime"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/record"
 )
 
@@ -107,6 +112,85 @@ func TestPostingBudget(t *testing.T) {
 	for _, p := range want[:2] {
 		if len(p.Hits) == 0 {
 			t.Errorf("the test's query found nothing: it checks nothing")
+		}
+	}
+}
+
+// TestReleaseMappedWhileBuilding builds the same records twice, once with
+// ReleaseMapped called on the index directory over and over while scorch
+// writes and merges its segments (as iq index does every two seconds),
+// once without: both indexes hold the same records and the same terms.
+func TestReleaseMappedWhileBuilding(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("ReleaseMapped does nothing elsewhere")
+	}
+	const n = 1500
+	build := func(release bool) (*Index, int64) {
+		dir := filepath.Join(t.TempDir(), "index")
+		done := make(chan struct{})
+		var released atomic.Int64
+		var wg sync.WaitGroup
+		if release {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					select {
+					case <-done:
+						return
+					default:
+					}
+					m, err := ReleaseMapped(dir)
+					if err != nil {
+						t.Errorf("ReleaseMapped(%s) while building: %v", dir, err)
+						return
+					}
+					released.Add(m)
+					time.Sleep(time.Millisecond)
+				}
+			}()
+		}
+		// Small batches make many segments for scorch to merge.
+		err := BuildStream(context.Background(), dir, synth.Stream(n, 1), BuildOptions{Fingerprint: "release-test", BatchSize: 25})
+		close(done)
+		wg.Wait()
+		if err != nil {
+			t.Fatalf("BuildStream(%s) error = %v", dir, err)
+		}
+		ix, err := Open(dir)
+		if err != nil {
+			t.Fatalf("Open(%s) error = %v", dir, err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix, released.Load()
+	}
+	want, _ := build(false)
+	got, released := build(true)
+	t.Logf("ReleaseMapped advised %d MB of mappings while building", released>>20)
+	if released == 0 {
+		t.Fatalf("ReleaseMapped released nothing while the index was built; want the segments scorch mapped")
+	}
+	records := func(ix *Index) map[string]string {
+		out := map[string]string{}
+		if err := ix.Records(context.Background(), func(r record.Record) error {
+			out[r.ID] = fmt.Sprintf("%+v", r)
+			return nil
+		}); err != nil {
+			t.Fatalf("Records: %v", err)
+		}
+		return out
+	}
+	if g, w := records(got), records(want); len(g) != n || !reflect.DeepEqual(g, w) {
+		t.Errorf("built with ReleaseMapped: %d records, %v equal to those built without (%d)", len(g), reflect.DeepEqual(g, w), len(w))
+	}
+	for _, f := range []string{record.FieldQuestion, record.FieldAnswer, record.FieldCode, record.FieldLevel, record.FieldTopic, record.FieldTag} {
+		g, err1 := got.Terms(f)
+		w, err2 := want.Terms(f)
+		if err1 != nil || err2 != nil {
+			t.Fatalf("Terms(%s): %v, %v", f, err1, err2)
+		}
+		if len(w) == 0 || !reflect.DeepEqual(g, w) {
+			t.Errorf("Terms(%s) built with ReleaseMapped differ from those built without (%d terms against %d)", f, len(g), len(w))
 		}
 	}
 }

@@ -30,7 +30,8 @@
 //   - visible.go: control characters and escape sequences of the data
 //     shown as text (^[) in every output but JSON.
 //   - knobs.go: the process's runtime settings, made here and not in
-//     the libraries: the garbage collector's target while building, and
+//     the libraries: the garbage collector's target and the index files'
+//     mapped pages released every two seconds while building, and
 //     $IQ_INDEX (read by addIndexFlag in index.go).
 //   - serve.go: iq serve, which opens the index and hands it to package
 //     httpapi (the server, its limits and logs, the embedded page), with

@@ -86,6 +86,9 @@ itself; an index named with --index or $IQ_INDEX is only ever built by this comm
 
 func runIndex(ctx context.Context, a *app, opts *indexOptions) error {
 	defer buildGC()()
+	if dir, _, err := pipeline.Dir(opts.indexDir); err == nil {
+		defer buildRelease(dir)()
+	}
 	out := newOutput(a, opts.json)
 	po := pipeline.OpenOptions{
 		IndexDir: opts.indexDir, Sources: opts.paths, Embedded: opts.embedded,
@@ -190,6 +193,9 @@ func addIndexFlag(f *pflag.FlagSet, dir *string) {
 // terminal; what it rebuilds unasked is said on stderr.
 func openSearcher(ctx context.Context, out *output, dir string) (*query.Searcher, error) {
 	defer buildGC()() // Open builds the default index when it is missing
+	if d, _, err := pipeline.Dir(dir); err == nil {
+		defer buildRelease(d)()
+	}
 	return pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Progress: out.progress("building the index"), Notify: out.notify})
 }
 

@@ -98,4 +98,7 @@ func TestBuildGCPercent(t *testing.T) {
 	if buildMemoryLimit != benchkit.BuildMemoryLimit {
 		t.Errorf("buildMemoryLimit = %d, benchkit.BuildMemoryLimit = %d; want them equal", buildMemoryLimit, benchkit.BuildMemoryLimit)
 	}
+	if buildReleaseEvery != benchkit.BuildReleaseEvery {
+		t.Errorf("buildReleaseEvery = %v, benchkit.BuildReleaseEvery = %v; want them equal", buildReleaseEvery, benchkit.BuildReleaseEvery)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,6 +41,33 @@ func BuildGC() (restore func()) {
 	}
 	old := debug.SetGCPercent(BuildGCPercent)
 	return func() { debug.SetGCPercent(old); restoreLimit() }
+}
+
+// BuildReleaseEvery is how often iq releases the pages of the index files
+// a build has mapped (cmd/iq/knobs.go, whose test keeps the two equal).
+const BuildReleaseEvery = 2 * time.Second
+
+// BuildRelease releases the mapped pages of the index files under dir
+// (index.ReleaseMapped) every BuildReleaseEvery, as iq index does while
+// it builds, until the function it returns is called.
+func BuildRelease(dir string) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(BuildReleaseEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				index.ReleaseMapped(dir)
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
 }
 
 // MustSizes is Sizes, failing tb on a bad IQ_BENCH_SIZES.
@@ -105,8 +133,9 @@ func SynthIndex(tb testing.TB, dir string, n int) *index.Index {
 		tb.Fatalf("IQ_BENCH_CLUSTERED=1: %v (BenchmarkUserBuild in ./bench builds it)", err)
 	}
 	if err != nil {
-		restore := BuildGC()
+		restore, stop := BuildGC(), BuildRelease(dir)
 		err = index.BuildStream(context.Background(), dir, synth.Stream(n, Seed), opts)
+		stop()
 		restore()
 		if err == nil {
 			ix, err = index.Open(dir)
