@@ -52,9 +52,10 @@
 //     atomically replaced pointer file, the writers' lock, checksums
 //     (CRC-32C) verified on open, removal of only what iq marked, the
 //     crash points of the crash-injection test.
-//   - release_linux.go, release_other.go: ReleaseMapped, the index files'
-//     mapped pages dropped from a long-running process's resident set
-//     (a server's, and a build's while scorch merges).
+//   - release_linux.go, release_other.go: Index.ReleaseMapped, an open
+//     index's mapped pages dropped from a server's resident set (under the
+//     lock Close takes), and PageOutMapped, the pages of an index directory
+//     being built reclaimed while scorch maps and unmaps its segments.
 //   - update.go: Writer.Update, a new generation from the current one with
 //     some records replaced or deleted, sharing its segments (hard links).
 //   - synth/: a deterministic synthetic corpus for benchmarks.

@@ -104,6 +104,9 @@ type Index struct {
 	}
 	panicked atomic.Bool // a panic was recovered: see Explain
 	closed   atomic.Bool
+	// mapMu: Close holds it while it unmaps the index's files,
+	// ReleaseMapped while it advises their pages.
+	mapMu sync.RWMutex
 	// prefixes caches TermsWithPrefix's answers: an open index never
 	// changes, and search as you type asks for the same prefixes again.
 	prefixMu    sync.Mutex
@@ -183,6 +186,8 @@ func (ix *Index) Count() (n uint64, err error) {
 
 // Close closes the index.
 func (ix *Index) Close() error {
+	ix.mapMu.Lock()
+	defer ix.mapMu.Unlock()
 	if ix.closed.Swap(true) {
 		return nil // closed already (a swapped-out searcher, say)
 	}

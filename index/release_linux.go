@@ -11,20 +11,61 @@ import (
 	"syscall"
 )
 
-// ReleaseMapped drops the pages of the index files mapped into this
-// process under dir (an index directory: every generation of it) from the
-// process's resident set, and returns how many bytes of mappings it
-// advised. The files are mapped read-only and shared (Bleve's segments,
-// iq-tables.bin), so madvise(MADV_DONTNEED) loses nothing: the pages stay
-// in the kernel's page cache while memory allows, and the next read of
-// one maps it again (a minor fault, or a disk read once the kernel has
-// dropped it). A long-running server calls it to keep its resident set to
-// what it is using lately rather than every page a search ever touched;
-// on systems other than Linux it does nothing.
-func ReleaseMapped(dir string) (int64, error) {
+// madvPageout is MADV_PAGEOUT (Linux 5.4): reclaim the pages of a range.
+// Kernels without it answer EINVAL, which PageOutMapped reports.
+const madvPageout = 21
+
+// PageOutMapped asks the kernel to reclaim the pages of the index files
+// under dir (an index directory: every generation of it) mapped into this
+// process (madvise(MADV_PAGEOUT)), and returns how many bytes of mappings
+// it advised. A build calls it while scorch writes, maps, merges and
+// unmaps segments on goroutines of its own: a range read from
+// /proc/self/maps may be unmapped, and the address reused for other
+// memory, before it is advised. MADV_PAGEOUT never loses data (anonymous
+// memory is at most swapped out, and stays where there is no swap), so
+// the race costs nothing; MADV_DONTNEED would zero such memory. The
+// segments' pages leave the page cache too (a merge reading one again
+// reads the file). On systems other than Linux it does nothing.
+func PageOutMapped(dir string) (int64, error) {
+	n, err := adviseMapped(dir, madvPageout)
+	if err != nil {
+		return n, fmt.Errorf("page out mapped index files of %s: %w", dir, err)
+	}
+	return n, nil
+}
+
+// ReleaseMapped drops the pages of this open index's files mapped into
+// the process (its generation's segments and iq-tables.bin) from the
+// process's resident set with madvise(MADV_DONTNEED), and returns how many
+// bytes of mappings it advised. The files are mapped read-only and shared,
+// so nothing is lost: the pages stay in the kernel's page cache while
+// memory allows, and the next read of one maps it again (a minor fault).
+// An index opened by Open is read-only: it maps its files when it opens
+// and unmaps them only in Close, which waits for ReleaseMapped (mapMu), so
+// every range advised is still this index's file (MADV_DONTNEED on memory
+// mapped at a freed address would zero it). A long-running server calls
+// it to keep its resident set to what it is using lately rather than
+// every page a search ever touched. It does nothing once the index is
+// closed, and on systems other than Linux.
+func (ix *Index) ReleaseMapped() (int64, error) {
+	ix.mapMu.RLock()
+	defer ix.mapMu.RUnlock()
+	if ix.closed.Load() {
+		return 0, nil
+	}
+	n, err := adviseMapped(ix.gdir, syscall.MADV_DONTNEED)
+	if err != nil {
+		return n, fmt.Errorf("release mapped pages of %s: %w", ix.gdir, err)
+	}
+	return n, nil
+}
+
+// adviseMapped gives advice to every read-only shared mapping of a file
+// under dir, as /proc/self/maps lists them.
+func adviseMapped(dir string, advice int) (int64, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return 0, fmt.Errorf("release mapped pages of %s: %w", dir, err)
+		return 0, err
 	}
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		abs = real
@@ -32,7 +73,7 @@ func ReleaseMapped(dir string) (int64, error) {
 	prefix := strings.TrimSuffix(abs, string(filepath.Separator)) + string(filepath.Separator)
 	f, err := os.Open("/proc/self/maps")
 	if err != nil {
-		return 0, fmt.Errorf("release mapped pages of %s: %w", dir, err)
+		return 0, err
 	}
 	defer f.Close()
 	var total int64
@@ -40,31 +81,21 @@ func ReleaseMapped(dir string) (int64, error) {
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
 		lo, hi, ok := mappedRange(sc.Bytes(), prefix)
-		if !ok || !stillMapped(lo, hi, prefix) {
+		if !ok {
 			continue
 		}
-		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, syscall.MADV_DONTNEED); errno != 0 {
-			return total, fmt.Errorf("release mapped pages of %s: madvise: %w", dir, errno)
+		_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, uintptr(advice))
+		if errno == syscall.ENOMEM {
+			// Unmapped since /proc/self/maps was read (a merge dropped
+			// the segment): nothing of it is left to advise.
+			continue
+		}
+		if errno != 0 {
+			return total, fmt.Errorf("madvise: %w", errno)
 		}
 		total += int64(hi - lo)
 	}
-	if err := sc.Err(); err != nil {
-		return total, fmt.Errorf("release mapped pages of %s: %w", dir, err)
-	}
-	return total, nil
-}
-
-// stillMapped reports whether [lo, hi) is, just before it is advised, still
-// one mapping of a file under prefix. A build unmaps segments as scorch
-// merges them, and the process may map anything in the hole (the Go
-// runtime's own memory, which MADV_DONTNEED would zero): the range read
-// from /proc/self/maps is checked again through /proc/self/map_files,
-// which names only a range that is exactly one mapping of a file. It
-// narrows the window to the two system calls, without closing it: the
-// kernel offers no atomic "advise only if still this file".
-func stillMapped(lo, hi uintptr, prefix string) bool {
-	path, err := os.Readlink("/proc/self/map_files/" + strconv.FormatUint(uint64(lo), 16) + "-" + strconv.FormatUint(uint64(hi), 16))
-	return err == nil && strings.HasPrefix(path, prefix)
+	return total, sc.Err()
 }
 
 // mappedRange parses a line of /proc/self/maps ("lo-hi perms offset dev

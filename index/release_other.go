@@ -2,7 +2,12 @@
 
 package index
 
-// ReleaseMapped drops the pages of the index files mapped under dir from
-// the process's resident set; see release_linux.go. Elsewhere than Linux
-// it does nothing.
-func ReleaseMapped(dir string) (int64, error) { return 0, nil }
+// PageOutMapped asks the kernel to reclaim the pages of the index files
+// mapped under dir; see release_linux.go. Elsewhere than Linux it does
+// nothing.
+func PageOutMapped(dir string) (int64, error) { return 0, nil }
+
+// ReleaseMapped drops the pages of the index's mapped files from the
+// process's resident set; see release_linux.go. Elsewhere than Linux it
+// does nothing.
+func (ix *Index) ReleaseMapped() (int64, error) { return 0, nil }

@@ -61,19 +61,32 @@ func TestReleaseMapped(t *testing.T) {
 		return out
 	}
 	before := read()
-	n, err := ReleaseMapped(ix.Dir())
+	n, err := ix.ReleaseMapped()
 	if err != nil {
-		t.Fatalf("ReleaseMapped(%s) error = %v", ix.Dir(), err)
+		t.Fatalf("ReleaseMapped() of %s error = %v", ix.Dir(), err)
 	}
 	if n == 0 {
 		maps, _ := os.ReadFile("/proc/self/maps")
-		t.Fatalf("ReleaseMapped(%s) released 0 bytes; want the mapped segments:\n%s", ix.Dir(), maps)
+		t.Fatalf("ReleaseMapped() of %s released 0 bytes; want the mapped segments:\n%s", ix.Dir(), maps)
 	}
 	if after := read(); !reflect.DeepEqual(after, before) {
 		t.Errorf("records read after ReleaseMapped differ from those before")
 	}
-	if n, err := ReleaseMapped(t.TempDir()); err != nil || n != 0 {
-		t.Errorf("ReleaseMapped(an empty directory) = %d, %v; want 0, nil", n, err)
+	n, err = PageOutMapped(ix.Dir())
+	if err != nil || n == 0 {
+		t.Fatalf("PageOutMapped(%s) = %d, %v; want the mapped segments", ix.Dir(), n, err)
+	}
+	if after := read(); !reflect.DeepEqual(after, before) {
+		t.Errorf("records read after PageOutMapped differ from those before")
+	}
+	if n, err := PageOutMapped(t.TempDir()); err != nil || n != 0 {
+		t.Errorf("PageOutMapped(an empty directory) = %d, %v; want 0, nil", n, err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := ix.ReleaseMapped(); err != nil || n != 0 {
+		t.Errorf("ReleaseMapped() after Close = %d, %v; want 0, nil", n, err)
 	}
 }
 
@@ -116,13 +129,13 @@ func TestPostingBudget(t *testing.T) {
 	}
 }
 
-// TestReleaseMappedWhileBuilding builds the same records twice, once with
-// ReleaseMapped called on the index directory over and over while scorch
+// TestPageOutMappedWhileBuilding builds the same records twice, once with
+// PageOutMapped called on the index directory over and over while scorch
 // writes and merges its segments (as iq index does every two seconds),
 // once without: both indexes hold the same records and the same terms.
-func TestReleaseMappedWhileBuilding(t *testing.T) {
+func TestPageOutMappedWhileBuilding(t *testing.T) {
 	if runtime.GOOS != "linux" {
-		t.Skip("ReleaseMapped does nothing elsewhere")
+		t.Skip("PageOutMapped does nothing elsewhere")
 	}
 	const n = 1500
 	build := func(release bool) (*Index, int64) {
@@ -140,9 +153,9 @@ func TestReleaseMappedWhileBuilding(t *testing.T) {
 						return
 					default:
 					}
-					m, err := ReleaseMapped(dir)
+					m, err := PageOutMapped(dir)
 					if err != nil {
-						t.Errorf("ReleaseMapped(%s) while building: %v", dir, err)
+						t.Errorf("PageOutMapped(%s) while building: %v", dir, err)
 						return
 					}
 					released.Add(m)
@@ -166,9 +179,9 @@ func TestReleaseMappedWhileBuilding(t *testing.T) {
 	}
 	want, _ := build(false)
 	got, released := build(true)
-	t.Logf("ReleaseMapped advised %d MB of mappings while building", released>>20)
+	t.Logf("PageOutMapped advised %d MB of mappings while building", released>>20)
 	if released == 0 {
-		t.Fatalf("ReleaseMapped released nothing while the index was built; want the segments scorch mapped")
+		t.Fatalf("PageOutMapped released nothing while the index was built; want the segments scorch mapped")
 	}
 	records := func(ix *Index) map[string]string {
 		out := map[string]string{}
@@ -181,7 +194,7 @@ func TestReleaseMappedWhileBuilding(t *testing.T) {
 		return out
 	}
 	if g, w := records(got), records(want); len(g) != n || !reflect.DeepEqual(g, w) {
-		t.Errorf("built with ReleaseMapped: %d records, %v equal to those built without (%d)", len(g), reflect.DeepEqual(g, w), len(w))
+		t.Errorf("built with PageOutMapped: %d records, %v equal to those built without (%d)", len(g), reflect.DeepEqual(g, w), len(w))
 	}
 	for _, f := range []string{record.FieldQuestion, record.FieldAnswer, record.FieldCode, record.FieldLevel, record.FieldTopic, record.FieldTag} {
 		g, err1 := got.Terms(f)
@@ -190,7 +203,7 @@ func TestReleaseMappedWhileBuilding(t *testing.T) {
 			t.Fatalf("Terms(%s): %v, %v", f, err1, err2)
 		}
 		if len(w) == 0 || !reflect.DeepEqual(g, w) {
-			t.Errorf("Terms(%s) built with ReleaseMapped differ from those built without (%d terms against %d)", f, len(g), len(w))
+			t.Errorf("Terms(%s) built with PageOutMapped differ from those built without (%d terms against %d)", f, len(g), len(w))
 		}
 	}
 }

@@ -53,12 +53,12 @@ func buildGC() (restore func()) {
 	return func() { debug.SetGCPercent(old); restoreLimit() }
 }
 
-// buildReleaseEvery is how often a build releases the pages of the index
-// files it has mapped from the process's resident set
-// (index.ReleaseMapped): scorch reads the segments it merges through
-// mmap, and every page a merge touched would otherwise stay resident
-// until the kernel needs the memory (1.6 GB of a 1M build's 4.6 GB peak,
-// issue 15's 4 GB target). The pages stay in the page cache.
+// buildReleaseEvery is how often a build has the kernel reclaim the pages
+// of the index files it has mapped (index.PageOutMapped, which is safe
+// while scorch maps and unmaps segments): scorch reads the segments it
+// merges through mmap, and every page a merge touched would otherwise
+// stay resident until the kernel needs the memory (1.6 GB of a 1M build's
+// 4.6 GB peak, issue 15's 4 GB target).
 // internal/benchkit.BuildReleaseEvery is the same for the benchmarks.
 const buildReleaseEvery = 2 * time.Second
 
@@ -77,7 +77,7 @@ func buildRelease(dir string) (stop func()) {
 			case <-done:
 				return
 			case <-t.C:
-				index.ReleaseMapped(dir) // an error leaves the pages where they are
+				index.PageOutMapped(dir) // an error leaves the pages where they are
 			}
 		}
 	}()

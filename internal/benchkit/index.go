@@ -48,7 +48,7 @@ func BuildGC() (restore func()) {
 const BuildReleaseEvery = 2 * time.Second
 
 // BuildRelease releases the mapped pages of the index files under dir
-// (index.ReleaseMapped) every BuildReleaseEvery, as iq index does while
+// (index.PageOutMapped) every BuildReleaseEvery, as iq index does while
 // it builds, until the function it returns is called.
 func BuildRelease(dir string) (stop func()) {
 	done := make(chan struct{})
@@ -63,7 +63,7 @@ func BuildRelease(dir string) (stop func()) {
 			case <-done:
 				return
 			case <-t.C:
-				index.ReleaseMapped(dir)
+				index.PageOutMapped(dir)
 			}
 		}
 	}()

@@ -10,6 +10,7 @@ import (
 	"runtime/metrics"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/iq-search/iq/index"
@@ -30,7 +31,8 @@ import (
 //   - the index files' pages mapped into the process (Bleve reads its
 //     segments through mmap): every page a search touched stays resident
 //     until the kernel needs the memory; past serveMappedBudget they are
-//     released (index.ReleaseMapped) and stay in the page cache.
+//     released (index.Index.ReleaseMapped, the serving index's own files)
+//     and stay in the page cache.
 //
 // GOMEMLIMIT, when set, replaces the soft limit.
 //
@@ -79,6 +81,8 @@ func Apply(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher)
 			debug.SetMemoryLimit(live + int64(budget) + max(serveHeapSlack, live/4))
 		}
 	}
+	var cur atomic.Pointer[index.Index] // the index being served: trimMapped's
+	cur.Store(s.Index())
 	out := make(chan *query.Searcher)
 	go func() {
 		defer close(out)
@@ -96,13 +100,14 @@ func Apply(ctx context.Context, s *query.Searcher, newer <-chan *query.Searcher)
 			mu.Unlock()
 			select {
 			case out <- s:
+				cur.Store(s.Index())
 			case <-ctx.Done():
 				s.Close()
 				return
 			}
 		}
 	}()
-	go trimMapped(ctx, s.Index().Dir())
+	go trimMapped(ctx, &cur)
 	return settled, out
 }
 
@@ -123,10 +128,11 @@ func liveHeap() int64 {
 	return int64(sample[0].Value.Uint64())
 }
 
-// trimMapped releases the index's mapped pages from the process's
+// trimMapped releases the served index's mapped pages from the process's
 // resident set whenever the mapped files it holds pass serveMappedBudget,
-// until ctx is done.
-func trimMapped(ctx context.Context, dir string) {
+// until ctx is done. An index swapped out keeps its pages until httpapi
+// closes it, which unmaps them.
+func trimMapped(ctx context.Context, cur *atomic.Pointer[index.Index]) {
 	t := time.NewTicker(serveTrimEvery)
 	defer t.Stop()
 	for {
@@ -136,7 +142,7 @@ func trimMapped(ctx context.Context, dir string) {
 		case <-t.C:
 		}
 		if n, ok := ResidentFileBytes(); ok && n > serveMappedBudget {
-			index.ReleaseMapped(dir) // an error leaves the pages where they are
+			cur.Load().ReleaseMapped() // an error leaves the pages where they are
 		}
 	}
 }
