@@ -52,6 +52,7 @@
 //     atomically replaced pointer file, the writers' lock, checksums
 //     (CRC-32C) verified on open, removal of only what iq marked, the
 //     crash points of the crash-injection test.
+//   - release.go: PageOutEvery, PageOutMapped on a ticker beside a build.
 //   - release_linux.go, release_other.go: Index.ReleaseMapped, an open
 //     index's mapped pages dropped from a server's resident set (under the
 //     lock Close takes), and PageOutMapped, the pages of an index directory

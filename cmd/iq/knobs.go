@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"runtime/debug"
-	"sync"
 	"time"
 
 	"github.com/iq-search/iq/index"
@@ -64,22 +63,4 @@ const buildReleaseEvery = 2 * time.Second
 
 // buildRelease releases the mapped pages of the index files under dir
 // every buildReleaseEvery until the function it returns is called.
-func buildRelease(dir string) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(buildReleaseEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				index.PageOutMapped(dir) // an error leaves the pages where they are
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
-}
+func buildRelease(dir string) (stop func()) { return index.PageOutEvery(dir, buildReleaseEvery) }

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"sync"
 	"testing"
 	"time"
 
@@ -50,25 +49,7 @@ const BuildReleaseEvery = 2 * time.Second
 // BuildRelease releases the mapped pages of the index files under dir
 // (index.PageOutMapped) every BuildReleaseEvery, as iq index does while
 // it builds, until the function it returns is called.
-func BuildRelease(dir string) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(BuildReleaseEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				index.PageOutMapped(dir)
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
-}
+func BuildRelease(dir string) (stop func()) { return index.PageOutEvery(dir, BuildReleaseEvery) }
 
 // MustSizes is Sizes, failing tb on a bad IQ_BENCH_SIZES.
 func MustSizes(tb testing.TB) []int {
