@@ -3,9 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -71,26 +69,11 @@ func BenchmarkUserBuild(b *testing.B) {
 				b.Fatal(err)
 			}
 			ix.Close()
-			b.ReportMetric(float64(dirSize(dir))/(1<<20), "index-MB")
+			b.ReportMetric(float64(benchkit.DirSize(dir))/(1<<20), "index-MB")
 			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 			benchkit.ReportMemory(b, hwm, anon, file)
 		})
 	}
-}
-
-// dirSize is the size of the files under dir: the index's generations
-// (the one built; scorch removed obsolete segment files as it closed).
-func dirSize(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
-		}
-		return nil
-	})
-	return n
 }
 
 // BenchmarkUserBuildInMemory is the build as iq index ran it before

@@ -3,7 +3,6 @@ package index_test
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -63,7 +62,7 @@ func BenchmarkBuild(b *testing.B) {
 					b.Fatalf("built %d records; want %d", c, n)
 				}
 				ix.Close()
-				size = dirSize(dir)
+				size = benchkit.DirSize(dir)
 				b.StartTimer()
 			}
 			// CPU time (user + system) is steadier than wall time on a
@@ -177,17 +176,4 @@ func BenchmarkSearch(b *testing.B) {
 			})
 		})
 	}
-}
-
-func dirSize(dir string) int64 {
-	var n int64
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
-		}
-		return nil
-	})
-	return n
 }

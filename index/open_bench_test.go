@@ -21,7 +21,7 @@ func BenchmarkOpen(b *testing.B) {
 			ix := benchkit.SynthIndex(b, "", n)
 			dir := ix.Dir()
 			ix.Close()
-			b.ReportMetric(float64(dirSize(dir))/(1<<20), "MiB")
+			b.ReportMetric(float64(benchkit.DirSize(dir))/(1<<20), "MiB")
 			for _, v := range []struct {
 				name string
 				v    index.Verification

@@ -192,10 +192,11 @@ func addIndexFlag(f *pflag.FlagSet, dir *string) {
 // first when it is missing or stale, with a progress bar when stderr is a
 // terminal; what it rebuilds unasked is said on stderr.
 func openSearcher(ctx context.Context, out *output, dir string) (*query.Searcher, error) {
-	defer buildGC()() // Open builds the default index when it is missing
-	if d, _, err := pipeline.Dir(dir); err == nil {
-		defer buildRelease(d)()
-	}
+	// Open builds the default index (the embedded corpus: small) when it
+	// is missing; the pages of an index it only opens are left alone, so
+	// no buildRelease here: paging them out would slow the search that
+	// follows.
+	defer buildGC()()
 	return pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Progress: out.progress("building the index"), Notify: out.notify})
 }
 

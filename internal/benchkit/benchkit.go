@@ -12,7 +12,9 @@ package benchkit
 import (
 	"cmp"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -172,3 +174,18 @@ func profile(b *testing.B, pass string) (stop func()) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// DirSize is the size of the files under dir: an index's generations (the
+// one built; scorch removed obsolete segment files as it closed).
+func DirSize(dir string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
