@@ -60,6 +60,16 @@ func (ix *Index) ReleaseMapped() (int64, error) {
 	return n, nil
 }
 
+// dropMapped drops the pages of the index files under dir mapped into the
+// process from its resident set (MADV_DONTNEED; the page cache keeps
+// them). It is for a caller that alone maps the files under dir, read-only,
+// and unmaps none of them until it returns: writeTables, which reads a new
+// generation's one shard that it opened read-only (no merges, no unmapping
+// before Close) and that nothing else in the process maps (a generation's
+// directory is new; an update links the old one's files under new names).
+// An error leaves the pages where they are.
+func dropMapped(dir string) { adviseMapped(dir, syscall.MADV_DONTNEED) }
+
 // adviseMapped gives advice to every read-only shared mapping of a file
 // under dir, as /proc/self/maps lists them.
 func adviseMapped(dir string, advice int) (int64, error) {

@@ -11,3 +11,7 @@ func PageOutMapped(dir string) (int64, error) { return 0, nil }
 // process's resident set; see release_linux.go. Elsewhere than Linux it
 // does nothing.
 func (ix *Index) ReleaseMapped() (int64, error) { return 0, nil }
+
+// dropMapped drops the pages of the index files under dir mapped into the
+// process; see release_linux.go. Elsewhere than Linux it does nothing.
+func dropMapped(dir string) {}
