@@ -419,7 +419,7 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 						// The features as kept, their answer vectors
 						// compared where they are stored (answerCosine),
 						// not decoded.
-						s := scoreAnswers(&ix.feats[i], &ix.feats[j], false, minScore, func() float64 { return ix.answerCosine(i, int(j)) }).Score
+						s := scoreAnswers(&ix.feats[i], &ix.feats[j], false, minScore, &pairAnswers{ix, i, int(j)}).Score
 						if s >= minScore {
 							found = append(found, edge{int32(i), j, s})
 						}

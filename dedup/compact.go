@@ -1,6 +1,10 @@
 package dedup
 
-import "math"
+import (
+	"cmp"
+	"math"
+	"slices"
+)
 
 // answerTerms hold a loaded Index's answer vectors, the bulk of its
 // features (about 50 terms a record against 5 for the question), in 5
@@ -86,6 +90,13 @@ func (a *answerTerms) dot(i, j int) float64 {
 		y += b2i(u >= v)
 	}
 	return dot
+}
+
+// has reports whether record i's answer vector holds token h: its terms
+// are in the vocabulary's order, which is the hashes' order.
+func (a *answerTerms) has(i int, h uint64) bool {
+	_, ok := slices.BinarySearchFunc(a.term[a.at[i]:a.at[i+1]], h, func(t uint32, h uint64) int { return cmp.Compare(a.vocab[t], h) })
+	return ok
 }
 
 // answerCosine is cosine of records i and j's answer vectors, as scoring

@@ -84,11 +84,11 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 	return scoreAnswers(fa, fb, explain, floor, nil)
 }
 
-// scoreAnswers is scoreAbove with the answers' cosine given by answers
-// when it is not nil, and then fa.a and fb.a are not read: an Index's
-// stored answer vectors compared without decoding them, and only for the
-// pairs whose questions leave the answers a say (Index.edges).
-func scoreAnswers(fa, fb *features, explain bool, floor float64, answers func() float64) Detail {
+// scoreAnswers is scoreAbove with the answers read from ans when it is
+// not nil, and then fa.a and fb.a are not read: an Index's stored answer
+// vectors compared without decoding them, and only for the pairs whose
+// questions leave the answers a say (Index.edges).
+func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswers) Detail {
 	dot, sa, sb := shared(fa.q, fb.q)
 	d := Detail{Question: cosineOf(fa.q, fb.q, dot), Answer: -1, Penalty: 1}
 	var bufA, bufB [16]qtok
@@ -104,9 +104,9 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, answers func() 
 		onlyA, onlyB = impliedComparison(fa, fb, onlyA, onlyB)
 		onlyA, onlyB = identifierPart(onlyA, fb), identifierPart(onlyB, fa)
 		if heavyCount(onlyB) == 0 {
-			onlyA = placedByAnswer(onlyA, fb)
+			onlyA = placedByAnswer(onlyA, fb, ans.side(fa, fb))
 		} else if heavyCount(onlyA) == 0 {
-			onlyB = placedByAnswer(onlyB, fa)
+			onlyB = placedByAnswer(onlyB, fa, ans.side(fa, fa))
 		}
 		if sameSubject(fa, fb, onlyA, onlyB) {
 			// Every word either asks about is in the other: what is
@@ -120,8 +120,8 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, answers func() 
 		return d
 	}
 	if fa.answers && fb.answers {
-		if answers != nil {
-			d.Answer = answers()
+		if ans != nil {
+			d.Answer = ans.ix.answerCosine(ans.i, ans.j)
 		} else {
 			d.Answer = cosine(fa.a, fb.a)
 		}
@@ -218,14 +218,14 @@ func identifierPart(only []qtok, g *features) []qtok {
 // answer speaks of: "the ACID properties of transactions" asks what "ACID
 // properties in a database" asks when the answer to the latter speaks of
 // transactions; the phrase places the subject where the other question's
-// answer has it anyway.
-func placedByAnswer(only []qtok, g *features) []qtok {
+// answer has it anyway. g's answers are read from side.
+func placedByAnswer(only []qtok, g *features, side answerSide) []qtok {
 	if !g.answers {
 		return only
 	}
 	var out []qtok
 	for i, t := range only {
-		drop := t.heavy() && t.placed && inVector(g.a, t.h)
+		drop := t.heavy() && t.placed && side.has(g, t.h)
 		if drop && out == nil {
 			out = append(make([]qtok, 0, len(only)), only[:i]...)
 		} else if !drop && out != nil {
@@ -236,6 +236,41 @@ func placedByAnswer(only []qtok, g *features) []qtok {
 		return only
 	}
 	return out
+}
+
+// pairAnswers names a pair of an Index's records whose answer vectors are
+// stored apart from their features (answerTerms): scoring reads them
+// there. A nil *pairAnswers means the features hold their own vectors.
+type pairAnswers struct {
+	ix   *Index
+	i, j int
+}
+
+// answerSide is where one record's answer vector is read: its features'
+// own (a nil terms), or record k of terms.
+type answerSide struct {
+	terms *answerTerms
+	k     int
+}
+
+// side returns where the answers of g, which is fa or the other record of
+// the pair, are read.
+func (p *pairAnswers) side(fa, g *features) answerSide {
+	if p == nil || p.ix.answers == nil {
+		return answerSide{}
+	}
+	if g == fa {
+		return answerSide{p.ix.answers, p.i}
+	}
+	return answerSide{p.ix.answers, p.j}
+}
+
+// has reports whether the answers of g, read from s, hold token h.
+func (s answerSide) has(g *features, h uint64) bool {
+	if s.terms == nil {
+		return inVector(g.a, h)
+	}
+	return s.terms.has(s.k, h)
 }
 
 // inVector reports whether v holds token h.

@@ -17,6 +17,9 @@ import (
 func TestNewIndexStream(t *testing.T) {
 	t.Run("seeds", func(t *testing.T) { testNewIndexStream(t, seedRecords(t)) })
 	t.Run("corpora", func(t *testing.T) { testNewIndexStream(t, corporaRecords(t)) })
+	// All of ../shared holds pairs whose score reads the other's answer
+	// ("the ACID properties of transactions" / "…in a database").
+	t.Run("shared", func(t *testing.T) { testNewIndexStream(t, sharedRecords(t)) })
 	// A term counted 128 times or more in the answers compared has a
 	// weight of its own, not a code (answerTerms.raw).
 	t.Run("repeated answer terms", func(t *testing.T) {
@@ -94,6 +97,11 @@ func testNewIndexStream(t *testing.T, recs []record.Record) {
 	}
 	if g, w := got.Clusters(), want.Clusters(); !reflect.DeepEqual(members(g), members(w)) {
 		t.Errorf("NewIndexStream: %d clusters, NewIndexContext %d; want the same", len(g), len(w))
+	}
+	// Every pair scored alike, those whose score reads the answers'
+	// words too (placedByAnswer), not only the clusters they make.
+	if g, w := got.keptEdges(), want.keptEdges(); !reflect.DeepEqual(g, w) {
+		t.Errorf("NewIndexStream: %d edges, NewIndexContext %d; want the same", len(g.es), len(w.es))
 	}
 	gb, err := got.MarshalFeatures("k", nil)
 	if err != nil {
