@@ -154,7 +154,7 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswer
 		return d
 	}
 	if short {
-		d.Penalty, d.Guards = penalty(fa, fb, onlyA, onlyB, explain)
+		d.Penalty, d.Guards = penalty(fa, fb, onlyA, onlyB, d.Answer, ans, explain)
 	}
 	d.Score = s * d.Penalty
 	if explain {
@@ -218,14 +218,19 @@ func identifierPart(only []qtok, g *features) []qtok {
 // answer speaks of: "the ACID properties of transactions" asks what "ACID
 // properties in a database" asks when the answer to the latter speaks of
 // transactions; the phrase places the subject where the other question's
-// answer has it anyway. g's answers are read from side.
+// answer has it anyway. So does a word of a tail clause: "What is database
+// normalization? What are the normal forms?" asks no more than "What is
+// normalization?" when the answer to that one lists the normal forms. (In
+// the head clause, such a word still narrows: the answer to "What are
+// Constraints?" speaks of UNIQUE, and "What is a UNIQUE constraint?" asks
+// about that one.) g's answers are read from side.
 func placedByAnswer(only []qtok, g *features, side answerSide) []qtok {
 	if !g.answers {
 		return only
 	}
 	var out []qtok
 	for i, t := range only {
-		drop := t.heavy() && t.placed && side.has(g, t.h)
+		drop := t.heavy() && (t.placed || t.tail) && side.has(g, t.h)
 		if drop && out == nil {
 			out = append(make([]qtok, 0, len(only)), only[:i]...)
 		} else if !drop && out != nil {
@@ -236,6 +241,17 @@ func placedByAnswer(only []qtok, g *features, side answerSide) []qtok {
 		return only
 	}
 	return out
+}
+
+// namedByAnswer reports whether g's answers, read from side, speak of
+// every word of substance of only.
+func namedByAnswer(only []qtok, g *features, side answerSide) bool {
+	for _, t := range only {
+		if t.heavy() && !side.has(g, t.h) {
+			return false
+		}
+	}
+	return true
 }
 
 // pairAnswers names a pair of an Index's records whose answer vectors are
@@ -419,7 +435,7 @@ func heavyCount(ts []qtok) int {
 // penalty applies the meaning guards to two short questions, given the
 // tokens each has that the other lacks. Long texts (forum posts) are left
 // alone: one extra number in a paragraph does not change what it asks.
-func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []string) {
+func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAnswers, explain bool) (float64, []string) {
 	p := 1.0
 	var why []string
 	// note takes the reason as a function so that scoring without
@@ -459,6 +475,15 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, explain bool) (float64, []st
 			return fmt.Sprintf("only one asks about %s", heavyWords(fa, onlyA, fb, onlyB))
 		})
 	case siblings:
+		if answer >= DefaultMinScore && namedByAnswer(onlyA, fb, ans.side(fa, fb)) && namedByAnswer(onlyB, fa, ans.side(fa, fa)) {
+			// Answers that agree as duplicates do, each speaking of
+			// the words only the other question has ("a resolver
+			// function" / "field resolvers"): two names of one thing,
+			// not siblings. Answers that only agree are no such sign
+			// (a UNIQUE constraint and a primary key are explained in
+			// the same words).
+			break
+		}
 		note(siblingPenalty, func() string {
 			return fmt.Sprintf("other subjects: %s vs %s", heavyWords(fa, onlyA, nil, nil), heavyWords(fb, onlyB, nil, nil))
 		})
