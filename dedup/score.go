@@ -537,7 +537,7 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAns
 		// or Kubernetes": a second technology is more to answer.
 		note(narrowPenalty, func() string { return fmt.Sprintf("only one asks about %s", x) })
 	}
-	if x, ok := toolOnOneSide(fa, fb); ok {
+	if x, ok := toolOnOneSide(fa, fb, ans); ok {
 		// "How do you manage database migrations in PostgreSQL?" asks
 		// about one tool; "Describe database migrations…", from
 		// material about no tool, about all of them.
@@ -560,10 +560,13 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAns
 // other asks in a wider one only (Next.js beside React), or names none and
 // comes from material about a wider field only (SQL for PostgreSQL,
 // JavaScript for React): the narrower question is about one tool, the
-// other about all of its field. Material of unknown topic says nothing
-// either way.
-func toolOnOneSide(fa, fb *features) (string, bool) {
-	for _, s := range [2][2]*features{{fa, fb}, {fb, fa}} {
+// other about all of its field. Material of unknown topic says nothing by
+// itself; there the other question's answers tell: "How do you build a
+// REST API in Express?" asks in one tool, "What are RESTful principles?"
+// with an answer that never names Express about all of them (an answer
+// to "What are goroutines?" names Go).
+func toolOnOneSide(fa, fb *features, ans *pairAnswers) (string, bool) {
+	for k, s := range [2][2]*features{{fa, fb}, {fb, fa}} {
 		f, g := s[0], s[1]
 		if len(f.techs) == 0 || !hasContext(f.toks) {
 			continue
@@ -575,6 +578,18 @@ func toolOnOneSide(fa, fb *features) (string, bool) {
 			}
 			field = g.topics
 		}
+		if len(field) == 0 && g.answers {
+			side := ans.side(fa, fb)
+			if k == 1 {
+				side = ans.side(fa, fa)
+			}
+			for _, x := range f.techs {
+				if !answerNames(g, side, x) {
+					return x, true
+				}
+			}
+			continue
+		}
 		if len(field) == 0 || !techsAgree(f.techs, field) {
 			continue
 		}
@@ -585,6 +600,32 @@ func toolOnOneSide(fa, fb *features) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// answerNames reports whether g's answers, read from side, name
+// technology x or one within it.
+func answerNames(g *features, side answerSide, x string) bool {
+	for _, h := range techTokens {
+		if isWithin(techOf[h.text], x) && side.has(g, h.h) {
+			return true
+		}
+	}
+	return false
+}
+
+// techTokens are the tokens of techOf with their hashes.
+var techTokens = func() []techToken {
+	var out []techToken
+	for t := range techOf {
+		out = append(out, techToken{t, hashToken(t)})
+	}
+	slices.SortFunc(out, func(a, b techToken) int { return strings.Compare(a.text, b.text) })
+	return out
+}()
+
+type techToken struct {
+	text string
+	h    uint64
 }
 
 // namesTech reports whether ts name a technology anywhere, in an aside
