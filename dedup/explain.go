@@ -41,6 +41,13 @@ func explainMatch(d *Detail, fa, fb *features) {
 	if len(d.Synonyms) > 0 {
 		parts = append(parts, "same meaning: "+strings.Join(d.Synonyms, "; "))
 	}
+	if len(d.Covered) > 0 {
+		var q []string
+		for _, w := range d.Covered {
+			q = append(q, quote(w))
+		}
+		parts = append(parts, "the other's answer speaks of "+strings.Join(q, ", "))
+	}
 	if len(d.Guards) > 0 {
 		parts = append(parts, "but "+strings.Join(d.Guards, "; "))
 	}

@@ -51,6 +51,11 @@ type Detail struct {
 	// Synonyms lists the words that matched in other forms ("benefits =
 	// advantages", "CORS = Cross-Origin Resource Sharing").
 	Synonyms []string `json:"synonyms,omitempty"`
+	// Covered lists the words of substance one question has alone that
+	// the other's answer speaks of, so that they make no other question
+	// ("forms" in "…What are the normal forms?" beside "What is
+	// normalization?" whose answer lists them).
+	Covered []string `json:"covered,omitempty"`
 	// Guards lists, in words, what lowered the score: a word of substance
 	// on one side only, another technology, another aspect…
 	Guards []string `json:"guards,omitempty"`
@@ -104,9 +109,17 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswer
 		onlyA, onlyB = impliedComparison(fa, fb, onlyA, onlyB)
 		onlyA, onlyB = identifierPart(onlyA, fb), identifierPart(onlyB, fa)
 		if heavyCount(onlyB) == 0 {
-			onlyA = placedByAnswer(onlyA, fb, ans.side(fa, fb))
+			kept := placedByAnswer(onlyA, fb, ans.side(fa, fb))
+			if explain {
+				d.Covered = appendDropped(d.Covered, fa, onlyA, kept)
+			}
+			onlyA = kept
 		} else if heavyCount(onlyA) == 0 {
-			onlyB = placedByAnswer(onlyB, fa, ans.side(fa, fa))
+			kept := placedByAnswer(onlyB, fa, ans.side(fa, fa))
+			if explain {
+				d.Covered = appendDropped(d.Covered, fb, onlyB, kept)
+			}
+			onlyB = kept
 		}
 		if sameSubject(fa, fb, onlyA, onlyB) {
 			// Every word either asks about is in the other: what is
@@ -154,7 +167,9 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswer
 		return d
 	}
 	if short {
-		d.Penalty, d.Guards = penalty(fa, fb, onlyA, onlyB, d.Answer, ans, explain)
+		var covered []string
+		d.Penalty, d.Guards, covered = penalty(fa, fb, onlyA, onlyB, d.Answer, ans, explain)
+		d.Covered = append(d.Covered, covered...)
 	}
 	d.Score = s * d.Penalty
 	if explain {
@@ -252,6 +267,17 @@ func namedByAnswer(only []qtok, g *features, side answerSide) bool {
 		}
 	}
 	return true
+}
+
+// appendDropped appends to out, as f writes them, the words of substance
+// of before that after lacks.
+func appendDropped(out []string, f *features, before, after []qtok) []string {
+	for _, t := range byPosition(before) {
+		if _, kept := findText(after, t.text); t.heavy() && !kept && !slices.Contains(out, f.raw(t)) {
+			out = append(out, f.raw(t))
+		}
+	}
+	return out
 }
 
 // pairAnswers names a pair of an Index's records whose answer vectors are
@@ -435,9 +461,13 @@ func heavyCount(ts []qtok) int {
 // penalty applies the meaning guards to two short questions, given the
 // tokens each has that the other lacks. Long texts (forum posts) are left
 // alone: one extra number in a paragraph does not change what it asks.
-func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAnswers, explain bool) (float64, []string) {
+//
+// It returns the product of the penalties, and with explain the guards
+// applied and the words one question has alone that were forgiven because
+// the other's answer speaks of them (Detail.Covered).
+func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAnswers, explain bool) (float64, []string, []string) {
 	p := 1.0
-	var why []string
+	var why, covered []string
 	// note takes the reason as a function so that scoring without
 	// explain formats nothing.
 	note := func(f float64, reason func() string) {
@@ -482,6 +512,9 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAns
 			// not siblings. Answers that only agree are no such sign
 			// (a UNIQUE constraint and a primary key are explained in
 			// the same words).
+			if explain {
+				covered = appendDropped(appendDropped(covered, fa, onlyA, nil), fb, onlyB, nil)
+			}
 			break
 		}
 		note(siblingPenalty, func() string {
@@ -553,7 +586,7 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAns
 			return fmt.Sprintf("from %s vs %s material", strings.Join(fa.topics, ", "), strings.Join(fb.topics, ", "))
 		})
 	}
-	return p, why
+	return p, why, covered
 }
 
 // toolOnOneSide returns the technology one question asks in when the
