@@ -113,6 +113,14 @@ func aspects(q string) aspect {
 			// history", "cross-origin requests" name subjects.
 			continue
 		}
+		if (w == "different" || w == "various") && (i+1 == len(words) || predicateNext[words[i+1]]) {
+			// "How events are different in React?": a predicate before
+			// a preposition or at the end asks for no kinds, which
+			// "different types of joins", "different ways" do. (Nor is
+			// it read as a comparison: "different from" is one
+			// already, and the unnamed other is the thing's usual form.)
+			continue
+		}
 		if !strings.HasSuffix(w, "ing") || w == "meaning" {
 			// "validate X using Y" is no question about use:
 			// a participle is how, not what, the question asks.
@@ -260,6 +268,10 @@ var howSubjects = setOf(`you to we i one would`)
 // pastBe are the forms of "to be" before a past participle that asks for
 // a history: "was created", "were introduced".
 var pastBe = setOf(`was were`)
+
+// predicateNext are the words after which "different" is a predicate
+// ("…are different in React").
+var predicateNext = setOf(`in at on for from to than with between across`)
 
 // typeWords ask for kinds when followed by "of" or after one of
 // kindsBefore.

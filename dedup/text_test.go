@@ -109,7 +109,8 @@ func TestAspects(t *testing.T) {
 		{"What is FastAPI's support for WebSocket communication?", "make"},
 		{"How does FastAPI validate requests using Pydantic?", "how"},
 		{"How would you handle file uploads?", "how"},
-		{"How events are different in React?", "kinds"},
+		{"How events are different in React?", "-"}, // a predicate: no kinds
+		{"What are the different ways to share state?", "kinds"},
 		{"What kind of normalization is needed?", "use+kinds"},
 		{"What is the difference between mutable and immutable data types?", "compare"},
 		{"Can you describe how you would handle CORS cross origin resource sharing in FastAPI?", "how"},
