@@ -17,6 +17,40 @@ import (
 func TestNewIndexStream(t *testing.T) {
 	t.Run("seeds", func(t *testing.T) { testNewIndexStream(t, seedRecords(t)) })
 	t.Run("corpora", func(t *testing.T) { testNewIndexStream(t, corporaRecords(t)) })
+	// Pairs whose score reads the other's answer words (placedByAnswer,
+	// the siblings its answers name): a streamed Index reads them from
+	// its stored answer terms.
+	t.Run("answer words", func(t *testing.T) {
+		resolver := "Write a function that returns the field's value and pass it as the resolver: strawberry.field(resolver=get_books)."
+		// (With topics: a card's topics are nil when computed and
+		// empty when streamed, which the comparison below would tell.)
+		recs := append(seedRecords(t),
+			withTopics(q("Explain the ACID properties of transactions."), "sql"),
+			withTopics(withAnswer(q("What are ACID properties in a database?"), "Atomicity, consistency, isolation and durability: the guarantees a database gives its transactions."), "sql"),
+			withTopics(withAnswer(q("How do you create a resolver function in Strawberry?"), resolver), "python"),
+			withTopics(withAnswer(q("How do you implement field resolvers in Strawberry?"), "A resolver is a function that returns the field's value, passed with strawberry.field(resolver=get_books)."), "python"))
+		testNewIndexStream(t, recs)
+		ix, err := NewIndexStream(context.Background(), stream(recs), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := len(recs)
+		for _, p := range [][2]int{{n - 4, n - 3}, {n - 2, n - 1}} {
+			found := false
+			for _, c := range ix.Clusters() {
+				in := 0
+				for _, m := range c.Members {
+					if m.Index == p[0] || m.Index == p[1] {
+						in++
+					}
+				}
+				found = found || in == 2
+			}
+			if !found {
+				t.Errorf("streamed Index: %q and %q apart; want them in one cluster", recs[p[0]].Question, recs[p[1]].Question)
+			}
+		}
+	})
 	// All of ../shared holds pairs whose score reads the other's answer
 	// ("the ACID properties of transactions" / "…in a database").
 	t.Run("shared", func(t *testing.T) { testNewIndexStream(t, sharedRecords(t)) })
