@@ -1,6 +1,7 @@
 package fastrank
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -111,23 +112,55 @@ func (c *postingCache) phraseLocations(ctx context.Context, field string, terms 
 
 // candidates returns the documents holding a word of every position that
 // has words (ps by position, then alternative), ascending. It may share
-// the postings' array: it is read only.
+// the postings' array: it is read only. It starts from the position with
+// the fewest postings and keeps, position by position, the documents that
+// one of its words holds (looked up by galloping through each word's
+// postings), so it never builds the union of a position's words: a word
+// being typed at the end of a phrase ("props drilling in") has nine
+// alternatives of tens of thousands of postings each, and their unions
+// cost a fresh phrase more than reading its locations.
 func candidates(ps [][]*postings) []uint32 {
-	var rv []uint32
-	first := true
-	for _, pos := range ps {
+	order := make([]int, 0, len(ps))
+	sizes := make([]int, len(ps))
+	for i, pos := range ps {
 		if len(pos) == 0 {
 			continue
 		}
-		u := pos[0].docs
-		for _, p := range pos[1:] {
-			u = union(u, p.docs)
+		for _, p := range pos {
+			sizes[i] += len(p.docs)
 		}
-		if first {
-			rv, first = u, false
-			continue
+		order = append(order, i)
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sizes[a], sizes[b]) })
+	first := ps[order[0]]
+	rv := first[0].docs
+	for _, p := range first[1:] {
+		rv = union(rv, p.docs)
+	}
+	owned := len(first) > 1 // rv is a new array, filtered in place
+	at := []int{}
+	for _, i := range order[1:] {
+		pos := ps[i]
+		at = at[:0]
+		for range pos {
+			at = append(at, 0)
 		}
-		rv = intersect(rv, u)
+		out := rv[:0]
+		if !owned {
+			out, owned = make([]uint32, 0, len(rv)), true
+		}
+		for _, x := range rv {
+			for k, p := range pos {
+				if at[k] = gallop(p.docs, at[k], x); at[k] < len(p.docs) && p.docs[at[k]] == x {
+					out = append(out, x)
+					break
+				}
+			}
+		}
+		rv = out
 	}
 	return rv
 }
