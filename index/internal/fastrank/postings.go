@@ -208,6 +208,73 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 	if err != nil {
 		return nil, err
 	}
+	// zap's postings read by hand: a fifth of the reader's cost a
+	// posting (TestTermPostingsMatchBleve holds it to the reader's), and
+	// their count found without opening a reader.
+	sp, ok, err := scorchx.FindPostings(c.snap, field, term)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return c.decodeReader(ctx, field, term, avg)
+	}
+	p := c.newPostings(field, term, sp.Count(), avg)
+	err = sp.Read(func(doc uint32, freq uint64, norm float64) {
+		if uint64(len(p.docs)) < c.total { // bounded as the reader's DocSeq bounds it
+			p.add(doc, freq, norm, avg)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if uint64(len(p.docs)) != p.count {
+		return nil, fmt.Errorf("read %s:%s: %w: %d postings of %d counted", field, term, corrupt.Err, len(p.docs), p.count)
+	}
+	return p, nil
+}
+
+// newPostings returns empty postings of a term held by count documents,
+// with the idf Bleve's TermQueryScorer computes, sized for them.
+func (c *postingCache) newPostings(field, term string, count uint64, avg float64) *postings {
+	p := &postings{field: field, term: term, count: count}
+	if avg > 0 {
+		p.idf = math.Log(1 + (float64(c.total)-float64(p.count)+0.5)/(float64(p.count)+0.5))
+	} else {
+		p.idf = 1.0 + math.Log(float64(c.total)/float64(p.count+1.0))
+	}
+	// Sized once from the count (bounded by the snapshot's documents,
+	// whatever a damaged count claims): growing them by append cost the
+	// first pass over fresh terms half its decoding (copies and the
+	// clearing of fresh memory).
+	n := min(p.count, c.total)
+	p.docs = make([]uint32, 0, n)
+	p.score = make([]float64, 0, n)
+	return p
+}
+
+// add appends a posting, scored: BM25 when avg > 0, tf-idf otherwise.
+func (p *postings) add(num uint32, freq uint64, norm, avg float64) {
+	p.docs = append(p.docs, num)
+	var tf float64
+	if freq < scorer.MaxSqrtCache {
+		tf = scorer.SqrtCache[int(freq)]
+	} else {
+		tf = math.Sqrt(float64(freq))
+	}
+	var s float64
+	if avg > 0 {
+		fieldLength := 1 / (norm * norm)
+		s = p.idf * (tf * bsearch.BM25_k1) /
+			(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
+	} else {
+		s = tf * norm * p.idf
+	}
+	p.score = append(p.score, s)
+}
+
+// decodeReader is decode through Bleve's term field reader, on readers
+// scorchx does not read by hand.
+func (c *postingCache) decodeReader(ctx context.Context, field, term string, avg float64) (_ *postings, err error) {
 	tfr, err := c.snap.TermFieldReader(ctx, []byte(term), field, true, true, false)
 	if err != nil {
 		return nil, err
@@ -217,54 +284,7 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 			err = cerr
 		}
 	}()
-	p := &postings{field: field, term: term, count: tfr.Count()}
-	bm25 := avg > 0
-	if bm25 {
-		p.idf = math.Log(1 + (float64(c.total)-float64(p.count)+0.5)/(float64(p.count)+0.5))
-	} else {
-		p.idf = 1.0 + math.Log(float64(c.total)/float64(p.count+1.0))
-	}
-	// Sized once from the reader's count (bounded by the snapshot's
-	// documents, whatever a damaged count claims): growing them by append
-	// cost the first pass over fresh terms half its decoding (copies and
-	// the clearing of fresh memory).
-	n := min(p.count, c.total)
-	p.docs = make([]uint32, 0, n)
-	p.score = make([]float64, 0, n)
-	add := func(num uint32, freq uint64, norm float64) {
-		p.docs = append(p.docs, num)
-		var tf float64
-		if freq < scorer.MaxSqrtCache {
-			tf = scorer.SqrtCache[int(freq)]
-		} else {
-			tf = math.Sqrt(float64(freq))
-		}
-		var s float64
-		if bm25 {
-			fieldLength := 1 / (norm * norm)
-			s = p.idf * (tf * bsearch.BM25_k1) /
-				(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
-		} else {
-			s = tf * norm * p.idf
-		}
-		p.score = append(p.score, s)
-	}
-	// zap's postings read by hand: a fifth of the reader's cost a
-	// posting (TestTermPostingsMatchBleve holds it to the reader's).
-	ok, err := scorchx.TermPostings(c.snap, field, term, func(doc uint32, freq uint64, norm float64) {
-		if uint64(len(p.docs)) < c.total { // bounded as the reader's DocSeq bounds it
-			add(doc, freq, norm)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		if uint64(len(p.docs)) != p.count {
-			return nil, fmt.Errorf("read %s:%s: %w: %d postings of %d counted", field, term, corrupt.Err, len(p.docs), p.count)
-		}
-		return p, nil
-	}
+	p := c.newPostings(field, term, tfr.Count(), avg)
 	tfd := &bindex.TermFieldDoc{}
 	seq := scorchx.NewDocSeq(c.snap)
 	for {
@@ -279,7 +299,7 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 		if err != nil {
 			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
 		}
-		add(num, d.Freq, d.Norm)
+		p.add(num, d.Freq, d.Norm, avg)
 	}
 	return p, nil
 }
