@@ -219,10 +219,29 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 		return c.decodeReader(ctx, field, term, avg)
 	}
 	p := c.newPostings(field, term, sp.Count(), avg)
-	err = sp.Read(func(doc uint32, freq uint64, norm float64) {
-		if uint64(len(p.docs)) < c.total { // bounded as the reader's DocSeq bounds it
-			p.add(doc, freq, norm, avg)
+	// Most postings share a frequency and field length with many others:
+	// each pair is scored once (the same float operations, so the same
+	// bits), where scoring every posting was most of decoding a fresh term.
+	memo := memoPool.Get().(*scoreMemo)
+	defer memoPool.Put(memo)
+	memo.reset()
+	err = sp.ReadBits(func(doc uint32, freq, bits uint64) {
+		if uint64(len(p.docs)) >= c.total { // bounded as the reader's DocSeq bounds it
+			return
 		}
+		var s float64
+		if i := freq*memoLens + bits; freq < memoFreqs && bits < memoLens {
+			if memo.gen[i] == memo.cur {
+				s = memo.score[i]
+			} else {
+				s = p.scoreOf(freq, scorchx.Norm(bits), avg)
+				memo.gen[i], memo.score[i] = memo.cur, s
+			}
+		} else {
+			s = p.scoreOf(freq, scorchx.Norm(bits), avg)
+		}
+		p.docs = append(p.docs, doc)
+		p.score = append(p.score, s)
 	})
 	if err != nil {
 		return nil, err
@@ -252,24 +271,53 @@ func (c *postingCache) newPostings(field, term string, count uint64, avg float64
 	return p
 }
 
-// add appends a posting, scored: BM25 when avg > 0, tf-idf otherwise.
+// add appends a posting, scored.
 func (p *postings) add(num uint32, freq uint64, norm, avg float64) {
 	p.docs = append(p.docs, num)
+	p.score = append(p.score, p.scoreOf(freq, norm, avg))
+}
+
+// scoreOf is the term score of a posting of freq occurrences in a field
+// of norm: BM25 when avg > 0, tf-idf otherwise.
+func (p *postings) scoreOf(freq uint64, norm, avg float64) float64 {
 	var tf float64
 	if freq < scorer.MaxSqrtCache {
 		tf = scorer.SqrtCache[int(freq)]
 	} else {
 		tf = math.Sqrt(float64(freq))
 	}
-	var s float64
 	if avg > 0 {
 		fieldLength := 1 / (norm * norm)
-		s = p.idf * (tf * bsearch.BM25_k1) /
+		return p.idf * (tf * bsearch.BM25_k1) /
 			(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
-	} else {
-		s = tf * norm * p.idf
 	}
-	p.score = append(p.score, s)
+	return tf * norm * p.idf
+}
+
+// scoreMemo holds the scores of one term's postings by frequency and field
+// length (the norm bits), below memoFreqs and memoLens; an entry is
+// current when its gen is cur. Pooled: reset starts a term without
+// clearing it.
+type scoreMemo struct {
+	cur   uint32
+	gen   [memoFreqs * memoLens]uint32
+	score [memoFreqs * memoLens]float64
+}
+
+const (
+	memoFreqs = 4
+	memoLens  = 1024
+)
+
+var memoPool = sync.Pool{New: func() any { return new(scoreMemo) }}
+
+// reset forgets the scores held.
+func (m *scoreMemo) reset() {
+	m.cur++
+	if m.cur == 0 {
+		clear(m.gen[:])
+		m.cur = 1
+	}
 }
 
 // decodeReader is decode through Bleve's term field reader, on readers

@@ -101,6 +101,14 @@ func (p *Postings) Count() uint64 { return p.count }
 // Read calls fn with each live document of the term, ascending, with its
 // frequency and norm, as TermPostings does.
 func (p *Postings) Read(fn func(doc uint32, freq uint64, norm float64)) error {
+	return p.ReadBits(func(doc uint32, freq, bits uint64) { fn(doc, freq, Norm(bits)) })
+}
+
+// ReadBits is Read with each posting's norm as zap stores it, the length
+// of the document's field in tokens (Norm turns it into the norm): a
+// caller that scores postings by their frequency and length can score each
+// pair once.
+func (p *Postings) ReadBits(fn func(doc uint32, freq, bits uint64)) error {
 	for i := range p.segs {
 		sp := &p.segs[i]
 		if err := sp.read(fn); err != nil {
@@ -110,8 +118,8 @@ func (p *Postings) Read(fn func(doc uint32, freq uint64, norm float64)) error {
 	return nil
 }
 
-// norm is zapx's Posting.Norm of the norm bits it stores.
-func norm(bits uint64) float64 {
+// Norm is zapx's Posting.Norm of the norm bits it stores.
+func Norm(bits uint64) float64 {
 	return float64(float32(1.0 / math.Sqrt(float64(uint32(bits)))))
 }
 
@@ -191,12 +199,12 @@ func (sp *segPostings) count() uint64 {
 }
 
 // read calls fn with the segment's live postings, their documents
-// numbered from sp.base in the snapshot.
-func (sp *segPostings) read(fn func(doc uint32, freq uint64, norm float64)) error {
+// numbered from sp.base in the snapshot, and their norm bits.
+func (sp *segPostings) read(fn func(doc uint32, freq, bits uint64)) error {
 	zs, deleted, base := sp.zs, sp.deleted, sp.base
 	if sp.oneHit {
 		if deleted == nil || !deleted.Contains(uint32(sp.doc)) {
-			fn(uint32(base+sp.doc), 1, norm(sp.bits))
+			fn(uint32(base+sp.doc), 1, sp.bits)
 		}
 		return nil
 	}
@@ -213,30 +221,37 @@ func (sp *segPostings) read(fn func(doc uint32, freq uint64, norm float64)) erro
 	}
 	var fr chunkReader
 	cur := ^uint64(0)
-	for it := bm.Iterator(); it.HasNext(); {
-		doc := uint64(it.Next())
-		var freq, bits uint64
-		if freqs.ends != nil { // else zapx reads every frequency as 0
-			if c := doc / size; c != cur {
-				if fr, err = freqs.chunk(c); err != nil {
-					return fmt.Errorf("frequencies: %w", err)
-				}
-				cur = c
-			}
-			fh, err := fr.uvarint()
-			if err != nil {
-				return fmt.Errorf("frequency of document %d: %w", doc, err)
-			}
-			if freq = fh >> 1; freq != 0 {
-				if bits, err = fr.uvarint(); err != nil {
-					return fmt.Errorf("norm of document %d: %w", doc, err)
-				}
-			}
+	var buf [256]uint32 // the bitmap's documents, read many at a time
+	it := bm.ManyIterator()
+	for {
+		n := it.NextMany(buf[:])
+		if n == 0 {
+			return nil
 		}
-		if deleted != nil && deleted.Contains(uint32(doc)) {
-			continue
+		for _, d := range buf[:n] {
+			doc := uint64(d)
+			var freq, bits uint64
+			if freqs.ends != nil { // else zapx reads every frequency as 0
+				if c := doc / size; c != cur {
+					if fr, err = freqs.chunk(c); err != nil {
+						return fmt.Errorf("frequencies: %w", err)
+					}
+					cur = c
+				}
+				fh, err := fr.uvarint()
+				if err != nil {
+					return fmt.Errorf("frequency of document %d: %w", doc, err)
+				}
+				if freq = fh >> 1; freq != 0 {
+					if bits, err = fr.uvarint(); err != nil {
+						return fmt.Errorf("norm of document %d: %w", doc, err)
+					}
+				}
+			}
+			if deleted != nil && deleted.Contains(d) {
+				continue
+			}
+			fn(uint32(base+doc), freq, bits)
 		}
-		fn(uint32(base+doc), freq, norm(bits))
 	}
-	return nil
 }
