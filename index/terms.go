@@ -32,11 +32,13 @@ type Analyzer struct {
 
 // Analyze returns the tokens of text.
 func (a Analyzer) Analyze(text string) []Token {
-	ts := a.a.Analyze([]byte(text))
-	out := make([]Token, len(ts))
-	for i, t := range ts {
-		out[i] = Token{Term: string(t.Term), Start: t.Start, End: t.End, Position: t.Position, Concept: t.Type == analysis.Shingle}
-	}
+	var out []Token
+	analyzeTemp(a.a, text, func(ts analysis.TokenStream) {
+		out = make([]Token, len(ts))
+		for i, t := range ts {
+			out[i] = Token{Term: string(t.Term), Start: t.Start, End: t.End, Position: t.Position, Concept: t.Type == analysis.Shingle}
+		}
+	})
 	return out
 }
 
