@@ -3,6 +3,7 @@ package scorchx
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -198,6 +199,10 @@ func (sp *segPostings) count() uint64 {
 	return n
 }
 
+// docBufs are read's buffers (an array on its stack escaped to the heap
+// through the iterator's interface: a kilobyte a segment a term).
+var docBufs = sync.Pool{New: func() any { return new([256]uint32) }}
+
 // read calls fn with the segment's live postings, their documents
 // numbered from sp.base in the snapshot, and their norm bits.
 func (sp *segPostings) read(fn func(doc uint32, freq, bits uint64)) error {
@@ -221,7 +226,8 @@ func (sp *segPostings) read(fn func(doc uint32, freq, bits uint64)) error {
 	}
 	var fr chunkReader
 	cur := ^uint64(0)
-	var buf [256]uint32 // the bitmap's documents, read many at a time
+	buf := docBufs.Get().(*[256]uint32) // the bitmap's documents, read many at a time
+	defer docBufs.Put(buf)
 	it := bm.ManyIterator()
 	for {
 		n := it.NextMany(buf[:])
