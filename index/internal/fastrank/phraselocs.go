@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -223,6 +224,12 @@ func gallop(a []uint32, j int, x uint32) int {
 	return lo + 1 + sort.Search(hi-lo-1, func(k int) bool { return a[lo+1+k] >= x })
 }
 
+// locScratch holds decodeLocs' buffers of locations, of at most
+// maxLocScratch.
+var locScratch = sync.Pool{New: func() any { return new([]uint64) }}
+
+const maxLocScratch = 1 << 20
+
 // decodeLocs reads the locations of term in field in the documents of
 // cand (ascending) that hold it (docs, its postings' documents): the term
 // reader steps to the next document when it is the next posting, and
@@ -253,6 +260,13 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 		lp.locs = append(lp.locs, ap<<32|pos)
 		return nil
 	}
+	// Sized once: the walk lands on every document of land or fails. The
+	// locations are gathered in a pooled buffer and copied out at their
+	// size (growing them by append allocated twice what a phrase keeps).
+	lp.docs = make([]uint32, 0, len(land))
+	lp.off = make([]uint32, 1, len(land)+1)
+	scratch := locScratch.Get().(*[]uint64)
+	lp.locs = (*scratch)[:0]
 	started := false
 	ok, err := scorchx.TermLocations(c.snap, field, term, land, func(n uint32) {
 		if started {
@@ -261,6 +275,11 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 		started = true
 		lp.docs = append(lp.docs, n)
 	}, loc)
+	if cap(lp.locs) <= maxLocScratch {
+		*scratch = lp.locs[:0]
+	}
+	lp.locs = append([]uint64(nil), lp.locs...)
+	locScratch.Put(scratch)
 	if err != nil {
 		return nil, err
 	}
