@@ -163,6 +163,7 @@ func tokenizeInto(input []byte, rv analysis.TokenStream, slab []analysis.Token) 
 type tokenBuf struct {
 	stream analysis.TokenStream
 	slab   []analysis.Token
+	text   []byte // a copy of the text analysed (analyzeTemp)
 }
 
 var tokenBufPool = sync.Pool{New: func() any { return new(tokenBuf) }}
@@ -192,11 +193,36 @@ func (b *tokenBuf) analyze(a *analysis.DefaultAnalyzer, input []byte) analysis.T
 func (b *tokenBuf) release() {
 	clear(b.slab)
 	clear(b.stream[:cap(b.stream)])
-	b.slab, b.stream = b.slab[:0], b.stream[:0]
+	b.slab, b.stream, b.text = b.slab[:0], b.stream[:0], b.text[:0]
 	if cap(b.stream) > maxPooledTokens {
 		b.stream = nil
 	}
+	if cap(b.text) > maxPooledText {
+		b.text = nil
+	}
 	tokenBufPool.Put(b)
+}
+
+// maxPooledText bounds the text copy a pooled tokenBuf keeps.
+const maxPooledText = 1 << 16
+
+// analyzeTemp runs a over text and calls fn with the tokens, which are
+// valid only until fn returns: the text is copied into a pooled buffer
+// (token filters rewrite it in place) and tokenized into pooled Tokens
+// when a runs on codeTokenizer (pooledAnalyzer). A search analyses the
+// stored texts of the hits it shows for their term locations, and the
+// words of spelling candidates: a fresh slab of Tokens and a copy of the
+// text each time were a fifth of what an unseen query allocated.
+func analyzeTemp(a analysis.Analyzer, text string, fn func(analysis.TokenStream)) {
+	da := pooledAnalyzer(a)
+	if da == nil {
+		fn(a.Analyze([]byte(text)))
+		return
+	}
+	b := tokenBufPool.Get().(*tokenBuf)
+	defer b.release()
+	b.text = append(b.text[:0], text...)
+	fn(b.analyze(da, b.text))
 }
 
 // pooledAnalyzer returns a as a DefaultAnalyzer that tokenBuf.analyze can

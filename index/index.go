@@ -429,6 +429,7 @@ func (ix *Index) setFast() (err error) {
 		ix.fast = fastrank.New(fastrank.Config{
 			All:     expr.Term{Field: FieldKind, Term: KindRecord, Boost: 1},
 			Sources: textSource,
+			Analyze: analyzeTemp,
 		})
 		return nil
 	})

@@ -32,11 +32,13 @@ type Analyzer struct {
 
 // Analyze returns the tokens of text.
 func (a Analyzer) Analyze(text string) []Token {
-	ts := a.a.Analyze([]byte(text))
-	out := make([]Token, len(ts))
-	for i, t := range ts {
-		out[i] = Token{Term: string(t.Term), Start: t.Start, End: t.End, Position: t.Position, Concept: t.Type == analysis.Shingle}
-	}
+	var out []Token
+	analyzeTemp(a.a, text, func(ts analysis.TokenStream) {
+		out = make([]Token, len(ts))
+		for i, t := range ts {
+			out[i] = Token{Term: string(t.Term), Start: t.Start, End: t.End, Position: t.Position, Concept: t.Type == analysis.Shingle}
+		}
+	})
 	return out
 }
 
@@ -144,6 +146,8 @@ func readWith(r bindex.IndexReader, fn func(bindex.IndexReader) (bool, error)) (
 // decoded postings (the same term reader's count): spelling asks for the
 // words of every query after its first pass, which reading them from the
 // dictionaries again cost a tenth of a warm query's CPU at 100k records.
+// Others are counted from the postings' bitmaps (scorchx.FindPostings),
+// without opening a term reader.
 func (ix *Index) DocFreq(ctx context.Context, term string, fields ...string) (_ uint64, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	var n uint64
@@ -154,6 +158,16 @@ func (ix *Index) DocFreq(ctx context.Context, term string, fields ...string) (_ 
 					n += c
 					continue
 				}
+			}
+			// The count of the term's postings found by hand (the term
+			// reader's Count, without opening a reader), or the reader's.
+			sp, ok, err := scorchx.FindPostings(r, f, term)
+			if err != nil {
+				return false, fmt.Errorf("read term %q of %s: %w", term, f, err)
+			}
+			if ok {
+				n += sp.Count()
+				continue
 			}
 			tfr, err := r.TermFieldReader(ctx, []byte(term), f, false, false, false)
 			if err != nil {

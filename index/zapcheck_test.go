@@ -463,3 +463,50 @@ func TestTermLocationsMatchBleve(t *testing.T) {
 		t.Logf("%s: %d terms, %d documents and locations", name, checked, locs)
 	}
 }
+
+// FindPostings' Count must be the count of Bleve's term field reader, for
+// every term of every field, with deleted documents and on many segments,
+// and Read what TermPostings reads.
+func TestFindPostingsCountMatchesBleve(t *testing.T) {
+	small, _ := buildCorpus(t)
+	updated, _ := updatedCorpus(t)
+	for name, ix := range map[string]*Index{"corpus": small, "updated": updated} {
+		adv, err := ix.shards[0].Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		terms := map[[2]string]bool{{record.FieldQuestion, "no such term"}: true}
+		for _, zs := range zapSegments(t, ix) {
+			segmentTerms(t, zs, func(field, term string) { terms[[2]string{field, term}] = true })
+		}
+		for ft := range terms {
+			field, term := ft[0], ft[1]
+			p, ok, err := scorchx.FindPostings(r, field, term)
+			if !ok || err != nil {
+				t.Fatalf("%s: FindPostings(%s, %q) = %v, %v", name, field, term, ok, err)
+			}
+			tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, false, false, false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tfr.Count()
+			tfr.Close()
+			if p.Count() != want {
+				t.Errorf("%s: FindPostings(%s, %q).Count() = %d; Bleve counts %d", name, field, term, p.Count(), want)
+			}
+			var read, all []uint32
+			if err := p.Read(func(doc uint32, _ uint64, _ float64) { read = append(read, doc) }); err != nil {
+				t.Fatal(err)
+			}
+			scorchx.TermPostings(r, field, term, func(doc uint32, _ uint64, _ float64) { all = append(all, doc) })
+			if uint64(len(read)) != want || !slices.Equal(read, all) {
+				t.Errorf("%s: FindPostings(%s, %q).Read = %d documents, TermPostings %d; want the same, %d", name, field, term, len(read), len(all), want)
+			}
+		}
+		r.Close()
+	}
+}

@@ -133,7 +133,10 @@ func fragments(answers []string, locs map[string][]index.Location) []string {
 // snippet returns the start of text, white space collapsed, cut at a word
 // boundary near n bytes.
 func snippet(text string, n int) string {
-	t := collapseSpace(text)
+	// The start of the collapsed text decides the snippet: past n+20 bytes
+	// a word end is too far (below), and a long answer was collapsed whole
+	// for 160 bytes of it before.
+	t := collapsedPrefix(text, n+21)
 	if len(t) <= n {
 		return t
 	}
@@ -149,6 +152,35 @@ func snippet(text string, n int) string {
 
 func collapseSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// collapsedPrefix returns the start of collapseSpace(s): all of it, or a
+// prefix longer than limit bytes.
+func collapsedPrefix(s string, limit int) string {
+	var b strings.Builder
+	b.Grow(min(len(s), limit+utf8.UTFMax+1))
+	space := false // white space since the last word
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			i += size
+			continue
+		}
+		if b.Len() > limit {
+			break
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteString(s[i : i+size])
+		i += size
+	}
+	return b.String()
 }
 
 // wordStart moves i back to the start of the word it is in.

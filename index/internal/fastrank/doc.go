@@ -28,10 +28,12 @@
 //     tables).
 //   - compile.go: the tree compiled into nodes, with its synonyms and the
 //     minimum-match cost estimate.
-//   - postings.go: the decoded postings (scorchx.TermPostings, or a term
-//     field reader on other readers) and their cache, which drops the
-//     entries asked for longest ago past its budget, scored as Bleve's
-//     TermQueryScorer scores (BM25, or tf-idf in a field without terms).
+//   - postings.go: the decoded postings (scorchx.FindPostings, its count
+//     from the postings' bitmaps, or a term field reader on other
+//     readers) and their cache, which drops the entries asked for longest
+//     ago past its budget, scored as Bleve's TermQueryScorer scores (BM25,
+//     or tf-idf in a field without terms), each pair of frequency and
+//     field length once (scoreMemo).
 //   - phraselocs.go: a phrase's word locations, read and checked
 //     (scorchx.TermLocations) only in the documents holding a word of
 //     every position.
@@ -41,5 +43,6 @@
 //     conj.go (ConjunctionSearcher), phrase.go (bleveq.ExactPhrase),
 //     bool.go (BooleanSearcher), none.go (MatchNoneSearcher).
 //   - page.go: Details, the page's stored fields and term locations, from
-//     the clauses each hit matched and its stored texts analysed again.
+//     the clauses each hit matched and its stored texts analysed again
+//     (into pooled buffers: Config.Analyze).
 package fastrank

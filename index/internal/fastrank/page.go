@@ -2,6 +2,7 @@ package fastrank
 
 import (
 	"fmt"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"runtime"
 	"slices"
 	"sync"
@@ -168,17 +169,26 @@ func (rk *Ranker) treeFields(tree expr.Node) []string {
 
 // locate sets the locations of a job's hit: for each field it matched in
 // that keeps positions, its source text analysed again, and the tokens
-// the match set holds.
+// the match set holds. Tokens are looked up by their bytes (no string
+// each) and analysed into pooled buffers (Config.Analyze).
 func (rk *Ranker) locate(m mapping.IndexMapping, j locateJob) {
 	h := j.h
 	h.Locations = bsearch.FieldTermLocationMap{}
-	var fields []string
-	for k := range j.ms {
-		if !slices.Contains(fields, k.field) {
-			fields = append(fields, k.field)
-		}
+	type want struct {
+		term string
+		at   map[uint64]bool // nil: every occurrence
 	}
-	for _, field := range fields {
+	byField := map[string]map[string]want{}
+	for k, at := range j.ms {
+		w := byField[k.field]
+		if w == nil {
+			w = map[string]want{}
+			byField[k.field] = w
+		}
+		w[k.term] = want{k.term, at}
+	}
+	var slab []bsearch.Location // the Locations, allocated a few at a time
+	for field, terms := range byField {
 		stored, array, ok := rk.source(field)
 		if !ok || !positions(m, field) {
 			continue
@@ -193,23 +203,38 @@ func (rk *Ranker) locate(m mapping.IndexMapping, j locateJob) {
 			if array {
 				ap, aps = uint64(i)+1, []uint64{uint64(i)}
 			}
-			for _, t := range an.Analyze([]byte(v)) {
-				set, ok := j.ms[postKey{field: field, term: string(t.Term)}]
-				if !ok || set != nil && !set[ap<<32|uint64(t.Position)] {
-					continue
+			rk.analyze(an, v, func(ts analysis.TokenStream) {
+				for _, t := range ts {
+					w, ok := terms[string(t.Term)]
+					if !ok || w.at != nil && !w.at[ap<<32|uint64(t.Position)] {
+						continue
+					}
+					if h.Locations[field] == nil {
+						h.Locations[field] = bsearch.TermLocationMap{}
+					}
+					if len(slab) == cap(slab) {
+						slab = make([]bsearch.Location, 0, 16)
+					}
+					slab = append(slab, bsearch.Location{
+						Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End), ArrayPositions: aps,
+					})
+					h.Locations[field][w.term] = append(h.Locations[field][w.term], &slab[len(slab)-1])
 				}
-				if h.Locations[field] == nil {
-					h.Locations[field] = bsearch.TermLocationMap{}
-				}
-				h.Locations[field][string(t.Term)] = append(h.Locations[field][string(t.Term)], &bsearch.Location{
-					Pos: uint64(t.Position), Start: uint64(t.Start), End: uint64(t.End), ArrayPositions: aps,
-				})
-			}
+			})
 		}
 	}
 	if len(h.Locations) == 0 {
 		h.Locations = nil // as Bleve leaves a hit without locations
 	}
+}
+
+// analyze runs a over text through Config.Analyze.
+func (rk *Ranker) analyze(a analysis.Analyzer, text string, fn func(analysis.TokenStream)) {
+	if rk.cfg.Analyze != nil {
+		rk.cfg.Analyze(a, text, fn)
+		return
+	}
+	fn(a.Analyze([]byte(text)))
 }
 
 // positions reports whether the mapping keeps the term positions of field.

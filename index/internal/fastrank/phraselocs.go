@@ -1,11 +1,13 @@
 package fastrank
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -111,23 +113,55 @@ func (c *postingCache) phraseLocations(ctx context.Context, field string, terms 
 
 // candidates returns the documents holding a word of every position that
 // has words (ps by position, then alternative), ascending. It may share
-// the postings' array: it is read only.
+// the postings' array: it is read only. It starts from the position with
+// the fewest postings and keeps, position by position, the documents that
+// one of its words holds (looked up by galloping through each word's
+// postings), so it never builds the union of a position's words: a word
+// being typed at the end of a phrase ("props drilling in") has nine
+// alternatives of tens of thousands of postings each, and their unions
+// cost a fresh phrase more than reading its locations.
 func candidates(ps [][]*postings) []uint32 {
-	var rv []uint32
-	first := true
-	for _, pos := range ps {
+	order := make([]int, 0, len(ps))
+	sizes := make([]int, len(ps))
+	for i, pos := range ps {
 		if len(pos) == 0 {
 			continue
 		}
-		u := pos[0].docs
-		for _, p := range pos[1:] {
-			u = union(u, p.docs)
+		for _, p := range pos {
+			sizes[i] += len(p.docs)
 		}
-		if first {
-			rv, first = u, false
-			continue
+		order = append(order, i)
+	}
+	if len(order) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sizes[a], sizes[b]) })
+	first := ps[order[0]]
+	rv := first[0].docs
+	for _, p := range first[1:] {
+		rv = union(rv, p.docs)
+	}
+	owned := len(first) > 1 // rv is a new array, filtered in place
+	at := []int{}
+	for _, i := range order[1:] {
+		pos := ps[i]
+		at = at[:0]
+		for range pos {
+			at = append(at, 0)
 		}
-		rv = intersect(rv, u)
+		out := rv[:0]
+		if !owned {
+			out, owned = make([]uint32, 0, len(rv)), true
+		}
+		for _, x := range rv {
+			for k, p := range pos {
+				if at[k] = gallop(p.docs, at[k], x); at[k] < len(p.docs) && p.docs[at[k]] == x {
+					out = append(out, x)
+					break
+				}
+			}
+		}
+		rv = out
 	}
 	return rv
 }
@@ -190,6 +224,12 @@ func gallop(a []uint32, j int, x uint32) int {
 	return lo + 1 + sort.Search(hi-lo-1, func(k int) bool { return a[lo+1+k] >= x })
 }
 
+// locScratch holds decodeLocs' buffers of locations, of at most
+// maxLocScratch.
+var locScratch = sync.Pool{New: func() any { return new([]uint64) }}
+
+const maxLocScratch = 1 << 20
+
 // decodeLocs reads the locations of term in field in the documents of
 // cand (ascending) that hold it (docs, its postings' documents): the term
 // reader steps to the next document when it is the next posting, and
@@ -220,6 +260,13 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 		lp.locs = append(lp.locs, ap<<32|pos)
 		return nil
 	}
+	// Sized once: the walk lands on every document of land or fails. The
+	// locations are gathered in a pooled buffer and copied out at their
+	// size (growing them by append allocated twice what a phrase keeps).
+	lp.docs = make([]uint32, 0, len(land))
+	lp.off = make([]uint32, 1, len(land)+1)
+	scratch := locScratch.Get().(*[]uint64)
+	lp.locs = (*scratch)[:0]
 	started := false
 	ok, err := scorchx.TermLocations(c.snap, field, term, land, func(n uint32) {
 		if started {
@@ -228,6 +275,11 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 		started = true
 		lp.docs = append(lp.docs, n)
 	}, loc)
+	if cap(lp.locs) <= maxLocScratch {
+		*scratch = lp.locs[:0]
+	}
+	lp.locs = append([]uint64(nil), lp.locs...)
+	locScratch.Put(scratch)
 	if err != nil {
 		return nil, err
 	}

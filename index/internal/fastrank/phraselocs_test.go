@@ -1,6 +1,7 @@
 package fastrank
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 )
@@ -25,6 +26,49 @@ func TestCandidates(t *testing.T) {
 		got := candidates(tt.ps)
 		if !slices.Equal(got, tt.want) || (got == nil) != (tt.want == nil) {
 			t.Errorf("%s: candidates = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestCandidatesRandom holds candidates to the intersection, over the
+// positions with words, of the union of each position's words.
+func TestCandidatesRandom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		ps := make([][]*postings, rng.IntN(5))
+		for i := range ps {
+			ps[i] = make([]*postings, rng.IntN(4))
+			for j := range ps[i] {
+				var docs []uint32
+				for d := range uint32(64) {
+					if rng.IntN(3) > 0 && rng.IntN(8) < 1+i+j {
+						docs = append(docs, d)
+					}
+				}
+				ps[i][j] = &postings{docs: docs}
+			}
+		}
+		var want []uint32
+		some := false
+		for d := range uint32(64) {
+			in := true
+			for _, pos := range ps {
+				if len(pos) == 0 {
+					continue
+				}
+				some = true
+				held := false
+				for _, p := range pos {
+					held = held || slices.Contains(p.docs, d)
+				}
+				in = in && held
+			}
+			if in && some {
+				want = append(want, d)
+			}
+		}
+		if got := candidates(ps); !slices.Equal(got, want) {
+			t.Fatalf("candidates(%v) = %v, want %v", ps, got, want)
 		}
 	}
 }

@@ -208,6 +208,121 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 	if err != nil {
 		return nil, err
 	}
+	// zap's postings read by hand: a fifth of the reader's cost a
+	// posting (TestTermPostingsMatchBleve holds it to the reader's), and
+	// their count found without opening a reader.
+	sp, ok, err := scorchx.FindPostings(c.snap, field, term)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return c.decodeReader(ctx, field, term, avg)
+	}
+	p := c.newPostings(field, term, sp.Count(), avg)
+	// Most postings share a frequency and field length with many others:
+	// each pair is scored once (the same float operations, so the same
+	// bits), where scoring every posting was most of decoding a fresh term.
+	memo := memoPool.Get().(*scoreMemo)
+	defer memoPool.Put(memo)
+	memo.reset()
+	err = sp.ReadBits(func(doc uint32, freq, bits uint64) {
+		if uint64(len(p.docs)) >= c.total { // bounded as the reader's DocSeq bounds it
+			return
+		}
+		var s float64
+		if i := freq*memoLens + bits; freq < memoFreqs && bits < memoLens {
+			if memo.gen[i] == memo.cur {
+				s = memo.score[i]
+			} else {
+				s = p.scoreOf(freq, scorchx.Norm(bits), avg)
+				memo.gen[i], memo.score[i] = memo.cur, s
+			}
+		} else {
+			s = p.scoreOf(freq, scorchx.Norm(bits), avg)
+		}
+		p.docs = append(p.docs, doc)
+		p.score = append(p.score, s)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if uint64(len(p.docs)) != p.count {
+		return nil, fmt.Errorf("read %s:%s: %w: %d postings of %d counted", field, term, corrupt.Err, len(p.docs), p.count)
+	}
+	return p, nil
+}
+
+// newPostings returns empty postings of a term held by count documents,
+// with the idf Bleve's TermQueryScorer computes, sized for them.
+func (c *postingCache) newPostings(field, term string, count uint64, avg float64) *postings {
+	p := &postings{field: field, term: term, count: count}
+	if avg > 0 {
+		p.idf = math.Log(1 + (float64(c.total)-float64(p.count)+0.5)/(float64(p.count)+0.5))
+	} else {
+		p.idf = 1.0 + math.Log(float64(c.total)/float64(p.count+1.0))
+	}
+	// Sized once from the count (bounded by the snapshot's documents,
+	// whatever a damaged count claims): growing them by append cost the
+	// first pass over fresh terms half its decoding (copies and the
+	// clearing of fresh memory).
+	n := min(p.count, c.total)
+	p.docs = make([]uint32, 0, n)
+	p.score = make([]float64, 0, n)
+	return p
+}
+
+// add appends a posting, scored.
+func (p *postings) add(num uint32, freq uint64, norm, avg float64) {
+	p.docs = append(p.docs, num)
+	p.score = append(p.score, p.scoreOf(freq, norm, avg))
+}
+
+// scoreOf is the term score of a posting of freq occurrences in a field
+// of norm: BM25 when avg > 0, tf-idf otherwise.
+func (p *postings) scoreOf(freq uint64, norm, avg float64) float64 {
+	var tf float64
+	if freq < scorer.MaxSqrtCache {
+		tf = scorer.SqrtCache[int(freq)]
+	} else {
+		tf = math.Sqrt(float64(freq))
+	}
+	if avg > 0 {
+		fieldLength := 1 / (norm * norm)
+		return p.idf * (tf * bsearch.BM25_k1) /
+			(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
+	}
+	return tf * norm * p.idf
+}
+
+// scoreMemo holds the scores of one term's postings by frequency and field
+// length (the norm bits), below memoFreqs and memoLens; an entry is
+// current when its gen is cur. Pooled: reset starts a term without
+// clearing it.
+type scoreMemo struct {
+	cur   uint32
+	gen   [memoFreqs * memoLens]uint32
+	score [memoFreqs * memoLens]float64
+}
+
+const (
+	memoFreqs = 4
+	memoLens  = 1024
+)
+
+var memoPool = sync.Pool{New: func() any { return new(scoreMemo) }}
+
+// reset forgets the scores held.
+func (m *scoreMemo) reset() {
+	m.cur++
+	if m.cur == 0 {
+		clear(m.gen[:])
+		m.cur = 1
+	}
+}
+
+// decodeReader is decode through Bleve's term field reader, on readers
+// scorchx does not read by hand.
+func (c *postingCache) decodeReader(ctx context.Context, field, term string, avg float64) (_ *postings, err error) {
 	tfr, err := c.snap.TermFieldReader(ctx, []byte(term), field, true, true, false)
 	if err != nil {
 		return nil, err
@@ -217,54 +332,7 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 			err = cerr
 		}
 	}()
-	p := &postings{field: field, term: term, count: tfr.Count()}
-	bm25 := avg > 0
-	if bm25 {
-		p.idf = math.Log(1 + (float64(c.total)-float64(p.count)+0.5)/(float64(p.count)+0.5))
-	} else {
-		p.idf = 1.0 + math.Log(float64(c.total)/float64(p.count+1.0))
-	}
-	// Sized once from the reader's count (bounded by the snapshot's
-	// documents, whatever a damaged count claims): growing them by append
-	// cost the first pass over fresh terms half its decoding (copies and
-	// the clearing of fresh memory).
-	n := min(p.count, c.total)
-	p.docs = make([]uint32, 0, n)
-	p.score = make([]float64, 0, n)
-	add := func(num uint32, freq uint64, norm float64) {
-		p.docs = append(p.docs, num)
-		var tf float64
-		if freq < scorer.MaxSqrtCache {
-			tf = scorer.SqrtCache[int(freq)]
-		} else {
-			tf = math.Sqrt(float64(freq))
-		}
-		var s float64
-		if bm25 {
-			fieldLength := 1 / (norm * norm)
-			s = p.idf * (tf * bsearch.BM25_k1) /
-				(tf + bsearch.BM25_k1*(1-bsearch.BM25_b+(bsearch.BM25_b*fieldLength/avg)))
-		} else {
-			s = tf * norm * p.idf
-		}
-		p.score = append(p.score, s)
-	}
-	// zap's postings read by hand: a fifth of the reader's cost a
-	// posting (TestTermPostingsMatchBleve holds it to the reader's).
-	ok, err := scorchx.TermPostings(c.snap, field, term, func(doc uint32, freq uint64, norm float64) {
-		if uint64(len(p.docs)) < c.total { // bounded as the reader's DocSeq bounds it
-			add(doc, freq, norm)
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		if uint64(len(p.docs)) != p.count {
-			return nil, fmt.Errorf("read %s:%s: %w: %d postings of %d counted", field, term, corrupt.Err, len(p.docs), p.count)
-		}
-		return p, nil
-	}
+	p := c.newPostings(field, term, tfr.Count(), avg)
 	tfd := &bindex.TermFieldDoc{}
 	seq := scorchx.NewDocSeq(c.snap)
 	for {
@@ -279,7 +347,7 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 		if err != nil {
 			return nil, fmt.Errorf("read %s:%s: %w", field, term, err)
 		}
-		add(num, d.Freq, d.Norm)
+		p.add(num, d.Freq, d.Norm, avg)
 	}
 	return p, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -30,6 +31,10 @@ type Config struct {
 	// and whether that field holds several values (locations then carry
 	// the value's index). Fields it has no source for get no locations.
 	Sources func(field string) (stored string, array bool, ok bool)
+	// Analyze runs an analyzer over a text and calls fn with the tokens,
+	// which fn must not keep (index's tokenizes into pooled buffers); nil
+	// runs a.Analyze.
+	Analyze func(a analysis.Analyzer, text string, fn func(analysis.TokenStream))
 }
 
 // Ranker is the fast ranker of one index: decoded postings and the ID

@@ -455,6 +455,11 @@ func (r *chunkReader) left() int { return len(r.b) - r.pos }
 // uvarint reads a varint that must end inside the chunk (zapx reads 0 past
 // the end, or panics on a varint cut by it).
 func (r *chunkReader) uvarint() (uint64, error) {
+	if r.pos < len(r.b) && r.b[r.pos] < 0x80 { // most are one byte
+		v := uint64(r.b[r.pos])
+		r.pos++
+		return v, nil
+	}
 	v, n := binary.Uvarint(r.b[r.pos:])
 	if n <= 0 {
 		return 0, zapErr("varint at %d of a %d-byte chunk", r.pos, len(r.b))
