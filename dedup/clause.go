@@ -23,10 +23,12 @@ var clauseBreak = regexp.MustCompile(`(?i)[?!;]+\s*|\.\s+|,?\s+(?:and|or)\s+(?:h
 var differentFrom = regexp.MustCompile(`(?i)\b(different(?:ly)?)\s+(from|than|to)\b`)
 
 // splitClauses cuts a title into clauses, each with the words that open it
-// ("and how", "Why") kept, since they tell a tail's kind.
-func splitClauses(title string) []string {
-	var out []string
-	start := 0
+// ("and how", "Why") kept, since they tell a tail's kind. later says of
+// each clause whether a sentence ended before it ("…? What are the normal
+// forms?"), where a clause after a comma ("In Python, what is a
+// decorator?") may be the question itself.
+func splitClauses(title string) (clauses []string, later []bool) {
+	start, ended := 0, false
 	for _, m := range clauseBreak.FindAllStringIndex(title, -1) {
 		// The break's words ("and how") belong to the next clause.
 		cut, next := m[0], m[1]
@@ -35,14 +37,15 @@ func splitClauses(title string) []string {
 			next = m[0] + i
 		}
 		if s := strings.TrimSpace(title[start:cut]); s != "" {
-			out = append(out, s)
+			clauses, later = append(clauses, s), append(later, ended)
 		}
+		ended = ended || strings.ContainsAny(sep, "?!.;")
 		start = next
 	}
 	if s := strings.TrimSpace(title[start:]); s != "" {
-		out = append(out, s)
+		clauses, later = append(clauses, s), append(later, ended)
 	}
-	return out
+	return clauses, later
 }
 
 // backRefs are the words by which a tail refers to the head's subject.
@@ -83,7 +86,7 @@ func questionTokens(q string) []token {
 	if strings.Contains(strings.ToLower(title), "different") {
 		title = differentFrom.ReplaceAllString(title, "differ $2")
 	}
-	clauses := splitClauses(title)
+	clauses, later := splitClauses(title)
 	// Capitals name things only in a title that is not written in
 	// capitals throughout ("What Is The Virtual DOM?").
 	named := !titleCased(title)
@@ -103,7 +106,7 @@ func questionTokens(q string) []token {
 			continue
 		}
 		for k := range ct {
-			ct[k].tail = true
+			ct[k].tail, ct[k].later = true, later[i]
 		}
 		if refersBack(c) || !newSubject(ct, head) {
 			// Names beside a technology's ("over Flask or Django REST

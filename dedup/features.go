@@ -56,8 +56,8 @@ type qtok struct {
 	context bool
 	// placed: the word is in a phrase after "of" or "in" (token.placed).
 	placed bool
-	// tail: the word is in a tail clause of the title (token.tail).
-	tail bool
+	// later: the word is in a later sentence of the title (token.later).
+	later bool
 	// generic: a generic word (genericWords), looked up once when the
 	// token is made, not for every pair scored (heavy).
 	generic bool
@@ -261,7 +261,7 @@ func unweighed(r *record.Record, p *parsed, st *Stats) features {
 		}
 		seen[h] = true
 		q := newQtok(t.text, t.kind)
-		q.h, q.fam, q.pos, q.weak, q.placed, q.tail = h, family(t), int32(pos), t.weak, t.placed, t.tail
+		q.h, q.fam, q.pos, q.weak, q.placed, q.later = h, family(t), int32(pos), t.weak, t.placed, t.later
 		q.content = !t.weak && (t.kind != kindWord || !lightWords[t.text] || t.subject)
 		f.toks = append(f.toks, q)
 		if t.text == differWord {

@@ -93,7 +93,7 @@ func (lx *lexicon) apply(ts []token) []token {
 		// creating an application.
 		named := like.subject || len(form) > 1
 		for _, w := range form {
-			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak, subject: named, tail: like.tail, placed: like.placed})
+			out = append(out, token{text: w, raw: like.raw, h: hashToken(w), kind: kindWord, weak: like.weak, subject: named, tail: like.tail, later: like.later, placed: like.placed})
 		}
 	}
 	for i := 0; i < len(ts); i++ {

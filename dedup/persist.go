@@ -120,7 +120,7 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 			w.str(t.text)
 			w.uint(uint64(t.pos))
 			w.uint(uint64(t.kind))
-			w.uint(flags(t.weak, t.content, t.context, t.fam != 0, t.placed, t.tail))
+			w.uint(flags(t.weak, t.content, t.context, t.fam != 0, t.placed, t.later))
 			if t.fam != 0 {
 				w.b = binary.LittleEndian.AppendUint64(w.b, t.fam)
 			}
@@ -277,7 +277,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 			t.h = hashToken(t.text)
 			t.pos = pos
 			tf := r.uint()
-			t.weak, t.content, t.context, t.placed, t.tail = tf&1 != 0, tf&2 != 0, tf&4 != 0, tf&16 != 0, tf&32 != 0
+			t.weak, t.content, t.context, t.placed, t.later = tf&1 != 0, tf&2 != 0, tf&4 != 0, tf&16 != 0, tf&32 != 0
 			if tf&8 != 0 {
 				t.fam = r.uint64()
 			}

@@ -233,19 +233,20 @@ func identifierPart(only []qtok, g *features) []qtok {
 // answer speaks of: "the ACID properties of transactions" asks what "ACID
 // properties in a database" asks when the answer to the latter speaks of
 // transactions; the phrase places the subject where the other question's
-// answer has it anyway. So does a word of a tail clause: "What is database
-// normalization? What are the normal forms?" asks no more than "What is
-// normalization?" when the answer to that one lists the normal forms. (In
-// the head clause, such a word still narrows: the answer to "What are
-// Constraints?" speaks of UNIQUE, and "What is a UNIQUE constraint?" asks
-// about that one.) g's answers are read from side.
+// answer has it anyway. So does a word of a later sentence: "What is
+// database normalization? What are the normal forms?" asks no more than
+// "What is normalization?" when the answer to that one lists the normal
+// forms. (In the first sentence, such a word still narrows: the answer to
+// "What are Constraints?" speaks of UNIQUE, and "What is a UNIQUE
+// constraint?" asks about that one; and "In Python, what is a decorator?"
+// asks its question after the comma.) g's answers are read from side.
 func placedByAnswer(only []qtok, g *features, side answerSide) []qtok {
 	if !g.answers {
 		return only
 	}
 	var out []qtok
 	for i, t := range only {
-		drop := t.heavy() && (t.placed || t.tail) && side.has(g, t.h)
+		drop := t.heavy() && (t.placed || t.later) && side.has(g, t.h)
 		if drop && out == nil {
 			out = append(make([]qtok, 0, len(only)), only[:i]...)
 		} else if !drop && out != nil {

@@ -37,6 +37,9 @@ type token struct {
 	// tail: a word of a question's tail clause ("…, and how does it
 	// differ from REST APIs?"), not of its head.
 	tail bool
+	// later: a word of a tail clause after the title's first sentence
+	// ("What is database normalization? What are the normal forms?").
+	later bool
 	// placed: a word of a phrase after "of" or "in" in a title ("the
 	// ACID properties of transactions", "…in a database"): it may only
 	// place what is asked about.
