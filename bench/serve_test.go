@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/httpapi"
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/synth"
@@ -104,7 +105,7 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := query.NewSearcher(ix)
+	s, err := query.NewSearcherOptions(ix, query.SearcherOptions{LateClusterSizes: true}) // pipeline.OpenOptions.Serving
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -219,4 +220,58 @@ func storedFeaturesKey(dir string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%s: no key", f.Name())
+}
+
+// TestConvertFeatures brings the duplicate features of the index in
+// $IQ_BENCH_CONVERT (a copy: it publishes a new generation there) up to
+// the current format without building it again: the stored features of
+// an older format loaded as a server loads them, written again by
+// dedup.MarshalFeatures with the same key and clusters (the features
+// themselves are unchanged: dedup's TestLoadIndex converts format 3 and
+// compares), in a new generation that shares the index's segments
+// (index.Writer.Update with no record changed). How the 1M index of
+// BENCHMARKS.md's "HTTP serve" was brought to format 4.
+func TestConvertFeatures(t *testing.T) {
+	dir := os.Getenv("IQ_BENCH_CONVERT")
+	if dir == "" {
+		t.Skip("IQ_BENCH_CONVERT names no index to convert")
+	}
+	ctx := context.Background()
+	key, err := storedFeaturesKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	attach := map[string][]byte{}
+	for _, name := range []string{query.FeaturesAttachment, query.DedupAttachment, "acronyms.json"} {
+		if attach[name], err = ix.Attachment(name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var opts dedup.Options
+	if err := json.Unmarshal(attach[query.DedupAttachment], &opts); err != nil {
+		t.Fatal(err)
+	}
+	dd, err := dedup.LoadIndex(ctx, attach[query.FeaturesAttachment], key, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clusters, _ := dd.StoredClusters()
+	if attach[query.FeaturesAttachment], err = dd.MarshalFeatures(key, clusters); err != nil {
+		t.Fatal(err)
+	}
+	w, err := index.Lock(ctx, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	m := ix.Meta()
+	if err := w.Update(ctx, ix, nil, nil, index.BuildOptions{Fingerprint: m.Fingerprint, Origin: m.Origin, Attach: attach}); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d records, features %d bytes, key %s", dir, dd.Len(), len(attach[query.FeaturesAttachment]), key)
 }

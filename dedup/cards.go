@@ -25,8 +25,14 @@ type cards struct {
 	sources, answerLen []int32
 }
 
+// loaded reports whether the Index was loaded from stored features.
+func (ix *Index) loaded() bool { return ix.cards != nil || ix.view != nil }
+
 // Len returns the number of records of the collection.
 func (ix *Index) Len() int {
+	if ix.view != nil {
+		return ix.view.n
+	}
 	if ix.cards != nil {
 		return len(ix.cards.ids)
 	}
@@ -35,6 +41,9 @@ func (ix *Index) Len() int {
 
 // ID returns the ID of the record at position i.
 func (ix *Index) ID(i int) string {
+	if ix.view != nil {
+		return string(ix.view.id(i))
+	}
 	if ix.cards != nil {
 		return ix.cards.ids[i]
 	}
@@ -43,6 +52,9 @@ func (ix *Index) ID(i int) string {
 
 // Card returns what the Index keeps of the record at position i.
 func (ix *Index) Card(i int) Card {
+	if v := ix.view; v != nil {
+		return v.card(i)
+	}
 	if c := ix.cards; c != nil {
 		return Card{ID: c.ids[i], Question: c.questions[i], Level: c.levels[i], Topics: c.topics[c.topicAt[i]:c.topicAt[i+1]:c.topicAt[i+1]]}
 	}
@@ -52,11 +64,17 @@ func (ix *Index) Card(i int) Card {
 
 // Lookup returns the position of the record with the given ID.
 func (ix *Index) Lookup(id string) (int, bool) {
+	if ix.view != nil {
+		return ix.view.lookup(id)
+	}
 	i, ok := ix.byID()[id]
 	return int(i), ok
 }
 
 func (ix *Index) question(i int) string {
+	if ix.view != nil {
+		return string(ix.view.question(i))
+	}
 	if ix.cards != nil {
 		return ix.cards.questions[i]
 	}
@@ -66,13 +84,17 @@ func (ix *Index) question(i int) string {
 // sources returns the record's sources: nil for a loaded Index, whose
 // Cluster members carry IDs and questions only.
 func (ix *Index) sources(i int) []record.Source {
-	if ix.cards != nil {
+	if ix.loaded() {
 		return nil
 	}
 	return ix.recs[i].Sources
 }
 
 func (ix *Index) sourceCount(i int) int {
+	if ix.view != nil {
+		n, _ := ix.view.counts(i)
+		return n
+	}
 	if ix.cards != nil {
 		return int(ix.cards.sources[i])
 	}
@@ -80,6 +102,10 @@ func (ix *Index) sourceCount(i int) int {
 }
 
 func (ix *Index) answerLen(i int) int {
+	if ix.view != nil {
+		_, n := ix.view.counts(i)
+		return n
+	}
 	if ix.cards != nil {
 		return int(ix.cards.answerLen[i])
 	}

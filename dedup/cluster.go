@@ -83,6 +83,10 @@ type Index struct {
 	// Index loaded from stored features (LoadIndex), which has none.
 	recs  []record.Record
 	cards *cards
+	// view holds the features of an Index loaded from the current
+	// format, read in place (view.go): feats is nil, and each record's
+	// features are decoded when it is scored.
+	view *view
 	// clusters are the clusters stored with the features (LoadIndex).
 	clusters []Cluster
 	// answers hold a loaded Index's answer vectors (feat).
@@ -117,16 +121,19 @@ type scoredEdges struct {
 
 // keptEdges returns the edges of the last clustering at Options.MinScore,
 // or those loaded, or none.
-func (ix *Index) keptEdges() scoredEdges {
+func (ix *Index) keptEdges() (scoredEdges, error) {
+	if err := ix.loadEdges(); err != nil {
+		return scoredEdges{}, err
+	}
 	ix.edgesMu.Lock()
 	defer ix.edgesMu.Unlock()
 	switch {
 	case ix.kept != nil:
-		return *ix.kept
+		return *ix.kept, nil
 	case ix.stored != nil:
-		return *ix.stored
+		return *ix.stored, nil
 	}
-	return scoredEdges{}
+	return scoredEdges{}, nil
 }
 
 // edgesAt returns the scored candidate pairs reaching minScore, strongest
@@ -135,6 +142,9 @@ func (ix *Index) keptEdges() scoredEdges {
 // not depend on the floor it was scored against once it reaches it, see
 // scoreAbove), else from every candidate pair (Index.edges).
 func (ix *Index) edgesAt(ctx context.Context, minScore float64) ([]edge, error) {
+	if err := ix.loadEdges(); err != nil {
+		return nil, err
+	}
 	ix.edgesMu.Lock()
 	var from *scoredEdges
 	for _, se := range []*scoredEdges{ix.kept, ix.stored} {
@@ -390,6 +400,10 @@ type edge struct {
 // MinScore, strongest first; ties go by record ID so that the input order
 // does not change the clusters.
 func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
+	if ix.feats == nil {
+		// Every candidate pair: the features of every record, decoded.
+		return ix.whole().edges(ctx, minScore)
+	}
 	bs := ix.buckets()
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -458,6 +472,9 @@ const edgeBlock = 256
 
 // buckets returns the LSH buckets of the records' signatures.
 func (ix *Index) buckets() *buckets {
+	if ix.feats == nil {
+		return ix.whole().buckets()
+	}
 	n := ix.Len()
 	k := ix.opts.Bands * ix.opts.Rows
 	sigs := make([]uint64, n*k)

@@ -109,16 +109,27 @@ func (ix *Index) answerCosine(i, j int) float64 {
 	return cosineOf(fi.a, fj.a, ix.answers.dot(i, j))
 }
 
-// featScratch holds one record's features with its answer vector decoded.
+// featScratch holds one record's features with its answer vector decoded
+// (and, from a view, the rest of them).
 type featScratch struct {
 	f features
 	e []entry
+	// q, toks, raws, techs, topics and substance hold a record's features
+	// decoded from a view (view.feat).
+	q                   []entry
+	toks                []qtok
+	raws, techs, topics []string
+	substance           []uint64
+	topicIdx            []uint64
 }
 
 // feat returns record i's features whole: ix.feats[i] itself, or for a
 // loaded Index a copy in sc with its answer vector decoded, valid until sc
 // is used again.
 func (ix *Index) feat(i int, sc *featScratch) *features {
+	if ix.feats == nil {
+		return ix.view.feat(i, ix.st, sc, nil)
+	}
 	a := ix.answers
 	if a == nil || a.at[i] == a.at[i+1] {
 		return &ix.feats[i]

@@ -122,22 +122,21 @@ func (ix *Index) resolve(d *Decisions) *resolved {
 	if d == nil {
 		return rs
 	}
-	byID := ix.byID()
 	find := func(kind string, refs []Ref) ([]int32, bool) {
 		dc := Decision{Kind: kind}
 		var idx []int32
 		for _, r := range refs {
-			i, ok := byID[strings.TrimSpace(r.ID)]
+			i, ok := ix.Lookup(strings.TrimSpace(r.ID))
 			if !ok && r.Question != "" {
-				i, ok = byID[record.QuestionID(r.Question)]
+				i, ok = ix.Lookup(record.QuestionID(r.Question))
 			}
 			if !ok {
 				dc.Missing = append(dc.Missing, r.String())
 				dc.Questions = append(dc.Questions, r.String())
 				continue
 			}
-			idx = append(idx, i)
-			dc.Questions = append(dc.Questions, ix.question(int(i)))
+			idx = append(idx, int32(i))
+			dc.Questions = append(dc.Questions, ix.question(i))
 		}
 		rs.list = append(rs.list, dc)
 		return idx, len(dc.Missing) == 0

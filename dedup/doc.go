@@ -38,10 +38,13 @@
 //
 // An Index's features are made once, when an index is built, and stored
 // beside it with the build's clusters (MarshalFeatures); a server loads
-// them (LoadIndex, about 25 times less CPU than computing them) unless
-// they are stale, and holds no record: a loaded Index keeps of each
-// record its Card (ID, question, level, topics) and answers Similar of a
-// record of the collection by its position (SimilarToContext).
+// them (LoadIndex) unless they are stale, and holds no record: a loaded
+// Index keeps of each record its Card (ID, question, level, topics) and
+// answers Similar of a record of the collection by its position
+// (SimilarToContext). The stored features are read where they lie (a
+// mapped file): loading decodes a small head, and a record's features are
+// decoded when it is scored, so a server of a million records answers
+// similar and dups from its first second (issue 15).
 //
 // Files:
 //   - doc.go: this overview.
@@ -76,7 +79,12 @@
 //     a term (answerTerms), decoded when a record is scored, and compared
 //     without decoding for a clustering's candidate pairs (dot).
 //   - persist.go: MarshalFeatures and LoadIndex, the features (and
-//     clusters) stored with an index, loaded into a few flat arrays.
+//     clusters and edges) stored with an index; features of formats 2
+//     and 3 (indexes built before view.go) decoded whole into a few flat
+//     arrays.
+//   - view.go: the current format read in place: arrays used where they
+//     lie, a record's features decoded when it is scored, the stored
+//     postings Similar reads, the IDs in order for Lookup.
 //   - cards.go: Card, what an Index keeps of a record besides its
 //     features, with or without the records.
 //   - merge.go: Merge, the bank with each cluster merged into one record.

@@ -1,14 +1,17 @@
 package dedup
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
+	"unsafe"
 )
 
 // An Index's features are computed once, when the index is built, and
@@ -19,17 +22,22 @@ import (
 // for the few records a page lists. The encoding is compact: the
 // collection's vocabulary once, sorted, and each vector as deltas into it
 // with the term count from which its weight is computed again exactly;
-// token hashes are recomputed from their text. Totals up front let the
-// loader put every record's vectors, tokens and words in a few flat
-// arrays rather than a slice per record, and strings repeated across
-// records (words, levels, topics) are kept once.
+// token hashes are recomputed from their text. Format 4 (view.go) is read
+// in place; formats 2 and 3 had totals up front that let the loader put
+// every record's vectors, tokens and words in a few flat arrays rather
+// than a slice per record, with strings repeated across records (words,
+// levels, topics) kept once.
 
 // featuresMagic starts the encoding; featuresFormat is its version.
 const (
 	featuresMagic  = "iq dedup features\n"
-	featuresFormat = 3
-	// featuresFormat2 is the format before the edges (format 3 adds
-	// them after the clusters); LoadIndex still reads it.
+	featuresFormat = 4
+	// featuresFormat3 and featuresFormat2 are the formats before the
+	// arrays read in place (format 4, which a server loads without
+	// decoding every record: issue 15's 1M tier), and before the edges
+	// (format 3 adds them after the clusters); LoadIndex still reads
+	// both, decoding every record as it did.
+	featuresFormat3 = 3
 	featuresFormat2 = 2
 )
 
@@ -44,20 +52,100 @@ var ErrStaleFeatures = errors.New("stored duplicate features do not match")
 // key names the code that made them (the caller's build ID): LoadIndex
 // refuses features of another key, since a change to the scorer changes
 // what they hold.
+//
+// The encoding (format 4) is read where it lies (view.go): a small head
+// decoded when it loads (the weights, the tables of levels and topics,
+// the clusters), then fixed-width little-endian arrays aligned to 8 bytes
+// that a loader uses in place: each record's features as a varint blob
+// and where it starts, the IDs and questions, the records in ID order,
+// and the question tokens' postings that Similar reads.
 func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error) {
 	st := ix.st
-	vocab := make([]uint64, 0, len(st.df))
-	for h := range st.df {
-		vocab = append(vocab, h)
-	}
-	slices.Sort(vocab)
+	vocab, dfs := st.vocabulary()
 	at := make(map[uint64]uint32, len(vocab))
 	for i, h := range vocab {
 		at[h] = uint32(i)
 	}
 	n := ix.Len()
+	// Each record's blob, and the tables of the levels and topics they
+	// name.
+	var blobs encoder
+	recAt := make([]uint64, 1, n+1)
+	var levels, topics []string
+	levelAt, topicAt := map[string]uint64{}, map[string]uint64{}
+	index := func(s string, m map[string]uint64, list *[]string) uint64 {
+		k, ok := m[s]
+		if !ok {
+			k = uint64(len(*list))
+			m[s] = k
+			*list = append(*list, s)
+		}
+		return k
+	}
+	var sc featScratch
+	post := map[uint64][]uint32{}
+	for i := range n {
+		f := ix.feat(i, &sc)
+		c := ix.Card(i)
+		w := &blobs
+		w.uint(index(c.Level, levelAt, &levels))
+		w.uint(uint64(len(c.Topics)))
+		for _, t := range c.Topics {
+			w.uint(index(t, topicAt, &topics))
+		}
+		w.uint(uint64(ix.sourceCount(i)))
+		w.uint(uint64(ix.answerLen(i)))
+		w.uint(flags(f.generic, f.long, f.negated, f.answers, f.differ))
+		w.uint(uint64(f.aspects))
+		if err := w.vector(f.q, st, at); err != nil {
+			return nil, fmt.Errorf("record %s: %w", c.ID, err)
+		}
+		// The answer vector after its size, so that a reader can pass
+		// over it (similar reads it only when the answers could lift a
+		// candidate's score).
+		var a encoder
+		if err := a.vector(f.a, st, at); err != nil {
+			return nil, fmt.Errorf("record %s: %w", c.ID, err)
+		}
+		w.uint(uint64(len(a.b)))
+		w.b = append(w.b, a.b...)
+		w.uint(uint64(len(f.toks)))
+		for _, t := range f.toks {
+			w.str(t.text)
+			w.uint(uint64(t.pos))
+			w.uint(uint64(t.kind))
+			w.uint(flags(t.weak, t.content, t.context, t.fam != 0, t.placed, t.later, t.generic))
+			if t.fam != 0 {
+				w.b = binary.LittleEndian.AppendUint64(w.b, t.fam)
+			}
+			// Its place in the vocabulary, plus one (0: none), which
+			// gives a loader its hash and weight without hashing or
+			// looking it up.
+			if k, ok := at[t.h]; ok {
+				w.uint(uint64(k) + 1)
+			} else {
+				w.uint(0)
+			}
+		}
+		w.strs(f.raws)
+		w.strs(f.techs)
+		w.uint(uint64(len(f.substance)))
+		for _, h := range f.substance {
+			w.b = binary.LittleEndian.AppendUint64(w.b, h)
+		}
+		recAt = append(recAt, uint64(len(w.b)))
+		// Similar's postings, as buildPostings makes them.
+		for _, t := range f.toks {
+			post[t.h] = append(post[t.h], uint32(i))
+		}
+		if f.generic {
+			for _, e := range f.a.e {
+				post[e.h] = append(post[e.h], uint32(i))
+			}
+		}
+	}
 	var w encoder
-	w.b = make([]byte, 0, 64+len(vocab)*10+n*500)
+	w.b = make([]byte, 0, 64+len(vocab)*10+len(blobs.b)+n*120)
 	w.b = append(w.b, featuresMagic...)
 	w.uint(featuresFormat)
 	w.str(key)
@@ -66,9 +154,9 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 	w.uint(uint64(st.n))
 	w.uint(uint64(len(vocab)))
 	prev := uint64(0)
-	for _, h := range vocab {
+	for k, h := range vocab {
 		w.uint(h - prev)
-		w.uint(uint64(st.df[h]))
+		w.uint(uint64(dfs[k]))
 		prev = h
 	}
 	for _, m := range []map[string]int32{st.qfreq, st.afreq} {
@@ -88,78 +176,87 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 		}
 	}
 	w.strss(st.groups)
-	// Totals, for the loader's flat arrays.
 	w.uint(uint64(n))
-	var tot totals
-	var sc featScratch
-	for i := range ix.feats {
-		tot.add(ix.feat(i, &sc), len(ix.Card(i).Topics))
+	w.strs(levels)
+	// Each topic with the name features give it (topicsOf).
+	w.uint(uint64(len(topics)))
+	for _, t := range topics {
+		w.str(t)
+		w.str(topicsOf([]string{t}, nil)[0])
 	}
-	for _, v := range tot {
-		w.uint(uint64(v))
+	// The records in ID order (Lookup), which also finds an ID twice.
+	byID := make([]uint32, n)
+	for i := range byID {
+		byID[i] = uint32(i)
 	}
-	// Records, one after the other.
-	for i := range ix.feats {
-		f := ix.feat(i, &sc)
-		c := ix.Card(i)
-		w.str(c.ID)
-		w.str(c.Question)
-		w.str(c.Level)
-		w.strs(c.Topics)
-		w.uint(uint64(ix.sourceCount(i)))
-		w.uint(uint64(ix.answerLen(i)))
-		w.uint(flags(f.generic, f.long, f.negated, f.answers, f.differ))
-		w.uint(uint64(f.aspects))
-		for _, v := range []vector{f.q, f.a} {
-			if err := w.vector(v, st, at); err != nil {
-				return nil, fmt.Errorf("record %s: %w", c.ID, err)
-			}
-		}
-		w.uint(uint64(len(f.toks)))
-		for _, t := range f.toks {
-			w.str(t.text)
-			w.uint(uint64(t.pos))
-			w.uint(uint64(t.kind))
-			w.uint(flags(t.weak, t.content, t.context, t.fam != 0, t.placed, t.later))
-			if t.fam != 0 {
-				w.b = binary.LittleEndian.AppendUint64(w.b, t.fam)
-			}
-		}
-		w.strs(f.raws)
-		w.strs(f.techs)
-		w.uint(uint64(len(f.substance)))
-		for _, h := range f.substance {
-			w.b = binary.LittleEndian.AppendUint64(w.b, h)
+	slices.SortFunc(byID, func(a, b uint32) int { return cmp.Compare(ix.ID(int(a)), ix.ID(int(b))) })
+	for k := 1; k < n; k++ {
+		if ix.ID(int(byID[k])) == ix.ID(int(byID[k-1])) {
+			return nil, fmt.Errorf("record %s: twice in the collection", ix.ID(int(byID[k])))
 		}
 	}
 	// Clusters: members by position, canonical first, with their scores.
-	pos := ix.byID()
-	w.uint(uint64(len(clusters)))
+	var cw encoder
+	cw.uint(uint64(len(clusters)))
 	for _, c := range clusters {
-		w.uint(uint64(len(c.Members)))
+		cw.uint(uint64(len(c.Members)))
 		for _, m := range c.Members {
-			i, ok := pos[m.ID]
+			i, ok := ix.Lookup(m.ID)
 			if !ok {
 				return nil, fmt.Errorf("cluster %s: member %s is not in the collection", c.ID, m.ID)
 			}
-			w.uint(uint64(i))
-			w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(m.Score))
+			cw.uint(uint64(i))
+			cw.b = binary.LittleEndian.AppendUint64(cw.b, math.Float64bits(m.Score))
 		}
 	}
+	w.uint(uint64(len(cw.b)))
+	w.b = append(w.b, cw.b...)
 	// The scored edges of the clustering (keptEdges): every candidate
 	// pair at or above its MinScore, strongest first, so that clusters at
 	// a stricter score are made without scoring every candidate pair
 	// again (ClustersAtContext). Members by position, the score's bits.
-	es := ix.keptEdges()
-	w.uint(uint64(len(es.es)))
+	es, err := ix.keptEdges()
+	if err != nil {
+		return nil, err
+	}
+	var ew encoder
+	ew.uint(uint64(len(es.es)))
 	if len(es.es) > 0 {
-		w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(es.min))
+		ew.b = binary.LittleEndian.AppendUint64(ew.b, math.Float64bits(es.min))
 	}
 	for _, e := range es.es {
-		w.uint(uint64(e.a))
-		w.uint(uint64(e.b))
-		w.b = binary.LittleEndian.AppendUint64(w.b, math.Float64bits(e.score))
+		ew.uint(uint64(e.a))
+		ew.uint(uint64(e.b))
+		ew.b = binary.LittleEndian.AppendUint64(ew.b, math.Float64bits(e.score))
 	}
+	w.uint(uint64(len(ew.b)))
+	w.b = append(w.b, ew.b...)
+	// The arrays read in place.
+	var ids, questions []byte
+	idAt, qAt := make([]uint64, 1, n+1), make([]uint64, 1, n+1)
+	for i := range n {
+		ids = append(ids, ix.ID(i)...)
+		idAt = append(idAt, uint64(len(ids)))
+		questions = append(questions, ix.question(i)...)
+		qAt = append(qAt, uint64(len(questions)))
+	}
+	keys := slices.Sorted(maps.Keys(post))
+	postAt := make([]uint64, 1, len(keys)+1)
+	var postPos []uint32
+	for _, h := range keys {
+		postPos = append(postPos, post[h]...)
+		postAt = append(postAt, uint64(len(postPos)))
+	}
+	w.fixed(recAt)
+	w.fixedBytes(blobs.b)
+	w.fixed(idAt)
+	w.fixedBytes(ids)
+	w.fixed(qAt)
+	w.fixedBytes(questions)
+	w.fixed(byID)
+	w.fixed(keys)
+	w.fixed(postAt)
+	w.fixed(postPos)
 	return w.b, nil
 }
 
@@ -178,6 +275,14 @@ func (t *totals) add(f *features, topics int) {
 	t[6] += topics
 }
 
+// ReadInPlace reports whether data are features of the format LoadIndex
+// reads in place (fast at any size), not of an older one it decodes
+// whole.
+func ReadInPlace(data []byte) bool {
+	r := decoder{b: data}
+	return r.magic(featuresMagic) && r.uint() == featuresFormat
+}
+
 // LoadIndex makes an Index from features MarshalFeatures stored, with
 // opts the options they were made with, and no records: Card stands for
 // them, Cluster members have no Sources, and Similar of a record of the
@@ -185,13 +290,20 @@ func (t *totals) add(f *features, topics int) {
 // when data was made by code of another key or with other options, and
 // another error when data is damaged. Whether they are the features of
 // the caller's records is the caller's check (Len and ID).
+//
+// Features of the current format are read where they lie: the Index
+// keeps data, which must not change while it is used (a file mapped
+// read-only, say), and decodes a record's features when it is scored; a
+// damaged record reads as one without features, never a panic. Those of
+// formats 2 and 3 (indexes built before it) are decoded whole, into
+// memory, as they were.
 func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Index, error) {
 	r := decoder{b: data, interned: map[string]string{}}
 	if !r.magic(featuresMagic) {
 		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
 	}
 	format := r.uint()
-	if format != featuresFormat && format != featuresFormat2 {
+	if format != featuresFormat && format != featuresFormat3 && format != featuresFormat2 {
 		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
 	}
 	if k := r.str(); k != key {
@@ -200,6 +312,9 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	opts = opts.withDefaults()
 	if r.str() != optionsHash(opts) {
 		return nil, fmt.Errorf("%w: made with other synonyms", ErrStaleFeatures)
+	}
+	if format == featuresFormat {
+		return loadView(ctx, &r, data, opts)
 	}
 	st := &Stats{n: int(r.uint())}
 	nv := r.count(2)
@@ -318,7 +433,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	if r.err == nil {
 		c.ids, c.questions = ids.strings(), questions.strings()
 		ix.clusters = r.clusters(ix)
-		if format >= 3 {
+		if format >= featuresFormat3 {
 			ix.stored = r.edges(ix)
 		}
 	}
@@ -361,7 +476,7 @@ func (m topicMemo) topicsOf(topics, named []string) []string {
 // (MarshalFeatures), as Clusters returned them at the build, largest
 // first; ok is false for an Index not loaded from stored features.
 func (ix *Index) StoredClusters() (clusters []Cluster, ok bool) {
-	return ix.clusters, ix.cards != nil
+	return ix.clusters, ix.loaded()
 }
 
 // flatFeatures are the arrays a loaded Index's features are slices of.
@@ -429,6 +544,48 @@ func (w *encoder) strs(ss []string) {
 	w.uint(uint64(len(ss)))
 	for _, s := range ss {
 		w.str(s)
+	}
+}
+
+// fixed appends a count and, from the next multiple of 8 bytes, the
+// values of vs in little-endian order: an array a loader reads in place
+// (fixedArray).
+func fixed[T uint32 | uint64](w *encoder, vs []T) {
+	w.uint(uint64(len(vs)))
+	w.align()
+	for _, v := range vs {
+		if unsafe.Sizeof(v) == 4 {
+			w.b = binary.LittleEndian.AppendUint32(w.b, uint32(v))
+		} else {
+			w.b = binary.LittleEndian.AppendUint64(w.b, uint64(v))
+		}
+	}
+}
+
+func (w *encoder) fixed(vs any) {
+	switch vs := vs.(type) {
+	case []uint32:
+		fixed(w, vs)
+	case []uint64:
+		fixed(w, vs)
+	default:
+		panic("fixed: not an array of uint32 or uint64")
+	}
+}
+
+// fixedBytes appends a count and the bytes, from the next multiple of 8.
+func (w *encoder) fixedBytes(b []byte) {
+	w.uint(uint64(len(b)))
+	w.align()
+	w.b = append(w.b, b...)
+}
+
+// align pads the encoding with zeros to a multiple of 8 bytes: the
+// encoding is the whole file, so an array that starts there is aligned
+// in a mapping of it.
+func (w *encoder) align() {
+	for len(w.b)%8 != 0 {
+		w.b = append(w.b, 0)
 	}
 }
 
@@ -600,9 +757,15 @@ func (r *decoder) clusters(ix *Index) []Cluster {
 				return nil
 			}
 			in[i] = true
-			ms[j] = Member{Index: int(i), ID: ix.ID(int(i)), Question: ix.question(int(i)), Score: math.Float64frombits(r.uint64())}
+			ms[j] = Member{Index: int(i), Score: math.Float64frombits(r.uint64())}
+			if ix.view == nil {
+				ms[j].ID, ms[j].Question = ix.ID(int(i)), ix.question(int(i))
+			}
 		}
 		cs[k] = Cluster{ID: ms[0].ID, Members: ms}
+	}
+	if ix.view != nil {
+		ix.view.names(cs)
 	}
 	return cs
 }

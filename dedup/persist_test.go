@@ -53,8 +53,15 @@ func testLoadIndex(t *testing.T, recs []record.Record) {
 			t.Fatalf("record %q: %d sources, %d of answers; want %d, %d", r.Question, lx.sourceCount(i), lx.answerLen(i), len(r.Sources), answerLen(&r))
 		}
 	}
-	if !reflect.DeepEqual(lx.st.df, ix.st.df) || lx.st.n != ix.st.n || !reflect.DeepEqual(lx.st.groups, ix.st.groups) {
+	lv, ld := lx.st.vocabulary()
+	iv, id := ix.st.vocabulary()
+	if !reflect.DeepEqual(lv, iv) || !reflect.DeepEqual(ld, id) || lx.st.n != ix.st.n || !reflect.DeepEqual(lx.st.groups, ix.st.groups) {
 		t.Errorf("loaded stats differ")
+	}
+	for _, h := range iv {
+		if lx.st.idf(h) != ix.st.idf(h) {
+			t.Fatalf("idf(%x) = %v; want %v", h, lx.st.idf(h), ix.st.idf(h))
+		}
 	}
 	questions := func(cs []Cluster) []string {
 		var out []string
@@ -118,7 +125,7 @@ func testLoadIndex(t *testing.T, recs []record.Record) {
 
 	// Clusters at a stricter score come from the stored edges, as a
 	// collection scored afresh makes them.
-	if lx.stored == nil || len(lx.stored.es) == 0 {
+	if err := lx.loadEdges(); err != nil || lx.stored == nil || len(lx.stored.es) == 0 {
 		t.Fatalf("no scored edges loaded")
 	}
 	for _, min := range []float64{DefaultMinScore, 0.7, 0.8, 0.9} {
@@ -130,18 +137,70 @@ func testLoadIndex(t *testing.T, recs []record.Record) {
 			t.Errorf("ClustersAt(%v) of the index after Clusters (kept edges):\n%q\nwant\n%q", min, got, want)
 		}
 	}
-	// Features of the format before the edges load, without them: a
-	// stricter score is scored afresh.
-	plain, err := NewIndex(recs, opts).MarshalFeatures("k1", cs) // no clustering: no edges
+	// Below the stored edges' score, every candidate pair is scored again
+	// from the features decoded whole.
+	if got, want := questions(lx.ClustersAt(0.5)), questions(NewIndex(recs, opts).ClustersAt(0.5)); !reflect.DeepEqual(got, want) {
+		t.Errorf("ClustersAt(0.5) of the loaded index:\n%q\nwant\n%q", got, want)
+	}
+	testOldFormats(t, recs, opts, cs, questions)
+}
+
+// testOldFormats: features of the formats before 4 (indexes built before
+// it) load, decoded whole, into the same features, clusters and
+// Similar; format 2, before the edges, without them.
+func testOldFormats(t *testing.T, recs []record.Record, opts Options, cs []Cluster, questions func([]Cluster) []string) {
+	ctx := context.Background()
+	ix := NewIndex(recs, opts)
+	ix.Clusters() // the edges, kept
+	data3, err := ix.marshalFormat3("k1", cs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if plain[len(plain)-1] != 0 || plain[len(featuresMagic)] != featuresFormat {
+	ox, err := LoadIndex(ctx, data3, "k1", opts)
+	if err != nil {
+		t.Fatalf("LoadIndex(format %d) error = %v", featuresFormat3, err)
+	}
+	var sc featScratch
+	for i := range recs {
+		if want, got := ix.feats[i], *ox.feat(i, &sc); !reflect.DeepEqual(got, want) {
+			t.Fatalf("format %d, record %q: loaded features\n%+v\nwant\n%+v", featuresFormat3, recs[i].Question, got, want)
+		}
+	}
+	if stored, _ := ox.StoredClusters(); !reflect.DeepEqual(questions(stored), questions(cs)) {
+		t.Errorf("format %d: stored clusters differ", featuresFormat3)
+	}
+	if got, want := questions(ox.ClustersAt(0.8)), questions(NewIndex(recs, opts).ClustersAt(0.8)); ox.stored == nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("format %d: ClustersAt(0.8) differs, or no edges loaded", featuresFormat3)
+	}
+	// Format 3 converts into the current one (a server's features
+	// brought up to date without a build), the same features.
+	conv, err := ox.MarshalFeatures("k1", cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cx, err := LoadIndex(ctx, conv, "k1", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range recs {
+		if want, got := ix.feats[i], *cx.feat(i, &sc); !reflect.DeepEqual(got, want) {
+			t.Fatalf("converted from format %d, record %q: features\n%+v\nwant\n%+v", featuresFormat3, recs[i].Question, got, want)
+		}
+	}
+	if got, want := questions(cx.ClustersAt(0.8)), questions(NewIndex(recs, opts).ClustersAt(0.8)); !reflect.DeepEqual(got, want) {
+		t.Errorf("converted from format %d: ClustersAt(0.8) differs", featuresFormat3)
+	}
+
+	plain, err := NewIndex(recs, opts).marshalFormat3("k1", cs) // no clustering: no edges
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain[len(plain)-1] != 0 || plain[len(featuresMagic)] != featuresFormat3 {
 		t.Fatalf("features without edges do not end in a zero count")
 	}
 	old := slices.Clone(plain[:len(plain)-1])
 	old[len(featuresMagic)] = featuresFormat2
-	ox, err := LoadIndex(ctx, old, "k1", opts)
+	ox, err = LoadIndex(ctx, old, "k1", opts)
 	if err != nil {
 		t.Fatalf("LoadIndex(format %d) error = %v", featuresFormat2, err)
 	}
@@ -161,15 +220,23 @@ func FuzzLoadIndex(f *testing.F) {
 	}
 	f.Add(data)
 	f.Add(data[:len(data)/2])
+	old, err := ix.marshalFormat3("k", ix.Clusters())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(old)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ix, err := LoadIndex(context.Background(), b, "k", Options{})
 		if err != nil {
 			return
 		}
 		ix.Clusters()
+		ix.ClustersAt(0.3)
 		ix.StoredClusters()
+		ix.Decisions()
 		for i := range ix.Len() {
 			ix.Card(i)
+			ix.Lookup(ix.ID(i))
 			ix.SimilarToContext(context.Background(), i, 3)
 		}
 	})

@@ -53,29 +53,48 @@ func (ix *Index) SimilarToContext(ctx context.Context, i, k int) ([]Match, error
 }
 
 // similar ranks the records sharing a token with ft, leaving out the one
-// of ID self.
+// of ID self: the k best by score, then ID, scoring more than 0. On a
+// collection of a few templates' questions nearly every record shares a
+// token with any question (a million candidates at a million records), so
+// once k are found a candidate is scored only as far as it could still
+// beat the k-th (scoreAbove), without explaining it; the k kept are scored
+// again with the reasons. The same matches as scoring every candidate in
+// full (TestSimilarPruned).
 func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) ([]Match, error) {
-	ix.postingsOnce.Do(ix.buildPostings)
-	seen := map[int32]bool{}
+	n := ix.Len()
+	selfAt := -1
+	if self != "" {
+		if i, ok := ix.Lookup(self); ok {
+			selfAt = i
+		}
+	}
+	seen := make([]uint64, (n+63)/64)
 	var sc featScratch
-	var ms []Match
+	var best topK
+	best.k = k
 	scored := 0
 	consider := func(h uint64) {
-		for _, i := range ix.postings[h] {
-			if seen[i] {
+		for _, i := range ix.posting(h) {
+			if i < 0 || int(i) >= n || seen[i/64]&(1<<(i%64)) != 0 {
 				continue
 			}
-			seen[i] = true
+			seen[i/64] |= 1 << (i % 64)
 			if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
 				return
 			}
-			id := ix.ID(int(i))
-			if self != "" && id == self {
+			if int(i) == selfAt {
 				continue
 			}
-			d := score(ft, ix.feat(int(i), &sc), true)
-			if d.Score > 0 {
-				ms = append(ms, Match{Index: int(i), ID: id, Question: ix.question(int(i)), Score: d.Score, Detail: d})
+			floor := best.floor()
+			f := (*features)(nil)
+			if ix.feats == nil {
+				f = ix.view.feat(int(i), ix.st, &sc, scoredOnly)
+			} else {
+				f = ix.feat(int(i), &sc)
+			}
+			s := scoreAbove(ft, f, false, floor).Score
+			if s > 0 && s >= floor {
+				best.add(i, s, ix)
 			}
 		}
 	}
@@ -90,18 +109,102 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(ms, func(a, b Match) int {
-		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+	var ms []Match
+	for _, c := range best.sorted() {
+		d := score(ft, ix.feat(int(c.i), &sc), true)
+		ms = append(ms, Match{Index: int(c.i), ID: c.id, Question: ix.question(int(c.i)), Score: d.Score, Detail: d})
+	}
+	return ms, nil
+}
+
+// topK keeps the k best candidates by score, then ID.
+type topK struct {
+	k int
+	c []candidate // a heap, the worst first
+}
+
+type candidate struct {
+	i     int32
+	id    string
+	score float64
+}
+
+// worse orders candidates: lower score, or the same score and a later ID.
+func worse(a, b candidate) bool {
+	if a.score != b.score {
+		return a.score < b.score
+	}
+	return a.id > b.id
+}
+
+// floor is the score a candidate must reach to be kept: the k-th best's
+// once there are k, else 0.
+func (t *topK) floor() float64 {
+	if len(t.c) < t.k {
+		return 0
+	}
+	return t.c[0].score
+}
+
+func (t *topK) add(i int32, s float64, ix *Index) {
+	c := candidate{i: i, id: ix.ID(int(i)), score: s}
+	if len(t.c) < t.k {
+		t.c = append(t.c, c)
+		for j := len(t.c) - 1; j > 0; {
+			p := (j - 1) / 2
+			if !worse(t.c[j], t.c[p]) {
+				break
+			}
+			t.c[j], t.c[p] = t.c[p], t.c[j]
+			j = p
+		}
+		return
+	}
+	if !worse(t.c[0], c) {
+		return
+	}
+	t.c[0] = c
+	for j := 0; ; {
+		l, r, m := 2*j+1, 2*j+2, j
+		if l < len(t.c) && worse(t.c[l], t.c[m]) {
+			m = l
+		}
+		if r < len(t.c) && worse(t.c[r], t.c[m]) {
+			m = r
+		}
+		if m == j {
+			break
+		}
+		t.c[j], t.c[m] = t.c[m], t.c[j]
+		j = m
+	}
+}
+
+// sorted returns the candidates best first.
+func (t *topK) sorted() []candidate {
+	out := slices.Clone(t.c)
+	slices.SortFunc(out, func(a, b candidate) int {
+		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.ID, b.ID)
+		return cmp.Compare(a.id, b.id)
 	})
-	return ms[:min(k, len(ms))], nil
+	return out
 }
 
 // Similar is Index.Similar over recs with default options.
 func Similar(target record.Record, recs []record.Record, k int) []Match {
 	return NewIndex(recs, Options{}).Similar(target, k)
+}
+
+// posting returns the records holding token h (buildPostings), read in
+// place from a loaded Index's stored postings.
+func (ix *Index) posting(h uint64) []int32 {
+	if ix.view != nil {
+		return ix.view.posting(h)
+	}
+	ix.postingsOnce.Do(ix.buildPostings)
+	return ix.postings[h]
 }
 
 // buildPostings indexes records by question token, and generic questions

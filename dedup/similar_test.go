@@ -1,6 +1,10 @@
 package dedup
 
 import (
+	"cmp"
+	"context"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -35,5 +39,88 @@ func TestSimilar(t *testing.T) {
 		if m.ID == self.ID {
 			t.Errorf("Similar(%q) returned the record itself", self.Question)
 		}
+	}
+}
+
+// TestSimilarPruned: Similar, which scores a candidate only as far as it
+// could beat the k-th best, gives the matches of scoring every candidate
+// in full (the records sharing a token with the target), with the same
+// details, for a computed Index and one loaded from stored features of
+// the current format and of format 3.
+func TestSimilarPruned(t *testing.T) {
+	recs := append(seedRecords(t), corporaRecords(t)...)
+	ix := NewIndex(recs, Options{})
+	cs := ix.Clusters()
+	data, err := ix.MarshalFeatures("k", cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := ix.marshalFormat3("k", cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	lx, err := LoadIndex(ctx, data, "k", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ox, err := LoadIndex(ctx, old, "k", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// every is Similar as it was: every candidate scored in full.
+	every := func(ft *features, self string, k int) []Match {
+		seen := map[int32]bool{}
+		var sc featScratch
+		var ms []Match
+		consider := func(h uint64) {
+			for _, i := range ix.posting(h) {
+				if seen[i] {
+					continue
+				}
+				seen[i] = true
+				if id := ix.ID(int(i)); id != self {
+					if d := score(ft, ix.feat(int(i), &sc), true); d.Score > 0 {
+						ms = append(ms, Match{Index: int(i), ID: id, Question: ix.question(int(i)), Score: d.Score, Detail: d})
+					}
+				}
+			}
+		}
+		for _, tk := range ft.toks {
+			consider(tk.h)
+		}
+		if ft.generic {
+			for _, e := range ft.a.e {
+				consider(e.h)
+			}
+		}
+		slices.SortFunc(ms, func(a, b Match) int {
+			if c := cmp.Compare(b.Score, a.Score); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+		return ms[:min(k, len(ms))]
+	}
+	checked := 0
+	for i := 0; i < len(recs); i += max(1, len(recs)/150) {
+		for _, k := range []int{1, 5, 20} {
+			want := every(&ix.feats[i], recs[i].ID, k)
+			for name, x := range map[string]*Index{"computed": ix, "loaded": lx, "format 3": ox} {
+				got, err := x.SimilarToContext(ctx, i, k)
+				if err != nil || !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s: SimilarToContext(%d, %d) =\n%+v, %v\nwant\n%+v", name, i, k, got, err, want)
+				}
+			}
+			checked += len(want)
+		}
+	}
+	probe := record.Record{Question: "What are the benefits of the GIL in Python?"}
+	ft := newFeatures(&probe, ix.st)
+	if want, got := every(&ft, "", 10), ix.Similar(probe, 10); !reflect.DeepEqual(got, want) {
+		t.Errorf("Similar(%q) = %+v; want %+v", probe.Question, got, want)
+	}
+	if checked == 0 {
+		t.Fatal("no matches compared")
 	}
 }

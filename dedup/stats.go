@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"context"
+	"maps"
 	"math"
 	"slices"
 
@@ -21,8 +22,12 @@ const statsAnswerTokens = 200
 // start) and how often each normalised question text repeats. It is
 // read-only once built and safe for concurrent use.
 type Stats struct {
-	n     int
-	df    map[uint64]int32
+	n  int
+	df map[uint64]int32
+	// vocab and dfs stand for df in Stats loaded from a view: the
+	// collection's token hashes, sorted, and their document frequencies.
+	vocab []uint64
+	dfs   []int32
 	qfreq map[string]int32
 	// afreq counts the records whose answers start alike.
 	afreq map[string]int32
@@ -137,8 +142,27 @@ func (st *Stats) idf(h uint64) float64 {
 	if st == nil || st.n == 0 {
 		return 1
 	}
-	df := st.df[h]
+	var df int32
+	if st.df != nil {
+		df = st.df[h]
+	} else if k, ok := slices.BinarySearch(st.vocab, h); ok {
+		df = st.dfs[k]
+	}
 	return max(minIDF, math.Log(float64(st.n+1)/(float64(df)+0.5)))
+}
+
+// vocabulary returns the collection's token hashes, sorted, and their
+// document frequencies.
+func (st *Stats) vocabulary() ([]uint64, []int32) {
+	if st.df == nil {
+		return st.vocab, st.dfs
+	}
+	vocab := slices.Sorted(maps.Keys(st.df))
+	dfs := make([]int32, len(vocab))
+	for k, h := range vocab {
+		dfs[k] = st.df[h]
+	}
+	return vocab, dfs
 }
 
 // repeats returns how many records of the collection have the same

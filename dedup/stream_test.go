@@ -134,7 +134,9 @@ func testNewIndexStream(t *testing.T, recs []record.Record) {
 	}
 	// Every pair scored alike, those whose score reads the answers'
 	// words too (placedByAnswer), not only the clusters they make.
-	if g, w := got.keptEdges(), want.keptEdges(); !reflect.DeepEqual(g, w) {
+	g, gerr := got.keptEdges()
+	w, werr := want.keptEdges()
+	if gerr != nil || werr != nil || !reflect.DeepEqual(g, w) {
 		t.Errorf("NewIndexStream: %d edges, NewIndexContext %d; want the same", len(g.es), len(w.es))
 	}
 	gb, err := got.MarshalFeatures("k", nil)

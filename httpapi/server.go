@@ -306,9 +306,10 @@ func (srv *Server) startWarm() chan struct{} {
 // the state computed in the background; it closes srv.dupsLoading, when
 // set, once the stored features are loaded or found unusable.
 func (srv *Server) warm(ctx context.Context, done chan struct{}) {
-	// Features stored with the index load in about a second at 100k
-	// records: then the server answers similar and dups from its first
-	// request, and never 503.
+	// Features stored with the index are read in place (a fraction of a
+	// second at a million records, with the check that they are the
+	// index's records): then the server answers similar and dups from
+	// its first request, and never 503.
 	ok, err := srv.searcher().PrepareDups(ctx)
 	loaded := func() {
 		if srv.dupsLoading != nil {

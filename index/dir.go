@@ -337,13 +337,9 @@ func verifyFiles(gdir string, sums []fileSum, v Verification) error {
 		return nil
 	}
 	if v == VerifyAuto {
-		v = VerifyFull
-		var total int64
-		for _, s := range sums {
-			total += s.Size
-		}
-		if total > FullVerifyLimit {
-			v = VerifyQuick
+		v = VerifyQuick
+		if fullyVerified(sums, VerifyAuto) {
+			v = VerifyFull
 		}
 	}
 	for _, s := range sums {
@@ -353,6 +349,18 @@ func verifyFiles(gdir string, sums []fileSum, v Verification) error {
 		}
 	}
 	return nil
+}
+
+// fullyVerified reports whether v reads every file of sums in full.
+func fullyVerified(sums []fileSum, v Verification) bool {
+	if v != VerifyAuto {
+		return v == VerifyFull
+	}
+	var total int64
+	for _, s := range sums {
+		total += s.Size
+	}
+	return total <= FullVerifyLimit
 }
 
 func verifyFile(path string, want fileSum, v Verification) error {

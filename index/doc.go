@@ -44,6 +44,9 @@
 //     policy) into a new generation, checksummed and published;
 //     BuildStream, the same over a stream of records, read once in
 //     bounded batches (a collection larger than memory, issue 15).
+//   - attach.go: MapAttachment, an attachment mapped read-only until
+//     Close (the duplicate features a server reads in place), its
+//     checksum checked unless the open read every file.
 //   - tables.go: iq-tables.bin, the facet table and the ID order of a
 //     one-shard generation, written by Build and Update, checked and read on
 //     the first search (a one-shot search read both from every posting and

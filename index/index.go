@@ -107,6 +107,12 @@ type Index struct {
 	// mapMu: Close holds it while it unmaps the index's files,
 	// ReleaseMapped while it advises their pages.
 	mapMu sync.RWMutex
+	// checked: every file was read against its checksum on open
+	// (MapAttachment checks no file again).
+	checked bool
+	// attached are the attachments MapAttachment mapped (under mapMu),
+	// unmapped by Close.
+	attached []mmap.MMap
 	// prefixes caches TermsWithPrefix's answers: an open index never
 	// changes, and search as you type asks for the same prefixes again.
 	prefixMu    sync.Mutex
@@ -200,6 +206,9 @@ func (ix *Index) Close() error {
 	}
 	if ix.tablesMap != nil {
 		errs = append(errs, ix.tablesMap.Unmap())
+	}
+	for _, m := range ix.attached {
+		errs = append(errs, m.Unmap())
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close index %s: %w", ix.dir, err)
@@ -378,7 +387,7 @@ func openGeneration(dir string, p pointer, v Verification) (*Index, error) {
 	if err := verifyFiles(gdir, dm.Files, shardsVerification(v, meta.Shards)); err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, gdir: gdir, meta: meta, sums: dm.Files}
+	ix := &Index{dir: dir, gdir: gdir, meta: meta, sums: dm.Files, checked: fullyVerified(dm.Files, shardsVerification(v, meta.Shards))}
 	for i := range meta.Shards {
 		s, err := openShard(shardDir(gdir, i))
 		if err != nil {

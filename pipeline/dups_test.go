@@ -141,3 +141,61 @@ func TestFeaturesStored(t *testing.T) {
 	}
 	check("refresh", 3)
 }
+
+// TestServingClusterSizes: a searcher opened to serve (Serving) takes the
+// sizes of the near-duplicate clusters it collapses by from the stored
+// duplicate features once they are loaded, or counts them on its first
+// search; both give the searches of a searcher that counts them when it
+// opens, hit for hit, with the same collapsed and similar counts.
+func TestServingClusterSizes(t *testing.T) {
+	isolate(t)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "idx")
+	opts := OpenOptions{IndexDir: dir, Embedded: true}
+	if _, err := Build(ctx, opts); err != nil {
+		t.Fatal(err)
+	}
+	answers := func(s *query.Searcher) []string {
+		t.Helper()
+		var out []string
+		collapsed := 0
+		for _, q := range []string{"", "python", "closure", "database index", "react", "what is", "level:beginner"} {
+			for _, all := range []bool{false, true} {
+				res := mustSearch(t, s, query.Request{Text: q, Limit: 50, All: all})
+				res.TookMS = 0
+				b, err := json.Marshal(res)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, string(b))
+				collapsed += res.Collapsed
+			}
+		}
+		if collapsed == 0 {
+			t.Fatalf("no search collapsed a cluster: nothing compared")
+		}
+		return out
+	}
+	open := func(o OpenOptions, prepare bool) []string {
+		t.Helper()
+		s, err := Open(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if prepare {
+			if ok, err := s.PrepareDups(ctx); !ok || err != nil {
+				t.Fatalf("PrepareDups = %v, %v; want the stored features loaded", ok, err)
+			}
+		}
+		return answers(s)
+	}
+	want := open(opts, false)
+	serving := opts
+	serving.Serving = true
+	for _, prepare := range []bool{true, false} {
+		if got := open(serving, prepare); !slices.Equal(got, want) {
+			t.Errorf("serving, features loaded first %v: searches differ\n%q\nwant\n%q", prepare, got, want)
+		}
+	}
+}

@@ -43,7 +43,7 @@ func Follow(ctx context.Context, opts OpenOptions, from string, every time.Durat
 				opts.notify("index %s has a new version (%s) that does not open, still serving the one before: %v", dir, m.Generation, err)
 				continue
 			}
-			s, err := newSearcherOrClose(ix)
+			s, err := newSearcherOrClose(ix, opts)
 			if err != nil {
 				opts.notify("index %s: %v", dir, err)
 				continue

@@ -40,6 +40,11 @@ type OpenOptions struct {
 	// Verify is how much Open checks the index's files (index.VerifyAuto
 	// unless set).
 	Verify index.Verification
+	// Serving: the searcher serves requests for long, and its first
+	// search counts the near-duplicate clusters' sizes, or takes them
+	// from the stored duplicate features loaded by then, rather than
+	// Open (query.SearcherOptions.LateClusterSizes).
+	Serving bool
 	// Stdin is what the source "-" reads (standard input), and Format,
 	// when set, the format of every source (see ingest.Options). Neither
 	// is remembered: an index of standard input cannot be refreshed.
@@ -116,7 +121,7 @@ func Open(ctx context.Context, opts OpenOptions) (*query.Searcher, error) {
 	}
 	ix, err := openCurrent(dir, opts.Verify)
 	if err == nil {
-		return newSearcherOrClose(ix)
+		return newSearcherOrClose(ix, opts)
 	}
 	origin, notice, err := rebuildPlan(dir, named, err)
 	if err != nil {
@@ -129,7 +134,7 @@ func Open(ctx context.Context, opts OpenOptions) (*query.Searcher, error) {
 	defer w.Close()
 	// Another process may have built it while this one waited.
 	if ix, err := openCurrent(dir, opts.Verify); err == nil {
-		return newSearcherOrClose(ix)
+		return newSearcherOrClose(ix, opts)
 	}
 	if notice != "" {
 		opts.notify("%s", notice)
@@ -141,7 +146,7 @@ func Open(ctx context.Context, opts OpenOptions) (*query.Searcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newSearcherOrClose(ix)
+	return newSearcherOrClose(ix, opts)
 }
 
 // openOf opens the index of opts.Sources or the embedded corpus in dir,
@@ -161,7 +166,7 @@ func openOf(ctx context.Context, dir string, named bool, opts OpenOptions) (*que
 		return ix, err
 	}
 	if ix, err := of(); err == nil {
-		return newSearcherOrClose(ix)
+		return newSearcherOrClose(ix, opts)
 	}
 	w, err := lock(ctx, dir, opts)
 	if err != nil {
@@ -169,7 +174,7 @@ func openOf(ctx context.Context, dir string, named bool, opts OpenOptions) (*que
 	}
 	defer w.Close()
 	if ix, err := of(); err == nil {
-		return newSearcherOrClose(ix)
+		return newSearcherOrClose(ix, opts)
 	}
 	if _, err := build(ctx, w, origin, opts); err != nil {
 		return nil, err
@@ -178,7 +183,7 @@ func openOf(ctx context.Context, dir string, named bool, opts OpenOptions) (*que
 	if err != nil {
 		return nil, err
 	}
-	return newSearcherOrClose(ix)
+	return newSearcherOrClose(ix, opts)
 }
 
 // errStaleEmbedded: the index holds a build of another version of the
@@ -251,8 +256,8 @@ func lastOrigin(dir string) (Origin, bool) {
 	return originOf(m)
 }
 
-func newSearcherOrClose(ix *index.Index) (*query.Searcher, error) {
-	s, err := query.NewSearcher(ix)
+func newSearcherOrClose(ix *index.Index, opts OpenOptions) (*query.Searcher, error) {
+	s, err := query.NewSearcherOptions(ix, query.SearcherOptions{LateClusterSizes: opts.Serving})
 	if err != nil {
 		ix.Close()
 		return nil, err

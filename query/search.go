@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/record"
@@ -134,20 +135,46 @@ type Searcher struct {
 	// can be matched without regard to case (topic:fastapi → FastAPI).
 	values map[string][]string
 	// clusterSize counts the records of each near-duplicate cluster that
-	// has more than one. Search collapses only when there is something to
-	// collapse.
+	// has more than one, set once (clusterSizes) before a search reads
+	// it. Search collapses only when there is something to collapse.
+	sizesOnce   sync.Once
 	clusterSize map[string]int
+	sizesErr    error
 	// dups, built on first use by Similar and Dups (dups.go).
 	dupMu sync.Mutex
 	dups  *dupState
 	// featuresKey: load the stored duplicate features made with this key
-	// (UseStoredFeatures).
-	featuresKey func() string
+	// (UseStoredFeatures); features, mapped once (mappedFeatures).
+	featuresKey  func() string
+	featuresOnce sync.Once
+	features     []byte
+	featuresErr  error
+	// late: the cluster sizes wait for the first search
+	// (LateClusterSizes).
+	late bool
 }
 
 // NewSearcher returns a Searcher over an open index. The caller keeps
 // ownership of ix (Close the Searcher or the index, not both).
 func NewSearcher(ix *index.Index) (*Searcher, error) {
+	return NewSearcherOptions(ix, SearcherOptions{})
+}
+
+// SearcherOptions tune a Searcher as NewSearcherOptions opens it.
+type SearcherOptions struct {
+	// LateClusterSizes leaves the sizes of the near-duplicate clusters,
+	// which a search collapses by, to the first search, which takes them
+	// from the stored duplicate features when PrepareDups has loaded
+	// them by then, and else counts them from the index: a server, which
+	// loads the features once it listens, then counts nothing (at a
+	// million records opening paid 1.4 s of CPU for them before a server
+	// could listen, issue 15), where a one-shot search pays them when it
+	// opens, not in its first search.
+	LateClusterSizes bool
+}
+
+// NewSearcherOptions is NewSearcher with options.
+func NewSearcherOptions(ix *index.Index, opts SearcherOptions) (*Searcher, error) {
 	s := &Searcher{ix: ix, analyzers: map[string]index.Analyzer{}, values: map[string][]string{}, positional: map[string]bool{}}
 	for _, f := range textFields {
 		s.positional[f.name] = ix.Positions(f.name)
@@ -173,19 +200,10 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 			s.analyzers[f] = an
 		}
 	}
-	s.clusterSize = map[string]int{}
-	for _, f := range append(slices.Clone(facetFields), record.FieldCluster) {
+	for _, f := range facetFields {
 		terms, err := ix.Terms(f)
 		if err != nil {
 			return nil, fmt.Errorf("open searcher on %s: %w", ix.Dir(), err)
-		}
-		if f == record.FieldCluster {
-			for t, n := range terms {
-				if n > 1 {
-					s.clusterSize[t] = int(n)
-				}
-			}
-			continue
 		}
 		s.values[f] = slices.Sorted(func(yield func(string) bool) {
 			for t := range terms {
@@ -194,6 +212,12 @@ func NewSearcher(ix *index.Index) (*Searcher, error) {
 				}
 			}
 		})
+	}
+	s.late = opts.LateClusterSizes
+	if !s.late {
+		if err := s.clusterSizes(); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -249,6 +273,9 @@ func (s *Searcher) Stream(ctx context.Context, req Request, fn func(Hit) error) 
 func (s *Searcher) search(ctx context.Context, req Request, each func(Hit) error) (*Result, error) {
 	start := time.Now()
 	if err := req.normalize(); err != nil {
+		return nil, err
+	}
+	if err := s.clusterSizes(); err != nil {
 		return nil, err
 	}
 	tq, err := parseText(req.Text)
@@ -504,7 +531,51 @@ func (s *Searcher) run(ctx context.Context, q expr.Node, req Request, what runRe
 	return res, nil
 }
 
-func (s *Searcher) hasClusters() bool { return len(s.clusterSize) > 0 }
+func (s *Searcher) hasClusters() bool {
+	s.clusterSizes()
+	return len(s.clusterSize) > 0
+}
+
+// clusterSizes sets clusterSize, once: from the duplicate detector's
+// clusters when its stored features are loaded (the build's clusters,
+// which the records' cluster field holds: pipeline's
+// TestServingClusterSizes), else counted from the index's cluster field,
+// every term's postings (1.6 s of CPU at a million records, which opening
+// a searcher paid before a server could listen: issue 15). A late
+// searcher (a server's) whose stored features are read in place loads
+// them here if its warm-up has not (a fraction of a second at a million
+// records), so that no search counts; features of an older format, which
+// take seconds to load, are not waited for.
+func (s *Searcher) clusterSizes() error {
+	s.sizesOnce.Do(func() {
+		sizes := map[string]int{}
+		st := s.loadedDups()
+		if st == nil && s.late && s.featuresKey != nil {
+			if data, err := s.mappedFeatures(); err == nil && dedup.ReadInPlace(data) {
+				st, _ = s.prepareDups(context.Background(), false)
+			}
+		}
+		if st != nil && st.stored {
+			for _, c := range st.clusters {
+				sizes[c.ID] = len(c.Members)
+			}
+			s.clusterSize = sizes
+			return
+		}
+		terms, err := s.ix.Terms(record.FieldCluster)
+		if err != nil {
+			s.sizesErr = fmt.Errorf("open searcher on %s: %w", s.ix.Dir(), err)
+			return
+		}
+		for t, n := range terms {
+			if n > 1 {
+				sizes[t] = int(n)
+			}
+		}
+		s.clusterSize = sizes
+	})
+	return s.sizesErr
+}
 
 // fill turns the index's page into the Result: hits (collapsed by cluster
 // unless req.All), highlighting and facets.

@@ -64,7 +64,7 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 	// once, at start (index.VerifyFull), where a one-shot search checks
 	// only sizes and ends above index.FullVerifyLimit.
 	out := newOutput(a, false)
-	po := pipeline.OpenOptions{IndexDir: opts.indexDir, Verify: index.VerifyFull, Progress: out.progress("building the index"), Notify: out.notify}
+	po := pipeline.OpenOptions{IndexDir: opts.indexDir, Verify: index.VerifyFull, Serving: true, Progress: out.progress("building the index"), Notify: out.notify}
 	restore := buildGC() // Open builds the default index when it is missing
 	s, err := pipeline.Open(ctx, po)
 	restore()

@@ -1,0 +1,66 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestMapAttachment: a mapped attachment holds the file's bytes until
+// Close; one damaged in the middle, which a quick open does not read, is
+// refused with ErrCorrupt, and one a full open read is not read again.
+func TestMapAttachment(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	big := bytes.Repeat([]byte("features "), 100_000) // past the quick check's two ends
+	err := Build(context.Background(), dir, loadCorpus(t)[:10], BuildOptions{Fingerprint: "fp", Attach: map[string][]byte{"big.bin": big, "empty.bin": {}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := OpenVerify(dir, VerifyQuick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := ix.MapAttachment("big.bin"); err != nil || !bytes.Equal(b, big) {
+		t.Fatalf("MapAttachment(big.bin) = %d bytes, %v; want %d", len(b), err, len(big))
+	}
+	if b, err := ix.MapAttachment("empty.bin"); err != nil || len(b) != 0 {
+		t.Fatalf("MapAttachment(empty.bin) = %d bytes, %v; want none", len(b), err)
+	}
+	if _, err := ix.MapAttachment("missing.bin"); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("MapAttachment(missing.bin) error = %v; want ErrNotExist", err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ix.MapAttachment("big.bin"); err == nil {
+		t.Fatalf("MapAttachment after Close: no error")
+	}
+
+	p, err := current(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, p.Generation, "big.bin")
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte("X"), int64(len(big)/2)); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	ix, err = OpenVerify(dir, VerifyQuick)
+	if err != nil {
+		t.Fatalf("quick open of a file damaged in the middle: %v", err)
+	}
+	defer ix.Close()
+	if _, err := ix.MapAttachment("big.bin"); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("MapAttachment of a damaged file: error %v; want ErrCorrupt", err)
+	}
+	if _, err := OpenVerify(dir, VerifyFull); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("full open of a damaged file: error %v; want ErrCorrupt", err)
+	}
+}
