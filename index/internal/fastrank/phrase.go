@@ -1,5 +1,7 @@
 package fastrank
 
+import "math/bits"
+
 // phraseNode is bleveq.ExactPhrase's ranking searcher: the conjunction of
 // the positions' terms, kept where the words stand in order.
 type phraseNode struct {
@@ -108,4 +110,18 @@ func (p *phraseNode) collect(doc uint32, ms matchSet) {
 			}
 		}
 	}
+}
+
+// bits are the conjunction's documents in which the words stand in order.
+func (p *phraseNode) bits(words int) bitset {
+	s := p.conjNode.bits(words)
+	for i, w := range s {
+		for m := w; m != 0; m &= m - 1 {
+			d := uint32(i<<6) | uint32(bits.TrailingZeros64(m))
+			if !p.inOrder(d) {
+				s[i] &^= 1 << (d & 63)
+			}
+		}
+	}
+	return s
 }
