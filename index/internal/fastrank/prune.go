@@ -137,6 +137,23 @@ func (s bitset) orAnd(x, y bitset) bitset {
 	return s
 }
 
+// count returns how many documents of s lie from lo to hi-1.
+func (s bitset) count(lo, hi uint32) int {
+	end := min(uint64(hi), uint64(len(s))*64)
+	n := 0
+	for i := uint64(lo) >> 6; i<<6 < end; i++ {
+		w := s[i]
+		if i<<6 < uint64(lo) {
+			w &= ^uint64(0) << (uint64(lo) & 63)
+		}
+		if (i+1)<<6 > end {
+			w &= ^uint64(0) >> (64 - (end & 63))
+		}
+		n += bits.OnesCount64(w)
+	}
+	return n
+}
+
 // appendRange appends the documents of s from lo to hi-1 to buf.
 func (s bitset) appendRange(buf []uint32, lo, hi uint32) []uint32 {
 	end := min(uint64(hi), uint64(len(s))*64)

@@ -274,6 +274,11 @@ func (p *rankPart) rank(ctx context.Context) {
 	if p.err = ctx.Err(); p.err != nil {
 		return
 	}
+	if fp != nil && fp.PreferSet(set.count(p.from, to), p.from, to) {
+		// Many hits: their facets are counted value by value.
+		fp.CountSet(set, p.from, to)
+		fp = nil
+	}
 	for b := p.from >> shift; uint64(b)<<shift < uint64(to); b++ {
 		lo := max(b<<shift, p.from)
 		hi := uint32(min(uint64(b+1)<<shift, uint64(to)))
@@ -308,8 +313,8 @@ func (p *rankPart) rank(ctx context.Context) {
 		}
 	}
 	p.total, p.maxScore = total, maxScore
-	if fp != nil {
-		fp.SetHits(int(total))
+	if p.facets != nil {
+		p.facets.SetHits(int(total))
 	}
 }
 
