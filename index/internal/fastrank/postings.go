@@ -60,11 +60,15 @@ type postingCache struct {
 	limit int    // 0: maxPostingBytes; SetPostingBudget or a test sets it
 }
 
-// phraseEntry is a phrase's locations in the cache.
+// phraseEntry is a phrase's locations in the cache, and the documents
+// it matches once a ranking pass has needed them (phraseNode.bits).
 type phraseEntry struct {
-	locs  phraseLocs
-	bytes int
-	used  uint64
+	locs    phraseLocs
+	bytes   int
+	used    uint64
+	key     string // phraseKey
+	once    sync.Once
+	matches []uint32
 }
 
 // maxPostingBytes bounds the decoded postings kept (~12 bytes a posting,
