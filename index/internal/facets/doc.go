@@ -17,4 +17,11 @@
 //     uint32s in place (unsafe), so a first search fills no fresh memory.
 //   - count.go: Counter and Part, the counts of one search, and Results in
 //     Bleve's form.
+//   - columns.go: the table by value (each value's documents, as bits when
+//     common), and Part.CountSet, which counts a set of many hits value by
+//     value (the fast ranker's, when PreferSet says it costs less than
+//     hit by hit).
+//
+// Tests: columns_test.go (CountSet against Count over random tables and
+// sets); index's search and versus suites hold the counts to Bleve's.
 package facets

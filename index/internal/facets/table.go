@@ -23,6 +23,7 @@ type Table struct {
 	field  []uint8
 	start  []uint32
 	ords   []uint32
+	cols   columnCache // the table by value (columns.go)
 }
 
 type tableKey struct {

@@ -77,3 +77,35 @@ func (b *boolNode) collect(doc uint32, ms matchSet) {
 		b.should.collect(doc, ms)
 	}
 }
+
+func (b *boolNode) bits(words int) bitset {
+	s := nodeBits(b.must, words)
+	if b.not != nil {
+		if t, ok := b.not.(*termNode); ok && t.p.dense() == nil {
+			for _, d := range t.p.docs {
+				if int(d>>6) < len(s) {
+					s[d>>6] &^= 1 << (d & 63)
+				}
+			}
+		} else {
+			o := nodeBits(b.not, words)
+			s = s.andNotSet(o)
+			freeSet(o)
+		}
+	}
+	return s
+}
+
+func (b *boolNode) bound(blk uint32) float64 {
+	m := b.must.bound(blk)
+	if m == absent {
+		return absent
+	}
+	sum := m
+	if b.should != nil {
+		if s := b.should.bound(blk); s != absent {
+			sum += s
+		}
+	}
+	return sum
+}

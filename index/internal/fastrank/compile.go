@@ -244,10 +244,11 @@ func (e *compiler) compilePhrase(ph expr.Phrase) (node, error) {
 			ch = append(ch, newDisjNode(ts, 1))
 		}
 	}
-	var err error
-	if pn.locs, err = e.c.phraseLocations(e.ctx, ph.Field, ph.Terms, ps); err != nil {
+	ent, err := e.c.phraseLocations(e.ctx, ph.Field, ph.Terms, ps)
+	if err != nil {
 		return nil, err
 	}
+	pn.locs, pn.ent, pn.cache = ent.locs, ent, e.c
 	pn.conjNode = *newConjNode(ch)
 	pn.setNorm(1 / math.Sqrt(pn.weight()))
 	return pn, nil

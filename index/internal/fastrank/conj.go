@@ -65,3 +65,19 @@ func (c *conjNode) collect(doc uint32, ms matchSet) {
 		o.collect(doc, ms)
 	}
 }
+
+func (c *conjNode) bits(words int) bitset {
+	s := nodeBits(c.ch[0], words)
+	for _, o := range c.ch[1:] {
+		s = andNode(s, o, words)
+	}
+	return s
+}
+
+func (c *conjNode) bound(b uint32) float64 {
+	sum, k := boundSum(c.ch, b)
+	if k < len(c.ch) {
+		return absent
+	}
+	return sum
+}

@@ -119,3 +119,25 @@ func (d *termDisjNode) score() float64 {
 	coord := float64(k) / float64(len(d.ts))
 	return sum * coord
 }
+
+func (d *disjNode) bits(words int) bitset {
+	if d.min >= 2 {
+		return atLeast(d.ch, d.min, words)
+	}
+	s := newSet(words)
+	for _, c := range d.ch {
+		s = orNode(s, c, words)
+	}
+	return s
+}
+
+// bound is score's sum over the children that may match, times the share
+// of them.
+func (d *disjNode) bound(b uint32) float64 {
+	sum, k := boundSum(d.ch, b)
+	if k == 0 || k < d.min {
+		return absent
+	}
+	coord := float64(k) / float64(len(d.ch))
+	return sum * coord
+}

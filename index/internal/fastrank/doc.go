@@ -26,6 +26,13 @@
 //   - rank.go: Ranker, Check, Plan, Rank (slices, the top hits, the ID
 //     order for ties: IDOrder, or PresetIDOrder from the index's stored
 //     tables).
+//   - prune.go: the ranking pass in two steps (issue 15, 1M search p99):
+//     the tree's documents found first as a set of bits (each node's
+//     bits: the total, and the hits whose facets are counted), then only
+//     the blocks of documents whose score bound (each node's bound, from
+//     each term's highest score per block) reaches the worst kept hit
+//     are scored; the bounds are exact in floating point, so hits,
+//     scores and ties are those of scoring every hit.
 //   - compile.go: the tree compiled into nodes, with its synonyms and the
 //     minimum-match cost estimate.
 //   - postings.go: the decoded postings (scorchx.FindPostings, its count

@@ -23,6 +23,12 @@ type node interface {
 	weight() float64
 	setNorm(n float64)
 	collect(doc uint32, ms matchSet)
+	// bits returns the documents the node matches, in a set the caller
+	// owns; bound an upper bound of the score of its documents in block b
+	// (document numbers b<<shift to (b+1)<<shift-1), or absent when it
+	// matches none there (prune.go). bound is asked of increasing blocks.
+	bits(words int) bitset
+	bound(b uint32) float64
 }
 
 // noDoc is past every document.

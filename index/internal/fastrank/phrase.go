@@ -1,5 +1,10 @@
 package fastrank
 
+import (
+	"math/bits"
+	"slices"
+)
+
 // phraseNode is bleveq.ExactPhrase's ranking searcher: the conjunction of
 // the positions' terms, kept where the words stand in order.
 type phraseNode struct {
@@ -8,6 +13,10 @@ type phraseNode struct {
 	// locs are their locations, read only in the documents holding a word
 	// of every position (phraseLocations): all inOrder and collect look at.
 	locs phraseLocs
+	// ent is the cache's entry of the phrase, which keeps the documents
+	// it matches for the next pass (bits).
+	ent   *phraseEntry
+	cache *postingCache
 }
 
 func (p *phraseNode) advance(t uint32) uint32 {
@@ -108,4 +117,31 @@ func (p *phraseNode) collect(doc uint32, ms matchSet) {
 			}
 		}
 	}
+}
+
+// bits are the conjunction's documents in which the words stand in order,
+// found once per phrase: they depend on its field and words alone.
+func (p *phraseNode) bits(words int) bitset {
+	p.ent.once.Do(func() {
+		s := p.conjNode.bits(words)
+		var docs []uint32
+		for i, w := range s {
+			for ; w != 0; w &= w - 1 {
+				d := uint32(i<<6) | uint32(bits.TrailingZeros64(w))
+				if p.inOrder(d) {
+					docs = append(docs, d)
+				}
+			}
+		}
+		freeSet(s)
+		p.ent.matches = slices.Clip(docs)
+		c := p.cache
+		c.mu.Lock()
+		if c.phr[p.ent.key] == p.ent {
+			p.ent.bytes += 4 * len(docs)
+			c.bytes += 4 * len(docs)
+		}
+		c.mu.Unlock()
+	})
+	return newSet(words).orDocs(p.ent.matches)
 }

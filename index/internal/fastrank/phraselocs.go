@@ -67,7 +67,7 @@ func phraseKey(field string, terms [][]string) string {
 // them for the documents it lands on: reading every location of a common
 // word ("use" in "useMemo") for every document holding it cost a fresh
 // phrase 50–120 ms of CPU at 100k records.
-func (c *postingCache) phraseLocations(ctx context.Context, field string, terms [][]string, ps [][]*postings) (phraseLocs, error) {
+func (c *postingCache) phraseLocations(ctx context.Context, field string, terms [][]string, ps [][]*postings) (*phraseEntry, error) {
 	k := phraseKey(field, terms)
 	c.mu.Lock()
 	e := c.phr[k]
@@ -77,7 +77,7 @@ func (c *postingCache) phraseLocations(ctx context.Context, field string, terms 
 	}
 	c.mu.Unlock()
 	if e != nil {
-		return e.locs, nil
+		return e, nil
 	}
 	cand := candidates(ps)
 	l := make(phraseLocs, len(terms))
@@ -99,16 +99,17 @@ func (c *postingCache) phraseLocations(ctx context.Context, field string, terms 
 	}
 	c.mu.Lock()
 	c.tick++
-	if old := c.phr[k]; old != nil {
-		l = old.locs
-		old.used = c.tick
+	e = c.phr[k]
+	if e != nil {
+		e.used = c.tick
 	} else {
-		c.phr[k] = &phraseEntry{locs: l, bytes: size, used: c.tick}
+		e = &phraseEntry{key: k, locs: l, bytes: size, used: c.tick}
+		c.phr[k] = e
 		c.bytes += size
 	}
 	c.evict()
 	c.mu.Unlock()
-	return l, nil
+	return e, nil
 }
 
 // candidates returns the documents holding a word of every position that

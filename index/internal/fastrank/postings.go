@@ -25,10 +25,17 @@ type postings struct {
 	count uint64    // the term reader's Count, for idf and ordering
 	idf   float64
 	used  uint64 // the cache's tick when last asked for (postingCache.mu)
+
+	// The set as bits and the highest score per block of 2^shift
+	// documents, built on first use (extras, prune.go).
+	shift    uint8
+	once     sync.Once
+	bits     bitset
+	blockMax []float32
 }
 
 func (p *postings) bytes() int {
-	return 64 + len(p.docs)*4 + len(p.score)*8
+	return 64 + len(p.docs)*4 + len(p.score)*8 + p.extraBytes()
 }
 
 type postKey struct {
@@ -46,16 +53,22 @@ type postingCache struct {
 	phr   map[string]*phraseEntry // by phraseKey
 	avg   map[string]float64
 	total uint64
+	words int   // the words of a set of the snapshot's document numbers
+	shift uint8 // blockShift(total)
 	bytes int
 	tick  uint64 // counts lookups: the age of an entry's last use
 	limit int    // 0: maxPostingBytes; SetPostingBudget or a test sets it
 }
 
-// phraseEntry is a phrase's locations in the cache.
+// phraseEntry is a phrase's locations in the cache, and the documents
+// it matches once a ranking pass has needed them (phraseNode.bits).
 type phraseEntry struct {
-	locs  phraseLocs
-	bytes int
-	used  uint64
+	locs    phraseLocs
+	bytes   int
+	used    uint64
+	key     string // phraseKey
+	once    sync.Once
+	matches []uint32
 }
 
 // maxPostingBytes bounds the decoded postings kept (~12 bytes a posting,
@@ -75,6 +88,17 @@ func (c *postingCache) forSnapshot(snap bindex.IndexReader) (*postingCache, erro
 			return nil, err
 		}
 		c.snap, c.total, c.bytes = snap, total, 0
+		c.shift = blockShift(total)
+		// Document numbers run past the live documents' count where
+		// documents were deleted.
+		universe := total
+		if shape := scorchx.Shape(snap); shape != nil {
+			universe = 0
+			for _, n := range shape {
+				universe += n
+			}
+		}
+		c.words = int(universe/64 + 1)
 		c.m = map[postKey]*postings{}
 		c.phr = map[string]*phraseEntry{}
 		c.avg = map[string]float64{}
@@ -255,7 +279,7 @@ func (c *postingCache) decode(ctx context.Context, field, term string) (_ *posti
 // newPostings returns empty postings of a term held by count documents,
 // with the idf Bleve's TermQueryScorer computes, sized for them.
 func (c *postingCache) newPostings(field, term string, count uint64, avg float64) *postings {
-	p := &postings{field: field, term: term, count: count}
+	p := &postings{field: field, term: term, count: count, shift: c.shift}
 	if avg > 0 {
 		p.idf = math.Log(1 + (float64(c.total)-float64(p.count)+0.5)/(float64(p.count)+0.5))
 	} else {

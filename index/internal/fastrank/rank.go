@@ -138,6 +138,9 @@ type Ranking struct {
 // Rank is the ranking pass of a search over decoded postings: the total,
 // the n best hits by score (ties by document number), and facet counts
 // through fc when it is not nil. With n 0 it scores nothing (MaxScore 0).
+// The total and the facets come from the set of the tree's documents;
+// only the blocks of documents that may reach the n best are scored
+// (prune.go).
 //
 // With byID, ties are settled by ID as Bleve's "-_score", "_id" sort
 // settles them (through the snapshot's ID order, idOrder), and the n hits
@@ -169,6 +172,13 @@ func (p *Plan) Rank(n int, fc *facets.Counter, byID bool) (*Ranking, error) {
 		nslices = rk.slices
 	}
 	parts := make([]rankPart, nslices)
+	// The documents the tree matches, found once for every slice
+	// (prune.go).
+	root, err := p.compile()
+	if err != nil {
+		return nil, err
+	}
+	set := root.bits(c.words)
 	var wg sync.WaitGroup
 	for i := range parts {
 		part := &parts[i]
@@ -177,7 +187,10 @@ func (p *Plan) Rank(n int, fc *facets.Counter, byID bool) (*Ranking, error) {
 		if i == nslices-1 {
 			part.to = noDoc
 		}
-		if part.root, err = p.compile(); err != nil {
+		part.set, part.shift = set, c.shift
+		if i == 0 {
+			part.root = root
+		} else if part.root, err = p.compile(); err != nil {
 			wg.Wait()
 			return nil, err
 		}
@@ -204,6 +217,7 @@ func (p *Plan) Rank(n int, fc *facets.Counter, byID bool) (*Ranking, error) {
 		}()
 	}
 	wg.Wait()
+	freeSet(set)
 	res := &Ranking{}
 	top := &topHits{n: n, rank: rank}
 	for _, part := range parts {
@@ -237,6 +251,8 @@ const maxSlices = 4
 type rankPart struct {
 	from, to uint32
 	root     node
+	set      bitset // the documents root matches
+	shift    uint8  // blocks of 2^shift documents
 	facets   *facets.Part
 	top      *topHits
 	total    uint64
@@ -251,27 +267,54 @@ func (p *rankPart) rank(ctx context.Context) {
 	// facet counts are arrays of their own.)
 	var total uint64
 	var maxScore float64
-	root, top, to, fp := p.root, p.top, p.to, p.facets
+	root, top, fp, set, shift := p.root, p.top, p.facets, p.set, p.shift
 	scores := top.n > 0 // a pass for no hits counts, and scores nothing
-	for d := root.advance(p.from); d < to; d = root.advance(d + 1) {
-		if total&1023 == 0 {
+	to := uint32(min(uint64(p.to), uint64(len(set))*64))
+	buf := make([]uint32, 0, 1<<shift)
+	if p.err = ctx.Err(); p.err != nil {
+		return
+	}
+	if fp != nil && fp.PreferSet(set.count(p.from, to), p.from, to) {
+		// Many hits: their facets are counted value by value.
+		fp.CountSet(set, p.from, to)
+		fp = nil
+	}
+	for b := p.from >> shift; uint64(b)<<shift < uint64(to); b++ {
+		lo := max(b<<shift, p.from)
+		hi := uint32(min(uint64(b+1)<<shift, uint64(to)))
+		buf = set.appendRange(buf[:0], lo, hi)
+		if len(buf) == 0 {
+			continue
+		}
+		if b&63 == 0 {
 			if p.err = ctx.Err(); p.err != nil {
 				return
 			}
 		}
-		total++
+		total += uint64(len(buf))
 		if fp != nil {
-			fp.Count(d)
+			for _, d := range buf {
+				fp.Count(d)
+			}
 		}
-		if scores {
+		// A block none of whose documents can reach the kept hits is
+		// not scored (prune.go).
+		if !scores || len(top.h) == top.n && root.bound(b) < top.h[0].score {
+			continue
+		}
+		for _, d := range buf {
+			if x := root.advance(d); x != d {
+				p.err = fmt.Errorf("rank: document %d matches, but the searcher steps to %d", d, x)
+				return
+			}
 			s := root.score()
 			maxScore = max(maxScore, s)
 			top.add(s, d)
 		}
 	}
 	p.total, p.maxScore = total, maxScore
-	if fp != nil {
-		fp.SetHits(int(total))
+	if p.facets != nil {
+		p.facets.SetHits(int(total))
 	}
 }
 

@@ -1,6 +1,9 @@
 package fastrank
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // termNode is Bleve's TermSearcher.
 type termNode struct {
@@ -9,6 +12,7 @@ type termNode struct {
 	cur   uint32
 	boost float64
 	qw    float64 // query weight: boost × idf × query norm
+	bj    int     // bound's place in the postings, without blockMax
 }
 
 func newTermNode(p *postings, boost float64) *termNode {
@@ -77,4 +81,39 @@ func (n *termNode) collect(doc uint32, ms matchSet) {
 	if n.advance(doc) == doc {
 		ms.all(n.p)
 	}
+}
+
+func (n *termNode) bits(words int) bitset { return nodeBits(n, words) }
+
+// bound is the highest score of the term in block b: looked up, or found
+// among the block's postings when the term has fewer postings than blocks.
+func (n *termNode) bound(b uint32) float64 {
+	p := n.p
+	var m float64
+	if p.extras(); p.blockMax != nil {
+		if int(b) >= len(p.blockMax) || p.blockMax[b] == absent {
+			return absent
+		}
+		m = float64(p.blockMax[b])
+	} else {
+		docs, j := p.docs, n.bj
+		for j < len(docs) && docs[j]>>p.shift < b {
+			j++
+		}
+		n.bj = j
+		if j == len(docs) || docs[j]>>p.shift != b {
+			return absent
+		}
+		m = p.score[j]
+		for j++; j < len(docs) && docs[j]>>p.shift == b; j++ {
+			m = max(m, p.score[j])
+		}
+	}
+	if n.qw < 0 {
+		return math.Inf(1)
+	}
+	if n.qw != 1.0 {
+		m = m * n.qw
+	}
+	return max(m, 0)
 }
