@@ -413,6 +413,12 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 	// time; the blocks' edges joined in record order, as the sorted pairs
 	// were scored before.
 	n := ix.Len()
+	sums := make([]pairSummary, n)
+	parallel(n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			sums[i] = ix.summarize(i)
+		}
+	})
 	blocks := make([][]edge, (n+edgeBlock-1)/edgeBlock)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -430,6 +436,9 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 				for i := b * edgeBlock; i < min(n, (b+1)*edgeBlock); i++ {
 					js = bs.partners(js, i)
 					for _, j := range js {
+						if siblingsBelow(sums[i], sums[j], minScore) {
+							continue
+						}
 						// The features as kept, their answer vectors
 						// compared where they are stored (answerCosine),
 						// not decoded.
@@ -463,6 +472,66 @@ func (ix *Index) edges(ctx context.Context, minScore float64) ([]edge, error) {
 		return cmp.Compare(xb, yb)
 	})
 	return es, nil
+}
+
+// pairSummary is what siblingsBelow reads of a record, in 32 bytes of
+// one array rather than in the features, their tokens and stored answers,
+// which a candidate pair's partner has scattered in memory. Each mask has
+// bit h%64 set for each token h of its kind.
+type pairSummary struct {
+	// all: the question's tokens; heavy: its words of substance
+	// (qtok.heavy); answers: the terms of its answer vector.
+	all, heavy, answers uint64
+	// alone: a short, not generic question that names no identifier in
+	// lower camel case, so that of two such questions that both ask for
+	// a comparison or both do not (differ), the tokens each lacks are
+	// what unmatched finds (no identifierPart or impliedComparison drops
+	// one, and placedByAnswer drops none while both lack a word of
+	// substance).
+	alone, differ bool
+}
+
+// summarize returns record i's pairSummary.
+func (ix *Index) summarize(i int) pairSummary {
+	f := &ix.feats[i]
+	s := pairSummary{alone: !f.long && !f.generic, differ: f.differ}
+	for _, t := range f.toks {
+		bit := uint64(1) << (t.h % 64)
+		s.all |= bit
+		if t.heavy() {
+			s.heavy |= bit
+		}
+		if t.kind == kindCode && lowerCamel(f.raw(t)) {
+			s.alone = false
+		}
+	}
+	if a := ix.answers; a != nil {
+		for k := a.at[i]; k < a.at[i+1]; k++ {
+			s.answers |= 1 << (a.vocab[a.term[k]] % 64)
+		}
+	} else {
+		for _, e := range f.a.e {
+			s.answers |= 1 << (e.h % 64)
+		}
+	}
+	return s
+}
+
+// siblingsBelow reports whether two records' score is surely under
+// floor, from their summaries alone: each question has a word of
+// substance the other lacks (a bit of its heavy mask that the other's
+// mask of all tokens does not have), which makes them siblings, or
+// antonyms, to penalty, and for one of them the other's answers surely
+// lack that word too (its bit is not in their mask), so the answers
+// cannot spare the siblings (namedByAnswer): the factor is at most
+// siblingPenalty, on a similarity of at most 1. An exact prefilter: a
+// pair it passes is scored in full.
+func siblingsBelow(a, b pairSummary, floor float64) bool {
+	if max(siblingPenalty, antonymPenalty) >= floor || !a.alone || !b.alone || a.differ != b.differ {
+		return false
+	}
+	onlyA, onlyB := a.heavy&^b.all, b.heavy&^a.all
+	return onlyA != 0 && onlyB != 0 && (onlyA&^b.answers != 0 || onlyB&^a.answers != 0)
 }
 
 // edgeBlock is how many records' pairs a core scores at a time: enough to

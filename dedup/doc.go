@@ -62,14 +62,18 @@
 //   - stats.go: Stats, the collection's token weights and repeated titles.
 //   - features.go: per-record features, vectors, cosine, coverage,
 //     shingles.
-//   - score.go: Score, Explain and the penalties.
+//   - score.go: Score, Explain and the penalties; for a clustering's
+//     candidate pairs, a bound (penaltyBound) that stops most of them
+//     before their answers are compared, changing no edge.
 //   - explain.go: a match said in the questions' own words (Detail's
 //     Shared, Synonyms, Guards, Reason), never in stems.
 //   - minhash.go: weighted MinHash signatures and LSH banding; the
 //     buckets give each record's candidate pairs in turn (partners), so
 //     every pair is never held at once.
 //   - cluster.go: Options, Index, Find, Clusters (average linkage, with a
-//     maintainer's decisions), the canonical question, Assign.
+//     maintainer's decisions), the canonical question, Assign; the
+//     candidate pairs' prefilter from three masks a record (pairSummary,
+//     siblingsBelow), before their features are read.
 //   - stream.go: NewIndexStream, an Index made from a stream of records
 //     read in passes, keeping features and not records (issue 15's 1M
 //     tier, its records kept as cards).

@@ -25,6 +25,21 @@ type lexicon struct {
 	// phrases maps the first token of a several-token term to the terms
 	// starting with it.
 	phrases map[string][]phrase
+	// keys has bit hashToken(k) % len(keys)*64 set for every key of
+	// single and phrases: a token whose bit is clear is neither, found so
+	// without two lookups in maps of strings for each token of a
+	// collection (most of which are neither).
+	keys []uint64
+}
+
+// lexiconKeyBits is the size of lexicon.keys in bits: a few thousand keys
+// leave most bits clear, in 8 kB.
+const lexiconKeyBits = 1 << 16
+
+// mayHave reports whether w may be a key of single or phrases.
+func (lx *lexicon) mayHave(w string) bool {
+	b := hashToken(w) % lexiconKeyBits
+	return lx.keys[b/64]&(1<<(b%64)) != 0
 }
 
 type phrase struct {
@@ -73,10 +88,19 @@ func newLexicon(groups [][]string) *lexicon {
 			}
 		}
 	}
+	lx.keys = make([]uint64, lexiconKeyBits/64)
+	set := func(k string) {
+		b := hashToken(k) % lexiconKeyBits
+		lx.keys[b/64] |= 1 << (b % 64)
+	}
 	for k := range lx.phrases {
 		// Longest terms first, so "continuous delivery pipeline" is not
 		// cut short by "continuous delivery".
 		slices.SortStableFunc(lx.phrases[k], func(a, b phrase) int { return len(b.rest) - len(a.rest) })
+		set(k)
+	}
+	for k := range lx.single {
+		set(k)
 	}
 	return lx
 }
@@ -86,7 +110,14 @@ func (lx *lexicon) apply(ts []token) []token {
 	if lx == nil || len(lx.single)+len(lx.phrases) == 0 {
 		return ts
 	}
+	// out stays nil until a token is replaced: most texts have no
+	// synonym, and are returned as they came, not copied.
 	var out []token
+	from := func(i int) {
+		if out == nil {
+			out = append(make([]token, 0, len(ts)), ts[:i]...)
+		}
+	}
 	emit := func(form []string, like token) {
 		// The words of a several-word form name one thing, light ones
 		// too: "CRA" is "create react app", no question about
@@ -98,8 +129,15 @@ func (lx *lexicon) apply(ts []token) []token {
 	}
 	for i := 0; i < len(ts); i++ {
 		t := ts[i]
+		if !lx.mayHave(t.text) {
+			if out != nil {
+				out = append(out, t)
+			}
+			continue
+		}
 		if ps, ok := lx.phrases[t.text]; ok {
 			if p, n := matchPhrase(ps, ts[i+1:]); n > 0 {
+				from(i)
 				for _, u := range ts[i+1 : i+1+n] {
 					t.weak = t.weak && u.weak
 					t.subject = t.subject || u.subject
@@ -112,10 +150,16 @@ func (lx *lexicon) apply(ts []token) []token {
 			}
 		}
 		if form, ok := lx.single[t.text]; ok && t.kind == kindWord {
+			from(i)
 			emit(form, t)
 			continue
 		}
-		out = append(out, t)
+		if out != nil {
+			out = append(out, t)
+		}
+	}
+	if out == nil && len(ts) > 0 {
+		return ts
 	}
 	return out
 }

@@ -94,18 +94,25 @@ func scoreAbove(fa, fb *features, explain bool, floor float64) Detail {
 // vectors compared without decoding them, and only for the pairs whose
 // questions leave the answers a say (Index.edges).
 func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswers) Detail {
-	dot, sa, sb := shared(fa.q, fb.q)
-	d := Detail{Question: cosineOf(fa.q, fb.q, dot), Answer: -1, Penalty: 1}
 	var bufA, bufB [16]qtok
 	var onlyA, onlyB []qtok
+	var dot, sa, sb float64
 	short := !fa.long && !fb.long
+	if short && aligned(fa) && aligned(fb) {
+		dot, sa, sb, onlyA, onlyB = sharedUnmatched(fa, fb, bufA[:0], bufB[:0])
+	} else {
+		dot, sa, sb = shared(fa.q, fb.q)
+		if short {
+			onlyA, onlyB = unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
+		}
+	}
+	d := Detail{Question: cosineOf(fa.q, fb.q, dot), Answer: -1, Penalty: 1}
 	if short {
 		// Short questions: a question that leaves out part of the other
 		// ("What is React?" beside "What is a React component?") is a
 		// different question, however heavy the shared word.
 		ca, cb := coverageOf(fa.q, fb.q, sa, sb)
 		d.Question = math.Sqrt(d.Question * min(ca, cb))
-		onlyA, onlyB = unmatched(bufA[:0], fa.toks, fb.toks), unmatched(bufB[:0], fb.toks, fa.toks)
 		onlyA, onlyB = impliedComparison(fa, fb, onlyA, onlyB)
 		onlyA, onlyB = identifierPart(onlyA, fb), identifierPart(onlyB, fa)
 		if heavyCount(onlyB) == 0 {
@@ -131,6 +138,27 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswer
 		// Not even answers that agree in full could lift it to floor.
 		d.Score = d.Question
 		return d
+	}
+	if floor > 0 && short && !fa.generic && !fb.generic {
+		// A prefilter that changes no score reaching floor: the guards
+		// are weighed before the answers are compared, as if the
+		// answers agreed in full (the only way the answers' cosine moves
+		// the penalty is to spare two siblings that agreeing answers
+		// each name, so the penalty computed with a cosine of 1 is at
+		// least the one the real cosine gives), and a pair kept under
+		// floor even so is never compared (up is the most answers can
+		// lift the question's similarity to). Most candidate pairs end
+		// here. Floating-point products and sums only grow with their
+		// operands, so up·p bounds the score s·p' however it rounds;
+		// penalty stops early only once up·p is under floor.
+		up := d.Question
+		if fa.answers && fb.answers {
+			up += answerBoost * (1 - d.Question)
+		}
+		if p := penaltyBound(fa, fb, onlyA, onlyB, ans, up, floor); up*p < floor {
+			d.Score = up * p
+			return d
+		}
 	}
 	if fa.answers && fb.answers {
 		if ans != nil {
@@ -467,8 +495,24 @@ func heavyCount(ts []qtok) int {
 // applied and the words one question has alone that were forgiven because
 // the other's answer speaks of them (Detail.Covered).
 func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAnswers, explain bool) (float64, []string, []string) {
+	return penaltyAbove(fa, fb, onlyA, onlyB, answer, ans, explain, 0, 0)
+}
+
+// penaltyBound is an upper bound of penalty's factor for any cosine of
+// the answers, which penalty reads only as "at least DefaultMinScore";
+// it may stop before the last guard once up·p is under floor.
+func penaltyBound(fa, fb *features, onlyA, onlyB []qtok, ans *pairAnswers, up, floor float64) float64 {
+	p, _, _ := penaltyAbove(fa, fb, onlyA, onlyB, 1, ans, false, up, floor)
+	return p
+}
+
+// penaltyAbove is penalty that, with floor > 0, may stop before the last
+// guard once up·p is under floor, returning that p: the factor only falls
+// from there.
+func penaltyAbove(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAnswers, explain bool, up, floor float64) (float64, []string, []string) {
 	p := 1.0
 	var why, covered []string
+	below := func() bool { return floor > 0 && up*p < floor }
 	// note takes the reason as a function so that scoring without
 	// explain formats nothing.
 	note := func(f float64, reason func() string) {
@@ -488,6 +532,9 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAns
 			return fmt.Sprintf("only one says %s", quote(f.raw(x)))
 		})
 	}
+	if below() {
+		return p, why, covered
+	}
 	for i, x := range onlyA {
 		if ant, ok := antonyms[x.text]; ok {
 			if j, ok := findText(onlyB, ant); ok {
@@ -499,6 +546,9 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAns
 				break
 			}
 		}
+	}
+	if below() {
+		return p, why, covered
 	}
 	switch shape(onlyA, onlyB) {
 	case narrower:
@@ -530,6 +580,9 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAns
 				return fmt.Sprintf("only one asks about %s", quote(softWord(fa, onlyA, fb, onlyB)))
 			})
 		}
+	}
+	if below() {
+		return p, why, covered
 	}
 	aa, ab := fa.aspects, fb.aspects
 	if fa.differ != fb.differ {
@@ -563,8 +616,14 @@ func penalty(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pairAns
 	if fa.negated != fb.negated {
 		note(negationPenalty, func() string { return "only one is negated (not, never…)" })
 	}
+	if below() {
+		return p, why, covered
+	}
 	if x, y, ok := otherTechs(onlyA, onlyB); ok {
 		note(topicPenalty, func() string { return fmt.Sprintf("%s vs %s", x, y) })
+	}
+	if below() {
+		return p, why, covered
 	}
 	if x, ok := extraTech(fa.techs, fb.techs); ok {
 		// "deploy a FastAPI app" / "deploy a FastAPI app using Docker
@@ -698,6 +757,41 @@ func extraTech(a, b []string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// aligned reports whether f's question vector has an entry for each of
+// its tokens, in the same order: one entry per distinct token, as
+// features are made (weighTally keeps every token, its weight at least
+// minIDF) and loaded.
+func aligned(f *features) bool { return len(f.q.e) == len(f.toks) }
+
+// sharedUnmatched is shared of the two question vectors and unmatched of
+// their tokens both ways, in one walk of two aligned features (aligned):
+// the same sums in the same order, the same tokens. The walk is most of
+// the cost of a candidate pair most of which the guards turn down.
+func sharedUnmatched(fa, fb *features, bufA, bufB []qtok) (dot, sa, sb float64, onlyA, onlyB []qtok) {
+	ae, be := fa.q.e, fb.q.e
+	i, j := 0, 0
+	for i < len(ae) && j < len(be) {
+		x, y := ae[i], be[j]
+		switch {
+		case x.h == y.h:
+			dot += x.w * y.w
+			sa += x.w * x.w
+			sb += y.w * y.w
+			i++
+			j++
+		case x.h < y.h:
+			bufA = append(bufA, fa.toks[i])
+			i++
+		default:
+			bufB = append(bufB, fb.toks[j])
+			j++
+		}
+	}
+	bufA = append(bufA, fa.toks[i:]...)
+	bufB = append(bufB, fb.toks[j:]...)
+	return dot, sa, sb, bufA, bufB
 }
 
 // unmatched returns the tokens of a that b lacks; both are sorted by hash.

@@ -147,6 +147,13 @@ func testNewIndexStream(t *testing.T, recs []record.Record) {
 	if string(gb) != string(wb) {
 		t.Errorf("stored features differ (%d bytes, want %d)", len(gb), len(wb))
 	}
+	loaded, err := LoadIndex(ctx, gb, "k", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, ix := range map[string]*Index{"NewIndexStream": got, "NewIndexContext": want, "LoadIndex": loaded} {
+		checkAligned(t, name, ix)
+	}
 	if g, w := got.Acronyms(), MineAcronyms(recs); (len(g) > 0 || len(w) > 0) && !reflect.DeepEqual(g, w) {
 		t.Errorf("Acronyms() = %v; want MineAcronyms' %v", g, w)
 	}
@@ -170,5 +177,22 @@ func testNewIndexStream(t *testing.T, recs []record.Record) {
 	}
 	if _, err := NewIndexStream(ctx, shrinking, opts); err == nil {
 		t.Errorf("NewIndexStream(a stream shorter at each pass) = nil error; want one")
+	}
+}
+
+// checkAligned checks what sharedUnmatched relies on: each record's
+// question vector has an entry for each of its tokens, in their order.
+func checkAligned(t *testing.T, name string, ix *Index) {
+	t.Helper()
+	for i := range ix.feats {
+		f := &ix.feats[i]
+		if !aligned(f) {
+			t.Fatalf("%s: record %d: %d question vector entries, %d tokens; want one entry per token", name, i, len(f.q.e), len(f.toks))
+		}
+		for k, e := range f.q.e {
+			if e.h != f.toks[k].h {
+				t.Fatalf("%s: record %d: entry %d is token %x, token %d is %x; want the same order", name, i, k, e.h, k, f.toks[k].h)
+			}
+		}
 	}
 }
