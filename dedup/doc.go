@@ -19,7 +19,9 @@
 // the classic false matches — a word of substance on one side only
 // ("Constraints" / "UNIQUE constraint"; not a word of an "of"/"in" phrase
 // that only places the subject where the other's answer has it, "ACID
-// properties of transactions" / "…in a database"), sibling subjects in one frame,
+// properties of transactions" / "…in a database"; less where the other has
+// a light noun in its place, "request validation" / "data validation"),
+// sibling subjects in one frame,
 // another technology ("middleware in Express" / "in FastAPI"), a number,
 // version or operator that differs ("L1" vs "L2", `==` vs `is`), antonyms
 // and negation, a comparison asked on one side only, another aspect of one

@@ -450,6 +450,36 @@ func otherTechs(onlyA, onlyB []qtok) (string, string, bool) {
 	return "", "", false
 }
 
+// filledSlot reports whether the one word of substance only f's question
+// has stands right before a word both questions have, where g's question
+// has a light noun ("data", "information") in its place: "request
+// validation" / "data validation" fill one slot, exact and loose.
+func filledSlot(only []qtok, f, g *features) bool {
+	if heavyCount(only) != 1 {
+		return false
+	}
+	i := slices.IndexFunc(only, qtok.heavy)
+	x := only[i]
+	for _, y := range f.toks {
+		if y.pos != x.pos+1 || y.kind != kindWord {
+			continue
+		}
+		yg, ok := findHash(g.toks, y.h)
+		if !ok {
+			return false
+		}
+		// A light noun that names an aspect ("the advantages of
+		// ganega") asks something of the word after it; it holds no
+		// slot before it.
+		for _, z := range g.toks {
+			if z.pos == yg.pos-1 && z.kind == kindWord && lightWords[z.text] && !frameWords[z.text] && aspectOf[z.text] == 0 && !z.content {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // narrowFactor is the narrower penalty for an extra word of substance with
 // inverse document frequency idf: a rare word ("UNIQUE constraint",
 // "nested Pydantic models") makes another question, a word common in the
@@ -552,6 +582,15 @@ func penaltyAbove(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pa
 	}
 	switch shape(onlyA, onlyB) {
 	case narrower:
+		if filledSlot(onlyA, fa, fb) || filledSlot(onlyB, fb, fa) {
+			// "request validation" beside "data validation": the one
+			// word stands where the other question has a light noun
+			// before the same word, which it only makes exact.
+			note(softPenalty, func() string {
+				return fmt.Sprintf("only one asks about %s", heavyWords(fa, onlyA, fb, onlyB))
+			})
+			break
+		}
 		note(narrowFactor(max(heavyIDF(onlyA), heavyIDF(onlyB))), func() string {
 			return fmt.Sprintf("only one asks about %s", heavyWords(fa, onlyA, fb, onlyB))
 		})

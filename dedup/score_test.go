@@ -51,6 +51,10 @@ func TestScore(t *testing.T) {
 			a: withCode(q("What's the output?"), "let x = [1, 2, 3];\nconsole.log(x.map(n => n * 2));"),
 			b: withCode(q("What's the output?"), "let x = [1, 2, 3];\nconsole.log(x.map(n => n * 2));")},
 
+		{name: "an aspect noun holds no slot", reason: "only one asks about “event”",
+			a: q("What is event delegation in JavaScript?"),
+			b: q("What are the advantages of delegation in JavaScript?")},
+
 		{name: "registering a handler is adding one", dup: true,
 			a: q("How do you register a custom exception handler?"),
 			b: q("How do you create custom exception handlers?")},
@@ -333,6 +337,29 @@ func TestIdentifierPart(t *testing.T) {
 		d := Explain(q(tc.a), q(tc.b), st)
 		if got := len(d.Guards) > 0; got != tc.guarded {
 			t.Errorf("Explain(%q, %q).Guards = %q; want guarded %v", tc.a, tc.b, d.Guards, tc.guarded)
+		}
+	}
+}
+
+// TestFilledSlot checks the narrower guard's softer case: one word of
+// substance standing where the other question has a light noun before the
+// same word ("request validation" / "data validation"), and no such slot
+// behind an aspect noun ("the advantages of delegation").
+func TestFilledSlot(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"How does Express handle request validation using Joi?", "How do you use Joi for data validation in Express?", true},
+		{"How to tune hyperparameters to avoid overfitting?", "How to tune parameters to avoid overfitting?", true},
+		{"What is event delegation in JavaScript?", "What are the advantages of delegation in JavaScript?", false},
+		{"What is a UNIQUE constraint?", "What are constraints?", false},
+	} {
+		ix := NewIndex([]record.Record{q(c.a), q(c.b)}, Options{})
+		fa, fb := &ix.feats[0], &ix.feats[1]
+		onlyA := unmatched(nil, fa.toks, fb.toks)
+		if got := filledSlot(onlyA, fa, fb); got != c.want {
+			t.Errorf("filledSlot(%q beside %q) = %v; want %v", c.a, c.b, got, c.want)
 		}
 	}
 }
