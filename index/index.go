@@ -298,7 +298,10 @@ func (ix *Index) VerifyRest(ctx context.Context) error {
 			continue // a small file, read whole on open
 		}
 		path := filepath.Join(ix.gdir, filepath.FromSlash(s.Path))
-		if err := verifyFile(path, s, VerifyFull); err != nil {
+		if err := verifyFileContext(ctx, path, s, VerifyFull); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
 			return fmt.Errorf("read index %s: %w: %s: %w", ix.dir, ErrCorrupt, path, err)
 		}
 	}
