@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/internal/apitest"
 	"github.com/iq-search/iq/pipeline"
 )
 
@@ -37,17 +38,12 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
-// TestServeDamagedLargeFile: a server opened with the quick check (as iq
-// serve opens an index above index.FullVerifyLimit) on an index whose
-// largest file is damaged in the middle, where the quick check does not
-// read, finds it with the full check it runs while serving: it says so on
-// its log naming the file, and from then on answers /healthz and the API
-// 503 index_damaged naming the file, never 200 from that index. The
-// deadline only catches a check that never ends.
-func TestServeDamagedLargeFile(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	dir := filepath.Join(t.TempDir(), "index")
+// damagedLarge builds an index of the embedded corpus and flips a bit in
+// the middle of its largest file, where the quick check does not read; it
+// returns the directory and that file.
+func damagedLarge(t *testing.T, ctx context.Context) (dir, largest string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "index")
 	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Embedded: true})
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +53,6 @@ func TestServeDamagedLargeFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var largest string
 	var size int64
 	filepath.WalkDir(filepath.Join(dir, m.Generation), func(path string, d os.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
@@ -78,7 +73,21 @@ func TestServeDamagedLargeFile(t *testing.T) {
 	if err := os.WriteFile(largest, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	s, err = pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Verify: index.VerifyQuick, Serving: true})
+	return dir, largest
+}
+
+// TestServeDamagedLargeFile: a server opened with the quick check (as iq
+// serve opens an index above index.FullVerifyLimit) on an index whose
+// largest file is damaged in the middle, where the quick check does not
+// read, finds it with the full check it runs while serving: it says so on
+// its log naming the file, and from then on answers /healthz and the API
+// 503 index_damaged naming the file, never 200 from that index. The
+// deadline only catches a check that never ends.
+func TestServeDamagedLargeFile(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir, largest := damagedLarge(t, ctx)
+	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Verify: index.VerifyQuick, Serving: true})
 	if err != nil {
 		t.Fatalf("quick open of an index damaged in the middle of %s: %v", largest, err)
 	}
@@ -125,5 +134,31 @@ func TestServeDamagedLargeFile(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run = %v", err)
+	}
+}
+
+// TestSwapDamaged: a new version of the index damaged where the quick
+// check does not read (as Follow opens it) is read whole before it is
+// swapped in, found damaged, logged naming the file and never served: the
+// server keeps answering from the one before.
+func TestSwapDamaged(t *testing.T) {
+	ctx := context.Background()
+	good := sharedSearcher(t)
+	dir, largest := damagedLarge(t, ctx)
+	bad, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Verify: index.VerifyQuick, Serving: true})
+	if err != nil {
+		t.Fatalf("quick open of an index damaged in the middle of %s: %v", largest, err)
+	}
+	var log lockedBuffer
+	srv := New(good, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	srv.Swap(ctx, bad) // closes bad
+	if srv.searcher() != good {
+		t.Fatal("a damaged new version was swapped in")
+	}
+	if l := log.String(); !strings.Contains(l, "damaged, still serving the one before") || !strings.Contains(l, largest) {
+		t.Errorf("server log %q; want the damage, naming %s", l, largest)
+	}
+	if w := apitest.Get(srv.Handler(), "GET", "/healthz"); w.Code != http.StatusOK {
+		t.Errorf("/healthz after refusing a damaged version = %d %s; want 200", w.Code, w.Body)
 	}
 }
