@@ -31,7 +31,9 @@ import (
 // BenchmarkServeStart starts the HTTP server of `iq serve` on the index
 // BenchmarkUserBuild leaves (benchkit.SynthDir(n, true): clusters set,
 // duplicate features stored) as the command does: the index opened with
-// every file checked (index.VerifyFull), the searcher, the stored
+// the quick check above index.FullVerifyLimit (index.VerifyAuto; with
+// IQ_BENCH_SERVE_VERIFY=full every file read before listening, as iq serve
+// did before), the searcher, the stored
 // duplicate features loaded (httpapi.Run's WarmDups), then serving on a
 // loopback port. It reports the CPU and wall time until /healthz
 // answers (start-*), until the first /api/similar and the first /api/dups
@@ -39,7 +41,8 @@ import (
 // then and after IQ_BENCH_SERVE_SEARCHES (default 200) searches of the
 // benchmarks' query mix through HTTP one at a time (rss-, anon-, file-MB),
 // those searches' wall p50 and p99 and the process's CPU per search
-// (client included). The features are loaded with the key stored in them:
+// (client included), and when the full check of the files that runs while
+// serving ended (checked-*; from the start, 0 when the open read them all). The features are loaded with the key stored in them:
 // the build's key is its binary's (pipeline's buildID), which another
 // binary cannot have, and the load is what is measured here. iq serve's
 // memory knobs (internal/servemem) are applied as the command applies
@@ -71,6 +74,7 @@ func BenchmarkServeStart(b *testing.B) {
 
 type serveFigures struct {
 	startCPU, startWall, similarCPU, similarWall, dupsCPU, dupsWall time.Duration
+	checkedCPU, checkedWall                                         time.Duration
 	rssStart, anonStart, fileStart, rss, anon, file                 int64
 	p50, p99, cpuPerSearch                                          time.Duration
 	hits                                                            int
@@ -84,6 +88,7 @@ func (m serveFigures) report(b *testing.B) {
 		{m.startCPU.Seconds(), "start-cpu-s"}, {m.startWall.Seconds(), "start-wall-s"},
 		{m.similarCPU.Seconds(), "similar-cpu-s"}, {m.similarWall.Seconds(), "similar-wall-s"},
 		{m.dupsCPU.Seconds(), "dups-cpu-s"}, {m.dupsWall.Seconds(), "dups-wall-s"},
+		{m.checkedCPU.Seconds(), "checked-cpu-s"}, {m.checkedWall.Seconds(), "checked-wall-s"},
 		{mb(m.rssStart), "start-rss-MB"}, {mb(m.anonStart), "start-anon-MB"}, {mb(m.fileStart), "start-file-MB"},
 		{mb(m.rss), "rss-MB"}, {mb(m.anon), "anon-MB"}, {mb(m.file), "file-MB"},
 		{ms(m.p50), "p50-ms"}, {ms(m.p99), "p99-ms"}, {ms(m.cpuPerSearch), "cpu-ms/search"},
@@ -101,7 +106,11 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 	ctx, cancel := context.WithCancel(context.Background())
 	c0, t0 := cputime.Used(), time.Now()
 	since := func() (time.Duration, time.Duration) { return cputime.Used() - c0, time.Since(t0) }
-	ix, err := index.OpenVerify(dir, index.VerifyFull)
+	verify := index.VerifyAuto // as iq serve opens it
+	if os.Getenv("IQ_BENCH_SERVE_VERIFY") == "full" {
+		verify = index.VerifyFull
+	}
+	ix, err := index.OpenVerify(dir, verify)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -120,10 +129,26 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 		b.Fatal(err)
 	}
 	done := make(chan error, 1)
+	type result struct {
+		err       error
+		cpu, wall time.Duration
+	}
+	checked := make(chan result, 1)
+	check := func(err error) {
+		cpu, wall := since()
+		checked <- result{err, cpu, wall}
+	}
 	go func() {
-		done <- httpapi.Run(ctx, s, ln, httpapi.Options{Logger: slog.New(slog.DiscardHandler), Settled: settled})
+		done <- httpapi.Run(ctx, s, ln, httpapi.Options{Logger: slog.New(slog.DiscardHandler), Settled: settled, Checked: check,
+			// A loaded machine must not turn a slow answer into a 503.
+			SearchTimeout: time.Minute})
 	}()
 	defer func() {
+		if c := <-checked; c.err != nil {
+			b.Errorf("the full check while serving: %v", c.err)
+		} else if verify != index.VerifyFull {
+			m.checkedCPU, m.checkedWall = c.cpu, c.wall
+		}
 		cancel()
 		if err := <-done; err != nil {
 			b.Error(err)
@@ -132,6 +157,7 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 	}()
 	base := "http://" + ln.Addr().String()
 	client := &http.Client{Timeout: time.Minute}
+	var last string // the last error answer's body
 	get := func(path string, into any) int {
 		resp, err := client.Get(base + path)
 		if err != nil {
@@ -143,7 +169,8 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 				b.Fatalf("GET %s: %v", path, err)
 			}
 		} else {
-			io.Copy(io.Discard, resp.Body)
+			body, _ := io.ReadAll(resp.Body)
+			last = string(body)
 		}
 		return resp.StatusCode
 	}
@@ -154,7 +181,7 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 	m.rssStart, m.anonStart, m.fileStart = benchkit.Resident()
 	var first query.Result
 	if code := get("/api/search?q="+url.QueryEscape(queries[0]), &first); code != 200 || len(first.Hits) == 0 {
-		b.Fatalf("first search %q: %d, %d hits", queries[0], code, len(first.Hits))
+		b.Fatalf("first search %q: %d, %d hits %s", queries[0], code, len(first.Hits), last)
 	}
 	for code := get("/api/similar?limit=10&id="+url.QueryEscape(first.Hits[0].ID), nil); code != 200; code = get("/api/similar?limit=10&id="+url.QueryEscape(first.Hits[0].ID), nil) {
 		if code != http.StatusServiceUnavailable {
@@ -165,7 +192,7 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 	m.similarCPU, m.similarWall = since()
 	var dups query.DupsResult
 	if code := get("/api/dups?limit=50", &dups); code != 200 || len(dups.Clusters) == 0 {
-		b.Fatalf("/api/dups: %d, %d clusters", code, len(dups.Clusters))
+		b.Fatalf("/api/dups: %d, %d clusters %s", code, len(dups.Clusters), last)
 	}
 	m.dupsCPU, m.dupsWall = since()
 	times := make([]time.Duration, 0, len(queries))

@@ -16,6 +16,9 @@
 //     middleware (access log, panic recovery, URL and Host guard,
 //     security headers); Swap, which serves a refreshed index without a
 //     restart (Options.Searchers).
+//   - check.go, priority_*.go: the full check of the index's files that
+//     runs while the server answers, at the lowest thread priority, and
+//     the 503 index_damaged every request gets once it finds damage.
 //   - web.go, web/: the embedded search page (search, question view, the
 //     duplicates view of /api/dups), its script and style sheet.
 //   - openapi.go, openapi.json: the OpenAPI 3.1 document of the API,

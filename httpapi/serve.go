@@ -51,7 +51,10 @@ func NewLogger(w io.Writer, format string) *slog.Logger {
 // set for it); on any other it warns that the index is exposed. It
 // listens at once and makes the duplicate detector in the background
 // (warmWhileServing: similar and dups wait for stored features to load,
-// and answer 503 warming_up while features are computed).
+// and answer 503 warming_up while features are computed), and reads the
+// index's files against their checksums in the background
+// (checkWhileServing: found damaged, it answers every request 503
+// index_damaged).
 func Run(ctx context.Context, s *query.Searcher, ln net.Listener, opts Options) error {
 	opts = opts.withDefaults()
 	logger := opts.Logger
@@ -63,7 +66,16 @@ func Run(ctx context.Context, s *query.Searcher, ln net.Listener, opts Options) 
 	hs := New(s, opts)
 	// It listens at once: searches need nothing more, and similar and
 	// dups wait for the stored duplicate features to load.
-	hs.warmWhileServing(ctx)
+	warmed := hs.warmWhileServing(ctx)
+	// The rest of the full check of the index's files runs while it
+	// serves (index.Index.VerifyRest, nothing when the open read them all).
+	checked := make(chan struct{})
+	hs.checkWhileServing(ctx, s, func(err error) {
+		if opts.Checked != nil {
+			opts.Checked(err)
+		}
+		close(checked)
+	})
 	if opts.Searchers != nil {
 		go func() {
 			for s := range opts.Searchers {
@@ -73,7 +85,20 @@ func Run(ctx context.Context, s *query.Searcher, ln net.Listener, opts Options) 
 	}
 	srv, conns := newHTTPServer(hs.Handler(), opts)
 	logger.Info("serving", "url", "http://"+ln.Addr().String()+"/", "index", s.Index().Dir(), "records", s.Index().Meta().Records)
-	return serveUntilDone(ctx, srv, conns.listener(ln), logger)
+	err := serveUntilDone(ctx, srv, conns.listener(ln), logger)
+	// The caller closes s once Run returns, unmapping its files: the
+	// background work that reads them (stopped by ctx) ends first.
+	wait := time.NewTimer(shutdownTimeout)
+	defer wait.Stop()
+	for _, c := range []<-chan struct{}{warmed, checked} {
+		select {
+		case <-c:
+		case <-wait.C:
+			logger.Warn("background work on the index still running after shutdown")
+			return err
+		}
+	}
+	return err
 }
 
 // writeSlack is the time a request has to write its answer once its search

@@ -85,6 +85,10 @@ type Options struct {
 	// `iq serve` returns that memory to the system there; the library
 	// leaves the runtime's settings to its caller.
 	Settled func()
+	// Checked, when set, is called with the result of Run's full check of
+	// the index's files (checkWhileServing) once it ends: nil when they
+	// are whole.
+	Checked func(error)
 }
 
 // defaultMaxPerClient: an eighth of the queue. A page sends one search at
@@ -156,6 +160,10 @@ type Server struct {
 	// the index are loaded or found unusable (warm); until then similar
 	// and dups wait for them rather than answer 503.
 	dupsLoading chan struct{}
+
+	// damaged is set when the full check of the served index's files
+	// found damage (checkWhileServing): every request answers 503.
+	damaged atomic.Pointer[damage]
 }
 
 // New returns the server of `iq serve` over s. Its Handler is separate
@@ -178,6 +186,16 @@ func (srv *Server) searcher() *query.Searcher { return srv.s.Load() }
 // closes s and keeps the old one.
 func (srv *Server) Swap(ctx context.Context, s *query.Searcher) {
 	start := time.Now()
+	// A new version is read whole before it is served, while the old one
+	// answers: one found damaged is never swapped in.
+	if err := verifyLow(ctx, s); err != nil {
+		if ctx.Err() == nil {
+			srv.log.Error("a new version of the index is damaged, still serving the one before", "index", s.Index().Dir(),
+				"generation", s.Index().Meta().Generation, "err", err.Error())
+		}
+		s.Close()
+		return
+	}
 	if _, err := s.Dups(ctx, query.DupsRequest{Limit: 1}); err != nil && ctx.Err() != nil {
 		s.Close()
 		return
@@ -185,6 +203,7 @@ func (srv *Server) Swap(ctx context.Context, s *query.Searcher) {
 	srv.facetsMu.Lock() // the facet counts are the old index's
 	old := srv.s.Swap(s)
 	srv.facets = nil
+	srv.damaged.Store(nil) // the damage was the old index's
 	srv.facetsMu.Unlock()
 	srv.log.Info("serving a new index", "index", s.Index().Dir(), "generation", s.Index().Meta().Generation,
 		"records", s.Index().Meta().Records, "prepared_in", time.Since(start).Round(time.Millisecond).String())
@@ -655,6 +674,9 @@ func (srv *Server) guard(next http.Handler) http.Handler {
 					fmt.Sprintf("host %q not served, want one of %s", r.Host, strings.Join(srv.opts.Hosts, ", ")))
 				return
 			}
+		}
+		if srv.damagedIndex(w, r) {
+			return
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -12,7 +12,7 @@ import (
 // features of a million records, 446 MB) is then read only where it is
 // used, and its pages are the index's own for ReleaseMapped. Its
 // checksum is checked here unless the index read every file against its
-// checksum when it opened (VerifyFull, as a server opens it).
+// checksum already (VerifyFull on open, or VerifyRest).
 func (ix *Index) MapAttachment(name string) ([]byte, error) {
 	for _, s := range ix.sums {
 		if s.Path != name {
@@ -31,7 +31,7 @@ func (ix *Index) MapAttachment(name string) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
-		if !ix.checked {
+		if !ix.checked.Load() {
 			if got := crcOf(m); got != s.CRC {
 				m.Unmap()
 				return nil, fmt.Errorf("read %s: %w: checksum mismatch", path, ErrCorrupt)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +63,55 @@ func TestMapAttachment(t *testing.T) {
 	}
 	if _, err := OpenVerify(dir, VerifyFull); !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("full open of a damaged file: error %v; want ErrCorrupt", err)
+	}
+}
+
+// TestVerifyRest: after a quick open, VerifyRest reads the middles of
+// large files the open skipped, finds damage there as ErrCorrupt naming
+// the file, and passes an undamaged index; after a full open it reads
+// nothing again.
+func TestVerifyRest(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	big := bytes.Repeat([]byte("features "), 100_000) // past the quick check's two ends
+	if err := Build(ctx, dir, loadCorpus(t)[:10], BuildOptions{Fingerprint: "fp", Attach: map[string][]byte{"big.bin": big}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []Verification{VerifyQuick, VerifyAuto, VerifyFull} {
+		ix, err := OpenVerify(dir, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ix.VerifyRest(ctx); err != nil {
+			t.Errorf("VerifyRest of an undamaged index opened with %d: %v", v, err)
+		}
+		ix.Close()
+	}
+	p, err := current(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, p.Generation, "big.bin")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x20
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := OpenVerify(dir, VerifyQuick)
+	if err != nil {
+		t.Fatalf("quick open of a file damaged in the middle: %v", err)
+	}
+	defer ix.Close()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := ix.VerifyRest(cancelled); !errors.Is(err, context.Canceled) {
+		t.Errorf("VerifyRest(cancelled) = %v; want context.Canceled", err)
+	}
+	err = ix.VerifyRest(ctx)
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
+		t.Fatalf("VerifyRest of a damaged index = %v; want ErrCorrupt naming %s", err, path)
 	}
 }

@@ -364,6 +364,12 @@ func fullyVerified(sums []fileSum, v Verification) bool {
 }
 
 func verifyFile(path string, want fileSum, v Verification) error {
+	return verifyFileContext(context.Background(), path, want, v)
+}
+
+// verifyFileContext is verifyFile stopping with ctx's error within a file
+// (a segment of a million records is gigabytes).
+func verifyFileContext(ctx context.Context, path string, want fileSum, v Verification) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -390,13 +396,26 @@ func verifyFile(path string, want fileSum, v Verification) error {
 		return nil
 	}
 	h := crc32.New(castagnoli)
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
 		return err
 	}
 	if got := crcHex(h.Sum32()); got != want.CRC {
 		return fmt.Errorf("checksum mismatch (crc32c %s, want %s)", got, want.CRC)
 	}
 	return nil
+}
+
+// ctxReader reads r until ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // Writer holds the lock of an index directory: the one process that adds

@@ -107,9 +107,12 @@ type Index struct {
 	// mapMu: Close holds it while it unmaps the index's files,
 	// ReleaseMapped while it advises their pages.
 	mapMu sync.RWMutex
-	// checked: every file was read against its checksum on open
-	// (MapAttachment checks no file again).
-	checked bool
+	// checked: every file was read against its checksum, on open or by
+	// VerifyRest (MapAttachment checks no file again).
+	checked atomic.Bool
+	// opened is the checking the open made (VerifyRest reads what it
+	// left).
+	opened Verification
 	// attached are the attachments MapAttachment mapped (under mapMu),
 	// unmapped by Close.
 	attached []mmap.MMap
@@ -276,6 +279,36 @@ func (ix *Index) ExplainError(err error) error {
 	return err
 }
 
+// VerifyRest reads every byte the open did not read (VerifyQuick, or
+// VerifyAuto above FullVerifyLimit: the middle of large files) against the
+// checksums recorded at build: the rest of a full check, for a server
+// that starts serving after the quick one (RELIABILITY.md, "Index
+// lifecycle"). The error wraps ErrCorrupt and names the damaged file. It
+// returns nil at once when every file was read already, and stops with
+// ctx's error between files.
+func (ix *Index) VerifyRest(ctx context.Context) error {
+	if ix.checked.Load() {
+		return nil
+	}
+	for _, s := range ix.sums {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if ix.opened == VerifyQuick && s.Head == "" {
+			continue // a small file, read whole on open
+		}
+		path := filepath.Join(ix.gdir, filepath.FromSlash(s.Path))
+		if err := verifyFileContext(ctx, path, s, VerifyFull); err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return cerr
+			}
+			return fmt.Errorf("read index %s: %w: %s: %w", ix.dir, ErrCorrupt, path, err)
+		}
+	}
+	ix.checked.Store(true)
+	return nil
+}
+
 // Explain returns the error for a panic r raised while reading the index:
 // the damage, wrapping ErrCorrupt and naming the file, when a full check of
 // the index's files finds one; otherwise a bug in iq, said as one.
@@ -387,7 +420,8 @@ func openGeneration(dir string, p pointer, v Verification) (*Index, error) {
 	if err := verifyFiles(gdir, dm.Files, shardsVerification(v, meta.Shards)); err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, gdir: gdir, meta: meta, sums: dm.Files, checked: fullyVerified(dm.Files, shardsVerification(v, meta.Shards))}
+	ix := &Index{dir: dir, gdir: gdir, meta: meta, sums: dm.Files, opened: shardsVerification(v, meta.Shards)}
+	ix.checked.Store(fullyVerified(dm.Files, ix.opened))
 	for i := range meta.Shards {
 		s, err := openShard(shardDir(gdir, i))
 		if err != nil {

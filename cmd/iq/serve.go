@@ -61,10 +61,13 @@ SIGINT or SIGTERM stops it after in-flight requests finish. Access logs go to st
 // options; the server itself lives in package httpapi.
 func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 	// A server runs for days: it reads every file against its checksum
-	// once, at start (index.VerifyFull), where a one-shot search checks
-	// only sizes and ends above index.FullVerifyLimit.
+	// once. It opens as a one-shot search does (index.VerifyAuto: every
+	// byte up to index.FullVerifyLimit or with several shards, else sizes
+	// and ends), listens, and httpapi.Run reads the rest in the background,
+	// answering 503 index_damaged to everything if it finds damage; a new
+	// version is read whole before it is served.
 	out := newOutput(a, false)
-	po := pipeline.OpenOptions{IndexDir: opts.indexDir, Verify: index.VerifyFull, Serving: true, Progress: out.progress("building the index"), Notify: out.notify}
+	po := pipeline.OpenOptions{IndexDir: opts.indexDir, Verify: index.VerifyAuto, Serving: true, Progress: out.progress("building the index"), Notify: out.notify}
 	restore := buildGC() // Open builds the default index when it is missing
 	s, err := pipeline.Open(ctx, po)
 	restore()

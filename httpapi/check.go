@@ -1,0 +1,84 @@
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+
+	"github.com/iq-search/iq/query"
+)
+
+// codeIndexDamaged answers every request once the full check of the
+// served index's files (index.Index.VerifyRest) has found damage.
+const codeIndexDamaged = "index_damaged"
+
+// damage is what the full check found wrong with the searcher it checked.
+type damage struct {
+	s   *query.Searcher
+	err error
+}
+
+// checkWhileServing reads the rest of s's index against its checksums
+// (what the quick check on open skipped: the middle of large files) on a
+// goroutine of its own, at low priority, while the server answers. Until it
+// ends, reads stay guarded as on any index (a panic recovered, an error
+// explained by a full check: index.Index.ExplainError). If it finds damage,
+// the server says so on its log (stderr for iq serve) naming the file, and
+// from then on answers every request, /healthz included, 503 index_damaged
+// with that message, until a new version of the index that checks whole is
+// swapped in (iq index --repair, which Follow delivers). done, when not nil,
+// receives the check's result (nil when the index is whole).
+func (srv *Server) checkWhileServing(ctx context.Context, s *query.Searcher, done func(error)) {
+	go func() {
+		err := verifyLow(ctx, s)
+		if err != nil && ctx.Err() == nil {
+			srv.log.Error("index damaged: every request answers 503 until it is repaired (iq index --repair) and served again",
+				"index", s.Index().Dir(), "err", err.Error())
+			srv.facetsMu.Lock() // Swap holds it while it changes the searcher
+			if srv.searcher() == s {
+				srv.damaged.Store(&damage{s: s, err: err})
+			}
+			srv.facetsMu.Unlock()
+		}
+		if done != nil {
+			done(err)
+		}
+	}()
+}
+
+// verifyLow runs s's index.Index.VerifyRest on a thread of its own at the
+// lowest scheduling priority (where the system has one for a thread:
+// Linux), so that the check takes what the searches leave of the CPU. The
+// thread ends with the check: it is never given back to the Go runtime
+// with its priority lowered.
+func verifyLow(ctx context.Context, s *query.Searcher) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
+		lowerThreadPriority()
+		errc <- s.Index().VerifyRest(ctx)
+	}()
+	return <-errc
+}
+
+// damagedIndex answers 503 index_damaged when the full check found the
+// served index damaged, and reports whether it did.
+func (srv *Server) damagedIndex(w http.ResponseWriter, r *http.Request) bool {
+	d := srv.damaged.Load()
+	if d == nil {
+		return false
+	}
+	srv.writeError(w, r, http.StatusServiceUnavailable, codeIndexDamaged, damageMessage(d.err))
+	return true
+}
+
+// damageMessage is the one line a damaged index is reported with.
+func damageMessage(err error) string {
+	msg := err.Error()
+	if errors.Is(err, context.Canceled) {
+		return msg
+	}
+	return fmt.Sprintf("the index is damaged, no answer from it can be trusted: %s; stop the server and run iq index --repair", msg)
+}

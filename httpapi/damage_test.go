@@ -1,0 +1,164 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/internal/apitest"
+	"github.com/iq-search/iq/pipeline"
+)
+
+// lockedBuffer is a log both the server and the test touch.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// damagedLarge builds an index of the embedded corpus and flips a bit in
+// the middle of its largest file, where the quick check does not read; it
+// returns the directory and that file.
+func damagedLarge(t *testing.T, ctx context.Context) (dir, largest string) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "index")
+	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Embedded: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	m, err := index.ReadMeta(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	filepath.WalkDir(filepath.Join(dir, m.Generation), func(path string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if st, err := d.Info(); err == nil && st.Size() > size {
+				largest, size = path, st.Size()
+			}
+		}
+		return nil
+	})
+	if size <= 2*64<<10 {
+		t.Fatalf("largest file %s is %d bytes; want one the quick check reads only the ends of", largest, size)
+	}
+	b, err := os.ReadFile(largest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 0x10
+	if err := os.WriteFile(largest, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, largest
+}
+
+// TestServeDamagedLargeFile: a server opened with the quick check (as iq
+// serve opens an index above index.FullVerifyLimit) on an index whose
+// largest file is damaged in the middle, where the quick check does not
+// read, finds it with the full check it runs while serving: it says so on
+// its log naming the file, and from then on answers /healthz and the API
+// 503 index_damaged naming the file, never 200 from that index. The
+// deadline only catches a check that never ends.
+func TestServeDamagedLargeFile(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir, largest := damagedLarge(t, ctx)
+	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Verify: index.VerifyQuick, Serving: true})
+	if err != nil {
+		t.Fatalf("quick open of an index damaged in the middle of %s: %v", largest, err)
+	}
+	defer s.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log lockedBuffer
+	checked := make(chan error, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, s, ln, Options{Logger: slog.New(slog.NewTextHandler(&log, nil)), Checked: func(err error) { checked <- err }})
+	}()
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + ln.Addr().String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	select {
+	case err := <-checked:
+		if err == nil || !strings.Contains(err.Error(), largest) {
+			t.Fatalf("the full check while serving = %v; want the damage in %s", err, largest)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("the full check did not end within a minute")
+	}
+	// The damage is recorded before Checked is called.
+	for _, path := range []string{"/healthz", "/api/search?q=closures", "/api/similar?q=closures", "/api/dups", "/"} {
+		code, body := get(path)
+		var e errorBody
+		if code != http.StatusServiceUnavailable || json.Unmarshal([]byte(body), &e) != nil || e.Error == nil ||
+			e.Error.Code != codeIndexDamaged || !strings.Contains(e.Error.Message, largest) {
+			t.Errorf("GET %s after the check = %d %s; want 503 index_damaged naming %s", path, code, body, largest)
+		}
+	}
+	if l := log.String(); !strings.Contains(l, "index damaged") || !strings.Contains(l, largest) {
+		t.Errorf("server log %q; want the damage, naming %s", l, largest)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}
+
+// TestSwapDamaged: a new version of the index damaged where the quick
+// check does not read (as Follow opens it) is read whole before it is
+// swapped in, found damaged, logged naming the file and never served: the
+// server keeps answering from the one before.
+func TestSwapDamaged(t *testing.T) {
+	ctx := context.Background()
+	good := sharedSearcher(t)
+	dir, largest := damagedLarge(t, ctx)
+	bad, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Verify: index.VerifyQuick, Serving: true})
+	if err != nil {
+		t.Fatalf("quick open of an index damaged in the middle of %s: %v", largest, err)
+	}
+	var log lockedBuffer
+	srv := New(good, Options{Logger: slog.New(slog.NewTextHandler(&log, nil))})
+	srv.Swap(ctx, bad) // closes bad
+	if srv.searcher() != good {
+		t.Fatal("a damaged new version was swapped in")
+	}
+	if l := log.String(); !strings.Contains(l, "damaged, still serving the one before") || !strings.Contains(l, largest) {
+		t.Errorf("server log %q; want the damage, naming %s", l, largest)
+	}
+	if w := apitest.Get(srv.Handler(), "GET", "/healthz"); w.Code != http.StatusOK {
+		t.Errorf("/healthz after refusing a damaged version = %d %s; want 200", w.Code, w.Body)
+	}
+}
