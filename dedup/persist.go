@@ -329,16 +329,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		st.df[prev] = df
 		idf[i] = st.idf(prev)
 	}
-	for _, m := range []*map[string]int32{&st.qfreq, &st.afreq} {
-		n := r.count(2)
-		*m = make(map[string]int32, n)
-		for range n {
-			k := r.str()
-			(*m)[k] = int32(r.uint())
-		}
-	}
-	st.groups = r.strss()
-	st.lex = newLexicon(st.groups)
+	r.headTail(st)
 	// A record takes 30 bytes at least (two empty vectors alone take 18),
 	// so damaged data cannot claim more records than it could hold.
 	n := r.count(30)
@@ -678,6 +669,21 @@ func (r *decoder) uint() uint64 {
 	}
 	r.b = r.b[n:]
 	return v
+}
+
+// headTail reads what every format's head ends with after the vocabulary:
+// the questions' and answers' word counts, and the synonym groups.
+func (r *decoder) headTail(st *Stats) {
+	for _, m := range []*map[string]int32{&st.qfreq, &st.afreq} {
+		n := r.count(2)
+		*m = make(map[string]int32, n)
+		for range n {
+			k := r.str()
+			(*m)[k] = int32(r.uint())
+		}
+	}
+	st.groups = r.strss()
+	st.lex = newLexicon(st.groups)
 }
 
 // count reads a length whose items take at least size bytes each, so that

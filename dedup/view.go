@@ -72,16 +72,7 @@ func loadView(ctx context.Context, r *decoder, data []byte, opts Options) (*Inde
 	for i, h := range st.vocab {
 		idf[i] = st.idf(h)
 	}
-	for _, m := range []*map[string]int32{&st.qfreq, &st.afreq} {
-		n := r.count(2)
-		*m = make(map[string]int32, n)
-		for range n {
-			k := r.str()
-			(*m)[k] = int32(r.uint())
-		}
-	}
-	st.groups = r.strss()
-	st.lex = newLexicon(st.groups)
+	r.headTail(st)
 	// Each record takes 28 bytes of the arrays at least.
 	v := &view{n: r.count(28), vocab: st.vocab, idf: idf}
 	v.levels = r.strs()
