@@ -146,36 +146,7 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 	}
 	var w encoder
 	w.b = make([]byte, 0, 64+len(vocab)*10+len(blobs.b)+n*120)
-	w.b = append(w.b, featuresMagic...)
-	w.uint(featuresFormat)
-	w.str(key)
-	w.str(optionsHash(ix.opts))
-	// Stats.
-	w.uint(uint64(st.n))
-	w.uint(uint64(len(vocab)))
-	prev := uint64(0)
-	for k, h := range vocab {
-		w.uint(h - prev)
-		w.uint(uint64(dfs[k]))
-		prev = h
-	}
-	for _, m := range []map[string]int32{st.qfreq, st.afreq} {
-		// Only texts that repeat: the scorer asks whether a text repeats
-		// three times or more.
-		var keys []string
-		for k, n := range m {
-			if n >= 2 {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		w.uint(uint64(len(keys)))
-		for _, k := range keys {
-			w.str(k)
-			w.uint(uint64(m[k]))
-		}
-	}
-	w.strss(st.groups)
+	ix.appendHead(&w, featuresFormat, key, vocab, dfs)
 	w.uint(uint64(n))
 	w.strs(levels)
 	// Each topic with the name features give it (topicsOf).
@@ -669,6 +640,44 @@ func (r *decoder) uint() uint64 {
 	}
 	r.b = r.b[n:]
 	return v
+}
+
+// appendHead writes what every format's head holds up to the records
+// (decoder.headTail reads its end): the magic, the format, the key and the
+// options' hash, the vocabulary with its document frequencies, the texts
+// that repeat, the synonym groups.
+func (ix *Index) appendHead(w *encoder, format uint64, key string, vocab []uint64, dfs []int32) {
+	st := ix.st
+	w.b = append(w.b, featuresMagic...)
+	w.uint(format)
+	w.str(key)
+	w.str(optionsHash(ix.opts))
+	// Stats.
+	w.uint(uint64(st.n))
+	w.uint(uint64(len(vocab)))
+	prev := uint64(0)
+	for k, h := range vocab {
+		w.uint(h - prev)
+		w.uint(uint64(dfs[k]))
+		prev = h
+	}
+	for _, m := range []map[string]int32{st.qfreq, st.afreq} {
+		// Only texts that repeat: the scorer asks whether a text repeats
+		// three times or more.
+		var keys []string
+		for k, n := range m {
+			if n >= 2 {
+				keys = append(keys, k)
+			}
+		}
+		slices.Sort(keys)
+		w.uint(uint64(len(keys)))
+		for _, k := range keys {
+			w.str(k)
+			w.uint(uint64(m[k]))
+		}
+	}
+	w.strss(st.groups)
 }
 
 // headTail reads what every format's head ends with after the vocabulary:

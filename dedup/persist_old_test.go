@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
-	"slices"
 )
 
 // marshalFormat3 is MarshalFeatures as it was before format 4: the
@@ -19,36 +18,7 @@ func (ix *Index) marshalFormat3(key string, clusters []Cluster) ([]byte, error) 
 	n := ix.Len()
 	var w encoder
 	w.b = make([]byte, 0, 64+len(vocab)*10+n*500)
-	w.b = append(w.b, featuresMagic...)
-	w.uint(featuresFormat3)
-	w.str(key)
-	w.str(optionsHash(ix.opts))
-	// Stats.
-	w.uint(uint64(st.n))
-	w.uint(uint64(len(vocab)))
-	prev := uint64(0)
-	for k, h := range vocab {
-		w.uint(h - prev)
-		w.uint(uint64(dfs[k]))
-		prev = h
-	}
-	for _, m := range []map[string]int32{st.qfreq, st.afreq} {
-		// Only texts that repeat: the scorer asks whether a text repeats
-		// three times or more.
-		var keys []string
-		for k, n := range m {
-			if n >= 2 {
-				keys = append(keys, k)
-			}
-		}
-		slices.Sort(keys)
-		w.uint(uint64(len(keys)))
-		for _, k := range keys {
-			w.str(k)
-			w.uint(uint64(m[k]))
-		}
-	}
-	w.strss(st.groups)
+	ix.appendHead(&w, featuresFormat3, key, vocab, dfs)
 	// Totals, for the loader's flat arrays.
 	w.uint(uint64(n))
 	var tot totals
