@@ -136,7 +136,11 @@ func snippet(text string, n int) string {
 	// The start of the collapsed text decides the snippet: past n+20 bytes
 	// a word end is too far (below), and a long answer was collapsed whole
 	// for 160 bytes of it before.
-	t := collapsedPrefix(text, n+21)
+	return cutSnippet(collapsedPrefix(text, n+21), n)
+}
+
+// cutSnippet cuts collapsed text t at a word boundary near n bytes.
+func cutSnippet(t string, n int) string {
 	if len(t) <= n {
 		return t
 	}

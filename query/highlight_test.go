@@ -4,25 +4,11 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // snippetWhole is snippet over the whole collapsed text, as it was before
 // collapsedPrefix.
-func snippetWhole(text string, n int) string {
-	t := collapseSpace(text)
-	if len(t) <= n {
-		return t
-	}
-	end := wordEnd(t, n)
-	if end > n+20 || end == len(t) && len(t) > n+20 {
-		end = n
-		for end > 0 && !utf8.RuneStart(t[end]) {
-			end--
-		}
-	}
-	return strings.TrimRight(t[:end], " ,.;:") + "…"
-}
+func snippetWhole(text string, n int) string { return cutSnippet(collapseSpace(text), n) }
 
 // snippet reads only the start of the text: the same snippets as from
 // the whole text collapsed, over texts of words, runs of white space
