@@ -81,18 +81,9 @@ func segmentTerms(t *testing.T, zs *zap.Segment, fn func(field, term string)) {
 // (the corpus in batches of 16), of large postings spread over several
 // chunks (synthetic records), and with deleted documents (Update).
 func TestCheckLocationsHealthy(t *testing.T) {
-	ctx := context.Background()
 	small, _ := buildCorpus(t)
 
-	synthDir := filepath.Join(t.TempDir(), "synth")
-	if err := Build(ctx, synthDir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
-		t.Fatal(err)
-	}
-	large, err := Open(synthDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer large.Close()
+	large := chunkedIndex(t)
 
 	updated, _ := updatedCorpus(t)
 
@@ -230,15 +221,7 @@ func TestCheckLocationsRunaway(t *testing.T) {
 // first or the last document reads fewer postings than the whole term,
 // every document as many, and the same locations.
 func TestWalkTermAt(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "synth")
-	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := chunkedIndex(t)
 	chunked := 0
 	for _, zs := range zapSegments(t, ix) {
 		segmentTerms(t, zs, func(field, term string) {
@@ -311,15 +294,7 @@ func zapDocs(t *testing.T, zs *zap.Segment, field, term string) []uint64 {
 func TestTermPostingsMatchBleve(t *testing.T) {
 	small, _ := buildCorpus(t)
 	updated, _ := updatedCorpus(t)
-	dir := filepath.Join(t.TempDir(), "synth")
-	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
-		t.Fatal(err)
-	}
-	large, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer large.Close()
+	large := chunkedIndex(t)
 	type posting struct {
 		doc  uint32
 		freq uint64
@@ -388,15 +363,7 @@ func TestTermPostingsMatchBleve(t *testing.T) {
 // postings of several chunks, and with deleted documents.
 func TestTermLocationsMatchBleve(t *testing.T) {
 	updated, _ := updatedCorpus(t)
-	dir := filepath.Join(t.TempDir(), "synth")
-	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
-		t.Fatal(err)
-	}
-	large, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer large.Close()
+	large := chunkedIndex(t)
 	ctx := context.Background()
 	for name, ix := range map[string]*Index{"updated": updated, "2000 synthetic records": large} {
 		adv, err := ix.shards[0].Advanced()
@@ -509,4 +476,20 @@ func TestFindPostingsCountMatchesBleve(t *testing.T) {
 		}
 		r.Close()
 	}
+}
+
+// chunkedIndex builds 2,000 synthetic records into one segment: postings
+// long enough to span several chunks. Closed when the test ends.
+func chunkedIndex(t *testing.T) *Index {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "synth")
+	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
 }
