@@ -155,14 +155,7 @@ func TestStoredReaderMatchesBleve(t *testing.T) {
 // through Bleve's lookup by ID, on an index of at least minSegments
 // segments.
 func checkStoredReader(t *testing.T, ix *Index, recs []record.Record, minSegments int) {
-	adv, err := ix.shards[0].Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := shardReader(t, ix)
 	defer r.Close()
 	fields := []string{FieldRecord, record.FieldQuestion, record.FieldAnswer, FieldSources, record.FieldCluster}
 	sr := scorchx.NewStoredReader(r, fields)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
+	bindex "github.com/blevesearch/bleve_index_api"
 	"github.com/blevesearch/vellum"
 	zap "github.com/blevesearch/zapx/v17"
 	"github.com/iq-search/iq/index/expr"
@@ -26,14 +27,7 @@ import (
 // zapSegments returns the zap segments of a single-shard index's snapshot.
 func zapSegments(t *testing.T, ix *Index) []*zap.Segment {
 	t.Helper()
-	adv, err := ix.shards[0].Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := adv.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := shardReader(t, ix)
 	t.Cleanup(func() { r.Close() })
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
@@ -301,14 +295,7 @@ func TestTermPostingsMatchBleve(t *testing.T) {
 		norm float64
 	}
 	for name, ix := range map[string]*Index{"corpus": small, "updated": updated, "2000 synthetic records": large} {
-		adv, err := ix.shards[0].Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := shardReader(t, ix)
 		terms := map[[2]string]bool{}
 		for _, zs := range zapSegments(t, ix) {
 			segmentTerms(t, zs, func(field, term string) { terms[[2]string{field, term}] = true })
@@ -366,14 +353,7 @@ func TestTermLocationsMatchBleve(t *testing.T) {
 	large := chunkedIndex(t)
 	ctx := context.Background()
 	for name, ix := range map[string]*Index{"updated": updated, "2000 synthetic records": large} {
-		adv, err := ix.shards[0].Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := shardReader(t, ix)
 		terms := map[string]bool{}
 		for _, zs := range zapSegments(t, ix) {
 			segmentTerms(t, zs, func(field, term string) {
@@ -438,14 +418,7 @@ func TestFindPostingsCountMatchesBleve(t *testing.T) {
 	small, _ := buildCorpus(t)
 	updated, _ := updatedCorpus(t)
 	for name, ix := range map[string]*Index{"corpus": small, "updated": updated} {
-		adv, err := ix.shards[0].Advanced()
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			t.Fatal(err)
-		}
+		r := shardReader(t, ix)
 		terms := map[[2]string]bool{{record.FieldQuestion, "no such term"}: true}
 		for _, zs := range zapSegments(t, ix) {
 			segmentTerms(t, zs, func(field, term string) { terms[[2]string{field, term}] = true })
@@ -492,4 +465,18 @@ func chunkedIndex(t *testing.T) *Index {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return ix
+}
+
+// shardReader opens a reader of ix's first shard; the caller closes it.
+func shardReader(t *testing.T, ix *Index) bindex.IndexReader {
+	t.Helper()
+	adv, err := ix.shards[0].Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
