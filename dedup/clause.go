@@ -92,12 +92,16 @@ func questionTokens(q string) []token {
 	named := !titleCased(title)
 	var ts []token
 	head := map[uint64]bool{}
+	var headTechs []string
 	for i, c := range clauses {
 		ct := scanTokens(nil, c, 0, true)
 		if i == 0 {
 			namesWhatItDoes(c, ct)
 			for _, t := range ct {
 				head[t.h] = true
+				if x := techOf[t.text]; x != "" && !t.weak {
+					headTechs = append(headTechs, x)
+				}
 			}
 			ts = append(ts, ct...)
 			continue
@@ -112,12 +116,15 @@ func questionTokens(q string) []token {
 			// Names beside a technology's ("over Flask or Django REST
 			// Framework") are its own, or its kind's.
 			names := named && !slices.ContainsFunc(ct, func(t token) bool { return techOf[t.text] != "" })
+			compares := slices.ContainsFunc(ct, func(t token) bool { return t.text == differWord })
 			for k := range ct {
 				// A name the tail brings in ("…, and how does it
 				// differ from Behavior-Driven Development (BDD)?") is a
 				// second subject, unless it is a technology the head's
 				// subject lives in ("…from regular JavaScript?").
-				ct[k].weak = !(names && k > 0 && properName(ct[k]) && !head[ct[k].h])
+				second := names && k > 0 && properName(ct[k]) && !head[ct[k].h] ||
+					compares && !ct[k].weak && k > 0 && otherTech(ct[k], head, headTechs)
+				ct[k].weak = !second
 			}
 		}
 		ts = append(ts, ct...)
@@ -183,4 +190,24 @@ func namesWhatItDoes(clause string, ts []token) {
 			ts[k].subject = true
 		}
 	}
+}
+
+// otherTech reports whether t names a technology the head does not, and
+// that the head's technologies do not live in: "What is Docker Swarm, and
+// how does it differ from Kubernetes?" asks about Kubernetes too, where
+// "What is JSX, and how does it differ from regular JavaScript?" asks
+// about JSX alone. (A technology a tail only uses, "What is Jest, and how
+// is it used for testing React applications?", is where it is used; only
+// a comparison makes it a second subject.)
+func otherTech(t token, head map[uint64]bool, headTechs []string) bool {
+	x := techOf[t.text]
+	if x == "" || head[t.h] || len(headTechs) == 0 {
+		return false
+	}
+	for _, h := range headTechs {
+		if isWithin(h, x) {
+			return false
+		}
+	}
+	return true
 }

@@ -55,6 +55,10 @@ func TestScore(t *testing.T) {
 			a: q("What is event delegation in JavaScript?"),
 			b: q("What are the advantages of delegation in JavaScript?")},
 
+		{name: "a technology a comparison tail brings in", dup: true,
+			a: q("What is Docker Swarm, and how does it differ from Kubernetes?"),
+			b: q("How does Docker Swarm compare with Kubernetes?")},
+
 		{name: "registering a handler is adding one", dup: true,
 			a: q("How do you register a custom exception handler?"),
 			b: q("How do you create custom exception handlers?")},
