@@ -115,14 +115,15 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswer
 		d.Question = math.Sqrt(d.Question * min(ca, cb))
 		onlyA, onlyB = impliedComparison(fa, fb, onlyA, onlyB)
 		onlyA, onlyB = identifierPart(onlyA, fb), identifierPart(onlyB, fa)
+		compared := sameComparison(fa, fb)
 		if heavyCount(onlyB) == 0 {
-			kept := placedByAnswer(onlyA, fb, ans.side(fa, fb))
+			kept := placedByAnswer(onlyA, fb, ans.side(fa, fb), compared)
 			if explain {
 				d.Covered = appendDropped(d.Covered, fa, onlyA, kept)
 			}
 			onlyA = kept
 		} else if heavyCount(onlyA) == 0 {
-			kept := placedByAnswer(onlyB, fa, ans.side(fa, fa))
+			kept := placedByAnswer(onlyB, fa, ans.side(fa, fa), compared)
 			if explain {
 				d.Covered = appendDropped(d.Covered, fb, onlyB, kept)
 			}
@@ -268,13 +269,13 @@ func identifierPart(only []qtok, g *features) []qtok {
 // "What are Constraints?" speaks of UNIQUE, and "What is a UNIQUE
 // constraint?" asks about that one; and "In Python, what is a decorator?"
 // asks its question after the comma.) g's answers are read from side.
-func placedByAnswer(only []qtok, g *features, side answerSide) []qtok {
+func placedByAnswer(only []qtok, g *features, side answerSide, compared bool) []qtok {
 	if !g.answers {
 		return only
 	}
 	var out []qtok
 	for i, t := range only {
-		drop := t.heavy() && (t.placed || t.later) && side.has(g, t.h)
+		drop := t.heavy() && (t.placed || t.later || compared) && side.has(g, t.h)
 		if drop && out == nil {
 			out = append(make([]qtok, 0, len(only)), only[:i]...)
 		} else if !drop && out != nil {
@@ -285,6 +286,30 @@ func placedByAnswer(only []qtok, g *features, side answerSide) []qtok {
 		return only
 	}
 	return out
+}
+
+// sameComparison reports whether two questions both ask for a comparison
+// of the same things, two at least (words of substance or technologies
+// both name): "What is Docker Swarm, and how does it differ from
+// Kubernetes?" and "How do you handle container orchestration using
+// Kubernetes versus Docker Swarm?". A word one of them adds that the
+// other's answer speaks of ("container orchestration") then says what the
+// compared things are or do, which an answer to the comparison tells
+// anyway (placedByAnswer).
+func sameComparison(fa, fb *features) bool {
+	if !fa.differ || !fb.differ {
+		return false
+	}
+	n := 0
+	for _, t := range fa.toks {
+		if !t.content || !t.heavy() && techOf[t.text] == "" {
+			continue
+		}
+		if _, ok := findHash(fb.toks, t.h); ok {
+			n++
+		}
+	}
+	return n >= 2
 }
 
 // namedByAnswer reports whether g's answers, read from side, speak of
