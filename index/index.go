@@ -68,10 +68,16 @@ type Meta struct {
 	// (BuildOptions.Origin), opaque to this package.
 	Origin json.RawMessage `json:"origin,omitempty"`
 	// Synonyms is "default" or the path of the synonym list used.
-	Synonyms string    `json:"synonyms"`
-	Records  int       `json:"records"`
-	Shards   int       `json:"shards"`
-	BuiltAt  time.Time `json:"built_at"`
+	Synonyms string `json:"synonyms"`
+	Records  int    `json:"records"`
+	// IDs is the digest of the records' IDs (record.IDDigest), made at
+	// the build from the index as written (every Build and Update of one
+	// shard), so that a server tells whether stored duplicate features
+	// are those of its records without reading every ID; "" when not
+	// known (several shards, or an index built before it).
+	IDs     string    `json:"ids,omitempty"`
+	Shards  int       `json:"shards"`
+	BuiltAt time.Time `json:"built_at"`
 	// BuildTime is how long Build took, for `iq stats`.
 	BuildTime time.Duration `json:"build_time_ns"`
 }
