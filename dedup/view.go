@@ -287,7 +287,8 @@ func (v *view) counts(i int) (sources, answerLen int) {
 
 // scoredOnly, as feat's answers, decodes features that are scored and
 // dropped unless they are among the best (similar): their strings are
-// the view's own bytes, not a copy.
+// the view's own bytes, not a copy, and their answer vector is decoded
+// only if the scorer reads it (features.answerVector).
 var scoredOnly = &answerTerms{}
 
 // feat decodes record i's features into sc, valid until sc is used again;
@@ -329,6 +330,13 @@ func (v *view) feat(i int, st *Stats, sc *featScratch, answers *answerTerms) *fe
 		d.bad, d.p, end = true, len(d.s), len(d.s)
 	}
 	switch {
+	case answers == scoredOnly && !d.bad:
+		// Decoded if the scorer reads it (features.answerVector): most
+		// candidates are dropped before their answers are compared, and
+		// the answer vector was a third of decoding one (issue 15).
+		sc.lazy = lazyAnswers{d: blobDecoder{s: d.s[d.p:end]}, v: v, sc: sc}
+		f.lazy = &sc.lazy
+		d.p = end
 	case answers != nil && answers != scoredOnly:
 		d.vector(nil, v, answers)
 	default:
@@ -398,6 +406,28 @@ func (v *view) feat(i int, st *Stats, sc *featScratch, answers *answerTerms) *fe
 		*f = features{}
 	}
 	return f
+}
+
+// lazyAnswers is a candidate's answer vector left in its encoding by
+// view.feat (scoredOnly) until the scorer reads it.
+type lazyAnswers struct {
+	d  blobDecoder // the vector's terms, without its norm
+	v  *view
+	sc *featScratch
+}
+
+// answerVector returns f's answer vector, decoding it first when view.feat
+// left it encoded; damaged terms decode as none.
+func (f *features) answerVector() vector {
+	if l := f.lazy; l != nil {
+		f.lazy = nil
+		e := l.d.vector(l.sc.e[:0], l.v, nil)
+		l.sc.e = e
+		if !l.d.bad && l.d.p == len(l.d.s) && len(e) > 0 {
+			f.a.e = e
+		}
+	}
+	return f.a
 }
 
 // codeWeight is termWeight of a stored count code (count<<1 | light),
