@@ -257,7 +257,9 @@ func storedFeaturesKey(dir string) (string, error) {
 // themselves are unchanged: dedup's TestLoadIndex converts format 3 and
 // compares), in a new generation that shares the index's segments
 // (index.Writer.Update with no record changed). How the 1M index of
-// BENCHMARKS.md's "HTTP serve" was brought to format 4.
+// BENCHMARKS.md's "HTTP serve" was brought to format 4, and then to format
+// 5 (the digest of the records' IDs in the features, and in the index's
+// metadata, which Update writes).
 func TestConvertFeatures(t *testing.T) {
 	dir := os.Getenv("IQ_BENCH_CONVERT")
 	if dir == "" {

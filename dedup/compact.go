@@ -121,6 +121,7 @@ type featScratch struct {
 	raws, techs, topics []string
 	substance           []uint64
 	topicIdx            []uint64
+	lazy                lazyAnswers
 }
 
 // feat returns record i's features whole: ix.feats[i] itself, or for a

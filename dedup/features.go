@@ -94,6 +94,9 @@ type features struct {
 	// raws are the question's words as written, by token position: what
 	// an explanation shows.
 	raws []string
+	// lazy, when set, holds a's terms still encoded (view.feat for a
+	// candidate of similar): read a through answerVector.
+	lazy *lazyAnswers
 }
 
 // raw returns t's word as the question writes it.

@@ -12,6 +12,8 @@ import (
 	"math"
 	"slices"
 	"unsafe"
+
+	"github.com/iq-search/iq/record"
 )
 
 // An Index's features are computed once, when the index is built, and
@@ -22,8 +24,9 @@ import (
 // for the few records a page lists. The encoding is compact: the
 // collection's vocabulary once, sorted, and each vector as deltas into it
 // with the term count from which its weight is computed again exactly;
-// token hashes are recomputed from their text. Format 4 (view.go) is read
-// in place; formats 2 and 3 had totals up front that let the loader put
+// token hashes are recomputed from their text. Format 5 (view.go) is read
+// in place, and so is format 4 (format 5 without the IDs' digest); formats
+// 2 and 3 had totals up front that let the loader put
 // every record's vectors, tokens and words in a few flat arrays rather
 // than a slice per record, with strings repeated across records (words,
 // levels, topics) kept once.
@@ -31,7 +34,11 @@ import (
 // featuresMagic starts the encoding; featuresFormat is its version.
 const (
 	featuresMagic  = "iq dedup features\n"
-	featuresFormat = 4
+	featuresFormat = 5
+	// featuresFormat4 is format 5 without the digest of the records' IDs
+	// (record.IDDigest) after the record count: read in place as well, its
+	// records checked against the index's by reading every ID.
+	featuresFormat4 = 4
 	// featuresFormat3 and featuresFormat2 are the formats before the
 	// arrays read in place (format 4, which a server loads without
 	// decoding every record: issue 15's 1M tier), and before the edges
@@ -53,13 +60,19 @@ var ErrStaleFeatures = errors.New("stored duplicate features do not match")
 // refuses features of another key, since a change to the scorer changes
 // what they hold.
 //
-// The encoding (format 4) is read where it lies (view.go): a small head
-// decoded when it loads (the weights, the tables of levels and topics,
-// the clusters), then fixed-width little-endian arrays aligned to 8 bytes
+// The encoding (format 5) is read where it lies (view.go): a small head
+// decoded when it loads (the weights, the digest of the records' IDs
+// (IDsDigest), the tables of levels and topics, the clusters), then fixed-width little-endian arrays aligned to 8 bytes
 // that a loader uses in place: each record's features as a varint blob
 // and where it starts, the IDs and questions, the records in ID order,
 // and the question tokens' postings that Similar reads.
 func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error) {
+	return ix.marshalFeatures(key, clusters, featuresFormat)
+}
+
+// marshalFeatures is MarshalFeatures in format (featuresFormat4, without
+// the IDs' digest, for the tests of indexes built before it).
+func (ix *Index) marshalFeatures(key string, clusters []Cluster, format uint64) ([]byte, error) {
 	st := ix.st
 	vocab, dfs := st.vocabulary()
 	at := make(map[uint64]uint32, len(vocab))
@@ -146,8 +159,15 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 	}
 	var w encoder
 	w.b = make([]byte, 0, 64+len(vocab)*10+len(blobs.b)+n*120)
-	ix.appendHead(&w, featuresFormat, key, vocab, dfs)
+	ix.appendHead(&w, format, key, vocab, dfs)
 	w.uint(uint64(n))
+	if format == featuresFormat {
+		var digest record.IDDigest
+		for i := range n {
+			digest.Add(ix.ID(i))
+		}
+		w.str(digest.String())
+	}
 	w.strs(levels)
 	// Each topic with the name features give it (topicsOf).
 	w.uint(uint64(len(topics)))
@@ -251,7 +271,11 @@ func (t *totals) add(f *features, topics int) {
 // whole.
 func ReadInPlace(data []byte) bool {
 	r := decoder{b: data}
-	return r.magic(featuresMagic) && r.uint() == featuresFormat
+	if !r.magic(featuresMagic) {
+		return false
+	}
+	f := r.uint()
+	return f == featuresFormat || f == featuresFormat4
 }
 
 // LoadIndex makes an Index from features MarshalFeatures stored, with
@@ -274,7 +298,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
 	}
 	format := r.uint()
-	if format != featuresFormat && format != featuresFormat3 && format != featuresFormat2 {
+	if format != featuresFormat && format != featuresFormat4 && format != featuresFormat3 && format != featuresFormat2 {
 		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
 	}
 	if k := r.str(); k != key {
@@ -284,8 +308,8 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	if r.str() != optionsHash(opts) {
 		return nil, fmt.Errorf("%w: made with other synonyms", ErrStaleFeatures)
 	}
-	if format == featuresFormat {
-		return loadView(ctx, &r, data, opts)
+	if format == featuresFormat || format == featuresFormat4 {
+		return loadView(ctx, &r, data, opts, format == featuresFormat)
 	}
 	st := &Stats{n: int(r.uint())}
 	nv := r.count(2)

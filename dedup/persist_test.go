@@ -37,6 +37,34 @@ func testLoadIndex(t *testing.T, recs []record.Record) {
 	if lx.Len() != len(recs) {
 		t.Fatalf("loaded %d records; want %d", lx.Len(), len(recs))
 	}
+	var digest record.IDDigest
+	for _, r := range recs {
+		digest.Add(r.ID)
+	}
+	if got, want := lx.IDsDigest(), digest.String(); got != want {
+		t.Errorf("IDsDigest() = %q; want %q, the digest of the records' IDs", got, want)
+	}
+	if got := ix.IDsDigest(); got != "" {
+		t.Errorf("IDsDigest() of a computed Index = %q; want none", got)
+	}
+	// Format 4, before the digest, is read in place as well, without one.
+	data4, err := ix.marshalFeatures("k1", cs, featuresFormat4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l4, err := LoadIndex(ctx, data4, "k1", opts)
+	if err != nil {
+		t.Fatalf("LoadIndex(format %d) error = %v", featuresFormat4, err)
+	}
+	if !ReadInPlace(data4) || l4.IDsDigest() != "" || l4.Len() != len(recs) {
+		t.Errorf("format %d: read in place %v, digest %q, %d records; want true, none, %d", featuresFormat4, ReadInPlace(data4), l4.IDsDigest(), l4.Len(), len(recs))
+	}
+	var sc4 featScratch
+	for i := range recs {
+		if want, got := ix.feats[i], *l4.feat(i, &sc4); !reflect.DeepEqual(got, want) {
+			t.Fatalf("format %d, record %q: loaded features\n%+v\nwant\n%+v", featuresFormat4, recs[i].Question, got, want)
+		}
+	}
 	var sc featScratch
 	for i, r := range recs {
 		if want, got := ix.feats[i], *lx.feat(i, &sc); !reflect.DeepEqual(got, want) {
@@ -225,6 +253,11 @@ func FuzzLoadIndex(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(old)
+	data4, err := ix.marshalFeatures("k", ix.Clusters(), featuresFormat4)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data4)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ix, err := LoadIndex(context.Background(), b, "k", Options{})
 		if err != nil {
@@ -233,6 +266,7 @@ func FuzzLoadIndex(f *testing.F) {
 		ix.Clusters()
 		ix.ClustersAt(0.3)
 		ix.StoredClusters()
+		ix.IDsDigest()
 		ix.Decisions()
 		for i := range ix.Len() {
 			ix.Card(i)

@@ -165,7 +165,7 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswer
 		if ans != nil {
 			d.Answer = ans.ix.answerCosine(ans.i, ans.j)
 		} else {
-			d.Answer = cosine(fa.a, fb.a)
+			d.Answer = cosine(fa.answerVector(), fb.answerVector())
 		}
 	}
 	if fa.generic || fb.generic {
@@ -364,7 +364,7 @@ func (p *pairAnswers) side(fa, g *features) answerSide {
 // has reports whether the answers of g, read from s, hold token h.
 func (s answerSide) has(g *features, h uint64) bool {
 	if s.terms == nil {
-		return inVector(g.a, h)
+		return inVector(g.answerVector(), h)
 	}
 	return s.terms.has(s.k, h)
 }

@@ -12,12 +12,12 @@ import (
 	"unsafe"
 )
 
-// view is an Index's features read in place from their encoding (format
-// 4, MarshalFeatures): a server opening an index of a million records
+// view is an Index's features read in place from their encoding (formats
+// 4 and 5, MarshalFeatures): a server opening an index of a million records
 // decoded every record's features before it could answer similar or
 // dups (6.3 of its 15 CPU-s of start-up, issue 15); a view decodes the
-// small head of the encoding (the weights, the levels and topics, the
-// clusters) and checks that its arrays' offsets stay inside it, and a
+// small head of the encoding (the weights, the digest of the IDs, the
+// levels and topics, the clusters) and checks that its arrays' offsets stay inside it, and a
 // record's features are decoded when the record is scored. The arrays are
 // fixed-width, little-endian and aligned to 8 bytes, used where they lie
 // on a little-endian machine (copied elsewhere).
@@ -41,6 +41,9 @@ type view struct {
 	levels, topics, topicName []string
 	vocab                     []uint64
 	idf                       []float64
+	// digest is the digest of the records' IDs stored with them
+	// (record.IDDigest; "" in format 4).
+	digest string
 
 	// edges are the stored edges' encoding, decoded on first use
 	// (Index.loadEdges).
@@ -53,9 +56,9 @@ type view struct {
 	all     *Index
 }
 
-// loadView reads features of the current format; r is past the options'
-// hash.
-func loadView(ctx context.Context, r *decoder, data []byte, opts Options) (*Index, error) {
+// loadView reads features of the current format (or of format 4, without
+// the IDs' digest: digest false); r is past the options' hash.
+func loadView(ctx context.Context, r *decoder, data []byte, opts Options, digest bool) (*Index, error) {
 	st := &Stats{n: int(r.uint())}
 	nv := r.count(2)
 	st.vocab, st.dfs = make([]uint64, nv), make([]int32, nv)
@@ -75,6 +78,9 @@ func loadView(ctx context.Context, r *decoder, data []byte, opts Options) (*Inde
 	r.headTail(st)
 	// Each record takes 28 bytes of the arrays at least.
 	v := &view{n: r.count(28), vocab: st.vocab, idf: idf}
+	if digest {
+		v.digest = r.str()
+	}
 	v.levels = r.strs()
 	nt := r.count(2)
 	v.topics, v.topicName = make([]string, nt), make([]string, nt)
@@ -281,7 +287,8 @@ func (v *view) counts(i int) (sources, answerLen int) {
 
 // scoredOnly, as feat's answers, decodes features that are scored and
 // dropped unless they are among the best (similar): their strings are
-// the view's own bytes, not a copy.
+// the view's own bytes, not a copy, and their answer vector is decoded
+// only if the scorer reads it (features.answerVector).
 var scoredOnly = &answerTerms{}
 
 // feat decodes record i's features into sc, valid until sc is used again;
@@ -323,6 +330,13 @@ func (v *view) feat(i int, st *Stats, sc *featScratch, answers *answerTerms) *fe
 		d.bad, d.p, end = true, len(d.s), len(d.s)
 	}
 	switch {
+	case answers == scoredOnly && !d.bad:
+		// Decoded if the scorer reads it (features.answerVector): most
+		// candidates are dropped before their answers are compared, and
+		// the answer vector was a third of decoding one (issue 15).
+		sc.lazy = lazyAnswers{d: blobDecoder{s: d.s[d.p:end]}, v: v, sc: sc}
+		f.lazy = &sc.lazy
+		d.p = end
 	case answers != nil && answers != scoredOnly:
 		d.vector(nil, v, answers)
 	default:
@@ -392,6 +406,28 @@ func (v *view) feat(i int, st *Stats, sc *featScratch, answers *answerTerms) *fe
 		*f = features{}
 	}
 	return f
+}
+
+// lazyAnswers is a candidate's answer vector left in its encoding by
+// view.feat (scoredOnly) until the scorer reads it.
+type lazyAnswers struct {
+	d  blobDecoder // the vector's terms, without its norm
+	v  *view
+	sc *featScratch
+}
+
+// answerVector returns f's answer vector, decoding it first when view.feat
+// left it encoded; damaged terms decode as none.
+func (f *features) answerVector() vector {
+	if l := f.lazy; l != nil {
+		f.lazy = nil
+		e := l.d.vector(l.sc.e[:0], l.v, nil)
+		l.sc.e = e
+		if !l.d.bad && l.d.p == len(l.d.s) && len(e) > 0 {
+			f.a.e = e
+		}
+	}
+	return f.a
 }
 
 // codeWeight is termWeight of a stored count code (count<<1 | light),
@@ -543,4 +579,17 @@ func (d *blobDecoder) vector(dst []entry, v *view, answers *answerTerms) []entry
 		dst = append(dst, entry{v.vocab[i], w})
 	}
 	return dst
+}
+
+// IDsDigest returns the digest of the records' IDs (record.IDDigest's
+// String) stored with the features MarshalFeatures wrote, so that a caller
+// tells whether they are the features of its records without reading
+// every ID; "" when none is stored (features of an older format, or not
+// loaded from stored features). It is the digest written at the build: a
+// damaged ID array is not caught by it, but by the file's checksum.
+func (ix *Index) IDsDigest() string {
+	if ix.view == nil {
+		return ""
+	}
+	return ix.view.digest
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/iq-search/iq/index"
 	"github.com/iq-search/iq/internal/apitest"
 	"github.com/iq-search/iq/pipeline"
+	"github.com/iq-search/iq/query"
 )
 
 // lockedBuffer is a log both the server and the test touch.
@@ -43,6 +44,13 @@ func (l *lockedBuffer) String() string {
 // returns the directory and that file.
 func damagedLarge(t *testing.T, ctx context.Context) (dir, largest string) {
 	t.Helper()
+	return damagedFile(t, ctx, "")
+}
+
+// damagedFile is damagedLarge for the file of the generation called name
+// ("": the largest), which must be past the quick check's two ends.
+func damagedFile(t *testing.T, ctx context.Context, name string) (dir, largest string) {
+	t.Helper()
 	dir = filepath.Join(t.TempDir(), "index")
 	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Embedded: true})
 	if err != nil {
@@ -56,7 +64,7 @@ func damagedLarge(t *testing.T, ctx context.Context) (dir, largest string) {
 	var size int64
 	filepath.WalkDir(filepath.Join(dir, m.Generation), func(path string, d os.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
-			if st, err := d.Info(); err == nil && st.Size() > size {
+			if st, err := d.Info(); err == nil && st.Size() > size && (name == "" || d.Name() == name) {
 				largest, size = path, st.Size()
 			}
 		}
@@ -130,6 +138,71 @@ func TestServeDamagedLargeFile(t *testing.T) {
 	}
 	if l := log.String(); !strings.Contains(l, "index damaged") || !strings.Contains(l, largest) {
 		t.Errorf("server log %q; want the damage, naming %s", l, largest)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v", err)
+	}
+}
+
+// TestServeDamagedFeatures: the stored duplicate features are used before
+// the check while serving reads them (index.Index.VerifyLater); damaged in
+// the middle, similar and dups answer 200 or 503 meanwhile (a damaged
+// record reads as one without features), never 500, and once the check
+// reaches them, which it does first, every request answers 503
+// index_damaged naming the file.
+func TestServeDamagedFeatures(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir, features := damagedFile(t, ctx, query.FeaturesAttachment)
+	s, err := pipeline.Open(ctx, pipeline.OpenOptions{IndexDir: dir, Verify: index.VerifyQuick, Serving: true})
+	if err != nil {
+		t.Fatalf("quick open of an index damaged in the middle of %s: %v", features, err)
+	}
+	defer s.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := make(chan error, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- Run(ctx, s, ln, Options{Logger: slog.New(slog.DiscardHandler), Checked: func(err error) { checked <- err }})
+	}()
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + ln.Addr().String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	paths := []string{"/api/similar?q=closures", "/api/dups", "/api/similar?q=what+is+a+goroutine"}
+	var result error
+	for i := 0; result == nil; i++ {
+		select {
+		case result = <-checked:
+			if result == nil || !strings.Contains(result.Error(), features) {
+				t.Fatalf("the full check while serving = %v; want the damage in %s", result, features)
+			}
+			t.Logf("%d requests answered before the check ended", i)
+			continue
+		case <-time.After(time.Minute):
+			t.Fatal("the full check did not end within a minute")
+		default:
+		}
+		if code, body := get(paths[i%len(paths)]); code != http.StatusOK && code != http.StatusServiceUnavailable {
+			t.Fatalf("GET %s before the check ended = %d %s; want 200 or 503", paths[i%len(paths)], code, body)
+		}
+	}
+	for _, path := range append(paths, "/healthz") {
+		code, body := get(path)
+		var e errorBody
+		if code != http.StatusServiceUnavailable || json.Unmarshal([]byte(body), &e) != nil || e.Error == nil ||
+			e.Error.Code != codeIndexDamaged || !strings.Contains(e.Error.Message, features) {
+			t.Errorf("GET %s after the check = %d %s; want 503 index_damaged naming %s", path, code, body, features)
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {

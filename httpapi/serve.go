@@ -64,6 +64,10 @@ func Run(ctx context.Context, s *query.Searcher, ln net.Listener, opts Options) 
 		logger.Warn("listening on a non-loopback address: anyone who can reach it can read the index", "addr", ln.Addr().String())
 	}
 	hs := New(s, opts)
+	// The check below reads whatever the open did not, the duplicate
+	// features first: they are used before it reaches them rather than
+	// read whole before the first similar (index.Index.VerifyLater).
+	s.Index().VerifyLater()
 	// It listens at once: searches need nothing more, and similar and
 	// dups wait for the stored duplicate features to load.
 	warmed := hs.warmWhileServing(ctx)

@@ -115,3 +115,53 @@ func TestVerifyRest(t *testing.T) {
 		t.Fatalf("VerifyRest of a damaged index = %v; want ErrCorrupt naming %s", err, path)
 	}
 }
+
+// TestVerifyLater: once told that VerifyRest will run, MapAttachment maps
+// a large attachment damaged in the middle without reading it whole (the
+// server's features are used before the check reaches them), and
+// VerifyRest reads the attachments mapped so far first, so that it finds
+// their damage before any other file's.
+func TestVerifyLater(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	big := bytes.Repeat([]byte("features "), 100_000) // past the quick check's two ends
+	if err := Build(ctx, dir, loadCorpus(t)[:10], BuildOptions{Fingerprint: "fp", Attach: map[string][]byte{"big.bin": big, "zz.bin": big}}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := current(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, name := range []string{"big.bin", "zz.bin"} {
+		path := filepath.Join(dir, p.Generation, name)
+		damaged := bytes.Clone(big)
+		damaged[len(damaged)/2] ^= 0x20
+		if err := os.WriteFile(path, damaged, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	// In the files' order, big.bin's damage is found first.
+	ix, err := OpenVerify(dir, VerifyQuick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.VerifyRest(ctx); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), paths[0]) {
+		t.Errorf("VerifyRest = %v; want ErrCorrupt naming %s", err, paths[0])
+	}
+	ix.Close()
+
+	ix, err = OpenVerify(dir, VerifyQuick)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ix.VerifyLater()
+	if b, err := ix.MapAttachment("zz.bin"); err != nil || len(b) != len(big) {
+		t.Fatalf("MapAttachment(zz.bin) after VerifyLater = %d bytes, %v; want it mapped, %d bytes", len(b), err, len(big))
+	}
+	if err := ix.VerifyRest(ctx); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), paths[1]) {
+		t.Errorf("VerifyRest after zz.bin was mapped = %v; want ErrCorrupt naming %s, read first", err, paths[1])
+	}
+}

@@ -204,8 +204,9 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 		}
 		shards[i] = nil
 	}
+	var ids string
 	if opts.Shards == 1 {
-		if err := writeTables(gdir); err != nil {
+		if ids, err = writeTables(gdir); err != nil {
 			return fmt.Errorf("build index %s: %w", dir, err)
 		}
 	}
@@ -226,6 +227,7 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 		Origin:         opts.Origin,
 		Synonyms:       synName,
 		Records:        int(count),
+		IDs:            idsOf(ids, count),
 		Shards:         opts.Shards,
 		BuiltAt:        time.Now().UTC().Truncate(time.Second),
 	}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -68,10 +70,16 @@ type Meta struct {
 	// (BuildOptions.Origin), opaque to this package.
 	Origin json.RawMessage `json:"origin,omitempty"`
 	// Synonyms is "default" or the path of the synonym list used.
-	Synonyms string    `json:"synonyms"`
-	Records  int       `json:"records"`
-	Shards   int       `json:"shards"`
-	BuiltAt  time.Time `json:"built_at"`
+	Synonyms string `json:"synonyms"`
+	Records  int    `json:"records"`
+	// IDs is the digest of the records' IDs (record.IDDigest), made at
+	// the build from the index as written (every Build and Update of one
+	// shard), so that a server tells whether stored duplicate features
+	// are those of its records without reading every ID; "" when not
+	// known (several shards, or an index built before it).
+	IDs     string    `json:"ids,omitempty"`
+	Shards  int       `json:"shards"`
+	BuiltAt time.Time `json:"built_at"`
 	// BuildTime is how long Build took, for `iq stats`.
 	BuildTime time.Duration `json:"build_time_ns"`
 }
@@ -114,8 +122,15 @@ type Index struct {
 	// left).
 	opened Verification
 	// attached are the attachments MapAttachment mapped (under mapMu),
-	// unmapped by Close.
-	attached []mmap.MMap
+	// unmapped by Close, and attachedNames their names.
+	attached      []mmap.MMap
+	attachedNames []string
+	// later: VerifyRest will read what the open did not (VerifyLater),
+	// so MapAttachment does not; read holds the names of the files
+	// MapAttachment read whole against their checksums, which
+	// VerifyRest does not read again.
+	later atomic.Bool
+	read  sync.Map
 	// prefixes caches TermsWithPrefix's answers: an open index never
 	// changes, and search as you type asks for the same prefixes again.
 	prefixMu    sync.Mutex
@@ -290,12 +305,24 @@ func (ix *Index) VerifyRest(ctx context.Context) error {
 	if ix.checked.Load() {
 		return nil
 	}
-	for _, s := range ix.sums {
+	// The attachments mapped already first: they are in use unchecked
+	// (VerifyLater).
+	ix.mapMu.RLock()
+	first := slices.Clone(ix.attachedNames)
+	ix.mapMu.RUnlock()
+	sums := slices.Clone(ix.sums)
+	slices.SortStableFunc(sums, func(a, b fileSum) int {
+		return cmp.Compare(bool2int(!slices.Contains(first, a.Path)), bool2int(!slices.Contains(first, b.Path)))
+	})
+	for _, s := range sums {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		if ix.opened == VerifyQuick && s.Head == "" {
 			continue // a small file, read whole on open
+		}
+		if _, ok := ix.read.Load(s.Path); ok {
+			continue // read whole by MapAttachment
 		}
 		path := filepath.Join(ix.gdir, filepath.FromSlash(s.Path))
 		if err := verifyFileContext(ctx, path, s, VerifyFull); err != nil {
@@ -722,4 +749,11 @@ func (ix *Index) shardRecords(ctx context.Context, sh bleve.Index, fn func(recor
 		}
 		return fn(rec)
 	})
+}
+
+func bool2int(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -39,11 +41,12 @@ var tablesMagic = []byte("iq-tables 2\n")
 func tableFields() []string { return slices.Sorted(slices.Values(record.FacetNames())) }
 
 // writeTables writes tablesFile into the one-shard generation gdir, whose
-// shard is complete and closed.
-func writeTables(gdir string) (err error) {
+// shard is complete and closed, and returns the digest of its records' IDs
+// (Meta.IDs), read on the same walk: "" when it wrote no tables.
+func writeTables(gdir string) (ids string, err error) {
 	s, err := openShard(shardDir(gdir, 0))
 	if err != nil {
-		return fmt.Errorf("write %s: %w", tablesFile, err)
+		return "", fmt.Errorf("write %s: %w", tablesFile, err)
 	}
 	defer func() {
 		if cerr := s.Close(); cerr != nil && err == nil {
@@ -65,10 +68,16 @@ func writeTables(gdir string) (err error) {
 		// pages are dropped as the walk goes so that they never all
 		// count in the process at once (1.5 GB at 1M records, issue
 		// 15's 4 GB peak while building).
-		order, err := fastrank.IDOrder(r, func() { dropMapped(gdir) })
+		var digest record.IDDigest
+		order, err := fastrank.IDOrder(r, func() { dropMapped(gdir) }, func(id string) {
+			if !strings.HasPrefix(id, synonymIDPrefix) {
+				digest.Add(id)
+			}
+		})
 		if err != nil {
 			return err
 		}
+		ids = digest.String()
 		b = slices.Clone(tablesMagic)
 		b = binary.AppendUvarint(b, uint64(len(shape)))
 		for _, n := range shape {
@@ -84,9 +93,9 @@ func writeTables(gdir string) (err error) {
 		return nil
 	})
 	if err != nil || b == nil {
-		return err
+		return "", err
 	}
-	return writeFileSync(filepath.Join(gdir, tablesFile), b)
+	return ids, writeFileSync(filepath.Join(gdir, tablesFile), b)
 }
 
 // withShardReader calls fn with a reader of s, closed after.
@@ -232,4 +241,14 @@ func mapFile(path string, size int64) (mmap.MMap, error) {
 		return nil, fmt.Errorf("%d bytes, want %d", st.Size(), size)
 	}
 	return mmap.Map(f, mmap.RDONLY, 0)
+}
+
+// idsOf is the digest writeTables read when it counted as many records as
+// the build's count (the live documents holding the record kind), and ""
+// otherwise: a digest that might not be the records' is none.
+func idsOf(digest string, count uint64) string {
+	if n, _, ok := strings.Cut(digest, ":"); !ok || n != strconv.FormatUint(count, 10) {
+		return ""
+	}
+	return digest
 }

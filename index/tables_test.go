@@ -51,7 +51,7 @@ func TestTablesFile(t *testing.T) {
 			if !bytes.Equal(table.AppendBinary(nil), want.AppendBinary(nil)) {
 				t.Errorf("%s: stored facet table differs from the one read from the postings", tc.name)
 			}
-			wantOrder, err := fastrank.IDOrder(r, nil)
+			wantOrder, err := fastrank.IDOrder(r, nil, nil)
 			if err != nil {
 				return err
 			}

@@ -62,8 +62,9 @@ func (w *Writer) Update(ctx context.Context, base *Index, upserts []record.Recor
 		}
 		count += n
 	}
+	var ids string
 	if shards == 1 {
-		if err := writeTables(gdir); err != nil {
+		if ids, err = writeTables(gdir); err != nil {
 			return fmt.Errorf("update index %s: %w", dir, err)
 		}
 	}
@@ -78,6 +79,7 @@ func (w *Writer) Update(ctx context.Context, base *Index, upserts []record.Recor
 	meta.Fingerprint = opts.Fingerprint
 	meta.Origin = opts.Origin
 	meta.Records = int(count)
+	meta.IDs = idsOf(ids, count)
 	meta.BuiltAt = time.Now().UTC().Truncate(time.Second)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("update index %s: %w", dir, err)

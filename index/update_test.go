@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -27,6 +28,9 @@ func TestUpdate(t *testing.T) {
 	}
 	defer base.Close()
 	before := recordsOf(t, base)
+	if got, want := base.Meta().IDs, digestOf(old); got != want {
+		t.Errorf("Meta().IDs after Build = %q; want %q, the digest of the records' IDs", got, want)
+	}
 
 	// Ten records go, ten come in, five change.
 	var gone []string
@@ -72,6 +76,11 @@ func TestUpdate(t *testing.T) {
 			t.Errorf("record %s after Update differs from the upsert (found %v)", id, ok)
 		}
 	}
+	// The digest of the IDs is the records' after the update, as a full
+	// build's, though the shared segments still name the deleted ones.
+	if got, want := updated.Meta().IDs, digestOf(slices.Collect(maps.Values(want))); got != want {
+		t.Errorf("Meta().IDs after Update = %q; want %q, the digest of the records' IDs", got, want)
+	}
 	if b, err := updated.Attachment("extra.json"); err != nil || string(b) != "{}" {
 		t.Errorf("Attachment after Update = %q, %v", b, err)
 	}
@@ -87,6 +96,9 @@ func TestUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer fix.Close()
+	if got, want := fix.Meta().IDs, updated.Meta().IDs; got != want {
+		t.Errorf("Meta().IDs of a full build of the updated records = %q; want the update's %q", got, want)
+	}
 	for _, q := range []string{"dependency injection", "websockets", "pydantic model", "async", "DI"} {
 		a, b := search(t, updated, textQuery(q)), search(t, fix, textQuery(q))
 		slices.Sort(a)
@@ -102,6 +114,15 @@ func TestUpdate(t *testing.T) {
 	if err := verifyFiles(base.gdir, base.sums, VerifyFull); err != nil {
 		t.Errorf("the base generation after Update: %v", err)
 	}
+}
+
+// digestOf is the digest of the records' IDs.
+func digestOf(recs []record.Record) string {
+	var d record.IDDigest
+	for _, r := range recs {
+		d.Add(r.ID)
+	}
+	return d.String()
 }
 
 func recordsOf(t *testing.T, ix *Index) map[string]record.Record {

@@ -395,24 +395,59 @@ func (s *Searcher) storedFeatures(ctx context.Context, opts dedup.Options) (*ded
 	if err != nil {
 		return nil, nil
 	}
+	// Whether they are the features of the index's records: the digests
+	// of the records' IDs both stored at the build agree
+	// (record.IDDigest), or without them, the IDs read from the index.
+	digest := s.ix.Meta().IDs
+	if digest != "" {
+		dd, err := dedup.LoadIndex(ctx, data, s.featuresKey(), opts)
+		if err != nil {
+			return nil, ctx.Err() // derived data: computing it again is the remedy
+		}
+		if stored := dd.IDsDigest(); stored != "" {
+			if stored != digest {
+				return nil, nil // the features of other records
+			}
+			return dd, nil
+		}
+		return s.sameRecords(ctx, dd, nil)
+	}
 	// The index's IDs are read while the features decode, on another
 	// core (at a million records each takes seconds).
-	seed := maphash.MakeSeed()
 	ids := make(chan idSet, 1)
+	seed := maphash.MakeSeed()
 	go func() { ids <- s.idSet(ctx, seed) }()
 	dd, err := dedup.LoadIndex(ctx, data, s.featuresKey(), opts)
-	in := <-ids
+	if err != nil {
+		<-ids
+		return nil, ctx.Err()
+	}
+	return s.sameRecords(ctx, dd, &seedSet{seed, ids})
+}
+
+// seedSet is the idSet of the index being read, with its seed.
+type seedSet struct {
+	seed maphash.Seed
+	set  <-chan idSet
+}
+
+// sameRecords returns dd when its records are the index's by their IDs
+// (read from the index now unless in is their set being read), nil when
+// they are not.
+func (s *Searcher) sameRecords(ctx context.Context, dd *dedup.Index, in *seedSet) (*dedup.Index, error) {
+	if in == nil {
+		ids := make(chan idSet, 1)
+		in = &seedSet{maphash.MakeSeed(), ids}
+		ids <- s.idSet(ctx, in.seed)
+	}
+	set := <-in.set
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
-	if err != nil {
-		// Derived data: computing it again is the remedy.
-		return nil, nil
+	if set.err != nil {
+		return nil, set.err
 	}
-	if in.err != nil {
-		return nil, in.err
-	}
-	if in != setOf(dd, seed) {
+	if set != setOf(dd, in.seed) {
 		return nil, nil // the features of other records
 	}
 	return dd, nil

@@ -16,7 +16,8 @@ import (
 // TestStoredFeatures: a Searcher loads the duplicate features stored with
 // its index when their key is its own, and then answers Dups and Similar
 // exactly as when it computes them; features of another key, damaged
-// ones or those of other records are computed again without an error.
+// ones or those of other records (told by the digest of the IDs stored
+// with each, or by the index's IDs) are computed again without an error.
 func TestStoredFeatures(t *testing.T) {
 	_, recs := embeddedSearcher(t)
 	dd := dedup.NewIndex(recs, dedup.Options{})
@@ -35,14 +36,20 @@ func TestStoredFeatures(t *testing.T) {
 	other := slices.Clone(recs)
 	other[3].ID = "elsewhere"
 	ctx := context.Background()
-	answers := func(attach []byte, key string) (stored bool, out []string) {
+	// With one shard the index's metadata holds the digest of its
+	// records' IDs, compared with the features'; with two it holds none,
+	// and the IDs are read from the index.
+	answers := func(attach []byte, key string, shards int) (stored bool, out []string) {
 		t.Helper()
 		dir := filepath.Join(t.TempDir(), "index")
-		if err := index.Build(ctx, dir, recs, index.BuildOptions{Fingerprint: "test", Attach: map[string][]byte{FeaturesAttachment: attach}}); err != nil {
+		if err := index.Build(ctx, dir, recs, index.BuildOptions{Fingerprint: "test", Shards: shards, Attach: map[string][]byte{FeaturesAttachment: attach}}); err != nil {
 			t.Fatal(err)
 		}
 		s := openSearcher(t, dir)
 		defer s.Close()
+		if digest := s.Index().Meta().IDs; (digest != "") != (shards == 1) {
+			t.Fatalf("%d shards: digest of the IDs %q", shards, digest)
+		}
 		if key != "" {
 			s.UseStoredFeatures(func() string { return key })
 		}
@@ -71,7 +78,7 @@ func TestStoredFeatures(t *testing.T) {
 		}
 		return s.dups.stored, out
 	}
-	_, want := answers(data, "")
+	_, want := answers(data, "", 1)
 	for _, tc := range []struct {
 		name   string
 		attach []byte
@@ -84,12 +91,14 @@ func TestStoredFeatures(t *testing.T) {
 		{"fewer records", featuresOf(recs[1:]), "k", false},
 		{"another record", featuresOf(other), "k", false},
 	} {
-		stored, got := answers(tc.attach, tc.key)
-		if stored != tc.stored {
-			t.Errorf("%s: loaded the stored features: %v; want %v", tc.name, stored, tc.stored)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: answers\n%q\nwant\n%q", tc.name, got, want)
+		for _, shards := range []int{1, 2} {
+			stored, got := answers(tc.attach, tc.key, shards)
+			if stored != tc.stored {
+				t.Errorf("%s, %d shards: loaded the stored features: %v; want %v", tc.name, shards, stored, tc.stored)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, %d shards: answers\n%q\nwant\n%q", tc.name, shards, got, want)
+			}
 		}
 	}
 }

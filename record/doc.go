@@ -12,6 +12,8 @@
 // Files:
 //   - record.go: the types, field names, levels and IDs.
 //   - facet.go: Facet and Facets, the facet registry.
+//   - digest.go: IDDigest, a digest of a set of record IDs that the index
+//     and the duplicate features store to tell they hold the same records.
 //   - tech.go: Technology and Technologies, each technology's names, the
 //     one it is within, and its topic.
 package record

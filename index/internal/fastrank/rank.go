@@ -393,7 +393,7 @@ func (o *idRanks) order(r bindex.IndexReader) (_ []uint32, err error) {
 	if o.snap == r && o.rank != nil {
 		return o.rank, nil
 	}
-	rank, err := IDOrder(r, nil)
+	rank, err := IDOrder(r, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -419,8 +419,9 @@ const idOrderEvery = 1 << 16
 // which touches every page of the segments' stored data (1.5 GB of mapped
 // files at 1M records); each, when set, is called after every
 // idOrderEvery documents read, for a caller that releases those pages as
-// the walk goes (the build's tables, index.writeTables).
-func IDOrder(r bindex.IndexReader, each func()) (_ []uint32, err error) {
+// the walk goes (the build's tables, index.writeTables); seen, when set,
+// is called with every ID read (the build's digest of them).
+func IDOrder(r bindex.IndexReader, each func(), seen func(id string)) (_ []uint32, err error) {
 	dr, err := r.DocIDReaderAll()
 	if err != nil {
 		return nil, err
@@ -454,6 +455,9 @@ func IDOrder(r bindex.IndexReader, each func()) (_ []uint32, err error) {
 			return nil, err
 		}
 		docs = append(docs, doc{num, id})
+		if seen != nil {
+			seen(id)
+		}
 		maxDoc = max(maxDoc, num)
 		if each != nil && len(docs)%idOrderEvery == 0 {
 			each()
