@@ -2,7 +2,10 @@ package fastrank
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/iq-search/iq/index/internal/scorchx"
 )
 
 // TestEvict checks that a full cache drops the entries asked for longest
@@ -55,5 +58,48 @@ func TestEvict(t *testing.T) {
 	}
 	if sum != c.bytes {
 		t.Errorf("bytes = %d; the entries left hold %d", c.bytes, sum)
+	}
+}
+
+// TestScoreBuilder checks that postings sharing their scores (vals), and
+// those that stop sharing them past the builder's limit (widen), give
+// each posting the score of its frequency and norm bits, bit for bit.
+func TestScoreBuilder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, tc := range []struct {
+		name  string
+		limit int
+		avg   float64
+	}{
+		{"shared", maxShared, 40},
+		{"widened after 5", 5, 40},
+		{"widened at once", 0, 40},
+		{"tf-idf", maxShared, 0},
+	} {
+		c := &postingCache{total: 5000}
+		p := c.newPostings("f", "t", 3000, tc.avg)
+		b := newScoreBuilder(p, tc.avg, tc.limit)
+		type posting struct{ freq, bits uint64 }
+		var want []posting
+		for d := range uint32(3000) {
+			x := posting{uint64(rng.IntN(3) + 1), uint64(rng.IntN(40) + 1)}
+			if rng.IntN(10) == 0 { // past the memo's range
+				x = posting{uint64(rng.IntN(50) + memoFreqs), uint64(rng.IntN(3000))}
+			}
+			want = append(want, x)
+			b.add(d, x.freq, x.bits)
+		}
+		b.free()
+		if len(p.docs) != len(want) {
+			t.Fatalf("%s: %d postings; want %d", tc.name, len(p.docs), len(want))
+		}
+		if widened := p.vals == nil; widened != (tc.limit < maxShared) {
+			t.Errorf("%s: widened = %v", tc.name, widened)
+		}
+		for i, x := range want {
+			if got, w := p.scoreAt(i), p.scoreOf(x.freq, scorchx.Norm(x.bits), tc.avg); got != w || p.docs[i] != uint32(i) {
+				t.Fatalf("%s: posting %d (freq %d, bits %d) = doc %d score %v; want doc %d score %v", tc.name, i, x.freq, x.bits, p.docs[i], got, i, w)
+			}
+		}
 	}
 }

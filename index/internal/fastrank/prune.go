@@ -290,9 +290,21 @@ func (p *postings) extras() {
 			for i := range bm {
 				bm[i] = absent
 			}
+			var up []float32 // each shared score rounded once
+			if p.vals != nil {
+				up = make([]float32, len(p.vals))
+				for k, s := range p.vals {
+					up[k] = max(roundUp32(s), 0)
+				}
+			}
 			for i, d := range p.docs {
 				b := d >> p.shift
-				v := max(roundUp32(p.score[i]), 0)
+				var v float32
+				if up != nil {
+					v = up[p.sidx[i]]
+				} else {
+					v = max(roundUp32(p.score[i]), 0)
+				}
 				if v > bm[b] {
 					bm[b] = v
 				}

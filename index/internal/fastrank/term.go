@@ -61,7 +61,7 @@ func (n *termNode) seek(t uint32) uint32 {
 func (n *termNode) doc() uint32 { return n.cur }
 
 func (n *termNode) score() float64 {
-	s := n.p.score[n.i]
+	s := n.p.scoreAt(n.i)
 	if n.qw != 1.0 {
 		s = s * n.qw
 	}
@@ -104,9 +104,9 @@ func (n *termNode) bound(b uint32) float64 {
 		if j == len(docs) || docs[j]>>p.shift != b {
 			return absent
 		}
-		m = p.score[j]
+		m = p.scoreAt(j)
 		for j++; j < len(docs) && docs[j]>>p.shift == b; j++ {
-			m = max(m, p.score[j])
+			m = max(m, p.scoreAt(j))
 		}
 	}
 	if n.qw < 0 {

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -249,7 +250,10 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool, v 
 	nfields := uint64(len(zs.Fields()))
 	var fr, lr chunkReader
 	cur := ^uint64(0)
-	for it := bm.Iterator(); it.HasNext(); {
+	it := docIters.Get().(*docIter)
+	defer func() { it.mit = nil; docIters.Put(it) }()
+	it.mit, it.i, it.n = bm.ManyIterator(), 0, 0
+	for it.HasNext() {
 		if only {
 			// Skip to the next chunk holding one of local.
 			for len(local) > 0 && local[0]/size < uint64(it.PeekNext())/size {
@@ -369,6 +373,55 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool, v 
 		}
 	}
 	return w, nil
+}
+
+// docIter is a bitmap's iterator with roaring's peekable iterator's
+// methods, read a batch of documents at a time: a walk landing on a
+// phrase's candidates steps through every posting of a common word, and
+// three calls through roaring's interface a posting were a quarter of it.
+type docIter struct {
+	mit  roaring.ManyIntIterable
+	i, n int
+	buf  [256]uint32
+}
+
+// docIters recycles docIters (the batch escapes through roaring's
+// interface).
+var docIters = sync.Pool{New: func() any { return new(docIter) }}
+
+// HasNext reports whether a document is left, reading the next batch
+// when the buffer is spent.
+func (d *docIter) HasNext() bool {
+	if d.i < d.n {
+		return true
+	}
+	d.i, d.n = 0, d.mit.NextMany(d.buf[:])
+	return d.n > 0
+}
+
+// PeekNext returns the next document; HasNext must have said there is one.
+func (d *docIter) PeekNext() uint32 { return d.buf[d.i] }
+
+// Next returns the next document and moves past it; HasNext must have
+// said there is one.
+func (d *docIter) Next() uint32 {
+	x := d.buf[d.i]
+	d.i++
+	return x
+}
+
+// AdvanceIfNeeded moves past the documents below t.
+func (d *docIter) AdvanceIfNeeded(t uint32) {
+	for d.HasNext() {
+		if d.buf[d.n-1] < t {
+			d.i = d.n // the whole batch is below t
+			continue
+		}
+		for d.buf[d.i] < t {
+			d.i++
+		}
+		return
+	}
 }
 
 // chunkSize is zapx's getChunkSize.
