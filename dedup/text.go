@@ -190,6 +190,11 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			switch {
 			case w == "and" || w == "or":
 				coordinated = lastSubstance
+			case w == "its" || w == "their":
+				// "X and their purpose", "X and its advantages": a
+				// light word after a possessive is what the question
+				// asks of X, not a second subject beside it.
+				coordinated = false
 			case len(dst) > before:
 				coordinated = false
 				t := dst[before]

@@ -2,6 +2,7 @@ package dedup
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -131,6 +132,34 @@ func TestAspects(t *testing.T) {
 	} {
 		if got := aspects(tc.q).String(); got != tc.want {
 			t.Errorf("aspects(%q) = %s; want %s", tc.q, got, tc.want)
+		}
+	}
+}
+
+// TestCoordinatedSubject: a light noun coordinated with a word of
+// substance is a subject of its own ("playbooks and roles"), not after a
+// possessive, where it is what the question asks of the first ("tests and
+// their purpose").
+func TestCoordinatedSubject(t *testing.T) {
+	for _, tc := range []struct {
+		in, word string
+		subject  bool
+	}{
+		{"How do you organise playbooks and roles?", "roles", true},
+		{"Describe the types of tests and their purpose.", "purpose", false},
+		{"Explain middleware and its role.", "role", false},
+	} {
+		found := false
+		for _, tok := range questionTokens(tc.in) {
+			if strings.EqualFold(tok.raw, tc.word) {
+				found = true
+				if tok.subject != tc.subject {
+					t.Errorf("questionTokens(%q): %q subject = %v; want %v", tc.in, tc.word, tok.subject, tc.subject)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("questionTokens(%q) has no %q", tc.in, tc.word)
 		}
 	}
 }
