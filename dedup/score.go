@@ -211,7 +211,8 @@ func scoreAnswers(fa, fb *features, explain bool, floor float64, ans *pairAnswer
 // question has alone when the other asks about every subject it compares,
 // two at least: "How are path parameters and query parameters used?"
 // asks what "the difference between path parameters and query
-// parameters" asks, since an answer to either explains both. The
+// parameters" asks, since an answer to either explains both; so does a
+// question that names the kinds it asks for (kindsCompared). The
 // comparison guard still weighs the two forms. Beside one subject ("What
 // is a non-clustered index?") the comparison stays a question of its own.
 func impliedComparison(fa, fb *features, onlyA, onlyB []qtok) ([]qtok, []qtok) {
@@ -223,7 +224,7 @@ func impliedComparison(fa, fb *features, onlyA, onlyB []qtok) ([]qtok, []qtok) {
 		return onlyA, onlyB
 	}
 	// fa compares, fb does not.
-	if fb.nHeavy < 2 || heavyCount(onlyA) != 1 {
+	if _, ok := kindsCompared(fa, fb); !ok && (fb.nHeavy < 2 || heavyCount(onlyA) != 1) {
 		return onlyA, onlyB
 	}
 	i, ok := findText(onlyA, differWord)
@@ -649,7 +650,17 @@ func penaltyAbove(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pa
 		return p, why, covered
 	}
 	aa, ab := fa.aspects, fb.aspects
-	if fa.differ != fb.differ {
+	if k, ok := kindsCompared(fa, fb); ok {
+		// "Describe different types of tests (unit, integration,
+		// end-to-end)" names the kinds that "the difference between
+		// unit, integration, and end-to-end testing" compares: an
+		// answer that tells each kind tells how they differ.
+		if k == fa {
+			aa = aa&^aspectKinds | aspectCompare
+		} else {
+			ab = ab&^aspectKinds | aspectCompare
+		}
+	} else if fa.differ != fb.differ {
 		note(comparisonPenalty, func() string { return "only one asks for a comparison" })
 		// The comparison is judged: the other aspects still count. But
 		// a comparison and nothing else against a yes-or-no question
@@ -711,6 +722,47 @@ func penaltyAbove(fa, fb *features, onlyA, onlyB []qtok, answer float64, ans *pa
 		})
 	}
 	return p, why, covered
+}
+
+// kindsCompared returns the one of two questions that asks for the kinds
+// of a thing and names them ("What are the types of joins (INNER, LEFT,
+// RIGHT, FULL)?") when the other compares those kinds and nothing else
+// ("What is the difference between INNER, LEFT, RIGHT and FULL joins?"):
+// two kinds at least, every word of substance of the comparison named
+// among the first's, and every kind it names compared.
+func kindsCompared(fa, fb *features) (*features, bool) {
+	if fa.differ == fb.differ {
+		return nil, false
+	}
+	k, c := fa, fb
+	if fa.differ {
+		k, c = fb, fa
+	}
+	if k.aspects&aspectKinds == 0 {
+		return nil, false
+	}
+	named := 0
+	for _, t := range c.toks {
+		if !t.heavy() || t.text == differWord {
+			continue
+		}
+		u, ok := findHash(k.toks, t.h)
+		if !ok {
+			return nil, false
+		}
+		if u.weak {
+			named++
+		}
+	}
+	for _, t := range k.toks {
+		// And the kinds it names are all compared: "the types of
+		// joins (INNER, LEFT, RIGHT, FULL)" is more than "INNER vs
+		// LEFT".
+		if _, ok := findHash(c.toks, t.h); t.weak && t.kind == kindWord && !lightWords[t.text] && !ok {
+			return nil, false
+		}
+	}
+	return k, named >= 2
 }
 
 // toolOnOneSide returns the technology one question asks in when the

@@ -66,6 +66,12 @@ func TestScore(t *testing.T) {
 			a: withAnswer(q("What is the difference between async and defer?"),
 				"An async attribute runs the file as soon as it loads; defer waits for the document to be parsed."),
 			b: q("Describe the difference between <script>, <script async> and <script defer>.")},
+		{name: "the kinds named against their comparison", dup: true,
+			a: q("What are the types of SQL joins (INNER, LEFT, RIGHT, FULL)?"),
+			b: q("What is the difference between INNER, LEFT, RIGHT and FULL joins in SQL?")},
+		{name: "the kinds named against a comparison of two of them", reason: "only one asks for a comparison",
+			a: q("What are the types of SQL joins (INNER, LEFT, RIGHT, FULL)?"),
+			b: q("What is the difference between INNER and LEFT joins in SQL?")},
 
 		{name: "registering a handler is adding one", dup: true,
 			a: q("How do you register a custom exception handler?"),
