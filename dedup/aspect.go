@@ -1,6 +1,7 @@
 package dedup
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -61,6 +62,12 @@ var aspectOf = func() map[string]aspect {
 // is the use of X") asks for a definition.
 func aspects(q string) aspect {
 	var a aspect
+	if m := leadingPhrase.FindStringSubmatchIndex(q); m != nil {
+		// "In Python, what is a decorator?", "When dealing with JWTs,
+		// what is a claim?": the question is asked after the comma;
+		// the phrase before only places it.
+		q = q[m[2]:]
+	}
 	// "different from" compares ("differ from"); "different types" asks
 	// for kinds.
 	q = differentFrom.ReplaceAllString(q, "differ $2")
@@ -197,6 +204,12 @@ func aspects(q string) aspect {
 	}
 	return a
 }
+
+// leadingPhrase is a phrase that places a question before it asks
+// ("In Bash, …", "When using iproute2, …", "Given a table…, …"), up to
+// the comma before the question word; submatch 1 is where the question
+// starts.
+var leadingPhrase = regexp.MustCompile(`^(?i:in|for|when|with|using|given|if|while|after|before|on)\b[^,?]{2,80},\s*((?i:what|what's|what’s|how|why|which|when|who|can|could|is|are|do|does|should|would|explain|describe|name|list)\b)`)
 
 // aspectInFirstClause reports whether the question's first clause (up to
 // a comma, "and", or a question mark) has an aspect word: "What is the use

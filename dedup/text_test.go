@@ -103,6 +103,9 @@ func TestAspects(t *testing.T) {
 		want string
 	}{
 		{"What is React?", "define"},
+		{"In Python, what is a decorator?", "define"},                     // the question after a placing phrase
+		{"When dealing with JSON Web Tokens, what is a claim?", "define"}, // not "when" asking for a use
+		{"When should you use refs, and why?", "why"},
 		{"What is the use of refs?", "use"},
 		{"How to create refs?", "make"},
 		{"When do you need to use refs?", "use"},
