@@ -24,7 +24,9 @@
 // sibling subjects in one frame,
 // another technology ("middleware in Express" / "in FastAPI"), a number,
 // version or operator that differs ("L1" vs "L2", `==` vs `is`), antonyms
-// and negation, a comparison asked on one side only, another aspect of one
+// and negation, a comparison asked on one side only (not against a question
+// that names the kinds compared; and in two comparisons of the same things
+// a word the other's answer speaks of only says what they are), another aspect of one
 // subject ("What is X?" / "How to test X?"). Generic titles ("What's the
 // output?") are judged by their code and answers alone; placeholder
 // answers and multiple-choice options are no answers. Explain says why in
