@@ -22,8 +22,10 @@ type Match struct {
 // duplicates of target, best first, leaving out target itself (same ID)
 // and records that score 0. target may be outside the collection:
 // record.Record{Question: "…"} asks about a text. Every record sharing a
-// question token with target is scored, which is exact and fast enough
-// for a curator's one question; a caller with its own candidates (a
+// question token with target is scored, up to DefaultSimilarCandidates
+// (SetSimilarCandidates), the records of its rarest tokens first: exact in
+// a bank of tens of thousands of questions, and at a million, the records
+// of its commonest words left out; a caller with its own candidates (a
 // search index's top hits) can use Score with Stats instead.
 func (ix *Index) Similar(target record.Record, k int) []Match {
 	ms, _ := ix.SimilarContext(context.Background(), target, k)
