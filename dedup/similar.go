@@ -77,13 +77,15 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 	var best topK
 	best.k = k
 	scored := 0
+	limit := ix.similarCandidates()
+	full := func() bool { return limit > 0 && scored >= limit && len(best.c) == k }
 	consider := func(posting []int32) {
 		for _, i := range posting {
 			if i < 0 || int(i) >= n || seen[i/64]&(1<<(i%64)) != 0 {
 				continue
 			}
 			seen[i/64] |= 1 << (i % 64)
-			if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
+			if scored++; scored%ctxEvery == 0 && ctx.Err() != nil || full() {
 				return
 			}
 			if int(i) == selfAt {
@@ -115,9 +117,8 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 		}
 	}
 	slices.SortStableFunc(lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
-	limit := ix.similarCandidates()
 	for _, l := range lists {
-		if limit > 0 && scored >= limit && len(best.c) == k {
+		if full() {
 			break
 		}
 		consider(l)
