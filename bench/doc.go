@@ -16,7 +16,10 @@
 //   - serve_test.go: BenchmarkServeStart, the HTTP server started on the
 //     index BenchmarkUserBuild leaves as iq serve starts it: time to
 //     listen, to the first similar and dups answers, memory, searches
-//     through HTTP.
+//     through HTTP; TestConvertFeatures (an index's stored features
+//     brought to the current format without a build) and
+//     TestSimilarCandidates (Similar exact and capped on a large index:
+//     CPU and agreement), both run only when pointed at an index.
 //   - serve_rss.sh: what `iq serve` holds in memory on an index, after a
 //     number of searches and at rest.
 //   - fts5/: the SQLite FTS5 peer, a module of its own (cgo).

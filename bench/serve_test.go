@@ -304,3 +304,63 @@ func TestConvertFeatures(t *testing.T) {
 	}
 	t.Logf("%s: %d records, features %d bytes, key %s", dir, dd.Len(), len(attach[query.FeaturesAttachment]), key)
 }
+
+// TestSimilarCandidates measures, on the index in $IQ_BENCH_SIMILAR (one
+// BenchmarkUserBuild leaves, with stored features), Similar of 20 records
+// spread over the collection with every candidate scored (exact) and with
+// dedup.DefaultSimilarCandidates at most (what a server answers): the CPU
+// a call and how many of the exact top 10 the default keeps.
+func TestSimilarCandidates(t *testing.T) {
+	dir := os.Getenv("IQ_BENCH_SIMILAR")
+	if dir == "" {
+		t.Skip("IQ_BENCH_SIMILAR names no index")
+	}
+	ctx := context.Background()
+	key, err := storedFeaturesKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := index.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	data, err := ix.MapAttachment(query.FeaturesAttachment)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opts dedup.Options
+	if b, err := ix.Attachment(query.DedupAttachment); err != nil || json.Unmarshal(b, &opts) != nil {
+		t.Fatalf("read %s: %v", query.DedupAttachment, err)
+	}
+	dd, err := dedup.LoadIndex(ctx, data, key, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := dd.Len()
+	var exactCPU, cappedCPU time.Duration
+	kept, exact := 0, 0
+	for i := 0; i < n; i += n / 20 {
+		dd.SetSimilarCandidates(0)
+		c0 := cputime.Used()
+		want, err := dd.SimilarToContext(ctx, i, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dd.SetSimilarCandidates(dedup.DefaultSimilarCandidates)
+		c1 := cputime.Used()
+		got, err := dd.SimilarToContext(ctx, i, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exactCPU, cappedCPU = exactCPU+c1-c0, cappedCPU+cputime.Used()-c1
+		for _, w := range want {
+			exact++
+			if slices.ContainsFunc(got, func(m dedup.Match) bool { return m.ID == w.ID }) {
+				kept++
+			}
+		}
+	}
+	t.Logf("%d records: Similar exact %.3f CPU-s a call, with %d candidates at most %.3f; %d of the %d exact top-10 matches kept (%.1f%%)",
+		n, exactCPU.Seconds()/20, dedup.DefaultSimilarCandidates, cappedCPU.Seconds()/20, kept, exact, 100*float64(kept)/float64(max(exact, 1)))
+}

@@ -96,7 +96,10 @@ type Index struct {
 	opts    Options
 
 	postingsOnce sync.Once
-	postings     map[uint64][]int32
+	// similarMax is how many records Similar scores at most
+	// (SetSimilarCandidates; 0: the default, below 0: every one).
+	similarMax int
+	postings   map[uint64][]int32
 
 	idOnce sync.Once
 	ids    map[string]int32

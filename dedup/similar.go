@@ -22,8 +22,10 @@ type Match struct {
 // duplicates of target, best first, leaving out target itself (same ID)
 // and records that score 0. target may be outside the collection:
 // record.Record{Question: "…"} asks about a text. Every record sharing a
-// question token with target is scored, which is exact and fast enough
-// for a curator's one question; a caller with its own candidates (a
+// question token with target is scored, up to DefaultSimilarCandidates
+// (SetSimilarCandidates), the records of its rarest tokens first: exact in
+// a bank of tens of thousands of questions, and at a million, the records
+// of its commonest words left out; a caller with its own candidates (a
 // search index's top hits) can use Score with Stats instead.
 func (ix *Index) Similar(target record.Record, k int) []Match {
 	ms, _ := ix.SimilarContext(context.Background(), target, k)
@@ -59,7 +61,9 @@ func (ix *Index) SimilarToContext(ctx context.Context, i, k int) ([]Match, error
 // once k are found a candidate is scored only as far as it could still
 // beat the k-th (scoreAbove), without explaining it; the k kept are scored
 // again with the reasons. The same matches as scoring every candidate in
-// full (TestSimilarPruned).
+// full (TestSimilarPruned) up to SimilarCandidates candidates; past them,
+// the records of the target's rarer tokens only (issue 15: 2 s a call at
+// a million templated records).
 func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) ([]Match, error) {
 	n := ix.Len()
 	selfAt := -1
@@ -73,13 +77,15 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 	var best topK
 	best.k = k
 	scored := 0
-	consider := func(h uint64) {
-		for _, i := range ix.posting(h) {
+	limit := ix.similarCandidates()
+	full := func() bool { return limit > 0 && scored >= limit && len(best.c) == k }
+	consider := func(posting []int32) {
+		for _, i := range posting {
 			if i < 0 || int(i) >= n || seen[i/64]&(1<<(i%64)) != 0 {
 				continue
 			}
 			seen[i/64] |= 1 << (i % 64)
-			if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
+			if scored++; scored%ctxEvery == 0 && ctx.Err() != nil || full() {
 				return
 			}
 			if int(i) == selfAt {
@@ -98,13 +104,24 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 			}
 		}
 	}
+	// The rarest tokens first: their records are the likeliest matches,
+	// and past SimilarCandidates records scored (a bank of templates at a
+	// million records), the rest are not looked at.
+	var lists [][]int32
 	for _, t := range ft.toks {
-		consider(t.h)
+		lists = append(lists, ix.posting(t.h))
 	}
 	if ft.generic {
 		for _, e := range ft.a.e {
-			consider(e.h)
+			lists = append(lists, ix.posting(e.h))
 		}
+	}
+	slices.SortStableFunc(lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
+	for _, l := range lists {
+		if full() {
+			break
+		}
+		consider(l)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -233,4 +250,30 @@ func (ix *Index) buildPostings() {
 func (ix *Index) ExplainPair(a, b int) Detail {
 	var sa, sb featScratch
 	return score(ix.feat(a, &sa), ix.feat(b, &sb), true)
+}
+
+// DefaultSimilarCandidates is how many records Similar scores at most
+// before it stops taking the records of the target's commoner tokens
+// (about a quarter of a second of CPU): never reached in a bank of tens of
+// thousands of questions, where Similar is exact.
+const DefaultSimilarCandidates = 1 << 16
+
+// SetSimilarCandidates sets how many records Similar scores at most (n <=
+// 0: every record sharing a token with the target, exact at any size;
+// DefaultSimilarCandidates unless set). Not safe to call during Similar.
+func (ix *Index) SetSimilarCandidates(n int) {
+	if n <= 0 {
+		n = -1
+	}
+	ix.similarMax = n
+}
+
+func (ix *Index) similarCandidates() int {
+	switch {
+	case ix.similarMax == 0:
+		return DefaultSimilarCandidates
+	case ix.similarMax < 0:
+		return 0
+	}
+	return ix.similarMax
 }

@@ -124,3 +124,46 @@ func TestSimilarPruned(t *testing.T) {
 		t.Fatal("no matches compared")
 	}
 }
+
+// TestSimilarCandidates: past the records it may score, Similar still
+// returns its best matches, best first, each with its exact score, taken
+// from the records of the target's rarer tokens; how many of the exact
+// matches it keeps is logged (BENCHMARKS.md measures it at 1M, where the
+// cap is reached; below it Similar is exact: TestSimilarPruned).
+func TestSimilarCandidates(t *testing.T) {
+	recs := append(seedRecords(t), corporaRecords(t)...)
+	ix := NewIndex(recs, Options{})
+	ctx := context.Background()
+	kept, exact := 0, 0
+	for i := 0; i < len(recs); i += max(1, len(recs)/100) {
+		ix.SetSimilarCandidates(0)
+		want, err := ix.SimilarToContext(ctx, i, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.SetSimilarCandidates(100)
+		got, err := ix.SimilarToContext(ctx, i, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sc featScratch
+		for k, m := range got {
+			if d := score(&ix.feats[i], ix.feat(m.Index, &sc), true); d.Score != m.Score || m.Score <= 0 {
+				t.Fatalf("SimilarToContext(%d) with 100 candidates: match %s scores %v; its score is %v", i, m.ID, m.Score, d.Score)
+			}
+			if k > 0 && (m.Score > got[k-1].Score || m.Score == got[k-1].Score && m.ID < got[k-1].ID) {
+				t.Fatalf("SimilarToContext(%d) with 100 candidates: not best first: %+v", i, got)
+			}
+		}
+		for _, w := range want {
+			exact++
+			if slices.ContainsFunc(got, func(m Match) bool { return m.ID == w.ID }) {
+				kept++
+			}
+		}
+	}
+	if exact == 0 {
+		t.Fatal("no matches compared")
+	}
+	t.Logf("with 100 candidates at most, %d of the %d exact matches kept (%.0f%%)", kept, exact, 100*float64(kept)/float64(exact))
+}
