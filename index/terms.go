@@ -189,13 +189,14 @@ func (ix *Index) DocFreq(ctx context.Context, term string, fields ...string) (_ 
 func (ix *Index) TermCounts(terms []string, fields ...string) (_ []uint64, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	counts := make([]uint64, len(terms))
+	set := scorchx.NewTermSet(terms) // one automaton for every dictionary
 	err = ix.readers(func(r bindex.IndexReader) (bool, error) {
 		for _, f := range fields {
 			d, err := scorchx.NewDicts(r, f)
 			if err != nil {
 				return false, err
 			}
-			ns, err := d.Counts(terms)
+			ns, err := d.CountsOf(set)
 			if err != nil {
 				return false, err
 			}

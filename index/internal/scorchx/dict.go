@@ -246,6 +246,22 @@ func eachTerm(td segment.TermDictionary, field string, fn func(term string) erro
 // no dictionary, and a lookup apiece in each segment and field (an FST
 // walk each) was most of the spelling pass's CPU at 1M records.
 func (d *Dicts) Counts(terms []string) ([]uint64, error) {
+	return d.CountsOf(NewTermSet(terms))
+}
+
+// TermSet is a set of terms to count (Dicts.CountsOf), built once for
+// several fields' dictionaries.
+type TermSet struct {
+	terms []string
+	set   *termSet
+}
+
+// NewTermSet returns the set of terms, in the order CountsOf answers.
+func NewTermSet(terms []string) *TermSet { return &TermSet{terms: terms} }
+
+// CountsOf is Counts of the terms of ts.
+func (d *Dicts) CountsOf(ts *TermSet) ([]uint64, error) {
+	terms := ts.terms
 	out := make([]uint64, len(terms))
 	if d.segs == nil || len(terms) == 0 {
 		for i, t := range terms {
@@ -257,7 +273,10 @@ func (d *Dicts) Counts(terms []string) ([]uint64, error) {
 		}
 		return out, nil
 	}
-	set := newTermSet(terms)
+	if ts.set == nil {
+		ts.set = newTermSet(terms)
+	}
+	set := ts.set
 	for i, td := range d.segs {
 		var it segment.DictionaryIterator
 		if oc, ok := td.(interface {
