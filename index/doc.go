@@ -38,7 +38,8 @@
 //     TermCounts (Terms' counts of a few terms: one walk of each
 //     segment's dictionary for all of them, scorchx.Dicts.Counts),
 //     DocFreq, FuzzyTerms and TermsWithPrefix (the dictionaries, for
-//     filters, spelling and the word being typed).
+//     filters, spelling and the word being typed; TermsWithPrefix reads
+//     a snapshot's segments in turn, scorchx.PrefixTerms).
 //   - expr/: the query tree, the contract between query and index.
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
 //     policy) into a new generation, checksummed and published;
@@ -131,7 +132,8 @@
 //
 // Tests: analysis_test.go (analysis table, synonyms, mapping golden file:
 // `go test ./index -run TestMappingGolden -update`), terms_test.go
-// (TermCounts against whole dictionaries), tables_test.go (the stored
+// (TermCounts against whole dictionaries, TermsWithPrefix against Bleve's
+// FieldDictPrefix), tables_test.go (the stored
 // tables against those read from the postings; damage), index_test.go (build,
 // search over the embedded corpus), dir_test.go (generations, crash
 // injection in a child process, damage over many seeds, opens during

@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime/debug"
 	"slices"
@@ -188,13 +189,14 @@ func (ix *Index) DocFreq(ctx context.Context, term string, fields ...string) (_ 
 func (ix *Index) TermCounts(terms []string, fields ...string) (_ []uint64, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	counts := make([]uint64, len(terms))
+	set := scorchx.NewTermSet(terms) // one automaton for every dictionary
 	err = ix.readers(func(r bindex.IndexReader) (bool, error) {
 		for _, f := range fields {
 			d, err := scorchx.NewDicts(r, f)
 			if err != nil {
 				return false, err
 			}
-			ns, err := d.Counts(terms)
+			ns, err := d.CountsOf(set)
 			if err != nil {
 				return false, err
 			}
@@ -282,6 +284,26 @@ const maxCachedPrefixTerms = 1 << 17
 
 func (ix *Index) termsWithPrefix(field, prefix string) ([]TermCount, error) {
 	counts := map[string]uint64{}
+	// A scorch snapshot's segments are read in turn (scorchx.PrefixTerms),
+	// with the counts Bleve's FieldDictPrefix sums.
+	err := ix.readers(func(r bindex.IndexReader) (bool, error) {
+		ok, err := scorchx.PrefixTerms(r, field, []byte(prefix), func(term string, n uint64) {
+			if !strings.Contains(term, " ") {
+				counts[term] += n
+			}
+		})
+		if err == nil && !ok {
+			err = errNotScorch
+		}
+		return err == nil, err
+	})
+	if err == nil {
+		return sortedCounts(counts), nil
+	}
+	if !errors.Is(err, errNotScorch) {
+		return nil, err
+	}
+	clear(counts)
 	for _, sh := range ix.shards {
 		d, err := sh.FieldDictPrefix(field, []byte(prefix))
 		if err != nil {
@@ -304,10 +326,18 @@ func (ix *Index) termsWithPrefix(field, prefix string) ([]TermCount, error) {
 			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
 		}
 	}
+	return sortedCounts(counts), nil
+}
+
+// errNotScorch says a shard's reader is not a scorch snapshot.
+var errNotScorch = errors.New("not a scorch snapshot")
+
+// sortedCounts returns counts as TermCounts in term order.
+func sortedCounts(counts map[string]uint64) []TermCount {
 	out := make([]TermCount, 0, len(counts))
 	for t, n := range counts {
 		out = append(out, TermCount{t, n})
 	}
 	slices.SortFunc(out, func(a, b TermCount) int { return strings.Compare(a.Term, b.Term) })
-	return out, nil
+	return out
 }

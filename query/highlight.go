@@ -93,8 +93,10 @@ func fragments(answers []string, locs map[string][]index.Location) []string {
 		answer, start, end, marks int
 	}
 	var cands []frag
+	marks := make([][]byteSpan, len(answers)) // each answer's, found once
 	for i, text := range answers {
 		ss := spans(locs, i)
+		marks[i] = ss
 		for k := 0; k < len(ss); {
 			// A window starting a little before the k-th mark.
 			start := wordStart(text, max(0, ss[k].start-fragmentLen/4))
@@ -117,7 +119,7 @@ func fragments(answers []string, locs map[string][]index.Location) []string {
 	out := []string{}
 	for _, c := range cands[:min(len(cands), maxFragments)] {
 		text := answers[c.answer]
-		s := markRange(text, c.start, c.end, spans(locs, c.answer))
+		s := markRange(text, c.start, c.end, marks[c.answer])
 		s = collapseSpace(s)
 		if c.start > 0 {
 			s = "…" + s

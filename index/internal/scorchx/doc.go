@@ -44,7 +44,10 @@
 //     before reading them.
 //   - dict.go: Dicts, one field's dictionaries looked up a term at a time
 //     with the counts Bleve's FieldDict gives (the spelling pass's
-//     candidates), without a goroutine per segment per term; FieldPostings,
+//     candidates), without a goroutine per segment per term; PrefixTerms,
+//     the terms a word being typed starts with their dictionary counts,
+//     segment by segment (what FieldDictPrefix merges, without its
+//     goroutines); FieldPostings,
 //     every term of a field with its documents, a segment's bitmap at a
 //     time (the facet tables).
 //   - files.go: ForceMerge and Shared (the segment files scorch never

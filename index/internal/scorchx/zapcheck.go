@@ -508,10 +508,17 @@ func (r *chunkReader) left() int { return len(r.b) - r.pos }
 // uvarint reads a varint that must end inside the chunk (zapx reads 0 past
 // the end, or panics on a varint cut by it).
 func (r *chunkReader) uvarint() (uint64, error) {
-	if r.pos < len(r.b) && r.b[r.pos] < 0x80 { // most are one byte
-		v := uint64(r.b[r.pos])
-		r.pos++
-		return v, nil
+	if p := r.pos; p < len(r.b) {
+		// Most are one byte (frequencies, positions), many two (norms,
+		// offsets, location sizes): both read here, the rest by
+		// binary.Uvarint.
+		if b0 := r.b[p]; b0 < 0x80 {
+			r.pos = p + 1
+			return uint64(b0), nil
+		} else if p+1 < len(r.b) && r.b[p+1] < 0x80 {
+			r.pos = p + 2
+			return uint64(b0&0x7f) | uint64(r.b[p+1])<<7, nil
+		}
 	}
 	v, n := binary.Uvarint(r.b[r.pos:])
 	if n <= 0 {
