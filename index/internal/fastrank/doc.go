@@ -40,7 +40,9 @@
 //     readers) and their cache, which drops the entries asked for longest
 //     ago past its budget, scored as Bleve's TermQueryScorer scores (BM25,
 //     or tf-idf in a field without terms), each pair of frequency and
-//     field length once (scoreMemo).
+//     field length once (scoreMemo) and kept once: a posting names its
+//     score in two bytes (sidx into vals; scoreBuilder), as fresh memory
+//     costs a fresh term more than decoding it.
 //   - phraselocs.go: a phrase's word locations, read and checked
 //     (scorchx.TermLocations) only in the documents holding a word of
 //     every position.
