@@ -86,7 +86,8 @@
 //   - compact.go: a loaded or streamed Index's answer vectors in 5 bytes
 //     a term (answerTerms), decoded when a record is scored, and compared
 //     without decoding for a clustering's candidate pairs (dot).
-//   - persist.go: MarshalFeatures and LoadIndex, the features (and
+//   - persist.go: MarshalFeatures (WriteFeatures: the same bytes
+//     written in pieces) and LoadIndex, the features (and
 //     clusters and edges) stored with an index; features of formats 2
 //     and 3 (indexes built before view.go) decoded whole into a few flat
 //     arrays.

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"slices"
@@ -73,6 +74,25 @@ func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error)
 // marshalFeatures is MarshalFeatures in format (featuresFormat4, without
 // the IDs' digest, for the tests of indexes built before it).
 func (ix *Index) marshalFeatures(key string, clusters []Cluster, format uint64) ([]byte, error) {
+	var b bufferAt
+	if _, err := ix.writeFeatures(&b, key, clusters, format); err != nil {
+		return nil, err
+	}
+	return b.b, nil
+}
+
+// WriteFeatures writes the encoding MarshalFeatures returns to dst, byte for
+// byte, in pieces of about a megabyte: the encoding is never held whole,
+// nor its records' blobs, which go to their place in dst as they are made
+// (the array before them is written last, at its offset). At a
+// million records the encoding is half a gigabyte, written while the
+// Index it describes is live (issue 15: the 1M build's peak RSS). It
+// returns the encoding's size.
+func (ix *Index) WriteFeatures(dst io.WriterAt, key string, clusters []Cluster) (int64, error) {
+	return ix.writeFeatures(dst, key, clusters, featuresFormat)
+}
+
+func (ix *Index) writeFeatures(dst io.WriterAt, key string, clusters []Cluster, format uint64) (int64, error) {
 	st := ix.st
 	vocab, dfs := st.vocabulary()
 	at := make(map[uint64]uint32, len(vocab))
@@ -80,10 +100,8 @@ func (ix *Index) marshalFeatures(key string, clusters []Cluster, format uint64) 
 		at[h] = uint32(i)
 	}
 	n := ix.Len()
-	// Each record's blob, and the tables of the levels and topics they
-	// name.
-	var blobs encoder
-	recAt := make([]uint64, 1, n+1)
+	// The tables of the levels and topics the records name, in the order
+	// they first appear.
 	var levels, topics []string
 	levelAt, topicAt := map[string]uint64{}, map[string]uint64{}
 	index := func(s string, m map[string]uint64, list *[]string) uint64 {
@@ -95,30 +113,115 @@ func (ix *Index) marshalFeatures(key string, clusters []Cluster, format uint64) 
 		}
 		return k
 	}
+	for i := range n {
+		c := ix.Card(i)
+		index(c.Level, levelAt, &levels)
+		for _, t := range c.Topics {
+			index(t, topicAt, &topics)
+		}
+	}
+	out := &pieces{w: dst}
+	h := &out.e
+	ix.appendHead(h, format, key, vocab, dfs)
+	h.uint(uint64(n))
+	if format == featuresFormat {
+		var digest record.IDDigest
+		for i := range n {
+			digest.Add(ix.ID(i))
+		}
+		h.str(digest.String())
+	}
+	h.strs(levels)
+	// Each topic with the name features give it (topicsOf).
+	h.uint(uint64(len(topics)))
+	for _, t := range topics {
+		h.str(t)
+		h.str(topicsOf([]string{t}, nil)[0])
+	}
+	// The records in ID order (Lookup), which also finds an ID twice.
+	byID := make([]uint32, n)
+	for i := range byID {
+		byID[i] = uint32(i)
+	}
+	slices.SortFunc(byID, func(a, b uint32) int { return cmp.Compare(ix.ID(int(a)), ix.ID(int(b))) })
+	for k := 1; k < n; k++ {
+		if ix.ID(int(byID[k])) == ix.ID(int(byID[k-1])) {
+			return 0, fmt.Errorf("record %s: twice in the collection", ix.ID(int(byID[k])))
+		}
+	}
+	// Clusters: members by position, canonical first, with their scores.
+	var cw encoder
+	cw.uint(uint64(len(clusters)))
+	for _, c := range clusters {
+		cw.uint(uint64(len(c.Members)))
+		for _, m := range c.Members {
+			i, ok := ix.Lookup(m.ID)
+			if !ok {
+				return 0, fmt.Errorf("cluster %s: member %s is not in the collection", c.ID, m.ID)
+			}
+			cw.uint(uint64(i))
+			cw.b = binary.LittleEndian.AppendUint64(cw.b, math.Float64bits(m.Score))
+		}
+	}
+	h.uint(uint64(len(cw.b)))
+	h.b = append(h.b, cw.b...)
+	cw.b = nil
+	// The scored edges of the clustering (keptEdges): every candidate
+	// pair at or above its MinScore, strongest first, so that clusters at
+	// a stricter score are made without scoring every candidate pair
+	// again (ClustersAtContext). Members by position, the score's bits.
+	es, err := ix.keptEdges()
+	if err != nil {
+		return 0, err
+	}
+	var ew encoder
+	ew.uint(uint64(len(es.es)))
+	if len(es.es) > 0 {
+		ew.b = binary.LittleEndian.AppendUint64(ew.b, math.Float64bits(es.min))
+	}
+	for _, e := range es.es {
+		ew.uint(uint64(e.a))
+		ew.uint(uint64(e.b))
+		ew.b = binary.LittleEndian.AppendUint64(ew.b, math.Float64bits(e.score))
+	}
+	h.uint(uint64(len(ew.b)))
+	h.b = append(h.b, ew.b...)
+	ew.b = nil
+	// The arrays read in place (fixed, fixedBytes). Where each record's
+	// blob starts comes before the blobs: its room is kept and written
+	// once the blobs are, with the blobs' size, whose count takes at
+	// most 8 bytes before the blobs' alignment.
+	h.uint(uint64(n + 1))
+	out.align()
+	recAt := out.reserve(8 * (n + 1))
+	blobsHead := out.reserve(8)
+	blobsAt := out.pos()
+	recs := make([]byte, 8, 8*(n+1))
 	var sc featScratch
+	var a encoder
 	post := map[uint64][]uint32{}
 	for i := range n {
 		f := ix.feat(i, &sc)
 		c := ix.Card(i)
-		w := &blobs
-		w.uint(index(c.Level, levelAt, &levels))
+		w := &out.e
+		w.uint(levelAt[c.Level])
 		w.uint(uint64(len(c.Topics)))
 		for _, t := range c.Topics {
-			w.uint(index(t, topicAt, &topics))
+			w.uint(topicAt[t])
 		}
 		w.uint(uint64(ix.sourceCount(i)))
 		w.uint(uint64(ix.answerLen(i)))
 		w.uint(flags(f.generic, f.long, f.negated, f.answers, f.differ))
 		w.uint(uint64(f.aspects))
 		if err := w.vector(f.q, st, at); err != nil {
-			return nil, fmt.Errorf("record %s: %w", c.ID, err)
+			return 0, fmt.Errorf("record %s: %w", c.ID, err)
 		}
 		// The answer vector after its size, so that a reader can pass
 		// over it (similar reads it only when the answers could lift a
 		// candidate's score).
-		var a encoder
+		a.b = a.b[:0]
 		if err := a.vector(f.a, st, at); err != nil {
-			return nil, fmt.Errorf("record %s: %w", c.ID, err)
+			return 0, fmt.Errorf("record %s: %w", c.ID, err)
 		}
 		w.uint(uint64(len(a.b)))
 		w.b = append(w.b, a.b...)
@@ -146,7 +249,7 @@ func (ix *Index) marshalFeatures(key string, clusters []Cluster, format uint64) 
 		for _, h := range f.substance {
 			w.b = binary.LittleEndian.AppendUint64(w.b, h)
 		}
-		recAt = append(recAt, uint64(len(w.b)))
+		recs = binary.LittleEndian.AppendUint64(recs, uint64(out.pos()-blobsAt))
 		// Similar's postings, as buildPostings makes them.
 		for _, t := range f.toks {
 			post[t.h] = append(post[t.h], uint32(i))
@@ -156,99 +259,138 @@ func (ix *Index) marshalFeatures(key string, clusters []Cluster, format uint64) 
 				post[e.h] = append(post[e.h], uint32(i))
 			}
 		}
+		out.flushFull()
 	}
-	var w encoder
-	w.b = make([]byte, 0, 64+len(vocab)*10+len(blobs.b)+n*120)
-	ix.appendHead(&w, format, key, vocab, dfs)
-	w.uint(uint64(n))
-	if format == featuresFormat {
-		var digest record.IDDigest
+	blobs := out.pos() - blobsAt
+	if blobs >= 1<<56 {
+		return 0, errors.New("features too large")
+	}
+	out.writeAt(recs, recAt)
+	recs = nil
+	out.writeAt(binary.AppendUvarint(make([]byte, 0, 8), uint64(blobs)), blobsHead)
+	// The IDs and questions, each as where it starts and the bytes.
+	for _, text := range []func(int) string{ix.ID, ix.question} {
+		out.e.uint(uint64(n + 1))
+		out.align()
+		end := 0
+		out.e.b = binary.LittleEndian.AppendUint64(out.e.b, 0)
 		for i := range n {
-			digest.Add(ix.ID(i))
+			end += len(text(i))
+			out.e.b = binary.LittleEndian.AppendUint64(out.e.b, uint64(end))
+			out.flushFull()
 		}
-		w.str(digest.String())
-	}
-	w.strs(levels)
-	// Each topic with the name features give it (topicsOf).
-	w.uint(uint64(len(topics)))
-	for _, t := range topics {
-		w.str(t)
-		w.str(topicsOf([]string{t}, nil)[0])
-	}
-	// The records in ID order (Lookup), which also finds an ID twice.
-	byID := make([]uint32, n)
-	for i := range byID {
-		byID[i] = uint32(i)
-	}
-	slices.SortFunc(byID, func(a, b uint32) int { return cmp.Compare(ix.ID(int(a)), ix.ID(int(b))) })
-	for k := 1; k < n; k++ {
-		if ix.ID(int(byID[k])) == ix.ID(int(byID[k-1])) {
-			return nil, fmt.Errorf("record %s: twice in the collection", ix.ID(int(byID[k])))
+		out.e.uint(uint64(end))
+		out.align()
+		for i := range n {
+			out.e.b = append(out.e.b, text(i)...)
+			out.flushFull()
 		}
 	}
-	// Clusters: members by position, canonical first, with their scores.
-	var cw encoder
-	cw.uint(uint64(len(clusters)))
-	for _, c := range clusters {
-		cw.uint(uint64(len(c.Members)))
-		for _, m := range c.Members {
-			i, ok := ix.Lookup(m.ID)
-			if !ok {
-				return nil, fmt.Errorf("cluster %s: member %s is not in the collection", c.ID, m.ID)
-			}
-			cw.uint(uint64(i))
-			cw.b = binary.LittleEndian.AppendUint64(cw.b, math.Float64bits(m.Score))
-		}
-	}
-	w.uint(uint64(len(cw.b)))
-	w.b = append(w.b, cw.b...)
-	// The scored edges of the clustering (keptEdges): every candidate
-	// pair at or above its MinScore, strongest first, so that clusters at
-	// a stricter score are made without scoring every candidate pair
-	// again (ClustersAtContext). Members by position, the score's bits.
-	es, err := ix.keptEdges()
-	if err != nil {
-		return nil, err
-	}
-	var ew encoder
-	ew.uint(uint64(len(es.es)))
-	if len(es.es) > 0 {
-		ew.b = binary.LittleEndian.AppendUint64(ew.b, math.Float64bits(es.min))
-	}
-	for _, e := range es.es {
-		ew.uint(uint64(e.a))
-		ew.uint(uint64(e.b))
-		ew.b = binary.LittleEndian.AppendUint64(ew.b, math.Float64bits(e.score))
-	}
-	w.uint(uint64(len(ew.b)))
-	w.b = append(w.b, ew.b...)
-	// The arrays read in place.
-	var ids, questions []byte
-	idAt, qAt := make([]uint64, 1, n+1), make([]uint64, 1, n+1)
-	for i := range n {
-		ids = append(ids, ix.ID(i)...)
-		idAt = append(idAt, uint64(len(ids)))
-		questions = append(questions, ix.question(i)...)
-		qAt = append(qAt, uint64(len(questions)))
-	}
+	fixedTo(out, byID)
+	byID = nil
 	keys := slices.Sorted(maps.Keys(post))
-	postAt := make([]uint64, 1, len(keys)+1)
-	var postPos []uint32
-	for _, h := range keys {
-		postPos = append(postPos, post[h]...)
-		postAt = append(postAt, uint64(len(postPos)))
+	fixedTo(out, keys)
+	out.e.uint(uint64(len(keys) + 1))
+	out.align()
+	end := 0
+	out.e.b = binary.LittleEndian.AppendUint64(out.e.b, 0)
+	for _, k := range keys {
+		end += len(post[k])
+		out.e.b = binary.LittleEndian.AppendUint64(out.e.b, uint64(end))
+		out.flushFull()
 	}
-	w.fixed(recAt)
-	w.fixedBytes(blobs.b)
-	w.fixed(idAt)
-	w.fixedBytes(ids)
-	w.fixed(qAt)
-	w.fixedBytes(questions)
-	w.fixed(byID)
-	w.fixed(keys)
-	w.fixed(postAt)
-	w.fixed(postPos)
-	return w.b, nil
+	out.e.uint(uint64(end))
+	out.align()
+	for _, k := range keys {
+		for _, p := range post[k] {
+			out.e.b = binary.LittleEndian.AppendUint32(out.e.b, p)
+		}
+		out.flushFull()
+	}
+	out.flush()
+	return out.pos(), out.err
+}
+
+// pieces writes an encoding to an io.WriterAt a megabyte at a time: e
+// holds what is not yet written, from off.
+type pieces struct {
+	w   io.WriterAt
+	e   encoder
+	off int64
+	err error
+}
+
+// fixedTo is fixed for pieces, whose buffer starts anywhere in the
+// encoding: the alignment is the encoding's.
+func fixedTo[T uint32 | uint64](p *pieces, vs []T) {
+	p.e.uint(uint64(len(vs)))
+	p.align()
+	for _, v := range vs {
+		if unsafe.Sizeof(v) == 4 {
+			p.e.b = binary.LittleEndian.AppendUint32(p.e.b, uint32(v))
+		} else {
+			p.e.b = binary.LittleEndian.AppendUint64(p.e.b, uint64(v))
+		}
+		p.flushFull()
+	}
+}
+
+// pieceSize is how much pieces holds before it writes (a variable for
+// the tests, which write a byte at a time).
+var pieceSize = 1 << 20
+
+// pos is the offset in the encoding of the next byte.
+func (p *pieces) pos() int64 { return p.off + int64(len(p.e.b)) }
+
+// align pads the encoding with zeros to a multiple of 8 bytes (as
+// encoder.align does: the offsets are the file's).
+func (p *pieces) align() {
+	for p.pos()%8 != 0 {
+		p.e.b = append(p.e.b, 0)
+	}
+}
+
+func (p *pieces) flushFull() {
+	if len(p.e.b) >= pieceSize {
+		p.flush()
+	}
+}
+
+func (p *pieces) flush() {
+	if p.err == nil && len(p.e.b) > 0 {
+		_, p.err = p.w.WriteAt(p.e.b, p.off)
+	}
+	p.off += int64(len(p.e.b))
+	p.e.b = p.e.b[:0]
+}
+
+// reserve keeps n bytes at the current offset for writeAt, and returns
+// where they start.
+func (p *pieces) reserve(n int) int64 {
+	p.flush()
+	at := p.off
+	p.off += int64(n)
+	return at
+}
+
+// writeAt writes b where reserve kept room for it.
+func (p *pieces) writeAt(b []byte, off int64) {
+	if p.err == nil {
+		_, p.err = p.w.WriteAt(b, off)
+	}
+}
+
+// bufferAt is an io.WriterAt into memory (MarshalFeatures); bytes never
+// written read as zeros.
+type bufferAt struct{ b []byte }
+
+func (w *bufferAt) WriteAt(p []byte, off int64) (int, error) {
+	if end := int(off) + len(p); end > len(w.b) {
+		n := len(w.b)
+		w.b = slices.Grow(w.b, end-n)[:end]
+		clear(w.b[n:end])
+	}
+	return copy(w.b[off:], p), nil
 }
 
 // totals counts what the records' features hold in all, so that a loader

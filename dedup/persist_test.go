@@ -1,9 +1,12 @@
 package dedup
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
@@ -274,4 +277,40 @@ func FuzzLoadIndex(f *testing.F) {
 			ix.SimilarToContext(context.Background(), i, 3)
 		}
 	})
+}
+
+// TestWriteFeaturesPieces: the features written in pieces of any size,
+// into a file where the blobs' offsets are written last (a hole until
+// then), are MarshalFeatures' bytes, which a buffer of the whole encoding
+// makes with one piece.
+func TestWriteFeaturesPieces(t *testing.T) {
+	ix := NewIndex(seedRecords(t), Options{Synonyms: [][]string{{"db", "database"}}})
+	cs := ix.Clusters()
+	defer func(size int) { pieceSize = size }(pieceSize)
+	pieceSize = 1 << 40
+	want, err := ix.MarshalFeatures("k", cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1, 7, 4096} {
+		pieceSize = size
+		f, err := os.Create(filepath.Join(t.TempDir(), "features"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := ix.WriteFeatures(f, "k", cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != int64(len(got)) || !bytes.Equal(got, want) {
+			t.Errorf("WriteFeatures in pieces of %d: %d bytes (said %d), equal %v; want MarshalFeatures' %d", size, len(got), n, bytes.Equal(got, want), len(want))
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"iter"
 	"path/filepath"
 	"slices"
@@ -65,6 +66,14 @@ type BuildOptions struct {
 	// with Index.Attachment and checked like the index's own files. Names
 	// are plain file names.
 	Attach map[string][]byte
+	// AttachFrom are attachments a function writes (name → write), into
+	// the new generation before any record is indexed, checked like
+	// Attach. The function may write at any offset (w is the file) and
+	// should drop what it wrote from: a large attachment is then never
+	// held whole, nor beside the build's own working set (the duplicate
+	// features of a million records, written from the duplicate
+	// detector's Index: issue 15's peak RSS).
+	AttachFrom map[string]func(w io.WriterAt) error
 	// Progress, when set, is called after each batch with the number of
 	// records indexed so far and the total. Calls do not overlap.
 	Progress func(done, total int)
@@ -145,10 +154,8 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", dir, err)
 	}
-	for name := range opts.Attach {
-		if err := checkAttachName(name); err != nil {
-			return fmt.Errorf("build index %s: %w", dir, err)
-		}
+	if err := checkAttachNames(opts); err != nil {
+		return fmt.Errorf("build index %s: %w", dir, err)
 	}
 	w.collect() // what crashed builds left
 	gen, err := w.newGeneration()
@@ -161,6 +168,10 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 			removeGeneration(gdir)
 		}
 	}()
+
+	if err := writeAttachFrom(gdir, &opts); err != nil {
+		return fmt.Errorf("build index %s: %w", dir, err)
+	}
 
 	shards := make([]bleve.Index, opts.Shards)
 	defer func() {
@@ -271,6 +282,37 @@ func (w *Writer) finishMeta(gdir string, dm diskMeta) error {
 		return fmt.Errorf("build index %s: %w", w.dir, err)
 	}
 	w.collect()
+	return nil
+}
+
+// checkAttachNames checks the names of opts' attachments.
+func checkAttachNames(opts BuildOptions) error {
+	for name := range opts.Attach {
+		if err := checkAttachName(name); err != nil {
+			return err
+		}
+	}
+	for name := range opts.AttachFrom {
+		if err := checkAttachName(name); err != nil {
+			return err
+		}
+		if _, ok := opts.Attach[name]; ok {
+			return fmt.Errorf("attachment %q given twice", name)
+		}
+	}
+	return nil
+}
+
+// writeAttachFrom writes opts.AttachFrom into the generation gdir, then
+// forgets the functions, so that what they held is garbage for the rest
+// of the build.
+func writeAttachFrom(gdir string, opts *BuildOptions) error {
+	for name, write := range opts.AttachFrom {
+		if err := writeFileFrom(filepath.Join(gdir, name), write); err != nil {
+			return fmt.Errorf("attachment %s: %w", name, err)
+		}
+	}
+	opts.AttachFrom = nil
 	return nil
 }
 

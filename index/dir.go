@@ -157,6 +157,23 @@ func writeFileSync(name string, data []byte) error {
 	return f.Close()
 }
 
+// writeFileFrom is writeFileSync for a file that write fills.
+func writeFileFrom(name string, write func(io.WriterAt) error) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
 // syncDir makes the entries of a directory (created, renamed files)
 // durable. Windows cannot open a directory for syncing and does not need
 // to.

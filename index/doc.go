@@ -44,7 +44,10 @@
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
 //     policy) into a new generation, checksummed and published;
 //     BuildStream, the same over a stream of records, read once in
-//     bounded batches (a collection larger than memory, issue 15).
+//     bounded batches (a collection larger than memory, issue 15);
+//     attachments given as bytes, or written by a function into the new
+//     generation before the records (BuildOptions.AttachFrom: large ones
+//     never held whole).
 //   - attach.go: MapAttachment, an attachment mapped read-only until
 //     Close (the duplicate features a server reads in place), its
 //     checksum checked unless the open read every file.

@@ -30,10 +30,8 @@ func (w *Writer) Update(ctx context.Context, base *Index, upserts []record.Recor
 	if p, err := readPointer(dir); err != nil || filepath.Join(dir, p.Generation) != base.gdir {
 		return fmt.Errorf("update index %s: %s is not the current generation", dir, filepath.Base(base.gdir))
 	}
-	for name := range opts.Attach {
-		if err := checkAttachName(name); err != nil {
-			return fmt.Errorf("update index %s: %w", dir, err)
-		}
+	if err := checkAttachNames(opts); err != nil {
+		return fmt.Errorf("update index %s: %w", dir, err)
 	}
 	opts.defaults()
 	w.collect()
@@ -47,6 +45,9 @@ func (w *Writer) Update(ctx context.Context, base *Index, upserts []record.Recor
 			removeGeneration(gdir)
 		}
 	}()
+	if err := writeAttachFrom(gdir, &opts); err != nil {
+		return fmt.Errorf("update index %s: %w", dir, err)
+	}
 	shards := len(base.shards)
 	for i := range shards {
 		if err := linkShard(shardDir(base.gdir, i), shardDir(gdir, i)); err != nil {

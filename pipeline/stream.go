@@ -3,7 +3,9 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"iter"
 	"time"
 
@@ -41,9 +43,12 @@ type StreamOptions struct {
 // features and settings stored with the index, then a third pass that
 // indexes each record with its cluster set (index.BuildStream). Every pass
 // must yield the same records in the same order: a file read again, a
-// generator run again. What stays in memory is the features (about a
-// kilobyte a record), an ID → cluster map of the records in clusters, and
-// a few batches, never the collection (issue 15's 1M tier).
+// generator run again. What stays in memory is the duplicate detector's
+// Index (about two kilobytes a record) until its features are written
+// into the new index, in pieces, before the third pass, then an ID →
+// cluster map of the records in clusters and a few batches: never the
+// collection, nor the features' encoding whole (issue 15's 1M tier and its
+// peak RSS).
 func BuildStream(ctx context.Context, dir string, recs iter.Seq2[record.Record, error], so StreamOptions) (*StreamReport, error) {
 	rep := &StreamReport{}
 	t0 := time.Now()
@@ -65,11 +70,16 @@ func BuildStream(ctx context.Context, dir string, recs iter.Seq2[record.Record, 
 	if err != nil {
 		return nil, err
 	}
-	attach := map[string][]byte{query.DedupAttachment: db, acronymsAttachment: ab, query.FeaturesAttachment: cl.features}
+	attach := map[string][]byte{query.DedupAttachment: db, acronymsAttachment: ab}
 	for name, data := range opts.Attach {
 		attach[name] = data
 	}
 	opts.Attach = attach
+	from := map[string]func(io.WriterAt) error{query.FeaturesAttachment: cl.features}
+	for name, write := range opts.AttachFrom {
+		from[name] = write
+	}
+	opts.AttachFrom = from
 	for _, g := range cl.acronyms {
 		opts.Synonyms = append(opts.Synonyms, index.Synonym{Terms: g})
 	}
@@ -85,17 +95,20 @@ func BuildStream(ctx context.Context, dir string, recs iter.Seq2[record.Record, 
 }
 
 // streamClusters is what the near-duplicate stage leaves for the index:
-// the cluster of each record in a cluster (by ID), the acronyms, the
-// stored features.
+// the cluster of each record in a cluster (by ID), the acronyms, and what
+// writes the stored features.
 type streamClusters struct {
-	of                map[string]string
-	acronyms          [][]string
-	features          []byte
+	of       map[string]string
+	acronyms [][]string
+	// features writes the stored features into the index (an
+	// index.BuildOptions.AttachFrom), once: the duplicate Index is
+	// dropped then, before the index pass's working set grows.
+	features          func(io.WriterAt) error
 	records, clusters int
 }
 
-// clusterStream clusters a stream's records. The duplicate Index is
-// dropped on return: only what the index needs stays.
+// clusterStream clusters a stream's records. The duplicate Index is kept
+// only for writing its features, and dropped once they are written.
 func clusterStream(ctx context.Context, recs iter.Seq2[record.Record, error], dopts dedup.Options) (*streamClusters, error) {
 	dx, err := dedup.NewIndexStream(ctx, recs, dopts)
 	if err != nil {
@@ -105,17 +118,22 @@ func clusterStream(ctx context.Context, recs iter.Seq2[record.Record, error], do
 	if err != nil {
 		return nil, err
 	}
-	cl := &streamClusters{of: map[string]string{}, acronyms: dx.Acronyms(), clusters: len(cs)}
+	cl := &streamClusters{of: map[string]string{}, acronyms: dx.Acronyms(), clusters: len(cs), records: dx.Len()}
 	for _, c := range cs {
 		for _, m := range c.Members {
 			cl.of[m.ID] = c.ID
 		}
 	}
-	// Stored so that a server need not compute them again.
-	if cl.features, err = dx.MarshalFeatures(buildID(), cs); err != nil {
-		return nil, err
+	// Stored so that a server need not compute them again; written in
+	// pieces, never held whole (half a gigabyte at a million records).
+	cl.features = func(w io.WriterAt) error {
+		if dx == nil {
+			return errors.New("duplicate features written twice")
+		}
+		_, err := dx.WriteFeatures(w, buildID(), cs)
+		dx, cs = nil, nil
+		return err
 	}
-	cl.records = dx.Len()
 	return cl, nil
 }
 
