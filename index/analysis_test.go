@@ -176,6 +176,29 @@ func TestSynonymCompoundWordRejected(t *testing.T) {
 	}
 }
 
+// TestSynonymMinedLenient: a group mined from the collection's text keeps
+// the terms the index can hold and leaves out one it cannot, where the same
+// group from a user's file is an error (TestSynonymCompoundWordRejected).
+func TestSynonymMinedLenient(t *testing.T) {
+	_, defs, err := NewMapping([]Synonym{
+		{Terms: []string{"op", "OpenID Provider", "identity provider"}, Mined: true},
+		{Terms: []string{"sdk", "Node.js kit"}, Mined: true},
+	})
+	if err != nil {
+		t.Fatalf("NewMapping(mined groups) error = %v; want none", err)
+	}
+	var got [][]string
+	for _, d := range defs {
+		if slices.Contains(d.Synonyms, "op") || slices.Contains(d.Synonyms, "sdk") {
+			got = append(got, d.Synonyms)
+		}
+	}
+	// "op" with "identity provider" only; "sdk" alone is no group.
+	if len(got) != 1 || len(got[0]) != 2 || !slices.Contains(got[0], "op") || slices.Contains(got[0], "sdk") {
+		t.Errorf("definitions naming op or sdk = %q; want one group of op and identity provider's phrase", got)
+	}
+}
+
 // TestMappingGolden makes every mapping change visible in review. Rewrite
 // with: go test ./index -run TestMappingGolden -update
 func TestMappingGolden(t *testing.T) {

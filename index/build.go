@@ -28,7 +28,8 @@ type BuildOptions struct {
 	// when set.
 	SynonymsFile string
 	// Synonyms are added to that list: acronyms the collection spells out
-	// (dedup.MineAcronyms), for instance.
+	// (dedup.MineAcronyms, marked Mined: a term of theirs the index cannot
+	// hold is left out instead of failing the build), for instance.
 	Synonyms []Synonym
 	// BatchSize is the number of records per Bleve batch (default 1000).
 	// Bleve's issues show memory trouble with huge batches.

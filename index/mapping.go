@@ -278,10 +278,13 @@ func synonymTerms(syn []Synonym, analyze func([]byte) analysis.TokenStream) ([]*
 		}
 		return p, nil
 	}
-	canonAll := func(terms []string) ([]string, error) {
+	canonAll := func(terms []string, mined bool) ([]string, error) {
 		var rv []string
 		for _, t := range terms {
 			c, err := canon(t)
+			if err != nil && mined {
+				continue // the Synonym doc: a mined term the index cannot hold
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -292,11 +295,11 @@ func synonymTerms(syn []Synonym, analyze func([]byte) analysis.TokenStream) ([]*
 		return rv, nil
 	}
 	for _, s := range syn {
-		terms, err := canonAll(s.Terms)
+		terms, err := canonAll(s.Terms, s.Mined)
 		if err != nil {
 			return nil, nil, err
 		}
-		input, err := canonAll(s.Input)
+		input, err := canonAll(s.Input, s.Mined)
 		if err != nil {
 			return nil, nil, err
 		}

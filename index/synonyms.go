@@ -16,9 +16,16 @@ var defaultSynonyms []byte
 // Synonym is one group of the synonym list. With Input empty, every term of
 // Terms is equivalent to every other; otherwise each Input term maps to the
 // Terms and not back. A term may be several words.
+//
+// A Mined group was learnt from the collection's own text (an acronym it
+// spells out, dedup.MineAcronyms): a term of it the index cannot hold (a
+// multi-word term with an identifier such as "OpenID" among its words) is
+// left out of the group, and the group with it if fewer than two terms
+// remain, where the same term in a synonym file the user wrote is an error.
 type Synonym struct {
 	Input []string `json:"input,omitempty"`
 	Terms []string `json:"terms"`
+	Mined bool     `json:"mined,omitempty"`
 }
 
 // DefaultSynonyms returns the synonym list shipped in index/synonyms.txt.

@@ -357,7 +357,7 @@ func buildOptions(origin Origin, opts OpenOptions, ld *loaded) (index.BuildOptio
 	// Acronyms the collection spells out help search too: "GIL" finds
 	// "global interpreter lock".
 	for _, g := range ld.acronyms {
-		bo.Synonyms = append(bo.Synonyms, index.Synonym{Terms: g})
+		bo.Synonyms = append(bo.Synonyms, index.Synonym{Terms: g, Mined: true})
 	}
 	if ld.stamps == nil {
 		return bo, nil, nil

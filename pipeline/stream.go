@@ -81,7 +81,7 @@ func BuildStream(ctx context.Context, dir string, recs iter.Seq2[record.Record, 
 	}
 	opts.AttachFrom = from
 	for _, g := range cl.acronyms {
-		opts.Synonyms = append(opts.Synonyms, index.Synonym{Terms: g})
+		opts.Synonyms = append(opts.Synonyms, index.Synonym{Terms: g, Mined: true})
 	}
 	if opts.Total == 0 {
 		opts.Total = cl.records
