@@ -149,7 +149,11 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 		}
 		synName = opts.SynonymsFile
 	}
-	syn = append(slices.Clip(syn), opts.Synonyms...)
+	extra, err := usableSynonyms(opts.Synonyms)
+	if err != nil {
+		return fmt.Errorf("build index %s: %w", dir, err)
+	}
+	syn = append(slices.Clip(syn), extra...)
 	im, defs, err := NewMapping(syn)
 	if err != nil {
 		return fmt.Errorf("build index %s: %w", dir, err)

@@ -309,6 +309,29 @@ func synonymTerms(syn []Synonym, analyze func([]byte) analysis.TokenStream) ([]*
 	return defs, phrases, nil
 }
 
+// usableSynonyms returns the groups of syn the index can use. They are
+// added to a synonym list (BuildOptions.Synonyms: acronyms mined from the
+// collection), not a list the user wrote, so a group with a term the
+// index cannot hold ("OP" / "OpenID Provider": "OpenID" is an identifier
+// with parts) is left out rather than failing the whole build.
+func usableSynonyms(syn []Synonym) ([]Synonym, error) {
+	if len(syn) == 0 {
+		return nil, nil
+	}
+	im, _, err := NewMapping(nil)
+	if err != nil {
+		return nil, err
+	}
+	base := im.AnalyzerNamed(AnalyzerTextBase)
+	out := make([]Synonym, 0, len(syn))
+	for _, s := range syn {
+		if _, _, err := synonymTerms([]Synonym{s}, base.Analyze); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
 // textSource says which stored field holds the text an indexed field was
 // analysed from, and whether it holds several values: where the fast
 // ranker finds a hit's term locations (fastrank.Config.Sources). A
