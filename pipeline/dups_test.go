@@ -259,4 +259,17 @@ func TestDupsDecisionsShown(t *testing.T) {
 	if !found[query.DecisionCanonical] || !found[query.DecisionDuplicates] {
 		t.Errorf("decisions shown: %v; want both the canonical and the joined member", found)
 	}
+
+	// The sources given again without the decisions: the build says it
+	// does not use them any more.
+	rep, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: seeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []NotKept{{Flag: "--dups-decisions", Path: decisions}}; !slices.Equal(rep.NotKept, want) {
+		t.Errorf("build without the decisions: NotKept = %+v; want %+v", rep.NotKept, want)
+	}
+	if rep, err = Build(ctx, OpenOptions{IndexDir: dir, Sources: seeds}); err != nil || len(rep.NotKept) != 0 {
+		t.Errorf("build again: NotKept = %+v, %v; want none", rep.NotKept, err)
+	}
 }
