@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/iq-search/iq/record"
@@ -167,3 +168,19 @@ func (ix *Index) resolve(d *Decisions) *resolved {
 // Decisions lists the index's decisions (Options.Decisions) as applied to
 // its collection: what each names and what it could not find.
 func (ix *Index) Decisions() []Decision { return ix.decided().list }
+
+// DecidedSame reports whether a maintainer's decisions put the records at
+// positions a and b in one cluster ("duplicates" naming both): their score
+// then says nothing of why they are together.
+func (ix *Index) DecidedSame(a, b int) bool {
+	for _, g := range ix.decided().dups {
+		if slices.Contains(g, int32(a)) && slices.Contains(g, int32(b)) {
+			return true
+		}
+	}
+	return false
+}
+
+// DecidedCanonical reports whether a maintainer chose the record at
+// position i as the canonical question of its cluster.
+func (ix *Index) DecidedCanonical(i int) bool { return ix.decided().canonical[int32(i)] }

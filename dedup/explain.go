@@ -13,16 +13,23 @@ import (
 func explainMatch(d *Detail, fa, fb *features) {
 	var bufA [32]qtok
 	common := byPosition(sharedToks(bufA[:0], fa.toks, fb.toks))
+	// A token both have is a word both write only when the other writes
+	// that word somewhere; else it matched through a synonym or an
+	// acronym's expansion ("What is the GIL?" / "What is an object's
+	// lock?" share "lock", which only one of them writes).
+	writes := func(f *features, w string) bool {
+		return slices.ContainsFunc(f.raws, func(r string) bool { return sameWord(r, w) })
+	}
 	for _, t := range common {
 		// Words of substance only: "difference" is how they ask.
-		if !t.content || aspectOf[t.text] != 0 || slices.Contains(d.Shared, fa.raw(t)) {
+		if !t.content || aspectOf[t.text] != 0 || slices.Contains(d.Shared, fa.raw(t)) || !writes(fb, fa.raw(t)) {
 			continue
 		}
 		d.Shared = append(d.Shared, fa.raw(t))
 	}
 	for _, t := range common {
 		u, _ := findHash(fb.toks, t.h)
-		if sameWord(fa.raw(t), fb.raw(u)) {
+		if sameWord(fa.raw(t), fb.raw(u)) || writes(fb, fa.raw(t)) {
 			continue
 		}
 		syn := fa.raw(t) + " = " + fb.raw(u)

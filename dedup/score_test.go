@@ -303,12 +303,14 @@ func TestScoreIdentical(t *testing.T) {
 // TestExplainWords: a match is explained in the words the questions
 // write, never in stems (issue 12, item 6).
 func TestExplainWords(t *testing.T) {
-	recs := seedRecords(t)
+	// The seeds, and a question of ../shared/corpora that spells out an
+	// acronym (MineAcronyms).
+	recs := append(seedRecords(t), q("Explain Python’s GIL (Global Interpreter Lock) and how it affects multi-threading."))
 	st := NewStats(recs)
 	for _, tc := range []struct {
-		a, b             string
-		shared, synonyms []string
-		guard            string
+		a, b                        string
+		shared, notShared, synonyms []string
+		guard                       string
 	}{
 		{a: "What are the key advantages of using FastAPI?", b: "What are the benefits of using FastAPI for building web APIs?",
 			shared: []string{"FastAPI"}, synonyms: []string{"advantages = benefits"}},
@@ -318,11 +320,22 @@ func TestExplainWords(t *testing.T) {
 			shared: []string{"CORS", "FastAPI"}},
 		{a: "What is middleware in Express?", b: "What is middleware in FastAPI?",
 			shared: []string{"middleware"}, guard: "about express vs fastapi"},
+		// "lock" is a word of GIL's expansion, which only one writes:
+		// a synonym, not a word both ask about.
+		{a: "What is the GIL?", b: "What is an object's lock and which object's have locks?",
+			notShared: []string{"GIL"}, synonyms: []string{"GIL = lock"}},
+		{a: "What is the GIL?", b: "Explain Python’s GIL (Global Interpreter Lock) and how it affects multi-threading.",
+			shared: []string{"GIL"}},
 	} {
 		d := Explain(q(tc.a), q(tc.b), st)
 		for _, w := range tc.shared {
 			if !slices.Contains(d.Shared, w) {
 				t.Errorf("Explain(%q, %q).Shared = %q; want it to hold %q", tc.a, tc.b, d.Shared, w)
+			}
+		}
+		for _, w := range tc.notShared {
+			if slices.Contains(d.Shared, w) {
+				t.Errorf("Explain(%q, %q).Shared = %q; want no %q, which only one writes (reason %q)", tc.a, tc.b, d.Shared, w, d.Reason)
 			}
 		}
 		for _, w := range tc.synonyms {

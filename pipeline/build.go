@@ -148,6 +148,41 @@ type BuildReport struct {
 	// Refresh, when set, says what an incremental refresh re-read and
 	// rewrote.
 	Refresh *Refresh `json:"refresh,omitempty"`
+	// NotKept names the files the index was built with before (a
+	// taxonomy, a synonym list, a maintainer's duplicate decisions) that
+	// this build, given its sources again without them, does not use.
+	NotKept []NotKept `json:"not_kept,omitempty"`
+}
+
+// NotKept is a file an index was built with that a build given its
+// sources again does not use: Flag is the flag that would keep it.
+type NotKept struct {
+	Flag string `json:"flag"`
+	Path string `json:"path"`
+}
+
+// notKept lists the files of the origin an index at dir was built from
+// that origin o leaves out.
+func notKept(dir string, o Origin) []NotKept {
+	m, err := index.ReadMeta(dir)
+	if err != nil {
+		return nil
+	}
+	prev, known := originOf(m)
+	if !known {
+		return nil
+	}
+	var out []NotKept
+	for _, f := range []struct{ flag, was, now string }{
+		{"--taxonomy", prev.Taxonomy, o.Taxonomy},
+		{"--synonyms", prev.Synonyms, o.Synonyms},
+		{"--dups-decisions", prev.Decisions, o.Decisions},
+	} {
+		if f.was != "" && f.now == "" {
+			out = append(out, NotKept{Flag: f.flag, Path: f.was})
+		}
+	}
+	return out
 }
 
 // Build builds the index: from opts.Sources, or the embedded corpus with
@@ -181,7 +216,15 @@ func Build(ctx context.Context, opts OpenOptions) (*BuildReport, error) {
 			return nil, err
 		}
 	}
-	return build(ctx, w, origin, opts)
+	var dropped []NotKept
+	if len(opts.Sources) > 0 {
+		dropped = notKept(dir, origin)
+	}
+	rep, err := build(ctx, w, origin, opts)
+	if rep != nil {
+		rep.NotKept = dropped
+	}
+	return rep, err
 }
 
 // restore makes an earlier generation current when the index is damaged

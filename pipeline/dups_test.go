@@ -199,3 +199,77 @@ func TestServingClusterSizes(t *testing.T) {
 		}
 	}
 }
+
+// TestDupsDecisionsShown: over the seed documents of the embedded corpus,
+// a member a maintainer's decision joins to a cluster says so (its score
+// against the canonical question is low, and its guards alone would read
+// as a reason to part them), and so does a canonical question a decision
+// chose; other members carry no decision.
+func TestDupsDecisionsShown(t *testing.T) {
+	isolate(t)
+	seeds, err := filepath.Glob(filepath.Join("..", "corpus", "fastapi-*"))
+	if err != nil || len(seeds) == 0 {
+		t.Fatalf("seed documents: %v, %d found", err, len(seeds))
+	}
+	const (
+		handlers = "How does FastAPI handle exceptions, and how can you create custom exception handlers?"
+		errs     = "How can you handle errors and exceptions in FastAPI?"
+		chosen   = "What are the key advantages of using FastAPI?"
+	)
+	decisions := filepath.Join(t.TempDir(), "dups.json")
+	write(t, decisions, `{"duplicates": [[{"question": "`+handlers+`"}, {"question": "`+errs+`"}]], "canonical": [{"question": "`+chosen+`"}]}`)
+	dir := filepath.Join(t.TempDir(), "idx")
+	ctx := context.Background()
+	if _, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: seeds, Decisions: decisions}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, OpenOptions{IndexDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := s.Dups(ctx, query.DupsRequest{Limit: query.MaxDupsLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, c := range res.Clusters {
+		for k, m := range c.Members {
+			want := ""
+			switch {
+			case m.Question == chosen:
+				if k != 0 {
+					t.Errorf("cluster %q: the chosen canonical question %q is member %d", c.Question, chosen, k)
+				}
+				want = query.DecisionCanonical
+			case m.Question == errs && c.Question == handlers, m.Question == handlers && c.Question == errs:
+				want = query.DecisionDuplicates
+				if !strings.HasPrefix(m.Reason, "the same by a maintainer's decision; score: ") {
+					t.Errorf("member %q: reason %q; want it to start with the decision", m.Question, m.Reason)
+				}
+			}
+			if m.Decision != want {
+				t.Errorf("cluster %q, member %q: decision %q; want %q (score %.3f, reason %q)", c.Question, m.Question, m.Decision, want, m.Score, m.Reason)
+			}
+			if want != "" {
+				found[want] = true
+			}
+		}
+	}
+	if !found[query.DecisionCanonical] || !found[query.DecisionDuplicates] {
+		t.Errorf("decisions shown: %v; want both the canonical and the joined member", found)
+	}
+
+	// The sources given again without the decisions: the build says it
+	// does not use them any more.
+	rep, err := Build(ctx, OpenOptions{IndexDir: dir, Sources: seeds})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []NotKept{{Flag: "--dups-decisions", Path: decisions}}; !slices.Equal(rep.NotKept, want) {
+		t.Errorf("build without the decisions: NotKept = %+v; want %+v", rep.NotKept, want)
+	}
+	if rep, err = Build(ctx, OpenOptions{IndexDir: dir, Sources: seeds}); err != nil || len(rep.NotKept) != 0 {
+		t.Errorf("build again: NotKept = %+v, %v; want none", rep.NotKept, err)
+	}
+}

@@ -77,6 +77,14 @@ type Why struct {
 	Guards   []string `json:"guards,omitempty"`
 }
 
+// joinReason puts a note before a reason, or stands alone.
+func joinReason(note, reason string) string {
+	if reason == "" {
+		return note
+	}
+	return note + "; score: " + reason
+}
+
 func whyOf(d dedup.Detail) Why {
 	return Why{Reason: d.Reason, Shared: d.Shared, Synonyms: d.Synonyms, Guards: d.Guards}
 }
@@ -141,10 +149,22 @@ type DupCluster struct {
 type DupMember struct {
 	QuestionRef
 	Score float64 `json:"score"`
+	// Decision is set when a maintainer's decision (dedup.Decisions)
+	// holds this member where it is: "duplicates" when it is in the
+	// cluster because a decision names it the same as another member
+	// (its score may be low), "canonical" when it was chosen to stand
+	// for the cluster.
+	Decision string `json:"decision,omitempty"`
 	// Why says why it matches the canonical question (empty for the
 	// canonical itself).
 	Why
 }
+
+// Member decisions (DupMember.Decision).
+const (
+	DecisionDuplicates = "duplicates"
+	DecisionCanonical  = "canonical"
+)
 
 // ParseSimilarRequest fills a SimilarRequest from URL values: exactly one
 // of id and q, and limit. Every error is an *Error.
@@ -625,6 +645,13 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 			dm := DupMember{QuestionRef: refOf(&r), Score: round3(m.Score)}
 			if k > 0 {
 				dm.Why = whyOf(st.dd.ExplainPair(m.Index, c.Members[0].Index))
+				if slices.ContainsFunc(c.Members, func(o dedup.Member) bool { return o.Index != m.Index && st.dd.DecidedSame(m.Index, o.Index) }) {
+					dm.Decision = DecisionDuplicates
+					dm.Reason = joinReason("the same by a maintainer's decision", dm.Reason)
+				}
+			} else if st.dd.DecidedCanonical(m.Index) {
+				dm.Decision = DecisionCanonical
+				dm.Reason = "chosen as canonical by a maintainer's decision"
 			}
 			dc.Members = append(dc.Members, dm)
 		}

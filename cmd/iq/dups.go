@@ -158,8 +158,8 @@ func (o *output) dupsResult(res *query.DupsResult) error {
 	}
 	b.WriteString(st.Block(st.Muted.Render(fmt.Sprintf("%d clusters · %d questions · min-score %.2f · %.1f ms",
 		res.Total, res.Questions, res.MinScore, res.TookMS)), 0) + "\n")
-	if d := decisionsLine(res.Decisions); d != "" {
-		b.WriteString(st.Block(st.Muted.Render(d), 0) + "\n")
+	for k, d := range decisionsLines(res.Decisions) {
+		b.WriteString(st.Block(st.Muted.Render(d), min(k, 1)*2) + "\n")
 	}
 	b.WriteString("\n")
 	for _, c := range res.Clusters {
@@ -176,25 +176,51 @@ func (o *output) dupsResult(res *query.DupsResult) error {
 	return o.print(b.String())
 }
 
-// decisionsLine says how many of a maintainer's decisions were applied and
-// which name questions the index lacks.
-func decisionsLine(ds []dedup.Decision) string {
+// maxDecisionsListed is how many decisions iq dups lists on a terminal;
+// --json lists them all.
+const maxDecisionsListed = 10
+
+// decisionKinds says each kind of decision in words.
+var decisionKinds = map[string]string{"not_duplicates": "not duplicates", "alone": "alone", "duplicates": "the same", "canonical": "canonical"}
+
+// decisionsLines says how many of a maintainer's decisions were applied,
+// then lists them, one a line (the first maxDecisionsListed, indented
+// under the first), naming the questions each could not find.
+func decisionsLines(ds []dedup.Decision) []string {
 	if len(ds) == 0 {
-		return ""
+		return nil
 	}
-	var missing []string
 	applied := 0
+	var list []string
 	for _, d := range ds {
-		missing = append(missing, d.Missing...)
 		if len(d.Missing) == 0 {
 			applied++
 		}
+		if len(list) == maxDecisionsListed {
+			continue
+		}
+		kind := decisionKinds[d.Kind]
+		if kind == "" {
+			kind = d.Kind
+		}
+		var qs []string
+		for _, q := range d.Questions {
+			if !slices.Contains(d.Missing, q) {
+				qs = append(qs, "“"+q+"”")
+			}
+		}
+		if len(d.Missing) > 0 {
+			qs = append(qs, "not found: "+strings.Join(d.Missing, ", "))
+		}
+		line := kind + ": " + strings.Join(qs, " · ")
+		list = append(list, line)
 	}
-	line := fmt.Sprintf("%d of %d decisions applied", applied, len(ds))
-	if len(missing) > 0 {
-		line += fmt.Sprintf(" · not found: %s", strings.Join(missing, ", "))
+	out := []string{fmt.Sprintf("%d of %d decisions applied", applied, len(ds))}
+	out = append(out, list...)
+	if n := len(ds) - len(list); n > 0 {
+		out = append(out, fmt.Sprintf("… and %d more (iq dups --json lists them all)", n))
 	}
-	return line
+	return out
 }
 
 // scoreWidth is the score column of dups and similar: "0.79" and a space.

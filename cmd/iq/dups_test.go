@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iq-search/iq/dedup"
 	"github.com/iq-search/iq/internal/corpustest"
 	"github.com/iq-search/iq/query"
 	"github.com/iq-search/iq/record"
@@ -197,5 +198,38 @@ func TestDupsEvalCLI(t *testing.T) {
 	}
 	if code, _, stderr := iq(t, "dups", "eval", filepath.Join(t.TempDir(), "missing.tsv")); code != 1 || !strings.Contains(stderr, "missing.tsv") {
 		t.Errorf("iq dups eval missing.tsv: exit %d, stderr %q; want exit 1 naming the file", code, stderr)
+	}
+}
+
+// TestDecisionsLines: on a terminal iq dups lists a maintainer's decisions
+// one a line under how many were applied, naming what it could not find,
+// the first ten of them.
+func TestDecisionsLines(t *testing.T) {
+	const a, b = "How does FastAPI handle exceptions, and how can you create custom exception handlers?", "How can you handle errors and exceptions in FastAPI?"
+	many := make([]dedup.Decision, 12)
+	for i := range many {
+		many[i] = dedup.Decision{Kind: "alone", Questions: []string{a}}
+	}
+	for _, tc := range []struct {
+		name string
+		ds   []dedup.Decision
+		want []string
+	}{
+		{"none", nil, nil},
+		{"each kind", []dedup.Decision{
+			{Kind: "duplicates", Questions: []string{a, b}},
+			{Kind: "not_duplicates", Questions: []string{a, `"What is a goroutine?"`}, Missing: []string{`"What is a goroutine?"`}},
+			{Kind: "canonical", Questions: []string{b}},
+		}, []string{
+			"2 of 3 decisions applied",
+			"the same: “" + a + "” · “" + b + "”",
+			"not duplicates: “" + a + `” · not found: "What is a goroutine?"`,
+			"canonical: “" + b + "”",
+		}},
+		{"more than ten", many, append(append([]string{"12 of 12 decisions applied"}, slices.Repeat([]string{"alone: “" + a + "”"}, 10)...), "… and 2 more (iq dups --json lists them all)")},
+	} {
+		if got := decisionsLines(tc.ds); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: decisionsLines = %q; want %q", tc.name, got, tc.want)
+		}
 	}
 }

@@ -161,6 +161,9 @@ func printBuild(out *output, rep *pipeline.BuildReport) {
 		line = out.styles.Muted.Render(line)
 	}
 	fmt.Fprintln(out.w, line)
+	for _, n := range rep.NotKept {
+		out.warn("iq: note: %s was built with %s %s, which this build does not use; give %s again to keep it", rep.Dir, n.Flag, n.Path, n.Flag)
+	}
 	if rep.Ingest != nil {
 		for _, s := range rep.Ingest.Skipped {
 			if s.Reason != ingest.SkipNoQuestion {

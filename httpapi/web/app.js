@@ -498,8 +498,12 @@
     let status = res.total === 0 ? 'No near-duplicates.' :
       state.offset + 1 + '–' + (state.offset + res.clusters.length) + ' of ' + res.total +
       ' clusters · ' + res.questions + ' questions · min score ' + Number(res.min_score).toFixed(2) + ' · ' + res.took_ms.toFixed(1) + ' ms';
-    const decided = (res.decisions || []).length;
-    if (decided) status += ' · ' + decided + (decided === 1 ? ' decision' : ' decisions') + ' applied';
+    const ds = res.decisions || [];
+    if (ds.length) {
+      const applied = ds.filter((d) => !(d.missing && d.missing.length)).length;
+      status += ' · ' + applied + ' of ' + ds.length + (ds.length === 1 ? ' decision' : ' decisions') + ' applied';
+      if (applied < ds.length) status += ' (' + (ds.length - applied) + ' name questions not found)';
+    }
     $('dups-status').textContent = status;
     const list = $('clusters');
     list.replaceChildren();
@@ -517,7 +521,7 @@
       title.href = '?id=' + encodeURIComponent(m.id);
       title.dataset.id = m.id;
       const head = el('div', 'member-head', el('span', 'score', Number(m.score).toFixed(2)));
-      if (i === 0) head.append(el('span', 'badge canonical', 'canonical'));
+      if (i === 0) head.append(el('span', 'badge canonical', m.decision === 'canonical' ? 'canonical, chosen' : 'canonical'));
       const card = el('div', 'member' + (i === 0 ? ' canonical' : ''), head, title);
       const meta = el('div', 'meta');
       meta.append(el('span', 'badge level-' + (m.level || 'none'), m.level || 'any level'));
@@ -525,6 +529,7 @@
       card.append(meta);
       if (i > 0) {
         const why = el('div', 'why');
+        if (m.decision === 'duplicates') why.append(el('p', 'decision', 'The same by a maintainer\'s decision'));
         if (m.shared && m.shared.length) why.append(el('p', 'shared', 'Both ask about: ' + m.shared.join(', ')));
         if (m.matched_synonyms && m.matched_synonyms.length) why.append(el('p', 'synonyms', 'Same meaning: ' + m.matched_synonyms.join('; ')));
         if (m.guards && m.guards.length) why.append(el('p', 'guards', 'But: ' + m.guards.join('; ')));
