@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -163,5 +164,49 @@ func TestVerifyLater(t *testing.T) {
 	}
 	if err := ix.VerifyRest(ctx); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), paths[1]) {
 		t.Errorf("VerifyRest after zz.bin was mapped = %v; want ErrCorrupt naming %s, read first", err, paths[1])
+	}
+}
+
+// TestAttachFrom: an attachment a function writes (at offsets of its
+// choosing, a hole left between) is stored and checked like one given as
+// bytes; a name given both ways is refused, and a function's error stops
+// the build with nothing published.
+func TestAttachFrom(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	recs := loadCorpus(t)[:10]
+	want := append(append([]byte("head"), make([]byte, 8)...), "tail"...)
+	write := func(w io.WriterAt) error {
+		if _, err := w.WriteAt([]byte("tail"), 12); err != nil {
+			return err
+		}
+		_, err := w.WriteAt([]byte("head"), 0)
+		return err
+	}
+	if err := Build(context.Background(), dir, recs, BuildOptions{AttachFrom: map[string]func(io.WriterAt) error{"f.bin": write}}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ix.Attachment("f.bin")
+	ix.Close()
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("Attachment(f.bin) = %q, %v; want %q", got, err, want)
+	}
+
+	err = Build(context.Background(), dir, recs, BuildOptions{Attach: map[string][]byte{"f.bin": nil}, AttachFrom: map[string]func(io.WriterAt) error{"f.bin": write}})
+	if err == nil || !strings.Contains(err.Error(), `attachment "f.bin" given twice`) {
+		t.Errorf("Build with f.bin given twice: error %v; want one naming it", err)
+	}
+	failed := errors.New("no room")
+	err = Build(context.Background(), dir, recs, BuildOptions{Fingerprint: "new", AttachFrom: map[string]func(io.WriterAt) error{"f.bin": func(io.WriterAt) error { return failed }}})
+	if !errors.Is(err, failed) {
+		t.Errorf("Build with a failing attachment: error %v; want %v", err, failed)
+	}
+	if ix, err := Open(dir); err != nil || ix.Meta().Fingerprint != "" {
+		t.Errorf("after the failed build: open error %v; want the first build, still current", err)
+	} else {
+		ix.Close()
 	}
 }
