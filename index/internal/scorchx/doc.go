@@ -55,7 +55,8 @@
 //     where zapx makes an iterator, its states and a postings list per
 //     segment per walk: PrefixTerms' walks, with the counts zapx's
 //     dictionary iterator gives (its miscount after a 1-hit term
-//     included).
+//     included), and Dicts.CountsOf's (spelling's candidates), counted
+//     from the postings where the walk stands.
 //   - files.go: ForceMerge and Shared (the segment files scorch never
 //     changes once written, which an update may hard-link).
 package scorchx

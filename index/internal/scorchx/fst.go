@@ -84,7 +84,7 @@ func prefixTerms(segs []*zap.Segment, field string, prefix []byte, fn func(term 
 			continue
 		}
 		if err := w.counted(zs, fst, fn); err != nil {
-			return fmt.Errorf("read dictionary of %s: %w", field, err)
+			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
 		}
 	}
 	return nil
@@ -125,6 +125,56 @@ func (w *fstWalk) counted(zs *zap.Segment, fst *vellum.FST, fn func(term []byte,
 	}
 	if err != vellum.ErrIteratorDone {
 		return err
+	}
+	return nil
+}
+
+// countsOf adds to out[k], for each term of set, the number of live
+// documents holding it in field of segs (ss: the segments' snapshots, for
+// their deletions), as a postings list of zapx counts them: the terms are
+// found in one walk of each segment's dictionary, and each found term's
+// postings are where the walk stands, not looked up again.
+func countsOf(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, set *termSet, out []uint64) error {
+	w := fstWalks.Get().(*fstWalk)
+	defer fstWalks.Put(w)
+	for i, zs := range segs {
+		fst, err := loadFST(zs, field)
+		if err != nil {
+			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
+		}
+		if fst == nil {
+			continue
+		}
+		deleted, mem := ss[i].Deleted(), zs.Data()
+		err = w.it.Reset(fst, nil, nil, set)
+		for ; err == nil; err = w.it.Next() {
+			term, off := w.it.Current()
+			at, ok := set.at[string(term)]
+			if !ok {
+				return fmt.Errorf("read dictionary of %s: %w: the walk for %d terms found %q", field, corrupt.Err, len(set.at), term)
+			}
+			var n uint64
+			if off&zap.FSTValEncodingMask == zap.FSTValEncoding1Hit {
+				// zapx counts a 1-hit posting only with its norm bits set.
+				if doc, bits := zap.FSTValDecode1Hit(off); bits != 0 && (deleted == nil || !deleted.Contains(uint32(doc))) {
+					n = 1
+				}
+			} else {
+				if err := readBitmap(mem, off, w.bm); err != nil {
+					return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
+				}
+				n = w.bm.GetCardinality()
+				if deleted != nil {
+					n -= w.bm.AndCardinality(deleted)
+				}
+			}
+			for _, k := range at {
+				out[k] += n
+			}
+		}
+		if err != vellum.ErrIteratorDone {
+			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
+		}
 	}
 	return nil
 }
