@@ -56,7 +56,8 @@
 //     segment per walk: PrefixTerms' walks, with the counts zapx's
 //     dictionary iterator gives (its miscount after a 1-hit term
 //     included), and Dicts.CountsOf's (spelling's candidates), counted
-//     from the postings where the walk stands.
+//     from the postings where the walk stands; the pooled walk keeps the
+//     dictionaries it loaded, with a reader for FindPostings' lookups.
 //   - files.go: ForceMerge and Shared (the segment files scorch never
 //     changes once written, which an update may hard-link).
 package scorchx

@@ -58,10 +58,56 @@ func loadFST(zs *zap.Segment, field string) (*vellum.FST, error) {
 // fields of every segment, made a sixth of an unseen query's allocations
 // at 100k records (25 MB a pass of 200 queries) that way, which a fresh
 // process pays in page faults and collections.
+//
+// It also keeps the dictionaries it has loaded, with a reader each for
+// exact lookups (dict): a fresh term's postings are looked up in every
+// segment (FindPostings), and loading the FST and a lookup's state for
+// each made another 8 MB an unseen pass. The cache lives as long as the
+// pooled fstWalk, which the collector drops; an entry is looked up only by
+// a segment of a snapshot the caller holds, so a segment closed since is
+// never read (its pointer, kept by the map, is never reused).
 type fstWalk struct {
-	it  vellum.FSTIterator
-	bm  *roaring.Bitmap
-	pre prefixAutomaton
+	it    vellum.FSTIterator
+	bm    *roaring.Bitmap
+	pre   prefixAutomaton
+	dicts map[dictKey]dictEntry
+}
+
+type dictKey struct {
+	zs    *zap.Segment
+	field string
+}
+
+type dictEntry struct {
+	fst *vellum.FST // nil: the segment has no dictionary of the field
+	r   *vellum.Reader
+}
+
+// maxWalkDicts bounds an fstWalk's dictionaries (a few fields of a few
+// hundred segments).
+const maxWalkDicts = 4096
+
+// dict returns the dictionary of field in zs (loadFST) and a reader of it.
+func (w *fstWalk) dict(zs *zap.Segment, field string) (dictEntry, error) {
+	k := dictKey{zs, field}
+	if e, ok := w.dicts[k]; ok {
+		return e, nil
+	}
+	fst, err := loadFST(zs, field)
+	if err != nil {
+		return dictEntry{}, err
+	}
+	e := dictEntry{fst: fst}
+	if fst != nil {
+		if e.r, err = fst.Reader(); err != nil {
+			return dictEntry{}, zapErr("dictionary: %v", err)
+		}
+	}
+	if w.dicts == nil || len(w.dicts) >= maxWalkDicts {
+		w.dicts = map[dictKey]dictEntry{}
+	}
+	w.dicts[k] = e
+	return e, nil
 }
 
 var fstWalks = sync.Pool{New: func() any { return &fstWalk{bm: roaring.New()} }}
@@ -76,10 +122,11 @@ func prefixTerms(segs []*zap.Segment, field string, prefix []byte, fn func(term 
 	w.pre.prefix = prefix
 	defer func() { w.pre.prefix = nil }()
 	for _, zs := range segs {
-		fst, err := loadFST(zs, field)
+		d, err := w.dict(zs, field)
 		if err != nil {
 			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
 		}
+		fst := d.fst
 		if fst == nil {
 			continue
 		}
@@ -138,10 +185,11 @@ func countsOf(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, s
 	w := fstWalks.Get().(*fstWalk)
 	defer fstWalks.Put(w)
 	for i, zs := range segs {
-		fst, err := loadFST(zs, field)
+		d, err := w.dict(zs, field)
 		if err != nil {
 			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
 		}
+		fst := d.fst
 		if fst == nil {
 			continue
 		}
