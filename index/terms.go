@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -283,13 +284,19 @@ func (ix *Index) TermsWithPrefix(field, prefix string) (_ []TermCount, err error
 const maxCachedPrefixTerms = 1 << 17
 
 func (ix *Index) termsWithPrefix(field, prefix string) ([]TermCount, error) {
-	counts := map[string]uint64{}
+	var out []TermCount
+	at := map[string]int{} // a term's place in out
 	// A scorch snapshot's segments are read in turn (scorchx.PrefixTerms),
-	// with the counts Bleve's FieldDictPrefix sums.
+	// with the counts Bleve's FieldDictPrefix sums; a term's string is made
+	// once, not once a segment.
 	err := ix.readers(func(r bindex.IndexReader) (bool, error) {
-		ok, err := scorchx.PrefixTerms(r, field, []byte(prefix), func(term string, n uint64) {
-			if !strings.Contains(term, " ") {
-				counts[term] += n
+		ok, err := scorchx.PrefixTerms(r, field, []byte(prefix), func(term []byte, n uint64) {
+			if i, ok := at[string(term)]; ok {
+				out[i].Count += n
+			} else if bytes.IndexByte(term, ' ') < 0 {
+				t := string(term)
+				at[t] = len(out)
+				out = append(out, TermCount{t, n})
 			}
 		})
 		if err == nil && !ok {
@@ -298,12 +305,13 @@ func (ix *Index) termsWithPrefix(field, prefix string) ([]TermCount, error) {
 		return err == nil, err
 	})
 	if err == nil {
-		return sortedCounts(counts), nil
+		slices.SortFunc(out, func(a, b TermCount) int { return strings.Compare(a.Term, b.Term) })
+		return out, nil
 	}
 	if !errors.Is(err, errNotScorch) {
 		return nil, err
 	}
-	clear(counts)
+	counts := map[string]uint64{}
 	for _, sh := range ix.shards {
 		d, err := sh.FieldDictPrefix(field, []byte(prefix))
 		if err != nil {

@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strconv"
@@ -66,7 +68,13 @@ func Int(name string) int {
 // default cpu-<pass>.prof) writes a CPU profile of that pass alone (warm:
 // every timed round), so the cost of a cold pass is not drowned by the
 // warm ones; IQ_BENCH_SLOWEST=n logs each pass's n costliest queries (warm:
-// of the last round).
+// of the last round). The unseen pass also reports what it allocated and
+// how many collections it ran (unseen-alloc-MB, unseen-gcs: on a fresh
+// heap each new page costs CPU, and each collection lands on one query);
+// IQ_BENCH_MEMPROFILE=unseen writes the allocations of that pass alone
+// (IQ_BENCH_MEMPROFILE_FILE, default mem-unseen.prof, read with its
+// .base beside it: go tool pprof -base mem-unseen.prof.base
+// mem-unseen.prof; -test.memprofilerate=4096 samples finely).
 // search runs query i and returns its hit count; name names it in errors.
 // It fails when the timed half matches nothing or its hits drift between
 // passes.
@@ -91,9 +99,13 @@ func Queries(b *testing.B, n int, name func(i int) string, search func(i int) (u
 	run(0, half, &first, &firstQC)
 	stop()
 	stop = profile(b, "unseen")
+	stopMem := memProfile(b, "unseen")
+	alloc0 := readAllocs()
 	cpu0 := cputime.Used()
 	want := run(half, n, &unseen, &unseenQC)
 	unseenCPU := cputime.Used() - cpu0
+	alloc := readAllocs().sub(alloc0)
+	stopMem()
 	stop()
 	logSlowest(b, "first", firstQC, 0, name)
 	logSlowest(b, "unseen", unseenQC, half, name)
@@ -121,6 +133,8 @@ func Queries(b *testing.B, n int, name func(i int) string, search func(i int) (u
 	report(first, "first-")
 	report(unseen, "unseen-")
 	b.ReportMetric(unseenCPU.Seconds()*1000/float64(n-half), "unseen-cpu-ms/query")
+	b.ReportMetric(float64(alloc.bytes)/(1<<20), "unseen-alloc-MB")
+	b.ReportMetric(float64(alloc.gcs), "unseen-gcs")
 	for _, c := range []struct {
 		cpu  []time.Duration
 		name string
@@ -171,6 +185,47 @@ func profile(b *testing.B, pass string) (stop func()) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// allocs is what the process has allocated and how many collections it
+// has finished.
+type allocs struct{ bytes, gcs uint64 }
+
+func readAllocs() allocs {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return allocs{s[0].Value.Uint64(), s[1].Value.Uint64()}
+}
+
+func (a allocs) sub(b allocs) allocs { return allocs{a.bytes - b.bytes, a.gcs - b.gcs} }
+
+// memProfile writes the allocation profile before and after the pass
+// named pass when IQ_BENCH_MEMPROFILE names it (the file and its .base),
+// so that pprof -base shows that pass's allocations alone.
+func memProfile(b *testing.B, pass string) (stop func()) {
+	if os.Getenv("IQ_BENCH_MEMPROFILE") != pass {
+		return func() {}
+	}
+	name := os.Getenv("IQ_BENCH_MEMPROFILE_FILE")
+	if name == "" {
+		name = "mem-" + pass + ".prof"
+	}
+	write := func(name string) {
+		runtime.GC() // the profile shows allocations as of the last collection
+		f, err := os.Create(name)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+			f.Close()
+			b.Fatal(err)
+		}
+		if err := f.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	write(name + ".base")
+	return func() { write(name) }
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -9,6 +9,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	zap "github.com/blevesearch/zapx/v17"
 
 	"github.com/iq-search/iq/index/internal/corrupt"
 )
@@ -29,6 +30,10 @@ type Dicts struct {
 	segs  []segment.TermDictionary  // nil: not a scorch snapshot
 	snaps []*scorch.SegmentSnapshot // the segment of each of segs
 	pl    segment.PostingsList
+	// zap and zapSnaps are the snapshot's zap segments, whose dictionaries
+	// CountsOf walks itself (fstWalk), else nil.
+	zap      []*zap.Segment
+	zapSnaps []*scorch.SegmentSnapshot
 }
 
 // NewDicts returns the dictionaries of field in r.
@@ -36,6 +41,10 @@ func NewDicts(r bindex.IndexReader, field string) (*Dicts, error) {
 	d := &Dicts{r: r, field: field}
 	snap, ok := r.(*scorch.IndexSnapshot)
 	if !ok {
+		return d, nil
+	}
+	if zs, ok := zapSegments(snap); ok {
+		d.zap, d.zapSnaps = zs, snap.Segments()
 		return d, nil
 	}
 	d.segs = []segment.TermDictionary{}
@@ -55,6 +64,13 @@ func NewDicts(r bindex.IndexReader, field string) (*Dicts, error) {
 // Count returns the number of live documents holding term, summed over
 // segments: the count index.Terms gives the term.
 func (d *Dicts) Count(term string) (uint64, error) {
+	if d.zap != nil {
+		ns, err := d.CountsOf(NewTermSet([]string{term}))
+		if err != nil {
+			return 0, err
+		}
+		return ns[0], nil
+	}
 	if d.segs == nil {
 		return d.rangeCount(term)
 	}
@@ -263,6 +279,12 @@ func NewTermSet(terms []string) *TermSet { return &TermSet{terms: terms} }
 func (d *Dicts) CountsOf(ts *TermSet) ([]uint64, error) {
 	terms := ts.terms
 	out := make([]uint64, len(terms))
+	if d.zap != nil && len(terms) > 0 {
+		if ts.set == nil {
+			ts.set = newTermSet(terms)
+		}
+		return out, countsOf(d.zap, d.zapSnaps, d.field, ts.set, out)
+	}
 	if d.segs == nil || len(terms) == 0 {
 		for i, t := range terms {
 			n, err := d.Count(t)
@@ -376,12 +398,17 @@ func (s *termSet) Accept(st int, b byte) int {
 // Bleve's FieldDictPrefix merges and sums, read without its goroutine per
 // segment, its channel and its heap (the word being typed is looked up in
 // three fields by every search that ends in a word: a tenth of an unseen
-// query's CPU at 100k records). ok is false, and fn not called, when r is
-// not a scorch snapshot.
-func PrefixTerms(r bindex.IndexReader, field string, prefix []byte, fn func(term string, count uint64)) (ok bool, err error) {
+// query's CPU at 100k records). On zap segments it walks their
+// dictionaries itself with one reused iterator (fstWalk); else through
+// each segment's dictionary iterator. The term is valid only during the
+// call. ok is false, and fn not called, when r is not a scorch snapshot.
+func PrefixTerms(r bindex.IndexReader, field string, prefix []byte, fn func(term []byte, count uint64)) (ok bool, err error) {
 	snap, isSnap := r.(*scorch.IndexSnapshot)
 	if !isSnap {
 		return false, nil
+	}
+	if segs, ok := zapSegments(snap); ok {
+		return true, prefixTerms(segs, field, prefix, fn)
 	}
 	end := prefixEnd(prefix)
 	for _, ss := range snap.Segments() {
@@ -401,7 +428,7 @@ func PrefixTerms(r bindex.IndexReader, field string, prefix []byte, fn func(term
 			if e == nil {
 				break
 			}
-			fn(e.Term, e.Count)
+			fn([]byte(e.Term), e.Count)
 		}
 	}
 	return true, nil

@@ -50,6 +50,14 @@
 //     goroutines); FieldPostings,
 //     every term of a field with its documents, a segment's bitmap at a
 //     time (the facet tables).
+//   - fst.go: a zap segment's term dictionary (its FST) walked by hand
+//     with one vellum iterator reset from walk to walk (fstWalk, pooled),
+//     where zapx makes an iterator, its states and a postings list per
+//     segment per walk: PrefixTerms' walks, with the counts zapx's
+//     dictionary iterator gives (its miscount after a 1-hit term
+//     included), and Dicts.CountsOf's (spelling's candidates), counted
+//     from the postings where the walk stands; the pooled walk keeps the
+//     dictionaries it loaded, with a reader for FindPostings' lookups.
 //   - files.go: ForceMerge and Shared (the segment files scorch never
 //     changes once written, which an update may hard-link).
 package scorchx

@@ -8,7 +8,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
-	"github.com/blevesearch/vellum"
 	zap "github.com/blevesearch/zapx/v17"
 
 	"github.com/iq-search/iq/index/internal/corrupt"
@@ -75,10 +74,12 @@ func FindPostings(r bindex.IndexReader, field, term string) (_ *Postings, ok boo
 	}
 	p := &Postings{field: field, term: term}
 	var base uint64
+	w := fstWalks.Get().(*fstWalk) // the segments' dictionaries, loaded once
+	defer fstWalks.Put(w)
 	for _, ss := range segs {
 		zs := ss.Segment().(*zap.Segment)
 		sp := segPostings{zs: zs, deleted: ss.Deleted(), base: base}
-		found, err := sp.find(field, term)
+		found, err := sp.find(w, field, term)
 		if err != nil {
 			return nil, true, fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
 		}
@@ -127,22 +128,14 @@ func Norm(bits uint64) float64 {
 // find looks term up in field's dictionary of the segment and reads its
 // postings' bitmap; found is false when the segment holds no posting of
 // it.
-func (sp *segPostings) find(field, term string) (found bool, err error) {
+func (sp *segPostings) find(w *fstWalk, field, term string) (found bool, err error) {
 	zs := sp.zs
 	mem := zs.Data()
-	dictLoc, err := zs.DictAddr(field)
-	if err != nil {
-		return false, nil // no such field: no postings
+	d, err := w.dict(zs, field)
+	if err != nil || d.fst == nil {
+		return false, err // no such field: no postings
 	}
-	vlen, p, err := uvarintAt(mem, dictLoc)
-	if err != nil || vlen == 0 || vlen > uint64(len(mem))-p {
-		return false, zapErr("dictionary at %d", dictLoc)
-	}
-	fst, err := vellum.Load(mem[p : p+vlen])
-	if err != nil {
-		return false, zapErr("dictionary: %v", err)
-	}
-	off, ok, err := fst.Get([]byte(term))
+	off, ok, err := d.r.Get([]byte(term))
 	if err != nil {
 		return false, zapErr("dictionary: %v", err)
 	}
