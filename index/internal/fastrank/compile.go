@@ -43,7 +43,8 @@ func (e *compiler) synonyms(field, term string) ([]string, error) {
 	if ok && tok && sm.SynonymCount() > 0 {
 		if src := sm.SynonymSourceForPath(field); src != "" {
 			var err error
-			if rv, err = readSynonyms(e.ctx, tr, src, term); err != nil {
+			rv, err = e.c.synonyms(src, term, func() ([]string, error) { return readSynonyms(e.ctx, tr, src, term) })
+			if err != nil {
 				return nil, err
 			}
 		}

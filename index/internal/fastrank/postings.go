@@ -82,6 +82,7 @@ type postingCache struct {
 	m     map[postKey]*postings
 	phr   map[string]*phraseEntry // by phraseKey
 	avg   map[string]float64
+	syn   map[[2]string][]string // a term's synonyms by synonym source and term
 	total uint64
 	words int   // the words of a set of the snapshot's document numbers
 	shift uint8 // blockShift(total)
@@ -132,6 +133,7 @@ func (c *postingCache) forSnapshot(snap bindex.IndexReader) (*postingCache, erro
 		c.m = map[postKey]*postings{}
 		c.phr = map[string]*phraseEntry{}
 		c.avg = map[string]float64{}
+		c.syn = map[[2]string][]string{}
 	}
 	return c, nil
 }
@@ -220,6 +222,39 @@ func (rk *Ranker) Count(r bindex.IndexReader, field, term string) (uint64, bool)
 		return p.count, true
 	}
 	return 0, false
+}
+
+// maxCachedSynonyms bounds the synonyms kept (a term and its few
+// synonyms each): the words of a few thousand queries.
+const maxCachedSynonyms = 1 << 15
+
+// synonyms returns the synonyms of term in the thesaurus src of the
+// cache's snapshot, read by read when they are not kept (the thesaurus of
+// a snapshot never changes; Bleve's reader of a term's synonyms asks every
+// segment, 3 MB of an unseen pass's allocations at 100k records). The
+// answer is shared: callers must not change it.
+func (c *postingCache) synonyms(src, term string, read func() ([]string, error)) ([]string, error) {
+	k := [2]string{src, term}
+	c.mu.Lock()
+	snap := c.snap
+	rv, ok := c.syn[k]
+	c.mu.Unlock()
+	if ok {
+		return rv, nil
+	}
+	rv, err := read()
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.snap == snap { // not emptied for another snapshot meanwhile
+		if len(c.syn) >= maxCachedSynonyms {
+			clear(c.syn)
+		}
+		c.syn[k] = rv
+	}
+	c.mu.Unlock()
+	return rv, nil
 }
 
 // postings returns the decoded postings of term in field.
