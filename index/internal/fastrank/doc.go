@@ -42,7 +42,8 @@
 //     or tf-idf in a field without terms), each pair of frequency and
 //     field length once (scoreMemo) and kept once: a posting names its
 //     score in two bytes (sidx into vals; scoreBuilder), as fresh memory
-//     costs a fresh term more than decoding it.
+//     costs a fresh term more than decoding it. The cache also keeps each
+//     term's synonyms (the thesaurus of a snapshot never changes).
 //   - phraselocs.go: a phrase's word locations, read and checked
 //     (scorchx.TermLocations) only in the documents holding a word of
 //     every position.
