@@ -72,9 +72,10 @@ func Int(name string) int {
 // how many collections it ran (unseen-alloc-MB, unseen-gcs: on a fresh
 // heap each new page costs CPU, and each collection lands on one query);
 // IQ_BENCH_MEMPROFILE=unseen writes the allocations of that pass alone
-// (IQ_BENCH_MEMPROFILE_FILE, default mem-unseen.prof, read with its
-// .base beside it: go tool pprof -base mem-unseen.prof.base
-// mem-unseen.prof; -test.memprofilerate=4096 samples finely).
+// (IQ_BENCH_MEMPROFILE_FILE, default mem-unseen.prof, read with the
+// profile before the pass beside it: go tool pprof -base
+// mem-unseen-base.prof mem-unseen.prof; -test.memprofilerate=4096 samples
+// finely).
 // search runs query i and returns its hit count; name names it in errors.
 // It fails when the timed half matches nothing or its hits drift between
 // passes.
@@ -200,8 +201,9 @@ func readAllocs() allocs {
 func (a allocs) sub(b allocs) allocs { return allocs{a.bytes - b.bytes, a.gcs - b.gcs} }
 
 // memProfile writes the allocation profile before and after the pass
-// named pass when IQ_BENCH_MEMPROFILE names it (the file and its .base),
-// so that pprof -base shows that pass's allocations alone.
+// named pass when IQ_BENCH_MEMPROFILE names it (the file, and before the
+// pass the file named with -base), so that pprof -base shows that pass's
+// allocations alone.
 func memProfile(b *testing.B, pass string) (stop func()) {
 	if os.Getenv("IQ_BENCH_MEMPROFILE") != pass {
 		return func() {}
@@ -224,7 +226,7 @@ func memProfile(b *testing.B, pass string) (stop func()) {
 			b.Fatal(err)
 		}
 	}
-	write(name + ".base")
+	write(strings.TrimSuffix(name, ".prof") + "-base.prof")
 	return func() { write(name) }
 }
 
