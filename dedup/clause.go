@@ -32,6 +32,11 @@ func splitClauses(title string) (clauses []string, later []bool) {
 	for _, m := range clauseBreak.FindAllStringIndex(title, -1) {
 		// The break's words ("and how") belong to the next clause.
 		cut, next := m[0], m[1]
+		if title[cut] == '?' && loneSymbol(title, cut) > cut {
+			// "the ?? operator", "the `?` quantifier": a symbol, not
+			// the question's end.
+			continue
+		}
 		sep := title[m[0]:m[1]]
 		if i := strings.IndexFunc(sep, func(r rune) bool { return r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }); i >= 0 {
 			next = m[0] + i

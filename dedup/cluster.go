@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -623,8 +624,12 @@ func (ix *Index) cluster(idx []int32) Cluster {
 
 // canonical picks the question that stands for a cluster: its most
 // general, complete form (issue 12, item 3). In order: one that asks what
-// the subject is or how it works, not only what it is for ("What is X?"
-// stands for "What are the uses of X?"); then the fewest words of
+// the subject is, then one that asks how it works, over one that asks only
+// what it is for ("What is X?" stands for "How does X work?", and that for
+// "What are the uses of X?"); then an open question over a yes/no one
+// ("How does FastAPI handle WebSockets?" over "Can FastAPI handle…?",
+// a polite "Can you explain…?" being open);
+// then the fewest words of
 // substance (the others' subject without their specifics); then the most
 // aspects asked ("What is X and how does it work?" over "What is X?");
 // then the one the others match best; then the one found in the most
@@ -637,7 +642,8 @@ func (ix *Index) canonical(idx []int32) int32 {
 		}
 	}
 	type rank struct {
-		general    bool
+		general    int // 2: asks what the subject is; 1: how it works
+		open       bool
 		specifics  int
 		aspects    int
 		centrality float64
@@ -646,7 +652,15 @@ func (ix *Index) canonical(idx []int32) int32 {
 	var sa, sb featScratch
 	for _, i := range idx {
 		f := ix.feat(int(i), &sa)
-		r := rank{general: f.aspects&(aspectDefine|aspectWork) != 0, specifics: heavyCount(f.toks), aspects: bits.OnesCount32(uint32(f.aspects))}
+		r := rank{open: f.aspects&aspectYesNo == 0, specifics: heavyCount(f.toks), aspects: bits.OnesCount32(uint32(f.aspects))}
+		// What the first sentence asks: "How does X work? Explain in
+		// detail." asks how it works, not what it is.
+		switch first := aspects(firstSentence(ix.question(int(i)))); {
+		case first&aspectDefine != 0:
+			r.general = 2
+		case first&aspectWork != 0:
+			r.general = 1
+		}
 		if len(idx) > 2 {
 			sum := 0.0
 			for _, j := range idx {
@@ -661,8 +675,11 @@ func (ix *Index) canonical(idx []int32) int32 {
 	}
 	return slices.MinFunc(idx, func(a, b int32) int {
 		x, y := ranks[a], ranks[b]
-		if x.general != y.general {
-			if x.general {
+		if c := cmp.Compare(y.general, x.general); c != 0 {
+			return c
+		}
+		if x.open != y.open {
+			if x.open {
 				return -1
 			}
 			return 1
@@ -684,6 +701,19 @@ func (ix *Index) canonical(idx []int32) int32 {
 		}
 		return cmp.Compare(ix.ID(int(a)), ix.ID(int(b)))
 	})
+}
+
+// firstSentence returns a question's title up to the end of its first
+// sentence.
+func firstSentence(q string) string {
+	q, _, _ = strings.Cut(q, "\n")
+	if i := strings.IndexAny(q, "?!"); i >= 0 {
+		q = q[:i]
+	}
+	if i := strings.Index(q, ". "); i >= 0 {
+		q = q[:i]
+	}
+	return q
 }
 
 func answerLen(r *record.Record) int {

@@ -262,6 +262,14 @@ func TestCanonical(t *testing.T) {
 			"What is event delegation?",
 			"What is event delegation, and why is it useful?",
 		}, "What is event delegation, and why is it useful?"},
+		{"a definition over how it works", []string{
+			"How does React Fiber work? Explain in detail.",
+			"What is React Fiber?",
+		}, "What is React Fiber?"},
+		{"an open question over a yes/no one", []string{
+			"Can FastAPI handle WebSocket communication?",
+			"How does FastAPI handle WebSocket communication?",
+		}, "How does FastAPI handle WebSocket communication?"},
 	} {
 		recs := records(tc.questions...)
 		// The narrower questions are found in more places: generality

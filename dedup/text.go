@@ -89,6 +89,8 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 	// came before (title only).
 	placing := false
 	full := func() bool { return limit > 0 && n >= limit }
+	// named: capitals mark names, in a title not capitalised throughout.
+	named := title && !titleCased(s)
 	for i := 0; i < len(s) && !full(); {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
@@ -165,7 +167,19 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 					dst[k].placed = true
 				}
 			}
+			if title && len(dst) == before && stopWords[w] && !inCode && besideSymbol(s, i, j, dst, prev) {
+				// "between is and ==": a stop word set beside an
+				// operator names an operator too.
+				dst = append(dst, token{text: w, raw: s[i:j], h: hashToken(w), kind: kindCode, weak: elab})
+				n++
+			}
 			if title && coordinated && len(dst) == before+1 && dst[before].kind == kindWord && lightWords[dst[before].text] && !frameWords[dst[before].text] {
+				dst[before].subject = true
+			}
+			if title && len(dst) == before+1 && dst[before].kind == kindWord && lightWords[dst[before].text] && !frameWords[dst[before].text] &&
+				(namesPattern(s[j:]) || named && i > 0 && unicode.IsUpper(r) && !upperWord(s[i:j])) {
+				// "the Strategy pattern", "Explain Strategy": a light
+				// word used as the name of a thing is what is asked about.
 				dst[before].subject = true
 			}
 			if title && (w == "role" || w == "roles") && len(dst) == before+1 && prev != "its" && prev != "their" && prev != "what" &&
@@ -239,7 +253,24 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				dst = append(append(dst[:prevToks], code), tail...)
 				before = prevToks + 1
 			}
+			if title && (keywordNouns[w] || w == "operators" || w == "quantifier" || w == "quantifiers") && before > 0 && before < len(dst) &&
+				(dst[before-1].kind == kindOp || dst[before-1].kind == kindCode) {
+				// "the == and is operator", "the * quantifier": the noun
+				// only says what the symbol named before it is.
+				for k := before; k < len(dst); k++ {
+					dst[k].weak = true
+				}
+			}
 			prev, prevToks, prevWord = w, before, s[i:j]
+			i = j
+		case title && loneSymbol(s, i) > i:
+			// "the * quantifier", "the ?? operator", "between is and
+			// ==": a symbol standing alone is what the question asks
+			// about, so another symbol makes another question.
+			j := loneSymbol(s, i)
+			dst = append(dst, token{text: s[i:j], raw: s[i:j], h: hashToken(s[i:j]), kind: kindOp, weak: elab})
+			n++
+			prevWord, prev = "", s[i:j]
 			i = j
 		case strings.ContainsRune(opRunes, r) && !(r == '?' || r == ':') || (r == '?' || r == ':') && inCode:
 			prevWord = ""
@@ -326,6 +357,76 @@ func startsName(s string) bool {
 }
 
 const opRunes = "=<>!&|+-*/%^~?:"
+
+// besideSymbol reports whether the word s[i:j] is coordinated with a
+// symbol standing alone: "is and ==" (after it), "== or is" (before it).
+func besideSymbol(s string, i, j int, dst []token, prev string) bool {
+	rest := strings.TrimLeft(s[j:], " ")
+	for _, c := range []string{"and ", "or ", "vs ", "vs. ", "versus "} {
+		if after, ok := strings.CutPrefix(strings.ToLower(rest), c); ok {
+			k := len(s) - len(after)
+			k += len(after) - len(strings.TrimLeft(after, " "))
+			if k < len(s) && loneSymbol(s, k) > k {
+				return true
+			}
+		}
+	}
+	switch prev {
+	case "and", "or":
+		return len(dst) > 0 && dst[len(dst)-1].kind == kindOp
+	case "vs", "versus":
+		return len(dst) > 1 && dst[len(dst)-2].kind == kindOp
+	}
+	return false
+}
+
+// namesPattern reports whether the text after a word makes it a
+// pattern's name: "… pattern", "… design pattern".
+func namesPattern(rest string) bool {
+	f := strings.Fields(strings.ToLower(rest))
+	if len(f) > 0 && f[0] == "design" {
+		f = f[1:]
+	}
+	return len(f) > 0 && strings.HasPrefix(strings.Trim(f[0], ",.?!;:)"), "pattern")
+}
+
+// loneSymbol returns the end of a symbol that stands alone at s[i] (a
+// run of operator runes or dots, or a brace quantifier like "{n}",
+// between spaces, quotes, backticks or parentheses), or i when there is
+// none. A dash, a lone "?", ":", "/" or "&" unless quoted, and dots
+// other than "..." are punctuation.
+func loneSymbol(s string, i int) int {
+	if i > 0 && !strings.ContainsRune(" (\"'`“‘", rune(s[i-1])) && !strings.HasSuffix(s[:i], "“") && !strings.HasSuffix(s[:i], "‘") {
+		return i
+	}
+	j := i
+	if s[i] == '{' {
+		k := strings.IndexByte(s[i:], '}')
+		if k < 2 || k > 8 || strings.ContainsAny(s[i:i+k], " {") {
+			return i
+		}
+		j = i + k + 1
+	} else {
+		for j < len(s) && strings.IndexByte(opRunes+".", s[j]) >= 0 {
+			j++
+		}
+	}
+	if j == i || j < len(s) && !strings.ContainsRune(" )\"'`,”’", rune(s[j])) && !strings.HasPrefix(s[j:], "”") && !strings.HasPrefix(s[j:], "’") {
+		return i
+	}
+	switch op := s[i:j]; {
+	case strings.Trim(op, "-") == "", strings.Trim(op, ".") == "" && op != "...":
+		return i
+	case op == "?" || op == ":" || op == "/" || op == "&":
+		// Quoted, "`?`" is a symbol; bare, punctuation.
+		quoted := i > 0 && (strings.ContainsRune("\"'`", rune(s[i-1])) || strings.HasSuffix(s[:i], "“") || strings.HasSuffix(s[:i], "‘")) &&
+			j < len(s) && (strings.ContainsRune("\"'`", rune(s[j])) || strings.HasPrefix(s[j:], "”") || strings.HasPrefix(s[j:], "’"))
+		if !quoted {
+			return i
+		}
+	}
+	return j
+}
 
 // keepOp keeps operators that carry meaning. Outside backticks a lone
 // "-" or "?" is punctuation, and "**" or "--" is Markdown.

@@ -65,6 +65,9 @@ var synonymGroups = [][]string{
 	{"library", "lib", "libs"},
 	{"performance", "perf"},
 	{"websocket", "websockets", "ws"},
+	// "containerize an app" is putting it in Docker; "container" alone
+	// (a DI container, a CSS container) is no synonym.
+	{"docker", "containerize", "containerization"},
 }
 
 // lightWords carry the form of a question more than its subject
