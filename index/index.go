@@ -25,6 +25,7 @@ import (
 	"github.com/iq-search/iq/index/internal/corrupt"
 	"github.com/iq-search/iq/index/internal/facets"
 	"github.com/iq-search/iq/index/internal/fastrank"
+	"github.com/iq-search/iq/index/internal/scorchx"
 	"github.com/iq-search/iq/record"
 )
 
@@ -704,6 +705,33 @@ func (ix *Index) IDs(ctx context.Context, fn func(id string) error) (err error) 
 }
 
 func (ix *Index) shardIDs(ctx context.Context, sh bleve.Index, fn func(string) error) (err error) {
+	// On a scorch snapshot the dictionaries are walked on this goroutine
+	// (scorchx.FieldTerms), where IDs' guard catches a damaged one's panic;
+	// Bleve's FieldDict would walk them on goroutines of its own.
+	var ids []string
+	var ok bool
+	if err := withShardReader(sh, func(r bindex.IndexReader) (err error) {
+		ids, ok, err = scorchx.FieldTerms(r, "_id")
+		return err
+	}); err != nil {
+		return fmt.Errorf("list records of %s: %w", ix.dir, err)
+	}
+	if ok {
+		for n, id := range ids {
+			if n%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if strings.HasPrefix(id, synonymIDPrefix) {
+				continue
+			}
+			if err := fn(id); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	d, err := sh.FieldDict("_id")
 	if err != nil {
 		return fmt.Errorf("list records of %s: %w", ix.dir, err)

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	// Bleve registers a language's analyzer when its package is imported.
+	"github.com/blevesearch/bleve/v2"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/ar"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/da"
@@ -28,6 +29,8 @@ import (
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/ru"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/sv"
 	_ "github.com/blevesearch/bleve/v2/analysis/lang/tr"
+	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/iq-search/iq/index/internal/scorchx"
 	"github.com/iq-search/iq/record"
 )
 
@@ -114,22 +117,41 @@ func (ix *Index) LangsUsed() (_ []string, err error) {
 	for _, a := range langAnalyzerList {
 		field := LangField(record.FieldQuestion, a)
 		for _, sh := range ix.shards {
-			d, err := sh.FieldDict(field)
+			has, err := shardHasTerms(sh, field)
 			if err != nil {
 				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
 			}
-			e, err := d.Next()
-			if cerr := d.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
-			}
-			if e != nil {
+			if has {
 				out = append(out, a)
 				break
 			}
 		}
 	}
 	return out, nil
+}
+
+// shardHasTerms reports whether field has a term in the shard, walking a
+// scorch snapshot's dictionaries on this goroutine (scorchx.FieldTerms:
+// the caller's guard catches a damaged one's panic) and Bleve's FieldDict
+// otherwise.
+func shardHasTerms(sh bleve.Index, field string) (has bool, err error) {
+	var ok bool
+	err = withShardReader(sh, func(r bindex.IndexReader) (err error) {
+		var terms []string
+		terms, ok, err = scorchx.FieldTerms(r, field)
+		has = len(terms) > 0
+		return err
+	})
+	if err != nil || ok {
+		return has, err
+	}
+	d, err := sh.FieldDict(field)
+	if err != nil {
+		return false, err
+	}
+	e, err := d.Next()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return e != nil, err
 }

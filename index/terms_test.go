@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	bindex "github.com/blevesearch/bleve_index_api"
+	"github.com/iq-search/iq/index/internal/scorchx"
 	"github.com/iq-search/iq/record"
 )
 
@@ -163,6 +165,48 @@ func TestTermsWithPrefixCached(t *testing.T) {
 		}
 		if prefix == "de" && len(want) < 2 {
 			t.Errorf("TermsWithPrefix(question, %q) = %v; the corpus has more", prefix, want)
+		}
+	}
+}
+
+// TestFieldTermsMatchBleve holds scorchx.FieldTerms, which the IDs walk,
+// LangsUsed and the facet tables use so that a damaged dictionary panics on
+// the caller's goroutine (TestDamageUnderSearcher), to the terms Bleve's
+// FieldDict lists, in its order: the records' IDs and a text field, over one
+// shard of many segments and an updated index whose segments hold deleted
+// documents.
+func TestFieldTermsMatchBleve(t *testing.T) {
+	updated, _ := updatedCorpus(t)
+	built, _ := buildCorpus(t)
+	for name, ix := range map[string]*Index{"built": built, "updated": updated} {
+		for _, field := range []string{"_id", record.FieldQuestion, record.FieldTopic} {
+			var want []string
+			d, err := ix.shards[0].FieldDict(field)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for {
+				e, err := d.Next()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if e == nil {
+					break
+				}
+				want = append(want, e.Term)
+			}
+			d.Close()
+			var got []string
+			var ok bool
+			if err := withShardReader(ix.shards[0], func(r bindex.IndexReader) (err error) {
+				got, ok, err = scorchx.FieldTerms(r, field)
+				return err
+			}); err != nil || !ok {
+				t.Fatalf("%s: FieldTerms(%s) = ok %v, error %v", name, field, ok, err)
+			}
+			if len(want) == 0 || !slices.Equal(got, want) {
+				t.Errorf("%s: FieldTerms(%s) = %d terms; want Bleve's %d, in its order", name, field, len(got), len(want))
+			}
 		}
 	}
 }

@@ -147,6 +147,11 @@ func readTable(r bindex.IndexReader, fields []string) (*Table, error) {
 // dictionary returns the terms of field; the dictionary is closed by a
 // defer (Bleve holds the index's read lock until it is).
 func dictionary(r bindex.IndexReader, field string) (terms []string, err error) {
+	// On a scorch snapshot, walked on this goroutine (scorchx.FieldTerms),
+	// where the index's guard catches a damaged dictionary's panic.
+	if terms, ok, err := scorchx.FieldTerms(r, field); ok || err != nil {
+		return terms, err
+	}
 	d, err := r.FieldDict(field)
 	if err != nil {
 		return nil, err

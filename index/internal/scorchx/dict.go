@@ -449,3 +449,39 @@ func prefixEnd(prefix []byte) []byte {
 	}
 	return nil
 }
+
+// FieldTerms returns the terms of field in r, sorted and each once, as
+// Bleve's FieldDict lists them (the terms of every segment, those whose
+// documents are all deleted included), walking the segments' dictionaries
+// one after another on the caller's goroutine. Bleve's FieldDict walks
+// them on a goroutine per segment, where a damaged dictionary panics
+// beyond any recover of the caller's and ends the process; here the
+// caller's guard (index's recover and SetPanicOnFault) catches it. ok is
+// false, and terms nil, when r is not a scorch snapshot.
+func FieldTerms(r bindex.IndexReader, field string) (terms []string, ok bool, err error) {
+	snap, isSnap := r.(*scorch.IndexSnapshot)
+	if !isSnap {
+		return nil, false, nil
+	}
+	segs := snap.Segments()
+	for _, ss := range segs {
+		td, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return nil, true, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		if td == nil {
+			continue
+		}
+		if err := eachTerm(td, field, func(term string) error {
+			terms = append(terms, term)
+			return nil
+		}); err != nil {
+			return nil, true, err
+		}
+	}
+	if len(segs) > 1 {
+		slices.Sort(terms)
+		terms = slices.Compact(terms)
+	}
+	return terms, true, nil
+}
