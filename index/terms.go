@@ -220,6 +220,22 @@ func (ix *Index) TermCounts(terms []string, fields ...string) (_ []uint64, err e
 func (ix *Index) FuzzyTerms(term string, fuzziness int, fields []string, fn func(string)) (err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	return ix.readers(func(r bindex.IndexReader) (bool, error) {
+		// On a scorch snapshot, walked on this goroutine (scorchx.FuzzyTerms),
+		// where the guard catches a damaged dictionary's panic.
+		walked := false
+		for _, f := range fields {
+			ok, err := scorchx.FuzzyTerms(r, f, term, fuzziness, fn)
+			if err != nil {
+				return false, fmt.Errorf("search dictionary of %s: %w", f, err)
+			}
+			if !ok {
+				break // not a scorch snapshot: none of the fields is walked
+			}
+			walked = true
+		}
+		if walked {
+			return true, nil
+		}
 		fr, ok := r.(bindex.IndexReaderFuzzy)
 		if !ok {
 			return false, nil

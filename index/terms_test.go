@@ -210,3 +210,58 @@ func TestFieldTermsMatchBleve(t *testing.T) {
 		}
 	}
 }
+
+// TestFuzzyTermsMatchBleve holds FuzzyTerms, which walks the dictionaries
+// on the caller's goroutine (scorchx.FuzzyTerms), to Bleve's FieldDictFuzzy:
+// the same terms in the same order, for misspellings at one and two edits,
+// over one shard of many segments and an updated index.
+func TestFuzzyTermsMatchBleve(t *testing.T) {
+	updated, _ := updatedCorpus(t)
+	built, _ := buildCorpus(t)
+	words := []string{"dependncy", "injection", "midleware", "fastapi", "pydantc", "asyncc", "react", "hoks"}
+	matched := 0
+	for name, ix := range map[string]*Index{"built": built, "updated": updated} {
+		for _, w := range words {
+			for fuzziness := 1; fuzziness <= 2; fuzziness++ {
+				var got []string
+				if err := ix.FuzzyTerms(w, fuzziness, []string{record.FieldQuestion}, func(s string) { got = append(got, s) }); err != nil {
+					t.Fatal(err)
+				}
+				var want []string
+				fr, err := ix.shards[0].Advanced()
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, err := fr.Reader()
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, err := r.(bindex.IndexReaderFuzzy).FieldDictFuzzy(record.FieldQuestion, w, fuzziness, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				for {
+					e, err := d.Next()
+					if err != nil {
+						t.Fatal(err)
+					}
+					if e == nil {
+						break
+					}
+					want = append(want, e.Term)
+				}
+				d.Close()
+				r.Close()
+				if !slices.Equal(got, want) {
+					t.Errorf("%s: FuzzyTerms(%q, %d) = %q; want Bleve's %q", name, w, fuzziness, got, want)
+				}
+				if len(want) > 0 {
+					matched++
+				}
+			}
+		}
+	}
+	if matched < len(words) {
+		t.Errorf("only %d of %d lookups found terms: the comparison tests little", matched, 4*len(words))
+	}
+}

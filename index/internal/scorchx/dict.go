@@ -5,10 +5,12 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
+	"github.com/blevesearch/vellum/levenshtein"
 	zap "github.com/blevesearch/zapx/v17"
 
 	"github.com/iq-search/iq/index/internal/corrupt"
@@ -484,4 +486,77 @@ func FieldTerms(r bindex.IndexReader, field string) (terms []string, ok bool, er
 		terms = slices.Compact(terms)
 	}
 	return terms, true, nil
+}
+
+// levBuilders are the Levenshtein automaton builders of edit distance 1 and
+// 2 (with transpositions), as Bleve's FieldDictFuzzy builds its automata;
+// a builder costs milliseconds, so each is made once.
+var levBuilders = [3]func() (*levenshtein.LevenshteinAutomatonBuilder, error){
+	nil,
+	sync.OnceValues(func() (*levenshtein.LevenshteinAutomatonBuilder, error) {
+		return levenshtein.NewLevenshteinAutomatonBuilder(1, true)
+	}),
+	sync.OnceValues(func() (*levenshtein.LevenshteinAutomatonBuilder, error) {
+		return levenshtein.NewLevenshteinAutomatonBuilder(2, true)
+	}),
+}
+
+// FuzzyTerms calls fn with each term of field in r within fuzziness (1 or
+// 2) edits of term, in term order and each once: what Bleve's FieldDictFuzzy
+// lists, walked on the caller's goroutine (FieldTerms says why). ok is
+// false, and fn not called, when r is not a scorch snapshot.
+func FuzzyTerms(r bindex.IndexReader, field, term string, fuzziness int, fn func(term string)) (ok bool, err error) {
+	snap, isSnap := r.(*scorch.IndexSnapshot)
+	if !isSnap {
+		return false, nil
+	}
+	if fuzziness < 1 || fuzziness > 2 {
+		return true, fmt.Errorf("fuzziness %d: 1 or 2 edits only", fuzziness)
+	}
+	lb, err := levBuilders[fuzziness]()
+	if err != nil {
+		return true, err
+	}
+	a, err := lb.BuildDfa(term, uint8(fuzziness))
+	if err != nil {
+		return true, err
+	}
+	type omitCount interface {
+		AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
+	}
+	var terms []string
+	segs := snap.Segments()
+	for _, ss := range segs {
+		td, err := ss.Segment().Dictionary(field)
+		if err != nil {
+			return true, fmt.Errorf("read dictionary of %s: %w", field, err)
+		}
+		if td == nil {
+			continue
+		}
+		var di segment.DictionaryIterator
+		if oc, ok := td.(omitCount); ok {
+			di = oc.AutomatonIteratorOmitCount(a, nil, nil)
+		} else {
+			di = td.AutomatonIterator(a, nil, nil)
+		}
+		for {
+			e, err := di.Next()
+			if err != nil {
+				return true, fmt.Errorf("read dictionary of %s: %w", field, err)
+			}
+			if e == nil {
+				break
+			}
+			terms = append(terms, e.Term)
+		}
+	}
+	if len(segs) > 1 {
+		slices.Sort(terms)
+		terms = slices.Compact(terms)
+	}
+	for _, t := range terms {
+		fn(t)
+	}
+	return true, nil
 }
