@@ -180,22 +180,11 @@ func TestFieldTermsMatchBleve(t *testing.T) {
 	built, _ := buildCorpus(t)
 	for name, ix := range map[string]*Index{"built": built, "updated": updated} {
 		for _, field := range []string{"_id", record.FieldQuestion, record.FieldTopic} {
-			var want []string
 			d, err := ix.shards[0].FieldDict(field)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for {
-				e, err := d.Next()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if e == nil {
-					break
-				}
-				want = append(want, e.Term)
-			}
-			d.Close()
+			want := dictTermList(t, d)
 			var got []string
 			var ok bool
 			if err := withShardReader(ix.shards[0], func(r bindex.IndexReader) (err error) {
@@ -227,30 +216,12 @@ func TestFuzzyTermsMatchBleve(t *testing.T) {
 				if err := ix.FuzzyTerms(w, fuzziness, []string{record.FieldQuestion}, func(s string) { got = append(got, s) }); err != nil {
 					t.Fatal(err)
 				}
-				var want []string
-				fr, err := ix.shards[0].Advanced()
-				if err != nil {
-					t.Fatal(err)
-				}
-				r, err := fr.Reader()
-				if err != nil {
-					t.Fatal(err)
-				}
+				r := shardReader(t, ix)
 				d, err := r.(bindex.IndexReaderFuzzy).FieldDictFuzzy(record.FieldQuestion, w, fuzziness, "")
 				if err != nil {
 					t.Fatal(err)
 				}
-				for {
-					e, err := d.Next()
-					if err != nil {
-						t.Fatal(err)
-					}
-					if e == nil {
-						break
-					}
-					want = append(want, e.Term)
-				}
-				d.Close()
+				want := dictTermList(t, d)
 				r.Close()
 				if !slices.Equal(got, want) {
 					t.Errorf("%s: FuzzyTerms(%q, %d) = %q; want Bleve's %q", name, w, fuzziness, got, want)
@@ -263,5 +234,22 @@ func TestFuzzyTermsMatchBleve(t *testing.T) {
 	}
 	if matched < len(words) {
 		t.Errorf("only %d of %d lookups found terms: the comparison tests little", matched, 4*len(words))
+	}
+}
+
+// dictTermList returns the terms d lists, in its order, and closes it.
+func dictTermList(t *testing.T, d bindex.FieldDict) []string {
+	t.Helper()
+	defer d.Close()
+	var terms []string
+	for {
+		e, err := d.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e == nil {
+			return terms
+		}
+		terms = append(terms, e.Term)
 	}
 }

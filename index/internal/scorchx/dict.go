@@ -141,7 +141,7 @@ func FieldPostings(r bindex.IndexReader, field string, fn func(term string, docs
 			base += size
 			continue
 		}
-		err = eachTerm(td, field, func(term string) (err error) {
+		err = eachTerm(td, field, nil, func(term string) (err error) {
 			if pl, err = td.PostingsList([]byte(term), ss.Deleted(), pl); err != nil {
 				return fmt.Errorf("read %s=%s: %w", field, term, err)
 			}
@@ -214,7 +214,7 @@ func FieldCounts(r bindex.IndexReader, field string, counts map[string]uint64) (
 		if td == nil {
 			continue
 		}
-		err = eachTerm(td, field, func(term string) (err error) {
+		err = eachTerm(td, field, nil, func(term string) (err error) {
 			if pl, err = td.PostingsList([]byte(term), ss.Deleted(), pl); err != nil {
 				return fmt.Errorf("read %s=%s: %w", field, term, err)
 			}
@@ -230,18 +230,18 @@ func FieldCounts(r bindex.IndexReader, field string, counts map[string]uint64) (
 	return true, nil
 }
 
-// eachTerm calls fn with each term of a segment's dictionary of field, in
-// order, without reading counts where the dictionary can omit them, until
-// fn returns an error.
-func eachTerm(td segment.TermDictionary, field string, fn func(term string) error) error {
+// eachTerm calls fn with each term of a segment's dictionary of field (that
+// a accepts, when not nil), in order, without reading counts where the
+// dictionary can omit them, until fn returns an error.
+func eachTerm(td segment.TermDictionary, field string, a segment.Automaton, fn func(term string) error) error {
 	type omitCount interface {
 		AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
 	}
 	var di segment.DictionaryIterator
 	if oc, ok := td.(omitCount); ok {
-		di = oc.AutomatonIteratorOmitCount(nil, nil, nil)
+		di = oc.AutomatonIteratorOmitCount(a, nil, nil)
 	} else {
-		di = td.AutomatonIterator(nil, nil, nil)
+		di = td.AutomatonIterator(a, nil, nil)
 	}
 	for {
 		e, err := di.Next()
@@ -465,27 +465,35 @@ func FieldTerms(r bindex.IndexReader, field string) (terms []string, ok bool, er
 	if !isSnap {
 		return nil, false, nil
 	}
+	terms, err = snapshotTerms(snap, field, nil)
+	return terms, true, err
+}
+
+// snapshotTerms returns the terms of field that a accepts (every term when
+// a is nil) in the snapshot's segments, sorted and each once, as Bleve's
+// snapshot dictionaries merge them.
+func snapshotTerms(snap *scorch.IndexSnapshot, field string, a segment.Automaton) (terms []string, err error) {
 	segs := snap.Segments()
 	for _, ss := range segs {
 		td, err := ss.Segment().Dictionary(field)
 		if err != nil {
-			return nil, true, fmt.Errorf("read dictionary of %s: %w", field, err)
+			return nil, fmt.Errorf("read dictionary of %s: %w", field, err)
 		}
 		if td == nil {
 			continue
 		}
-		if err := eachTerm(td, field, func(term string) error {
+		if err := eachTerm(td, field, a, func(term string) error {
 			terms = append(terms, term)
 			return nil
 		}); err != nil {
-			return nil, true, err
+			return nil, err
 		}
 	}
 	if len(segs) > 1 {
 		slices.Sort(terms)
 		terms = slices.Compact(terms)
 	}
-	return terms, true, nil
+	return terms, nil
 }
 
 // levBuilders are the Levenshtein automaton builders of edit distance 1 and
@@ -521,39 +529,9 @@ func FuzzyTerms(r bindex.IndexReader, field, term string, fuzziness int, fn func
 	if err != nil {
 		return true, err
 	}
-	type omitCount interface {
-		AutomatonIteratorOmitCount(a segment.Automaton, startKeyInclusive, endKeyExclusive []byte) segment.DictionaryIterator
-	}
-	var terms []string
-	segs := snap.Segments()
-	for _, ss := range segs {
-		td, err := ss.Segment().Dictionary(field)
-		if err != nil {
-			return true, fmt.Errorf("read dictionary of %s: %w", field, err)
-		}
-		if td == nil {
-			continue
-		}
-		var di segment.DictionaryIterator
-		if oc, ok := td.(omitCount); ok {
-			di = oc.AutomatonIteratorOmitCount(a, nil, nil)
-		} else {
-			di = td.AutomatonIterator(a, nil, nil)
-		}
-		for {
-			e, err := di.Next()
-			if err != nil {
-				return true, fmt.Errorf("read dictionary of %s: %w", field, err)
-			}
-			if e == nil {
-				break
-			}
-			terms = append(terms, e.Term)
-		}
-	}
-	if len(segs) > 1 {
-		slices.Sort(terms)
-		terms = slices.Compact(terms)
+	terms, err := snapshotTerms(snap, field, a)
+	if err != nil {
+		return true, err
 	}
 	for _, t := range terms {
 		fn(t)
