@@ -142,19 +142,10 @@ func randomSuffix() string {
 
 // writeFileSync writes a new file and syncs it to disk before closing.
 func writeFileSync(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
+	return writeFileFrom(name, func(w io.WriterAt) error {
+		_, err := w.WriteAt(data, 0)
 		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	})
 }
 
 // writeFileFrom is writeFileSync for a file that write fills.
