@@ -100,25 +100,8 @@ func TestServeDamagedLargeFile(t *testing.T) {
 		t.Fatalf("quick open of an index damaged in the middle of %s: %v", largest, err)
 	}
 	defer s.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var log lockedBuffer
-	checked := make(chan error, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, s, ln, Options{Logger: slog.New(slog.NewTextHandler(&log, nil)), Checked: func(err error) { checked <- err }})
-	}()
-	get := func(path string) (int, string) {
-		resp, err := http.Get("http://" + ln.Addr().String() + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get, checked, done := runChecked(t, ctx, s, slog.New(slog.NewTextHandler(&log, nil)))
 	select {
 	case err := <-checked:
 		if err == nil || !strings.Contains(err.Error(), largest) {
@@ -128,14 +111,7 @@ func TestServeDamagedLargeFile(t *testing.T) {
 		t.Fatal("the full check did not end within a minute")
 	}
 	// The damage is recorded before Checked is called.
-	for _, path := range []string{"/healthz", "/api/search?q=closures", "/api/similar?q=closures", "/api/dups", "/"} {
-		code, body := get(path)
-		var e errorBody
-		if code != http.StatusServiceUnavailable || json.Unmarshal([]byte(body), &e) != nil || e.Error == nil ||
-			e.Error.Code != codeIndexDamaged || !strings.Contains(e.Error.Message, largest) {
-			t.Errorf("GET %s after the check = %d %s; want 503 index_damaged naming %s", path, code, body, largest)
-		}
-	}
+	wantDamaged(t, get, largest, "/healthz", "/api/search?q=closures", "/api/similar?q=closures", "/api/dups", "/")
 	if l := log.String(); !strings.Contains(l, "index damaged") || !strings.Contains(l, largest) {
 		t.Errorf("server log %q; want the damage, naming %s", l, largest)
 	}
@@ -160,24 +136,7 @@ func TestServeDamagedFeatures(t *testing.T) {
 		t.Fatalf("quick open of an index damaged in the middle of %s: %v", features, err)
 	}
 	defer s.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked := make(chan error, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- Run(ctx, s, ln, Options{Logger: slog.New(slog.DiscardHandler), Checked: func(err error) { checked <- err }})
-	}()
-	get := func(path string) (int, string) {
-		resp, err := http.Get("http://" + ln.Addr().String() + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
-	}
+	get, checked, done := runChecked(t, ctx, s, slog.New(slog.DiscardHandler))
 	paths := []string{"/api/similar?q=closures", "/api/dups", "/api/similar?q=what+is+a+goroutine"}
 	var result error
 	for i := 0; result == nil; i++ {
@@ -196,14 +155,7 @@ func TestServeDamagedFeatures(t *testing.T) {
 			t.Fatalf("GET %s before the check ended = %d %s; want 200 or 503", paths[i%len(paths)], code, body)
 		}
 	}
-	for _, path := range append(paths, "/healthz") {
-		code, body := get(path)
-		var e errorBody
-		if code != http.StatusServiceUnavailable || json.Unmarshal([]byte(body), &e) != nil || e.Error == nil ||
-			e.Error.Code != codeIndexDamaged || !strings.Contains(e.Error.Message, features) {
-			t.Errorf("GET %s after the check = %d %s; want 503 index_damaged naming %s", path, code, body, features)
-		}
-	}
+	wantDamaged(t, get, features, append(paths, "/healthz")...)
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Run = %v", err)
@@ -233,5 +185,43 @@ func TestSwapDamaged(t *testing.T) {
 	}
 	if w := apitest.Get(srv.Handler(), "GET", "/healthz"); w.Code != http.StatusOK {
 		t.Errorf("/healthz after refusing a damaged version = %d %s; want 200", w.Code, w.Body)
+	}
+}
+
+// runChecked serves s on a local port through Run, as iq serve does, and
+// returns a GET of a path (its status and body), the outcome of the full
+// check while serving, and Run's return.
+func runChecked(t *testing.T, ctx context.Context, s *query.Searcher, logger *slog.Logger) (get func(path string) (int, string), checked, done chan error) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked, done = make(chan error, 1), make(chan error, 1)
+	go func() {
+		done <- Run(ctx, s, ln, Options{Logger: logger, Checked: func(err error) { checked <- err }})
+	}()
+	get = func(path string) (int, string) {
+		resp, err := http.Get("http://" + ln.Addr().String() + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}
+	return get, checked, done
+}
+
+// wantDamaged checks that every path answers 503 index_damaged naming file.
+func wantDamaged(t *testing.T, get func(path string) (int, string), file string, paths ...string) {
+	t.Helper()
+	for _, path := range paths {
+		code, body := get(path)
+		var e errorBody
+		if code != http.StatusServiceUnavailable || json.Unmarshal([]byte(body), &e) != nil || e.Error == nil ||
+			e.Error.Code != codeIndexDamaged || !strings.Contains(e.Error.Message, file) {
+			t.Errorf("GET %s after the check = %d %s; want 503 index_damaged naming %s", path, code, body, file)
+		}
 	}
 }
