@@ -71,6 +71,17 @@ func (ix *Index) Lookup(id string) (int, bool) {
 	return int(i), ok
 }
 
+// IDRank returns the place of id among the collection's IDs in order (0
+// for the first), read from stored features where it lies (their records
+// in ID order); ok is false when id is not in the collection or the Index
+// was not loaded (LoadIndex), which keeps no such order.
+func (ix *Index) IDRank(id string) (int, bool) {
+	if ix.view == nil {
+		return 0, false
+	}
+	return ix.view.rank(id)
+}
+
 func (ix *Index) question(i int) string {
 	if ix.view != nil {
 		return string(ix.view.question(i))

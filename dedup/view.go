@@ -228,7 +228,16 @@ func (v *view) names(cs []Cluster) {
 
 // lookup finds the record of an ID among byID.
 func (v *view) lookup(id string) (int, bool) {
-	k, ok := slices.BinarySearchFunc(v.byID, id, func(i uint32, id string) int {
+	k, ok := v.rank(id)
+	if !ok {
+		return 0, false
+	}
+	return int(v.byID[k]), true
+}
+
+// rank finds the place of an ID in byID.
+func (v *view) rank(id string) (int, bool) {
+	return slices.BinarySearchFunc(v.byID, id, func(i uint32, id string) int {
 		if int(i) >= v.n {
 			return -1 // damaged: never found
 		}
@@ -241,10 +250,6 @@ func (v *view) lookup(id string) (int, bool) {
 		}
 		return 0
 	})
-	if !ok {
-		return 0, false
-	}
-	return int(v.byID[k]), true
 }
 
 // posting returns the records holding token h.

@@ -106,6 +106,7 @@ type Index struct {
 	tablesOnce sync.Once
 	tablesErr  error
 	tablesMap  mmap.MMap        // tablesFile, mapped; unmapped by Close
+	ranks      byRank           // RecordNear's table, from tablesFile
 	fast       *fastrank.Ranker // nil when the index is not one it ranks
 	noFast     bool             // rank through Bleve's searchers only (SetFastRanking)
 	ranked     struct {

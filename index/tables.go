@@ -153,6 +153,7 @@ func (ix *Index) readTables() error {
 			return nil // made for another shape of snapshot: read on first use
 		}
 		ix.facets.Preset(r, tableFields(), t)
+		ix.ranks.order = order
 		if ix.fast != nil {
 			ix.fast.PresetIDOrder(r, order)
 		}

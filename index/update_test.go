@@ -147,6 +147,7 @@ func recordsOf(t *testing.T, ix *Index) map[string]record.Record {
 	if seen != len(m) {
 		t.Errorf("IDs names %d of the %d records", seen, len(m))
 	}
+	checkRecordNear(t, ix)
 	return m
 }
 

@@ -581,7 +581,7 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (_ *SimilarR
 		if m.Score < MinSimilarScore {
 			break
 		}
-		r, err := s.listed(m.ID)
+		r, err := s.listed(st.dd, m.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -594,9 +594,17 @@ func (s *Searcher) Similar(ctx context.Context, req SimilarRequest) (_ *SimilarR
 	return res, nil
 }
 
-// listed reads a record a list of duplicates shows from the index.
-func (s *Searcher) listed(id string) (record.Record, error) {
-	r, ok, err := s.ix.Record(id)
+// listed reads a record a list of duplicates shows from the index: by its
+// place among the IDs, which stored features know (dedup's IDRank) and the
+// index's ID order finds in a read or two (index.RecordNear), instead of
+// looking its ID up in every segment.
+func (s *Searcher) listed(dd *dedup.Index, id string) (r record.Record, err error) {
+	var ok bool
+	if k, ranked := dd.IDRank(id); ranked {
+		r, ok, err = s.ix.RecordNear(id, k)
+	} else {
+		r, ok, err = s.ix.Record(id)
+	}
 	if err == nil && !ok {
 		err = fmt.Errorf("query: record %s of the duplicate detector is not in index %s", id, s.ix.Dir())
 	}
@@ -638,7 +646,7 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 		}
 		dc := DupCluster{ID: c.ID, Question: c.Members[0].Question, Size: len(c.Members)}
 		for k, m := range c.Members {
-			r, err := s.listed(m.ID)
+			r, err := s.listed(st.dd, m.ID)
 			if err != nil {
 				return nil, err
 			}
