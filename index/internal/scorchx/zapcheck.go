@@ -9,7 +9,6 @@ import (
 	"github.com/RoaringBitmap/roaring/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	bindex "github.com/blevesearch/bleve_index_api"
-	"github.com/blevesearch/vellum"
 	zap "github.com/blevesearch/zapx/v17"
 
 	"github.com/iq-search/iq/index/internal/corrupt"
@@ -189,17 +188,9 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool, v 
 	w.FirstLocs = -1
 	mem := zs.Data()
 	w.FileSize = int64(len(mem))
-	dictLoc, err := zs.DictAddr(field)
-	if err != nil {
-		return w, nil // no such field or no dictionary: zapx reads nothing
-	}
-	vlen, p, err := uvarintAt(mem, dictLoc)
-	if err != nil || vlen == 0 || vlen > uint64(len(mem))-p {
-		return w, zapErr("dictionary at %d", dictLoc)
-	}
-	fst, err := vellum.Load(mem[p : p+vlen])
-	if err != nil {
-		return w, zapErr("dictionary: %v", err)
+	fst, err := loadFST(zs, field)
+	if err != nil || fst == nil {
+		return w, err // nil: no such field or no dictionary, zapx reads nothing
 	}
 	off, ok, err := fst.Get([]byte(term))
 	if err != nil {
