@@ -19,17 +19,7 @@ import (
 // and three shards.
 func TestTermCountsMatchTerms(t *testing.T) {
 	fields := []string{record.FieldQuestion, record.FieldAnswer}
-	updated, _ := updatedCorpus(t)
-	built, _ := buildCorpus(t)
-	dir := filepath.Join(t.TempDir(), "shards")
-	if err := Build(context.Background(), dir, loadCorpus(t), BuildOptions{Shards: 3, BatchSize: 10}); err != nil {
-		t.Fatal(err)
-	}
-	sharded, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sharded.Close()
+	updated, built, sharded := termIndexes(t)
 	for _, tc := range []struct {
 		name string
 		ix   *Index
@@ -75,17 +65,7 @@ func TestTermCountsMatchTerms(t *testing.T) {
 // term: both read the same miscounts): over one shard of many segments, an
 // updated index (deleted documents) and three shards.
 func TestTermsWithPrefixMatchesBleve(t *testing.T) {
-	updated, _ := updatedCorpus(t)
-	built, _ := buildCorpus(t)
-	dir := filepath.Join(t.TempDir(), "shards")
-	if err := Build(context.Background(), dir, loadCorpus(t), BuildOptions{Shards: 3, BatchSize: 10}); err != nil {
-		t.Fatal(err)
-	}
-	sharded, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sharded.Close()
+	updated, built, sharded := termIndexes(t)
 	bleveCounts := func(ix *Index, field, prefix string) []TermCount {
 		counts := map[string]uint64{}
 		for _, sh := range ix.shards {
@@ -252,4 +232,23 @@ func dictTermList(t *testing.T, d bindex.FieldDict) []string {
 		}
 		terms = append(terms, e.Term)
 	}
+}
+
+// termIndexes returns the corpus built three ways for the dictionary tests:
+// updated (shared segments holding deleted documents), built in one shard
+// of many segments, and in three shards.
+func termIndexes(t *testing.T) (updated, built, sharded *Index) {
+	t.Helper()
+	updated, _ = updatedCorpus(t)
+	built, _ = buildCorpus(t)
+	dir := filepath.Join(t.TempDir(), "shards")
+	if err := Build(context.Background(), dir, loadCorpus(t), BuildOptions{Shards: 3, BatchSize: 10}); err != nil {
+		t.Fatal(err)
+	}
+	sharded, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sharded.Close() })
+	return updated, built, sharded
 }
