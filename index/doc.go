@@ -135,8 +135,8 @@
 //
 // Tests: analysis_test.go (analysis table, synonyms, mapping golden file:
 // `go test ./index -run TestMappingGolden -update`), terms_test.go
-// (TermCounts against whole dictionaries, TermsWithPrefix against Bleve's
-// FieldDictPrefix), tables_test.go (the stored
+// (TermCounts and TermsWithPrefix against whole dictionaries' live counts;
+// Bleve's FieldDictPrefix still miscounting), tables_test.go (the stored
 // tables against those read from the postings; damage), index_test.go (build,
 // search over the embedded corpus), dir_test.go (generations, crash
 // injection in a child process, damage over many seeds, opens during

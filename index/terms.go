@@ -303,8 +303,11 @@ func (ix *Index) termsWithPrefix(field, prefix string) ([]TermCount, error) {
 	var out []TermCount
 	at := map[string]int{} // a term's place in out
 	// A scorch snapshot's segments are read in turn (scorchx.PrefixTerms),
-	// with the counts Bleve's FieldDictPrefix sums; a term's string is made
-	// once, not once a segment.
+	// each term counted by its live documents as Terms counts it (not by
+	// Bleve's FieldDictPrefix, which miscounts on zap v17: see
+	// scorchx.PrefixTerms); a term's string is made once, not once a
+	// segment. Bleve's dictionary is read only for a reader that is not a
+	// scorch snapshot.
 	err := ix.readers(func(r bindex.IndexReader) (bool, error) {
 		ok, err := scorchx.PrefixTerms(r, field, []byte(prefix), func(term []byte, n uint64) {
 			if i, ok := at[string(term)]; ok {

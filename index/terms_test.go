@@ -58,13 +58,17 @@ func TestTermCountsMatchTerms(t *testing.T) {
 	}
 }
 
-// TestTermsWithPrefixMatchesBleve holds TermsWithPrefix, which reads a
-// snapshot's segments in turn, to what Bleve's FieldDictPrefix merges and
-// sums, for the prefixes of every term of the text fields, and for the code
-// field (without term vectors, where zapx miscounts terms after a 1-hit
-// term: both read the same miscounts): over one shard of many segments, an
-// updated index (deleted documents) and three shards.
-func TestTermsWithPrefixMatchesBleve(t *testing.T) {
+// TestTermsWithPrefixCountsLive holds TermsWithPrefix, which reads a
+// snapshot's segments in turn, to the terms and live-document counts Terms
+// reads (each term's postings read afresh, deletions excepted), for the
+// prefixes of every term of the text fields and of the code field: over one
+// shard of many segments, an updated index (deleted documents) and three
+// shards. Bleve's FieldDictPrefix gives other counts on the code field
+// (no term vectors, so zap's 1-hit encoding: after a term held by one
+// document every later term of the segment counts 1, blevesearch/zapx#445)
+// and counts deleted documents; the test checks it still meets such a
+// miscount, so that it would notice iq reading Bleve's counts again.
+func TestTermsWithPrefixCountsLive(t *testing.T) {
 	updated, built, sharded := termIndexes(t)
 	bleveCounts := func(ix *Index, field, prefix string) []TermCount {
 		counts := map[string]uint64{}
@@ -89,6 +93,7 @@ func TestTermsWithPrefixMatchesBleve(t *testing.T) {
 		}
 		return sortedCounts(counts)
 	}
+	bleveDiffers := 0
 	for _, tc := range []struct {
 		name string
 		ix   *Index
@@ -110,8 +115,17 @@ func TestTermsWithPrefixMatchesBleve(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s: termsWithPrefix(%s, %q) error = %v", tc.name, f, p, err)
 				}
-				if want := bleveCounts(tc.ix, f, p); !slices.Equal(got, want) {
-					t.Fatalf("%s: termsWithPrefix(%s, %q) = %v; Bleve's FieldDictPrefix sums %v", tc.name, f, p, got, want)
+				want := map[string]uint64{}
+				for term, n := range terms {
+					if strings.HasPrefix(term, p) && !strings.Contains(term, " ") {
+						want[term] = n
+					}
+				}
+				if !slices.Equal(got, sortedCounts(want)) {
+					t.Fatalf("%s: termsWithPrefix(%s, %q) = %v; Terms counts %v", tc.name, f, p, got, sortedCounts(want))
+				}
+				if !slices.Equal(got, bleveCounts(tc.ix, f, p)) {
+					bleveDiffers++
 				}
 				asked++
 			}
@@ -120,6 +134,10 @@ func TestTermsWithPrefixMatchesBleve(t *testing.T) {
 			t.Errorf("%s: %d prefixes asked; want the corpus's hundreds", tc.name, asked)
 		}
 	}
+	if bleveDiffers == 0 {
+		t.Errorf("Bleve's FieldDictPrefix counted every prefix as Terms does: zapx#445 may be fixed; say so in scorchx.liveCount")
+	}
+	t.Logf("%d prefixes counted otherwise by Bleve's FieldDictPrefix", bleveDiffers)
 }
 
 // TestTermsWithPrefixCached checks that TermsWithPrefix answers the same

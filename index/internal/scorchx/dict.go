@@ -396,13 +396,15 @@ func (s *termSet) Accept(st int, b byte) int {
 
 // PrefixTerms calls fn with each term of field in r that starts with
 // prefix, segment by segment (a term in several segments comes once for
-// each), with the count the segment's dictionary iterator gives it: what
-// Bleve's FieldDictPrefix merges and sums, read without its goroutine per
-// segment, its channel and its heap (the word being typed is looked up in
-// three fields by every search that ends in a word: a tenth of an unseen
-// query's CPU at 100k records). On zap segments it walks their
-// dictionaries itself with one reused iterator (fstWalk); else through
-// each segment's dictionary iterator. The term is valid only during the
+// each; a segment's term none of its live documents holds, not at all),
+// with the number of live documents of the segment holding it (as
+// FieldCounts counts them, not as Bleve's FieldDictPrefix does: see
+// liveCount), read without FieldDictPrefix's goroutine per segment, its
+// channel and its heap (the word being typed is looked up in three fields
+// by every search that ends in a word: a tenth of an unseen query's CPU at
+// 100k records). On zap segments it walks their dictionaries itself with
+// one reused iterator (fstWalk); else it lists each segment's terms and
+// reads each one's postings afresh. The term is valid only during the
 // call. ok is false, and fn not called, when r is not a scorch snapshot.
 func PrefixTerms(r bindex.IndexReader, field string, prefix []byte, fn func(term []byte, count uint64)) (ok bool, err error) {
 	snap, isSnap := r.(*scorch.IndexSnapshot)
@@ -410,9 +412,10 @@ func PrefixTerms(r bindex.IndexReader, field string, prefix []byte, fn func(term
 		return false, nil
 	}
 	if segs, ok := zapSegments(snap); ok {
-		return true, prefixTerms(segs, field, prefix, fn)
+		return true, prefixTerms(segs, snap.Segments(), field, prefix, fn)
 	}
-	end := prefixEnd(prefix)
+	a := &prefixAutomaton{prefix: prefix}
+	var pl segment.PostingsList
 	for _, ss := range snap.Segments() {
 		td, err := ss.Segment().Dictionary(field)
 		if err != nil {
@@ -421,35 +424,20 @@ func PrefixTerms(r bindex.IndexReader, field string, prefix []byte, fn func(term
 		if td == nil {
 			continue
 		}
-		it := td.AutomatonIterator(nil, prefix, end)
-		for {
-			e, err := it.Next()
-			if err != nil {
-				return true, fmt.Errorf("read dictionary of %s: %w", field, err)
+		err = eachTerm(td, field, a, func(term string) (err error) {
+			if pl, err = td.PostingsList([]byte(term), ss.Deleted(), pl); err != nil {
+				return fmt.Errorf("read %s=%s: %w", field, term, err)
 			}
-			if e == nil {
-				break
+			if n := pl.Count(); n > 0 {
+				fn([]byte(term), n)
 			}
-			fn([]byte(e.Term), e.Count)
+			return nil
+		})
+		if err != nil {
+			return true, err
 		}
 	}
 	return true, nil
-}
-
-// prefixEnd is the least key after every key starting with prefix (nil:
-// none), as Bleve's FieldDictPrefix bounds its walk.
-func prefixEnd(prefix []byte) []byte {
-	if len(prefix) == 0 {
-		return nil
-	}
-	rv := slices.Clone(prefix)
-	for i := len(rv) - 1; i >= 0; i-- {
-		rv[i]++
-		if rv[i] != 0 {
-			return rv
-		}
-	}
-	return nil
 }
 
 // FieldTerms returns the terms of field in r, sorted and each once, as

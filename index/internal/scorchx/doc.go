@@ -53,10 +53,11 @@
 //   - fst.go: a zap segment's term dictionary (its FST) walked by hand
 //     with one vellum iterator reset from walk to walk (fstWalk, pooled),
 //     where zapx makes an iterator, its states and a postings list per
-//     segment per walk: PrefixTerms' walks, with the counts zapx's
-//     dictionary iterator gives (its miscount after a 1-hit term
-//     included), and Dicts.CountsOf's (spelling's candidates), counted
-//     from the postings where the walk stands; the pooled walk keeps the
+//     segment per walk: PrefixTerms' walks and Dicts.CountsOf's
+//     (spelling's candidates), each term counted by its live documents
+//     from the postings where the walk stands (liveCount; not zapx's
+//     dictionary iterator's count, wrong after a 1-hit term and counting
+//     deleted documents); the pooled walk keeps the
 //     dictionaries it loaded, with a reader for FindPostings' lookups.
 //   - files.go: ForceMerge and Shared (the segment files scorch never
 //     changes once written, which an update may hard-link).

@@ -112,75 +112,74 @@ func (w *fstWalk) dict(zs *zap.Segment, field string) (dictEntry, error) {
 
 var fstWalks = sync.Pool{New: func() any { return &fstWalk{bm: roaring.New()} }}
 
-// prefixTerms is PrefixTerms over zap segments. The prefix is an
-// automaton rather than the iterator's start and end keys: vellum's
-// iterator allocates a state per byte of its start key on every reset,
-// and walks the same terms in the same order either way.
-func prefixTerms(segs []*zap.Segment, field string, prefix []byte, fn func(term []byte, count uint64)) error {
+// prefixTerms is PrefixTerms over zap segments (ss: their snapshots, for
+// their deletions). The prefix is an automaton rather than the iterator's
+// start and end keys: vellum's iterator allocates a state per byte of its
+// start key on every reset, and walks the same terms in the same order
+// either way.
+func prefixTerms(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, prefix []byte, fn func(term []byte, count uint64)) error {
 	w := fstWalks.Get().(*fstWalk)
 	defer fstWalks.Put(w)
 	w.pre.prefix = prefix
 	defer func() { w.pre.prefix = nil }()
-	for _, zs := range segs {
+	for i, zs := range segs {
 		d, err := w.dict(zs, field)
 		if err != nil {
 			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
 		}
-		fst := d.fst
-		if fst == nil {
+		if d.fst == nil {
 			continue
 		}
-		if err := w.counted(zs, fst, fn); err != nil {
+		deleted, mem := ss[i].Deleted(), zs.Data()
+		err = w.it.Reset(d.fst, nil, nil, &w.pre)
+		for ; err == nil; err = w.it.Next() {
+			term, off := w.it.Current()
+			n, err := w.liveCount(mem, off, deleted)
+			if err != nil {
+				return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
+			}
+			if n > 0 {
+				fn(term, n)
+			}
+		}
+		if err != vellum.ErrIteratorDone {
 			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
 		}
 	}
 	return nil
 }
 
-// counted calls fn with each term of fst that w.pre accepts and the count
-// zapx's dictionary iterator gives it. That iterator reuses one postings
-// list from term to term without clearing it, and its count reads what
-// the list holds: 1 while the norm bits of the last term held by a single
-// document (zap's "1-hit" encoding, kept in the dictionary itself) are set,
-// else the size of the last bitmap read, deletions not subtracted. After a
-// 1-hit term every later term of the segment counts 1 (the miscount
-// FieldCounts works around); PrefixTerms gives what Bleve's
-// FieldDictPrefix sums, so it counts the same way.
-func (w *fstWalk) counted(zs *zap.Segment, fst *vellum.FST, fn func(term []byte, count uint64)) error {
-	err := w.it.Reset(fst, nil, nil, &w.pre)
-	var normBits1Hit uint64
-	read := false // a bitmap read into w.bm for this segment
-	mem := zs.Data()
-	for ; err == nil; err = w.it.Next() {
-		term, off := w.it.Current()
-		if off&zap.FSTValEncodingMask == zap.FSTValEncoding1Hit {
-			_, normBits1Hit = zap.FSTValDecode1Hit(off)
-		} else {
-			if err := readBitmap(mem, off, w.bm); err != nil {
-				return err
-			}
-			read = true
+// liveCount returns the number of live documents in the postings at off
+// (a dictionary's value) of a segment's bytes mem: what a postings list
+// read afresh with the segment's deletions as exceptions counts
+// (FieldCounts). zapx's dictionary iterator counts otherwise: it reuses
+// one postings list from term to term without clearing its 1-hit state, so
+// after a term held by one document every later term of the segment in a
+// field without term vectors counts 1 (blevesearch/zapx#445), and it
+// counts deleted documents.
+func (w *fstWalk) liveCount(mem []byte, off uint64, deleted *roaring.Bitmap) (uint64, error) {
+	if off&zap.FSTValEncodingMask == zap.FSTValEncoding1Hit {
+		// zapx counts a 1-hit posting only with its norm bits set.
+		if doc, bits := zap.FSTValDecode1Hit(off); bits != 0 && (deleted == nil || !deleted.Contains(uint32(doc))) {
+			return 1, nil
 		}
-		var n uint64
-		switch {
-		case normBits1Hit != 0:
-			n = 1
-		case read:
-			n = w.bm.GetCardinality()
-		}
-		fn(term, n)
+		return 0, nil
 	}
-	if err != vellum.ErrIteratorDone {
-		return err
+	if err := readBitmap(mem, off, w.bm); err != nil {
+		return 0, err
 	}
-	return nil
+	n := w.bm.GetCardinality()
+	if deleted != nil {
+		n -= w.bm.AndCardinality(deleted)
+	}
+	return n, nil
 }
 
 // countsOf adds to out[k], for each term of set, the number of live
 // documents holding it in field of segs (ss: the segments' snapshots, for
-// their deletions), as a postings list of zapx counts them: the terms are
-// found in one walk of each segment's dictionary, and each found term's
-// postings are where the walk stands, not looked up again.
+// their deletions; liveCount): the terms are found in one walk of each
+// segment's dictionary, and each found term's postings are where the walk
+// stands, not looked up again.
 func countsOf(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, set *termSet, out []uint64) error {
 	w := fstWalks.Get().(*fstWalk)
 	defer fstWalks.Put(w)
@@ -189,32 +188,20 @@ func countsOf(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, s
 		if err != nil {
 			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
 		}
-		fst := d.fst
-		if fst == nil {
+		if d.fst == nil {
 			continue
 		}
 		deleted, mem := ss[i].Deleted(), zs.Data()
-		err = w.it.Reset(fst, nil, nil, set)
+		err = w.it.Reset(d.fst, nil, nil, set)
 		for ; err == nil; err = w.it.Next() {
 			term, off := w.it.Current()
 			at, ok := set.at[string(term)]
 			if !ok {
 				return fmt.Errorf("read dictionary of %s: %w: the walk for %d terms found %q", field, corrupt.Err, len(set.at), term)
 			}
-			var n uint64
-			if off&zap.FSTValEncodingMask == zap.FSTValEncoding1Hit {
-				// zapx counts a 1-hit posting only with its norm bits set.
-				if doc, bits := zap.FSTValDecode1Hit(off); bits != 0 && (deleted == nil || !deleted.Contains(uint32(doc))) {
-					n = 1
-				}
-			} else {
-				if err := readBitmap(mem, off, w.bm); err != nil {
-					return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
-				}
-				n = w.bm.GetCardinality()
-				if deleted != nil {
-					n -= w.bm.AndCardinality(deleted)
-				}
+			n, err := w.liveCount(mem, off, deleted)
+			if err != nil {
+				return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
 			}
 			for _, k := range at {
 				out[k] += n
