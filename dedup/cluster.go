@@ -88,8 +88,8 @@ type Index struct {
 	// format, read in place (view.go): feats is nil, and each record's
 	// features are decoded when it is scored.
 	view *view
-	// clusters are the clusters stored with the features (LoadIndex).
-	clusters []Cluster
+	// clusterList are the clusters stored with the features (LoadIndex).
+	clusterList *ClusterList
 	// answers hold a loaded Index's answer vectors (feat).
 	answers *answerTerms
 	st      *Stats

@@ -96,6 +96,8 @@
 //   - view.go: the current format read in place: arrays used where they
 //     lie, a record's features decoded when it is scored, the stored
 //     postings Similar reads, the IDs in order for Lookup.
+//   - clusterlist.go: ClusterList, stored clusters whose members are
+//     named (copied out of the features) only when a page asks for them.
 //   - cards.go: Card, what an Index keeps of a record besides its
 //     features, with or without the records.
 //   - merge.go: Merge, the bank with each cluster merged into one record.

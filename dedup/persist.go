@@ -560,7 +560,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	}
 	if r.err == nil {
 		c.ids, c.questions = ids.strings(), questions.strings()
-		ix.clusters = r.clusters(ix)
+		ix.clusterList = ListOf(r.clusters(ix))
 		if format >= featuresFormat3 {
 			ix.stored = r.edges(ix)
 		}
@@ -604,7 +604,17 @@ func (m topicMemo) topicsOf(topics, named []string) []string {
 // (MarshalFeatures), as Clusters returned them at the build, largest
 // first; ok is false for an Index not loaded from stored features.
 func (ix *Index) StoredClusters() (clusters []Cluster, ok bool) {
-	return ix.clusters, ix.loaded()
+	return ix.clusterList.All(), ix.loaded()
+}
+
+// StoredClusterList is StoredClusters with each cluster's members named
+// only when it is asked for (ClusterList.At): what a server lists a page
+// of.
+func (ix *Index) StoredClusterList() (clusters *ClusterList, ok bool) {
+	if ix.clusterList == nil {
+		return ListOf(nil), ix.loaded()
+	}
+	return ix.clusterList, ix.loaded()
 }
 
 // flatFeatures are the arrays a loaded Index's features are slices of.
@@ -916,7 +926,8 @@ func (r *decoder) istrsInto(ss []string, limit int) []string {
 	return ss
 }
 
-// clusters reads the stored clusters of ix's records.
+// clusters reads the stored clusters of ix's records, named (formats 2
+// and 3, decoded whole).
 func (r *decoder) clusters(ix *Index) []Cluster {
 	n := r.count(2)
 	if n == 0 {
@@ -938,15 +949,9 @@ func (r *decoder) clusters(ix *Index) []Cluster {
 				return nil
 			}
 			in[i] = true
-			ms[j] = Member{Index: int(i), Score: math.Float64frombits(r.uint64())}
-			if ix.view == nil {
-				ms[j].ID, ms[j].Question = ix.ID(int(i)), ix.question(int(i))
-			}
+			ms[j] = Member{Index: int(i), ID: ix.ID(int(i)), Question: ix.question(int(i)), Score: math.Float64frombits(r.uint64())}
 		}
 		cs[k] = Cluster{ID: ms[0].ID, Members: ms}
-	}
-	if ix.view != nil {
-		ix.view.names(cs)
 	}
 	return cs
 }

@@ -110,6 +110,31 @@ func testLoadIndex(t *testing.T, recs []record.Record) {
 	if !ok || !reflect.DeepEqual(questions(stored), want) {
 		t.Errorf("stored clusters (%v)\n%q\nwant\n%q", ok, questions(stored), want)
 	}
+	list, _ := lx.StoredClusterList()
+	if list.Len() != len(cs) {
+		t.Fatalf("StoredClusterList().Len() = %d; want %d", list.Len(), len(cs))
+	}
+	for k, c := range cs {
+		last := len(c.Members) - 1
+		if list.ID(k) != c.ID || list.Size(k) != len(c.Members) || list.MemberIndex(k, last) != c.Members[last].Index {
+			t.Fatalf("cluster %d: ID %q, size %d, last member %d; want %q, %d, %d", k, list.ID(k), list.Size(k), list.MemberIndex(k, last), c.ID, len(c.Members), c.Members[last].Index)
+		}
+	}
+	if len(cs) > 0 {
+		// A cluster's names are copies: they outlive the features, a
+		// mapped file that closing the index unmaps.
+		mapped := bytes.Clone(data)
+		mx, err := LoadIndex(ctx, mapped, "k1", opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ml, _ := mx.StoredClusterList()
+		first := ml.At(0)
+		clear(mapped)
+		if got := questions([]Cluster{first}); !reflect.DeepEqual(got, want[:1]) {
+			t.Errorf("a cluster named before its features are gone: %q; want %q", got, want[:1])
+		}
+	}
 	if got := questions(lx.Clusters()); !reflect.DeepEqual(got, want) {
 		t.Errorf("clusters of the loaded index differ:\n%q\nwant\n%q", got, want)
 	}

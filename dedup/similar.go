@@ -3,7 +3,9 @@ package dedup
 import (
 	"cmp"
 	"context"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/iq-search/iq/record"
 )
@@ -72,38 +74,7 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 			selfAt = i
 		}
 	}
-	seen := make([]uint64, (n+63)/64)
-	var sc featScratch
-	var best topK
-	best.k = k
-	scored := 0
-	limit := ix.similarCandidates()
-	full := func() bool { return limit > 0 && scored >= limit && len(best.c) == k }
-	consider := func(posting []int32) {
-		for _, i := range posting {
-			if i < 0 || int(i) >= n || seen[i/64]&(1<<(i%64)) != 0 {
-				continue
-			}
-			seen[i/64] |= 1 << (i % 64)
-			if scored++; scored%ctxEvery == 0 && ctx.Err() != nil || full() {
-				return
-			}
-			if int(i) == selfAt {
-				continue
-			}
-			floor := best.floor()
-			f := (*features)(nil)
-			if ix.feats == nil {
-				f = ix.view.feat(int(i), ix.st, &sc, scoredOnly)
-			} else {
-				f = ix.feat(int(i), &sc)
-			}
-			s := scoreAbove(ft, f, false, floor).Score
-			if s > 0 && s >= floor {
-				best.add(i, s, ix)
-			}
-		}
-	}
+	ft.answerVector() // decoded now if left encoded: read by every worker
 	// The rarest tokens first: their records are the likeliest matches,
 	// and past SimilarCandidates records scored (a bank of templates at a
 	// million records), the rest are not looked at.
@@ -117,11 +88,59 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 		}
 	}
 	slices.SortStableFunc(lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
-	for _, l := range lists {
-		if full() {
+	// The candidates in that order, each once (next), numbered from 1
+	// (scored, the target's own record counted).
+	seen := make([]uint64, (n+63)/64)
+	li, pi := 0, 0
+	next := func() (int32, bool) {
+		for ; li < len(lists); li, pi = li+1, 0 {
+			for l := lists[li]; pi < len(l); {
+				i := l[pi]
+				pi++
+				if i < 0 || int(i) >= n || seen[i/64]&(1<<(i%64)) != 0 {
+					continue
+				}
+				seen[i/64] |= 1 << (i % 64)
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	scored := 0
+	limit := ix.similarCandidates()
+	// The candidates numbered below limit are scored whatever their
+	// scores (every one, with no limit), on several cores (scoreAll).
+	var first []int32
+	for limit <= 0 || scored+1 < limit {
+		i, ok := next()
+		if !ok {
 			break
 		}
-		consider(l)
+		if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if int(i) != selfAt {
+			first = append(first, i)
+		}
+	}
+	var best topK
+	best.k = k
+	if err := ix.scoreAll(ctx, ft, first, &best); err != nil {
+		return nil, err
+	}
+	// Past limit, one at a time until k are found.
+	var sc featScratch
+	for len(best.c) < k {
+		i, ok := next()
+		if !ok {
+			break
+		}
+		if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if int(i) != selfAt {
+			ix.consider(ft, i, &sc, &best)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -132,6 +151,61 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 		ms = append(ms, Match{Index: int(c.i), ID: c.id, Question: ix.question(int(c.i)), Score: d.Score, Detail: d})
 	}
 	return ms, nil
+}
+
+// consider scores candidate i against ft as far as it could beat the
+// k-th best kept (scoreAbove), and keeps it among best if it does.
+func (ix *Index) consider(ft *features, i int32, sc *featScratch, best *topK) {
+	floor := best.floor()
+	f := (*features)(nil)
+	if ix.feats == nil {
+		f = ix.view.feat(int(i), ix.st, sc, scoredOnly)
+	} else {
+		f = ix.feat(int(i), sc)
+	}
+	if s := scoreAbove(ft, f, false, floor).Score; s > 0 && s >= floor {
+		best.add(i, s, ix)
+	}
+}
+
+// parallelFrom is how many candidates make Similar score them on several
+// cores (scoreAll): a first call at a million records scores 65,536, 0.4
+// CPU-s while the features are cold (issue 15). A variable for the tests,
+// which score any number on several.
+var parallelFrom = 1 << 12
+
+// scoreAll keeps in best the k best of cands against ft, as scoring them
+// in turn with consider would: split among up to GOMAXPROCS workers (at
+// most 4), each keeping its own k best, which hold every one of the k
+// best overall (a candidate beaten by fewer than k of all is beaten by
+// fewer than k of its part), merged into best by the same order.
+func (ix *Index) scoreAll(ctx context.Context, ft *features, cands []int32, best *topK) error {
+	workers := min(runtime.GOMAXPROCS(0), 4, max(1, len(cands)/parallelFrom))
+	part := (len(cands) + workers - 1) / workers
+	tops := make([]topK, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		tops[w].k = best.k
+		wg.Go(func() {
+			var sc featScratch
+			for j, i := range cands[min(w*part, len(cands)):min((w+1)*part, len(cands))] {
+				if j%ctxEvery == ctxEvery-1 && ctx.Err() != nil {
+					return
+				}
+				ix.consider(ft, i, &sc, &tops[w])
+			}
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for w := range tops {
+		for _, c := range tops[w].c {
+			best.keep(c)
+		}
+	}
+	return nil
 }
 
 // topK keeps the k best candidates by score, then ID.
@@ -164,7 +238,11 @@ func (t *topK) floor() float64 {
 }
 
 func (t *topK) add(i int32, s float64, ix *Index) {
-	c := candidate{i: i, id: ix.ID(int(i)), score: s}
+	t.keep(candidate{i: i, id: ix.ID(int(i)), score: s})
+}
+
+// keep is add of a candidate with its ID.
+func (t *topK) keep(c candidate) {
 	if len(t.c) < t.k {
 		t.c = append(t.c, c)
 		for j := len(t.c) - 1; j > 0; {

@@ -103,16 +103,21 @@ func TestSimilarPruned(t *testing.T) {
 		return ms[:min(k, len(ms))]
 	}
 	checked := 0
-	for i := 0; i < len(recs); i += max(1, len(recs)/150) {
-		for _, k := range []int{1, 5, 20} {
-			want := every(&ix.feats[i], recs[i].ID, k)
-			for name, x := range map[string]*Index{"computed": ix, "loaded": lx, "format 3": ox} {
-				got, err := x.SimilarToContext(ctx, i, k)
-				if err != nil || !reflect.DeepEqual(got, want) {
-					t.Fatalf("%s: SimilarToContext(%d, %d) =\n%+v, %v\nwant\n%+v", name, i, k, got, err, want)
+	// Scored on one core, and split among workers at any count (scoreAll).
+	defer func(p int) { parallelFrom = p }(parallelFrom)
+	for _, from := range []int{parallelFrom, 1} {
+		parallelFrom = from
+		for i := 0; i < len(recs); i += max(1, len(recs)/150) {
+			for _, k := range []int{1, 5, 20} {
+				want := every(&ix.feats[i], recs[i].ID, k)
+				for name, x := range map[string]*Index{"computed": ix, "loaded": lx, "format 3": ox} {
+					got, err := x.SimilarToContext(ctx, i, k)
+					if err != nil || !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s, parallel from %d: SimilarToContext(%d, %d) =\n%+v, %v\nwant\n%+v", name, from, i, k, got, err, want)
+					}
 				}
+				checked += len(want)
 			}
-			checked += len(want)
 		}
 	}
 	probe := record.Record{Question: "What are the benefits of the GIL in Python?"}
@@ -145,6 +150,14 @@ func TestSimilarCandidates(t *testing.T) {
 		got, err := ix.SimilarToContext(ctx, i, 10)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The first 100 split among workers: the same matches.
+		from := parallelFrom
+		parallelFrom = 1
+		split, err := ix.SimilarToContext(ctx, i, 10)
+		parallelFrom = from
+		if err != nil || !reflect.DeepEqual(split, got) {
+			t.Fatalf("SimilarToContext(%d) with 100 candidates split among workers =\n%+v, %v\nwant\n%+v", i, split, err, got)
 		}
 		var sc featScratch
 		for k, m := range got {

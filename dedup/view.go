@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"unsafe"
 )
@@ -118,7 +117,7 @@ func loadView(ctx context.Context, r *decoder, data []byte, opts Options, digest
 	}
 	ix := &Index{view: v, st: st, opts: opts}
 	cr := decoder{b: clusters}
-	ix.clusters = cr.clusters(ix)
+	ix.clusterList = cr.clusterList(ix)
 	if cr.err != nil || len(cr.b) != 0 {
 		return nil, errors.New("stored duplicate features: damaged clusters")
 	}
@@ -193,38 +192,6 @@ func fixedBytesN(r *decoder, data []byte, n int) []byte {
 func (v *view) id(i int) []byte       { return v.ids[v.idAt[i]:v.idAt[i+1]] }
 func (v *view) question(i int) []byte { return v.qs[v.qAt[i]:v.qAt[i+1]] }
 func (v *view) blob(i int) []byte     { return v.blobs[v.recAt[i]:v.recAt[i+1]] }
-
-// names sets the IDs and questions of the clusters' members, copied
-// into one string (a string each was a third of loading a million
-// records' features).
-func (v *view) names(cs []Cluster) {
-	size := 0
-	for _, c := range cs {
-		for _, m := range c.Members {
-			size += len(v.id(m.Index)) + len(v.question(m.Index))
-		}
-	}
-	var b strings.Builder
-	b.Grow(size)
-	for _, c := range cs {
-		for _, m := range c.Members {
-			b.Write(v.id(m.Index))
-			b.Write(v.question(m.Index))
-		}
-	}
-	all, at := b.String(), 0
-	next := func(n int) string {
-		at += n
-		return all[at-n : at]
-	}
-	for k := range cs {
-		for j := range cs[k].Members {
-			m := &cs[k].Members[j]
-			m.ID, m.Question = next(len(v.id(m.Index))), next(len(v.question(m.Index)))
-		}
-		cs[k].ID = cs[k].Members[0].ID
-	}
-}
 
 // lookup finds the record of an ID among byID.
 func (v *view) lookup(id string) (int, bool) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"time"
 
 	"github.com/iq-search/iq/query"
 )
@@ -30,9 +31,23 @@ type damage struct {
 // with that message, until a new version of the index that checks whole is
 // swapped in (iq index --repair, which Follow delivers). done, when not nil,
 // receives the check's result (nil when the index is whole).
+//
+// The check gives way to the requests (issue 15: a million records' 5 GB
+// took 1–3 CPU-s, beside the first similar and dups a server answers): it
+// starts once the stored duplicate features are loaded (so that it reads
+// them first, index.Index.VerifyLater), and before each megabyte it waits
+// while a request is being answered, at most yieldAtMost a piece, so that
+// a server kept busy still finishes its check (5 GB in minutes, not
+// never).
 func (srv *Server) checkWhileServing(ctx context.Context, s *query.Searcher, done func(error)) {
 	go func() {
-		err := verifyLow(ctx, s)
+		if srv.dupsLoading != nil {
+			select {
+			case <-srv.dupsLoading:
+			case <-ctx.Done():
+			}
+		}
+		err := verifyLow(ctx, s, srv.yieldToRequests)
 		if err != nil && ctx.Err() == nil {
 			srv.log.Error("index damaged: every request answers 503 until it is repaired (iq index --repair) and served again",
 				"index", s.Index().Dir(), "err", err.Error())
@@ -50,17 +65,49 @@ func (srv *Server) checkWhileServing(ctx context.Context, s *query.Searcher, don
 
 // verifyLow runs s's index.Index.VerifyRest on a thread of its own at the
 // lowest scheduling priority (where the system has one for a thread:
-// Linux), so that the check takes what the searches leave of the CPU. The
-// thread ends with the check: it is never given back to the Go runtime
-// with its priority lowered.
-func verifyLow(ctx context.Context, s *query.Searcher) error {
+// Linux), so that the check takes what the searches leave of the CPU,
+// calling pace (when not nil) before each piece it reads. The thread ends
+// with the check: it is never given back to the Go runtime with its
+// priority lowered.
+func verifyLow(ctx context.Context, s *query.Searcher, pace func(context.Context) error) error {
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread() // never unlocked: the thread exits with the goroutine
 		lowerThreadPriority()
-		errc <- s.Index().VerifyRest(ctx)
+		errc <- s.Index().VerifyRestPaced(ctx, pace)
 	}()
 	return <-errc
+}
+
+// yieldAtMost bounds how long the check while serving waits for the
+// requests before each megabyte it reads: a piece takes about a
+// millisecond of CPU, so a server answering without pause gives the check
+// a few percent of a core.
+const yieldAtMost = 25 * time.Millisecond
+
+// yieldToRequests waits while the server answers a request, at most
+// yieldAtMost, or until ctx is done. A lowered thread priority alone does
+// not do it: the check's goroutine holds one of the Go scheduler's
+// processors (two on two cores) while it runs, whatever the kernel's
+// priority of its thread, and a request's goroutines then share the other.
+func (srv *Server) yieldToRequests(ctx context.Context) error {
+	if srv.busy.Load() == 0 {
+		return nil
+	}
+	t := time.NewTimer(yieldAtMost)
+	defer t.Stop()
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for srv.busy.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			return nil
+		case <-tick.C:
+		}
+	}
+	return nil
 }
 
 // damagedIndex answers 503 index_damaged when the full check found the

@@ -225,3 +225,36 @@ func wantDamaged(t *testing.T, get func(path string) (int, string), file string,
 		}
 	}
 }
+
+// TestCheckYieldsToRequests: the check while serving waits before each
+// piece while a request is being answered, until none is, or at most
+// yieldAtMost (a server never idle still finishes its check), and stops
+// when the server does.
+func TestCheckYieldsToRequests(t *testing.T) {
+	srv := &Server{}
+	ctx := context.Background()
+	if err := srv.yieldToRequests(ctx); err != nil {
+		t.Fatalf("idle server: yieldToRequests = %v; want nil", err)
+	}
+	srv.busy.Add(1)
+	if err := srv.yieldToRequests(ctx); err != nil {
+		t.Fatalf("a request that never ends: yieldToRequests = %v; want nil after yieldAtMost", err)
+	}
+	done := make(chan error, 1)
+	release := make(chan struct{})
+	go func() {
+		<-release
+		srv.busy.Add(-1)
+	}()
+	go func() { done <- srv.yieldToRequests(ctx) }()
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatalf("a request that ends: yieldToRequests = %v; want nil", err)
+	}
+	srv.busy.Add(1)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := srv.yieldToRequests(cancelled); err != context.Canceled {
+		t.Fatalf("server stopping: yieldToRequests = %v; want context.Canceled", err)
+	}
+}

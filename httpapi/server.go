@@ -164,6 +164,9 @@ type Server struct {
 	// damaged is set when the full check of the served index's files
 	// found damage (checkWhileServing): every request answers 503.
 	damaged atomic.Pointer[damage]
+	// busy counts the requests being answered, which the check while
+	// serving gives way to (yieldToRequests).
+	busy atomic.Int64
 }
 
 // New returns the server of `iq serve` over s. Its Handler is separate
@@ -188,7 +191,7 @@ func (srv *Server) Swap(ctx context.Context, s *query.Searcher) {
 	start := time.Now()
 	// A new version is read whole before it is served, while the old one
 	// answers: one found damaged is never swapped in.
-	if err := verifyLow(ctx, s); err != nil {
+	if err := verifyLow(ctx, s, srv.yieldToRequests); err != nil {
 		if ctx.Err() == nil {
 			srv.log.Error("a new version of the index is damaged, still serving the one before", "index", s.Index().Dir(),
 				"generation", s.Index().Meta().Generation, "err", err.Error())
@@ -749,6 +752,8 @@ const statusClientClosed = 499
 // context cancelled) by the time the handler returned.
 func (srv *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		srv.busy.Add(1)
+		defer srv.busy.Add(-1)
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)

@@ -111,6 +111,17 @@ func TestVerifyRest(t *testing.T) {
 	if err := ix.VerifyRest(cancelled); !errors.Is(err, context.Canceled) {
 		t.Errorf("VerifyRest(cancelled) = %v; want context.Canceled", err)
 	}
+	// Paced (a server's check gives way to requests), it asks before
+	// every piece and finds the same damage; pace's error stops it.
+	paces := 0
+	err = ix.VerifyRestPaced(ctx, func(context.Context) error { paces++; return nil })
+	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) || paces == 0 {
+		t.Fatalf("VerifyRestPaced of a damaged index = %v after %d paces; want ErrCorrupt naming %s", err, paces, path)
+	}
+	stop := errors.New("stop")
+	if err := ix.VerifyRestPaced(ctx, func(context.Context) error { return stop }); err != stop {
+		t.Errorf("VerifyRestPaced with pace failing = %v; want its error, not damage", err)
+	}
 	err = ix.VerifyRest(ctx)
 	if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
 		t.Fatalf("VerifyRest of a damaged index = %v; want ErrCorrupt naming %s", err, path)

@@ -373,12 +373,13 @@ func fullyVerified(sums []fileSum, v Verification) bool {
 }
 
 func verifyFile(path string, want fileSum, v Verification) error {
-	return verifyFileContext(context.Background(), path, want, v)
+	return verifyFileContext(context.Background(), path, want, v, nil)
 }
 
 // verifyFileContext is verifyFile stopping with ctx's error within a file
-// (a segment of a million records is gigabytes).
-func verifyFileContext(ctx context.Context, path string, want fileSum, v Verification) error {
+// (a segment of a million records is gigabytes), and calling pace, when
+// set, before each piece it reads (VerifyRestPaced).
+func verifyFileContext(ctx context.Context, path string, want fileSum, v Verification, pace func(context.Context) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -410,7 +411,7 @@ func verifyFileContext(ctx context.Context, path string, want fileSum, v Verific
 	// read calls), what a server's check while serving costs.
 	buf := readBuffers.Get().(*[]byte)
 	defer readBuffers.Put(buf)
-	if _, err := io.CopyBuffer(h, ctxReader{ctx, f}, *buf); err != nil {
+	if _, err := io.CopyBuffer(h, ctxReader{ctx, f, pace}, *buf); err != nil {
 		return err
 	}
 	if got := crcHex(h.Sum32()); got != want.CRC {
@@ -422,13 +423,20 @@ func verifyFileContext(ctx context.Context, path string, want fileSum, v Verific
 // readBuffers are verifyFileContext's buffers.
 var readBuffers = sync.Pool{New: func() any { b := make([]byte, 1<<20); return &b }}
 
-// ctxReader reads r until ctx is done.
+// ctxReader reads r until ctx is done, calling pace (when set) before
+// each read.
 type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
+	ctx  context.Context
+	r    io.Reader
+	pace func(context.Context) error
 }
 
 func (c ctxReader) Read(p []byte) (int, error) {
+	if c.pace != nil {
+		if err := c.pace(c.ctx); err != nil {
+			return 0, err
+		}
+	}
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}

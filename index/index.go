@@ -303,9 +303,22 @@ func (ix *Index) ExplainError(err error) error {
 // lifecycle"). The error wraps ErrCorrupt and names the damaged file. It
 // returns nil at once when every file was read already, and stops with
 // ctx's error between files.
-func (ix *Index) VerifyRest(ctx context.Context) error {
+func (ix *Index) VerifyRest(ctx context.Context) error { return ix.VerifyRestPaced(ctx, nil) }
+
+// VerifyRestPaced is VerifyRest calling pace, when not nil, before each
+// piece it reads (a megabyte): a server's check waits there while requests
+// are answered, so that it does not take the core a request needs
+// (httpapi). An error from pace stops the check with that error.
+func (ix *Index) VerifyRestPaced(ctx context.Context, pace func(context.Context) error) error {
 	if ix.checked.Load() {
 		return nil
+	}
+	var paceErr error // not damage
+	if p := pace; p != nil {
+		pace = func(ctx context.Context) error {
+			paceErr = p(ctx)
+			return paceErr
+		}
 	}
 	// The attachments mapped already first: they are in use unchecked
 	// (VerifyLater).
@@ -327,9 +340,12 @@ func (ix *Index) VerifyRest(ctx context.Context) error {
 			continue // read whole by MapAttachment
 		}
 		path := filepath.Join(ix.gdir, filepath.FromSlash(s.Path))
-		if err := verifyFileContext(ctx, path, s, VerifyFull); err != nil {
+		if err := verifyFileContext(ctx, path, s, VerifyFull, pace); err != nil {
 			if cerr := ctx.Err(); cerr != nil {
 				return cerr
+			}
+			if paceErr != nil {
+				return paceErr
 			}
 			return fmt.Errorf("read index %s: %w: %s: %w", ix.dir, ErrCorrupt, path, err)
 		}

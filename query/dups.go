@@ -265,12 +265,13 @@ type dupState struct {
 	// clusters at dedup.DefaultMinScore: the clusters stored in the index
 	// at build time (Record.Cluster, and with the features), so Dups
 	// lists exactly what Search collapses without clustering the
-	// collection again.
-	clusters []dedup.Cluster
+	// collection again. Stored ones are named only when a page lists
+	// them (dedup.ClusterList).
+	clusters *dedup.ClusterList
 	// at holds the clusters at other scores asked for lately (at most
 	// maxClustersAt of them): a curator pages through one cut.
 	atMu sync.Mutex
-	at   map[float64][]dedup.Cluster
+	at   map[float64]*dedup.ClusterList
 }
 
 // maxClustersAt bounds dupState.at.
@@ -279,7 +280,7 @@ const maxClustersAt = 4
 // clustersAt returns the clusters at minScore: the build's at the
 // default, else made from the detector's stored edges (or, below the
 // score they start at, from every candidate pair) and kept.
-func (st *dupState) clustersAt(ctx context.Context, minScore float64) ([]dedup.Cluster, error) {
+func (st *dupState) clustersAt(ctx context.Context, minScore float64) (*dedup.ClusterList, error) {
 	if minScore == dedup.DefaultMinScore {
 		return st.clusters, nil
 	}
@@ -289,14 +290,15 @@ func (st *dupState) clustersAt(ctx context.Context, minScore float64) ([]dedup.C
 	if ok {
 		return cs, nil
 	}
-	cs, err := st.dd.ClustersAtContext(ctx, minScore)
+	made, err := st.dd.ClustersAtContext(ctx, minScore)
 	if err != nil {
 		return nil, err
 	}
+	cs = dedup.ListOf(made)
 	st.atMu.Lock()
 	defer st.atMu.Unlock()
 	if st.at == nil || len(st.at) >= maxClustersAt {
-		st.at = map[float64][]dedup.Cluster{}
+		st.at = map[float64]*dedup.ClusterList{}
 	}
 	st.at[minScore] = cs
 	return cs, nil
@@ -324,11 +326,15 @@ func (s *Searcher) prepareDups(ctx context.Context, compute bool) (*dupState, er
 	}
 	if st.dd != nil {
 		st.stored = true
-		st.clusters, _ = st.dd.StoredClusters()
+		st.clusters, _ = st.dd.StoredClusterList()
 	} else if !compute {
 		return nil, nil
-	} else if st.dd, st.clusters, err = s.computeFeatures(ctx, opts); err != nil {
-		return nil, err
+	} else {
+		var cs []dedup.Cluster
+		if st.dd, cs, err = s.computeFeatures(ctx, opts); err != nil {
+			return nil, err
+		}
+		st.clusters = dedup.ListOf(cs)
 	}
 	s.dups = st
 	return st, nil
@@ -632,18 +638,19 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 		return nil, err
 	}
 	res := &DupsResult{MinScore: req.MinScore, Clusters: []DupCluster{}, Decisions: st.dd.Decisions()}
-	for i, c := range clusters {
+	for i := range clusters.Len() {
 		if i%256 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if !s.clusterMatches(st, c, req) {
+		if !s.clusterMatches(st, clusters, i, req) {
 			continue
 		}
 		res.Total++
-		res.Questions += len(c.Members)
+		res.Questions += clusters.Size(i)
 		if res.Total <= req.Offset || len(res.Clusters) >= req.Limit {
 			continue
 		}
+		c := clusters.At(i)
 		dc := DupCluster{ID: c.ID, Question: c.Members[0].Question, Size: len(c.Members)}
 		for k, m := range c.Members {
 			r, err := s.listed(st.dd, m.ID)
@@ -669,14 +676,15 @@ func (s *Searcher) Dups(ctx context.Context, req DupsRequest) (_ *DupsResult, er
 	return res, nil
 }
 
-// clusterMatches says whether a member of c has one of the asked levels and
-// one of the asked topics (topics without regard to case).
-func (s *Searcher) clusterMatches(st *dupState, c dedup.Cluster, req DupsRequest) bool {
+// clusterMatches says whether a member of cluster k of cs has one of the
+// asked levels and one of the asked topics (topics without regard to
+// case).
+func (s *Searcher) clusterMatches(st *dupState, cs *dedup.ClusterList, k int, req DupsRequest) bool {
 	if len(req.Levels) == 0 && len(req.Topics) == 0 {
 		return true
 	}
-	for _, m := range c.Members {
-		r := st.dd.Card(m.Index)
+	for j := range cs.Size(k) {
+		r := st.dd.Card(cs.MemberIndex(k, j))
 		if len(req.Levels) > 0 && !slices.Contains(req.Levels, r.Level) {
 			continue
 		}
@@ -715,5 +723,5 @@ func (s *Searcher) Deduplicated(ctx context.Context) ([]record.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	return dedup.Merge(recs, st.clusters), nil
+	return dedup.Merge(recs, st.clusters.All()), nil
 }

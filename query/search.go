@@ -556,8 +556,9 @@ func (s *Searcher) clusterSizes() error {
 			}
 		}
 		if st != nil && st.stored {
-			for _, c := range st.clusters {
-				sizes[c.ID] = len(c.Members)
+			sizes = make(map[string]int, st.clusters.Len())
+			for k := range st.clusters.Len() {
+				sizes[st.clusters.ID(k)] = st.clusters.Size(k)
 			}
 			s.clusterSize = sizes
 			return
