@@ -210,7 +210,7 @@ const maxPooledText = 1 << 16
 // valid only until fn returns: the text is copied into a pooled buffer
 // (token filters rewrite it in place) and tokenized into pooled Tokens
 // when a runs on codeTokenizer (pooledAnalyzer). A search analyses the
-// stored texts of the hits it shows for their term locations, and the
+// texts of the hits it shows for their term locations, and the
 // words of spelling candidates: a fresh slab of Tokens and a copy of the
 // text each time were a fifth of what an unseen query allocated.
 func analyzeTemp(a analysis.Analyzer, text string, fn func(analysis.TokenStream)) {

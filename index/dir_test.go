@@ -232,21 +232,6 @@ func TestOpenErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// setMeta rewrites the current generation's metadata and the pointer's
-	// checksum of it, as a build by another iq would have.
-	setMeta := func(t *testing.T, dir string, edit func(*Meta)) {
-		g := currentGen(t, dir)
-		dm, err := readGenMetaUnchecked(g)
-		if err != nil {
-			t.Fatal(err)
-		}
-		edit(&dm.Meta)
-		os.Remove(filepath.Join(g, metaFile))
-		w := &Writer{dir: dir}
-		if err := w.finishMeta(g, dm); err != nil {
-			t.Fatal(err)
-		}
-	}
 	tests := []struct {
 		name  string
 		setup func(t *testing.T) string
@@ -345,6 +330,54 @@ func TestOpenErrors(t *testing.T) {
 				t.Errorf("Open error %q does not name the directory %s", err, dir)
 			}
 		})
+	}
+}
+
+// setMeta rewrites the current generation's metadata and the pointer's
+// checksum of it, as a build by another iq would have.
+func setMeta(t *testing.T, dir string, edit func(*Meta)) {
+	t.Helper()
+	g := currentGen(t, dir)
+	dm, err := readGenMetaUnchecked(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(&dm.Meta)
+	os.Remove(filepath.Join(g, metaFile))
+	w := &Writer{dir: dir}
+	if err := w.finishMeta(g, dm); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// An index of mapping 4 (the question and answer stored twice, before issue
+// 15's store1) is refused on open with the versions named, and a build
+// over it writes a generation of its own that opens: nothing of the old
+// one is read (pipeline's refresh builds in full when Open fails).
+func TestMapping4Refused(t *testing.T) {
+	recs := loadCorpus(t)[:4]
+	dir := filepath.Join(t.TempDir(), "index")
+	buildFP(t, dir, recs, "old")
+	// What iq's builds of mapping 4 wrote: its version and hash.
+	setMeta(t, dir, func(m *Meta) { m.MappingVersion, m.MappingHash = 4, "02777957cf246375" })
+	_, err := Open(dir)
+	want := fmt.Sprintf("open index %s: index built by another iq version: built by iq %s (format %d, mapping 4, 02777957cf246375), this is iq %s (format %d, mapping %d, %s)",
+		dir, Version(), Format, Version(), Format, MappingVersion, MappingHash())
+	if !errors.Is(err, ErrVersionMismatch) || err.Error() != want {
+		t.Fatalf("Open(index of mapping 4) error = %v; want %s", err, want)
+	}
+	old := currentGen(t, dir)
+	buildFP(t, dir, recs, "new")
+	if currentGen(t, dir) == old {
+		t.Fatalf("Build over an index of mapping 4 kept its generation %s", old)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatalf("Open after the build: %v", err)
+	}
+	defer ix.Close()
+	if m := ix.Meta(); m.MappingVersion != MappingVersion || m.MappingHash != MappingHash() || m.Records != len(recs) {
+		t.Errorf("after the build: mapping %d (%s), %d records; want %d (%s), %d", m.MappingVersion, m.MappingHash, m.Records, MappingVersion, MappingHash(), len(recs))
 	}
 }
 

@@ -19,7 +19,8 @@
 //     which script each reads, the analyzers an index uses (their
 //     locations after a fast pass come from the base field's text:
 //     textSource in mapping.go).
-//   - document.go: Record → Bleve document.
+//   - document.go: Record → Bleve document; recordTexts, the question and
+//     answers read back from the stored record (their one stored copy).
 //   - field.go: analysedField, the indexed text fields as batches take
 //     them: Bleve's analysis with fewer allocations (Tokens from a pooled
 //     slab, tokenBuf in analysis.go; terms counted in a reused table, then
@@ -91,8 +92,8 @@
 // conversion is written once and both rankers are compared with Bleve in
 // Bleve's own form. What belongs to the mapping stays here and is handed
 // in: the term every record holds (what expr.All means: FieldKind),
-// which stored text each field was analysed from (textSource, for the fast
-// ranker's locations), the analyzers. The page pass after Bleve's
+// which text each field was analysed from (textSource and recordTexts,
+// for the fast ranker's locations), the analyzers. The page pass after Bleve's
 // searchers (details, search.go) stays here too: it runs the query again
 // over each shard, and the shards are the Index's. The tests that compare
 // a search with Bleve's own request (search_test.go, minmatch_test.go,
@@ -109,15 +110,17 @@
 // the CPU. What the mapping already leaves out: _all, doc values on text
 // fields and on cluster and kind, an indexed id, stored facet fields.
 // What stays because a search needs it: term vectors on question and
-// answer (quoted phrases inside answers; highlighting itself re-analyses
-// the stored text). They are the largest lever left: without them on the
-// answer field a 10k build takes 31% less CPU into a 44% smaller index (6
-// December), but Bleve keeps a term's positions only in its term vectors
-// (zap has no positions-only option, and the phrase searcher reads the
-// vectors' locations), so a quoted phrase would no longer match inside
-// answers. Also staying: the stored question and answer (the fast ranker's
-// locations), doc values on the facets (Bleve's own facets on its
-// searchers' path). The pooled analysis pays through memory, not
+// answer (quoted phrases inside answers; the fast ranker's highlighting
+// analyses the record's text again). They are the largest lever left:
+// without them on the answer field a 10k build takes 31% less CPU into a
+// 44% smaller index (6 December), but Bleve keeps a term's positions only
+// in its term vectors (zap has no positions-only option, and the phrase
+// searcher reads the vectors' locations), so a quoted phrase would no
+// longer match inside answers. The question and answer are stored once,
+// in the record (mapping 5: no stored fields of their own; recordTexts
+// gives the fast ranker their text). Also staying: doc values on the
+// facets (Bleve's own facets, the reference of the tests that hold
+// facets.Counter to them). The pooled analysis pays through memory, not
 // analysis itself (BenchmarkAnalysedField's time per record is unchanged,
 // its allocations 40% lower): less collection and fewer page faults in the
 // build. Tried and not kept: reusing a batch's token locations for the

@@ -101,6 +101,32 @@ func AnswerTexts(r record.Record) []string {
 	return rv
 }
 
+// recordTexts returns the texts the question and answer fields were
+// analysed from (textSource's names), read from a stored record
+// (FieldRecord): the index stores them there only, not as stored fields of
+// their own (issue 15). Only the question and answers are decoded.
+func recordTexts(stored string) (map[string][]string, error) {
+	var r struct {
+		Question string `json:"question"`
+		Answers  []struct {
+			Text          string `json:"text"`
+			HowToAnswer   string `json:"how_to_answer"`
+			ExampleAnswer string `json:"example_answer"`
+		} `json:"answers"`
+	}
+	if err := json.Unmarshal([]byte(stored), &r); err != nil {
+		return nil, fmt.Errorf("decode stored %s: %w", FieldRecord, err)
+	}
+	answers := make([]record.Answer, len(r.Answers))
+	for i, a := range r.Answers {
+		answers[i] = record.Answer{Text: a.Text, HowToAnswer: a.HowToAnswer, ExampleAnswer: a.ExampleAnswer}
+	}
+	return map[string][]string{
+		record.FieldQuestion: {r.Question},
+		record.FieldAnswer:   AnswerTexts(record.Record{Answers: answers}),
+	}, nil
+}
+
 // SourceString formats a source as stored in FieldSources: "file:line".
 func SourceString(s record.Source) string {
 	if s.Line <= 0 {

@@ -515,9 +515,11 @@ func (ix *Index) setFast() (err error) {
 			return err
 		}
 		ix.fast = fastrank.New(fastrank.Config{
-			All:     expr.Term{Field: FieldKind, Term: KindRecord, Boost: 1},
-			Sources: textSource,
-			Analyze: analyzeTemp,
+			All:       expr.Term{Field: FieldKind, Term: KindRecord, Boost: 1},
+			Sources:   textSource,
+			TextField: FieldRecord,
+			Texts:     recordTexts,
+			Analyze:   analyzeTemp,
 		})
 		return nil
 	})

@@ -22,7 +22,7 @@ import (
 // analysis.go. Bump it with any change that alters the terms an index holds
 // (the golden test shows mapping changes; tokenizer changes show only in
 // TestAnalyze): an index of another version is rebuilt by Ensure.
-const MappingVersion = 4
+const MappingVersion = 5
 
 // Analyzer names. AnalyzerText is the analyzer of the question and answer
 // fields; query code that analyses user text itself should use it.
@@ -150,18 +150,25 @@ func NewMapping(syn []Synonym) (*mapping.IndexMappingImpl, []*bleve.SynonymDefin
 	}
 
 	doc := bleve.NewDocumentStaticMapping()
-	// Question: stored and with term vectors for highlighting. Its weight
-	// above the answer is a query-time boost (package query).
-	addField(doc, record.FieldQuestion, textField(AnalyzerText, true, true))
-	addField(doc, record.FieldAnswer, textField(AnalyzerText, true, true))
+	// Question and answer: term vectors (positions for phrases, offsets
+	// for highlighting on Bleve's searchers' path), not stored: their text
+	// is stored once, in the record (FieldRecord), which every reader of
+	// it loads anyway (highlighting, snippets, iq show, the API; the fast
+	// ranker's locations through recordTexts). Stored here too it cost
+	// little space (zap compresses a document's stored values together,
+	// and the second copy compressed to almost nothing) but build CPU
+	// (issue 15; BENCHMARKS.md, "Stored text once"). The question's
+	// weight above the answer is a query-time boost (package query).
+	addField(doc, record.FieldQuestion, textField(AnalyzerText, false, true))
+	addField(doc, record.FieldAnswer, textField(AnalyzerText, false, true))
 	addField(doc, record.FieldCode, textField(AnalyzerCode, false, false))
 	// Language fields (lang.go, issue 11 item 9): the question and answers
 	// of a record in a language Bleve has an analyzer for are analysed by
 	// it too, in fields of their own (question_ru, answer_cjk), so Russian
 	// word forms and Chinese words match. Question and answer keep the
-	// English chain for every record. Not stored (the question and answer
-	// fields hold the same text), with term vectors: their locations are
-	// offsets into that same text, for highlighting.
+	// English chain for every record. Not stored (the record holds the
+	// text), with term vectors: their locations are offsets into that
+	// same text, for highlighting.
 	for _, a := range langAnalyzerList {
 		addField(doc, LangField(record.FieldQuestion, a), textField(a, false, true))
 		addField(doc, LangField(record.FieldAnswer, a), textField(a, false, true))
@@ -312,11 +319,11 @@ func synonymTerms(syn []Synonym, analyze func([]byte) analysis.TokenStream) ([]*
 	return defs, phrases, nil
 }
 
-// textSource says which stored field holds the text an indexed field was
-// analysed from, and whether it holds several values: where the fast
+// textSource says which text an indexed field was analysed from (a key of
+// recordTexts' map), and whether it has several values: where the fast
 // ranker finds a hit's term locations (fastrank.Config.Sources). A
 // language field (lang.go) analyses its base field's text again.
-func textSource(field string) (stored string, array, ok bool) {
+func textSource(field string) (source string, array, ok bool) {
 	if base, ok := LangBase(field); ok {
 		field = base
 	}

@@ -73,7 +73,8 @@ type SearchOptions struct {
 //     it ranks (one shard, checked at Open) and fastrank.Supports(q);
 //     otherwise Bleve's searchers over bleveq.Query(q), as always for
 //     --explain. After the fast ranker the page's locations come from the
-//     clauses each hit matched and its stored texts analysed again; answer
+//     clauses each hit matched and its texts (from the stored record)
+//     analysed again; answer
 //     locations are then complete where Bleve's page pass loses some
 //     (query's TestFastRankingMatchesBleve).
 //   - After Bleve's searchers, stored fields and locations are read in a

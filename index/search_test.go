@@ -264,7 +264,7 @@ func TestDocFreqAfterSearch(t *testing.T) {
 func TestSearchPick(t *testing.T) {
 	ix, _ := buildCorpus(t)
 	ctx := context.Background()
-	full := SearchOptions{Size: 12, From: 2, Fields: []string{FieldRecord, record.FieldQuestion}, Locations: true}
+	full := SearchOptions{Size: 12, From: 2, Fields: []string{FieldRecord, FieldSources}, Locations: true}
 	for _, fast := range []bool{true, false} {
 		ix.noFast = !fast
 		for _, text := range []string{"dependency injection", "python"} {
@@ -277,13 +277,13 @@ func TestSearchPick(t *testing.T) {
 				t.Fatalf("%q: %d hits, want at least 5 to pick from", text, len(want.Hits))
 			}
 			opts := full
-			opts.PickFields = []string{record.FieldQuestion}
+			opts.PickFields = []string{FieldSources}
 			var offered int
 			opts.Pick = func(hits []Hit) []int {
 				offered = len(hits)
 				for _, h := range hits {
-					if h.Locations != nil || h.Fields[FieldRecord] != nil || h.Fields[record.FieldQuestion] == nil {
-						t.Errorf("%q, fast=%v: Pick was given %s with %v, locations %v; want its question alone", text, fast, h.ID, h.Fields, h.Locations != nil)
+					if h.Locations != nil || h.Fields[FieldRecord] != nil || h.Fields[FieldSources] == nil {
+						t.Errorf("%q, fast=%v: Pick was given %s with %v, locations %v; want its sources alone", text, fast, h.ID, h.Fields, h.Locations != nil)
 					}
 				}
 				return []int{1, 3, 4}
@@ -303,9 +303,9 @@ func TestSearchPick(t *testing.T) {
 					}
 					continue
 				}
-				question := Hit{ID: w.ID, Score: w.Score, Fields: map[string][]string{record.FieldQuestion: w.Fields[record.FieldQuestion]}}
-				if !reflect.DeepEqual(h, question) {
-					t.Errorf("%q, fast=%v: hit %d not picked = %+v, want %+v", text, fast, i, h, question)
+				sources := Hit{ID: w.ID, Score: w.Score, Fields: map[string][]string{FieldSources: w.Fields[FieldSources]}}
+				if !reflect.DeepEqual(h, sources) {
+					t.Errorf("%q, fast=%v: hit %d not picked = %+v, want %+v", text, fast, i, h, sources)
 				}
 			}
 			opts.Pick = func(hits []Hit) []int { return []int{len(hits)} }

@@ -53,6 +53,7 @@
 //     conj.go (ConjunctionSearcher), phrase.go (bleveq.ExactPhrase),
 //     bool.go (BooleanSearcher), none.go (MatchNoneSearcher).
 //   - page.go: Details, the page's stored fields and term locations, from
-//     the clauses each hit matched and its stored texts analysed again
+//     the clauses each hit matched and its texts (Config.Texts) analysed
+//     again
 //     (into pooled buffers: Config.Analyze).
 package fastrank

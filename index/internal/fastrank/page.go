@@ -36,8 +36,9 @@ func (ms matchSet) at(p *postings, loc uint64) {
 
 // Details loads the stored fields and term locations of a page's hits
 // after Rank. Locations come from the clauses each hit matched (collect)
-// and from analysing the hit's stored texts again with the field's
-// analyzer (Config.Sources says which text each field was analysed from),
+// and from analysing the hit's texts again with the field's analyzer
+// (Config.Sources says which text each field was analysed from,
+// Config.Texts reads it from the stored Config.TextField),
 // which gives the tokens, positions and byte offsets the index holds,
 // without Bleve's page pass: it re-opens every term reader and steps
 // through chunks of postings, frequencies and locations to reach ten
@@ -47,20 +48,19 @@ func (p *Plan) Details(hits bsearch.DocumentMatchCollection, fields []string, lo
 	rk, r, m, tree := p.rk, p.r, p.m, p.tree
 	var root node
 	load := fields
-	var texts []string // the stored fields locations are found in
+	texts := false // whether locations are found in the texts
 	if locations {
 		var err error
 		if root, err = p.compile(); err != nil {
 			return err
 		}
-		load = slices.Clone(fields)
 		for _, f := range rk.treeFields(tree) {
-			if s, _, ok := rk.source(f); ok && !slices.Contains(texts, s) {
-				texts = append(texts, s)
-				if !slices.Contains(load, s) {
-					load = append(load, s)
-				}
+			if _, _, ok := rk.source(f); ok {
+				texts = true
 			}
+		}
+		if tf := rk.cfg.TextField; texts && !slices.Contains(load, tf) {
+			load = append(slices.Clone(fields), tf)
 		}
 	}
 	byDoc := slices.Clone(hits)
@@ -83,11 +83,16 @@ func (p *Plan) Details(hits bsearch.DocumentMatchCollection, fields []string, lo
 		}
 		ms := matchSet{}
 		root.collect(doc, ms)
-		j := locateJob{h, ms, map[string][]string{}}
-		for _, f := range texts {
-			j.texts[f] = values(h.Fields[f])
-			if !slices.Contains(fields, f) {
-				delete(h.Fields, f)
+		j := locateJob{h: h, ms: ms}
+		if texts {
+			tf := rk.cfg.TextField
+			v, _ := h.Fields[tf].(string)
+			var err error
+			if j.texts, err = rk.cfg.Texts(v); err != nil {
+				return fmt.Errorf("load hit %s: %w: %w", h.ID, corrupt.Err, err)
+			}
+			if !slices.Contains(fields, tf) {
+				delete(h.Fields, tf)
 			}
 		}
 		if len(h.Fields) == 0 {
@@ -113,33 +118,16 @@ func (p *Plan) Details(hits bsearch.DocumentMatchCollection, fields []string, lo
 }
 
 // locateJob is a hit whose locations are to be found in its texts
-// (stored field → values).
+// (source → values, Config.Texts).
 type locateJob struct {
 	h     *bsearch.DocumentMatch
 	ms    matchSet
 	texts map[string][]string
 }
 
-// values returns a stored field's values as StoredReader loads them: a
-// string for one value, a []any of strings for several.
-func values(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, x := range v {
-			s, _ := x.(string)
-			out = append(out, s)
-		}
-		return out
-	}
-	return nil
-}
-
 // source returns Config.Sources for field.
-func (rk *Ranker) source(field string) (stored string, array, ok bool) {
-	if rk.cfg.Sources == nil {
+func (rk *Ranker) source(field string) (source string, array, ok bool) {
+	if rk.cfg.Sources == nil || rk.cfg.Texts == nil {
 		return "", false, false
 	}
 	return rk.cfg.Sources(field)
@@ -189,7 +177,7 @@ func (rk *Ranker) locate(m mapping.IndexMapping, j locateJob) {
 	}
 	var slab []bsearch.Location // the Locations, allocated a few at a time
 	for field, terms := range byField {
-		stored, array, ok := rk.source(field)
+		source, array, ok := rk.source(field)
 		if !ok || !positions(m, field) {
 			continue
 		}
@@ -197,7 +185,7 @@ func (rk *Ranker) locate(m mapping.IndexMapping, j locateJob) {
 		if an == nil {
 			continue
 		}
-		for i, v := range j.texts[stored] {
+		for i, v := range j.texts[source] {
 			var ap uint64
 			var aps []uint64
 			if array {

@@ -27,10 +27,16 @@ type Config struct {
 	// bleveq.Query's all query does).
 	All expr.Term
 	// Sources names, for a field whose term locations Details reports,
-	// the stored field that holds the text the field was analysed from,
-	// and whether that field holds several values (locations then carry
-	// the value's index). Fields it has no source for get no locations.
-	Sources func(field string) (stored string, array bool, ok bool)
+	// the text the field was analysed from (a key of what Texts returns),
+	// and whether that text has several values (locations then carry the
+	// value's index). Fields it has no source for get no locations.
+	Sources func(field string) (source string, array bool, ok bool)
+	// TextField is the stored field the texts are read from, and Texts
+	// returns them from its value: source → values. The index stores each
+	// text once, inside the record (issue 15), not as a stored field of
+	// its own.
+	TextField string
+	Texts     func(stored string) (map[string][]string, error)
 	// Analyze runs an analyzer over a text and calls fn with the tokens,
 	// which fn must not keep (index's tokenizes into pooled buffers); nil
 	// runs a.Analyze.
