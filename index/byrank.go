@@ -130,6 +130,9 @@ func (ix *Index) RecordNear(id string, near int) (rec record.Record, ok bool, er
 	if raw == nil {
 		return rec, false, fmt.Errorf("read record %s: %w: no stored %s field", id, ErrCorrupt, FieldRecord)
 	}
+	if raw, err = unpackRecord(raw); err != nil {
+		return rec, false, fmt.Errorf("read record %s: %w", id, err)
+	}
 	if err := json.Unmarshal(raw, &rec); err != nil {
 		return rec, false, fmt.Errorf("decode record %s: %w: %w", id, ErrCorrupt, err)
 	}

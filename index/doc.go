@@ -21,6 +21,7 @@
 //     textSource in mapping.go).
 //   - document.go: Record → Bleve document; recordTexts, the question and
 //     answers read back from the stored record (their one stored copy).
+//   - stored.go: the stored record deflated (packRecord, unpackRecord).
 //   - field.go: analysedField, the indexed text fields as batches take
 //     them: Bleve's analysis with fewer allocations (Tokens from a pooled
 //     slab, tokenBuf in analysis.go; terms counted in a reused table, then

@@ -36,7 +36,7 @@ func recordValue(r record.Record) (map[string]any, error) {
 	}
 	d := map[string]any{
 		record.FieldQuestion: r.Question,
-		FieldRecord:          string(raw),
+		FieldRecord:          string(packRecord(raw)),
 		FieldKind:            KindRecord,
 	}
 	answers := AnswerTexts(r)
@@ -106,6 +106,10 @@ func AnswerTexts(r record.Record) []string {
 // (FieldRecord): the index stores them there only, not as stored fields of
 // their own (issue 15). Only the question and answers are decoded.
 func recordTexts(stored string) (map[string][]string, error) {
+	raw, err := unpackRecord([]byte(stored))
+	if err != nil {
+		return nil, err
+	}
 	var r struct {
 		Question string `json:"question"`
 		Answers  []struct {
@@ -114,7 +118,7 @@ func recordTexts(stored string) (map[string][]string, error) {
 			ExampleAnswer string `json:"example_answer"`
 		} `json:"answers"`
 	}
-	if err := json.Unmarshal([]byte(stored), &r); err != nil {
+	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, fmt.Errorf("decode stored %s: %w", FieldRecord, err)
 	}
 	answers := make([]record.Answer, len(r.Answers))

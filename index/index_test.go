@@ -400,9 +400,13 @@ func TestStoredFields(t *testing.T) {
 		t.Errorf("stored fields = %q; want record and sources, and cluster when set", got)
 	}
 	// Level and topics are shown from the stored record.
-	raw, _ := f[FieldRecord].(string)
+	stored, _ := f[FieldRecord].(string)
+	raw, err := unpackRecord([]byte(stored))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var rec record.Record
-	if err := json.Unmarshal([]byte(raw), &rec); err != nil {
+	if err := json.Unmarshal(raw, &rec); err != nil {
 		t.Fatalf("stored record: %v", err)
 	}
 	if rec.Level != want.Level || !slices.Equal(rec.Topics, want.Topics) {
@@ -411,7 +415,7 @@ func TestStoredFields(t *testing.T) {
 	if got := asStrings(f[FieldSources]); !slices.Equal(got, sourceStrings(want)) {
 		t.Errorf("stored sources = %q; want %q", got, sourceStrings(want))
 	}
-	texts, err := recordTexts(raw)
+	texts, err := recordTexts(stored)
 	if err != nil {
 		t.Fatalf("recordTexts: %v", err)
 	}

@@ -18,11 +18,15 @@ import (
 	"github.com/iq-search/iq/record"
 )
 
-// MappingVersion is the version of the mapping and of the analysis code in
-// analysis.go. Bump it with any change that alters the terms an index holds
+// MappingVersion is the version of the mapping, of the analysis code in
+// analysis.go and of what a document stores (document.go, stored.go). Bump
+// it with any change that alters the terms or stored values an index holds
 // (the golden test shows mapping changes; tokenizer changes show only in
-// TestAnalyze): an index of another version is rebuilt by Ensure.
-const MappingVersion = 5
+// TestAnalyze, stored values in TestStoredFields): an index of another
+// version is refused on open (ErrVersionMismatch), and package pipeline
+// rebuilds it from its sources. 5: the question and answer stored once,
+// in the record; 6: the record deflated.
+const MappingVersion = 6
 
 // Analyzer names. AnalyzerText is the analyzer of the question and answer
 // fields; query code that analyses user text itself should use it.
@@ -48,8 +52,9 @@ const (
 const (
 	// FieldSources holds a record's sources as "file:line" strings.
 	FieldSources = "sources"
-	// FieldRecord holds the record as JSON, so `iq show` can print every
-	// merged answer without another store.
+	// FieldRecord holds the record as JSON, deflated (stored.go), so `iq
+	// show` can print every merged answer without another store; it is
+	// the one stored copy of the question and answers (recordTexts).
 	FieldRecord = "record"
 	// FieldKind is KindRecord on every record, so allRecords can tell
 	// records from the synonym definitions Bleve keeps as documents too.

@@ -121,7 +121,8 @@ func newPage(res *bleve.SearchResult) (*Page, error) {
 	return p, nil
 }
 
-// newHit converts one of Bleve's hits into a Hit.
+// newHit converts one of Bleve's hits into a Hit, with the stored record
+// as its JSON (unpackRecord).
 func newHit(h *bsearch.DocumentMatch) (Hit, error) {
 	hit := Hit{ID: h.ID, Score: h.Score, Explanation: explanation(h.Expl)}
 	if len(h.Fields) > 0 {
@@ -129,6 +130,13 @@ func newHit(h *bsearch.DocumentMatch) (Hit, error) {
 		for f, v := range h.Fields {
 			switch v := v.(type) {
 			case string:
+				if f == FieldRecord {
+					raw, err := unpackRecord([]byte(v))
+					if err != nil {
+						return Hit{}, fmt.Errorf("load hit %s: %w", h.ID, err)
+					}
+					v = string(raw)
+				}
 				hit.Fields[f] = []string{v}
 			case []any:
 				for _, x := range v {

@@ -1,0 +1,59 @@
+package index
+
+import (
+	"bytes"
+	"compress/flate"
+	"fmt"
+	"io"
+	"sync"
+)
+
+// The stored record (FieldRecord) is its JSON deflated (RFC 1951, at
+// flate.BestSpeed). Zap compresses each document's stored values with
+// snappy, which takes a record's JSON to about 0.78 of its size; deflate
+// takes it to about 0.53 first (synthetic records; prose compresses
+// better), and the record is most of what an index stores (issue 15,
+// BENCHMARKS.md "Stored text once"). Readers see the JSON: packRecord and
+// unpackRecord are the only code that knows.
+
+// recordLevel is the deflate level of stored records.
+const recordLevel = flate.BestSpeed
+
+var (
+	recordWriters = sync.Pool{New: func() any {
+		w, err := flate.NewWriter(io.Discard, recordLevel)
+		if err != nil {
+			panic(fmt.Sprintf("index: deflate level %d: %v", recordLevel, err))
+		}
+		return w
+	}}
+	recordReaders = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+)
+
+// packRecord returns a record's JSON as FieldRecord stores it.
+func packRecord(raw []byte) []byte {
+	var b bytes.Buffer
+	b.Grow(len(raw)/2 + 64)
+	w := recordWriters.Get().(*flate.Writer)
+	w.Reset(&b)
+	// A bytes.Buffer takes every write.
+	w.Write(raw)
+	w.Close()
+	recordWriters.Put(w)
+	return b.Bytes()
+}
+
+// unpackRecord returns the JSON of a record stored as packRecord made it.
+// A stored value that does not inflate is damage (ErrCorrupt).
+func unpackRecord(stored []byte) ([]byte, error) {
+	r := recordReaders.Get().(io.ReadCloser)
+	defer recordReaders.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
+		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
+	}
+	out := bytes.NewBuffer(make([]byte, 0, 2*len(stored)+64))
+	if _, err := out.ReadFrom(r); err != nil {
+		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
+	}
+	return out.Bytes(), nil
+}
