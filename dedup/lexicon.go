@@ -107,15 +107,23 @@ func newLexicon(groups [][]string) *lexicon {
 
 // apply returns ts with the lexicon's terms in their group's form.
 func (lx *lexicon) apply(ts []token) []token {
+	out, _ := lx.applyTo(nil, ts)
+	return out
+}
+
+// applyTo is apply making a text with synonyms in buf's memory, when it
+// is a copy (copied): parse keeps only the start of an answer's tokens,
+// so their copy is working memory.
+func (lx *lexicon) applyTo(buf, ts []token) (rv []token, copied bool) {
 	if lx == nil || len(lx.single)+len(lx.phrases) == 0 {
-		return ts
+		return ts, false
 	}
 	// out stays nil until a token is replaced: most texts have no
 	// synonym, and are returned as they came, not copied.
 	var out []token
 	from := func(i int) {
 		if out == nil {
-			out = append(make([]token, 0, len(ts)), ts[:i]...)
+			out = append(slices.Grow(buf[:0], len(ts)), ts[:i]...)
 		}
 	}
 	emit := func(form []string, like token) {
@@ -159,9 +167,9 @@ func (lx *lexicon) apply(ts []token) []token {
 		}
 	}
 	if out == nil && len(ts) > 0 {
-		return ts
+		return ts, false
 	}
-	return out
+	return out, out != nil
 }
 
 // matchPhrase returns the first of ps whose rest starts ts, and its length.

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // kind says what a token is; it decides which mismatches flip a meaning.
@@ -201,7 +202,10 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				// ask why X matters.
 				dst[before].subject = true
 			}
+			// lastSubstance and coordinated are read in a title only:
+			// an answer's words skip the two lookups.
 			switch {
+			case !title:
 			case w == "and" || w == "or":
 				coordinated = lastSubstance
 			case w == "its" || w == "their":
@@ -574,18 +578,26 @@ func normWord(w string) string {
 // normWordHash is normWord that also returns the form's hashToken, which
 // the cache keeps.
 func normWordHash(w string) (string, uint64) {
+	if len(w) > maxCachedNorm {
+		c := normWordUncached(w)
+		return c, hashToken(c)
+	}
 	slot := &normCache[maphash.String(normSeed, w)%uint64(len(normCache))]
-	if e := slot.Load(); e != nil && e.w == w {
-		return e.c, e.h
+	if e := slot.Load(); e != nil && int(e.n) == len(w) && string(e.b[:e.n]) == w {
+		return unsafe.String(&e.b[e.n], int(e.m)), e.h
 	}
 	c := normWordUncached(w)
-	// One copy of both, so that a hit reads one block after the entry;
-	// and w may be a slice of a whole answer, which the cache must not
-	// keep alive.
-	wc := w + c
-	e := &normEntry{w: wc[:len(w)], c: wc[len(w):], h: hashToken(c)}
+	if len(c) > maxCachedNorm {
+		return c, hashToken(c)
+	}
+	// The word and its form in the entry itself, so that a hit reads one
+	// block after the slot (the entry is never written once stored, and
+	// the form returned points into it).
+	e := &normEntry{n: uint8(len(w)), m: uint8(len(c)), h: hashToken(c)}
+	copy(e.b[:], w)
+	copy(e.b[e.n:], c)
 	slot.Store(e)
-	return e.c, e.h
+	return unsafe.String(&e.b[e.n], int(e.m)), e.h
 }
 
 // normCache is a direct-mapped cache of normWord: stemming is a tenth of
@@ -599,9 +611,15 @@ var (
 	normSeed  = maphash.MakeSeed()
 )
 
+// maxCachedNorm is the longest word, and form, the cache holds.
+const maxCachedNorm = 27
+
+// normEntry is a word and its form, one after the other in b, in one
+// 64-byte block.
 type normEntry struct {
-	w, c string
-	h    uint64 // hashToken(c)
+	h    uint64 // hashToken of the form
+	n, m uint8  // lengths of the word and of the form
+	b    [2 * maxCachedNorm]byte
 }
 
 func normWordUncached(w string) string {
