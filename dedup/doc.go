@@ -93,9 +93,10 @@
 //     clusters and edges) stored with an index; features of formats 2
 //     and 3 (indexes built before view.go) decoded whole into a few flat
 //     arrays.
-//   - view.go: the current format read in place: arrays used where they
-//     lie, a record's features decoded when it is scored, the stored
-//     postings Similar reads, the IDs in order for Lookup.
+//   - view.go: the current format (6) and formats 4 and 5 read in
+//     place: arrays used where they lie, a record's features decoded when
+//     it is scored, its words from the table of the collection's words,
+//     the stored postings Similar reads, the IDs in order for Lookup.
 //   - clusterlist.go: ClusterList, stored clusters whose members are
 //     named (copied out of the features) only when a page asks for them.
 //   - cards.go: Card, what an Index keeps of a record besides its

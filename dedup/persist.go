@@ -25,9 +25,10 @@ import (
 // for the few records a page lists. The encoding is compact: the
 // collection's vocabulary once, sorted, and each vector as deltas into it
 // with the term count from which its weight is computed again exactly;
-// token hashes are recomputed from their text. Format 5 (view.go) is read
-// in place, and so is format 4 (format 5 without the IDs' digest); formats
-// 2 and 3 had totals up front that let the loader put
+// token hashes are recomputed from their text. Format 6 (view.go) is read
+// in place, and so are formats 5 (words written out where they are used)
+// and 4 (format 5 without the IDs' digest); formats 2 and 3 had totals up
+// front that let the loader put
 // every record's vectors, tokens and words in a few flat arrays rather
 // than a slice per record, with strings repeated across records (words,
 // levels, topics) kept once.
@@ -35,7 +36,16 @@ import (
 // featuresMagic starts the encoding; featuresFormat is its version.
 const (
 	featuresMagic  = "iq dedup features\n"
-	featuresFormat = 5
+	featuresFormat = 6
+	// featuresFormat5 is format 6 with each word written out where a
+	// record uses it (its bytes, and a token's place in the vocabulary),
+	// a token's family in 8 bytes, the answer vector before the tokens
+	// and offsets of 8 bytes; format 6 writes the collection's words and
+	// families once, in tables a record points into, its answer vector
+	// last, and offsets of 4 bytes where they fit: a sixth smaller (issue
+	// 15, the index's size), and a candidate Similar drops is read from
+	// one run of bytes.
+	featuresFormat5 = 5
 	// featuresFormat4 is format 5 without the digest of the records' IDs
 	// (record.IDDigest) after the record count: read in place as well, its
 	// records checked against the index's by reading every ID.
@@ -61,12 +71,16 @@ var ErrStaleFeatures = errors.New("stored duplicate features do not match")
 // refuses features of another key, since a change to the scorer changes
 // what they hold.
 //
-// The encoding (format 5) is read where it lies (view.go): a small head
+// The encoding (format 6) is read where it lies (view.go): a small head
 // decoded when it loads (the weights, the digest of the records' IDs
-// (IDsDigest), the tables of levels and topics, the clusters), then fixed-width little-endian arrays aligned to 8 bytes
-// that a loader uses in place: each record's features as a varint blob
+// (IDsDigest), the tables of levels and topics, the clusters), then
+// fixed-width little-endian arrays aligned to 8 bytes that a loader uses
+// in place: each record's features as a varint blob (its words and token
+// families as numbers in the tables at the end, its answer vector last)
 // and where it starts, the IDs and questions, the records in ID order,
-// and the question tokens' postings that Similar reads.
+// the question tokens' postings that Similar reads, and the tables of
+// words (with each one's place in the vocabulary) and families. Offsets
+// take 4 bytes where they fit.
 func (ix *Index) MarshalFeatures(key string, clusters []Cluster) ([]byte, error) {
 	return ix.marshalFeatures(key, clusters, featuresFormat)
 }
@@ -124,7 +138,7 @@ func (ix *Index) writeFeatures(dst io.WriterAt, key string, clusters []Cluster, 
 	h := &out.e
 	ix.appendHead(h, format, key, vocab, dfs)
 	h.uint(uint64(n))
-	if format == featuresFormat {
+	if format >= featuresFormat5 {
 		var digest record.IDDigest
 		for i := range n {
 			digest.Add(ix.ID(i))
@@ -191,15 +205,29 @@ func (ix *Index) writeFeatures(dst io.WriterAt, key string, clusters []Cluster, 
 	// blob starts comes before the blobs: its room is kept and written
 	// once the blobs are, with the blobs' size, whose count takes at
 	// most 8 bytes before the blobs' alignment.
-	h.uint(uint64(n + 1))
-	out.align()
-	recAt := out.reserve(8 * (n + 1))
+	var recAt int64
+	if format < featuresFormat {
+		h.uint(uint64(n + 1))
+		out.align()
+		recAt = out.reserve(8 * (n + 1))
+	} else {
+		out.align() // the blobs' size in the 8 bytes from here (view's blobsOf)
+	}
 	blobsHead := out.reserve(8)
 	blobsAt := out.pos()
-	recs := make([]byte, 8, 8*(n+1))
+	recs := make([]uint64, 1, n+1)
 	var sc featScratch
 	var a encoder
+	var words wordTable
 	post := map[uint64][]uint32{}
+	place := func(t qtok) uint64 {
+		// Its place in the vocabulary, plus one (0: none), which gives a
+		// loader its hash and weight without hashing or looking it up.
+		if k, ok := at[t.h]; ok {
+			return uint64(k) + 1
+		}
+		return 0
+	}
 	for i := range n {
 		f := ix.feat(i, &sc)
 		c := ix.Card(i)
@@ -216,40 +244,63 @@ func (ix *Index) writeFeatures(dst io.WriterAt, key string, clusters []Cluster, 
 		if err := w.vector(f.q, st, at); err != nil {
 			return 0, fmt.Errorf("record %s: %w", c.ID, err)
 		}
-		// The answer vector after its size, so that a reader can pass
-		// over it (similar reads it only when the answers could lift a
-		// candidate's score).
 		a.b = a.b[:0]
 		if err := a.vector(f.a, st, at); err != nil {
 			return 0, fmt.Errorf("record %s: %w", c.ID, err)
 		}
-		w.uint(uint64(len(a.b)))
-		w.b = append(w.b, a.b...)
+		if format < featuresFormat {
+			// The answer vector after its size, so that a reader can
+			// pass over it (similar reads it only when the answers
+			// could lift a candidate's score).
+			w.uint(uint64(len(a.b)))
+			w.b = append(w.b, a.b...)
+		}
 		w.uint(uint64(len(f.toks)))
 		for _, t := range f.toks {
-			w.str(t.text)
+			if format < featuresFormat {
+				w.str(t.text)
+			} else {
+				w.uint(uint64(words.index(t.text, place(t), true)))
+			}
 			w.uint(uint64(t.pos))
 			w.uint(uint64(t.kind))
-			w.uint(flags(t.weak, t.content, t.context, t.fam != 0, t.placed, t.later, t.generic))
+			// Format 6: bit 7 says the token's place in the vocabulary
+			// is not its word's (never, as tokens are made: a token's
+			// hash is its text's).
+			own := format == featuresFormat && place(t) != uint64(words.place[words.at[t.text]])
+			w.uint(flags(t.weak, t.content, t.context, t.fam != 0, t.placed, t.later, t.generic, own))
 			if t.fam != 0 {
-				w.b = binary.LittleEndian.AppendUint64(w.b, t.fam)
+				if format < featuresFormat {
+					w.b = binary.LittleEndian.AppendUint64(w.b, t.fam)
+				} else {
+					w.uint(uint64(words.family(t.fam)))
+				}
 			}
-			// Its place in the vocabulary, plus one (0: none), which
-			// gives a loader its hash and weight without hashing or
-			// looking it up.
-			if k, ok := at[t.h]; ok {
-				w.uint(uint64(k) + 1)
-			} else {
-				w.uint(0)
+			if format < featuresFormat || own {
+				w.uint(place(t))
 			}
 		}
-		w.strs(f.raws)
-		w.strs(f.techs)
+		if format < featuresFormat {
+			w.strs(f.raws)
+			w.strs(f.techs)
+		} else {
+			for _, list := range [][]string{f.raws, f.techs} {
+				w.uint(uint64(len(list)))
+				for _, word := range list {
+					w.uint(uint64(words.index(word, 0, false)))
+				}
+			}
+		}
 		w.uint(uint64(len(f.substance)))
 		for _, h := range f.substance {
 			w.b = binary.LittleEndian.AppendUint64(w.b, h)
 		}
-		recs = binary.LittleEndian.AppendUint64(recs, uint64(out.pos()-blobsAt))
+		if format == featuresFormat {
+			// The answer vector last: a candidate Similar drops before
+			// comparing answers is read from one run of bytes.
+			w.b = append(w.b, a.b...)
+		}
+		recs = append(recs, uint64(out.pos()-blobsAt))
 		// Similar's postings, as buildPostings makes them.
 		for _, t := range f.toks {
 			post[t.h] = append(post[t.h], uint32(i))
@@ -265,21 +316,30 @@ func (ix *Index) writeFeatures(dst io.WriterAt, key string, clusters []Cluster, 
 	if blobs >= 1<<56 {
 		return 0, errors.New("features too large")
 	}
-	out.writeAt(recs, recAt)
+	if format < featuresFormat {
+		b := make([]byte, 0, 8*len(recs))
+		for _, r := range recs {
+			b = binary.LittleEndian.AppendUint64(b, r)
+		}
+		out.writeAt(b, recAt)
+	}
+	if format < featuresFormat {
+		out.writeAt(binary.AppendUvarint(make([]byte, 0, 8), uint64(blobs)), blobsHead)
+	} else {
+		out.writeAt(binary.LittleEndian.AppendUint64(make([]byte, 0, 8), uint64(blobs)), blobsHead)
+	}
+	if format == featuresFormat {
+		offsetsTo(out, format, recs)
+	}
 	recs = nil
-	out.writeAt(binary.AppendUvarint(make([]byte, 0, 8), uint64(blobs)), blobsHead)
 	// The IDs and questions, each as where it starts and the bytes.
 	for _, text := range []func(int) string{ix.ID, ix.question} {
-		out.e.uint(uint64(n + 1))
-		out.align()
-		end := 0
-		out.e.b = binary.LittleEndian.AppendUint64(out.e.b, 0)
+		ends := make([]uint64, 1, n+1)
 		for i := range n {
-			end += len(text(i))
-			out.e.b = binary.LittleEndian.AppendUint64(out.e.b, uint64(end))
-			out.flushFull()
+			ends = append(ends, ends[i]+uint64(len(text(i))))
 		}
-		out.e.uint(uint64(end))
+		offsetsTo(out, format, ends)
+		out.e.uint(ends[n])
 		out.align()
 		for i := range n {
 			out.e.b = append(out.e.b, text(i)...)
@@ -290,15 +350,12 @@ func (ix *Index) writeFeatures(dst io.WriterAt, key string, clusters []Cluster, 
 	byID = nil
 	keys := slices.Sorted(maps.Keys(post))
 	fixedTo(out, keys)
-	out.e.uint(uint64(len(keys) + 1))
-	out.align()
-	end := 0
-	out.e.b = binary.LittleEndian.AppendUint64(out.e.b, 0)
-	for _, k := range keys {
-		end += len(post[k])
-		out.e.b = binary.LittleEndian.AppendUint64(out.e.b, uint64(end))
-		out.flushFull()
+	ends := make([]uint64, 1, len(keys)+1)
+	for k, key := range keys {
+		ends = append(ends, ends[k]+uint64(len(post[key])))
 	}
+	offsetsTo(out, format, ends)
+	end := ends[len(keys)]
 	out.e.uint(uint64(end))
 	out.align()
 	for _, k := range keys {
@@ -307,8 +364,92 @@ func (ix *Index) writeFeatures(dst io.WriterAt, key string, clusters []Cluster, 
 		}
 		out.flushFull()
 	}
+	if format == featuresFormat {
+		// The words the records point into: where each ends, its
+		// bytes, its place in the vocabulary plus one (0: none); the
+		// tokens' families.
+		ends := make([]uint64, 1, len(words.list)+1)
+		for k, word := range words.list {
+			ends = append(ends, ends[k]+uint64(len(word)))
+		}
+		offsetsTo(out, format, ends)
+		out.e.uint(ends[len(words.list)])
+		out.align()
+		for _, word := range words.list {
+			out.e.b = append(out.e.b, word...)
+			out.flushFull()
+		}
+		fixedTo(out, words.place)
+		fixedTo(out, words.fams)
+	}
 	out.flush()
 	return out.pos(), out.err
+}
+
+// wordTable is the words and token families of format 6, each once, in
+// the order the records first use them.
+type wordTable struct {
+	at    map[string]uint32
+	list  []string
+	place []uint32 // a word's place in the vocabulary plus one, 0 for none
+	// placed: a token has set the word's place.
+	placed []bool
+	famAt  map[uint64]uint32
+	fams   []uint64
+}
+
+// index returns word's number, adding it when new. A token's word
+// (token set) takes the token's place in the vocabulary the first time a
+// token has it; a token of another place says so (writeFeatures).
+func (t *wordTable) index(word string, place uint64, token bool) uint32 {
+	if t.at == nil {
+		t.at, t.famAt = map[string]uint32{}, map[uint64]uint32{}
+	}
+	k, ok := t.at[word]
+	if !ok {
+		k = uint32(len(t.list))
+		t.at[word] = k
+		t.list = append(t.list, word)
+		t.place = append(t.place, 0)
+		t.placed = append(t.placed, false)
+	}
+	if token && !t.placed[k] {
+		t.place[k], t.placed[k] = uint32(place), true
+	}
+	return k
+}
+
+// family returns a token family's number, adding it when new.
+func (t *wordTable) family(fam uint64) uint32 {
+	k, ok := t.famAt[fam]
+	if !ok {
+		k = uint32(len(t.fams))
+		t.famAt[fam] = k
+		t.fams = append(t.fams, fam)
+	}
+	return k
+}
+
+// offsetsTo writes offsets (each where an item ends, from 0) as fixedTo
+// does, in 4 bytes each where the last fits and the format has them (6),
+// after the width.
+func offsetsTo(p *pieces, format uint64, offs []uint64) {
+	if format < featuresFormat {
+		fixedTo(p, offs)
+		return
+	}
+	if offs[len(offs)-1] <= math.MaxUint32 {
+		p.e.uint(4)
+		p.e.uint(uint64(len(offs)))
+		p.align()
+		for _, v := range offs {
+			p.e.b = binary.LittleEndian.AppendUint32(p.e.b, uint32(v))
+			p.flushFull()
+		}
+		return
+	}
+	p.e.uint(8)
+	fixedTo(p, offs)
 }
 
 // pieces writes an encoding to an io.WriterAt a megabyte at a time: e
@@ -417,7 +558,7 @@ func ReadInPlace(data []byte) bool {
 		return false
 	}
 	f := r.uint()
-	return f == featuresFormat || f == featuresFormat4
+	return f == featuresFormat || f == featuresFormat5 || f == featuresFormat4
 }
 
 // LoadIndex makes an Index from features MarshalFeatures stored, with
@@ -440,7 +581,7 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
 	}
 	format := r.uint()
-	if format != featuresFormat && format != featuresFormat4 && format != featuresFormat3 && format != featuresFormat2 {
+	if format != featuresFormat && format != featuresFormat5 && format != featuresFormat4 && format != featuresFormat3 && format != featuresFormat2 {
 		return nil, fmt.Errorf("%w: not features of this format", ErrStaleFeatures)
 	}
 	if k := r.str(); k != key {
@@ -450,8 +591,8 @@ func LoadIndex(ctx context.Context, data []byte, key string, opts Options) (*Ind
 	if r.str() != optionsHash(opts) {
 		return nil, fmt.Errorf("%w: made with other synonyms", ErrStaleFeatures)
 	}
-	if format == featuresFormat || format == featuresFormat4 {
-		return loadView(ctx, &r, data, opts, format == featuresFormat)
+	if format == featuresFormat || format == featuresFormat5 || format == featuresFormat4 {
+		return loadView(ctx, &r, data, opts, format)
 	}
 	st := &Stats{n: int(r.uint())}
 	nv := r.count(2)

@@ -50,22 +50,40 @@ func testLoadIndex(t *testing.T, recs []record.Record) {
 	if got := ix.IDsDigest(); got != "" {
 		t.Errorf("IDsDigest() of a computed Index = %q; want none", got)
 	}
-	// Format 4, before the digest, is read in place as well, without one.
-	data4, err := ix.marshalFeatures("k1", cs, featuresFormat4)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l4, err := LoadIndex(ctx, data4, "k1", opts)
-	if err != nil {
-		t.Fatalf("LoadIndex(format %d) error = %v", featuresFormat4, err)
-	}
-	if !ReadInPlace(data4) || l4.IDsDigest() != "" || l4.Len() != len(recs) {
-		t.Errorf("format %d: read in place %v, digest %q, %d records; want true, none, %d", featuresFormat4, ReadInPlace(data4), l4.IDsDigest(), l4.Len(), len(recs))
-	}
-	var sc4 featScratch
-	for i := range recs {
-		if want, got := ix.feats[i], *l4.feat(i, &sc4); !reflect.DeepEqual(got, want) {
-			t.Fatalf("format %d, record %q: loaded features\n%+v\nwant\n%+v", featuresFormat4, recs[i].Question, got, want)
+	// Formats 5 (words written where they are used, 8-byte offsets) and
+	// 4 (before the digest) are read in place as well: indexes built
+	// before format 6 open as they did.
+	for _, format := range []uint64{featuresFormat5, featuresFormat4} {
+		old, err := ix.marshalFeatures("k1", cs, format)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("format %d: %d bytes", format, len(old))
+		ox, err := LoadIndex(ctx, old, "k1", opts)
+		if err != nil {
+			t.Fatalf("LoadIndex(format %d) error = %v", format, err)
+		}
+		wantDigest := ""
+		if format == featuresFormat5 {
+			wantDigest = lx.IDsDigest()
+		}
+		if !ReadInPlace(old) || ox.IDsDigest() != wantDigest || ox.Len() != len(recs) {
+			t.Errorf("format %d: read in place %v, digest %q, %d records; want true, %q, %d", format, ReadInPlace(old), ox.IDsDigest(), ox.Len(), wantDigest, len(recs))
+		}
+		var sc featScratch
+		for i := range recs {
+			if want, got := ix.feats[i], *ox.feat(i, &sc); !reflect.DeepEqual(got, want) {
+				t.Fatalf("format %d, record %q: loaded features\n%+v\nwant\n%+v", format, recs[i].Question, got, want)
+			}
+			if got, want := ox.Card(i), lx.Card(i); !reflect.DeepEqual(got, want) {
+				t.Fatalf("format %d: Card(%d) = %+v; want %+v", format, i, got, want)
+			}
+		}
+		if got, want := ox.Similar(recs[0], 5), lx.Similar(recs[0], 5); !reflect.DeepEqual(got, want) {
+			t.Errorf("format %d: Similar(%q) = %+v; want %+v", format, recs[0].Question, got, want)
+		}
+		if stored, _ := ox.StoredClusters(); len(stored) != len(cs) {
+			t.Errorf("format %d: %d stored clusters; want %d", format, len(stored), len(cs))
 		}
 	}
 	var sc featScratch
@@ -281,11 +299,13 @@ func FuzzLoadIndex(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(old)
-	data4, err := ix.marshalFeatures("k", ix.Clusters(), featuresFormat4)
-	if err != nil {
-		f.Fatal(err)
+	for _, format := range []uint64{featuresFormat5, featuresFormat4} {
+		old, err := ix.marshalFeatures("k", ix.Clusters(), format)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(old)
 	}
-	f.Add(data4)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ix, err := LoadIndex(context.Background(), b, "k", Options{})
 		if err != nil {

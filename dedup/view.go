@@ -12,7 +12,7 @@ import (
 )
 
 // view is an Index's features read in place from their encoding (formats
-// 4 and 5, MarshalFeatures): a server opening an index of a million records
+// 4 to 6, MarshalFeatures): a server opening an index of a million records
 // decoded every record's features before it could answer similar or
 // dups (6.3 of its 15 CPU-s of start-up, issue 15); a view decodes the
 // small head of the encoding (the weights, the digest of the IDs, the
@@ -22,10 +22,12 @@ import (
 // on a little-endian machine (copied elsewhere).
 type view struct {
 	n int
+	// format is the encoding's (4, 5 or 6).
+	format uint64
 	// Record i's features are blobs[recAt[i]:recAt[i+1]] (MarshalFeatures
 	// says what they hold), its ID ids[idAt[i]:idAt[i+1]], its question
 	// qs[qAt[i]:qAt[i+1]].
-	recAt, idAt, qAt []uint64
+	recAt, idAt, qAt offs
 	blobs, ids, qs   []byte
 	// byID are the records in the order of their IDs (lookup).
 	byID []uint32
@@ -33,8 +35,19 @@ type view struct {
 	// tokens), sorted; the records holding postKey[k] are
 	// postPos[postAt[k]:postAt[k+1]] (buildPostings).
 	postKey []uint64
-	postAt  []uint64
+	postAt  offs
 	postPos []int32
+	// Format 6: the words records point into, word k being
+	// words[wordAt[k]:wordAt[k+1]] with its place in the vocabulary plus
+	// one (0: none) wordPlace[k]; the tokens' families.
+	wordAt    offs
+	words     []byte
+	wordPlace []uint32
+	fams      []uint64
+	// heapWords are the words copied out of the encoding, made on first
+	// use (heap), for features that outlive a call (view.feat).
+	heapOnce  sync.Once
+	heapWords []string
 	// levels and topics are what the records' levels and topics index;
 	// topicName is each topic's name as features give it (topicsOf).
 	levels, topics, topicName []string
@@ -55,9 +68,9 @@ type view struct {
 	all     *Index
 }
 
-// loadView reads features of the current format (or of format 4, without
-// the IDs' digest: digest false); r is past the options' hash.
-func loadView(ctx context.Context, r *decoder, data []byte, opts Options, digest bool) (*Index, error) {
+// loadView reads features of the current format (or of format 5, or 4
+// without the IDs' digest); r is past the options' hash.
+func loadView(ctx context.Context, r *decoder, data []byte, opts Options, format uint64) (*Index, error) {
 	st := &Stats{n: int(r.uint())}
 	nv := r.count(2)
 	st.vocab, st.dfs = make([]uint64, nv), make([]int32, nv)
@@ -76,8 +89,8 @@ func loadView(ctx context.Context, r *decoder, data []byte, opts Options, digest
 	}
 	r.headTail(st)
 	// Each record takes 28 bytes of the arrays at least.
-	v := &view{n: r.count(28), vocab: st.vocab, idf: idf}
-	if digest {
+	v := &view{n: r.count(16), vocab: st.vocab, idf: idf, format: format}
+	if format >= featuresFormat5 {
 		v.digest = r.str()
 	}
 	v.levels = r.strs()
@@ -91,16 +104,27 @@ func loadView(ctx context.Context, r *decoder, data []byte, opts Options, digest
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	v.recAt = fixedArray[uint64](r, data)
-	v.blobs = fixedBytes(r, data)
-	v.idAt = fixedArray[uint64](r, data)
+	if format < featuresFormat {
+		v.recAt = offsetsOf(r, data, format)
+		v.blobs = fixedBytes(r, data)
+	} else {
+		v.blobs = blobsOf(r, data)
+		v.recAt = offsetsOf(r, data, format)
+	}
+	v.idAt = offsetsOf(r, data, format)
 	v.ids = fixedBytes(r, data)
-	v.qAt = fixedArray[uint64](r, data)
+	v.qAt = offsetsOf(r, data, format)
 	v.qs = fixedBytes(r, data)
 	v.byID = fixedArray[uint32](r, data)
 	v.postKey = fixedArray[uint64](r, data)
-	v.postAt = fixedArray[uint64](r, data)
+	v.postAt = offsetsOf(r, data, format)
 	v.postPos = fixedArray[int32](r, data)
+	if format == featuresFormat {
+		v.wordAt = offsetsOf(r, data, format)
+		v.words = fixedBytes(r, data)
+		v.wordPlace = fixedArray[uint32](r, data)
+		v.fams = fixedArray[uint64](r, data)
+	}
 	if r.err != nil {
 		return nil, fmt.Errorf("stored duplicate features: %w", r.err)
 	}
@@ -110,9 +134,10 @@ func loadView(ctx context.Context, r *decoder, data []byte, opts Options, digest
 	// The offsets go up and end at their array's end, so that slicing by
 	// them never fails; what the arrays hold is checked where it is read.
 	n := v.n
-	if len(v.recAt) != n+1 || len(v.idAt) != n+1 || len(v.qAt) != n+1 || len(v.byID) != n ||
-		!offsets(v.recAt, len(v.blobs)) || !offsets(v.idAt, len(v.ids)) || !offsets(v.qAt, len(v.qs)) ||
-		len(v.postAt) != len(v.postKey)+1 || !offsets(v.postAt, len(v.postPos)) {
+	if v.recAt.len() != n+1 || v.idAt.len() != n+1 || v.qAt.len() != n+1 || len(v.byID) != n ||
+		!v.recAt.upTo(len(v.blobs)) || !v.idAt.upTo(len(v.ids)) || !v.qAt.upTo(len(v.qs)) ||
+		v.postAt.len() != len(v.postKey)+1 || !v.postAt.upTo(len(v.postPos)) ||
+		format == featuresFormat && (v.wordAt.len() != len(v.wordPlace)+1 || !v.wordAt.upTo(len(v.words))) {
 		return nil, errors.New("stored duplicate features: damaged")
 	}
 	ix := &Index{view: v, st: st, opts: opts}
@@ -124,17 +149,54 @@ func loadView(ctx context.Context, r *decoder, data []byte, opts Options, digest
 	return ix, nil
 }
 
-// offsets reports whether at goes up from 0 to end.
-func offsets(at []uint64, end int) bool {
-	if len(at) == 0 || at[0] != 0 || at[len(at)-1] != uint64(end) {
+// offs are where each item of an array of bytes starts, and the last
+// where it ends: 8 bytes each, or in format 6 4 bytes where they fit.
+type offs struct {
+	w4 []uint32
+	w8 []uint64
+}
+
+func (o offs) len() int {
+	if o.w8 != nil {
+		return len(o.w8)
+	}
+	return len(o.w4)
+}
+
+func (o offs) at(k int) uint64 {
+	if o.w8 != nil {
+		return o.w8[k]
+	}
+	return uint64(o.w4[k])
+}
+
+// upTo reports whether the offsets go up from 0 to end.
+func (o offs) upTo(end int) bool {
+	n := o.len()
+	if n == 0 || o.at(0) != 0 || o.at(n-1) != uint64(end) {
 		return false
 	}
-	for k := 1; k < len(at); k++ {
-		if at[k] < at[k-1] {
+	for k := 1; k < n; k++ {
+		if o.at(k) < o.at(k-1) {
 			return false
 		}
 	}
 	return true
+}
+
+// offsetsOf reads offsets offsetsTo wrote.
+func offsetsOf(r *decoder, data []byte, format uint64) offs {
+	if format < featuresFormat {
+		return offs{w8: fixedArray[uint64](r, data)}
+	}
+	switch r.uint() {
+	case 4:
+		return offs{w4: fixedArray[uint32](r, data)}
+	case 8:
+		return offs{w8: fixedArray[uint64](r, data)}
+	}
+	r.fail()
+	return offs{}
 }
 
 // littleEndian: this machine's byte order is the encoding's, and its
@@ -172,6 +234,14 @@ func fixedBytes(r *decoder, data []byte) []byte {
 	return fixedBytesN(r, data, r.count(1))
 }
 
+// blobsOf reads the records' blobs of format 6: from the next multiple
+// of 8 bytes, their size in 8 bytes (written once they are), then the
+// blobs.
+func blobsOf(r *decoder, data []byte) []byte {
+	fixedBytesN(r, data, 0) // the padding
+	return fixedBytesN(r, data, int(min(r.uint64(), uint64(len(r.b)+1))))
+}
+
 // fixedBytesN skips the padding to the next multiple of 8 (counted from
 // the start of data, of which r.b is the rest) and reads n bytes.
 func fixedBytesN(r *decoder, data []byte, n int) []byte {
@@ -189,9 +259,36 @@ func fixedBytesN(r *decoder, data []byte, n int) []byte {
 	return b
 }
 
-func (v *view) id(i int) []byte       { return v.ids[v.idAt[i]:v.idAt[i+1]] }
-func (v *view) question(i int) []byte { return v.qs[v.qAt[i]:v.qAt[i+1]] }
-func (v *view) blob(i int) []byte     { return v.blobs[v.recAt[i]:v.recAt[i+1]] }
+func (v *view) id(i int) []byte       { return v.ids[v.idAt.at(i):v.idAt.at(i+1)] }
+func (v *view) question(i int) []byte { return v.qs[v.qAt.at(i):v.qAt.at(i+1)] }
+func (v *view) blob(i int) []byte     { return v.blobs[v.recAt.at(i):v.recAt.at(i+1)] }
+
+// word returns word k of format 6's table: the encoding's own bytes for
+// features scored and dropped (scoredOnly), else a copy (heap); ok is
+// false for no such word.
+func (v *view) word(k uint64, scored bool) (w string, ok bool) {
+	if k >= uint64(len(v.wordPlace)) {
+		return "", false
+	}
+	if !scored {
+		return v.heap()[k], true
+	}
+	b := v.words[v.wordAt.at(int(k)):v.wordAt.at(int(k)+1)]
+	return unsafe.String(unsafe.SliceData(b), len(b)), true
+}
+
+// heap returns the words of format 6's table copied out of the encoding,
+// into one string.
+func (v *view) heap() []string {
+	v.heapOnce.Do(func() {
+		all := string(v.words)
+		v.heapWords = make([]string, len(v.wordPlace))
+		for k := range v.heapWords {
+			v.heapWords[k] = all[v.wordAt.at(k):v.wordAt.at(k+1)]
+		}
+	})
+	return v.heapWords
+}
 
 // lookup finds the record of an ID among byID.
 func (v *view) lookup(id string) (int, bool) {
@@ -225,7 +322,7 @@ func (v *view) posting(h uint64) []int32 {
 	if !ok {
 		return nil
 	}
-	return v.postPos[v.postAt[k]:v.postAt[k+1]]
+	return v.postPos[v.postAt.at(k):v.postAt.at(k+1)]
 }
 
 // card decodes what a list shows of record i.
@@ -296,40 +393,71 @@ func (v *view) feat(i int, st *Stats, sc *featScratch, answers *answerTerms) *fe
 		f.q.e = sc.q
 	}
 	f.q.norm = d.float()
-	size := d.count(1)    // the answer vector's bytes, its norm's 8 included
-	end := d.p + size - 8 // where the norm starts: count(1) keeps it in d.s
-	if size < 8 {
-		d.bad, d.p, end = true, len(d.s), len(d.s)
-	}
-	switch {
-	case answers == scoredOnly && !d.bad:
-		// Decoded if the scorer reads it (features.answerVector): most
-		// candidates are dropped before their answers are compared, and
-		// the answer vector was a third of decoding one (issue 15).
-		sc.lazy = lazyAnswers{d: blobDecoder{s: d.s[d.p:end]}, v: v, sc: sc}
-		f.lazy = &sc.lazy
-		d.p = end
-	case answers != nil && answers != scoredOnly:
-		d.vector(nil, v, answers)
-	default:
-		if sc.e = d.vector(sc.e[:0], v, nil); len(sc.e) > 0 {
-			f.a.e = sc.e
+	// The answer vector's terms up to end, then its norm.
+	answerPart := func(end int) {
+		switch {
+		case answers == scoredOnly && !d.bad:
+			// Decoded if the scorer reads it (features.answerVector):
+			// most candidates are dropped before their answers are
+			// compared, and the answer vector was a third of decoding
+			// one (issue 15).
+			sc.lazy = lazyAnswers{d: blobDecoder{s: d.s[d.p:end]}, v: v, sc: sc}
+			f.lazy = &sc.lazy
+			d.p = end
+		case answers != nil && answers != scoredOnly:
+			d.vector(nil, v, answers)
+		default:
+			if sc.e = d.vector(sc.e[:0], v, nil); len(sc.e) > 0 {
+				f.a.e = sc.e
+			}
 		}
+		if d.p != end {
+			d.bad = true
+		}
+		f.a.norm = d.float()
 	}
-	if d.p != end {
-		d.bad = true
+	six := v.format == featuresFormat
+	if !six {
+		size := d.count(1)    // the answer vector's bytes, its norm's 8 included
+		end := d.p + size - 8 // where the norm starts: count(1) keeps it in d.s
+		if size < 8 {
+			d.bad, d.p, end = true, len(d.s), len(d.s)
+		}
+		answerPart(end)
 	}
-	f.a.norm = d.float()
+	scored := answers == scoredOnly
 	sc.toks = sc.toks[:0]
 	for n := d.count(3); n > 0 && !d.bad; n-- {
-		t := qtok{text: d.str(), pos: int32(d.uint()), kind: kind(d.uint())}
+		var t qtok
+		place := uint64(0)
+		if six {
+			k := d.uint()
+			text, ok := v.word(k, scored)
+			if !ok {
+				d.bad = true
+				break
+			}
+			t.text, place = text, uint64(v.wordPlace[k])
+		} else {
+			t.text = d.str()
+		}
+		t.pos, t.kind = int32(d.uint()), kind(d.uint())
 		tf := d.uint()
 		t.weak, t.content, t.context, t.placed, t.later, t.generic = tf&1 != 0, tf&2 != 0, tf&4 != 0, tf&16 != 0, tf&32 != 0, tf&64 != 0
 		if tf&8 != 0 {
-			t.fam = d.u64()
+			if !six {
+				t.fam = d.u64()
+			} else if k := d.uint(); k < uint64(len(v.fams)) {
+				t.fam = v.fams[k]
+			} else {
+				d.bad = true
+			}
 		}
-		if k := d.uint(); k > 0 && k <= uint64(len(v.vocab)) {
-			t.h, t.idf = v.vocab[k-1], float32(v.idf[k-1])
+		if !six || tf&128 != 0 {
+			place = d.uint()
+		}
+		if place > 0 && place <= uint64(len(v.vocab)) {
+			t.h, t.idf = v.vocab[place-1], float32(v.idf[place-1])
 		} else {
 			t.h = hashToken(t.text)
 			t.idf = float32(st.idf(t.h))
@@ -339,11 +467,19 @@ func (v *view) feat(i int, st *Stats, sc *featScratch, answers *answerTerms) *fe
 	if len(sc.toks) > 0 {
 		f.toks = sc.toks
 	}
-	sc.raws = d.strs(sc.raws[:0])
+	if six {
+		sc.raws = v.words6(&d, sc.raws[:0], scored)
+	} else {
+		sc.raws = d.strs(sc.raws[:0])
+	}
 	if len(sc.raws) > 0 {
 		f.raws = sc.raws
 	}
-	sc.techs = d.strs(sc.techs[:0])
+	if six {
+		sc.techs = v.words6(&d, sc.techs[:0], scored)
+	} else {
+		sc.techs = d.strs(sc.techs[:0])
+	}
 	if len(sc.techs) > 0 {
 		f.techs = sc.techs
 	}
@@ -353,6 +489,14 @@ func (v *view) feat(i int, st *Stats, sc *featScratch, answers *answerTerms) *fe
 	}
 	if len(sc.substance) > 0 {
 		f.substance = sc.substance
+	}
+	if six {
+		// The answer vector last, its norm ending the blob.
+		if len(d.s)-d.p < 9 {
+			d.bad = true
+		} else {
+			answerPart(len(d.s) - 8)
+		}
 	}
 	f.topics = f.techs
 	if len(sc.topicIdx) > 0 {
@@ -378,6 +522,20 @@ func (v *view) feat(i int, st *Stats, sc *featScratch, answers *answerTerms) *fe
 		*f = features{}
 	}
 	return f
+}
+
+// words6 appends a list of words of format 6 (a count, then each word's
+// number in the table) to ws.
+func (v *view) words6(d *blobDecoder, ws []string, scored bool) []string {
+	for n := d.count(1); n > 0; n-- {
+		w, ok := v.word(d.uint(), scored)
+		if !ok {
+			d.bad = true
+			return ws
+		}
+		ws = append(ws, w)
+	}
+	return ws
 }
 
 // lazyAnswers is a candidate's answer vector left in its encoding by
