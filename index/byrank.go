@@ -1,7 +1,6 @@
 package index
 
 import (
-	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"slices"
@@ -130,13 +129,11 @@ func (ix *Index) RecordNear(id string, near int) (rec record.Record, ok bool, er
 	if raw == nil {
 		return rec, false, fmt.Errorf("read record %s: %w: no stored %s field", id, ErrCorrupt, FieldRecord)
 	}
-	if raw, err = unpackRecord(raw); err != nil {
+	r, err := loadRecord(raw)
+	if err != nil {
 		return rec, false, fmt.Errorf("read record %s: %w", id, err)
 	}
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return rec, false, fmt.Errorf("decode record %s: %w: %w", id, ErrCorrupt, err)
-	}
-	return rec, true, nil
+	return *r, true, nil
 }
 
 // idRanks returns the rank → document number table, made once from the ID

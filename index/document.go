@@ -104,31 +104,31 @@ func AnswerTexts(r record.Record) []string {
 // recordTexts returns the texts the question and answer fields were
 // analysed from (textSource's names), read from a stored record
 // (FieldRecord): the index stores them there only, not as stored fields of
-// their own (issue 15). Only the question and answers are decoded.
-func recordTexts(stored string) (map[string][]string, error) {
-	raw, err := unpackRecord([]byte(stored))
+// their own (issue 15). The record comes with them, decoded, for the hit's
+// fields (newHit): it is decoded once.
+func recordTexts(stored string) (map[string][]string, any, error) {
+	rec, err := loadRecord([]byte(stored))
+	if err != nil {
+		return nil, nil, err
+	}
+	return map[string][]string{
+		record.FieldQuestion: {rec.Question},
+		record.FieldAnswer:   AnswerTexts(*rec),
+	}, rec, nil
+}
+
+// loadRecord decodes a stored record (FieldRecord). A value that does not
+// decode is damage (ErrCorrupt).
+func loadRecord(stored []byte) (*record.Record, error) {
+	raw, err := unpackRecord(stored)
 	if err != nil {
 		return nil, err
 	}
-	var r struct {
-		Question string `json:"question"`
-		Answers  []struct {
-			Text          string `json:"text"`
-			HowToAnswer   string `json:"how_to_answer"`
-			ExampleAnswer string `json:"example_answer"`
-		} `json:"answers"`
+	rec := new(record.Record)
+	if err := json.Unmarshal(raw, rec); err != nil {
+		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
 	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return nil, fmt.Errorf("decode stored %s: %w", FieldRecord, err)
-	}
-	answers := make([]record.Answer, len(r.Answers))
-	for i, a := range r.Answers {
-		answers[i] = record.Answer{Text: a.Text, HowToAnswer: a.HowToAnswer, ExampleAnswer: a.ExampleAnswer}
-	}
-	return map[string][]string{
-		record.FieldQuestion: {r.Question},
-		record.FieldAnswer:   AnswerTexts(record.Record{Answers: answers}),
-	}, nil
+	return rec, nil
 }
 
 // SourceString formats a source as stored in FieldSources: "file:line".

@@ -256,13 +256,11 @@ func (ix *Index) Record(id string) (rec record.Record, ok bool, err error) {
 	if raw == nil {
 		return rec, false, fmt.Errorf("read record %s: %w: no stored %s field", id, ErrCorrupt, FieldRecord)
 	}
-	if raw, err = unpackRecord(raw); err != nil {
+	r, err := loadRecord(raw)
+	if err != nil {
 		return rec, false, fmt.Errorf("read record %s: %w", id, err)
 	}
-	if err := json.Unmarshal(raw, &rec); err != nil {
-		return rec, false, fmt.Errorf("decode record %s: %w: %w", id, ErrCorrupt, err)
-	}
-	return rec, true, nil
+	return *r, true, nil
 }
 
 // guard turns a panic inside Bleve, which trusts the offsets and lengths

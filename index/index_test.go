@@ -415,9 +415,12 @@ func TestStoredFields(t *testing.T) {
 	if got := asStrings(f[FieldSources]); !slices.Equal(got, sourceStrings(want)) {
 		t.Errorf("stored sources = %q; want %q", got, sourceStrings(want))
 	}
-	texts, err := recordTexts(stored)
+	texts, keep, err := recordTexts(stored)
 	if err != nil {
 		t.Fatalf("recordTexts: %v", err)
+	}
+	if r, ok := keep.(*record.Record); !ok || !reflect.DeepEqual(*r, rec) {
+		t.Errorf("recordTexts kept %v; want the record decoded", keep)
 	}
 	if w := map[string][]string{record.FieldQuestion: {want.Question}, record.FieldAnswer: AnswerTexts(want)}; !reflect.DeepEqual(texts, w) {
 		t.Errorf("recordTexts = %q; want %q", texts, w)

@@ -9,6 +9,7 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
 	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/record"
 )
 
 // Page is one page of a search's hits, with what the whole search found:
@@ -28,8 +29,11 @@ type Hit struct {
 	ID    string
 	Score float64
 	// Fields holds the values of the stored fields asked for in
-	// SearchOptions.Fields, in stored order.
+	// SearchOptions.Fields, in stored order, but the record's.
 	Fields map[string][]string
+	// Record is the stored record (FieldRecord), decoded, when
+	// SearchOptions.Fields asked for it.
+	Record *record.Record
 	// Locations holds, when SearchOptions.Locations asked for them, where
 	// the hit matched: field → index term → locations.
 	Locations map[string]map[string][]Location
@@ -122,21 +126,29 @@ func newPage(res *bleve.SearchResult) (*Page, error) {
 }
 
 // newHit converts one of Bleve's hits into a Hit, with the stored record
-// as its JSON (unpackRecord).
+// decoded: by the fast ranker's details already (recordTexts), or here.
 func newHit(h *bsearch.DocumentMatch) (Hit, error) {
 	hit := Hit{ID: h.ID, Score: h.Score, Explanation: explanation(h.Expl)}
 	if len(h.Fields) > 0 {
 		hit.Fields = map[string][]string{}
 		for f, v := range h.Fields {
+			if f == FieldRecord {
+				var err error
+				switch v := v.(type) {
+				case *record.Record:
+					hit.Record = v
+				case string:
+					hit.Record, err = loadRecord([]byte(v))
+				default:
+					err = fmt.Errorf("%w: field %s holds %T", ErrCorrupt, f, v)
+				}
+				if err != nil {
+					return Hit{}, fmt.Errorf("load hit %s: %w", h.ID, err)
+				}
+				continue
+			}
 			switch v := v.(type) {
 			case string:
-				if f == FieldRecord {
-					raw, err := unpackRecord([]byte(v))
-					if err != nil {
-						return Hit{}, fmt.Errorf("load hit %s: %w", h.ID, err)
-					}
-					v = string(raw)
-				}
 				hit.Fields[f] = []string{v}
 			case []any:
 				for _, x := range v {

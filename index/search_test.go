@@ -282,8 +282,8 @@ func TestSearchPick(t *testing.T) {
 			opts.Pick = func(hits []Hit) []int {
 				offered = len(hits)
 				for _, h := range hits {
-					if h.Locations != nil || h.Fields[FieldRecord] != nil || h.Fields[FieldSources] == nil {
-						t.Errorf("%q, fast=%v: Pick was given %s with %v, locations %v; want its sources alone", text, fast, h.ID, h.Fields, h.Locations != nil)
+					if h.Locations != nil || h.Record != nil || h.Fields[FieldSources] == nil {
+						t.Errorf("%q, fast=%v: Pick was given %s with %v, record %v, locations %v; want its sources alone", text, fast, h.ID, h.Fields, h.Record != nil, h.Locations != nil)
 					}
 				}
 				return []int{1, 3, 4}

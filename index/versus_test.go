@@ -295,8 +295,12 @@ func diffResults(name string, got, want *bleve.SearchResult, moreAnswers bool) [
 			d = append(d, fmt.Sprintf("%s: hit %d = %s (%v); Bleve %s (%v)", name, i, g.ID, g.Score, w.ID, w.Score))
 			continue
 		}
-		if !reflect.DeepEqual(g.Fields, w.Fields) {
-			d = append(d, fmt.Sprintf("%s: hit %d %s fields differ", name, i, g.ID))
+		// The fields as a reader takes them (newHit): the record
+		// decoded, which the fast ranker's details leave decoded already.
+		gh, gerr := newHit(g)
+		wh, werr := newHit(w)
+		if gerr != nil || werr != nil || !reflect.DeepEqual(gh.Fields, wh.Fields) || !reflect.DeepEqual(gh.Record, wh.Record) {
+			d = append(d, fmt.Sprintf("%s: hit %d %s fields differ (%v, %v)", name, i, g.ID, gerr, werr))
 		}
 		if !moreAnswers {
 			if !reflect.DeepEqual(g.Locations, w.Locations) {

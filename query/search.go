@@ -2,7 +2,6 @@ package query
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"runtime/debug"
@@ -666,16 +665,13 @@ func first(vs []string) string {
 	return vs[0]
 }
 
+// decodeRecord returns the hit's stored record, which index decoded
+// (index.Hit.Record).
 func decodeRecord(h index.Hit) (record.Record, error) {
-	var rec record.Record
-	raw := first(h.Fields[index.FieldRecord])
-	if raw == "" {
-		return rec, fmt.Errorf("read hit %s: %w: no stored record", h.ID, index.ErrCorrupt)
+	if h.Record == nil {
+		return record.Record{}, fmt.Errorf("read hit %s: %w: no stored record", h.ID, index.ErrCorrupt)
 	}
-	if err := json.Unmarshal([]byte(raw), &rec); err != nil {
-		return rec, fmt.Errorf("decode hit %s: %w: %w", h.ID, index.ErrCorrupt, err)
-	}
-	return rec, nil
+	return *h.Record, nil
 }
 
 func newHit(rec record.Record, h index.Hit) Hit {

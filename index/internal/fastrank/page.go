@@ -87,11 +87,14 @@ func (p *Plan) Details(hits bsearch.DocumentMatchCollection, fields []string, lo
 		if texts {
 			tf := rk.cfg.TextField
 			v, _ := h.Fields[tf].(string)
+			var keep any
 			var err error
-			if j.texts, err = rk.cfg.Texts(v); err != nil {
+			if j.texts, keep, err = rk.cfg.Texts(v); err != nil {
 				return fmt.Errorf("load hit %s: %w: %w", h.ID, corrupt.Err, err)
 			}
-			if !slices.Contains(fields, tf) {
+			if slices.Contains(fields, tf) {
+				h.Fields[tf] = keep
+			} else {
 				delete(h.Fields, tf)
 			}
 		}

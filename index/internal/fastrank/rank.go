@@ -32,11 +32,13 @@ type Config struct {
 	// value's index). Fields it has no source for get no locations.
 	Sources func(field string) (source string, array bool, ok bool)
 	// TextField is the stored field the texts are read from, and Texts
-	// returns them from its value: source → values. The index stores each
-	// text once, inside the record (issue 15), not as a stored field of
-	// its own.
+	// returns them from its value (source → values), with the value to
+	// leave in the hit's fields in its place when the field was asked for
+	// (the index's: the record decoded, which its reader then need not
+	// decode again). The index stores each text once, inside the record
+	// (issue 15), not as a stored field of its own.
 	TextField string
-	Texts     func(stored string) (map[string][]string, error)
+	Texts     func(stored string) (texts map[string][]string, keep any, err error)
 	// Analyze runs an analyzer over a text and calls fn with the tokens,
 	// which fn must not keep (index's tokenizes into pooled buffers); nil
 	// runs a.Analyze.
