@@ -158,7 +158,8 @@
 // (scorchx.CheckLocations against zapx's own reading of every term of
 // sound indexes, CheckLocationsAt's chunks, TermPostings and TermLocations
 // against Bleve's term field reader; a location size past its chunk written under an open
-// index, which hung each search path before), fuzz_test.go,
+// index, which hung each search path before), stored_test.go (the
+// deflated record's round trip and damage, FuzzUnpackRecord), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
 package index
