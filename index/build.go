@@ -387,6 +387,10 @@ func fill(ctx context.Context, shards []bleve.Index, recs iter.Seq2[record.Recor
 
 	batches := make([]*bleve.Batch, len(shards))
 	counts := make([]int, len(shards))
+	mappers := make([]*recordMapper, len(shards))
+	for i, s := range shards {
+		mappers[i] = newRecordMapper(s.Mapping())
+	}
 	send := func(i int) {
 		select {
 		case jobs[i] <- job{shard: i, batch: batches[i], n: counts[i]}:
@@ -407,7 +411,7 @@ func fill(ctx context.Context, shards []bleve.Index, recs iter.Seq2[record.Recor
 		if batches[i] == nil {
 			batches[i] = shards[i].NewBatch()
 		}
-		d, derr := mapRecord(shards[i].Mapping(), r)
+		d, derr := mappers[i].document(r)
 		if derr == nil {
 			derr = batches[i].IndexAdvanced(d)
 		}

@@ -19,7 +19,9 @@
 //     which script each reads, the analyzers an index uses (their
 //     locations after a fast pass come from the base field's text:
 //     textSource in mapping.go).
-//   - document.go: Record → Bleve document; recordTexts, the question and
+//   - document.go: Record → Bleve document (recordMapper: the fields the
+//     mapping makes of a record's properties, built directly as
+//     MapDocument builds them from recordValue's map); recordTexts, the question and
 //     answers read back from the stored record (their one stored copy).
 //   - stored.go: the stored record deflated (packRecord, unpackRecord).
 //   - field.go: analysedField, the indexed text fields as batches take

@@ -21,7 +21,11 @@ func TestAnalysedFieldMatchesBleve(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs := append(slices.Clone(loadCorpus(t)), synth.Generate(500, 7)...)
-	wrapped, vectors := 0, 0
+	rm := newRecordMapper(im)
+	if rm.fields == nil {
+		t.Fatal("newRecordMapper(NewMapping) falls back to MapDocument; want its own mapping")
+	}
+	wrapped, vectors, stored := 0, 0, 0
 	for _, r := range recs {
 		v, err := recordValue(r)
 		if err != nil {
@@ -31,9 +35,12 @@ func TestAnalysedFieldMatchesBleve(t *testing.T) {
 		if err := im.MapDocument(plain, v); err != nil {
 			t.Fatalf("MapDocument(%s) error = %v", r.ID, err)
 		}
-		fast, err := mapRecord(im, r)
+		fast, err := rm.document(r)
 		if err != nil {
-			t.Fatalf("mapRecord(%s) error = %v", r.ID, err)
+			t.Fatalf("document(%s) error = %v", r.ID, err)
+		}
+		if plain.Indexed() != fast.Indexed() || fast.ID() != plain.ID() {
+			t.Fatalf("record %s: ID %q, indexed %v; want %q, %v", r.ID, fast.ID(), fast.Indexed(), plain.ID(), plain.Indexed())
 		}
 		if len(plain.Fields) != len(fast.Fields) {
 			t.Fatalf("record %s: %d fields; want %d", r.ID, len(fast.Fields), len(plain.Fields))
@@ -50,7 +57,16 @@ func TestAnalysedFieldMatchesBleve(t *testing.T) {
 			if ff == nil {
 				t.Fatalf("record %s: no field %s", r.ID, key(pf))
 			}
+			if reflect.TypeOf(pf) != reflect.TypeFor[*document.TextField]() {
+				t.Fatalf("record %s: field %s is a %T; want text fields only", r.ID, key(pf), pf)
+			}
+			if ff.Options() != pf.Options() || string(ff.Value()) != string(pf.Value()) ||
+				unwrap(ff).Analyzer() != pf.(*document.TextField).Analyzer() {
+				t.Fatalf("record %s: field %s: options %v, value %q; want Bleve's %v, %q (or another analyzer)", r.ID, key(pf),
+					ff.Options(), ff.Value(), pf.Options(), pf.Value())
+			}
 			if !pf.Options().IsIndexed() {
+				stored++
 				continue
 			}
 			pf.Analyze()
@@ -76,9 +92,17 @@ func TestAnalysedFieldMatchesBleve(t *testing.T) {
 			}
 		}
 	}
-	if wrapped == 0 || vectors == 0 {
-		t.Fatalf("%d wrapped fields, %d with term vectors; want some of each", wrapped, vectors)
+	if wrapped == 0 || vectors == 0 || stored == 0 {
+		t.Fatalf("%d wrapped fields, %d with term vectors, %d stored only; want some of each", wrapped, vectors, stored)
 	}
+}
+
+// unwrap returns the Bleve text field of a document field.
+func unwrap(f document.Field) *document.TextField {
+	if af, ok := f.(*analysedField); ok {
+		return af.TextField
+	}
+	return f.(*document.TextField)
 }
 
 func compareFreqs(t *testing.T, name string, got, want bindex.TokenFrequencies) {
@@ -112,10 +136,11 @@ func BenchmarkAnalysedField(b *testing.B) {
 		b.Fatal(err)
 	}
 	recs := synth.Generate(2000, 1)
+	rm := newRecordMapper(im)
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, r := range recs {
-			d, err := mapRecord(im, r)
+			d, err := rm.document(r)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -158,11 +158,12 @@ func updateShard(ctx context.Context, path string, i, n int, upserts []record.Re
 			b.Delete(id)
 		}
 	}
+	rm := newRecordMapper(s.Mapping())
 	for _, r := range upserts {
 		if shardOf(r.ID, n) != i {
 			continue
 		}
-		d, err := mapRecord(s.Mapping(), r)
+		d, err := rm.document(r)
 		if err == nil {
 			err = b.IndexAdvanced(d)
 		}
