@@ -98,7 +98,10 @@ func (r *decoder) clusterList(ix *Index) *ClusterList {
 	if n == 0 {
 		return l
 	}
-	in := make([]bool, ix.Len())
+	// A member takes 9 bytes at least: room for as many as the rest holds.
+	most := len(r.b) / 9
+	l.member, l.score = make([]int32, 0, most), make([]float64, 0, most)
+	in := make([]uint64, (ix.Len()+63)/64)
 	for range n {
 		m := r.count(9)
 		if m < 2 {
@@ -107,11 +110,11 @@ func (r *decoder) clusterList(ix *Index) *ClusterList {
 		}
 		for range m {
 			i := r.uint()
-			if i >= uint64(len(in)) || in[i] {
+			if i >= uint64(ix.Len()) || in[i/64]&(1<<(i%64)) != 0 {
 				r.fail()
 				return nil
 			}
-			in[i] = true
+			in[i/64] |= 1 << (i % 64)
 			l.member = append(l.member, int32(i))
 			l.score = append(l.score, math.Float64frombits(r.uint64()))
 		}

@@ -85,20 +85,26 @@ func verifyLow(ctx context.Context, s *query.Searcher, pace func(context.Context
 // a few percent of a core.
 const yieldAtMost = 25 * time.Millisecond
 
-// yieldToRequests waits while the server answers a request, at most
-// yieldAtMost, or until ctx is done. A lowered thread priority alone does
-// not do it: the check's goroutine holds one of the Go scheduler's
-// processors (two on two cores) while it runs, whatever the kernel's
-// priority of its thread, and a request's goroutines then share the other.
+// quietFor is how long the server must have answered nothing for the
+// check to read without waiting: a client's next request (a search, then
+// similar) comes within milliseconds of the answer before it.
+const quietFor = 10 * time.Millisecond
+
+// yieldToRequests waits while the server answers a request or answered
+// one in the last quietFor, at most yieldAtMost, or until ctx is done. A
+// lowered thread priority alone does not do it: the check's goroutine
+// holds one of the Go scheduler's processors (two on two cores) while it
+// runs, whatever the kernel's priority of its thread, and a request's
+// goroutines then share the other.
 func (srv *Server) yieldToRequests(ctx context.Context) error {
-	if srv.busy.Load() == 0 {
+	if srv.quiet() {
 		return nil
 	}
 	t := time.NewTimer(yieldAtMost)
 	defer t.Stop()
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
-	for srv.busy.Load() > 0 {
+	for !srv.quiet() {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -108,6 +114,12 @@ func (srv *Server) yieldToRequests(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// quiet reports whether no request is being answered and none ended in
+// the last quietFor.
+func (srv *Server) quiet() bool {
+	return srv.busy.Load() == 0 && time.Since(time.Unix(0, srv.lastDone.Load())) >= quietFor
 }
 
 // damagedIndex answers 503 index_damaged when the full check found the

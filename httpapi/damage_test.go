@@ -227,9 +227,9 @@ func wantDamaged(t *testing.T, get func(path string) (int, string), file string,
 }
 
 // TestCheckYieldsToRequests: the check while serving waits before each
-// piece while a request is being answered, until none is, or at most
-// yieldAtMost (a server never idle still finishes its check), and stops
-// when the server does.
+// piece while a request is being answered or has just ended, until the
+// server is quiet, or at most yieldAtMost (a server never idle still
+// finishes its check), and stops when the server does.
 func TestCheckYieldsToRequests(t *testing.T) {
 	srv := &Server{}
 	ctx := context.Background()
@@ -244,6 +244,7 @@ func TestCheckYieldsToRequests(t *testing.T) {
 	release := make(chan struct{})
 	go func() {
 		<-release
+		srv.lastDone.Store(time.Now().UnixNano())
 		srv.busy.Add(-1)
 	}()
 	go func() { done <- srv.yieldToRequests(ctx) }()

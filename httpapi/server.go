@@ -164,9 +164,10 @@ type Server struct {
 	// damaged is set when the full check of the served index's files
 	// found damage (checkWhileServing): every request answers 503.
 	damaged atomic.Pointer[damage]
-	// busy counts the requests being answered, which the check while
-	// serving gives way to (yieldToRequests).
-	busy atomic.Int64
+	// busy counts the requests being answered, and lastDone is when the
+	// last one ended (Unix nanoseconds), which the check while serving
+	// gives way to (yieldToRequests).
+	busy, lastDone atomic.Int64
 }
 
 // New returns the server of `iq serve` over s. Its Handler is separate
@@ -753,7 +754,10 @@ const statusClientClosed = 499
 func (srv *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		srv.busy.Add(1)
-		defer srv.busy.Add(-1)
+		defer func() {
+			srv.lastDone.Store(time.Now().UnixNano())
+			srv.busy.Add(-1)
+		}()
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
