@@ -14,9 +14,11 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	bindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/index/internal/bleveq"
+	"github.com/iq-search/iq/index/internal/scorchx"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/record"
 )
@@ -237,6 +239,16 @@ func (e *versusEnv) phrase(c chooser) expr.Node {
 
 var versusFacets = map[string]int{record.FieldLevel: 10, record.FieldTopic: 5, record.FieldTag: 8, record.FieldSource: 3}
 
+// segments returns how many segments the index's snapshot has.
+func (e *versusEnv) segments(t testing.TB) int {
+	t.Helper()
+	var shape []uint64
+	if err := e.ix.withReader(0, func(r bindex.IndexReader) error { shape = scorchx.Shape(r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return len(shape)
+}
+
 // versus runs q the three ways on one page and returns what differs; fast
 // reports whether the fast pass ranked it.
 func (e *versusEnv) versus(q expr.Node, size, from int) (diffs []string, fast bool, err error) {
@@ -448,6 +460,67 @@ func TestVersusEdges(t *testing.T) {
 		for _, d := range diffs {
 			t.Errorf("%s: %s: %s", c.name, expr.String(c.q), d)
 		}
+	}
+	// Phrases where a fast path that reads a phrase's words only where
+	// they meet (its rarest word's documents, segment by segment) would
+	// go wrong: a rarest word in one document, words that meet in every
+	// segment, and words with synonyms (the synonym list's group).
+	if segs := e.segments(t); segs < 2 {
+		t.Fatalf("the index has %d segment; the phrase cases want several", segs)
+	}
+	// phraseOf is the first n positions of text as field analyses it,
+	// a word each.
+	phraseOf := func(field, text string, n int) [][]string {
+		var out [][]string
+		last := -1
+		for _, tok := range e.analyze[field].Analyze(text) {
+			if !tok.Concept && tok.Position != last && len(out) < n {
+				out = append(out, []string{tok.Term})
+				last = tok.Position
+			}
+		}
+		return out
+	}
+	rare := phraseOf(record.FieldAnswer, "Greek letters", 2) // one record holds "greek"
+	phrases := []struct {
+		name string
+		q    expr.Phrase
+	}{
+		{"a phrase of a word in one record", expr.Phrase{Field: record.FieldAnswer, Terms: rare, Boost: 1}},
+		{"a phrase of words with synonyms", expr.Phrase{Field: record.FieldQuestion, Terms: phraseOf(record.FieldQuestion, "alpha beta gamma", 3), Boost: 1}},
+		{"a phrase of them with an alternative", expr.Phrase{Field: record.FieldQuestion, Terms: [][]string{{greek, common}, phraseOf(record.FieldQuestion, "beta", 1)[0]}, Boost: 3}},
+	}
+	for _, i := range []int{0, len(recs) / 2, len(recs) - 2} { // records of different batches
+		ws := phraseOf(record.FieldQuestion, recs[i].Question, 2)
+		phrases = append(phrases, struct {
+			name string
+			q    expr.Phrase
+		}{fmt.Sprintf("the start of record %d's question, in every segment", i), expr.Phrase{Field: record.FieldQuestion, Terms: ws, Boost: 1}})
+	}
+	for _, c := range phrases {
+		if len(c.q.Terms) < 2 {
+			t.Fatalf("%s: %s has under two positions", c.name, expr.String(c.q))
+		}
+		for _, q := range []expr.Node{c.q, expr.Or{Clauses: []expr.Node{c.q, expr.Term{Field: record.FieldQuestion, Term: common, Boost: 1}}}} {
+			diffs, fast, err := e.versus(q, 10, 0)
+			if err != nil {
+				t.Fatalf("%s: %s: %v", c.name, expr.String(q), err)
+			}
+			if !fast {
+				t.Errorf("%s: %s not ranked by the fast ranker", c.name, expr.String(q))
+			}
+			for _, d := range diffs {
+				t.Errorf("%s: %s: %s", c.name, expr.String(q), d)
+			}
+		}
+		res, err := e.ix.searchTree(context.Background(), c.q, SearchOptions{Size: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total == 0 {
+			t.Errorf("%s: %s matches nothing; the case tests nothing", c.name, expr.String(c.q))
+		}
+		t.Logf("%s: %s matches %d records", c.name, expr.String(c.q), res.Total)
 	}
 	r := rand.New(rand.NewPCG(15, 2))
 	for i := range 60 {
