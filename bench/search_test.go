@@ -10,6 +10,7 @@ import (
 	"github.com/iq-search/iq/query"
 
 	"github.com/iq-search/iq/internal/benchkit"
+	"github.com/iq-search/iq/internal/cputime"
 )
 
 // BenchmarkQuerySearch measures the search path as `iq search`, `iq serve`
@@ -24,6 +25,13 @@ import (
 // The index is the one package index's benchmarks build (same directory
 // under os.TempDir, same options from IQ_BENCH_* variables), so a run of
 // both builds it once.
+//
+// IQ_BENCH_PRELOAD=1 maps the index's search sections ahead after the
+// open, as iq serve does once it listens (index.Index.PreloadSearch), and
+// before the first timed pass; it reports that preload's CPU and wall
+// time (preload-cpu-ms, preload-wall-ms), the bytes it mapped and left
+// out (preload-MB, preload-stored-MB) and the process's file-backed
+// resident memory after it (preload-file-MB).
 func BenchmarkQuerySearch(b *testing.B) {
 	texts := synth.Queries(400, benchkit.Seed) // 200 after opening, 200 timed (benchkit.Queries)
 	for _, n := range benchkit.MustSizes(b) {
@@ -36,6 +44,17 @@ func BenchmarkQuerySearch(b *testing.B) {
 				s.Index().SetFastRanking(false)
 			}
 			ctx := context.Background()
+			var preload []float64 // reported after the passes: b.Loop clears metrics
+			if os.Getenv("IQ_BENCH_PRELOAD") == "1" {
+				c0 := cputime.Used()
+				p, err := s.Index().PreloadSearch(ctx, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				cpu := cputime.Used() - c0
+				_, _, file := benchkit.Resident()
+				preload = []float64{ms(cpu), ms(p.Took), mb(p.Bytes), mb(p.Stored), mb(file)}
+			}
 			reqs := make([]query.Request, len(texts))
 			for i, t := range texts {
 				reqs[i] = query.Request{Text: t}
@@ -47,6 +66,9 @@ func BenchmarkQuerySearch(b *testing.B) {
 				}
 				return res.Total, nil
 			})
+			for i, unit := range []string{"preload-cpu-ms", "preload-wall-ms", "preload-MB", "preload-stored-MB", "preload-file-MB"}[:len(preload)] {
+				b.ReportMetric(preload[i], unit)
+			}
 		})
 	}
 }

@@ -47,6 +47,7 @@ func (srv *Server) checkWhileServing(ctx context.Context, s *query.Searcher, don
 			case <-ctx.Done():
 			}
 		}
+		srv.preload(ctx, s)
 		err := verifyLow(ctx, s, srv.yieldToRequests)
 		if err != nil && ctx.Err() == nil {
 			srv.log.Error("index damaged: every request answers 503 until it is repaired (iq index --repair) and served again",
@@ -120,6 +121,25 @@ func (srv *Server) yieldToRequests(ctx context.Context) error {
 // the last quietFor.
 func (srv *Server) quiet() bool {
 	return srv.busy.Load() == 0 && time.Since(time.Unix(0, srv.lastDone.Load())) >= quietFor
+}
+
+// preload maps s's search sections ahead when Options.Preload is set
+// (index.Index.PreloadSearch), giving way to requests as the check does.
+// It fails nothing: an error (a file cut short, which the check then
+// reports as damage) is logged and the server goes on.
+func (srv *Server) preload(ctx context.Context, s *query.Searcher) {
+	if !srv.opts.Preload {
+		return
+	}
+	p, err := s.Index().PreloadSearch(ctx, srv.yieldToRequests)
+	if err != nil {
+		if ctx.Err() == nil {
+			srv.log.Warn("preloading the index's search sections", "index", s.Index().Dir(), "err", err.Error())
+		}
+		return
+	}
+	srv.log.Info("preloaded the index's search sections", "index", s.Index().Dir(), "segments", p.Segments,
+		"mapped_mb", p.Bytes>>20, "stored_mb_left", p.Stored>>20, "advice", p.Advice, "took", p.Took.Round(time.Millisecond).String())
 }
 
 // damagedIndex answers 503 index_damaged when the full check found the

@@ -199,7 +199,8 @@ func runChecked(t *testing.T, ctx context.Context, s *query.Searcher, logger *sl
 	}
 	checked, done = make(chan error, 1), make(chan error, 1)
 	go func() {
-		done <- Run(ctx, s, ln, Options{Logger: logger, Checked: func(err error) { checked <- err }})
+		// Preload as iq serve does: a damaged file must not crash it either.
+		done <- Run(ctx, s, ln, Options{Logger: logger, Checked: func(err error) { checked <- err }, Preload: true})
 	}()
 	get = func(path string) (int, string) {
 		resp, err := http.Get("http://" + ln.Addr().String() + path)

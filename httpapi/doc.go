@@ -18,7 +18,9 @@
 //     restart (Options.Searchers).
 //   - check.go, priority_*.go: the full check of the index's files that
 //     runs while the server answers, at the lowest thread priority, and
-//     the 503 index_damaged every request gets once it finds damage.
+//     the 503 index_damaged every request gets once it finds damage;
+//     before it, the index's search sections preloaded (Options.Preload,
+//     index.Index.PreloadSearch).
 //   - web.go, web/: the embedded search page (search, question view, the
 //     duplicates view of /api/dups), its script and style sheet.
 //   - openapi.go, openapi.json: the OpenAPI 3.1 document of the API,

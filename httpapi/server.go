@@ -89,6 +89,13 @@ type Options struct {
 	// the index's files (checkWhileServing) once it ends: nil when they
 	// are whole.
 	Checked func(error)
+	// Preload maps the served index's search sections into the process
+	// ahead of the searches (index.Index.PreloadSearch: the page faults
+	// of a query's first touches, not the stored records), once the
+	// server listens and before its full check, and a newer version's
+	// before it is swapped in; giving way to requests as the check does.
+	// `iq serve` sets it (--preload).
+	Preload bool
 }
 
 // defaultMaxPerClient: an eighth of the queue. A page sends one search at
@@ -200,6 +207,7 @@ func (srv *Server) Swap(ctx context.Context, s *query.Searcher) {
 		s.Close()
 		return
 	}
+	srv.preload(ctx, s)
 	if _, err := s.Dups(ctx, query.DupsRequest{Limit: 1}); err != nil && ctx.Err() != nil {
 		s.Close()
 		return

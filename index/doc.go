@@ -68,6 +68,11 @@
 //     index's mapped pages dropped from a server's resident set (under the
 //     lock Close takes), and PageOutMapped, the pages of an index directory
 //     being built reclaimed while scorch maps and unmaps its segments.
+//   - preload.go, preload_linux.go, preload_other.go:
+//     Index.PreloadSearch, the segment files' search sections (not the
+//     stored documents) mapped into a server ahead of its searches
+//     (madvise MADV_POPULATE_READ) in pieces, each after a pace, and kept
+//     by ReleaseMapped.
 //   - update.go: Writer.Update, a new generation from the current one with
 //     some records replaced or deleted, sharing its segments (hard links).
 //   - synth/: a deterministic synthetic corpus for benchmarks.

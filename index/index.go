@@ -138,6 +138,9 @@ type Index struct {
 	prefixMu    sync.Mutex
 	prefixes    map[[2]string][]TermCount
 	prefixTerms int // the terms prefixes holds
+	// kept: the mapped ranges PreloadSearch maps ahead, which
+	// ReleaseMapped leaves.
+	kept atomic.Pointer[[]addrRange]
 }
 
 // RankingPasses returns how many ranking passes Search has run over

@@ -27,7 +27,7 @@ const madvPageout = 21
 // segments' pages leave the page cache too (a merge reading one again
 // reads the file). On systems other than Linux it does nothing.
 func PageOutMapped(dir string) (int64, error) {
-	n, err := adviseMapped(dir, madvPageout)
+	n, err := adviseMapped(dir, madvPageout, nil)
 	if err != nil {
 		return n, fmt.Errorf("page out mapped index files of %s: %w", dir, err)
 	}
@@ -45,15 +45,20 @@ func PageOutMapped(dir string) (int64, error) {
 // every range advised is still this index's file (MADV_DONTNEED on memory
 // mapped at a freed address would zero it). A long-running server calls
 // it to keep its resident set to what it is using lately rather than
-// every page a search ever touched. It does nothing once the index is
-// closed, and on systems other than Linux.
+// every page a search ever touched. The search sections PreloadSearch
+// mapped ahead stay (they are what a server preloads them for). It does
+// nothing once the index is closed, and on systems other than Linux.
 func (ix *Index) ReleaseMapped() (int64, error) {
 	ix.mapMu.RLock()
 	defer ix.mapMu.RUnlock()
 	if ix.closed.Load() {
 		return 0, nil
 	}
-	n, err := adviseMapped(ix.gdir, syscall.MADV_DONTNEED)
+	var kept []addrRange
+	if k := ix.kept.Load(); k != nil {
+		kept = *k
+	}
+	n, err := adviseMapped(ix.gdir, syscall.MADV_DONTNEED, kept)
 	if err != nil {
 		return n, fmt.Errorf("release mapped pages of %s: %w", ix.gdir, err)
 	}
@@ -68,11 +73,12 @@ func (ix *Index) ReleaseMapped() (int64, error) {
 // before Close) and that nothing else in the process maps (a generation's
 // directory is new; an update links the old one's files under new names).
 // An error leaves the pages where they are.
-func dropMapped(dir string) { adviseMapped(dir, syscall.MADV_DONTNEED) }
+func dropMapped(dir string) { adviseMapped(dir, syscall.MADV_DONTNEED, nil) }
 
 // adviseMapped gives advice to every read-only shared mapping of a file
-// under dir, as /proc/self/maps lists them.
-func adviseMapped(dir string, advice int) (int64, error) {
+// under dir, as /proc/self/maps lists them, but for the ranges of kept
+// (sorted: the search sections PreloadSearch mapped ahead).
+func adviseMapped(dir string, advice int, kept []addrRange) (int64, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return 0, err
@@ -94,16 +100,26 @@ func adviseMapped(dir string, advice int) (int64, error) {
 		if !ok {
 			continue
 		}
-		_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, uintptr(advice))
-		if errno == syscall.ENOMEM {
-			// Unmapped since /proc/self/maps was read (a merge dropped
-			// the segment): nothing of it is left to advise.
-			continue
+		var err error
+		outside(lo, hi, kept, func(lo, hi uintptr) {
+			if err != nil {
+				return
+			}
+			_, _, errno := syscall.Syscall(syscall.SYS_MADVISE, lo, hi-lo, uintptr(advice))
+			switch errno {
+			case 0:
+				total += int64(hi - lo)
+			case syscall.ENOMEM:
+				// Unmapped since /proc/self/maps was read (a merge
+				// dropped the segment): nothing of it is left to
+				// advise.
+			default:
+				err = fmt.Errorf("madvise: %w", errno)
+			}
+		})
+		if err != nil {
+			return total, err
 		}
-		if errno != 0 {
-			return total, fmt.Errorf("madvise: %w", errno)
-		}
-		total += int64(hi - lo)
 	}
 	return total, sc.Err()
 }

@@ -19,6 +19,7 @@ type serveOptions struct {
 	indexDir  string
 	timeout   time.Duration
 	logFormat string
+	preload   bool
 	// listener, when set, is used instead of listening on addr (tests
 	// listen on 127.0.0.1:0 and need the port before serving starts).
 	listener net.Listener
@@ -54,6 +55,7 @@ SIGINT or SIGTERM stops it after in-flight requests finish. Access logs go to st
 	addIndexFlag(f, &opts.indexDir)
 	f.DurationVar(&opts.timeout, "timeout", httpapi.DefaultSearchTimeout, "search deadline per request")
 	f.StringVar(&opts.logFormat, "log-format", "text", "access log format on stderr: text or json")
+	f.BoolVar(&opts.preload, "preload", true, "once listening, map the index's search sections (not its stored records) into memory, so that new queries take no page faults; they then count in the resident memory")
 	return cmd
 }
 
@@ -84,7 +86,7 @@ func runServe(ctx context.Context, a *app, opts *serveOptions) error {
 		}
 	}
 	settled, searchers := servemem.Apply(ctx, s, searchers)
-	return httpapi.Run(ctx, s, ln, httpapi.Options{SearchTimeout: opts.timeout, Logger: httpapi.NewLogger(a.errOut, opts.logFormat), Searchers: searchers, Settled: settled})
+	return httpapi.Run(ctx, s, ln, httpapi.Options{SearchTimeout: opts.timeout, Logger: httpapi.NewLogger(a.errOut, opts.logFormat), Searchers: searchers, Settled: settled, Preload: opts.preload})
 }
 
 // followEvery is how often iq serve looks for a new version of its index.

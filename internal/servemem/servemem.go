@@ -32,7 +32,8 @@ import (
 //     segments through mmap): every page a search touched stays resident
 //     until the kernel needs the memory; past serveMappedBudget they are
 //     released (index.Index.ReleaseMapped, the serving index's own files)
-//     and stay in the page cache.
+//     and stay in the page cache. The search sections a server preloads
+//     (httpapi.Options.Preload) stay mapped, beside the budget.
 //
 // GOMEMLIMIT, when set, replaces the soft limit.
 //
@@ -141,7 +142,9 @@ func trimMapped(ctx context.Context, cur *atomic.Pointer[index.Index]) {
 			return
 		case <-t.C:
 		}
-		if n, ok := ResidentFileBytes(); ok && n > serveMappedBudget {
+		// The search sections a server preloaded stay; the budget is
+		// for the rest (the stored records of the pages read).
+		if n, ok := ResidentFileBytes(); ok && n-cur.Load().PreloadedBytes() > serveMappedBudget {
 			cur.Load().ReleaseMapped() // an error leaves the pages where they are
 		}
 	}

@@ -59,6 +59,9 @@
 //     dictionary iterator's count, wrong after a 1-hit term and counting
 //     deleted documents); the pooled walk keeps the
 //     dictionaries it loaded, with a reader for FindPostings' lookups.
+//   - preload.go: SearchSections, the part of each zap segment's mapping
+//     past its stored documents (from the footer's stored index offset),
+//     which a server maps ahead.
 //   - files.go: ForceMerge and Shared (the segment files scorch never
 //     changes once written, which an update may hard-link).
 package scorchx
