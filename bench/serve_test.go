@@ -46,7 +46,9 @@ import (
 // the build's key is its binary's (pipeline's buildID), which another
 // binary cannot have, and the load is what is measured here. iq serve's
 // memory knobs (internal/servemem) are applied as the command applies
-// them; bench/serve_rss.sh measures the command itself.
+// them; IQ_BENCH_PRELOAD=1 preloads the index's search sections as iq
+// serve does by default (httpapi.Options.Preload); bench/serve_rss.sh
+// measures the command itself.
 func BenchmarkServeStart(b *testing.B) {
 	for _, n := range benchkit.MustSizes(b) {
 		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
@@ -141,7 +143,9 @@ func serveOnce(b *testing.B, dir, key string, queries []string) (m serveFigures)
 	go func() {
 		done <- httpapi.Run(ctx, s, ln, httpapi.Options{Logger: slog.New(slog.DiscardHandler), Settled: settled, Checked: check,
 			// A loaded machine must not turn a slow answer into a 503.
-			SearchTimeout: time.Minute})
+			SearchTimeout: time.Minute,
+			// IQ_BENCH_PRELOAD=1: as iq serve --preload.
+			Preload: os.Getenv("IQ_BENCH_PRELOAD") == "1"})
 	}()
 	defer func() {
 		if c := <-checked; c.err != nil {
