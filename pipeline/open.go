@@ -204,6 +204,18 @@ func openCurrent(dir string, v index.Verification) (*index.Index, error) {
 	return ix, nil
 }
 
+// builtBy names what built an index of another version for a notice: the
+// iq version, and when that is this iq's own (a development build, or an
+// index whose layout changed without a release), the index format and
+// mapping that differ, so the notice never reads "built by iq X" to iq X.
+func builtBy(m index.Meta) string {
+	if m.IQVersion != index.Version() {
+		return "iq " + m.IQVersion
+	}
+	return fmt.Sprintf("iq %s with index format %d and mapping %d (this iq writes format %d, mapping %d)",
+		m.IQVersion, m.Format, m.MappingVersion, index.Format, index.MappingVersion)
+}
+
 // rebuildPlan decides what Open rebuilds an index that did not open from,
 // and what to tell the user; or returns the error to report.
 func rebuildPlan(dir string, named bool, openErr error) (Origin, string, error) {
@@ -226,15 +238,15 @@ func rebuildPlan(dir string, named bool, openErr error) (Origin, string, error) 
 			return o, "", nil
 		case !known:
 			return Origin{}, "", &Error{Dir: dir,
-				Err: fmt.Errorf("index %s was built by iq %s, which did not record its sources, and this iq cannot read it", dir, m.IQVersion),
+				Err: fmt.Errorf("index %s was built by %s, which did not record its sources, and this iq cannot read it", dir, builtBy(m)),
 				Fix: "iq index PATH..." + indexFlag(dir, named) + "   (the files and folders it was built from)"}
 		}
 		if err := o.checkSources(); err != nil {
 			return Origin{}, "", &Error{Dir: dir,
-				Err: fmt.Errorf("index %s was built by iq %s and cannot be rebuilt for this iq: %w", dir, m.IQVersion, err),
+				Err: fmt.Errorf("index %s was built by %s and cannot be rebuilt for this iq: %w", dir, builtBy(m), err),
 				Fix: "iq index PATH..." + indexFlag(dir, named)}
 		}
-		return o, fmt.Sprintf("index %s was built by iq %s; rebuilding it from its sources (%s)", dir, m.IQVersion, o.describe()), nil
+		return o, fmt.Sprintf("index %s was built by %s; rebuilding it from its sources (%s)", dir, builtBy(m), o.describe()), nil
 	case errors.Is(openErr, index.ErrCorrupt):
 		if o, known := lastOrigin(dir); known && o.Embedded {
 			return o, fmt.Sprintf("index %s is damaged (%v); rebuilding it from the embedded corpus", dir, openErr), nil

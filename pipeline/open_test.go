@@ -413,3 +413,22 @@ func TestSearchWhileReindexing(t *testing.T) {
 	}
 	t.Logf("%d searches during %d rebuilds, %d failed or empty", r.N, builds, r.Failed)
 }
+
+// TestBuiltBy: a notice about an index of another version names the iq
+// that built it, and when that is this iq's own version, the index format
+// and mapping that differ (never "built by iq X" told to iq X).
+func TestBuiltBy(t *testing.T) {
+	for _, tc := range []struct {
+		m    index.Meta
+		want string
+	}{
+		{index.Meta{IQVersion: "v0.9.0", Format: index.Format, MappingVersion: index.MappingVersion}, "iq v0.9.0"},
+		{index.Meta{IQVersion: index.Version(), Format: index.Format, MappingVersion: index.MappingVersion - 1},
+			fmt.Sprintf("iq %s with index format %d and mapping %d (this iq writes format %d, mapping %d)",
+				index.Version(), index.Format, index.MappingVersion-1, index.Format, index.MappingVersion)},
+	} {
+		if got := builtBy(tc.m); got != tc.want {
+			t.Errorf("builtBy(%+v) = %q; want %q", tc.m, got, tc.want)
+		}
+	}
+}
