@@ -126,14 +126,7 @@ func (ix *Index) RecordNear(id string, near int) (rec record.Record, ok bool, er
 	if !found {
 		return ix.Record(id) // not in the table's order: Record says
 	}
-	if raw == nil {
-		return rec, false, fmt.Errorf("read record %s: %w: no stored %s field", id, ErrCorrupt, FieldRecord)
-	}
-	r, err := loadRecord(raw)
-	if err != nil {
-		return rec, false, fmt.Errorf("read record %s: %w", id, err)
-	}
-	return *r, true, nil
+	return storedRecord(id, raw)
 }
 
 // idRanks returns the rank → document number table, made once from the ID

@@ -256,12 +256,18 @@ func (ix *Index) Record(id string) (rec record.Record, ok bool, err error) {
 			raw = f.Value()
 		}
 	})
+	return storedRecord(id, raw)
+}
+
+// storedRecord decodes the record id's stored FieldRecord value raw, as
+// Record and RecordNear read it; raw nil is a damaged document.
+func storedRecord(id string, raw []byte) (record.Record, bool, error) {
 	if raw == nil {
-		return rec, false, fmt.Errorf("read record %s: %w: no stored %s field", id, ErrCorrupt, FieldRecord)
+		return record.Record{}, false, fmt.Errorf("read record %s: %w: no stored %s field", id, ErrCorrupt, FieldRecord)
 	}
 	r, err := loadRecord(raw)
 	if err != nil {
-		return rec, false, fmt.Errorf("read record %s: %w", id, err)
+		return record.Record{}, false, fmt.Errorf("read record %s: %w", id, err)
 	}
 	return *r, true, nil
 }

@@ -122,6 +122,19 @@ func prefixTerms(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string
 	defer fstWalks.Put(w)
 	w.pre.prefix = prefix
 	defer func() { w.pre.prefix = nil }()
+	return w.liveCounts(segs, ss, field, &w.pre, func(term []byte, n uint64) error {
+		if n > 0 {
+			fn(term, n)
+		}
+		return nil
+	})
+}
+
+// liveCounts walks the dictionary of field in each of segs (ss: their
+// snapshots, for their deletions) over the terms a accepts, calling fn
+// with each term and its live documents in the segment (liveCount), read
+// from the postings where the walk stands, until fn returns an error.
+func (w *fstWalk) liveCounts(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, a vellum.Automaton, fn func(term []byte, n uint64) error) error {
 	for i, zs := range segs {
 		d, err := w.dict(zs, field)
 		if err != nil {
@@ -131,15 +144,15 @@ func prefixTerms(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string
 			continue
 		}
 		deleted, mem := ss[i].Deleted(), zs.Data()
-		err = w.it.Reset(d.fst, nil, nil, &w.pre)
+		err = w.it.Reset(d.fst, nil, nil, a)
 		for ; err == nil; err = w.it.Next() {
 			term, off := w.it.Current()
 			n, err := w.liveCount(mem, off, deleted)
 			if err != nil {
 				return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
 			}
-			if n > 0 {
-				fn(term, n)
+			if err := fn(term, n); err != nil {
+				return err
 			}
 		}
 		if err != vellum.ErrIteratorDone {
@@ -177,41 +190,22 @@ func (w *fstWalk) liveCount(mem []byte, off uint64, deleted *roaring.Bitmap) (ui
 
 // countsOf adds to out[k], for each term of set, the number of live
 // documents holding it in field of segs (ss: the segments' snapshots, for
-// their deletions; liveCount): the terms are found in one walk of each
-// segment's dictionary, and each found term's postings are where the walk
-// stands, not looked up again.
+// their deletions): the terms are found in one walk of each segment's
+// dictionary (liveCounts), and each found term's postings are where the
+// walk stands, not looked up again.
 func countsOf(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, set *termSet, out []uint64) error {
 	w := fstWalks.Get().(*fstWalk)
 	defer fstWalks.Put(w)
-	for i, zs := range segs {
-		d, err := w.dict(zs, field)
-		if err != nil {
-			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
+	return w.liveCounts(segs, ss, field, set, func(term []byte, n uint64) error {
+		at, ok := set.at[string(term)]
+		if !ok {
+			return fmt.Errorf("read dictionary of %s: %w: the walk for %d terms found %q", field, corrupt.Err, len(set.at), term)
 		}
-		if d.fst == nil {
-			continue
+		for _, k := range at {
+			out[k] += n
 		}
-		deleted, mem := ss[i].Deleted(), zs.Data()
-		err = w.it.Reset(d.fst, nil, nil, set)
-		for ; err == nil; err = w.it.Next() {
-			term, off := w.it.Current()
-			at, ok := set.at[string(term)]
-			if !ok {
-				return fmt.Errorf("read dictionary of %s: %w: the walk for %d terms found %q", field, corrupt.Err, len(set.at), term)
-			}
-			n, err := w.liveCount(mem, off, deleted)
-			if err != nil {
-				return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
-			}
-			for _, k := range at {
-				out[k] += n
-			}
-		}
-		if err != vellum.ErrIteratorDone {
-			return fmt.Errorf("%w: %s: dictionary of %s: %w", corrupt.Err, zs.Path(), field, err)
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // readBitmap reads the postings bitmap of the postings at off into bm.
