@@ -207,13 +207,15 @@ func openCurrent(dir string, v index.Verification) (*index.Index, error) {
 // builtBy names what built an index of another version for a notice: the
 // iq version, and when that is this iq's own (a development build, or an
 // index whose layout changed without a release), the index format and
-// mapping that differ, so the notice never reads "built by iq X" to iq X.
+// mapping that differ, with the mapping's hash (index.MappingHash: a
+// mapping changed without its version bumped differs there only), so the
+// notice never reads "built by iq X" to iq X.
 func builtBy(m index.Meta) string {
 	if m.IQVersion != index.Version() {
 		return "iq " + m.IQVersion
 	}
-	return fmt.Sprintf("iq %s with index format %d and mapping %d (this iq writes format %d, mapping %d)",
-		m.IQVersion, m.Format, m.MappingVersion, index.Format, index.MappingVersion)
+	return fmt.Sprintf("iq %s with index format %d and mapping %d, hash %s (this iq writes format %d, mapping %d, hash %s)",
+		m.IQVersion, m.Format, m.MappingVersion, m.MappingHash, index.Format, index.MappingVersion, index.MappingHash())
 }
 
 // rebuildPlan decides what Open rebuilds an index that did not open from,

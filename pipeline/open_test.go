@@ -416,16 +416,22 @@ func TestSearchWhileReindexing(t *testing.T) {
 
 // TestBuiltBy: a notice about an index of another version names the iq
 // that built it, and when that is this iq's own version, the index format
-// and mapping that differ (never "built by iq X" told to iq X).
+// and mapping with its hash (never "built by iq X" told to iq X, even when
+// only the mapping's hash differs).
 func TestBuiltBy(t *testing.T) {
 	for _, tc := range []struct {
 		m    index.Meta
 		want string
 	}{
 		{index.Meta{IQVersion: "v0.9.0", Format: index.Format, MappingVersion: index.MappingVersion}, "iq v0.9.0"},
-		{index.Meta{IQVersion: index.Version(), Format: index.Format, MappingVersion: index.MappingVersion - 1},
-			fmt.Sprintf("iq %s with index format %d and mapping %d (this iq writes format %d, mapping %d)",
-				index.Version(), index.Format, index.MappingVersion-1, index.Format, index.MappingVersion)},
+		{index.Meta{IQVersion: index.Version(), Format: index.Format, MappingVersion: index.MappingVersion - 1, MappingHash: "02777957cf246375"},
+			fmt.Sprintf("iq %s with index format %d and mapping %d, hash 02777957cf246375 (this iq writes format %d, mapping %d, hash %s)",
+				index.Version(), index.Format, index.MappingVersion-1, index.Format, index.MappingVersion, index.MappingHash())},
+		// The mapping changed without its version bumped: only the hash
+		// differs.
+		{index.Meta{IQVersion: index.Version(), Format: index.Format, MappingVersion: index.MappingVersion, MappingHash: "0123456789abcdef"},
+			fmt.Sprintf("iq %s with index format %d and mapping %d, hash 0123456789abcdef (this iq writes format %d, mapping %d, hash %s)",
+				index.Version(), index.Format, index.MappingVersion, index.Format, index.MappingVersion, index.MappingHash())},
 	} {
 		if got := builtBy(tc.m); got != tc.want {
 			t.Errorf("builtBy(%+v) = %q; want %q", tc.m, got, tc.want)
