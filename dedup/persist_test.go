@@ -306,6 +306,25 @@ func FuzzLoadIndex(f *testing.F) {
 		}
 		f.Add(old)
 	}
+	// Format 6 with what the three questions above leave out: answers
+	// with code (answer vectors, token families), levels, topics, words
+	// as written and technologies in the word table, a cluster and edges.
+	answer := func(text, code string) []record.Answer {
+		return []record.Answer{{Text: text, Code: []record.Code{{Lang: "js", Text: code}}}}
+	}
+	rich := NewIndex([]record.Record{
+		{ID: "a1", Question: "What is a closure in JavaScript?", Level: "beginner", Topics: []string{"javascript"},
+			Answers: answer("A closure keeps the variables of its scope.", "function counter() { let n = 0; return () => ++n }")},
+		{ID: "a2", Question: "What is a closure in JavaScript, and why use one?", Level: "beginner", Topics: []string{"javascript"},
+			Answers: answer("A closure keeps the variables of its scope alive.", "const add = x => y => x + y")},
+		{ID: "b1", Question: "How does useEffect work in React?", Level: "intermediate", Topics: []string{"react", "hooks"},
+			Answers: answer("useEffect runs after render.", "useEffect(() => { document.title = name }, [name])")},
+	}, Options{})
+	data, err = rich.MarshalFeatures("k", rich.Clusters())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ix, err := LoadIndex(context.Background(), b, "k", Options{})
 		if err != nil {
