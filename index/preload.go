@@ -146,7 +146,8 @@ type addrRange struct{ lo, hi uintptr }
 // keepMapped records the address ranges of secs, which ReleaseMapped
 // leaves mapped from now on. They are the index's segment files' own
 // mappings, which stay until Close (an index opened by Open never merges
-// or drops a segment).
+// or drops a segment). Ranges kept already are kept once (a second
+// preload: PreloadedBytes counts each byte once).
 func (ix *Index) keepMapped(secs []scorchx.Mapped) {
 	page := uintptr(os.Getpagesize())
 	var rs []addrRange
@@ -162,7 +163,16 @@ func (ix *Index) keepMapped(secs []scorchx.Mapped) {
 		rs = append(rs, addrRange{lo, hi})
 	}
 	slices.SortFunc(rs, func(a, b addrRange) int { return cmp.Compare(a.lo, b.lo) })
-	ix.kept.Store(&rs)
+	// Overlapping ranges merged: sorted and apart, as outside reads them.
+	merged := rs[:0]
+	for _, r := range rs {
+		if n := len(merged); n > 0 && r.lo <= merged[n-1].hi {
+			merged[n-1].hi = max(merged[n-1].hi, r.hi)
+			continue
+		}
+		merged = append(merged, r)
+	}
+	ix.kept.Store(&merged)
 }
 
 // outside calls fn with each part of [lo, hi) that no range of kept

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -162,5 +163,49 @@ func TestPreloadSearchTruncated(t *testing.T) {
 	}
 	if p.Segments != len(segs) {
 		t.Errorf("PreloadSearch() went over %d segments; want all %d", p.Segments, len(segs))
+	}
+}
+
+// TestPreloadSearchTwice: a second preload of the same index (nothing
+// calls it twice today, but it is exported) keeps the same ranges:
+// PreloadedBytes, which a server subtracts from its resident file pages
+// before its budget, counts each once.
+func TestPreloadSearchTwice(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("PreloadSearch does nothing elsewhere")
+	}
+	ix, _ := buildCorpus(t)
+	if _, err := ix.PreloadSearch(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	once := ix.PreloadedBytes()
+	if _, err := ix.PreloadSearch(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if twice := ix.PreloadedBytes(); twice != once || once == 0 {
+		t.Errorf("PreloadedBytes() = %d after one preload, %d after two; want the same, not 0", once, twice)
+	}
+}
+
+// TestOutside: the parts of a range outside the kept ranges.
+func TestOutside(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		lo, hi uintptr
+		kept   []addrRange
+		want   []addrRange
+	}{
+		{"nothing kept", 0x1000, 0x4000, nil, []addrRange{{0x1000, 0x4000}}},
+		{"all kept", 0x1000, 0x4000, []addrRange{{0x0, 0x5000}}, nil},
+		{"a hole", 0x1000, 0x6000, []addrRange{{0x2000, 0x3000}}, []addrRange{{0x1000, 0x2000}, {0x3000, 0x6000}}},
+		{"the end kept", 0x1000, 0x6000, []addrRange{{0x4000, 0x9000}}, []addrRange{{0x1000, 0x4000}}},
+		{"two holes", 0x1000, 0x9000, []addrRange{{0x2000, 0x3000}, {0x5000, 0x6000}}, []addrRange{{0x1000, 0x2000}, {0x3000, 0x5000}, {0x6000, 0x9000}}},
+		{"kept elsewhere", 0x1000, 0x2000, []addrRange{{0x0, 0x1000}, {0x2000, 0x3000}}, []addrRange{{0x1000, 0x2000}}},
+	} {
+		var got []addrRange
+		outside(tc.lo, tc.hi, tc.kept, func(lo, hi uintptr) { got = append(got, addrRange{lo, hi}) })
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: outside(%#x, %#x, %x) = %x; want %x", tc.name, tc.lo, tc.hi, tc.kept, got, tc.want)
+		}
 	}
 }
