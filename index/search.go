@@ -79,7 +79,9 @@ type SearchOptions struct {
 //     (query's TestFastRankingMatchesBleve).
 //   - After Bleve's searchers, stored fields and locations are read in a
 //     second pass restricted to the page's documents (q AND their IDs),
-//     which matches them the same way and so reports the same locations.
+//     which matches them the same way and so reports the same locations,
+//     but for answer locations Bleve's own page pass loses (the versus
+//     suite).
 func (ix *Index) searchTree(ctx context.Context, q expr.Node, opts SearchOptions) (_ *bleve.SearchResult, err error) {
 	defer ix.guard(&err, debug.SetPanicOnFault(true))
 	if err := ix.loadTables(); err != nil {

@@ -27,12 +27,16 @@ import (
 // over random records, each run three ways, which must agree:
 //
 //   - Bleve's own request for the page (sort "-_score", "_id", stored
-//     fields, term locations, term facets), the oracle;
+//     fields, term facets; term locations from the request again with
+//     them, versus says why), the oracle;
 //   - Search through Bleve's searchers (fast ranking off): the same hits,
-//     scores, fields, locations and facets, exactly;
-//   - Search with the fast ranking pass: the same, except that answer
-//     locations may hold more than Bleve's (its page pass loses some:
-//     query's TestFastRankingMatchesBleve says how).
+//     scores, fields, locations and facets, exactly, except that answer
+//     locations may hold more than Bleve's: its page pass loses some
+//     (query's TestFastRankingMatchesBleve says how), where Search's second
+//     pass over the page's documents alone may not (which ones Bleve loses
+//     depends on the build's segments: FuzzVersus/ca883e7755b20cda failed
+//     on about half the builds of this suite's index);
+//   - Search with the fast ranking pass: the same, answer locations too.
 //
 // Trees mix every node kind of package expr, terms common and rare from
 // every field, phrases cut from the records' own texts, boosts of 0, and
@@ -261,13 +265,34 @@ func (e *versusEnv) versus(q expr.Node, size, from int) (diffs []string, fast bo
 	req := bleve.NewSearchRequestOptions(bq, size, from, false)
 	req.SortBy([]string{"-_score", "_id"})
 	req.Fields = fields
-	req.IncludeLocations = true
 	for f, n := range versusFacets {
 		req.AddFacet(f, bleve.NewFacetRequest(f, n))
 	}
 	want, err := e.ix.search.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, false, fmt.Errorf("Bleve: %w", err)
+	}
+	// The locations from the same request with them asked for. Asked
+	// for, they can also make Bleve's phrase check accept a phrase
+	// across two answers (the recycled array positions of query's
+	// TestFastRankingMatchesBleve), with some builds' segments only
+	// (FuzzVersus/beb605de5a8901ac: "the the" in 1,148 answers with
+	// locations, 1,147 without, in about one build of six): the hits,
+	// total and facets are those of the request without them, which
+	// Search's ranking pass is (it reads no locations).
+	req.IncludeLocations = true
+	located, err := e.ix.search.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, false, fmt.Errorf("Bleve, with locations: %w", err)
+	}
+	at := map[string]*bsearch.DocumentMatch{}
+	for _, h := range located.Hits {
+		at[h.ID] = h
+	}
+	for _, h := range want.Hits {
+		if l, ok := at[h.ID]; ok {
+			h.Locations = l.Locations
+		}
 	}
 	opts := SearchOptions{Size: size, From: from, Fields: fields, Locations: true, Facets: versusFacets}
 	e.ix.SetFastRanking(false)
@@ -283,7 +308,7 @@ func (e *versusEnv) versus(q expr.Node, size, from int) (diffs []string, fast bo
 	}
 	after, _ := e.ix.RankingPasses()
 	fast = after > before
-	diffs = append(diffs, diffResults("Bleve's searchers", slow, want, false)...)
+	diffs = append(diffs, diffResults("Bleve's searchers", slow, want, true)...)
 	diffs = append(diffs, diffResults("fast pass", quick, want, true)...)
 	return diffs, fast, nil
 }
