@@ -62,6 +62,11 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	if err != nil {
 		return nil, err
 	}
+	// The texts that do not repeat go before the features grow
+	// (repeated), a string a question and an answer fewer for the
+	// collector to mark (issue 15's 1M tier, where the heap sits at the
+	// soft limit).
+	st.qfreq, st.afreq = repeated(st.qfreq), repeated(st.afreq)
 	groups := append(slices.Clip(opts.Synonyms), m.groups()...)
 	lx := newLexicon(groups)
 	st.lex, st.groups = lx, groups
@@ -188,6 +193,21 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 		return nil, err
 	}
 	return ix, nil
+}
+
+// repeated returns the texts of m counted twice or more, in a map of
+// their own (a map keeps its size when keys are deleted): of the texts
+// counted, only those that repeat are ever asked about (three times or
+// more: Stats.repeats, answerRepeats) or stored (twice or more:
+// appendHead), and most texts of a collection do not.
+func repeated(m map[string]int32) map[string]int32 {
+	out := map[string]int32{}
+	for k, n := range m {
+		if n >= 2 {
+			out[k] = n
+		}
+	}
+	return out
 }
 
 // batches calls fn with the records of recs streamBatch at a time, and
