@@ -549,12 +549,16 @@ func (ix *Index) buckets() *buckets {
 		return ix.whole().buckets()
 	}
 	n := ix.Len()
-	k := ix.opts.Bands * ix.opts.Rows
-	sigs := make([]uint64, n*k)
+	bands, rows := ix.opts.Bands, ix.opts.Rows
+	// Each record's band keys made as its signature is, the signature
+	// then dropped: every signature held at once was 320 MB at a million
+	// records, on a heap that sits at the soft limit there (issue 15).
+	entries := make([]bucketEntry, n*bands)
 	has := make([]bool, n)
 	parallel(n, func(lo, hi int) {
 		var v []entry
 		var sc featScratch
+		sig := make([]uint64, bands*rows)
 		for i := lo; i < hi; i++ {
 			f := &ix.feats[i]
 			if f.generic {
@@ -566,10 +570,19 @@ func (ix *Index) buckets() *buckets {
 				// and code are what can match.
 				v = append(slices.Clip(f.q.e), f.a.e...)
 			}
-			has[i] = signature(v, sigs[i*k:(i+1)*k])
+			if has[i] = signature(v, sig); has[i] {
+				bandEntries(entries[i*bands:(i+1)*bands], sig, int32(i), bands, rows)
+			}
 		}
 	})
-	return lshBuckets(sigs, has, ix.opts.Bands, ix.opts.Rows)
+	// Records without tokens have no entries.
+	kept := entries[:0]
+	for i := range n {
+		if has[i] {
+			kept = append(kept, entries[i*bands:(i+1)*bands]...)
+		}
+	}
+	return lshBuckets(kept, n)
 }
 
 // candidates returns the LSH candidate pairs (i<<32 | j, i < j), sorted.
