@@ -2,9 +2,13 @@ package bench
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"testing"
 	"time"
 
@@ -116,4 +120,136 @@ func BenchmarkUserBuildInMemory(b *testing.B) {
 			benchkit.ReportMemory(b, hwm, anon, file)
 		})
 	}
+}
+
+// BenchmarkUserCluster measures the clustering of BenchmarkUserBuild
+// alone, as iq index runs it (pipeline.BuildStream's first stage: with the
+// synonyms iq index uses, dedup.NewIndexStream's two passes, then the
+// clusters at the default score) under the build's collector settings
+// (benchkit.BuildGC), for the 1M tier's clustering (issue 15).
+// cpu-s/op is its CPU without making the synthetic records twice
+// (source-cpu-s is one pass) or the digest; index-cpu-s/op and
+// edges-cpu-s/op are its two parts (the features, then the candidate pairs scored and
+// clustered); gc-cpu-s/op is the collector's share of it
+// (runtime/metrics), gcs/op how many collections ran; peak-live-MB is the
+// largest heap a collection left (sampled every 10 ms), peak-RSS-MB the
+// process's. IQ_BENCH_DIGEST=1 logs a SHA-256 of the clusters (as JSON),
+// the acronyms and the stored features (which hold the scored edges with
+// their scores' bits): a change that must leave the clustering as it was
+// leaves it.
+func BenchmarkUserCluster(b *testing.B) {
+	for _, n := range benchkit.MustSizes(b) {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			source := benchkit.SourceCPU(n)
+			dopts := pipeline.DedupOptions(index.DefaultSynonyms())
+			defer benchkit.BuildGC()()
+			var feats, edges, gcCPU time.Duration
+			var gcs uint64
+			var live uint64
+			var hwm, anon, file int64
+			var clusters int
+			ctx := context.Background()
+			for b.Loop() {
+				b.StopTimer()
+				runtime.GC()
+				b.StartTimer()
+				mem := benchkit.StartMemory()
+				peak := watchLive()
+				gc0 := readGC()
+				c0 := cputime.Used()
+				dx, err := dedup.NewIndexStream(ctx, synth.Stream(n, benchkit.Seed), dopts)
+				if err != nil {
+					b.Fatal(err)
+				}
+				c1 := cputime.Used()
+				cs, err := dx.ClustersAtContext(ctx, 0)
+				if err != nil {
+					b.Fatal(err)
+				}
+				c2 := cputime.Used()
+				feats += c1 - c0 - 2*source
+				edges += c2 - c1
+				g := readGC()
+				gcCPU += g.cpu - gc0.cpu
+				gcs += g.n - gc0.n
+				live = max(live, peak())
+				h, a, f := mem.Stop()
+				hwm, anon, file = max(hwm, h), max(anon, a), max(file, f)
+				clusters = len(cs)
+				if os.Getenv("IQ_BENCH_DIGEST") == "1" {
+					b.StopTimer()
+					b.Logf("records=%d digest %s", n, clusterDigest(b, dx, cs))
+					b.StartTimer()
+				}
+			}
+			per := func(d time.Duration) float64 { return d.Seconds() / float64(b.N) }
+			b.ReportMetric(per(feats+edges), "cpu-s/op")
+			b.ReportMetric(per(feats), "index-cpu-s/op")
+			b.ReportMetric(per(edges), "edges-cpu-s/op")
+			b.ReportMetric(per(gcCPU), "gc-cpu-s/op")
+			b.ReportMetric(float64(gcs)/float64(b.N), "gcs/op")
+			b.ReportMetric(source.Seconds(), "source-cpu-s")
+			b.ReportMetric(float64(clusters), "clusters")
+			b.ReportMetric(float64(live)/(1<<20), "peak-live-MB")
+			benchkit.ReportMemory(b, hwm, anon, file)
+		})
+	}
+}
+
+// gcStats are the collector's cumulative CPU and collections.
+type gcStats struct {
+	cpu time.Duration
+	n   uint64
+}
+
+func readGC() gcStats {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return gcStats{cpu: time.Duration(s[0].Value.Float64() * float64(time.Second)), n: s[1].Value.Uint64()}
+}
+
+// watchLive samples the heap the last collection left live every 10 ms
+// until the function it returns is called, which returns the largest.
+func watchLive() (stop func() uint64) {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	done, stopped := make(chan struct{}), make(chan struct{})
+	var peak uint64
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(10 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			peak = max(peak, s[0].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); <-stopped; return peak }
+}
+
+// clusterDigest returns a SHA-256, in hex, of the clusters as JSON, the
+// acronyms and the stored features (written under a fixed key).
+func clusterDigest(tb testing.TB, dx *dedup.Index, cs []dedup.Cluster) string {
+	h := sha256.New()
+	cj, err := json.Marshal(cs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	aj, err := json.Marshal(dx.Acronyms())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	fb, err := dx.MarshalFeatures("digest", cs)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, p := range [][]byte{cj, aj, fb} {
+		fmt.Fprintf(h, "%d:", len(p))
+		h.Write(p)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -12,7 +12,9 @@
 //   - build_test.go: BenchmarkUserBuild (pipeline.BuildStream: clustering,
 //     then the index, the records streamed, peak memory reported) and
 //     BenchmarkUserBuildInMemory (the records in memory, for the
-//     difference).
+//     difference); BenchmarkUserCluster, the clustering alone as iq index
+//     runs it (the collector's share, the live heap, a digest of what it
+//     makes for exact levers).
 //   - serve_test.go: BenchmarkServeStart, the HTTP server started on the
 //     index BenchmarkUserBuild leaves as iq serve starts it: time to
 //     listen, to the first similar and dups answers, memory, searches

@@ -355,9 +355,10 @@ func (ix *Index) ClustersAtContext(ctx context.Context, minScore float64) ([]Clu
 		join(ra, rb, ga, gb)
 	}
 	var out []Cluster
+	var sc clusterScratch
 	for r := range members {
 		if len(members[r]) > 1 && find(int32(r)) == int32(r) {
-			out = append(out, ix.cluster(members[r]))
+			out = append(out, ix.cluster(members[r], &sc))
 		}
 	}
 	SortClusters(out)
@@ -391,7 +392,7 @@ func (ix *Index) Group(idx []int) Cluster {
 	for i, x := range idx {
 		i32[i] = int32(x)
 	}
-	return ix.cluster(i32)
+	return ix.cluster(i32, &clusterScratch{})
 }
 
 // edge is a candidate pair that reached MinScore.
@@ -549,12 +550,16 @@ func (ix *Index) buckets() *buckets {
 		return ix.whole().buckets()
 	}
 	n := ix.Len()
-	k := ix.opts.Bands * ix.opts.Rows
-	sigs := make([]uint64, n*k)
+	bands, rows := ix.opts.Bands, ix.opts.Rows
+	// Each record's band keys made as its signature is, the signature
+	// then dropped: every signature held at once was 320 MB at a million
+	// records, on a heap that sits at the soft limit there (issue 15).
+	entries := make([]bucketEntry, n*bands)
 	has := make([]bool, n)
 	parallel(n, func(lo, hi int) {
 		var v []entry
 		var sc featScratch
+		sig := make([]uint64, bands*rows)
 		for i := lo; i < hi; i++ {
 			f := &ix.feats[i]
 			if f.generic {
@@ -566,10 +571,19 @@ func (ix *Index) buckets() *buckets {
 				// and code are what can match.
 				v = append(slices.Clip(f.q.e), f.a.e...)
 			}
-			has[i] = signature(v, sigs[i*k:(i+1)*k])
+			if has[i] = signature(v, sig); has[i] {
+				bandEntries(entries[i*bands:(i+1)*bands], sig, int32(i), bands, rows)
+			}
 		}
 	})
-	return lshBuckets(sigs, has, ix.opts.Bands, ix.opts.Rows)
+	// Records without tokens have no entries.
+	kept := entries[:0]
+	for i := range n {
+		if has[i] {
+			kept = append(kept, entries[i*bands:(i+1)*bands]...)
+		}
+	}
+	return lshBuckets(kept, n)
 }
 
 // candidates returns the LSH candidate pairs (i<<32 | j, i < j), sorted.
@@ -594,16 +608,20 @@ func (ix *Index) orderedIDs(e edge) (string, string) {
 	return a, b
 }
 
+// clusterScratch is where cluster and canonical decode the features they
+// score, kept from one cluster to the next (at a million records a new
+// one for each cluster was 175 MB of garbage at 100k synthetic records).
+type clusterScratch struct{ a, b featScratch }
+
 // cluster builds a Cluster from member indexes, the canonical question
 // first (canonical).
-func (ix *Index) cluster(idx []int32) Cluster {
-	canon := ix.canonical(idx)
+func (ix *Index) cluster(idx []int32, sc *clusterScratch) Cluster {
+	canon := ix.canonical(idx, sc)
 	ms := make([]Member, 0, len(idx))
-	var sa, sb featScratch
 	for _, i := range idx {
 		s := 1.0
 		if i != canon {
-			s = score(ix.feat(int(i), &sa), ix.feat(int(canon), &sb), false).Score
+			s = score(ix.feat(int(i), &sc.a), ix.feat(int(canon), &sc.b), false).Score
 		}
 		ms = append(ms, Member{Index: int(i), ID: ix.ID(int(i)), Question: ix.question(int(i)), Sources: ix.sources(int(i)), Score: s})
 	}
@@ -634,7 +652,7 @@ func (ix *Index) cluster(idx []int32) Cluster {
 // aspects asked ("What is X and how does it work?" over "What is X?");
 // then the one the others match best; then the one found in the most
 // places, with the fullest answer, and the smallest ID.
-func (ix *Index) canonical(idx []int32) int32 {
+func (ix *Index) canonical(idx []int32, sc *clusterScratch) int32 {
 	// A maintainer's choice comes first.
 	for _, i := range idx {
 		if ix.decided().canonical[i] {
@@ -649,9 +667,8 @@ func (ix *Index) canonical(idx []int32) int32 {
 		centrality float64
 	}
 	ranks := make(map[int32]rank, len(idx))
-	var sa, sb featScratch
 	for _, i := range idx {
-		f := ix.feat(int(i), &sa)
+		f := ix.feat(int(i), &sc.a)
 		r := rank{open: f.aspects&aspectYesNo == 0, specifics: heavyCount(f.toks), aspects: bits.OnesCount32(uint32(f.aspects))}
 		// What the first sentence asks: "How does X work? Explain in
 		// detail." asks how it works, not what it is.
@@ -665,7 +682,7 @@ func (ix *Index) canonical(idx []int32) int32 {
 			sum := 0.0
 			for _, j := range idx {
 				if j != i {
-					sum += score(f, ix.feat(int(j), &sb), false).Score
+					sum += score(f, ix.feat(int(j), &sc.b), false).Score
 				}
 			}
 			// Rounded, so that near-ties go to the next rule.

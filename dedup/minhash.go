@@ -84,26 +84,23 @@ type buckets struct {
 	of, at         []int32
 }
 
-// lshBuckets returns the buckets of records whose signatures (rows·bands
-// values each, flattened; has[i] false for records without tokens) agree
-// on a band.
-func lshBuckets(sigs []uint64, has []bool, bands, rows int) *buckets {
-	k := bands * rows
-	n := len(has)
-	entries := make([]bucketEntry, 0, n*bands)
-	for i := 0; i < n; i++ {
-		if !has[i] {
-			continue
+// bandEntries writes into dst (bands entries) record rec's key in each
+// band of its signature sig (rows·bands values).
+func bandEntries(dst []bucketEntry, sig []uint64, rec int32, bands, rows int) {
+	for b := 0; b < bands; b++ {
+		key := mix64(uint64(b) + seedBase)
+		for _, v := range sig[b*rows : (b+1)*rows] {
+			key = mix64(key ^ v)
 		}
-		sig := sigs[i*k : (i+1)*k]
-		for b := 0; b < bands; b++ {
-			key := mix64(uint64(b) + seedBase)
-			for _, v := range sig[b*rows : (b+1)*rows] {
-				key = mix64(key ^ v)
-			}
-			entries = append(entries, bucketEntry{key, int32(i)})
-		}
+		dst[b] = bucketEntry{key, rec}
 	}
+}
+
+// lshBuckets returns the buckets of n records from entries, each
+// record's key in each band of its signature (bandEntries; none for a
+// record without tokens): the records whose signatures agree on a band.
+// It sorts entries.
+func lshBuckets(entries []bucketEntry, n int) *buckets {
 	slices.SortFunc(entries, func(a, b bucketEntry) int {
 		if c := cmp.Compare(a.key, b.key); c != 0 {
 			return c

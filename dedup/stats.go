@@ -74,6 +74,7 @@ func statsOf(ps []parsed) *Stats {
 	for i := range ps {
 		st.add(&ps[i], seen)
 	}
+	st.qfreq, st.afreq = repeated(st.qfreq), repeated(st.afreq)
 	return st
 }
 

@@ -62,6 +62,11 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	if err != nil {
 		return nil, err
 	}
+	// The texts that do not repeat go before the features grow
+	// (repeated), a string a question and an answer fewer for the
+	// collector to mark (issue 15's 1M tier, where the heap sits at the
+	// soft limit).
+	st.qfreq, st.afreq = repeated(st.qfreq), repeated(st.afreq)
 	groups := append(slices.Clip(opts.Synonyms), m.groups()...)
 	lx := newLexicon(groups)
 	st.lex, st.groups = lx, groups
@@ -79,6 +84,7 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	ix.answers = ans
 	provisional := map[uint64]uint32{}
 	var hashes []uint64
+	var terms termBlocks
 	wide := map[int32]uint64{} // terms counted too often for a code: their counts
 	// Pass 2: each record parsed once, its tokens counted for the
 	// weights, its features made but for the weights.
@@ -111,13 +117,12 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 				}
 				code := uint64(math.Abs(e.w))<<1 | uint64(flags(e.w < 0))
 				if code>>1 >= uint64(len(onePlusLog)) {
-					wide[int32(len(ans.term))] = code
+					wide[int32(terms.n)] = code
 					code = 0
 				}
-				ans.term = append(ans.term, id)
-				ans.code = append(ans.code, uint8(code))
+				terms.add(id, uint8(code))
 			}
-			ans.at = append(ans.at, int32(len(ans.term)))
+			ans.at = append(ans.at, int32(terms.n))
 			if len(f.a.e) > 0 {
 				f.a.e = nil
 			}
@@ -159,9 +164,7 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	}
 	// Vocabulary places keep the hashes' order, so each record's terms
 	// stay sorted.
-	for i, id := range ans.term {
-		ans.term[i] = final[id]
-	}
+	ans.term, ans.code = terms.flat(final)
 	for i, code := range wide {
 		if ans.raw == nil {
 			ans.raw = map[int32]float64{}
@@ -188,6 +191,62 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 		return nil, err
 	}
 	return ix, nil
+}
+
+// termBlocks are the answer terms a streamed Index counts, by their
+// provisional numbers and with their codes, in blocks of termBlock: one
+// slice grown by append allocated about five times its final size (a
+// gigabyte and a half at a million records, on a heap at the soft limit),
+// copying it at each growth.
+type termBlocks struct {
+	term [][]uint32
+	code [][]uint8
+	n    int
+}
+
+// termBlock is how many terms a block of termBlocks holds.
+const termBlock = 1 << 20
+
+func (b *termBlocks) add(term uint32, code uint8) {
+	k := len(b.term) - 1
+	if k < 0 || len(b.term[k]) == termBlock {
+		b.term = append(b.term, make([]uint32, 0, termBlock))
+		b.code = append(b.code, make([]uint8, 0, termBlock))
+		k++
+	}
+	b.term[k] = append(b.term[k], term)
+	b.code[k] = append(b.code[k], code)
+	b.n++
+}
+
+// flat returns the terms in one slice, each provisional number p as
+// final[p], and their codes in another, and drops the blocks.
+func (b *termBlocks) flat(final []uint32) ([]uint32, []uint8) {
+	term, code := make([]uint32, 0, b.n), make([]uint8, 0, b.n)
+	for k := range b.term {
+		for _, p := range b.term[k] {
+			term = append(term, final[p])
+		}
+		code = append(code, b.code[k]...)
+		b.term[k], b.code[k] = nil, nil
+	}
+	*b = termBlocks{}
+	return term, code
+}
+
+// repeated returns the texts of m counted twice or more, in a map of
+// their own (a map keeps its size when keys are deleted): of the texts
+// counted, only those that repeat are ever asked about (three times or
+// more: Stats.repeats, answerRepeats) or stored (twice or more:
+// appendHead), and most texts of a collection do not.
+func repeated(m map[string]int32) map[string]int32 {
+	out := map[string]int32{}
+	for k, n := range m {
+		if n >= 2 {
+			out[k] = n
+		}
+	}
+	return out
 }
 
 // batches calls fn with the records of recs streamBatch at a time, and
