@@ -30,6 +30,9 @@
 //     the frequency map made at its size), and a Size that does not walk
 //     every token.
 //   - index.go: Index (open, read-only), Open, Record, CacheDir, errors.
+//   - byrank.go: RecordNear, a record found by its rank in the ID order of
+//     iq-tables.bin near where the caller expects it (dups pages and
+//     similar's matches), and the rank → document number table.
 //   - page.go: Search over a query tree, and Page, Hit, Location, Facet:
 //     iq's own answer type.
 //   - search.go: searchTree, one page of a search as Bleve would answer
