@@ -89,9 +89,10 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 	}
 	slices.SortStableFunc(lists, func(a, b []int32) int { return cmp.Compare(len(a), len(b)) })
 	// The candidates in that order, each once (next), numbered from 1
-	// (scored, the target's own record counted).
+	// (scored, the target's own record counted); none once ctx is done.
 	seen := make([]uint64, (n+63)/64)
 	li, pi := 0, 0
+	scored := 0
 	next := func() (int32, bool) {
 		for ; li < len(lists); li, pi = li+1, 0 {
 			for l := lists[li]; pi < len(l); {
@@ -101,12 +102,14 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 					continue
 				}
 				seen[i/64] |= 1 << (i % 64)
+				if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
+					return 0, false
+				}
 				return i, true
 			}
 		}
 		return 0, false
 	}
-	scored := 0
 	limit := ix.similarCandidates()
 	// The candidates numbered below limit are scored whatever their
 	// scores (every one, with no limit), on several cores (scoreAll).
@@ -116,12 +119,12 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 		if !ok {
 			break
 		}
-		if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
 		if int(i) != selfAt {
 			first = append(first, i)
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	var best topK
 	best.k = k
@@ -134,9 +137,6 @@ func (ix *Index) similar(ctx context.Context, ft *features, self string, k int) 
 		i, ok := next()
 		if !ok {
 			break
-		}
-		if scored++; scored%ctxEvery == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
 		}
 		if int(i) != selfAt {
 			ix.consider(ft, i, &sc, &best)
