@@ -1,6 +1,7 @@
 package index
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -124,12 +125,28 @@ func recordValue(r record.Record) (map[string]any, error) {
 	return d, err
 }
 
+// invalidUTF8 is how encoding/json writes a byte that is not UTF-8 (or
+// a text's own backslash before "ufffd", which costs a decode, not a
+// difference).
+var invalidUTF8 = []byte(`\ufffd`)
+
 // visitRecord calls fn with each property of a record's document: its
 // name and its value, one string (values nil) or an array of them.
 func visitRecord(r record.Record, fn func(name string, single string, values []string)) error {
 	raw, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("encode record %s: %w", r.ID, err)
+	}
+	if bytes.Contains(raw, invalidUTF8) {
+		// Text that is not valid UTF-8, which JSON stores with each bad
+		// byte as U+FFFD: the fields hold the text as the stored record
+		// gives it back, so that term locations are offsets into the
+		// text its readers have (recordTexts, query's highlighting).
+		var back record.Record
+		if err := json.Unmarshal(raw, &back); err != nil {
+			return fmt.Errorf("encode record %s: %w", r.ID, err)
+		}
+		r = back
 	}
 	fn(record.FieldQuestion, r.Question, nil)
 	fn(FieldRecord, string(packRecord(raw)), nil)

@@ -2,14 +2,18 @@ package index
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/golang/snappy"
 
+	"github.com/iq-search/iq/index/expr"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/internal/cputime"
+	"github.com/iq-search/iq/record"
 )
 
 // TestPackRecord: every corpus record's JSON comes back byte for byte, and
@@ -111,4 +115,54 @@ func BenchmarkPackRecord(b *testing.B) {
 		}
 		b.ReportMetric((cputime.Used()-cpu0).Seconds()*1e6/float64(b.N*n), "cpu-us/record")
 	})
+}
+
+// TestInvalidUTF8Locations: a record whose text is not valid UTF-8 is
+// stored as JSON, which holds each bad byte as U+FFFD; its term locations
+// must be offsets into that text, the one a reader of the record has, on
+// Bleve's searchers' path (from the term vectors) as on the fast ranker's
+// (which analyses the stored record again).
+func TestInvalidUTF8Locations(t *testing.T) {
+	q := "What is a goroutine \xff\xfe in Go?"
+	recs := []record.Record{
+		{ID: record.QuestionID(q), Question: q, Answers: []record.Answer{{Text: "A \xffgoroutine\xfe is a lightweight thread of the runtime."}}},
+		{ID: record.QuestionID("What is a channel?"), Question: "What is a channel?", Answers: []record.Answer{{Text: "A typed conduit."}}},
+	}
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, recs, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tree := expr.Or{Clauses: []expr.Node{
+		expr.Term{Field: record.FieldQuestion, Term: "goroutin", Boost: 1},
+		expr.Term{Field: record.FieldAnswer, Term: "thread", Boost: 1},
+	}}
+	opts := SearchOptions{Size: 1, Fields: []string{FieldRecord}, Locations: true}
+	for _, fast := range []bool{true, false} {
+		ix.SetFastRanking(fast)
+		p, err := ix.Search(context.Background(), tree, opts)
+		if err != nil || len(p.Hits) != 1 || p.Hits[0].Record == nil {
+			t.Fatalf("fast %v: Search = %+v, %v; want the record", fast, p, err)
+		}
+		h := p.Hits[0]
+		for field, want := range map[string]string{record.FieldQuestion: "goroutine", record.FieldAnswer: "thread"} {
+			text := h.Record.Question
+			if field == record.FieldAnswer {
+				text = AnswerTexts(*h.Record)[0]
+			}
+			var got []string
+			for _, ls := range h.Locations[field] {
+				for _, l := range ls {
+					got = append(got, text[l.Start:l.End])
+				}
+			}
+			if len(got) != 1 || got[0] != want {
+				t.Errorf("fast %v: %s locations in the stored record's text %q read %q; want %q", fast, field, text, got, want)
+			}
+		}
+	}
 }
