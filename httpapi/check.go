@@ -110,7 +110,9 @@ func (srv *Server) yieldToRequests(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
-			return nil
+			// ctx's error even when both are ready (select picks
+			// either): a stopping server stops its check.
+			return ctx.Err()
 		case <-tick.C:
 		}
 	}
