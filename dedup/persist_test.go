@@ -3,8 +3,10 @@ package dedup
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -375,6 +377,43 @@ func TestWriteFeaturesPieces(t *testing.T) {
 		}
 		if n != int64(len(got)) || !bytes.Equal(got, want) {
 			t.Errorf("WriteFeatures in pieces of %d: %d bytes (said %d), equal %v; want MarshalFeatures' %d", size, len(got), n, bytes.Equal(got, want), len(want))
+		}
+	}
+}
+
+// TestOffsetsWidths: format 6's offsets come back as written in both of
+// their widths: 4 bytes while the last fits, 8 past 4 GiB of items (a
+// collection's blobs or questions that large; no test writes one whole).
+func TestOffsetsWidths(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		offs  []uint64
+		width uint64
+	}{
+		{"4 bytes", []uint64{0, 5, 9, math.MaxUint32}, 4},
+		{"8 bytes", []uint64{0, 5, 9, math.MaxUint32 + 1, 1 << 40}, 8},
+	} {
+		var b bufferAt
+		p := &pieces{w: &b}
+		p.e.uint(7) // what precedes the offsets: any length
+		offsetsTo(p, featuresFormat, tc.offs)
+		p.flush()
+		r := decoder{b: b.b}
+		r.uint()
+		if w, _ := binary.Uvarint(r.b); w != tc.width {
+			t.Errorf("%s: offsetsTo wrote width %d; want %d", tc.name, w, tc.width)
+		}
+		got := offsetsOf(&r, b.b, featuresFormat)
+		if r.err != nil || len(r.b) != 0 || got.len() != len(tc.offs) {
+			t.Fatalf("%s: offsetsOf = %d offsets, %d bytes left, %v; want %d, 0", tc.name, got.len(), len(r.b), r.err, len(tc.offs))
+		}
+		for k, want := range tc.offs {
+			if got.at(k) != want {
+				t.Errorf("%s: offset %d = %d; want %d", tc.name, k, got.at(k), want)
+			}
+		}
+		if !got.upTo(int(tc.offs[len(tc.offs)-1])) {
+			t.Errorf("%s: upTo(%d) = false", tc.name, tc.offs[len(tc.offs)-1])
 		}
 	}
 }
