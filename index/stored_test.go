@@ -6,11 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/golang/snappy"
 
 	"github.com/iq-search/iq/index/expr"
+	"github.com/iq-search/iq/index/internal/fastrank"
 	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/internal/cputime"
 	"github.com/iq-search/iq/record"
@@ -164,5 +167,28 @@ func TestInvalidUTF8Locations(t *testing.T) {
 				t.Errorf("fast %v: %s locations in the stored record's text %q read %q; want %q", fast, field, text, got, want)
 			}
 		}
+	}
+}
+
+// TestDamagedRecordHit: a hit whose stored record does not inflate fails
+// the page with ErrCorrupt, said once and the same way on both rankers'
+// paths (Bleve's: newHit; the fast ranker's: Config.Texts, here given the
+// record cut short).
+func TestDamagedRecordHit(t *testing.T) {
+	ix, _ := buildCorpus(t)
+	cut := func(stored string) (map[string][]string, any, error) { return recordTexts(stored[:len(stored)/2]) }
+	ix.fast = fastrank.New(fastrank.Config{All: expr.Term{Field: FieldKind, Term: KindRecord, Boost: 1},
+		Sources: textSource, TextField: FieldRecord, Texts: cut, Analyze: analyzeTemp})
+	p, err := ix.Search(context.Background(), expr.Term{Field: record.FieldQuestion, Term: "python", Boost: 1},
+		SearchOptions{Size: 1, Fields: []string{FieldRecord}, Locations: true})
+	if !errors.Is(err, ErrCorrupt) || strings.Count(err.Error(), ErrCorrupt.Error()) != 1 || !strings.HasPrefix(err.Error(), "load hit ") {
+		t.Fatalf("Search with a damaged record = %v, %v; want an error saying %q once, naming the hit", p, err, ErrCorrupt)
+	}
+	// Bleve's path, given the same damage.
+	_, raw, _ := strings.Cut(err.Error(), ": ")
+	id, _, _ := strings.Cut(strings.TrimPrefix(err.Error(), "load hit "), ":")
+	_, herr := newHit(&bsearch.DocumentMatch{ID: id, Fields: map[string]any{FieldRecord: "x"}})
+	if herr == nil || strings.Count(herr.Error(), ErrCorrupt.Error()) != 1 {
+		t.Errorf("newHit(damaged record) = %v; want %q once (fast ranker's: %s)", herr, ErrCorrupt, raw)
 	}
 }

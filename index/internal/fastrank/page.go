@@ -1,6 +1,7 @@
 package fastrank
 
 import (
+	"errors"
 	"fmt"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"runtime"
@@ -90,7 +91,10 @@ func (p *Plan) Details(hits bsearch.DocumentMatchCollection, fields []string, lo
 			var keep any
 			var err error
 			if j.texts, keep, err = rk.cfg.Texts(v); err != nil {
-				return fmt.Errorf("load hit %s: %w: %w", h.ID, corrupt.Err, err)
+				if !errors.Is(err, corrupt.Err) {
+					err = fmt.Errorf("%w: %w", corrupt.Err, err)
+				}
+				return fmt.Errorf("load hit %s: %w", h.ID, err)
 			}
 			if slices.Contains(fields, tf) {
 				h.Fields[tf] = keep
