@@ -169,8 +169,10 @@
 // sound indexes, CheckLocationsAt's chunks, TermPostings and TermLocations
 // against Bleve's term field reader; a location size past its chunk written under an open
 // index, which hung each search path before), stored_test.go (the
-// deflated record's round trip and damage, FuzzUnpackRecord, BenchmarkPackRecord:
-// its size and CPU beside snappy's), fuzz_test.go,
+// deflated record's round trip and damage, a damaged record's hit on both
+// rankers' paths, term locations in text that is not UTF-8,
+// FuzzUnpackRecord, BenchmarkPackRecord: its size and CPU beside
+// snappy's), fuzz_test.go,
 // bench_test.go (BenchmarkBuild, BenchmarkSearch; see BENCHMARKS.md and
 // bench/run.sh, which runs them beside the SQLite FTS5 peer in bench/fts5).
 package index
