@@ -130,6 +130,61 @@ func (st *Stats) addTerms(p *parsed, seen map[uint64]bool) {
 	}
 }
 
+// termDocs are a record's distinct tokens in each document addTerms
+// counts: the hashes of document k are h[end[k-1]:end[k]].
+type termDocs struct {
+	h   []uint64
+	end []int32
+}
+
+// docsOf returns in d what addTerms would count of p, made without Stats
+// (in parallel), for addDocs to count.
+func docsOf(d termDocs, p *parsed, seen map[uint64]bool) termDocs {
+	d.h, d.end = d.h[:0], d.end[:0]
+	doc := func() {
+		for h := range seen {
+			d.h = append(d.h, h)
+		}
+		d.end = append(d.end, int32(len(d.h)))
+	}
+	clear(seen)
+	for _, t := range p.q {
+		seen[t.h] = true
+	}
+	doc()
+	for _, a := range p.answers {
+		if len(a.text)+len(a.code)+len(a.rest) == 0 {
+			continue
+		}
+		clear(seen)
+		for _, t := range a.text {
+			seen[t.h] = true
+		}
+		for _, t := range a.code {
+			seen[t.h] = true
+		}
+		for _, h := range a.rest {
+			seen[h] = true
+		}
+		doc()
+	}
+	return d
+}
+
+// addDocs counts the documents of d (docsOf) as addTerms counts them.
+func (st *Stats) addDocs(d *termDocs) {
+	for k, end := range d.end {
+		lo := int32(0)
+		if k > 0 {
+			lo = d.end[k-1]
+		}
+		st.n++
+		for _, h := range d.h[lo:end] {
+			st.df[h]++
+		}
+	}
+}
+
 func (st *Stats) count(seen map[uint64]bool) {
 	st.n++
 	for h := range seen {

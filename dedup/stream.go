@@ -6,6 +6,7 @@ import (
 	"iter"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/iq-search/iq/record"
 )
@@ -88,8 +89,7 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	wide := map[int32]uint64{} // terms counted too often for a code: their counts
 	// Pass 2: each record parsed once, its tokens counted for the
 	// weights, its features made but for the weights.
-	seen := map[uint64]bool{}
-	ps := make([]parsed, streamBatch)
+	docs := make([]termDocs, streamBatch)
 	k, err := batches(ctx, recs, func(batch []record.Record) error {
 		at := len(ix.feats)
 		if at+len(batch) > n {
@@ -97,16 +97,21 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 		}
 		ix.feats = ix.feats[:at+len(batch)]
 		fs := ix.feats[at:]
-		ps := ps[:len(batch)]
 		if err := parallelCtx(ctx, len(batch), func(i int) {
-			ps[i] = parse(&batch[i], lx)
-			fs[i] = unweighed(&batch[i], &ps[i], st)
+			// The parse is done with once its features and documents
+			// are made: its tokens go in a pooled slab.
+			sc := streamPool.Get().(*streamScratch)
+			p := parseInto(&batch[i], lx, &sc.slab)
+			fs[i] = unweighed(&batch[i], &p, st)
+			docs[i] = docsOf(docs[i], &p, sc.seen)
+			clear(sc.slab)
+			sc.slab = sc.slab[:0]
+			streamPool.Put(sc)
 		}); err != nil {
 			return err
 		}
 		for i := range fs {
-			st.addTerms(&ps[i], seen)
-			ps[i] = parsed{}
+			st.addDocs(&docs[i])
 			f := &fs[i]
 			for _, e := range f.a.e {
 				id, ok := provisional[e.h]
@@ -192,6 +197,15 @@ func NewIndexStream(ctx context.Context, recs iter.Seq2[record.Record, error], o
 	}
 	return ix, nil
 }
+
+// streamScratch is where NewIndexStream parses a record and finds its
+// documents' distinct tokens.
+type streamScratch struct {
+	slab []token
+	seen map[uint64]bool
+}
+
+var streamPool = sync.Pool{New: func() any { return &streamScratch{seen: map[uint64]bool{}} }}
 
 // termBlocks are the answer terms a streamed Index counts, by their
 // provisional numbers and with their codes, in blocks of termBlock: one
