@@ -266,6 +266,11 @@ func unweighed(r *record.Record, p *parsed, st *Stats) features {
 	for i, t := range qt {
 		f.raws[i] = t.raw
 	}
+	// Sized once for every token (a question repeats few), not grown by
+	// append: its copies were garbage, and its slack live.
+	if len(qt) > 0 {
+		f.toks = make([]qtok, 0, len(qt))
+	}
 	seen := map[uint64]bool{}
 	for pos, t := range qt {
 		h := t.h
