@@ -198,7 +198,7 @@ func BenchmarkUserCluster(b *testing.B) {
 }
 
 // gcStats are the collector's cumulative CPU and collections, and the
-// CPU the runtime counted in all (its own estimates, from the time its
+// CPU the runtime counted in all but idle (its own estimates, from the time its
 // workers held a processor: on a loaded machine they run long beside
 // the rusage figures, their ratio is what to read).
 type gcStats struct {
@@ -207,10 +207,11 @@ type gcStats struct {
 }
 
 func readGC() gcStats {
-	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"}, {Name: "/cpu/classes/total:cpu-seconds"}}
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}, {Name: "/gc/cycles/total:gc-cycles"},
+		{Name: "/cpu/classes/total:cpu-seconds"}, {Name: "/cpu/classes/idle:cpu-seconds"}}
 	metrics.Read(s)
 	sec := func(v float64) time.Duration { return time.Duration(v * float64(time.Second)) }
-	return gcStats{cpu: sec(s[0].Value.Float64()), n: s[1].Value.Uint64(), all: sec(s[2].Value.Float64())}
+	return gcStats{cpu: sec(s[0].Value.Float64()), n: s[1].Value.Uint64(), all: sec(s[2].Value.Float64() - s[3].Value.Float64())}
 }
 
 // watchLive samples the heap the last collection left live every 10 ms
