@@ -82,7 +82,11 @@
 //     siblingsBelow), before their features are read.
 //   - stream.go: NewIndexStream, an Index made from a stream of records
 //     read in passes, keeping features and not records (issue 15's 1M
-//     tier, its records kept as cards).
+//     tier, its records kept as cards); no parse outlives its record
+//     (a pooled slab, docsOf), answer terms counted in blocks, the texts
+//     that do not repeat dropped (repeated): at a million records the
+//     heap sits at the build's soft limit, where what is live and what is
+//     allocated set how often the collector runs.
 //   - decisions.go: Decisions, a maintainer's verdicts kept in a JSON
 //     file (ParseDecisions), resolved against the collection.
 //   - compact.go: a loaded or streamed Index's answer vectors in 5 bytes
