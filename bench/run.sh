@@ -26,7 +26,7 @@
 # BenchmarkSearch in ./index sends Bleve a request of the same shape as the
 # FTS5 peer's (engine against engine); BenchmarkQuerySearch in ./bench is
 # iq's real search path, query.Searcher.Search with the text as typed. Levers for the Bleve
-# build: IQ_BENCH_BATCH, IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_TIER, GOGC.
+# build: IQ_BENCH_BATCH, IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_TIER, IQ_BENCH_LEAVETAIL, GOGC.
 # The FTS5 peer needs cgo and a C compiler (it builds SQLite with
 # -tags sqlite_fts5; the first build takes a minute or two). The Lucene
 # peer (bench/lucene/run.sh) needs Java and Debian's liblucene8-java and

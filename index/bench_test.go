@@ -25,7 +25,8 @@ import (
 // Benchmarks of building and searching synthetic corpora (index/synth). They
 // run only with -bench; bench/run.sh runs them beside the SQLite FTS5 peer.
 // Levers for experiments, from the environment: IQ_BENCH_BATCH,
-// IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS, IQ_BENCH_TIER
+// IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS, IQ_BENCH_TIER,
+// IQ_BENCH_LEAVETAIL
 // (index.BuildOptions, see benchkit.BuildOptions), IQ_BENCH_SIZES (comma
 // separated record counts, default "10000,100000").
 

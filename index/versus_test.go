@@ -66,6 +66,12 @@ func newVersusEnvOf(t testing.TB, dir string, recs []record.Record, opts BuildOp
 	if err != nil {
 		t.Fatal(err)
 	}
+	return versusEnvOf(t, ix, recs)
+}
+
+// versusEnvOf is the suite's environment of an open index of recs.
+func versusEnvOf(t testing.TB, ix *Index, recs []record.Record) *versusEnv {
+	t.Helper()
 	e := &versusEnv{ix: ix, recs: recs, terms: map[string][]string{}, analyze: map[string]Analyzer{}}
 	for _, f := range append([]string{record.FieldQuestion, record.FieldAnswer, record.FieldCode}, record.FacetNames()...) {
 		counts, err := ix.Terms(f)
@@ -85,6 +91,7 @@ func newVersusEnvOf(t testing.TB, dir string, recs []record.Record, opts BuildOp
 		e.terms[f] = ts
 	}
 	for _, f := range []string{record.FieldQuestion, record.FieldAnswer} {
+		var err error
 		if e.analyze[f], err = ix.Analyzer(f); err != nil {
 			t.Fatal(err)
 		}

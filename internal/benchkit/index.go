@@ -64,7 +64,9 @@ func MustSizes(tb testing.TB) []int {
 // BuildOptions returns the options of a benchmark build of n synthetic
 // records: the corpus's fingerprint, and the build levers IQ_BENCH_BATCH,
 // IQ_BENCH_WRITERS, IQ_BENCH_SHARDS, IQ_BENCH_SEGMENTS and IQ_BENCH_TIER
-// (index.BuildOptions' defaults when unset).
+// (index.BuildOptions' defaults when unset), and IQ_BENCH_LEAVETAIL=1
+// (index.BuildOptions.LeaveTail: the merge policy's small segments left
+// as they are, for the difference).
 func BuildOptions(n int) index.BuildOptions {
 	return index.BuildOptions{
 		Fingerprint:     fmt.Sprintf("synth-%d-seed%d", n, Seed),
@@ -73,16 +75,21 @@ func BuildOptions(n int) index.BuildOptions {
 		Shards:          Int("IQ_BENCH_SHARDS"),
 		Segments:        Int("IQ_BENCH_SEGMENTS"),
 		SegmentsPerTier: Int("IQ_BENCH_TIER"),
+		LeaveTail:       os.Getenv("IQ_BENCH_LEAVETAIL") == "1",
 	}
 }
 
 // SynthDir is the directory under os.TempDir of the benchmark index of n
-// synthetic records built with BuildOptions(n); clustered names the one
+// synthetic records built with BuildOptions(n) (its name holds the
+// options, "-tailleft" with IQ_BENCH_LEAVETAIL=1); clustered names the one
 // BenchmarkUserBuild leaves, built as iq index builds (clusters set).
 func SynthDir(n int, clustered bool) string {
 	opts := BuildOptions(n)
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("iq-bench-index-%d-shards%d-segments%d-tier%d",
 		n, max(opts.Shards, 1), opts.Segments, opts.SegmentsPerTier))
+	if opts.LeaveTail {
+		dir += "-tailleft"
+	}
 	if clustered {
 		dir += "-clustered"
 	}

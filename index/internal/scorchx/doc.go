@@ -62,6 +62,8 @@
 //   - preload.go: SearchSections, the part of each zap segment's mapping
 //     past its stored documents (from the footer's stored index offset),
 //     which a server maps ahead.
-//   - files.go: ForceMerge and Shared (the segment files scorch never
-//     changes once written, which an update may hard-link).
+//   - files.go: ForceMerge; MergeTail, the small segments a merge policy
+//     leaves merged into few (scorch's force merge with a plan that
+//     leaves the largest segments alone); Shared (the segment files
+//     scorch never changes once written, which an update may hard-link).
 package scorchx

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -34,13 +35,9 @@ func MergeConfig(perTier int) map[string]any {
 // seconds, while the snapshot holds more than n segments (best effort:
 // an index that will not merge further is left as it is).
 func ForceMerge(ctx context.Context, idx bleve.Index, n int) error {
-	adv, err := idx.Advanced()
+	sc, err := scorchOf(idx)
 	if err != nil {
 		return err
-	}
-	sc, ok := adv.(*scorch.Scorch)
-	if !ok {
-		return fmt.Errorf("not a scorch index: %T", adv)
 	}
 	mo := mergeplan.SingleSegmentMergePlanOptions
 	mo.MaxSegmentsPerTier = n
@@ -50,7 +47,7 @@ func ForceMerge(ctx context.Context, idx bleve.Index, n int) error {
 		}
 		k, err := segmentCount(sc)
 		if err != nil || k <= n || try == forceMergeTries {
-			return errors.Join(err, ctx.Err())
+			return errors.Join(err, persisted(ctx, sc), ctx.Err())
 		}
 		select {
 		case <-ctx.Done():
@@ -58,6 +55,138 @@ func ForceMerge(ctx context.Context, idx bleve.Index, n int) error {
 		case <-time.After(forceMergeWait):
 		}
 	}
+}
+
+// MergeTail merges the small segments a merge policy leaves behind (up to
+// SegmentsPerTier-1 of each size below the largest) into few: every
+// segment holding fewer than half the live documents of the largest is
+// eligible, and the eligible ones are merged into segments that each hold
+// fewer documents than the largest. It is scorch's own force merge with a
+// plan that says so (mergeplan's MaxSegmentSize is twice the eligible
+// size; a budget of one segment): segments of the largest size are never
+// merged again, so the work is bounded by the tail's size, not the
+// index's. Like ForceMerge it asks again while segments a busy persister
+// still holds in memory are left out, and gives up after some seconds
+// (best effort). It returns the number of segments before and after.
+// idx must be open for writing: a read-only scorch index has no merger,
+// and its force merge would wait forever.
+func MergeTail(ctx context.Context, idx bleve.Index) (before, after int, err error) {
+	sc, err := scorchOf(idx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for try := 0; ; try++ {
+		sizes, err := liveSizes(sc)
+		if err != nil {
+			return before, after, err
+		}
+		if try == 0 {
+			before = len(sizes)
+		}
+		after = len(sizes)
+		mo, n := tailPlan(sizes)
+		if n <= 1 || try == forceMergeTries {
+			return before, after, errors.Join(persisted(ctx, sc), ctx.Err())
+		}
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return before, after, ctx.Err()
+			case <-time.After(forceMergeWait):
+			}
+		}
+		if err := sc.ForceMerge(ctx, &mo); err != nil {
+			return before, after, err
+		}
+	}
+}
+
+// persisted waits until scorch has persisted its current snapshot: a
+// merge is introduced before the persister writes it down, and Close does
+// not wait for that, so an index closed right after a merge may open
+// without it (the merged file then removed as garbage). Best effort, like
+// the merges: it gives up after persistWait.
+func persisted(ctx context.Context, sc *scorch.Scorch) error {
+	st, ok := sc.Stats().(*scorch.Stats)
+	if !ok {
+		return nil
+	}
+	epoch := atomic.LoadUint64(&st.CurRootEpoch)
+	deadline := time.Now().Add(persistWait)
+	for atomic.LoadUint64(&st.LastPersistedEpoch) < epoch && time.Now().Before(deadline) {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// persistWait bounds persisted's wait.
+const persistWait = 30 * time.Second
+
+// tailPlan returns the merge plan options MergeTail asks scorch for, given
+// the live document counts of an index's segments, and how many segments
+// the tail holds (those the plan may merge).
+func tailPlan(sizes []int64) (mergeplan.MergePlanOptions, int) {
+	largest := int64(0)
+	for _, s := range sizes {
+		largest = max(largest, s)
+	}
+	n := 0
+	var total int64
+	for _, s := range sizes {
+		if s < largest/2 {
+			n++
+			total += s
+		}
+	}
+	return mergeplan.MergePlanOptions{
+		// Eligible: live size below MaxSegmentSize/2; a merged
+		// segment holds fewer than MaxSegmentSize documents.
+		MaxSegmentSize:     min(max(largest, 2), mergeplan.MaxSegmentSizeLimit),
+		MaxSegmentFileSize: mergeplan.DefaultMergePlanOptions.MaxSegmentFileSize,
+		// A budget of one segment for the eligible ones: every tier
+		// is the floor's, which holds them all.
+		MaxSegmentsPerTier:   1,
+		TierGrowth:           1,
+		FloorSegmentSize:     max(total, 1),
+		SegmentsPerMergeTask: max(n, 2),
+		ReclaimDeletesWeight: mergeplan.DefaultMergePlanOptions.ReclaimDeletesWeight,
+	}, n
+}
+
+// liveSizes returns the live document count of each segment of the
+// index's current snapshot.
+func liveSizes(sc *scorch.Scorch) ([]int64, error) {
+	r, err := sc.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	snap, ok := r.(*scorch.IndexSnapshot)
+	if !ok {
+		return nil, fmt.Errorf("not a scorch snapshot: %T", r)
+	}
+	var out []int64
+	for _, ss := range snap.Segments() {
+		out = append(out, ss.LiveSize())
+	}
+	return out, nil
+}
+
+// scorchOf returns the scorch index under idx.
+func scorchOf(idx bleve.Index) (*scorch.Scorch, error) {
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	sc, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return nil, fmt.Errorf("not a scorch index: %T", adv)
+	}
+	return sc, nil
 }
 
 // forceMergeTries and forceMergeWait bound ForceMerge's asking again.
