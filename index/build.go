@@ -354,7 +354,19 @@ func fill(ctx context.Context, shards []bleve.Index, recs iter.Seq2[record.Recor
 	type job struct {
 		shard int
 		batch *bleve.Batch
+		mem   *batchMem
 		n     int
+	}
+	// The memory of the analysed fields of the batches being applied,
+	// reused by the next (batchMem): as many as writers.
+	slabs := make(chan *fieldSlabs, len(shards)*opts.Writers)
+	getSlabs := func() *fieldSlabs {
+		select {
+		case s := <-slabs:
+			return s
+		default:
+			return new(fieldSlabs)
+		}
 	}
 	jobs := make([]chan job, len(shards))
 	var wg sync.WaitGroup
@@ -370,7 +382,15 @@ func fill(ctx context.Context, shards []bleve.Index, recs iter.Seq2[record.Recor
 					if ctx.Err() != nil {
 						continue // drain
 					}
-					if err := shards[j.shard].Batch(j.batch); err != nil {
+					j.mem.attach(getSlabs())
+					err := shards[j.shard].Batch(j.batch)
+					// Applied (or failed): nothing reads the batch's
+					// documents any more.
+					select {
+					case slabs <- j.mem.detach():
+					default:
+					}
+					if err != nil {
 						cancel(fmt.Errorf("shard %d: %w", j.shard, err))
 						continue
 					}
@@ -393,10 +413,10 @@ func fill(ctx context.Context, shards []bleve.Index, recs iter.Seq2[record.Recor
 	}
 	send := func(i int) {
 		select {
-		case jobs[i] <- job{shard: i, batch: batches[i], n: counts[i]}:
+		case jobs[i] <- job{shard: i, batch: batches[i], mem: mappers[i].mem, n: counts[i]}:
 		case <-ctx.Done():
 		}
-		batches[i], counts[i] = nil, 0
+		batches[i], counts[i], mappers[i].mem = nil, 0, nil
 	}
 	var err error
 	for r, rerr := range recs {
@@ -410,6 +430,7 @@ func fill(ctx context.Context, shards []bleve.Index, recs iter.Seq2[record.Recor
 		i := shardOf(r.ID, len(shards))
 		if batches[i] == nil {
 			batches[i] = shards[i].NewBatch()
+			mappers[i].mem = new(batchMem)
 		}
 		d, derr := mappers[i].document(r)
 		if derr == nil {

@@ -27,8 +27,10 @@
 //   - field.go: analysedField, the indexed text fields as batches take
 //     them: Bleve's analysis with fewer allocations (Tokens from a pooled
 //     slab, tokenBuf in analysis.go; terms counted in a reused table, then
-//     the frequency map made at its size), and a Size that does not walk
-//     every token.
+//     the frequency map made at its size, a term's locations side by
+//     side), and a Size that does not walk every token; batchMem, the
+//     TokenFreqs and locations of the batch being applied in chunks the
+//     next batches reuse (fill in build.go).
 //   - index.go: Index (open, read-only), Open, Record, CacheDir, errors.
 //   - byrank.go: RecordNear, a record found by its rank in the ID order of
 //     iq-tables.bin near where the caller expects it (dups pages and

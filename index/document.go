@@ -25,6 +25,9 @@ type recordMapper struct {
 	// fields are the mapping's fields by name; nil when the mapping is
 	// not one recordMapper knows how to follow (then MapDocument maps).
 	fields map[string]fieldSpec
+	// mem, when set, is the memory of the batch the documents go into,
+	// for their analysed fields (batchMem).
+	mem *batchMem
 }
 
 // fieldSpec is what the mapping makes of a property's string values: a
@@ -89,7 +92,7 @@ func (rm *recordMapper) document(r record.Record) (*document.Document, error) {
 		}
 		f := document.NewTextFieldCustom(name, arrayPositions, []byte(value), spec.options, spec.analyzer)
 		if spec.options.IsIndexed() {
-			d.AddField(&analysedField{TextField: f})
+			d.AddField(&analysedField{TextField: f, mem: rm.mem})
 		} else {
 			d.AddField(f)
 		}

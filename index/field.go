@@ -22,6 +22,8 @@ import (
 // location slice per distinct term (BENCHMARKS.md, run 8).
 type analysedField struct {
 	*document.TextField
+	// mem, when set, gives the slabs of freqs (see batchMem).
+	mem    *batchMem
 	length int
 	freqs  bindex.TokenFrequencies
 	size   int // of freqs, counted as Bleve's TokenFrequencies.Size does
@@ -64,7 +66,7 @@ func (f *analysedField) Analyze() {
 	}
 	f.length = len(tokens)
 	var termBytes int
-	f.freqs, termBytes = tokenFrequency(tokens, f.ArrayPositions(), f.Options())
+	f.freqs, termBytes = tokenFrequency(tokens, f.ArrayPositions(), f.Options(), f.mem)
 	// The map's own pointer, then each entry: its key and the TokenFreq's
 	// term are counted apart, though they are the same bytes.
 	f.size = 8 + len(f.freqs)*tokenFreqSize + 2*termBytes
@@ -93,7 +95,7 @@ func (f *analysedField) Size() int {
 // TokenFreq slab are made once at their final size, where sizing them by
 // the token count wasted half of each (a third of a build's allocations
 // were here). It also returns the distinct terms' total length.
-func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions) (bindex.TokenFrequencies, int) {
+func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions, mem *batchMem) (bindex.TokenFrequencies, int) {
 	sc := freqScratchPool.Get().(*freqScratch)
 	defer sc.release()
 	for _, t := range tokens {
@@ -112,7 +114,23 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 		sc.of = append(sc.of, j)
 	}
 	rv := make(bindex.TokenFrequencies, len(sc.first))
-	freqs := make([]bindex.TokenFreq, len(sc.first))
+	vectors := options.IncludeTermVectors()
+	var freqs []bindex.TokenFreq
+	var ptrs []*bindex.TokenLocation
+	var locs []bindex.TokenLocation
+	if mem != nil {
+		nlocs := 0
+		if vectors {
+			nlocs = len(tokens)
+		}
+		freqs, ptrs, locs = mem.take(len(sc.first), nlocs)
+	} else {
+		freqs = make([]bindex.TokenFreq, len(sc.first))
+		if vectors {
+			ptrs = make([]*bindex.TokenLocation, len(tokens))
+			locs = make([]bindex.TokenLocation, len(tokens))
+		}
+	}
 	termBytes := 0
 	skip := options.SkipFreqNorm()
 	for j, t := range sc.first {
@@ -120,27 +138,35 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 		if !skip {
 			freqs[j].SetFrequency(int(sc.count[j]))
 		}
-		rv[string(t.Term)] = &freqs[j]
+		// The key aliases the term's bytes, as freqs[j].Term does: they
+		// are not modified once analysed (the field's own copy of its
+		// value, or the stem cache's entries, which are never
+		// rewritten), where string(t.Term) copied every distinct term.
+		rv[unsafe.String(unsafe.SliceData(t.Term), len(t.Term))] = &freqs[j]
 		termBytes += len(t.Term)
 	}
-	if options.IncludeTermVectors() {
-		ptrs := make([]*bindex.TokenLocation, len(tokens))
+	if vectors {
+		// A term's locations lie side by side in locs, in token order,
+		// as the segment builder reads them (a term at a time).
 		off := 0
 		for j := range freqs {
 			n := int(sc.count[j])
 			freqs[j].Locations = ptrs[off : off : off+n]
+			sc.count[j] = int32(off) // from here on: the term's next slot
 			off += n
 		}
-		locs := make([]bindex.TokenLocation, len(tokens))
 		for i, t := range tokens {
-			locs[i] = bindex.TokenLocation{
+			j := sc.of[i]
+			k := sc.count[j]
+			sc.count[j]++
+			locs[k] = bindex.TokenLocation{
 				ArrayPositions: arrayPositions,
 				Start:          t.Start,
 				End:            t.End,
 				Position:       t.Position,
 			}
-			f := &freqs[sc.of[i]]
-			f.Locations = append(f.Locations, &locs[i])
+			f := &freqs[j]
+			f.Locations = append(f.Locations, &locs[k])
 		}
 	}
 	return rv, termBytes
@@ -175,3 +201,97 @@ func (sc *freqScratch) release() {
 	}
 	freqScratchPool.Put(sc)
 }
+
+// batchMem is the memory of the TokenFreqs and locations of the analysed
+// fields of one batch (analysedField.mem): while the batch is applied, a
+// fieldSlabs, whose chunks the batches after it reuse. They were a
+// quarter of what a build allocated (27 KB a synthetic record), garbage
+// once the batch's segment is built, and the collector's work grows with
+// what is allocated (issue 15). The slabs are given to a batch only while
+// it is applied (fill), so that only the writers' batches hold them, as
+// when each field made its own. A batch's fields are analysed
+// concurrently (scorch's analysis workers), hence the lock. Nothing may
+// hold a field's token frequencies once the batch is applied: scorch's
+// Batch copies them into the segment it builds (zap's interim) and keeps
+// no document.
+type batchMem struct {
+	mu    sync.Mutex
+	slabs *fieldSlabs // nil: each field allocates its own
+}
+
+// fieldSlabs are the chunks a batchMem hands out.
+type fieldSlabs struct {
+	freqs chunks[bindex.TokenFreq]
+	ptrs  chunks[*bindex.TokenLocation]
+	locs  chunks[bindex.TokenLocation]
+}
+
+// take returns zeroed slices of nfreqs TokenFreqs and of nlocs location
+// pointers and locations, each with no room beyond its length.
+func (m *batchMem) take(nfreqs, nlocs int) ([]bindex.TokenFreq, []*bindex.TokenLocation, []bindex.TokenLocation) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.slabs == nil {
+		var ptrs []*bindex.TokenLocation
+		var locs []bindex.TokenLocation
+		if nlocs > 0 {
+			ptrs, locs = make([]*bindex.TokenLocation, nlocs), make([]bindex.TokenLocation, nlocs)
+		}
+		return make([]bindex.TokenFreq, nfreqs), ptrs, locs
+	}
+	s := m.slabs
+	return s.freqs.take(nfreqs), s.ptrs.take(nlocs), s.locs.take(nlocs)
+}
+
+// attach gives m the slabs s until detach returns them, free again.
+func (m *batchMem) attach(s *fieldSlabs) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.slabs = s
+}
+
+// detach takes m's slabs back, every chunk free again: the batch's fields
+// are no longer read.
+func (m *batchMem) detach() *fieldSlabs {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s := m.slabs
+	m.slabs = nil
+	if s != nil {
+		s.freqs.reset()
+		s.ptrs.reset()
+		s.locs.reset()
+	}
+	return s
+}
+
+// chunks hands out slices of chunks of at least chunkLen elements, and
+// after reset the same chunks again.
+type chunks[T any] struct {
+	all  [][]T // every chunk, in the order they are used
+	cur  int   // the chunk being taken from: all[cur]
+	used int   // how much of all[cur] is taken
+}
+
+// chunkLen is the length of a chunk: a few hundred records' locations.
+const chunkLen = 1 << 16
+
+func (c *chunks[T]) take(n int) []T {
+	if n == 0 {
+		return nil
+	}
+	for c.cur < len(c.all) && c.used+n > len(c.all[c.cur]) {
+		c.cur++
+		c.used = 0
+	}
+	if c.cur == len(c.all) {
+		c.all = append(c.all, make([]T, max(n, chunkLen)))
+		c.used = 0
+	}
+	r := c.all[c.cur][c.used : c.used+n : c.used+n]
+	c.used += n
+	clear(r)
+	return r
+}
+
+func (c *chunks[T]) reset() { c.cur, c.used = 0, 0 }

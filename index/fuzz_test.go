@@ -36,6 +36,9 @@ func FuzzAnalyze(f *testing.F) {
 		f.Fatal(err)
 	}
 	analyzers := []string{AnalyzerText, AnalyzerCode}
+	// Slabs reused by every input: what they held before must not show.
+	mem := new(batchMem)
+	mem.attach(new(fieldSlabs))
 	f.Fuzz(func(t *testing.T, text string) {
 		for _, name := range analyzers {
 			pos := 0
@@ -45,8 +48,13 @@ func FuzzAnalyze(f *testing.F) {
 				bindex.IndexField | bindex.IncludeTermVectors,
 				bindex.IndexField | bindex.IncludeTermVectors | bindex.SkipFreqNorm,
 			} {
-				got, _ := tokenFrequency(tokens, []uint64{2}, o)
-				compareFreqs(t, fmt.Sprintf("%s %q %v", name, text, o), got, analysis.TokenFrequency(tokens, []uint64{2}, o))
+				want := analysis.TokenFrequency(tokens, []uint64{2}, o)
+				got, _ := tokenFrequency(tokens, []uint64{2}, o, nil)
+				compareFreqs(t, fmt.Sprintf("%s %q %v", name, text, o), got, want)
+				// From a batch's reused memory, as a build takes them.
+				got, _ = tokenFrequency(tokens, []uint64{2}, o, mem)
+				compareFreqs(t, fmt.Sprintf("%s %q %v (batchMem)", name, text, o), got, want)
+				mem.attach(mem.detach())
 			}
 			for _, tk := range tokens {
 				if tk.Start < 0 || tk.End > len(text) || tk.Start >= tk.End {
