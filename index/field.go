@@ -265,8 +265,8 @@ func (m *batchMem) detach() *fieldSlabs {
 	return s
 }
 
-// chunks hands out slices of chunks of at least chunkLen elements, and
-// after reset the same chunks again.
+// chunks hands out zeroed slices of chunks of at least chunkLen elements,
+// and after reset the same chunks again.
 type chunks[T any] struct {
 	all  [][]T // every chunk, in the order they are used
 	cur  int   // the chunk being taken from: all[cur]
@@ -290,8 +290,18 @@ func (c *chunks[T]) take(n int) []T {
 	}
 	r := c.all[c.cur][c.used : c.used+n : c.used+n]
 	c.used += n
-	clear(r)
 	return r
 }
 
-func (c *chunks[T]) reset() { c.cur, c.used = 0, 0 }
+// reset zeroes what was taken (every chunk is zero where it is not taken),
+// so that what the batch's fields pointed to is not kept by the chunks
+// while they wait, and makes every chunk free again.
+func (c *chunks[T]) reset() {
+	for i := 0; i < c.cur; i++ {
+		clear(c.all[i])
+	}
+	if c.cur < len(c.all) {
+		clear(c.all[c.cur][:c.used])
+	}
+	c.cur, c.used = 0, 0
+}

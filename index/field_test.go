@@ -153,3 +153,41 @@ func BenchmarkAnalysedField(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(recs)), "ns/record")
 }
+
+// A batch's chunks come back zeroed after reset, however they were taken
+// (small takes sharing a chunk, one larger than a chunk, a take that
+// skips the rest of a chunk), and hand out the same memory again.
+func TestChunksReuseZeroed(t *testing.T) {
+	var c chunks[int]
+	sizes := []int{3, chunkLen - 2, 5, 2 * chunkLen, 7, 0, 1}
+	first := 0
+	for round := range 3 {
+		var got [][]int
+		for _, n := range sizes {
+			s := c.take(n)
+			if len(s) != n || cap(s) != n {
+				t.Fatalf("round %d: take(%d) = len %d cap %d", round, n, len(s), cap(s))
+			}
+			for i := range s {
+				if s[i] != 0 {
+					t.Fatalf("round %d: take(%d)[%d] = %d; want 0", round, n, i, s[i])
+				}
+				s[i] = round + 1
+			}
+			got = append(got, s)
+		}
+		for i, s := range got {
+			for _, v := range s {
+				if v != round+1 {
+					t.Fatalf("round %d: take %d overwritten by a later take", round, i)
+				}
+			}
+		}
+		if round == 0 {
+			first = len(c.all)
+		} else if len(c.all) != first {
+			t.Fatalf("round %d: %d chunks; want the first round's %d reused", round, len(c.all), first)
+		}
+		c.reset()
+	}
+}
