@@ -107,46 +107,13 @@ func (st *Stats) addAnswer(norm string, i int, prev func(j int) string) {
 // addTerms counts a record's tokens: its question, then each answer, as
 // documents of their own.
 func (st *Stats) addTerms(p *parsed, seen map[uint64]bool) {
-	clear(seen)
-	for _, t := range p.q {
-		seen[t.h] = true
-	}
-	st.count(seen)
-	for _, a := range p.answers {
-		if len(a.text)+len(a.code)+len(a.rest) == 0 {
-			continue
-		}
-		clear(seen)
-		for _, t := range a.text {
-			seen[t.h] = true
-		}
-		for _, t := range a.code {
-			seen[t.h] = true
-		}
-		for _, h := range a.rest {
-			seen[h] = true
-		}
-		st.count(seen)
-	}
+	eachDoc(p, seen, func() { st.count(seen) })
 }
 
-// termDocs are a record's distinct tokens in each document addTerms
-// counts: the hashes of document k are h[end[k-1]:end[k]].
-type termDocs struct {
-	h   []uint64
-	end []int32
-}
-
-// docsOf returns in d what addTerms would count of p, made without Stats
-// (in parallel), for addDocs to count.
-func docsOf(d termDocs, p *parsed, seen map[uint64]bool) termDocs {
-	d.h, d.end = d.h[:0], d.end[:0]
-	doc := func() {
-		for h := range seen {
-			d.h = append(d.h, h)
-		}
-		d.end = append(d.end, int32(len(d.h)))
-	}
+// eachDoc fills seen with the distinct tokens of each document of p that
+// Stats counts (its question, then each answer with any tokens) and calls
+// doc after each: what addTerms counts and docsOf collects, walked once.
+func eachDoc(p *parsed, seen map[uint64]bool, doc func()) {
 	clear(seen)
 	for _, t := range p.q {
 		seen[t.h] = true
@@ -168,6 +135,25 @@ func docsOf(d termDocs, p *parsed, seen map[uint64]bool) termDocs {
 		}
 		doc()
 	}
+}
+
+// termDocs are a record's distinct tokens in each document addTerms
+// counts: the hashes of document k are h[end[k-1]:end[k]].
+type termDocs struct {
+	h   []uint64
+	end []int32
+}
+
+// docsOf returns in d what addTerms would count of p, made without Stats
+// (in parallel), for addDocs to count.
+func docsOf(d termDocs, p *parsed, seen map[uint64]bool) termDocs {
+	d.h, d.end = d.h[:0], d.end[:0]
+	eachDoc(p, seen, func() {
+		for h := range seen {
+			d.h = append(d.h, h)
+		}
+		d.end = append(d.end, int32(len(d.h)))
+	})
 	return d
 }
 

@@ -80,6 +80,22 @@ func updatedCorpus(t *testing.T) (*Index, []record.Record) {
 }
 
 // buildCorpus builds the embedded corpus into a new directory and opens it.
+// buildRecords builds recs into an index of their own with the default
+// options, opens it, and closes it when the test ends.
+func buildRecords(t *testing.T, recs []record.Record) *Index {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(context.Background(), dir, recs, BuildOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix
+}
+
 func buildCorpus(t *testing.T) (*Index, []record.Record) {
 	t.Helper()
 	recs := loadCorpus(t)
@@ -276,15 +292,7 @@ func TestClosure(t *testing.T) {
 	if len(recs) < 20 {
 		t.Fatalf("%s: %d questions; want the file's list", file, len(recs))
 	}
-	dir := filepath.Join(t.TempDir(), "index")
-	if err := Build(context.Background(), dir, recs, BuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := buildRecords(t, recs)
 	q := bleve.NewMatchPhraseQuery("what is a closure")
 	q.SetField(record.FieldQuestion)
 	ids := search(t, ix, q)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -131,15 +130,7 @@ func TestInvalidUTF8Locations(t *testing.T) {
 		{ID: record.QuestionID(q), Question: q, Answers: []record.Answer{{Text: "A \xffgoroutine\xfe is a lightweight thread of the runtime."}}},
 		{ID: record.QuestionID("What is a channel?"), Question: "What is a channel?", Answers: []record.Answer{{Text: "A typed conduit."}}},
 	}
-	dir := filepath.Join(t.TempDir(), "index")
-	if err := Build(context.Background(), dir, recs, BuildOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := buildRecords(t, recs)
 	tree := expr.Or{Clauses: []expr.Node{
 		expr.Term{Field: record.FieldQuestion, Term: "goroutin", Boost: 1},
 		expr.Term{Field: record.FieldAnswer, Term: "thread", Boost: 1},
