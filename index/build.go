@@ -68,8 +68,9 @@ type BuildOptions struct {
 	// than the largest (scorchx.MergeTail): a search visits every segment
 	// (a dictionary lookup per term per field, the first read of each
 	// postings, spelling's candidate walks), and the merge reads only the
-	// tail again. A small index (the tests' corpus of 148 records in
-	// batches of 16) may end in one segment. Ignored when Segments is set
+	// tail again. The merge waits for scorch's persister, which may
+	// write a small index (the tests' corpus of 148 records in batches
+	// of 16) as one segment. Ignored when Segments is set
 	// (BENCHMARKS.md, "The segments a build leaves").
 	LeaveTail bool
 	// Origin is recorded in the metadata as given (Meta.Origin): what the

@@ -130,7 +130,7 @@ func TestInvalidUTF8Locations(t *testing.T) {
 		{ID: record.QuestionID(q), Question: q, Answers: []record.Answer{{Text: "A \xffgoroutine\xfe is a lightweight thread of the runtime."}}},
 		{ID: record.QuestionID("What is a channel?"), Question: "What is a channel?", Answers: []record.Answer{{Text: "A typed conduit."}}},
 	}
-	ix := buildRecords(t, recs)
+	ix := buildRecords(t, recs, BuildOptions{})
 	tree := expr.Or{Clauses: []expr.Node{
 		expr.Term{Field: record.FieldQuestion, Term: "goroutin", Boost: 1},
 		expr.Term{Field: record.FieldAnswer, Term: "thread", Boost: 1},

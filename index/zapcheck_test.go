@@ -455,16 +455,7 @@ func TestFindPostingsCountMatchesBleve(t *testing.T) {
 // long enough to span several chunks. Closed when the test ends.
 func chunkedIndex(t *testing.T) *Index {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "synth")
-	if err := Build(context.Background(), dir, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1}); err != nil {
-		t.Fatal(err)
-	}
-	ix, err := Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
+	return buildRecords(t, synth.Generate(2000, 7), BuildOptions{Fingerprint: "synth", Segments: 1})
 }
 
 // shardReader opens a reader of ix's first shard; the caller closes it.
