@@ -51,7 +51,9 @@
 //     a snapshot's segments in turn, scorchx.PrefixTerms).
 //   - expr/: the query tree, the contract between query and index.
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
-//     policy) into a new generation, checksummed and published;
+//     policy, the small segments it leaves merged at the end unless
+//     BuildOptions.LeaveTail) into a new generation, checksummed and
+//     published;
 //     BuildStream, the same over a stream of records, read once in
 //     bounded batches (a collection larger than memory, issue 15);
 //     attachments given as bytes, or written by a function into the new
