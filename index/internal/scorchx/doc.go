@@ -64,6 +64,8 @@
 //     which a server maps ahead.
 //   - files.go: ForceMerge; MergeTail, the small segments a merge policy
 //     leaves merged into few (scorch's force merge with a plan that
-//     leaves the largest segments alone); Shared (the segment files
+//     leaves the largest segments alone); both end on a cancel or a
+//     failed merge, which scorch's own force merge waits through
+//     (forceMerge, the merger's error kept by asyncErrors); Shared (the segment files
 //     scorch never changes once written, which an update may hard-link).
 package scorchx

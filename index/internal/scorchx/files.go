@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,12 +22,70 @@ const Name = scorch.Name
 // MergeConfig returns the index configuration that sets scorch's merge
 // policy to let perTier segments of one size build up before merging them
 // (MaxSegmentsPerTier and SegmentsPerMergeTask; scorch decodes the map as
-// JSON over its defaults).
+// JSON over its defaults), and names the handler that keeps the errors of
+// scorch's background work (asyncErrors), for ForceMerge and MergeTail to
+// report.
 func MergeConfig(perTier int) map[string]any {
-	return map[string]any{"scorchMergePlanOptions": map[string]any{
-		"MaxSegmentsPerTier":   perTier,
-		"SegmentsPerMergeTask": perTier,
-	}}
+	return map[string]any{
+		"scorchMergePlanOptions": map[string]any{
+			"MaxSegmentsPerTier":   perTier,
+			"SegmentsPerMergeTask": perTier,
+		},
+		"asyncErrorCallbackName": asyncErrorsName,
+	}
+}
+
+// asyncErrorsName is the name of scorchx's handler of the errors scorch's
+// merger and persister report (they have no caller to return them to):
+// it keeps the last of each index, by its store's path (Bleve's
+// indexStorePath).
+const asyncErrorsName = "iq-scorchx"
+
+var asyncErrors sync.Map // store path → error
+
+func init() {
+	scorch.RegistryAsyncErrorCallbacks[asyncErrorsName] = func(err error, path string) {
+		asyncErrors.Store(path, err)
+	}
+}
+
+// forceMerge is sc.ForceMerge(ctx, mo), which returns only once the merge
+// is done or the index closed, returning as well when ctx is done or
+// when scorch's merger reports a failed merge: the merger tries a failed
+// merge again at once, without end, and its ForceMerge waits on neither
+// (a merge that cannot write its file hung a build, a core busy,
+// through a cancel: TestMergeTailFails). The request left with the
+// merger ends when the index is closed. idx is sc's index, for the
+// merger's error (asyncErrors).
+func forceMerge(ctx context.Context, idx bleve.Index, sc *scorch.Scorch, mo *mergeplan.MergePlanOptions) error {
+	st, _ := sc.Stats().(*scorch.Stats)
+	failed := func() uint64 {
+		if st == nil {
+			return 0
+		}
+		return atomic.LoadUint64(&st.TotFileMergeLoopErr)
+	}
+	before := failed()
+	done := make(chan error, 1)
+	go func() { done <- sc.ForceMerge(ctx, mo) }()
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+			if n := failed(); n > before {
+				err, _ := asyncErrors.LoadAndDelete(idx.Name() + string(os.PathSeparator) + "store")
+				if err, ok := err.(error); ok {
+					return fmt.Errorf("merge segments: %w", err)
+				}
+				return fmt.Errorf("merge segments: scorch's merger failed %d times", n-before)
+			}
+		}
+	}
 }
 
 // ForceMerge merges the segments of a scorch index down to at most n.
@@ -42,7 +102,7 @@ func ForceMerge(ctx context.Context, idx bleve.Index, n int) error {
 	mo := mergeplan.SingleSegmentMergePlanOptions
 	mo.MaxSegmentsPerTier = n
 	for try := 0; ; try++ {
-		if err := sc.ForceMerge(ctx, &mo); err != nil {
+		if err := forceMerge(ctx, idx, sc, &mo); err != nil {
 			return err
 		}
 		k, err := segmentCount(sc)
@@ -95,7 +155,7 @@ func MergeTail(ctx context.Context, idx bleve.Index) (before, after int, err err
 			case <-time.After(forceMergeWait):
 			}
 		}
-		if err := sc.ForceMerge(ctx, &mo); err != nil {
+		if err := forceMerge(ctx, idx, sc, &mo); err != nil {
 			return before, after, err
 		}
 	}

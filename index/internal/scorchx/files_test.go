@@ -1,9 +1,16 @@
 package scorchx
 
 import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
 )
 
@@ -106,4 +113,80 @@ func planOnce(t *testing.T, sizes []int64, mo mergeplan.MergePlanOptions) []int6
 		}
 	}
 	return after
+}
+
+// tailIndex returns a scorch index of one segment of 100 documents and
+// 19 of 5, each persisted before the next is indexed, under a merge
+// policy that merges none of them. Closed when the test ends.
+func tailIndex(t *testing.T) (bleve.Index, string) {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "tail")
+	config := MergeConfig(1000)
+	config["scorchMergePlanOptions"].(map[string]any)["FloorSegmentSize"] = 1
+	idx, err := bleve.NewUsing(dir, bleve.NewIndexMapping(), Name, Name, config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	sc, err := scorchOf(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for b := range 20 {
+		batch := idx.NewBatch()
+		n := 5
+		if b == 0 {
+			n = 100
+		}
+		for i := range n {
+			if err := batch.Index(fmt.Sprintf("d%d-%d", b, i), map[string]any{"text": fmt.Sprintf("text %d of batch %d", i, b)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := idx.Batch(batch); err != nil {
+			t.Fatal(err)
+		}
+		if err := persisted(context.Background(), sc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sizes, err := liveSizes(sc); err != nil || len(sizes) != 20 {
+		t.Fatalf("segments %v, %v; want 20", sizes, err)
+	}
+	return idx, dir
+}
+
+// A merge that cannot write its file (its directory gone, as a full or
+// failing disk would fail it) is an error naming the cause: scorch's
+// merger tries a failed merge again without end, and its ForceMerge
+// waits for neither that nor a cancel (before, each case here was still
+// merging after a minute, a core busy, and a cancelled context changed
+// nothing).
+func TestMergeTailFails(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		merge func(context.Context, bleve.Index) error
+	}{
+		{"MergeTail", func(ctx context.Context, idx bleve.Index) error { _, _, err := MergeTail(ctx, idx); return err }},
+		{"ForceMerge", func(ctx context.Context, idx bleve.Index) error { return ForceMerge(ctx, idx, 1) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			idx, dir := tailIndex(t)
+			if err := os.RemoveAll(dir); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- c.merge(context.Background(), idx) }()
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute):
+				t.Fatalf("%s still merging after a minute", c.name)
+			}
+			t.Logf("%s: %v", c.name, err)
+			if err == nil || !strings.Contains(err.Error(), "no such file or directory") {
+				t.Fatalf("%s = %v; want the merger's error (no such file or directory)", c.name, err)
+			}
+		})
+	}
 }
