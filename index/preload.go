@@ -77,7 +77,6 @@ func (ix *Index) PreloadSearch(ctx context.Context, pace func(context.Context) e
 		err := ix.withReader(i, func(r bindex.IndexReader) error {
 			// r holds its segments (and their mappings) until closed.
 			secs := scorchx.SearchSections(r)
-			ix.keepMapped(secs)
 			for _, s := range secs {
 				p.Segments++
 				p.Stored += s.Stored
@@ -102,6 +101,10 @@ func (ix *Index) PreloadSearch(ctx context.Context, pace func(context.Context) e
 						errs = append(errs, fmt.Errorf("%s: %w", s.Path, err))
 						break
 					}
+					// Kept once mapped: a piece the kernel did not
+					// map, or a preload stopped before it, is not the
+					// server's to keep (PreloadedBytes).
+					ix.keepMapped([]scorchx.Mapped{{Path: s.Path, Data: piece}})
 					p.Advice = advice
 					p.Bytes += int64(len(piece))
 				}
@@ -125,9 +128,9 @@ func (ix *Index) PreloadSearch(ctx context.Context, pace func(context.Context) e
 var errClosed = errors.New("index closed")
 
 // PreloadedBytes returns how much of the index's mapped files
-// PreloadSearch keeps mapped (the search sections it was asked to map;
-// 0 before it runs): what ReleaseMapped leaves, for a server's budget of
-// mapped pages beyond them.
+// PreloadSearch keeps mapped (the parts of the search sections it
+// mapped; 0 before it runs): what ReleaseMapped leaves, for a server's
+// budget of mapped pages beyond them.
 func (ix *Index) PreloadedBytes() int64 {
 	k := ix.kept.Load()
 	if k == nil {

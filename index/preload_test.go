@@ -164,6 +164,11 @@ func TestPreloadSearchTruncated(t *testing.T) {
 	if p.Segments != len(segs) {
 		t.Errorf("PreloadSearch() went over %d segments; want all %d", p.Segments, len(segs))
 	}
+	// What was not mapped is not kept: the kept ranges are the pieces
+	// mapped, each rounded up to a page.
+	if got, page := ix.PreloadedBytes(), int64(os.Getpagesize()); got < p.Bytes || got >= p.Bytes+int64(p.Segments)*page {
+		t.Errorf("PreloadedBytes() = %d after a preload that mapped %d bytes of %d segments; want that, each segment's rounded up to a page", got, p.Bytes, p.Segments)
+	}
 }
 
 // TestPreloadSearchTwice: a second preload of the same index (nothing
