@@ -140,6 +140,9 @@ func visitRecord(r record.Record, fn func(name string, single string, values []s
 	if err != nil {
 		return fmt.Errorf("encode record %s: %w", r.ID, err)
 	}
+	if len(raw) > maxRecordJSON {
+		return fmt.Errorf("encode record %s: %d bytes of JSON, more than an index stores (%d)", r.ID, len(raw), maxRecordJSON)
+	}
 	if bytes.Contains(raw, invalidUTF8) {
 		// Text that is not valid UTF-8, which JSON stores with each bad
 		// byte as U+FFFD: the fields hold the text as the stored record

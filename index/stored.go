@@ -43,17 +43,30 @@ func packRecord(raw []byte) []byte {
 	return b.Bytes()
 }
 
+// maxRecordJSON bounds a record's JSON as the index stores it: a build
+// refuses a larger record (visitRecord), so a stored value that inflates
+// past it is damage, and unpackRecord stops there. Without it a damaged
+// or hostile index made a reader allocate without bound: deflate expands
+// its input up to 1032 times, from a stored value as large as its
+// segment file. 64 MiB is twice the largest file ingest reads by default
+// (ingest.DefaultMaxFileSize), which holds every text of its records.
+const maxRecordJSON = 64 << 20
+
 // unpackRecord returns the JSON of a record stored as packRecord made it.
-// A stored value that does not inflate is damage (ErrCorrupt).
+// A stored value that does not inflate, or inflates past maxRecordJSON,
+// is damage (ErrCorrupt).
 func unpackRecord(stored []byte) ([]byte, error) {
 	r := recordReaders.Get().(io.ReadCloser)
 	defer recordReaders.Put(r)
 	if err := r.(flate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
 		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
 	}
-	out := bytes.NewBuffer(make([]byte, 0, 2*len(stored)+64))
-	if _, err := out.ReadFrom(r); err != nil {
+	out := bytes.NewBuffer(make([]byte, 0, min(2*len(stored)+64, maxRecordJSON)))
+	if _, err := out.ReadFrom(io.LimitReader(r, maxRecordJSON+1)); err != nil {
 		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
+	}
+	if out.Len() > maxRecordJSON {
+		return nil, fmt.Errorf("%w: stored %s: inflates past %d bytes, the most a record's JSON takes", ErrCorrupt, FieldRecord, maxRecordJSON)
 	}
 	return out.Bytes(), nil
 }

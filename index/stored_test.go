@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
@@ -46,6 +47,41 @@ func TestPackRecord(t *testing.T) {
 		if got, err := unpackRecord(stored); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("unpackRecord(%s) = %q, %v; want ErrCorrupt", name, got, err)
 		}
+	}
+}
+
+// A stored value that inflates past maxRecordJSON is damage, found
+// without inflating it whole (deflate made 64 MiB of zeros from 64 KB:
+// a hostile index's stored records made a reader allocate without bound);
+// a record's JSON of that size is one a build refuses, the largest it
+// takes comes back.
+func TestUnpackRecordBounded(t *testing.T) {
+	for _, c := range []struct {
+		size int
+		ok   bool
+	}{{maxRecordJSON, true}, {maxRecordJSON + 1, false}} {
+		var b bytes.Buffer
+		w, err := flate.NewWriter(&b, flate.BestSpeed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zeros := make([]byte, 1<<20)
+		for left := c.size; left > 0; left -= len(zeros) {
+			w.Write(zeros[:min(left, len(zeros))])
+		}
+		w.Close()
+		got, err := unpackRecord(b.Bytes())
+		switch {
+		case c.ok && (err != nil || len(got) != c.size):
+			t.Errorf("unpackRecord(%d bytes inflating to %d) = %d bytes, %v; want them all", b.Len(), c.size, len(got), err)
+		case !c.ok && !errors.Is(err, ErrCorrupt):
+			t.Errorf("unpackRecord(%d bytes inflating to %d) = %d bytes, %v; want ErrCorrupt", b.Len(), c.size, len(got), err)
+		}
+	}
+	big := record.Record{ID: "0123456789abcdef", Question: strings.Repeat("x", maxRecordJSON)}
+	err := Build(context.Background(), t.TempDir(), []record.Record{big}, BuildOptions{})
+	if want := "more than an index stores"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Build(a record of %d bytes of JSON) error = %v; want one saying %q", maxRecordJSON+len(`{"id":"0123456789abcdef","question":""}`), err, want)
 	}
 }
 
