@@ -133,7 +133,8 @@ func prefixTerms(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string
 // liveCounts walks the dictionary of field in each of segs (ss: their
 // snapshots, for their deletions) over the terms a accepts, calling fn
 // with each term and its live documents in the segment (liveCount), read
-// from the postings where the walk stands, until fn returns an error.
+// from the postings where the walk stands, until fn returns an error,
+// returned naming the segment's file.
 func (w *fstWalk) liveCounts(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, a vellum.Automaton, fn func(term []byte, n uint64) error) error {
 	for i, zs := range segs {
 		d, err := w.dict(zs, field)
@@ -152,7 +153,7 @@ func (w *fstWalk) liveCounts(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, 
 				return fmt.Errorf("%w: %s: postings of %s:%q: %w", corrupt.Err, zs.Path(), field, term, err)
 			}
 			if err := fn(term, n); err != nil {
-				return err
+				return fmt.Errorf("%s: %w", zs.Path(), err)
 			}
 		}
 		if err != vellum.ErrIteratorDone {
