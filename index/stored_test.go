@@ -50,11 +50,11 @@ func TestPackRecord(t *testing.T) {
 	}
 }
 
-// A stored value that inflates past maxRecordJSON is damage, found
-// without inflating it whole (deflate made 64 MiB of zeros from 64 KB:
-// a hostile index's stored records made a reader allocate without bound);
-// a record's JSON of that size is one a build refuses, the largest it
-// takes comes back.
+// A stored value that inflates past maxRecordJSON is damage, found once
+// that much is inflated (80 KB of deflate make 64 MiB of zeros: before,
+// a hostile index's stored records made a reader allocate without
+// bound); a record's JSON past it is one a build refuses; the largest a
+// build takes comes back.
 func TestUnpackRecordBounded(t *testing.T) {
 	for _, c := range []struct {
 		size int
