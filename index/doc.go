@@ -23,7 +23,8 @@
 //     mapping makes of a record's properties, built directly as
 //     MapDocument builds them from recordValue's map); recordTexts, the question and
 //     answers read back from the stored record (their one stored copy).
-//   - stored.go: the stored record deflated (packRecord, unpackRecord).
+//   - stored.go: the stored record deflated (packRecord, unpackRecord),
+//     at most maxRecordJSON inflated.
 //   - field.go: analysedField, the indexed text fields as batches take
 //     them: Bleve's analysis with fewer allocations (Tokens from a pooled
 //     slab, tokenBuf in analysis.go; terms counted in a reused table, then
@@ -163,6 +164,9 @@
 // ranker is checked on the queries package query builds, in
 // query/fast_test.go; stored fields by document number against Bleve's
 // lookup by ID), field_test.go (analysedField against Bleve's TextField),
+// batchmem_test.go (every posting, location, doc value and stored field
+// of a build whose batches reuse their analysis memory against Bleve's
+// own mapping and analysis of the same records),
 // minmatch_test.go (bleveq.MinMatchQuery against Bleve's disjunction),
 // versus_test.go (random query trees over random records: Bleve's own
 // request against Search through Bleve's searchers and through the fast
@@ -173,7 +177,7 @@
 // sound indexes, CheckLocationsAt's chunks, TermPostings and TermLocations
 // against Bleve's term field reader; a location size past its chunk written under an open
 // index, which hung each search path before), stored_test.go (the
-// deflated record's round trip and damage, a damaged record's hit on both
+// deflated record's round trip, damage and bound (maxRecordJSON), a damaged record's hit on both
 // rankers' paths, term locations in text that is not UTF-8,
 // FuzzUnpackRecord, BenchmarkPackRecord: its size and CPU beside
 // snappy's), fuzz_test.go,
