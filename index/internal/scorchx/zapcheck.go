@@ -112,9 +112,10 @@ func walkLocations(r bindex.IndexReader, field, term string, docs []uint32, only
 		return false, nil // segment bytes may be transformed (encrypted)
 	}
 	var base uint64
+	buf := make([]uint64, 0, len(docs)) // local's array, sized once
 	for _, ss := range snap.Segments() {
 		size := uint64(ss.FullSize())
-		var local []uint64 // the documents of docs in this segment
+		local := buf[:0] // the documents of docs in this segment
 		for len(docs) > 0 && uint64(docs[0]) < base+size {
 			if uint64(docs[0]) >= base {
 				local = append(local, uint64(docs[0])-base)
