@@ -46,13 +46,20 @@ func (p *phraseNode) positions() ([][]*termNode, phraseLocs) {
 // inOrder reports whether a location of a first-position word is
 // followed, at each next position, by one of its words, in doc.
 func (p *phraseNode) inOrder(doc uint32) bool {
+	_, locs := p.positions()
+	return p.inOrderAt(func(i, j int) []uint64 { return locs[i][j].at(doc) })
+}
+
+// inOrderAt is inOrder over the locations at(i, j) of the j-th word of
+// the i-th position (of those positions returns) in one document.
+func (p *phraseNode) inOrderAt(at func(i, j int) []uint64) bool {
 	pos, locs := p.positions()
 	if len(pos) == 0 {
 		return false
 	}
 	has := func(i int, want uint64) bool {
-		for _, a := range locs[i] {
-			for _, l := range a.at(doc) {
+		for j := range locs[i] {
+			for _, l := range at(i, j) {
 				if l == want {
 					return true
 				}
@@ -60,8 +67,8 @@ func (p *phraseNode) inOrder(doc uint32) bool {
 		}
 		return false
 	}
-	for _, a := range locs[0] {
-		for _, l := range a.at(doc) {
+	for j := range locs[0] {
+		for _, l := range at(0, j) {
 			ok := true
 			for i := 1; i < len(pos) && ok; i++ {
 				if len(pos[i]) > 0 {
@@ -124,11 +131,30 @@ func (p *phraseNode) collect(doc uint32, ms matchSet) {
 func (p *phraseNode) bits(words int) bitset {
 	p.ent.once.Do(func() {
 		s := p.conjNode.bits(words)
+		// The documents come in ascending order: each word's locations
+		// are looked up from where the last document's lookup stopped
+		// (a binary search per word and document was most of the check
+		// over common words' candidates).
+		_, locs := p.positions()
+		cur := make([][]int, len(locs))
+		for i := range locs {
+			cur[i] = make([]int, len(locs[i]))
+		}
+		var d uint32
+		at := func(i, j int) []uint64 {
+			l := locs[i][j]
+			k := gallop(l.docs, cur[i][j], d)
+			cur[i][j] = k
+			if k < len(l.docs) && l.docs[k] == d {
+				return l.span(k)
+			}
+			return nil
+		}
 		var docs []uint32
 		for i, w := range s {
 			for ; w != 0; w &= w - 1 {
-				d := uint32(i<<6) | uint32(bits.TrailingZeros64(w))
-				if p.inOrder(d) {
+				d = uint32(i<<6) | uint32(bits.TrailingZeros64(w))
+				if p.inOrderAt(at) {
 					docs = append(docs, d)
 				}
 			}

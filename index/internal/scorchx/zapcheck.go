@@ -70,14 +70,15 @@ func checkLocations(r bindex.IndexReader, field, term string, docs []uint32, onl
 // numbers of the snapshot r, ascending, each holding the term) as a term
 // field reader with term vectors landing on each of them reads them, and
 // checks them as CheckLocationsAt does: for each of docs in turn it calls
-// doc, then loc with each of its locations' position and array positions
+// doc (with the document's frequency, which the locations that follow
+// should number), then loc with each of its locations' position and array positions
 // (arrays is reused), as the reader's TermFieldDoc.Vectors list them. An
 // error from loc ends the walk and is returned. ok is false, and nothing
 // called, when r is not a scorch snapshot of zap v17 segments read
 // without Bleve's reader hook: the caller then reads through a reader.
 // Bleve's reader cost a fresh phrase at 1M records as much again as the
 // check (advancing chunked iterators, a TermFieldVector per location).
-func TermLocations(r bindex.IndexReader, field, term string, docs []uint32, doc func(n uint32), loc func(pos uint64, arrays []uint64) error) (ok bool, err error) {
+func TermLocations(r bindex.IndexReader, field, term string, docs []uint32, doc func(n uint32, freq uint64), loc func(pos uint64, arrays []uint64) error) (ok bool, err error) {
 	snap, isSnap := r.(*scorch.IndexSnapshot)
 	if !isSnap || bindex.ReaderHook != nil {
 		return false, nil
@@ -93,7 +94,7 @@ func TermLocations(r bindex.IndexReader, field, term string, docs []uint32, doc 
 // visitor receives the locations of the documents a walk lands on.
 type visitor struct {
 	base   uint64 // of the segment walked
-	doc    func(n uint32)
+	doc    func(n uint32, freq uint64)
 	loc    func(pos uint64, arrays []uint64) error
 	arrays []uint64
 }
@@ -112,9 +113,10 @@ func walkLocations(r bindex.IndexReader, field, term string, docs []uint32, only
 		return false, nil // segment bytes may be transformed (encrypted)
 	}
 	var base uint64
+	buf := make([]uint64, 0, len(docs)) // local's array, sized once
 	for _, ss := range snap.Segments() {
 		size := uint64(ss.FullSize())
-		var local []uint64 // the documents of docs in this segment
+		local := buf[:0] // the documents of docs in this segment
 		for len(docs) > 0 && uint64(docs[0]) < base+size {
 			if uint64(docs[0]) >= base {
 				local = append(local, uint64(docs[0])-base)
@@ -285,9 +287,6 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool, v 
 			if land = len(local) > 0 && local[0] == doc; land {
 				local = local[1:]
 				w.Landed++
-				if v != nil {
-					v.doc(uint32(v.base + doc))
-				}
 			}
 		}
 		fh, err := fr.uvarint()
@@ -295,6 +294,9 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool, v 
 			return w, fmt.Errorf("frequency of document %d: %w", doc, err)
 		}
 		freq, hasLocs := fh>>1, fh&1 != 0
+		if land && only && v != nil {
+			v.doc(uint32(v.base+doc), freq)
+		}
 		if freq != 0 {
 			if _, err := fr.uvarint(); err != nil {
 				return w, fmt.Errorf("norm of document %d: %w", doc, err)
