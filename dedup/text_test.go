@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/iq-search/iq/index/synth"
 )
 
 func TestStem(t *testing.T) {
@@ -164,5 +166,36 @@ func TestCoordinatedSubject(t *testing.T) {
 		if !found {
 			t.Errorf("questionTokens(%q) has no %q", tc.in, tc.word)
 		}
+	}
+}
+
+// TestTokenHashes checks that every token the tokenizer and the lexicon
+// make carries hashToken of its text, which the lexicon's prefilter
+// (mayHave) reads in place of hashing the text again, on the embedded
+// seeds and on synthetic records, with the acronyms they spell out.
+func TestTokenHashes(t *testing.T) {
+	recs := append(seedRecords(t), synth.Generate(2000, 1)...)
+	lx := newLexicon(append(slices.Clone(synonymGroups), MineAcronyms(recs)...))
+	n := 0
+	check := func(ts []token) {
+		for _, tk := range ts {
+			n++
+			if tk.h != hashToken(tk.text) {
+				t.Fatalf("token %q (raw %q) has h %x, hashToken %x", tk.text, tk.raw, tk.h, hashToken(tk.text))
+			}
+		}
+	}
+	for i := range recs {
+		r := &recs[i]
+		check(questionTokens(r.Question))
+		p := parse(r, lx)
+		check(p.q)
+		for _, a := range p.answers {
+			check(a.text)
+			check(a.code)
+		}
+	}
+	if n < 100_000 {
+		t.Fatalf("%d tokens checked; want the records' many", n)
 	}
 }
