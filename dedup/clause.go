@@ -22,6 +22,34 @@ var clauseBreak = regexp.MustCompile(`(?i)[?!;]+\s*|\.\s+|,?\s+(?:and|or)\s+(?:h
 
 var differentFrom = regexp.MustCompile(`(?i)\b(different(?:ly)?)\s+(from|than|to)\b`)
 
+// differFrom is s with "different from", "differently than"… read as
+// "differ from" (differentFrom). A text without "different" in any case,
+// most, is returned as it is without running the expression.
+func differFrom(s string) string {
+	if !containsFold(s, "different") {
+		return s
+	}
+	return differentFrom.ReplaceAllString(s, "differ $2")
+}
+
+// containsFold reports whether s contains word, ASCII lower-case letters
+// whose only case folds are their ASCII capitals, in any case.
+func containsFold(s, word string) bool {
+	for i := 0; i+len(word) <= len(s); i++ {
+		if s[i]|0x20 != word[0] {
+			continue
+		}
+		k := 1
+		for k < len(word) && s[i+k]|0x20 == word[k] {
+			k++
+		}
+		if k == len(word) {
+			return true
+		}
+	}
+	return false
+}
+
 // splitClauses cuts a title into clauses, each with the words that open it
 // ("and how", "Why") kept, since they tell a tail's kind. later says of
 // each clause whether a sentence ended before it ("…? What are the normal
@@ -89,7 +117,7 @@ func questionTokens(q string) []token {
 	title, body, _ := strings.Cut(q, "\n")
 	// "different from" compares, where "different types" does not.
 	if strings.Contains(strings.ToLower(title), "different") {
-		title = differentFrom.ReplaceAllString(title, "differ $2")
+		title = differFrom(title)
 	}
 	clauses, later := splitClauses(title)
 	// Capitals name things only in a title that is not written in

@@ -199,3 +199,25 @@ func TestTokenHashes(t *testing.T) {
 		t.Fatalf("%d tokens checked; want the records' many", n)
 	}
 }
+
+// TestDifferFrom checks that differFrom, which skips the expression for a
+// text without "different", reads every text as the expression does.
+func TestDifferFrom(t *testing.T) {
+	texts := []string{"How is X different from Y?", "DIFFERENTLY THAN", "Different\tto", "indifferent to", "differ from", "diff", "", "Différent from", "a different thing"}
+	for _, r := range append(seedRecords(t), synth.Generate(2000, 1)...) {
+		texts = append(texts, r.Question)
+	}
+	changed := 0
+	for _, s := range texts {
+		want := differentFrom.ReplaceAllString(s, "differ $2")
+		if got := differFrom(s); got != want {
+			t.Errorf("differFrom(%q) = %q, want %q", s, got, want)
+		}
+		if want != s {
+			changed++
+		}
+	}
+	if changed < 3 {
+		t.Errorf("%d texts changed; want the cases above at least", changed)
+	}
+}
