@@ -116,9 +116,7 @@ func isMarker(ts []token) bool {
 func questionTokens(q string) []token {
 	title, body, _ := strings.Cut(q, "\n")
 	// "different from" compares, where "different types" does not.
-	if strings.Contains(strings.ToLower(title), "different") {
-		title = differFrom(title)
-	}
+	title = differFrom(title)
 	clauses, later := splitClauses(title)
 	// Capitals name things only in a title that is not written in
 	// capitals throughout ("What Is The Virtual DOM?").

@@ -55,7 +55,9 @@ type token struct {
 // ("python3" → "python", "python3"), so that "Python 3" and "Python3"
 // share the word while the version still counts.
 func tokenize(s string) []token {
-	return appendTokens(nil, s, 0)
+	// Room for a title's tokens from the start, not grown by append
+	// through four smaller copies.
+	return appendTokens(make([]token, 0, 16), s, 0)
 }
 
 // appendTokens appends at most limit tokens of s to dst (no limit when
