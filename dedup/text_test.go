@@ -221,3 +221,36 @@ func TestDifferFrom(t *testing.T) {
 		t.Errorf("%d texts changed; want the cases above at least", changed)
 	}
 }
+
+// TestClauseBreaks checks that clauseBreaks finds what the expression
+// finds, on the seeds' and 2,000 synthetic titles and edge cases.
+func TestClauseBreaks(t *testing.T) {
+	titles := []string{"What is X?", "What is X?? And why?", "Why?!;  \tHow", "A and how B", "A\tOR\fwhy B", "x, how y", "a. b", "What?\n", "oR and", "band or", "", "?"}
+	for _, r := range append(seedRecords(t), synth.Generate(2000, 1)...) {
+		titles = append(titles, r.Question)
+	}
+	for _, s := range titles {
+		checkClauseBreaks(t, s)
+	}
+}
+
+func checkClauseBreaks(t *testing.T, s string) {
+	t.Helper()
+	got, want := clauseBreaks(s), clauseBreak.FindAllStringIndex(s, -1)
+	if len(got) != len(want) {
+		t.Fatalf("clauseBreaks(%q) = %v, want %v", s, got, want)
+	}
+	for i := range got {
+		if !slices.Equal(got[i], want[i]) {
+			t.Fatalf("clauseBreaks(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// FuzzClauseBreaks checks clauseBreaks against the expression on any text.
+func FuzzClauseBreaks(f *testing.F) {
+	for _, s := range []string{"What is X?", "A and how B?", "a, why b", "x.\ty", "?!; \r\n", "o r\tand\f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkClauseBreaks(t, s) })
+}
