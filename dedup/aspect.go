@@ -70,7 +70,7 @@ func aspects(q string) aspect {
 	}
 	// "different from" compares ("differ from"); "different types" asks
 	// for kinds.
-	q = differentFrom.ReplaceAllString(q, "differ $2")
+	q = differFrom(q)
 	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '’' })
 	if len(words) > 0 && (words[0] == "what's" || words[0] == "what’s") {
 		words = append([]string{"what", "is"}, words[1:]...)

@@ -55,7 +55,8 @@
 //   - text.go: tokenizer (words, numbers, versions, operators, code spans,
 //     examples and asides marked weak; in a title a symbol standing alone,
 //     "the * quantifier", and a light word naming a thing, "the Strategy
-//     pattern", are subjects).
+//     pattern", are subjects); what a word normalises to, cached per
+//     goroutine (wordCache), a capitalised word lowered without a copy.
 //   - clause.go: a question's head clause and its tails; tails that only
 //     look back at the head ("…, and how does it work?") count as light.
 //   - lexicon.go: synonym groups and acronyms (given, and mined from the

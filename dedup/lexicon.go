@@ -36,9 +36,10 @@ type lexicon struct {
 // leave most bits clear, in 8 kB.
 const lexiconKeyBits = 1 << 16
 
-// mayHave reports whether w may be a key of single or phrases.
-func (lx *lexicon) mayHave(w string) bool {
-	b := hashToken(w) % lexiconKeyBits
+// mayHave reports whether a token of hashToken h may be a key of single
+// or phrases (a token's h is hashToken of its text, not computed again).
+func (lx *lexicon) mayHave(h uint64) bool {
+	b := h % lexiconKeyBits
 	return lx.keys[b/64]&(1<<(b%64)) != 0
 }
 
@@ -137,7 +138,7 @@ func (lx *lexicon) applyTo(buf, ts []token) (rv []token, copied bool) {
 	}
 	for i := 0; i < len(ts); i++ {
 		t := ts[i]
-		if !lx.mayHave(t.text) {
+		if !lx.mayHave(t.h) {
 			if out != nil {
 				out = append(out, t)
 			}

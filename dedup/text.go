@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -54,7 +55,9 @@ type token struct {
 // ("python3" → "python", "python3"), so that "Python 3" and "Python3"
 // share the word while the version still counts.
 func tokenize(s string) []token {
-	return appendTokens(nil, s, 0)
+	// Room for a title's tokens from the start, not grown by append
+	// through four smaller copies.
+	return appendTokens(make([]token, 0, 16), s, 0)
 }
 
 // appendTokens appends at most limit tokens of s to dst (no limit when
@@ -73,6 +76,9 @@ func appendTokens(dst []token, s string, limit int) []token {
 // FastAPI for building web APIs"), and a comparison with "other" things
 // ("benefits of FastAPI over other frameworks").
 func scanTokens(dst []token, s string, limit int, title bool) []token {
+	wc := wordCaches.Get().(*wordCache)
+	defer wordCaches.Put(wc)
+	nw := 0
 	inCode := false
 	n := 0
 	elab := false
@@ -124,12 +130,12 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				if r2, _ := utf8.DecodeRuneInString(s[j+1:]); !isWordRune(r2) {
 					break
 				}
-				dst = appendWord(dst, s[part:j], inCode)
+				dst = appendWord(dst, s[part:j], inCode, wc)
 				whole = whole || partSaysNothing(s[part:j])
 				part, j = j+1, wordEnd(s, j+1)
 			}
 			if joined != "" {
-				dst = appendWord(dst, joined, inCode)
+				dst = appendWord(dst, joined, inCode, wc)
 				for k := before; k < len(dst); k++ {
 					dst[k].raw = s[i:j]
 				}
@@ -137,7 +143,7 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				// "--onto" is an option of a command, not the stop
 				// word "onto" ("git rebase --onto").
 				option := i >= 2 && s[i-2:i] == "--" && (i == 2 || s[i-3] == ' ') && stopWords[strings.ToLower(s[part:j])]
-				dst = appendWord(dst, s[part:j], inCode || option)
+				dst = appendWord(dst, s[part:j], inCode || option, wc)
 			}
 			if joined == "" && part > i && (whole || partSaysNothing(s[part:j])) {
 				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], kind: kindCode})
@@ -154,7 +160,11 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				dst[k].weak = elab
 			}
 			n += len(dst) - before
-			w := strings.ToLower(s[i:j])
+			// w is lowered into one of two buffers of wc, taken in turn, so
+			// that prev, the word before, stays as it was; a token keeps a
+			// copy.
+			w := wc.lowerAt(nw&1, s[i:j])
+			nw++
 			switch {
 			case !title:
 			case w == "of" || w == "in":
@@ -171,7 +181,7 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			if title && len(dst) == before && stopWords[w] && !inCode && besideSymbol(s, i, j, dst, prev) {
 				// "between is and ==": a stop word set beside an
 				// operator names an operator too.
-				dst = append(dst, token{text: w, raw: s[i:j], h: hashToken(w), kind: kindCode, weak: elab})
+				dst = append(dst, token{text: strings.ToLower(s[i:j]), raw: s[i:j], h: hashToken(w), kind: kindCode, weak: elab})
 				n++
 			}
 			if title && coordinated && len(dst) == before+1 && dst[before].kind == kindWord && lightWords[dst[before].text] && !frameWords[dst[before].text] {
@@ -233,7 +243,7 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 			case title && (w == "over" || w == "than") && strings.HasPrefix(strings.ToLower(strings.TrimLeft(s[j:], " ")), "other"):
 				elab = true
 			}
-			if intensifiers[prev] && len(dst) > before && dst[before].kind == kindWord && lightWords[dst[before].text] {
+			if intensifier(prev) && len(dst) > before && dst[before].kind == kindWord && lightWords[dst[before].text] {
 				// "key advantages": "key" only stresses a light word; in
 				// "primary key" it is the subject.
 				for k := prevToks; k < before; k++ {
@@ -245,8 +255,8 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				// "finalize()" names a function: an identifier, not
 				// the word "final".
 				n -= len(dst) - before - 1
-				dst = append(dst[:before], token{text: w, raw: s[i:j] + "()", h: hashToken(w), kind: kindCode, weak: elab})
-			case keywordNouns[w] && prevWord != "" && j > i:
+				dst = append(dst[:before], token{text: strings.ToLower(s[i:j]), raw: s[i:j] + "()", h: hashToken(w), kind: kindCode, weak: elab})
+			case keywordNoun(w) && prevWord != "" && j > i:
 				// "the throws keyword", "the this keyword": the word
 				// before names a keyword as written, not a stem ("throw"
 				// is another keyword) nor a stop word.
@@ -257,7 +267,7 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 				dst = append(append(dst[:prevToks], code), tail...)
 				before = prevToks + 1
 			}
-			if title && (keywordNouns[w] || w == "operators" || w == "quantifier" || w == "quantifiers") && before > 0 && before < len(dst) &&
+			if title && (keywordNoun(w) || w == "operators" || w == "quantifier" || w == "quantifiers") && before > 0 && before < len(dst) &&
 				(dst[before-1].kind == kindOp || dst[before-1].kind == kindCode) {
 				// "the == and is operator", "the * quantifier": the noun
 				// only says what the symbol named before it is.
@@ -318,18 +328,32 @@ func scanTokens(dst []token, s string, limit int, title bool) []token {
 	return dst
 }
 
-// keywordNouns follow the name of a language's keyword or operator: "the
-// throws keyword", "the static modifier".
-var keywordNouns = setOf(`keyword keywords modifier modifiers operator`)
+// keywordNoun reports whether w follows the name of a language's
+// keyword or operator: "the throws keyword", "the static modifier". (A
+// switch, not a set: it is asked of every word of every answer.)
+func keywordNoun(w string) bool {
+	switch w {
+	case "keyword", "keywords", "modifier", "modifiers", "operator":
+		return true
+	}
+	return false
+}
 
 // boundPrefixes are prefixes written with a hyphen that make a word of
 // their own with the next: "non-clustered", "anti-pattern", "multi-threading",
 // "pre-trained".
 var boundPrefixes = setOf(`non anti un multi pre post sub semi inter intra`)
 
-// intensifiers stress the word after them: "key features", "core
-// concepts". Before a light word they are light too.
-var intensifiers = setOf(`key core major fundamental notable`)
+// intensifier reports whether w stresses the word after it: "key
+// features", "core concepts". Before a light word it is light too. (A
+// switch, as keywordNoun.)
+func intensifier(w string) bool {
+	switch w {
+	case "key", "core", "major", "fundamental", "notable":
+		return true
+	}
+	return false
+}
 
 // listedAfter reports whether the text after the word "list" starts with
 // what a verb lists: a determiner or a possessive ("list its types").
@@ -365,9 +389,9 @@ const opRunes = "=<>!&|+-*/%^~?:"
 // besideSymbol reports whether the word s[i:j] is coordinated with a
 // symbol standing alone: "is and ==" (after it), "== or is" (before it).
 func besideSymbol(s string, i, j int, dst []token, prev string) bool {
-	rest := strings.TrimLeft(s[j:], " ")
+	rest := strings.ToLower(strings.TrimLeft(s[j:], " "))
 	for _, c := range []string{"and ", "or ", "vs ", "vs. ", "versus "} {
-		if after, ok := strings.CutPrefix(strings.ToLower(rest), c); ok {
+		if after, ok := strings.CutPrefix(rest, c); ok {
 			k := len(s) - len(after)
 			k += len(after) - len(strings.TrimLeft(after, " "))
 			if k < len(s) && loneSymbol(s, k) > k {
@@ -445,8 +469,19 @@ func keepOp(op string, inCode bool) bool {
 }
 
 func isWordRune(r rune) bool {
-	return r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+	if r < utf8.RuneSelf {
+		return asciiWord[r]
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
+
+// asciiWord is isWordRune of the ASCII runes: letters, digits and '_'.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for r := range rune(utf8.RuneSelf) {
+		t[r] = r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	return t
+}()
 
 // wordEnd returns the end of the word starting at i. A '.' between
 // letters or digits stays inside ("node.js", "2.0"); "c++" and "c#" keep
@@ -454,6 +489,10 @@ func isWordRune(r rune) bool {
 func wordEnd(s string, i int) int {
 	j := i
 	for j < len(s) {
+		if c := s[j]; c < utf8.RuneSelf && asciiWord[c] {
+			j++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[j:])
 		if isWordRune(r) {
 			j += size
@@ -479,10 +518,10 @@ func wordEnd(s string, i int) int {
 }
 
 // appendWord normalises one raw word and appends its tokens.
-func appendWord(dst []token, w string, inCode bool) []token {
+func appendWord(dst []token, w string, inCode bool, wc *wordCache) []token {
 	n := len(dst)
 	raw := trimDotsUnderscores(w)
-	dst = normalizeWord(dst, raw, inCode)
+	dst = normalizeWord(dst, raw, inCode, wc)
 	for k := n; k < len(dst); k++ {
 		dst[k].raw = raw
 	}
@@ -504,7 +543,31 @@ func trimDotsUnderscores(w string) string {
 
 // normalizeWord appends the tokens of orig, a word with no leading or
 // trailing '.' or '_'.
-func normalizeWord(dst []token, orig string, inCode bool) []token {
+func normalizeWord(dst []token, orig string, inCode bool, wc *wordCache) []token {
+	if w, ok := wc.lower(orig); ok && len(w) >= 2 && !hasDigit(w) && strings.IndexByte(w, '.') < 0 {
+		// Most words: ASCII letters, as many results as words a
+		// collection uses, which the goroutine's cache keeps (wordCache).
+		e := wc.word(w)
+		switch {
+		case e.stop:
+			if inCode {
+				return append(dst, token{text: strings.ToLower(orig), kind: kindCode})
+			}
+			return dst
+		case lowerCamel(orig):
+			// As below: an identifier, compared as written.
+			text := e.syn
+			if text == "" {
+				text = strings.ToLower(orig)
+			}
+			return append(dst, token{text: text, kind: kindCode})
+		}
+		k := kindWord
+		if inCode {
+			k = kindCode
+		}
+		return append(dst, token{text: e.form, h: e.h, kind: k})
+	}
 	w := strings.ToLower(orig)
 	if w == "" {
 		return dst
@@ -693,4 +756,99 @@ func isNumber(s string) bool {
 		}
 	}
 	return true
+}
+
+// wordCache is a direct-mapped cache of what normalizeWord makes of a
+// word of two or more ASCII letters (in lower case: whether it is a stop
+// word, its raw synonym, its form and the form's hashToken), owned by
+// one goroutine at a time (wordCaches, taken by scanTokens for a text).
+// A slot holds its word inline, so that a hit reads one block where the
+// shared normCache reads a slot and the entry it points to, and the two
+// map lookups of a word (stopWords, rawSynonyms) are made once per word
+// cached, not per word read. It also holds the buffer a word is lowered
+// into (lower), so that a capitalised word is not copied to be looked
+// up.
+type wordCache struct {
+	slots [1 << 16]wordSlot
+	buf   [maxSlotWord]byte
+	low   [2][maxSlotWord]byte // scanTokens' words (lowerAt)
+}
+
+// wordSlot is one cached word: 64 bytes.
+type wordSlot struct {
+	h    uint64 // hashToken of form
+	form string // normWord of the word after rawSynonyms
+	syn  string // rawSynonyms of the word, or ""
+	n    uint8  // the word's length; 0: empty
+	stop bool   // a stop word
+	key  [maxSlotWord]byte
+}
+
+// maxSlotWord is the longest word a wordCache holds.
+const maxSlotWord = 22
+
+var wordCaches = sync.Pool{New: func() any { return new(wordCache) }}
+
+// lower returns orig in lower case and true when orig is ASCII and fits
+// a slot, in wc's buffer when orig has capitals (valid until the next
+// call); false otherwise.
+func (wc *wordCache) lower(orig string) (string, bool) { return lowerASCII(wc.buf[:], orig) }
+
+// lowerAt is strings.ToLower(s), in wc's buffer k (0 or 1) when s is
+// ASCII with capitals and fits it (valid until the buffer is written
+// again).
+func (wc *wordCache) lowerAt(k int, s string) string {
+	if w, ok := lowerASCII(wc.low[k][:], s); ok {
+		return w
+	}
+	return strings.ToLower(s)
+}
+
+// lowerASCII returns s in lower case and true when s is ASCII and no
+// longer than buf: s itself when it has no capital, else written into
+// buf; false otherwise.
+func lowerASCII(buf []byte, s string) (string, bool) {
+	if len(s) > len(buf) {
+		return "", false
+	}
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		upper = upper || 'A' <= c && c <= 'Z'
+	}
+	if !upper {
+		return s, true
+	}
+	b := buf[:len(s)]
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[i] = c
+	}
+	return unsafe.String(&b[0], len(b)), true
+}
+
+// word returns the slot of w, a lower-case ASCII word of two to
+// maxSlotWord letters with no digit or dot, filled as normalizeWord
+// reads it: stopWords, rawSynonyms, then normWord of the result.
+func (wc *wordCache) word(w string) *wordSlot {
+	sl := &wc.slots[maphash.String(normSeed, w)%uint64(len(wc.slots))]
+	if int(sl.n) == len(w) && string(sl.key[:sl.n]) == w {
+		return sl
+	}
+	*sl = wordSlot{n: uint8(len(w)), stop: stopWords[w]}
+	copy(sl.key[:], w)
+	if !sl.stop {
+		c := string(sl.key[:sl.n]) // w may lie in wc.buf, and stemming keeps its word
+		if syn, ok := rawSynonyms[c]; ok {
+			sl.syn, c = syn, syn
+		}
+		sl.form, sl.h = normWordHash(c)
+	}
+	return sl
 }

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/iq-search/iq/index/synth"
 )
 
 func TestStem(t *testing.T) {
@@ -165,4 +167,90 @@ func TestCoordinatedSubject(t *testing.T) {
 			t.Errorf("questionTokens(%q) has no %q", tc.in, tc.word)
 		}
 	}
+}
+
+// TestTokenHashes checks that every token the tokenizer and the lexicon
+// make carries hashToken of its text, which the lexicon's prefilter
+// (mayHave) reads in place of hashing the text again, on the embedded
+// seeds and on synthetic records, with the acronyms they spell out.
+func TestTokenHashes(t *testing.T) {
+	recs := append(seedRecords(t), synth.Generate(2000, 1)...)
+	lx := newLexicon(append(slices.Clone(synonymGroups), MineAcronyms(recs)...))
+	n := 0
+	check := func(ts []token) {
+		for _, tk := range ts {
+			n++
+			if tk.h != hashToken(tk.text) {
+				t.Fatalf("token %q (raw %q) has h %x, hashToken %x", tk.text, tk.raw, tk.h, hashToken(tk.text))
+			}
+		}
+	}
+	for i := range recs {
+		r := &recs[i]
+		check(questionTokens(r.Question))
+		p := parse(r, lx)
+		check(p.q)
+		for _, a := range p.answers {
+			check(a.text)
+			check(a.code)
+		}
+	}
+	if n < 100_000 {
+		t.Fatalf("%d tokens checked; want the records' many", n)
+	}
+}
+
+// TestDifferFrom checks that differFrom, which skips the expression for a
+// text without "different", reads every text as the expression does.
+func TestDifferFrom(t *testing.T) {
+	texts := []string{"How is X different from Y?", "DIFFERENTLY THAN", "Different\tto", "indifferent to", "differ from", "diff", "", "Différent from", "a different thing"}
+	for _, r := range append(seedRecords(t), synth.Generate(2000, 1)...) {
+		texts = append(texts, r.Question)
+	}
+	changed := 0
+	for _, s := range texts {
+		want := differentFrom.ReplaceAllString(s, "differ $2")
+		if got := differFrom(s); got != want {
+			t.Errorf("differFrom(%q) = %q, want %q", s, got, want)
+		}
+		if want != s {
+			changed++
+		}
+	}
+	if changed < 3 {
+		t.Errorf("%d texts changed; want the cases above at least", changed)
+	}
+}
+
+// TestClauseBreaks checks that clauseBreaks finds what the expression
+// finds, on the seeds' and 2,000 synthetic titles and edge cases.
+func TestClauseBreaks(t *testing.T) {
+	titles := []string{"What is X?", "What is X?? And why?", "Why?!;  \tHow", "A and how B", "A\tOR\fwhy B", "x, how y", "a. b", "What?\n", "oR and", "band or", "", "?"}
+	for _, r := range append(seedRecords(t), synth.Generate(2000, 1)...) {
+		titles = append(titles, r.Question)
+	}
+	for _, s := range titles {
+		checkClauseBreaks(t, s)
+	}
+}
+
+func checkClauseBreaks(t *testing.T, s string) {
+	t.Helper()
+	got, want := clauseBreaks(s), clauseBreak.FindAllStringIndex(s, -1)
+	if len(got) != len(want) {
+		t.Fatalf("clauseBreaks(%q) = %v, want %v", s, got, want)
+	}
+	for i := range got {
+		if !slices.Equal(got[i], want[i]) {
+			t.Fatalf("clauseBreaks(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// FuzzClauseBreaks checks clauseBreaks against the expression on any text.
+func FuzzClauseBreaks(f *testing.F) {
+	for _, s := range []string{"What is X?", "A and how B?", "a, why b", "x.\ty", "?!; \r\n", "o r\tand\f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkClauseBreaks(t, s) })
 }
