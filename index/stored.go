@@ -2,7 +2,6 @@ package index
 
 import (
 	"bytes"
-	"compress/flate"
 	"fmt"
 	"io"
 	"sync"
@@ -25,7 +24,10 @@ import (
 // build's CPU, session 10"). Any RFC 1951 stream reads back, so records
 // deflated by compress/flate (indexes of mapping 6 before it) still do.
 
-var recordReaders = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+// Records are inflated by klauspost's inflate too: a fifth less CPU a
+// record than compress/flate's (BenchmarkPackRecord/inflate: 23 against
+// 28.5 µs), for every hit a search shows and every record read.
+var recordReaders = sync.Pool{New: func() any { return kflate.NewReader(bytes.NewReader(nil)) }}
 
 // packRecord returns a record's JSON as FieldRecord stores it.
 func packRecord(raw []byte) []byte {
@@ -41,7 +43,7 @@ func packRecord(raw []byte) []byte {
 func unpackRecord(stored []byte) ([]byte, error) {
 	r := recordReaders.Get().(io.ReadCloser)
 	defer recordReaders.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
+	if err := r.(kflate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
 		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
 	}
 	out := bytes.NewBuffer(make([]byte, 0, 2*len(stored)+64))
