@@ -2,44 +2,39 @@ package index
 
 import (
 	"bytes"
-	"compress/flate"
 	"fmt"
 	"io"
 	"sync"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
-// The stored record (FieldRecord) is its JSON deflated (RFC 1951, at
-// flate.BestSpeed). Zap compresses each document's stored values with
-// snappy, which takes a record's JSON to about 0.78 of its size; deflate
-// takes it to about 0.53 first (synthetic records; prose compresses
-// better), and the record is most of what an index stores (issue 15,
-// BENCHMARKS.md "Stored text once"). Readers see the JSON: packRecord and
-// unpackRecord are the only code that knows.
+// The stored record (FieldRecord) is its JSON deflated (RFC 1951). Zap
+// compresses each document's stored values with snappy, which takes a
+// record's JSON to about 0.78 of its size; deflate takes it to about 0.53
+// first (synthetic records; prose compresses better), and the record is
+// most of what an index stores (issue 15, BENCHMARKS.md "Stored text
+// once"). Readers see the JSON: packRecord and unpackRecord are the only
+// code that knows.
+//
+// The deflate is klauspost/compress's stateless one (one block per 32 KB,
+// no writer kept): for records of a few KB it writes streams as small as
+// compress/flate's BestSpeed at a third of its CPU, most of which went to
+// building a Huffman table for each record (BENCHMARKS.md, "The engine
+// build's CPU, session 10"). Any RFC 1951 stream reads back, so records
+// deflated by compress/flate (indexes of mapping 6 before it) still do.
 
-// recordLevel is the deflate level of stored records.
-const recordLevel = flate.BestSpeed
-
-var (
-	recordWriters = sync.Pool{New: func() any {
-		w, err := flate.NewWriter(io.Discard, recordLevel)
-		if err != nil {
-			panic(fmt.Sprintf("index: deflate level %d: %v", recordLevel, err))
-		}
-		return w
-	}}
-	recordReaders = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
-)
+// Records are inflated by klauspost's inflate too: a fifth less CPU a
+// record than compress/flate's (BenchmarkPackRecord/inflate: 23 against
+// 28.5 µs), for every hit a search shows and every record read.
+var recordReaders = sync.Pool{New: func() any { return kflate.NewReader(bytes.NewReader(nil)) }}
 
 // packRecord returns a record's JSON as FieldRecord stores it.
 func packRecord(raw []byte) []byte {
 	var b bytes.Buffer
 	b.Grow(len(raw)/2 + 64)
-	w := recordWriters.Get().(*flate.Writer)
-	w.Reset(&b)
-	// A bytes.Buffer takes every write.
-	w.Write(raw)
-	w.Close()
-	recordWriters.Put(w)
+	// A bytes.Buffer takes every write: no error.
+	kflate.StatelessDeflate(&b, raw, true, nil)
 	return b.Bytes()
 }
 
@@ -58,7 +53,7 @@ const maxRecordJSON = 64 << 20
 func unpackRecord(stored []byte) ([]byte, error) {
 	r := recordReaders.Get().(io.ReadCloser)
 	defer recordReaders.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
+	if err := r.(kflate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
 		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
 	}
 	out := bytes.NewBuffer(make([]byte, 0, min(2*len(stored)+64, maxRecordJSON)))
