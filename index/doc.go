@@ -23,8 +23,9 @@
 //     mapping makes of a record's properties, built directly as
 //     MapDocument builds them from recordValue's map); recordTexts, the question and
 //     answers read back from the stored record (their one stored copy).
-//   - stored.go: the stored record deflated (packRecord, unpackRecord),
-//     at most maxRecordJSON inflated.
+//   - stored.go: the stored record deflated (packRecord, unpackRecord;
+//     klauspost/compress's flate, RFC 1951 either way), at most
+//     maxRecordJSON inflated.
 //   - field.go: analysedField, the indexed text fields as batches take
 //     them: Bleve's analysis with fewer allocations (Tokens from a pooled
 //     slab, tokenBuf in analysis.go; terms counted in a reused table, then
