@@ -66,6 +66,7 @@
 //     leaves merged into few (scorch's force merge with a plan that
 //     leaves the largest segments alone); both end on a cancel or a
 //     failed merge, which scorch's own force merge waits through
-//     (forceMerge, the merger's error kept by asyncErrors); Shared (the segment files
+//     (forceMerge, the merger's error kept by asyncErrors), and so does
+//     their wait for the persister (persisted); Shared (the segment files
 //     scorch never changes once written, which an update may hard-link).
 package scorchx

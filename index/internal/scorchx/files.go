@@ -59,12 +59,7 @@ func init() {
 // merger's error (asyncErrors).
 func forceMerge(ctx context.Context, idx bleve.Index, sc *scorch.Scorch, mo *mergeplan.MergePlanOptions) error {
 	st, _ := sc.Stats().(*scorch.Stats)
-	failed := func() uint64 {
-		if st == nil {
-			return 0
-		}
-		return atomic.LoadUint64(&st.TotFileMergeLoopErr)
-	}
+	failed := failures(st, func(st *scorch.Stats) *uint64 { return &st.TotFileMergeLoopErr })
 	before := failed()
 	done := make(chan error, 1)
 	go func() { done <- sc.ForceMerge(ctx, mo) }()
@@ -78,14 +73,32 @@ func forceMerge(ctx context.Context, idx bleve.Index, sc *scorch.Scorch, mo *mer
 			return ctx.Err()
 		case <-tick.C:
 			if n := failed(); n > before {
-				err, _ := asyncErrors.LoadAndDelete(idx.Name() + string(os.PathSeparator) + "store")
-				if err, ok := err.(error); ok {
-					return fmt.Errorf("merge segments: %w", err)
-				}
-				return fmt.Errorf("merge segments: scorch's merger failed %d times", n-before)
+				return asyncError(idx, "merge segments", "merger", n-before)
 			}
 		}
 	}
+}
+
+// failures returns a reader of the count of st that counter names (0
+// when st is nil).
+func failures(st *scorch.Stats, counter func(*scorch.Stats) *uint64) func() uint64 {
+	return func() uint64 {
+		if st == nil {
+			return 0
+		}
+		return atomic.LoadUint64(counter(st))
+	}
+}
+
+// asyncError returns the error scorch's background task (the merger, the
+// persister) reported last for idx (asyncErrors), or says it failed n
+// times when its index has no handler (built before it was named).
+func asyncError(idx bleve.Index, action, task string, n uint64) error {
+	err, _ := asyncErrors.LoadAndDelete(idx.Name() + string(os.PathSeparator) + "store")
+	if err, ok := err.(error); ok {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	return fmt.Errorf("%s: scorch's %s failed %d times", action, task, n)
 }
 
 // ForceMerge merges the segments of a scorch index down to at most n.
@@ -107,7 +120,7 @@ func ForceMerge(ctx context.Context, idx bleve.Index, n int) error {
 		}
 		k, err := segmentCount(sc)
 		if err != nil || k <= n || try == forceMergeTries {
-			return errors.Join(err, persisted(ctx, sc), ctx.Err())
+			return errors.Join(err, persisted(ctx, idx, sc), ctx.Err())
 		}
 		select {
 		case <-ctx.Done():
@@ -146,7 +159,7 @@ func MergeTail(ctx context.Context, idx bleve.Index) (before, after int, err err
 		after = len(sizes)
 		mo, n := tailPlan(sizes)
 		if n <= 1 || try == forceMergeTries {
-			return before, after, errors.Join(persisted(ctx, sc), ctx.Err())
+			return before, after, errors.Join(persisted(ctx, idx, sc), ctx.Err())
 		}
 		if try > 0 {
 			select {
@@ -165,15 +178,22 @@ func MergeTail(ctx context.Context, idx bleve.Index) (before, after int, err err
 // merge is introduced before the persister writes it down, and Close does
 // not wait for that, so an index closed right after a merge may open
 // without it (the merged file then removed as garbage). Best effort, like
-// the merges: it gives up after persistWait.
-func persisted(ctx context.Context, sc *scorch.Scorch) error {
+// the merges: it gives up after persistWait. A persister that fails
+// (it tries again at once, without end) is an error carrying its own, not
+// persistWait spent (TestPersistedFails).
+func persisted(ctx context.Context, idx bleve.Index, sc *scorch.Scorch) error {
 	st, ok := sc.Stats().(*scorch.Stats)
 	if !ok {
 		return nil
 	}
+	failed := failures(st, func(st *scorch.Stats) *uint64 { return &st.TotPersistLoopErr })
+	before := failed()
 	epoch := atomic.LoadUint64(&st.CurRootEpoch)
 	deadline := time.Now().Add(persistWait)
 	for atomic.LoadUint64(&st.LastPersistedEpoch) < epoch && time.Now().Before(deadline) {
+		if n := failed(); n > before {
+			return asyncError(idx, "persist segments", "persister", n-before)
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

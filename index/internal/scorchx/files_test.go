@@ -146,7 +146,7 @@ func tailIndex(t *testing.T) (bleve.Index, string) {
 		if err := idx.Batch(batch); err != nil {
 			t.Fatal(err)
 		}
-		if err := persisted(context.Background(), sc); err != nil {
+		if err := persisted(context.Background(), idx, sc); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -188,5 +188,41 @@ func TestMergeTailFails(t *testing.T) {
 				t.Fatalf("%s = %v; want the merger's error (no such file or directory)", c.name, err)
 			}
 		})
+	}
+}
+
+// A persister that cannot write (the index directory removed under it)
+// makes persisted an error carrying the persister's, where it waited
+// persistWait (30 s) and returned nil: scorch's persister tries again at
+// once, without end.
+func TestPersistedFails(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "persist")
+	config := MergeConfig(1000)
+	config["unsafe_batch"] = true // Batch returns before the persister writes
+	idx, err := bleve.NewUsing(dir, bleve.NewIndexMapping(), Name, Name, config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer idx.Close()
+	sc, err := scorchOf(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	b := idx.NewBatch()
+	for i := range 10 {
+		if err := b.Index(fmt.Sprint(i), map[string]any{"text": "text"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = persisted(context.Background(), idx, sc)
+	if err == nil || !strings.Contains(err.Error(), "no such file or directory") {
+		t.Fatalf("persisted() = %v after %v; want the persister's error (no such file or directory)", err, time.Since(start))
 	}
 }
