@@ -139,8 +139,10 @@ type Index struct {
 	prefixes    map[[2]string][]TermCount
 	prefixTerms int // the terms prefixes holds
 	// kept: the mapped ranges PreloadSearch maps ahead, which
-	// ReleaseMapped leaves.
-	kept atomic.Pointer[[]addrRange]
+	// ReleaseMapped leaves (read without a lock; keptMu orders the
+	// writers, so two preloads at once lose no range).
+	kept   atomic.Pointer[[]addrRange]
+	keptMu sync.Mutex
 }
 
 // RankingPasses returns how many ranking passes Search has run over

@@ -152,6 +152,8 @@ type addrRange struct{ lo, hi uintptr }
 // or drops a segment). Ranges kept already are kept once (a second
 // preload: PreloadedBytes counts each byte once).
 func (ix *Index) keepMapped(secs []scorchx.Mapped) {
+	ix.keptMu.Lock()
+	defer ix.keptMu.Unlock()
 	page := uintptr(os.Getpagesize())
 	var rs []addrRange
 	if k := ix.kept.Load(); k != nil {

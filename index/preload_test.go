@@ -11,7 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"unsafe"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -212,5 +214,30 @@ func TestOutside(t *testing.T) {
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%s: outside(%#x, %#x, %x) = %x; want %x", tc.name, tc.lo, tc.hi, tc.kept, got, tc.want)
 		}
+	}
+}
+
+// TestKeepMappedConcurrent: preloads that keep ranges at once lose none
+// of them (keepMapped reads, merges and stores the list: without its
+// lock, one writer's store dropped what another had just added).
+func TestKeepMappedConcurrent(t *testing.T) {
+	page := os.Getpagesize()
+	const writers, each = 8, 64
+	// Every other page of buf, so that no two kept ranges touch or merge.
+	buf := make([]byte, 2*writers*each*page+page)
+	base := int((uintptr(page) - uintptr(unsafe.Pointer(unsafe.SliceData(buf)))%uintptr(page)) % uintptr(page))
+	var ix Index
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				off := base + 2*(w*each+i)*page
+				ix.keepMapped([]scorchx.Mapped{{Path: "p", Data: buf[off : off+page]}})
+			}
+		})
+	}
+	wg.Wait()
+	if got, want := ix.PreloadedBytes(), int64(writers*each*page); got != want {
+		t.Errorf("PreloadedBytes() = %d after %d writers kept %d pages each; want %d", got, writers, each, want)
 	}
 }
