@@ -375,7 +375,7 @@ func TestTermLocationsMatchBleve(t *testing.T) {
 				land = append(land, docs[i])
 			}
 			var got []string
-			ok, err := scorchx.TermLocations(r, field, term, land, func(n uint32, _ uint64) {
+			ok, err := scorchx.TermLocations(r, field, term, land, func(n uint32) {
 				got = append(got, fmt.Sprint("doc ", n))
 			}, func(pos uint64, arrays []uint64) error {
 				got = append(got, fmt.Sprint(pos, arrays))

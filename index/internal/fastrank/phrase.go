@@ -146,7 +146,7 @@ func (p *phraseNode) bits(words int) bitset {
 			k := gallop(l.docs, cur[i][j], d)
 			cur[i][j] = k
 			if k < len(l.docs) && l.docs[k] == d {
-				return l.span(k)
+				return l.locs[l.off[k]:l.off[k+1]]
 			}
 			return nil
 		}

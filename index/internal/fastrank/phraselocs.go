@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -15,40 +16,17 @@ import (
 )
 
 // locPostings are one phrase word's locations in the documents that hold a
-// word of every position of its phrase: those of docs[i] are entries
-// off[i] to off[i+1] of the locations, each array position (plus one; 0
-// for none) << 32 | position. The locations lie in blocks, numbered on
-// from one block to the next (blocks[k] holds entries starts[k] on), no
-// document's straddling two: gathered into one array grown by append and
-// copied out at its size, a common word's locations cost a fresh phrase at
-// 1M records a third of their walk in copies and fresh memory.
+// word of every position of its phrase: those of docs[i] are
+// locs[off[i]:off[i+1]], each array position (plus one; 0 for none) << 32
+// | position.
 type locPostings struct {
-	docs   []uint32
-	off    []uint32
-	blocks [][]uint64
-	starts []uint32
+	docs []uint32
+	off  []uint32
+	locs []uint64
 }
 
 func (l *locPostings) bytes() int {
-	n := 72 + len(l.docs)*4 + len(l.off)*4 + len(l.starts)*28
-	for _, b := range l.blocks {
-		n += cap(b) * 8
-	}
-	return n
-}
-
-// span returns the locations of docs[i].
-func (l *locPostings) span(i int) []uint64 {
-	a, b := l.off[i], l.off[i+1]
-	if a == b {
-		return nil
-	}
-	k := 0
-	if len(l.starts) > 1 {
-		k = sort.Search(len(l.starts), func(k int) bool { return l.starts[k] > a }) - 1
-	}
-	s := l.starts[k]
-	return l.blocks[k][a-s : b-s]
+	return 72 + len(l.docs)*4 + len(l.off)*4 + len(l.locs)*8
 }
 
 // at returns the word's locations in doc, none when doc does not hold it
@@ -58,81 +36,7 @@ func (l *locPostings) at(doc uint32) []uint64 {
 	if !ok {
 		return nil
 	}
-	return l.span(i)
-}
-
-// Blocks of locations start at minLocBlock entries and double up to
-// maxLocBlock (a block holds a document's locations whole, however many).
-const (
-	minLocBlock = 1 << 10
-	maxLocBlock = 1 << 16
-)
-
-// locWriter gathers locPostings' locations, document by document.
-type locWriter struct {
-	l     *locPostings
-	cur   []uint64 // the last block, being filled
-	first uint32   // the entry number of the document being read
-	n     uint32   // entries written
-}
-
-// doc starts the locations of document num, of about freq of them (a
-// hint: more are taken as they come).
-func (w *locWriter) doc(num uint32, freq uint64) {
-	l := w.l
-	if len(l.docs) > 0 {
-		l.off = append(l.off, w.n)
-	}
-	l.docs = append(l.docs, num)
-	w.first = w.n
-	if uint64(cap(w.cur)-len(w.cur)) < freq {
-		w.grow(int(min(freq, 1<<30)))
-	}
-}
-
-// add appends a location of the current document.
-func (w *locWriter) add(v uint64) {
-	if len(w.cur) == cap(w.cur) {
-		w.grow(len(w.cur) + 1)
-	}
-	w.cur = append(w.cur, v)
-	w.n++
-}
-
-// grow starts a block with room for need more entries of the current
-// document, moving its entries read so far into it.
-func (w *locWriter) grow(need int) {
-	l := w.l
-	keep := int(w.n - w.first) // the current document's entries in cur
-	size := minLocBlock
-	if k := len(l.blocks); k > 0 {
-		size = min(2*cap(l.blocks[k-1]), maxLocBlock)
-	}
-	size = max(size, keep+need)
-	b := make([]uint64, keep, size)
-	if keep > 0 {
-		copy(b, w.cur[len(w.cur)-keep:])
-		w.cur = w.cur[:len(w.cur)-keep]
-	}
-	w.close()
-	l.blocks = append(l.blocks, b)
-	l.starts = append(l.starts, w.first)
-	w.cur = b
-}
-
-// close leaves the last block at its length.
-func (w *locWriter) close() {
-	if k := len(w.l.blocks); k > 0 {
-		w.l.blocks[k-1] = w.cur
-	}
-}
-
-// finish ends the last document's locations.
-func (w *locWriter) finish() {
-	if len(w.l.docs) > 0 {
-		w.l.off = append(w.l.off, w.n)
-	}
-	w.close()
+	return l.locs[l.off[i]:l.off[i+1]]
 }
 
 // phraseLocs are the locations of a phrase's words, by position and then
@@ -321,6 +225,12 @@ func gallop(a []uint32, j int, x uint32) int {
 	return lo + 1 + sort.Search(hi-lo-1, func(k int) bool { return a[lo+1+k] >= x })
 }
 
+// locScratch holds decodeLocs' buffers of locations, of at most
+// maxLocScratch.
+var locScratch = sync.Pool{New: func() any { return new([]uint64) }}
+
+const maxLocScratch = 1 << 20
+
 // decodeLocs reads the locations of term in field in the documents of
 // cand (ascending) that hold it (docs, its postings' documents): the term
 // reader steps to the next document when it is the next posting, and
@@ -336,7 +246,6 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 		return lp, nil
 	}
 	// zap's locations read by hand, checked as they are read.
-	w := &locWriter{l: lp}
 	loc := func(pos uint64, arrays []uint64) error {
 		var ap uint64
 		switch len(arrays) {
@@ -349,18 +258,36 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 		if pos >= 1<<32 || ap >= 1<<31 {
 			return fmt.Errorf("read %s:%s: %w: location %d in value %d", field, term, corrupt.Err, pos, ap)
 		}
-		w.add(ap<<32 | pos)
+		lp.locs = append(lp.locs, ap<<32|pos)
 		return nil
 	}
-	// Sized once: the walk lands on every document of land or fails.
+	// Sized once: the walk lands on every document of land or fails. The
+	// locations are gathered in a pooled buffer and copied out at their
+	// size (growing them by append allocated twice what a phrase keeps).
 	lp.docs = make([]uint32, 0, len(land))
 	lp.off = make([]uint32, 1, len(land)+1)
-	ok, err := scorchx.TermLocations(c.snap, field, term, land, w.doc, loc)
+	scratch := locScratch.Get().(*[]uint64)
+	lp.locs = (*scratch)[:0]
+	started := false
+	ok, err := scorchx.TermLocations(c.snap, field, term, land, func(n uint32) {
+		if started {
+			lp.off = append(lp.off, uint32(len(lp.locs)))
+		}
+		started = true
+		lp.docs = append(lp.docs, n)
+	}, loc)
+	if cap(lp.locs) <= maxLocScratch {
+		*scratch = lp.locs[:0]
+	}
+	lp.locs = append([]uint64(nil), lp.locs...)
+	locScratch.Put(scratch)
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		w.finish()
+		if started {
+			lp.off = append(lp.off, uint32(len(lp.locs)))
+		}
 		return lp, nil
 	}
 	if err := scorchx.CheckLocationsAt(c.snap, field, term, land); err != nil {
@@ -403,7 +330,7 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 		if num, ok := scorchx.DocNum(d.ID); !ok || num != x {
 			return nil, fmt.Errorf("read %s:%s: %w: document %x read for document %d of its postings", field, term, corrupt.Err, d.ID, x)
 		}
-		w.doc(x, uint64(len(d.Vectors)))
+		lp.docs = append(lp.docs, x)
 		for _, v := range d.Vectors {
 			var ap uint64
 			switch len(v.ArrayPositions) {
@@ -416,9 +343,9 @@ func (c *postingCache) decodeLocs(ctx context.Context, field, term string, docs,
 			if v.Pos >= 1<<32 || ap >= 1<<31 {
 				return nil, fmt.Errorf("read %s:%s: %w: location %d in value %d", field, term, corrupt.Err, v.Pos, ap)
 			}
-			w.add(ap<<32 | v.Pos)
+			lp.locs = append(lp.locs, ap<<32|v.Pos)
 		}
+		lp.off = append(lp.off, uint32(len(lp.locs)))
 	}
-	w.finish()
 	return lp, nil
 }

@@ -74,7 +74,7 @@ func TestCandidatesRandom(t *testing.T) {
 }
 
 func TestLocPostingsAt(t *testing.T) {
-	l := &locPostings{docs: []uint32{2, 7}, off: []uint32{0, 2, 3}, blocks: [][]uint64{{1, 4, 9}}, starts: []uint32{0}}
+	l := &locPostings{docs: []uint32{2, 7}, off: []uint32{0, 2, 3}, locs: []uint64{1, 4, 9}}
 	for doc, want := range map[uint32][]uint64{0: nil, 2: {1, 4}, 5: nil, 7: {9}, 8: nil} {
 		if got := l.at(doc); !slices.Equal(got, want) {
 			t.Errorf("at(%d) = %v, want %v", doc, got, want)
@@ -93,54 +93,6 @@ func TestGallop(t *testing.T) {
 			if got := gallop(a, j, x); got != want {
 				t.Errorf("gallop(a, %d, %d) = %d, want %d", j, x, got, want)
 			}
-		}
-	}
-}
-
-// TestLocWriter writes documents of many locations, with hints that are
-// right, too low and too high, across blocks, and reads each back.
-func TestLocWriter(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
-	for _, hint := range []string{"right", "low", "high", "zero"} {
-		l := &locPostings{off: []uint32{0}}
-		w := &locWriter{l: l}
-		want := map[uint32][]uint64{}
-		doc := uint32(0)
-		for range 3000 {
-			doc += 1 + rng.Uint32N(5)
-			n := rng.IntN(40)
-			if rng.IntN(100) == 0 {
-				n = 3 * maxLocBlock / 2 // one document past a block's size
-			}
-			f := uint64(n)
-			switch hint {
-			case "low":
-				f /= 2
-			case "high":
-				f = 2*f + 1
-			case "zero":
-				f = 0
-			}
-			w.doc(doc, f)
-			var locs []uint64
-			for range n {
-				v := rng.Uint64()
-				w.add(v)
-				locs = append(locs, v)
-			}
-			want[doc] = locs
-		}
-		w.finish()
-		if len(l.docs) != len(want) || len(l.off) != len(l.docs)+1 {
-			t.Fatalf("%s: %d documents, %d offsets; wrote %d", hint, len(l.docs), len(l.off), len(want))
-		}
-		for d, locs := range want {
-			if got := l.at(d); !slices.Equal(got, locs) {
-				t.Fatalf("%s: at(%d) holds %d locations, want %d (equal: %v)", hint, d, len(got), len(locs), slices.Equal(got, locs))
-			}
-		}
-		if got := l.at(doc + 1); got != nil {
-			t.Errorf("%s: at(%d) = %v, want none", hint, doc+1, got)
 		}
 	}
 }

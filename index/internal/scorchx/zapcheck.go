@@ -70,15 +70,14 @@ func checkLocations(r bindex.IndexReader, field, term string, docs []uint32, onl
 // numbers of the snapshot r, ascending, each holding the term) as a term
 // field reader with term vectors landing on each of them reads them, and
 // checks them as CheckLocationsAt does: for each of docs in turn it calls
-// doc (with the document's frequency, which the locations that follow
-// should number), then loc with each of its locations' position and array positions
+// doc, then loc with each of its locations' position and array positions
 // (arrays is reused), as the reader's TermFieldDoc.Vectors list them. An
 // error from loc ends the walk and is returned. ok is false, and nothing
 // called, when r is not a scorch snapshot of zap v17 segments read
 // without Bleve's reader hook: the caller then reads through a reader.
 // Bleve's reader cost a fresh phrase at 1M records as much again as the
 // check (advancing chunked iterators, a TermFieldVector per location).
-func TermLocations(r bindex.IndexReader, field, term string, docs []uint32, doc func(n uint32, freq uint64), loc func(pos uint64, arrays []uint64) error) (ok bool, err error) {
+func TermLocations(r bindex.IndexReader, field, term string, docs []uint32, doc func(n uint32), loc func(pos uint64, arrays []uint64) error) (ok bool, err error) {
 	snap, isSnap := r.(*scorch.IndexSnapshot)
 	if !isSnap || bindex.ReaderHook != nil {
 		return false, nil
@@ -94,7 +93,7 @@ func TermLocations(r bindex.IndexReader, field, term string, docs []uint32, doc 
 // visitor receives the locations of the documents a walk lands on.
 type visitor struct {
 	base   uint64 // of the segment walked
-	doc    func(n uint32, freq uint64)
+	doc    func(n uint32)
 	loc    func(pos uint64, arrays []uint64) error
 	arrays []uint64
 }
@@ -287,6 +286,9 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool, v 
 			if land = len(local) > 0 && local[0] == doc; land {
 				local = local[1:]
 				w.Landed++
+				if v != nil {
+					v.doc(uint32(v.base + doc))
+				}
 			}
 		}
 		fh, err := fr.uvarint()
@@ -294,9 +296,6 @@ func walkTerm(zs *zap.Segment, field, term string, local []uint64, only bool, v 
 			return w, fmt.Errorf("frequency of document %d: %w", doc, err)
 		}
 		freq, hasLocs := fh>>1, fh&1 != 0
-		if land && only && v != nil {
-			v.doc(uint32(v.base+doc), freq)
-		}
 		if freq != 0 {
 			if _, err := fr.uvarint(); err != nil {
 				return w, fmt.Errorf("norm of document %d: %w", doc, err)
