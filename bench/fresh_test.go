@@ -6,13 +6,12 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
-	"github.com/iq-search/iq/query"
-
 	"github.com/iq-search/iq/internal/benchkit"
+	"github.com/iq-search/iq/internal/cputime"
+	"github.com/iq-search/iq/query"
 )
 
 // freshQueries are BenchmarkFreshQuery's queries unless IQ_BENCH_FRESH
@@ -42,11 +41,11 @@ func BenchmarkFreshQuery(b *testing.B) {
 					b.Fatal(err)
 				}
 				for i, t := range texts {
-					t0 := processCPU(b)
+					t0 := cputime.Used()
 					if _, err := s.Search(ctx, query.Request{Text: t}); err != nil {
 						b.Fatalf("%s: %v", t, err)
 					}
-					cpu[i] = append(cpu[i], processCPU(b)-t0)
+					cpu[i] = append(cpu[i], cputime.Used()-t0)
 				}
 				if err := s.Close(); err != nil {
 					b.Fatal(err)
@@ -62,14 +61,6 @@ func BenchmarkFreshQuery(b *testing.B) {
 			b.ReportMetric(ms(sum)/float64(len(texts)), "cpu-ms/query")
 		})
 	}
-}
-
-func processCPU(b *testing.B) time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func ms(d time.Duration) float64 { return float64(d) / 1e6 }
