@@ -171,19 +171,7 @@ func dumpIndex(t *testing.T, r bindex.IndexReader) []string {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var terms []string
-		for {
-			e, err := d.Next()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e == nil {
-				break
-			}
-			terms = append(terms, e.Term)
-		}
-		d.Close()
-		for _, term := range terms {
+		for _, term := range dictTermList(t, d) {
 			tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, true)
 			if err != nil {
 				t.Fatal(err)
