@@ -115,22 +115,11 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 	}
 	rv := make(bindex.TokenFrequencies, len(sc.first))
 	vectors := options.IncludeTermVectors()
-	var freqs []bindex.TokenFreq
-	var ptrs []*bindex.TokenLocation
-	var locs []bindex.TokenLocation
-	if mem != nil {
-		nlocs := 0
-		if vectors {
-			nlocs = len(tokens)
-		}
-		freqs, ptrs, locs = mem.take(len(sc.first), nlocs)
-	} else {
-		freqs = make([]bindex.TokenFreq, len(sc.first))
-		if vectors {
-			ptrs = make([]*bindex.TokenLocation, len(tokens))
-			locs = make([]bindex.TokenLocation, len(tokens))
-		}
+	nlocs := 0
+	if vectors {
+		nlocs = len(tokens)
 	}
+	freqs, ptrs, locs := mem.take(len(sc.first), nlocs)
 	termBytes := 0
 	skip := options.SkipFreqNorm()
 	for j, t := range sc.first {
@@ -227,11 +216,15 @@ type fieldSlabs struct {
 }
 
 // take returns zeroed slices of nfreqs TokenFreqs and of nlocs location
-// pointers and locations, each with no room beyond its length.
+// pointers and locations, each with no room beyond its length: from m's
+// slabs, or newly made when m has none (or is nil: a field analysed
+// outside a build's batches).
 func (m *batchMem) take(nfreqs, nlocs int) ([]bindex.TokenFreq, []*bindex.TokenLocation, []bindex.TokenLocation) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.slabs == nil {
+	if m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+	}
+	if m == nil || m.slabs == nil {
 		var ptrs []*bindex.TokenLocation
 		var locs []bindex.TokenLocation
 		if nlocs > 0 {

@@ -278,16 +278,8 @@ const (
 // segmentCount returns how many segments the index's current snapshot
 // holds.
 func segmentCount(sc *scorch.Scorch) (int, error) {
-	r, err := sc.Reader()
-	if err != nil {
-		return 0, err
-	}
-	defer r.Close()
-	snap, ok := r.(*scorch.IndexSnapshot)
-	if !ok {
-		return 0, fmt.Errorf("not a scorch snapshot: %T", r)
-	}
-	return len(snap.Segments()), nil
+	sizes, err := liveSizes(sc)
+	return len(sizes), err
 }
 
 // Shared reports whether a file of a scorch index directory is one that
