@@ -147,7 +147,6 @@ func uniqueRecords(recs []record.Record) []record.Record {
 // that two indexes of the same documents in any segment layout compare.
 func dumpIndex(t *testing.T, r bindex.IndexReader) []string {
 	t.Helper()
-	ctx := context.Background()
 	fields, err := r.Fields()
 	if err != nil {
 		t.Fatal(err)
@@ -172,29 +171,17 @@ func dumpIndex(t *testing.T, r bindex.IndexReader) []string {
 			t.Fatal(err)
 		}
 		for _, term := range dictTermList(t, d) {
-			tfr, err := r.TermFieldReader(ctx, []byte(term), field, true, true, true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for {
-				p, err := tfr.Next(nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if p == nil {
-					break
-				}
+			eachBlevePosting(t, r, field, term, true, func(p *bindex.TermFieldDoc) {
 				var locs strings.Builder
 				for _, v := range p.Vectors {
 					fmt.Fprintf(&locs, " %s@%d[%d:%d]%v", v.Field, v.Pos, v.Start, v.End, v.ArrayPositions)
 				}
 				id := extID(p.ID)
 				if strings.HasPrefix(id, synonymIDPrefix) {
-					continue
+					return
 				}
-				out = append(out, fmt.Sprintf("post\t%s\t%q\t%s\tfreq %d norm %g%s", field, term, extID(p.ID), p.Freq, p.Norm, locs.String()))
-			}
-			tfr.Close()
+				out = append(out, fmt.Sprintf("post\t%s\t%q\t%s\tfreq %d norm %g%s", field, term, id, p.Freq, p.Norm, locs.String()))
+			})
 		}
 	}
 	dvr, err := r.DocValueReader(fields)

@@ -311,22 +311,10 @@ func TestTermPostingsMatchBleve(t *testing.T) {
 				t.Fatalf("%s: TermPostings(%s, %q) = %v, %v", name, field, term, ok, err)
 			}
 			var want []posting
-			tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, true, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for {
-				d, err := tfr.Next(nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if d == nil {
-					break
-				}
+			eachBlevePosting(t, r, field, term, false, func(d *bindex.TermFieldDoc) {
 				num, _ := scorchx.DocNum(d.ID)
 				want = append(want, posting{num, d.Freq, d.Norm})
-			}
-			tfr.Close()
+			})
 			if len(got) != len(want) {
 				t.Errorf("%s: TermPostings(%s, %q) = %d postings; Bleve reads %d", name, field, term, len(got), len(want))
 				continue
@@ -448,6 +436,30 @@ func TestFindPostingsCountMatchesBleve(t *testing.T) {
 			}
 		}
 		r.Close()
+	}
+}
+
+// eachBlevePosting calls fn with every posting of term in field as
+// Bleve's term field reader reads it (frequency, norm, and term vectors
+// when vectors), for the tests that hold iq's reads of r to Bleve's. A
+// posting is fn's only while it runs: the reader reuses the memory of its
+// locations' array positions.
+func eachBlevePosting(t *testing.T, r bindex.IndexReader, field, term string, vectors bool, fn func(*bindex.TermFieldDoc)) {
+	t.Helper()
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), field, true, true, vectors)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tfr.Close()
+	for {
+		d, err := tfr.Next(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d == nil {
+			return
+		}
+		fn(d)
 	}
 }
 
