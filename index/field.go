@@ -75,6 +75,10 @@ func (f *analysedField) Analyze() {
 	}
 }
 
+// DirectSegment marks the field's documents as scorchx.NewSegment's to
+// build (scorchx.Direct): zap's bytes, built with fewer passes.
+func (f *analysedField) DirectSegment() {}
+
 // AnalyzedLength is the number of tokens Analyze produced.
 func (f *analysedField) AnalyzedLength() int { return f.length }
 
