@@ -105,7 +105,7 @@ func TestNewSegmentMatchesZap(t *testing.T) {
 			for i < min(len(wb), len(gb)) && wb[i] == gb[i] {
 				i++
 			}
-			t.Fatalf("%s: NewSegment wrote %d bytes, zap %d; first difference at byte %d (stored index at %d): got %x want %x", name, len(gb), len(wb), i, binary.BigEndian.Uint64(wb[len(wb)-24+4-8:]), gb[max(0,i-20):i+40], wb[max(0,i-20):i+40])
+			t.Fatalf("%s: NewSegment wrote %d bytes, zap %d; first difference at byte %d (stored index at %d): got %x want %x", name, len(gb), len(wb), i, binary.BigEndian.Uint64(wb[len(wb)-24+4-8:]), gb[max(0, i-20):i+40], wb[max(0, i-20):i+40])
 		}
 	}
 }

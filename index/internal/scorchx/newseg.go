@@ -122,13 +122,16 @@ type posting struct {
 	norm    uint32 // float32 bits
 	loc     int32  // first location in segBuilder.locs
 	numLocs int32
+	ap      int32 // its locations' array positions in segBuilder.aps
 }
 
-// location is a term's occurrence, as zap writes it.
+// location is a term's occurrence, as zap writes it; its array positions
+// follow the posting's earlier locations' in segBuilder.aps. Small: the
+// writing reads them a term at a time, from anywhere in the batch.
 type location struct {
-	field           uint16
 	pos, start, end uint32
-	arrayPositions  []uint64
+	field           uint16
+	numAP           uint16
 }
 
 // termRef is a term of a field with its postings id.
@@ -155,6 +158,7 @@ type segBuilder struct {
 	count  []int32            // pid → its postings
 	posts  []posting          // arrival order (document-major)
 	locs   []location         // arrival order
+	aps    []uint64           // the locations' array positions
 	order  []int32            // posts grouped by pid (a counting sort)
 	start  []int32            // pid → its first in order
 	merge  map[string]int32   // a term's index in mposts
@@ -170,6 +174,7 @@ type segBuilder struct {
 
 	out        *bytes.Buffer
 	lastSize   int
+	lastDocs   int
 	meta, data []byte
 	compressed []byte
 	buf        []byte
@@ -199,15 +204,20 @@ func newSegment(results []bindex.Document, config map[string]any) (segment.Segme
 	}
 	b.defineFields(results)
 	b.invert(results)
-	// As zap's: a buffer the segment keeps, sized from the last one.
-	b.out = bytes.NewBuffer(make([]byte, 0, b.lastSize+b.lastSize/8))
+	// As zap's: a buffer the segment keeps, sized from the last one's
+	// bytes per document.
+	size := 1 << 20
+	if b.lastDocs > 0 {
+		size = b.lastSize/b.lastDocs*len(results) + b.lastSize/8
+	}
+	b.out = bytes.NewBuffer(make([]byte, 0, size))
 	storedIndexOffset := b.writeStored(results)
 	if err := b.writeFields(len(results)); err != nil {
 		return nil, 0, err
 	}
 	sectionsIndexOffset := b.writeFieldsSection()
 	mem := b.out.Bytes()
-	b.lastSize = len(mem)
+	b.lastSize, b.lastDocs = len(mem), len(results)
 	b.reset()
 	builders.Put(b)
 	sb, err := zap.InitSegmentBase(mem, crc32.ChecksumIEEE(mem), chunkMode, uint64(len(results)),
@@ -232,8 +242,8 @@ func (b *segBuilder) reset() {
 	b.count = b.count[:0]
 	clear(b.posts)
 	b.posts = b.posts[:0]
-	clear(b.locs)
 	b.locs = b.locs[:0]
+	b.aps = b.aps[:0]
 	clear(b.fields)
 	b.fields = b.fields[:0]
 	clear(b.merge)
@@ -350,18 +360,15 @@ func (b *segBuilder) add(id uint16, doc uint32, term string, freq int, norm uint
 	}
 	b.count[pid]++
 	b.posts = append(b.posts, posting{pid: pid, doc: doc, freq: uint32(freq), norm: norm,
-		loc: int32(len(b.locs)), numLocs: int32(len(locs))})
+		loc: int32(len(b.locs)), numLocs: int32(len(locs)), ap: int32(len(b.aps))})
 	for _, l := range locs {
 		f := id
 		if l.Field != "" {
 			f = b.fieldsMap[l.Field]
 		}
-		var ap []uint64
-		if len(l.ArrayPositions) > 0 {
-			ap = l.ArrayPositions
-		}
 		b.locs = append(b.locs, location{field: f, pos: uint32(l.Position), start: uint32(l.Start),
-			end: uint32(l.End), arrayPositions: ap})
+			end: uint32(l.End), numAP: uint16(len(l.ArrayPositions))})
+		b.aps = append(b.aps, l.ArrayPositions...)
 	}
 }
 
@@ -497,25 +504,29 @@ func (b *segBuilder) writeFields(numDocs int) error {
 				if p.numLocs > 0 {
 					locs := b.locs[p.loc : p.loc+p.numLocs]
 					size := 0
+					a := p.ap
 					for i := range locs {
 						l := &locs[i]
 						size += uvarintLen(uint64(l.field)) + uvarintLen(uint64(l.pos)) + uvarintLen(uint64(l.start)) +
-							uvarintLen(uint64(l.end)) + uvarintLen(uint64(len(l.arrayPositions)))
-						for _, ap := range l.arrayPositions {
+							uvarintLen(uint64(l.end)) + uvarintLen(uint64(l.numAP))
+						for _, ap := range b.aps[a : a+int32(l.numAP)] {
 							size += uvarintLen(ap)
 						}
+						a += int32(l.numAP)
 					}
 					b.lc.add(d, uint64(size))
+					a = p.ap
 					for i := range locs {
 						l := &locs[i]
 						b.lc.add(d, uint64(l.field))
 						b.lc.add(d, uint64(l.pos))
 						b.lc.add(d, uint64(l.start))
 						b.lc.add(d, uint64(l.end))
-						b.lc.add(d, uint64(len(l.arrayPositions)))
-						for _, ap := range l.arrayPositions {
+						b.lc.add(d, uint64(l.numAP))
+						for _, ap := range b.aps[a : a+int32(l.numAP)] {
 							b.lc.add(d, ap)
 						}
+						a += int32(l.numAP)
 					}
 				}
 				if dv {
@@ -530,14 +541,9 @@ func (b *segBuilder) writeFields(numDocs int) error {
 			postingsOffset := uint64(b.out.Len())
 			b.uvarint(tfOffset)
 			b.uvarint(locOffset)
-			b.bm.Clear()
-			b.bm.AddMany(b.docs)
-			bm, err := b.bm.ToBytes()
-			if err != nil {
+			if err := b.writeBitmap(); err != nil {
 				return err
 			}
-			b.uvarint(uint64(len(bm)))
-			b.out.Write(bm)
 			if err := b.fst.Insert(unsafe.Slice(unsafe.StringData(t.term), len(t.term)), postingsOffset); err != nil {
 				return err
 			}
@@ -578,6 +584,37 @@ func (b *segBuilder) writeFields(numDocs int) error {
 		b.uvarint(dvEnd)
 		b.uvarint(dictOffset)
 	}
+	return nil
+}
+
+// writeBitmap writes b.docs as roaring's ToBytes does, with its length
+// before it. Documents below 65536, at most 4096 of them, make one array
+// container, written here; other sets go through roaring.
+func (b *segBuilder) writeBitmap() error {
+	n := len(b.docs)
+	if n == 0 || n > 4096 || b.docs[n-1] >= 1<<16 {
+		b.bm.Clear()
+		b.bm.AddMany(b.docs)
+		bm, err := b.bm.ToBytes()
+		if err != nil {
+			return err
+		}
+		b.uvarint(uint64(len(bm)))
+		b.out.Write(bm)
+		return nil
+	}
+	// The cookie without run containers (12346), one container, its key
+	// (0) and cardinality less one, its offset, then its values.
+	b.uvarint(uint64(16 + 2*n))
+	b.buf = binary.LittleEndian.AppendUint32(b.buf[:0], 12346)
+	b.buf = binary.LittleEndian.AppendUint32(b.buf, 1)
+	b.buf = binary.LittleEndian.AppendUint16(b.buf, 0)
+	b.buf = binary.LittleEndian.AppendUint16(b.buf, uint16(n-1))
+	b.buf = binary.LittleEndian.AppendUint32(b.buf, 16)
+	for _, d := range b.docs {
+		b.buf = binary.LittleEndian.AppendUint16(b.buf, uint16(d))
+	}
+	b.out.Write(b.buf)
 	return nil
 }
 
