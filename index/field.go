@@ -25,8 +25,9 @@ type analysedField struct {
 	// mem, when set, gives the slabs of freqs (see batchMem).
 	mem    *batchMem
 	length int
-	freqs  bindex.TokenFrequencies
-	size   int // of freqs, counted as Bleve's TokenFrequencies.Size does
+	list   []bindex.TokenFreq      // the distinct terms, in order of first use
+	freqs  bindex.TokenFrequencies // of list, made when asked for
+	size   int                     // of freqs, counted as Bleve's TokenFrequencies.Size does
 }
 
 // What Bleve's Size methods count for a TextField, a TokenFreq (with its
@@ -66,24 +67,47 @@ func (f *analysedField) Analyze() {
 	}
 	f.length = len(tokens)
 	var termBytes int
-	f.freqs, termBytes = tokenFrequency(tokens, f.ArrayPositions(), f.Options(), f.mem)
+	f.freqs = nil
+	f.list, termBytes = tokenFrequencyList(tokens, f.ArrayPositions(), f.Options(), f.mem)
 	// The map's own pointer, then each entry: its key and the TokenFreq's
 	// term are counted apart, though they are the same bytes.
-	f.size = 8 + len(f.freqs)*tokenFreqSize + 2*termBytes
+	f.size = 8 + len(f.list)*tokenFreqSize + 2*termBytes
 	if f.Options().IncludeTermVectors() {
 		f.size += len(tokens) * (tokenLocationSize + 8*len(f.ArrayPositions()))
 	}
 }
 
-// DirectSegment marks the field's documents as scorchx.NewSegment's to
-// build (scorchx.Direct): zap's bytes, built with fewer passes.
-func (f *analysedField) DirectSegment() {}
+// DirectTokenFreqs gives scorchx.NewSegment the distinct terms (what
+// AnalyzedTokenFrequencies maps by term), and marks the field's documents
+// as NewSegment's to build (scorchx.Direct): zap's bytes, built with fewer
+// passes, with no map of the terms made for it.
+func (f *analysedField) DirectTokenFreqs() []bindex.TokenFreq { return f.list }
 
 // AnalyzedLength is the number of tokens Analyze produced.
 func (f *analysedField) AnalyzedLength() int { return f.length }
 
-// AnalyzedTokenFrequencies returns what Analyze produced.
-func (f *analysedField) AnalyzedTokenFrequencies() bindex.TokenFrequencies { return f.freqs }
+// AnalyzedTokenFrequencies returns what Analyze produced, as a map made
+// on the first call (zap's segment builder's, and the tests'; NewSegment
+// reads DirectTokenFreqs).
+func (f *analysedField) AnalyzedTokenFrequencies() bindex.TokenFrequencies {
+	if f.freqs == nil {
+		f.freqs = freqMap(f.list)
+	}
+	return f.freqs
+}
+
+// freqMap maps list by term; the keys alias the terms' bytes, which are
+// not modified once analysed (the field's own copy of its value, or the
+// stem cache's entries, which are never rewritten), where string(t.Term)
+// copied every distinct term.
+func freqMap(list []bindex.TokenFreq) bindex.TokenFrequencies {
+	rv := make(bindex.TokenFrequencies, len(list))
+	for j := range list {
+		t := list[j].Term
+		rv[unsafe.String(unsafe.SliceData(t), len(t))] = &list[j]
+	}
+	return rv
+}
 
 // Size is the field's memory as document.TextField.Size counts it, from
 // totals Analyze kept, where document.TextField walks every location.
@@ -100,6 +124,13 @@ func (f *analysedField) Size() int {
 // the token count wasted half of each (a third of a build's allocations
 // were here). It also returns the distinct terms' total length.
 func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions, mem *batchMem) (bindex.TokenFrequencies, int) {
+	list, termBytes := tokenFrequencyList(tokens, arrayPositions, options, mem)
+	return freqMap(list), termBytes
+}
+
+// tokenFrequencyList is tokenFrequency's distinct terms, in the order of
+// their first token, without the map.
+func tokenFrequencyList(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions, mem *batchMem) ([]bindex.TokenFreq, int) {
 	sc := freqScratchPool.Get().(*freqScratch)
 	defer sc.release()
 	for _, t := range tokens {
@@ -117,7 +148,6 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 		sc.count[j]++
 		sc.of = append(sc.of, j)
 	}
-	rv := make(bindex.TokenFrequencies, len(sc.first))
 	vectors := options.IncludeTermVectors()
 	nlocs := 0
 	if vectors {
@@ -131,11 +161,6 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 		if !skip {
 			freqs[j].SetFrequency(int(sc.count[j]))
 		}
-		// The key aliases the term's bytes, as freqs[j].Term does: they
-		// are not modified once analysed (the field's own copy of its
-		// value, or the stem cache's entries, which are never
-		// rewritten), where string(t.Term) copied every distinct term.
-		rv[unsafe.String(unsafe.SliceData(t.Term), len(t.Term))] = &freqs[j]
 		termBytes += len(t.Term)
 	}
 	if vectors {
@@ -162,7 +187,7 @@ func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, option
 			f.Locations = append(f.Locations, &locs[k])
 		}
 	}
-	return rv, termBytes
+	return freqs, termBytes
 }
 
 // freqScratch is tokenFrequency's working memory, reused through

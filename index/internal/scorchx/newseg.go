@@ -26,7 +26,9 @@ import (
 // indexed or stored one (document.TextField or a Direct field). Bleve's
 // own documents (the reference indexes of the tests) never are.
 type Direct interface {
-	DirectSegment()
+	// DirectTokenFreqs is what AnalyzedTokenFrequencies maps by term,
+	// without the map.
+	DirectTokenFreqs() []bindex.TokenFreq
 }
 
 // plugin is zap v17 with its New replaced by NewSegment for iq's batches.
@@ -322,12 +324,18 @@ func (b *segBuilder) invert(results []bindex.Document) {
 			id := b.fields[i].id
 			norm := uint32(b.lens[id])
 			b.lens[id] = 0
-			if j == i+1 {
+			if j > i+1 {
+				b.addMerged(id, uint32(docNum), norm, b.fields[i:j])
+			} else if df, ok := b.fields[i].field.(Direct); ok {
+				list := df.DirectTokenFreqs()
+				for k := range list {
+					tf := &list[k]
+					b.add(id, uint32(docNum), termString(tf.Term), tf.Frequency(), norm, tf.Locations)
+				}
+			} else {
 				for term, tf := range b.fields[i].field.AnalyzedTokenFrequencies() {
 					b.add(id, uint32(docNum), term, tf.Frequency(), norm, tf.Locations)
 				}
-			} else {
-				b.addMerged(id, uint32(docNum), norm, b.fields[i:j])
 			}
 			i = j
 		}
@@ -378,8 +386,20 @@ func (b *segBuilder) add(id uint16, doc uint32, term string, freq int, norm uint
 func (b *segBuilder) addMerged(id uint16, doc uint32, norm uint32, values []fieldRef) {
 	clear(b.merge)
 	n := 0
+	each := func(v bindex.Field, fn func(term string, tf *bindex.TokenFreq)) {
+		if df, ok := v.(Direct); ok {
+			list := df.DirectTokenFreqs()
+			for k := range list {
+				fn(termString(list[k].Term), &list[k])
+			}
+			return
+		}
+		for term, tf := range v.AnalyzedTokenFrequencies() {
+			fn(term, tf)
+		}
+	}
 	for _, v := range values {
-		for term, tf := range v.field.AnalyzedTokenFrequencies() {
+		each(v.field, func(term string, tf *bindex.TokenFreq) {
 			k, ok := b.merge[term]
 			if !ok {
 				k = int32(n)
@@ -392,7 +412,7 @@ func (b *segBuilder) addMerged(id uint16, doc uint32, norm uint32, values []fiel
 			}
 			b.mposts[k].freq += tf.Frequency()
 			b.mposts[k].locs = append(b.mposts[k].locs, tf.Locations...)
-		}
+		})
 	}
 	for _, mp := range b.mposts[:n] {
 		b.add(id, doc, mp.term, mp.freq, norm, mp.locs)
@@ -401,6 +421,10 @@ func (b *segBuilder) addMerged(id uint16, doc uint32, norm uint32, values []fiel
 		clear(b.mposts[i].locs)
 	}
 }
+
+// termString is a term's bytes as a string, without a copy: the terms of
+// a batch's documents are not modified while its segment is built.
+func termString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // writeStored writes the stored fields as zap's writeStoredFields does
 // and returns the offset of their index.
