@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -194,12 +193,29 @@ type mergedPosting struct {
 	locs []*bindex.TokenLocation
 }
 
-var builders = sync.Pool{New: func() any {
-	return &segBuilder{fieldsMap: map[string]uint16{}, merge: map[string]int32{}, bm: roaring.New()}
-}}
+// builders are the segBuilders not in use: a few, kept across
+// collections (a sync.Pool drops them at each, and a batch's builder then
+// grows its arrays from nothing again: a tenth of NewSegment's CPU).
+var builders = make(chan *segBuilder, 4)
+
+func getBuilder() *segBuilder {
+	select {
+	case b := <-builders:
+		return b
+	default:
+		return &segBuilder{fieldsMap: map[string]uint16{}, merge: map[string]int32{}, bm: roaring.New()}
+	}
+}
+
+func putBuilder(b *segBuilder) {
+	select {
+	case builders <- b:
+	default:
+	}
+}
 
 func newSegment(results []bindex.Document, config map[string]any) (segment.Segment, uint64, error) {
-	b := builders.Get().(*segBuilder)
+	b := getBuilder()
 	stats, _ := config[segment.StatsKey].(*segment.Stats)
 	if stats == nil {
 		stats = new(segment.Stats)
@@ -221,7 +237,7 @@ func newSegment(results []bindex.Document, config map[string]any) (segment.Segme
 	mem := b.out.Bytes()
 	b.lastSize, b.lastDocs = len(mem), len(results)
 	b.reset()
-	builders.Put(b)
+	putBuilder(b)
 	sb, err := zap.InitSegmentBase(mem, crc32.ChecksumIEEE(mem), chunkMode, uint64(len(results)),
 		storedIndexOffset, sectionsIndexOffset, config, stats)
 	if err != nil {
