@@ -117,22 +117,12 @@ const fieldNotUninverted = math.MaxUint64
 
 // posting is one document's entry in a term's postings.
 type posting struct {
-	pid     int32 // the term's
-	doc     uint32
-	freq    uint32
-	norm    uint32 // float32 bits
-	loc     int32  // first location in segBuilder.locs
-	numLocs int32
-	ap      int32 // its locations' array positions in segBuilder.aps
-}
-
-// location is a term's occurrence, as zap writes it; its array positions
-// follow the posting's earlier locations' in segBuilder.aps. Small: the
-// writing reads them a term at a time, from anywhere in the batch.
-type location struct {
-	pos, start, end uint32
-	field           uint16
-	numAP           uint16
+	pid    int32 // the term's
+	doc    uint32
+	freq   uint32
+	norm   uint32 // float32 bits
+	loc    int32  // its locations in segBuilder.locs, as zap writes them
+	locLen int32  // 0: none
 }
 
 // termRef is a term of a field with its postings id.
@@ -158,8 +148,8 @@ type segBuilder struct {
 	index  []map[string]int32 // field → term → pid
 	count  []int32            // pid → its postings
 	posts  []posting          // arrival order (document-major)
-	locs   []location         // arrival order
-	aps    []uint64           // the locations' array positions
+	locs   []byte             // the postings' locations, encoded, in arrival order
+	enc    []byte             // a posting's locations being encoded
 	order  []int32            // posts grouped by pid (a counting sort)
 	start  []int32            // pid → its first in order
 	merge  map[string]int32   // a term's index in mposts
@@ -261,7 +251,6 @@ func (b *segBuilder) reset() {
 	clear(b.posts)
 	b.posts = b.posts[:0]
 	b.locs = b.locs[:0]
-	b.aps = b.aps[:0]
 	clear(b.fields)
 	b.fields = b.fields[:0]
 	clear(b.merge)
@@ -383,17 +372,35 @@ func (b *segBuilder) add(id uint16, doc uint32, term string, freq int, norm uint
 		b.count = append(b.count, 0)
 	}
 	b.count[pid]++
-	b.posts = append(b.posts, posting{pid: pid, doc: doc, freq: uint32(freq), norm: norm,
-		loc: int32(len(b.locs)), numLocs: int32(len(locs)), ap: int32(len(b.aps))})
-	for _, l := range locs {
-		f := id
-		if l.Field != "" {
-			f = b.fieldsMap[l.Field]
+	p := posting{pid: pid, doc: doc, freq: uint32(freq), norm: norm}
+	if len(locs) > 0 {
+		// What zap's writeDicts writes of them: their size, then each
+		// location's field, position, offsets and array positions. Kept
+		// encoded, the writing copies a posting's locations in one piece
+		// (it reads the postings a term at a time, from all over the
+		// batch: a cache miss each).
+		enc := b.enc[:0]
+		for _, l := range locs {
+			f := id
+			if l.Field != "" {
+				f = b.fieldsMap[l.Field]
+			}
+			enc = binary.AppendUvarint(enc, uint64(f))
+			enc = binary.AppendUvarint(enc, uint64(l.Position))
+			enc = binary.AppendUvarint(enc, uint64(l.Start))
+			enc = binary.AppendUvarint(enc, uint64(l.End))
+			enc = binary.AppendUvarint(enc, uint64(len(l.ArrayPositions)))
+			for _, ap := range l.ArrayPositions {
+				enc = binary.AppendUvarint(enc, ap)
+			}
 		}
-		b.locs = append(b.locs, location{field: f, pos: uint32(l.Position), start: uint32(l.Start),
-			end: uint32(l.End), numAP: uint16(len(l.ArrayPositions))})
-		b.aps = append(b.aps, l.ArrayPositions...)
+		b.enc = enc
+		p.loc = int32(len(b.locs))
+		b.locs = binary.AppendUvarint(b.locs, uint64(len(enc)))
+		b.locs = append(b.locs, enc...)
+		p.locLen = int32(len(b.locs)) - p.loc
 	}
+	b.posts = append(b.posts, p)
 }
 
 // addMerged is the values of field id in document doc, their terms'
@@ -532,7 +539,7 @@ func (b *segBuilder) writeFields(numDocs int) error {
 				d := uint64(p.doc)
 				b.docs = append(b.docs, p.doc)
 				hasLocs := uint64(0)
-				if p.numLocs > 0 {
+				if p.locLen > 0 {
 					hasLocs = 1
 				}
 				if p.freq > 0 {
@@ -541,33 +548,8 @@ func (b *segBuilder) writeFields(numDocs int) error {
 				} else {
 					b.tf.add(d, hasLocs)
 				}
-				if p.numLocs > 0 {
-					locs := b.locs[p.loc : p.loc+p.numLocs]
-					size := 0
-					a := p.ap
-					for i := range locs {
-						l := &locs[i]
-						size += uvarintLen(uint64(l.field)) + uvarintLen(uint64(l.pos)) + uvarintLen(uint64(l.start)) +
-							uvarintLen(uint64(l.end)) + uvarintLen(uint64(l.numAP))
-						for _, ap := range b.aps[a : a+int32(l.numAP)] {
-							size += uvarintLen(ap)
-						}
-						a += int32(l.numAP)
-					}
-					b.lc.add(d, uint64(size))
-					a = p.ap
-					for i := range locs {
-						l := &locs[i]
-						b.lc.add(d, uint64(l.field))
-						b.lc.add(d, uint64(l.pos))
-						b.lc.add(d, uint64(l.start))
-						b.lc.add(d, uint64(l.end))
-						b.lc.add(d, uint64(l.numAP))
-						for _, ap := range b.aps[a : a+int32(l.numAP)] {
-							b.lc.add(d, ap)
-						}
-						a += int32(l.numAP)
-					}
+				if p.locLen > 0 {
+					b.lc.addBytes(d, b.locs[p.loc:p.loc+p.locLen])
 				}
 				if dv {
 					b.docTerm[d] = append(append(b.docTerm[d], t.term...), bindex.DocValueTermSeparator)
@@ -690,14 +672,6 @@ func (b *segBuilder) writeFieldsSection() uint64 {
 // vellumOpts are zap's vellumBuilderOpts.
 var vellumOpts = &vellum.BuilderOpts{Encoder: 1, RegistryTableSize: 0, RegistryMRUSize: 1}
 
-func uvarintLen(x uint64) int {
-	n := 1
-	for x >= 0x80 {
-		x >>= 7
-		n++
-	}
-	return n
-}
 
 // intCoder is zap's chunkedIntCoder: varints in chunks of documents.
 type intCoder struct {
@@ -723,6 +697,16 @@ func (c *intCoder) add(doc, v uint64) {
 		c.cur = chunk
 	}
 	c.final = binary.AppendUvarint(c.final, v)
+}
+
+// addBytes is varints already encoded, of document doc.
+func (c *intCoder) addBytes(doc uint64, enc []byte) {
+	if chunk := doc / c.chunkSize; chunk != c.cur {
+		c.chunkLens[c.cur] = uint64(len(c.final) - c.chunkStart)
+		c.chunkStart = len(c.final)
+		c.cur = chunk
+	}
+	c.final = append(c.final, enc...)
 }
 
 func (c *intCoder) close() {
