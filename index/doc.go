@@ -30,7 +30,9 @@
 //     them: Bleve's analysis with fewer allocations (Tokens from a pooled
 //     slab, tokenBuf in analysis.go; terms counted in a reused table, then
 //     the frequency map made at its size, a term's locations side by
-//     side), and a Size that does not walk every token; batchMem, the
+//     side), and a Size that does not walk every token; the distinct terms
+//     given to scorchx.NewSegment as a slice (DirectTokenFreqs), the map
+//     made only when asked; batchMem, the
 //     TokenFreqs and locations of the batch being applied in chunks the
 //     next batches reuse (fill in build.go).
 //   - index.go: Index (open, read-only), Open, Record, CacheDir, errors.

@@ -62,6 +62,14 @@
 //   - preload.go: SearchSections, the part of each zap segment's mapping
 //     past its stored documents (from the footer's stored index offset),
 //     which a server maps ahead.
+//   - newseg.go: NewSegment, scorch's new segments of iq's documents
+//     (a batch with a Direct field: index's analysed fields) built
+//     directly in zap v17's format, the bytes zap's own builder writes
+//     (TestNewSegmentMatchesZap in index), with one dictionary lookup per
+//     posting where zap made three and a map merge; installed as the
+//     zap v17 segment plugin (same type and version: zapx opens and merges
+//     the segments), other batches going to zap's builder
+//     (BENCHMARKS.md, "The engine build's new segments").
 //   - files.go: ForceMerge; MergeTail, the small segments a merge policy
 //     leaves merged into few (scorch's force merge with a plan that
 //     leaves the largest segments alone); both end on a cancel or a

@@ -50,15 +50,11 @@ func (p plugin) New(results []bindex.Document) (segment.Segment, uint64, error) 
 }
 
 func (p plugin) NewUsing(results []bindex.Document, config map[string]any) (segment.Segment, uint64, error) {
-	if DirectSegments && direct(results) {
+	if direct(results) {
 		return newSegment(results, config)
 	}
 	return p.ZapPlugin.NewUsing(results, config)
 }
-
-// DirectSegments turns NewSegment off when false (the A/B of the
-// benchmarks, and the tests comparing both builders in one process).
-var DirectSegments = true
 
 // NewSegment builds the in-memory zap v17 segment zap's New builds from
 // results, when direct(results); the bytes are zap's. Exported for the
@@ -109,8 +105,10 @@ func direct(results []bindex.Document) bool {
 // chunkMode is zap's DefaultChunkMode, the one its New uses.
 const chunkMode = 1026
 
-// numSections is the number of sections zapx v17 registers without the
-// vectors build tag: the inverted text index, synonyms, geo shapes.
+// sectionTypes are the sections zapx v17 registers without the vectors
+// build tag (the inverted text index, synonyms, geo shapes): each field
+// of the fields section names its address in each, zero where it has
+// none.
 var sectionTypes = []uint16{zap.SectionInvertedTextIndex, zap.SectionSynonymIndex, zap.SectionGeoShapeV2Index}
 
 const fieldNotUninverted = math.MaxUint64
