@@ -670,7 +670,6 @@ func (b *segBuilder) writeFieldsSection() uint64 {
 // vellumOpts are zap's vellumBuilderOpts.
 var vellumOpts = &vellum.BuilderOpts{Encoder: 1, RegistryTableSize: 0, RegistryMRUSize: 1}
 
-
 // intCoder is zap's chunkedIntCoder: varints in chunks of documents.
 type intCoder struct {
 	final      []byte
