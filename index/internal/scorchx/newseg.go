@@ -100,7 +100,10 @@ func direct(results []bindex.Document) bool {
 // doc values, then the fields section. The writing follows zapx v17.2.5
 // (new.go, section_inverted_text_index.go, intcoder.go,
 // contentcoder.go, write.go; Apache License 2.0); a change there shows in
-// TestNewSegmentMatchesZap.
+// TestNewSegmentMatchesZap. What it leaves out: zap's counts of new
+// documents in scorch's statistics (nothing of iq reads them) and its
+// ValidateDocFields hook (unset). Measured: BENCHMARKS.md, "The engine
+// build's new segments written by iq".
 
 // chunkMode is zap's DefaultChunkMode, the one its New uses.
 const chunkMode = 1026
