@@ -134,6 +134,19 @@ func TestTablesFileDamaged(t *testing.T) {
 	if !errors.Is(err, ErrCorrupt) || !bytes.Contains([]byte(err.Error()), []byte(tablesFile)) {
 		t.Errorf("Search over a damaged %s = %v; want ErrCorrupt naming it", tablesFile, err)
 	}
+	// A server's preload loads the tables before any search: the damage
+	// is its error, and the searches' after it.
+	ix2, err := OpenVerify(dir, verifyNone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix2.Close()
+	if _, err := ix2.PreloadSearch(context.Background(), nil); !errors.Is(err, ErrCorrupt) || !bytes.Contains([]byte(err.Error()), []byte(tablesFile)) {
+		t.Errorf("PreloadSearch over a damaged %s = %v; want ErrCorrupt naming it", tablesFile, err)
+	}
+	if _, err := ix2.Search(context.Background(), expr.All{}, SearchOptions{Size: 1}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Search after PreloadSearch found a damaged %s = %v; want ErrCorrupt", tablesFile, err)
+	}
 }
 
 // TestTablesFileFormat2: an index whose tables file is in format 2 (built
