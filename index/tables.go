@@ -24,9 +24,12 @@ import (
 // tablesFile is the file of a one-shard generation holding what a
 // process's first searches would otherwise read from every posting of
 // some fields: the facet table of the registry's facet fields
-// (facets.Table) and the ID order of the documents (fastrank.IDOrder, for
-// settling ties). Reading them took a one-shot `iq search` 130–200 ms of
-// CPU each at 100k records (BENCHMARKS.md, issue 15). Build and Update
+// (facets.Table), the ID order of the documents (fastrank.IDOrder, for
+// settling ties) and, since format 3, the table's columns (what counting
+// many hits by value reads: building them was 60–90 ms of a first
+// search's CPU at 1M records, mostly fresh memory). Reading the first two
+// took a one-shot `iq search` 130–200 ms of CPU each at 100k records
+// (BENCHMARKS.md, issue 15). Build and Update
 // write it from the generation's shard as Open will see it; it is
 // checksummed with the generation's other files, read whole and checked
 // against its CRC on first use, and made for one snapshot shape (every
