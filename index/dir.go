@@ -37,8 +37,9 @@ import (
 //	    iq-generation      its marker, written first: only marked
 //	                       directories are ever removed
 //	    shard-0/ ...       the Bleve index
-//	    iq-tables.bin      facet table and ID order of a one-shard index
-//	                       (tables.go), read on the first search
+//	    iq-tables.bin      facet table, its columns and ID order of a
+//	                       one-shard index (tables.go), read on the
+//	                       first search
 //	    <attachments>      files stored with the index (BuildOptions.Attach)
 //	    iq-index.json      Meta and the checksum of every other file, last
 //

@@ -66,8 +66,8 @@
 //   - attach.go: MapAttachment, an attachment mapped read-only until
 //     Close (the duplicate features a server reads in place), its
 //     checksum checked unless the open read every file.
-//   - tables.go: iq-tables.bin, the facet table and the ID order of a
-//     one-shard generation, written by Build and Update, checked and read on
+//   - tables.go: iq-tables.bin, the facet table, its columns and the ID
+//     order of a one-shard generation, written by Build and Update, checked and read on
 //     the first search (a one-shot search read both from every posting and
 //     stored ID: 130–200 ms of CPU each at 100k records).
 //   - dir.go: the index directory (issue 16): generations behind an

@@ -84,6 +84,9 @@ func TestPreloadSearch(t *testing.T) {
 	if p.Segments == 0 || p.Bytes == 0 || p.Stored == 0 || paced < p.Segments {
 		t.Fatalf("PreloadSearch() = %+v, paced %d times; want every segment's search sections, the stored documents left, pace before each piece", p, paced)
 	}
+	if ix.tablesMap == nil {
+		t.Errorf("PreloadSearch() left the tables file unread")
+	}
 	if p.Advice != "populate" {
 		t.Skipf("PreloadSearch() advised %q: the kernel maps nothing ahead (before Linux 5.14)", p.Advice)
 	}

@@ -24,9 +24,12 @@ import (
 // tablesFile is the file of a one-shard generation holding what a
 // process's first searches would otherwise read from every posting of
 // some fields: the facet table of the registry's facet fields
-// (facets.Table) and the ID order of the documents (fastrank.IDOrder, for
-// settling ties). Reading them took a one-shot `iq search` 130–200 ms of
-// CPU each at 100k records (BENCHMARKS.md, issue 15). Build and Update
+// (facets.Table), the ID order of the documents (fastrank.IDOrder, for
+// settling ties) and, since format 3, the table's columns (what counting
+// many hits by value reads: building them was 60–90 ms of a first
+// search's CPU at 1M records, mostly fresh memory). Reading the first two
+// took a one-shot `iq search` 130–200 ms of CPU each at 100k records
+// (BENCHMARKS.md, issue 15). Build and Update
 // write it from the generation's shard as Open will see it; it is
 // checksummed with the generation's other files, read whole and checked
 // against its CRC on first use, and made for one snapshot shape (every
@@ -34,7 +37,13 @@ import (
 // shards, or built before it existed) reads both on first use, as before.
 const tablesFile = "iq-tables.bin"
 
-var tablesMagic = []byte("iq-tables 2\n")
+// tablesMagic starts tablesFile. Format 3 adds the facet table's columns
+// (facets.Table.AppendColumns) after the ID order; an index built before
+// holds format 2, whose columns a search builds on first use.
+var (
+	tablesMagic   = []byte("iq-tables 3\n")
+	tablesMagicV2 = []byte("iq-tables 2\n")
+)
 
 // tableFields are the fields the stored facet table covers, in the order a
 // facets.Counter lists them (sorted).
@@ -78,24 +87,37 @@ func writeTables(gdir string) (ids string, err error) {
 			return err
 		}
 		ids = digest.String()
-		b = slices.Clone(tablesMagic)
-		b = binary.AppendUvarint(b, uint64(len(shape)))
-		for _, n := range shape {
-			b = binary.AppendUvarint(b, n)
-		}
-		b = binary.AppendUvarint(b, uint64(len(fields)))
-		for _, f := range fields {
-			b = binary.AppendUvarint(b, uint64(len(f)))
-			b = append(b, f...)
-		}
-		b = t.AppendBinary(b)
-		b = facets.AppendUint32s(b, order)
+		b = encodeTables(shape, fields, t, order, true)
 		return nil
 	})
 	if err != nil || b == nil {
 		return "", err
 	}
 	return ids, writeFileSync(filepath.Join(gdir, tablesFile), b)
+}
+
+// encodeTables returns tablesFile's content: in format 3, or in format 2
+// (no columns) when columns is false, for the tests of older indexes.
+func encodeTables(shape []uint64, fields []string, t *facets.Table, order []uint32, columns bool) []byte {
+	b := slices.Clone(tablesMagic)
+	if !columns {
+		b = slices.Clone(tablesMagicV2)
+	}
+	b = binary.AppendUvarint(b, uint64(len(shape)))
+	for _, n := range shape {
+		b = binary.AppendUvarint(b, n)
+	}
+	b = binary.AppendUvarint(b, uint64(len(fields)))
+	for _, f := range fields {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	b = t.AppendBinary(b)
+	b = facets.AppendUint32s(b, order)
+	if columns {
+		b = t.AppendColumns(b)
+	}
+	return b
 }
 
 // withShardReader calls fn with a reader of s, closed after.
@@ -166,12 +188,13 @@ func (ix *Index) readTables() error {
 // format.
 func decodeTables(b []byte, shape []uint64) (t *facets.Table, order []uint32, ok bool, err error) {
 	bad := func(what string) error { return fmt.Errorf("%w: %s", ErrCorrupt, what) }
-	if !bytes.HasPrefix(b, tablesMagic) {
+	columns := bytes.HasPrefix(b, tablesMagic)
+	if !columns && !bytes.HasPrefix(b, tablesMagicV2) {
 		// Checked against its CRC already: another iq's format, not
 		// damage. Read the tables on first use instead.
 		return nil, nil, false, nil
 	}
-	b = b[len(tablesMagic):]
+	b = b[len(tablesMagic):] // both magics are as long
 	cut := false
 	uvarint := func() uint64 {
 		v, k := binary.Uvarint(b)
@@ -220,6 +243,11 @@ func decodeTables(b []byte, shape []uint64) (t *facets.Table, order []uint32, ok
 	order, b, err = facets.DecodeUint32s(b)
 	if err != nil {
 		return nil, nil, false, err
+	}
+	if columns {
+		if b, err = t.DecodeColumns(b, len(fields)); err != nil {
+			return nil, nil, false, err
+		}
 	}
 	if uint64(len(order)) > docs || len(b) != 0 {
 		return nil, nil, false, bad("ID order of the wrong size")

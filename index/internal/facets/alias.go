@@ -19,3 +19,12 @@ func aliasUint32s(b []byte) []uint32 {
 	}
 	return unsafe.Slice((*uint32)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/4)
 }
+
+// aliasUint64s is aliasUint32s for uint64s, which must start at a multiple
+// of 8.
+func aliasUint64s(b []byte) []uint64 {
+	if !littleEndian || len(b) == 0 || uintptr(unsafe.Pointer(unsafe.SliceData(b)))%8 != 0 {
+		return nil
+	}
+	return unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/8)
+}

@@ -31,7 +31,8 @@ type columnCache struct {
 	c    *columns
 }
 
-// columns returns t by value, built on first use.
+// columns returns t by value, built on first use unless DecodeColumns
+// gave them.
 func (t *Table) columns() *columns {
 	t.cols.once.Do(func() {
 		nord := 0

@@ -79,3 +79,59 @@ func TestCountSetMatchesCount(t *testing.T) {
 		}
 	}
 }
+
+// TestColumnsRoundTrip: the columns AppendColumns writes decode to the
+// same columns, which count a set as the columns built from the table do;
+// a cut encoding is an error, a flipped byte an error or a table that
+// counts without panicking.
+func TestColumnsRoundTrip(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, docs := range []int{1, 64, 1000, 5000} {
+		tab := randomTable(r, docs)
+		// Behind a byte, as in a file, so that the arrays' padding is not
+		// that of the start.
+		b := tab.AppendColumns([]byte{0})
+		decode := func(b []byte) (*Table, error) {
+			got := &Table{values: tab.values, field: tab.field, start: tab.start, ords: tab.ords}
+			rest, err := got.DecodeColumns(b[1:], 2)
+			if err == nil && len(rest) != 0 {
+				t.Fatalf("docs %d: %d bytes left after the columns", docs, len(rest))
+			}
+			return got, err
+		}
+		got, err := decode(b)
+		if err != nil {
+			t.Fatalf("docs %d: DecodeColumns = %v", docs, err)
+		}
+		if again := got.AppendColumns([]byte{0}); !slices.Equal(again, b) {
+			t.Errorf("docs %d: decoded columns encode differently", docs)
+		}
+		set := make([]uint64, docs/64+1)
+		for d := range docs {
+			if r.Float64() < 0.3 {
+				set[d>>6] |= 1 << (d & 63)
+			}
+		}
+		c := &Counter{fields: []string{"a", "b"}, sizes: []int{100, 100}}
+		want, have := c.NewPart(tab), c.NewPart(got)
+		want.CountSet(set, 0, uint32(docs))
+		have.CountSet(set, 0, uint32(docs))
+		if !slices.Equal(have.counts, want.counts) {
+			t.Errorf("docs %d: CountSet over decoded columns = %v; want %v", docs, have.counts, want.counts)
+		}
+		if docs > 1000 {
+			continue
+		}
+		for n := 1; n < len(b); n++ {
+			if _, err := decode(b[:n]); err == nil {
+				t.Fatalf("docs %d: DecodeColumns of %d of %d bytes = no error", docs, n-1, len(b)-1)
+			}
+			d := slices.Clone(b)
+			d[n] ^= 0xff
+			if got, err := decode(d); err == nil {
+				p := c.NewPart(got)
+				p.CountSet(set, 0, uint32(docs))
+			}
+		}
+	}
+}

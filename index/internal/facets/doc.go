@@ -11,8 +11,10 @@
 //     their cache.
 //   - persist.go: Read (a table from the postings, for storing with the
 //     index), AppendBinary and DecodeTable (checked, never trusted),
-//     Tables.Preset (a stored table put in the cache), and the aligned
-//     uint32 arrays of the stored file (AppendUint32s, DecodeUint32s).
+//     AppendColumns and DecodeColumns (the table by value, stored beside
+//     it so that a first search does not build it), Tables.Preset (a
+//     stored table put in the cache), and the aligned uint32 and uint64
+//     arrays of the stored file (AppendUint32s, DecodeUint32s).
 //   - alias.go: a mapped file's aligned little-endian bytes used as
 //     uint32s in place (unsafe), so a first search fills no fresh memory.
 //   - count.go: Counter and Part, the counts of one search, and Results in
@@ -23,5 +25,5 @@
 //     hit by hit).
 //
 // Tests: columns_test.go (CountSet against Count over random tables and
-// sets); index's search and versus suites hold the counts to Bleve's.
+// sets; stored columns decoded to the built ones, cut and damaged); index's search and versus suites hold the counts to Bleve's.
 package facets

@@ -3,6 +3,7 @@ package facets
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -68,6 +69,91 @@ func DecodeTable(b []byte, nfields int) (*Table, []byte, error) {
 	return t, d.b, nil
 }
 
+// AppendColumns appends the table by value (what CountSet reads, built
+// on first use otherwise: 60–90 ms of CPU and ~20 MB of fresh memory at 1M
+// records) to b: the dense values' ordinals and their bits, the sparse
+// values' ordinals, where each one's documents end, and their documents.
+// b's start is the start of a file, for the alignment of the arrays.
+func (t *Table) AppendColumns(b []byte) []byte {
+	c := t.columns()
+	b = AppendUint32s(b, c.dense)
+	words := t.Docs()/64 + 1
+	b = appendWords(b, len(c.dense)*words, 8)
+	for _, w := range c.bits {
+		for _, x := range w {
+			b = binary.LittleEndian.AppendUint64(b, x)
+		}
+	}
+	b = AppendUint32s(b, c.sparse)
+	ends := make([]uint32, len(c.docs))
+	var n uint32
+	for i, ds := range c.docs {
+		n += uint32(len(ds))
+		ends[i] = n
+	}
+	b = AppendUint32s(b, ends)
+	b = appendWords(b, int(n), 4)
+	for _, ds := range c.docs {
+		for _, d := range ds {
+			b = binary.LittleEndian.AppendUint32(b, d)
+		}
+	}
+	return b
+}
+
+// DecodeColumns decodes the columns AppendColumns wrote at the start of b
+// as t's (t of nfields fields, from DecodeTable), and returns what follows
+// them. What CountSet indexes by is checked (ordinals, the bits' length,
+// the lists' ends); the documents themselves are compared with the bounds
+// of the set counted before they index it, so damage there (which the
+// file's checksum finds) miscounts, never reads out of range.
+func (t *Table) DecodeColumns(b []byte, nfields int) ([]byte, error) {
+	d := decoder{b: b}
+	c := &columns{dense: d.uint32s()}
+	flat := d.uint64s()
+	c.sparse = d.uint32s()
+	ends := d.uint32s()
+	docs := d.uint32s()
+	if d.err != nil {
+		return nil, d.err
+	}
+	words := t.Docs()/64 + 1
+	nord := len(t.values) + nfields
+	switch {
+	case len(flat) != len(c.dense)*words:
+		return nil, fmt.Errorf("%w: facet columns: %d words of bits for %d values of %d words", corrupt.Err, len(flat), len(c.dense), words)
+	case len(ends) != len(c.sparse):
+		return nil, fmt.Errorf("%w: facet columns: %d lists for %d values", corrupt.Err, len(ends), len(c.sparse))
+	}
+	for _, o := range slices.Concat(c.dense, c.sparse) {
+		if int(o) >= nord {
+			return nil, fmt.Errorf("%w: facet column of ordinal %d of %d", corrupt.Err, o, nord)
+		}
+	}
+	c.bits = make([][]uint64, len(c.dense))
+	for i := range c.bits {
+		c.bits[i] = flat[i*words : (i+1)*words : (i+1)*words]
+	}
+	c.docs = make([][]uint32, len(c.sparse))
+	var from uint32
+	for i, end := range ends {
+		if end < from || int(end) > len(docs) {
+			return nil, fmt.Errorf("%w: facet column list %d ends at %d, after %d, of %d", corrupt.Err, i, end, from, len(docs))
+		}
+		c.docs[i] = docs[from:end:end]
+		from = end
+	}
+	if int(from) != len(docs) {
+		return nil, fmt.Errorf("%w: facet column lists end at %d of %d documents", corrupt.Err, from, len(docs))
+	}
+	c.sparseLen = len(docs)
+	if n := t.Docs(); n > 0 {
+		c.perDoc = float64(len(t.ords)) / float64(n)
+	}
+	t.cols.once.Do(func() { t.cols.c = c })
+	return d.b, nil
+}
+
 // Preset puts t in the cache as the table of fields in snapshot r.
 func (ts *Tables) Preset(r bindex.IndexReader, fields []string, t *Table) {
 	ts.mu.Lock()
@@ -124,25 +210,55 @@ func (d *decoder) bytes(n int) []byte {
 }
 
 func (d *decoder) uint32s() []uint32 {
-	n := d.count(4)
+	b := d.words(4)
+	if b == nil {
+		return nil
+	}
+	out := aliasUint32s(b)
+	if out == nil {
+		out = make([]uint32, len(b)/4)
+		for i := range out {
+			out[i] = binary.LittleEndian.Uint32(b[4*i:])
+		}
+	}
+	return out
+}
+
+func (d *decoder) uint64s() []uint64 {
+	b := d.words(8)
+	if b == nil {
+		return nil
+	}
+	out := aliasUint64s(b)
+	if out == nil {
+		out = make([]uint64, len(b)/8)
+		for i := range out {
+			out[i] = binary.LittleEndian.Uint64(b[8*i:])
+		}
+	}
+	return out
+}
+
+// words reads what appendWords wrote: a count of values of size bytes,
+// the padding, and returns the values' bytes (nil when there are none or
+// on error).
+func (d *decoder) words(size int) []byte {
+	n := d.count(size)
 	pad := int(d.byte())
-	if pad > 3 || len(d.b) < pad || string(d.b[:pad]) != "\x00\x00\x00"[:pad] {
+	if pad >= size || len(d.b) < pad || string(d.b[:pad]) != "\x00\x00\x00\x00\x00\x00\x00"[:pad] {
 		d.fail("bad padding")
 		return nil
 	}
 	d.b = d.b[pad:]
-	if len(d.b) < 4*n {
+	if len(d.b) < size*n {
 		d.fail("cut short")
 		return nil
 	}
-	out := aliasUint32s(d.b[:4*n])
-	if out == nil {
-		out = make([]uint32, n)
-		for i := range out {
-			out[i] = binary.LittleEndian.Uint32(d.b[4*i:])
-		}
+	out := d.b[:size*n]
+	d.b = d.b[size*n:]
+	if n == 0 {
+		return nil
 	}
-	d.b = d.b[4*n:]
 	return out
 }
 
@@ -151,14 +267,29 @@ func (d *decoder) uint32s() []uint32 {
 // multiple of 4 bytes from the start of b, which a caller makes the start
 // of a file), and the little-endian values of a.
 func AppendUint32s(b []byte, a []uint32) []byte {
-	b = binary.AppendUvarint(b, uint64(len(a)))
-	pad := (4 - (len(b)+1)%4) % 4
-	b = append(b, byte(pad))
-	b = append(b, make([]byte, pad)...)
+	b = appendWords(b, len(a), 4)
 	for _, x := range a {
 		b = binary.LittleEndian.AppendUint32(b, x)
 	}
 	return b
+}
+
+// appendUint64s is AppendUint32s for uint64s, at a multiple of 8 bytes.
+func appendUint64s(b []byte, a []uint64) []byte {
+	b = appendWords(b, len(a), 8)
+	for _, x := range a {
+		b = binary.LittleEndian.AppendUint64(b, x)
+	}
+	return b
+}
+
+// appendWords appends the count n of values of size bytes, the byte
+// saying how many bytes of padding follow, and the padding.
+func appendWords(b []byte, n, size int) []byte {
+	b = binary.AppendUvarint(b, uint64(n))
+	pad := (size - (len(b)+1)%size) % size
+	b = append(b, byte(pad))
+	return append(b, make([]byte, pad)...)
 }
 
 // DecodeUint32s reads what AppendUint32s wrote at the start of b, and
