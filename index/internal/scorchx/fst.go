@@ -198,12 +198,8 @@ func countsOf(segs []*zap.Segment, ss []*scorch.SegmentSnapshot, field string, s
 	w := fstWalks.Get().(*fstWalk)
 	defer fstWalks.Put(w)
 	return w.liveCounts(segs, ss, field, set, func(term []byte, n uint64) error {
-		at, ok := set.at[string(term)]
-		if !ok {
+		if !set.positions(string(term), func(k int) { out[k] += n }) {
 			return fmt.Errorf("read dictionary of %s: %w: the walk for %d terms found %q", field, corrupt.Err, len(set.at), term)
-		}
-		for _, k := range at {
-			out[k] += n
 		}
 		return nil
 	})
