@@ -1,7 +1,6 @@
 package query
 
 import (
-	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -71,20 +70,43 @@ func markAll(text string, ss []byteSpan) string {
 
 func markRange(text string, from, to int, ss []byteSpan) string {
 	var b strings.Builder
+	// The text, its marks and a little escaping, in one allocation: the
+	// page's highlighting is a tenth of what an unseen query allocates.
+	b.Grow(to - from + len(ss)*(len(markOpen)+len(markClose)) + 16)
 	cur := from
 	for _, s := range ss {
 		if s.start < cur || s.end > to || !utf8.ValidString(text[s.start:s.end]) {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[cur:s.start]))
+		escapeTo(&b, text[cur:s.start])
 		b.WriteString(markOpen)
-		b.WriteString(html.EscapeString(text[s.start:s.end]))
+		escapeTo(&b, text[s.start:s.end])
 		b.WriteString(markClose)
 		cur = s.end
 	}
-	b.WriteString(html.EscapeString(text[cur:to]))
+	escapeTo(&b, text[cur:to])
 	return b.String()
 }
+
+// escapeTo writes html.EscapeString(s) to b, without making the escaped
+// string first.
+func escapeTo(b *strings.Builder, s string) {
+	for {
+		i := strings.IndexAny(s, htmlSpecial)
+		if i < 0 {
+			b.WriteString(s)
+			return
+		}
+		b.WriteString(s[:i])
+		b.WriteString(htmlEscapes[s[i]])
+		s = s[i+1:]
+	}
+}
+
+// htmlSpecial are the bytes html.EscapeString escapes, as it escapes them.
+const htmlSpecial = `&'<>"`
+
+var htmlEscapes = [256]string{'&': "&amp;", '\'': "&#39;", '<': "&lt;", '>': "&gt;", '"': "&#34;"}
 
 // fragments picks up to maxFragments windows of the answers around the
 // matched terms, richest first, as HTML.
@@ -156,8 +178,10 @@ func cutSnippet(t string, n int) string {
 	return strings.TrimRight(t[:end], " ,.;:") + "…"
 }
 
+// collapseSpace returns the words of s (strings.Fields) joined by one
+// space, made in one buffer.
 func collapseSpace(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return collapsedPrefix(s, len(s))
 }
 
 // collapsedPrefix returns the start of collapseSpace(s): all of it, or a
