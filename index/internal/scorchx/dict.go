@@ -352,7 +352,7 @@ type termNode struct {
 
 type termKid struct {
 	b    byte
-	next int // a state
+	next int32 // a state
 }
 
 func newTermSet(terms []string) *termSet {
@@ -370,6 +370,21 @@ func newTermSet(terms []string) *termSet {
 		uniq = append(uniq, t)
 	}
 	slices.Sort(uniq)
+	// The trie's nodes, counted exactly: the root, and for each term the
+	// bytes past what it shares with the one before.
+	nodes := 1
+	for i, t := range uniq {
+		lcp := 0
+		if i > 0 {
+			p := uniq[i-1]
+			for lcp < len(p) && lcp < len(t) && p[lcp] == t[lcp] {
+				lcp++
+			}
+		}
+		nodes += len(t) - lcp
+	}
+	s.nodes = make([]termNode, 0, nodes)
+	s.kids = make([]termKid, 0, nodes-1)
 	s.node(uniq, 0)
 	return s
 }
@@ -399,7 +414,7 @@ func (s *termSet) node(terms []string, d int) int {
 		for j < len(terms) && terms[j][d] == terms[i][d] {
 			j++
 		}
-		s.kids[k].next = s.node(terms[i:j], d+1)
+		s.kids[k].next = int32(s.node(terms[i:j], d+1))
 		i = j
 	}
 	return n + 1
@@ -426,7 +441,7 @@ func (s *termSet) Accept(st int, b byte) int {
 	nd := s.nodes[st-1]
 	for _, k := range s.kids[nd.first : nd.first+nd.n] {
 		if k.b == b {
-			return k.next
+			return int(k.next)
 		}
 		if k.b > b {
 			break
