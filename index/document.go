@@ -238,14 +238,7 @@ func recordTexts(stored string) (map[string][]string, any, error) {
 // loadRecord decodes a stored record (FieldRecord). A value that does not
 // decode is damage (ErrCorrupt).
 func loadRecord(stored []byte) (*record.Record, error) {
-	buf := recordJSONs.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxPooledJSON {
-			buf.Reset()
-			recordJSONs.Put(buf)
-		}
-	}()
-	raw, err := unpackRecordInto(stored, buf)
+	raw, err := unpackRecord(stored)
 	if err != nil {
 		return nil, err
 	}

@@ -29,15 +29,6 @@ import (
 // 28.5 µs), for every hit a search shows and every record read.
 var recordReaders = sync.Pool{New: func() any { return kflate.NewReader(bytes.NewReader(nil)) }}
 
-// recordJSONs are buffers for a record's JSON while loadRecord decodes it
-// (json.Unmarshal copies what it keeps): the page's records inflated into
-// fresh buffers were 4 MB of the 87 MB an unseen pass of 200 queries
-// allocates at 100k records.
-var recordJSONs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// maxPooledJSON bounds the buffer recordJSONs keeps.
-const maxPooledJSON = 1 << 20
-
 // packRecord returns a record's JSON as FieldRecord stores it.
 func packRecord(raw []byte) []byte {
 	var b bytes.Buffer
@@ -60,18 +51,12 @@ const maxRecordJSON = 64 << 20
 // A stored value that does not inflate, or inflates past maxRecordJSON,
 // is damage (ErrCorrupt).
 func unpackRecord(stored []byte) ([]byte, error) {
-	return unpackRecordInto(stored, bytes.NewBuffer(make([]byte, 0, min(2*len(stored)+64, maxRecordJSON))))
-}
-
-// unpackRecordInto is unpackRecord into out (empty), whose bytes it
-// returns.
-func unpackRecordInto(stored []byte, out *bytes.Buffer) ([]byte, error) {
 	r := recordReaders.Get().(io.ReadCloser)
 	defer recordReaders.Put(r)
 	if err := r.(kflate.Resetter).Reset(bytes.NewReader(stored), nil); err != nil {
 		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
 	}
-	out.Grow(min(2*len(stored)+64, maxRecordJSON))
+	out := bytes.NewBuffer(make([]byte, 0, min(2*len(stored)+64, maxRecordJSON)))
 	if _, err := out.ReadFrom(io.LimitReader(r, maxRecordJSON+1)); err != nil {
 		return nil, fmt.Errorf("%w: stored %s: %w", ErrCorrupt, FieldRecord, err)
 	}
