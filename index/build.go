@@ -60,6 +60,13 @@ type BuildOptions struct {
 	// more dictionaries (p99 ~200 ms instead of ~130 at 100k; BENCHMARKS.md,
 	// run 8).
 	SegmentsPerTier int
+	// MergeFloor, when positive, is the segment size (in records) under
+	// which the merge policy counts every segment as one of that size
+	// (scorch's FloorSegmentSize, default 2000): a build of fewer records
+	// than the floor ends as one segment, once the policy's merges are
+	// done (the build waits for them: scorchx.Settle). The tests set 1 to
+	// keep the segments of a small corpus.
+	MergeFloor int
 	// LeaveTail leaves the small segments the merge policy ends a build
 	// with as they are: up to SegmentsPerTier-1 of each size below the
 	// largest (87 of 105 segments at 1M records, holding 13 % of them).
@@ -68,10 +75,8 @@ type BuildOptions struct {
 	// than the largest (scorchx.MergeTail): a search visits every segment
 	// (a dictionary lookup per term per field, the first read of each
 	// postings, spelling's candidate walks), and the merge reads only the
-	// tail again. The merge waits for scorch's persister, which may
-	// write a small index (the tests' corpus of 148 records in batches
-	// of 16) as one segment. Ignored when Segments is set
-	// (BENCHMARKS.md, "The segments a build leaves").
+	// tail again. Ignored when Segments is set (BENCHMARKS.md, "The
+	// segments a build leaves").
 	LeaveTail bool
 	// Origin is recorded in the metadata as given (Meta.Origin): what the
 	// caller needs to rebuild the index from its sources.
@@ -195,7 +200,7 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 			}
 		}
 	}()
-	config := scorchx.MergeConfig(opts.SegmentsPerTier)
+	config := scorchx.MergeConfig(opts.SegmentsPerTier, opts.MergeFloor)
 	for i := range shards {
 		s, err := bleve.NewUsing(shardDir(gdir, i), im, scorchx.Name, scorchx.Name, config)
 		if err != nil {
@@ -228,7 +233,11 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 			return fmt.Errorf("build index %s: count shard %d: %w", dir, i, err)
 		}
 		count += res.Total
-		// Close now so the files are complete before they are summed.
+		// Close now so the files are complete before they are summed,
+		// once scorch has removed the files its merges replaced.
+		if err := scorchx.Settle(ctx, s); err != nil {
+			return fmt.Errorf("build index %s: settle shard %d: %w", dir, i, err)
+		}
 		if err := s.Close(); err != nil {
 			return fmt.Errorf("build index %s: close shard %d: %w", dir, i, err)
 		}

@@ -50,7 +50,7 @@ func updatedCorpus(t *testing.T) (*Index, []record.Record) {
 	recs := loadCorpus(t)
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "updated")
-	if err := Build(ctx, dir, recs, BuildOptions{Fingerprint: "old", BatchSize: 16, LeaveTail: true}); err != nil {
+	if err := Build(ctx, dir, recs, testSegmented(BuildOptions{Fingerprint: "old", BatchSize: 16})); err != nil {
 		t.Fatal(err)
 	}
 	base, err := Open(dir)
@@ -96,16 +96,24 @@ func buildRecords(t *testing.T, recs []record.Record, opts BuildOptions) *Index 
 	return ix
 }
 
+// testSegmented returns opts set to leave a small corpus in several
+// segments: a merge floor of one record and the tail left.
+func testSegmented(opts BuildOptions) BuildOptions {
+	opts.MergeFloor = 1
+	opts.LeaveTail = true
+	return opts
+}
+
 func buildCorpus(t *testing.T) (*Index, []record.Record) {
 	t.Helper()
 	recs := loadCorpus(t)
 	// Batches of 16 with the merge policy's tail left make an index of
 	// several segments, the shape the tests of this file and of the
-	// tables, stored reader and facets are written for: a build that
-	// merges its tail waits for scorch's persister, which can write a
-	// corpus this small as one segment (scorchx.MergeTail; tail_test.go
-	// tests the merge).
-	return buildRecords(t, recs, BuildOptions{Fingerprint: corpus.Fingerprint(), BatchSize: 16, LeaveTail: true}), recs
+	// tables, stored reader and facets are written for: a merge floor of
+	// one record, where scorch's 2000 merges a corpus this small into one
+	// segment once the build waits for the policy's merges
+	// (scorchx.Settle), and the tail left (tail_test.go tests its merge).
+	return buildRecords(t, recs, testSegmented(BuildOptions{Fingerprint: corpus.Fingerprint(), BatchSize: 16})), recs
 }
 
 // textQuery searches question and answer the plain way (a match query per

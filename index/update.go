@@ -183,5 +183,5 @@ func updateShard(ctx context.Context, path string, i, n int, upserts []record.Re
 	if err != nil {
 		return 0, err
 	}
-	return res.Total, nil
+	return res.Total, scorchx.Settle(ctx, s)
 }

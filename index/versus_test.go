@@ -55,10 +55,13 @@ func newVersusEnv(t testing.TB, dir string) *versusEnv {
 	return newVersusEnvOf(t, dir, synth.Generate(1500, 7), BuildOptions{})
 }
 
-// newVersusEnvOf builds the suite's index of recs in dir.
+// newVersusEnvOf builds the suite's index of recs in dir, in batches of
+// 200 records kept as segments (a merge floor of one record: scorch's
+// 2000 merges an index this small into one segment once the build waits
+// for the policy's merges, scorchx.Settle).
 func newVersusEnvOf(t testing.TB, dir string, recs []record.Record, opts BuildOptions) *versusEnv {
 	t.Helper()
-	opts.Fingerprint, opts.BatchSize = "versus", 200
+	opts.Fingerprint, opts.BatchSize, opts.MergeFloor = "versus", 200, 1
 	if err := Build(context.Background(), dir, recs, opts); err != nil {
 		t.Fatal(err)
 	}

@@ -75,6 +75,9 @@
 //     leaves the largest segments alone); both end on a cancel or a
 //     failed merge, which scorch's own force merge waits through
 //     (forceMerge, the merger's error kept by asyncErrors), and so does
-//     their wait for the persister (persisted); Shared (the segment files
-//     scorch never changes once written, which an update may hard-link).
+//     their wait for the persister (persisted); Settle, the wait before a
+//     writer closes until the persister has removed the snapshots and
+//     files the merges replaced (which Close does not wait for); Shared
+//     (the segment files scorch never changes once written, which an
+//     update may hard-link).
 package scorchx

@@ -2,11 +2,13 @@ package scorchx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,17 +119,23 @@ func planOnce(t *testing.T, sizes []int64, mo mergeplan.MergePlanOptions) []int6
 
 // tailIndex returns a scorch index of one segment of 100 documents and
 // 19 of 5, each persisted before the next is indexed, under a merge
-// policy that merges none of them. Closed when the test ends.
-func tailIndex(t *testing.T) (bleve.Index, string) {
+// policy that merges none of them, its directory, and a Close that may be
+// called before the test ends (it closes the index then, once).
+func tailIndex(t *testing.T) (idx bleve.Index, dir string, closeIdx func() error) {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "tail")
-	config := MergeConfig(1000)
-	config["scorchMergePlanOptions"].(map[string]any)["FloorSegmentSize"] = 1
+	dir = filepath.Join(t.TempDir(), "tail")
+	config := MergeConfig(1000, 1)
 	idx, err := bleve.NewUsing(dir, bleve.NewIndexMapping(), Name, Name, config)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { idx.Close() })
+	var once sync.Once
+	closeIdx = func() error {
+		err := errors.New("closed before")
+		once.Do(func() { err = idx.Close() })
+		return err
+	}
+	t.Cleanup(func() { closeIdx() })
 	sc, err := scorchOf(idx)
 	if err != nil {
 		t.Fatal(err)
@@ -153,7 +161,7 @@ func tailIndex(t *testing.T) (bleve.Index, string) {
 	if sizes, err := liveSizes(sc); err != nil || len(sizes) != 20 {
 		t.Fatalf("segments %v, %v; want 20", sizes, err)
 	}
-	return idx, dir
+	return idx, dir, closeIdx
 }
 
 // A merge that cannot write its file (its directory gone, as a full or
@@ -171,7 +179,7 @@ func TestMergeTailFails(t *testing.T) {
 		{"ForceMerge", func(ctx context.Context, idx bleve.Index) error { return ForceMerge(ctx, idx, 1) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			idx, dir := tailIndex(t)
+			idx, dir, _ := tailIndex(t)
 			if err := os.RemoveAll(dir); err != nil {
 				t.Fatal(err)
 			}
@@ -197,7 +205,7 @@ func TestMergeTailFails(t *testing.T) {
 // once, without end.
 func TestPersistedFails(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "persist")
-	config := MergeConfig(1000)
+	config := MergeConfig(1000, 0)
 	config["unsafe_batch"] = true // Batch returns before the persister writes
 	idx, err := bleve.NewUsing(dir, bleve.NewIndexMapping(), Name, Name, config)
 	if err != nil {

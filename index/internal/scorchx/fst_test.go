@@ -12,7 +12,7 @@ import (
 // the set asked for, which only damage makes) names the segment file it
 // was met in, as the walk's own errors do.
 func TestLiveCountsErrorNamesSegment(t *testing.T) {
-	idx, _ := tailIndex(t)
+	idx, _, _ := tailIndex(t)
 	sc, err := scorchOf(idx)
 	if err != nil {
 		t.Fatal(err)
