@@ -196,7 +196,7 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 	defer func() {
 		for _, s := range shards {
 			if s != nil {
-				s.Close()
+				scorchx.Close(s)
 			}
 		}
 	}()
@@ -238,7 +238,7 @@ func (w *Writer) BuildStream(ctx context.Context, recs iter.Seq2[record.Record, 
 		if err := scorchx.Settle(ctx, s); err != nil {
 			return fmt.Errorf("build index %s: settle shard %d: %w", dir, i, err)
 		}
-		if err := s.Close(); err != nil {
+		if err := scorchx.Close(s); err != nil {
 			return fmt.Errorf("build index %s: close shard %d: %w", dir, i, err)
 		}
 		shards[i] = nil

@@ -135,7 +135,7 @@ func updateShard(ctx context.Context, path string, i, n int, upserts []record.Re
 		return 0, err
 	}
 	defer func() {
-		if cerr := s.Close(); cerr != nil && err == nil {
+		if cerr := scorchx.Close(s); cerr != nil && err == nil {
 			err = cerr
 		}
 	}()

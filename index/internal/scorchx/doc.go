@@ -79,5 +79,7 @@
 //     writer closes until the persister has removed the snapshots and
 //     files the merges replaced (which Close does not wait for); Shared
 //     (the segment files scorch never changes once written, which an
-//     update may hard-link).
+//     update may hard-link); Close, a writer closed with the errors its
+//     background work reported and no wait read forgotten (asyncErrors
+//     keeps them by index and task).
 package scorchx

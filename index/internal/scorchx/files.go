@@ -46,16 +46,59 @@ func MergeConfig(perTier, floor int) map[string]any {
 
 // asyncErrorsName is the name of scorchx's handler of the errors scorch's
 // merger and persister report (they have no caller to return them to):
-// it keeps the last of each index, by its store's path (Bleve's
-// indexStorePath).
+// it keeps the last of each task of each index (asyncKey). A wait reads
+// only its own task's (a persister failing again without end had
+// replaced a failed merge's error with its own:
+// TestForceMergeReportsMergersError), forgets what the task reported
+// before it began, and Close forgets the index's (the map is global, for
+// the life of the process: TestCloseForgetsAsyncErrors).
 const asyncErrorsName = "iq-scorchx"
 
-var asyncErrors sync.Map // store path → error
+var asyncErrors sync.Map // asyncKey → error
+
+// asyncKey names an error of asyncErrors: the index's store path (Bleve's
+// indexStorePath, which scorch names to the handler) and the task that
+// reported it, scorch's ScorchError.Source (merger, persister; the
+// persister's removal of old snapshots and files, "cleanup").
+type asyncKey struct{ path, task string }
 
 func init() {
 	scorch.RegistryAsyncErrorCallbacks[asyncErrorsName] = func(err error, path string) {
-		asyncErrors.Store(path, err)
+		task := ""
+		var se *scorch.ScorchError
+		if errors.As(err, &se) {
+			task = se.Source
+			if errors.Is(err, scorch.ErrCleanup) {
+				task = "cleanup"
+			}
+		}
+		asyncErrors.Store(asyncKey{path, task}, err)
 	}
+}
+
+// forgetAsync forgets the errors asyncErrors keeps of the index at store
+// path path: those of the tasks named, or all when none is.
+func forgetAsync(path string, tasks ...string) {
+	if len(tasks) > 0 {
+		for _, task := range tasks {
+			asyncErrors.Delete(asyncKey{path, task})
+		}
+		return
+	}
+	asyncErrors.Range(func(k, _ any) bool {
+		if k.(asyncKey).path == path {
+			asyncErrors.Delete(k)
+		}
+		return true
+	})
+}
+
+// Close closes idx, a scorch index, and forgets the errors its background
+// work reported that no wait read (asyncErrors).
+func Close(idx bleve.Index) error {
+	err := idx.Close()
+	forgetAsync(storePath(idx))
+	return err
 }
 
 // forceMerge is sc.ForceMerge(ctx, mo), which returns only once the merge
@@ -68,6 +111,7 @@ func init() {
 // merger's error (asyncErrors).
 func forceMerge(ctx context.Context, idx bleve.Index, sc *scorch.Scorch, mo *mergeplan.MergePlanOptions) error {
 	st, _ := sc.Stats().(*scorch.Stats)
+	forgetAsync(storePath(idx), merger)
 	failed := failures(st, func(st *scorch.Stats) *uint64 { return &st.TotFileMergeLoopErr })
 	before := failed()
 	done := make(chan error, 1)
@@ -82,7 +126,7 @@ func forceMerge(ctx context.Context, idx bleve.Index, sc *scorch.Scorch, mo *mer
 			return ctx.Err()
 		case <-tick.C:
 			if n := failed(); n > before {
-				return asyncError(idx, "merge segments", "merger", n-before)
+				return asyncError(idx, "merge segments", merger, n-before)
 			}
 		}
 	}
@@ -99,11 +143,18 @@ func failures(st *scorch.Stats, counter func(*scorch.Stats) *uint64) func() uint
 	}
 }
 
-// asyncError returns the error scorch's background task (the merger, the
+// The tasks of scorch that report errors to asyncErrors, as its
+// ScorchError.Source names them.
+const (
+	merger    = "merger"
+	persister = "persister"
+)
+
+// asyncError returns the error scorch's background task (merger,
 // persister) reported last for idx (asyncErrors), or says it failed n
 // times when its index has no handler (built before it was named).
 func asyncError(idx bleve.Index, action, task string, n uint64) error {
-	err, _ := asyncErrors.LoadAndDelete(storePath(idx))
+	err, _ := asyncErrors.LoadAndDelete(asyncKey{storePath(idx), task})
 	if err, ok := err.(error); ok {
 		return fmt.Errorf("%s: %w", action, err)
 	}
@@ -195,13 +246,14 @@ func persisted(ctx context.Context, idx bleve.Index, sc *scorch.Scorch) error {
 	if !ok {
 		return nil
 	}
+	forgetAsync(storePath(idx), persister)
 	failed := failures(st, func(st *scorch.Stats) *uint64 { return &st.TotPersistLoopErr })
 	before := failed()
 	epoch := atomic.LoadUint64(&st.CurRootEpoch)
 	deadline := time.Now().Add(persistWait)
 	for atomic.LoadUint64(&st.LastPersistedEpoch) < epoch && time.Now().Before(deadline) {
 		if n := failed(); n > before {
-			return asyncError(idx, "persist segments", "persister", n-before)
+			return asyncError(idx, "persist segments", persister, n-before)
 		}
 		select {
 		case <-ctx.Done():

@@ -132,7 +132,7 @@ func tailIndex(t *testing.T) (idx bleve.Index, dir string, closeIdx func() error
 	var once sync.Once
 	closeIdx = func() error {
 		err := errors.New("closed before")
-		once.Do(func() { err = idx.Close() })
+		once.Do(func() { err = Close(idx) })
 		return err
 	}
 	t.Cleanup(func() { closeIdx() })
