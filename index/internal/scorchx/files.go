@@ -403,14 +403,17 @@ const settleWait = 10 * time.Second
 
 // settled reports whether sc's current snapshot is the one persisted,
 // root.bolt holds it alone, and its store directory dir holds only the
-// segment files it names.
+// segment files it names. Scorch's CurRootEpoch counts only snapshots
+// introduced since the open: 0 until then, the snapshot loaded from
+// root.bolt's latest (none in a new index).
 func settled(sc *scorch.Scorch, st *scorch.Stats, dir string) (bool, error) {
-	epoch := atomic.LoadUint64(&st.CurRootEpoch)
-	if atomic.LoadUint64(&st.LastPersistedEpoch) != epoch {
-		return false, nil
-	}
-	if epochs, err := sc.RootBoltSnapshotEpochs(); err != nil || len(epochs) != 1 || epochs[0] != epoch {
+	epochs, err := sc.RootBoltSnapshotEpochs()
+	if err != nil || len(epochs) > 1 {
 		return false, err
+	}
+	if epoch := atomic.LoadUint64(&st.CurRootEpoch); epoch != 0 &&
+		(atomic.LoadUint64(&st.LastPersistedEpoch) != epoch || len(epochs) != 1 || epochs[0] != epoch) {
+		return false, nil
 	}
 	r, err := sc.Reader()
 	if err != nil {

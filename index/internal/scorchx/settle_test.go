@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
@@ -120,5 +121,32 @@ func TestSettleRemovesReplaced(t *testing.T) {
 	}
 	if got := zapFiles(t, dir); !slices.Equal(got, want) {
 		t.Errorf("after Settle and Close the store holds %d segment files %v; want the %d of the root snapshot %v", len(got), got, len(want), want)
+	}
+}
+
+// An index opened again, nothing written since, is settled at once:
+// scorch's CurRootEpoch counts only what was introduced since the open
+// (0 until then), which Settle took for a snapshot not yet in root.bolt,
+// and waited settleWait (10 s) on every update that changed nothing.
+func TestSettledAfterOpen(t *testing.T) {
+	idx, dir, closeIdx := tailIndex(t)
+	ctx := context.Background()
+	if err := Settle(ctx, idx); err != nil {
+		t.Fatal(err)
+	}
+	if err := closeIdx(); err != nil {
+		t.Fatal(err)
+	}
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer Close(idx)
+	sc, err := scorchOf(idx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := settled(sc, sc.Stats().(*scorch.Stats), storePath(idx)); !ok || err != nil {
+		t.Errorf("settled() = %v, %v on an index opened again; want true", ok, err)
 	}
 }
