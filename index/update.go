@@ -179,6 +179,11 @@ func updateShard(ctx context.Context, path string, i, n int, upserts []record.Re
 	if err := flush(); err != nil {
 		return 0, err
 	}
+	// The update's segments, a few records each, merged with the other
+	// small ones where the merge policy would let them build up.
+	if _, _, err := scorchx.MergeSmall(ctx, s); err != nil {
+		return 0, err
+	}
 	res, err := s.Search(bleve.NewSearchRequestOptions(allRecords(), 0, 0, false))
 	if err != nil {
 		return 0, err

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/iq-search/iq/index/synth"
 	"github.com/iq-search/iq/record"
 )
 
@@ -155,4 +156,56 @@ func sameRecord(a, b record.Record) bool {
 	ja, _ := json.Marshal(a)
 	jb, _ := json.Marshal(b)
 	return string(ja) == string(jb)
+}
+
+// Updates add a segment a batch, a few records each, which scorch's merge
+// policy lets build up: it merges the segments under its floor (2000
+// records by default) only once they pass its budget (50 at 100k records:
+// 40 updates of three records left 40 segments of three beside the
+// build's 4). Update merges the segments under the floor into one. Here
+// the floor is 100 records, so that 5000 records have the budget 100k
+// records have with scorch's (below it the policy merges the build's own
+// segments): five updates of three records leave the build's two
+// segments and one of the updates' records.
+func TestUpdateMergesSmall(t *testing.T) {
+	recs := synth.Generate(5015, 9)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	if err := Build(ctx, dir, recs[:5000], BuildOptions{Fingerprint: "small", BatchSize: 2500, MergeFloor: 100}); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 5 {
+		base, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := Lock(ctx, dir, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = w.Update(ctx, base, recs[5000+3*k:5003+3*k], nil, BuildOptions{Fingerprint: "small"})
+		w.Close()
+		base.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ix, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	shape := shapeOf(t, ix)
+	small := 0
+	for _, n := range shape {
+		if n < 100 {
+			small++
+		}
+	}
+	if small > 1 || len(shape) < 2 {
+		t.Errorf("after 5 updates the segments hold %v records: %d under the merge floor (100); want the build's and one", shape, small)
+	}
+	if n, err := ix.Count(); err != nil || n != 5015 {
+		t.Errorf("Count() = %d, %v; want 5015", n, err)
+	}
 }

@@ -72,7 +72,8 @@
 //     (BENCHMARKS.md, "The engine build's new segments").
 //   - files.go: ForceMerge; MergeTail, the small segments a merge policy
 //     leaves merged into few (scorch's force merge with a plan that
-//     leaves the largest segments alone); both end on a cancel or a
+//     leaves the largest segments alone); MergeSmall, the segments under
+//     the policy's floor (an update's) merged into one; both end on a cancel or a
 //     failed merge, which scorch's own force merge waits through
 //     (forceMerge, the merger's error kept by asyncErrors), and so does
 //     their wait for the persister (persisted); Settle, the wait before a

@@ -2,6 +2,7 @@ package scorchx
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -204,6 +205,32 @@ func ForceMerge(ctx context.Context, idx bleve.Index, n int) error {
 // idx must be open for writing: a read-only scorch index has no merger,
 // and its force merge would wait forever.
 func MergeTail(ctx context.Context, idx bleve.Index) (before, after int, err error) {
+	return mergeWith(ctx, idx, tailPlan)
+}
+
+// MergeSmall merges the segments of idx under its merge policy's floor
+// (FloorSegmentSize: 2000 documents, or what the index's configuration
+// sets) into one, when there are at least two: what updates leave, a
+// segment a batch of a few records each, which the policy merges only
+// once they pass its budget (some 50 segments at 100k documents), while
+// each costs a search a dictionary lookup per term per field. The work
+// is bounded by the floor: segments at or over it are never merged here.
+// Like MergeTail it is scorch's own force merge, best effort, and returns
+// the number of segments before and after; idx must be open for writing.
+func MergeSmall(ctx context.Context, idx bleve.Index) (before, after int, err error) {
+	floor, err := mergeFloor(idx)
+	if err != nil {
+		return 0, 0, err
+	}
+	return mergeWith(ctx, idx, func(sizes []int64) (mergeplan.MergePlanOptions, int) {
+		return belowPlan(sizes, 2*floor)
+	})
+}
+
+// mergeWith is MergeTail and MergeSmall: scorch's force merge with the
+// options plan returns for the live sizes of idx's segments, asked again
+// while plan finds more than one segment to merge.
+func mergeWith(ctx context.Context, idx bleve.Index, plan func([]int64) (mergeplan.MergePlanOptions, int)) (before, after int, err error) {
 	sc, err := scorchOf(idx)
 	if err != nil {
 		return 0, 0, err
@@ -217,7 +244,7 @@ func MergeTail(ctx context.Context, idx bleve.Index) (before, after int, err err
 			before = len(sizes)
 		}
 		after = len(sizes)
-		mo, n := tailPlan(sizes)
+		mo, n := plan(sizes)
 		if n <= 1 || try == forceMergeTries {
 			return before, after, errors.Join(persisted(ctx, idx, sc), ctx.Err())
 		}
@@ -232,6 +259,30 @@ func MergeTail(ctx context.Context, idx bleve.Index) (before, after int, err err
 			return before, after, err
 		}
 	}
+}
+
+// mergeFloor returns the FloorSegmentSize of idx's merge policy: its
+// configuration's (index_meta.json, as MergeConfig wrote it), else
+// mergeplan's default.
+func mergeFloor(idx bleve.Index) (int64, error) {
+	b, err := os.ReadFile(filepath.Join(idx.Name(), "index_meta.json"))
+	if err != nil {
+		return 0, err
+	}
+	var meta struct {
+		Config struct {
+			Plan struct {
+				Floor int64 `json:"FloorSegmentSize"`
+			} `json:"scorchMergePlanOptions"`
+		} `json:"config"`
+	}
+	if err := json.Unmarshal(b, &meta); err != nil {
+		return 0, fmt.Errorf("read %s: %w", filepath.Join(idx.Name(), "index_meta.json"), err)
+	}
+	if f := meta.Config.Plan.Floor; f > 0 {
+		return f, nil
+	}
+	return mergeplan.DefaultMergePlanOptions.FloorSegmentSize, nil
 }
 
 // persisted waits until scorch has persisted its current snapshot: a
@@ -275,10 +326,18 @@ func tailPlan(sizes []int64) (mergeplan.MergePlanOptions, int) {
 	for _, s := range sizes {
 		largest = max(largest, s)
 	}
+	return belowPlan(sizes, largest)
+}
+
+// belowPlan returns the merge plan options that merge the segments under
+// half maxSize live documents into segments of fewer than maxSize, given
+// the live document counts of an index's segments, and how many segments
+// are under it (those the plan may merge).
+func belowPlan(sizes []int64, maxSize int64) (mergeplan.MergePlanOptions, int) {
 	n := 0
 	var total int64
 	for _, s := range sizes {
-		if s < largest/2 {
+		if s < maxSize/2 {
 			n++
 			total += s
 		}
@@ -286,7 +345,7 @@ func tailPlan(sizes []int64) (mergeplan.MergePlanOptions, int) {
 	return mergeplan.MergePlanOptions{
 		// Eligible: live size below MaxSegmentSize/2; a merged
 		// segment holds fewer than MaxSegmentSize documents.
-		MaxSegmentSize:     min(max(largest, 2), mergeplan.MaxSegmentSizeLimit),
+		MaxSegmentSize:     min(max(maxSize, 2), mergeplan.MaxSegmentSizeLimit),
 		MaxSegmentFileSize: mergeplan.DefaultMergePlanOptions.MaxSegmentFileSize,
 		// A budget of one segment for the eligible ones: every tier
 		// is the floor's, which holds them all.
