@@ -56,8 +56,9 @@
 //   - expr/: the query tree, the contract between query and index.
 //   - build.go: Build and Writer.Build (batches, concurrent writers, merge
 //     policy, the small segments it leaves merged at the end unless
-//     BuildOptions.LeaveTail) into a new generation, checksummed and
-//     published;
+//     BuildOptions.LeaveTail, scorch's background work settled before
+//     each shard closes: scorchx.Settle) into a new generation,
+//     checksummed and published;
 //     BuildStream, the same over a stream of records, read once in
 //     bounded batches (a collection larger than memory, issue 15);
 //     attachments given as bytes, or written by a function into the new
@@ -85,7 +86,9 @@
 //     (madvise MADV_POPULATE_READ) in pieces, each after a pace, and kept
 //     by ReleaseMapped.
 //   - update.go: Writer.Update, a new generation from the current one with
-//     some records replaced or deleted, sharing its segments (hard links).
+//     some records replaced or deleted, sharing its segments (hard links),
+//     its few-record segments merged with the other small ones
+//     (scorchx.MergeSmall).
 //   - synth/: a deterministic synthetic corpus for benchmarks.
 //
 // Bleve-specific code lives in internal packages, which nothing outside
