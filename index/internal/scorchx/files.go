@@ -504,7 +504,8 @@ func settled(sc *scorch.Scorch, st *scorch.Stats, dir string) (bool, error) {
 }
 
 // storePath returns the path of idx's scorch store, the directory scorch
-// writes into and names to its error callback (Bleve's indexStorePath).
+// writes into and names to its error callback, spelt as Bleve's
+// indexStorePath spells it (not cleaned, as filepath.Join would).
 func storePath(idx bleve.Index) string {
-	return filepath.Join(idx.Name(), "store")
+	return idx.Name() + string(os.PathSeparator) + "store"
 }
