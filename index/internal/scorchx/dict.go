@@ -394,7 +394,7 @@ func newTermSet(terms []string) *termSet {
 func (s *termSet) node(terms []string, d int) int {
 	n := len(s.nodes)
 	s.nodes = append(s.nodes, termNode{})
-	if len(terms[0]) == d { // the sorted terms' first is the prefix itself
+	if len(terms) > 0 && len(terms[0]) == d { // the sorted terms' first is the prefix itself
 		s.nodes[n].end = true
 		terms = terms[1:]
 	}
