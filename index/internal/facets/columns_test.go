@@ -1,6 +1,7 @@
 package facets
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -132,6 +133,41 @@ func TestColumnsRoundTrip(t *testing.T) {
 				p := c.NewPart(got)
 				p.CountSet(set, 0, uint32(docs))
 			}
+		}
+	}
+}
+
+// TestDecodeWordsCopies: values that do not sit at a multiple of their
+// size decode by copy to the same values as aliased ones.
+func TestDecodeWordsCopies(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	want32 := make([]uint32, 257)
+	want64 := make([]uint64, 129)
+	for i := range want32 {
+		want32[i] = r.Uint32()
+	}
+	for i := range want64 {
+		want64[i] = r.Uint64()
+	}
+	enc := appendWords(nil, len(want32), 4)
+	for _, v := range want32 {
+		enc = binary.LittleEndian.AppendUint32(enc, v)
+	}
+	enc = appendWords(enc, len(want64), 8)
+	for _, v := range want64 {
+		enc = binary.LittleEndian.AppendUint64(enc, v)
+	}
+	for _, shift := range []int{0, 1, 3} {
+		// enc at shift bytes past an 8-aligned address.
+		buf := make([]byte, len(enc)+shift)[shift:]
+		copy(buf, enc)
+		d := decoder{b: buf}
+		got32, got64 := d.uint32s(), d.uint64s()
+		if d.err != nil || len(d.b) != 0 {
+			t.Fatalf("shift %d: decode = %v, %d bytes left", shift, d.err, len(d.b))
+		}
+		if !slices.Equal(got32, want32) || !slices.Equal(got64, want64) {
+			t.Errorf("shift %d: decoded values differ from those encoded", shift)
 		}
 	}
 }

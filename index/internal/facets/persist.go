@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"unsafe"
 
 	bindex "github.com/blevesearch/bleve_index_api"
 
@@ -209,31 +210,28 @@ func (d *decoder) bytes(n int) []byte {
 	return out
 }
 
-func (d *decoder) uint32s() []uint32 {
-	b := d.words(4)
-	if b == nil {
-		return nil
-	}
-	out := aliasUint32s(b)
-	if out == nil {
-		out = make([]uint32, len(b)/4)
-		for i := range out {
-			out[i] = binary.LittleEndian.Uint32(b[4*i:])
-		}
-	}
-	return out
-}
+func (d *decoder) uint32s() []uint32 { return decodeWords[uint32](d) }
 
-func (d *decoder) uint64s() []uint64 {
-	b := d.words(8)
+func (d *decoder) uint64s() []uint64 { return decodeWords[uint64](d) }
+
+// decodeWords reads what appendWords wrote as values of T: aliased in
+// place where the machine and the alignment allow (aliasWords), else
+// copied.
+func decodeWords[T uint32 | uint64](d *decoder) []T {
+	size := int(unsafe.Sizeof(T(0)))
+	b := d.words(size)
 	if b == nil {
 		return nil
 	}
-	out := aliasUint64s(b)
-	if out == nil {
-		out = make([]uint64, len(b)/8)
-		for i := range out {
-			out[i] = binary.LittleEndian.Uint64(b[8*i:])
+	if out := aliasWords[T](b); out != nil {
+		return out
+	}
+	out := make([]T, len(b)/size)
+	for i := range out {
+		if size == 4 {
+			out[i] = T(binary.LittleEndian.Uint32(b[4*i:]))
+		} else {
+			out[i] = T(binary.LittleEndian.Uint64(b[8*i:]))
 		}
 	}
 	return out
