@@ -197,18 +197,8 @@ func (s *Searcher) correct(word, term string) (fix, bool, error) {
 // spellings of one word.
 const phraseSpace = " "
 
-// wholeTerm returns the index term of a single word, or "" when the word
-// analyses to anything but one token.
-func (s *Searcher) wholeTerm(w string) string {
-	ts := s.analyze(record.FieldQuestion, w)
-	if len(ts) != 1 {
-		return ""
-	}
-	return ts[0].Term
-}
-
-// wholeTerms returns wholeTerm of each of words (plain words: letters
-// only), from one analysis of the words joined by spaces rather than one
+// wholeTerms returns the index term of each of words (plain words:
+// letters only), or "" for a word that analyses to anything but one token, from one analysis of the words joined by spaces rather than one
 // analysis each: spelling asks about the hundreds of edits of a typed
 // word, and analysing them one by one was a quarter of a misspelt
 // query's CPU in a fresh process at 100k records. The analysis is the

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/iq-search/iq/index"
+	"github.com/iq-search/iq/record"
 )
 
 // edits1OneByOne is edits1 as it was written first, a word at a time: the
@@ -88,4 +89,15 @@ func TestWholeTermsMatchesWholeTerm(t *testing.T) {
 		t.Fatalf("%q has no concept token; the test needs one", strings.Join(words, " "))
 	}
 	check(words)
+}
+
+// wholeTerm is what wholeTerms returns for one word, from an analysis of
+// its own: the one-by-one reference TestWholeTermsMatchesWholeTerm holds
+// wholeTerms to.
+func (s *Searcher) wholeTerm(w string) string {
+	ts := s.analyze(record.FieldQuestion, w)
+	if len(ts) != 1 {
+		return ""
+	}
+	return ts[0].Term
 }
