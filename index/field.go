@@ -115,21 +115,16 @@ func (f *analysedField) Size() int {
 	return textFieldSize + len(f.Name()) + 8*len(f.ArrayPositions()) + len(f.Value()) + f.size
 }
 
-// tokenFrequency is analysis.TokenFrequency with its per-term allocations
-// gathered into slabs sized to the distinct terms: one for the TokenFreqs,
-// and with term vectors one for the locations and one for the location
-// pointers, which every term's Locations slices in token order. The terms
-// are found first in a reused table (freqScratch), so the map and the
-// TokenFreq slab are made once at their final size, where sizing them by
-// the token count wasted half of each (a third of a build's allocations
-// were here). It also returns the distinct terms' total length.
-func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions, mem *batchMem) (bindex.TokenFrequencies, int) {
-	list, termBytes := tokenFrequencyList(tokens, arrayPositions, options, mem)
-	return freqMap(list), termBytes
-}
-
-// tokenFrequencyList is tokenFrequency's distinct terms, in the order of
-// their first token, without the map.
+// tokenFrequencyList is analysis.TokenFrequency's distinct terms, in the
+// order of their first token, as a list (freqMap maps them by term when
+// Bleve's interface asks), with its per-term allocations gathered into
+// slabs sized to the distinct terms: one for the TokenFreqs, and with
+// term vectors one for the locations and one for the location pointers,
+// which every term's Locations slices in token order. The terms are found
+// first in a reused table (freqScratch), so the TokenFreq slab is made
+// once at its final size, where sizing by the token count wasted half of
+// it (a third of a build's allocations were here). It also returns the
+// distinct terms' total length.
 func tokenFrequencyList(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions, mem *batchMem) ([]bindex.TokenFreq, int) {
 	sc := freqScratchPool.Get().(*freqScratch)
 	defer sc.release()

@@ -71,3 +71,10 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// tokenFrequency is tokenFrequencyList mapped by term, what Bleve's
+// analysis.TokenFrequency returns, for FuzzAnalyze to compare.
+func tokenFrequency(tokens analysis.TokenStream, arrayPositions []uint64, options bindex.FieldIndexingOptions, mem *batchMem) (bindex.TokenFrequencies, int) {
+	list, termBytes := tokenFrequencyList(tokens, arrayPositions, options, mem)
+	return freqMap(list), termBytes
+}
